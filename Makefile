@@ -1,0 +1,66 @@
+# microwish: `make run` serves the app with demo data, `make test` runs every test.
+# Both install what they need first (skipping what is already installed).
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+ADDR ?= 127.0.0.1:8080
+DATABASE ?= sqlite://data/microwish.db
+WASM_TARGET := wasm32-unknown-unknown
+
+.PHONY: run test tools test-tools spa server-release unit wasm-test e2e lint fmt serve-api dev clean
+
+## run: install tools, build the SPA (release) and serve it with the API and demo data on $(ADDR)
+run: tools spa server-release
+	./target/release/microwish-server serve --addr $(ADDR) --database $(DATABASE) --dist dist --demo
+
+## test: install what the tests need, then run them all (unit + API, browser, end-to-end)
+test: test-tools
+	cargo fmt --all --check
+	$(MAKE) unit
+	$(MAKE) wasm-test
+	$(MAKE) e2e
+
+tools:
+	scripts/install-tools.sh build
+
+test-tools:
+	scripts/install-tools.sh test
+
+spa:
+	trunk build --release
+
+server-release:
+	cargo build --release -p microwish-server
+
+## unit: core rules (unit + property tests) and the API over real HTTP
+unit:
+	cargo test -p microwish-core -p microwish-server
+
+## wasm-test: the SPA's components in headless Chromium
+wasm-test:
+	cargo test -p microwish --target $(WASM_TARGET)
+
+## e2e: the real server with demo data and the release SPA, driven by Playwright at 360x800
+e2e: spa
+	cargo build -p microwish-server
+	node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+lint:
+	cargo fmt --all --check
+	cargo clippy -p microwish-core -p microwish-server --all-targets -- -D warnings
+	cargo clippy -p microwish --target $(WASM_TARGET) --all-targets -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+## serve-api + dev: develop with live reload (`make serve-api` in one terminal, `make dev` in another)
+serve-api:
+	cargo run -p microwish-server -- serve --addr 127.0.0.1:8080 --database $(DATABASE) --demo
+
+dev: tools
+	trunk serve
+
+clean:
+	cargo clean
+	rm -rf dist

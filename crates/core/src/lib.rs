@@ -1,0 +1,15 @@
+//! `microwish-core`: every rule of microwish in one place, shared by the server and
+//! the SPA (it builds for native and wasm32 and does no I/O; clocks are passed in).
+//!
+//! - [`model`]: domain types and the public views that leave the server;
+//! - [`rules`]: wish and claim state machines, the quantity rule;
+//! - [`validate`]: input validation with per-field errors;
+//! - [`error`]: rule errors with stable codes.
+
+pub mod error;
+pub mod model;
+pub mod rules;
+pub mod validate;
+
+pub use error::{FieldError, RuleError, ValidationErrors};
+pub use model::*;

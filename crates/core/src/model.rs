@@ -1,0 +1,450 @@
+//! Domain types shared by the server and the SPA.
+//!
+//! Types that leave the server for anyone but a worker are separate structs
+//! (`PublicWish`, `PublicCampaign`, …) that simply have no household field, so a
+//! household's name, address or phone cannot be serialised to them by accident.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Entity ids are UUIDv7, made by whoever creates the entity (a client may do so offline).
+pub type Id = Uuid;
+
+/// Makes a new time-ordered id.
+pub fn new_id() -> Id {
+    Uuid::now_v7()
+}
+
+/// Declares a fieldless enum stored and sent as a snake_case string, with the
+/// complete list of its values and a parser for query strings and database rows.
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::error::UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(crate::error::UnknownValue {
+                        kind: stringify!($name),
+                        value: s.to_owned(),
+                    }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// An item to hand over (school bag, gift pack) or a service done at home (fix a kettle).
+    WishKind { Item = "item", Service = "service" }
+}
+
+string_enum! {
+    /// `draft` → `open` → `claimed` → `fulfilled` → `closed`; `cancelled` from any non-final state.
+    WishStatus {
+        Draft = "draft",
+        Open = "open",
+        Claimed = "claimed",
+        Fulfilled = "fulfilled",
+        Closed = "closed",
+        Cancelled = "cancelled",
+    }
+}
+
+string_enum! {
+    /// `active` → `delivered` → `confirmed`; or `released`, `expired`, `rejected`.
+    ClaimStatus {
+        Active = "active",
+        Delivered = "delivered",
+        Confirmed = "confirmed",
+        Released = "released",
+        Expired = "expired",
+        Rejected = "rejected",
+    }
+}
+
+string_enum! {
+    /// The broad, public group a beneficiary belongs to.
+    BeneficiaryGroup {
+        ElderlyAlone = "elderly_alone",
+        LowIncome = "low_income",
+        Orphan = "orphan",
+        Disabled = "disabled",
+        ChildInDifficulty = "child_in_difficulty",
+        Other = "other",
+    }
+}
+
+string_enum! {
+    /// What a wish is about; drives the filter chips.
+    Category {
+        School = "school",
+        Clothing = "clothing",
+        Daily = "daily",
+        Food = "food",
+        Repair = "repair",
+        Haircut = "haircut",
+        Care = "care",
+        Other = "other",
+    }
+}
+
+string_enum! {
+    /// Who a user is; decides what they may do and see.
+    Role {
+        Donor = "donor",
+        Volunteer = "volunteer",
+        Shopkeeper = "shopkeeper",
+        Worker = "worker",
+    }
+}
+
+impl WishStatus {
+    /// Wishes in these states are shown to the public; drafts and cancelled ones are not.
+    pub const PUBLIC: &'static [WishStatus] = &[
+        WishStatus::Open,
+        WishStatus::Claimed,
+        WishStatus::Fulfilled,
+        WishStatus::Closed,
+    ];
+
+    pub fn is_public(self) -> bool {
+        Self::PUBLIC.contains(&self)
+    }
+
+    /// No transition leaves a final state.
+    pub fn is_final(self) -> bool {
+        matches!(self, WishStatus::Closed | WishStatus::Cancelled)
+    }
+}
+
+impl ClaimStatus {
+    /// Claims in these states hold units of their wish.
+    pub fn holds_units(self) -> bool {
+        matches!(
+            self,
+            ClaimStatus::Active | ClaimStatus::Delivered | ClaimStatus::Confirmed
+        )
+    }
+}
+
+/// A grid (网格) of the community, led by a grid leader, with its grid station (网格驿站)
+/// where item wishes are dropped off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grid {
+    /// A short stable code such as `grid-1`.
+    pub id: String,
+    pub name: String,
+    pub station: String,
+    /// Where the station is, e.g. "星怡花园32幢东侧"; a public place, never a home.
+    pub station_location: String,
+}
+
+/// A needy household. Private: only workers ever receive this type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Household {
+    pub id: Id,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub grid: String,
+    pub groups: Vec<BeneficiaryGroup>,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A wish as anyone may see it: the household behind it appears only as an alias and a broad group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicWish {
+    pub id: Id,
+    pub kind: WishKind,
+    pub title: String,
+    pub description: String,
+    pub category: Category,
+    pub status: WishStatus,
+    pub quantity: u32,
+    /// Units nobody has claimed yet: `quantity − claimed`, never below zero.
+    pub remaining: u32,
+    /// Units held by live claims (active, delivered or confirmed).
+    pub claimed: u32,
+    /// Units handed over (delivered or confirmed).
+    pub delivered: u32,
+    /// Units a worker confirmed as received.
+    pub fulfilled: u32,
+    pub unit: String,
+    /// The pseudonym (化名) the household appears under.
+    pub alias: String,
+    pub group: BeneficiaryGroup,
+    pub grid: String,
+    pub grid_name: String,
+    /// The drop-off grid station for items; for services, the grid the house call is in.
+    pub station: String,
+    pub needed_by: Option<NaiveDate>,
+    pub campaign_id: Option<Id>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A named drive grouping wishes, with its progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicCampaign {
+    pub id: Id,
+    pub title: String,
+    pub description: String,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub progress: Progress,
+    pub created_at: DateTime<Utc>,
+}
+
+/// How far a set of wishes has come, in units and in wishes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub wishes: u32,
+    pub wishes_fulfilled: u32,
+    pub units: u32,
+    pub units_claimed: u32,
+    pub units_fulfilled: u32,
+}
+
+impl Progress {
+    /// Share of units claimed, in whole percent (0 for an empty campaign).
+    pub fn claimed_percent(&self) -> u32 {
+        percent(self.units_claimed, self.units)
+    }
+
+    /// Share of units confirmed as received, in whole percent.
+    pub fn fulfilled_percent(&self) -> u32 {
+        percent(self.units_fulfilled, self.units)
+    }
+}
+
+fn percent(part: u32, whole: u32) -> u32 {
+    if whole == 0 {
+        0
+    } else {
+        ((u64::from(part.min(whole)) * 100) / u64::from(whole)) as u32
+    }
+}
+
+/// A shopkeeper's bulk pledge of goods, e.g. 104 pairs of children's shoes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pledge {
+    pub id: Id,
+    /// The shop's public name (爱心商户), e.g. "大拇哥童鞋店".
+    pub shop_name: String,
+    pub item: String,
+    pub quantity: u32,
+    pub unit: String,
+    /// Units already allocated to wishes; never more than `quantity`.
+    pub allocated: u32,
+    pub variants: Vec<PledgeVariant>,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Part of a pledge by size or model, e.g. "凉鞋 32码 × 10".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PledgeVariant {
+    pub label: String,
+    pub quantity: u32,
+}
+
+/// Public figures for the home page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    pub wishes_open: u32,
+    pub wishes_fulfilled: u32,
+    pub wishes_total: u32,
+    pub units_needed: u32,
+    /// Households with at least one fulfilled wish (counted, never named).
+    pub households_helped: u32,
+    pub services_done: u32,
+    pub pledged_units: u32,
+    pub campaigns: u32,
+}
+
+/// The `{"items": [...], "next": cursor-or-null}` shape of every list endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+/// Query of `GET /api/wishes`; every field is optional and they combine with AND.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WishQuery {
+    pub status: Option<WishStatus>,
+    pub kind: Option<WishKind>,
+    pub grid: Option<String>,
+    pub category: Option<Category>,
+    pub campaign: Option<Id>,
+    /// Free text, matched against title, description, alias and unit.
+    pub q: Option<String>,
+    /// The `next` value of the previous page.
+    pub cursor: Option<Id>,
+    pub limit: Option<u32>,
+}
+
+impl WishQuery {
+    pub const DEFAULT_LIMIT: u32 = 50;
+    pub const MAX_LIMIT: u32 = 200;
+
+    /// The page size to use: the default when absent, capped at `MAX_LIMIT`, at least 1.
+    pub fn page_size(&self) -> u32 {
+        self.limit
+            .unwrap_or(Self::DEFAULT_LIMIT)
+            .clamp(1, Self::MAX_LIMIT)
+    }
+
+    /// The search text, trimmed; `None` when empty.
+    pub fn search_text(&self) -> Option<&str> {
+        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+    }
+
+    /// The query string (without `?`) that asks the server for this query.
+    pub fn to_query_string(&self) -> String {
+        let mut parts: Vec<(&str, String)> = Vec::new();
+        if let Some(status) = self.status {
+            parts.push(("status", status.to_string()));
+        }
+        if let Some(kind) = self.kind {
+            parts.push(("kind", kind.to_string()));
+        }
+        if let Some(grid) = &self.grid {
+            parts.push(("grid", grid.clone()));
+        }
+        if let Some(category) = self.category {
+            parts.push(("category", category.to_string()));
+        }
+        if let Some(campaign) = self.campaign {
+            parts.push(("campaign", campaign.to_string()));
+        }
+        if let Some(q) = self.search_text() {
+            parts.push(("q", q.to_owned()));
+        }
+        if let Some(cursor) = self.cursor {
+            parts.push(("cursor", cursor.to_string()));
+        }
+        if let Some(limit) = self.limit {
+            parts.push(("limit", limit.to_string()));
+        }
+        parts
+            .into_iter()
+            .map(|(key, value)| format!("{key}={}", percent_encode(&value)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// Encodes a query-string value (RFC 3986 unreserved characters pass through).
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_round_trip_through_their_text() {
+        for kind in WishKind::ALL {
+            assert_eq!(kind.as_str().parse::<WishKind>().unwrap(), *kind);
+        }
+        for status in WishStatus::ALL {
+            let json = serde_json::to_string(status).unwrap();
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+        }
+        for group in BeneficiaryGroup::ALL {
+            assert_eq!(group.as_str().parse::<BeneficiaryGroup>().unwrap(), *group);
+        }
+        let err = "haircut!".parse::<Category>().unwrap_err();
+        assert!(err.to_string().contains("haircut!"), "{err}");
+    }
+
+    #[test]
+    fn public_statuses_exclude_drafts_and_cancelled() {
+        assert!(WishStatus::Open.is_public());
+        assert!(!WishStatus::Draft.is_public());
+        assert!(!WishStatus::Cancelled.is_public());
+    }
+
+    #[test]
+    fn progress_percent_is_bounded() {
+        let progress = Progress {
+            units: 8,
+            units_claimed: 6,
+            units_fulfilled: 2,
+            ..Default::default()
+        };
+        assert_eq!(progress.claimed_percent(), 75);
+        assert_eq!(progress.fulfilled_percent(), 25);
+        assert_eq!(Progress::default().claimed_percent(), 0);
+    }
+
+    #[test]
+    fn query_string_encodes_values_and_skips_empty_search() {
+        let query = WishQuery {
+            kind: Some(WishKind::Service),
+            grid: Some("grid-4".into()),
+            q: Some(" 书包 ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            query.to_query_string(),
+            "kind=service&grid=grid-4&q=%E4%B9%A6%E5%8C%85"
+        );
+        let blank = WishQuery {
+            q: Some("   ".into()),
+            ..Default::default()
+        };
+        assert_eq!(blank.to_query_string(), "");
+    }
+
+    #[test]
+    fn page_size_is_clamped() {
+        let mut query = WishQuery::default();
+        assert_eq!(query.page_size(), WishQuery::DEFAULT_LIMIT);
+        query.limit = Some(0);
+        assert_eq!(query.page_size(), 1);
+        query.limit = Some(100_000);
+        assert_eq!(query.page_size(), WishQuery::MAX_LIMIT);
+    }
+
+    #[test]
+    fn wish_query_refuses_unknown_fields() {
+        let parsed: Result<WishQuery, _> = serde_json::from_str(r#"{"colour":"red"}"#);
+        assert!(parsed.is_err());
+    }
+}

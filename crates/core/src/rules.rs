@@ -1,0 +1,365 @@
+//! The state machines of wishes and claims, and the quantity rule:
+//! remaining = quantity − units held by live claims, never below zero.
+
+use crate::error::RuleError;
+use crate::model::{ClaimStatus, WishStatus};
+
+/// What can happen to a claim after it was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimAction {
+    /// The donor handed the item to the grid station / the volunteer reports the service done.
+    Deliver,
+    /// A worker confirms the household received it.
+    Confirm,
+    /// The claimer gives the units back.
+    Release,
+    /// The hold ran out before delivery; the units go back to the pool.
+    Expire,
+    /// A worker refuses the claim (wrong item, no-show).
+    Reject,
+}
+
+impl ClaimAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimAction::Deliver => "deliver",
+            ClaimAction::Confirm => "confirm",
+            ClaimAction::Release => "release",
+            ClaimAction::Expire => "expire",
+            ClaimAction::Reject => "reject",
+        }
+    }
+}
+
+/// The claim state machine: the state `action` leads to from `from`, or why it cannot.
+pub fn next_claim_status(from: ClaimStatus, action: ClaimAction) -> Result<ClaimStatus, RuleError> {
+    use ClaimAction::*;
+    use ClaimStatus::*;
+    match (from, action) {
+        (Active, Deliver) => Ok(Delivered),
+        // A worker may confirm an item dropped at the station before the donor marked it.
+        (Active | Delivered, Confirm) => Ok(Confirmed),
+        (Active, Release) => Ok(Released),
+        (Active, Expire) => Ok(Expired),
+        (Active | Delivered, Reject) => Ok(Rejected),
+        _ => Err(RuleError::InvalidState {
+            from: from.as_str(),
+            action: action.as_str(),
+        }),
+    }
+}
+
+/// The unit counters of a wish. Invariant: `fulfilled ≤ delivered ≤ claimed ≤ quantity`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Units {
+    pub quantity: u32,
+    /// Units held by live claims (active, delivered, confirmed).
+    pub claimed: u32,
+    /// Units in delivered or confirmed claims.
+    pub delivered: u32,
+    /// Units in confirmed claims.
+    pub fulfilled: u32,
+}
+
+impl Units {
+    pub fn new(quantity: u32) -> Self {
+        Units {
+            quantity,
+            ..Default::default()
+        }
+    }
+
+    /// Units still free to claim; never below zero, even on inconsistent input.
+    pub fn remaining(&self) -> u32 {
+        self.quantity.saturating_sub(self.claimed)
+    }
+
+    pub fn is_consistent(&self) -> bool {
+        self.fulfilled <= self.delivered
+            && self.delivered <= self.claimed
+            && self.claimed <= self.quantity
+    }
+
+    /// Takes `want` units for a new claim on a wish in `status`.
+    pub fn claim(self, status: WishStatus, want: u32) -> Result<Units, RuleError> {
+        match status {
+            WishStatus::Open => {}
+            WishStatus::Claimed => return Err(RuleError::WishFullyClaimed),
+            other => {
+                return Err(RuleError::InvalidState {
+                    from: other.as_str(),
+                    action: "claim",
+                })
+            }
+        }
+        let remaining = self.remaining();
+        if remaining == 0 {
+            return Err(RuleError::WishFullyClaimed);
+        }
+        if want == 0 || want > remaining {
+            return Err(RuleError::NotEnoughRemaining { remaining });
+        }
+        Ok(Units {
+            claimed: self.claimed + want,
+            ..self
+        })
+    }
+
+    /// The counters after a claim of `units` moved from `from` to `to`.
+    pub fn after_claim_change(self, from: ClaimStatus, to: ClaimStatus, units: u32) -> Units {
+        let was = Counted::of(from);
+        let now = Counted::of(to);
+        let step = |value: u32, before: bool, after: bool| match (before, after) {
+            (false, true) => value + units,
+            (true, false) => value.saturating_sub(units),
+            _ => value,
+        };
+        Units {
+            quantity: self.quantity,
+            claimed: step(self.claimed, was.claimed, now.claimed),
+            delivered: step(self.delivered, was.delivered, now.delivered),
+            fulfilled: step(self.fulfilled, was.fulfilled, now.fulfilled),
+        }
+    }
+}
+
+/// Which counters a claim in a given state counts towards.
+struct Counted {
+    claimed: bool,
+    delivered: bool,
+    fulfilled: bool,
+}
+
+impl Counted {
+    fn of(status: ClaimStatus) -> Counted {
+        Counted {
+            claimed: status.holds_units(),
+            delivered: matches!(status, ClaimStatus::Delivered | ClaimStatus::Confirmed),
+            fulfilled: status == ClaimStatus::Confirmed,
+        }
+    }
+}
+
+/// The status a wish settles in once its counters changed. Drafts and final states stay as
+/// they are; otherwise the counters decide between `open`, `claimed` and `fulfilled`.
+pub fn settle_wish_status(current: WishStatus, units: Units) -> WishStatus {
+    match current {
+        WishStatus::Open | WishStatus::Claimed | WishStatus::Fulfilled => {
+            if units.quantity > 0 && units.fulfilled >= units.quantity {
+                WishStatus::Fulfilled
+            } else if units.remaining() == 0 {
+                WishStatus::Claimed
+            } else {
+                WishStatus::Open
+            }
+        }
+        other => other,
+    }
+}
+
+/// Explicit changes a worker makes to a wish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WishAction {
+    Publish,
+    Close,
+    Cancel,
+}
+
+impl WishAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WishAction::Publish => "publish",
+            WishAction::Close => "close",
+            WishAction::Cancel => "cancel",
+        }
+    }
+}
+
+/// The wish state machine for explicit actions; claim-driven moves go through
+/// [`settle_wish_status`].
+pub fn next_wish_status(from: WishStatus, action: WishAction) -> Result<WishStatus, RuleError> {
+    use WishAction::*;
+    use WishStatus::*;
+    match (from, action) {
+        (Draft, Publish) => Ok(Open),
+        // Thanked and archived once every unit was received.
+        (Fulfilled, Close) => Ok(Closed),
+        (from, Cancel) if !from.is_final() => Ok(Cancelled),
+        _ => Err(RuleError::InvalidState {
+            from: from.as_str(),
+            action: action.as_str(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn claim_lifecycle_follows_the_design() {
+        use ClaimAction::*;
+        use ClaimStatus::*;
+        assert_eq!(next_claim_status(Active, Deliver), Ok(Delivered));
+        assert_eq!(next_claim_status(Delivered, Confirm), Ok(Confirmed));
+        assert_eq!(next_claim_status(Active, Release), Ok(Released));
+        assert_eq!(next_claim_status(Active, Expire), Ok(Expired));
+        assert_eq!(next_claim_status(Delivered, Reject), Ok(Rejected));
+        // Nothing leaves a final claim state, and a delivered claim can no longer be released.
+        for from in [Confirmed, Released, Expired, Rejected] {
+            for action in [Deliver, Confirm, Release, Expire, Reject] {
+                let err = next_claim_status(from, action).unwrap_err();
+                assert_eq!(err.code(), "invalid_state");
+            }
+        }
+        assert!(next_claim_status(Delivered, Release).is_err());
+        assert!(next_claim_status(Delivered, Deliver).is_err());
+    }
+
+    #[test]
+    fn wish_actions_follow_the_design() {
+        use WishAction::*;
+        use WishStatus::*;
+        assert_eq!(next_wish_status(Draft, Publish), Ok(Open));
+        assert_eq!(next_wish_status(Fulfilled, Close), Ok(Closed));
+        assert_eq!(next_wish_status(Open, Cancel), Ok(Cancelled));
+        assert_eq!(next_wish_status(Claimed, Cancel), Ok(Cancelled));
+        assert!(next_wish_status(Closed, Cancel).is_err());
+        assert!(next_wish_status(Cancelled, Cancel).is_err());
+        assert!(next_wish_status(Open, Publish).is_err());
+        assert!(next_wish_status(Open, Close).is_err());
+    }
+
+    #[test]
+    fn claiming_checks_remaining_and_status() {
+        let units = Units::new(5);
+        let units = units.claim(WishStatus::Open, 3).unwrap();
+        assert_eq!(units.remaining(), 2);
+        assert_eq!(
+            units.claim(WishStatus::Open, 3),
+            Err(RuleError::NotEnoughRemaining { remaining: 2 })
+        );
+        assert_eq!(
+            units.claim(WishStatus::Open, 0),
+            Err(RuleError::NotEnoughRemaining { remaining: 2 })
+        );
+        let full = units.claim(WishStatus::Open, 2).unwrap();
+        assert_eq!(full.remaining(), 0);
+        assert_eq!(
+            settle_wish_status(WishStatus::Open, full),
+            WishStatus::Claimed
+        );
+        assert_eq!(
+            full.claim(WishStatus::Claimed, 1),
+            Err(RuleError::WishFullyClaimed)
+        );
+        assert_eq!(
+            full.claim(WishStatus::Open, 1),
+            Err(RuleError::WishFullyClaimed)
+        );
+        assert_eq!(
+            Units::new(1)
+                .claim(WishStatus::Draft, 1)
+                .unwrap_err()
+                .code(),
+            "invalid_state"
+        );
+    }
+
+    #[test]
+    fn remaining_never_underflows() {
+        let broken = Units {
+            quantity: 2,
+            claimed: 9,
+            delivered: 0,
+            fulfilled: 0,
+        };
+        assert_eq!(broken.remaining(), 0);
+        assert!(!broken.is_consistent());
+    }
+
+    #[test]
+    fn released_units_reopen_a_claimed_wish_and_confirmation_fulfils_it() {
+        let units = Units::new(1).claim(WishStatus::Open, 1).unwrap();
+        let status = settle_wish_status(WishStatus::Open, units);
+        assert_eq!(status, WishStatus::Claimed);
+        let back = units.after_claim_change(ClaimStatus::Active, ClaimStatus::Released, 1);
+        assert_eq!(back.remaining(), 1);
+        assert_eq!(settle_wish_status(status, back), WishStatus::Open);
+        let done = units
+            .after_claim_change(ClaimStatus::Active, ClaimStatus::Delivered, 1)
+            .after_claim_change(ClaimStatus::Delivered, ClaimStatus::Confirmed, 1);
+        assert_eq!((done.delivered, done.fulfilled), (1, 1));
+        assert_eq!(settle_wish_status(status, done), WishStatus::Fulfilled);
+        // A worker's explicit decisions are never overridden by counters.
+        assert_eq!(
+            settle_wish_status(WishStatus::Cancelled, back),
+            WishStatus::Cancelled
+        );
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Claim(u32),
+        Act(usize, ClaimAction),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0u32..6).prop_map(Op::Claim),
+            (
+                0usize..20,
+                prop_oneof![
+                    Just(ClaimAction::Deliver),
+                    Just(ClaimAction::Confirm),
+                    Just(ClaimAction::Release),
+                    Just(ClaimAction::Expire),
+                    Just(ClaimAction::Reject),
+                ]
+            )
+                .prop_map(|(index, action)| Op::Act(index, action)),
+        ]
+    }
+
+    proptest! {
+        /// Whatever mix of claims and claim transitions happens, the counters equal what the
+        /// claims hold, never exceed the quantity, and the status agrees with them.
+        #[test]
+        fn quantity_invariant_holds(quantity in 1u32..12, ops in prop::collection::vec(op(), 0..60)) {
+            let mut units = Units::new(quantity);
+            let mut status = WishStatus::Open;
+            let mut claims: Vec<(ClaimStatus, u32)> = Vec::new();
+            for op in ops {
+                match op {
+                    Op::Claim(want) => {
+                        if let Ok(next) = units.claim(status, want) {
+                            units = next;
+                            claims.push((ClaimStatus::Active, want));
+                        }
+                    }
+                    Op::Act(index, action) => {
+                        if let Some(claim) = claims.get_mut(index) {
+                            if let Ok(to) = next_claim_status(claim.0, action) {
+                                units = units.after_claim_change(claim.0, to, claim.1);
+                                claim.0 = to;
+                            }
+                        }
+                    }
+                }
+                status = settle_wish_status(status, units);
+
+                let held: u32 = claims.iter().filter(|c| c.0.holds_units()).map(|c| c.1).sum();
+                prop_assert_eq!(units.claimed, held);
+                prop_assert!(units.is_consistent(), "{:?}", units);
+                prop_assert_eq!(units.remaining() + units.claimed, quantity);
+                match status {
+                    WishStatus::Open => prop_assert!(units.remaining() > 0),
+                    WishStatus::Claimed => prop_assert_eq!(units.remaining(), 0),
+                    WishStatus::Fulfilled => prop_assert_eq!(units.fulfilled, quantity),
+                    other => prop_assert!(false, "unexpected status {}", other),
+                }
+            }
+        }
+    }
+}

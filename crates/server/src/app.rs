@@ -1,0 +1,104 @@
+//! The application: shared state and the router (API + the built SPA).
+
+use std::path::PathBuf;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use sqlx::SqlitePool;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+use crate::routes;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: SqlitePool,
+    /// The directory Trunk built the SPA into.
+    pub dist: PathBuf,
+}
+
+pub fn router(state: AppState) -> Router {
+    let assets = ServeDir::new(&state.dist)
+        .fallback(axum::routing::get(spa_index).with_state(state.clone()));
+    Router::new()
+        .nest("/api", routes::api())
+        .fallback_service(assets)
+        .layer(middleware::from_fn(cache_headers))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Client-side routes (`/wishes/…`) get `index.html`; a missing file (`/x.js`) stays a 404.
+async fn spa_index(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+) -> Response {
+    let path = request.uri().path();
+    let last = path.rsplit('/').next().unwrap_or_default();
+    if last.contains('.') {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    match tokio::fs::read(state.dist.join("index.html")).await {
+        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        Err(error) => {
+            tracing::error!(%error, dist = %state.dist.display(), "index.html missing: build the SPA first");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The app has not been built: run `make run` (or `trunk build`).",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Hashed assets never change, so browsers may keep them for a year; everything else
+/// (index.html, the service worker, icons) is revalidated; API answers are never stored.
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let policy = if path.starts_with("/api/") || path == "/api" {
+        "no-store"
+    } else if response.status().is_success() && is_hashed_asset(&path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(policy));
+    response
+}
+
+/// Trunk names built files `name-<16 hex digits>.ext` (or `…_bg.wasm`).
+fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.match_indices('-').any(|(at, _)| {
+        let hash = &name[at + 1..];
+        hash.len() > 16
+            && hash.as_bytes()[..16].iter().all(u8::is_ascii_hexdigit)
+            && matches!(hash.as_bytes()[16], b'.' | b'_')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn recognises_trunk_hashed_names() {
+        assert!(is_hashed_asset("/microwish-3f5a0c8e1b2d4a6f_bg.wasm"));
+        assert!(is_hashed_asset("/microwish-3f5a0c8e1b2d4a6f.js"));
+        assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/sw.js"));
+        assert!(!is_hashed_asset(
+            "/wishes/0190a0b2-4c1d-7e3f-8a9b-0c1d2e3f4a5b"
+        ));
+    }
+}

@@ -1,0 +1,696 @@
+//! `serve --demo`: fills an empty database with the Xingyi community (星怡社区) of the
+//! seed story: four grids with their stations, needy households under aliases (化名),
+//! wishes of both kinds, two campaigns and the children's shoe shop's pledge.
+//! Every wish passes the same validation as one a worker posts.
+
+use chrono::{Days, NaiveDate, Utc};
+use microwish_core::validate::NewWish;
+use microwish_core::{new_id, BeneficiaryGroup, Category, Id, WishKind, WishStatus};
+use sqlx::SqlitePool;
+
+use BeneficiaryGroup::*;
+use Category::*;
+
+/// What the seed put in, for the start-up message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seeded {
+    pub grids: usize,
+    pub households: usize,
+    pub wishes: usize,
+    pub campaigns: usize,
+}
+
+const GRIDS: &[(&str, &str, &str, &str)] = &[
+    ("grid-1", "第一网格", "第一网格驿站", "星怡花园6幢南侧"),
+    (
+        "grid-2",
+        "第二网格",
+        "第二网格驿站",
+        "星怡花园15幢物业服务点旁",
+    ),
+    ("grid-3", "第三网格", "第三网格驿站", "星怡花园26幢东侧"),
+    ("grid-4", "第四网格", "第四网格驿站", "星怡花园32幢东侧"),
+];
+
+struct DemoHousehold {
+    name: &'static str,
+    address: &'static str,
+    phone: &'static str,
+    grid: &'static str,
+    groups: &'static [BeneficiaryGroup],
+    alias: &'static str,
+    notes: &'static str,
+}
+
+/// Private details are invented; the aliases are what the public sees.
+const HOUSEHOLDS: &[DemoHousehold] = &[
+    DemoHousehold {
+        name: "王成",
+        address: "星怡花园32幢102室",
+        phone: "13962800101",
+        grid: "grid-4",
+        groups: &[ElderlyAlone],
+        alias: "王爷爷",
+        notes: "74岁独居,行动慢,上门请先电话",
+    },
+    DemoHousehold {
+        name: "周小娟",
+        address: "星怡花园12幢301室",
+        phone: "13962800102",
+        grid: "grid-2",
+        groups: &[ChildInDifficulty, LowIncome],
+        alias: "小娟",
+        notes: "今年考入高中,奶奶照料",
+    },
+    DemoHousehold {
+        name: "陈桂英",
+        address: "星怡花园5幢201室",
+        phone: "13962800103",
+        grid: "grid-1",
+        groups: &[ElderlyAlone],
+        alias: "陈奶奶",
+        notes: "",
+    },
+    DemoHousehold {
+        name: "刘建国",
+        address: "星怡花园27幢103室",
+        phone: "13962800104",
+        grid: "grid-3",
+        groups: &[Disabled],
+        alias: "刘叔叔",
+        notes: "肢体残疾,使用轮椅",
+    },
+    DemoHousehold {
+        name: "张宇航",
+        address: "星怡花园16幢502室",
+        phone: "13962800105",
+        grid: "grid-2",
+        groups: &[Orphan],
+        alias: "小宇",
+        notes: "与祖父母同住",
+    },
+    DemoHousehold {
+        name: "赵秀兰",
+        address: "星怡花园7幢402室",
+        phone: "13962800106",
+        grid: "grid-1",
+        groups: &[LowIncome],
+        alias: "赵阿姨",
+        notes: "低保户",
+    },
+    DemoHousehold {
+        name: "孙德福",
+        address: "星怡花园25幢101室",
+        phone: "13962800107",
+        grid: "grid-3",
+        groups: &[ElderlyAlone],
+        alias: "孙爷爷",
+        notes: "",
+    },
+    DemoHousehold {
+        name: "李晓雨",
+        address: "星怡花园33幢602室",
+        phone: "13962800108",
+        grid: "grid-4",
+        groups: &[ChildInDifficulty],
+        alias: "雨雨",
+        notes: "父亲病休",
+    },
+    DemoHousehold {
+        name: "吴美华",
+        address: "星怡花园14幢202室",
+        phone: "13962800109",
+        grid: "grid-2",
+        groups: &[LowIncome, Disabled],
+        alias: "吴阿姨",
+        notes: "",
+    },
+    DemoHousehold {
+        name: "钱海涛",
+        address: "星怡花园8幢301室",
+        phone: "13962800110",
+        grid: "grid-1",
+        groups: &[Orphan],
+        alias: "小涛",
+        notes: "",
+    },
+    DemoHousehold {
+        name: "马玉珍",
+        address: "星怡花园31幢104室",
+        phone: "13962800111",
+        grid: "grid-4",
+        groups: &[ElderlyAlone],
+        alias: "马奶奶",
+        notes: "听力不好,请敲门大声些",
+    },
+    DemoHousehold {
+        name: "黄志强",
+        address: "星怡花园28幢503室",
+        phone: "13962800112",
+        grid: "grid-3",
+        groups: &[LowIncome],
+        alias: "黄师傅",
+        notes: "",
+    },
+    DemoHousehold {
+        name: "何秋菊",
+        address: "星怡花园13幢101室",
+        phone: "13962800113",
+        grid: "grid-2",
+        groups: &[ElderlyAlone, Disabled],
+        alias: "何奶奶",
+        notes: "",
+    },
+    DemoHousehold {
+        name: "郑乐乐",
+        address: "星怡花园29幢402室",
+        phone: "13962800114",
+        grid: "grid-3",
+        groups: &[ChildInDifficulty],
+        alias: "乐乐",
+        notes: "",
+    },
+];
+
+/// Which campaign a demo wish belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Drive {
+    None,
+    SchoolBags,
+    CoolSummer,
+}
+
+struct DemoWish {
+    household: &'static str,
+    kind: WishKind,
+    title: &'static str,
+    description: &'static str,
+    category: Category,
+    quantity: u32,
+    unit: &'static str,
+    group: BeneficiaryGroup,
+    days_left: u64,
+    drive: Drive,
+}
+
+const fn item(
+    household: &'static str,
+    title: &'static str,
+    description: &'static str,
+    category: Category,
+    quantity: u32,
+    unit: &'static str,
+    group: BeneficiaryGroup,
+    days_left: u64,
+    drive: Drive,
+) -> DemoWish {
+    DemoWish {
+        household,
+        kind: WishKind::Item,
+        title,
+        description,
+        category,
+        quantity,
+        unit,
+        group,
+        days_left,
+        drive,
+    }
+}
+
+const fn service(
+    household: &'static str,
+    title: &'static str,
+    description: &'static str,
+    category: Category,
+    group: BeneficiaryGroup,
+    days_left: u64,
+) -> DemoWish {
+    DemoWish {
+        household,
+        kind: WishKind::Service,
+        title,
+        description,
+        category,
+        quantity: 1,
+        unit: "次",
+        group,
+        days_left,
+        drive: Drive::None,
+    }
+}
+
+const WISHES: &[DemoWish] = &[
+    item(
+        "周小娟",
+        "一个新书包",
+        "考上了高中,想要一个能装下课本的双肩书包",
+        School,
+        1,
+        "个",
+        ChildInDifficulty,
+        30,
+        Drive::SchoolBags,
+    ),
+    item(
+        "张宇航",
+        "书包和文具",
+        "三年级,书包带子断了,还想要一套文具",
+        School,
+        2,
+        "套",
+        Orphan,
+        30,
+        Drive::SchoolBags,
+    ),
+    item(
+        "李晓雨",
+        "双肩书包",
+        "一年级新生,喜欢蓝色",
+        School,
+        1,
+        "个",
+        ChildInDifficulty,
+        30,
+        Drive::SchoolBags,
+    ),
+    item(
+        "钱海涛",
+        "初中书包",
+        "初一,要结实耐用的",
+        School,
+        1,
+        "个",
+        Orphan,
+        30,
+        Drive::SchoolBags,
+    ),
+    item(
+        "郑乐乐",
+        "书包和课外书",
+        "四年级,喜欢科普类的书",
+        School,
+        4,
+        "件",
+        ChildInDifficulty,
+        30,
+        Drive::SchoolBags,
+    ),
+    item(
+        "王成",
+        "清凉一夏礼包",
+        "绿豆、凉茶、蚊香、花露水",
+        Food,
+        1,
+        "份",
+        ElderlyAlone,
+        20,
+        Drive::CoolSummer,
+    ),
+    item(
+        "陈桂英",
+        "一台电风扇",
+        "家里的风扇坏了,夏天太热",
+        Daily,
+        1,
+        "台",
+        ElderlyAlone,
+        14,
+        Drive::CoolSummer,
+    ),
+    item(
+        "孙德福",
+        "竹凉席",
+        "1.5米的床",
+        Daily,
+        1,
+        "床",
+        ElderlyAlone,
+        20,
+        Drive::CoolSummer,
+    ),
+    item(
+        "马玉珍",
+        "清凉一夏礼包",
+        "绿豆、西瓜、花露水",
+        Food,
+        1,
+        "份",
+        ElderlyAlone,
+        20,
+        Drive::CoolSummer,
+    ),
+    item(
+        "何秋菊",
+        "清凉一夏礼包",
+        "凉茶、蚊香",
+        Food,
+        1,
+        "份",
+        ElderlyAlone,
+        20,
+        Drive::CoolSummer,
+    ),
+    item(
+        "赵秀兰",
+        "大米和食用油",
+        "10斤装大米两袋、食用油两桶",
+        Food,
+        4,
+        "件",
+        LowIncome,
+        10,
+        Drive::None,
+    ),
+    item(
+        "吴美华",
+        "冬季棉被",
+        "1.8米的床,想要厚一点的",
+        Daily,
+        1,
+        "床",
+        LowIncome,
+        60,
+        Drive::None,
+    ),
+    item(
+        "刘建国",
+        "轮椅坐垫",
+        "久坐防褥疮的坐垫",
+        Care,
+        1,
+        "个",
+        Disabled,
+        21,
+        Drive::None,
+    ),
+    item(
+        "张宇航",
+        "一双运动鞋",
+        "35码,体育课穿",
+        Clothing,
+        1,
+        "双",
+        Orphan,
+        25,
+        Drive::None,
+    ),
+    item(
+        "黄志强",
+        "孩子的冬季校服",
+        "两个孩子,身高140和150",
+        Clothing,
+        2,
+        "套",
+        LowIncome,
+        45,
+        Drive::None,
+    ),
+    item(
+        "李晓雨",
+        "护眼台灯",
+        "晚上写作业用",
+        School,
+        1,
+        "个",
+        ChildInDifficulty,
+        28,
+        Drive::None,
+    ),
+    item(
+        "郑乐乐",
+        "儿童凉鞋",
+        "32码",
+        Clothing,
+        1,
+        "双",
+        ChildInDifficulty,
+        15,
+        Drive::None,
+    ),
+    service(
+        "王成",
+        "更换厨房水池",
+        "水池开裂漏水,担心污水倒灌",
+        Repair,
+        ElderlyAlone,
+        7,
+    ),
+    service(
+        "陈桂英",
+        "修电热水壶",
+        "电热水壶不加热了",
+        Repair,
+        ElderlyAlone,
+        5,
+    ),
+    service(
+        "孙德福",
+        "修理水管",
+        "卫生间水管接头滴水",
+        Repair,
+        ElderlyAlone,
+        6,
+    ),
+    service(
+        "马玉珍",
+        "爱心义剪",
+        "行动不便,想在家理发",
+        Haircut,
+        ElderlyAlone,
+        10,
+    ),
+    service(
+        "何秋菊",
+        "爱心义剪",
+        "想剪短一点,方便打理",
+        Haircut,
+        ElderlyAlone,
+        12,
+    ),
+    service(
+        "刘建国",
+        "检修电路和更换灯泡",
+        "客厅灯不亮,开关有时打火",
+        Repair,
+        Disabled,
+        4,
+    ),
+    service(
+        "吴美华",
+        "陪同去医院复查",
+        "周三上午去开发区医院复查,需要有人陪同",
+        Care,
+        LowIncome,
+        9,
+    ),
+    service("赵秀兰", "疏通下水道", "厨房下水很慢", Repair, LowIncome, 8),
+    service(
+        "王成",
+        "上门陪伴聊天",
+        "老人独居,希望每周有人来坐坐",
+        Care,
+        ElderlyAlone,
+        14,
+    ),
+];
+
+/// Seeds the demo community when the database has no grids yet; `None` when it already had data.
+pub async fn seed_if_empty(pool: &SqlitePool) -> anyhow::Result<Option<Seeded>> {
+    let (grids,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM grids")
+        .fetch_one(pool)
+        .await?;
+    if grids > 0 {
+        return Ok(None);
+    }
+    let now = Utc::now();
+    let today = now.date_naive();
+    let mut tx = pool.begin().await?;
+
+    for (position, (id, name, station, location)) in GRIDS.iter().enumerate() {
+        sqlx::query("INSERT INTO grids (id, name, station, station_location, position) VALUES (?, ?, ?, ?, ?)")
+            .bind(id)
+            .bind(name)
+            .bind(station)
+            .bind(location)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+    }
+
+    let mut household_ids = Vec::with_capacity(HOUSEHOLDS.len());
+    for household in HOUSEHOLDS {
+        let id = new_id();
+        let groups: Vec<&str> = household
+            .groups
+            .iter()
+            .map(|group| group.as_str())
+            .collect();
+        sqlx::query(
+            "INSERT INTO households (id, name, address, phone, grid_id, groups, notes, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(household.name)
+        .bind(household.address)
+        .bind(household.phone)
+        .bind(household.grid)
+        .bind(serde_json::to_string(&groups)?)
+        .bind(household.notes)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        household_ids.push(id);
+    }
+
+    let school_bags = insert_campaign(
+        &mut tx,
+        "暖心行动送书包",
+        "开学前为困难家庭的孩子送上新书包和文具,让他们安心上学。",
+        today,
+        35,
+    )
+    .await?;
+    let cool_summer = insert_campaign(
+        &mut tx,
+        "清凉一夏 微心愿礼包",
+        "高温天为独居老人送去消暑礼包、风扇和凉席。",
+        today,
+        25,
+    )
+    .await?;
+
+    for wish in WISHES {
+        let (household, household_id) = HOUSEHOLDS
+            .iter()
+            .zip(&household_ids)
+            .find(|(h, _)| h.name == wish.household)
+            .ok_or_else(|| {
+                anyhow::anyhow!("demo wish names unknown household {}", wish.household)
+            })?;
+        let campaign_id = match wish.drive {
+            Drive::None => None,
+            Drive::SchoolBags => Some(school_bags),
+            Drive::CoolSummer => Some(cool_summer),
+        };
+        let new = NewWish {
+            id: Some(new_id()),
+            kind: wish.kind,
+            title: wish.title.into(),
+            description: wish.description.into(),
+            category: wish.category,
+            quantity: wish.quantity,
+            unit: wish.unit.into(),
+            alias: household.alias.into(),
+            group: wish.group,
+            grid: household.grid.into(),
+            household_id: Some(*household_id),
+            needed_by: today.checked_add_days(Days::new(wish.days_left)),
+            campaign_id,
+        }
+        .validate(today)
+        .map_err(|error| anyhow::anyhow!("demo wish {:?} is invalid: {error:?}", wish.title))?;
+        insert_wish(&mut tx, &new, now).await?;
+    }
+
+    insert_shoe_pledge(&mut tx, now).await?;
+    tx.commit().await?;
+    Ok(Some(Seeded {
+        grids: GRIDS.len(),
+        households: HOUSEHOLDS.len(),
+        wishes: WISHES.len(),
+        campaigns: 2,
+    }))
+}
+
+async fn insert_campaign(
+    tx: &mut sqlx::SqliteConnection,
+    title: &str,
+    description: &str,
+    today: NaiveDate,
+    days: u64,
+) -> anyhow::Result<Id> {
+    let id = new_id();
+    sqlx::query("INSERT INTO campaigns (id, title, description, starts_on, ends_on, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(id.to_string())
+        .bind(title)
+        .bind(description)
+        .bind(today)
+        .bind(today.checked_add_days(Days::new(days)))
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await?;
+    Ok(id)
+}
+
+async fn insert_wish(
+    tx: &mut sqlx::SqliteConnection,
+    wish: &NewWish,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let id = wish.id.unwrap_or_else(new_id);
+    sqlx::query(
+        "INSERT INTO wishes (id, kind, title, description, category, status, quantity, unit, alias, \
+         beneficiary_group, grid_id, household_id, needed_by, campaign_id, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(wish.kind.as_str())
+    .bind(&wish.title)
+    .bind(&wish.description)
+    .bind(wish.category.as_str())
+    .bind(WishStatus::Open.as_str())
+    .bind(i64::from(wish.quantity))
+    .bind(&wish.unit)
+    .bind(&wish.alias)
+    .bind(wish.group.as_str())
+    .bind(&wish.grid)
+    .bind(wish.household_id.map(|id| id.to_string()))
+    .bind(wish.needed_by)
+    .bind(wish.campaign_id.map(|id| id.to_string()))
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO events (at, actor_id, entity, entity_id, wish_id, action, from_status, to_status, note) \
+         VALUES (?, NULL, 'wish', ?, ?, 'publish', NULL, 'open', '演示数据')",
+    )
+    .bind(now)
+    .bind(id.to_string())
+    .bind(id.to_string())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// 大拇哥童鞋店: 104 pairs of children's shoes, mostly sandals for older children.
+async fn insert_shoe_pledge(
+    tx: &mut sqlx::SqliteConnection,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let id = new_id().to_string();
+    let variants = [("大中童凉鞋", 60), ("宝宝鞋", 20), ("运动鞋", 24)];
+    let total: i64 = variants.iter().map(|(_, quantity)| quantity).sum();
+    sqlx::query("INSERT INTO pledges (id, shop_name, item, quantity, unit, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(&id)
+        .bind("大拇哥童鞋店")
+        .bind("儿童鞋")
+        .bind(total)
+        .bind("双")
+        .bind("每年捐赠童鞋,已坚持十年")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    for (position, (label, quantity)) in variants.iter().enumerate() {
+        sqlx::query("INSERT INTO pledge_variants (pledge_id, position, label, quantity) VALUES (?, ?, ?, ?)")
+            .bind(&id)
+            .bind(position as i64)
+            .bind(label)
+            .bind(quantity)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}

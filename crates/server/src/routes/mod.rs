@@ -1,0 +1,35 @@
+//! The HTTP API, one file per resource.
+
+pub mod campaigns;
+pub mod community;
+pub mod wishes;
+
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::app::AppState;
+use crate::error::ApiError;
+
+/// Every `/api` route. Anything else under `/api` is a problem+json 404, never the SPA.
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/wishes", get(wishes::list))
+        .route("/wishes/{id}", get(wishes::get))
+        .route("/campaigns", get(campaigns::list))
+        .route("/campaigns/{id}", get(campaigns::get))
+        .route("/grids", get(community::grids))
+        .route("/stats", get(community::stats))
+        .fallback(|| async { ApiError::NotFound("API route") })
+}
+
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<Json<Value>, ApiError> {
+    // A real round trip, so a broken database shows up as unhealthy.
+    sqlx::query("SELECT 1").execute(&state.db).await?;
+    Ok(Json(
+        json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }),
+    ))
+}

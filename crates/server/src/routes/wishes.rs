@@ -1,0 +1,189 @@
+//! `GET /api/wishes` and `GET /api/wishes/{id}`: the public view of wishes.
+//!
+//! The queries select an explicit list of wish and grid columns and never join
+//! `households`, so no household field can reach these responses.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use microwish_core::rules::Units;
+use microwish_core::{Id, Page, PublicWish, WishQuery, WishStatus};
+use sqlx::{QueryBuilder, Sqlite};
+
+use crate::app::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{parse_id, ApiQuery};
+use crate::stored::{count, parse_stored};
+
+/// The columns of a public wish, in `WishRow`'s order.
+const PUBLIC_WISH_COLUMNS: &str = "w.id, w.kind, w.title, w.description, w.category, w.status, \
+     w.quantity, w.claimed, w.delivered, w.fulfilled, w.unit, w.alias, w.beneficiary_group, \
+     w.grid_id, g.name AS grid_name, g.station, w.needed_by, w.campaign_id, w.created_at, w.updated_at";
+
+#[derive(sqlx::FromRow)]
+struct WishRow {
+    id: String,
+    kind: String,
+    title: String,
+    description: String,
+    category: String,
+    status: String,
+    quantity: i64,
+    claimed: i64,
+    delivered: i64,
+    fulfilled: i64,
+    unit: String,
+    alias: String,
+    beneficiary_group: String,
+    grid_id: String,
+    grid_name: String,
+    station: String,
+    needed_by: Option<chrono::NaiveDate>,
+    campaign_id: Option<String>,
+    created_at: chrono::DateTime<chrono::Utc>,
+    updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl TryFrom<WishRow> for PublicWish {
+    type Error = ApiError;
+
+    fn try_from(row: WishRow) -> Result<Self, ApiError> {
+        let units = Units {
+            quantity: count(row.quantity)?,
+            claimed: count(row.claimed)?,
+            delivered: count(row.delivered)?,
+            fulfilled: count(row.fulfilled)?,
+        };
+        Ok(PublicWish {
+            id: parse_stored(&row.id)?,
+            kind: parse_stored(&row.kind)?,
+            title: row.title,
+            description: row.description,
+            category: parse_stored(&row.category)?,
+            status: parse_stored(&row.status)?,
+            quantity: units.quantity,
+            remaining: units.remaining(),
+            claimed: units.claimed,
+            delivered: units.delivered,
+            fulfilled: units.fulfilled,
+            unit: row.unit,
+            alias: row.alias,
+            group: parse_stored(&row.beneficiary_group)?,
+            grid: row.grid_id,
+            grid_name: row.grid_name,
+            station: row.station,
+            needed_by: row.needed_by,
+            campaign_id: row.campaign_id.as_deref().map(parse_stored).transpose()?,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<WishQuery>,
+) -> ApiResult<Json<Page<PublicWish>>> {
+    let limit = query.page_size();
+    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+        "SELECT {PUBLIC_WISH_COLUMNS} FROM wishes w JOIN grids g ON g.id = w.grid_id WHERE "
+    ));
+    match query.status {
+        // Asking for a draft or a cancelled wish is allowed and simply finds nothing public.
+        Some(status) if !status.is_public() => return Ok(Json(empty_page())),
+        Some(status) => {
+            sql.push("w.status = ").push_bind(status.as_str());
+        }
+        None => push_public_statuses(&mut sql),
+    }
+    if let Some(kind) = query.kind {
+        sql.push(" AND w.kind = ").push_bind(kind.as_str());
+    }
+    if let Some(grid) = &query.grid {
+        sql.push(" AND w.grid_id = ").push_bind(grid.clone());
+    }
+    if let Some(category) = query.category {
+        sql.push(" AND w.category = ").push_bind(category.as_str());
+    }
+    if let Some(campaign) = query.campaign {
+        sql.push(" AND w.campaign_id = ")
+            .push_bind(campaign.to_string());
+    }
+    if let Some(text) = query.search_text() {
+        let pattern = format!("%{}%", escape_like(text));
+        sql.push(" AND (");
+        for (index, column) in ["w.title", "w.description", "w.alias", "w.unit"]
+            .iter()
+            .enumerate()
+        {
+            if index > 0 {
+                sql.push(" OR ");
+            }
+            sql.push(format!("{column} LIKE "))
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\'");
+        }
+        sql.push(")");
+    }
+    if let Some(cursor) = query.cursor {
+        sql.push(" AND w.id < ").push_bind(cursor.to_string());
+    }
+    // Newest first; UUIDv7 ids sort by creation time. One extra row tells whether a next page exists.
+    sql.push(" ORDER BY w.id DESC LIMIT ")
+        .push_bind(i64::from(limit) + 1);
+
+    let rows: Vec<WishRow> = sql.build_query_as().fetch_all(&state.db).await?;
+    let mut items = rows
+        .into_iter()
+        .map(PublicWish::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|wish| wish.id.to_string())
+    } else {
+        None
+    };
+    Ok(Json(Page { items, next }))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PublicWish>> {
+    let id: Id = parse_id(&id, "wish")?;
+    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+        "SELECT {PUBLIC_WISH_COLUMNS} FROM wishes w JOIN grids g ON g.id = w.grid_id WHERE w.id = "
+    ));
+    sql.push_bind(id.to_string()).push(" AND ");
+    push_public_statuses(&mut sql);
+    let row: Option<WishRow> = sql.build_query_as().fetch_optional(&state.db).await?;
+    let row = row.ok_or(ApiError::NotFound("wish"))?;
+    Ok(Json(row.try_into()?))
+}
+
+fn push_public_statuses(sql: &mut QueryBuilder<Sqlite>) {
+    sql.push("w.status IN (");
+    let mut list = sql.separated(", ");
+    for status in WishStatus::PUBLIC {
+        list.push_bind(status.as_str());
+    }
+    sql.push(")");
+}
+
+fn empty_page<T>() -> Page<T> {
+    Page {
+        items: Vec::new(),
+        next: None,
+    }
+}
+
+/// Escapes LIKE's wildcards so a search for "100%" means the text "100%".
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,185 @@
+use std::collections::HashSet;
+
+use microwish_core::{Category, WishKind, WishStatus};
+
+use crate::helpers::{spawn_app, spawn_demo_app};
+
+#[tokio::test]
+async fn demo_lists_open_wishes_of_both_kinds_with_the_public_fields() {
+    let app = spawn_demo_app().await;
+    let body = app.get_json("/api/wishes").await;
+    let items = body["items"].as_array().unwrap();
+    assert!(items.len() >= 24, "only {} wishes", items.len());
+    assert!(body["next"].is_null());
+    for field in [
+        "id",
+        "kind",
+        "title",
+        "description",
+        "category",
+        "status",
+        "quantity",
+        "remaining",
+        "unit",
+        "alias",
+        "group",
+        "grid",
+        "station",
+        "needed_by",
+        "campaign_id",
+        "updated_at",
+    ] {
+        assert!(
+            items[0].get(field).is_some(),
+            "wish lacks {field}: {}",
+            items[0]
+        );
+    }
+    let page = app.wishes("").await;
+    let kinds: HashSet<_> = page.items.iter().map(|w| w.kind).collect();
+    assert_eq!(kinds.len(), 2);
+    assert!(page.items.iter().any(|w| w.quantity > 1));
+    assert!(page
+        .items
+        .iter()
+        .all(|w| w.status == WishStatus::Open && w.remaining == w.quantity));
+}
+
+#[tokio::test]
+async fn filters_combine() {
+    let app = spawn_demo_app().await;
+    let all = app.wishes("").await.items;
+
+    let services = app.wishes("?kind=service").await.items;
+    assert!(!services.is_empty());
+    assert!(services.iter().all(|w| w.kind == WishKind::Service));
+    assert_eq!(
+        services.len(),
+        all.iter().filter(|w| w.kind == WishKind::Service).count()
+    );
+
+    let grid4 = app.wishes("?grid=grid-4").await.items;
+    assert!(!grid4.is_empty());
+    assert!(grid4
+        .iter()
+        .all(|w| w.grid == "grid-4" && w.grid_name == "第四网格"));
+
+    let haircuts = app.wishes("?kind=service&category=haircut").await.items;
+    assert!(!haircuts.is_empty());
+    assert!(haircuts.iter().all(|w| w.category == Category::Haircut));
+
+    let search = app.wishes("?q=%E4%B9%A6%E5%8C%85").await.items; // 书包
+    assert!(!search.is_empty());
+    assert!(search
+        .iter()
+        .all(|w| w.title.contains("书包") || w.description.contains("书包")));
+
+    let open = app.wishes("?status=open").await.items;
+    assert_eq!(open.len(), all.len());
+    assert!(app.wishes("?status=draft").await.items.is_empty());
+    assert!(app.wishes("?status=fulfilled").await.items.is_empty());
+    assert!(app.wishes("?grid=grid-99").await.items.is_empty());
+}
+
+#[tokio::test]
+async fn search_treats_like_wildcards_as_text() {
+    let app = spawn_demo_app().await;
+    assert!(app.wishes("?q=%25").await.items.is_empty()); // "%"
+    assert!(app.wishes("?q=_").await.items.is_empty());
+    // A blank search is no search.
+    let all = app.wishes("").await.items.len();
+    assert_eq!(app.wishes("?q=%20%20").await.items.len(), all);
+}
+
+#[tokio::test]
+async fn pages_follow_next_without_gaps_or_repeats() {
+    let app = spawn_demo_app().await;
+    let all = app.wishes("").await.items;
+    let mut seen = Vec::new();
+    let mut query = "?limit=7".to_owned();
+    loop {
+        let page = app.wishes(&query).await;
+        assert!(page.items.len() <= 7);
+        seen.extend(page.items.iter().map(|w| w.id));
+        match page.next {
+            Some(next) => query = format!("?limit=7&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, all.iter().map(|w| w.id).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn a_wish_reads_the_same_alone_as_in_the_list() {
+    let app = spawn_demo_app().await;
+    let first = app.wishes("?limit=1").await.items.remove(0);
+    let body = app.get_json(&format!("/api/wishes/{}", first.id)).await;
+    let alone: microwish_core::PublicWish = serde_json::from_value(body).unwrap();
+    assert_eq!(alone, first);
+}
+
+#[tokio::test]
+async fn remaining_follows_the_claimed_counter_and_the_database_refuses_overclaiming() {
+    let app = spawn_demo_app().await;
+    let wish = app
+        .wishes("")
+        .await
+        .items
+        .into_iter()
+        .find(|w| w.quantity == 4)
+        .expect("a demo wish of 4 units");
+    let id = wish.id.to_string();
+    sqlx::query("UPDATE wishes SET claimed = 3 WHERE id = ?")
+        .bind(&id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let body = app.get_json(&format!("/api/wishes/{id}")).await;
+    assert_eq!(body["remaining"], 1);
+    assert_eq!(body["claimed"], 3);
+
+    let over = sqlx::query("UPDATE wishes SET claimed = 5 WHERE id = ?")
+        .bind(&id)
+        .execute(&app.db)
+        .await;
+    assert!(
+        over.is_err(),
+        "the CHECK constraint must refuse claimed > quantity"
+    );
+}
+
+#[tokio::test]
+async fn drafts_and_cancelled_wishes_are_not_public() {
+    let app = spawn_demo_app().await;
+    let ids: Vec<String> = app
+        .wishes("?limit=2")
+        .await
+        .items
+        .iter()
+        .map(|w| w.id.to_string())
+        .collect();
+    for (id, status) in ids.iter().zip(["draft", "cancelled"]) {
+        sqlx::query("UPDATE wishes SET status = ? WHERE id = ?")
+            .bind(status)
+            .bind(id)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(app.get(&format!("/api/wishes/{id}")).await.status(), 404);
+    }
+    let listed: Vec<String> = app
+        .wishes("")
+        .await
+        .items
+        .iter()
+        .map(|w| w.id.to_string())
+        .collect();
+    assert!(ids.iter().all(|id| !listed.contains(id)));
+}
+
+#[tokio::test]
+async fn an_empty_database_lists_nothing() {
+    let app = spawn_app().await;
+    let body = app.get_json("/api/wishes").await;
+    assert_eq!(body, serde_json::json!({"items": [], "next": null}));
+}

@@ -1,0 +1,6 @@
+//! Entry point of the SPA: mount the app on the page.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(microwish::app::App);
+}

@@ -1,0 +1,188 @@
+use leptos::prelude::*;
+use microwish_core::{Category, PublicCampaign, Stats, WishKind, WishStatus};
+
+use crate::api;
+use crate::app::Filters;
+use crate::components::{ChipGroup, LoadError, ProgressBar, WishList};
+use crate::format::today;
+use crate::i18n::t;
+
+/// `/`: the community's wishes, with search and filter chips.
+#[component]
+pub fn WishListPage() -> impl IntoView {
+    let t = t();
+    let filters = expect_context::<Filters>();
+    let wishes = LocalResource::new(move || {
+        let query = filters.query();
+        async move { api::wishes(&query).await }
+    });
+    let grids = LocalResource::new(api::grids);
+    let campaigns = LocalResource::new(api::campaigns);
+    let stats = LocalResource::new(api::stats);
+    let retry = Callback::new(move |_| {
+        wishes.refetch();
+        grids.refetch();
+        campaigns.refetch();
+        stats.refetch();
+    });
+
+    let kind_chips = vec![
+        (None, t.all.to_owned()),
+        (Some(WishKind::Item), t.kind(WishKind::Item).to_owned()),
+        (
+            Some(WishKind::Service),
+            t.kind(WishKind::Service).to_owned(),
+        ),
+    ];
+    let category_chips = std::iter::once((None, t.all.to_owned()))
+        .chain(
+            Category::ALL
+                .iter()
+                .map(|category| (Some(*category), t.category(*category).to_owned())),
+        )
+        .collect::<Vec<_>>();
+    let status_chips = vec![
+        (Some(WishStatus::Open), t.only_open.to_owned()),
+        (None, t.all.to_owned()),
+    ];
+
+    let today = today();
+    view! {
+        <header class="hero">
+            <p class="hero__community">{t.community}</p>
+            <h1 class="hero__title">{t.app_name}</h1>
+            <p class="hero__tagline">{t.tagline}</p>
+            {move || stats.get().and_then(Result::ok).map(|stats| view! { <StatsStrip stats /> })}
+        </header>
+
+        {move || {
+            campaigns
+                .get()
+                .and_then(Result::ok)
+                .filter(|page| !page.items.is_empty())
+                .map(|page| view! { <CampaignStrip campaigns=page.items /> })
+        }}
+
+        <section class="filters" aria-label=t.search>
+            <SearchBox />
+            <ChipGroup label=t.filter_kind options=kind_chips selected=filters.kind />
+            {move || {
+                grids
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|page| {
+                        let options = std::iter::once((None, t.all.to_owned()))
+                            .chain(page.items.into_iter().map(|grid| (Some(grid.id), grid.name)))
+                            .collect::<Vec<_>>();
+                        view! { <ChipGroup label=t.filter_grid options selected=filters.grid /> }
+                    })
+            }}
+            <ChipGroup label=t.filter_category options=category_chips selected=filters.category />
+            <ChipGroup label=t.filter_status options=status_chips selected=filters.status />
+        </section>
+
+        <section class="results" aria-live="polite">
+            {move || match wishes.get() {
+                None => view! { <p class="loading">{t.loading}</p> }.into_any(),
+                Some(Err(error)) => view! { <LoadError message=t.error(&error) on_retry=retry /> }.into_any(),
+                Some(Ok(page)) => view! {
+                    <p class="results__count">{format!("{} {}", page.items.len(), t.results)}</p>
+                    <WishList wishes=page.items today />
+                }
+                .into_any(),
+            }}
+        </section>
+        <footer class="privacy-note">{t.privacy_note}</footer>
+    }
+}
+
+/// The search box. Searches on submit (Enter or the button), which also suits
+/// Chinese input methods that compose a word over several keystrokes.
+#[component]
+fn SearchBox() -> impl IntoView {
+    let t = t();
+    let filters = expect_context::<Filters>();
+    let draft = RwSignal::new(filters.search.get_untracked());
+    view! {
+        <form
+            class="search"
+            role="search"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                filters.search.set(draft.get_untracked().trim().to_owned());
+            }
+        >
+            <input
+                class="search__input"
+                type="search"
+                enterkeyhint="search"
+                placeholder=t.search_placeholder
+                aria-label=t.search
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
+            />
+            <button class="button search__button" type="submit">{t.search}</button>
+            <Show when=move || !filters.search.get().is_empty()>
+                <button
+                    class="button button--quiet"
+                    type="button"
+                    on:click=move |_| {
+                        draft.set(String::new());
+                        filters.search.set(String::new());
+                    }
+                >
+                    {t.clear}
+                </button>
+            </Show>
+        </form>
+    }
+}
+
+#[component]
+fn StatsStrip(stats: Stats) -> impl IntoView {
+    let t = t();
+    view! {
+        <dl class="stats">
+            <div><dt>{stats.wishes_open}</dt><dd>{t.stats_open}</dd></div>
+            <div><dt>{stats.units_needed}</dt><dd>{t.stats_units}</dd></div>
+            <div><dt>{stats.households_helped}</dt><dd>{t.stats_helped}</dd></div>
+            <div><dt>{stats.pledged_units}</dt><dd>{t.stats_pledged}</dd></div>
+        </dl>
+    }
+}
+
+#[component]
+fn CampaignStrip(campaigns: Vec<PublicCampaign>) -> impl IntoView {
+    let t = t();
+    view! {
+        <section class="campaigns" aria-label=t.campaigns>
+            <h2 class="section-title">{t.campaigns}</h2>
+            <div class="campaigns__row">
+                {campaigns
+                    .into_iter()
+                    .map(|campaign| {
+                        view! {
+                            <a class="campaign-card" href=format!("/campaigns/{}", campaign.id)>
+                                <span class="campaign-card__title">{campaign.title}</span>
+                                <ProgressBar
+                                    done=campaign.progress.units_claimed
+                                    total=campaign.progress.units
+                                    label=t.progress_claimed
+                                />
+                                <span class="campaign-card__meta">
+                                    {format!(
+                                        "{} {}% · {} {}",
+                                        t.progress_claimed,
+                                        campaign.progress.claimed_percent(),
+                                        campaign.progress.wishes,
+                                        t.results,
+                                    )}
+                                </span>
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,66 @@
+// Shared set-up of the end-to-end tests: a real server on a free port with a fresh
+// demo database, and the system Chromium driven by playwright-core (no browser download).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '../..');
+export const screenshotDir = join(root, 'target', 'e2e');
+mkdirSync(screenshotDir, { recursive: true });
+
+export async function startServer() {
+  const binary = process.env.MICROWISH_SERVER ?? join(root, 'target/debug/microwish-server');
+  const dir = mkdtempSync(join(tmpdir(), 'microwish-e2e-'));
+  const child = spawn(
+    binary,
+    ['serve', '--addr', '127.0.0.1:0', '--database', `sqlite://${dir}/e2e.db`, '--dist', join(root, 'dist'), '--demo'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise((resolveUrl, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = output.match(/listening on (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    });
+  });
+  return {
+    url,
+    stop() {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export function phoneContext(browser) {
+  return browser.newContext({
+    viewport: { width: 360, height: 800 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+  });
+}

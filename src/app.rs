@@ -3,54 +3,43 @@
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use microwish_core::{Category, WishKind, WishQuery, WishStatus};
 
 use crate::pages::{CampaignPage, NotFound, WishDetailPage, WishListPage};
 
-/// The wish-list filters. Kept above the routes so they survive a visit to a detail page.
+/// The URL of the wish list as last seen (with its filters), for the "back" links
+/// of the detail and campaign pages. Kept in the tab's session storage so that it
+/// survives a reload of an inner page.
 #[derive(Clone, Copy)]
-pub struct Filters {
-    pub kind: RwSignal<Option<WishKind>>,
-    pub grid: RwSignal<Option<String>>,
-    pub category: RwSignal<Option<Category>>,
-    pub status: RwSignal<Option<WishStatus>>,
-    pub search: RwSignal<String>,
-}
+pub struct ListUrl(pub RwSignal<String>);
 
-impl Filters {
-    pub fn new() -> Self {
-        Filters {
-            kind: RwSignal::new(None),
-            grid: RwSignal::new(None),
-            category: RwSignal::new(None),
-            // Donors come to find something to do: open wishes first.
-            status: RwSignal::new(Some(WishStatus::Open)),
-            search: RwSignal::new(String::new()),
-        }
+impl ListUrl {
+    const KEY: &'static str = "microwish.list_url";
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.session_storage().ok()?
     }
 
-    /// The server query for the current filters (reactive: tracks every filter).
-    pub fn query(&self) -> WishQuery {
-        WishQuery {
-            kind: self.kind.get(),
-            grid: self.grid.get(),
-            category: self.category.get(),
-            status: self.status.get(),
-            q: Some(self.search.get()).filter(|q| !q.trim().is_empty()),
-            ..Default::default()
-        }
+    /// The remembered URL, or `/`; only same-site paths are trusted.
+    pub fn restore() -> Self {
+        let saved = Self::storage()
+            .and_then(|storage| storage.get_item(Self::KEY).ok()?)
+            .filter(|url| url.starts_with('/') && !url.starts_with("//"))
+            .unwrap_or_else(|| "/".to_owned());
+        ListUrl(RwSignal::new(saved))
     }
-}
 
-impl Default for Filters {
-    fn default() -> Self {
-        Self::new()
+    pub fn remember(&self, url: String) {
+        if let Some(storage) = Self::storage() {
+            // Storage may be full or disabled (private mode); the link then falls back to memory.
+            let _ = storage.set_item(Self::KEY, &url);
+        }
+        self.0.set(url);
     }
 }
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(Filters::new());
+    provide_context(ListUrl::restore());
     view! {
         <Router>
             <main class="app">

@@ -6,9 +6,11 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
+use leptos_router::params::ParamsMap;
 use microwish::components::{ChipGroup, LoadError, WishList};
+use microwish::filters::{list_url, query_from_params};
 use microwish::i18n::t;
-use microwish_core::{BeneficiaryGroup, Category, PublicWish, WishKind, WishStatus};
+use microwish_core::{BeneficiaryGroup, Category, PublicWish, WishKind, WishQuery, WishStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -43,8 +45,10 @@ fn wish(title: &str, kind: WishKind, quantity: u32, claimed: u32, days_left: u64
         grid: "grid-4".into(),
         grid_name: "第四网格".into(),
         station: "第四网格驿站".into(),
+        station_location: "星怡花园32幢东侧".into(),
         needed_by: today().checked_add_days(chrono::Days::new(days_left)),
         campaign_id: None,
+        campaign_title: None,
         created_at: created,
         updated_at: created,
     }
@@ -142,8 +146,9 @@ async fn chip_group_selects_one_value_at_a_time() {
         (Some(WishKind::Item), "物品".to_owned()),
         (Some(WishKind::Service), "服务".to_owned()),
     ];
+    let on_select = Callback::new(move |kind| selected.set(kind));
     let _mounted = mount_to(root.clone(), move || {
-        view! { <ChipGroup label="类型" options selected /> }
+        view! { <ChipGroup label="类型" options selected on_select /> }
     });
     tick().await;
 
@@ -179,7 +184,7 @@ async fn load_error_explains_and_retries() {
     });
     tick().await;
     assert_eq!(text(&root, ".load-error__message"), t().err_unreachable);
-    assert_eq!(root.query_selector("[role=alert]").unwrap().is_some(), true);
+    assert!(root.query_selector("[role=alert]").unwrap().is_some());
     let button: HtmlElement = root
         .query_selector("button")
         .unwrap()
@@ -201,4 +206,48 @@ fn due_labels_count_days() {
     let yesterday = today.pred_opt().unwrap();
     assert_eq!(t.due(yesterday, today), t.overdue);
     assert_eq!(t.date(in_three), "7月4日");
+}
+
+#[wasm_bindgen_test]
+fn filters_round_trip_through_the_list_url() {
+    let params = |pairs: &[(&'static str, &str)]| {
+        pairs
+            .iter()
+            .map(|(key, value)| (*key, value.to_string()))
+            .collect::<ParamsMap>()
+    };
+    // No parameters: open wishes only, at "/".
+    let default = query_from_params(&params(&[]));
+    assert_eq!(default.status, Some(WishStatus::Open));
+    assert_eq!(list_url(&default), "/");
+
+    let query = WishQuery {
+        kind: Some(WishKind::Service),
+        grid: Some("grid-4".into()),
+        category: Some(Category::Haircut),
+        status: None,
+        q: Some("理发".into()),
+        ..Default::default()
+    };
+    let url = list_url(&query);
+    assert!(
+        url.starts_with("/?kind=service&grid=grid-4&category=haircut&status=all&q="),
+        "{url}"
+    );
+    let back = query_from_params(&params(&[
+        ("kind", "service"),
+        ("grid", "grid-4"),
+        ("category", "haircut"),
+        ("status", "all"),
+        ("q", "理发"),
+    ]));
+    assert_eq!(back, query);
+
+    // A mistyped link still shows wishes: bad values are ignored.
+    let typo = query_from_params(&params(&[
+        ("kind", "spaceship"),
+        ("status", "nope"),
+        ("q", "  "),
+    ]));
+    assert_eq!(typo, default);
 }

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 pub fn ChipGroup<T>(
     label: &'static str,
     options: Vec<(Option<T>, String)>,
-    selected: RwSignal<Option<T>>,
+    #[prop(into)] selected: Signal<Option<T>>,
+    on_select: Callback<Option<T>>,
 ) -> impl IntoView
 where
     T: Clone + PartialEq + Send + Sync + 'static,
@@ -27,7 +28,7 @@ where
                                 class="chip"
                                 class:chip--on=is_selected.clone()
                                 aria-pressed=move || is_selected().to_string()
-                                on:click=move |_| selected.set(value.clone())
+                                on:click=move |_| on_select.run(value.clone())
                             >
                                 {text}
                             </button>

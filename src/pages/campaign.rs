@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use microwish_core::{PublicCampaign, WishQuery};
 
 use crate::api::{self, ApiError};
-use crate::components::{LoadError, ProgressBar, WishList};
+use crate::components::{BackLink, LoadError, ProgressBar, WishList};
 use crate::format::today;
 use crate::i18n::t;
 use crate::pages::id_param;
@@ -27,9 +27,7 @@ pub fn CampaignPage() -> impl IntoView {
     });
     let retry = Callback::new(move |_| campaign.refetch());
     view! {
-        <nav class="topbar">
-            <a class="topbar__back" href="/">{format!("‹ {}", t.back_to_list)}</a>
-        </nav>
+        <BackLink />
         {move || match campaign.get() {
             None => view! { <p class="loading">{t.loading}</p> }.into_any(),
             Some(Err(ApiError::NotFound)) => view! {

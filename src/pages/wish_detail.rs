@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use microwish_core::{PublicWish, WishKind};
 
 use crate::api::{self, ApiError};
-use crate::components::{LoadError, ProgressBar};
+use crate::components::{BackLink, LoadError, ProgressBar};
 use crate::format::today;
 use crate::i18n::t;
 use crate::pages::id_param;
@@ -23,9 +23,7 @@ pub fn WishDetailPage() -> impl IntoView {
     });
     let retry = Callback::new(move |_| wish.refetch());
     view! {
-        <nav class="topbar">
-            <a class="topbar__back" href="/">{format!("‹ {}", t.back_to_list)}</a>
-        </nav>
+        <BackLink />
         {move || match wish.get() {
             None => view! { <p class="loading">{t.loading}</p> }.into_any(),
             Some(Err(ApiError::NotFound)) => view! {
@@ -47,11 +45,15 @@ fn WishDetail(wish: PublicWish) -> impl IntoView {
         WishKind::Service => t.house_call_in,
     };
     let place = match wish.kind {
-        WishKind::Item => wish.station.clone(),
-        WishKind::Service => wish.grid_name.clone(),
+        WishKind::Item => format!("{}({})", wish.station, wish.station_location),
+        WishKind::Service => t.address_private.to_owned(),
     };
     let campaign = wish.campaign_id.map(|id| {
-        view! { <a class="detail__campaign" href=format!("/campaigns/{id}")>{t.campaign}</a> }
+        let title = wish
+            .campaign_title
+            .clone()
+            .unwrap_or_else(|| t.campaign.to_owned());
+        view! { <a class="detail__campaign" href=format!("/campaigns/{id}")>{title}</a> }
     });
     view! {
         <article class="page detail">

@@ -1,9 +1,12 @@
 use leptos::prelude::*;
-use microwish_core::{Category, PublicCampaign, Stats, WishKind, WishStatus};
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use microwish_core::{Category, PublicCampaign, Stats, WishKind, WishQuery, WishStatus};
 
 use crate::api;
-use crate::app::Filters;
+use crate::app::ListUrl;
 use crate::components::{ChipGroup, LoadError, ProgressBar, WishList};
+use crate::filters::{list_url, query_from_params};
 use crate::format::today;
 use crate::i18n::t;
 
@@ -11,9 +14,24 @@ use crate::i18n::t;
 #[component]
 pub fn WishListPage() -> impl IntoView {
     let t = t();
-    let filters = expect_context::<Filters>();
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(query_from_params));
+    if let Some(list) = use_context::<ListUrl>() {
+        Effect::new(move |_| list.remember(list_url(&query.get())));
+    }
+    let navigate = use_navigate();
+    // Changes one filter by moving to the URL of the new filters (replacing the history
+    // entry, so "back" leaves the list instead of stepping through filter clicks).
+    let show = Callback::new(move |next: WishQuery| {
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
+        navigate(&list_url(&next), options);
+    });
     let wishes = LocalResource::new(move || {
-        let query = filters.query();
+        let query = query.get();
         async move { api::wishes(&query).await }
     });
     let grids = LocalResource::new(api::grids);
@@ -64,8 +82,16 @@ pub fn WishListPage() -> impl IntoView {
         }}
 
         <section class="filters" aria-label=t.search>
-            <SearchBox />
-            <ChipGroup label=t.filter_kind options=kind_chips selected=filters.kind />
+            <SearchBox
+                search=Signal::derive(move || query.get().q.unwrap_or_default())
+                on_search=Callback::new(move |q| show.run(WishQuery { q: Some(q), ..query.get_untracked() }))
+            />
+            <ChipGroup
+                label=t.filter_kind
+                options=kind_chips
+                selected=Signal::derive(move || query.get().kind)
+                on_select=Callback::new(move |kind| show.run(WishQuery { kind, ..query.get_untracked() }))
+            />
             {move || {
                 grids
                     .get()
@@ -74,11 +100,28 @@ pub fn WishListPage() -> impl IntoView {
                         let options = std::iter::once((None, t.all.to_owned()))
                             .chain(page.items.into_iter().map(|grid| (Some(grid.id), grid.name)))
                             .collect::<Vec<_>>();
-                        view! { <ChipGroup label=t.filter_grid options selected=filters.grid /> }
+                        view! {
+                            <ChipGroup
+                                label=t.filter_grid
+                                options
+                                selected=Signal::derive(move || query.get().grid)
+                                on_select=Callback::new(move |grid| show.run(WishQuery { grid, ..query.get_untracked() }))
+                            />
+                        }
                     })
             }}
-            <ChipGroup label=t.filter_category options=category_chips selected=filters.category />
-            <ChipGroup label=t.filter_status options=status_chips selected=filters.status />
+            <ChipGroup
+                label=t.filter_category
+                options=category_chips
+                selected=Signal::derive(move || query.get().category)
+                on_select=Callback::new(move |category| show.run(WishQuery { category, ..query.get_untracked() }))
+            />
+            <ChipGroup
+                label=t.filter_status
+                options=status_chips
+                selected=Signal::derive(move || query.get().status)
+                on_select=Callback::new(move |status| show.run(WishQuery { status, ..query.get_untracked() }))
+            />
         </section>
 
         <section class="results" aria-live="polite">
@@ -99,17 +142,18 @@ pub fn WishListPage() -> impl IntoView {
 /// The search box. Searches on submit (Enter or the button), which also suits
 /// Chinese input methods that compose a word over several keystrokes.
 #[component]
-fn SearchBox() -> impl IntoView {
+fn SearchBox(search: Signal<String>, on_search: Callback<String>) -> impl IntoView {
     let t = t();
-    let filters = expect_context::<Filters>();
-    let draft = RwSignal::new(filters.search.get_untracked());
+    let draft = RwSignal::new(search.get_untracked());
+    // A search changed elsewhere (back button, a shared link) shows in the box.
+    Effect::new(move |_| draft.set(search.get()));
     view! {
         <form
             class="search"
             role="search"
             on:submit=move |ev| {
                 ev.prevent_default();
-                filters.search.set(draft.get_untracked().trim().to_owned());
+                on_search.run(draft.get_untracked().trim().to_owned());
             }
         >
             <input
@@ -122,13 +166,13 @@ fn SearchBox() -> impl IntoView {
                 on:input=move |ev| draft.set(event_target_value(&ev))
             />
             <button class="button search__button" type="submit">{t.search}</button>
-            <Show when=move || !filters.search.get().is_empty()>
+            <Show when=move || !search.get().is_empty()>
                 <button
                     class="button button--quiet"
                     type="button"
                     on:click=move |_| {
                         draft.set(String::new());
-                        filters.search.set(String::new());
+                        on_search.run(String::new());
                     }
                 >
                     {t.clear}

@@ -42,6 +42,7 @@ test('a donor browses, filters to house calls and opens a wish', async () => {
     allCount,
   );
   const serviceCount = await cards.count();
+  assert.match(page.url(), /[?&]kind=service/);
   await page.screenshot({ path: `${screenshotDir}/services-360x800.png` });
 
   // Open the first house call.
@@ -58,7 +59,7 @@ test('a donor browses, filters to house calls and opens a wish', async () => {
   await page.locator('.detail__title').waitFor();
   assert.equal(await page.locator('.detail__title').innerText(), title);
 
-  // Back to the list: the filter is still on.
+  // Back to the list: the filter is still on, even after the reload.
   await page.locator('.topbar__back').click();
   await page.locator('.wish-card').first().waitFor();
   assert.equal(await cards.count(), serviceCount);

@@ -198,10 +198,13 @@ pub struct PublicWish {
     pub group: BeneficiaryGroup,
     pub grid: String,
     pub grid_name: String,
-    /// The drop-off grid station for items; for services, the grid the house call is in.
+    /// The grid station where items are dropped off (never a home address).
     pub station: String,
+    /// Where the station is, e.g. "星怡花园32幢东侧".
+    pub station_location: String,
     pub needed_by: Option<NaiveDate>,
     pub campaign_id: Option<Id>,
+    pub campaign_title: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -303,8 +306,8 @@ pub struct WishQuery {
     pub campaign: Option<Id>,
     /// Free text, matched against title, description, alias and unit.
     pub q: Option<String>,
-    /// The `next` value of the previous page.
-    pub cursor: Option<Id>,
+    /// The `next` value of the previous page (opaque).
+    pub cursor: Option<String>,
     pub limit: Option<u32>,
 }
 
@@ -345,8 +348,8 @@ impl WishQuery {
         if let Some(q) = self.search_text() {
             parts.push(("q", q.to_owned()));
         }
-        if let Some(cursor) = self.cursor {
-            parts.push(("cursor", cursor.to_string()));
+        if let Some(cursor) = &self.cursor {
+            parts.push(("cursor", cursor.clone()));
         }
         if let Some(limit) = self.limit {
             parts.push(("limit", limit.to_string()));

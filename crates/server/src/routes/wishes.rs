@@ -14,10 +14,15 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ApiQuery};
 use crate::stored::{count, parse_stored};
 
-/// The columns of a public wish, in `WishRow`'s order.
-const PUBLIC_WISH_COLUMNS: &str = "w.id, w.kind, w.title, w.description, w.category, w.status, \
-     w.quantity, w.claimed, w.delivered, w.fulfilled, w.unit, w.alias, w.beneficiary_group, \
-     w.grid_id, g.name AS grid_name, g.station, w.needed_by, w.campaign_id, w.created_at, w.updated_at";
+/// The columns of a public wish and where they come from.
+const SELECT_PUBLIC_WISH: &str = "SELECT w.id, w.kind, w.title, w.description, w.category, \
+     w.status, w.quantity, w.claimed, w.delivered, w.fulfilled, w.unit, w.alias, \
+     w.beneficiary_group, w.grid_id, g.name AS grid_name, g.station, g.station_location, \
+     w.needed_by, w.campaign_id, c.title AS campaign_title, w.created_at, w.updated_at \
+     FROM wishes w JOIN grids g ON g.id = w.grid_id LEFT JOIN campaigns c ON c.id = w.campaign_id";
+
+/// The most urgent wishes come first; wishes without a date come last.
+const URGENCY: &str = "COALESCE(w.needed_by, '9999-12-31')";
 
 #[derive(sqlx::FromRow)]
 struct WishRow {
@@ -37,8 +42,10 @@ struct WishRow {
     grid_id: String,
     grid_name: String,
     station: String,
+    station_location: String,
     needed_by: Option<chrono::NaiveDate>,
     campaign_id: Option<String>,
+    campaign_title: Option<String>,
     created_at: chrono::DateTime<chrono::Utc>,
     updated_at: chrono::DateTime<chrono::Utc>,
 }
@@ -71,8 +78,10 @@ impl TryFrom<WishRow> for PublicWish {
             grid: row.grid_id,
             grid_name: row.grid_name,
             station: row.station,
+            station_location: row.station_location,
             needed_by: row.needed_by,
             campaign_id: row.campaign_id.as_deref().map(parse_stored).transpose()?,
+            campaign_title: row.campaign_title,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -84,9 +93,9 @@ pub async fn list(
     ApiQuery(query): ApiQuery<WishQuery>,
 ) -> ApiResult<Json<Page<PublicWish>>> {
     let limit = query.page_size();
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-        "SELECT {PUBLIC_WISH_COLUMNS} FROM wishes w JOIN grids g ON g.id = w.grid_id WHERE "
-    ));
+    let cursor = query.cursor.as_deref().map(Cursor::parse).transpose()?;
+    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_PUBLIC_WISH);
+    sql.push(" WHERE ");
     match query.status {
         // Asking for a draft or a cancelled wish is allowed and simply finds nothing public.
         Some(status) if !status.is_public() => return Ok(Json(empty_page())),
@@ -124,11 +133,18 @@ pub async fn list(
         }
         sql.push(")");
     }
-    if let Some(cursor) = query.cursor {
-        sql.push(" AND w.id < ").push_bind(cursor.to_string());
+    if let Some(cursor) = cursor {
+        // Keyset pagination: strictly after the last row of the previous page.
+        sql.push(format!(" AND ({URGENCY} > "))
+            .push_bind(cursor.urgency.clone())
+            .push(format!(" OR ({URGENCY} = "))
+            .push_bind(cursor.urgency)
+            .push(" AND w.id > ")
+            .push_bind(cursor.id.to_string())
+            .push("))");
     }
-    // Newest first; UUIDv7 ids sort by creation time. One extra row tells whether a next page exists.
-    sql.push(" ORDER BY w.id DESC LIMIT ")
+    // One extra row tells whether a next page exists.
+    sql.push(format!(" ORDER BY {URGENCY}, w.id LIMIT "))
         .push_bind(i64::from(limit) + 1);
 
     let rows: Vec<WishRow> = sql.build_query_as().fetch_all(&state.db).await?;
@@ -138,7 +154,7 @@ pub async fn list(
         .collect::<Result<Vec<_>, _>>()?;
     let next = if items.len() > limit as usize {
         items.truncate(limit as usize);
-        items.last().map(|wish| wish.id.to_string())
+        items.last().map(|wish| Cursor::after(wish).to_string())
     } else {
         None
     };
@@ -150,14 +166,48 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> ApiResult<Json<PublicWish>> {
     let id: Id = parse_id(&id, "wish")?;
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-        "SELECT {PUBLIC_WISH_COLUMNS} FROM wishes w JOIN grids g ON g.id = w.grid_id WHERE w.id = "
-    ));
-    sql.push_bind(id.to_string()).push(" AND ");
+    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_PUBLIC_WISH);
+    sql.push(" WHERE w.id = ")
+        .push_bind(id.to_string())
+        .push(" AND ");
     push_public_statuses(&mut sql);
     let row: Option<WishRow> = sql.build_query_as().fetch_optional(&state.db).await?;
     let row = row.ok_or(ApiError::NotFound("wish"))?;
     Ok(Json(row.try_into()?))
+}
+
+/// Where a page ended: the sort key of its last wish, sent to clients as `"<date>~<id>"`.
+struct Cursor {
+    urgency: String,
+    id: Id,
+}
+
+impl Cursor {
+    fn after(wish: &PublicWish) -> Cursor {
+        Cursor {
+            urgency: wish
+                .needed_by
+                .map(|date| date.to_string())
+                .unwrap_or_else(|| "9999-12-31".to_owned()),
+            id: wish.id,
+        }
+    }
+
+    fn parse(text: &str) -> Result<Cursor, ApiError> {
+        let bad = || ApiError::bad_request("bad_query", format!("invalid cursor {text:?}"));
+        let (date, id) = text.split_once('~').ok_or_else(bad)?;
+        let date: chrono::NaiveDate = date.parse().map_err(|_| bad())?;
+        Ok(Cursor {
+            urgency: date.to_string(),
+            id: id.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}~{}", self.urgency, self.id)
+    }
 }
 
 fn push_public_statuses(sql: &mut QueryBuilder<Sqlite>) {

@@ -34,7 +34,12 @@ async fn no_public_response_contains_household_details() {
     }
     for path in &paths {
         let body = app.get(path).await.text().await.unwrap();
-        for field in ["\"household\"", "\"household_id\"", "\"address\"", "\"phone\""] {
+        for field in [
+            "\"household\"",
+            "\"household_id\"",
+            "\"address\"",
+            "\"phone\"",
+        ] {
             assert!(!body.contains(field), "{path} has a {field} field: {body}");
         }
         for secret in &secrets {

@@ -110,6 +110,29 @@ async fn pages_follow_next_without_gaps_or_repeats() {
 }
 
 #[tokio::test]
+async fn the_most_urgent_wishes_come_first() {
+    let app = spawn_demo_app().await;
+    let wishes = app.wishes("").await.items;
+    let dates: Vec<_> = wishes
+        .iter()
+        .map(|w| w.needed_by.expect("demo wishes have dates"))
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted);
+    assert!(dates.first() < dates.last());
+}
+
+#[tokio::test]
+async fn a_malformed_cursor_is_a_bad_query() {
+    let app = spawn_demo_app().await;
+    for cursor in ["nonsense", "2026-13-01~x", "2026-12-01~not-a-uuid"] {
+        let response = app.get(&format!("/api/wishes?cursor={cursor}")).await;
+        crate::helpers::assert_problem(response, 400, "bad_query").await;
+    }
+}
+
+#[tokio::test]
 async fn a_wish_reads_the_same_alone_as_in_the_list() {
     let app = spawn_demo_app().await;
     let first = app.wishes("?limit=1").await.items.remove(0);

@@ -51,7 +51,9 @@ test('a donor browses, filters to house calls and opens a wish', async () => {
   await page.waitForURL(/\/wishes\/[0-9a-f-]{36}$/);
   await page.locator('.detail__title').waitFor();
   assert.equal(await page.locator('.detail__title').innerText(), title);
-  assert.match(await page.locator('.detail__facts').innerText(), /上门服务/);
+  // A house call's address is never shown to the public.
+  assert.match(await page.locator('.detail__facts').innerText(), /仅告知接单的志愿者/);
+  assert.match(await page.locator('.tag--service').innerText(), /上门服务/);
   await page.screenshot({ path: `${screenshotDir}/detail-360x800.png`, fullPage: true });
 
   // A reload on a client route is served by the server's fallback.

@@ -25,6 +25,15 @@ pub enum RuleError {
     },
     #[error("invalid input")]
     Validation(ValidationErrors),
+    /// The actor's role may not do this at all.
+    #[error("not allowed: {reason}")]
+    Forbidden { reason: &'static str },
+    /// The claim belongs to someone else.
+    #[error("this claim belongs to someone else")]
+    ClaimNotYours,
+    /// A client-made id already names a different thing.
+    #[error("this id is already used for something else")]
+    IdConflict,
 }
 
 impl RuleError {
@@ -35,6 +44,9 @@ impl RuleError {
             RuleError::NotEnoughRemaining { .. } => "not_enough_remaining",
             RuleError::InvalidState { .. } => "invalid_state",
             RuleError::Validation(_) => "validation_failed",
+            RuleError::Forbidden { .. } => "forbidden",
+            RuleError::ClaimNotYours => "claim_not_yours",
+            RuleError::IdConflict => "id_conflict",
         }
     }
 }

@@ -4,8 +4,12 @@
 //! - [`model`]: domain types and the public views that leave the server;
 //! - [`rules`]: wish and claim state machines, the quantity rule;
 //! - [`validate`]: input validation with per-field errors;
+//! - [`command`]: every write as a command, with its validation and permissions;
+//! - [`account`]: registration, password and phone rules;
 //! - [`error`]: rule errors with stable codes.
 
+pub mod account;
+pub mod command;
 pub mod error;
 pub mod model;
 pub mod rules;

@@ -209,6 +209,66 @@ pub struct PublicWish {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The signed-in user, as `GET /api/me` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: Id,
+    pub display_name: String,
+    pub phone: String,
+    pub role: Role,
+    /// Time credited for confirmed house calls.
+    pub volunteer_minutes: u32,
+}
+
+/// A claim as its owner and workers see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimView {
+    pub id: Id,
+    pub wish_id: Id,
+    pub quantity: u32,
+    pub status: ClaimStatus,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Until when an active claim holds its units ("deliver by").
+    pub hold_until: DateTime<Utc>,
+    pub slot_start: Option<DateTime<Utc>>,
+    pub slot_end: Option<DateTime<Utc>>,
+    pub reject_reason: Option<String>,
+    /// The claimer's name: shown to workers and to the claimer.
+    pub claimer_name: String,
+    pub claimer_role: Role,
+    pub wish: PublicWish,
+    /// The household's contact, only for the volunteer holding an active house call
+    /// (and for workers); absent everywhere else.
+    pub contact: Option<HouseContact>,
+}
+
+/// Where a house call goes. Private: see [`ClaimView::contact`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseContact {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+}
+
+/// One row of a wish's timeline (`GET /api/wishes/{id}/events`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    /// `publish`, `claim`, `deliver`, `confirm`, `release`, `expire`, `reject`, …
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    /// The actor's role; `None` for the system.
+    pub actor_role: Option<Role>,
+    /// The actor's name, only for workers and for the actor; the public sees the role alone.
+    pub actor_name: Option<String>,
+    /// Notes (e.g. a reject reason) are for workers and the actor only.
+    pub note: Option<String>,
+}
+
 /// A named drive grouping wishes, with its progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicCampaign {

@@ -2,32 +2,52 @@
 
 use std::path::PathBuf;
 
-use axum::extract::Request;
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use microwish_core::command::HoldPolicy;
 use sqlx::SqlitePool;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
-use crate::routes;
+use crate::auth::LoginThrottle;
+use crate::clock::Clock;
+use crate::{routes, security};
+
+/// The largest request body accepted (413 beyond).
+pub const BODY_LIMIT: usize = 64 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: SqlitePool,
     /// The directory Trunk built the SPA into.
     pub dist: PathBuf,
+    pub clock: Clock,
+    pub hold: HoldPolicy,
+    pub throttle: Arc<LoginThrottle>,
+    /// The Content-Security-Policy, computed from the built index.html at start.
+    pub csp: HeaderValue,
 }
 
 pub fn router(state: AppState) -> Router {
     let assets = ServeDir::new(&state.dist)
         .fallback(axum::routing::get(spa_index).with_state(state.clone()));
+    let api = routes::api()
+        .layer(middleware::from_fn(security::guard_writes))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
     Router::new()
-        .nest("/api", routes::api())
+        .nest("/api", api)
         .fallback_service(assets)
         .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::security_headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -5,8 +5,11 @@
 
 use chrono::{Days, NaiveDate, Utc};
 use microwish_core::validate::NewWish;
-use microwish_core::{new_id, BeneficiaryGroup, Category, Id, WishKind, WishStatus};
-use sqlx::SqlitePool;
+use microwish_core::{new_id, BeneficiaryGroup, Category, Id, Role, WishKind, WishStatus};
+
+use crate::app::AppState;
+use crate::auth::{hash_password, CurrentUser};
+use crate::routes::auth::insert_user;
 
 use BeneficiaryGroup::*;
 use Category::*;
@@ -19,6 +22,34 @@ pub struct Seeded {
     pub wishes: usize,
     pub campaigns: usize,
 }
+
+/// Demo accounts, one per role: (role, phone, name, password). Printed at start.
+pub const DEMO_LOGINS: &[(Role, &str, &str, &str)] = &[
+    (
+        Role::Worker,
+        "13800000001",
+        "网格长 李红",
+        "xingyi-worker-2026",
+    ),
+    (
+        Role::Donor,
+        "13800000002",
+        "爱心人士 张先生",
+        "xingyi-donor-2026",
+    ),
+    (
+        Role::Volunteer,
+        "13800000003",
+        "志愿者 陈师傅",
+        "xingyi-volunteer-2026",
+    ),
+    (
+        Role::Shopkeeper,
+        "13800000004",
+        "大拇哥童鞋店 王荣亮",
+        "xingyi-shop-2026",
+    ),
+];
 
 const GRIDS: &[(&str, &str, &str, &str)] = &[
     ("grid-1", "第一网格", "第一网格驿站", "星怡花园6幢南侧"),
@@ -498,14 +529,15 @@ const WISHES: &[DemoWish] = &[
 ];
 
 /// Seeds the demo community when the database has no grids yet; `None` when it already had data.
-pub async fn seed_if_empty(pool: &SqlitePool) -> anyhow::Result<Option<Seeded>> {
+pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
+    let pool = &state.db;
     let (grids,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM grids")
         .fetch_one(pool)
         .await?;
     if grids > 0 {
         return Ok(None);
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let today = now.date_naive();
     let mut tx = pool.begin().await?;
 
@@ -598,6 +630,15 @@ pub async fn seed_if_empty(pool: &SqlitePool) -> anyhow::Result<Option<Seeded>> 
 
     insert_shoe_pledge(&mut tx, now).await?;
     tx.commit().await?;
+    for (role, phone, name, password) in DEMO_LOGINS {
+        let user = CurrentUser {
+            id: new_id(),
+            role: *role,
+            display_name: (*name).to_owned(),
+            phone: (*phone).to_owned(),
+        };
+        insert_user(state, &user, &hash_password((*password).to_owned()).await?).await?;
+    }
     Ok(Some(Seeded {
         grids: GRIDS.len(),
         households: HOUSEHOLDS.len(),
@@ -620,7 +661,7 @@ async fn insert_campaign(
         .bind(description)
         .bind(today)
         .bind(today.checked_add_days(Days::new(days)))
-        .bind(Utc::now())
+        .bind(today.and_time(chrono::NaiveTime::MIN).and_utc())
         .execute(&mut *tx)
         .await?;
     Ok(id)

@@ -29,3 +29,37 @@ where
 pub fn parse_id(text: &str, what: &'static str) -> Result<Id, ApiError> {
     text.parse().map_err(|_| ApiError::NotFound(what))
 }
+
+/// `Json<T>` whose rejections are problem+json: 400 for malformed JSON, 422 for the
+/// wrong shape, 413 for an oversized body, 415 without `Content-Type: application/json`.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        use axum::extract::rejection::JsonRejection;
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType),
+            Err(JsonRejection::JsonSyntaxError(error)) => {
+                Err(ApiError::bad_request("malformed_json", error.body_text()))
+            }
+            Err(JsonRejection::JsonDataError(error)) => Err(ApiError::InvalidBody {
+                detail: error.body_text(),
+            }),
+            Err(JsonRejection::BytesRejection(error))
+                if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Err(ApiError::BodyTooLarge {
+                    limit: crate::app::BODY_LIMIT,
+                })
+            }
+            Err(other) => Err(ApiError::bad_request("bad_body", other.body_text())),
+        }
+    }
+}

@@ -1,52 +1,88 @@
 //! `microwish-server`: the JSON API over SQLite, and the host of the built SPA.
 
 pub mod app;
+pub mod apply;
+pub mod auth;
+pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod routes;
+pub mod security;
 pub mod stored;
 
 pub use app::{router, AppState};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
+use microwish_core::command::HoldPolicy;
 use tokio::net::TcpListener;
 
 /// What `serve` needs to run.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServeConfig {
     pub addr: SocketAddr,
     pub database_url: String,
     pub dist: PathBuf,
     pub demo: bool,
+    pub hold: HoldPolicy,
+    /// How often stalled claims are looked for and released.
+    pub expiry_interval: Duration,
+    pub clock: clock::Clock,
+}
+
+impl ServeConfig {
+    pub fn new(addr: SocketAddr, database_url: String, dist: PathBuf) -> ServeConfig {
+        ServeConfig {
+            addr,
+            database_url,
+            dist,
+            demo: false,
+            hold: HoldPolicy::default(),
+            expiry_interval: Duration::from_secs(60),
+            clock: clock::Clock::System,
+        }
+    }
 }
 
 /// A server bound to its port (port 0 picks a free one), ready to run.
 pub struct Server {
     listener: TcpListener,
     state: AppState,
+    expiry_interval: Duration,
 }
 
 impl Server {
     /// Opens the database (creating and migrating it), seeds the demo when asked, binds.
     pub async fn build(config: &ServeConfig) -> anyhow::Result<(Server, Option<demo::Seeded>)> {
         let db = db::connect(&config.database_url).await?;
+        let index_html = std::fs::read_to_string(config.dist.join("index.html")).ok();
+        let state = AppState {
+            db,
+            dist: config.dist.clone(),
+            clock: config.clock.clone(),
+            hold: config.hold,
+            throttle: Arc::new(auth::LoginThrottle::default()),
+            csp: security::content_security_policy(index_html.as_deref()),
+        };
         let seeded = if config.demo {
-            demo::seed_if_empty(&db).await?
+            demo::seed_if_empty(&state).await?
         } else {
             None
         };
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", config.addr))?;
-        let state = AppState {
-            db,
-            dist: config.dist.clone(),
+        let server = Server {
+            listener,
+            state,
+            expiry_interval: config.expiry_interval,
         };
-        Ok((Server { listener, state }, seeded))
+        Ok((server, seeded))
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -57,13 +93,34 @@ impl Server {
         &self.state
     }
 
-    /// Serves until `shutdown` completes.
+    /// Serves until `shutdown` completes, releasing stalled claims in the background.
     pub async fn run(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, router(self.state))
+        let expiry = tokio::spawn(release_stalled_claims(
+            self.state.clone(),
+            self.expiry_interval,
+        ));
+        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        expiry.abort();
+        served
+    }
+}
+
+/// The hold timer: active claims past their `hold_until` expire and their units return.
+async fn release_stalled_claims(state: AppState, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match apply::expire_due_claims(&state).await {
+            Ok(0) => {}
+            Ok(expired) => tracing::info!(expired, "released stalled claims"),
+            Err(error) => tracing::error!(%error, "releasing stalled claims failed"),
+        }
     }
 }

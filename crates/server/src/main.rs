@@ -1,9 +1,17 @@
 //! The `microwish-server` command line.
 
+use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use microwish_core::account::check_password;
+use microwish_core::command::HoldPolicy;
+use microwish_core::validate::normalize_phone;
+use microwish_core::{new_id, Role, ValidationErrors};
+use microwish_server::auth::{hash_password, CurrentUser};
+use microwish_server::demo::DEMO_LOGINS;
 use microwish_server::{ServeConfig, Server};
 
 #[derive(Parser)]
@@ -17,6 +25,8 @@ struct Cli {
     command: Command,
 }
 
+const DEFAULT_DATABASE: &str = "sqlite://data/microwish.db";
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API and the built SPA.
@@ -25,18 +35,52 @@ enum Command {
         #[arg(long, env = "MICROWISH_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
         /// SQLite database URL; the file is created and migrated on start.
-        #[arg(
-            long,
-            env = "DATABASE_URL",
-            default_value = "sqlite://data/microwish.db"
-        )]
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
         database: String,
         /// Directory holding the SPA built by Trunk.
         #[arg(long, env = "MICROWISH_DIST", default_value = "dist")]
         dist: PathBuf,
-        /// Fill an empty database with the Xingyi community demo data.
+        /// Fill an empty database with the Xingyi community demo data and demo logins.
         #[arg(long)]
         demo: bool,
+        /// Days an item claim holds its units before they return to the pool.
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=90))]
+        hold_days: u32,
+        /// Hours a house-call claim is held after its slot ends.
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=720))]
+        hold_after_slot_hours: u32,
+        /// Seconds between checks for stalled claims.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        expiry_check_secs: u64,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Write a consistent copy of the (live) database to FILE.
+    Backup {
+        file: PathBuf,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
+        database: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account of any role (workers are only made this way).
+    Add {
+        #[arg(long)]
+        role: Role,
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        name: String,
+        /// Read the password from standard input (so it stays out of shell history).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
+        database: String,
     },
 }
 
@@ -46,22 +90,36 @@ async fn main() -> std::process::ExitCode {
         .with_max_level(tracing::Level::INFO)
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
-    let result = match cli.command {
+    let result = match Cli::parse().command {
         Command::Serve {
             addr,
             database,
             dist,
             demo,
+            hold_days,
+            hold_after_slot_hours,
+            expiry_check_secs,
         } => {
-            serve(ServeConfig {
-                addr,
-                database_url: database,
-                dist,
-                demo,
-            })
-            .await
+            let mut config = ServeConfig::new(addr, database, dist);
+            config.demo = demo;
+            config.hold = HoldPolicy {
+                item: chrono::Duration::days(hold_days.into()),
+                after_slot: chrono::Duration::hours(hold_after_slot_hours.into()),
+            };
+            config.expiry_interval = Duration::from_secs(expiry_check_secs);
+            serve(config).await
         }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    role,
+                    phone,
+                    name,
+                    password_stdin: _,
+                    database,
+                },
+        } => add_user(role, &phone, &name, &database).await,
+        Command::Backup { file, database } => backup(&file, &database).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -79,6 +137,10 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
             "demo data: 星怡社区, {} grids, {} households, {} wishes, {} campaigns, 1 shop pledge",
             seeded.grids, seeded.households, seeded.wishes, seeded.campaigns
         );
+        println!("demo logins (phone / password):");
+        for (role, phone, name, password) in DEMO_LOGINS {
+            println!("  {role:<10} {phone} / {password}  ({name})");
+        }
     }
     if !config.dist.join("index.html").exists() {
         eprintln!(
@@ -89,6 +151,57 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     // Tests and scripts read this line to learn the port when started with port 0.
     println!("microwish listening on http://{}", server.local_addr()?);
     server.run(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn add_user(role: Role, phone: &str, name: &str, database: &str) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin().read_to_string(&mut password)?;
+    let password = password.trim_end_matches(['\n', '\r']).to_owned();
+    let mut errors = ValidationErrors::default();
+    let phone = normalize_phone(phone);
+    if phone.is_none() {
+        errors.add("phone", "invalid", "an 11-digit mainland mobile number");
+    }
+    microwish_core::account::check_display_name(&mut errors, name.trim());
+    check_password(&mut errors, &password);
+    if !errors.is_empty() {
+        let problems: Vec<String> = errors
+            .0
+            .iter()
+            .map(|error| format!("{}: {}", error.field, error.message))
+            .collect();
+        anyhow::bail!("invalid user: {}", problems.join("; "));
+    }
+    let config = ServeConfig::new(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        database.to_owned(),
+        PathBuf::new(),
+    );
+    let state = Server::build(&config).await?.0.state().clone();
+    let user = CurrentUser {
+        id: new_id(),
+        role,
+        display_name: name.trim().to_owned(),
+        phone: phone.unwrap_or_default(),
+    };
+    microwish_server::routes::auth::insert_user(&state, &user, &hash_password(password).await?)
+        .await?;
+    println!("added {} {} ({})", role, user.phone, user.display_name);
+    Ok(())
+}
+
+async fn backup(file: &std::path::Path, database: &str) -> anyhow::Result<()> {
+    if file.exists() {
+        anyhow::bail!("{} exists; choose a new file", file.display());
+    }
+    let pool = microwish_server::db::connect(database).await?;
+    // VACUUM INTO writes a consistent snapshot while the server keeps running.
+    sqlx::query("VACUUM INTO ?")
+        .bind(file.to_string_lossy().as_ref())
+        .execute(&pool)
+        .await?;
+    println!("backed up to {}", file.display());
     Ok(())
 }
 

@@ -1,10 +1,12 @@
 //! The HTTP API, one file per resource.
 
+pub mod auth;
 pub mod campaigns;
+pub mod claims;
 pub mod community;
 pub mod wishes;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
@@ -17,6 +19,18 @@ pub fn api() -> Router<AppState> {
         .route("/health", get(health))
         .route("/wishes", get(wishes::list))
         .route("/wishes/{id}", get(wishes::get))
+        .route("/wishes/{id}/events", get(wishes::events))
+        .route("/wishes/{id}/claims", post(claims::create))
+        .route("/claims", get(claims::all))
+        .route("/claims/{id}/release", post(claims::release))
+        .route("/claims/{id}/deliver", post(claims::deliver))
+        .route("/claims/{id}/confirm", post(claims::confirm))
+        .route("/claims/{id}/reject", post(claims::reject))
+        .route("/auth/register", post(auth::register))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/me/claims", get(claims::mine))
         .route("/campaigns", get(campaigns::list))
         .route("/campaigns/{id}", get(campaigns::get))
         .route("/grids", get(community::grids))

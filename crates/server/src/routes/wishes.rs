@@ -3,13 +3,16 @@
 //! The queries select an explicit list of wish and grid columns and never join
 //! `households`, so no household field can reach these responses.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
 use axum::Json;
 use microwish_core::rules::Units;
-use microwish_core::{Id, Page, PublicWish, WishQuery, WishStatus};
-use sqlx::{QueryBuilder, Sqlite};
+use microwish_core::{EventView, Id, Page, PublicWish, Role, WishQuery, WishStatus};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::app::AppState;
+use crate::auth::MaybeUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ApiQuery};
 use crate::stored::{count, parse_stored};
@@ -174,6 +177,78 @@ pub async fn get(
     let row: Option<WishRow> = sql.build_query_as().fetch_optional(&state.db).await?;
     let row = row.ok_or(ApiError::NotFound("wish"))?;
     Ok(Json(row.try_into()?))
+}
+
+/// The public view of the given wishes, whatever their status (a claimer keeps seeing
+/// the wish they claimed even if it was later cancelled).
+pub async fn wishes_by_id(db: &SqlitePool, ids: &[Id]) -> ApiResult<HashMap<Id, PublicWish>> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(200) {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_PUBLIC_WISH);
+        sql.push(" WHERE w.id IN (");
+        let mut list = sql.separated(", ");
+        for id in chunk {
+            list.push_bind(id.to_string());
+        }
+        sql.push(")");
+        let rows: Vec<WishRow> = sql.build_query_as().fetch_all(db).await?;
+        for row in rows {
+            let wish = PublicWish::try_from(row)?;
+            found.insert(wish.id, wish);
+        }
+    }
+    Ok(found)
+}
+
+/// `GET /api/wishes/{id}/events`: the wish's timeline. The public sees who acted only as
+/// a role ("a donor"); workers and the actor themselves see the name and any note.
+pub async fn events(
+    State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Page<EventView>>> {
+    let id: Id = parse_id(&id, "wish")?;
+    let is_worker = viewer
+        .as_ref()
+        .is_some_and(|user| user.role == Role::Worker);
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM wishes WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound("wish"))?;
+    let status: WishStatus = parse_stored(&status)?;
+    if !status.is_public() && !is_worker {
+        return Err(ApiError::NotFound("wish"));
+    }
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(i64, chrono::DateTime<chrono::Utc>, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, String)> =
+        sqlx::query_as(
+            "SELECT e.seq, e.at, e.action, e.from_status, e.to_status, e.actor_id, u.role, u.display_name, e.note \
+             FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.wish_id = ? ORDER BY e.seq",
+        )
+        .bind(id.to_string())
+        .fetch_all(&state.db)
+        .await?;
+    let viewer_id = viewer.as_ref().map(|user| user.id.to_string());
+    let items = rows
+        .into_iter()
+        .map(
+            |(seq, at, action, from_status, to_status, actor_id, role, name, note)| {
+                let may_see = is_worker || (actor_id.is_some() && actor_id == viewer_id);
+                Ok(EventView {
+                    seq,
+                    at,
+                    action,
+                    from_status,
+                    to_status,
+                    actor_role: role.as_deref().map(parse_stored).transpose()?,
+                    actor_name: name.filter(|_| may_see),
+                    note: Some(note).filter(|note| may_see && !note.is_empty()),
+                })
+            },
+        )
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(Json(Page { items, next: None }))
 }
 
 /// Where a page ended: the sort key of its last wish, sent to clients as `"<date>~<id>"`.

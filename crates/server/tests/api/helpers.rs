@@ -1,8 +1,9 @@
 use std::net::SocketAddr;
 
-use microwish_core::{Page, PublicWish};
-use microwish_server::{ServeConfig, Server};
-use serde_json::Value;
+use microwish_core::{ClaimView, Me, Page, PublicWish, Role, WishKind};
+use microwish_server::clock::Clock;
+use microwish_server::{AppState, ServeConfig, Server};
+use serde_json::{json, Value};
 use sqlx::SqlitePool;
 use tempfile::TempDir;
 
@@ -14,47 +15,80 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The app's own pool, for arranging data and reading what the app stored.
     pub db: SqlitePool,
+    /// The app's state, to drive background work (the hold timer) from a test.
+    pub state: AppState,
+    /// A manual clock: tests move time with `clock.advance(…)`.
+    pub clock: Clock,
     _dir: TempDir,
+}
+
+/// A signed-in user: the session cookie to send.
+#[derive(Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub me: Me,
 }
 
 /// An app with an empty database.
 pub async fn spawn_app() -> TestApp {
-    spawn(false).await
+    spawn(false, |_| {}).await
 }
 
-/// An app with the Xingyi community demo data.
+/// An app with the Xingyi community demo data (and its demo logins).
 pub async fn spawn_demo_app() -> TestApp {
-    spawn(true).await
+    spawn(true, |_| {}).await
 }
 
-async fn spawn(demo: bool) -> TestApp {
+/// A demo app with adjusted settings.
+pub async fn spawn_demo_app_with(configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
+    spawn(true, configure).await
+}
+
+async fn spawn(demo: bool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
     std::fs::write(dist.join(HASHED_JS), "console.log('微心愿 '.repeat(100));").unwrap();
-    let config = ServeConfig {
-        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        database_url: format!("sqlite://{}", dir.path().join("test.db").display()),
+    let mut config = ServeConfig::new(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        format!("sqlite://{}", dir.path().join("test.db").display()),
         dist,
-        demo,
-    };
+    );
+    config.demo = demo;
+    config.clock = Clock::manual(chrono::Utc::now());
+    configure(&mut config);
     let (server, _) = Server::build(&config).await.expect("server starts");
     let address = format!("http://{}", server.local_addr().unwrap());
-    let db = server.state().db.clone();
+    let state = server.state().clone();
     tokio::spawn(server.run(std::future::pending()));
     TestApp {
         address,
         client: reqwest::Client::new(),
-        db,
+        db: state.db.clone(),
+        clock: state.clock.clone(),
+        state,
         _dir: dir,
     }
 }
 
 impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
-            .get(format!("{}{}", self.address, path))
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get_as(&self, session: &Session, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("cookie", &session.cookie)
             .send()
             .await
             .expect("request sent")
@@ -71,6 +105,151 @@ impl TestApp {
         let body = self.get_json(&format!("/api/wishes{query}")).await;
         serde_json::from_value(body).expect("a page of public wishes")
     }
+
+    pub async fn wish(&self, id: impl std::fmt::Display) -> PublicWish {
+        serde_json::from_value(self.get_json(&format!("/api/wishes/{id}")).await).unwrap()
+    }
+
+    /// POSTs JSON, as `session` when given.
+    pub async fn post(
+        &self,
+        session: Option<&Session>,
+        path: &str,
+        body: Value,
+    ) -> reqwest::Response {
+        let mut request = self.client.post(self.url(path)).json(&body);
+        if let Some(session) = session {
+            request = request.header("cookie", &session.cookie);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// Registers a new user of `role` with a fresh phone number and returns its session.
+    pub async fn register(&self, role: Role) -> Session {
+        let phone = fresh_phone();
+        let response = self
+            .post(
+                None,
+                "/api/auth/register",
+                json!({"display_name": format!("测试{}", &phone[7..]), "phone": phone,
+                       "password": "a-long-test-password", "role": role}),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        session_from(response).await
+    }
+
+    /// Logs in with a phone and password; panics unless it succeeds.
+    pub async fn login(&self, phone: &str, password: &str) -> Session {
+        let response = self
+            .post(
+                None,
+                "/api/auth/login",
+                json!({"phone": phone, "password": password}),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        session_from(response).await
+    }
+
+    /// The demo worker (网格长).
+    pub async fn worker(&self) -> Session {
+        self.login("13800000001", "xingyi-worker-2026").await
+    }
+
+    /// Claims `quantity` of a wish; returns the raw response.
+    pub async fn claim(
+        &self,
+        session: &Session,
+        wish: impl std::fmt::Display,
+        body: Value,
+    ) -> reqwest::Response {
+        self.post(Some(session), &format!("/api/wishes/{wish}/claims"), body)
+            .await
+    }
+
+    /// Claims and asserts a 201; returns the claim.
+    pub async fn claim_ok(
+        &self,
+        session: &Session,
+        wish: impl std::fmt::Display,
+        quantity: u32,
+    ) -> ClaimView {
+        let response = self
+            .claim(session, wish, json!({"quantity": quantity}))
+            .await;
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+
+    /// Moves a claim with `action` (release, deliver, confirm, reject); returns the raw response.
+    pub async fn act(
+        &self,
+        session: Option<&Session>,
+        claim: impl std::fmt::Display,
+        action: &str,
+    ) -> reqwest::Response {
+        let body = if action == "reject" {
+            json!({"reason": "物品不符"})
+        } else {
+            json!({})
+        };
+        self.post(session, &format!("/api/claims/{claim}/{action}"), body)
+            .await
+    }
+
+    /// The first open wish of `kind` with at least `quantity` units.
+    pub async fn open_wish(&self, kind: WishKind, quantity: u32) -> PublicWish {
+        self.wishes(&format!("?kind={kind}"))
+            .await
+            .items
+            .into_iter()
+            .find(|w| w.remaining >= quantity)
+            .expect("a demo wish big enough")
+    }
+
+    /// Sets a wish's quantity directly (for tests that need many units).
+    pub async fn set_quantity(&self, wish: impl std::fmt::Display, quantity: u32) {
+        sqlx::query("UPDATE wishes SET quantity = ? WHERE id = ?")
+            .bind(i64::from(quantity))
+            .bind(wish.to_string())
+            .execute(&self.db)
+            .await
+            .unwrap();
+    }
+
+    pub async fn claim_status(&self, claim: impl std::fmt::Display) -> String {
+        let (status,): (String,) = sqlx::query_as("SELECT status FROM claims WHERE id = ?")
+            .bind(claim.to_string())
+            .fetch_one(&self.db)
+            .await
+            .unwrap();
+        status
+    }
+}
+
+/// An unused mainland mobile number.
+pub fn fresh_phone() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let salt = u64::from(std::process::id() % 1000);
+    format!("139{:08}", (salt * 100_000 + n) % 100_000_000)
+}
+
+async fn session_from(response: reqwest::Response) -> Session {
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("a session cookie")
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let me: Me = response.json().await.unwrap();
+    Session { cookie, me }
 }
 
 /// Asserts a problem+json answer with `status` and `code`; returns its body.

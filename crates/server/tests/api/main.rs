@@ -2,9 +2,14 @@
 
 mod helpers;
 
+mod access;
+mod auth;
 mod campaigns;
+mod claims;
 mod errors;
+mod hardening;
 mod health;
+mod hold;
 mod privacy;
 mod spa;
 mod wishes;

@@ -47,3 +47,116 @@ async fn no_public_response_contains_household_details() {
         }
     }
 }
+
+async fn household_secrets(app: &crate::helpers::TestApp) -> Vec<String> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT name, address, phone FROM households")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    rows.into_iter()
+        .flat_map(|(name, address, phone)| [name, address, phone])
+        .collect()
+}
+
+#[tokio::test]
+async fn only_the_volunteer_on_an_active_house_call_sees_the_address() {
+    use chrono::{Duration, Timelike};
+    use microwish_core::{ClaimView, Role, WishKind};
+
+    let app = spawn_demo_app().await;
+    let volunteer = app.register(Role::Volunteer).await;
+    let donor = app.register(Role::Donor).await;
+    let shopkeeper = app.register(Role::Shopkeeper).await;
+    let wish = app
+        .wishes("?kind=service")
+        .await
+        .items
+        .into_iter()
+        .find(|w| w.needed_by.unwrap() >= (app.clock.now() + Duration::days(3)).date_naive())
+        .unwrap();
+    let start = (app.clock.now() + Duration::days(1))
+        .with_nanosecond(0)
+        .unwrap();
+    let response = app
+        .claim(&volunteer, wish.id, serde_json::json!({"quantity": 1, "slot_start": start, "slot_end": start + Duration::hours(1)}))
+        .await;
+    assert_eq!(response.status(), 201);
+    let claim: ClaimView = response.json().await.unwrap();
+    let contact = claim
+        .contact
+        .expect("the volunteer gets the address for the visit");
+    let (address, phone): (String, String) = sqlx::query_as(
+        "SELECT h.address, h.phone FROM households h JOIN wishes w ON w.household_id = h.id WHERE w.id = ?",
+    )
+    .bind(wish.id.to_string())
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (contact.address.as_str(), contact.phone.as_str()),
+        (address.as_str(), phone.as_str())
+    );
+    let mine = app
+        .get_as(&volunteer, "/api/me/claims")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains(&address));
+
+    // Donors, shopkeepers and the public see nothing of it, in any response.
+    let item = app.open_wish(WishKind::Item, 1).await;
+    app.claim_ok(&donor, item.id, 1).await;
+    let secrets = household_secrets(&app).await;
+    for (who, session) in [
+        ("donor", Some(&donor)),
+        ("shopkeeper", Some(&shopkeeper)),
+        ("public", None),
+    ] {
+        let mut paths = vec![
+            "/api/me".to_owned(),
+            "/api/me/claims".to_owned(),
+            "/api/wishes?limit=200".to_owned(),
+            format!("/api/wishes/{}", wish.id),
+            format!("/api/wishes/{}/events", wish.id),
+            format!("/api/wishes/{}/events", item.id),
+        ];
+        paths.retain(|path| session.is_some() || !path.starts_with("/api/me"));
+        for path in paths {
+            let body = match session {
+                Some(session) => app.get_as(session, &path).await.text().await.unwrap(),
+                None => app.get(&path).await.text().await.unwrap(),
+            };
+            for secret in &secrets {
+                assert!(
+                    !body.contains(secret.as_str()),
+                    "{who} sees {secret:?} in {path}"
+                );
+            }
+        }
+    }
+    // The public timeline names nobody.
+    let events = app
+        .get(&format!("/api/wishes/{}/events", wish.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!events.contains(&volunteer.me.display_name), "{events}");
+
+    // Once the claim ends, the volunteer loses the address.
+    app.act(Some(&volunteer), claim.id, "release").await;
+    let mine = app
+        .get_as(&volunteer, "/api/me/claims")
+        .await
+        .text()
+        .await
+        .unwrap();
+    for secret in &secrets {
+        assert!(
+            !mine.contains(secret.as_str()),
+            "after release the volunteer still sees {secret:?}"
+        );
+    }
+}

@@ -1,0 +1,301 @@
+//! Accounts and sessions: argon2id password hashes, opaque session tokens stored
+//! only as SHA-256 hashes, the session cookie, and login throttling.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue};
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use microwish_core::{Id, Me, Role};
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::stored::{count, parse_stored};
+
+pub const SESSION_COOKIE: &str = "mw_session";
+pub const SESSION_DAYS: i64 = 30;
+
+/// argon2id with 19 MiB of memory, 2 passes, 1 lane (OWASP's recommended minimum).
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password on a blocking thread (it takes tens of milliseconds by design).
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|error| ApiError::Internal(format!("hashing failed: {error}")))
+    })
+    .await
+    .map_err(|error| ApiError::Internal(format!("hashing task failed: {error}")))?
+}
+
+/// Checks a password against a stored hash, on a blocking thread.
+pub async fn verify_password(password: String, hash: String) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&hash)
+            .map_err(|error| ApiError::Corrupt(format!("password hash: {error}")))?;
+        Ok(argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(|error| ApiError::Internal(format!("verify task failed: {error}")))?
+}
+
+/// A hash that no password matches, verified when the phone is unknown so that
+/// a failed login takes as long whether or not the account exists.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2()
+            .hash_password(b"no account has this password", &salt)
+            .map(|hash| hash.to_string())
+            .unwrap_or_default()
+    })
+}
+
+fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Starts a session: 256 random bits for the client, their hash for the database.
+pub async fn create_session(
+    db: &SqlitePool,
+    user: Id,
+    now: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|error| ApiError::Internal(format!("no randomness: {error}")))?;
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(token_hash(&token))
+    .bind(user.to_string())
+    .bind(now)
+    .bind(now + Duration::days(SESSION_DAYS))
+    .execute(db)
+    .await?;
+    Ok(token)
+}
+
+pub async fn end_session(db: &SqlitePool, token: &str) -> Result<(), ApiError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash(token))
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The `Set-Cookie` value for a new session; `Secure` when the site is served over HTTPS.
+pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let max_age = SESSION_DAYS * 24 * 3600;
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie characters are URL-safe base64")
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn expired_cookie(secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"
+    ))
+    .expect("static cookie")
+}
+
+/// Whether the client reached us over HTTPS (directly or through a TLS-terminating proxy).
+pub fn is_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
+}
+
+/// The session token the request carries, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|token| !token.is_empty())
+}
+
+/// The signed-in user of a request; extracting it answers 401 when there is none.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: Id,
+    pub role: Role,
+    pub display_name: String,
+    pub phone: String,
+}
+
+impl CurrentUser {
+    pub fn actor(&self) -> microwish_core::command::Actor {
+        microwish_core::command::Actor::User {
+            id: self.id,
+            role: self.role,
+        }
+    }
+}
+
+/// Like [`CurrentUser`], but anonymous requests are welcome.
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Some(token) = session_token(&parts.headers) else {
+            return Ok(MaybeUser(None));
+        };
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.role, u.display_name, u.phone FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = ? AND s.expires_at > ?",
+        )
+        .bind(token_hash(&token))
+        .bind(state.clock.now())
+        .fetch_optional(&state.db)
+        .await?;
+        let user = row
+            .map(|(id, role, display_name, phone)| {
+                Ok::<_, ApiError>(CurrentUser {
+                    id: parse_stored(&id)?,
+                    role: parse_stored(&role)?,
+                    display_name,
+                    phone,
+                })
+            })
+            .transpose()?;
+        Ok(MaybeUser(user))
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        MaybeUser::from_request_parts(parts, state)
+            .await?
+            .0
+            .ok_or(ApiError::NotLoggedIn)
+    }
+}
+
+/// What `GET /api/me` shows of a user.
+pub async fn me(db: &SqlitePool, user: &CurrentUser) -> Result<Me, ApiError> {
+    let (minutes,): (i64,) = sqlx::query_as(
+        "SELECT COALESCE(SUM(volunteer_minutes), 0) FROM claims WHERE user_id = ? AND status = 'confirmed'",
+    )
+    .bind(user.id.to_string())
+    .fetch_one(db)
+    .await?;
+    Ok(Me {
+        id: user.id,
+        display_name: user.display_name.clone(),
+        phone: user.phone.clone(),
+        role: user.role,
+        volunteer_minutes: count(minutes)?,
+    })
+}
+
+/// Failed logins per phone and per client address in a sliding window. Successful
+/// logins are not counted, and a success clears the phone's count.
+pub struct LoginThrottle {
+    failures: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
+    pub max_failures: usize,
+    pub window: Duration,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle {
+            failures: Mutex::new(HashMap::new()),
+            max_failures: 5,
+            window: Duration::minutes(15),
+        }
+    }
+}
+
+impl LoginThrottle {
+    fn keys(phone: &str, address: Option<IpAddr>) -> Vec<String> {
+        let mut keys = vec![format!("phone:{phone}")];
+        if let Some(address) = address {
+            // Addresses get more room: a community centre may share one.
+            keys.push(format!("addr:{address}"));
+        }
+        keys
+    }
+
+    fn limit(&self, key: &str) -> usize {
+        if key.starts_with("addr:") {
+            self.max_failures * 4
+        } else {
+            self.max_failures
+        }
+    }
+
+    /// `Some(seconds)` to wait when the phone or the address has failed too often.
+    pub fn retry_after(
+        &self,
+        phone: &str,
+        address: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Option<u64> {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        Self::keys(phone, address)
+            .into_iter()
+            .filter_map(|key| {
+                let limit = self.limit(&key);
+                let times = failures.get_mut(&key)?;
+                times.retain(|time| *time > now - self.window);
+                (times.len() >= limit).then(|| {
+                    let oldest = times[times.len() - limit];
+                    u64::try_from((oldest + self.window - now).num_seconds().max(1)).unwrap_or(1)
+                })
+            })
+            .max()
+    }
+
+    pub fn record_failure(&self, phone: &str, address: Option<IpAddr>, now: DateTime<Utc>) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        for key in Self::keys(phone, address) {
+            let times = failures.entry(key).or_default();
+            times.retain(|time| *time > now - self.window);
+            times.push(now);
+        }
+        // Bound the memory an attacker can make us use.
+        if failures.len() > 100_000 {
+            failures.retain(|_, times| times.iter().any(|time| *time > now - self.window));
+        }
+    }
+
+    pub fn record_success(&self, phone: &str) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        failures.remove(&format!("phone:{phone}"));
+    }
+}

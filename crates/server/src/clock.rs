@@ -1,0 +1,33 @@
+//! The server's sense of time, injectable so that tests can move it (hold expiry).
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+
+#[derive(Clone)]
+pub enum Clock {
+    System,
+    /// A clock that stands still until a test moves it.
+    Manual(Arc<Mutex<DateTime<Utc>>>),
+}
+
+impl Clock {
+    pub fn manual(start: DateTime<Utc>) -> Clock {
+        Clock::Manual(Arc::new(Mutex::new(start)))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Manual(time) => *time.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
+        }
+    }
+
+    /// Moves a manual clock forward; the system clock moves by itself.
+    pub fn advance(&self, by: Duration) {
+        if let Clock::Manual(time) = self {
+            let mut time = time.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            *time += by;
+        }
+    }
+}

@@ -1,0 +1,258 @@
+use microwish_core::Role;
+use serde_json::json;
+
+use crate::helpers::{assert_problem, fresh_phone, spawn_app, spawn_demo_app};
+
+#[tokio::test]
+async fn registering_logs_in_with_a_strict_http_only_cookie() {
+    let app = spawn_app().await;
+    let phone = fresh_phone();
+    let response = app
+        .post(
+            None,
+            "/api/auth/register",
+            json!({"display_name": " 张先生 ", "phone": phone,
+              "password": "a-long-test-password", "role": "donor"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for attribute in [
+        "mw_session=",
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/",
+        "Max-Age=",
+    ] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP must not set Secure: {cookie}"
+    );
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("mw_session=")
+        .to_owned();
+    assert!(token.len() >= 43, "at least 256 bits of token: {token}");
+
+    let me = app
+        .get_as(
+            &crate::helpers::Session {
+                cookie: format!("mw_session={token}"),
+                me: response.json().await.unwrap(),
+            },
+            "/api/me",
+        )
+        .await;
+    assert_eq!(me.status(), 200);
+    let me: serde_json::Value = me.json().await.unwrap();
+    assert_eq!(me["display_name"], "张先生");
+    assert_eq!(me["role"], "donor");
+
+    // Only a hash of the token is stored, and the password only as argon2id.
+    let (stored,): (String,) = sqlx::query_as("SELECT token_hash FROM sessions")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_ne!(stored, token);
+    assert_eq!(stored.len(), 64);
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+}
+
+#[tokio::test]
+async fn cookies_are_secure_behind_https() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/auth/register"))
+        .header("x-forwarded-proto", "https")
+        .json(&json!({"display_name": "李", "phone": fresh_phone(), "password": "a-long-test-password", "role": "volunteer"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert!(response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("; Secure"));
+}
+
+#[tokio::test]
+async fn registration_refuses_workers_weak_passwords_bad_phones_and_duplicates() {
+    let app = spawn_app().await;
+    let register = |phone: String, password: &str, role: &str| json!({"display_name": "王", "phone": phone, "password": password, "role": role});
+    let body = assert_problem(
+        app.post(
+            None,
+            "/api/auth/register",
+            register(fresh_phone(), "a-long-test-password", "worker"),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "role");
+    for (password, code) in [
+        ("short", "too_short"),
+        ("12345678", "too_common"),
+        ("woaini1314", "too_common"),
+    ] {
+        let body = assert_problem(
+            app.post(
+                None,
+                "/api/auth/register",
+                register(fresh_phone(), password, "donor"),
+            )
+            .await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(body["errors"][0]["field"], "password");
+        assert_eq!(body["errors"][0]["code"], code);
+    }
+    let body = assert_problem(
+        app.post(
+            None,
+            "/api/auth/register",
+            register("0513-123".into(), "a-long-test-password", "donor"),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "phone");
+
+    let phone = fresh_phone();
+    let first = app
+        .post(
+            None,
+            "/api/auth/register",
+            register(phone.clone(), "a-long-test-password", "donor"),
+        )
+        .await;
+    assert_eq!(first.status(), 201);
+    // The same number written differently is the same number.
+    let spaced = format!("+86 {} {} {}", &phone[..3], &phone[3..7], &phone[7..]);
+    assert_problem(
+        app.post(
+            None,
+            "/api/auth/register",
+            register(spaced, "a-long-test-password", "volunteer"),
+        )
+        .await,
+        409,
+        "phone_taken",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn login_logout_and_me() {
+    let app = spawn_demo_app().await;
+    assert_problem(app.get("/api/me").await, 401, "not_logged_in").await;
+    let worker = app.worker().await;
+    assert_eq!(worker.me.role, Role::Worker);
+    assert_eq!(app.get_as(&worker, "/api/me").await.status(), 200);
+
+    let logout = app.post(Some(&worker), "/api/auth/logout", json!({})).await;
+    assert_eq!(logout.status(), 204);
+    assert!(logout.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    // The old token is dead on the server too, not just deleted from the browser.
+    assert_problem(app.get_as(&worker, "/api/me").await, 401, "not_logged_in").await;
+}
+
+#[tokio::test]
+async fn sessions_expire() {
+    let app = spawn_demo_app().await;
+    let worker = app.worker().await;
+    app.clock.advance(chrono::Duration::days(29));
+    assert_eq!(app.get_as(&worker, "/api/me").await.status(), 200);
+    app.clock.advance(chrono::Duration::days(2));
+    assert_problem(app.get_as(&worker, "/api/me").await, 401, "not_logged_in").await;
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_and_successful_ones_are_not() {
+    let app = spawn_demo_app().await;
+    let wrong = json!({"phone": "13800000002", "password": "not-the-password"});
+    for _ in 0..5 {
+        assert_problem(
+            app.post(None, "/api/auth/login", wrong.clone()).await,
+            401,
+            "invalid_credentials",
+        )
+        .await;
+    }
+    let throttled = app.post(None, "/api/auth/login", wrong.clone()).await;
+    let retry_after: u64 = throttled.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    assert_problem(throttled, 429, "too_many_attempts").await;
+    // Even the right password waits until the window passes.
+    let right = json!({"phone": "13800000002", "password": "xingyi-donor-2026"});
+    assert_eq!(
+        app.post(None, "/api/auth/login", right.clone())
+            .await
+            .status(),
+        429
+    );
+    app.clock.advance(chrono::Duration::minutes(16));
+    assert_eq!(
+        app.post(None, "/api/auth/login", right.clone())
+            .await
+            .status(),
+        200
+    );
+
+    // Successful logins never count: a worker can log in many times.
+    for _ in 0..12 {
+        assert_eq!(
+            app.post(
+                None,
+                "/api/auth/login",
+                json!({"phone": "13800000001", "password": "xingyi-worker-2026"})
+            )
+            .await
+            .status(),
+            200
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_phones_fail_like_wrong_passwords() {
+    let app = spawn_demo_app().await;
+    assert_problem(
+        app.post(
+            None,
+            "/api/auth/login",
+            json!({"phone": "13999999999", "password": "whatever-it-is"}),
+        )
+        .await,
+        401,
+        "invalid_credentials",
+    )
+    .await;
+}

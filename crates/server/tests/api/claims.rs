@@ -1,0 +1,350 @@
+use chrono::{Duration, Timelike};
+use microwish_core::{ClaimStatus, ClaimView, Role, WishKind, WishStatus};
+use serde_json::json;
+
+use crate::helpers::{assert_problem, spawn_demo_app, TestApp};
+
+async fn statuses_of_race(
+    app: &TestApp,
+    wish: impl std::fmt::Display + Copy,
+    donors: usize,
+) -> Vec<u16> {
+    let mut sessions = Vec::new();
+    for _ in 0..donors {
+        sessions.push(app.register(Role::Donor).await);
+    }
+    let requests = sessions.iter().map(|session| async move {
+        app.claim(session, wish, json!({"quantity": 1}))
+            .await
+            .status()
+            .as_u16()
+    });
+    // All requests in flight at once.
+    futures_util::future::join_all(requests).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_donors_race_for_one_unit_and_exactly_one_wins() {
+    let app = spawn_demo_app().await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(wish.id, 1).await;
+    let statuses = statuses_of_race(&app, wish.id, 50).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        49,
+        "{statuses:?}"
+    );
+    let after = app.wish(wish.id).await;
+    assert_eq!(
+        (after.remaining, after.claimed, after.status),
+        (0, 1, WishStatus::Claimed)
+    );
+    let (claims,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM claims WHERE wish_id = ?")
+        .bind(wish.id.to_string())
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(claims, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_donors_race_for_five_units_and_exactly_five_win() {
+    let app = spawn_demo_app().await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(wish.id, 5).await;
+    let statuses = statuses_of_race(&app, wish.id, 20).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        15,
+        "{statuses:?}"
+    );
+    let after = app.wish(wish.id).await;
+    assert_eq!((after.remaining, after.claimed), (0, 5));
+}
+
+#[tokio::test]
+async fn a_repeated_claim_id_returns_the_same_claim() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let wish = app.open_wish(WishKind::Item, 2).await;
+    let id = microwish_core::new_id();
+    let first = app
+        .claim(&donor, wish.id, json!({"id": id, "quantity": 1}))
+        .await;
+    assert_eq!(first.status(), 201);
+    let again = app
+        .claim(&donor, wish.id, json!({"id": id, "quantity": 1}))
+        .await;
+    assert_eq!(again.status(), 200);
+    let again: ClaimView = again.json().await.unwrap();
+    assert_eq!(again.id, id);
+    assert_eq!(app.wish(wish.id).await.claimed, 1, "applied once");
+
+    let other = app.register(Role::Donor).await;
+    assert_problem(
+        app.claim(&other, wish.id, json!({"id": id, "quantity": 1}))
+            .await,
+        409,
+        "id_conflict",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_item_is_claimed_delivered_and_confirmed_with_an_event_for_each_step() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let worker = app.worker().await;
+    let wish = app.open_wish(WishKind::Item, 4).await;
+    let claim = app.claim_ok(&donor, wish.id, 2).await;
+    assert_eq!(claim.status, ClaimStatus::Active);
+    assert_eq!(claim.hold_until, claim.created_at + Duration::days(7));
+    assert!(claim.contact.is_none(), "item donors never get an address");
+    assert_eq!(app.wish(wish.id).await.remaining, wish.quantity - 2);
+
+    let mine: serde_json::Value = app
+        .get_as(&donor, "/api/me/claims")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["items"][0]["id"], claim.id.to_string());
+
+    let delivered: ClaimView = app
+        .act(Some(&donor), claim.id, "deliver")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(delivered.status, ClaimStatus::Delivered);
+    let waiting: serde_json::Value = app
+        .get_as(&worker, "/api/claims?status=delivered")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(waiting["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == claim.id.to_string()));
+
+    let confirmed: ClaimView = app
+        .act(Some(&worker), claim.id, "confirm")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status, ClaimStatus::Confirmed);
+    let after = app.wish(wish.id).await;
+    assert_eq!((after.claimed, after.delivered, after.fulfilled), (2, 2, 2));
+
+    let events: serde_json::Value = app
+        .get_json(&format!("/api/wishes/{}/events", wish.id))
+        .await;
+    let actions: Vec<&str> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["publish", "claim", "deliver", "confirm"]);
+    let transitions: Vec<(Option<&str>, Option<&str>)> = events["items"].as_array().unwrap()[1..]
+        .iter()
+        .map(|e| (e["from_status"].as_str(), e["to_status"].as_str()))
+        .collect();
+    assert_eq!(
+        transitions,
+        [
+            (None, Some("active")),
+            (Some("active"), Some("delivered")),
+            (Some("delivered"), Some("confirmed"))
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_last_units_claimed_and_fulfilled_move_the_wish_through_its_states() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let worker = app.worker().await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(wish.id, 1).await;
+    let claim = app.claim_ok(&donor, wish.id, 1).await;
+    assert_eq!(app.wish(wish.id).await.status, WishStatus::Claimed);
+    assert_problem(
+        app.claim(
+            &app.register(Role::Donor).await,
+            wish.id,
+            json!({"quantity": 1}),
+        )
+        .await,
+        409,
+        "wish_fully_claimed",
+    )
+    .await;
+
+    // Released units go back: the wish is open again.
+    app.act(Some(&donor), claim.id, "release").await;
+    assert_eq!(app.claim_status(claim.id).await, "released");
+    let reopened = app.wish(wish.id).await;
+    assert_eq!((reopened.status, reopened.remaining), (WishStatus::Open, 1));
+    assert_problem(
+        app.act(Some(&donor), claim.id, "release").await,
+        409,
+        "invalid_state",
+    )
+    .await;
+
+    let claim = app.claim_ok(&donor, wish.id, 1).await;
+    app.act(Some(&worker), claim.id, "confirm").await;
+    assert_eq!(app.wish(wish.id).await.status, WishStatus::Fulfilled);
+    let events: serde_json::Value = app
+        .get_json(&format!("/api/wishes/{}/events", wish.id))
+        .await;
+    let wish_moves: Vec<(String, String)> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "status")
+        .map(|e| {
+            (
+                e["from_status"].as_str().unwrap().into(),
+                e["to_status"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("open", "claimed"),
+        ("claimed", "open"),
+        ("open", "claimed"),
+        ("claimed", "fulfilled"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(wish_moves, expected);
+}
+
+#[tokio::test]
+async fn asking_for_more_than_remains_says_how_many_are_left() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let wish = app.open_wish(WishKind::Item, 4).await;
+    let body = assert_problem(
+        app.claim(&donor, wish.id, json!({"quantity": wish.remaining + 1}))
+            .await,
+        409,
+        "not_enough_remaining",
+    )
+    .await;
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains(&wish.remaining.to_string()));
+}
+
+#[tokio::test]
+async fn rejected_claims_give_their_units_back_with_the_reason_recorded() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let worker = app.worker().await;
+    let wish = app.open_wish(WishKind::Item, 2).await;
+    let claim = app.claim_ok(&donor, wish.id, 2).await;
+    app.act(Some(&donor), claim.id, "deliver").await;
+    let rejected: ClaimView = app
+        .act(Some(&worker), claim.id, "reject")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rejected.status, ClaimStatus::Rejected);
+    assert_eq!(rejected.reject_reason.as_deref(), Some("物品不符"));
+    let after = app.wish(wish.id).await;
+    assert_eq!((after.claimed, after.delivered), (0, 0));
+    assert_problem(
+        app.post(
+            Some(&worker),
+            &format!("/api/claims/{}/reject", claim.id),
+            json!({"reason": " "}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+}
+
+fn slot_tomorrow(app: &TestApp) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+    let start = (app.clock.now() + Duration::days(1))
+        .with_second(0)
+        .unwrap()
+        .with_nanosecond(0)
+        .unwrap();
+    (start, start + Duration::minutes(90))
+}
+
+#[tokio::test]
+async fn volunteers_book_house_calls_in_a_slot_and_earn_hours() {
+    let app = spawn_demo_app().await;
+    let volunteer = app.register(Role::Volunteer).await;
+    let donor = app.register(Role::Donor).await;
+    let worker = app.worker().await;
+    // A house call needed at least two days from now, so tomorrow's slot fits.
+    let wish = app
+        .wishes("?kind=service")
+        .await
+        .items
+        .into_iter()
+        .find(|w| w.needed_by.unwrap() >= (app.clock.now() + Duration::days(3)).date_naive())
+        .unwrap();
+    let (start, end) = slot_tomorrow(&app);
+    let slot = json!({"quantity": 1, "slot_start": start, "slot_end": end});
+
+    assert_problem(
+        app.claim(&donor, wish.id, slot.clone()).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let body = assert_problem(
+        app.claim(&volunteer, wish.id, json!({"quantity": 1})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "slot_start");
+    let late = json!({"quantity": 1, "slot_start": start + Duration::days(60), "slot_end": end + Duration::days(60)});
+    assert_problem(
+        app.claim(&volunteer, wish.id, late).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+
+    let response = app.claim(&volunteer, wish.id, slot).await;
+    assert_eq!(response.status(), 201);
+    let claim: ClaimView = response.json().await.unwrap();
+    assert_eq!(claim.slot_start, Some(start));
+    assert_eq!(claim.hold_until, end + Duration::days(1));
+
+    app.act(Some(&volunteer), claim.id, "deliver").await;
+    app.act(Some(&worker), claim.id, "confirm").await;
+    let me: serde_json::Value = app
+        .get_as(&volunteer, "/api/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["volunteer_minutes"], 90);
+}

@@ -1,0 +1,72 @@
+//! The hold timer: an active claim past its `hold_until` expires and its units return.
+
+use chrono::Duration;
+use microwish_core::{Role, WishKind};
+use microwish_server::apply::expire_due_claims;
+
+use crate::helpers::{spawn_demo_app, spawn_demo_app_with};
+
+#[tokio::test]
+async fn stalled_item_claims_expire_after_their_hold() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let wish = app.open_wish(WishKind::Item, 2).await;
+    let stalled = app.claim_ok(&donor, wish.id, 1).await;
+    let delivered = app.claim_ok(&donor, wish.id, 1).await;
+    app.act(Some(&donor), delivered.id, "deliver").await;
+
+    app.clock.advance(Duration::days(6));
+    assert_eq!(expire_due_claims(&app.state).await.unwrap(), 0);
+    assert_eq!(app.claim_status(stalled.id).await, "active");
+
+    app.clock.advance(Duration::days(1) + Duration::seconds(1));
+    assert_eq!(expire_due_claims(&app.state).await.unwrap(), 1);
+    assert_eq!(app.claim_status(stalled.id).await, "expired");
+    assert_eq!(
+        app.claim_status(delivered.id).await,
+        "delivered",
+        "delivered claims do not expire"
+    );
+    assert_eq!(app.wish(wish.id).await.claimed, 1);
+
+    let events: serde_json::Value = app
+        .get_json(&format!("/api/wishes/{}/events", wish.id))
+        .await;
+    let expiry = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "expire")
+        .expect("an expire event");
+    assert_eq!(expiry["from_status"], "active");
+    assert_eq!(expiry["to_status"], "expired");
+    assert!(expiry["actor_role"].is_null(), "the system expired it");
+    // Nothing left to expire.
+    assert_eq!(expire_due_claims(&app.state).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn the_background_timer_releases_stalled_claims_by_itself() {
+    let app = spawn_demo_app_with(|config| {
+        config.expiry_interval = std::time::Duration::from_millis(50);
+        config.hold.item = Duration::days(2);
+    })
+    .await;
+    let donor = app.register(Role::Donor).await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    let claim = app.claim_ok(&donor, wish.id, 1).await;
+    assert_eq!(
+        claim.hold_until,
+        claim.created_at + Duration::days(2),
+        "the configured hold"
+    );
+    app.clock.advance(Duration::days(3));
+    for _ in 0..100 {
+        if app.claim_status(claim.id).await == "expired" {
+            assert_eq!(app.wish(wish.id).await.remaining, wish.remaining);
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the claim did not expire within 2 s");
+}

@@ -72,6 +72,50 @@ async fn twenty_donors_race_for_five_units_and_exactly_five_win() {
     assert_eq!((after.remaining, after.claimed), (0, 5));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_server_instances_on_one_database_never_over_claim() {
+    let app = spawn_demo_app().await;
+    let twin = crate::helpers::spawn_twin(&app).await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(wish.id, 5).await;
+    let mut sessions = Vec::new();
+    for _ in 0..20 {
+        sessions.push(app.register(Role::Donor).await);
+    }
+    let requests = sessions.iter().enumerate().map(|(index, session)| {
+        // Half the donors go through each instance.
+        let base = if index % 2 == 0 {
+            app.address.clone()
+        } else {
+            twin.clone()
+        };
+        let client = app.client.clone();
+        async move {
+            client
+                .post(format!("{base}/api/wishes/{}/claims", wish.id))
+                .header("cookie", &session.cookie)
+                .json(&json!({"quantity": 1}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(requests).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        15,
+        "{statuses:?}"
+    );
+    assert_eq!(app.wish(wish.id).await.claimed, 5);
+}
+
 #[tokio::test]
 async fn a_repeated_claim_id_returns_the_same_claim() {
     let app = spawn_demo_app().await;

@@ -19,6 +19,7 @@ pub struct TestApp {
     pub state: AppState,
     /// A manual clock: tests move time with `clock.advance(…)`.
     pub clock: Clock,
+    pub database_url: String,
     _dir: TempDir,
 }
 
@@ -58,6 +59,7 @@ async fn spawn(demo: bool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp 
     config.demo = demo;
     config.clock = Clock::manual(chrono::Utc::now());
     configure(&mut config);
+    let database_url = config.database_url.clone();
     let (server, _) = Server::build(&config).await.expect("server starts");
     let address = format!("http://{}", server.local_addr().unwrap());
     let state = server.state().clone();
@@ -68,8 +70,23 @@ async fn spawn(demo: bool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp 
         db: state.db.clone(),
         clock: state.clock.clone(),
         state,
+        database_url,
         _dir: dir,
     }
+}
+
+/// A second server process's worth of app (own pool, own port) on `app`'s database file.
+pub async fn spawn_twin(app: &TestApp) -> String {
+    let mut config = ServeConfig::new(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        app.database_url.clone(),
+        app.state.dist.clone(),
+    );
+    config.clock = app.clock.clone();
+    let (server, _) = Server::build(&config).await.expect("twin starts");
+    let address = format!("http://{}", server.local_addr().unwrap());
+    tokio::spawn(server.run(std::future::pending()));
+    address
 }
 
 impl TestApp {

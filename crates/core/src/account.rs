@@ -172,7 +172,7 @@ pub fn check_password(errors: &mut ValidationErrors, password: &str) {
 
 fn is_common_password(password: &str) -> bool {
     let lower = password.to_lowercase();
-    let one_repeated_char = lower.chars().all(|c| Some(c) == lower.chars().next());
+    let one_repeated_char = lower.chars().all(|c| lower.starts_with(c));
     one_repeated_char || COMMON_PASSWORDS.contains(&lower.as_str())
 }
 

@@ -6,6 +6,7 @@
 //! - [`validate`]: input validation with per-field errors;
 //! - [`command`]: every write as a command, with its validation and permissions;
 //! - [`account`]: registration, password and phone rules;
+//! - [`sync`]: the push/pull protocol types;
 //! - [`error`]: rule errors with stable codes.
 
 pub mod account;
@@ -13,6 +14,7 @@ pub mod command;
 pub mod error;
 pub mod model;
 pub mod rules;
+pub mod sync;
 pub mod validate;
 
 pub use error::{FieldError, RuleError, ValidationErrors};

@@ -32,6 +32,16 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// The Content-Security-Policy, computed from the built index.html at start.
     pub csp: HeaderValue,
+    /// Pokes the clients listening on `/api/events` after every committed change.
+    pub changes: tokio::sync::broadcast::Sender<()>,
+}
+
+impl AppState {
+    /// Tells listening clients that something changed, so that they pull.
+    pub fn notify_change(&self) {
+        // No listeners is fine: nobody needs poking.
+        let _ = self.changes.send(());
+    }
 }
 
 pub fn router(state: AppState) -> Router {

@@ -33,6 +33,7 @@ pub async fn apply(state: &AppState, actor: Actor, command: Command) -> Result<A
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let applied = apply_in(&mut tx, state.clock.now(), state.hold, actor, command).await?;
     tx.commit().await?;
+    state.notify_change();
     Ok(applied)
 }
 
@@ -96,6 +97,7 @@ pub async fn expire_due_claims(state: &AppState) -> Result<usize, ApiError> {
         {
             Ok(_) => {
                 tx.commit().await?;
+                state.notify_change();
                 expired += 1;
             }
             // Released or delivered since the query: nothing to do.
@@ -114,29 +116,48 @@ struct WishState {
     units: Units,
 }
 
+#[derive(sqlx::FromRow)]
+struct WishStateRow {
+    kind: String,
+    status: String,
+    needed_by: Option<NaiveDate>,
+    quantity: i64,
+    claimed: i64,
+    delivered: i64,
+    fulfilled: i64,
+}
+
 async fn load_wish(tx: &mut SqliteConnection, id: Id) -> Result<Option<WishState>, ApiError> {
-    let row: Option<(String, String, Option<NaiveDate>, i64, i64, i64, i64)> = sqlx::query_as(
+    let row: Option<WishStateRow> = sqlx::query_as(
         "SELECT kind, status, needed_by, quantity, claimed, delivered, fulfilled FROM wishes WHERE id = ?",
     )
     .bind(id.to_string())
     .fetch_optional(&mut *tx)
     .await?;
-    row.map(
-        |(kind, status, needed_by, quantity, claimed, delivered, fulfilled)| {
-            Ok(WishState {
-                kind: parse_stored(&kind)?,
-                status: parse_stored(&status)?,
-                needed_by,
-                units: Units {
-                    quantity: count(quantity)?,
-                    claimed: count(claimed)?,
-                    delivered: count(delivered)?,
-                    fulfilled: count(fulfilled)?,
-                },
-            })
-        },
-    )
+    row.map(|row| {
+        Ok(WishState {
+            kind: parse_stored(&row.kind)?,
+            status: parse_stored(&row.status)?,
+            needed_by: row.needed_by,
+            units: Units {
+                quantity: count(row.quantity)?,
+                claimed: count(row.claimed)?,
+                delivered: count(row.delivered)?,
+                fulfilled: count(row.fulfilled)?,
+            },
+        })
+    })
     .transpose()
+}
+
+#[derive(sqlx::FromRow)]
+struct ClaimStateRow {
+    wish_id: String,
+    user_id: String,
+    quantity: i64,
+    status: String,
+    slot_start: Option<DateTime<Utc>>,
+    slot_end: Option<DateTime<Utc>>,
 }
 
 /// Stores new counters and status for a wish, only if nobody changed them since we read them.
@@ -165,7 +186,18 @@ async fn store_wish(
     .execute(&mut *tx)
     .await;
     match result {
-        Ok(done) if done.rows_affected() == 1 => Ok(()),
+        Ok(done) if done.rows_affected() == 1 => {
+            log_change(tx, "wish", &id.to_string()).await?;
+            // The campaign's progress is derived from its wishes: it changed too.
+            sqlx::query(
+                "INSERT INTO change_log (entity, entity_id) \
+                 SELECT 'campaign', campaign_id FROM wishes WHERE id = ? AND campaign_id IS NOT NULL",
+            )
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        }
         // Another process changed the wish between our read and this write.
         Ok(_) => Err(RuleError::WishFullyClaimed.into()),
         Err(sqlx::Error::Database(error)) if error.is_check_violation() => {
@@ -225,6 +257,7 @@ async fn claim_wish(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    log_change(tx, "claim", &claim_id.to_string()).await?;
     let event = Event {
         at: now,
         actor,
@@ -274,25 +307,18 @@ async fn transition(
     action: ClaimAction,
     reason: Option<String>,
 ) -> Result<Applied, ApiError> {
-    let row: Option<(
-        String,
-        String,
-        i64,
-        String,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-    )> = sqlx::query_as(
+    let claim: ClaimStateRow = sqlx::query_as(
         "SELECT wish_id, user_id, quantity, status, slot_start, slot_end FROM claims WHERE id = ?",
     )
     .bind(claim_id.to_string())
     .fetch_optional(&mut *tx)
-    .await?;
-    let (wish_id, owner, quantity, from, slot_start, slot_end) =
-        row.ok_or(ApiError::NotFound("claim"))?;
-    let wish_id: Id = parse_stored(&wish_id)?;
-    let quantity = count(quantity)?;
-    let from: ClaimStatus = parse_stored(&from)?;
-    may_act_on_claim(actor, parse_stored(&owner)?, action)?;
+    .await?
+    .ok_or(ApiError::NotFound("claim"))?;
+    let wish_id: Id = parse_stored(&claim.wish_id)?;
+    let quantity = count(claim.quantity)?;
+    let from: ClaimStatus = parse_stored(&claim.status)?;
+    let (slot_start, slot_end) = (claim.slot_start, claim.slot_end);
+    may_act_on_claim(actor, parse_stored(&claim.user_id)?, action)?;
     let to = next_claim_status(from, action)?;
 
     let wish = load_wish(tx, wish_id)
@@ -322,6 +348,7 @@ async fn transition(
         }
         .into());
     }
+    log_change(tx, "claim", &claim_id.to_string()).await?;
     let event = Event {
         at: now,
         actor,
@@ -337,6 +364,16 @@ async fn transition(
         claim_id,
         replayed: false,
     })
+}
+
+/// Records that an entity changed, for sync pulls.
+pub async fn log_change(tx: &mut SqliteConnection, entity: &str, id: &str) -> Result<(), ApiError> {
+    sqlx::query("INSERT INTO change_log (entity, entity_id) VALUES (?, ?)")
+        .bind(entity)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 /// One change for the event log: the claim's move, and the wish's when it moved too.

@@ -629,6 +629,18 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     }
 
     insert_shoe_pledge(&mut tx, now).await?;
+    // Everything seeded is a change for the first sync pull.
+    for (entity, table) in [
+        ("grid", "grids"),
+        ("campaign", "campaigns"),
+        ("wish", "wishes"),
+    ] {
+        sqlx::query(&format!(
+            "INSERT INTO change_log (entity, entity_id) SELECT '{entity}', id FROM {table} ORDER BY id"
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     for (role, phone, name, password) in DEMO_LOGINS {
         let user = CurrentUser {

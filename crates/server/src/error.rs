@@ -31,6 +31,9 @@ pub enum ApiError {
     TooManyAttempts { retry_after: u64 },
     #[error("this phone number is already registered")]
     PhoneTaken,
+    /// A sync push skipped a mutation id.
+    #[error("expected mutation {expected} next, got {got}")]
+    MutationGap { expected: u64, got: u64 },
     /// A rule in core refused the change.
     #[error(transparent)]
     Rule(#[from] RuleError),
@@ -61,7 +64,7 @@ impl ApiError {
             ApiError::CrossSite => StatusCode::FORBIDDEN,
             ApiError::NotLoggedIn | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::PhoneTaken => StatusCode::CONFLICT,
+            ApiError::PhoneTaken | ApiError::MutationGap { .. } => StatusCode::CONFLICT,
             ApiError::Rule(RuleError::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Rule(RuleError::Forbidden { .. } | RuleError::ClaimNotYours) => {
                 StatusCode::FORBIDDEN
@@ -85,6 +88,7 @@ impl ApiError {
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::TooManyAttempts { .. } => "too_many_attempts",
             ApiError::PhoneTaken => "phone_taken",
+            ApiError::MutationGap { .. } => "mutation_gap",
             ApiError::Rule(rule) => rule.code(),
             ApiError::Database(_) | ApiError::Corrupt(_) | ApiError::Internal(_) => "internal",
         }

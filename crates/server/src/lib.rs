@@ -68,6 +68,7 @@ impl Server {
             hold: config.hold,
             throttle: Arc::new(auth::LoginThrottle::default()),
             csp: security::content_security_policy(index_html.as_deref()),
+            changes: tokio::sync::broadcast::channel(16).0,
         };
         let seeded = if config.demo {
             demo::seed_if_empty(&state).await?

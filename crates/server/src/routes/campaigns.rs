@@ -3,7 +3,9 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use microwish_core::{Id, Page, Progress, PublicCampaign, WishStatus};
-use sqlx::{QueryBuilder, Sqlite};
+use std::collections::HashMap;
+
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::app::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -47,8 +49,8 @@ impl TryFrom<CampaignRow> for PublicCampaign {
     }
 }
 
-/// Campaigns with progress over their public wishes, optionally only the one with `id`.
-fn campaigns_query(id: Option<Id>) -> QueryBuilder<'static, Sqlite> {
+/// Campaigns with progress over their public wishes, optionally only those with `ids`.
+fn campaigns_query(ids: Option<&[Id]>) -> QueryBuilder<'static, Sqlite> {
     let mut sql = QueryBuilder::new(
         "SELECT c.id, c.title, c.description, c.starts_on, c.ends_on, c.created_at, \
          COUNT(w.id) AS wishes, \
@@ -63,8 +65,13 @@ fn campaigns_query(id: Option<Id>) -> QueryBuilder<'static, Sqlite> {
         list.push_bind(status.as_str());
     }
     sql.push(")");
-    if let Some(id) = id {
-        sql.push(" WHERE c.id = ").push_bind(id.to_string());
+    if let Some(ids) = ids {
+        sql.push(" WHERE c.id IN (");
+        let mut list = sql.separated(", ");
+        for id in ids {
+            list.push_bind(id.to_string());
+        }
+        sql.push(")");
     }
     sql.push(" GROUP BY c.id, c.title, c.description, c.starts_on, c.ends_on, c.created_at ORDER BY c.id DESC");
     sql
@@ -82,12 +89,31 @@ pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Page<PublicCa
     Ok(Json(Page { items, next: None }))
 }
 
+/// The given campaigns, by id (for sync pulls).
+pub async fn campaigns_by_id(
+    db: &SqlitePool,
+    ids: &[Id],
+) -> ApiResult<HashMap<Id, PublicCampaign>> {
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(200) {
+        let rows: Vec<CampaignRow> = campaigns_query(Some(chunk))
+            .build_query_as()
+            .fetch_all(db)
+            .await?;
+        for row in rows {
+            let campaign = PublicCampaign::try_from(row)?;
+            found.insert(campaign.id, campaign);
+        }
+    }
+    Ok(found)
+}
+
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<PublicCampaign>> {
     let id = parse_id(&id, "campaign")?;
-    let row: Option<CampaignRow> = campaigns_query(Some(id))
+    let row: Option<CampaignRow> = campaigns_query(Some(&[id]))
         .build_query_as()
         .fetch_optional(&state.db)
         .await?;

@@ -132,8 +132,24 @@ pub async fn all(
     Ok(Json(Page { items, next: None }))
 }
 
-enum ClaimFilter {
+/// The given claims that `viewer` may see, by id (for sync pulls).
+pub async fn claims_by_id(
+    db: &SqlitePool,
+    viewer: &CurrentUser,
+    ids: &[Id],
+) -> ApiResult<HashMap<Id, ClaimView>> {
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(200) {
+        for claim in claim_views(db, viewer, ClaimFilter::Ids(chunk)).await? {
+            found.insert(claim.id, claim);
+        }
+    }
+    Ok(found)
+}
+
+enum ClaimFilter<'a> {
     One(Id),
+    Ids(&'a [Id]),
     OwnedBy(Id),
     Status(Option<ClaimStatus>),
 }
@@ -168,7 +184,7 @@ pub async fn claim_view(db: &SqlitePool, id: Id, viewer: &CurrentUser) -> ApiRes
 async fn claim_views(
     db: &SqlitePool,
     viewer: &CurrentUser,
-    filter: ClaimFilter,
+    filter: ClaimFilter<'_>,
 ) -> ApiResult<Vec<ClaimView>> {
     let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT c.id, c.wish_id, c.user_id, c.quantity, c.status, c.note, c.created_at, c.updated_at, \
@@ -179,6 +195,14 @@ async fn claim_views(
     match filter {
         ClaimFilter::One(id) => {
             sql.push("c.id = ").push_bind(id.to_string());
+        }
+        ClaimFilter::Ids(ids) => {
+            sql.push("c.id IN (");
+            let mut list = sql.separated(", ");
+            for id in ids {
+                list.push_bind(id.to_string());
+            }
+            sql.push(")");
         }
         ClaimFilter::OwnedBy(user) => {
             sql.push("c.user_id = ").push_bind(user.to_string());

@@ -4,17 +4,25 @@ use axum::extract::State;
 use axum::Json;
 use microwish_core::{Grid, Page, Stats};
 
+use sqlx::SqlitePool;
+
 use crate::app::AppState;
 use crate::error::ApiResult;
 use crate::stored::count;
 
 pub async fn grids(State(state): State<AppState>) -> ApiResult<Json<Page<Grid>>> {
+    let items = all_grids(&state.db).await?;
+    Ok(Json(Page { items, next: None }))
+}
+
+/// Every grid, in the community's order.
+pub async fn all_grids(db: &SqlitePool) -> ApiResult<Vec<Grid>> {
     let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT id, name, station, station_location FROM grids ORDER BY position, id",
     )
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?;
-    let items = rows
+    Ok(rows
         .into_iter()
         .map(|(id, name, station, station_location)| Grid {
             id,
@@ -22,8 +30,7 @@ pub async fn grids(State(state): State<AppState>) -> ApiResult<Json<Page<Grid>>>
             station,
             station_location,
         })
-        .collect();
-    Ok(Json(Page { items, next: None }))
+        .collect())
 }
 
 pub async fn stats(State(state): State<AppState>) -> ApiResult<Json<Stats>> {

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod claims;
 pub mod community;
+pub mod sync;
 pub mod wishes;
 
 use axum::routing::{get, post};
@@ -31,6 +32,9 @@ pub fn api() -> Router<AppState> {
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
         .route("/me/claims", get(claims::mine))
+        .route("/sync/push", post(sync::push))
+        .route("/sync/pull", get(sync::pull))
+        .route("/events", get(sync::events))
         .route("/campaigns", get(campaigns::list))
         .route("/campaigns/{id}", get(campaigns::get))
         .route("/grids", get(community::grids))

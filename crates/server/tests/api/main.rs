@@ -12,4 +12,5 @@ mod health;
 mod hold;
 mod privacy;
 mod spa;
+mod sync;
 mod wishes;

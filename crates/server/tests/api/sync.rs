@@ -1,0 +1,421 @@
+//! Sync: pushes apply exactly once and in order; pulls return what the user may see.
+
+use chrono::{Duration, Timelike};
+use microwish_core::sync::{Change, MutationStatus, Op, PullResponse, PushResponse};
+use microwish_core::{new_id, Id, Role, WishKind};
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, spawn_demo_app, Session, TestApp};
+
+async fn push(app: &TestApp, session: &Session, client: Id, mutations: Value) -> reqwest::Response {
+    app.post(
+        Some(session),
+        "/api/sync/push",
+        json!({"client_id": client, "mutations": mutations}),
+    )
+    .await
+}
+
+async fn push_ok(app: &TestApp, session: &Session, client: Id, mutations: Value) -> PushResponse {
+    let response = push(app, session, client, mutations).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn pull(app: &TestApp, session: Option<&Session>, client: Id, cursor: u64) -> PullResponse {
+    let path = format!("/api/sync/pull?cursor={cursor}&client_id={client}");
+    let response = match session {
+        Some(session) => app.get_as(session, &path).await,
+        None => app.get(&path).await,
+    };
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+fn claim_mutation(id: u64, wish: Id, quantity: u32) -> Value {
+    json!({"id": id, "name": "claim_wish", "args": {"id": new_id(), "wish_id": wish, "quantity": quantity}})
+}
+
+#[tokio::test]
+async fn pushing_the_same_batch_five_times_applies_it_once() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let client = new_id();
+    let wish = app.open_wish(WishKind::Item, 2).await;
+    let batch = json!([claim_mutation(1, wish.id, 1), claim_mutation(2, wish.id, 1)]);
+    let first = push_ok(&app, &donor, client, batch.clone()).await;
+    assert!(
+        first
+            .results
+            .iter()
+            .all(|r| r.status == MutationStatus::Applied),
+        "{first:?}"
+    );
+    for _ in 0..4 {
+        let again = push_ok(&app, &donor, client, batch.clone()).await;
+        assert_eq!(again, first);
+    }
+    assert_eq!(app.wish(wish.id).await.claimed, 2);
+    let pulled = pull(&app, Some(&donor), client, 0).await;
+    assert_eq!(pulled.last_mutation_id, 2);
+}
+
+#[tokio::test]
+async fn a_gap_in_mutation_ids_is_refused_and_nothing_is_applied() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let client = new_id();
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    push_ok(&app, &donor, client, json!([claim_mutation(1, wish.id, 1)])).await;
+    let body = assert_problem(
+        push(&app, &donor, client, json!([claim_mutation(3, wish.id, 1)])).await,
+        409,
+        "mutation_gap",
+    )
+    .await;
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("expected mutation 2"));
+    assert_eq!(app.wish(wish.id).await.claimed, 1);
+    // A new client must start at 1.
+    assert_problem(
+        push(
+            &app,
+            &donor,
+            new_id(),
+            json!([claim_mutation(2, wish.id, 1)]),
+        )
+        .await,
+        409,
+        "mutation_gap",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_rejected_mutation_is_explained_leaves_no_trace_and_is_not_retried() {
+    let app = spawn_demo_app().await;
+    let (first, second) = (
+        app.register(Role::Donor).await,
+        app.register(Role::Donor).await,
+    );
+    let (first_client, second_client) = (new_id(), new_id());
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(wish.id, 1).await;
+    // Both claimed the last unit while offline; both come back online.
+    let won = push_ok(
+        &app,
+        &first,
+        first_client,
+        json!([claim_mutation(1, wish.id, 1)]),
+    )
+    .await;
+    let lost = push_ok(
+        &app,
+        &second,
+        second_client,
+        json!([claim_mutation(1, wish.id, 1)]),
+    )
+    .await;
+    assert_eq!(won.results[0].status, MutationStatus::Applied);
+    assert_eq!(lost.results[0].status, MutationStatus::Rejected);
+    assert_eq!(lost.results[0].code.as_deref(), Some("wish_fully_claimed"));
+    let (claims,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM claims WHERE wish_id = ?")
+        .bind(wish.id.to_string())
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(claims, 1);
+    // The rejection was processed: the loser's next mutation is number 2.
+    assert_eq!(
+        pull(&app, Some(&second), second_client, 0)
+            .await
+            .last_mutation_id,
+        1
+    );
+    let unknown = json!([{"id": 2, "name": "launch_rocket", "args": {}}]);
+    let result = push_ok(&app, &second, second_client, unknown).await;
+    assert_eq!(result.results[0].code.as_deref(), Some("invalid_mutation"));
+}
+
+#[tokio::test]
+async fn pull_after_push_shows_the_change_and_cursors_only_move_forward() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let client = new_id();
+    let full = pull(&app, Some(&donor), client, 0).await;
+    assert!(full.reset && !full.more);
+    let wishes = full
+        .changes
+        .iter()
+        .filter(|c| matches!(c, Change::Wish { .. }))
+        .count();
+    assert_eq!(wishes, app.wishes("?limit=200").await.items.len());
+    assert!(full
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Grid { .. })));
+    assert!(full
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Campaign { .. })));
+
+    // Nothing new: same cursor, no changes.
+    let quiet = pull(&app, Some(&donor), client, full.cursor).await;
+    assert!(!quiet.reset && quiet.changes.is_empty());
+    assert_eq!(quiet.cursor, full.cursor);
+
+    let wish = app.open_wish(WishKind::Item, 2).await;
+    push_ok(&app, &donor, client, json!([claim_mutation(1, wish.id, 2)])).await;
+    let after = pull(&app, Some(&donor), client, full.cursor).await;
+    assert!(after.cursor > full.cursor);
+    assert_eq!(after.last_mutation_id, 1);
+    let changed = after
+        .changes
+        .iter()
+        .find_map(|c| match c {
+            Change::Wish {
+                id,
+                data: Some(data),
+                ..
+            } if *id == wish.id => Some(data.clone()),
+            _ => None,
+        })
+        .expect("the claimed wish");
+    assert_eq!(changed.remaining, wish.remaining - 2);
+    assert!(after
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Claim { op: Op::Put, .. })));
+
+    // Someone else's pull sees the wish change but not the claim.
+    let other = app.register(Role::Donor).await;
+    let theirs = pull(&app, Some(&other), new_id(), full.cursor).await;
+    assert!(theirs
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Wish { id, .. } if *id == wish.id)));
+    assert!(!theirs
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Claim { .. })));
+}
+
+#[tokio::test]
+async fn large_pulls_come_in_pages() {
+    let app = spawn_demo_app().await;
+    // 1,200 more wishes, as copies of the demo ones.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) \
+         INSERT INTO wishes (id, kind, title, description, category, status, quantity, unit, alias, \
+           beneficiary_group, grid_id, needed_by, created_at, updated_at) \
+         SELECT lower(hex(randomblob(16))), kind, title, description, category, status, quantity, unit, \
+           alias, beneficiary_group, grid_id, needed_by, created_at, updated_at FROM wishes, n",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO change_log (entity, entity_id) SELECT 'wish', id FROM wishes")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM wishes")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let client = new_id();
+    let mut cursor = 0;
+    let mut seen = std::collections::HashSet::new();
+    let mut pages = 0;
+    loop {
+        let page = pull(&app, None, client, cursor).await;
+        assert!(page.changes.len() <= 500);
+        assert!(page.cursor >= cursor, "cursor went back");
+        cursor = page.cursor;
+        pages += 1;
+        for change in page.changes {
+            if let Change::Wish { id, .. } = change {
+                seen.insert(id);
+            }
+        }
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(seen.len() as i64, total);
+    assert!(pages >= 3, "{pages} pages");
+}
+
+#[tokio::test]
+async fn a_donors_pull_never_holds_household_details_and_a_volunteers_only_while_active() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let volunteer = app.register(Role::Volunteer).await;
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT name, address, phone FROM households")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    let secrets: Vec<String> = rows.into_iter().flat_map(|(n, a, p)| [n, a, p]).collect();
+    let service = app
+        .wishes("?kind=service")
+        .await
+        .items
+        .into_iter()
+        .find(|w| w.needed_by.unwrap() >= (app.clock.now() + Duration::days(3)).date_naive())
+        .unwrap();
+    let start = (app.clock.now() + Duration::days(1))
+        .with_nanosecond(0)
+        .unwrap();
+    let visit = json!([{"id": 1, "name": "claim_wish", "args": {"id": new_id(), "wish_id": service.id,
+        "quantity": 1, "slot_start": start, "slot_end": start + Duration::hours(1)}}]);
+    let volunteer_client = new_id();
+    assert_eq!(
+        push_ok(&app, &volunteer, volunteer_client, visit)
+            .await
+            .results[0]
+            .status,
+        MutationStatus::Applied
+    );
+    let item = app.open_wish(WishKind::Item, 1).await;
+    push_ok(
+        &app,
+        &donor,
+        new_id(),
+        json!([claim_mutation(1, item.id, 1)]),
+    )
+    .await;
+
+    let text = |pull: &PullResponse| serde_json::to_string(pull).unwrap();
+    for session in [Some(&donor), None] {
+        let everything = text(&pull(&app, session, new_id(), 0).await);
+        for secret in &secrets {
+            assert!(
+                !everything.contains(secret.as_str()),
+                "pull leaks {secret:?}"
+            );
+        }
+    }
+    let (address,): (String,) = sqlx::query_as(
+        "SELECT h.address FROM households h JOIN wishes w ON w.household_id = h.id WHERE w.id = ?",
+    )
+    .bind(service.id.to_string())
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let before = pull(&app, Some(&volunteer), volunteer_client, 0).await;
+    assert!(
+        text(&before).contains(&address),
+        "the volunteer's pull holds the visit's address"
+    );
+
+    let claim_id = before
+        .changes
+        .iter()
+        .find_map(|c| match c {
+            Change::Claim { id, .. } => Some(*id),
+            _ => None,
+        })
+        .unwrap();
+    let release = json!([{"id": 2, "name": "release_claim", "args": {"claim_id": claim_id}}]);
+    push_ok(&app, &volunteer, volunteer_client, release).await;
+    let after = pull(&app, Some(&volunteer), volunteer_client, before.cursor).await;
+    let released = after
+        .changes
+        .iter()
+        .find_map(|c| match c {
+            Change::Claim {
+                data: Some(data), ..
+            } => Some(data.clone()),
+            _ => None,
+        })
+        .expect("the released claim");
+    assert!(
+        released.contact.is_none(),
+        "the address is withdrawn once the claim ends"
+    );
+    assert!(!text(&pull(&app, Some(&volunteer), volunteer_client, 0).await).contains(&address));
+}
+
+#[tokio::test]
+async fn a_client_id_belongs_to_one_user_and_another_login_resets_the_cache() {
+    let app = spawn_demo_app().await;
+    let (first, second) = (
+        app.register(Role::Donor).await,
+        app.register(Role::Donor).await,
+    );
+    let client = new_id();
+    let wish = app.open_wish(WishKind::Item, 2).await;
+    push_ok(&app, &first, client, json!([claim_mutation(1, wish.id, 1)])).await;
+    assert_problem(
+        push(
+            &app,
+            &second,
+            client,
+            json!([claim_mutation(1, wish.id, 1)]),
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let cursor = pull(&app, Some(&first), client, 0).await.cursor;
+    let other = pull(&app, Some(&second), client, cursor).await;
+    assert!(
+        other.reset,
+        "another user on this client starts from a clean cache"
+    );
+    assert_eq!(other.last_mutation_id, 0);
+    assert!(!other
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Claim { .. })));
+    // A cursor the server never gave out (its data was replaced) also resets.
+    assert!(pull(&app, Some(&first), client, cursor + 1_000).await.reset);
+}
+
+#[tokio::test]
+async fn pushing_needs_a_login_and_valid_json() {
+    let app = spawn_demo_app().await;
+    let response = app
+        .post(
+            None,
+            "/api/sync/push",
+            json!({"client_id": new_id(), "mutations": []}),
+        )
+        .await;
+    assert_problem(response, 401, "not_logged_in").await;
+    let donor = app.register(Role::Donor).await;
+    let response = app
+        .post(
+            Some(&donor),
+            "/api/sync/push",
+            json!({"client_id": "not-a-uuid", "mutations": []}),
+        )
+        .await;
+    assert_problem(response, 422, "invalid_body").await;
+    assert_problem(
+        app.get("/api/sync/pull?cursor=-1&client_id=x").await,
+        400,
+        "bad_query",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_event_stream_pokes_listeners_after_a_change() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let mut stream = app.get("/api/events").await;
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.claim_ok(&donor, wish.id, 1).await;
+    let chunk = tokio::time::timeout(std::time::Duration::from_secs(2), stream.chunk())
+        .await
+        .expect("an event within 2 s")
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(&chunk);
+    assert!(text.contains("event: change"), "{text}");
+}

@@ -206,20 +206,31 @@ async fn pull_after_push_shows_the_change_and_cursors_only_move_forward() {
 async fn large_pulls_come_in_pages() {
     let app = spawn_demo_app().await;
     // 1,200 more wishes, as copies of the demo ones.
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) \
-         INSERT INTO wishes (id, kind, title, description, category, status, quantity, unit, alias, \
-           beneficiary_group, grid_id, needed_by, created_at, updated_at) \
-         SELECT lower(hex(randomblob(16))), kind, title, description, category, status, quantity, unit, \
-           alias, beneficiary_group, grid_id, needed_by, created_at, updated_at FROM wishes, n",
-    )
-    .execute(&app.db)
-    .await
-    .unwrap();
-    sqlx::query("INSERT INTO change_log (entity, entity_id) SELECT 'wish', id FROM wishes")
-        .execute(&app.db)
+    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM wishes")
+        .fetch_all(&app.db)
         .await
         .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    for copy in 0..1200 {
+        let id = new_id().to_string();
+        sqlx::query(
+            "INSERT INTO wishes (id, kind, title, description, category, status, quantity, unit, alias, \
+               beneficiary_group, grid_id, needed_by, created_at, updated_at) \
+             SELECT ?, kind, title, description, category, status, quantity, unit, alias, \
+               beneficiary_group, grid_id, needed_by, created_at, updated_at FROM wishes WHERE id = ?",
+        )
+        .bind(&id)
+        .bind(&ids[copy % ids.len()].0)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO change_log (entity, entity_id) VALUES ('wish', ?)")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
     let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM wishes")
         .fetch_one(&app.db)
         .await
@@ -235,7 +246,12 @@ async fn large_pulls_come_in_pages() {
         cursor = page.cursor;
         pages += 1;
         for change in page.changes {
-            if let Change::Wish { id, .. } = change {
+            if let Change::Wish {
+                id,
+                op: Op::Put,
+                data: Some(_),
+            } = change
+            {
                 seen.insert(id);
             }
         }

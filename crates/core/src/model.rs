@@ -387,6 +387,37 @@ impl WishQuery {
         self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
     }
 
+    /// Whether `wish` is one this query asks for: the same filter as the server's, for
+    /// lists drawn from the offline cache. Statuses: none given means every public one.
+    pub fn matches(&self, wish: &PublicWish) -> bool {
+        let status_ok = match self.status {
+            Some(status) => wish.status == status,
+            None => wish.status.is_public(),
+        };
+        let text_ok = self.search_text().is_none_or(|q| {
+            // The server's LIKE ignores ASCII case only; so does this.
+            let q = q.to_ascii_lowercase();
+            [&wish.title, &wish.description, &wish.alias, &wish.unit]
+                .iter()
+                .any(|field| field.to_ascii_lowercase().contains(&q))
+        });
+        status_ok
+            && text_ok
+            && self.kind.is_none_or(|kind| wish.kind == kind)
+            && self.grid.as_ref().is_none_or(|grid| &wish.grid == grid)
+            && self.category.is_none_or(|category| wish.category == category)
+            && self.campaign.is_none_or(|campaign| wish.campaign_id == Some(campaign))
+    }
+
+    /// The order lists are shown in: most urgent first, undated last, then by id
+    /// (the server's `ORDER BY`).
+    pub fn sort(wishes: &mut [PublicWish]) {
+        wishes.sort_by(|a, b| {
+            let key = |w: &PublicWish| (w.needed_by.is_none(), w.needed_by, w.id);
+            key(a).cmp(&key(b))
+        });
+    }
+
     /// The query string (without `?`) that asks the server for this query.
     pub fn to_query_string(&self) -> String {
         let mut parts: Vec<(&str, String)> = Vec::new();

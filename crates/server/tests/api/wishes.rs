@@ -206,3 +206,74 @@ async fn an_empty_database_lists_nothing() {
     let body = app.get_json("/api/wishes").await;
     assert_eq!(body, serde_json::json!({"items": [], "next": null}));
 }
+
+/// The offline cache filters with core's `WishQuery::matches` and `sort`; they must give
+/// exactly what the server's SQL gives.
+#[tokio::test]
+async fn core_filters_agree_with_the_server() {
+    use microwish_core::WishQuery;
+    let app = spawn_demo_app().await;
+    let everything = app.wishes("?status=open&limit=200").await.items;
+    let campaign = everything.iter().find_map(|w| w.campaign_id).unwrap();
+    let queries = [
+        "",
+        "?kind=service",
+        "?kind=item&grid=grid-2",
+        "?category=food",
+        "?q=%E4%B9%A6%E5%8C%85",              // 书包
+        "?q=%E7%88%B7%E7%88%B7&kind=service", // 爷爷, matched in the alias
+        "?status=claimed",
+        &format!("?campaign={campaign}&category=school"),
+    ];
+    for query in queries {
+        let from_server: Vec<_> = app
+            .wishes(query)
+            .await
+            .items
+            .into_iter()
+            .map(|w| w.id)
+            .collect();
+        let parsed = parse_query(query);
+        let mut local: Vec<_> = everything
+            .iter()
+            .filter(|w| parsed.matches(w))
+            .cloned()
+            .collect();
+        WishQuery::sort(&mut local);
+        let local: Vec<_> = local.into_iter().map(|w| w.id).collect();
+        assert_eq!(local, from_server, "query {query:?}");
+    }
+}
+
+/// A query string as the server reads it.
+fn parse_query(query: &str) -> microwish_core::WishQuery {
+    let pairs: serde_json::Map<String, serde_json::Value> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap();
+            (
+                key.to_owned(),
+                serde_json::Value::String(percent_decode(value)),
+            )
+        })
+        .collect();
+    serde_json::from_value(serde_json::Value::Object(pairs)).unwrap()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}

@@ -1,9 +1,18 @@
 //! The typed HTTP client: one function per endpoint, JSON in core's types,
 //! every failure an [`ApiError`] the UI can explain.
+//!
+//! The session is an HttpOnly cookie on the same origin: the browser sends it with
+//! every request, so no function here deals with tokens.
 
 use gloo_net::http::{Request, Response};
-use microwish_core::{Grid, Id, Page, PublicCampaign, PublicWish, Stats, WishQuery};
+use microwish_core::account::{Login, Registration};
+use microwish_core::command::{ClaimRequest, RejectRequest};
+use microwish_core::{
+    ClaimStatus, ClaimView, EventView, FieldError, Grid, Id, Me, Page, PublicCampaign, PublicWish,
+    Stats, WishQuery,
+};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// Why a request failed, in the terms the UI needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,17 +21,63 @@ pub enum ApiError {
     Unreachable,
     /// The server knows no such thing (404).
     NotFound,
+    /// Nobody is logged in, or the session ended (401 `not_logged_in`): time to log in.
+    NotLoggedIn,
     /// The server answered with a problem; `code` is its stable code.
-    Problem { status: u16, code: String },
+    Problem {
+        status: u16,
+        code: String,
+        /// What is wrong with each field, for 422 `validation_failed`.
+        errors: Vec<FieldError>,
+        /// Seconds to wait before trying again, for 429 `too_many_attempts`.
+        retry_after: Option<u32>,
+    },
     /// The answer was not what this version of the app expects.
     Unexpected(String),
 }
 
+impl ApiError {
+    /// A form the app itself found invalid, reported like the server's 422 so that
+    /// both read the same way.
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        ApiError::Problem {
+            status: 422,
+            code: "validation_failed".to_owned(),
+            errors,
+            retry_after: None,
+        }
+    }
+
+    /// The problem's stable code, if the server sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Problem { code, .. } => Some(code),
+            ApiError::NotLoggedIn => Some("not_logged_in"),
+            _ => None,
+        }
+    }
+
+    /// The per-field errors of a `validation_failed` problem (empty for any other error).
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            ApiError::Problem { errors, .. } => errors,
+            _ => &[],
+        }
+    }
+}
+
 /// The RFC 9457 problem body, as far as the client uses it.
 #[derive(serde::Deserialize)]
-struct Problem {
+struct ProblemBody {
     code: String,
+    #[serde(default)]
+    errors: Vec<FieldError>,
 }
+
+/// The `{}` body of state-changing requests that carry no data: the server
+/// accepts writes only as JSON.
+#[derive(Serialize)]
+struct NoFields {}
 
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     let response = Request::get(path)
@@ -33,24 +88,68 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(response).await
 }
 
+/// Sends `body` as JSON; `json()` sets `Content-Type: application/json`, without which
+/// the server refuses any write (415).
+async fn post(path: &str, body: &impl Serialize) -> Result<Response, ApiError> {
+    Request::post(path)
+        .header("accept", "application/json")
+        .json(body)
+        .map_err(|error| ApiError::Unexpected(error.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)
+}
+
+async fn post_json<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    decode(post(path, body).await?).await
+}
+
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if !response.ok() {
+        return Err(problem(response).await);
+    }
+    response
+        .json()
+        .await
+        .map_err(|error| ApiError::Unexpected(error.to_string()))
+}
+
+/// Turns a failed response into an [`ApiError`].
+async fn problem(response: Response) -> ApiError {
     let status = response.status();
-    if response.ok() {
-        return response
-            .json()
-            .await
-            .map_err(|error| ApiError::Unexpected(error.to_string()));
-    }
     if status == 404 {
-        return Err(ApiError::NotFound);
+        return ApiError::NotFound;
     }
-    // A proxy or a restarting server may answer 502/503 without a problem body.
-    let code = match response.json::<Problem>().await {
-        Ok(problem) => problem.code,
-        Err(_) if status >= 500 => return Err(ApiError::Unreachable),
-        Err(_) => format!("http_{status}"),
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|seconds| seconds.trim().parse().ok());
+    let (code, errors) = match response.json::<ProblemBody>().await {
+        Ok(body) => (body.code, body.errors),
+        // A proxy or a restarting server may answer 502/503 without a problem body.
+        Err(_) if status >= 500 => return ApiError::Unreachable,
+        // Limits enforced in front of the app may answer without one too.
+        Err(_) => (code_of_bare_status(status), Vec::new()),
     };
-    Err(ApiError::Problem { status, code })
+    if code == "not_logged_in" {
+        return ApiError::NotLoggedIn;
+    }
+    ApiError::Problem {
+        status,
+        code,
+        errors,
+        retry_after,
+    }
+}
+
+fn code_of_bare_status(status: u16) -> String {
+    match status {
+        401 => "not_logged_in".to_owned(),
+        413 => "body_too_large".to_owned(),
+        415 => "unsupported_media_type".to_owned(),
+        429 => "too_many_attempts".to_owned(),
+        _ => format!("http_{status}"),
+    }
 }
 
 pub async fn wishes(query: &WishQuery) -> Result<Page<PublicWish>, ApiError> {
@@ -64,6 +163,11 @@ pub async fn wishes(query: &WishQuery) -> Result<Page<PublicWish>, ApiError> {
 
 pub async fn wish(id: Id) -> Result<PublicWish, ApiError> {
     get_json(&format!("/api/wishes/{id}")).await
+}
+
+/// The public timeline of a wish, oldest first.
+pub async fn wish_events(id: Id) -> Result<Page<EventView>, ApiError> {
+    get_json(&format!("/api/wishes/{id}/events")).await
 }
 
 pub async fn campaigns() -> Result<Page<PublicCampaign>, ApiError> {
@@ -80,4 +184,64 @@ pub async fn grids() -> Result<Page<Grid>, ApiError> {
 
 pub async fn stats() -> Result<Stats, ApiError> {
     get_json("/api/stats").await
+}
+
+/// Creates an account and logs it in (the answer sets the session cookie).
+pub async fn register(registration: &Registration) -> Result<Me, ApiError> {
+    post_json("/api/auth/register", registration).await
+}
+
+pub async fn login(login: &Login) -> Result<Me, ApiError> {
+    post_json("/api/auth/login", login).await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let response = post("/api/auth/logout", &NoFields {}).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(problem(response).await)
+    }
+}
+
+/// Who the session cookie belongs to; [`ApiError::NotLoggedIn`] when nobody.
+pub async fn me() -> Result<Me, ApiError> {
+    get_json("/api/me").await
+}
+
+/// The logged-in user's claims, newest first.
+pub async fn my_claims() -> Result<Page<ClaimView>, ApiError> {
+    get_json("/api/me/claims").await
+}
+
+/// Claims `request.quantity` units of a wish. `request.id` is made by the client, so
+/// sending the same request again returns the same claim instead of a second one.
+pub async fn claim_wish(wish_id: Id, request: &ClaimRequest) -> Result<ClaimView, ApiError> {
+    post_json(&format!("/api/wishes/{wish_id}/claims"), request).await
+}
+
+pub async fn release_claim(id: Id) -> Result<ClaimView, ApiError> {
+    post_json(&format!("/api/claims/{id}/release"), &NoFields {}).await
+}
+
+pub async fn deliver_claim(id: Id) -> Result<ClaimView, ApiError> {
+    post_json(&format!("/api/claims/{id}/deliver"), &NoFields {}).await
+}
+
+/// A worker confirms the household received the claim.
+pub async fn confirm_claim(id: Id) -> Result<ClaimView, ApiError> {
+    post_json(&format!("/api/claims/{id}/confirm"), &NoFields {}).await
+}
+
+/// A worker sends the claim back, saying why.
+pub async fn reject_claim(id: Id, request: &RejectRequest) -> Result<ClaimView, ApiError> {
+    post_json(&format!("/api/claims/{id}/reject"), request).await
+}
+
+/// Every claim in `status` (workers only); with their contacts and claimers' names.
+pub async fn claims(status: Option<ClaimStatus>) -> Result<Page<ClaimView>, ApiError> {
+    match status {
+        Some(status) => get_json(&format!("/api/claims?status={status}")).await,
+        None => get_json("/api/claims").await,
+    }
 }

@@ -4,7 +4,12 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{CampaignPage, NotFound, WishDetailPage, WishListPage};
+use crate::components::NavBar;
+use crate::pages::{
+    CampaignPage, LoginPage, MyClaimsPage, NotFound, RegisterPage, WishDetailPage, WishListPage,
+    WorkerClaimsPage,
+};
+use crate::session::Session;
 
 /// The URL of the wish list as last seen (with its filters), for the "back" links
 /// of the detail and campaign pages. Kept in the tab's session storage so that it
@@ -40,6 +45,7 @@ impl ListUrl {
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(ListUrl::restore());
+    provide_context(Session::start());
     view! {
         <Router>
             <main class="app">
@@ -47,8 +53,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=WishListPage />
                     <Route path=path!("/wishes/:id") view=WishDetailPage />
                     <Route path=path!("/campaigns/:id") view=CampaignPage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/register") view=RegisterPage />
+                    <Route path=path!("/me/claims") view=MyClaimsPage />
+                    <Route path=path!("/worker/claims") view=WorkerClaimsPage />
                 </Routes>
             </main>
+            <NavBar />
         </Router>
     }
 }

@@ -1,10 +1,13 @@
 //! Every user-visible string, in one place. Chinese (zh-CN) is the app's language;
 //! a second language is one more `Texts` value (English is planned).
 
-use chrono::{Datelike, NaiveDate};
-use microwish_core::{BeneficiaryGroup, Category, WishKind, WishStatus};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
+use microwish_core::account::{DISPLAY_NAME_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+use microwish_core::command::{NOTE_MAX_CHARS, REASON_CHARS, SLOT_MAX_MINUTES, SLOT_MIN_MINUTES};
+use microwish_core::{BeneficiaryGroup, Category, ClaimStatus, Role, WishKind, WishStatus};
 
 use crate::api::ApiError;
+use crate::china_time::to_china;
 
 pub struct Texts {
     pub app_name: &'static str,
@@ -54,6 +57,142 @@ pub struct Texts {
     pub err_server: &'static str,
     pub err_bad_request: &'static str,
     pub results: &'static str,
+    pub nav: NavTexts,
+    pub account: AccountTexts,
+    pub claim: ClaimTexts,
+    pub worker: WorkerTexts,
+    pub problem: ProblemTexts,
+}
+
+/// The navigation bar.
+pub struct NavTexts {
+    pub label: &'static str,
+    pub wishes: &'static str,
+    pub my_claims: &'static str,
+    pub to_confirm: &'static str,
+    pub login: &'static str,
+    pub register: &'static str,
+    pub logout: &'static str,
+}
+
+/// Logging in and registering.
+pub struct AccountTexts {
+    pub login_title: &'static str,
+    pub login_intro: &'static str,
+    pub register_title: &'static str,
+    pub register_intro: &'static str,
+    pub display_name: &'static str,
+    pub display_name_hint: &'static str,
+    pub phone: &'static str,
+    pub password: &'static str,
+    pub password_hint: &'static str,
+    pub role: &'static str,
+    pub submit_login: &'static str,
+    pub submit_register: &'static str,
+    pub submitting: &'static str,
+    pub no_account: &'static str,
+    pub go_register: &'static str,
+    pub have_account: &'static str,
+    pub go_login: &'static str,
+    /// `{name}`: the user's display name.
+    pub already_logged_in: &'static str,
+    pub continue_to: &'static str,
+}
+
+/// Claiming a wish, and the claim cards of "我的认领".
+pub struct ClaimTexts {
+    pub panel_title: &'static str,
+    pub login_to_claim: &'static str,
+    pub quantity: &'static str,
+    pub decrease: &'static str,
+    pub increase: &'static str,
+    pub note: &'static str,
+    pub note_placeholder: &'static str,
+    pub slot_title: &'static str,
+    pub slot_date: &'static str,
+    pub slot_start: &'static str,
+    pub slot_end: &'static str,
+    pub submit: &'static str,
+    pub submitting: &'static str,
+    pub success_title: &'static str,
+    /// `{time}` the deadline, `{station}` the grid station.
+    pub deliver_by: &'static str,
+    /// `{slot}` the agreed time.
+    pub visit_at: &'static str,
+    pub contact_in_my_claims: &'static str,
+    pub to_my_claims: &'static str,
+    pub donor_on_service: &'static str,
+    pub shopkeeper_cannot_claim: &'static str,
+    pub worker_cannot_claim: &'static str,
+    /// `{status}`: the wish's status.
+    pub not_open: &'static str,
+    /// `{n}` units, `{unit}` the wish's unit.
+    pub quantity_of: &'static str,
+    /// `{time}`: when the claim was made.
+    pub claimed_at: &'static str,
+    pub slot_label: &'static str,
+    pub contact_title: &'static str,
+    pub contact_name: &'static str,
+    pub contact_address: &'static str,
+    pub contact_phone: &'static str,
+    pub your_note: &'static str,
+    pub reject_reason: &'static str,
+    pub deliver: &'static str,
+    pub deliver_service: &'static str,
+    pub release: &'static str,
+    pub release_question: &'static str,
+    pub release_yes: &'static str,
+    pub keep: &'static str,
+    pub working: &'static str,
+    pub my_title: &'static str,
+    pub empty: &'static str,
+    pub browse: &'static str,
+    /// `{minutes}`: volunteer time credited so far.
+    pub volunteer_time: &'static str,
+    pub timeline: &'static str,
+    pub system_actor: &'static str,
+    /// `{status}`: the wish's new status.
+    pub wish_became: &'static str,
+}
+
+/// The workers' page of claims to confirm.
+pub struct WorkerTexts {
+    pub title: &'static str,
+    pub workers_only: &'static str,
+    pub workers_only_hint: &'static str,
+    pub delivered_section: &'static str,
+    pub active_section: &'static str,
+    pub none_delivered: &'static str,
+    pub none_active: &'static str,
+    pub claimer: &'static str,
+    pub confirm: &'static str,
+    pub reject: &'static str,
+    pub reject_placeholder: &'static str,
+    pub reject_submit: &'static str,
+    pub cancel: &'static str,
+}
+
+/// What a problem code means for the person who ran into it.
+pub struct ProblemTexts {
+    pub wish_fully_claimed: &'static str,
+    pub not_enough_remaining: &'static str,
+    /// `{n}` units left, `{unit}` the wish's unit.
+    pub only_left: &'static str,
+    pub invalid_state: &'static str,
+    pub claim_not_yours: &'static str,
+    pub forbidden: &'static str,
+    pub id_conflict: &'static str,
+    pub validation_failed: &'static str,
+    pub phone_taken: &'static str,
+    pub invalid_credentials: &'static str,
+    /// `{n}`: seconds to wait.
+    pub too_many_attempts: &'static str,
+    pub too_many_attempts_later: &'static str,
+    pub not_logged_in: &'static str,
+    pub body_too_large: &'static str,
+    pub unsupported_media_type: &'static str,
+    pub not_found: &'static str,
+    pub field_invalid: &'static str,
 }
 
 pub const ZH_CN: Texts = Texts {
@@ -104,7 +243,127 @@ pub const ZH_CN: Texts = Texts {
     err_server: "服务器出错了,请稍后重试。",
     err_bad_request: "请求有误,请返回列表重新选择。",
     results: "个心愿",
+    nav: NavTexts {
+        label: "主导航",
+        wishes: "心愿",
+        my_claims: "我的认领",
+        to_confirm: "待确认",
+        login: "登录",
+        register: "注册",
+        logout: "退出",
+    },
+    account: AccountTexts {
+        login_title: "登录",
+        login_intro: "登录后即可认领心愿、查看自己的认领。",
+        register_title: "注册",
+        register_intro: "注册一个账号,认领心愿、预约上门服务。",
+        display_name: "称呼",
+        display_name_hint: "社区工作人员联系你时看到的名字,如“张阿姨”",
+        phone: "手机号",
+        password: "密码",
+        password_hint: "至少 8 位,不要用 12345678 这类常见密码",
+        role: "我的身份",
+        submit_login: "登录",
+        submit_register: "注册并登录",
+        submitting: "正在提交…",
+        no_account: "还没有账号?",
+        go_register: "注册一个",
+        have_account: "已有账号?",
+        go_login: "去登录",
+        already_logged_in: "你已登录为 {name}。",
+        continue_to: "继续",
+    },
+    claim: ClaimTexts {
+        panel_title: "认领这个心愿",
+        login_to_claim: "登录后认领",
+        quantity: "认领数量",
+        decrease: "减少一份",
+        increase: "增加一份",
+        note: "留言(选填)",
+        note_placeholder: "如:周六上午送到驿站",
+        slot_title: "上门时间(北京时间)",
+        slot_date: "日期",
+        slot_start: "开始",
+        slot_end: "结束",
+        submit: "确认认领",
+        submitting: "正在提交…",
+        success_title: "认领成功",
+        deliver_by: "请在 {time} 前送达 {station}",
+        visit_at: "请在 {slot} 上门",
+        contact_in_my_claims: "受助人的地址和电话可在“我的认领”中查看。",
+        to_my_claims: "查看我的认领",
+        donor_on_service: "上门服务由志愿者认领。愿意上门帮忙的话,可以注册一个志愿者账号。",
+        shopkeeper_cannot_claim: "爱心商户通过认捐物品参与,由社区统一分配,不能直接认领心愿。",
+        worker_cannot_claim: "社区工作人员不能认领心愿,请在“待确认”中处理认领。",
+        not_open: "这个心愿{status},不再接受认领。",
+        quantity_of: "认领 {n} {unit}",
+        claimed_at: "认领于 {time}",
+        slot_label: "上门时间",
+        contact_title: "受助人联系方式",
+        contact_name: "姓名",
+        contact_address: "地址",
+        contact_phone: "电话",
+        your_note: "留言",
+        reject_reason: "退回原因",
+        deliver: "标记已送达",
+        deliver_service: "标记已完成服务",
+        release: "放弃认领",
+        release_question: "确定放弃这个认领吗?放弃后其他人可以认领。",
+        release_yes: "确定放弃",
+        keep: "再想想",
+        working: "正在处理…",
+        my_title: "我的认领",
+        empty: "你还没有认领心愿。",
+        browse: "去看看心愿",
+        volunteer_time: "累计志愿服务 {minutes} 分钟",
+        timeline: "心愿进展",
+        system_actor: "系统",
+        wish_became: "心愿状态变为“{status}”",
+    },
+    worker: WorkerTexts {
+        title: "待确认",
+        workers_only: "仅社区工作人员可用",
+        workers_only_hint: "这个页面用于社区工作人员确认送达的物品和完成的服务。",
+        delivered_section: "已送达,等待确认",
+        active_section: "进行中",
+        none_delivered: "没有等待确认的认领。",
+        none_active: "没有进行中的认领。",
+        claimer: "认领人",
+        confirm: "确认收到",
+        reject: "退回",
+        reject_placeholder: "如:物品与心愿不符",
+        reject_submit: "确认退回",
+        cancel: "取消",
+    },
+    problem: ProblemTexts {
+        wish_fully_claimed: "这个心愿刚刚被其他人认领完了",
+        not_enough_remaining: "剩下的数量不够了,请减少数量后再试。",
+        only_left: "只剩 {n} {unit}可以认领了,请减少数量后再试。",
+        invalid_state: "状态已经变了,请刷新页面看看最新情况。",
+        claim_not_yours: "这不是你的认领,不能操作。",
+        forbidden: "你的账号没有这个权限。",
+        id_conflict: "提交编号冲突,请刷新页面后重新提交。",
+        validation_failed: "填写有误,请按提示修改。",
+        phone_taken: "这个手机号已经注册",
+        invalid_credentials: "手机号或密码不正确",
+        too_many_attempts: "尝试次数过多,请 {n} 秒后再试",
+        too_many_attempts_later: "尝试次数过多,请稍后再试",
+        not_logged_in: "请先登录。",
+        body_too_large: "内容太长了,请精简后再提交。",
+        unsupported_media_type: "请求格式有误,请刷新页面后重试。",
+        not_found: "没有找到,可能已被删除。",
+        field_invalid: "这一项填写有误",
+    },
 };
+
+/// Puts values into a template's `{name}` placeholders.
+pub fn fill(template: &str, values: &[(&str, String)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
 
 /// The texts of the app's language.
 pub fn t() -> &'static Texts {
@@ -168,14 +427,172 @@ impl Texts {
         }
     }
 
-    /// The message for a failed request.
+    /// The message for a failed load.
     pub fn error(&self, error: &ApiError) -> &'static str {
         match error {
             ApiError::Unreachable => self.err_unreachable,
             ApiError::NotFound => self.not_found_body,
+            ApiError::NotLoggedIn => self.problem.not_logged_in,
             ApiError::Problem { status, .. } if *status >= 500 => self.err_server,
             ApiError::Problem { .. } => self.err_bad_request,
             ApiError::Unexpected(_) => self.err_unexpected,
         }
     }
+
+    /// The message for a failed action (a login, a claim, a confirmation), by problem code.
+    pub fn problem(&self, error: &ApiError) -> String {
+        let p = &self.problem;
+        let ApiError::Problem {
+            status,
+            code,
+            retry_after,
+            ..
+        } = error
+        else {
+            return match error {
+                ApiError::NotFound => p.not_found.to_owned(),
+                other => self.error(other).to_owned(),
+            };
+        };
+        let text = match code.as_str() {
+            "wish_fully_claimed" => p.wish_fully_claimed,
+            "not_enough_remaining" => p.not_enough_remaining,
+            "invalid_state" => p.invalid_state,
+            "claim_not_yours" => p.claim_not_yours,
+            "forbidden" => p.forbidden,
+            "id_conflict" => p.id_conflict,
+            "validation_failed" => p.validation_failed,
+            "phone_taken" => p.phone_taken,
+            "invalid_credentials" => p.invalid_credentials,
+            "too_many_attempts" => {
+                return match retry_after {
+                    Some(seconds) => fill(p.too_many_attempts, &[("n", seconds.to_string())]),
+                    None => p.too_many_attempts_later.to_owned(),
+                }
+            }
+            "not_logged_in" => p.not_logged_in,
+            "body_too_large" => p.body_too_large,
+            "unsupported_media_type" => p.unsupported_media_type,
+            _ if *status >= 500 => self.err_server,
+            _ => self.err_bad_request,
+        };
+        text.to_owned()
+    }
+
+    /// A problem with its field messages spelled out, where there are no fields to mark.
+    pub fn problem_with_fields(&self, error: &ApiError) -> String {
+        let fields: Vec<String> = error
+            .field_errors()
+            .iter()
+            .map(|error| self.field_error(&error.field, &error.code))
+            .collect();
+        if fields.is_empty() {
+            self.problem(error)
+        } else {
+            fields.join(";")
+        }
+    }
+
+    /// "只剩 2 个可以认领了…": a `not_enough_remaining` problem once the count is known.
+    pub fn only_left(&self, remaining: u32, unit: &str) -> String {
+        fill(
+            self.problem.only_left,
+            &[("n", remaining.to_string()), ("unit", unit.to_owned())],
+        )
+    }
+
+    /// What is wrong with one field, by the field and the stable code the rules gave it.
+    pub fn field_error(&self, field: &str, code: &str) -> String {
+        let (min_name, max_name) = (DISPLAY_NAME_CHARS.start(), DISPLAY_NAME_CHARS.end());
+        let (min_reason, max_reason) = (REASON_CHARS.start(), REASON_CHARS.end());
+        match (field, code) {
+            ("display_name", "length") => format!("称呼需为 {min_name}–{max_name} 个字"),
+            ("display_name", _) => "称呼只能是普通文字".to_owned(),
+            ("phone", _) => "请填写 11 位手机号".to_owned(),
+            ("password", "too_short") => format!("密码至少 {PASSWORD_MIN_CHARS} 位"),
+            ("password", "too_long") => format!("密码最多 {PASSWORD_MAX_CHARS} 位"),
+            ("password", "too_common") => "这个密码太常见,容易被猜到,请换一个".to_owned(),
+            ("role", "not_self_service") => "社区工作人员账号由社区统一开通".to_owned(),
+            ("role", _) => "请选择一种身份".to_owned(),
+            ("quantity", "service_is_one_visit") => "上门服务每次认领一次".to_owned(),
+            ("quantity", _) => "认领数量超出范围".to_owned(),
+            ("note", _) => format!("留言最多 {NOTE_MAX_CHARS} 字"),
+            ("slot_start", "required") => "请选择上门日期和开始时间".to_owned(),
+            ("slot_start", "in_the_past") => "上门时间需在现在之后".to_owned(),
+            ("slot_start", "not_for_items") => "物品心愿不需要选择时间".to_owned(),
+            ("slot_end", "required") => "请选择结束时间".to_owned(),
+            ("slot_end", "before_start") => "结束时间要晚于开始时间".to_owned(),
+            ("slot_end", "too_short") => format!("上门时间至少 {SLOT_MIN_MINUTES} 分钟"),
+            ("slot_end", "too_long") => format!("上门时间最长 {} 小时", SLOT_MAX_MINUTES / 60),
+            ("slot_end", "after_needed_by") => "需在期望日期当天结束前完成".to_owned(),
+            ("reason", _) => format!("请填写 {min_reason}–{max_reason} 字的原因"),
+            _ => self.problem.field_invalid.to_owned(),
+        }
+    }
+
+    pub fn role(&self, role: Role) -> &'static str {
+        match role {
+            Role::Donor => "爱心人士",
+            Role::Volunteer => "志愿者",
+            Role::Shopkeeper => "爱心商户",
+            Role::Worker => "社区工作人员",
+        }
+    }
+
+    /// One line on what each role does, for the registration form.
+    pub fn role_hint(&self, role: Role) -> &'static str {
+        match role {
+            Role::Donor => "认领物品心愿,把物品送到网格驿站",
+            Role::Volunteer => "认领上门服务(维修、理发、陪同),也可认领物品心愿",
+            Role::Shopkeeper => "以店铺名义认捐物品,由社区统一分配",
+            Role::Worker => "社区工作人员账号由社区统一开通",
+        }
+    }
+
+    pub fn claim_status(&self, status: ClaimStatus) -> &'static str {
+        match status {
+            ClaimStatus::Active => "进行中",
+            ClaimStatus::Delivered => "已送达,待确认",
+            ClaimStatus::Confirmed => "已确认收到",
+            ClaimStatus::Released => "已放弃",
+            ClaimStatus::Expired => "已超时",
+            ClaimStatus::Rejected => "已退回",
+        }
+    }
+
+    /// A timeline entry's action; unknown actions show as sent.
+    pub fn event_action<'a>(&self, action: &'a str) -> &'a str {
+        match action {
+            "publish" => "发布了心愿",
+            "claim" => "认领了",
+            "deliver" => "标记已送达",
+            "confirm" => "确认收到",
+            "release" => "放弃了认领",
+            "expire" => "认领超时,数量已退回",
+            "reject" => "退回了认领",
+            "cancel" => "取消了心愿",
+            "close" => "结束了心愿",
+            other => other,
+        }
+    }
+
+    /// "7月3日 10:00", China time.
+    pub fn date_time(&self, at: DateTime<Utc>) -> String {
+        let local = to_china(at);
+        format!("{} {}", self.date(local.date()), clock(local))
+    }
+
+    /// "7月3日 10:00–11:00" (or with both dates when the slot crosses midnight), China time.
+    pub fn slot(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+        let (from, to) = (to_china(start), to_china(end));
+        if from.date() == to.date() {
+            format!("{} {}–{}", self.date(from.date()), clock(from), clock(to))
+        } else {
+            format!("{} – {}", self.date_time(start), self.date_time(end))
+        }
+    }
+}
+
+fn clock(at: NaiveDateTime) -> String {
+    format!("{:02}:{:02}", at.hour(), at.minute())
 }

@@ -2,18 +2,31 @@
 //! Run with `cargo test -p microwish --target wasm32-unknown-unknown` (see the Makefile).
 #![cfg(target_arch = "wasm32")]
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
 use leptos_router::params::ParamsMap;
-use microwish::components::{ChipGroup, LoadError, WishList};
+use microwish::api::ApiError;
+use microwish::china_time::{
+    china_today, default_slot_date, from_china, slot_from_inputs, to_china,
+};
+use microwish::components::claim_panel::{claim_offer, ClaimOffer};
+use microwish::components::quantity_stepper::clamp_quantity;
+use microwish::components::{
+    ChipGroup, ClaimActions, ClaimCard, ClaimPanel, FieldMessages, LoadError, QuantityStepper,
+    Timeline, WishList,
+};
 use microwish::filters::{list_url, query_from_params};
 use microwish::i18n::t;
-use microwish_core::{BeneficiaryGroup, Category, PublicWish, WishKind, WishQuery, WishStatus};
+use microwish::session::{login_url, safe_next, Session, SessionState};
+use microwish_core::{
+    BeneficiaryGroup, Category, ClaimStatus, ClaimView, EventView, FieldError, HouseContact, Me,
+    PublicWish, Role, WishKind, WishQuery, WishStatus,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -108,8 +121,13 @@ async fn wish_list_renders_a_card_per_wish_with_what_is_still_needed() {
     assert!(text(first, ".wish-card__due").contains("7月31日前"));
     let bar = first.query_selector(".progress").unwrap().unwrap();
     assert_eq!(bar.get_attribute("aria-valuenow").unwrap(), "3");
-    let fill = first.query_selector(".progress__fill").unwrap().unwrap();
-    assert_eq!(fill.get_attribute("style").unwrap(), "width: 75%");
+    // The width is set through CSSOM (the content security policy forbids style attributes).
+    let fill: HtmlElement = first
+        .query_selector(".progress__fill")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(fill.style().get_property_value("width").unwrap(), "75%");
 
     // The service card says so, and soon-due wishes are marked urgent.
     assert_eq!(cards[1].get_attribute("data-kind").unwrap(), "service");
@@ -250,4 +268,721 @@ fn filters_round_trip_through_the_list_url() {
         ("q", "  "),
     ]));
     assert_eq!(typo, default);
+}
+
+// ---- Accounts and claiming ----
+
+fn exists(root: &Element, selector: &str) -> bool {
+    root.query_selector(selector).unwrap().is_some()
+}
+
+fn click(root: &Element, selector: &str) {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
+fn input(root: &Element, selector: &str) -> HtmlInputElement {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .unchecked_into()
+}
+
+/// Types `value` into a field the way a person does: the value changes, then the
+/// browser fires `event` (`input` while typing, `change` when done).
+fn type_into(root: &Element, selector: &str, value: &str, event: &str) {
+    let field = input(root, selector);
+    field.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict(event, &init).unwrap();
+    field.dispatch_event(&event).unwrap();
+}
+
+/// 2026-07-03 10:00 China time.
+fn claimed_at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 7, 3, 2, 0, 0).unwrap()
+}
+
+fn claim(status: ClaimStatus, wish: PublicWish) -> ClaimView {
+    ClaimView {
+        id: microwish_core::new_id(),
+        wish_id: wish.id,
+        quantity: 2,
+        status,
+        note: "周六上午送到".into(),
+        created_at: claimed_at(),
+        updated_at: claimed_at(),
+        // 18:00 China time on 10 July.
+        hold_until: Utc.with_ymd_and_hms(2026, 7, 10, 10, 0, 0).unwrap(),
+        slot_start: None,
+        slot_end: None,
+        reject_reason: None,
+        claimer_id: microwish_core::new_id(),
+        claimer_name: "张阿姨".into(),
+        claimer_role: Role::Donor,
+        wish,
+        contact: None,
+    }
+}
+
+fn house_call(status: ClaimStatus) -> ClaimView {
+    let mut visit = claim(status, wish("修电热水壶", WishKind::Service, 1, 1, 5));
+    visit.quantity = 1;
+    visit.claimer_role = Role::Volunteer;
+    visit.slot_start = Some(claimed_at());
+    visit.slot_end = Some(claimed_at() + chrono::Duration::minutes(90));
+    visit.contact = Some(HouseContact {
+        name: "王建国".into(),
+        address: "星怡花园12幢301室".into(),
+        phone: "13900001111".into(),
+    });
+    visit
+}
+
+fn me(role: Role) -> Me {
+    Me {
+        id: microwish_core::new_id(),
+        display_name: "张阿姨".into(),
+        phone: "13912345678".into(),
+        role,
+        volunteer_minutes: 0,
+    }
+}
+
+fn counter() -> (RwSignal<u32>, Callback<()>) {
+    let count = RwSignal::new(0);
+    (count, Callback::new(move |_| count.update(|n| *n += 1)))
+}
+
+#[wasm_bindgen_test]
+async fn an_active_item_claim_says_where_to_bring_it_by_when_and_releases_only_after_asking() {
+    let root = container();
+    let item = claim(
+        ClaimStatus::Active,
+        wish("一个新书包", WishKind::Item, 4, 3, 30),
+    );
+    let wish_id = item.wish_id;
+    let (delivered, deliver) = counter();
+    let (released, release) = counter();
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <ClaimCard claim=item actions=ClaimActions::Owner { deliver, release } /> }
+    });
+    tick().await;
+
+    let card = root.query_selector(".claim-card").unwrap().unwrap();
+    assert_eq!(card.get_attribute("data-status").unwrap(), "active");
+    let title = card.query_selector(".claim-card__title").unwrap().unwrap();
+    assert_eq!(
+        title.get_attribute("href").unwrap(),
+        format!("/wishes/{wish_id}")
+    );
+    assert_eq!(text(&card, ".claim-status"), "进行中");
+    assert_eq!(
+        text(&card, ".claim-card__meta"),
+        "认领 2 个 · 小娟 · 第四网格"
+    );
+    assert_eq!(
+        text(&card, ".claim-card__deadline"),
+        "请在 7月10日 18:00 前送达 第四网格驿站(星怡花园32幢东侧)"
+    );
+    assert!(text(&card, ".claim-card__note").contains("周六上午送到"));
+    // Donors never see a household's contact, and claim cards of items carry none.
+    assert!(!exists(&card, ".claim-card__contact"));
+    assert!(!exists(&card, ".claim-card__claimer"));
+
+    click(&card, ".claim-card__deliver");
+    tick().await;
+    assert_eq!(delivered.get_untracked(), 1);
+    assert_eq!(text(&card, ".claim-card__deliver"), "标记已送达");
+
+    // Releasing asks first; "再想想" goes back without releasing.
+    click(&card, ".claim-card__release");
+    tick().await;
+    assert!(text(&card, ".claim-card__ask").contains("确定放弃"));
+    assert!(!exists(&card, ".claim-card__deliver"));
+    click(&card, ".claim-card__release-no");
+    tick().await;
+    assert_eq!(released.get_untracked(), 0);
+    click(&card, ".claim-card__release");
+    tick().await;
+    click(&card, ".claim-card__release-yes");
+    tick().await;
+    assert_eq!(released.get_untracked(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_claim_card_waits_while_busy_and_shows_why_an_action_failed() {
+    let root = container();
+    let item = claim(ClaimStatus::Active, wish("竹凉席", WishKind::Item, 1, 1, 3));
+    let busy = RwSignal::new(true);
+    let error = RwSignal::new(None::<String>);
+    let (_, deliver) = counter();
+    let (_, release) = counter();
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <ClaimCard claim=item actions=ClaimActions::Owner { deliver, release } busy error /> }
+    });
+    tick().await;
+    let button = input(&root, ".claim-card__deliver");
+    assert!(button
+        .unchecked_ref::<web_sys::HtmlElement>()
+        .has_attribute("disabled"));
+    assert_eq!(text(&root, ".claim-card__deliver"), t().claim.working);
+
+    busy.set(false);
+    error.set(Some(t().problem.invalid_state.to_owned()));
+    tick().await;
+    assert!(!input(&root, ".claim-card__deliver").has_attribute("disabled"));
+    assert_eq!(
+        text(&root, ".claim-card [role=alert]"),
+        t().problem.invalid_state
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_house_call_claim_shows_its_slot_and_the_household_contact_when_sent() {
+    let root = container();
+    let visit = house_call(ClaimStatus::Delivered);
+    let (_, deliver) = counter();
+    let (_, release) = counter();
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <ClaimCard claim=visit actions=ClaimActions::Owner { deliver, release } /> }
+    });
+    tick().await;
+    assert_eq!(
+        text(&root, ".claim-card__slot"),
+        "上门时间:7月3日 10:00–11:30"
+    );
+    let contact = text(&root, ".claim-card__contact");
+    assert!(
+        contact.contains("王建国") && contact.contains("星怡花园12幢301室"),
+        "{contact}"
+    );
+    let phone = root
+        .query_selector(".claim-card__contact a")
+        .unwrap()
+        .unwrap();
+    assert_eq!(phone.get_attribute("href").unwrap(), "tel:13900001111");
+    assert_eq!(text(&root, ".claim-status"), "已送达,待确认");
+    // Delivered: nothing left for the claimer to do, and no deadline any more.
+    assert!(!exists(&root, ".claim-card__deliver"));
+    assert!(!exists(&root, ".claim-card__release"));
+    assert!(!exists(&root, ".claim-card__deadline"));
+}
+
+#[wasm_bindgen_test]
+async fn finished_claims_offer_no_actions_and_rejected_ones_say_why() {
+    let root = container();
+    let mut rejected = claim(
+        ClaimStatus::Rejected,
+        wish("电风扇", WishKind::Item, 1, 0, 9),
+    );
+    rejected.reject_reason = Some("物品与心愿不符".into());
+    let confirmed = claim(
+        ClaimStatus::Confirmed,
+        wish("大米", WishKind::Item, 2, 2, 9),
+    );
+    let (_, confirm) = counter();
+    let reject = Callback::new(|_: String| {});
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <ClaimCard claim=rejected actions=ClaimActions::Worker { confirm, reject } />
+            <ClaimCard claim=confirmed actions=ClaimActions::None />
+        }
+    });
+    tick().await;
+    let cards = all(&root, ".claim-card");
+    assert_eq!(text(&cards[0], ".claim-status"), "已退回");
+    assert_eq!(
+        text(&cards[0], ".claim-card__reason"),
+        "退回原因:物品与心愿不符"
+    );
+    assert_eq!(text(&cards[1], ".claim-status"), "已确认收到");
+    assert!(all(&root, ".claim-card__actions").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_confirms_or_rejects_with_a_reason_and_sees_who_claimed() {
+    let root = container();
+    let delivered = claim(
+        ClaimStatus::Delivered,
+        wish("一个新书包", WishKind::Item, 4, 3, 30),
+    );
+    let (confirmed, confirm) = counter();
+    let reasons = RwSignal::new(Vec::<String>::new());
+    let reject = Callback::new(move |reason| reasons.update(|all| all.push(reason)));
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <ClaimCard claim=delivered actions=ClaimActions::Worker { confirm, reject } /> }
+    });
+    tick().await;
+    assert_eq!(
+        text(&root, ".claim-card__claimer"),
+        "认领人:张阿姨(爱心人士)"
+    );
+    click(&root, ".claim-card__confirm");
+    tick().await;
+    assert_eq!(confirmed.get_untracked(), 1);
+    assert_eq!(text(&root, ".claim-card__confirm"), "确认收到");
+
+    click(&root, ".claim-card__reject");
+    tick().await;
+    assert!(!exists(&root, ".claim-card__confirm"));
+    type_into(&root, "input[name=reason]", "  物品破损  ", "input");
+    click(&root, ".claim-card__reject-yes");
+    tick().await;
+    assert_eq!(reasons.get_untracked(), vec!["物品破损".to_owned()]);
+    // The form closes; the card is back to its buttons.
+    assert!(exists(&root, ".claim-card__confirm"));
+}
+
+#[wasm_bindgen_test]
+async fn the_quantity_stepper_stays_between_one_and_what_remains() {
+    assert_eq!(clamp_quantity(0, 5), 1);
+    assert_eq!(clamp_quantity(7, 5), 5);
+    assert_eq!(clamp_quantity(3, 5), 3);
+    assert_eq!(clamp_quantity(3, 0), 1);
+
+    let root = container();
+    let value = RwSignal::new(1u32);
+    let max = RwSignal::new(3u32);
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <QuantityStepper value max unit="个" /> }
+    });
+    tick().await;
+    let minus = || input(&root, ".stepper__minus");
+    let plus = || input(&root, ".stepper__plus");
+    assert!(minus().has_attribute("disabled"));
+    assert_eq!(input(&root, ".stepper__value").value(), "1");
+
+    for _ in 0..5 {
+        plus().click();
+        tick().await;
+    }
+    assert_eq!(value.get_untracked(), 3);
+    assert!(plus().has_attribute("disabled"));
+    assert!(!minus().has_attribute("disabled"));
+    minus().click();
+    tick().await;
+    assert_eq!(value.get_untracked(), 2);
+
+    // Typed numbers are kept in bounds; garbage leaves the last good value.
+    type_into(&root, ".stepper__value", "99", "change");
+    tick().await;
+    assert_eq!(value.get_untracked(), 3);
+    assert_eq!(input(&root, ".stepper__value").value(), "3");
+    type_into(&root, ".stepper__value", "0", "change");
+    tick().await;
+    assert_eq!(value.get_untracked(), 1);
+    type_into(&root, ".stepper__value", "abc", "change");
+    tick().await;
+    assert_eq!(value.get_untracked(), 1);
+    assert_eq!(input(&root, ".stepper__value").value(), "1");
+
+    // Someone else claimed meanwhile: the value follows the remaining count down.
+    value.set(3);
+    max.set(2);
+    tick().await;
+    assert_eq!(value.get_untracked(), 2);
+    assert_eq!(input(&root, ".stepper__value").value(), "2");
+}
+
+#[wasm_bindgen_test]
+fn problem_codes_read_as_clear_chinese_messages() {
+    let t = t();
+    let problem = |status: u16, code: &str| ApiError::Problem {
+        status,
+        code: code.into(),
+        errors: Vec::new(),
+        retry_after: None,
+    };
+    let cases = [
+        (409, "wish_fully_claimed", "这个心愿刚刚被其他人认领完了"),
+        (409, "not_enough_remaining", t.problem.not_enough_remaining),
+        (409, "invalid_state", t.problem.invalid_state),
+        (403, "claim_not_yours", t.problem.claim_not_yours),
+        (403, "forbidden", t.problem.forbidden),
+        (409, "id_conflict", t.problem.id_conflict),
+        (422, "validation_failed", t.problem.validation_failed),
+        (409, "phone_taken", "这个手机号已经注册"),
+        (401, "invalid_credentials", "手机号或密码不正确"),
+        (413, "body_too_large", t.problem.body_too_large),
+        (
+            415,
+            "unsupported_media_type",
+            t.problem.unsupported_media_type,
+        ),
+        (400, "who_knows", t.err_bad_request),
+        (500, "internal", t.err_server),
+    ];
+    for (status, code, message) in cases {
+        assert_eq!(t.problem(&problem(status, code)), message, "{code}");
+    }
+    // Every message is distinct: a person can tell the problems apart.
+    let mut messages: Vec<_> = cases[..11].iter().map(|(_, _, m)| *m).collect();
+    messages.sort();
+    messages.dedup();
+    assert_eq!(messages.len(), 11);
+
+    let throttled = ApiError::Problem {
+        status: 429,
+        code: "too_many_attempts".into(),
+        errors: Vec::new(),
+        retry_after: Some(30),
+    };
+    assert_eq!(t.problem(&throttled), "尝试次数过多,请 30 秒后再试");
+    assert_eq!(
+        t.problem(&problem(429, "too_many_attempts")),
+        t.problem.too_many_attempts_later
+    );
+    assert_eq!(t.problem(&ApiError::NotLoggedIn), t.problem.not_logged_in);
+    assert_eq!(t.problem(&ApiError::Unreachable), t.err_unreachable);
+    assert_eq!(
+        t.only_left(2, "个"),
+        "只剩 2 个可以认领了,请减少数量后再试。"
+    );
+
+    // Field errors read by field and code, with the rules' own limits.
+    assert_eq!(t.field_error("password", "too_short"), "密码至少 8 位");
+    assert_eq!(
+        t.field_error("password", "too_common"),
+        "这个密码太常见,容易被猜到,请换一个"
+    );
+    assert_eq!(t.field_error("phone", "invalid"), "请填写 11 位手机号");
+    assert_eq!(
+        t.field_error("slot_end", "too_short"),
+        "上门时间至少 15 分钟"
+    );
+    assert_eq!(t.field_error("reason", "length"), "请填写 2–200 字的原因");
+    assert_eq!(t.field_error("mystery", "odd"), t.problem.field_invalid);
+    let invalid = ApiError::invalid(vec![FieldError {
+        field: "display_name".into(),
+        code: "length".into(),
+        message: "1 to 20 characters".into(),
+    }]);
+    assert_eq!(invalid.code(), Some("validation_failed"));
+    assert_eq!(t.problem_with_fields(&invalid), "称呼需为 1–20 个字");
+    assert_eq!(
+        t.problem_with_fields(&problem(409, "invalid_state")),
+        t.problem.invalid_state
+    );
+}
+
+#[wasm_bindgen_test]
+async fn field_messages_show_under_their_own_field_only() {
+    let root = container();
+    let errors = RwSignal::new(vec![
+        FieldError {
+            field: "password".into(),
+            code: "too_common".into(),
+            message: "this password is too easy to guess".into(),
+        },
+        FieldError {
+            field: "phone".into(),
+            code: "invalid".into(),
+            message: "an 11-digit mainland mobile number".into(),
+        },
+    ]);
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <div class="under-password"><FieldMessages field="password" errors /></div> }
+    });
+    tick().await;
+    let shown = all(&root, ".field__error");
+    assert_eq!(shown.len(), 1);
+    assert_eq!(
+        shown[0].text_content().unwrap(),
+        t().field_error("password", "too_common")
+    );
+    errors.set(Vec::new());
+    tick().await;
+    assert!(all(&root, ".field__error").is_empty());
+}
+
+#[wasm_bindgen_test]
+fn house_call_slots_are_read_in_china_time() {
+    let utc = |d, h, m| Utc.with_ymd_and_hms(2026, 7, d, h, m, 0).unwrap();
+    // 10:00–11:30 in Nantong is 02:00–03:30 UTC, whatever the phone's time zone.
+    assert_eq!(
+        slot_from_inputs("2026-07-03", "10:00", "11:30"),
+        Ok((utc(3, 2, 0), utc(3, 3, 30)))
+    );
+    // Early in the morning in China is still the day before in UTC.
+    assert_eq!(
+        slot_from_inputs("2026-07-03", "07:00", "08:00:00"),
+        Ok((utc(2, 23, 0), utc(3, 0, 0)))
+    );
+    let fields = |result: Result<_, Vec<FieldError>>| {
+        result
+            .unwrap_err()
+            .into_iter()
+            .map(|error| format!("{}:{}", error.field, error.code))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        fields(slot_from_inputs("", "10:00", "")),
+        ["slot_start:required", "slot_end:required"]
+    );
+    assert_eq!(
+        fields(slot_from_inputs("2026-07-03", "", "11:00")),
+        ["slot_start:required"]
+    );
+
+    let day = |d| NaiveDate::from_ymd_opt(2026, 7, d).unwrap();
+    assert_eq!(
+        to_china(utc(2, 23, 0)),
+        day(3).and_time(NaiveTime::from_hms_opt(7, 0, 0).unwrap())
+    );
+    assert_eq!(
+        from_china(day(3), NaiveTime::from_hms_opt(0, 30, 0).unwrap()),
+        utc(2, 16, 30)
+    );
+    assert_eq!(china_today(utc(2, 17, 0)), day(3));
+    assert_eq!(china_today(utc(2, 15, 59)), day(2));
+
+    // The form suggests tomorrow, or the wish's own date when that comes sooner.
+    assert_eq!(default_slot_date(day(1), None), day(2));
+    assert_eq!(default_slot_date(day(1), Some(day(10))), day(2));
+    assert_eq!(default_slot_date(day(1), Some(day(1))), day(1));
+    assert_eq!(default_slot_date(day(3), Some(day(1))), day(3));
+
+    let t = t();
+    assert_eq!(t.slot(utc(3, 2, 0), utc(3, 3, 30)), "7月3日 10:00–11:30");
+    assert_eq!(
+        t.slot(utc(3, 15, 0), utc(3, 17, 0)),
+        "7月3日 23:00 – 7月4日 01:00"
+    );
+    assert_eq!(t.date_time(utc(10, 10, 0)), "7月10日 18:00");
+}
+
+#[wasm_bindgen_test]
+fn login_returns_only_to_paths_on_this_site() {
+    assert_eq!(safe_next(Some("/me/claims")), "/me/claims");
+    assert_eq!(safe_next(Some("/wishes/1?x=2")), "/wishes/1?x=2");
+    for unsafe_next in [
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "me",
+        "",
+        "/a\nb",
+    ] {
+        assert_eq!(safe_next(Some(unsafe_next)), "/", "{unsafe_next:?}");
+    }
+    assert_eq!(safe_next(None), "/");
+    assert_eq!(login_url("/"), "/login");
+    assert_eq!(
+        login_url("/wishes/1?x=2"),
+        "/login?next=%2Fwishes%2F1%3Fx%3D2"
+    );
+}
+
+#[wasm_bindgen_test]
+fn who_is_offered_a_claim_follows_core_rules_and_the_wish_state() {
+    let item = wish("一个新书包", WishKind::Item, 4, 1, 30);
+    let visit = wish("修电热水壶", WishKind::Service, 1, 0, 5);
+    let logged_in = |role| SessionState::LoggedIn(me(role));
+    assert_eq!(
+        claim_offer(&SessionState::Checking, &item),
+        ClaimOffer::Waiting
+    );
+    assert_eq!(
+        claim_offer(&SessionState::LoggedOut, &item),
+        ClaimOffer::LogIn
+    );
+    assert_eq!(
+        claim_offer(&logged_in(Role::Donor), &item),
+        ClaimOffer::Claim
+    );
+    assert_eq!(
+        claim_offer(&logged_in(Role::Volunteer), &item),
+        ClaimOffer::Claim
+    );
+    assert_eq!(
+        claim_offer(&logged_in(Role::Volunteer), &visit),
+        ClaimOffer::Claim
+    );
+    assert_eq!(
+        claim_offer(&logged_in(Role::Donor), &visit),
+        ClaimOffer::VolunteersOnly
+    );
+    assert_eq!(
+        claim_offer(&logged_in(Role::Shopkeeper), &item),
+        ClaimOffer::NotForRole(Role::Shopkeeper)
+    );
+    assert_eq!(
+        claim_offer(&logged_in(Role::Worker), &visit),
+        ClaimOffer::NotForRole(Role::Worker)
+    );
+    let mut fulfilled = item.clone();
+    fulfilled.status = WishStatus::Fulfilled;
+    assert_eq!(
+        claim_offer(&logged_in(Role::Donor), &fulfilled),
+        ClaimOffer::NotOpen(WishStatus::Fulfilled)
+    );
+    assert_eq!(
+        claim_offer(&SessionState::LoggedOut, &fulfilled),
+        ClaimOffer::NotOpen(WishStatus::Fulfilled)
+    );
+}
+
+fn mount_claim_panel(root: &HtmlElement, wish: PublicWish, state: SessionState) -> impl Drop {
+    let on_claimed = Callback::new(|_: ClaimView| {});
+    let on_wish_changed = Callback::new(|_: PublicWish| {});
+    mount_to(root.clone(), move || {
+        let wish = RwSignal::new(wish);
+        let session = Session::new(state);
+        view! { <ClaimPanel wish session on_claimed on_wish_changed /> }
+    })
+}
+
+#[wasm_bindgen_test]
+async fn the_claim_panel_sends_logged_out_visitors_to_log_in_and_back() {
+    let root = container();
+    let item = wish("一个新书包", WishKind::Item, 4, 1, 30);
+    let id = item.id;
+    let _mounted = mount_claim_panel(&root, item, SessionState::LoggedOut);
+    tick().await;
+    let link = root.query_selector(".claim-panel__login").unwrap().unwrap();
+    assert_eq!(link.text_content().unwrap(), "登录后认领");
+    assert_eq!(
+        link.get_attribute("href").unwrap(),
+        format!("/login?next=%2Fwishes%2F{id}")
+    );
+    assert!(!exists(&root, "form"));
+}
+
+#[wasm_bindgen_test]
+async fn the_claim_panel_gives_a_donor_a_stepper_up_to_what_remains() {
+    let root = container();
+    let item = wish("一个新书包", WishKind::Item, 4, 1, 30);
+    let _mounted = mount_claim_panel(&root, item, SessionState::LoggedIn(me(Role::Donor)));
+    tick().await;
+    assert_eq!(
+        input(&root, ".stepper__value")
+            .get_attribute("max")
+            .unwrap(),
+        "3"
+    );
+    assert!(exists(&root, "textarea[name=note]"));
+    assert!(
+        !exists(&root, "input[type=date]"),
+        "items take no time slot"
+    );
+    assert_eq!(text(&root, ".claim-panel__submit"), "确认认领");
+}
+
+#[wasm_bindgen_test]
+async fn the_claim_panel_explains_who_may_not_claim() {
+    let visit = wish("修电热水壶", WishKind::Service, 1, 0, 5);
+    let item = wish("一个新书包", WishKind::Item, 4, 1, 30);
+    let mut fulfilled = item.clone();
+    fulfilled.status = WishStatus::Fulfilled;
+    // (wish, role, what the panel says, whether it is headed as a call to claim)
+    let cases = [
+        (visit, Role::Donor, "上门服务由志愿者认领", true),
+        (item.clone(), Role::Shopkeeper, "爱心商户", true),
+        (item, Role::Worker, "社区工作人员不能认领", true),
+        (
+            fulfilled,
+            Role::Donor,
+            "这个心愿已实现,不再接受认领。",
+            false,
+        ),
+    ];
+    for (wish, role, expected, headed) in cases {
+        let root = container();
+        let _mounted = mount_claim_panel(&root, wish, SessionState::LoggedIn(me(role)));
+        tick().await;
+        assert!(!exists(&root, "form"), "{role:?}");
+        let notice = text(&root, ".claim-panel__notice");
+        assert!(notice.contains(expected), "{role:?}: {notice}");
+        assert_eq!(exists(&root, ".claim-panel__title"), headed, "{expected}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_volunteer_picks_a_china_time_slot_and_bad_slots_are_explained_before_sending() {
+    let root = container();
+    let mut visit = wish("修电热水壶", WishKind::Service, 1, 0, 5);
+    visit.needed_by = None;
+    let _mounted = mount_claim_panel(&root, visit, SessionState::LoggedIn(me(Role::Volunteer)));
+    tick().await;
+    assert!(!exists(&root, ".stepper"), "a house call is one visit");
+    let tomorrow = china_today(microwish::china_time::now())
+        .succ_opt()
+        .unwrap();
+    assert_eq!(
+        input(&root, "input[type=date]").value(),
+        tomorrow.format("%Y-%m-%d").to_string()
+    );
+    assert_eq!(input(&root, "input[name=slot_start]").value(), "09:00");
+    assert_eq!(input(&root, "input[name=slot_end]").value(), "10:00");
+
+    // An end before the start is caught by core's rules, in the browser.
+    type_into(&root, "input[name=slot_end]", "08:30", "input");
+    click(&root, ".claim-panel__submit");
+    tick().await;
+    assert_eq!(
+        text(&root, ".field__error[data-field=slot_end]"),
+        "结束时间要晚于开始时间"
+    );
+    assert_eq!(text(&root, ".form-error"), t().problem.validation_failed);
+
+    // A missing date is asked for.
+    type_into(&root, "input[name=slot_date]", "", "input");
+    click(&root, ".claim-panel__submit");
+    tick().await;
+    assert_eq!(
+        text(&root, ".field__error[data-field=slot_start]"),
+        "请选择上门日期和开始时间"
+    );
+    assert_eq!(
+        text(&root, ".claim-panel__submit"),
+        "确认认领",
+        "nothing was sent"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_shows_the_latest_events_first_by_role_or_name() {
+    let root = container();
+    let event = |seq: i64, action: &str, role: Option<Role>, name: Option<&str>| EventView {
+        seq,
+        at: claimed_at() + chrono::Duration::hours(seq),
+        action: action.into(),
+        from_status: None,
+        to_status: None,
+        actor_role: role,
+        actor_name: name.map(Into::into),
+        note: None,
+    };
+    let events = vec![
+        event(1, "publish", Some(Role::Worker), None),
+        event(2, "claim", Some(Role::Donor), None),
+        event(3, "confirm", Some(Role::Worker), Some("网格长 李红")),
+        EventView {
+            to_status: Some("fulfilled".into()),
+            ..event(4, "status", Some(Role::Worker), Some("网格长 李红"))
+        },
+        event(5, "expire", None, None),
+    ];
+    let _mounted = mount_to(root.clone(), move || view! { <Timeline events /> });
+    tick().await;
+    let items: Vec<String> = all(&root, ".timeline__what")
+        .iter()
+        .map(|item| item.text_content().unwrap())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "系统 认领超时,数量已退回",
+            "心愿状态变为“已实现”",
+            "网格长 李红 确认收到",
+            "爱心人士 认领了",
+            "社区工作人员 发布了心愿",
+        ]
+    );
+    assert_eq!(text(&root, ".timeline__time"), "7月3日 15:00");
 }

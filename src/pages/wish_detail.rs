@@ -1,13 +1,14 @@
 use leptos::prelude::*;
-use microwish_core::{PublicWish, WishKind};
+use microwish_core::{ClaimView, PublicWish, WishKind};
 
 use crate::api::{self, ApiError};
-use crate::components::{BackLink, LoadError, ProgressBar};
+use crate::components::{BackLink, ClaimPanel, LoadError, ProgressBar, Timeline};
 use crate::format::today;
 use crate::i18n::t;
 use crate::pages::id_param;
+use crate::session::use_session;
 
-/// `/wishes/:id`: one wish in full.
+/// `/wishes/:id`: one wish in full, with a way to claim it and its story so far.
 #[component]
 pub fn WishDetailPage() -> impl IntoView {
     let t = t();
@@ -36,10 +37,23 @@ pub fn WishDetailPage() -> impl IntoView {
     }
 }
 
+/// The wish as loaded; its counts and state follow claims made from this page.
 #[component]
 fn WishDetail(wish: PublicWish) -> impl IntoView {
     let t = t();
     let today = today();
+    let id = wish.id;
+    let current = RwSignal::new(wish.clone());
+    let events = LocalResource::new(move || api::wish_events(id));
+    let on_claimed = Callback::new(move |claim: ClaimView| {
+        current.set(claim.wish);
+        events.refetch();
+    });
+    let on_wish_changed = Callback::new(move |fresh: PublicWish| {
+        current.set(fresh);
+        events.refetch();
+    });
+    let status = move || current.with(|wish| wish.status);
     let place_label = match wish.kind {
         WishKind::Item => t.drop_off,
         WishKind::Service => t.house_call_in,
@@ -60,28 +74,11 @@ fn WishDetail(wish: PublicWish) -> impl IntoView {
             <div class="wish-card__tags">
                 <span class=format!("tag tag--{}", wish.kind)>{t.kind(wish.kind)}</span>
                 <span class="tag">{t.category(wish.category)}</span>
-                <span class=format!("status status--{}", wish.status)>{t.status(wish.status)}</span>
+                <span class=move || format!("status status--{}", status())>{move || t.status(status())}</span>
                 {campaign}
             </div>
             <h1 class="detail__title">{wish.title.clone()}</h1>
-            <div class="detail__need">
-                <p>
-                    {t.still_needed}
-                    " "
-                    <strong class="detail__remaining">{wish.remaining}</strong>
-                    {format!(" / {} {}", wish.quantity, wish.unit)}
-                </p>
-                <ProgressBar done=wish.claimed total=wish.quantity label=t.progress_claimed />
-                <p class="detail__counts">
-                    {format!(
-                        "{} {} · {} {}",
-                        t.progress_claimed,
-                        wish.claimed,
-                        t.progress_fulfilled,
-                        wish.fulfilled,
-                    )}
-                </p>
-            </div>
+            {move || current.with(need)}
             <dl class="detail__facts">
                 <dt>{t.beneficiary}</dt>
                 <dd>{format!("{}({})", wish.alias, t.group(wish.group))}</dd>
@@ -98,7 +95,34 @@ fn WishDetail(wish: PublicWish) -> impl IntoView {
                 <h2 class="section-title">{t.about_wish}</h2>
                 <p>{wish.description.clone()}</p>
             </section>
+            <ClaimPanel wish=current session=use_session() on_claimed on_wish_changed />
+            {move || events.get().and_then(Result::ok).map(|page| view! { <Timeline events=page.items /> })}
             <p class="privacy-note">{t.privacy_note}</p>
         </article>
+    }
+}
+
+/// How much is still needed, and how far the wish has come.
+fn need(wish: &PublicWish) -> impl IntoView {
+    let t = t();
+    view! {
+        <div class="detail__need">
+            <p>
+                {t.still_needed}
+                " "
+                <strong class="detail__remaining">{wish.remaining}</strong>
+                {format!(" / {} {}", wish.quantity, wish.unit)}
+            </p>
+            <ProgressBar done=wish.claimed total=wish.quantity label=t.progress_claimed />
+            <p class="detail__counts">
+                {format!(
+                    "{} {} · {} {}",
+                    t.progress_claimed,
+                    wish.claimed,
+                    t.progress_fulfilled,
+                    wish.fulfilled,
+                )}
+            </p>
+        </div>
     }
 }

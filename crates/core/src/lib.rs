@@ -7,12 +7,14 @@
 //! - [`command`]: every write as a command, with its validation and permissions;
 //! - [`account`]: registration, password and phone rules;
 //! - [`sync`]: the push/pull protocol types;
+//! - [`optimistic`]: pending commands applied over the cache, with the same rules;
 //! - [`error`]: rule errors with stable codes.
 
 pub mod account;
 pub mod command;
 pub mod error;
 pub mod model;
+pub mod optimistic;
 pub mod rules;
 pub mod sync;
 pub mod validate;

@@ -235,6 +235,7 @@ pub struct ClaimView {
     pub slot_start: Option<DateTime<Utc>>,
     pub slot_end: Option<DateTime<Utc>>,
     pub reject_reason: Option<String>,
+    pub claimer_id: Id,
     /// The claimer's name: shown to workers and to the claimer.
     pub claimer_name: String,
     pub claimer_role: Role,
@@ -405,8 +406,12 @@ impl WishQuery {
             && text_ok
             && self.kind.is_none_or(|kind| wish.kind == kind)
             && self.grid.as_ref().is_none_or(|grid| &wish.grid == grid)
-            && self.category.is_none_or(|category| wish.category == category)
-            && self.campaign.is_none_or(|campaign| wish.campaign_id == Some(campaign))
+            && self
+                .category
+                .is_none_or(|category| wish.category == category)
+            && self
+                .campaign
+                .is_none_or(|campaign| wish.campaign_id == Some(campaign))
     }
 
     /// The order lists are shown in: most urgent first, undated last, then by id

@@ -258,6 +258,7 @@ async fn claim_views(
             slot_start: row.slot_start,
             slot_end: row.slot_end,
             reject_reason: row.reject_reason,
+            claimer_id: owner,
             claimer_name: row.claimer_name,
             claimer_role: parse_stored(&row.claimer_role)?,
             wish,

@@ -1,0 +1,316 @@
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use microwish_core::command::{may_claim, ClaimRequest, WishFacts, NOTE_MAX_CHARS};
+use microwish_core::{new_id, ClaimView, PublicWish, Role, RuleError, WishKind, WishStatus};
+
+use crate::api::{self, ApiError};
+use crate::china_time::{china_today, default_slot_date, now};
+use crate::components::slot_picker::{SlotDraft, SlotPicker};
+use crate::components::{FieldMessages, FormError, QuantityStepper};
+use crate::i18n::{fill, t};
+use crate::session::{login_url, Session, SessionState};
+
+/// What the claim panel offers, given who is looking and the state of the wish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimOffer {
+    /// Not known yet who is logged in.
+    Waiting,
+    /// The wish takes no claims now (all claimed, fulfilled, closed…).
+    NotOpen(WishStatus),
+    LogIn,
+    /// A donor looking at a house call: those are for volunteers.
+    VolunteersOnly,
+    /// Shopkeepers and workers do not claim wishes.
+    NotForRole(Role),
+    Claim,
+}
+
+/// Core's rule [`may_claim`] decides who claims what; the panel only adds the wish's state.
+pub fn claim_offer(session: &SessionState, wish: &PublicWish) -> ClaimOffer {
+    if wish.status != WishStatus::Open {
+        return ClaimOffer::NotOpen(wish.status);
+    }
+    if wish.remaining == 0 {
+        return ClaimOffer::NotOpen(WishStatus::Claimed);
+    }
+    match session {
+        SessionState::Checking => ClaimOffer::Waiting,
+        SessionState::LoggedOut => ClaimOffer::LogIn,
+        SessionState::LoggedIn(me) => match may_claim(me.role, wish.kind) {
+            Ok(()) => ClaimOffer::Claim,
+            Err(_) if me.role == Role::Donor => ClaimOffer::VolunteersOnly,
+            Err(_) => ClaimOffer::NotForRole(me.role),
+        },
+    }
+}
+
+/// Why the last claim failed; `remaining` is the wish's count read again after a conflict.
+#[derive(Debug, Clone, PartialEq)]
+struct ClaimFailure {
+    error: ApiError,
+    remaining: Option<u32>,
+}
+
+/// Codes that mean the wish changed since the page showed it.
+fn is_conflict(error: &ApiError) -> bool {
+    matches!(
+        error.code(),
+        Some("wish_fully_claimed" | "not_enough_remaining" | "invalid_state")
+    )
+}
+
+/// The claim part of a wish's page: a form for those who may claim, a way to log in for
+/// those who are not, a plain explanation for everyone else; after a claim, what to do next.
+#[component]
+pub fn ClaimPanel(
+    #[prop(into)] wish: Signal<PublicWish>,
+    session: Session,
+    /// The claim went through; its view carries the wish as it is now.
+    on_claimed: Callback<ClaimView>,
+    /// A conflict showed the wish changed meanwhile; here it is as it is now.
+    on_wish_changed: Callback<PublicWish>,
+) -> impl IntoView {
+    let t = t();
+    let offer = Memo::new(move |_| wish.with(|wish| claim_offer(&session.state(), wish)));
+    let claimed = RwSignal::new(None::<ClaimView>);
+    let failure = RwSignal::new(None::<ClaimFailure>);
+    let on_success = Callback::new(move |claim: ClaimView| {
+        claimed.set(Some(claim.clone()));
+        on_claimed.run(claim);
+    });
+    let message = Signal::derive(move || {
+        failure.with(|failure| {
+            failure
+                .as_ref()
+                .map(|failure| match (failure.error.code(), failure.remaining) {
+                    (Some("not_enough_remaining"), Some(left)) => {
+                        wish.with(|wish| t.only_left(left, &wish.unit))
+                    }
+                    _ => t.problem(&failure.error),
+                })
+        })
+    });
+    let login_href = wish.with_untracked(|wish| login_url(&format!("/wishes/{}", wish.id)));
+    let offer_view = move || match offer.get() {
+        ClaimOffer::Waiting => ().into_any(),
+        ClaimOffer::Claim => view! {
+            <ClaimForm wish session failure on_success on_wish_changed />
+        }
+        .into_any(),
+        ClaimOffer::LogIn => view! {
+            <a class="button button--wide claim-panel__login" href=login_href.clone()>
+                {t.claim.login_to_claim}
+            </a>
+        }
+        .into_any(),
+        ClaimOffer::VolunteersOnly => notice(t.claim.donor_on_service),
+        ClaimOffer::NotForRole(Role::Worker) => notice(t.claim.worker_cannot_claim),
+        ClaimOffer::NotForRole(_) => notice(t.claim.shopkeeper_cannot_claim),
+        ClaimOffer::NotOpen(status) => notice(fill(
+            t.claim.not_open,
+            &[("status", t.status(status).to_owned())],
+        )),
+    };
+    // Nothing to do here (yet): a quiet note instead of a call to action.
+    let quiet = move || {
+        claimed.with(Option::is_none)
+            && matches!(offer.get(), ClaimOffer::Waiting | ClaimOffer::NotOpen(_))
+    };
+    view! {
+        <section class="claim-panel" class:claim-panel--quiet=quiet>
+            {move || match claimed.get() {
+                Some(claim) => view! { <ClaimSuccess claim /> }.into_any(),
+                None => view! {
+                    {move || (!quiet()).then(|| view! {
+                        <h2 class="section-title claim-panel__title">{t.claim.panel_title}</h2>
+                    })}
+                    {offer_view.clone()}
+                }
+                .into_any(),
+            }}
+            <FormError message />
+        </section>
+    }
+}
+
+fn notice(text: impl Into<String>) -> AnyView {
+    view! { <p class="claim-panel__notice">{text.into()}</p> }.into_any()
+}
+
+/// How many, a note, and for a house call when: then one tap to claim.
+#[component]
+fn ClaimForm(
+    wish: Signal<PublicWish>,
+    session: Session,
+    failure: RwSignal<Option<ClaimFailure>>,
+    on_success: Callback<ClaimView>,
+    on_wish_changed: Callback<PublicWish>,
+) -> impl IntoView {
+    let t = t();
+    let (wish_id, kind, needed_by, unit) =
+        wish.with_untracked(|wish| (wish.id, wish.kind, wish.needed_by, wish.unit.clone()));
+    let quantity = RwSignal::new(1u32);
+    let remaining = Signal::derive(move || wish.with(|wish| wish.remaining));
+    let note = RwSignal::new(String::new());
+    let today = china_today(now());
+    let slot = SlotDraft::new(default_slot_date(today, needed_by));
+    // The id of this claim, made here so that sending it again after a lost answer cannot
+    // claim twice; a new one once the server has answered that it made nothing.
+    let claim_id = StoredValue::new(new_id());
+
+    let submit = Action::new_local(move |request: &ClaimRequest| {
+        let request = request.clone();
+        async move {
+            let error = match api::claim_wish(wish_id, &request).await {
+                Ok(claim) => return Ok(claim),
+                Err(error) => error,
+            };
+            // The wish changed meanwhile: read it again to tell what is left.
+            let fresh = if is_conflict(&error) {
+                api::wish(wish_id).await.ok()
+            } else {
+                None
+            };
+            Err((error, fresh))
+        }
+    });
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(claim)) => on_success.run(claim),
+        Some(Err((error, fresh))) => {
+            session.check(&error);
+            if error != ApiError::Unreachable {
+                claim_id.set_value(new_id());
+            }
+            failure.set(Some(ClaimFailure {
+                error,
+                remaining: fresh.as_ref().map(|wish| wish.remaining),
+            }));
+            if let Some(fresh) = fresh {
+                on_wish_changed.run(fresh);
+            }
+        }
+        None => {}
+    });
+    let pending = submit.pending();
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let invalid = |errors| {
+            failure.set(Some(ClaimFailure {
+                error: ApiError::invalid(errors),
+                remaining: None,
+            }))
+        };
+        let (slot_start, slot_end) = match kind {
+            WishKind::Item => (None, None),
+            WishKind::Service => match slot.to_utc() {
+                Ok((start, end)) => (Some(start), Some(end)),
+                Err(errors) => return invalid(errors),
+            },
+        };
+        let note = note.get_untracked().trim().to_owned();
+        let request = ClaimRequest {
+            id: Some(claim_id.get_value()),
+            quantity: i64::from(quantity.get_untracked()),
+            note: (!note.is_empty()).then_some(note),
+            slot_start,
+            slot_end,
+        };
+        // Core's rules answer at once what the server would refuse.
+        let facts = WishFacts { kind, needed_by };
+        if let Err(RuleError::Validation(errors)) =
+            request.clone().for_wish(wish_id).validate(facts, now())
+        {
+            return invalid(errors.0);
+        }
+        failure.set(None);
+        submit.dispatch(request);
+    };
+
+    let errors = Signal::derive(move || {
+        failure.with(|failure| {
+            failure
+                .as_ref()
+                .map(|failure| failure.error.field_errors().to_vec())
+                .unwrap_or_default()
+        })
+    });
+    let quantity_field = (kind == WishKind::Item).then(|| {
+        view! {
+            <div class="field">
+                <span class="field__label">{t.claim.quantity}</span>
+                <QuantityStepper value=quantity max=remaining unit=unit.clone() />
+                <FieldMessages field="quantity" errors />
+            </div>
+        }
+    });
+    let slot_field = (kind == WishKind::Service).then(|| {
+        view! { <SlotPicker draft=slot first_day=today last_day=needed_by errors /> }
+    });
+    view! {
+        <form class="claim-form" novalidate on:submit=on_submit>
+            {quantity_field}
+            {slot_field}
+            <label class="field">
+                <span class="field__label">{t.claim.note}</span>
+                <textarea
+                    class="field__input"
+                    name="note"
+                    rows="2"
+                    maxlength=NOTE_MAX_CHARS.to_string()
+                    placeholder=t.claim.note_placeholder
+                    bind:value=note
+                ></textarea>
+            </label>
+            <FieldMessages field="note" errors />
+            <button
+                type="submit"
+                class="button button--wide claim-panel__submit"
+                disabled=move || pending.get()
+            >
+                {move || if pending.get() { t.claim.submitting } else { t.claim.submit }}
+            </button>
+        </form>
+    }
+}
+
+/// After a claim: it worked, by when and where to bring the item (or when to call), and
+/// where to find it again.
+#[component]
+fn ClaimSuccess(claim: ClaimView) -> impl IntoView {
+    let t = t();
+    let wish = &claim.wish;
+    let next_step = match claim.slot_start.zip(claim.slot_end) {
+        Some((start, end)) => view! {
+            <p class="claim-success__what">{fill(t.claim.visit_at, &[("slot", t.slot(start, end))])}</p>
+            <p class="claim-success__where">{t.claim.contact_in_my_claims}</p>
+        }
+        .into_any(),
+        None => view! {
+            <p class="claim-success__what">
+                {fill(
+                    t.claim.deliver_by,
+                    &[("time", t.date_time(claim.hold_until)), ("station", wish.station.clone())],
+                )}
+            </p>
+            <p class="claim-success__where">{wish.station_location.clone()}</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="claim-success" role="status">
+            <h2 class="claim-success__title">{t.claim.success_title}</h2>
+            <p class="claim-success__quantity">
+                {fill(
+                    t.claim.quantity_of,
+                    &[("n", claim.quantity.to_string()), ("unit", wish.unit.clone())],
+                )}
+            </p>
+            {next_step}
+            <a class="button claim-success__link" href="/me/claims">{t.claim.to_my_claims}</a>
+        </div>
+    }
+}

@@ -1,0 +1,127 @@
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use microwish_core::account::{Registration, DISPLAY_NAME_CHARS, PASSWORD_MAX_CHARS};
+use microwish_core::Role;
+
+use crate::api;
+use crate::components::{FieldMessages, FormError};
+use crate::i18n::t;
+use crate::pages::login::{go_on_when_logged_in, next_param, AlreadyLoggedIn};
+use crate::pages::{failure, field_errors};
+use crate::session::{login_url, use_session};
+
+/// The roles people give themselves; workers are added by the community.
+const SELF_SERVICE_ROLES: [Role; 3] = [Role::Donor, Role::Volunteer, Role::Shopkeeper];
+
+/// `/register?next=/path`: a name, a phone, a password and a role; logged in at once.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let t = t();
+    let next = next_param();
+    let display_name = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Donor);
+    let register = Action::new_local(|registration: &Registration| {
+        let registration = registration.clone();
+        async move { api::register(&registration).await }
+    });
+    go_on_when_logged_in(register.value().into(), next);
+    let error = Signal::derive(move || register.value().with(|answer| failure(answer.as_ref())));
+    let errors = field_errors(error);
+    let pending = register.pending();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if !pending.get_untracked() {
+            register.dispatch(Registration {
+                display_name: display_name.get_untracked().trim().to_owned(),
+                phone: phone.get_untracked().trim().to_owned(),
+                password: password.get_untracked(),
+                role: role.get_untracked(),
+            });
+        }
+    };
+    let role_choices = SELF_SERVICE_ROLES
+        .into_iter()
+        .map(|choice| {
+            view! {
+                <label class="role-choice">
+                    <input
+                        type="radio"
+                        name="role"
+                        value=choice.as_str()
+                        prop:checked=move || role.get() == choice
+                        on:change=move |_| role.set(choice)
+                    />
+                    <span class="role-choice__text">
+                        <span class="role-choice__name">{t.role(choice)}</span>
+                        <span class="role-choice__hint">{t.role_hint(choice)}</span>
+                    </span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="page auth">
+            <h1 class="auth__title">{t.account.register_title}</h1>
+            <p class="auth__intro">{t.account.register_intro}</p>
+            <AlreadyLoggedIn session=use_session() next />
+            <form class="auth-form" on:submit=on_submit>
+                <label class="field">
+                    <span class="field__label">{t.account.display_name}</span>
+                    <input
+                        class="field__input"
+                        name="display_name"
+                        autocomplete="nickname"
+                        maxlength=DISPLAY_NAME_CHARS.end().to_string()
+                        required
+                        bind:value=display_name
+                    />
+                    <span class="field__hint">{t.account.display_name_hint}</span>
+                </label>
+                <FieldMessages field="display_name" errors />
+                <label class="field">
+                    <span class="field__label">{t.account.phone}</span>
+                    <input
+                        class="field__input"
+                        name="phone"
+                        type="tel"
+                        inputmode="numeric"
+                        autocomplete="tel"
+                        required
+                        bind:value=phone
+                    />
+                </label>
+                <FieldMessages field="phone" errors />
+                <label class="field">
+                    <span class="field__label">{t.account.password}</span>
+                    <input
+                        class="field__input"
+                        name="password"
+                        type="password"
+                        autocomplete="new-password"
+                        maxlength=PASSWORD_MAX_CHARS.to_string()
+                        required
+                        bind:value=password
+                    />
+                    <span class="field__hint">{t.account.password_hint}</span>
+                </label>
+                <FieldMessages field="password" errors />
+                <fieldset class="roles">
+                    <legend class="field__label">{t.account.role}</legend>
+                    {role_choices}
+                </fieldset>
+                <FieldMessages field="role" errors />
+                <FormError message=Signal::derive(move || error.get().map(|error| t.problem(&error))) />
+                <button class="button button--wide auth-form__submit" type="submit" disabled=move || pending.get()>
+                    {move || if pending.get() { t.account.submitting } else { t.account.submit_register }}
+                </button>
+            </form>
+            <p class="auth__switch">
+                {t.account.have_account}
+                " "
+                <a href=move || login_url(&next.get())>{t.account.go_login}</a>
+            </p>
+        </section>
+    }
+}

@@ -6,10 +6,9 @@
 
 use gloo_net::http::{Request, Response};
 use microwish_core::account::{Login, Registration};
-use microwish_core::command::{ClaimRequest, RejectRequest};
+use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
 use microwish_core::{
-    ClaimStatus, ClaimView, EventView, FieldError, Grid, Id, Me, Page, PublicCampaign, PublicWish,
-    Stats, WishQuery,
+    EventView, FieldError, Grid, Id, Me, Page, PublicCampaign, PublicWish, Stats, WishQuery,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -209,39 +208,15 @@ pub async fn me() -> Result<Me, ApiError> {
     get_json("/api/me").await
 }
 
-/// The logged-in user's claims, newest first.
-pub async fn my_claims() -> Result<Page<ClaimView>, ApiError> {
-    get_json("/api/me/claims").await
+/// Sends pending mutations; each gets a result (applied or rejected, with a code).
+pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiError> {
+    post_json("/api/sync/push", request).await
 }
 
-/// Claims `request.quantity` units of a wish. `request.id` is made by the client, so
-/// sending the same request again returns the same claim instead of a second one.
-pub async fn claim_wish(wish_id: Id, request: &ClaimRequest) -> Result<ClaimView, ApiError> {
-    post_json(&format!("/api/wishes/{wish_id}/claims"), request).await
-}
-
-pub async fn release_claim(id: Id) -> Result<ClaimView, ApiError> {
-    post_json(&format!("/api/claims/{id}/release"), &NoFields {}).await
-}
-
-pub async fn deliver_claim(id: Id) -> Result<ClaimView, ApiError> {
-    post_json(&format!("/api/claims/{id}/deliver"), &NoFields {}).await
-}
-
-/// A worker confirms the household received the claim.
-pub async fn confirm_claim(id: Id) -> Result<ClaimView, ApiError> {
-    post_json(&format!("/api/claims/{id}/confirm"), &NoFields {}).await
-}
-
-/// A worker sends the claim back, saying why.
-pub async fn reject_claim(id: Id, request: &RejectRequest) -> Result<ClaimView, ApiError> {
-    post_json(&format!("/api/claims/{id}/reject"), request).await
-}
-
-/// Every claim in `status` (workers only); with their contacts and claimers' names.
-pub async fn claims(status: Option<ClaimStatus>) -> Result<Page<ClaimView>, ApiError> {
-    match status {
-        Some(status) => get_json(&format!("/api/claims?status={status}")).await,
-        None => get_json("/api/claims").await,
-    }
+/// Everything the user may see that changed after `cursor`.
+pub async fn pull(cursor: u64, client_id: Id) -> Result<PullResponse, ApiError> {
+    get_json(&format!(
+        "/api/sync/pull?cursor={cursor}&client_id={client_id}"
+    ))
+    .await
 }

@@ -4,12 +4,13 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::NavBar;
+use crate::components::{NavBar, SyncBar};
 use crate::pages::{
     CampaignPage, LoginPage, MyClaimsPage, NotFound, RegisterPage, WishDetailPage, WishListPage,
     WorkerClaimsPage,
 };
-use crate::session::Session;
+use crate::session::{Session, SessionState};
+use crate::sync::Sync;
 
 /// The URL of the wish list as last seen (with its filters), for the "back" links
 /// of the detail and campaign pages. Kept in the tab's session storage so that it
@@ -45,10 +46,13 @@ impl ListUrl {
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(ListUrl::restore());
-    provide_context(Session::start());
+    let session = Session::new(SessionState::Checking);
+    provide_context(session);
+    provide_context(Sync::start(session));
     view! {
         <Router>
             <main class="app">
+                <SyncBar />
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=WishListPage />
                     <Route path=path!("/wishes/:id") view=WishDetailPage />

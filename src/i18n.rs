@@ -62,6 +62,7 @@ pub struct Texts {
     pub claim: ClaimTexts,
     pub worker: WorkerTexts,
     pub problem: ProblemTexts,
+    pub sync: SyncTexts,
 }
 
 /// The navigation bar.
@@ -164,6 +165,8 @@ pub struct WorkerTexts {
     pub active_section: &'static str,
     pub none_delivered: &'static str,
     pub none_active: &'static str,
+    pub done_section: &'static str,
+    pub none_done: &'static str,
     pub claimer: &'static str,
     pub confirm: &'static str,
     pub reject: &'static str,
@@ -173,6 +176,28 @@ pub struct WorkerTexts {
 }
 
 /// What a problem code means for the person who ran into it.
+/// The sync indicator and what it says about changes made offline.
+pub struct SyncTexts {
+    pub starting: &'static str,
+    pub synced: &'static str,
+    /// `{n}`: changes waiting.
+    pub pending: &'static str,
+    pub offline: &'static str,
+    pub failed: &'static str,
+    pub log_in_to_send: &'static str,
+    /// Shown on a claim the server has not confirmed yet.
+    pub pending_badge: &'static str,
+    pub saved_offline: &'static str,
+    pub dismiss: &'static str,
+    /// `{title}`: the wish.
+    pub claim_taken: &'static str,
+    pub claim_too_many: &'static str,
+    /// `{title}`, `{reason}`.
+    pub claim_failed: &'static str,
+    pub action_failed: &'static str,
+    pub not_cached: &'static str,
+}
+
 pub struct ProblemTexts {
     pub wish_fully_claimed: &'static str,
     pub not_enough_remaining: &'static str,
@@ -328,6 +353,8 @@ pub const ZH_CN: Texts = Texts {
         active_section: "进行中",
         none_delivered: "没有等待确认的认领。",
         none_active: "没有进行中的认领。",
+        done_section: "最近处理",
+        none_done: "还没有处理过的认领。",
         claimer: "认领人",
         confirm: "确认收到",
         reject: "退回",
@@ -353,6 +380,22 @@ pub const ZH_CN: Texts = Texts {
         unsupported_media_type: "请求格式有误,请刷新页面后重试。",
         not_found: "没有找到,可能已被删除。",
         field_invalid: "这一项填写有误",
+    },
+    sync: SyncTexts {
+        starting: "正在同步…",
+        synced: "已同步",
+        pending: "{n} 项待同步",
+        offline: "离线 · 联网后自动提交",
+        failed: "同步出错,正在重试",
+        log_in_to_send: "登录已过期,重新登录后会提交未同步的改动",
+        pending_badge: "待同步",
+        saved_offline: "已保存在本机,联网后会自动提交。",
+        dismiss: "知道了",
+        claim_taken: "你离线时认领的「{title}」已被其他人认领完了,这次认领没有成功。",
+        claim_too_many: "「{title}」剩下的数量不够了,这次认领没有成功,请减少数量再试。",
+        claim_failed: "认领「{title}」没有成功:{reason}",
+        action_failed: "对「{title}」的操作没有成功:{reason}",
+        not_cached: "本机还没有这个内容,请联网后再打开。",
     },
 };
 
@@ -477,6 +520,49 @@ impl Texts {
             _ => self.err_bad_request,
         };
         text.to_owned()
+    }
+
+    /// Why the app's own rules (core's, the server's too) refuse an action right now.
+    pub fn rule_error(&self, error: &microwish_core::RuleError) -> String {
+        let errors = match error {
+            microwish_core::RuleError::Validation(errors) => errors.0.clone(),
+            _ => Vec::new(),
+        };
+        self.problem_with_fields(&ApiError::Problem {
+            status: 409,
+            code: error.code().to_owned(),
+            errors,
+            retry_after: None,
+        })
+    }
+
+    /// Why the server refused a change made (maybe offline) earlier, for a notice.
+    pub fn sync_rejected(&self, command: &str, code: &str, title: &str) -> String {
+        let reason = self.problem(&ApiError::Problem {
+            status: 409,
+            code: code.to_owned(),
+            errors: Vec::new(),
+            retry_after: None,
+        });
+        let template = match (command, code) {
+            ("claim_wish", "wish_fully_claimed") => self.sync.claim_taken,
+            ("claim_wish", "not_enough_remaining") => self.sync.claim_too_many,
+            ("claim_wish", _) => self.sync.claim_failed,
+            _ => self.sync.action_failed,
+        };
+        fill(template, &[("title", title.to_owned()), ("reason", reason)])
+    }
+
+    /// What the sync indicator says.
+    pub fn sync_status(&self, status: crate::sync::SyncStatus) -> String {
+        use crate::sync::SyncStatus::*;
+        match status {
+            Starting => self.sync.starting.to_owned(),
+            Synced => self.sync.synced.to_owned(),
+            Pending(n) => fill(self.sync.pending, &[("n", n.to_string())]),
+            Offline => self.sync.offline.to_owned(),
+            Failed => self.sync.failed.to_owned(),
+        }
     }
 
     /// A problem with its field messages spelled out, where there are no fields to mark.

@@ -15,4 +15,7 @@ pub mod filters;
 pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod service_worker;
 pub mod session;
+pub mod store;
+pub mod sync;

@@ -2,5 +2,6 @@
 
 fn main() {
     console_error_panic_hook::set_once();
+    microwish::service_worker::register();
     leptos::mount::mount_to_body(microwish::app::App);
 }

@@ -1,11 +1,11 @@
 //! Who is logged in, provided once by the app. The session itself is an HttpOnly cookie
-//! the app never sees: at start it asks the server whom the cookie belongs to, so a
-//! reload keeps the user logged in.
+//! the app never sees: at start the sync loop shows the user cached on the device (so the
+//! app opens offline), then asks the server whom the cookie belongs to.
 
 use leptos::prelude::*;
 use microwish_core::Me;
 
-use crate::api::{self, ApiError};
+use crate::api::ApiError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionState {
@@ -21,21 +21,6 @@ pub struct Session(RwSignal<SessionState>);
 impl Session {
     pub fn new(state: SessionState) -> Self {
         Session(RwSignal::new(state))
-    }
-
-    /// A session that asks `GET /api/me` who is logged in.
-    pub fn start() -> Self {
-        let session = Session::new(SessionState::Checking);
-        leptos::task::spawn_local(async move {
-            // Unreachable counts as logged out: pages then offer the login form,
-            // which explains the network problem if it persists.
-            let state = match api::me().await {
-                Ok(me) => SessionState::LoggedIn(me),
-                Err(_) => SessionState::LoggedOut,
-            };
-            session.0.set(state);
-        });
-        session
     }
 
     /// The current state (tracked).

@@ -20,6 +20,8 @@ use microwish::components::{
 use microwish::filters::{list_url, query_from_params};
 use microwish::i18n::t;
 use microwish::session::{login_url, safe_next, Session, SessionState};
+use microwish::sync::Sync;
+use microwish_core::optimistic::LocalState;
 use microwish_core::{
     BeneficiaryGroup, Category, ClaimStatus, ClaimView, EventView, FieldError, HouseContact, Me,
     PublicWish, Role, WishKind, WishQuery, WishStatus,
@@ -828,12 +830,17 @@ fn who_is_offered_a_claim_follows_core_rules_and_the_wish_state() {
 }
 
 fn mount_claim_panel(root: &HtmlElement, wish: PublicWish, state: SessionState) -> impl Drop {
-    let on_claimed = Callback::new(|_: ClaimView| {});
-    let on_wish_changed = Callback::new(|_: PublicWish| {});
     mount_to(root.clone(), move || {
+        let session = Session::new(state.clone());
+        let me = match &state {
+            SessionState::LoggedIn(me) => Some(me.clone()),
+            _ => None,
+        };
+        let mut seed = LocalState::default();
+        seed.wishes.insert(wish.id, wish.clone());
+        provide_context(Sync::in_memory(session, me, seed));
         let wish = RwSignal::new(wish);
-        let session = Session::new(state);
-        view! { <ClaimPanel wish session on_claimed on_wish_changed /> }
+        view! { <ClaimPanel wish session /> }
     })
 }
 

@@ -1,14 +1,15 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use microwish_core::command::{may_claim, ClaimRequest, WishFacts, NOTE_MAX_CHARS};
-use microwish_core::{new_id, ClaimView, PublicWish, Role, RuleError, WishKind, WishStatus};
+use microwish_core::command::{may_claim, ClaimRequest, Command, WishFacts, NOTE_MAX_CHARS};
+use microwish_core::{new_id, Id, PublicWish, Role, RuleError, WishKind, WishStatus};
 
-use crate::api::{self, ApiError};
+use crate::api::ApiError;
 use crate::china_time::{china_today, default_slot_date, now};
 use crate::components::slot_picker::{SlotDraft, SlotPicker};
 use crate::components::{FieldMessages, FormError, QuantityStepper};
 use crate::i18n::{fill, t};
 use crate::session::{login_url, Session, SessionState};
+use crate::sync::use_sync;
 
 /// What the claim panel offers, given who is looking and the state of the wish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,40 +45,62 @@ pub fn claim_offer(session: &SessionState, wish: &PublicWish) -> ClaimOffer {
     }
 }
 
-/// Why the last claim failed; `remaining` is the wish's count read again after a conflict.
+/// Why the last claim failed; `remaining` is what the wish had left when it did.
 #[derive(Debug, Clone, PartialEq)]
 struct ClaimFailure {
     error: ApiError,
     remaining: Option<u32>,
 }
 
-/// Codes that mean the wish changed since the page showed it.
-fn is_conflict(error: &ApiError) -> bool {
-    matches!(
-        error.code(),
-        Some("wish_fully_claimed" | "not_enough_remaining" | "invalid_state")
-    )
+/// A rule's refusal, in the form the messages are written for.
+fn refusal(error: &RuleError) -> ApiError {
+    ApiError::Problem {
+        status: 409,
+        code: error.code().to_owned(),
+        errors: match error {
+            RuleError::Validation(errors) => errors.0.clone(),
+            _ => Vec::new(),
+        },
+        retry_after: None,
+    }
 }
 
 /// The claim part of a wish's page: a form for those who may claim, a way to log in for
 /// those who are not, a plain explanation for everyone else; after a claim, what to do next.
 #[component]
-pub fn ClaimPanel(
-    #[prop(into)] wish: Signal<PublicWish>,
-    session: Session,
-    /// The claim went through; its view carries the wish as it is now.
-    on_claimed: Callback<ClaimView>,
-    /// A conflict showed the wish changed meanwhile; here it is as it is now.
-    on_wish_changed: Callback<PublicWish>,
-) -> impl IntoView {
+pub fn ClaimPanel(#[prop(into)] wish: Signal<PublicWish>, session: Session) -> impl IntoView {
     let t = t();
+    let sync = use_sync();
     let offer = Memo::new(move |_| wish.with(|wish| claim_offer(&session.state(), wish)));
-    let claimed = RwSignal::new(None::<ClaimView>);
+    // The claim made here, once it is in the outbox; it shows from the cache from then on
+    // (and disappears again if the server turns it down: a notice says why).
+    let claimed = RwSignal::new(None::<Id>);
     let failure = RwSignal::new(None::<ClaimFailure>);
-    let on_success = Callback::new(move |claim: ClaimView| {
-        claimed.set(Some(claim.clone()));
-        on_claimed.run(claim);
+    // The id of the next claim, made here (even offline) so that however often it is
+    // sent, the server makes one claim.
+    let claim_id = StoredValue::new(new_id());
+    // Owned by the panel, not the form: the form goes away the moment the claim makes
+    // the wish fully claimed, before the answer arrives.
+    let submit = Action::new_local(move |command: &Command| {
+        let command = command.clone();
+        async move { sync.mutate(command).await }
     });
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(())) => {
+            claimed.set(Some(claim_id.get_value()));
+            claim_id.set_value(new_id());
+        }
+        Some(Err(error)) => failure.set(Some(ClaimFailure {
+            error: refusal(&error),
+            remaining: Some(wish.with_untracked(|wish| wish.remaining)),
+        })),
+        None => {}
+    });
+    let claim_view = move || {
+        claimed
+            .get()
+            .and_then(|id| sync.data.with(|data| data.claims.get(&id).cloned()))
+    };
     let message = Signal::derive(move || {
         failure.with(|failure| {
             failure
@@ -94,7 +117,7 @@ pub fn ClaimPanel(
     let offer_view = move || match offer.get() {
         ClaimOffer::Waiting => ().into_any(),
         ClaimOffer::Claim => view! {
-            <ClaimForm wish session failure on_success on_wish_changed />
+            <ClaimForm wish failure claim_id submit />
         }
         .into_any(),
         ClaimOffer::LogIn => view! {
@@ -113,13 +136,16 @@ pub fn ClaimPanel(
     };
     // Nothing to do here (yet): a quiet note instead of a call to action.
     let quiet = move || {
-        claimed.with(Option::is_none)
+        claim_view().is_none()
             && matches!(offer.get(), ClaimOffer::Waiting | ClaimOffer::NotOpen(_))
     };
     view! {
         <section class="claim-panel" class:claim-panel--quiet=quiet>
-            {move || match claimed.get() {
-                Some(claim) => view! { <ClaimSuccess claim /> }.into_any(),
+            {move || match claim_view() {
+                Some(claim) => {
+                    let pending = sync.data.with(|data| data.pending_claims.contains(&claim.id));
+                    view! { <ClaimSuccess claim pending /> }.into_any()
+                }
                 None => view! {
                     {move || (!quiet()).then(|| view! {
                         <h2 class="section-title claim-panel__title">{t.claim.panel_title}</h2>
@@ -141,10 +167,9 @@ fn notice(text: impl Into<String>) -> AnyView {
 #[component]
 fn ClaimForm(
     wish: Signal<PublicWish>,
-    session: Session,
     failure: RwSignal<Option<ClaimFailure>>,
-    on_success: Callback<ClaimView>,
-    on_wish_changed: Callback<PublicWish>,
+    claim_id: StoredValue<Id>,
+    submit: Action<Command, Result<(), RuleError>>,
 ) -> impl IntoView {
     let t = t();
     let (wish_id, kind, needed_by, unit) =
@@ -154,43 +179,6 @@ fn ClaimForm(
     let note = RwSignal::new(String::new());
     let today = china_today(now());
     let slot = SlotDraft::new(default_slot_date(today, needed_by));
-    // The id of this claim, made here so that sending it again after a lost answer cannot
-    // claim twice; a new one once the server has answered that it made nothing.
-    let claim_id = StoredValue::new(new_id());
-
-    let submit = Action::new_local(move |request: &ClaimRequest| {
-        let request = request.clone();
-        async move {
-            let error = match api::claim_wish(wish_id, &request).await {
-                Ok(claim) => return Ok(claim),
-                Err(error) => error,
-            };
-            // The wish changed meanwhile: read it again to tell what is left.
-            let fresh = if is_conflict(&error) {
-                api::wish(wish_id).await.ok()
-            } else {
-                None
-            };
-            Err((error, fresh))
-        }
-    });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(claim)) => on_success.run(claim),
-        Some(Err((error, fresh))) => {
-            session.check(&error);
-            if error != ApiError::Unreachable {
-                claim_id.set_value(new_id());
-            }
-            failure.set(Some(ClaimFailure {
-                error,
-                remaining: fresh.as_ref().map(|wish| wish.remaining),
-            }));
-            if let Some(fresh) = fresh {
-                on_wish_changed.run(fresh);
-            }
-        }
-        None => {}
-    });
     let pending = submit.pending();
 
     let on_submit = move |ev: SubmitEvent| {
@@ -227,7 +215,7 @@ fn ClaimForm(
             return invalid(errors.0);
         }
         failure.set(None);
-        submit.dispatch(request);
+        submit.dispatch(Command::ClaimWish(request.for_wish(wish_id)));
     };
 
     let errors = Signal::derive(move || {
@@ -280,7 +268,7 @@ fn ClaimForm(
 /// After a claim: it worked, by when and where to bring the item (or when to call), and
 /// where to find it again.
 #[component]
-fn ClaimSuccess(claim: ClaimView) -> impl IntoView {
+fn ClaimSuccess(claim: microwish_core::ClaimView, pending: bool) -> impl IntoView {
     let t = t();
     let wish = &claim.wish;
     let next_step = match claim.slot_start.zip(claim.slot_end) {
@@ -303,6 +291,7 @@ fn ClaimSuccess(claim: ClaimView) -> impl IntoView {
     view! {
         <div class="claim-success" role="status">
             <h2 class="claim-success__title">{t.claim.success_title}</h2>
+            {pending.then(|| view! { <p class="claim-success__pending">{t.sync.saved_offline}</p> })}
             <p class="claim-success__quantity">
                 {fill(
                     t.claim.quantity_of,

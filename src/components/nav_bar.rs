@@ -6,6 +6,7 @@ use microwish_core::Role;
 use crate::api::{self, ApiError};
 use crate::i18n::t;
 use crate::session::{login_url, register_url, safe_next, use_session, SessionState};
+use crate::sync::use_sync;
 
 /// The bar at the bottom of every page, where a thumb reaches: the wishes, the user's
 /// claims or the workers' queue by role, and logging in or out.
@@ -31,11 +32,14 @@ pub fn NavBar() -> impl IntoView {
             }
         }
     };
+    let sync = use_sync();
     let logout = Action::new_local(|_: &()| api::logout());
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(()) | Err(ApiError::NotLoggedIn)) = logout.value().get() {
             session.logged_out();
+            // Nothing of the user stays on the device.
+            leptos::task::spawn_local(sync.switch_user(None));
             navigate("/", Default::default());
         }
     });

@@ -1,46 +1,54 @@
 use leptos::prelude::*;
-use microwish_core::{PublicCampaign, WishQuery};
+use microwish_core::{PublicCampaign, PublicWish, WishQuery};
 
-use crate::api::{self, ApiError};
-use crate::components::{BackLink, LoadError, ProgressBar, WishList};
+use crate::components::{BackLink, ProgressBar, WishList};
 use crate::format::today;
 use crate::i18n::t;
 use crate::pages::id_param;
+use crate::sync::{use_sync, SyncStatus};
 
-/// `/campaigns/:id`: a drive, its progress and its wishes.
+/// `/campaigns/:id`: a drive, its progress and its wishes, from the device's cache.
 #[component]
 pub fn CampaignPage() -> impl IntoView {
     let t = t();
+    let sync = use_sync();
     let id = id_param();
-    let campaign = LocalResource::new(move || {
-        let id = id();
-        async move {
-            let id = id.ok_or(ApiError::NotFound)?;
-            let campaign = api::campaign(id).await?;
+    let campaign = Memo::new(move |_| {
+        let id = id()?;
+        sync.data.with(|data| {
+            let campaign = data.campaigns.get(&id)?.clone();
             let query = WishQuery {
                 campaign: Some(id),
                 ..Default::default()
             };
-            let wishes = api::wishes(&query).await?;
-            Ok::<_, ApiError>((campaign, wishes.items))
-        }
+            let mut wishes: Vec<PublicWish> = data
+                .wishes
+                .values()
+                .filter(|wish| query.matches(wish))
+                .cloned()
+                .collect();
+            WishQuery::sort(&mut wishes);
+            Some((campaign, wishes))
+        })
     });
-    let retry = Callback::new(move |_| campaign.refetch());
     view! {
         <BackLink />
         {move || match campaign.get() {
-            None => view! { <p class="loading">{t.loading}</p> }.into_any(),
-            Some(Err(ApiError::NotFound)) => view! {
-                <section class="page not-found"><p>{t.campaign_not_found}</p></section>
-            }
-            .into_any(),
-            Some(Err(error)) => view! { <LoadError message=t.error(&error) on_retry=retry /> }.into_any(),
-            Some(Ok((campaign, wishes))) => view! {
+            Some((campaign, wishes)) => view! {
                 <CampaignHeader campaign />
                 <h2 class="section-title">{t.campaign_wishes}</h2>
                 <WishList wishes today=today() />
             }
             .into_any(),
+            None if sync.data.with(|data| data.synced) => view! {
+                <section class="page not-found"><p>{t.campaign_not_found}</p></section>
+            }
+            .into_any(),
+            None if matches!(sync.status.get(), SyncStatus::Offline | SyncStatus::Failed) => view! {
+                <section class="page not-found"><p>{t.sync.not_cached}</p></section>
+            }
+            .into_any(),
+            None => view! { <p class="loading">{t.loading}</p> }.into_any(),
         }}
     }
 }

@@ -10,6 +10,7 @@ use crate::components::{FieldMessages, FormError};
 use crate::i18n::{fill, t};
 use crate::pages::{failure, field_errors};
 use crate::session::{register_url, safe_next, use_session, Session, SessionState};
+use crate::sync::use_sync;
 
 /// `/login?next=/path`: phone and password, then back to `next` (a path on this site).
 #[component]
@@ -94,10 +95,13 @@ pub(super) fn go_on_when_logged_in(
     next: Memo<String>,
 ) {
     let session = use_session();
+    let sync = use_sync();
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(me)) = answer.get() {
-            session.logged_in(me);
+            session.logged_in(me.clone());
+            // A new user on this device: the cache starts over for them.
+            leptos::task::spawn_local(sync.switch_user(Some(me)));
             let options = NavigateOptions {
                 replace: true,
                 ..Default::default()

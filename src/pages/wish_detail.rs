@@ -1,57 +1,62 @@
 use leptos::prelude::*;
-use microwish_core::{ClaimView, PublicWish, WishKind};
+use microwish_core::{PublicWish, WishKind};
 
-use crate::api::{self, ApiError};
-use crate::components::{BackLink, ClaimPanel, LoadError, ProgressBar, Timeline};
+use crate::api;
+use crate::components::{BackLink, ClaimPanel, ProgressBar, Timeline};
 use crate::format::today;
 use crate::i18n::t;
 use crate::pages::id_param;
 use crate::session::use_session;
+use crate::sync::{use_sync, SyncStatus};
 
-/// `/wishes/:id`: one wish in full, with a way to claim it and its story so far.
+/// `/wishes/:id`: one wish in full, with a way to claim it and its story so far. The wish
+/// comes from the device's cache, so the page opens offline and follows every change.
 #[component]
 pub fn WishDetailPage() -> impl IntoView {
     let t = t();
+    let sync = use_sync();
     let id = id_param();
-    let wish = LocalResource::new(move || {
-        let id = id();
-        async move {
-            match id {
-                Some(id) => api::wish(id).await,
-                None => Err(ApiError::NotFound),
-            }
-        }
+    let wish = Memo::new(move |_| {
+        id().and_then(|id| sync.data.with(|data| data.wishes.get(&id).cloned()))
     });
-    let retry = Callback::new(move |_| wish.refetch());
+    // Rendered once per wish; its fields follow the cache from then on.
+    let shown = Memo::new(move |_| wish.with(|wish| wish.as_ref().map(|wish| wish.id)));
     view! {
         <BackLink />
-        {move || match wish.get() {
-            None => view! { <p class="loading">{t.loading}</p> }.into_any(),
-            Some(Err(ApiError::NotFound)) => view! {
+        {move || match shown.get() {
+            Some(_) => {
+                let initial = wish.get_untracked().expect("shown only when cached");
+                let current = Signal::derive(move || wish.get().unwrap_or_else(|| initial.clone()));
+                view! { <WishDetail current /> }.into_any()
+            }
+            None if sync.data.with(|data| data.synced) => view! {
                 <section class="page not-found"><p>{t.wish_not_found}</p></section>
             }
             .into_any(),
-            Some(Err(error)) => view! { <LoadError message=t.error(&error) on_retry=retry /> }.into_any(),
-            Some(Ok(wish)) => view! { <WishDetail wish /> }.into_any(),
+            None if matches!(sync.status.get(), SyncStatus::Offline | SyncStatus::Failed) => view! {
+                <section class="page not-found"><p>{t.sync.not_cached}</p></section>
+            }
+            .into_any(),
+            None => view! { <p class="loading">{t.loading}</p> }.into_any(),
         }}
     }
 }
 
-/// The wish as loaded; its counts and state follow claims made from this page.
+/// The wish as the cache has it now; counts and state follow claims made anywhere.
 #[component]
-fn WishDetail(wish: PublicWish) -> impl IntoView {
+fn WishDetail(current: Signal<PublicWish>) -> impl IntoView {
     let t = t();
     let today = today();
+    let wish = current.get_untracked();
     let id = wish.id;
-    let current = RwSignal::new(wish.clone());
     let events = LocalResource::new(move || api::wish_events(id));
-    let on_claimed = Callback::new(move |claim: ClaimView| {
-        current.set(claim.wish);
-        events.refetch();
-    });
-    let on_wish_changed = Callback::new(move |fresh: PublicWish| {
-        current.set(fresh);
-        events.refetch();
+    // The timeline grows with each change of the wish (when online).
+    Effect::new(move |previous: Option<chrono::DateTime<chrono::Utc>>| {
+        let updated = current.with(|wish| wish.updated_at);
+        if previous.is_some_and(|previous| previous != updated) {
+            events.refetch();
+        }
+        updated
     });
     let status = move || current.with(|wish| wish.status);
     let place_label = match wish.kind {
@@ -95,7 +100,7 @@ fn WishDetail(wish: PublicWish) -> impl IntoView {
                 <h2 class="section-title">{t.about_wish}</h2>
                 <p>{wish.description.clone()}</p>
             </section>
-            <ClaimPanel wish=current session=use_session() on_claimed on_wish_changed />
+            <ClaimPanel wish=current session=use_session() />
             {move || events.get().and_then(Result::ok).map(|page| view! { <Timeline events=page.items /> })}
             <p class="privacy-note">{t.privacy_note}</p>
         </article>

@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use microwish_core::{Category, PublicCampaign, Stats, WishKind, WishQuery, WishStatus};
+use microwish_core::{
+    Category, PublicCampaign, PublicWish, Stats, WishKind, WishQuery, WishStatus,
+};
 
 use crate::api;
 use crate::app::ListUrl;
@@ -9,6 +11,7 @@ use crate::components::{ChipGroup, LoadError, ProgressBar, WishList};
 use crate::filters::{list_url, query_from_params};
 use crate::format::today;
 use crate::i18n::t;
+use crate::sync::{use_sync, SyncStatus};
 
 /// `/`: the community's wishes, with search and filter chips.
 #[component]
@@ -30,17 +33,44 @@ pub fn WishListPage() -> impl IntoView {
         };
         navigate(&list_url(&next), options);
     });
-    let wishes = LocalResource::new(move || {
+    // Everything below is read from the device's cache, filtered with core's rules (the
+    // same the server's query uses): it shows at once, offline too, and follows each sync.
+    let sync = use_sync();
+    let wishes = Memo::new(move |_| {
         let query = query.get();
-        async move { api::wishes(&query).await }
+        let mut found: Vec<PublicWish> = sync.data.with(|data| {
+            data.wishes
+                .values()
+                .filter(|wish| query.matches(wish))
+                .cloned()
+                .collect()
+        });
+        WishQuery::sort(&mut found);
+        found
     });
-    let grids = LocalResource::new(api::grids);
-    let campaigns = LocalResource::new(api::campaigns);
+    let grids = Memo::new(move |_| sync.data.with(|data| data.grids.clone()));
+    let campaigns = Memo::new(move |_| {
+        let mut campaigns: Vec<PublicCampaign> = sync
+            .data
+            .with(|data| data.campaigns.values().cloned().collect());
+        campaigns.sort_by_key(|campaign| std::cmp::Reverse(campaign.id));
+        campaigns
+    });
+    let open = Memo::new(move |_| {
+        sync.data.with(|data| {
+            let open = data
+                .wishes
+                .values()
+                .filter(|wish| wish.status == WishStatus::Open);
+            open.fold((0, 0), |(count, units), wish| {
+                (count + 1, units + wish.remaining)
+            })
+        })
+    });
+    // Households helped and pledged goods come from the server (when it is reachable).
     let stats = LocalResource::new(api::stats);
     let retry = Callback::new(move |_| {
-        wishes.refetch();
-        grids.refetch();
-        campaigns.refetch();
+        sync.wake();
         stats.refetch();
     });
 
@@ -70,15 +100,16 @@ pub fn WishListPage() -> impl IntoView {
             <p class="hero__community">{t.community}</p>
             <h1 class="hero__title">{t.app_name}</h1>
             <p class="hero__tagline">{t.tagline}</p>
-            {move || stats.get().and_then(Result::ok).map(|stats| view! { <StatsStrip stats /> })}
+            {move || {
+                let (wishes_open, units_needed) = open.get();
+                let stats = stats.get().and_then(Result::ok);
+                sync.data.with(|data| data.synced).then(|| view! { <StatsStrip wishes_open units_needed stats /> })
+            }}
         </header>
 
         {move || {
-            campaigns
-                .get()
-                .and_then(Result::ok)
-                .filter(|page| !page.items.is_empty())
-                .map(|page| view! { <CampaignStrip campaigns=page.items /> })
+            let campaigns = campaigns.get();
+            (!campaigns.is_empty()).then(|| view! { <CampaignStrip campaigns /> })
         }}
 
         <section class="filters" aria-label=t.search>
@@ -93,12 +124,11 @@ pub fn WishListPage() -> impl IntoView {
                 on_select=Callback::new(move |kind| show.run(WishQuery { kind, ..query.get_untracked() }))
             />
             {move || {
-                grids
-                    .get()
-                    .and_then(Result::ok)
-                    .map(|page| {
+                let grids = grids.get();
+                (!grids.is_empty())
+                    .then(|| {
                         let options = std::iter::once((None, t.all.to_owned()))
-                            .chain(page.items.into_iter().map(|grid| (Some(grid.id), grid.name)))
+                            .chain(grids.into_iter().map(|grid| (Some(grid.id), grid.name)))
                             .collect::<Vec<_>>();
                         view! {
                             <ChipGroup
@@ -125,14 +155,28 @@ pub fn WishListPage() -> impl IntoView {
         </section>
 
         <section class="results" aria-live="polite">
-            {move || match wishes.get() {
-                None => view! { <p class="loading">{t.loading}</p> }.into_any(),
-                Some(Err(error)) => view! { <LoadError message=t.error(&error) on_retry=retry /> }.into_any(),
-                Some(Ok(page)) => view! {
-                    <p class="results__count">{format!("{} {}", page.items.len(), t.results)}</p>
-                    <WishList wishes=page.items today />
+            {move || {
+                let (loaded, synced) = sync.data.with(|data| (data.loaded, data.synced));
+                let unreachable = matches!(sync.status.get(), SyncStatus::Offline | SyncStatus::Failed);
+                match (loaded && synced, unreachable) {
+                    (true, _) => {
+                        let wishes = wishes.get();
+                        view! {
+                            <p class="results__count">{format!("{} {}", wishes.len(), t.results)}</p>
+                            <WishList wishes today />
+                        }
+                        .into_any()
+                    }
+                    // Nothing cached yet and no server: say so, and offer to try again.
+                    (false, true) => {
+                        let message = match sync.status.get() {
+                            SyncStatus::Failed => t.err_server,
+                            _ => t.err_unreachable,
+                        };
+                        view! { <LoadError message on_retry=retry /> }.into_any()
+                    }
+                    (false, false) => view! { <p class="loading">{t.loading}</p> }.into_any(),
                 }
-                .into_any(),
             }}
         </section>
         <footer class="privacy-note">{t.privacy_note}</footer>
@@ -182,15 +226,22 @@ fn SearchBox(search: Signal<String>, on_search: Callback<String>) -> impl IntoVi
     }
 }
 
+/// Open wishes and units still needed (from the cache); households helped and pledged
+/// goods (from the server, left out when it cannot be reached).
 #[component]
-fn StatsStrip(stats: Stats) -> impl IntoView {
+fn StatsStrip(wishes_open: u32, units_needed: u32, stats: Option<Stats>) -> impl IntoView {
     let t = t();
-    view! {
-        <dl class="stats">
-            <div><dt>{stats.wishes_open}</dt><dd>{t.stats_open}</dd></div>
-            <div><dt>{stats.units_needed}</dt><dd>{t.stats_units}</dd></div>
+    let server = stats.map(|stats| {
+        view! {
             <div><dt>{stats.households_helped}</dt><dd>{t.stats_helped}</dd></div>
             <div><dt>{stats.pledged_units}</dt><dd>{t.stats_pledged}</dd></div>
+        }
+    });
+    view! {
+        <dl class="stats">
+            <div><dt>{wishes_open}</dt><dd>{t.stats_open}</dd></div>
+            <div><dt>{units_needed}</dt><dd>{t.stats_units}</dd></div>
+            {server}
         </dl>
     }
 }

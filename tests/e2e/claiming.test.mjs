@@ -215,7 +215,7 @@ test('a volunteer books a house call in China time and then sees where to go', a
   await context.close();
 });
 
-test('a claim overtaken by someone else says how many are left, and the smaller claim goes through', async () => {
+test('a claim overtaken by someone else: the page follows what is left, and the smaller claim goes through', async () => {
   const { items } = await getJson('/api/wishes?kind=item');
   const wish = items.find((w) => w.status === 'open' && w.remaining >= 2 && w.remaining <= 6);
   assert.ok(wish, 'the demo data has an open item wish with a few units left');
@@ -249,11 +249,11 @@ test('a claim overtaken by someone else says how many are left, and the smaller 
   });
   assert.equal(other.status, 201);
 
-  await page.locator('.claim-panel__submit').click();
-  await page.locator('.form-error', { hasText: `只剩 1 ${wish.unit}可以认领了` }).waitFor();
-  // The page now shows what is left, and the stepper follows it.
-  assert.equal(await page.locator('.detail__remaining').innerText(), '1');
+  // The page learns of it by itself (the server pokes, the app pulls): what is left and
+  // the stepper follow, before the donor even taps.
+  await page.locator('.detail__remaining', { hasText: /^1$/ }).waitFor({ timeout: 5000 });
   assert.equal(await page.locator('.stepper__value').inputValue(), '1');
+  assert.ok(await page.locator('.stepper__plus').isDisabled());
   await page.screenshot({ path: `${screenshotDir}/claim-conflict-360x800.png`, fullPage: true });
   await page.locator('.claim-panel__submit').click();
   await page.locator('.claim-success').waitFor();

@@ -96,23 +96,25 @@ test('search, campaigns and unknown pages', async () => {
   await context.close();
 });
 
-test('an unreachable server gives a clear message and a working retry', async () => {
+test('a first visit with the server unreachable gives a clear message and a working retry', async () => {
   const context = await phoneContext(browser);
+  // Nothing is cached yet, and the API cannot be reached.
+  await context.route('**/api/**', (route) => route.abort('connectionrefused'));
   const page = await context.newPage();
   await page.goto(server.url);
-  await page.locator('.wish-card').first().waitFor();
-
-  // Cut the API off, then change a filter: the list request fails.
-  await context.route('**/api/wishes**', (route) => route.abort('connectionrefused'));
-  await page.locator('.chips[aria-label="类型"] .chip', { hasText: '物品心愿' }).click();
   await page.locator('.load-error').waitFor();
   assert.match(await page.locator('.load-error__message').innerText(), /连不上服务器/);
+  assert.match(await page.locator('.sync-status').innerText(), /离线/);
   await page.screenshot({ path: `${screenshotDir}/error-360x800.png` });
 
-  await context.unroute('**/api/wishes**');
+  await context.unroute('**/api/**');
   await page.locator('.load-error button').click();
   await page.locator('.wish-card').first().waitFor();
-  const kinds = await page.locator('.wish-card').evaluateAll((cards) => cards.map((c) => c.dataset.kind));
-  assert.ok(kinds.length > 0 && kinds.every((k) => k === 'item'));
+  // The chip filters the cached list at once.
+  await page.locator('.chips[aria-label="类型"] .chip', { hasText: '物品心愿' }).click();
+  await page.waitForFunction(() => {
+    const kinds = [...document.querySelectorAll('.wish-card')].map((c) => c.dataset.kind);
+    return kinds.length > 0 && kinds.every((k) => k === 'item');
+  });
   await context.close();
 });

@@ -10,12 +10,13 @@ const root = resolve(import.meta.dirname, '../..');
 export const screenshotDir = join(root, 'target', 'e2e');
 mkdirSync(screenshotDir, { recursive: true });
 
-export async function startServer() {
+// `dist`: the built SPA to serve (a test may serve a copy that it changes).
+export async function startServer({ dist = join(root, 'dist') } = {}) {
   const binary = process.env.MICROWISH_SERVER ?? join(root, 'target/debug/microwish-server');
   const dir = mkdtempSync(join(tmpdir(), 'microwish-e2e-'));
   const child = spawn(
     binary,
-    ['serve', '--addr', '127.0.0.1:0', '--database', `sqlite://${dir}/e2e.db`, '--dist', join(root, 'dist'), '--demo'],
+    ['serve', '--addr', '127.0.0.1:0', '--database', `sqlite://${dir}/e2e.db`, '--dist', dist, '--demo'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise((resolveUrl, reject) => {

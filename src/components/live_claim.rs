@@ -1,0 +1,59 @@
+use leptos::prelude::*;
+use microwish_core::command::{ClaimRef, Command, RejectClaim};
+use microwish_core::ClaimView;
+
+use crate::components::{ClaimActions, ClaimCard};
+use crate::i18n::t;
+use crate::sync::use_sync;
+
+/// A claim card whose actions go through the outbox: shown at once, sent when online,
+/// marked "待同步" until the server has taken them.
+#[component]
+pub fn LiveClaim(claim: ClaimView, as_worker: bool) -> impl IntoView {
+    let t = t();
+    let sync = use_sync();
+    let id = claim.id;
+    let step = Action::new_local(move |command: &Command| {
+        let command = command.clone();
+        async move { sync.mutate(command).await }
+    });
+    let error = Signal::derive(move || {
+        step.value().with(|answer| {
+            answer
+                .as_ref()
+                .and_then(|answer| answer.as_ref().err())
+                .map(|error| t.rule_error(error))
+        })
+    });
+    let actions = if as_worker {
+        ClaimActions::Worker {
+            confirm: Callback::new(move |_| {
+                step.dispatch(Command::ConfirmClaim(ClaimRef { claim_id: id }));
+            }),
+            reject: Callback::new(move |reason| {
+                step.dispatch(Command::RejectClaim(RejectClaim {
+                    claim_id: id,
+                    reason,
+                }));
+            }),
+        }
+    } else {
+        ClaimActions::Owner {
+            deliver: Callback::new(move |_| {
+                step.dispatch(Command::MarkDelivered(ClaimRef { claim_id: id }));
+            }),
+            release: Callback::new(move |_| {
+                step.dispatch(Command::ReleaseClaim(ClaimRef { claim_id: id }));
+            }),
+        }
+    };
+    let pending = move || sync.data.with(|data| data.pending_claims.contains(&id));
+    view! {
+        <div class="live-claim" class:live-claim--pending=pending>
+            <Show when=pending>
+                <span class="badge badge--pending">{t.sync.pending_badge}</span>
+            </Show>
+            <ClaimCard claim actions busy=step.pending() error />
+        </div>
+    }
+}

@@ -96,6 +96,10 @@ impl Store {
         Ok(Store { db })
     }
 
+    pub fn close(self) {
+        self.db.close();
+    }
+
     /// Empties every store and starts `meta` afresh, in one transaction: at logout nothing
     /// of the user stays on the device. (Deleting the database instead would wait for
     /// every other open tab to let go of it.)

@@ -18,7 +18,7 @@ use futures::StreamExt;
 use leptos::prelude::*;
 use microwish_core::command::Command;
 use microwish_core::optimistic::LocalState;
-use microwish_core::sync::{Change, MutationStatus, Op, PullResponse, PushRequest};
+use microwish_core::sync::{Change, MutationResult, MutationStatus, Op, PullResponse, PushRequest};
 use microwish_core::{new_id, ClaimView, Grid, Id, Me, PublicCampaign, PublicWish, RuleError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -405,6 +405,11 @@ impl Sync {
         if self.engine().borrow().generation != generation {
             return Ok(());
         }
+        self.settle(&response.results).await
+    }
+
+    /// Takes in the server's answers to pushed mutations.
+    pub async fn settle(&self, results: &[MutationResult]) -> Result<(), ApiError> {
         // Rejected mutations leave the outbox now: the screen rolls back. Applied ones stay
         // in the overlay until the pull that follows brings their effects (otherwise the
         // screen would flicker back to the old state in between).
@@ -413,7 +418,7 @@ impl Sync {
         {
             let shared = self.engine();
             let engine = shared.borrow();
-            for result in &response.results {
+            for result in results {
                 if result.status == MutationStatus::Rejected {
                     rejected.push(result.id);
                     if let Some(pending) = engine.outbox.iter().find(|p| p.mutation.id == result.id)

@@ -8,7 +8,7 @@ ADDR ?= 127.0.0.1:8080
 DATABASE ?= sqlite://data/microwish.db
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: run test tools test-tools spa server-release unit wasm-test e2e lint fmt serve-api dev clean
+.PHONY: run test tools test-tools spa server-release unit wasm-test e2e bench lint fmt serve-api dev clean
 
 ## run: install tools, build the SPA (release) and serve it with the API and demo data on $(ADDR)
 run: tools spa server-release
@@ -45,6 +45,14 @@ wasm-test:
 e2e: spa
 	cargo build -p microwish-server
 	node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+## bench: server pull of 10,000 changed wishes; the browser's decode, IndexedDB write and
+## read of 10,000 wishes; first wish painted from a cache of 1,000 (figures are printed)
+bench: test-tools spa
+	cargo bench -p microwish-server --bench sync_pull
+	cargo test -p microwish --release --target $(WASM_TARGET) --features bench --test bench -- --nocapture
+	cargo build -p microwish-server
+	node tests/bench/first_paint.mjs
 
 lint:
 	cargo fmt --all --check

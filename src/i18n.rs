@@ -57,6 +57,7 @@ pub struct Texts {
     pub err_server: &'static str,
     pub err_bad_request: &'static str,
     pub results: &'static str,
+    pub show_more: &'static str,
     pub nav: NavTexts,
     pub account: AccountTexts,
     pub claim: ClaimTexts,
@@ -268,6 +269,7 @@ pub const ZH_CN: Texts = Texts {
     err_server: "服务器出错了,请稍后重试。",
     err_bad_request: "请求有误,请返回列表重新选择。",
     results: "个心愿",
+    show_more: "显示更多",
     nav: NavTexts {
         label: "主导航",
         wishes: "心愿",

@@ -13,6 +13,9 @@ use crate::format::today;
 use crate::i18n::t;
 use crate::sync::{use_sync, SyncStatus};
 
+/// How many wish cards the list paints at first, and adds per "show more".
+const LIST_PAGE: usize = 40;
+
 /// `/`: the community's wishes, with search and filter chips.
 #[component]
 pub fn WishListPage() -> impl IntoView {
@@ -47,6 +50,12 @@ pub fn WishListPage() -> impl IntoView {
         });
         WishQuery::sort(&mut found);
         found
+    });
+    let shown = RwSignal::new(LIST_PAGE);
+    // New filters start again from the top of the list.
+    Effect::new(move |_| {
+        query.track();
+        shown.set(LIST_PAGE);
     });
     let grids = Memo::new(move |_| sync.data.with(|data| data.grids.clone()));
     let campaigns = Memo::new(move |_| {
@@ -161,9 +170,21 @@ pub fn WishListPage() -> impl IntoView {
                 match (loaded && synced, unreachable) {
                     (true, _) => {
                         let wishes = wishes.get();
+                        let total = wishes.len();
+                        // A long list paints a screenful first; more on request.
+                        let wishes: Vec<PublicWish> = wishes.into_iter().take(shown.get()).collect();
+                        let more = (total > wishes.len()).then(|| view! {
+                            <button
+                                class="button button--wide results__more"
+                                on:click=move |_| shown.update(|shown| *shown += LIST_PAGE)
+                            >
+                                {format!("{} ({}/{})", t.show_more, wishes.len(), total)}
+                            </button>
+                        });
                         view! {
-                            <p class="results__count">{format!("{} {}", wishes.len(), t.results)}</p>
+                            <p class="results__count">{format!("{} {}", total, t.results)}</p>
                             <WishList wishes today />
+                            {more}
                         }
                         .into_any()
                     }

@@ -1,0 +1,59 @@
+// `make bench` (end-to-end part): time from page load to the first wish painted, from a
+// device cache of 1,000 wishes, with the server unreachable (so the cache alone paints).
+// Release build, real server for the shell, Chromium at 360x800. Prints the median of 5.
+import { startServer, launchBrowser, phoneContext } from '../e2e/support.mjs';
+
+const WISHES = 1000;
+const ROUNDS = 5;
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const context = await phoneContext(browser);
+  const page = await context.newPage();
+  // First visit online: the app creates its database and syncs the demo data.
+  await page.goto(server.url);
+  await page.locator('.wish-card').first().waitFor();
+  // Grow the cache to 1,000 wishes by copying the cached ones under new ids.
+  const cached = await page.evaluate(async (target) => {
+    const db = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('microwish');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const tx = db.transaction('wishes', 'readwrite');
+    const store = tx.objectStore('wishes');
+    const all = await new Promise((resolve) => {
+      const request = store.getAll();
+      request.onsuccess = () => resolve(request.result);
+    });
+    for (let n = all.length; n < target; n += 1) {
+      const wish = JSON.parse(all[n % all.length]);
+      wish.id = crypto.randomUUID();
+      store.put(JSON.stringify(wish), wish.id);
+    }
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    db.close();
+    return target;
+  }, WISHES);
+
+  // The cache alone: every API request fails, as with no signal.
+  await context.route('**/api/**', (route) => route.abort('internetdisconnected'));
+  const timings = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    await page.goto(server.url, { waitUntil: 'commit' });
+    await page.locator('.wish-card').first().waitFor();
+    const painted = await page.evaluate(() => performance.now());
+    const cards = await page.locator('.wish-card').count();
+    if (cards < 10) throw new Error(`only ${cards} cards painted`);
+    timings.push(painted);
+  }
+  timings.sort((a, b) => a - b);
+  const count = await page.locator('.results__count').innerText();
+  console.log(
+    `first wish painted from a cache of ${cached} wishes: median ${timings[ROUNDS >> 1].toFixed(0)} ms after navigation start (${count}; min ${timings[0].toFixed(0)}, max ${timings[ROUNDS - 1].toFixed(0)} ms)`,
+  );
+} finally {
+  await browser.close();
+  server.stop();
+}

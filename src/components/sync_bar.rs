@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::i18n::t;
 use crate::sync::{use_sync, SyncStatus};
 
-/// The sync indicator (offline, N pending, retrying; nothing when all is synced) and the
+/// The sync indicator (synced, N pending, offline, retrying) and the
 /// explanations of changes the server turned down, each until dismissed.
 #[component]
 pub fn SyncBar() -> impl IntoView {
@@ -13,7 +13,8 @@ pub fn SyncBar() -> impl IntoView {
     let indicator = move || {
         let status = status();
         let state = match status {
-            SyncStatus::Synced | SyncStatus::Starting => return None,
+            SyncStatus::Starting => return None,
+            SyncStatus::Synced => "synced",
             SyncStatus::Pending(_) => "pending",
             SyncStatus::Offline => "offline",
             SyncStatus::Failed => "failed",

@@ -105,7 +105,7 @@ test('the app opens offline, takes a claim offline, and applies it once when bac
   await context.setOffline(false);
   await eventually(async () => (await remainingOnServer(wish.id)) === wish.remaining - 1, 10_000, 'claim applied');
   await page.locator('.claim-success__pending').waitFor({ state: 'detached', timeout: 10_000 });
-  await page.locator('.sync-status').waitFor({ state: 'detached', timeout: 10_000 });
+  await page.locator('.sync-status[data-state=synced]').waitFor({ timeout: 10_000 });
   assert.equal(await page.locator('.detail__remaining').innerText(), String(wish.remaining - 1));
   await sleep(1500);
   assert.equal(await remainingOnServer(wish.id), wish.remaining - 1, 'applied exactly once');

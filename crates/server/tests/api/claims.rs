@@ -1,4 +1,4 @@
-use chrono::{Duration, Timelike};
+use chrono::Duration;
 use microwish_core::{ClaimStatus, ClaimView, Role, WishKind, WishStatus};
 use serde_json::json;
 
@@ -329,30 +329,14 @@ async fn rejected_claims_give_their_units_back_with_the_reason_recorded() {
     .await;
 }
 
-fn slot_tomorrow(app: &TestApp) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
-    let start = (app.clock.now() + Duration::days(1))
-        .with_second(0)
-        .unwrap()
-        .with_nanosecond(0)
-        .unwrap();
-    (start, start + Duration::minutes(90))
-}
-
 #[tokio::test]
 async fn volunteers_book_house_calls_in_a_slot_and_earn_hours() {
     let app = spawn_demo_app().await;
     let volunteer = app.register(Role::Volunteer).await;
     let donor = app.register(Role::Donor).await;
     let worker = app.worker().await;
-    // A house call needed at least two days from now, so tomorrow's slot fits.
-    let wish = app
-        .wishes("?kind=service")
-        .await
-        .items
-        .into_iter()
-        .find(|w| w.needed_by.unwrap() >= (app.clock.now() + Duration::days(3)).date_naive())
-        .unwrap();
-    let (start, end) = slot_tomorrow(&app);
+    let wish = app.house_call().await;
+    let (start, end) = app.slot_tomorrow(90);
     let slot = json!({"quantity": 1, "slot_start": start, "slot_end": end});
 
     assert_problem(

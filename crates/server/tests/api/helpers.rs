@@ -1,5 +1,6 @@
 use std::net::SocketAddr;
 
+use chrono::{DateTime, Timelike, Utc};
 use microwish_core::{ClaimView, Me, Page, PublicWish, Role, WishKind};
 use microwish_server::clock::Clock;
 use microwish_server::{AppState, ServeConfig, Server};
@@ -233,6 +234,38 @@ impl TestApp {
             .execute(&self.db)
             .await
             .unwrap();
+    }
+
+    /// An open house call needed at least three days from now, so tomorrow's slot fits.
+    pub async fn house_call(&self) -> PublicWish {
+        let soonest = (self.clock.now() + chrono::Duration::days(3)).date_naive();
+        self.wishes("?kind=service")
+            .await
+            .items
+            .into_iter()
+            .find(|wish| wish.needed_by.is_some_and(|date| date >= soonest))
+            .expect("a demo house call far enough ahead")
+    }
+
+    /// A slot of `minutes` starting tomorrow at this time (to the minute).
+    pub fn slot_tomorrow(&self, minutes: i64) -> (DateTime<Utc>, DateTime<Utc>) {
+        let start = (self.clock.now() + chrono::Duration::days(1))
+            .with_second(0)
+            .and_then(|time| time.with_nanosecond(0))
+            .unwrap();
+        (start, start + chrono::Duration::minutes(minutes))
+    }
+
+    /// Every household's name, address and phone: what must never leak.
+    pub async fn household_secrets(&self) -> Vec<String> {
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT name, address, phone FROM households")
+                .fetch_all(&self.db)
+                .await
+                .unwrap();
+        rows.into_iter()
+            .flat_map(|(name, address, phone)| [name, address, phone])
+            .collect()
     }
 
     pub async fn claim_status(&self, claim: impl std::fmt::Display) -> String {

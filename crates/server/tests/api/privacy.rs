@@ -48,38 +48,22 @@ async fn no_public_response_contains_household_details() {
     }
 }
 
-async fn household_secrets(app: &crate::helpers::TestApp) -> Vec<String> {
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT name, address, phone FROM households")
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
-    rows.into_iter()
-        .flat_map(|(name, address, phone)| [name, address, phone])
-        .collect()
-}
-
 #[tokio::test]
 async fn only_the_volunteer_on_an_active_house_call_sees_the_address() {
-    use chrono::{Duration, Timelike};
     use microwish_core::{ClaimView, Role, WishKind};
 
     let app = spawn_demo_app().await;
     let volunteer = app.register(Role::Volunteer).await;
     let donor = app.register(Role::Donor).await;
     let shopkeeper = app.register(Role::Shopkeeper).await;
-    let wish = app
-        .wishes("?kind=service")
-        .await
-        .items
-        .into_iter()
-        .find(|w| w.needed_by.unwrap() >= (app.clock.now() + Duration::days(3)).date_naive())
-        .unwrap();
-    let start = (app.clock.now() + Duration::days(1))
-        .with_nanosecond(0)
-        .unwrap();
+    let wish = app.house_call().await;
+    let (start, end) = app.slot_tomorrow(60);
     let response = app
-        .claim(&volunteer, wish.id, serde_json::json!({"quantity": 1, "slot_start": start, "slot_end": start + Duration::hours(1)}))
+        .claim(
+            &volunteer,
+            wish.id,
+            serde_json::json!({"quantity": 1, "slot_start": start, "slot_end": end}),
+        )
         .await;
     assert_eq!(response.status(), 201);
     let claim: ClaimView = response.json().await.unwrap();
@@ -108,7 +92,7 @@ async fn only_the_volunteer_on_an_active_house_call_sees_the_address() {
     // Donors, shopkeepers and the public see nothing of it, in any response.
     let item = app.open_wish(WishKind::Item, 1).await;
     app.claim_ok(&donor, item.id, 1).await;
-    let secrets = household_secrets(&app).await;
+    let secrets = app.household_secrets().await;
     for (who, session) in [
         ("donor", Some(&donor)),
         ("shopkeeper", Some(&shopkeeper)),

@@ -1,6 +1,5 @@
 //! Sync: pushes apply exactly once and in order; pulls return what the user may see.
 
-use chrono::{Duration, Timelike};
 use microwish_core::sync::{Change, MutationStatus, Op, PullResponse, PushResponse};
 use microwish_core::{new_id, Id, Role, WishKind};
 use serde_json::{json, Value};
@@ -268,24 +267,11 @@ async fn a_donors_pull_never_holds_household_details_and_a_volunteers_only_while
     let app = spawn_demo_app().await;
     let donor = app.register(Role::Donor).await;
     let volunteer = app.register(Role::Volunteer).await;
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT name, address, phone FROM households")
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
-    let secrets: Vec<String> = rows.into_iter().flat_map(|(n, a, p)| [n, a, p]).collect();
-    let service = app
-        .wishes("?kind=service")
-        .await
-        .items
-        .into_iter()
-        .find(|w| w.needed_by.unwrap() >= (app.clock.now() + Duration::days(3)).date_naive())
-        .unwrap();
-    let start = (app.clock.now() + Duration::days(1))
-        .with_nanosecond(0)
-        .unwrap();
+    let secrets = app.household_secrets().await;
+    let service = app.house_call().await;
+    let (start, end) = app.slot_tomorrow(60);
     let visit = json!([{"id": 1, "name": "claim_wish", "args": {"id": new_id(), "wish_id": service.id,
-        "quantity": 1, "slot_start": start, "slot_end": start + Duration::hours(1)}}]);
+        "quantity": 1, "slot_start": start, "slot_end": end}}]);
     let volunteer_client = new_id();
     assert_eq!(
         push_ok(&app, &volunteer, volunteer_client, visit)

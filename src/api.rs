@@ -7,9 +7,7 @@
 use gloo_net::http::{Request, Response};
 use microwish_core::account::{Login, Registration};
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
-use microwish_core::{
-    EventView, FieldError, Grid, Id, Me, Page, PublicCampaign, PublicWish, Stats, WishQuery,
-};
+use microwish_core::{EventView, FieldError, Id, Me, Page, Stats};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -151,34 +149,9 @@ fn code_of_bare_status(status: u16) -> String {
     }
 }
 
-pub async fn wishes(query: &WishQuery) -> Result<Page<PublicWish>, ApiError> {
-    let query = query.to_query_string();
-    if query.is_empty() {
-        get_json("/api/wishes").await
-    } else {
-        get_json(&format!("/api/wishes?{query}")).await
-    }
-}
-
-pub async fn wish(id: Id) -> Result<PublicWish, ApiError> {
-    get_json(&format!("/api/wishes/{id}")).await
-}
-
 /// The public timeline of a wish, oldest first.
 pub async fn wish_events(id: Id) -> Result<Page<EventView>, ApiError> {
     get_json(&format!("/api/wishes/{id}/events")).await
-}
-
-pub async fn campaigns() -> Result<Page<PublicCampaign>, ApiError> {
-    get_json("/api/campaigns").await
-}
-
-pub async fn campaign(id: Id) -> Result<PublicCampaign, ApiError> {
-    get_json(&format!("/api/campaigns/{id}")).await
-}
-
-pub async fn grids() -> Result<Page<Grid>, ApiError> {
-    get_json("/api/grids").await
 }
 
 pub async fn stats() -> Result<Stats, ApiError> {

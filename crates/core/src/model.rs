@@ -422,59 +422,78 @@ impl WishQuery {
             key(a).cmp(&key(b))
         });
     }
-
-    /// The query string (without `?`) that asks the server for this query.
-    pub fn to_query_string(&self) -> String {
-        let mut parts: Vec<(&str, String)> = Vec::new();
-        if let Some(status) = self.status {
-            parts.push(("status", status.to_string()));
-        }
-        if let Some(kind) = self.kind {
-            parts.push(("kind", kind.to_string()));
-        }
-        if let Some(grid) = &self.grid {
-            parts.push(("grid", grid.clone()));
-        }
-        if let Some(category) = self.category {
-            parts.push(("category", category.to_string()));
-        }
-        if let Some(campaign) = self.campaign {
-            parts.push(("campaign", campaign.to_string()));
-        }
-        if let Some(q) = self.search_text() {
-            parts.push(("q", q.to_owned()));
-        }
-        if let Some(cursor) = &self.cursor {
-            parts.push(("cursor", cursor.clone()));
-        }
-        if let Some(limit) = self.limit {
-            parts.push(("limit", limit.to_string()));
-        }
-        parts
-            .into_iter()
-            .map(|(key, value)| format!("{key}={}", percent_encode(&value)))
-            .collect::<Vec<_>>()
-            .join("&")
-    }
-}
-
-/// Encodes a query-string value (RFC 3986 unreserved characters pass through).
-fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn wish(title: &str, needed_by: Option<u32>) -> PublicWish {
+        let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 7, 1, 0, 0, 0).unwrap();
+        PublicWish {
+            id: new_id(),
+            kind: WishKind::Item,
+            title: title.into(),
+            description: "Blue, size M".into(),
+            category: Category::School,
+            status: WishStatus::Open,
+            quantity: 1,
+            remaining: 1,
+            claimed: 0,
+            delivered: 0,
+            fulfilled: 0,
+            unit: "个".into(),
+            alias: "王爷爷".into(),
+            group: BeneficiaryGroup::ElderlyAlone,
+            grid: "grid-1".into(),
+            grid_name: "第一网格".into(),
+            station: "第一网格驿站".into(),
+            station_location: "6幢".into(),
+            needed_by: needed_by.and_then(|day| NaiveDate::from_ymd_opt(2026, 8, day)),
+            campaign_id: None,
+            campaign_title: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn queries_match_like_the_server() {
+        let bag = wish("书包", Some(1));
+        let search = |q: &str| WishQuery {
+            q: Some(q.into()),
+            ..Default::default()
+        };
+        assert!(search("书包").matches(&bag));
+        assert!(search("爷爷").matches(&bag), "the alias is searched");
+        assert!(search("blue").matches(&bag), "ASCII case is ignored");
+        assert!(!search("风扇").matches(&bag));
+        assert!(search("  ").matches(&bag), "a blank search is no search");
+        let mut cancelled = bag.clone();
+        cancelled.status = WishStatus::Cancelled;
+        assert!(
+            !WishQuery::default().matches(&cancelled),
+            "only public wishes by default"
+        );
+        let services = WishQuery {
+            kind: Some(WishKind::Service),
+            ..Default::default()
+        };
+        assert!(!services.matches(&bag));
+        let campaign = WishQuery {
+            campaign: Some(new_id()),
+            ..Default::default()
+        };
+        assert!(!campaign.matches(&bag));
+    }
+
+    #[test]
+    fn the_most_urgent_come_first_and_undated_last() {
+        let mut wishes = vec![wish("c", None), wish("b", Some(20)), wish("a", Some(3))];
+        WishQuery::sort(&mut wishes);
+        let titles: Vec<_> = wishes.iter().map(|w| w.title.as_str()).collect();
+        assert_eq!(titles, ["a", "b", "c"]);
+    }
 
     #[test]
     fn enums_round_trip_through_their_text() {
@@ -510,25 +529,6 @@ mod tests {
         assert_eq!(progress.claimed_percent(), 75);
         assert_eq!(progress.fulfilled_percent(), 25);
         assert_eq!(Progress::default().claimed_percent(), 0);
-    }
-
-    #[test]
-    fn query_string_encodes_values_and_skips_empty_search() {
-        let query = WishQuery {
-            kind: Some(WishKind::Service),
-            grid: Some("grid-4".into()),
-            q: Some(" 书包 ".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            query.to_query_string(),
-            "kind=service&grid=grid-4&q=%E4%B9%A6%E5%8C%85"
-        );
-        let blank = WishQuery {
-            q: Some("   ".into()),
-            ..Default::default()
-        };
-        assert_eq!(blank.to_query_string(), "");
     }
 
     #[test]

@@ -23,22 +23,19 @@ async fn statuses_of_race(
     futures_util::future::join_all(requests).await
 }
 
+/// Exactly `created` claims went through (201) and every other one was refused (409).
+fn assert_race(statuses: &[u16], created: usize, refused: usize) {
+    let count = |status| statuses.iter().filter(|s| **s == status).count();
+    assert_eq!((count(201), count(409)), (created, refused), "{statuses:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_donors_race_for_one_unit_and_exactly_one_wins() {
     let app = spawn_demo_app().await;
     let wish = app.open_wish(WishKind::Item, 1).await;
     app.set_quantity(wish.id, 1).await;
     let statuses = statuses_of_race(&app, wish.id, 50).await;
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        49,
-        "{statuses:?}"
-    );
+    assert_race(&statuses, 1, 49);
     let after = app.wish(wish.id).await;
     assert_eq!(
         (after.remaining, after.claimed, after.status),
@@ -58,16 +55,7 @@ async fn twenty_donors_race_for_five_units_and_exactly_five_win() {
     let wish = app.open_wish(WishKind::Item, 1).await;
     app.set_quantity(wish.id, 5).await;
     let statuses = statuses_of_race(&app, wish.id, 20).await;
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        5,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        15,
-        "{statuses:?}"
-    );
+    assert_race(&statuses, 5, 15);
     let after = app.wish(wish.id).await;
     assert_eq!((after.remaining, after.claimed), (0, 5));
 }
@@ -103,16 +91,7 @@ async fn two_server_instances_on_one_database_never_over_claim() {
         }
     });
     let statuses = futures_util::future::join_all(requests).await;
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        5,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        15,
-        "{statuses:?}"
-    );
+    assert_race(&statuses, 5, 15);
     assert_eq!(app.wish(wish.id).await.claimed, 5);
 }
 

@@ -215,6 +215,8 @@ pub struct ProblemTexts {
     pub too_many_attempts: &'static str,
     pub too_many_attempts_later: &'static str,
     pub not_logged_in: &'static str,
+    /// The device could not store a change.
+    pub not_saved: &'static str,
     pub body_too_large: &'static str,
     pub unsupported_media_type: &'static str,
     pub not_found: &'static str,
@@ -378,6 +380,7 @@ pub const ZH_CN: Texts = Texts {
         too_many_attempts: "尝试次数过多,请 {n} 秒后再试",
         too_many_attempts_later: "尝试次数过多,请稍后再试",
         not_logged_in: "请先登录。",
+        not_saved: "手机存储已满或不可用,这次操作没有保存,请稍后再试。",
         body_too_large: "内容太长了,请精简后再提交。",
         unsupported_media_type: "请求格式有误,请刷新页面后重试。",
         not_found: "没有找到,可能已被删除。",
@@ -516,6 +519,7 @@ impl Texts {
                 }
             }
             "not_logged_in" => p.not_logged_in,
+            "not_saved" => p.not_saved,
             "body_too_large" => p.body_too_large,
             "unsupported_media_type" => p.unsupported_media_type,
             _ if *status >= 500 => self.err_server,
@@ -524,10 +528,13 @@ impl Texts {
         text.to_owned()
     }
 
-    /// Why the app's own rules (core's, the server's too) refuse an action right now.
-    pub fn rule_error(&self, error: &microwish_core::RuleError) -> String {
+    /// Why an action was not taken: the rules (core's, the server's too) refuse it now,
+    /// nobody is logged in, or the device could not store it.
+    pub fn rule_error(&self, error: &crate::sync::MutateError) -> String {
         let errors = match error {
-            microwish_core::RuleError::Validation(errors) => errors.0.clone(),
+            crate::sync::MutateError::Refused(microwish_core::RuleError::Validation(errors)) => {
+                errors.0.clone()
+            }
             _ => Vec::new(),
         };
         self.problem_with_fields(&ApiError::Problem {

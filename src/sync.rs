@@ -58,6 +58,33 @@ pub struct Data {
     pub synced: bool,
 }
 
+/// Why a change was not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MutateError {
+    /// The rules refuse it now (the server would too).
+    Refused(RuleError),
+    NotLoggedIn,
+    /// The device could not store it (storage full or unavailable): nothing was queued.
+    NotSaved,
+}
+
+impl From<RuleError> for MutateError {
+    fn from(error: RuleError) -> Self {
+        MutateError::Refused(error)
+    }
+}
+
+impl MutateError {
+    /// The stable code the messages are written for.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MutateError::Refused(error) => error.code(),
+            MutateError::NotLoggedIn => "not_logged_in",
+            MutateError::NotSaved => "not_saved",
+        }
+    }
+}
+
 /// A change the server refused, explained.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
@@ -518,7 +545,7 @@ impl Sync {
     /// Applies a user's command: checked against the rules on what the screen shows (a
     /// refusal is explained at once and nothing is queued), then written to the outbox
     /// and shown; the loop takes it to the server.
-    pub async fn mutate(&self, command: Command) -> Result<(), RuleError> {
+    pub async fn mutate(&self, command: Command) -> Result<(), MutateError> {
         while self.engine().borrow().switching {
             sleep(20).await;
         }
@@ -528,9 +555,7 @@ impl Sync {
             (engine.store.clone(), engine.meta.me.clone())
         };
         let Some(me) = me else {
-            return Err(RuleError::Forbidden {
-                reason: "log in first",
-            });
+            return Err(MutateError::NotLoggedIn);
         };
         let mut preview = self.engine().borrow().overlay(&me).0;
         preview.apply(&me, &command, now())?;
@@ -538,9 +563,7 @@ impl Sync {
             Some(store) => store
                 .enqueue(&command)
                 .await
-                .map_err(|_| RuleError::Forbidden {
-                    reason: "the device could not save the change",
-                })?,
+                .map_err(|_| MutateError::NotSaved)?,
             None => {
                 let shared = self.engine();
                 let engine = shared.borrow();

@@ -246,6 +246,11 @@ async fn a_rejected_mutation_rolls_back_and_is_explained() {
     // Another claim of the same unit is refused at once, by the same rules.
     let again = sync.mutate(claim(&fan, 1)).await.unwrap_err();
     assert_eq!(again.code(), "wish_fully_claimed");
+    assert_eq!(
+        sync.data.with_untracked(|data| data.pending_claims.len()),
+        1,
+        "nothing queued"
+    );
 
     // The server says someone else got it first.
     let rejected = MutationResult {
@@ -301,4 +306,20 @@ async fn an_applied_mutation_stays_shown_until_the_pull_brings_it() {
         assert_eq!(data.wishes[&bag.id].delivered, 2);
     });
     assert!(sync.notices.get_untracked().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn nobody_logged_in_means_nothing_is_queued_and_the_reason_is_given() {
+    let _owner = Owner::new();
+    let bag = wish("书包", 3);
+    let mut seed = LocalState::default();
+    seed.wishes.insert(bag.id, bag.clone());
+    let sync = Sync::in_memory(Session::new(SessionState::LoggedOut), None, seed);
+    let error = sync.mutate(claim(&bag, 1)).await.unwrap_err();
+    assert_eq!(error, microwish::sync::MutateError::NotLoggedIn);
+    assert_eq!(microwish::i18n::t().rule_error(&error), "请先登录。");
+    sync.data.with_untracked(|data| {
+        assert_eq!(data.wishes[&bag.id].remaining, 3);
+        assert!(data.claims.is_empty());
+    });
 }

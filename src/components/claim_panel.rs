@@ -9,7 +9,7 @@ use crate::components::slot_picker::{SlotDraft, SlotPicker};
 use crate::components::{FieldMessages, FormError, QuantityStepper};
 use crate::i18n::{fill, t};
 use crate::session::{login_url, Session, SessionState};
-use crate::sync::use_sync;
+use crate::sync::{use_sync, MutateError};
 
 /// What the claim panel offers, given who is looking and the state of the wish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,13 +52,13 @@ struct ClaimFailure {
     remaining: Option<u32>,
 }
 
-/// A rule's refusal, in the form the messages are written for.
-fn refusal(error: &RuleError) -> ApiError {
+/// A refusal, in the form the messages are written for.
+fn refusal(error: &MutateError) -> ApiError {
     ApiError::Problem {
         status: 409,
         code: error.code().to_owned(),
         errors: match error {
-            RuleError::Validation(errors) => errors.0.clone(),
+            MutateError::Refused(RuleError::Validation(errors)) => errors.0.clone(),
             _ => Vec::new(),
         },
         retry_after: None,
@@ -169,7 +169,7 @@ fn ClaimForm(
     wish: Signal<PublicWish>,
     failure: RwSignal<Option<ClaimFailure>>,
     claim_id: StoredValue<Id>,
-    submit: Action<Command, Result<(), RuleError>>,
+    submit: Action<Command, Result<(), MutateError>>,
 ) -> impl IntoView {
     let t = t();
     let (wish_id, kind, needed_by, unit) =

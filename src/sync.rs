@@ -238,7 +238,7 @@ impl Sync {
         if let Some(me) = &cached {
             self.session.logged_in(me.clone());
         }
-        match api::me().await {
+        match patiently(api::me()).await {
             Ok(me) if cached.as_ref().map(|c| c.id) == Some(me.id) => {
                 self.engine().borrow_mut().meta.me = Some(me.clone());
                 self.session.logged_in(me);
@@ -413,10 +413,10 @@ impl Sync {
         };
         self.status.set(SyncStatus::Pending(mutations.len()));
         let generation = self.engine().borrow().generation;
-        let response = match api::push(&PushRequest {
+        let response = match patiently(api::push(&PushRequest {
             client_id,
             mutations,
-        })
+        }))
         .await
         {
             Ok(response) => response,
@@ -513,7 +513,7 @@ impl Sync {
                 )
             };
             let generation = self.engine().borrow().generation;
-            let page = api::pull(cursor, client_id).await?;
+            let page = patiently(api::pull(cursor, client_id)).await?;
             if self.engine().borrow().generation != generation {
                 // Another user since the request went out: this answer is not theirs.
                 return Ok(());
@@ -719,6 +719,31 @@ fn put<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, op: Op, data
         _ => {
             map.remove(&key);
         }
+    }
+}
+
+/// How long a sync request may take before it counts as "no connection". A phone in a
+/// lift can hold a stalled connection for minutes; the loop retries instead (a push that
+/// did arrive is answered from the server's stored result when it is sent again).
+const REQUEST_TIMEOUT_MS: u32 = 15_000;
+
+/// `request`, or `Unreachable` if it takes longer than [`REQUEST_TIMEOUT_MS`].
+async fn patiently<T>(
+    request: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    within(REQUEST_TIMEOUT_MS, request).await
+}
+
+/// `request`, or `Unreachable` if it takes longer than `ms` milliseconds.
+pub async fn within<T>(
+    ms: u32,
+    request: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    let request = Box::pin(request);
+    let timeout = Box::pin(sleep(ms));
+    match futures::future::select(request, timeout).await {
+        futures::future::Either::Left((result, _)) => result,
+        futures::future::Either::Right(((), _)) => Err(ApiError::Unreachable),
     }
 }
 

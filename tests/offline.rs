@@ -323,3 +323,13 @@ async fn nobody_logged_in_means_nothing_is_queued_and_the_reason_is_given() {
         assert!(data.claims.is_empty());
     });
 }
+
+#[wasm_bindgen_test]
+async fn a_stalled_request_counts_as_no_connection() {
+    use microwish::api::ApiError;
+    use microwish::sync::within;
+    let stalled = within(50, std::future::pending::<Result<u32, ApiError>>()).await;
+    assert_eq!(stalled, Err(ApiError::Unreachable));
+    let quick = within(1_000, async { Ok::<_, ApiError>(7) }).await;
+    assert_eq!(quick, Ok(7));
+}

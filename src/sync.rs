@@ -657,13 +657,7 @@ impl Engine {
         let touched = self
             .outbox
             .iter()
-            .filter_map(|p| match &p.command {
-                Command::ClaimWish(claim) => claim.id,
-                Command::ReleaseClaim(target)
-                | Command::MarkDelivered(target)
-                | Command::ConfirmClaim(target) => Some(target.claim_id),
-                Command::RejectClaim(reject) => Some(reject.claim_id),
-            })
+            .filter_map(|p| p.command.claim_id())
             .collect();
         (state, touched)
     }
@@ -694,17 +688,9 @@ impl Engine {
                 .wishes
                 .get(&claim.wish_id)
                 .map(|w| w.title.clone()),
-            Command::ReleaseClaim(target)
-            | Command::MarkDelivered(target)
-            | Command::ConfirmClaim(target) => self
-                .base
-                .claims
-                .get(&target.claim_id)
-                .map(|c| c.wish.title.clone()),
-            Command::RejectClaim(reject) => self
-                .base
-                .claims
-                .get(&reject.claim_id)
+            other => other
+                .claim_id()
+                .and_then(|id| self.base.claims.get(&id))
                 .map(|c| c.wish.title.clone()),
         };
         t().sync_rejected(command.name(), code, title.as_deref().unwrap_or_default())

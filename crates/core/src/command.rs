@@ -31,6 +31,18 @@ impl Command {
             Command::RejectClaim(_) => "reject_claim",
         }
     }
+
+    /// The claim the command creates or changes (a new claim's id only when the client
+    /// made it).
+    pub fn claim_id(&self) -> Option<Id> {
+        match self {
+            Command::ClaimWish(claim) => claim.id,
+            Command::ReleaseClaim(target)
+            | Command::MarkDelivered(target)
+            | Command::ConfirmClaim(target) => Some(target.claim_id),
+            Command::RejectClaim(reject) => Some(reject.claim_id),
+        }
+    }
 }
 
 /// A donor or volunteer takes `quantity` units of a wish (a house call: with a time slot).
@@ -382,6 +394,13 @@ mod tests {
         let back: Command = serde_json::from_value(json).unwrap();
         assert_eq!(back, command);
         assert_eq!(back.name(), "release_claim");
+        assert_eq!(
+            back.claim_id(),
+            Some(match &back {
+                Command::ReleaseClaim(target) => target.claim_id,
+                _ => unreachable!(),
+            })
+        );
     }
 
     #[test]

@@ -33,9 +33,11 @@ spa:
 server-release:
 	cargo build --release -p microwish-server
 
-## unit: core rules (unit + property tests) and the API over real HTTP
+## unit: core rules and the sync engine (unit + property tests), the API over real HTTP,
+## and the SPA's pure helpers (texts, time inputs) natively
 unit:
 	cargo test -p microwish-core -p microwish-server
+	cargo test -p microwish --lib
 
 ## wasm-test: the SPA's components in headless Chromium
 wasm-test:

@@ -1,57 +1,69 @@
-//! The typed HTTP client: one function per endpoint, JSON in core's types,
-//! every failure an [`ApiError`] the UI can explain.
+//! The typed HTTP client: one function per endpoint, JSON in core's types, every failure an
+//! [`ApiError`] the UI can explain (by its problem code, never by its text).
 //!
-//! The session is an HttpOnly cookie on the same origin: the browser sends it with
-//! every request, so no function here deals with tokens.
+//! The session is an HttpOnly cookie on the same origin: the browser sends it with every
+//! request, so no function here deals with tokens.
 
 use gloo_net::http::{Request, Response};
 use microwish_core::account::{Login, Registration};
+use microwish_core::engine::Failure;
+use microwish_core::problem::Problem;
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
-use microwish_core::{EventView, FieldError, Id, Me, Page, Stats};
+use microwish_core::{ClientId, EventView, FieldError, Me, Page, ProblemCode, Stats, WishId};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// Why a request failed, in the terms the UI needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
-    /// No answer at all: offline, or the server is down.
+    /// No answer at all: offline, the server down, or too slow.
     Unreachable,
-    /// The server knows no such thing (404).
-    NotFound,
-    /// Nobody is logged in, or the session ended (401 `not_logged_in`): time to log in.
-    NotLoggedIn,
-    /// The server answered with a problem; `code` is its stable code.
+    /// The server answered with a problem.
     Problem {
-        status: u16,
-        code: String,
-        /// What is wrong with each field, for 422 `validation_failed`.
+        code: ProblemCode,
+        /// What is wrong with each field, for `validation_failed`.
         errors: Vec<FieldError>,
-        /// Seconds to wait before trying again, for 429 `too_many_attempts`.
+        /// Seconds to wait before trying again, for `too_many_attempts`.
         retry_after: Option<u32>,
+        /// The mutation id the server expects next, for `mutation_gap`.
+        expected: Option<u64>,
     },
     /// The answer was not what this version of the app expects.
     Unexpected(String),
 }
 
 impl ApiError {
-    /// A form the app itself found invalid, reported like the server's 422 so that
-    /// both read the same way.
-    pub fn invalid(errors: Vec<FieldError>) -> Self {
+    /// A problem with a code only.
+    pub fn of(code: ProblemCode) -> Self {
         ApiError::Problem {
-            status: 422,
-            code: "validation_failed".to_owned(),
-            errors,
+            code,
+            errors: Vec::new(),
             retry_after: None,
+            expected: None,
         }
     }
 
-    /// The problem's stable code, if the server sent one.
-    pub fn code(&self) -> Option<&str> {
+    /// A form the app itself found invalid, reported like the server's 422 so that both
+    /// read the same way.
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        ApiError::Problem {
+            code: ProblemCode::ValidationFailed,
+            errors,
+            retry_after: None,
+            expected: None,
+        }
+    }
+
+    /// The problem's code, if the server sent one.
+    pub fn code(&self) -> Option<ProblemCode> {
         match self {
-            ApiError::Problem { code, .. } => Some(code),
-            ApiError::NotLoggedIn => Some("not_logged_in"),
+            ApiError::Problem { code, .. } => Some(*code),
             _ => None,
         }
+    }
+
+    pub fn is(&self, code: ProblemCode) -> bool {
+        self.code() == Some(code)
     }
 
     /// The per-field errors of a `validation_failed` problem (empty for any other error).
@@ -61,18 +73,28 @@ impl ApiError {
             _ => &[],
         }
     }
+
+    /// What the sync engine makes of it.
+    pub fn failure(self) -> Failure {
+        match self {
+            ApiError::Unreachable => Failure::Unreachable,
+            ApiError::Problem {
+                code: ProblemCode::NotLoggedIn,
+                ..
+            } => Failure::NotLoggedIn,
+            ApiError::Problem {
+                code: ProblemCode::MutationGap,
+                expected: Some(expected),
+                ..
+            } => Failure::Gap { expected },
+            ApiError::Problem { code, .. } => Failure::Problem(code),
+            ApiError::Unexpected(_) => Failure::Problem(ProblemCode::Unknown),
+        }
+    }
 }
 
-/// The RFC 9457 problem body, as far as the client uses it.
-#[derive(serde::Deserialize)]
-struct ProblemBody {
-    code: String,
-    #[serde(default)]
-    errors: Vec<FieldError>,
-}
-
-/// The `{}` body of state-changing requests that carry no data: the server
-/// accepts writes only as JSON.
+/// The `{}` body of state-changing requests that carry no data: the server accepts writes
+/// only as JSON.
 #[derive(Serialize)]
 struct NoFields {}
 
@@ -114,43 +136,31 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
 /// Turns a failed response into an [`ApiError`].
 async fn problem(response: Response) -> ApiError {
     let status = response.status();
-    if status == 404 {
-        return ApiError::NotFound;
-    }
     let retry_after = response
         .headers()
         .get("retry-after")
         .and_then(|seconds| seconds.trim().parse().ok());
-    let (code, errors) = match response.json::<ProblemBody>().await {
-        Ok(body) => (body.code, body.errors),
+    match response.json::<Problem>().await {
+        Ok(problem) => ApiError::Problem {
+            code: problem.code,
+            errors: problem.errors,
+            retry_after,
+            expected: problem.expected,
+        },
         // A proxy or a restarting server may answer 502/503 without a problem body.
-        Err(_) if status >= 500 => return ApiError::Unreachable,
+        Err(_) if status >= 500 => ApiError::Unreachable,
         // Limits enforced in front of the app may answer without one too.
-        Err(_) => (code_of_bare_status(status), Vec::new()),
-    };
-    if code == "not_logged_in" {
-        return ApiError::NotLoggedIn;
-    }
-    ApiError::Problem {
-        status,
-        code,
-        errors,
-        retry_after,
-    }
-}
-
-fn code_of_bare_status(status: u16) -> String {
-    match status {
-        401 => "not_logged_in".to_owned(),
-        413 => "body_too_large".to_owned(),
-        415 => "unsupported_media_type".to_owned(),
-        429 => "too_many_attempts".to_owned(),
-        _ => format!("http_{status}"),
+        Err(_) => ApiError::Problem {
+            code: ProblemCode::of_bare_status(status),
+            errors: Vec::new(),
+            retry_after,
+            expected: None,
+        },
     }
 }
 
 /// The public timeline of a wish, oldest first.
-pub async fn wish_events(id: Id) -> Result<Page<EventView>, ApiError> {
+pub async fn wish_events(id: WishId) -> Result<Page<EventView>, ApiError> {
     get_json(&format!("/api/wishes/{id}/events")).await
 }
 
@@ -176,7 +186,7 @@ pub async fn logout() -> Result<(), ApiError> {
     }
 }
 
-/// Who the session cookie belongs to; [`ApiError::NotLoggedIn`] when nobody.
+/// Who the session cookie belongs to; `not_logged_in` when nobody.
 pub async fn me() -> Result<Me, ApiError> {
     get_json("/api/me").await
 }
@@ -187,7 +197,7 @@ pub async fn push(request: &PushRequest) -> Result<PushResponse, ApiError> {
 }
 
 /// Everything the user may see that changed after `cursor`.
-pub async fn pull(cursor: u64, client_id: Id) -> Result<PullResponse, ApiError> {
+pub async fn pull(cursor: u64, client_id: ClientId) -> Result<PullResponse, ApiError> {
     get_json(&format!(
         "/api/sync/pull?cursor={cursor}&client_id={client_id}"
     ))

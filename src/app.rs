@@ -9,8 +9,10 @@ use crate::pages::{
     CampaignPage, LoginPage, MyClaimsPage, NotFound, RegisterPage, WishDetailPage, WishListPage,
     WorkerClaimsPage,
 };
-use crate::session::{Session, SessionState};
+use crate::session::Session;
+use crate::state::Data;
 use crate::sync::Sync;
+use microwish_core::engine::SessionState;
 
 /// The URL of the wish list as last seen (with its filters), for the "back" links
 /// of the detail and campaign pages. Kept in the tab's session storage so that it
@@ -46,9 +48,10 @@ impl ListUrl {
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(ListUrl::restore());
-    let session = Session::new(SessionState::Checking);
-    provide_context(session);
-    provide_context(Sync::start(session));
+    let data = Data::new(SessionState::Checking);
+    provide_context(data);
+    provide_context(Session(data.session));
+    provide_context(Sync::start(data));
     view! {
         <Router>
             <main class="app">

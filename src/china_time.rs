@@ -1,40 +1,19 @@
-//! The community keeps China Standard Time (UTC+8, no daylight saving) whatever the
-//! phone's own time zone: a house call "at 10:00 on 3 July" means 10:00 in Nantong.
-//! The API speaks UTC; these functions convert at the edges of the UI.
+//! The browser's clock and the house-call form's inputs. What the times mean (China time,
+//! the community's day) is core's [`microwish_core::clock`]; this reads the browser's clock
+//! and the values of date and time inputs.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use microwish_core::FieldError;
-
-const OFFSET_HOURS: i64 = 8;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use microwish_core::clock::{community_today, from_china};
+use microwish_core::{Field, FieldCode, FieldError};
 
 /// The browser's clock.
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
-/// The wall-clock time in China at `at`.
-pub fn to_china(at: DateTime<Utc>) -> NaiveDateTime {
-    (at + Duration::hours(OFFSET_HOURS)).naive_utc()
-}
-
-/// The instant at which China's clocks show `date` `time`.
-pub fn from_china(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
-    date.and_time(time).and_utc() - Duration::hours(OFFSET_HOURS)
-}
-
-/// The day it is in China at `now`.
-pub fn china_today(now: DateTime<Utc>) -> NaiveDate {
-    to_china(now).date()
-}
-
-/// The day a house-call form suggests: tomorrow, or the wish's date if that comes sooner
-/// (but never a day already gone).
-pub fn default_slot_date(today: NaiveDate, needed_by: Option<NaiveDate>) -> NaiveDate {
-    let tomorrow = today.succ_opt().unwrap_or(today);
-    match needed_by {
-        Some(date) if date < tomorrow => date.max(today),
-        _ => tomorrow,
-    }
+/// The community's day now.
+pub fn today() -> NaiveDate {
+    community_today(now())
 }
 
 /// A date input's value (`YYYY-MM-DD`).
@@ -44,8 +23,8 @@ pub fn date_input_value(date: NaiveDate) -> String {
 
 /// A house-call slot from a form's date and time inputs (`YYYY-MM-DD`, `HH:MM`), read as
 /// China time, in UTC for the API. Empty or malformed inputs are reported with the codes
-/// the server uses (`slot_start`/`slot_end` `required`); every other rule (order, length,
-/// in the future, by the wish's date) is core's [`microwish_core::command::ClaimWish::validate`].
+/// the server uses (`slot_start`/`slot_end` `required`); every other rule (order, length, in
+/// the future, by the wish's date) is core's [`microwish_core::command::ClaimWish::validate`].
 pub fn slot_from_inputs(
     date: &str,
     start: &str,
@@ -61,10 +40,10 @@ pub fn slot_from_inputs(
         (date, start, end) => {
             let mut errors = Vec::new();
             if date.is_none() || start.is_none() {
-                errors.push(required("slot_start"));
+                errors.push(required(Field::SlotStart));
             }
             if end.is_none() {
-                errors.push(required("slot_end"));
+                errors.push(required(Field::SlotEnd));
             }
             Err(errors)
         }
@@ -79,10 +58,49 @@ fn parse_time(value: &str) -> Option<NaiveTime> {
         .ok()
 }
 
-fn required(field: &str) -> FieldError {
+fn required(field: Field) -> FieldError {
     FieldError {
-        field: field.to_owned(),
-        code: "required".to_owned(),
+        field,
+        code: FieldCode::Required,
         message: "required".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn house_call_inputs_are_read_in_china_time() {
+        let utc = |d, h, m| Utc.with_ymd_and_hms(2026, 7, d, h, m, 0).unwrap();
+        // 10:00–11:30 in Nantong is 02:00–03:30 UTC, whatever the phone's time zone.
+        assert_eq!(
+            slot_from_inputs("2026-07-03", "10:00", "11:30"),
+            Ok((utc(3, 2, 0), utc(3, 3, 30)))
+        );
+        // Early in the morning in China is still the day before in UTC.
+        assert_eq!(
+            slot_from_inputs("2026-07-03", "07:00", "08:00:00"),
+            Ok((utc(2, 23, 0), utc(3, 0, 0)))
+        );
+        let fields = |result: Result<_, Vec<FieldError>>| {
+            result
+                .unwrap_err()
+                .into_iter()
+                .map(|error| (error.field, error.code))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(slot_from_inputs("", "10:00", "")),
+            [
+                (Field::SlotStart, FieldCode::Required),
+                (Field::SlotEnd, FieldCode::Required)
+            ]
+        );
+        assert_eq!(
+            fields(slot_from_inputs("2026-07-03", "", "11:00")),
+            [(Field::SlotStart, FieldCode::Required)]
+        );
     }
 }

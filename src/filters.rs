@@ -19,7 +19,7 @@ pub fn query_from_params(params: &ParamsMap) -> WishQuery {
     };
     WishQuery {
         kind: text("kind").and_then(|v| v.parse().ok()),
-        grid: text("grid"),
+        grid: text("grid").map(|grid| grid.as_str().into()),
         category: text("category").and_then(|v| v.parse().ok()),
         status: match text("status").as_deref() {
             Some(ALL_STATUSES) => None,
@@ -38,7 +38,7 @@ pub fn list_url(query: &WishQuery) -> String {
         params.insert("kind", kind.to_string());
     }
     if let Some(grid) = &query.grid {
-        params.insert("grid", grid.clone());
+        params.insert("grid", grid.to_string());
     }
     if let Some(category) = query.category {
         params.insert("category", category.to_string());

@@ -2,12 +2,18 @@
 //! a second language is one more `Texts` value (English is planned).
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
-use microwish_core::account::{DISPLAY_NAME_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
-use microwish_core::command::{NOTE_MAX_CHARS, REASON_CHARS, SLOT_MAX_MINUTES, SLOT_MIN_MINUTES};
-use microwish_core::{BeneficiaryGroup, Category, ClaimStatus, Role, WishKind, WishStatus};
+use microwish_core::account::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+use microwish_core::clock::{days_until, to_china};
+use microwish_core::command::{
+    Command, NOTE_MAX_CHARS, REASON_CHARS, SLOT_MAX_MINUTES, SLOT_MIN_MINUTES,
+};
+use microwish_core::engine::{MutateError, Notice, SyncStatus};
+use microwish_core::{
+    BeneficiaryGroup, Category, ClaimStatus, DisplayName, EventAction, Field, FieldCode,
+    ProblemCode, Role, RuleError, WishKind, WishStatus,
+};
 
 use crate::api::ApiError;
-use crate::china_time::to_china;
 
 pub struct Texts {
     pub app_name: &'static str,
@@ -184,11 +190,23 @@ pub struct SyncTexts {
     /// `{n}`: changes waiting.
     pub pending: &'static str,
     pub offline: &'static str,
+    /// `{n}`: changes saved on the phone, waiting.
+    pub offline_waiting: &'static str,
     pub failed: &'static str,
+    /// `{n}`: changes waiting for the same user to log in again.
     pub log_in_to_send: &'static str,
     /// Shown on a claim the server has not confirmed yet.
     pub pending_badge: &'static str,
+    /// The title of a claim the server has not taken yet.
+    pub saved_title: &'static str,
     pub saved_offline: &'static str,
+    /// `{n}`: changes not sent yet when logging out.
+    pub unsent_at_logout: &'static str,
+    pub send_then_log_out: &'static str,
+    pub send_then_log_out_offline: &'static str,
+    pub discard_and_log_out: &'static str,
+    pub keep_logged_in: &'static str,
+    pub logging_out_after_send: &'static str,
     pub dismiss: &'static str,
     /// `{title}`: the wish.
     pub claim_taken: &'static str,
@@ -391,10 +409,19 @@ pub const ZH_CN: Texts = Texts {
         synced: "已同步",
         pending: "{n} 项待同步",
         offline: "离线 · 联网后自动提交",
+        offline_waiting: "离线 · {n} 项已保存,联网后自动提交",
         failed: "同步出错,正在重试",
-        log_in_to_send: "登录已过期,重新登录后会提交未同步的改动",
-        pending_badge: "待同步",
-        saved_offline: "已保存在本机,联网后会自动提交。",
+        log_in_to_send: "登录已过期 · {n} 项改动待提交,重新登录后自动提交",
+        pending_badge: "已保存,待提交",
+        saved_title: "已保存,待提交",
+        saved_offline: "已保存在本机,联网后会自动提交;服务器确认后才算认领成功。",
+        unsent_at_logout:
+            "还有 {n} 项改动没有提交到服务器。退出后本机数据会清除,这些改动也会丢失。",
+        send_then_log_out: "先提交,再退出",
+        send_then_log_out_offline: "联网后提交并退出",
+        discard_and_log_out: "放弃改动并退出",
+        keep_logged_in: "暂不退出",
+        logging_out_after_send: "改动提交后会自动退出。",
         dismiss: "知道了",
         claim_taken: "你离线时认领的「{title}」已被其他人认领完了,这次认领没有成功。",
         claim_too_many: "「{title}」剩下的数量不够了,这次认领没有成功,请减少数量再试。",
@@ -468,7 +495,7 @@ impl Texts {
 
     /// How urgent a wish is: "3天后截止", "今天截止" or "已过期望日期".
     pub fn due(&self, needed_by: NaiveDate, today: NaiveDate) -> String {
-        match crate::format::days_until(needed_by, today) {
+        match days_until(needed_by, today) {
             days if days < 0 => self.overdue.to_owned(),
             0 => self.due_today.to_owned(),
             days => format!("{days}{}", self.days_left),
@@ -479,98 +506,94 @@ impl Texts {
     pub fn error(&self, error: &ApiError) -> &'static str {
         match error {
             ApiError::Unreachable => self.err_unreachable,
-            ApiError::NotFound => self.not_found_body,
-            ApiError::NotLoggedIn => self.problem.not_logged_in,
-            ApiError::Problem { status, .. } if *status >= 500 => self.err_server,
-            ApiError::Problem { .. } => self.err_bad_request,
+            ApiError::Problem {
+                code: ProblemCode::NotFound,
+                ..
+            } => self.not_found_body,
+            ApiError::Problem { code, .. } if code.status() >= 500 => self.err_server,
+            ApiError::Problem { code, .. } => self.code(*code),
             ApiError::Unexpected(_) => self.err_unexpected,
         }
     }
 
-    /// The message for a failed action (a login, a claim, a confirmation), by problem code.
-    pub fn problem(&self, error: &ApiError) -> String {
+    /// What a problem code means for the person who ran into it.
+    pub fn code(&self, code: ProblemCode) -> &'static str {
+        use ProblemCode::*;
         let p = &self.problem;
-        let ApiError::Problem {
-            status,
-            code,
-            retry_after,
-            ..
-        } = error
-        else {
-            return match error {
-                ApiError::NotFound => p.not_found.to_owned(),
-                other => self.error(other).to_owned(),
-            };
-        };
-        let text = match code.as_str() {
-            "wish_fully_claimed" => p.wish_fully_claimed,
-            "not_enough_remaining" => p.not_enough_remaining,
-            "invalid_state" => p.invalid_state,
-            "claim_not_yours" => p.claim_not_yours,
-            "forbidden" => p.forbidden,
-            "id_conflict" => p.id_conflict,
-            "validation_failed" => p.validation_failed,
-            "phone_taken" => p.phone_taken,
-            "invalid_credentials" => p.invalid_credentials,
-            "too_many_attempts" => {
-                return match retry_after {
-                    Some(seconds) => fill(p.too_many_attempts, &[("n", seconds.to_string())]),
-                    None => p.too_many_attempts_later.to_owned(),
-                }
+        match code {
+            WishFullyClaimed => p.wish_fully_claimed,
+            NotEnoughRemaining => p.not_enough_remaining,
+            InvalidState => p.invalid_state,
+            ClaimNotYours => p.claim_not_yours,
+            Forbidden => p.forbidden,
+            IdConflict => p.id_conflict,
+            ValidationFailed | InvalidBody | InvalidMutation => p.validation_failed,
+            PhoneTaken => p.phone_taken,
+            InvalidCredentials => p.invalid_credentials,
+            TooManyAttempts => p.too_many_attempts_later,
+            NotLoggedIn => p.not_logged_in,
+            BodyTooLarge => p.body_too_large,
+            UnsupportedMediaType | CrossSite => p.unsupported_media_type,
+            NotFound => p.not_found,
+            MalformedJson | BadQuery | BadBody | TooManyMutations | BadMutationId | MutationGap => {
+                self.err_bad_request
             }
-            "not_logged_in" => p.not_logged_in,
-            "not_saved" => p.not_saved,
-            "body_too_large" => p.body_too_large,
-            "unsupported_media_type" => p.unsupported_media_type,
-            _ if *status >= 500 => self.err_server,
-            _ => self.err_bad_request,
-        };
-        text.to_owned()
+            Internal | Unknown => self.err_server,
+        }
+    }
+
+    /// The message for a failed action (a login, a claim, a confirmation).
+    pub fn problem(&self, error: &ApiError) -> String {
+        match error {
+            ApiError::Problem {
+                code: ProblemCode::TooManyAttempts,
+                retry_after: Some(seconds),
+                ..
+            } => fill(
+                self.problem.too_many_attempts,
+                &[("n", seconds.to_string())],
+            ),
+            ApiError::Problem { code, .. } => self.code(*code).to_owned(),
+            other => self.error(other).to_owned(),
+        }
     }
 
     /// Why an action was not taken: the rules (core's, the server's too) refuse it now,
     /// nobody is logged in, or the device could not store it.
-    pub fn rule_error(&self, error: &crate::sync::MutateError) -> String {
-        let errors = match error {
-            crate::sync::MutateError::Refused(microwish_core::RuleError::Validation(errors)) => {
-                errors.0.clone()
+    pub fn mutate_error(&self, error: &MutateError) -> String {
+        match error {
+            MutateError::Refused(RuleError::Validation(errors)) => {
+                self.problem_with_fields(&ApiError::invalid(errors.0.clone()))
             }
-            _ => Vec::new(),
-        };
-        self.problem_with_fields(&ApiError::Problem {
-            status: 409,
-            code: error.code().to_owned(),
-            errors,
-            retry_after: None,
-        })
+            MutateError::Refused(rule) => self.code(rule.code()).to_owned(),
+            MutateError::NotLoggedIn => self.problem.not_logged_in.to_owned(),
+            MutateError::NotSaved => self.problem.not_saved.to_owned(),
+        }
     }
 
     /// Why the server refused a change made (maybe offline) earlier, for a notice.
-    pub fn sync_rejected(&self, command: &str, code: &str, title: &str) -> String {
-        let reason = self.problem(&ApiError::Problem {
-            status: 409,
-            code: code.to_owned(),
-            errors: Vec::new(),
-            retry_after: None,
-        });
-        let template = match (command, code) {
-            ("claim_wish", "wish_fully_claimed") => self.sync.claim_taken,
-            ("claim_wish", "not_enough_remaining") => self.sync.claim_too_many,
-            ("claim_wish", _) => self.sync.claim_failed,
+    pub fn notice(&self, notice: &Notice) -> String {
+        let reason = self.code(notice.code).to_owned();
+        let template = match (&notice.command, notice.code) {
+            (Command::ClaimWish(_), ProblemCode::WishFullyClaimed) => self.sync.claim_taken,
+            (Command::ClaimWish(_), ProblemCode::NotEnoughRemaining) => self.sync.claim_too_many,
+            (Command::ClaimWish(_), _) => self.sync.claim_failed,
             _ => self.sync.action_failed,
         };
-        fill(template, &[("title", title.to_owned()), ("reason", reason)])
+        let title = notice.title.clone().unwrap_or_default();
+        fill(template, &[("title", title), ("reason", reason)])
     }
 
     /// What the sync indicator says.
-    pub fn sync_status(&self, status: crate::sync::SyncStatus) -> String {
-        use crate::sync::SyncStatus::*;
+    pub fn sync_status(&self, status: SyncStatus) -> String {
         match status {
-            Starting => self.sync.starting.to_owned(),
-            Synced => self.sync.synced.to_owned(),
-            Pending(n) => fill(self.sync.pending, &[("n", n.to_string())]),
-            Offline => self.sync.offline.to_owned(),
-            Failed => self.sync.failed.to_owned(),
+            SyncStatus::Starting => self.sync.starting.to_owned(),
+            SyncStatus::Synced => self.sync.synced.to_owned(),
+            SyncStatus::Pending(n) => fill(self.sync.pending, &[("n", n.to_string())]),
+            SyncStatus::Offline(0) => self.sync.offline.to_owned(),
+            SyncStatus::Offline(n) => fill(self.sync.offline_waiting, &[("n", n.to_string())]),
+            SyncStatus::LoginToSend(n) => fill(self.sync.log_in_to_send, &[("n", n.to_string())]),
+            SyncStatus::Failed => self.sync.failed.to_owned(),
         }
     }
 
@@ -579,7 +602,7 @@ impl Texts {
         let fields: Vec<String> = error
             .field_errors()
             .iter()
-            .map(|error| self.field_error(&error.field, &error.code))
+            .map(|error| self.field_error(error.field, error.code))
             .collect();
         if fields.is_empty() {
             self.problem(error)
@@ -596,31 +619,37 @@ impl Texts {
         )
     }
 
-    /// What is wrong with one field, by the field and the stable code the rules gave it.
-    pub fn field_error(&self, field: &str, code: &str) -> String {
-        let (min_name, max_name) = (DISPLAY_NAME_CHARS.start(), DISPLAY_NAME_CHARS.end());
+    /// What is wrong with one field, by the field and the code the rules gave it.
+    pub fn field_error(&self, field: Field, code: FieldCode) -> String {
+        let (min_name, max_name) = (DisplayName::CHARS.start(), DisplayName::CHARS.end());
         let (min_reason, max_reason) = (REASON_CHARS.start(), REASON_CHARS.end());
         match (field, code) {
-            ("display_name", "length") => format!("称呼需为 {min_name}–{max_name} 个字"),
-            ("display_name", _) => "称呼只能是普通文字".to_owned(),
-            ("phone", _) => "请填写 11 位手机号".to_owned(),
-            ("password", "too_short") => format!("密码至少 {PASSWORD_MIN_CHARS} 位"),
-            ("password", "too_long") => format!("密码最多 {PASSWORD_MAX_CHARS} 位"),
-            ("password", "too_common") => "这个密码太常见,容易被猜到,请换一个".to_owned(),
-            ("role", "not_self_service") => "社区工作人员账号由社区统一开通".to_owned(),
-            ("role", _) => "请选择一种身份".to_owned(),
-            ("quantity", "service_is_one_visit") => "上门服务每次认领一次".to_owned(),
-            ("quantity", _) => "认领数量超出范围".to_owned(),
-            ("note", _) => format!("留言最多 {NOTE_MAX_CHARS} 字"),
-            ("slot_start", "required") => "请选择上门日期和开始时间".to_owned(),
-            ("slot_start", "in_the_past") => "上门时间需在现在之后".to_owned(),
-            ("slot_start", "not_for_items") => "物品心愿不需要选择时间".to_owned(),
-            ("slot_end", "required") => "请选择结束时间".to_owned(),
-            ("slot_end", "before_start") => "结束时间要晚于开始时间".to_owned(),
-            ("slot_end", "too_short") => format!("上门时间至少 {SLOT_MIN_MINUTES} 分钟"),
-            ("slot_end", "too_long") => format!("上门时间最长 {} 小时", SLOT_MAX_MINUTES / 60),
-            ("slot_end", "after_needed_by") => "需在期望日期当天结束前完成".to_owned(),
-            ("reason", _) => format!("请填写 {min_reason}–{max_reason} 字的原因"),
+            (Field::DisplayName, FieldCode::Length) => {
+                format!("称呼需为 {min_name}–{max_name} 个字")
+            }
+            (Field::DisplayName, _) => "称呼只能是普通文字".to_owned(),
+            (Field::Phone, _) => "请填写 11 位手机号".to_owned(),
+            (Field::Password, FieldCode::TooShort) => format!("密码至少 {PASSWORD_MIN_CHARS} 位"),
+            (Field::Password, FieldCode::TooLong) => format!("密码最多 {PASSWORD_MAX_CHARS} 位"),
+            (Field::Password, _) => "这个密码太常见,容易被猜到,请换一个".to_owned(),
+            (Field::Role, FieldCode::NotSelfService) => "社区工作人员账号由社区统一开通".to_owned(),
+            (Field::Role, _) => "请选择一种身份".to_owned(),
+            (Field::Quantity, FieldCode::ServiceIsOneVisit) => "上门服务每次认领一次".to_owned(),
+            (Field::Quantity, _) => "认领数量超出范围".to_owned(),
+            (Field::Note, _) => format!("留言最多 {NOTE_MAX_CHARS} 字"),
+            (Field::SlotStart, FieldCode::Required) => "请选择上门日期和开始时间".to_owned(),
+            (Field::SlotStart, FieldCode::InThePast) => "上门时间需在现在之后".to_owned(),
+            (Field::SlotStart, FieldCode::NotForItems) => "物品心愿不需要选择时间".to_owned(),
+            (Field::SlotEnd, FieldCode::Required) => "请选择结束时间".to_owned(),
+            (Field::SlotEnd, FieldCode::BeforeStart) => "结束时间要晚于开始时间".to_owned(),
+            (Field::SlotEnd, FieldCode::TooShort) => {
+                format!("上门时间至少 {SLOT_MIN_MINUTES} 分钟")
+            }
+            (Field::SlotEnd, FieldCode::TooLong) => {
+                format!("上门时间最长 {} 小时", SLOT_MAX_MINUTES / 60)
+            }
+            (Field::SlotEnd, FieldCode::AfterNeededBy) => "需在期望日期当天结束前完成".to_owned(),
+            (Field::Reason, _) => format!("请填写 {min_reason}–{max_reason} 字的原因"),
             _ => self.problem.field_invalid.to_owned(),
         }
     }
@@ -655,19 +684,19 @@ impl Texts {
         }
     }
 
-    /// A timeline entry's action; unknown actions show as sent.
-    pub fn event_action<'a>(&self, action: &'a str) -> &'a str {
+    /// A timeline entry's action.
+    pub fn event_action(&self, action: EventAction) -> &'static str {
         match action {
-            "publish" => "发布了心愿",
-            "claim" => "认领了",
-            "deliver" => "标记已送达",
-            "confirm" => "确认收到",
-            "release" => "放弃了认领",
-            "expire" => "认领超时,数量已退回",
-            "reject" => "退回了认领",
-            "cancel" => "取消了心愿",
-            "close" => "结束了心愿",
-            other => other,
+            EventAction::Publish => "发布了心愿",
+            EventAction::Status => "心愿状态变化",
+            EventAction::Claim => "认领了",
+            EventAction::Deliver => "标记已送达",
+            EventAction::Confirm => "确认收到",
+            EventAction::Release => "放弃了认领",
+            EventAction::Expire => "认领超时,数量已退回",
+            EventAction::Reject => "退回了认领",
+            EventAction::Cancel => "取消了心愿",
+            EventAction::Close => "结束了心愿",
         }
     }
 
@@ -690,4 +719,160 @@ impl Texts {
 
 fn clock(at: NaiveDateTime) -> String {
     format!("{:02}:{:02}", at.hour(), at.minute())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use microwish_core::command::ClaimWish;
+    use microwish_core::{ClaimId, FieldError, WishId};
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 7, d).unwrap()
+    }
+
+    #[test]
+    fn due_labels_count_days() {
+        let t = t();
+        let today = day(1);
+        assert_eq!(t.due(day(4), today), format!("3{}", t.days_left));
+        assert_eq!(t.due(today, today), t.due_today);
+        assert_eq!(t.due(day(1).pred_opt().unwrap(), today), t.overdue);
+        assert_eq!(t.date(day(4)), "7月4日");
+    }
+
+    #[test]
+    fn problem_codes_read_as_clear_chinese_messages() {
+        let t = t();
+        let cases = [
+            (
+                ProblemCode::WishFullyClaimed,
+                "这个心愿刚刚被其他人认领完了",
+            ),
+            (
+                ProblemCode::NotEnoughRemaining,
+                t.problem.not_enough_remaining,
+            ),
+            (ProblemCode::InvalidState, t.problem.invalid_state),
+            (ProblemCode::ClaimNotYours, t.problem.claim_not_yours),
+            (ProblemCode::Forbidden, t.problem.forbidden),
+            (ProblemCode::IdConflict, t.problem.id_conflict),
+            (ProblemCode::ValidationFailed, t.problem.validation_failed),
+            (ProblemCode::PhoneTaken, "这个手机号已经注册"),
+            (ProblemCode::InvalidCredentials, "手机号或密码不正确"),
+            (ProblemCode::BodyTooLarge, t.problem.body_too_large),
+            (
+                ProblemCode::UnsupportedMediaType,
+                t.problem.unsupported_media_type,
+            ),
+            (ProblemCode::BadQuery, t.err_bad_request),
+            (ProblemCode::Internal, t.err_server),
+            (ProblemCode::Unknown, t.err_server),
+        ];
+        for (code, message) in cases {
+            assert_eq!(t.problem(&ApiError::of(code)), message, "{code}");
+        }
+        // Every message is distinct: a person can tell the problems apart.
+        let mut messages: Vec<_> = cases[..11].iter().map(|(_, m)| *m).collect();
+        messages.sort();
+        messages.dedup();
+        assert_eq!(messages.len(), 11);
+
+        let throttled = ApiError::Problem {
+            code: ProblemCode::TooManyAttempts,
+            errors: Vec::new(),
+            retry_after: Some(30),
+            expected: None,
+        };
+        assert_eq!(t.problem(&throttled), "尝试次数过多,请 30 秒后再试");
+        assert_eq!(
+            t.problem(&ApiError::of(ProblemCode::TooManyAttempts)),
+            t.problem.too_many_attempts_later
+        );
+        assert_eq!(t.problem(&ApiError::Unreachable), t.err_unreachable);
+        assert_eq!(
+            t.only_left(2, "个"),
+            "只剩 2 个可以认领了,请减少数量后再试。"
+        );
+    }
+
+    #[test]
+    fn field_errors_read_by_field_and_code_with_the_rules_limits() {
+        let t = t();
+        assert_eq!(
+            t.field_error(Field::Password, FieldCode::TooShort),
+            "密码至少 8 位"
+        );
+        assert_eq!(
+            t.field_error(Field::Password, FieldCode::TooCommon),
+            "这个密码太常见,容易被猜到,请换一个"
+        );
+        assert_eq!(
+            t.field_error(Field::Phone, FieldCode::Invalid),
+            "请填写 11 位手机号"
+        );
+        assert_eq!(
+            t.field_error(Field::SlotEnd, FieldCode::TooShort),
+            "上门时间至少 15 分钟"
+        );
+        assert_eq!(
+            t.field_error(Field::Reason, FieldCode::Length),
+            "请填写 2–200 字的原因"
+        );
+        assert_eq!(
+            t.field_error(Field::Title, FieldCode::Invalid),
+            t.problem.field_invalid
+        );
+        let invalid = ApiError::invalid(vec![FieldError {
+            field: Field::DisplayName,
+            code: FieldCode::Length,
+            message: "1 to 20 characters".into(),
+        }]);
+        assert_eq!(invalid.code(), Some(ProblemCode::ValidationFailed));
+        assert_eq!(t.problem_with_fields(&invalid), "称呼需为 1–20 个字");
+    }
+
+    #[test]
+    fn refused_offline_changes_are_explained_by_what_they_were() {
+        let t = t();
+        let claim = Command::ClaimWish(ClaimWish {
+            id: ClaimId::generate(),
+            wish_id: WishId::generate(),
+            quantity: 1,
+            note: None,
+            slot_start: None,
+            slot_end: None,
+        });
+        let notice = |code| Notice {
+            mutation: 1,
+            command: claim.clone(),
+            code,
+            title: Some("电风扇".into()),
+        };
+        assert_eq!(
+            t.notice(&notice(ProblemCode::WishFullyClaimed)),
+            "你离线时认领的「电风扇」已被其他人认领完了,这次认领没有成功。"
+        );
+        assert!(t
+            .notice(&notice(ProblemCode::Forbidden))
+            .contains(t.problem.forbidden));
+        assert_eq!(t.mutate_error(&MutateError::NotSaved), t.problem.not_saved);
+        assert_eq!(
+            t.sync_status(SyncStatus::Offline(2)),
+            "离线 · 2 项已保存,联网后自动提交"
+        );
+    }
+
+    #[test]
+    fn times_read_in_china_time() {
+        let t = t();
+        let utc = |d, h, m| Utc.with_ymd_and_hms(2026, 7, d, h, m, 0).unwrap();
+        assert_eq!(t.slot(utc(3, 2, 0), utc(3, 3, 30)), "7月3日 10:00–11:30");
+        assert_eq!(
+            t.slot(utc(3, 15, 0), utc(3, 17, 0)),
+            "7月3日 23:00 – 7月4日 01:00"
+        );
+        assert_eq!(t.date_time(utc(10, 10, 0)), "7月10日 18:00");
+    }
 }

@@ -1,49 +1,17 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use microwish_core::command::{may_claim, ClaimRequest, Command, WishFacts, NOTE_MAX_CHARS};
-use microwish_core::{new_id, Id, PublicWish, Role, RuleError, WishKind, WishStatus};
+use microwish_core::clock::default_slot_date;
+use microwish_core::command::{claim_offer, ClaimOffer, ClaimRequest, Command, NOTE_MAX_CHARS};
+use microwish_core::engine::MutateError;
+use microwish_core::{ClaimId, Field, ProblemCode, PublicWish, Role, RuleError, WishKind};
 
 use crate::api::ApiError;
-use crate::china_time::{china_today, default_slot_date, now};
+use crate::china_time::{now, today};
 use crate::components::slot_picker::{SlotDraft, SlotPicker};
 use crate::components::{FieldMessages, FormError, QuantityStepper};
 use crate::i18n::{fill, t};
-use crate::session::{login_url, Session, SessionState};
-use crate::sync::{use_sync, MutateError};
-
-/// What the claim panel offers, given who is looking and the state of the wish.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClaimOffer {
-    /// Not known yet who is logged in.
-    Waiting,
-    /// The wish takes no claims now (all claimed, fulfilled, closed…).
-    NotOpen(WishStatus),
-    LogIn,
-    /// A donor looking at a house call: those are for volunteers.
-    VolunteersOnly,
-    /// Shopkeepers and workers do not claim wishes.
-    NotForRole(Role),
-    Claim,
-}
-
-/// Core's rule [`may_claim`] decides who claims what; the panel only adds the wish's state.
-pub fn claim_offer(session: &SessionState, wish: &PublicWish) -> ClaimOffer {
-    if wish.status != WishStatus::Open {
-        return ClaimOffer::NotOpen(wish.status);
-    }
-    if wish.remaining == 0 {
-        return ClaimOffer::NotOpen(WishStatus::Claimed);
-    }
-    match session {
-        SessionState::Checking => ClaimOffer::Waiting,
-        SessionState::LoggedOut => ClaimOffer::LogIn,
-        SessionState::LoggedIn(me) => match may_claim(me.role, wish.kind) {
-            Ok(()) => ClaimOffer::Claim,
-            Err(_) if me.role == Role::Donor => ClaimOffer::VolunteersOnly,
-            Err(_) => ClaimOffer::NotForRole(me.role),
-        },
-    }
-}
+use crate::session::{login_url, Session};
+use crate::sync::use_sync;
 
 /// Why the last claim failed; `remaining` is what the wish had left when it did.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,14 +22,11 @@ struct ClaimFailure {
 
 /// A refusal, in the form the messages are written for.
 fn refusal(error: &MutateError) -> ApiError {
-    ApiError::Problem {
-        status: 409,
-        code: error.code().to_owned(),
-        errors: match error {
-            MutateError::Refused(RuleError::Validation(errors)) => errors.0.clone(),
-            _ => Vec::new(),
-        },
-        retry_after: None,
+    match error {
+        MutateError::Refused(RuleError::Validation(errors)) => ApiError::invalid(errors.0.clone()),
+        MutateError::Refused(rule) => ApiError::of(rule.code()),
+        MutateError::NotLoggedIn => ApiError::of(ProblemCode::NotLoggedIn),
+        MutateError::NotSaved => ApiError::Unexpected("not saved".to_owned()),
     }
 }
 
@@ -71,14 +36,17 @@ fn refusal(error: &MutateError) -> ApiError {
 pub fn ClaimPanel(#[prop(into)] wish: Signal<PublicWish>, session: Session) -> impl IntoView {
     let t = t();
     let sync = use_sync();
-    let offer = Memo::new(move |_| wish.with(|wish| claim_offer(&session.state(), wish)));
+    let offer = Memo::new(move |_| {
+        let viewer = session.viewer();
+        wish.with(|wish| claim_offer(viewer.as_ref().map(Option::as_ref), wish))
+    });
     // The claim made here, once it is in the outbox; it shows from the cache from then on
     // (and disappears again if the server turns it down: a notice says why).
-    let claimed = RwSignal::new(None::<Id>);
+    let claimed = RwSignal::new(None::<ClaimId>);
     let failure = RwSignal::new(None::<ClaimFailure>);
     // The id of the next claim, made here (even offline) so that however often it is
     // sent, the server makes one claim.
-    let claim_id = StoredValue::new(new_id());
+    let claim_id = StoredValue::new(ClaimId::generate());
     // Owned by the panel, not the form: the form goes away the moment the claim makes
     // the wish fully claimed, before the answer arrives.
     let submit = Action::new_local(move |command: &Command| {
@@ -88,7 +56,7 @@ pub fn ClaimPanel(#[prop(into)] wish: Signal<PublicWish>, session: Session) -> i
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(())) => {
             claimed.set(Some(claim_id.get_value()));
-            claim_id.set_value(new_id());
+            claim_id.set_value(ClaimId::generate());
         }
         Some(Err(error)) => failure.set(Some(ClaimFailure {
             error: refusal(&error),
@@ -96,17 +64,13 @@ pub fn ClaimPanel(#[prop(into)] wish: Signal<PublicWish>, session: Session) -> i
         })),
         None => {}
     });
-    let claim_view = move || {
-        claimed
-            .get()
-            .and_then(|id| sync.data.with(|data| data.claims.get(&id).cloned()))
-    };
+    let claim_view = move || claimed.get().and_then(|id| sync.data.claims.get(&id));
     let message = Signal::derive(move || {
         failure.with(|failure| {
             failure
                 .as_ref()
                 .map(|failure| match (failure.error.code(), failure.remaining) {
-                    (Some("not_enough_remaining"), Some(left)) => {
+                    (Some(ProblemCode::NotEnoughRemaining), Some(left)) => {
                         wish.with(|wish| t.only_left(left, &wish.unit))
                     }
                     _ => t.problem(&failure.error),
@@ -143,7 +107,7 @@ pub fn ClaimPanel(#[prop(into)] wish: Signal<PublicWish>, session: Session) -> i
         <section class="claim-panel" class:claim-panel--quiet=quiet>
             {move || match claim_view() {
                 Some(claim) => {
-                    let pending = sync.data.with(|data| data.pending_claims.contains(&claim.id));
+                    let pending = sync.data.is_pending_claim(claim.id);
                     view! { <ClaimSuccess claim pending /> }.into_any()
                 }
                 None => view! {
@@ -168,7 +132,7 @@ fn notice(text: impl Into<String>) -> AnyView {
 fn ClaimForm(
     wish: Signal<PublicWish>,
     failure: RwSignal<Option<ClaimFailure>>,
-    claim_id: StoredValue<Id>,
+    claim_id: StoredValue<ClaimId>,
     submit: Action<Command, Result<(), MutateError>>,
 ) -> impl IntoView {
     let t = t();
@@ -177,7 +141,7 @@ fn ClaimForm(
     let quantity = RwSignal::new(1u32);
     let remaining = Signal::derive(move || wish.with(|wish| wish.remaining));
     let note = RwSignal::new(String::new());
-    let today = china_today(now());
+    let today = today();
     let slot = SlotDraft::new(default_slot_date(today, needed_by));
     let pending = submit.pending();
 
@@ -208,9 +172,11 @@ fn ClaimForm(
             slot_end,
         };
         // Core's rules answer at once what the server would refuse.
-        let facts = WishFacts { kind, needed_by };
         if let Err(RuleError::Validation(errors)) =
-            request.clone().for_wish(wish_id).validate(facts, now())
+            request
+                .clone()
+                .for_wish(wish_id)
+                .validate(kind, needed_by, now())
         {
             return invalid(errors.0);
         }
@@ -231,7 +197,7 @@ fn ClaimForm(
             <div class="field">
                 <span class="field__label">{t.claim.quantity}</span>
                 <QuantityStepper value=quantity max=remaining unit=unit.clone() />
-                <FieldMessages field="quantity" errors />
+                <FieldMessages field=Field::Quantity errors />
             </div>
         }
     });
@@ -253,7 +219,7 @@ fn ClaimForm(
                     bind:value=note
                 ></textarea>
             </label>
-            <FieldMessages field="note" errors />
+            <FieldMessages field=Field::Note errors />
             <button
                 type="submit"
                 class="button button--wide claim-panel__submit"
@@ -265,12 +231,28 @@ fn ClaimForm(
     }
 }
 
-/// After a claim: it worked, by when and where to bring the item (or when to call), and
-/// where to find it again.
+/// After a claim: saved and waiting for the server (nothing to do yet), or taken by the
+/// server: by when and where to bring the item (or when to call), and where to find it again.
 #[component]
 fn ClaimSuccess(claim: microwish_core::ClaimView, pending: bool) -> impl IntoView {
     let t = t();
     let wish = &claim.wish;
+    if pending {
+        return view! {
+            <div class="claim-success claim-success--pending" role="status">
+                <h2 class="claim-success__title">{t.sync.saved_title}</h2>
+                <p class="claim-success__pending">{t.sync.saved_offline}</p>
+                <p class="claim-success__quantity">
+                    {fill(
+                        t.claim.quantity_of,
+                        &[("n", claim.quantity.to_string()), ("unit", wish.unit.clone())],
+                    )}
+                </p>
+                <a class="button claim-success__link" href="/me/claims">{t.claim.to_my_claims}</a>
+            </div>
+        }
+        .into_any();
+    }
     let next_step = match claim.slot_start.zip(claim.slot_end) {
         Some((start, end)) => view! {
             <p class="claim-success__what">{fill(t.claim.visit_at, &[("slot", t.slot(start, end))])}</p>
@@ -291,7 +273,6 @@ fn ClaimSuccess(claim: microwish_core::ClaimView, pending: bool) -> impl IntoVie
     view! {
         <div class="claim-success" role="status">
             <h2 class="claim-success__title">{t.claim.success_title}</h2>
-            {pending.then(|| view! { <p class="claim-success__pending">{t.sync.saved_offline}</p> })}
             <p class="claim-success__quantity">
                 {fill(
                     t.claim.quantity_of,
@@ -302,4 +283,5 @@ fn ClaimSuccess(claim: microwish_core::ClaimView, pending: bool) -> impl IntoVie
             <a class="button claim-success__link" href="/me/claims">{t.claim.to_my_claims}</a>
         </div>
     }
+    .into_any()
 }

@@ -22,7 +22,7 @@ pub fn LiveClaim(claim: ClaimView, as_worker: bool) -> impl IntoView {
             answer
                 .as_ref()
                 .and_then(|answer| answer.as_ref().err())
-                .map(|error| t.rule_error(error))
+                .map(|error| t.mutate_error(error))
         })
     });
     let actions = if as_worker {
@@ -47,13 +47,17 @@ pub fn LiveClaim(claim: ClaimView, as_worker: bool) -> impl IntoView {
             }),
         }
     };
-    let pending = move || sync.data.with(|data| data.pending_claims.contains(&id));
+    let pending = move || sync.data.is_pending_claim(id);
     view! {
         <div class="live-claim" class:live-claim--pending=pending>
             <Show when=pending>
                 <span class="badge badge--pending">{t.sync.pending_badge}</span>
             </Show>
-            <ClaimCard claim actions busy=step.pending() error />
+            // What needs the server's answer waits for it: no actions on a change in flight.
+            {move || {
+                let actions = if pending() { ClaimActions::None } else { actions };
+                view! { <ClaimCard claim=claim.clone() actions busy=step.pending() error /> }
+            }}
         </div>
     }
 }

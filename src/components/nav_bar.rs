@@ -3,9 +3,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use microwish_core::Role;
 
-use crate::api::{self, ApiError};
+use microwish_core::engine::{SessionState, Unsent};
+
+use crate::components::LogoutPrompt;
 use crate::i18n::t;
-use crate::session::{login_url, register_url, safe_next, use_session, SessionState};
+use crate::session::{self, login_url, register_url, safe_next, use_session, LogOutChoice};
 use crate::sync::use_sync;
 
 /// The bar at the bottom of every page, where a thumb reaches: the wishes, the user's
@@ -33,18 +35,37 @@ pub fn NavBar() -> impl IntoView {
         }
     };
     let sync = use_sync();
-    let logout = Action::new_local(|_: &()| api::logout());
+    // Changes not sent yet when the user asked to log out: they choose what happens.
+    let unsent = RwSignal::new(None::<usize>);
     let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(()) | Err(ApiError::NotLoggedIn)) = logout.value().get() {
-            session.logged_out();
-            // Nothing of the user stays on the device.
-            leptos::task::spawn_local(sync.switch_user(None));
+    let logout = Action::new_local(move |choice: &Option<LogOutChoice>| {
+        let choice = *choice;
+        async move {
+            match choice {
+                None => session::log_out(sync).await.map_err(|Unsent(n)| n),
+                Some(choice) => {
+                    session::log_out_with(sync, choice).await;
+                    Ok(())
+                }
+            }
+        }
+    });
+    Effect::new(move |_| match logout.value().get() {
+        Some(Ok(())) => {
+            unsent.set(None);
             navigate("/", Default::default());
         }
+        Some(Err(n)) => unsent.set(Some(n)),
+        None => {}
     });
 
     view! {
+        <LogoutPrompt
+            unsent
+            on_choice=Callback::new(move |choice| {
+                logout.dispatch(Some(choice));
+            })
+        />
         <nav class="tabbar" aria-label=t.nav.label>
             <A href="/" exact=true attr:class="tabbar__item">{t.nav.wishes}</A>
             {move || match session.state() {
@@ -71,13 +92,13 @@ pub fn NavBar() -> impl IntoView {
                     view! {
                         {own_page}
                         <div class="tabbar__item tabbar__account">
-                            <span class="tabbar__user">{me.display_name}</span>
+                            <span class="tabbar__user">{me.display_name.to_string()}</span>
                             <button
                                 type="button"
                                 class="tabbar__logout"
                                 disabled=move || logout.pending().get()
                                 on:click=move |_| {
-                                    logout.dispatch(());
+                                    logout.dispatch(None);
                                 }
                             >
                                 {t.nav.logout}

@@ -1,6 +1,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
-use microwish_core::FieldError;
+use microwish_core::{Field, FieldError};
 
 use crate::china_time::{date_input_value, slot_from_inputs};
 use crate::components::FieldMessages;
@@ -73,8 +73,8 @@ pub fn SlotPicker(
                     <input class="field__input" type="time" name="slot_end" bind:value=draft.end />
                 </label>
             </div>
-            <FieldMessages field="slot_start" errors />
-            <FieldMessages field="slot_end" errors />
+            <FieldMessages field=Field::SlotStart errors />
+            <FieldMessages field=Field::SlotEnd errors />
         </fieldset>
     }
 }

@@ -1,22 +1,23 @@
 use leptos::prelude::*;
+use microwish_core::engine::SyncStatus;
 
 use crate::i18n::t;
-use crate::sync::{use_sync, SyncStatus};
+use crate::state::use_data;
 
-/// The sync indicator (synced, N pending, offline, retrying) and the
-/// explanations of changes the server turned down, each until dismissed.
+/// The sync indicator (synced, N waiting, offline, retrying) and the explanations of
+/// changes the server turned down, each until dismissed.
 #[component]
 pub fn SyncBar() -> impl IntoView {
     let t = t();
-    let sync = use_sync();
-    let status = move || sync.status.get();
+    let data = use_data();
     let indicator = move || {
-        let status = status();
+        let status = data.status.get();
         let state = match status {
             SyncStatus::Starting => return None,
             SyncStatus::Synced => "synced",
             SyncStatus::Pending(_) => "pending",
-            SyncStatus::Offline => "offline",
+            SyncStatus::Offline(_) => "offline",
+            SyncStatus::LoginToSend(_) => "login",
             SyncStatus::Failed => "failed",
         };
         Some(view! {
@@ -29,14 +30,14 @@ pub fn SyncBar() -> impl IntoView {
         <div class="sync-bar" aria-live="polite">
             {indicator}
             <For
-                each=move || sync.notices.get()
-                key=|notice| notice.id
+                each=move || data.notices.get()
+                key=|notice| notice.mutation
                 children=move |notice| {
-                    let id = notice.id;
+                    let id = notice.mutation;
                     view! {
                         <div class="sync-notice" role="alert">
-                            <p class="sync-notice__text">{notice.text}</p>
-                            <button class="button button--quiet" on:click=move |_| sync.dismiss(id)>
+                            <p class="sync-notice__text">{t.notice(&notice)}</p>
+                            <button class="button button--quiet" on:click=move |_| data.dismiss(id)>
                                 {t.sync.dismiss}
                             </button>
                         </div>

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use microwish_core::{EventView, WishStatus};
+use microwish_core::{EventAction, EventView, WishStatus};
 
 use crate::i18n::{fill, t};
 
@@ -30,11 +30,11 @@ pub fn Timeline(events: Vec<EventView>) -> impl IntoView {
                         .clone()
                         .or_else(|| event.actor_role.map(|role| t.role(role).to_owned()))
                         .unwrap_or_else(|| t.claim.system_actor.to_owned());
-                    format!("{actor} {}", t.event_action(&event.action))
+                    format!("{actor} {}", t.event_action(event.action))
                 }
             };
             view! {
-                <li class="timeline__item" data-action=event.action.clone()>
+                <li class="timeline__item" data-action=event.action.as_str()>
                     <time class="timeline__time" datetime=event.at.to_rfc3339()>
                         {t.date_time(event.at)}
                     </time>
@@ -55,7 +55,7 @@ pub fn Timeline(events: Vec<EventView>) -> impl IntoView {
 
 /// The wish's new status, when the event records one (action `status`, to a wish status).
 fn wish_status_change(event: &EventView) -> Option<WishStatus> {
-    if event.action != "status" {
+    if event.action != EventAction::Status {
         return None;
     }
     event.to_status.as_deref()?.parse().ok()

@@ -1,9 +1,10 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use microwish_core::PublicWish;
+use microwish_core::{PublicWish, WishId};
 
 use crate::components::WishCard;
 use crate::i18n::t;
+use crate::state::use_data;
 
 /// Wish cards, or a friendly note when nothing matches.
 #[component]
@@ -26,4 +27,41 @@ pub fn WishList(wishes: Vec<PublicWish>, today: NaiveDate) -> impl IntoView {
         </ul>
     }
     .into_any()
+}
+
+/// Wish cards for the ids given, each following its own wish in the cache: when a sync
+/// changes one wish, only its card is drawn again.
+#[component]
+pub fn LiveWishList(#[prop(into)] ids: Signal<Vec<WishId>>, today: NaiveDate) -> impl IntoView {
+    let data = use_data();
+    // Only emptiness redraws the whole list; which ids are shown is `For`'s to diff.
+    let empty = Memo::new(move |_| ids.with(Vec::is_empty));
+    move || {
+        if empty.get() {
+            return view! {
+                <div class="empty">
+                    <p class="empty__title">{t().no_wishes}</p>
+                    <p class="empty__hint">{t().no_wishes_hint}</p>
+                </div>
+            }
+            .into_any();
+        }
+        view! {
+            <ul class="wish-list">
+                <For
+                    each=move || ids.get()
+                    key=|id| *id
+                    children=move |id| {
+                        let wish = data.wishes.signal(&id);
+                        view! {
+                            <li>
+                                {wish.clone().map(|wish| view! { <WishCard wish today /> })}
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        }
+        .into_any()
+    }
 }

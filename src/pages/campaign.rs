@@ -1,50 +1,48 @@
 use leptos::prelude::*;
-use microwish_core::{PublicCampaign, PublicWish, WishQuery};
+use microwish_core::engine::SyncStatus;
+use microwish_core::{CampaignId, PublicCampaign, WishId, WishQuery};
 
-use crate::components::{BackLink, ProgressBar, WishList};
-use crate::format::today;
+use crate::china_time::today;
+use crate::components::{BackLink, LiveWishList, ProgressBar};
 use crate::i18n::t;
 use crate::pages::id_param;
-use crate::sync::{use_sync, SyncStatus};
+use crate::state::use_data;
 
 /// `/campaigns/:id`: a drive, its progress and its wishes, from the device's cache.
 #[component]
 pub fn CampaignPage() -> impl IntoView {
     let t = t();
-    let sync = use_sync();
-    let id = id_param();
-    let campaign = Memo::new(move |_| {
-        let id = id()?;
-        sync.data.with(|data| {
-            let campaign = data.campaigns.get(&id)?.clone();
-            let query = WishQuery {
-                campaign: Some(id),
-                ..Default::default()
-            };
-            let mut wishes: Vec<PublicWish> = data
-                .wishes
-                .values()
-                .filter(|wish| query.matches(wish))
-                .cloned()
-                .collect();
-            WishQuery::sort(&mut wishes);
-            Some((campaign, wishes))
-        })
+    let data = use_data();
+    let id = id_param::<CampaignId>();
+    let campaign = Memo::new(move |_| data.campaigns.get(&id()?));
+    let wishes = Memo::new(move |_| {
+        let query = WishQuery {
+            campaign: id(),
+            ..Default::default()
+        };
+        let mut found = data
+            .wishes
+            .select_placed(|wish| query.matches(wish).then(|| WishQuery::sort_key(wish)));
+        found.sort();
+        found
+            .into_iter()
+            .map(|(_, _, id)| id)
+            .collect::<Vec<WishId>>()
     });
     view! {
         <BackLink />
         {move || match campaign.get() {
-            Some((campaign, wishes)) => view! {
+            Some(campaign) => view! {
                 <CampaignHeader campaign />
                 <h2 class="section-title">{t.campaign_wishes}</h2>
-                <WishList wishes today=today() />
+                <LiveWishList ids=wishes today=today() />
             }
             .into_any(),
-            None if sync.data.with(|data| data.synced) => view! {
+            None if data.synced.get() => view! {
                 <section class="page not-found"><p>{t.campaign_not_found}</p></section>
             }
             .into_any(),
-            None if matches!(sync.status.get(), SyncStatus::Offline | SyncStatus::Failed) => view! {
+            None if matches!(data.status.get(), SyncStatus::Offline(_) | SyncStatus::Failed) => view! {
                 <section class="page not-found"><p>{t.sync.not_cached}</p></section>
             }
             .into_any(),

@@ -3,14 +3,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use microwish_core::account::Login;
+use microwish_core::Field;
 use microwish_core::Me;
 
 use crate::api::{self, ApiError};
 use crate::components::{FieldMessages, FormError};
 use crate::i18n::{fill, t};
 use crate::pages::{failure, field_errors};
-use crate::session::{register_url, safe_next, use_session, Session, SessionState};
+use crate::session::{self, register_url, safe_next, use_session, Session};
 use crate::sync::use_sync;
+use microwish_core::engine::SessionState;
 
 /// `/login?next=/path`: phone and password, then back to `next` (a path on this site).
 #[component]
@@ -55,7 +57,7 @@ pub fn LoginPage() -> impl IntoView {
                         bind:value=phone
                     />
                 </label>
-                <FieldMessages field="phone" errors=field_errors />
+                <FieldMessages field=Field::Phone errors=field_errors />
                 <label class="field">
                     <span class="field__label">{t.account.password}</span>
                     <input
@@ -67,7 +69,7 @@ pub fn LoginPage() -> impl IntoView {
                         bind:value=password
                     />
                 </label>
-                <FieldMessages field="password" errors=field_errors />
+                <FieldMessages field=Field::Password errors=field_errors />
                 <FormError message=Signal::derive(move || error.get().map(|error| t.problem(&error))) />
                 <button class="button button--wide auth-form__submit" type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { t.account.submitting } else { t.account.submit_login }}
@@ -99,9 +101,8 @@ pub(super) fn go_on_when_logged_in(
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(me)) = answer.get() {
-            session.logged_in(me.clone());
-            // A new user on this device: the cache starts over for them.
-            leptos::task::spawn_local(sync.switch_user(Some(me)));
+            // Another user on this device: the cache starts over for them.
+            session::logged_in(session, sync, me);
             let options = NavigateOptions {
                 replace: true,
                 ..Default::default()
@@ -119,7 +120,7 @@ pub(super) fn AlreadyLoggedIn(session: Session, next: Memo<String>) -> impl Into
     move || match session.state() {
         SessionState::LoggedIn(me) => Some(view! {
             <p class="auth__already">
-                {fill(t.account.already_logged_in, &[("name", me.display_name)])}
+                {fill(t.account.already_logged_in, &[("name", me.display_name.to_string())])}
                 " "
                 <a href=move || next.get()>{t.account.continue_to}</a>
             </p>

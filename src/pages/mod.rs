@@ -20,12 +20,12 @@ pub use worker_claims::WorkerClaimsPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use microwish_core::{FieldError, Id};
+use microwish_core::FieldError;
 
 use crate::api::ApiError;
 
 /// The `:id` of the current route, if it is a well-formed id.
-fn id_param() -> impl Fn() -> Option<Id> + Copy {
+fn id_param<T: std::str::FromStr>() -> impl Fn() -> Option<T> + Copy {
     let params = use_params_map();
     move || params.read().get("id").and_then(|id| id.parse().ok())
 }

@@ -3,8 +3,9 @@ use microwish_core::{ClaimView, Me, Role};
 
 use crate::components::{LiveClaim, LoginRedirect};
 use crate::i18n::{fill, t};
-use crate::session::{use_session, SessionState};
-use crate::sync::use_sync;
+use crate::session::use_session;
+use crate::state::use_data;
+use microwish_core::engine::SessionState;
 
 /// `/me/claims` "我的认领": the logged-in user's claims, newest first, each with what to
 /// do next — from the device's cache, so it works offline; logged-out visitors are sent
@@ -28,20 +29,14 @@ pub fn MyClaimsPage() -> impl IntoView {
 #[component]
 fn MyClaims(me: Me) -> impl IntoView {
     let t = t();
-    let sync = use_sync();
+    let data = use_data();
     let me_id = me.id;
     let claims = Memo::new(move |_| {
-        let mut mine: Vec<ClaimView> = sync.data.with(|data| {
-            data.claims
-                .values()
-                .filter(|claim| claim.claimer_id == me_id)
-                .cloned()
-                .collect()
-        });
+        let mut mine: Vec<ClaimView> = data.claims.values(|claim| claim.claimer_id == me_id);
         mine.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
         mine
     });
-    let loaded = move || sync.data.with(|data| data.loaded);
+    let loaded = move || data.loaded.get();
     let volunteer_time = (me.role == Role::Volunteer).then(|| {
         let minutes = me.volunteer_minutes.to_string();
         view! { <p class="page-head__sub">{fill(t.claim.volunteer_time, &[("minutes", minutes)])}</p> }

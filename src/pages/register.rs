@@ -1,6 +1,8 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use microwish_core::account::{Registration, DISPLAY_NAME_CHARS, PASSWORD_MAX_CHARS};
+use microwish_core::account::{Registration, PASSWORD_MAX_CHARS};
+use microwish_core::DisplayName;
+use microwish_core::Field;
 use microwish_core::Role;
 
 use crate::api;
@@ -73,13 +75,13 @@ pub fn RegisterPage() -> impl IntoView {
                         class="field__input"
                         name="display_name"
                         autocomplete="nickname"
-                        maxlength=DISPLAY_NAME_CHARS.end().to_string()
+                        maxlength=DisplayName::CHARS.end().to_string()
                         required
                         bind:value=display_name
                     />
                     <span class="field__hint">{t.account.display_name_hint}</span>
                 </label>
-                <FieldMessages field="display_name" errors />
+                <FieldMessages field=Field::DisplayName errors />
                 <label class="field">
                     <span class="field__label">{t.account.phone}</span>
                     <input
@@ -92,7 +94,7 @@ pub fn RegisterPage() -> impl IntoView {
                         bind:value=phone
                     />
                 </label>
-                <FieldMessages field="phone" errors />
+                <FieldMessages field=Field::Phone errors />
                 <label class="field">
                     <span class="field__label">{t.account.password}</span>
                     <input
@@ -106,12 +108,12 @@ pub fn RegisterPage() -> impl IntoView {
                     />
                     <span class="field__hint">{t.account.password_hint}</span>
                 </label>
-                <FieldMessages field="password" errors />
+                <FieldMessages field=Field::Password errors />
                 <fieldset class="roles">
                     <legend class="field__label">{t.account.role}</legend>
                     {role_choices}
                 </fieldset>
-                <FieldMessages field="role" errors />
+                <FieldMessages field=Field::Role errors />
                 <FormError message=Signal::derive(move || error.get().map(|error| t.problem(&error))) />
                 <button class="button button--wide auth-form__submit" type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { t.account.submitting } else { t.account.submit_register }}

@@ -1,24 +1,23 @@
 use leptos::prelude::*;
-use microwish_core::{PublicWish, WishKind};
+use microwish_core::engine::SyncStatus;
+use microwish_core::{PublicWish, WishId, WishKind};
 
 use crate::api;
+use crate::china_time::today;
 use crate::components::{BackLink, ClaimPanel, ProgressBar, Timeline};
-use crate::format::today;
 use crate::i18n::t;
 use crate::pages::id_param;
 use crate::session::use_session;
-use crate::sync::{use_sync, SyncStatus};
+use crate::state::use_data;
 
 /// `/wishes/:id`: one wish in full, with a way to claim it and its story so far. The wish
 /// comes from the device's cache, so the page opens offline and follows every change.
 #[component]
 pub fn WishDetailPage() -> impl IntoView {
     let t = t();
-    let sync = use_sync();
-    let id = id_param();
-    let wish = Memo::new(move |_| {
-        id().and_then(|id| sync.data.with(|data| data.wishes.get(&id).cloned()))
-    });
+    let data = use_data();
+    let id = id_param::<WishId>();
+    let wish = Memo::new(move |_| data.wishes.get(&id()?));
     // Rendered once per wish; its fields follow the cache from then on.
     let shown = Memo::new(move |_| wish.with(|wish| wish.as_ref().map(|wish| wish.id)));
     view! {
@@ -29,11 +28,11 @@ pub fn WishDetailPage() -> impl IntoView {
                 let current = Signal::derive(move || wish.get().unwrap_or_else(|| initial.clone()));
                 view! { <WishDetail current /> }.into_any()
             }
-            None if sync.data.with(|data| data.synced) => view! {
+            None if data.synced.get() => view! {
                 <section class="page not-found"><p>{t.wish_not_found}</p></section>
             }
             .into_any(),
-            None if matches!(sync.status.get(), SyncStatus::Offline | SyncStatus::Failed) => view! {
+            None if matches!(data.status.get(), SyncStatus::Offline(_) | SyncStatus::Failed) => view! {
                 <section class="page not-found"><p>{t.sync.not_cached}</p></section>
             }
             .into_any(),

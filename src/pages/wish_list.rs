@@ -1,17 +1,17 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use microwish_core::{
-    Category, PublicCampaign, PublicWish, Stats, WishKind, WishQuery, WishStatus,
-};
+use microwish_core::engine::SyncStatus;
+use microwish_core::{Category, PublicCampaign, Stats, WishId, WishKind, WishQuery, WishStatus};
 
 use crate::api;
 use crate::app::ListUrl;
-use crate::components::{ChipGroup, LoadError, ProgressBar, WishList};
+use crate::china_time::today;
+use crate::components::{ChipGroup, LiveWishList, LoadError, ProgressBar};
 use crate::filters::{list_url, query_from_params};
-use crate::format::today;
 use crate::i18n::t;
-use crate::sync::{use_sync, SyncStatus};
+use crate::state::use_data;
+use crate::sync::use_sync;
 
 /// How many wish cards the list paints at first, and adds per "show more".
 const LIST_PAGE: usize = 40;
@@ -38,18 +38,31 @@ pub fn WishListPage() -> impl IntoView {
     });
     // Everything below is read from the device's cache, filtered with core's rules (the
     // same the server's query uses): it shows at once, offline too, and follows each sync.
+    // The list is of ids: a pull that changes a wish re-renders that wish's card only.
     let sync = use_sync();
+    let data = use_data();
     let wishes = Memo::new(move |_| {
         let query = query.get();
-        let mut found: Vec<PublicWish> = sync.data.with(|data| {
-            data.wishes
-                .values()
-                .filter(|wish| query.matches(wish))
-                .cloned()
-                .collect()
-        });
-        WishQuery::sort(&mut found);
+        let mut found = data
+            .wishes
+            .select_placed(|wish| query.matches(wish).then(|| WishQuery::sort_key(wish)));
+        found.sort();
         found
+            .into_iter()
+            .map(|(_, _, id)| id)
+            .collect::<Vec<WishId>>()
+    });
+    // Rebuilt only when this changes, not on every sync status.
+    let phase = Memo::new(move |_| {
+        if data.loaded.get() && data.synced.get() {
+            Phase::Ready
+        } else {
+            match data.status.get() {
+                SyncStatus::Failed => Phase::Unreachable(t.err_server),
+                SyncStatus::Offline(_) => Phase::Unreachable(t.err_unreachable),
+                _ => Phase::Loading,
+            }
+        }
     });
     let shown = RwSignal::new(LIST_PAGE);
     // New filters start again from the top of the list.
@@ -57,24 +70,17 @@ pub fn WishListPage() -> impl IntoView {
         query.track();
         shown.set(LIST_PAGE);
     });
-    let grids = Memo::new(move |_| sync.data.with(|data| data.grids.clone()));
+    let grids = Memo::new(move |_| data.grids.values(|_| true));
     let campaigns = Memo::new(move |_| {
-        let mut campaigns: Vec<PublicCampaign> = sync
-            .data
-            .with(|data| data.campaigns.values().cloned().collect());
+        let mut campaigns: Vec<PublicCampaign> = data.campaigns.values(|_| true);
         campaigns.sort_by_key(|campaign| std::cmp::Reverse(campaign.id));
         campaigns
     });
     let open = Memo::new(move |_| {
-        sync.data.with(|data| {
-            let open = data
-                .wishes
-                .values()
-                .filter(|wish| wish.status == WishStatus::Open);
-            open.fold((0, 0), |(count, units), wish| {
-                (count + 1, units + wish.remaining)
-            })
-        })
+        let open = data
+            .wishes
+            .select(|wish| (wish.status == WishStatus::Open).then_some(wish.remaining));
+        (open.len() as u32, open.iter().sum::<u32>())
     });
     // Households helped and pledged goods come from the server (when it is reachable).
     let stats = LocalResource::new(api::stats);
@@ -112,7 +118,7 @@ pub fn WishListPage() -> impl IntoView {
             {move || {
                 let (wishes_open, units_needed) = open.get();
                 let stats = stats.get().and_then(Result::ok);
-                sync.data.with(|data| data.synced).then(|| view! { <StatsStrip wishes_open units_needed stats /> })
+                data.synced.get().then(|| view! { <StatsStrip wishes_open units_needed stats /> })
             }}
         </header>
 
@@ -133,7 +139,8 @@ pub fn WishListPage() -> impl IntoView {
                 on_select=Callback::new(move |kind| show.run(WishQuery { kind, ..query.get_untracked() }))
             />
             {move || {
-                let grids = grids.get();
+                let mut grids = grids.get();
+                grids.sort_by(|a, b| a.id.cmp(&b.id));
                 (!grids.is_empty())
                     .then(|| {
                         let options = std::iter::once((None, t.all.to_owned()))
@@ -165,43 +172,50 @@ pub fn WishListPage() -> impl IntoView {
 
         <section class="results" aria-live="polite">
             {move || {
-                let (loaded, synced) = sync.data.with(|data| (data.loaded, data.synced));
-                let unreachable = matches!(sync.status.get(), SyncStatus::Offline | SyncStatus::Failed);
-                match (loaded && synced, unreachable) {
-                    (true, _) => {
-                        let wishes = wishes.get();
-                        let total = wishes.len();
+                match phase.get() {
+                    Phase::Ready => {
                         // A long list paints a screenful first; more on request.
-                        let wishes: Vec<PublicWish> = wishes.into_iter().take(shown.get()).collect();
-                        let more = (total > wishes.len()).then(|| view! {
-                            <button
-                                class="button button--wide results__more"
-                                on:click=move |_| shown.update(|shown| *shown += LIST_PAGE)
-                            >
-                                {format!("{} ({}/{})", t.show_more, wishes.len(), total)}
-                            </button>
+                        let total = move || wishes.with(Vec::len);
+                        let visible = Signal::derive(move || {
+                            wishes.with(|ids| ids.iter().take(shown.get()).copied().collect::<Vec<_>>())
                         });
+                        let more = move || {
+                            let (total, showing) = (total(), visible.with(Vec::len));
+                            (total > showing).then(|| view! {
+                                <button
+                                    class="button button--wide results__more"
+                                    on:click=move |_| shown.update(|shown| *shown += LIST_PAGE)
+                                >
+                                    {format!("{} ({}/{})", t.show_more, showing, total)}
+                                </button>
+                            })
+                        };
                         view! {
-                            <p class="results__count">{format!("{} {}", total, t.results)}</p>
-                            <WishList wishes today />
+                            <p class="results__count">{move || format!("{} {}", total(), t.results)}</p>
+                            <LiveWishList ids=visible today />
                             {more}
                         }
                         .into_any()
                     }
                     // Nothing cached yet and no server: say so, and offer to try again.
-                    (false, true) => {
-                        let message = match sync.status.get() {
-                            SyncStatus::Failed => t.err_server,
-                            _ => t.err_unreachable,
-                        };
+                    Phase::Unreachable(message) => {
                         view! { <LoadError message on_retry=retry /> }.into_any()
                     }
-                    (false, false) => view! { <p class="loading">{t.loading}</p> }.into_any(),
+                    Phase::Loading => view! { <p class="loading">{t.loading}</p> }.into_any(),
                 }
             }}
         </section>
         <footer class="privacy-note">{t.privacy_note}</footer>
     }
+}
+
+/// What the results section shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Phase {
+    Loading,
+    Ready,
+    /// Nothing cached yet and the server out of reach: why.
+    Unreachable(&'static str),
 }
 
 /// The search box. Searches on submit (Enter or the button), which also suits

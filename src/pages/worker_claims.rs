@@ -3,8 +3,9 @@ use microwish_core::{ClaimStatus, ClaimView, Role};
 
 use crate::components::{LiveClaim, LoginRedirect};
 use crate::i18n::t;
-use crate::session::{use_session, SessionState};
-use crate::sync::use_sync;
+use crate::session::use_session;
+use crate::state::use_data;
+use microwish_core::engine::SessionState;
 
 /// `/worker/claims` "待确认": for community workers, the claims delivered and waiting for
 /// confirmation, then those still under way; each confirmed or sent back from its card.
@@ -49,15 +50,10 @@ fn QueueSection(
     empty: &'static str,
 ) -> impl IntoView {
     let t = t();
-    let sync = use_sync();
+    let data = use_data();
     let claims = Memo::new(move |_| {
-        let mut queue: Vec<ClaimView> = sync.data.with(|data| {
-            data.claims
-                .values()
-                .filter(|claim| statuses.contains(&claim.status))
-                .cloned()
-                .collect()
-        });
+        let mut queue: Vec<ClaimView> =
+            data.claims.values(|claim| statuses.contains(&claim.status));
         queue.sort_by(|a, b| a.updated_at.cmp(&b.updated_at).then(a.id.cmp(&b.id)));
         let handled = statuses
             .iter()
@@ -68,7 +64,7 @@ fn QueueSection(
         }
         queue
     });
-    let loaded = move || sync.data.with(|data| data.loaded);
+    let loaded = move || data.loaded.get();
     view! {
         <section class="claims" aria-live="polite">
             <h2 class="section-title">{title} {move || format!("({})", claims.with(Vec::len))}</h2>

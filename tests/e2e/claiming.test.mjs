@@ -105,7 +105,8 @@ test('a new donor claims a wish, delivers it, a worker confirms it, the wish is 
   await page.locator('textarea[name=note]').fill('周六上午送到驿站');
   await page.screenshot({ path: `${screenshotDir}/claim-form-360x800.png`, fullPage: true });
   await page.locator('.claim-panel__submit').click();
-  await page.locator('.claim-success').waitFor();
+  // Saved on the phone first, then taken by the server: only then does it say "认领成功".
+  await page.locator('.claim-success:not(.claim-success--pending)').waitFor();
   const success = await page.locator('.claim-success').innerText();
   assert.match(success, /认领成功/);
   assert.match(success, new RegExp(`请在 \\d+月\\d+日 \\d\\d:\\d\\d 前送达 ${wish.station}`));
@@ -191,7 +192,7 @@ test('a volunteer books a house call in China time and then sees where to go', a
   await page.locator('input[name=slot_end]').fill('15:30');
   await page.screenshot({ path: `${screenshotDir}/house-call-form-360x800.png`, fullPage: true });
   await page.locator('.claim-panel__submit').click();
-  await page.locator('.claim-success').waitFor();
+  await page.locator('.claim-success:not(.claim-success--pending)').waitFor();
   const [, month, day] = tomorrow.split('-').map(Number);
   assert.match(await page.locator('.claim-success').innerText(), new RegExp(`请在 ${month}月${day}日 14:00–15:30 上门`));
 

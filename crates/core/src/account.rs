@@ -2,13 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{RuleError, ValidationErrors};
+use crate::error::{Field, FieldCode, RuleError, ValidationErrors};
+use crate::ids::{DisplayName, Phone};
 use crate::model::Role;
-use crate::validate::normalize_phone;
 
 pub const PASSWORD_MIN_CHARS: usize = 8;
 pub const PASSWORD_MAX_CHARS: usize = 128;
-pub const DISPLAY_NAME_CHARS: std::ops::RangeInclusive<usize> = 1..=20;
 
 /// Passwords that appear at the top of every leaked-password list, Chinese favourites
 /// included; refused whatever their length.
@@ -84,11 +83,11 @@ pub struct Registration {
     pub role: Role,
 }
 
-/// A registration that passed validation: phone normalised, name trimmed.
+/// An account that passed validation: phone normalised, name trimmed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ValidRegistration {
-    pub display_name: String,
-    pub phone: String,
+pub struct ValidAccount {
+    pub display_name: DisplayName,
+    pub phone: Phone,
     pub password: String,
     pub role: Role,
 }
@@ -103,46 +102,58 @@ pub struct Login {
 
 impl Registration {
     /// Self-registration is for donors, volunteers and shopkeepers; workers are
-    /// created by an administrator (`microwish-server user add`).
-    pub fn validate(self) -> Result<ValidRegistration, RuleError> {
+    /// created by an administrator (`microwish-server user add`, see [`Registration::validate_any_role`]).
+    pub fn validate(self) -> Result<ValidAccount, RuleError> {
         let mut errors = ValidationErrors::default();
         if self.role == Role::Worker {
             errors.add(
-                "role",
-                "not_self_service",
+                Field::Role,
+                FieldCode::NotSelfService,
                 "workers are added by the community",
             );
         }
-        let display_name = self.display_name.trim().to_owned();
-        check_display_name(&mut errors, &display_name);
-        let phone = normalize_phone(&self.phone);
-        if phone.is_none() {
-            errors.add("phone", "invalid", "an 11-digit mainland mobile number");
+        let valid = self.validate_any_role();
+        match (valid, errors.is_empty()) {
+            (Ok(valid), true) => Ok(valid),
+            (Ok(_), false) => Err(RuleError::Validation(errors)),
+            (Err(RuleError::Validation(more)), _) => {
+                errors.0.extend(more.0);
+                Err(RuleError::Validation(errors))
+            }
+            (Err(other), _) => Err(other),
+        }
+    }
+
+    /// The same checks for an account of any role, workers included (the server's
+    /// command line).
+    pub fn validate_any_role(self) -> Result<ValidAccount, RuleError> {
+        let mut errors = ValidationErrors::default();
+        let display_name = DisplayName::parse(&self.display_name);
+        if let Err(code) = &display_name {
+            let message = match code {
+                FieldCode::Length => format!(
+                    "{} to {} characters",
+                    DisplayName::CHARS.start(),
+                    DisplayName::CHARS.end()
+                ),
+                _ => "must be plain text".to_owned(),
+            };
+            errors.add(Field::DisplayName, *code, message);
+        }
+        let phone = Phone::parse(&self.phone);
+        if let Err(code) = &phone {
+            errors.add(Field::Phone, *code, "an 11-digit mainland mobile number");
         }
         check_password(&mut errors, &self.password);
-        errors.into_result(ValidRegistration {
-            display_name,
-            phone: phone.unwrap_or_default(),
-            password: self.password,
-            role: self.role,
-        })
-    }
-}
-
-pub fn check_display_name(errors: &mut ValidationErrors, name: &str) {
-    let count = name.chars().count();
-    if !DISPLAY_NAME_CHARS.contains(&count) {
-        errors.add(
-            "display_name",
-            "length",
-            format!(
-                "{} to {} characters",
-                DISPLAY_NAME_CHARS.start(),
-                DISPLAY_NAME_CHARS.end()
-            ),
-        );
-    } else if name.chars().any(char::is_control) {
-        errors.add("display_name", "control_characters", "must be plain text");
+        match (display_name, phone) {
+            (Ok(display_name), Ok(phone)) if errors.is_empty() => Ok(ValidAccount {
+                display_name,
+                phone,
+                password: self.password,
+                role: self.role,
+            }),
+            _ => Err(RuleError::Validation(errors)),
+        }
     }
 }
 
@@ -151,20 +162,20 @@ pub fn check_password(errors: &mut ValidationErrors, password: &str) {
     let count = password.chars().count();
     if count < PASSWORD_MIN_CHARS {
         errors.add(
-            "password",
-            "too_short",
+            Field::Password,
+            FieldCode::TooShort,
             format!("at least {PASSWORD_MIN_CHARS} characters"),
         );
     } else if count > PASSWORD_MAX_CHARS {
         errors.add(
-            "password",
-            "too_long",
+            Field::Password,
+            FieldCode::TooLong,
             format!("at most {PASSWORD_MAX_CHARS} characters"),
         );
     } else if is_common_password(password) {
         errors.add(
-            "password",
-            "too_common",
+            Field::Password,
+            FieldCode::TooCommon,
             "this password is too easy to guess",
         );
     }
@@ -192,8 +203,8 @@ mod tests {
     #[test]
     fn a_good_registration_is_normalised() {
         let valid = registration().validate().unwrap();
-        assert_eq!(valid.display_name, "张先生");
-        assert_eq!(valid.phone, "13912345678");
+        assert_eq!(valid.display_name.as_str(), "张先生");
+        assert_eq!(valid.phone.as_str(), "13912345678");
     }
 
     #[test]
@@ -203,7 +214,10 @@ mod tests {
         let RuleError::Validation(errors) = worker.validate().unwrap_err() else {
             panic!()
         };
-        assert!(errors.has("role"));
+        assert!(errors.has(Field::Role));
+        let mut admin = registration();
+        admin.role = Role::Worker;
+        assert!(admin.validate_any_role().is_ok());
     }
 
     #[test]
@@ -214,14 +228,14 @@ mod tests {
             let RuleError::Validation(errors) = weak.validate().unwrap_err() else {
                 panic!()
             };
-            assert!(errors.has("password"), "{password} accepted");
+            assert!(errors.has(Field::Password), "{password} accepted");
         }
         let mut phone = registration();
         phone.phone = "12345".into();
         let RuleError::Validation(errors) = phone.validate().unwrap_err() else {
             panic!()
         };
-        assert!(errors.has("phone"));
+        assert!(errors.has(Field::Phone));
         let mut name = registration();
         name.display_name = "   ".into();
         assert!(name.validate().is_err());

@@ -1,14 +1,17 @@
-//! Commands: every write is one of these, validated here and applied by one
-//! function in the server (REST endpoints and sync push both go through it).
+//! Commands: every write is one of these. REST endpoints and sync push build the same
+//! command; [`crate::decide`] says what it does; the server's apply path and the phone's
+//! overlay carry that out.
 //!
-//! On the wire a command is `{"name": "claim_wish", "args": {...}}`: the name is
-//! the snake_case command name, the args the same JSON as the REST body plus the target id.
+//! On the wire a command is `{"name": "claim_wish", "args": {...}}`: the name is the
+//! snake_case command name, the args the same JSON as the REST body plus the target id.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{RuleError, ValidationErrors};
-use crate::model::{ClaimStatus, Id, Role, WishKind};
+use crate::clock::community_day_end;
+use crate::error::{Field, FieldCode, RuleError, ValidationErrors};
+use crate::ids::{ClaimId, UserId, WishId};
+use crate::model::{ClaimStatus, Me, PublicWish, Role, WishKind, WishStatus};
 use crate::rules::ClaimAction;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,39 +22,17 @@ pub enum Command {
     MarkDelivered(ClaimRef),
     ConfirmClaim(ClaimRef),
     RejectClaim(RejectClaim),
-}
-
-impl Command {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Command::ClaimWish(_) => "claim_wish",
-            Command::ReleaseClaim(_) => "release_claim",
-            Command::MarkDelivered(_) => "mark_delivered",
-            Command::ConfirmClaim(_) => "confirm_claim",
-            Command::RejectClaim(_) => "reject_claim",
-        }
-    }
-
-    /// The claim the command creates or changes (a new claim's id only when the client
-    /// made it).
-    pub fn claim_id(&self) -> Option<Id> {
-        match self {
-            Command::ClaimWish(claim) => claim.id,
-            Command::ReleaseClaim(target)
-            | Command::MarkDelivered(target)
-            | Command::ConfirmClaim(target) => Some(target.claim_id),
-            Command::RejectClaim(reject) => Some(reject.claim_id),
-        }
-    }
+    /// The hold timer lets an active claim go (only the system may).
+    ExpireClaim(ClaimRef),
 }
 
 /// A donor or volunteer takes `quantity` units of a wish (a house call: with a time slot).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimWish {
     /// Made by the client so that a retried request cannot create a second claim.
-    #[serde(default)]
-    pub id: Option<Id>,
-    pub wish_id: Id,
+    #[serde(default = "ClaimId::generate")]
+    pub id: ClaimId,
+    pub wish_id: WishId,
     /// Signed so that 0 and negative numbers are reported as a field error, not a parse error.
     pub quantity: i64,
     #[serde(default)]
@@ -67,7 +48,7 @@ pub struct ClaimWish {
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
     #[serde(default)]
-    pub id: Option<Id>,
+    pub id: Option<ClaimId>,
     pub quantity: i64,
     #[serde(default)]
     pub note: Option<String>,
@@ -78,9 +59,9 @@ pub struct ClaimRequest {
 }
 
 impl ClaimRequest {
-    pub fn for_wish(self, wish_id: Id) -> ClaimWish {
+    pub fn for_wish(self, wish_id: WishId) -> ClaimWish {
         ClaimWish {
-            id: self.id,
+            id: self.id.unwrap_or_else(ClaimId::generate),
             wish_id,
             quantity: self.quantity,
             note: self.note,
@@ -92,12 +73,12 @@ impl ClaimRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimRef {
-    pub claim_id: Id,
+    pub claim_id: ClaimId,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RejectClaim {
-    pub claim_id: Id,
+    pub claim_id: ClaimId,
     pub reason: String,
 }
 
@@ -114,80 +95,77 @@ pub const CLAIM_QUANTITY_MAX: i64 = 10_000;
 pub const SLOT_MIN_MINUTES: i64 = 15;
 pub const SLOT_MAX_MINUTES: i64 = 8 * 60;
 
-/// The community keeps China Standard Time (UTC+8, no daylight saving): a wish needed
-/// "by 12 March" may be served until the end of that day there.
-pub fn community_day_end(date: NaiveDate) -> DateTime<Utc> {
-    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    let next_midnight = date.succ_opt().unwrap_or(date).and_time(NaiveTime::MIN);
-    offset
-        .from_local_datetime(&next_midnight)
-        .single()
-        .map(|time| time.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&next_midnight))
-}
-
-/// What validating a claim needs to know about its wish.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WishFacts {
-    pub kind: WishKind,
-    pub needed_by: Option<NaiveDate>,
-}
+/// A house call's time slot.
+pub type Slot = (DateTime<Utc>, DateTime<Utc>);
 
 /// A claim that passed validation, with its text trimmed and its quantity typed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidClaim {
     pub quantity: u32,
     pub note: String,
-    pub slot: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    pub slot: Option<Slot>,
 }
 
 impl ClaimWish {
-    /// Checks the claim's own fields against its wish, at `now`. Whether enough units
-    /// remain is decided by [`crate::rules::Units::claim`] inside the transaction.
-    pub fn validate(&self, wish: WishFacts, now: DateTime<Utc>) -> Result<ValidClaim, RuleError> {
+    /// Checks the claim's own fields against a wish of `kind` needed by `needed_by`, at
+    /// `now`. Whether enough units remain is [`crate::rules::Units::claim`]'s to say.
+    pub fn validate(
+        &self,
+        kind: WishKind,
+        needed_by: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<ValidClaim, RuleError> {
         let mut errors = ValidationErrors::default();
         if !(1..=CLAIM_QUANTITY_MAX).contains(&self.quantity) {
             errors.add(
-                "quantity",
-                "out_of_range",
+                Field::Quantity,
+                FieldCode::OutOfRange,
                 format!("must be between 1 and {CLAIM_QUANTITY_MAX}"),
             );
         }
-        if wish.kind == WishKind::Service && self.quantity != 1 {
+        if kind == WishKind::Service && self.quantity != 1 {
             errors.add(
-                "quantity",
-                "service_is_one_visit",
+                Field::Quantity,
+                FieldCode::ServiceIsOneVisit,
                 "a house call is one visit",
             );
         }
         let note = self.note.as_deref().unwrap_or_default().trim().to_owned();
         if note.chars().count() > NOTE_MAX_CHARS {
             errors.add(
-                "note",
-                "too_long",
+                Field::Note,
+                FieldCode::TooLong,
                 format!("at most {NOTE_MAX_CHARS} characters"),
             );
         }
-        let slot = match (wish.kind, self.slot_start, self.slot_end) {
+        let slot = match (kind, self.slot_start, self.slot_end) {
             (WishKind::Item, None, None) => None,
             (WishKind::Item, _, _) => {
                 errors.add(
-                    "slot_start",
-                    "not_for_items",
+                    Field::SlotStart,
+                    FieldCode::NotForItems,
                     "only house calls take a time slot",
                 );
                 None
             }
             (WishKind::Service, Some(start), Some(end)) => {
-                check_slot(&mut errors, start, end, wish.needed_by, now);
+                check_slot(&mut errors, start, end, needed_by, now);
                 Some((start, end))
             }
             (WishKind::Service, start, end) => {
                 if start.is_none() {
-                    errors.add("slot_start", "required", "choose when you will come");
+                    errors.add(
+                        Field::SlotStart,
+                        FieldCode::Required,
+                        "choose when you will come",
+                    );
                 }
                 if end.is_none() {
-                    errors.add("slot_end", "required", "choose when you will finish");
+                    errors.add(
+                        Field::SlotEnd,
+                        FieldCode::Required,
+                        "choose when you will finish",
+                    );
                 }
                 None
             }
@@ -210,39 +188,52 @@ fn check_slot(
 ) {
     let minutes = (end - start).num_minutes();
     if end <= start {
-        errors.add("slot_end", "before_start", "must be after the start");
+        errors.add(
+            Field::SlotEnd,
+            FieldCode::BeforeStart,
+            "must be after the start",
+        );
     } else if minutes < SLOT_MIN_MINUTES {
         errors.add(
-            "slot_end",
-            "too_short",
+            Field::SlotEnd,
+            FieldCode::TooShort,
             format!("at least {SLOT_MIN_MINUTES} minutes"),
         );
     } else if minutes > SLOT_MAX_MINUTES {
         errors.add(
-            "slot_end",
-            "too_long",
+            Field::SlotEnd,
+            FieldCode::TooLong,
             format!("at most {} hours", SLOT_MAX_MINUTES / 60),
         );
     }
     // A little slack for a phone whose clock is a few minutes behind.
     if start < now - Duration::minutes(5) {
-        errors.add("slot_start", "in_the_past", "must be in the future");
+        errors.add(
+            Field::SlotStart,
+            FieldCode::InThePast,
+            "must be in the future",
+        );
     }
     if let Some(needed_by) = needed_by {
         if end > community_day_end(needed_by) {
-            errors.add("slot_end", "after_needed_by", "must end by the wish's date");
+            errors.add(
+                Field::SlotEnd,
+                FieldCode::AfterNeededBy,
+                "must end by the wish's date",
+            );
         }
     }
 }
 
 impl RejectClaim {
+    /// The reason, trimmed, if it is long enough to mean something.
     pub fn validate(&self) -> Result<String, RuleError> {
         let reason = self.reason.trim().to_owned();
         let mut errors = ValidationErrors::default();
         if !REASON_CHARS.contains(&reason.chars().count()) {
             errors.add(
-                "reason",
-                "length",
+                Field::Reason,
+                FieldCode::Length,
                 format!(
                     "{} to {} characters",
                     REASON_CHARS.start(),
@@ -257,15 +248,22 @@ impl RejectClaim {
 /// Who is acting: a signed-in user, or the system (the hold timer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
-    User { id: Id, role: Role },
+    User { id: UserId, role: Role },
     System,
 }
 
 impl Actor {
-    pub fn user_id(&self) -> Option<Id> {
+    pub fn user_id(&self) -> Option<UserId> {
         match self {
             Actor::User { id, .. } => Some(*id),
             Actor::System => None,
+        }
+    }
+
+    pub fn of(me: &Me) -> Actor {
+        Actor::User {
+            id: me.id,
+            role: me.role,
         }
     }
 }
@@ -287,7 +285,7 @@ pub fn may_claim(role: Role, kind: WishKind) -> Result<(), RuleError> {
 
 /// Who may move a claim: its owner delivers or releases it, a worker confirms or
 /// rejects it, only the system lets it expire.
-pub fn may_act_on_claim(actor: Actor, owner: Id, action: ClaimAction) -> Result<(), RuleError> {
+pub fn may_act_on_claim(actor: Actor, owner: UserId, action: ClaimAction) -> Result<(), RuleError> {
     match (action, actor) {
         (ClaimAction::Expire, Actor::System) => Ok(()),
         (ClaimAction::Expire, _) => Err(RuleError::Forbidden {
@@ -315,12 +313,65 @@ pub fn may_act_on_claim(actor: Actor, owner: Id, action: ClaimAction) -> Result<
     }
 }
 
-/// How long an active claim holds its units before they go back to the pool.
+/// Who may see the household's address and phone on a claim: workers, and the volunteer
+/// holding an active house call (only while it is active).
+pub fn may_see_contact(viewer: Actor, owner: UserId, kind: WishKind, status: ClaimStatus) -> bool {
+    match viewer {
+        Actor::User {
+            role: Role::Worker, ..
+        } => true,
+        Actor::User { id, .. } => {
+            id == owner && kind == WishKind::Service && status == ClaimStatus::Active
+        }
+        Actor::System => false,
+    }
+}
+
+/// What the claim part of a wish's page offers, given who is looking and the wish's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimOffer {
+    /// Not known yet who is logged in.
+    Waiting,
+    /// The wish takes no claims now (all claimed, fulfilled, closed…).
+    NotOpen(WishStatus),
+    LogIn,
+    /// A donor looking at a house call: those are for volunteers.
+    VolunteersOnly,
+    /// Shopkeepers and workers do not claim wishes.
+    NotForRole(Role),
+    Claim,
+}
+
+/// [`may_claim`] decides who claims what; the offer only adds the wish's state and whether
+/// anyone is logged in (`None` while that is not known yet).
+pub fn claim_offer(viewer: Option<Option<&Me>>, wish: &PublicWish) -> ClaimOffer {
+    if wish.status != WishStatus::Open {
+        return ClaimOffer::NotOpen(wish.status);
+    }
+    if wish.remaining == 0 {
+        return ClaimOffer::NotOpen(WishStatus::Claimed);
+    }
+    match viewer {
+        None => ClaimOffer::Waiting,
+        Some(None) => ClaimOffer::LogIn,
+        Some(Some(me)) => match may_claim(me.role, wish.kind) {
+            Ok(()) => ClaimOffer::Claim,
+            Err(_) if me.role == Role::Donor => ClaimOffer::VolunteersOnly,
+            Err(_) => ClaimOffer::NotForRole(me.role),
+        },
+    }
+}
+
+/// How long an active claim holds its units before they go back to the pool. The server
+/// runs with one (set on its command line) and sends it to phones with every pull, so an
+/// offline claim shows the deadline the server will set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HoldPolicy {
     /// An item must reach the grid station within this time.
+    #[serde(with = "minutes")]
     pub item: Duration,
     /// A house call is held until this long after its slot ends.
+    #[serde(with = "minutes")]
     pub after_slot: Duration,
 }
 
@@ -342,8 +393,22 @@ impl HoldPolicy {
     }
 }
 
+/// Durations travel as whole minutes.
+mod minutes {
+    use chrono::Duration;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(duration.num_minutes())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+        Ok(Duration::minutes(i64::deserialize(deserializer)?))
+    }
+}
+
 /// Volunteer time credited for a confirmed house call: the length of its slot.
-pub fn volunteer_minutes(status: ClaimStatus, slot: Option<(DateTime<Utc>, DateTime<Utc>)>) -> u32 {
+pub fn volunteer_minutes(status: ClaimStatus, slot: Option<Slot>) -> u32 {
     match (status, slot) {
         (ClaimStatus::Confirmed, Some((start, end))) if end > start => {
             u32::try_from((end - start).num_minutes()).unwrap_or(0)
@@ -355,6 +420,8 @@ pub fn volunteer_minutes(status: ClaimStatus, slot: Option<(DateTime<Utc>, DateT
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ProblemCode;
+    use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 7, 1, 2, 0, 0).unwrap()
@@ -362,8 +429,8 @@ mod tests {
 
     fn claim(quantity: i64) -> ClaimWish {
         ClaimWish {
-            id: None,
-            wish_id: crate::model::new_id(),
+            id: ClaimId::generate(),
+            wish_id: WishId::generate(),
             quantity,
             note: Some("  周六送到  ".into()),
             slot_start: None,
@@ -371,95 +438,82 @@ mod tests {
         }
     }
 
-    const ITEM: WishFacts = WishFacts {
-        kind: WishKind::Item,
-        needed_by: None,
-    };
+    fn by(day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(2026, 7, day)
+    }
 
-    fn service_by(day: u32) -> WishFacts {
-        WishFacts {
-            kind: WishKind::Service,
-            needed_by: NaiveDate::from_ymd_opt(2026, 7, day),
+    fn fields(error: RuleError) -> ValidationErrors {
+        match error {
+            RuleError::Validation(errors) => errors,
+            other => panic!("expected a validation error, got {other:?}"),
         }
     }
 
     #[test]
     fn commands_travel_as_name_and_args() {
         let command = Command::ReleaseClaim(ClaimRef {
-            claim_id: crate::model::new_id(),
+            claim_id: ClaimId::generate(),
         });
         let json = serde_json::to_value(&command).unwrap();
         assert_eq!(json["name"], "release_claim");
         assert!(json["args"]["claim_id"].is_string());
         let back: Command = serde_json::from_value(json).unwrap();
         assert_eq!(back, command);
-        assert_eq!(back.name(), "release_claim");
-        assert_eq!(
-            back.claim_id(),
-            Some(match &back {
-                Command::ReleaseClaim(target) => target.claim_id,
-                _ => unreachable!(),
-            })
-        );
     }
 
     #[test]
     fn quantity_must_be_positive_and_bounded() {
         for bad in [0, -1, CLAIM_QUANTITY_MAX + 1, i64::MAX] {
-            let RuleError::Validation(errors) = claim(bad).validate(ITEM, now()).unwrap_err()
-            else {
-                panic!("expected a validation error");
-            };
-            assert!(errors.has("quantity"));
+            let errors = fields(
+                claim(bad)
+                    .validate(WishKind::Item, None, now())
+                    .unwrap_err(),
+            );
+            assert!(errors.has(Field::Quantity));
         }
-        let valid = claim(3).validate(ITEM, now()).unwrap();
+        let valid = claim(3).validate(WishKind::Item, None, now()).unwrap();
         assert_eq!(valid.quantity, 3);
         assert_eq!(valid.note, "周六送到");
     }
 
     #[test]
     fn items_take_no_slot_and_services_need_one_inside_the_window() {
+        let service = WishKind::Service;
         let mut item = claim(1);
         item.slot_start = Some(now());
-        assert!(item.validate(ITEM, now()).is_err());
+        assert!(item.validate(WishKind::Item, None, now()).is_err());
 
         let mut visit = claim(1);
         assert!(
-            visit.validate(service_by(3), now()).is_err(),
+            visit.validate(service, by(3), now()).is_err(),
             "slot required"
         );
         // 10:00–11:00 China time on 3 July.
         visit.slot_start = Some(Utc.with_ymd_and_hms(2026, 7, 3, 2, 0, 0).unwrap());
         visit.slot_end = Some(Utc.with_ymd_and_hms(2026, 7, 3, 3, 0, 0).unwrap());
-        let valid = visit.validate(service_by(3), now()).unwrap();
-        assert!(valid.slot.is_some());
+        assert!(visit
+            .validate(service, by(3), now())
+            .unwrap()
+            .slot
+            .is_some());
         // The same slot is too late for a wish needed by 2 July.
-        let RuleError::Validation(errors) = visit.validate(service_by(2), now()).unwrap_err()
-        else {
-            panic!()
-        };
-        assert!(errors.has("slot_end"));
+        let errors = fields(visit.validate(service, by(2), now()).unwrap_err());
+        assert!(errors.has(Field::SlotEnd));
         // A slot ending before it starts, too short, or in the past.
         let mut backwards = visit.clone();
         backwards.slot_end = backwards.slot_start.map(|s| s - Duration::hours(1));
-        assert!(backwards.validate(service_by(3), now()).is_err());
+        assert!(backwards.validate(service, by(3), now()).is_err());
         let mut short = visit.clone();
         short.slot_end = short.slot_start.map(|s| s + Duration::minutes(5));
-        assert!(short.validate(service_by(3), now()).is_err());
+        assert!(short.validate(service, by(3), now()).is_err());
         let mut past = visit.clone();
         past.slot_start = Some(now() - Duration::hours(2));
         past.slot_end = Some(now() - Duration::hours(1));
-        assert!(past.validate(service_by(3), now()).is_err());
+        assert!(past.validate(service, by(3), now()).is_err());
         // Two people for one visit is still one visit.
         let mut two = visit;
         two.quantity = 2;
-        assert!(two.validate(service_by(3), now()).is_err());
-    }
-
-    #[test]
-    fn community_day_ends_at_midnight_china_time() {
-        let end = community_day_end(NaiveDate::from_ymd_opt(2026, 7, 3).unwrap());
-        assert_eq!(end, Utc.with_ymd_and_hms(2026, 7, 3, 16, 0, 0).unwrap());
+        assert!(two.validate(service, by(3), now()).is_err());
     }
 
     #[test]
@@ -471,7 +525,7 @@ mod tests {
             may_claim(Role::Donor, WishKind::Service)
                 .unwrap_err()
                 .code(),
-            "forbidden"
+            ProblemCode::Forbidden
         );
         assert!(may_claim(Role::Shopkeeper, WishKind::Item).is_err());
         assert!(may_claim(Role::Worker, WishKind::Item).is_err());
@@ -479,40 +533,109 @@ mod tests {
 
     #[test]
     fn who_may_act_on_a_claim() {
-        let owner = crate::model::new_id();
-        let donor = Actor::User {
-            id: owner,
-            role: Role::Donor,
-        };
-        let other = Actor::User {
-            id: crate::model::new_id(),
-            role: Role::Donor,
-        };
-        let worker = Actor::User {
-            id: crate::model::new_id(),
-            role: Role::Worker,
-        };
+        let owner = UserId::generate();
+        let user = |id, role| Actor::User { id, role };
+        let donor = user(owner, Role::Donor);
+        let other = user(UserId::generate(), Role::Donor);
+        let worker = user(UserId::generate(), Role::Worker);
         for action in [ClaimAction::Deliver, ClaimAction::Release] {
             assert!(may_act_on_claim(donor, owner, action).is_ok());
-            assert_eq!(
-                may_act_on_claim(other, owner, action).unwrap_err().code(),
-                "claim_not_yours"
-            );
-            assert_eq!(
-                may_act_on_claim(worker, owner, action).unwrap_err().code(),
-                "claim_not_yours"
-            );
+            for stranger in [other, worker] {
+                let refusal = may_act_on_claim(stranger, owner, action).unwrap_err();
+                assert_eq!(refusal.code(), ProblemCode::ClaimNotYours);
+            }
         }
         for action in [ClaimAction::Confirm, ClaimAction::Reject] {
             assert!(may_act_on_claim(worker, owner, action).is_ok());
-            assert_eq!(
-                may_act_on_claim(donor, owner, action).unwrap_err().code(),
-                "forbidden"
-            );
+            let refusal = may_act_on_claim(donor, owner, action).unwrap_err();
+            assert_eq!(refusal.code(), ProblemCode::Forbidden);
         }
         assert!(may_act_on_claim(Actor::System, owner, ClaimAction::Expire).is_ok());
         assert!(may_act_on_claim(worker, owner, ClaimAction::Expire).is_err());
         assert!(may_act_on_claim(Actor::System, owner, ClaimAction::Release).is_err());
+    }
+
+    #[test]
+    fn only_workers_and_the_volunteer_on_an_active_house_call_see_the_contact() {
+        let owner = UserId::generate();
+        let volunteer = Actor::User {
+            id: owner,
+            role: Role::Volunteer,
+        };
+        let worker = Actor::User {
+            id: UserId::generate(),
+            role: Role::Worker,
+        };
+        let service = WishKind::Service;
+        assert!(may_see_contact(
+            volunteer,
+            owner,
+            service,
+            ClaimStatus::Active
+        ));
+        assert!(!may_see_contact(
+            volunteer,
+            owner,
+            service,
+            ClaimStatus::Delivered
+        ));
+        assert!(!may_see_contact(
+            volunteer,
+            owner,
+            WishKind::Item,
+            ClaimStatus::Active
+        ));
+        let stranger = Actor::User {
+            id: UserId::generate(),
+            role: Role::Volunteer,
+        };
+        assert!(!may_see_contact(
+            stranger,
+            owner,
+            service,
+            ClaimStatus::Active
+        ));
+        assert!(may_see_contact(
+            worker,
+            owner,
+            service,
+            ClaimStatus::Confirmed
+        ));
+    }
+
+    #[test]
+    fn who_is_offered_a_claim_follows_the_rules_and_the_wish_state() {
+        use crate::overlay::tests::{me, public_wish};
+        let item = public_wish(4);
+        let mut visit = public_wish(1);
+        visit.kind = WishKind::Service;
+        let offer = |role: Option<Role>, wish: &PublicWish| {
+            let me = role.map(me);
+            claim_offer(Some(me.as_ref()), wish)
+        };
+        assert_eq!(claim_offer(None, &item), ClaimOffer::Waiting);
+        assert_eq!(offer(None, &item), ClaimOffer::LogIn);
+        assert_eq!(offer(Some(Role::Donor), &item), ClaimOffer::Claim);
+        assert_eq!(offer(Some(Role::Volunteer), &item), ClaimOffer::Claim);
+        assert_eq!(offer(Some(Role::Volunteer), &visit), ClaimOffer::Claim);
+        assert_eq!(offer(Some(Role::Donor), &visit), ClaimOffer::VolunteersOnly);
+        assert_eq!(
+            offer(Some(Role::Shopkeeper), &item),
+            ClaimOffer::NotForRole(Role::Shopkeeper)
+        );
+        assert_eq!(
+            offer(Some(Role::Worker), &visit),
+            ClaimOffer::NotForRole(Role::Worker)
+        );
+        let mut fulfilled = item.clone();
+        fulfilled.status = WishStatus::Fulfilled;
+        assert_eq!(
+            offer(Some(Role::Donor), &fulfilled),
+            ClaimOffer::NotOpen(WishStatus::Fulfilled)
+        );
+        let mut full = item;
+        full.remaining = 0;
+        assert_eq!(offer(None, &full), ClaimOffer::NotOpen(WishStatus::Claimed));
     }
 
     #[test]
@@ -521,6 +644,9 @@ mod tests {
         assert_eq!(policy.hold_until(now(), None), now() + Duration::days(7));
         let end = now() + Duration::hours(30);
         assert_eq!(policy.hold_until(now(), Some(end)), end + Duration::days(1));
+        let json = serde_json::to_value(policy).unwrap();
+        assert_eq!(json, serde_json::json!({"item": 10080, "after_slot": 1440}));
+        assert_eq!(serde_json::from_value::<HoldPolicy>(json).unwrap(), policy);
         let slot = Some((now(), now() + Duration::minutes(90)));
         assert_eq!(volunteer_minutes(ClaimStatus::Confirmed, slot), 90);
         assert_eq!(volunteer_minutes(ClaimStatus::Delivered, slot), 0);
@@ -530,7 +656,7 @@ mod tests {
     #[test]
     fn reject_needs_a_reason() {
         let reject = |reason: &str| RejectClaim {
-            claim_id: crate::model::new_id(),
+            claim_id: ClaimId::generate(),
             reason: reason.into(),
         };
         assert!(reject(" ").validate().is_err());

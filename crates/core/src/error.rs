@@ -1,7 +1,10 @@
-//! Errors of the rules, each with a stable machine-readable code that the
-//! server sends in problem+json and the SPA turns into a message.
+//! Why a rule refused a change, with the stable problem code the server sends and the SPA
+//! turns into words; and per-field validation errors, typed by field and code.
 
 use serde::{Deserialize, Serialize};
+
+use crate::model::Entity;
+use crate::problem::ProblemCode;
 
 /// A text that is not one of an enum's values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,28 +37,81 @@ pub enum RuleError {
     /// A client-made id already names a different thing.
     #[error("this id is already used for something else")]
     IdConflict,
+    /// No such thing, or not one the actor may see.
+    #[error("{0} not found")]
+    NotFound(Entity),
 }
 
 impl RuleError {
     /// The stable code clients rely on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ProblemCode {
         match self {
-            RuleError::WishFullyClaimed => "wish_fully_claimed",
-            RuleError::NotEnoughRemaining { .. } => "not_enough_remaining",
-            RuleError::InvalidState { .. } => "invalid_state",
-            RuleError::Validation(_) => "validation_failed",
-            RuleError::Forbidden { .. } => "forbidden",
-            RuleError::ClaimNotYours => "claim_not_yours",
-            RuleError::IdConflict => "id_conflict",
+            RuleError::WishFullyClaimed => ProblemCode::WishFullyClaimed,
+            RuleError::NotEnoughRemaining { .. } => ProblemCode::NotEnoughRemaining,
+            RuleError::InvalidState { .. } => ProblemCode::InvalidState,
+            RuleError::Validation(_) => ProblemCode::ValidationFailed,
+            RuleError::Forbidden { .. } => ProblemCode::Forbidden,
+            RuleError::ClaimNotYours => ProblemCode::ClaimNotYours,
+            RuleError::IdConflict => ProblemCode::IdConflict,
+            RuleError::NotFound(_) => ProblemCode::NotFound,
         }
+    }
+
+    /// A refusal for one field.
+    pub fn field(field: Field, code: FieldCode, message: impl Into<String>) -> RuleError {
+        let mut errors = ValidationErrors::default();
+        errors.add(field, code, message);
+        RuleError::Validation(errors)
+    }
+}
+
+string_enum! {
+    /// The input fields rules check, named as in the JSON bodies.
+    Field {
+        DisplayName = "display_name",
+        Phone = "phone",
+        Password = "password",
+        Role = "role",
+        Quantity = "quantity",
+        Note = "note",
+        SlotStart = "slot_start",
+        SlotEnd = "slot_end",
+        Reason = "reason",
+        Title = "title",
+        Description = "description",
+        Unit = "unit",
+        Alias = "alias",
+        Grid = "grid",
+        NeededBy = "needed_by",
+    }
+}
+
+string_enum! {
+    /// What is wrong with a field.
+    FieldCode {
+        Required = "required",
+        Length = "length",
+        TooShort = "too_short",
+        TooLong = "too_long",
+        OutOfRange = "out_of_range",
+        ControlCharacters = "control_characters",
+        Invalid = "invalid",
+        TooCommon = "too_common",
+        NotSelfService = "not_self_service",
+        ServiceIsOneVisit = "service_is_one_visit",
+        NotForItems = "not_for_items",
+        InThePast = "in_the_past",
+        TooFar = "too_far",
+        BeforeStart = "before_start",
+        AfterNeededBy = "after_needed_by",
     }
 }
 
 /// One invalid field: which, a stable code, and a message for developers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
-    pub field: String,
-    pub code: String,
+    pub field: Field,
+    pub code: FieldCode,
     pub message: String,
 }
 
@@ -64,10 +120,10 @@ pub struct FieldError {
 pub struct ValidationErrors(pub Vec<FieldError>);
 
 impl ValidationErrors {
-    pub fn add(&mut self, field: &str, code: &str, message: impl Into<String>) {
+    pub fn add(&mut self, field: Field, code: FieldCode, message: impl Into<String>) {
         self.0.push(FieldError {
-            field: field.to_owned(),
-            code: code.to_owned(),
+            field,
+            code,
             message: message.into(),
         });
     }
@@ -76,7 +132,7 @@ impl ValidationErrors {
         self.0.is_empty()
     }
 
-    pub fn has(&self, field: &str) -> bool {
+    pub fn has(&self, field: Field) -> bool {
         self.0.iter().any(|error| error.field == field)
     }
 

@@ -6,53 +6,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-/// Entity ids are UUIDv7, made by whoever creates the entity (a client may do so offline).
-pub type Id = Uuid;
-
-/// Makes a new time-ordered id.
-pub fn new_id() -> Id {
-    Uuid::now_v7()
-}
-
-/// Declares a fieldless enum stored and sent as a snake_case string, with the
-/// complete list of its values and a parser for query strings and database rows.
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = crate::error::UnknownValue;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(crate::error::UnknownValue {
-                        kind: stringify!($name),
-                        value: s.to_owned(),
-                    }),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.pad(self.as_str())
-            }
-        }
-    };
-}
+use crate::ids::{CampaignId, ClaimId, DisplayName, GridId, Phone, UserId, WishId};
 
 string_enum! {
     /// An item to hand over (school bag, gift pack) or a service done at home (fix a kettle).
@@ -119,6 +74,35 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// The kinds of things that change: the sync change log, the event log and "not found"
+    /// name them.
+    Entity {
+        Wish = "wish",
+        Claim = "claim",
+        Campaign = "campaign",
+        Grid = "grid",
+    }
+}
+
+string_enum! {
+    /// What happened, in the event log (the timeline of a wish).
+    EventAction {
+        /// A wish was published (or seeded).
+        Publish = "publish",
+        /// A wish's status moved because of its claims (`from_status` → `to_status`).
+        Status = "status",
+        Claim = "claim",
+        Deliver = "deliver",
+        Confirm = "confirm",
+        Release = "release",
+        Expire = "expire",
+        Reject = "reject",
+        Cancel = "cancel",
+        Close = "close",
+    }
+}
+
 impl WishStatus {
     /// Wishes in these states are shown to the public; drafts and cancelled ones are not.
     pub const PUBLIC: &'static [WishStatus] = &[
@@ -152,32 +136,17 @@ impl ClaimStatus {
 /// where item wishes are dropped off.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Grid {
-    /// A short stable code such as `grid-1`.
-    pub id: String,
+    pub id: GridId,
     pub name: String,
     pub station: String,
     /// Where the station is, e.g. "星怡花园32幢东侧"; a public place, never a home.
     pub station_location: String,
 }
 
-/// A needy household. Private: only workers ever receive this type.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Household {
-    pub id: Id,
-    pub name: String,
-    pub address: String,
-    pub phone: String,
-    pub grid: String,
-    pub groups: Vec<BeneficiaryGroup>,
-    pub notes: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
 /// A wish as anyone may see it: the household behind it appears only as an alias and a broad group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicWish {
-    pub id: Id,
+    pub id: WishId,
     pub kind: WishKind,
     pub title: String,
     pub description: String,
@@ -196,14 +165,14 @@ pub struct PublicWish {
     /// The pseudonym (化名) the household appears under.
     pub alias: String,
     pub group: BeneficiaryGroup,
-    pub grid: String,
+    pub grid: GridId,
     pub grid_name: String,
     /// The grid station where items are dropped off (never a home address).
     pub station: String,
     /// Where the station is, e.g. "星怡花园32幢东侧".
     pub station_location: String,
     pub needed_by: Option<NaiveDate>,
-    pub campaign_id: Option<Id>,
+    pub campaign_id: Option<CampaignId>,
     pub campaign_title: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -212,9 +181,9 @@ pub struct PublicWish {
 /// The signed-in user, as `GET /api/me` answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
-    pub id: Id,
-    pub display_name: String,
-    pub phone: String,
+    pub id: UserId,
+    pub display_name: DisplayName,
+    pub phone: Phone,
     pub role: Role,
     /// Time credited for confirmed house calls.
     pub volunteer_minutes: u32,
@@ -223,8 +192,8 @@ pub struct Me {
 /// A claim as its owner and workers see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimView {
-    pub id: Id,
-    pub wish_id: Id,
+    pub id: ClaimId,
+    pub wish_id: WishId,
     pub quantity: u32,
     pub status: ClaimStatus,
     pub note: String,
@@ -235,7 +204,7 @@ pub struct ClaimView {
     pub slot_start: Option<DateTime<Utc>>,
     pub slot_end: Option<DateTime<Utc>>,
     pub reject_reason: Option<String>,
-    pub claimer_id: Id,
+    pub claimer_id: UserId,
     /// The claimer's name: shown to workers and to the claimer.
     pub claimer_name: String,
     pub claimer_role: Role,
@@ -258,8 +227,7 @@ pub struct HouseContact {
 pub struct EventView {
     pub seq: i64,
     pub at: DateTime<Utc>,
-    /// `publish`, `claim`, `deliver`, `confirm`, `release`, `expire`, `reject`, …
-    pub action: String,
+    pub action: EventAction,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
     /// The actor's role; `None` for the system.
@@ -273,7 +241,7 @@ pub struct EventView {
 /// A named drive grouping wishes, with its progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicCampaign {
-    pub id: Id,
+    pub id: CampaignId,
     pub title: String,
     pub description: String,
     pub starts_on: Option<NaiveDate>,
@@ -312,29 +280,6 @@ fn percent(part: u32, whole: u32) -> u32 {
     }
 }
 
-/// A shopkeeper's bulk pledge of goods, e.g. 104 pairs of children's shoes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Pledge {
-    pub id: Id,
-    /// The shop's public name (爱心商户), e.g. "大拇哥童鞋店".
-    pub shop_name: String,
-    pub item: String,
-    pub quantity: u32,
-    pub unit: String,
-    /// Units already allocated to wishes; never more than `quantity`.
-    pub allocated: u32,
-    pub variants: Vec<PledgeVariant>,
-    pub note: String,
-    pub created_at: DateTime<Utc>,
-}
-
-/// Part of a pledge by size or model, e.g. "凉鞋 32码 × 10".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PledgeVariant {
-    pub label: String,
-    pub quantity: u32,
-}
-
 /// Public figures for the home page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
@@ -362,9 +307,9 @@ pub struct Page<T> {
 pub struct WishQuery {
     pub status: Option<WishStatus>,
     pub kind: Option<WishKind>,
-    pub grid: Option<String>,
+    pub grid: Option<GridId>,
     pub category: Option<Category>,
-    pub campaign: Option<Id>,
+    pub campaign: Option<CampaignId>,
     /// Free text, matched against title, description, alias and unit.
     pub q: Option<String>,
     /// The `next` value of the previous page (opaque).
@@ -417,10 +362,12 @@ impl WishQuery {
     /// The order lists are shown in: most urgent first, undated last, then by id
     /// (the server's `ORDER BY`).
     pub fn sort(wishes: &mut [PublicWish]) {
-        wishes.sort_by(|a, b| {
-            let key = |w: &PublicWish| (w.needed_by.is_none(), w.needed_by, w.id);
-            key(a).cmp(&key(b))
-        });
+        wishes.sort_by_key(Self::sort_key);
+    }
+
+    /// What [`WishQuery::sort`] orders by.
+    pub fn sort_key(wish: &PublicWish) -> (bool, Option<NaiveDate>, WishId) {
+        (wish.needed_by.is_none(), wish.needed_by, wish.id)
     }
 }
 
@@ -431,7 +378,7 @@ mod tests {
     fn wish(title: &str, needed_by: Option<u32>) -> PublicWish {
         let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 7, 1, 0, 0, 0).unwrap();
         PublicWish {
-            id: new_id(),
+            id: WishId::generate(),
             kind: WishKind::Item,
             title: title.into(),
             description: "Blue, size M".into(),
@@ -445,7 +392,7 @@ mod tests {
             unit: "个".into(),
             alias: "王爷爷".into(),
             group: BeneficiaryGroup::ElderlyAlone,
-            grid: "grid-1".into(),
+            grid: GridId::from("grid-1"),
             grid_name: "第一网格".into(),
             station: "第一网格驿站".into(),
             station_location: "6幢".into(),
@@ -481,7 +428,7 @@ mod tests {
         };
         assert!(!services.matches(&bag));
         let campaign = WishQuery {
-            campaign: Some(new_id()),
+            campaign: Some(CampaignId::generate()),
             ..Default::default()
         };
         assert!(!campaign.matches(&bag));

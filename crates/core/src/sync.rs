@@ -1,45 +1,62 @@
 //! The sync protocol (after Replicache's push/pull): clients push numbered mutations,
 //! applied exactly once and in order; they pull every change they may see after a cursor.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::command::Command;
-use crate::model::{ClaimView, Grid, Id, PublicCampaign, PublicWish};
+use crate::command::{Command, HoldPolicy};
+use crate::ids::{CampaignId, ClaimId, ClientId, GridId, WishId};
+use crate::model::{ClaimView, Grid, PublicCampaign, PublicWish};
+use crate::problem::ProblemCode;
 
-/// `POST /api/sync/push`.
+/// `POST /api/sync/push`. Clients send [`Mutation`]s; the server reads each as a
+/// [`Received`] so that one it cannot read is refused on its own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PushRequest {
+pub struct PushRequest<M = Mutation> {
     /// A random id the client made for itself (one per device and login).
-    pub client_id: Id,
+    pub client_id: ClientId,
     /// In increasing `id` order, without gaps.
-    pub mutations: Vec<Mutation>,
+    pub mutations: Vec<M>,
 }
 
-/// One pending write of a client. `id` increases by one per client, starting at 1.
+/// One pending write of a client: `{id, name, args}`, the command itself with its number.
+/// `id` increases by one per client, starting at 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mutation {
     pub id: u64,
-    /// The command's snake_case name, e.g. `claim_wish`.
-    pub name: String,
-    /// The command's fields: the REST body plus the target id.
-    pub args: serde_json::Value,
+    #[serde(flatten)]
+    pub command: Command,
 }
 
 impl Mutation {
-    pub fn new(id: u64, command: &Command) -> Mutation {
-        let json = serde_json::to_value(command).unwrap_or_default();
-        Mutation {
-            id,
-            name: command.name().to_owned(),
-            args: json.get("args").cloned().unwrap_or_default(),
-        }
+    /// What identifies the command for replays: a mutation id sent again with another
+    /// command is not a replay (the phone's numbering went back, e.g. restored from a backup).
+    pub fn fingerprint(command: &Command) -> String {
+        serde_json::to_string(command).unwrap_or_default()
     }
+}
 
-    /// The command this mutation asks for, or why it names none.
-    pub fn command(&self) -> Result<Command, String> {
-        serde_json::from_value(serde_json::json!({"name": self.name, "args": self.args}))
-            .map_err(|error| error.to_string())
+/// A pushed mutation as the server reads it: its number, and its command or why it has none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Received {
+    pub id: u64,
+    pub command: Result<Command, String>,
+}
+
+impl<'de> Deserialize<'de> for Received {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            id: u64,
+            #[serde(flatten)]
+            rest: serde_json::Value,
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        let command = serde_json::from_value(raw.rest).map_err(|error| error.to_string());
+        Ok(Received {
+            id: raw.id,
+            command,
+        })
     }
 }
 
@@ -60,9 +77,9 @@ pub enum MutationStatus {
 pub struct MutationResult {
     pub id: u64,
     pub status: MutationStatus,
-    /// The stable problem code of a rejection (`wish_fully_claimed`, …).
+    /// Why a rejected mutation was refused (`wish_fully_claimed`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    pub code: Option<ProblemCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -78,6 +95,9 @@ pub struct PullResponse {
     pub reset: bool,
     /// More changes wait: pull again right away with the new cursor.
     pub more: bool,
+    /// The hold policy the server runs with, so that offline claims show its deadlines.
+    #[serde(default)]
+    pub hold: HoldPolicy,
     pub changes: Vec<Change>,
 }
 
@@ -89,27 +109,28 @@ pub enum Op {
 }
 
 /// One entity that changed: its latest state (`put`) or its removal from view (`del`).
+/// The `entity` tag is [`crate::Entity`]'s name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "entity", rename_all = "snake_case")]
 pub enum Change {
     Wish {
-        id: Id,
+        id: WishId,
         op: Op,
         data: Option<PublicWish>,
     },
     Claim {
-        id: Id,
+        id: ClaimId,
         op: Op,
         // Boxed: a claim view carries a whole wish and would make every change that big.
         data: Option<Box<ClaimView>>,
     },
     Campaign {
-        id: Id,
+        id: CampaignId,
         op: Op,
         data: Option<PublicCampaign>,
     },
     Grid {
-        id: String,
+        id: GridId,
         op: Op,
         data: Option<Grid>,
     },
@@ -118,28 +139,43 @@ pub enum Change {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::command::{ClaimRef, Command};
+    use crate::command::ClaimRef;
 
     #[test]
-    fn mutations_carry_a_command_as_name_and_args() {
+    fn a_mutation_is_its_command_with_a_number() {
         let command = Command::ReleaseClaim(ClaimRef {
-            claim_id: crate::model::new_id(),
+            claim_id: ClaimId::generate(),
         });
-        let mutation = Mutation::new(7, &command);
-        assert_eq!(mutation.name, "release_claim");
-        assert_eq!(mutation.command().unwrap(), command);
-        let unknown = Mutation {
-            id: 8,
-            name: "launch_rocket".into(),
-            args: serde_json::json!({}),
+        let mutation = Mutation {
+            id: 7,
+            command: command.clone(),
         };
-        assert!(unknown.command().is_err());
+        let json = serde_json::to_value(&mutation).unwrap();
+        assert_eq!(json["id"], 7);
+        assert_eq!(json["name"], "release_claim");
+        assert!(json["args"]["claim_id"].is_string());
+        assert_eq!(serde_json::from_value::<Mutation>(json).unwrap(), mutation);
+    }
+
+    #[test]
+    fn the_server_reads_each_mutation_on_its_own() {
+        let body = serde_json::json!({
+            "client_id": ClientId::generate(),
+            "mutations": [
+                {"id": 1, "name": "release_claim", "args": {"claim_id": ClaimId::generate()}},
+                {"id": 2, "name": "launch_rocket", "args": {}},
+            ]
+        });
+        let push: PushRequest<Received> = serde_json::from_value(body).unwrap();
+        assert!(push.mutations[0].command.is_ok());
+        assert_eq!(push.mutations[1].id, 2);
+        assert!(push.mutations[1].command.is_err());
     }
 
     #[test]
     fn changes_are_tagged_by_entity() {
         let change = Change::Grid {
-            id: "grid-1".into(),
+            id: GridId::from("grid-1"),
             op: Op::Del,
             data: None,
         };

@@ -4,8 +4,9 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{RuleError, ValidationErrors};
-use crate::model::{BeneficiaryGroup, Category, Id, WishKind};
+use crate::error::{Field, FieldCode, RuleError, ValidationErrors};
+use crate::ids::{CampaignId, GridId, HouseholdId, WishId};
+use crate::model::{BeneficiaryGroup, Category, WishKind};
 
 pub const TITLE_CHARS: std::ops::RangeInclusive<usize> = 2..=40;
 pub const DESCRIPTION_MAX_CHARS: usize = 500;
@@ -18,7 +19,7 @@ pub const NEEDED_BY_MAX_DAYS: u64 = 366;
 /// A wish as a worker posts it on behalf of a household.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewWish {
-    pub id: Option<Id>,
+    pub id: Option<WishId>,
     pub kind: WishKind,
     pub title: String,
     #[serde(default)]
@@ -28,10 +29,10 @@ pub struct NewWish {
     pub unit: String,
     pub alias: String,
     pub group: BeneficiaryGroup,
-    pub grid: String,
-    pub household_id: Option<Id>,
+    pub grid: GridId,
+    pub household_id: Option<HouseholdId>,
     pub needed_by: Option<NaiveDate>,
-    pub campaign_id: Option<Id>,
+    pub campaign_id: Option<CampaignId>,
 }
 
 impl NewWish {
@@ -44,20 +45,20 @@ impl NewWish {
         self.unit = self.unit.trim().to_owned();
         self.alias = self.alias.trim().to_owned();
 
-        check_chars(&mut errors, "title", &self.title, TITLE_CHARS);
+        check_chars(&mut errors, Field::Title, &self.title, TITLE_CHARS);
         if self.description.chars().count() > DESCRIPTION_MAX_CHARS {
             errors.add(
-                "description",
-                "too_long",
+                Field::Description,
+                FieldCode::TooLong,
                 format!("at most {DESCRIPTION_MAX_CHARS} characters"),
             );
         }
-        check_chars(&mut errors, "unit", &self.unit, UNIT_CHARS);
-        check_chars(&mut errors, "alias", &self.alias, ALIAS_CHARS);
+        check_chars(&mut errors, Field::Unit, &self.unit, UNIT_CHARS);
+        check_chars(&mut errors, Field::Alias, &self.alias, ALIAS_CHARS);
         if !QUANTITY.contains(&self.quantity) {
             errors.add(
-                "quantity",
-                "out_of_range",
+                Field::Quantity,
+                FieldCode::OutOfRange,
                 format!(
                     "must be between {} and {}",
                     QUANTITY.start(),
@@ -68,24 +69,28 @@ impl NewWish {
         // A house call is one visit; several visits are several wishes.
         if self.kind == WishKind::Service && self.quantity != 1 {
             errors.add(
-                "quantity",
-                "service_is_one_visit",
+                Field::Quantity,
+                FieldCode::ServiceIsOneVisit,
                 "a service wish is one visit",
             );
         }
-        if self.grid.trim().is_empty() {
-            errors.add("grid", "required", "choose a grid");
+        if self.grid.as_str().trim().is_empty() {
+            errors.add(Field::Grid, FieldCode::Required, "choose a grid");
         }
         if let Some(needed_by) = self.needed_by {
             if needed_by < today {
-                errors.add("needed_by", "in_the_past", "must be today or later");
+                errors.add(
+                    Field::NeededBy,
+                    FieldCode::InThePast,
+                    "must be today or later",
+                );
             } else if today
                 .checked_add_days(Days::new(NEEDED_BY_MAX_DAYS))
                 .is_some_and(|limit| needed_by > limit)
             {
                 errors.add(
-                    "needed_by",
-                    "too_far",
+                    Field::NeededBy,
+                    FieldCode::TooFar,
                     format!("must be within {NEEDED_BY_MAX_DAYS} days"),
                 );
             }
@@ -94,19 +99,19 @@ impl NewWish {
     }
 }
 
-fn check_chars(
+pub(crate) fn check_chars(
     errors: &mut ValidationErrors,
-    field: &str,
+    field: Field,
     value: &str,
     allowed: std::ops::RangeInclusive<usize>,
 ) {
     let count = value.chars().count();
     if count == 0 {
-        errors.add(field, "required", "must not be empty");
+        errors.add(field, FieldCode::Required, "must not be empty");
     } else if !allowed.contains(&count) {
         errors.add(
             field,
-            "length",
+            FieldCode::Length,
             format!(
                 "must be {} to {} characters",
                 allowed.start(),
@@ -114,24 +119,8 @@ fn check_chars(
             ),
         );
     } else if value.chars().any(char::is_control) {
-        errors.add(field, "control_characters", "must be plain text");
+        errors.add(field, FieldCode::ControlCharacters, "must be plain text");
     }
-}
-
-/// A mainland China mobile number: 11 digits starting with 1 and a second digit 3–9.
-/// Spaces and dashes people type are removed; a `+86`/`86` prefix is accepted.
-pub fn normalize_phone(input: &str) -> Option<String> {
-    let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-    let digits = digits
-        .strip_prefix("+86")
-        .or_else(|| digits.strip_prefix("86").filter(|rest| rest.len() == 11))
-        .unwrap_or(&digits);
-    let bytes = digits.as_bytes();
-    let valid = bytes.len() == 11
-        && bytes.iter().all(u8::is_ascii_digit)
-        && bytes[0] == b'1'
-        && (b'3'..=b'9').contains(&bytes[1]);
-    valid.then(|| digits.to_owned())
 }
 
 #[cfg(test)]
@@ -153,7 +142,7 @@ mod tests {
             unit: "个".into(),
             alias: "小娟".into(),
             group: BeneficiaryGroup::ChildInDifficulty,
-            grid: "grid-4".into(),
+            grid: GridId::from("grid-4"),
             household_id: None,
             needed_by: NaiveDate::from_ymd_opt(2026, 8, 31),
             campaign_id: None,
@@ -173,20 +162,20 @@ mod tests {
         wish.unit = String::new();
         wish.alias = "这个化名实在是太长太长太长了啊".into();
         wish.quantity = 0;
-        wish.grid = " ".into();
+        wish.grid = GridId::from(" ");
         wish.needed_by = NaiveDate::from_ymd_opt(2026, 6, 30);
         wish.description = "很".repeat(DESCRIPTION_MAX_CHARS + 1);
         let RuleError::Validation(errors) = wish.validate(today()).unwrap_err() else {
             panic!("expected validation errors");
         };
         for field in [
-            "title",
-            "unit",
-            "alias",
-            "quantity",
-            "grid",
-            "needed_by",
-            "description",
+            Field::Title,
+            Field::Unit,
+            Field::Alias,
+            Field::Quantity,
+            Field::Grid,
+            Field::NeededBy,
+            Field::Description,
         ] {
             assert!(errors.has(field), "{field} not reported: {errors:?}");
         }
@@ -219,25 +208,5 @@ mod tests {
         let mut wish = school_bag();
         wish.title = "书包\u{0}一个".into();
         assert!(wish.validate(today()).is_err());
-    }
-
-    #[test]
-    fn phones_are_mainland_mobiles() {
-        assert_eq!(
-            normalize_phone("138 0000 1234").as_deref(),
-            Some("13800001234")
-        );
-        assert_eq!(
-            normalize_phone("+86 139-1234-5678").as_deref(),
-            Some("13912345678")
-        );
-        assert_eq!(
-            normalize_phone("8613912345678").as_deref(),
-            Some("13912345678")
-        );
-        assert_eq!(normalize_phone("12012345678"), None);
-        assert_eq!(normalize_phone("1391234567"), None);
-        assert_eq!(normalize_phone("1391234567a"), None);
-        assert_eq!(normalize_phone("0513-8888888"), None);
     }
 }

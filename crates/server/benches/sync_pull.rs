@@ -36,7 +36,7 @@ async fn main() {
     let mut tx = db.begin().await.unwrap();
     for copy in 0..(WISHES - demo) {
         let (source,) = &ids[copy as usize % ids.len()];
-        let id = microwish_core::new_id().to_string();
+        let id = microwish_core::WishId::generate().to_string();
         sqlx::query(
             "INSERT INTO wishes (id, kind, title, description, category, status, quantity, unit, alias, \
                beneficiary_group, grid_id, needed_by, campaign_id, created_at, updated_at) \
@@ -57,7 +57,7 @@ async fn main() {
     tx.commit().await.unwrap();
 
     let client = reqwest::Client::new();
-    let client_id = microwish_core::new_id();
+    let client_id = microwish_core::ClientId::generate();
     let mut timings = Vec::new();
     let mut bytes = 0;
     for _ in 0..ROUNDS {

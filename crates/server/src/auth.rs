@@ -14,13 +14,15 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use microwish_core::{Id, Me, Role};
+use microwish_core::account::ValidAccount;
+use microwish_core::{Me, UserId};
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::stored::{count, parse_stored};
+use crate::store;
+use crate::store::users::User;
 
 pub const SESSION_COOKIE: &str = "mw_session";
 pub const SESSION_DAYS: i64 = 30;
@@ -78,31 +80,20 @@ fn token_hash(token: &str) -> String {
 /// Starts a session: 256 random bits for the client, their hash for the database.
 pub async fn create_session(
     db: &SqlitePool,
-    user: Id,
+    user: UserId,
     now: DateTime<Utc>,
 ) -> Result<String, ApiError> {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes)
         .map_err(|error| ApiError::Internal(format!("no randomness: {error}")))?;
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-    )
-    .bind(token_hash(&token))
-    .bind(user.to_string())
-    .bind(now)
-    .bind(now + Duration::days(SESSION_DAYS))
-    .execute(db)
-    .await?;
+    let expires = now + Duration::days(SESSION_DAYS);
+    store::users::insert_session(db, &token_hash(&token), user, now, expires).await?;
     Ok(token)
 }
 
 pub async fn end_session(db: &SqlitePool, token: &str) -> Result<(), ApiError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-        .bind(token_hash(token))
-        .execute(db)
-        .await?;
-    Ok(())
+    store::users::delete_session(db, &token_hash(token)).await
 }
 
 /// The `Set-Cookie` value for a new session; `Secure` when the site is served over HTTPS.
@@ -146,25 +137,10 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The signed-in user of a request; extracting it answers 401 when there is none.
-#[derive(Debug, Clone)]
-pub struct CurrentUser {
-    pub id: Id,
-    pub role: Role,
-    pub display_name: String,
-    pub phone: String,
-}
-
-impl CurrentUser {
-    pub fn actor(&self) -> microwish_core::command::Actor {
-        microwish_core::command::Actor::User {
-            id: self.id,
-            role: self.role,
-        }
-    }
-}
+pub type CurrentUser = User;
 
 /// Like [`CurrentUser`], but anonymous requests are welcome.
-pub struct MaybeUser(pub Option<CurrentUser>);
+pub struct MaybeUser(pub Option<User>);
 
 impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = ApiError;
@@ -173,29 +149,13 @@ impl FromRequestParts<AppState> for MaybeUser {
         let Some(token) = session_token(&parts.headers) else {
             return Ok(MaybeUser(None));
         };
-        let row: Option<(String, String, String, String)> = sqlx::query_as(
-            "SELECT u.id, u.role, u.display_name, u.phone FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = ? AND s.expires_at > ?",
-        )
-        .bind(token_hash(&token))
-        .bind(state.clock.now())
-        .fetch_optional(&state.db)
-        .await?;
-        let user = row
-            .map(|(id, role, display_name, phone)| {
-                Ok::<_, ApiError>(CurrentUser {
-                    id: parse_stored(&id)?,
-                    role: parse_stored(&role)?,
-                    display_name,
-                    phone,
-                })
-            })
-            .transpose()?;
+        let user =
+            store::users::by_session(&state.db, &token_hash(&token), state.clock.now()).await?;
         Ok(MaybeUser(user))
     }
 }
 
-impl FromRequestParts<AppState> for CurrentUser {
+impl FromRequestParts<AppState> for User {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
@@ -206,20 +166,27 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
+/// Adds an account that passed core's validation (registration, `user add`, the demo seed).
+pub async fn add_user(state: &AppState, account: ValidAccount) -> Result<User, ApiError> {
+    let user = User {
+        id: UserId::generate(),
+        role: account.role,
+        display_name: account.display_name,
+        phone: account.phone,
+    };
+    let hash = hash_password(account.password).await?;
+    store::users::insert(&state.db, &user, &hash, state.clock.now()).await?;
+    Ok(user)
+}
+
 /// What `GET /api/me` shows of a user.
-pub async fn me(db: &SqlitePool, user: &CurrentUser) -> Result<Me, ApiError> {
-    let (minutes,): (i64,) = sqlx::query_as(
-        "SELECT COALESCE(SUM(volunteer_minutes), 0) FROM claims WHERE user_id = ? AND status = 'confirmed'",
-    )
-    .bind(user.id.to_string())
-    .fetch_one(db)
-    .await?;
+pub async fn me(db: &SqlitePool, user: &User) -> Result<Me, ApiError> {
     Ok(Me {
         id: user.id,
         display_name: user.display_name.clone(),
         phone: user.phone.clone(),
         role: user.role,
-        volunteer_minutes: count(minutes)?,
+        volunteer_minutes: store::claims::volunteer_minutes(db, user.id).await?,
     })
 }
 

@@ -3,13 +3,21 @@
 //! wishes of both kinds, two campaigns and the children's shoe shop's pledge.
 //! Every wish passes the same validation as one a worker posts.
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::Days;
+use microwish_core::account::Registration;
+use microwish_core::clock::community_today;
+use microwish_core::decide::{Event, Subject};
 use microwish_core::validate::NewWish;
-use microwish_core::{new_id, BeneficiaryGroup, Category, Id, Role, WishKind, WishStatus};
+use microwish_core::{
+    BeneficiaryGroup, CampaignId, Category, EventAction, Grid, GridId, HouseholdId, Role, WishId,
+    WishKind, WishStatus,
+};
 
 use crate::app::AppState;
-use crate::auth::{hash_password, CurrentUser};
-use crate::routes::auth::insert_user;
+use crate::auth::add_user;
+use crate::store;
+use crate::store::community::NewHousehold;
+use crate::store::pledges::DemoPledge;
 
 use BeneficiaryGroup::*;
 use Category::*;
@@ -528,72 +536,60 @@ const WISHES: &[DemoWish] = &[
     ),
 ];
 
-/// Seeds the demo community when the database has no grids yet; `None` when it already had data.
+/// Seeds the demo community when the database has no grids yet; `None` when it already had
+/// data. Everything goes through the same store functions (and change and event logs) as the
+/// app's own writes, and every wish passes the same validation as one a worker posts.
 pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
-    let pool = &state.db;
-    let (grids,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM grids")
-        .fetch_one(pool)
-        .await?;
-    if grids > 0 {
+    if store::community::has_grids(&state.db).await? {
         return Ok(None);
     }
     let now = state.clock.now();
-    let today = now.date_naive();
-    let mut tx = pool.begin().await?;
+    let today = community_today(now);
+    let mut tx = state.db.begin().await?;
 
     for (position, (id, name, station, location)) in GRIDS.iter().enumerate() {
-        sqlx::query("INSERT INTO grids (id, name, station, station_location, position) VALUES (?, ?, ?, ?, ?)")
-            .bind(id)
-            .bind(name)
-            .bind(station)
-            .bind(location)
-            .bind(position as i64)
-            .execute(&mut *tx)
-            .await?;
+        let grid = Grid {
+            id: GridId::from(*id),
+            name: (*name).to_owned(),
+            station: (*station).to_owned(),
+            station_location: (*location).to_owned(),
+        };
+        store::community::insert_grid(&mut tx, &grid, position).await?;
     }
 
     let mut household_ids = Vec::with_capacity(HOUSEHOLDS.len());
     for household in HOUSEHOLDS {
-        let id = new_id();
-        let groups: Vec<&str> = household
-            .groups
-            .iter()
-            .map(|group| group.as_str())
-            .collect();
-        sqlx::query(
-            "INSERT INTO households (id, name, address, phone, grid_id, groups, notes, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id.to_string())
-        .bind(household.name)
-        .bind(household.address)
-        .bind(household.phone)
-        .bind(household.grid)
-        .bind(serde_json::to_string(&groups)?)
-        .bind(household.notes)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        let id = HouseholdId::generate();
+        let record = NewHousehold {
+            name: household.name,
+            address: household.address,
+            phone: household.phone,
+            grid: household.grid,
+            groups: household.groups,
+            notes: household.notes,
+        };
+        store::community::insert_household(&mut tx, id, &record, now).await?;
         household_ids.push(id);
     }
 
-    let school_bags = insert_campaign(
-        &mut tx,
-        "暖心行动送书包",
-        "开学前为困难家庭的孩子送上新书包和文具,让他们安心上学。",
-        today,
-        35,
-    )
-    .await?;
-    let cool_summer = insert_campaign(
-        &mut tx,
-        "清凉一夏 微心愿礼包",
-        "高温天为独居老人送去消暑礼包、风扇和凉席。",
-        today,
-        25,
-    )
-    .await?;
+    let mut campaigns = Vec::new();
+    for (title, description, days) in [
+        (
+            "暖心行动送书包",
+            "开学前为困难家庭的孩子送上新书包和文具,让他们安心上学。",
+            35,
+        ),
+        (
+            "清凉一夏 微心愿礼包",
+            "高温天为独居老人送去消暑礼包、风扇和凉席。",
+            25,
+        ),
+    ] {
+        let id = CampaignId::generate();
+        let period = (today, today + Days::new(days));
+        store::campaigns::insert(&mut tx, id, title, description, period, now).await?;
+        campaigns.push(id);
+    }
 
     for wish in WISHES {
         let (household, household_id) = HOUSEHOLDS
@@ -605,11 +601,12 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
             })?;
         let campaign_id = match wish.drive {
             Drive::None => None,
-            Drive::SchoolBags => Some(school_bags),
-            Drive::CoolSummer => Some(cool_summer),
+            Drive::SchoolBags => Some(campaigns[0]),
+            Drive::CoolSummer => Some(campaigns[1]),
         };
+        let id = WishId::generate();
         let new = NewWish {
-            id: Some(new_id()),
+            id: Some(id),
             kind: wish.kind,
             title: wish.title.into(),
             description: wish.description.into(),
@@ -618,134 +615,59 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
             unit: wish.unit.into(),
             alias: household.alias.into(),
             group: wish.group,
-            grid: household.grid.into(),
+            grid: GridId::from(household.grid),
             household_id: Some(*household_id),
             needed_by: today.checked_add_days(Days::new(wish.days_left)),
             campaign_id,
         }
         .validate(today)
         .map_err(|error| anyhow::anyhow!("demo wish {:?} is invalid: {error:?}", wish.title))?;
-        insert_wish(&mut tx, &new, now).await?;
+        store::wishes::insert(
+            &mut tx,
+            &new,
+            id,
+            Some(*household_id),
+            WishStatus::Open,
+            now,
+        )
+        .await?;
+        let published = Event {
+            action: EventAction::Publish,
+            subject: Subject::Wish(id),
+            wish: id,
+            from: None,
+            to: Some(WishStatus::Open.as_str()),
+            note: "演示数据".to_owned(),
+        };
+        store::events::record(&mut tx, now, None, &published).await?;
     }
 
-    insert_shoe_pledge(&mut tx, now).await?;
-    // Everything seeded is a change for the first sync pull.
-    for (entity, table) in [
-        ("grid", "grids"),
-        ("campaign", "campaigns"),
-        ("wish", "wishes"),
-    ] {
-        sqlx::query(&format!(
-            "INSERT INTO change_log (entity, entity_id) SELECT '{entity}', id FROM {table} ORDER BY id"
-        ))
-        .execute(&mut *tx)
-        .await?;
-    }
+    store::pledges::insert_demo_pledge(&mut tx, SHOE_PLEDGE, now).await?;
     tx.commit().await?;
     for (role, phone, name, password) in DEMO_LOGINS {
-        let user = CurrentUser {
-            id: new_id(),
-            role: *role,
+        let account = Registration {
             display_name: (*name).to_owned(),
             phone: (*phone).to_owned(),
-        };
-        insert_user(state, &user, &hash_password((*password).to_owned()).await?).await?;
+            password: (*password).to_owned(),
+            role: *role,
+        }
+        .validate_any_role()
+        .map_err(|error| anyhow::anyhow!("demo login {phone} is invalid: {error:?}"))?;
+        add_user(state, account).await?;
     }
     Ok(Some(Seeded {
         grids: GRIDS.len(),
         households: HOUSEHOLDS.len(),
         wishes: WISHES.len(),
-        campaigns: 2,
+        campaigns: campaigns.len(),
     }))
 }
 
-async fn insert_campaign(
-    tx: &mut sqlx::SqliteConnection,
-    title: &str,
-    description: &str,
-    today: NaiveDate,
-    days: u64,
-) -> anyhow::Result<Id> {
-    let id = new_id();
-    sqlx::query("INSERT INTO campaigns (id, title, description, starts_on, ends_on, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(id.to_string())
-        .bind(title)
-        .bind(description)
-        .bind(today)
-        .bind(today.checked_add_days(Days::new(days)))
-        .bind(today.and_time(chrono::NaiveTime::MIN).and_utc())
-        .execute(&mut *tx)
-        .await?;
-    Ok(id)
-}
-
-async fn insert_wish(
-    tx: &mut sqlx::SqliteConnection,
-    wish: &NewWish,
-    now: chrono::DateTime<Utc>,
-) -> anyhow::Result<()> {
-    let id = wish.id.unwrap_or_else(new_id);
-    sqlx::query(
-        "INSERT INTO wishes (id, kind, title, description, category, status, quantity, unit, alias, \
-         beneficiary_group, grid_id, household_id, needed_by, campaign_id, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id.to_string())
-    .bind(wish.kind.as_str())
-    .bind(&wish.title)
-    .bind(&wish.description)
-    .bind(wish.category.as_str())
-    .bind(WishStatus::Open.as_str())
-    .bind(i64::from(wish.quantity))
-    .bind(&wish.unit)
-    .bind(&wish.alias)
-    .bind(wish.group.as_str())
-    .bind(&wish.grid)
-    .bind(wish.household_id.map(|id| id.to_string()))
-    .bind(wish.needed_by)
-    .bind(wish.campaign_id.map(|id| id.to_string()))
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO events (at, actor_id, entity, entity_id, wish_id, action, from_status, to_status, note) \
-         VALUES (?, NULL, 'wish', ?, ?, 'publish', NULL, 'open', '演示数据')",
-    )
-    .bind(now)
-    .bind(id.to_string())
-    .bind(id.to_string())
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
 /// 大拇哥童鞋店: 104 pairs of children's shoes, mostly sandals for older children.
-async fn insert_shoe_pledge(
-    tx: &mut sqlx::SqliteConnection,
-    now: chrono::DateTime<Utc>,
-) -> anyhow::Result<()> {
-    let id = new_id().to_string();
-    let variants = [("大中童凉鞋", 60), ("宝宝鞋", 20), ("运动鞋", 24)];
-    let total: i64 = variants.iter().map(|(_, quantity)| quantity).sum();
-    sqlx::query("INSERT INTO pledges (id, shop_name, item, quantity, unit, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .bind(&id)
-        .bind("大拇哥童鞋店")
-        .bind("儿童鞋")
-        .bind(total)
-        .bind("双")
-        .bind("每年捐赠童鞋,已坚持十年")
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    for (position, (label, quantity)) in variants.iter().enumerate() {
-        sqlx::query("INSERT INTO pledge_variants (pledge_id, position, label, quantity) VALUES (?, ?, ?, ?)")
-            .bind(&id)
-            .bind(position as i64)
-            .bind(label)
-            .bind(quantity)
-            .execute(&mut *tx)
-            .await?;
-    }
-    Ok(())
-}
+const SHOE_PLEDGE: DemoPledge = DemoPledge {
+    shop_name: "大拇哥童鞋店",
+    item: "儿童鞋",
+    unit: "双",
+    note: "每年捐赠童鞋,已坚持十年",
+    variants: &[("大中童凉鞋", 60), ("宝宝鞋", 20), ("运动鞋", 24)],
+};

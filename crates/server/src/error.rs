@@ -1,19 +1,19 @@
 //! The one error type of the API. Every failure leaves as RFC 9457
-//! `application/problem+json` with a stable `code` that clients switch on.
+//! `application/problem+json` with a stable [`ProblemCode`] that clients switch on.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use microwish_core::{FieldError, RuleError, ValidationErrors};
-use serde_json::json;
+use microwish_core::problem::Problem;
+use microwish_core::{Entity, FieldError, ProblemCode, RuleError, ValidationErrors};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// No such resource (an unknown id, an unknown `/api` path).
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// The request cannot be understood (malformed query or JSON).
+    /// The request cannot be understood (malformed query or JSON), with the code saying how.
     #[error("{detail}")]
-    BadRequest { code: &'static str, detail: String },
+    BadRequest { code: ProblemCode, detail: String },
     /// Well-formed JSON of the wrong shape (a string for a number, a missing field).
     #[error("{detail}")]
     InvalidBody { detail: String },
@@ -31,7 +31,7 @@ pub enum ApiError {
     TooManyAttempts { retry_after: u64 },
     #[error("this phone number is already registered")]
     PhoneTaken,
-    /// A sync push skipped a mutation id.
+    /// A sync push is out of line with what the server has applied for its client.
     #[error("expected mutation {expected} next, got {got}")]
     MutationGap { expected: u64, got: u64 },
     /// A rule in core refused the change.
@@ -47,65 +47,57 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn bad_request(code: ProblemCode, detail: impl Into<String>) -> Self {
         ApiError::BadRequest {
             code,
             detail: detail.into(),
         }
     }
 
-    fn status(&self) -> StatusCode {
+    pub fn code(&self) -> ProblemCode {
         match self {
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::InvalidBody { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::CrossSite => StatusCode::FORBIDDEN,
-            ApiError::NotLoggedIn | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::PhoneTaken | ApiError::MutationGap { .. } => StatusCode::CONFLICT,
-            ApiError::Rule(RuleError::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Rule(RuleError::Forbidden { .. } | RuleError::ClaimNotYours) => {
-                StatusCode::FORBIDDEN
-            }
-            ApiError::Rule(_) => StatusCode::CONFLICT,
+            ApiError::NotFound(_) => ProblemCode::NotFound,
+            ApiError::BadRequest { code, .. } => *code,
+            ApiError::InvalidBody { .. } => ProblemCode::InvalidBody,
+            ApiError::BodyTooLarge { .. } => ProblemCode::BodyTooLarge,
+            ApiError::UnsupportedMediaType => ProblemCode::UnsupportedMediaType,
+            ApiError::CrossSite => ProblemCode::CrossSite,
+            ApiError::NotLoggedIn => ProblemCode::NotLoggedIn,
+            ApiError::InvalidCredentials => ProblemCode::InvalidCredentials,
+            ApiError::TooManyAttempts { .. } => ProblemCode::TooManyAttempts,
+            ApiError::PhoneTaken => ProblemCode::PhoneTaken,
+            ApiError::MutationGap { .. } => ProblemCode::MutationGap,
+            ApiError::Rule(rule) => rule.code(),
             ApiError::Database(_) | ApiError::Corrupt(_) | ApiError::Internal(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
+                ProblemCode::Internal
             }
         }
     }
 
-    pub fn code(&self) -> &'static str {
-        match self {
-            ApiError::NotFound(_) => "not_found",
-            ApiError::BadRequest { code, .. } => code,
-            ApiError::InvalidBody { .. } => "invalid_body",
-            ApiError::BodyTooLarge { .. } => "body_too_large",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
-            ApiError::CrossSite => "cross_site",
-            ApiError::NotLoggedIn => "not_logged_in",
-            ApiError::InvalidCredentials => "invalid_credentials",
-            ApiError::TooManyAttempts { .. } => "too_many_attempts",
-            ApiError::PhoneTaken => "phone_taken",
-            ApiError::MutationGap { .. } => "mutation_gap",
-            ApiError::Rule(rule) => rule.code(),
-            ApiError::Database(_) | ApiError::Corrupt(_) | ApiError::Internal(_) => "internal",
-        }
+    /// Not the request's fault: the server failed (a retry may work).
+    pub fn is_server_error(&self) -> bool {
+        self.code() == ProblemCode::Internal
     }
 
     /// The per-field errors a form can show, if any.
-    fn field_errors(&self) -> Option<&[FieldError]> {
+    fn field_errors(&self) -> &[FieldError] {
         match self {
-            ApiError::Rule(RuleError::Validation(ValidationErrors(errors))) => Some(errors),
-            _ => None,
+            ApiError::Rule(RuleError::Validation(ValidationErrors(errors))) => errors,
+            _ => &[],
         }
+    }
+
+    /// A rule's "not found" names what was not found.
+    pub fn not_found(entity: Entity) -> ApiError {
+        ApiError::Rule(RuleError::NotFound(entity))
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = self.status();
+        let code = self.code();
+        let status =
+            StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let detail = if status.is_server_error() {
             // The cause goes to the log, not to the client.
             tracing::error!(error = %self, "request failed");
@@ -113,20 +105,16 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
-        let mut body = json!({
-            "type": format!("/problems/{}", self.code()),
-            "title": status.canonical_reason().unwrap_or("Error"),
-            "status": status.as_u16(),
-            "code": self.code(),
-            "detail": detail,
-        });
-        if let Some(errors) = self.field_errors() {
-            body["errors"] = json!(errors);
+        let mut problem = Problem::new(code, status.canonical_reason().unwrap_or("Error"), detail);
+        problem.errors = self.field_errors().to_vec();
+        if let ApiError::MutationGap { expected, .. } = self {
+            problem.expected = Some(expected);
         }
+        let body = serde_json::to_string(&problem).unwrap_or_default();
         let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/problem+json")],
-            body.to_string(),
+            body,
         )
             .into_response();
         if let ApiError::TooManyAttempts { retry_after } = self {

@@ -2,7 +2,7 @@
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
-use microwish_core::Id;
+use microwish_core::{Entity, ProblemCode};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -21,13 +21,15 @@ where
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Query::<T>::try_from_uri(&parts.uri)
             .map(|Query(value)| ApiQuery(value))
-            .map_err(|rejection| ApiError::bad_request("bad_query", rejection.body_text()))
+            .map_err(|rejection| {
+                ApiError::bad_request(ProblemCode::BadQuery, rejection.body_text())
+            })
     }
 }
 
 /// Parses an id from a path. A malformed id names nothing, so it is a 404 like an unknown one.
-pub fn parse_id(text: &str, what: &'static str) -> Result<Id, ApiError> {
-    text.parse().map_err(|_| ApiError::NotFound(what))
+pub fn parse_id<T: std::str::FromStr>(text: &str, entity: Entity) -> Result<T, ApiError> {
+    text.parse().map_err(|_| ApiError::not_found(entity))
 }
 
 /// `Json<T>` whose rejections are problem+json: 400 for malformed JSON, 422 for the
@@ -46,9 +48,10 @@ where
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType),
-            Err(JsonRejection::JsonSyntaxError(error)) => {
-                Err(ApiError::bad_request("malformed_json", error.body_text()))
-            }
+            Err(JsonRejection::JsonSyntaxError(error)) => Err(ApiError::bad_request(
+                ProblemCode::MalformedJson,
+                error.body_text(),
+            )),
             Err(JsonRejection::JsonDataError(error)) => Err(ApiError::InvalidBody {
                 detail: error.body_text(),
             }),
@@ -59,7 +62,10 @@ where
                     limit: crate::app::BODY_LIMIT,
                 })
             }
-            Err(other) => Err(ApiError::bad_request("bad_body", other.body_text())),
+            Err(other) => Err(ApiError::bad_request(
+                ProblemCode::BadBody,
+                other.body_text(),
+            )),
         }
     }
 }

@@ -10,7 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod routes;
 pub mod security;
-pub mod stored;
+pub mod store;
 
 pub use app::{router, AppState};
 

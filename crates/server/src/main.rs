@@ -6,11 +6,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use microwish_core::account::check_password;
+use microwish_core::account::Registration;
 use microwish_core::command::HoldPolicy;
-use microwish_core::validate::normalize_phone;
-use microwish_core::{new_id, Role, ValidationErrors};
-use microwish_server::auth::{hash_password, CurrentUser};
+use microwish_core::{Role, RuleError};
+use microwish_server::auth::add_user as add_user_to;
 use microwish_server::demo::DEMO_LOGINS;
 use microwish_server::{ServeConfig, Server};
 
@@ -158,35 +157,32 @@ async fn add_user(role: Role, phone: &str, name: &str, database: &str) -> anyhow
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password)?;
     let password = password.trim_end_matches(['\n', '\r']).to_owned();
-    let mut errors = ValidationErrors::default();
-    let phone = normalize_phone(phone);
-    if phone.is_none() {
-        errors.add("phone", "invalid", "an 11-digit mainland mobile number");
+    // The same rules as registration, workers allowed.
+    let account = Registration {
+        display_name: name.to_owned(),
+        phone: phone.to_owned(),
+        password,
+        role,
     }
-    microwish_core::account::check_display_name(&mut errors, name.trim());
-    check_password(&mut errors, &password);
-    if !errors.is_empty() {
-        let problems: Vec<String> = errors
-            .0
-            .iter()
-            .map(|error| format!("{}: {}", error.field, error.message))
-            .collect();
-        anyhow::bail!("invalid user: {}", problems.join("; "));
-    }
+    .validate_any_role()
+    .map_err(|error| match error {
+        RuleError::Validation(errors) => {
+            let problems: Vec<String> = errors
+                .0
+                .iter()
+                .map(|error| format!("{}: {}", error.field, error.message))
+                .collect();
+            anyhow::anyhow!("invalid user: {}", problems.join("; "))
+        }
+        other => anyhow::anyhow!("invalid user: {other}"),
+    })?;
     let config = ServeConfig::new(
         SocketAddr::from(([127, 0, 0, 1], 0)),
         database.to_owned(),
         PathBuf::new(),
     );
     let state = Server::build(&config).await?.0.state().clone();
-    let user = CurrentUser {
-        id: new_id(),
-        role,
-        display_name: name.trim().to_owned(),
-        phone: phone.unwrap_or_default(),
-    };
-    microwish_server::routes::auth::insert_user(&state, &user, &hash_password(password).await?)
-        .await?;
+    let user = add_user_to(&state, account).await?;
     println!("added {} {} ({})", role, user.phone, user.display_name);
     Ok(())
 }

@@ -1,11 +1,10 @@
 //! `POST /api/sync/push`, `GET /api/sync/pull` and the `GET /api/events` stream.
 //!
 //! Push applies each mutation exactly once, in order: the client's last mutation id is
-//! stored in the same transaction as the mutation's effects, and each result is kept so
-//! that a replay answers the same. Pull returns what the user may see that changed after
-//! a cursor, with visibility decided here, per user, never by the client.
+//! stored in the same transaction as the mutation's effects, and each result is kept (with
+//! the command's fingerprint) so that a replay answers the same. Pull returns what the user
+//! may see that changed after a cursor, with visibility decided here, per user.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -13,89 +12,135 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
 use futures_util::stream::Stream;
+use microwish_core::decide::Context;
 use microwish_core::sync::{
     Change, Mutation, MutationResult, MutationStatus, Op, PullResponse, PushRequest, PushResponse,
+    Received,
 };
-use microwish_core::{Id, Role};
+use microwish_core::{ClientId, Entity, ProblemCode, Role, RuleError};
 use serde::Deserialize;
-use sqlx::SqliteConnection;
 
 use crate::app::AppState;
 use crate::apply::apply_in;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::routes::{campaigns, claims, community, wishes};
-use crate::stored::parse_stored;
+use crate::store::{self, parse_stored};
 
 /// At most this many mutations in one push, and changes in one pull page.
-pub const PUSH_MAX: usize = 100;
+pub const PUSH_MAX: usize = microwish_core::engine::PUSH_BATCH;
 pub const PULL_PAGE: i64 = 500;
 
 pub async fn push(
     State(state): State<AppState>,
     user: CurrentUser,
-    ApiJson(request): ApiJson<PushRequest>,
+    ApiJson(request): ApiJson<PushRequest<Received>>,
 ) -> ApiResult<Json<PushResponse>> {
     if request.mutations.len() > PUSH_MAX {
         return Err(ApiError::bad_request(
-            "too_many_mutations",
+            ProblemCode::TooManyMutations,
             format!("at most {PUSH_MAX} mutations per push"),
         ));
     }
+    // A batch is numbered without gaps, or refused whole.
+    if let Some(pair) = request
+        .mutations
+        .windows(2)
+        .find(|pair| pair[1].id != pair[0].id + 1)
+    {
+        return Err(ApiError::MutationGap {
+            expected: pair[0].id + 1,
+            got: pair[1].id,
+        });
+    }
     let mut results = Vec::with_capacity(request.mutations.len());
     for mutation in &request.mutations {
-        let result = push_one(&state, &user, request.client_id, mutation).await?;
-        results.push(result);
+        match push_one(&state, &user, request.client_id, mutation).await? {
+            Pushed::Answered(result) => results.push(result),
+            Pushed::OutOfLine { expected } if results.is_empty() => {
+                return Err(ApiError::MutationGap {
+                    expected,
+                    got: mutation.id,
+                })
+            }
+            // The ones before were processed: answer them; the client sends the rest again.
+            Pushed::OutOfLine { .. } => break,
+        }
     }
     Ok(Json(PushResponse { results }))
 }
 
-/// Processes one mutation in its own transaction (so one slow batch never holds the
-/// write lock for long, and everything before a failure stays applied).
+enum Pushed {
+    Answered(MutationResult),
+    /// Not the next mutation the server expects from this client (a gap, or a number that
+    /// was used for another command): nothing was done.
+    OutOfLine {
+        expected: u64,
+    },
+}
+
+/// Processes one mutation in its own transaction (so one slow batch never holds the write
+/// lock for long, and everything before a failure stays applied).
 async fn push_one(
     state: &AppState,
     user: &CurrentUser,
-    client_id: Id,
-    mutation: &Mutation,
-) -> ApiResult<MutationResult> {
+    client_id: ClientId,
+    mutation: &Received,
+) -> ApiResult<Pushed> {
+    if i64::try_from(mutation.id).is_err() {
+        return Err(ApiError::bad_request(
+            ProblemCode::BadMutationId,
+            "mutation id too large",
+        ));
+    }
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let last = client_last_mutation(&mut tx, client_id, user).await?;
+    let last = match store::sync::client(&mut tx, client_id).await? {
+        Some((owner, last)) if owner == user.id => last,
+        Some(_) => {
+            return Err(RuleError::Forbidden {
+                reason: "this client id belongs to another user",
+            }
+            .into())
+        }
+        None => 0,
+    };
+    let fingerprint = match &mutation.command {
+        Ok(command) => Mutation::fingerprint(command),
+        Err(_) => String::new(),
+    };
     if mutation.id <= last {
-        // A replay: answer what we answered the first time, change nothing.
-        return stored_result(&mut tx, client_id, mutation.id).await;
+        // A replay: answer what was answered the first time, change nothing; unless this
+        // number stood for another command (the phone's numbering went back).
+        return Ok(
+            match store::sync::stored_result(&mut tx, client_id, mutation.id).await? {
+                Some((known, result)) if known.is_empty() || known == fingerprint => {
+                    Pushed::Answered(result)
+                }
+                _ => Pushed::OutOfLine { expected: last + 1 },
+            },
+        );
     }
     if mutation.id != last + 1 {
-        return Err(ApiError::MutationGap {
-            expected: last + 1,
-            got: mutation.id,
-        });
+        return Ok(Pushed::OutOfLine { expected: last + 1 });
     }
-    let outcome = match mutation.command() {
-        Err(error) => Err(("invalid_mutation".to_owned(), error)),
+    let outcome = match &mutation.command {
+        Err(error) => Err((ProblemCode::InvalidMutation, error.clone())),
         Ok(command) => {
             // A savepoint: a rejected mutation leaves no trace but its result.
             let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
-            match apply_in(
-                &mut savepoint,
-                state.clock.now(),
-                state.hold,
-                user.actor(),
-                command,
-            )
-            .await
-            {
+            let ctx = Context {
+                actor: user.actor(),
+                now: state.clock.now(),
+                hold: state.hold,
+            };
+            match apply_in(&mut savepoint, &ctx, command).await {
                 Ok(_) => {
                     savepoint.commit().await?;
                     Ok(())
                 }
-                Err(
-                    error @ (ApiError::Database(_) | ApiError::Corrupt(_) | ApiError::Internal(_)),
-                ) => {
-                    // Not the mutation's fault: nothing is recorded, the client retries.
-                    return Err(error);
-                }
-                Err(error) => Err((error.code().to_owned(), error.to_string())),
+                // Not the mutation's fault: nothing is recorded, the client retries.
+                Err(error) if error.is_server_error() => return Err(error),
+                Err(error) => Err((error.code(), error.to_string())),
             }
         }
     };
@@ -113,96 +158,20 @@ async fn push_one(
             message: Some(message),
         },
     };
-    record_result(&mut tx, client_id, user, &result, state).await?;
+    store::sync::record_result(
+        &mut tx,
+        client_id,
+        user.id,
+        &result,
+        &fingerprint,
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
     if result.status == MutationStatus::Applied {
         state.notify_change();
     }
-    Ok(result)
-}
-
-/// The client's last processed mutation id; registers the client on first use.
-/// A client id belongs to one user: another user's push with it is refused.
-async fn client_last_mutation(
-    tx: &mut SqliteConnection,
-    client_id: Id,
-    user: &CurrentUser,
-) -> ApiResult<u64> {
-    let row: Option<(String, i64)> =
-        sqlx::query_as("SELECT user_id, last_mutation_id FROM sync_clients WHERE client_id = ?")
-            .bind(client_id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-    match row {
-        Some((owner, last)) if owner == user.id.to_string() => Ok(u64::try_from(last).unwrap_or(0)),
-        Some(_) => Err(microwish_core::RuleError::Forbidden {
-            reason: "this client id belongs to another user",
-        }
-        .into()),
-        None => Ok(0),
-    }
-}
-
-async fn record_result(
-    tx: &mut SqliteConnection,
-    client_id: Id,
-    user: &CurrentUser,
-    result: &MutationResult,
-    state: &AppState,
-) -> ApiResult<()> {
-    let id = i64::try_from(result.id)
-        .map_err(|_| ApiError::bad_request("bad_mutation_id", "mutation id too large"))?;
-    sqlx::query(
-        "INSERT INTO sync_clients (client_id, user_id, last_mutation_id, updated_at) VALUES (?, ?, ?, ?) \
-         ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, \
-         updated_at = excluded.updated_at",
-    )
-    .bind(client_id.to_string())
-    .bind(user.id.to_string())
-    .bind(id)
-    .bind(state.clock.now())
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO sync_results (client_id, mutation_id, status, code, message) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(client_id.to_string())
-    .bind(id)
-    .bind(match result.status {
-        MutationStatus::Applied => "applied",
-        MutationStatus::Rejected => "rejected",
-    })
-    .bind(&result.code)
-    .bind(&result.message)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-async fn stored_result(
-    tx: &mut SqliteConnection,
-    client_id: Id,
-    id: u64,
-) -> ApiResult<MutationResult> {
-    let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT status, code, message FROM sync_results WHERE client_id = ? AND mutation_id = ?",
-    )
-    .bind(client_id.to_string())
-    .bind(i64::try_from(id).unwrap_or(i64::MAX))
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (status, code, message) =
-        row.ok_or_else(|| ApiError::Corrupt(format!("no stored result for mutation {id}")))?;
-    Ok(MutationResult {
-        id,
-        status: if status == "applied" {
-            MutationStatus::Applied
-        } else {
-            MutationStatus::Rejected
-        },
-        code,
-        message,
-    })
+    Ok(Pushed::Answered(result))
 }
 
 #[derive(Deserialize)]
@@ -210,7 +179,7 @@ async fn stored_result(
 pub struct PullQuery {
     #[serde(default)]
     cursor: u64,
-    client_id: Id,
+    client_id: ClientId,
 }
 
 pub async fn pull(
@@ -219,40 +188,22 @@ pub async fn pull(
     ApiQuery(query): ApiQuery<PullQuery>,
 ) -> ApiResult<Json<PullResponse>> {
     let mut conn = state.db.acquire().await?;
-    let (latest,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM change_log")
-        .fetch_one(&mut *conn)
-        .await?;
-    let latest = u64::try_from(latest).unwrap_or(0);
-    let client: Option<(String, i64)> =
-        sqlx::query_as("SELECT user_id, last_mutation_id FROM sync_clients WHERE client_id = ?")
-            .bind(query.client_id.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-    let user_id = user.as_ref().map(|user| user.id.to_string());
+    let latest = store::sync::latest_version(&mut conn).await?;
+    let client = store::sync::client(&mut conn, query.client_id).await?;
+    let user_id = user.as_ref().map(|user| user.id);
     let (visibility_changed, last_mutation_id) = match client {
-        Some((owner, last)) => (
-            Some(&owner) != user_id.as_ref(),
-            u64::try_from(last).unwrap_or(0),
-        ),
+        Some((owner, last)) => (Some(owner) != user_id, last),
         None => (false, 0),
     };
     // A cursor from the future means the server's data was replaced: start over.
     let reset = query.cursor == 0 || query.cursor > latest || visibility_changed;
     let since = if reset { 0 } else { query.cursor };
-
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT entity, entity_id, MAX(version) AS version FROM change_log WHERE version > ? \
-         GROUP BY entity, entity_id ORDER BY version LIMIT ?",
-    )
-    .bind(i64::try_from(since).unwrap_or(i64::MAX))
-    .bind(PULL_PAGE + 1)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = store::sync::changed_since(&mut conn, since, PULL_PAGE + 1).await?;
     drop(conn);
     let more = rows.len() as i64 > PULL_PAGE;
     let rows = &rows[..rows.len().min(PULL_PAGE as usize)];
     let cursor = match (rows.last(), more) {
-        (Some((_, _, version)), true) => u64::try_from(*version).unwrap_or(since),
+        (Some((_, _, version)), true) => *version,
         // Everything up to `latest` is in this answer (later changes may be too: harmless).
         _ => latest.max(since),
     };
@@ -266,6 +217,7 @@ pub async fn pull(
         },
         reset,
         more,
+        hold: state.hold,
         changes,
     }))
 }
@@ -274,86 +226,66 @@ pub async fn pull(
 async fn load_changes(
     state: &AppState,
     viewer: Option<&CurrentUser>,
-    rows: &[(String, String, i64)],
+    rows: &[(Entity, String, u64)],
 ) -> ApiResult<Vec<Change>> {
-    let ids_of = |entity: &str| -> Vec<&str> {
+    fn ids_of<T: std::str::FromStr>(
+        rows: &[(Entity, String, u64)],
+        entity: Entity,
+    ) -> ApiResult<Vec<T>>
+    where
+        T::Err: std::fmt::Display,
+    {
         rows.iter()
-            .filter(|(kind, _, _)| kind == entity)
-            .map(|(_, id, _)| id.as_str())
+            .filter(|(kind, _, _)| *kind == entity)
+            .map(|(_, id, _)| parse_stored(id))
             .collect()
-    };
-    let parse_all =
-        |ids: Vec<&str>| -> ApiResult<Vec<Id>> { ids.into_iter().map(parse_stored).collect() };
-
-    let wish_ids = parse_all(ids_of("wish"))?;
-    let wishes = wishes::wishes_by_id(&state.db, &wish_ids).await?;
-    let campaign_ids = parse_all(ids_of("campaign"))?;
-    let campaigns = campaigns::campaigns_by_id(&state.db, &campaign_ids).await?;
-    let grids: HashMap<String, microwish_core::Grid> = community::all_grids(&state.db)
-        .await?
-        .into_iter()
-        .map(|grid| (grid.id.clone(), grid))
-        .collect();
+    }
+    let wishes = store::wishes::by_ids(&state.db, &ids_of(rows, Entity::Wish)?).await?;
+    let campaigns = store::campaigns::by_ids(&state.db, &ids_of(rows, Entity::Campaign)?).await?;
+    let grids = store::community::grids(&state.db).await?;
     // Claims only for signed-in users, and only those they may see (their own; all for workers).
     let claims = match viewer {
         Some(viewer) => {
-            let claim_ids = parse_all(ids_of("claim"))?;
-            claims::claims_by_id(&state.db, viewer, &claim_ids).await?
+            store::claims::views_by_ids(&state.db, viewer.actor(), &ids_of(rows, Entity::Claim)?)
+                .await?
         }
-        None => HashMap::new(),
+        None => Default::default(),
     };
     let is_worker = viewer.is_some_and(|user| user.role == Role::Worker);
 
     let mut changes = Vec::with_capacity(rows.len());
     for (entity, id, _) in rows {
-        let change = match entity.as_str() {
-            "wish" => {
-                let id: Id = parse_stored(id)?;
-                match wishes
+        let change = match entity {
+            Entity::Wish => {
+                let id = parse_stored(id)?;
+                let wish = wishes
                     .get(&id)
-                    .filter(|wish| wish.status.is_public() || is_worker)
-                {
-                    Some(wish) => Change::Wish {
-                        id,
-                        op: Op::Put,
-                        data: Some(wish.clone()),
-                    },
-                    None => Change::Wish {
-                        id,
-                        op: Op::Del,
-                        data: None,
-                    },
+                    .filter(|wish| wish.status.is_public() || is_worker);
+                Change::Wish {
+                    id,
+                    op: if wish.is_some() { Op::Put } else { Op::Del },
+                    data: wish.cloned(),
                 }
             }
-            "campaign" => {
-                let id: Id = parse_stored(id)?;
-                match campaigns.get(&id) {
-                    Some(campaign) => Change::Campaign {
-                        id,
-                        op: Op::Put,
-                        data: Some(campaign.clone()),
-                    },
-                    None => Change::Campaign {
-                        id,
-                        op: Op::Del,
-                        data: None,
-                    },
+            Entity::Campaign => {
+                let id = parse_stored(id)?;
+                let campaign = campaigns.get(&id);
+                Change::Campaign {
+                    id,
+                    op: if campaign.is_some() { Op::Put } else { Op::Del },
+                    data: campaign.cloned(),
                 }
             }
-            "grid" => match grids.get(id) {
-                Some(grid) => Change::Grid {
-                    id: id.clone(),
-                    op: Op::Put,
-                    data: Some(grid.clone()),
-                },
-                None => Change::Grid {
-                    id: id.clone(),
-                    op: Op::Del,
-                    data: None,
-                },
-            },
-            "claim" => {
-                let id: Id = parse_stored(id)?;
+            Entity::Grid => {
+                let grid = grids.iter().find(|grid| grid.id.as_str() == id);
+                Change::Grid {
+                    id: id.as_str().into(),
+                    op: if grid.is_some() { Op::Put } else { Op::Del },
+                    data: grid.cloned(),
+                }
+            }
+            Entity::Claim => {
+                let id = parse_stored(id)?;
                 match claims.get(&id) {
                     Some(claim) => Change::Claim {
                         id,
@@ -363,11 +295,6 @@ async fn load_changes(
                     // Someone else's claim: not theirs to know about, not even as a removal.
                     None => continue,
                 }
-            }
-            other => {
-                return Err(ApiError::Corrupt(format!(
-                    "change of unknown entity {other}"
-                )))
             }
         };
         changes.push(change);

@@ -170,5 +170,8 @@ async fn reading_claims_is_private() {
         .await
         .unwrap();
     assert_eq!(all["items"][0]["id"], claim.id.to_string());
-    assert_eq!(all["items"][0]["claimer_name"], cast.owner.me.display_name);
+    assert_eq!(
+        all["items"][0]["claimer_name"],
+        cast.owner.me.display_name.as_str()
+    );
 }

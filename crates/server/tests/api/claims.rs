@@ -100,7 +100,7 @@ async fn a_repeated_claim_id_returns_the_same_claim() {
     let app = spawn_demo_app().await;
     let donor = app.register(Role::Donor).await;
     let wish = app.open_wish(WishKind::Item, 2).await;
-    let id = microwish_core::new_id();
+    let id = microwish_core::ClaimId::generate();
     let first = app
         .claim(&donor, wish.id, json!({"id": id, "quantity": 1}))
         .await;

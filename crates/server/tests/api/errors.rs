@@ -3,7 +3,7 @@ use crate::helpers::{assert_problem, spawn_demo_app};
 #[tokio::test]
 async fn unknown_wish_is_a_404_problem() {
     let app = spawn_demo_app().await;
-    let unknown = microwish_core::new_id();
+    let unknown = microwish_core::WishId::generate();
     assert_problem(
         app.get(&format!("/api/wishes/{unknown}")).await,
         404,

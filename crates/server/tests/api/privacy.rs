@@ -127,7 +127,10 @@ async fn only_the_volunteer_on_an_active_house_call_sees_the_address() {
         .text()
         .await
         .unwrap();
-    assert!(!events.contains(&volunteer.me.display_name), "{events}");
+    assert!(
+        !events.contains(volunteer.me.display_name.as_str()),
+        "{events}"
+    );
 
     // Once the claim ends, the volunteer loses the address.
     app.act(Some(&volunteer), claim.id, "release").await;

@@ -1,12 +1,17 @@
 //! Sync: pushes apply exactly once and in order; pulls return what the user may see.
 
 use microwish_core::sync::{Change, MutationStatus, Op, PullResponse, PushResponse};
-use microwish_core::{new_id, Id, Role, WishKind};
+use microwish_core::{ClaimId, ClientId, ProblemCode, Role, WishId, WishKind};
 use serde_json::{json, Value};
 
 use crate::helpers::{assert_problem, spawn_demo_app, Session, TestApp};
 
-async fn push(app: &TestApp, session: &Session, client: Id, mutations: Value) -> reqwest::Response {
+async fn push(
+    app: &TestApp,
+    session: &Session,
+    client: ClientId,
+    mutations: Value,
+) -> reqwest::Response {
     app.post(
         Some(session),
         "/api/sync/push",
@@ -15,13 +20,23 @@ async fn push(app: &TestApp, session: &Session, client: Id, mutations: Value) ->
     .await
 }
 
-async fn push_ok(app: &TestApp, session: &Session, client: Id, mutations: Value) -> PushResponse {
+async fn push_ok(
+    app: &TestApp,
+    session: &Session,
+    client: ClientId,
+    mutations: Value,
+) -> PushResponse {
     let response = push(app, session, client, mutations).await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
 
-async fn pull(app: &TestApp, session: Option<&Session>, client: Id, cursor: u64) -> PullResponse {
+async fn pull(
+    app: &TestApp,
+    session: Option<&Session>,
+    client: ClientId,
+    cursor: u64,
+) -> PullResponse {
     let path = format!("/api/sync/pull?cursor={cursor}&client_id={client}");
     let response = match session {
         Some(session) => app.get_as(session, &path).await,
@@ -31,15 +46,15 @@ async fn pull(app: &TestApp, session: Option<&Session>, client: Id, cursor: u64)
     response.json().await.unwrap()
 }
 
-fn claim_mutation(id: u64, wish: Id, quantity: u32) -> Value {
-    json!({"id": id, "name": "claim_wish", "args": {"id": new_id(), "wish_id": wish, "quantity": quantity}})
+fn claim_mutation(id: u64, wish: WishId, quantity: u32) -> Value {
+    json!({"id": id, "name": "claim_wish", "args": {"id": ClaimId::generate(), "wish_id": wish, "quantity": quantity}})
 }
 
 #[tokio::test]
 async fn pushing_the_same_batch_five_times_applies_it_once() {
     let app = spawn_demo_app().await;
     let donor = app.register(Role::Donor).await;
-    let client = new_id();
+    let client = ClientId::generate();
     let wish = app.open_wish(WishKind::Item, 2).await;
     let batch = json!([claim_mutation(1, wish.id, 1), claim_mutation(2, wish.id, 1)]);
     let first = push_ok(&app, &donor, client, batch.clone()).await;
@@ -63,7 +78,7 @@ async fn pushing_the_same_batch_five_times_applies_it_once() {
 async fn a_gap_in_mutation_ids_is_refused_and_nothing_is_applied() {
     let app = spawn_demo_app().await;
     let donor = app.register(Role::Donor).await;
-    let client = new_id();
+    let client = ClientId::generate();
     let wish = app.open_wish(WishKind::Item, 1).await;
     push_ok(&app, &donor, client, json!([claim_mutation(1, wish.id, 1)])).await;
     let body = assert_problem(
@@ -82,7 +97,7 @@ async fn a_gap_in_mutation_ids_is_refused_and_nothing_is_applied() {
         push(
             &app,
             &donor,
-            new_id(),
+            ClientId::generate(),
             json!([claim_mutation(2, wish.id, 1)]),
         )
         .await,
@@ -99,7 +114,7 @@ async fn a_rejected_mutation_is_explained_leaves_no_trace_and_is_not_retried() {
         app.register(Role::Donor).await,
         app.register(Role::Donor).await,
     );
-    let (first_client, second_client) = (new_id(), new_id());
+    let (first_client, second_client) = (ClientId::generate(), ClientId::generate());
     let wish = app.open_wish(WishKind::Item, 1).await;
     app.set_quantity(wish.id, 1).await;
     // Both claimed the last unit while offline; both come back online.
@@ -119,7 +134,7 @@ async fn a_rejected_mutation_is_explained_leaves_no_trace_and_is_not_retried() {
     .await;
     assert_eq!(won.results[0].status, MutationStatus::Applied);
     assert_eq!(lost.results[0].status, MutationStatus::Rejected);
-    assert_eq!(lost.results[0].code.as_deref(), Some("wish_fully_claimed"));
+    assert_eq!(lost.results[0].code, Some(ProblemCode::WishFullyClaimed));
     let (claims,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM claims WHERE wish_id = ?")
         .bind(wish.id.to_string())
         .fetch_one(&app.db)
@@ -135,14 +150,14 @@ async fn a_rejected_mutation_is_explained_leaves_no_trace_and_is_not_retried() {
     );
     let unknown = json!([{"id": 2, "name": "launch_rocket", "args": {}}]);
     let result = push_ok(&app, &second, second_client, unknown).await;
-    assert_eq!(result.results[0].code.as_deref(), Some("invalid_mutation"));
+    assert_eq!(result.results[0].code, Some(ProblemCode::InvalidMutation));
 }
 
 #[tokio::test]
 async fn pull_after_push_shows_the_change_and_cursors_only_move_forward() {
     let app = spawn_demo_app().await;
     let donor = app.register(Role::Donor).await;
-    let client = new_id();
+    let client = ClientId::generate();
     let full = pull(&app, Some(&donor), client, 0).await;
     assert!(full.reset && !full.more);
     let wishes = full
@@ -190,7 +205,7 @@ async fn pull_after_push_shows_the_change_and_cursors_only_move_forward() {
 
     // Someone else's pull sees the wish change but not the claim.
     let other = app.register(Role::Donor).await;
-    let theirs = pull(&app, Some(&other), new_id(), full.cursor).await;
+    let theirs = pull(&app, Some(&other), ClientId::generate(), full.cursor).await;
     assert!(theirs
         .changes
         .iter()
@@ -211,7 +226,7 @@ async fn large_pulls_come_in_pages() {
         .unwrap();
     let mut tx = app.db.begin().await.unwrap();
     for copy in 0..1200 {
-        let id = new_id().to_string();
+        let id = ClientId::generate().to_string();
         sqlx::query(
             "INSERT INTO wishes (id, kind, title, description, category, status, quantity, unit, alias, \
                beneficiary_group, grid_id, needed_by, created_at, updated_at) \
@@ -234,7 +249,7 @@ async fn large_pulls_come_in_pages() {
         .fetch_one(&app.db)
         .await
         .unwrap();
-    let client = new_id();
+    let client = ClientId::generate();
     let mut cursor = 0;
     let mut seen = std::collections::HashSet::new();
     let mut pages = 0;
@@ -270,9 +285,9 @@ async fn a_donors_pull_never_holds_household_details_and_a_volunteers_only_while
     let secrets = app.household_secrets().await;
     let service = app.house_call().await;
     let (start, end) = app.slot_tomorrow(60);
-    let visit = json!([{"id": 1, "name": "claim_wish", "args": {"id": new_id(), "wish_id": service.id,
+    let visit = json!([{"id": 1, "name": "claim_wish", "args": {"id": ClaimId::generate(), "wish_id": service.id,
         "quantity": 1, "slot_start": start, "slot_end": end}}]);
-    let volunteer_client = new_id();
+    let volunteer_client = ClientId::generate();
     assert_eq!(
         push_ok(&app, &volunteer, volunteer_client, visit)
             .await
@@ -284,14 +299,14 @@ async fn a_donors_pull_never_holds_household_details_and_a_volunteers_only_while
     push_ok(
         &app,
         &donor,
-        new_id(),
+        ClientId::generate(),
         json!([claim_mutation(1, item.id, 1)]),
     )
     .await;
 
     let text = |pull: &PullResponse| serde_json::to_string(pull).unwrap();
     for session in [Some(&donor), None] {
-        let everything = text(&pull(&app, session, new_id(), 0).await);
+        let everything = text(&pull(&app, session, ClientId::generate(), 0).await);
         for secret in &secrets {
             assert!(
                 !everything.contains(secret.as_str()),
@@ -347,7 +362,7 @@ async fn a_client_id_belongs_to_one_user_and_another_login_resets_the_cache() {
         app.register(Role::Donor).await,
         app.register(Role::Donor).await,
     );
-    let client = new_id();
+    let client = ClientId::generate();
     let wish = app.open_wish(WishKind::Item, 2).await;
     push_ok(&app, &first, client, json!([claim_mutation(1, wish.id, 1)])).await;
     assert_problem(
@@ -384,7 +399,7 @@ async fn pushing_needs_a_login_and_valid_json() {
         .post(
             None,
             "/api/sync/push",
-            json!({"client_id": new_id(), "mutations": []}),
+            json!({"client_id": ClientId::generate(), "mutations": []}),
         )
         .await;
     assert_problem(response, 401, "not_logged_in").await;

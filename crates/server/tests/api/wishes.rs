@@ -62,7 +62,7 @@ async fn filters_combine() {
     assert!(!grid4.is_empty());
     assert!(grid4
         .iter()
-        .all(|w| w.grid == "grid-4" && w.grid_name == "第四网格"));
+        .all(|w| w.grid.as_str() == "grid-4" && w.grid_name == "第四网格"));
 
     let haircuts = app.wishes("?kind=service&category=haircut").await.items;
     assert!(!haircuts.is_empty());

@@ -1,0 +1,137 @@
+//! Every problem the API can answer with: one stable code per kind of refusal, with its HTTP
+//! status in one table, and the RFC 9457 `application/problem+json` body that carries it.
+//! The server builds problems from these codes; the SPA matches on them (never on text) and
+//! i18n turns each into words.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::FieldError;
+
+string_enum! {
+    /// The `code` of a problem.
+    ProblemCode {
+        // 400: the request cannot be understood.
+        MalformedJson = "malformed_json",
+        BadQuery = "bad_query",
+        BadBody = "bad_body",
+        TooManyMutations = "too_many_mutations",
+        BadMutationId = "bad_mutation_id",
+        // 401
+        NotLoggedIn = "not_logged_in",
+        InvalidCredentials = "invalid_credentials",
+        // 403
+        Forbidden = "forbidden",
+        ClaimNotYours = "claim_not_yours",
+        CrossSite = "cross_site",
+        // 404
+        NotFound = "not_found",
+        // 409: the state of things does not allow it (now).
+        WishFullyClaimed = "wish_fully_claimed",
+        NotEnoughRemaining = "not_enough_remaining",
+        InvalidState = "invalid_state",
+        IdConflict = "id_conflict",
+        PhoneTaken = "phone_taken",
+        MutationGap = "mutation_gap",
+        // 413, 415
+        BodyTooLarge = "body_too_large",
+        UnsupportedMediaType = "unsupported_media_type",
+        // 422: well-formed, but wrong.
+        ValidationFailed = "validation_failed",
+        InvalidBody = "invalid_body",
+        /// A pushed mutation this server cannot read (unknown name, wrong arguments).
+        InvalidMutation = "invalid_mutation",
+        // 429
+        TooManyAttempts = "too_many_attempts",
+        // 500
+        Internal = "internal",
+        /// A code this version of the app does not know (a newer server).
+        #[serde(other)]
+        Unknown = "unknown",
+    }
+}
+
+impl ProblemCode {
+    /// The HTTP status a problem with this code is answered with.
+    pub fn status(self) -> u16 {
+        use ProblemCode::*;
+        match self {
+            MalformedJson | BadQuery | BadBody | TooManyMutations | BadMutationId => 400,
+            NotLoggedIn | InvalidCredentials => 401,
+            Forbidden | ClaimNotYours | CrossSite => 403,
+            NotFound => 404,
+            WishFullyClaimed | NotEnoughRemaining | InvalidState | IdConflict | PhoneTaken
+            | MutationGap => 409,
+            BodyTooLarge => 413,
+            UnsupportedMediaType => 415,
+            ValidationFailed | InvalidBody | InvalidMutation => 422,
+            TooManyAttempts => 429,
+            Internal | Unknown => 500,
+        }
+    }
+
+    /// The code a bare status stands for, when a proxy answers without a problem body.
+    pub fn of_bare_status(status: u16) -> ProblemCode {
+        match status {
+            401 => ProblemCode::NotLoggedIn,
+            404 => ProblemCode::NotFound,
+            413 => ProblemCode::BodyTooLarge,
+            415 => ProblemCode::UnsupportedMediaType,
+            429 => ProblemCode::TooManyAttempts,
+            500.. => ProblemCode::Internal,
+            _ => ProblemCode::Unknown,
+        }
+    }
+}
+
+/// An RFC 9457 problem, as the API sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub code: ProblemCode,
+    pub detail: String,
+    /// Every invalid field, for `validation_failed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// For `mutation_gap`: the mutation id the server expects next from this client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<u64>,
+}
+
+impl Problem {
+    pub fn new(code: ProblemCode, title: &str, detail: impl Into<String>) -> Problem {
+        Problem {
+            kind: format!("/problems/{code}"),
+            title: title.to_owned(),
+            status: code.status(),
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            expected: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_status_and_round_trips() {
+        for code in ProblemCode::ALL {
+            assert!((400..600).contains(&code.status()), "{code}");
+            let json = serde_json::to_string(code).unwrap();
+            assert_eq!(serde_json::from_str::<ProblemCode>(&json).unwrap(), *code);
+        }
+        assert_eq!(ProblemCode::WishFullyClaimed.status(), 409);
+        assert_eq!(ProblemCode::ValidationFailed.status(), 422);
+    }
+
+    #[test]
+    fn a_code_from_a_newer_server_reads_as_unknown() {
+        let code: ProblemCode = serde_json::from_str("\"asteroid_incoming\"").unwrap();
+        assert_eq!(code, ProblemCode::Unknown);
+    }
+}

@@ -1,0 +1,43 @@
+//! The SQL: one module per aggregate, each the only place that knows its tables. Routes and
+//! the apply path call these functions and get core's types back.
+
+pub mod campaigns;
+pub mod claims;
+pub mod community;
+pub mod events;
+pub mod pledges;
+pub mod sync;
+pub mod users;
+pub mod wishes;
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use crate::error::ApiError;
+
+/// Parses a value the database holds. A failure means the database holds something no
+/// code wrote (corruption), not bad client input.
+pub fn parse_stored<T: std::str::FromStr>(text: &str) -> Result<T, ApiError>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse()
+        .map_err(|error: T::Err| ApiError::Corrupt(format!("{text:?}: {error}")))
+}
+
+/// A stored count or quantity; SQLite integers are i64 and ours are never negative.
+pub fn count(value: i64) -> Result<u32, ApiError> {
+    u32::try_from(value).map_err(|_| ApiError::Corrupt(format!("bad count {value}")))
+}
+
+/// `(?, ?, …)` with each of `values` bound.
+fn push_list<'a, T: ToString>(sql: &mut QueryBuilder<'a, Sqlite>, values: &[T]) {
+    sql.push("(");
+    let mut list = sql.separated(", ");
+    for value in values {
+        list.push_bind(value.to_string());
+    }
+    sql.push(")");
+}
+
+/// Ids go to SQLite in chunks below its limit on bound parameters.
+const CHUNK: usize = 200;

@@ -1,0 +1,140 @@
+//! Sync bookkeeping: the change log pulls read (a global, increasing version per change),
+//! and per client the last mutation processed and each mutation's result, for replays.
+
+use microwish_core::sync::{MutationResult, MutationStatus};
+use microwish_core::{ClientId, Entity, UserId};
+use sqlx::SqliteConnection;
+
+use super::parse_stored;
+use crate::error::{ApiError, ApiResult};
+
+/// Records that an entity changed, for sync pulls.
+pub async fn log_change(tx: &mut SqliteConnection, entity: Entity, id: &str) -> ApiResult<()> {
+    sqlx::query("INSERT INTO change_log (entity, entity_id) VALUES (?, ?)")
+        .bind(entity.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// A sync client: whose it is, and the last of its mutations processed.
+pub async fn client(
+    conn: &mut SqliteConnection,
+    client: ClientId,
+) -> ApiResult<Option<(UserId, u64)>> {
+    let row: Option<(String, i64)> =
+        sqlx::query_as("SELECT user_id, last_mutation_id FROM sync_clients WHERE client_id = ?")
+            .bind(client.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.map(|(user, last)| Ok((parse_stored(&user)?, u64::try_from(last).unwrap_or(0))))
+        .transpose()
+}
+
+/// A processed mutation's fingerprint and result.
+pub async fn stored_result(
+    tx: &mut SqliteConnection,
+    client: ClientId,
+    id: u64,
+) -> ApiResult<Option<(String, MutationResult)>> {
+    let row: Option<(String, Option<String>, Option<String>, String)> = sqlx::query_as(
+        "SELECT status, code, message, fingerprint FROM sync_results WHERE client_id = ? AND mutation_id = ?",
+    )
+    .bind(client.to_string())
+    .bind(i64::try_from(id).unwrap_or(i64::MAX))
+    .fetch_optional(&mut *tx)
+    .await?;
+    row.map(|(status, code, message, fingerprint)| {
+        let result = MutationResult {
+            id,
+            status: if status == "applied" {
+                MutationStatus::Applied
+            } else {
+                MutationStatus::Rejected
+            },
+            code: code.as_deref().map(parse_stored).transpose()?,
+            message,
+        };
+        Ok((fingerprint, result))
+    })
+    .transpose()
+}
+
+/// Stores a mutation's result and moves the client's last mutation id to it.
+pub async fn record_result(
+    tx: &mut SqliteConnection,
+    client: ClientId,
+    user: UserId,
+    result: &MutationResult,
+    fingerprint: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<()> {
+    let id = i64::try_from(result.id).map_err(|_| {
+        ApiError::bad_request(
+            microwish_core::ProblemCode::BadMutationId,
+            "mutation id too large",
+        )
+    })?;
+    sqlx::query(
+        "INSERT INTO sync_clients (client_id, user_id, last_mutation_id, updated_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(client.to_string())
+    .bind(user.to_string())
+    .bind(id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO sync_results (client_id, mutation_id, status, code, message, fingerprint) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(client.to_string())
+    .bind(id)
+    .bind(match result.status {
+        MutationStatus::Applied => "applied",
+        MutationStatus::Rejected => "rejected",
+    })
+    .bind(result.code.map(|code| code.as_str()))
+    .bind(&result.message)
+    .bind(fingerprint)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The newest version in the change log (0 when empty).
+pub async fn latest_version(conn: &mut SqliteConnection) -> ApiResult<u64> {
+    let (latest,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM change_log")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(u64::try_from(latest).unwrap_or(0))
+}
+
+/// Each entity changed after `since`, once, with its latest version, oldest first; at most
+/// `limit` of them.
+pub async fn changed_since(
+    conn: &mut SqliteConnection,
+    since: u64,
+    limit: i64,
+) -> ApiResult<Vec<(Entity, String, u64)>> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT entity, entity_id, MAX(version) AS version FROM change_log WHERE version > ? \
+         GROUP BY entity, entity_id ORDER BY version LIMIT ?",
+    )
+    .bind(i64::try_from(since).unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(entity, id, version)| {
+            Ok((
+                parse_stored(&entity)?,
+                id,
+                u64::try_from(version).unwrap_or(0),
+            ))
+        })
+        .collect()
+}

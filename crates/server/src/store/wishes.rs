@@ -1,0 +1,383 @@
+//! Wishes: the public view (the queries select an explicit list of wish and grid columns and
+//! never join `households`, so no household field can reach it), the state the rules read,
+//! and the counters the commands write.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use microwish_core::decide::{Counts, WishState};
+use microwish_core::rules::Units;
+use microwish_core::validate::NewWish;
+use microwish_core::{
+    Entity, HouseholdId, Page, ProblemCode, PublicWish, RuleError, WishId, WishQuery, WishStatus,
+};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+
+use super::{count, parse_stored, push_list, CHUNK};
+use crate::error::{ApiError, ApiResult};
+use crate::store::sync::log_change;
+
+/// The columns of a public wish and where they come from.
+const SELECT_PUBLIC_WISH: &str = "SELECT w.id, w.kind, w.title, w.description, w.category, \
+     w.status, w.quantity, w.claimed, w.delivered, w.fulfilled, w.unit, w.alias, \
+     w.beneficiary_group, w.grid_id, g.name AS grid_name, g.station, g.station_location, \
+     w.needed_by, w.campaign_id, c.title AS campaign_title, w.created_at, w.updated_at \
+     FROM wishes w JOIN grids g ON g.id = w.grid_id LEFT JOIN campaigns c ON c.id = w.campaign_id";
+
+/// The most urgent wishes come first; wishes without a date come last.
+const URGENCY: &str = "COALESCE(w.needed_by, '9999-12-31')";
+
+#[derive(sqlx::FromRow)]
+struct WishRow {
+    id: String,
+    kind: String,
+    title: String,
+    description: String,
+    category: String,
+    status: String,
+    quantity: i64,
+    claimed: i64,
+    delivered: i64,
+    fulfilled: i64,
+    unit: String,
+    alias: String,
+    beneficiary_group: String,
+    grid_id: String,
+    grid_name: String,
+    station: String,
+    station_location: String,
+    needed_by: Option<NaiveDate>,
+    campaign_id: Option<String>,
+    campaign_title: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<WishRow> for PublicWish {
+    type Error = ApiError;
+
+    fn try_from(row: WishRow) -> Result<Self, ApiError> {
+        let units = Units {
+            quantity: count(row.quantity)?,
+            claimed: count(row.claimed)?,
+            delivered: count(row.delivered)?,
+            fulfilled: count(row.fulfilled)?,
+        };
+        Ok(PublicWish {
+            id: parse_stored(&row.id)?,
+            kind: parse_stored(&row.kind)?,
+            title: row.title,
+            description: row.description,
+            category: parse_stored(&row.category)?,
+            status: parse_stored(&row.status)?,
+            quantity: units.quantity,
+            remaining: units.remaining(),
+            claimed: units.claimed,
+            delivered: units.delivered,
+            fulfilled: units.fulfilled,
+            unit: row.unit,
+            alias: row.alias,
+            group: parse_stored(&row.beneficiary_group)?,
+            grid: row.grid_id.as_str().into(),
+            grid_name: row.grid_name,
+            station: row.station,
+            station_location: row.station_location,
+            needed_by: row.needed_by,
+            campaign_id: row.campaign_id.as_deref().map(parse_stored).transpose()?,
+            campaign_title: row.campaign_title,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+/// One page of public wishes matching `query`, most urgent first.
+pub async fn list(db: &SqlitePool, query: &WishQuery) -> ApiResult<Page<PublicWish>> {
+    let limit = query.page_size();
+    let cursor = query.cursor.as_deref().map(Cursor::parse).transpose()?;
+    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_PUBLIC_WISH);
+    sql.push(" WHERE ");
+    match query.status {
+        // Asking for a draft or a cancelled wish is allowed and simply finds nothing public.
+        Some(status) if !status.is_public() => {
+            return Ok(Page {
+                items: Vec::new(),
+                next: None,
+            })
+        }
+        Some(status) => {
+            sql.push("w.status = ").push_bind(status.as_str());
+        }
+        None => {
+            sql.push("w.status IN ");
+            push_list(&mut sql, WishStatus::PUBLIC);
+        }
+    }
+    if let Some(kind) = query.kind {
+        sql.push(" AND w.kind = ").push_bind(kind.as_str());
+    }
+    if let Some(grid) = &query.grid {
+        sql.push(" AND w.grid_id = ").push_bind(grid.0.clone());
+    }
+    if let Some(category) = query.category {
+        sql.push(" AND w.category = ").push_bind(category.as_str());
+    }
+    if let Some(campaign) = query.campaign {
+        sql.push(" AND w.campaign_id = ")
+            .push_bind(campaign.to_string());
+    }
+    if let Some(text) = query.search_text() {
+        let pattern = format!("%{}%", escape_like(text));
+        sql.push(" AND (");
+        for (index, column) in ["w.title", "w.description", "w.alias", "w.unit"]
+            .iter()
+            .enumerate()
+        {
+            if index > 0 {
+                sql.push(" OR ");
+            }
+            sql.push(format!("{column} LIKE "))
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\'");
+        }
+        sql.push(")");
+    }
+    if let Some(cursor) = cursor {
+        // Keyset pagination: strictly after the last row of the previous page.
+        sql.push(format!(" AND ({URGENCY} > "))
+            .push_bind(cursor.urgency.clone())
+            .push(format!(" OR ({URGENCY} = "))
+            .push_bind(cursor.urgency)
+            .push(" AND w.id > ")
+            .push_bind(cursor.id.to_string())
+            .push("))");
+    }
+    // One extra row tells whether a next page exists.
+    sql.push(format!(" ORDER BY {URGENCY}, w.id LIMIT "))
+        .push_bind(i64::from(limit) + 1);
+
+    let rows: Vec<WishRow> = sql.build_query_as().fetch_all(db).await?;
+    let mut items = rows
+        .into_iter()
+        .map(PublicWish::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|wish| Cursor::after(wish).to_string())
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+/// A wish anyone may see (a public status), if there is one with this id.
+pub async fn public(db: &SqlitePool, id: WishId) -> ApiResult<Option<PublicWish>> {
+    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_PUBLIC_WISH);
+    sql.push(" WHERE w.id = ")
+        .push_bind(id.to_string())
+        .push(" AND w.status IN ");
+    push_list(&mut sql, WishStatus::PUBLIC);
+    let row: Option<WishRow> = sql.build_query_as().fetch_optional(db).await?;
+    row.map(PublicWish::try_from).transpose()
+}
+
+/// The public view of the given wishes, whatever their status (a claimer keeps seeing
+/// the wish they claimed even if it was later cancelled).
+pub async fn by_ids(db: &SqlitePool, ids: &[WishId]) -> ApiResult<HashMap<WishId, PublicWish>> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_PUBLIC_WISH);
+        sql.push(" WHERE w.id IN ");
+        push_list(&mut sql, chunk);
+        let rows: Vec<WishRow> = sql.build_query_as().fetch_all(db).await?;
+        for row in rows {
+            let wish = PublicWish::try_from(row)?;
+            found.insert(wish.id, wish);
+        }
+    }
+    Ok(found)
+}
+
+/// A wish's status, whoever may see it.
+pub async fn status(db: &SqlitePool, id: WishId) -> ApiResult<Option<WishStatus>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT status FROM wishes WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(db)
+        .await?;
+    row.map(|(status,)| parse_stored(&status)).transpose()
+}
+
+#[derive(sqlx::FromRow)]
+struct StateRow {
+    id: String,
+    kind: String,
+    status: String,
+    needed_by: Option<NaiveDate>,
+    quantity: i64,
+    claimed: i64,
+    delivered: i64,
+    fulfilled: i64,
+}
+
+/// What the rules need to know of the given wishes.
+pub async fn states(
+    tx: &mut SqliteConnection,
+    ids: &[WishId],
+) -> ApiResult<HashMap<WishId, WishState>> {
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT id, kind, status, needed_by, quantity, claimed, delivered, fulfilled \
+             FROM wishes WHERE id IN ",
+        );
+        push_list(&mut sql, chunk);
+        let rows: Vec<StateRow> = sql.build_query_as().fetch_all(&mut *tx).await?;
+        for row in rows {
+            found.insert(
+                parse_stored(&row.id)?,
+                WishState {
+                    kind: parse_stored(&row.kind)?,
+                    status: parse_stored(&row.status)?,
+                    needed_by: row.needed_by,
+                    units: Units {
+                        quantity: count(row.quantity)?,
+                        claimed: count(row.claimed)?,
+                        delivered: count(row.delivered)?,
+                        fulfilled: count(row.fulfilled)?,
+                    },
+                },
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// Stores new counters and status for a wish, only if nobody changed them since they were
+/// read (compare-and-set); the CHECK on `wishes` backs the quantity rule up.
+pub async fn set_counts(
+    tx: &mut SqliteConnection,
+    id: WishId,
+    before: Counts,
+    after: Counts,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let result = sqlx::query(
+        "UPDATE wishes SET claimed = ?, delivered = ?, fulfilled = ?, status = ?, updated_at = ? \
+         WHERE id = ? AND claimed = ? AND delivered = ? AND fulfilled = ? AND status = ?",
+    )
+    .bind(i64::from(after.units.claimed))
+    .bind(i64::from(after.units.delivered))
+    .bind(i64::from(after.units.fulfilled))
+    .bind(after.status.as_str())
+    .bind(now)
+    .bind(id.to_string())
+    .bind(i64::from(before.units.claimed))
+    .bind(i64::from(before.units.delivered))
+    .bind(i64::from(before.units.fulfilled))
+    .bind(before.status.as_str())
+    .execute(&mut *tx)
+    .await;
+    match result {
+        Ok(done) if done.rows_affected() == 1 => {
+            log_change(tx, Entity::Wish, &id.to_string()).await?;
+            // The campaign's progress is derived from its wishes: it changed too.
+            sqlx::query(
+                "INSERT INTO change_log (entity, entity_id) \
+                 SELECT ?, campaign_id FROM wishes WHERE id = ? AND campaign_id IS NOT NULL",
+            )
+            .bind(Entity::Campaign.as_str())
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        }
+        // Another process changed the wish between our read and this write.
+        Ok(_) => Err(RuleError::WishFullyClaimed.into()),
+        Err(sqlx::Error::Database(error)) if error.is_check_violation() => {
+            Err(RuleError::WishFullyClaimed.into())
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Adds a wish as `status` (the demo seed; workers' wishes come in a later change).
+pub async fn insert(
+    tx: &mut SqliteConnection,
+    wish: &NewWish,
+    id: WishId,
+    household: Option<HouseholdId>,
+    status: WishStatus,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO wishes (id, kind, title, description, category, status, quantity, unit, alias, \
+         beneficiary_group, grid_id, household_id, needed_by, campaign_id, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(wish.kind.as_str())
+    .bind(&wish.title)
+    .bind(&wish.description)
+    .bind(wish.category.as_str())
+    .bind(status.as_str())
+    .bind(i64::from(wish.quantity))
+    .bind(&wish.unit)
+    .bind(&wish.alias)
+    .bind(wish.group.as_str())
+    .bind(wish.grid.as_str())
+    .bind(household.map(|id| id.to_string()))
+    .bind(wish.needed_by)
+    .bind(wish.campaign_id.map(|id| id.to_string()))
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    log_change(tx, Entity::Wish, &id.to_string()).await
+}
+
+/// Where a page ended: the sort key of its last wish, sent to clients as `"<date>~<id>"`.
+struct Cursor {
+    urgency: String,
+    id: WishId,
+}
+
+impl Cursor {
+    fn after(wish: &PublicWish) -> Cursor {
+        Cursor {
+            urgency: wish
+                .needed_by
+                .map(|date| date.to_string())
+                .unwrap_or_else(|| "9999-12-31".to_owned()),
+            id: wish.id,
+        }
+    }
+
+    fn parse(text: &str) -> Result<Cursor, ApiError> {
+        let bad =
+            || ApiError::bad_request(ProblemCode::BadQuery, format!("invalid cursor {text:?}"));
+        let (date, id) = text.split_once('~').ok_or_else(bad)?;
+        let date: NaiveDate = date.parse().map_err(|_| bad())?;
+        Ok(Cursor {
+            urgency: date.to_string(),
+            id: id.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}~{}", self.urgency, self.id)
+    }
+}
+
+/// Escapes LIKE's wildcards so a search for "100%" means the text "100%".
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

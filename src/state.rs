@@ -1,0 +1,259 @@
+//! What the screens show, as fine-grained reactive state: a signal per wish, per claim, per
+//! campaign, per grid, so that a pull touching one wish re-renders that wish's card and
+//! nothing else; plus the sync indicator, the notices and who is logged in. The sync driver
+//! writes it; pages and components only read it.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+
+use leptos::prelude::*;
+use microwish_core::engine::{Notice, SessionState, SyncStatus};
+use microwish_core::{
+    CampaignId, ClaimId, ClaimView, Grid, GridId, Me, PublicCampaign, PublicWish, WishId,
+};
+
+/// One kind of entity: which ids exist (a signal that changes only when one comes or goes)
+/// and a signal per entity (that changes only when that entity does).
+pub struct Collection<K: 'static, V: 'static> {
+    ids: RwSignal<Vec<K>>,
+    items: StoredValue<HashMap<K, ArcRwSignal<V>>>,
+    /// Changes when an entity comes, goes, or changes where lists place it.
+    order: Trigger,
+    /// Whether two values of an entity sit in the same place in every list (only their
+    /// figures differ).
+    same_place: fn(&V, &V) -> bool,
+}
+
+impl<K: 'static, V: 'static> Clone for Collection<K, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<K: 'static, V: 'static> Copy for Collection<K, V> {}
+
+impl<K, V> Collection<K, V>
+where
+    K: Clone + Eq + Hash + Ord + Send + Sync + 'static,
+    V: Clone + PartialEq + Send + Sync + 'static,
+{
+    pub fn new() -> Self {
+        Self::placed_by(|_, _| false)
+    }
+
+    /// A collection whose lists depend only on what `same_place` compares.
+    pub fn placed_by(same_place: fn(&V, &V) -> bool) -> Self {
+        Collection {
+            ids: RwSignal::new(Vec::new()),
+            items: StoredValue::new(HashMap::new()),
+            order: Trigger::new(),
+            same_place,
+        }
+    }
+
+    /// The ids present (tracked: changes when one comes or goes).
+    pub fn ids(&self) -> Vec<K> {
+        self.ids.get()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.with(Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The signal of one entity (tracks whether it exists; read it to track its value).
+    pub fn signal(&self, id: &K) -> Option<ArcRwSignal<V>> {
+        self.ids.track();
+        self.items.with_value(|items| items.get(id).cloned())
+    }
+
+    /// One entity's current value (tracked).
+    pub fn get(&self, id: &K) -> Option<V> {
+        self.signal(id).map(|signal| signal.get())
+    }
+
+    /// The ids of the entities `keep` accepts (tracked: membership and every value read).
+    pub fn filter(&self, keep: impl Fn(&V) -> bool) -> Vec<K> {
+        self.ids.track();
+        self.items.with_value(|items| {
+            items
+                .iter()
+                .filter(|(_, signal)| signal.with(&keep))
+                .map(|(id, _)| id.clone())
+                .collect()
+        })
+    }
+
+    /// What `pick` takes from each entity it accepts (tracked: membership and every value read).
+    pub fn select<T>(&self, pick: impl Fn(&V) -> Option<T>) -> Vec<T> {
+        self.ids.track();
+        self.items.with_value(|items| {
+            items
+                .values()
+                .filter_map(|signal| signal.with(&pick))
+                .collect()
+        })
+    }
+
+    /// Like [`Collection::select`], but tracking only what places entities in lists (not
+    /// every figure): for lists that filter and sort.
+    pub fn select_placed<T>(&self, pick: impl Fn(&V) -> Option<T>) -> Vec<T> {
+        self.order.track();
+        self.items.with_value(|items| {
+            items
+                .values()
+                .filter_map(|signal| signal.with_untracked(&pick))
+                .collect()
+        })
+    }
+
+    /// Every value `keep` accepts (tracked).
+    pub fn values(&self, keep: impl Fn(&V) -> bool) -> Vec<V> {
+        self.ids.track();
+        self.items.with_value(|items| {
+            items
+                .values()
+                .filter_map(|signal| signal.with(|value| keep(value).then(|| value.clone())))
+                .collect()
+        })
+    }
+
+    /// Puts (or, with `None`, removes) one entity; a value equal to the one shown changes
+    /// nothing and re-renders nothing.
+    pub fn put(&self, id: K, value: Option<V>) {
+        let existing = self.items.with_value(|items| items.get(&id).cloned());
+        match (existing, value) {
+            (Some(signal), Some(value)) => {
+                let (same, moved) = signal.with_untracked(|current| {
+                    (*current == value, !(self.same_place)(current, &value))
+                });
+                if !same {
+                    signal.set(value);
+                }
+                if moved {
+                    self.order.notify();
+                }
+            }
+            (None, Some(value)) => {
+                self.items
+                    .update_value(|items| drop(items.insert(id.clone(), ArcRwSignal::new(value))));
+                self.ids.update(|ids| {
+                    let at = ids.binary_search(&id).unwrap_or_else(|at| at);
+                    ids.insert(at, id);
+                });
+                self.order.notify();
+            }
+            (Some(_), None) => {
+                self.items.update_value(|items| drop(items.remove(&id)));
+                self.ids.update(|ids| ids.retain(|other| *other != id));
+                self.order.notify();
+            }
+            (None, None) => {}
+        }
+    }
+
+    /// Makes the collection hold exactly `values`, changing only what differs.
+    pub fn replace_all(&self, values: &HashMap<K, V>) {
+        let gone: Vec<K> = self.items.with_value(|items| {
+            items
+                .keys()
+                .filter(|id| !values.contains_key(*id))
+                .cloned()
+                .collect()
+        });
+        for id in gone {
+            self.put(id, None);
+        }
+        for (id, value) in values {
+            self.put(id.clone(), Some(value.clone()));
+        }
+    }
+}
+
+impl<K, V> Default for Collection<K, V>
+where
+    K: Clone + Eq + Hash + Ord + Send + Sync + 'static,
+    V: Clone + PartialEq + Send + Sync + 'static,
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Everything the screens read, provided once by the app.
+#[derive(Clone, Copy)]
+pub struct Data {
+    pub wishes: Collection<WishId, PublicWish>,
+    pub claims: Collection<ClaimId, ClaimView>,
+    pub campaigns: Collection<CampaignId, PublicCampaign>,
+    pub grids: Collection<GridId, Grid>,
+    /// Claims and wishes with changes the server has not taken yet.
+    pub pending_claims: RwSignal<HashSet<ClaimId>>,
+    pub pending_wishes: RwSignal<HashSet<WishId>>,
+    /// The device's cache has been read.
+    pub loaded: RwSignal<bool>,
+    /// The cache holds a complete copy from some pull (possibly an old one).
+    pub synced: RwSignal<bool>,
+    pub status: RwSignal<SyncStatus>,
+    pub notices: RwSignal<Vec<Notice>>,
+    pub session: RwSignal<SessionState>,
+}
+
+impl Data {
+    pub fn new(session: SessionState) -> Data {
+        Data {
+            wishes: Collection::placed_by(same_place),
+            claims: Collection::new(),
+            campaigns: Collection::new(),
+            grids: Collection::new(),
+            pending_claims: RwSignal::new(HashSet::new()),
+            pending_wishes: RwSignal::new(HashSet::new()),
+            loaded: RwSignal::new(false),
+            synced: RwSignal::new(false),
+            status: RwSignal::new(SyncStatus::Starting),
+            notices: RwSignal::new(Vec::new()),
+            session: RwSignal::new(session),
+        }
+    }
+
+    /// The logged-in user (tracked), `None` while checking or when logged out.
+    pub fn me(&self) -> Option<Me> {
+        self.session.with(|state| match state {
+            SessionState::LoggedIn(me) => Some(me.clone()),
+            _ => None,
+        })
+    }
+
+    /// Whether a claim waits for the server (tracked).
+    pub fn is_pending_claim(&self, id: ClaimId) -> bool {
+        self.pending_claims.with(|pending| pending.contains(&id))
+    }
+
+    pub fn dismiss(&self, mutation: u64) {
+        self.notices
+            .update(|notices| notices.retain(|notice| notice.mutation != mutation));
+    }
+}
+
+/// The state the app provided.
+pub fn use_data() -> Data {
+    expect_context::<Data>()
+}
+
+/// Two versions of a wish that every list filters and sorts alike (core's `WishQuery` reads
+/// these fields): only its figures changed.
+fn same_place(a: &PublicWish, b: &PublicWish) -> bool {
+    a.status == b.status
+        && a.kind == b.kind
+        && a.grid == b.grid
+        && a.category == b.category
+        && a.campaign_id == b.campaign_id
+        && a.needed_by == b.needed_by
+        && a.title == b.title
+        && a.description == b.description
+        && a.alias == b.alias
+        && a.unit == b.unit
+}

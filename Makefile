@@ -48,10 +48,12 @@ e2e: spa
 	cargo build -p microwish-server
 	node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
-## bench: server pull of 10,000 changed wishes; the browser's decode, IndexedDB write and
-## read of 10,000 wishes; first wish painted from a cache of 1,000 (figures are printed)
+## bench: server pull of 10,000 changed wishes; claims/s with synchronous=FULL and NORMAL;
+## the browser's decode, IndexedDB write and read of 10,000 wishes; a pull of 500 and of 1
+## changed wishes with 1,000 on screen; first wish painted from a cache of 1,000 (figures printed)
 bench: test-tools spa
 	cargo bench -p microwish-server --bench sync_pull
+	cargo bench -p microwish-server --bench claims
 	cargo test -p microwish --release --target $(WASM_TARGET) --features bench --test bench -- --nocapture
 	cargo build -p microwish-server
 	node tests/bench/first_paint.mjs

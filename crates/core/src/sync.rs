@@ -65,11 +65,9 @@ pub struct PushResponse {
     pub results: Vec<MutationResult>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MutationStatus {
-    Applied,
-    Rejected,
+string_enum! {
+    /// What became of a pushed mutation.
+    MutationStatus { Applied = "applied", Rejected = "rejected" }
 }
 
 /// What became of one mutation; a replayed mutation gets its first result again.

@@ -33,6 +33,9 @@ pub struct ServeConfig {
     /// How often stalled claims are looked for and released.
     pub expiry_interval: Duration,
     pub clock: clock::Clock,
+    /// How hard SQLite syncs commits: `Full` (the default) makes every acknowledged write
+    /// survive a power cut; `Normal` is only for measuring what that costs (`make bench`).
+    pub synchronous: sqlx::sqlite::SqliteSynchronous,
 }
 
 impl ServeConfig {
@@ -45,6 +48,7 @@ impl ServeConfig {
             hold: HoldPolicy::default(),
             expiry_interval: Duration::from_secs(60),
             clock: clock::Clock::System,
+            synchronous: sqlx::sqlite::SqliteSynchronous::Full,
         }
     }
 }
@@ -59,7 +63,7 @@ pub struct Server {
 impl Server {
     /// Opens the database (creating and migrating it), seeds the demo when asked, binds.
     pub async fn build(config: &ServeConfig) -> anyhow::Result<(Server, Option<demo::Seeded>)> {
-        let db = db::connect(&config.database_url).await?;
+        let db = db::connect_with(&config.database_url, config.synchronous).await?;
         let index_html = std::fs::read_to_string(config.dist.join("index.html")).ok();
         let state = AppState {
             db,

@@ -1,7 +1,7 @@
 //! Sync bookkeeping: the change log pulls read (a global, increasing version per change),
 //! and per client the last mutation processed and each mutation's result, for replays.
 
-use microwish_core::sync::{MutationResult, MutationStatus};
+use microwish_core::sync::MutationResult;
 use microwish_core::{ClientId, Entity, UserId};
 use sqlx::SqliteConnection;
 
@@ -48,11 +48,7 @@ pub async fn stored_result(
     row.map(|(status, code, message, fingerprint)| {
         let result = MutationResult {
             id,
-            status: if status == "applied" {
-                MutationStatus::Applied
-            } else {
-                MutationStatus::Rejected
-            },
+            status: parse_stored(&status)?,
             code: code.as_deref().map(parse_stored).transpose()?,
             message,
         };
@@ -93,10 +89,7 @@ pub async fn record_result(
     )
     .bind(client.to_string())
     .bind(id)
-    .bind(match result.status {
-        MutationStatus::Applied => "applied",
-        MutationStatus::Rejected => "rejected",
-    })
+    .bind(result.status.as_str())
     .bind(result.code.map(|code| code.as_str()))
     .bind(&result.message)
     .bind(fingerprint)

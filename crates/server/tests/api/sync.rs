@@ -436,3 +436,93 @@ async fn the_event_stream_pokes_listeners_after_a_change() {
     let text = String::from_utf8_lossy(&chunk);
     assert!(text.contains("event: change"), "{text}");
 }
+
+#[tokio::test]
+async fn a_batch_with_a_hole_in_its_numbering_is_refused_whole() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let client = ClientId::generate();
+    let wish = app.open_wish(WishKind::Item, 2).await;
+    let body = assert_problem(
+        push(
+            &app,
+            &donor,
+            client,
+            json!([claim_mutation(1, wish.id, 1), claim_mutation(3, wish.id, 1)]),
+        )
+        .await,
+        409,
+        "mutation_gap",
+    )
+    .await;
+    assert_eq!(body["expected"], 2);
+    assert_eq!(app.wish(wish.id).await.claimed, 0, "nothing applied");
+}
+
+#[tokio::test]
+async fn a_server_restored_from_a_backup_says_which_mutation_it_expects() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let client = ClientId::generate();
+    let wish = app.open_wish(WishKind::Item, 3).await;
+    push_ok(&app, &donor, client, json!([claim_mutation(1, wish.id, 1)])).await;
+    push_ok(&app, &donor, client, json!([claim_mutation(2, wish.id, 1)])).await;
+    // The database goes back to before mutation 2 (as a restore from an older backup would).
+    sqlx::query("UPDATE sync_clients SET last_mutation_id = 1")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM sync_results WHERE mutation_id = 2")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    // The phone's next mutation is 3: the server says it expects 2, the phone renumbers.
+    let body = assert_problem(
+        push(&app, &donor, client, json!([claim_mutation(3, wish.id, 1)])).await,
+        409,
+        "mutation_gap",
+    )
+    .await;
+    assert_eq!(body["expected"], 2);
+    let renumbered = push_ok(&app, &donor, client, json!([claim_mutation(2, wish.id, 1)])).await;
+    assert_eq!(renumbered.results[0].status, MutationStatus::Applied);
+}
+
+#[tokio::test]
+async fn a_number_sent_again_with_another_command_is_not_answered_as_a_replay() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let client = ClientId::generate();
+    let wish = app.open_wish(WishKind::Item, 3).await;
+    let first = claim_mutation(1, wish.id, 1);
+    push_ok(&app, &donor, client, json!([first.clone()])).await;
+    // The same mutation again is a replay, answered the same.
+    let replay = push_ok(&app, &donor, client, json!([first])).await;
+    assert_eq!(replay.results[0].status, MutationStatus::Applied);
+    // A phone restored from an old state numbers a new claim 1 again: not a replay.
+    let body = assert_problem(
+        push(&app, &donor, client, json!([claim_mutation(1, wish.id, 2)])).await,
+        409,
+        "mutation_gap",
+    )
+    .await;
+    assert_eq!(body["expected"], 2);
+    assert_eq!(
+        app.wish(wish.id).await.claimed,
+        1,
+        "the new claim was not lost as a replay"
+    );
+    push_ok(&app, &donor, client, json!([claim_mutation(2, wish.id, 2)])).await;
+    assert_eq!(app.wish(wish.id).await.claimed, 3);
+}
+
+#[tokio::test]
+async fn every_pull_carries_the_hold_policy_the_server_runs_with() {
+    let app = crate::helpers::spawn_demo_app_with(|config| {
+        config.hold.item = chrono::Duration::days(3);
+    })
+    .await;
+    let pulled = pull(&app, None, ClientId::generate(), 0).await;
+    assert_eq!(pulled.hold.item, chrono::Duration::days(3));
+    assert_eq!(pulled.hold.after_slot, chrono::Duration::days(1));
+}

@@ -213,8 +213,26 @@ async fn an_empty_database_lists_nothing() {
 async fn core_filters_agree_with_the_server() {
     use microwish_core::WishQuery;
     let app = spawn_demo_app().await;
-    let everything = app.wishes("?status=open&limit=200").await.items;
-    let campaign = everything.iter().find_map(|w| w.campaign_id).unwrap();
+    // Some wishes claimed in full, some in part, so that every status filter has something
+    // to find and something to leave out.
+    let donor = app.register(microwish_core::Role::Donor).await;
+    let open = app.wishes("?kind=item&limit=200").await.items;
+    for wish in open.iter().take(3) {
+        app.claim_ok(&donor, wish.id, wish.remaining).await;
+    }
+    let partly = open.iter().skip(3).find(|w| w.remaining > 1).unwrap();
+    app.claim_ok(&donor, partly.id, 1).await;
+    let everything = app.wishes("?limit=200").await.items;
+    let claimed = everything
+        .iter()
+        .filter(|w| w.status == microwish_core::WishStatus::Claimed)
+        .count();
+    assert!(claimed >= 3 && claimed < everything.len(), "{claimed}");
+    let campaign = everything
+        .iter()
+        .filter(|w| w.category == microwish_core::Category::School)
+        .find_map(|w| w.campaign_id)
+        .unwrap();
     let queries = [
         "",
         "?kind=service",
@@ -223,6 +241,8 @@ async fn core_filters_agree_with_the_server() {
         "?q=%E4%B9%A6%E5%8C%85",              // 书包
         "?q=%E7%88%B7%E7%88%B7&kind=service", // 爷爷, matched in the alias
         "?status=claimed",
+        "?status=open",
+        "?status=claimed&kind=item",
         &format!("?campaign={campaign}&category=school"),
     ];
     for query in queries {
@@ -233,6 +253,7 @@ async fn core_filters_agree_with_the_server() {
             .into_iter()
             .map(|w| w.id)
             .collect();
+        assert!(!from_server.is_empty(), "query {query:?} finds something");
         let parsed = parse_query(query);
         let mut local: Vec<_> = everything
             .iter()

@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
 use leptos::prelude::*;
-use microwish_core::engine::{Notice, SessionState, SyncStatus};
+use microwish_core::engine::{Changed, Notice, SessionState, SyncStatus};
+use microwish_core::overlay::LocalState;
 use microwish_core::{
     CampaignId, ClaimId, ClaimView, Grid, GridId, Me, PublicCampaign, PublicWish, WishId,
 };
@@ -230,6 +231,50 @@ impl Data {
     /// Whether a claim waits for the server (tracked).
     pub fn is_pending_claim(&self, id: ClaimId) -> bool {
         self.pending_claims.with(|pending| pending.contains(&id))
+    }
+
+    /// Shows what changed in `view` (the cache with pending changes applied); only what
+    /// differs re-renders.
+    pub fn publish(
+        &self,
+        view: &LocalState,
+        changed: &Changed,
+        (pending_wishes, pending_claims): (&[WishId], &[ClaimId]),
+        synced: bool,
+    ) {
+        if changed.all {
+            self.wishes.replace_all(&view.wishes);
+            self.claims.replace_all(&view.claims);
+            self.campaigns.replace_all(&view.campaigns);
+            self.grids.replace_all(&view.grids);
+        } else {
+            for id in &changed.wishes {
+                self.wishes.put(*id, view.wishes.get(id).cloned());
+            }
+            for id in &changed.claims {
+                self.claims.put(*id, view.claims.get(id).cloned());
+            }
+            for id in &changed.campaigns {
+                self.campaigns.put(*id, view.campaigns.get(id).cloned());
+            }
+            for id in &changed.grids {
+                self.grids.put(id.clone(), view.grids.get(id).cloned());
+            }
+        }
+        let wishes: HashSet<_> = pending_wishes.iter().copied().collect();
+        let claims: HashSet<_> = pending_claims.iter().copied().collect();
+        if self.pending_wishes.with_untracked(|old| *old != wishes) {
+            self.pending_wishes.set(wishes);
+        }
+        if self.pending_claims.with_untracked(|old| *old != claims) {
+            self.pending_claims.set(claims);
+        }
+        if self.synced.get_untracked() != synced {
+            self.synced.set(synced);
+        }
+        if !self.loaded.get_untracked() {
+            self.loaded.set(true);
+        }
     }
 
     pub fn dismiss(&self, mutation: u64) {

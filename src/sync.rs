@@ -5,7 +5,6 @@
 //! engine's; nothing here knows a rule, a message or a session flow.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use futures::channel::mpsc;
@@ -256,47 +255,13 @@ impl Sync {
         self.timer.set_value(handle);
     }
 
-    /// Puts what changed into the screens' signals; only what differs re-renders.
+    /// Puts what changed into the screens' signals.
     fn publish(&self, changed: &Changed) {
         let shared = self.engine();
         let engine = shared.borrow();
-        let view = engine.view();
-        let data = self.data;
-        if changed.all {
-            data.wishes.replace_all(&view.wishes);
-            data.claims.replace_all(&view.claims);
-            data.campaigns.replace_all(&view.campaigns);
-            data.grids.replace_all(&view.grids);
-        } else {
-            for id in &changed.wishes {
-                data.wishes.put(*id, view.wishes.get(id).cloned());
-            }
-            for id in &changed.claims {
-                data.claims.put(*id, view.claims.get(id).cloned());
-            }
-            for id in &changed.campaigns {
-                data.campaigns.put(*id, view.campaigns.get(id).cloned());
-            }
-            for id in &changed.grids {
-                data.grids.put(id.clone(), view.grids.get(id).cloned());
-            }
-        }
-        let (wishes, claims) = engine.pending();
-        let wishes: HashSet<_> = wishes.iter().copied().collect();
-        let claims: HashSet<_> = claims.iter().copied().collect();
-        if data.pending_wishes.with_untracked(|old| *old != wishes) {
-            data.pending_wishes.set(wishes);
-        }
-        if data.pending_claims.with_untracked(|old| *old != claims) {
-            data.pending_claims.set(claims);
-        }
-        let synced = engine.meta().cursor > 0 || !view.wishes.is_empty();
-        if data.synced.get_untracked() != synced {
-            data.synced.set(synced);
-        }
-        if !data.loaded.get_untracked() {
-            data.loaded.set(true);
-        }
+        let synced = engine.meta().cursor > 0 || !engine.view().wishes.is_empty();
+        self.data
+            .publish(engine.view(), changed, engine.pending(), synced);
     }
 
     /// The browser's events the engine needs: the network going and coming (at once, not

@@ -192,11 +192,7 @@ async fn backup(file: &std::path::Path, database: &str) -> anyhow::Result<()> {
         anyhow::bail!("{} exists; choose a new file", file.display());
     }
     let pool = microwish_server::db::connect(database).await?;
-    // VACUUM INTO writes a consistent snapshot while the server keeps running.
-    sqlx::query("VACUUM INTO ?")
-        .bind(file.to_string_lossy().as_ref())
-        .execute(&pool)
-        .await?;
+    microwish_server::store::copy_to(&pool, file).await?;
     println!("backed up to {}", file.display());
     Ok(())
 }

@@ -5,11 +5,14 @@
 use std::collections::HashMap;
 
 use super::*;
+use crate::command::HoldPolicy;
 use crate::command::{Actor, ClaimRef};
 use crate::decide::{ClaimState, Facts, WishState};
+use crate::error::RuleError;
+use crate::ids::ClientId;
 use crate::model::{ClaimStatus, Role, WishStatus};
 use crate::overlay::tests::{claim, me, now, public_wish};
-use crate::sync::{MutationResult, Op};
+use crate::sync::{Change, MutationResult, Op};
 
 /// Per client: the last mutation id, and each mutation's fingerprint and result.
 type ClientRecord = (u64, HashMap<u64, (String, MutationResult)>);

@@ -46,7 +46,7 @@ async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<Json<Value>, ApiError> {
     // A real round trip, so a broken database shows up as unhealthy.
-    sqlx::query("SELECT 1").execute(&state.db).await?;
+    crate::store::ping(&state.db).await?;
     Ok(Json(
         json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }),
     ))

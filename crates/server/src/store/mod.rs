@@ -14,6 +14,22 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use crate::error::ApiError;
 
+/// A round trip to the database.
+pub async fn ping(db: &sqlx::SqlitePool) -> Result<(), ApiError> {
+    sqlx::query("SELECT 1").execute(db).await?;
+    Ok(())
+}
+
+/// Writes a consistent copy of the database to `file` (`VACUUM INTO` takes a snapshot
+/// while the server keeps running).
+pub async fn copy_to(db: &sqlx::SqlitePool, file: &std::path::Path) -> Result<(), ApiError> {
+    sqlx::query("VACUUM INTO ?")
+        .bind(file.to_string_lossy().as_ref())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// Parses a value the database holds. A failure means the database holds something no
 /// code wrote (corruption), not bad client input.
 pub fn parse_stored<T: std::str::FromStr>(text: &str) -> Result<T, ApiError>

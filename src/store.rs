@@ -14,20 +14,26 @@ use microwish_core::command::Command;
 use microwish_core::engine::{renumber, Meta, Renumber, Save, Snapshot};
 use microwish_core::overlay::LocalState;
 use microwish_core::sync::{Change, Mutation, Op, PullResponse};
+use microwish_core::{ClaimView, Grid, Household, PublicCampaign, PublicWish, VolunteerView};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub const DB_NAME: &str = "microwish";
-const DB_VERSION: u32 = 1;
+/// 2: households and volunteers (workers' data) have stores of their own.
+const DB_VERSION: u32 = 2;
 
 const WISHES: &str = "wishes";
 const CLAIMS: &str = "claims";
 const CAMPAIGNS: &str = "campaigns";
 const GRIDS: &str = "grids";
+const HOUSEHOLDS: &str = "households";
+const VOLUNTEERS: &str = "volunteers";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
-const ENTITY_STORES: [&str; 4] = [WISHES, CLAIMS, CAMPAIGNS, GRIDS];
-const ALL_STORES: [&str; 6] = [WISHES, CLAIMS, CAMPAIGNS, GRIDS, OUTBOX, META];
+const ENTITY_STORES: [&str; 6] = [WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS];
+const ALL_STORES: [&str; 8] = [
+    WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS, OUTBOX, META,
+];
 
 /// Why the local store failed (quota, private mode, a corrupt record).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +67,12 @@ impl Store {
             .with_version(DB_VERSION)
             .with_on_upgrade_needed(|event, db| {
                 if event.old_version() < 1.0 {
-                    for store in ALL_STORES {
+                    for store in [WISHES, CLAIMS, CAMPAIGNS, GRIDS, OUTBOX, META] {
+                        db.create_object_store(store).build()?;
+                    }
+                }
+                if event.old_version() < 2.0 {
+                    for store in [HOUSEHOLDS, VOLUNTEERS] {
                         db.create_object_store(store).build()?;
                     }
                 }
@@ -79,25 +90,12 @@ impl Store {
     pub async fn load(&self) -> Result<Snapshot, StoreError> {
         let tx = self.db.transaction(ALL_STORES).build()?;
         let state = LocalState {
-            wishes: read_all(
-                &tx.object_store(WISHES)?,
-                |w: &microwish_core::PublicWish| w.id,
-            )
-            .await?,
-            claims: read_all(
-                &tx.object_store(CLAIMS)?,
-                |c: &microwish_core::ClaimView| c.id,
-            )
-            .await?,
-            campaigns: read_all(
-                &tx.object_store(CAMPAIGNS)?,
-                |c: &microwish_core::PublicCampaign| c.id,
-            )
-            .await?,
-            grids: read_all(&tx.object_store(GRIDS)?, |g: &microwish_core::Grid| {
-                g.id.clone()
-            })
-            .await?,
+            wishes: read_all(&tx.object_store(WISHES)?, |w: &PublicWish| w.id).await?,
+            claims: read_all(&tx.object_store(CLAIMS)?, |c: &ClaimView| c.id).await?,
+            campaigns: read_all(&tx.object_store(CAMPAIGNS)?, |c: &PublicCampaign| c.id).await?,
+            grids: read_all(&tx.object_store(GRIDS)?, |g: &Grid| g.id.clone()).await?,
+            households: read_all(&tx.object_store(HOUSEHOLDS)?, |h: &Household| h.id).await?,
+            volunteers: read_all(&tx.object_store(VOLUNTEERS)?, |v: &VolunteerView| v.id).await?,
         };
         let outbox = read_list(&tx.object_store(OUTBOX)?).await?;
         let meta = read_meta(&tx.object_store(META)?).await?;
@@ -221,6 +219,8 @@ async fn write_pull(
     let claims = tx.object_store(CLAIMS)?;
     let campaigns = tx.object_store(CAMPAIGNS)?;
     let grids = tx.object_store(GRIDS)?;
+    let households = tx.object_store(HOUSEHOLDS)?;
+    let volunteers = tx.object_store(VOLUNTEERS)?;
     for change in &pull.changes {
         // Requests go out as they are built; the commit waits for all of them.
         let (store, key, value) = match change {
@@ -230,6 +230,12 @@ async fn write_pull(
                 (&campaigns, id.to_string(), put_value(*op, data)?)
             }
             Change::Grid { id, op, data } => (&grids, id.to_string(), put_value(*op, data)?),
+            Change::Household { id, op, data } => {
+                (&households, id.to_string(), put_value(*op, data)?)
+            }
+            Change::Volunteer { id, op, data } => {
+                (&volunteers, id.to_string(), put_value(*op, data)?)
+            }
         };
         match value {
             Some(value) => drop(store.put(value).with_key(key).primitive()?),
@@ -241,7 +247,7 @@ async fn write_pull(
         meta.cursor = pull.cursor;
         meta.last_mutation_id = pull.last_mutation_id;
         meta.next_mutation_id = meta.next_mutation_id.max(pull.last_mutation_id + 1);
-        meta.hold = pull.hold;
+        meta.policy = pull.policy;
         write_meta(&meta_store, &meta).await?;
     }
     let outbox = tx.object_store(OUTBOX)?;

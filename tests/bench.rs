@@ -73,7 +73,7 @@ async fn bench_applying_a_pull_of_ten_thousand_wishes() {
         last_mutation_id: 0,
         reset: true,
         more: false,
-        hold: Default::default(),
+        policy: Default::default(),
         changes,
     };
     let body = serde_json::to_string(&page).unwrap();
@@ -167,7 +167,7 @@ async fn bench_a_pull_of_500_changes_with_1000_wishes_on_screen() {
                 last_mutation_id: 0,
                 reset: false,
                 more: false,
-                hold: Default::default(),
+                policy: Default::default(),
                 changes,
             };
             // The app asks for a pull (going online; the server says nobody is logged in);

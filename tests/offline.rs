@@ -71,7 +71,7 @@ fn pull(cursor: u64, last_mutation_id: u64, reset: bool, changes: Vec<Change>) -
         last_mutation_id,
         reset,
         more: false,
-        hold: Default::default(),
+        policy: Default::default(),
         changes,
     })
 }
@@ -100,6 +100,7 @@ async fn a_pull_batch_round_trips_through_the_store() {
     let fan = wish("电风扇", 1);
     let grid = Grid {
         id: "grid-4".into(),
+        community: microwish_core::CommunityId::generate(),
         name: "第四网格".into(),
         station: "第四网格驿站".into(),
         station_location: "32幢东侧".into(),
@@ -219,6 +220,8 @@ fn donor() -> Me {
         phone: Phone::parse("13912345678").unwrap(),
         role: Role::Donor,
         volunteer_minutes: 0,
+        volunteer_status: None,
+        community: None,
     }
 }
 

@@ -312,6 +312,8 @@ fn claim(status: ClaimStatus, wish: PublicWish) -> ClaimView {
         claimer_id: UserId::generate(),
         claimer_name: "张阿姨".into(),
         claimer_role: Role::Donor,
+        claimer_phone: None,
+        thanks: None,
         wish,
         contact: None,
     }
@@ -324,7 +326,8 @@ fn house_call(status: ClaimStatus) -> ClaimView {
     visit.slot_start = Some(claimed_at());
     visit.slot_end = Some(claimed_at() + chrono::Duration::minutes(90));
     visit.contact = Some(HouseContact {
-        name: "王建国".into(),
+        alias: "王爷爷".into(),
+        name: None,
         address: "星怡花园12幢301室".into(),
         phone: "13900001111".into(),
     });
@@ -338,6 +341,8 @@ fn me(role: Role) -> Me {
         phone: Phone::parse("13912345678").unwrap(),
         role,
         volunteer_minutes: 0,
+        volunteer_status: None,
+        community: None,
     }
 }
 
@@ -446,7 +451,7 @@ async fn a_house_call_claim_shows_its_slot_and_the_household_contact_when_sent()
     );
     let contact = text(&root, ".claim-card__contact");
     assert!(
-        contact.contains("王建国") && contact.contains("星怡花园12幢301室"),
+        contact.contains("王爷爷") && contact.contains("星怡花园12幢301室"),
         "{contact}"
     );
     let phone = root

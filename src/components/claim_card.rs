@@ -118,14 +118,22 @@ pub fn ClaimCard(
     }
 }
 
-/// The household behind a house call, for the volunteer holding it and for workers.
+/// The household behind a house call, for the volunteer holding it (the alias to greet them
+/// by, never the real name) and for workers (the name too).
 #[component]
 fn Contact(contact: HouseContact) -> impl IntoView {
     let t = t();
+    let name = contact.name.clone().map(|name| {
+        view! {
+            <dt>{t.claim.contact_name}</dt>
+            <dd>{name}</dd>
+        }
+    });
     view! {
         <dl class="claim-card__contact" aria-label=t.claim.contact_title>
-            <dt>{t.claim.contact_name}</dt>
-            <dd>{contact.name}</dd>
+            <dt>{t.claim.contact_alias}</dt>
+            <dd>{contact.alias}</dd>
+            {name}
             <dt>{t.claim.contact_address}</dt>
             <dd>{contact.address}</dd>
             <dt>{t.claim.contact_phone}</dt>

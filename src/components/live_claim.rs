@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use microwish_core::command::{ClaimRef, Command, RejectClaim};
+use microwish_core::command::{ClaimRef, Command, ConfirmClaim, RejectClaim};
 use microwish_core::ClaimView;
 
 use crate::components::{ClaimActions, ClaimCard};
@@ -28,7 +28,10 @@ pub fn LiveClaim(claim: ClaimView, as_worker: bool) -> impl IntoView {
     let actions = if as_worker {
         ClaimActions::Worker {
             confirm: Callback::new(move |_| {
-                step.dispatch(Command::ConfirmClaim(ClaimRef { claim_id: id }));
+                step.dispatch(Command::ConfirmClaim(ConfirmClaim {
+                    claim_id: id,
+                    minutes: None,
+                }));
             }),
             reject: Callback::new(move |reason| {
                 step.dispatch(Command::RejectClaim(RejectClaim {

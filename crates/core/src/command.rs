@@ -14,16 +14,33 @@ use crate::ids::{ClaimId, UserId, WishId};
 use crate::model::{ClaimStatus, Me, PublicWish, Role, WishKind, WishStatus};
 use crate::rules::ClaimAction;
 
+mod households;
+mod volunteers;
+mod wishes;
+
+pub use households::*;
+pub use volunteers::*;
+pub use wishes::*;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "name", content = "args", rename_all = "snake_case")]
 pub enum Command {
     ClaimWish(ClaimWish),
     ReleaseClaim(ClaimRef),
     MarkDelivered(ClaimRef),
-    ConfirmClaim(ClaimRef),
+    ConfirmClaim(ConfirmClaim),
     RejectClaim(RejectClaim),
     /// The hold timer lets an active claim go (only the system may).
     ExpireClaim(ClaimRef),
+    /// A worker records the household's thanks for a confirmed claim.
+    RecordThanks(RecordThanks),
+    CreateHousehold(NewHousehold),
+    UpdateHousehold(HouseholdUpdate),
+    CreateWish(NewWish),
+    UpdateWish(WishUpdate),
+    CancelWish(CancelWish),
+    ApproveVolunteer(VolunteerDecision),
+    SuspendVolunteer(VolunteerDecision),
 }
 
 /// A donor or volunteer takes `quantity` units of a wish (a house call: with a time slot).
@@ -74,6 +91,62 @@ impl ClaimRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimRef {
     pub claim_id: ClaimId,
+}
+
+/// A worker confirms a delivery or a house call; for a house call, the minutes credited to
+/// the volunteer (the slot's length unless the worker says otherwise).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfirmClaim {
+    pub claim_id: ClaimId,
+    #[serde(default)]
+    pub minutes: Option<u32>,
+}
+
+/// The body of `POST /api/claims/{id}/confirm`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRequest {
+    #[serde(default)]
+    pub minutes: Option<u32>,
+}
+
+/// The household's thanks for a claim, as a worker heard it (the claimer sees it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordThanks {
+    pub claim_id: ClaimId,
+    pub text: String,
+}
+
+/// The body of `POST /api/claims/{id}/thanks`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThanksRequest {
+    pub text: String,
+}
+
+pub const THANKS_CHARS: std::ops::RangeInclusive<usize> = 2..=200;
+/// The most minutes a worker may credit for one house call.
+pub const MINUTES_MAX: u32 = 12 * 60;
+
+impl ConfirmClaim {
+    pub fn validate(&self) -> Result<Option<u32>, RuleError> {
+        match self.minutes {
+            Some(minutes) if !(1..=MINUTES_MAX).contains(&minutes) => Err(RuleError::field(
+                Field::Minutes,
+                FieldCode::OutOfRange,
+                format!("1 to {MINUTES_MAX} minutes"),
+            )),
+            minutes => Ok(minutes),
+        }
+    }
+}
+
+impl RecordThanks {
+    pub fn validate(&self) -> Result<String, RuleError> {
+        let mut errors = ValidationErrors::default();
+        let text = crate::validate::text(&mut errors, Field::Text, &self.text, THANKS_CHARS);
+        errors.into_result(text)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -313,15 +386,21 @@ pub fn may_act_on_claim(actor: Actor, owner: UserId, action: ClaimAction) -> Res
     }
 }
 
-/// Who may see the household's address and phone on a claim: workers, and the volunteer
-/// holding an active house call (only while it is active).
-pub fn may_see_contact(viewer: Actor, owner: UserId, kind: WishKind, status: ClaimStatus) -> bool {
+/// Who may see the household's address and phone on a claim: workers (of its community),
+/// and the approved volunteer holding an active house call (only while it is active).
+pub fn may_see_contact(
+    viewer: Actor,
+    approved: bool,
+    owner: UserId,
+    kind: WishKind,
+    status: ClaimStatus,
+) -> bool {
     match viewer {
         Actor::User {
             role: Role::Worker, ..
         } => true,
         Actor::User { id, .. } => {
-            id == owner && kind == WishKind::Service && status == ClaimStatus::Active
+            approved && id == owner && kind == WishKind::Service && status == ClaimStatus::Active
         }
         Actor::System => false,
     }
@@ -389,6 +468,24 @@ impl HoldPolicy {
         match slot_end {
             Some(end) => end + self.after_slot,
             None => now + self.item,
+        }
+    }
+}
+
+/// The settings the rules run with: the server's (from its command line), sent to phones with
+/// every pull so that the overlay decides as the server will.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub hold: HoldPolicy,
+    /// How many house calls a volunteer may hold at once.
+    pub max_house_calls: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            hold: HoldPolicy::default(),
+            max_house_calls: 3,
         }
     }
 }
@@ -567,40 +664,21 @@ mod tests {
             role: Role::Worker,
         };
         let service = WishKind::Service;
-        assert!(may_see_contact(
-            volunteer,
-            owner,
-            service,
-            ClaimStatus::Active
-        ));
-        assert!(!may_see_contact(
-            volunteer,
-            owner,
-            service,
-            ClaimStatus::Delivered
-        ));
-        assert!(!may_see_contact(
-            volunteer,
-            owner,
-            WishKind::Item,
-            ClaimStatus::Active
-        ));
+        let see =
+            |viewer, approved, kind, status| may_see_contact(viewer, approved, owner, kind, status);
+        assert!(see(volunteer, true, service, ClaimStatus::Active));
+        assert!(
+            !see(volunteer, false, service, ClaimStatus::Active),
+            "not vetted"
+        );
+        assert!(!see(volunteer, true, service, ClaimStatus::Delivered));
+        assert!(!see(volunteer, true, WishKind::Item, ClaimStatus::Active));
         let stranger = Actor::User {
             id: UserId::generate(),
             role: Role::Volunteer,
         };
-        assert!(!may_see_contact(
-            stranger,
-            owner,
-            service,
-            ClaimStatus::Active
-        ));
-        assert!(may_see_contact(
-            worker,
-            owner,
-            service,
-            ClaimStatus::Confirmed
-        ));
+        assert!(!see(stranger, true, service, ClaimStatus::Active));
+        assert!(see(worker, false, service, ClaimStatus::Confirmed));
     }
 
     #[test]

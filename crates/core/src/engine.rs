@@ -12,6 +12,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::command::Command;
+use crate::decide::Written;
 use crate::decide::{decide, Context};
 use crate::ids::{ClaimId, WishId};
 use crate::model::Me;
@@ -60,8 +61,7 @@ pub struct Engine {
     view: LocalState,
     outbox: Vec<Mutation>,
     /// What the pending commands wrote in `view`.
-    touched_wishes: Vec<WishId>,
-    touched_claims: Vec<ClaimId>,
+    touched: Written,
     /// Mutations up to this id were answered by a push (they wait for the pull).
     answered: u64,
     loaded: bool,
@@ -95,8 +95,7 @@ impl Engine {
             base: LocalState::default(),
             view: LocalState::default(),
             outbox: Vec::new(),
-            touched_wishes: Vec::new(),
-            touched_claims: Vec::new(),
+            touched: Written::default(),
             answered: 0,
             loaded: false,
             online: true,
@@ -138,17 +137,17 @@ impl Engine {
 
     /// The claims and wishes with changes the server has not taken yet.
     pub fn pending(&self) -> (&[WishId], &[ClaimId]) {
-        (&self.touched_wishes, &self.touched_claims)
+        (&self.touched.wishes, &self.touched.claims)
     }
 
     /// Whether a claim has changes the server has not taken yet.
     pub fn is_pending_claim(&self, id: ClaimId) -> bool {
-        self.touched_claims.contains(&id)
+        self.touched.claims.contains(&id)
     }
 
     /// Whether a wish shows changes the server has not taken yet.
     pub fn is_pending_wish(&self, id: WishId) -> bool {
-        self.touched_wishes.contains(&id)
+        self.touched.wishes.contains(&id)
     }
 
     /// The session as the screens should show it.
@@ -195,9 +194,10 @@ impl Engine {
         let ctx = Context {
             actor: crate::command::Actor::of(me),
             now,
-            hold: self.meta.hold,
+            policy: self.meta.policy,
         };
-        decide(&command, &self.view.facts(&command.needs()), &ctx).map_err(MutateError::Refused)?;
+        decide(&command, &self.view.facts(me, &command.needs()), &ctx)
+            .map_err(MutateError::Refused)?;
         Ok(vec![Effect::Enqueue(command)])
     }
 
@@ -222,7 +222,7 @@ impl Engine {
     pub fn log_out_now(&mut self) -> Vec<Effect> {
         self.logout_after_send = false;
         let mut meta = Meta::fresh(None);
-        meta.hold = self.meta.hold;
+        meta.policy = self.meta.policy;
         meta.logout_pending = true;
         self.start_over(meta);
         self.session = Known::Yes;
@@ -306,8 +306,7 @@ impl Engine {
         }
         self.loaded = true;
         self.view = self.base.clone();
-        self.touched_wishes.clear();
-        self.touched_claims.clear();
+        self.touched = Written::default();
         self.reapply_outbox(now);
         self.changed.all = true;
         self.effects.push(Effect::Session(self.session()));
@@ -323,12 +322,13 @@ impl Engine {
         }
         self.meta.next_mutation_id = self.meta.next_mutation_id.max(mutation.id + 1);
         if let Some(me) = &self.meta.me {
-            if let Ok(decision) = self.view.apply(me, &mutation.command, now, self.meta.hold) {
-                let (wishes, claims) = decision.written();
-                self.changed.wishes.extend(&wishes);
-                self.changed.claims.extend(&claims);
-                self.touched_wishes.extend(wishes);
-                self.touched_claims.extend(claims);
+            if let Ok(decision) = self
+                .view
+                .apply(me, &mutation.command, now, self.meta.policy)
+            {
+                let written = decision.written();
+                self.changed.add(&written);
+                self.touched.extend(written);
             }
         }
         self.outbox.push(mutation);
@@ -344,24 +344,22 @@ impl Engine {
     /// decides them again in order: the same as starting from `base`, at the cost of what
     /// they touch only.
     fn reapply_outbox(&mut self, now: DateTime<Utc>) {
-        let old_wishes = std::mem::take(&mut self.touched_wishes);
-        let old_claims = std::mem::take(&mut self.touched_claims);
-        self.view.restore_from(&self.base, &old_wishes, &old_claims);
-        self.changed.wishes.extend(old_wishes);
-        self.changed.claims.extend(old_claims);
+        let old = std::mem::take(&mut self.touched);
+        self.view.restore_from(&self.base, &old);
+        self.changed.add(&old);
         let Some(me) = self.meta.me.clone() else {
             return;
         };
         for mutation in &self.outbox {
             // A command the rules refuse now is left out; the server will say why.
-            if let Ok(decision) = self.view.apply(&me, &mutation.command, now, self.meta.hold) {
-                let (wishes, claims) = decision.written();
-                self.touched_wishes.extend(wishes);
-                self.touched_claims.extend(claims);
+            if let Ok(decision) = self
+                .view
+                .apply(&me, &mutation.command, now, self.meta.policy)
+            {
+                self.touched.extend(decision.written());
             }
         }
-        self.changed.wishes.extend(&self.touched_wishes);
-        self.changed.claims.extend(&self.touched_claims);
+        self.changed.add(&self.touched);
     }
 }
 

@@ -40,6 +40,11 @@ pub enum RuleError {
     /// No such thing, or not one the actor may see.
     #[error("{0} not found")]
     NotFound(Entity),
+    /// House calls are booked by volunteers a worker has approved.
+    #[error("a community worker has to approve you before you book house calls")]
+    VolunteerNotApproved,
+    #[error("you already hold {limit} house calls; finish one first")]
+    TooManyHouseCalls { limit: u32 },
 }
 
 impl RuleError {
@@ -54,6 +59,8 @@ impl RuleError {
             RuleError::ClaimNotYours => ProblemCode::ClaimNotYours,
             RuleError::IdConflict => ProblemCode::IdConflict,
             RuleError::NotFound(_) => ProblemCode::NotFound,
+            RuleError::VolunteerNotApproved => ProblemCode::VolunteerNotApproved,
+            RuleError::TooManyHouseCalls { .. } => ProblemCode::TooManyHouseCalls,
         }
     }
 
@@ -83,6 +90,17 @@ string_enum! {
         Alias = "alias",
         Grid = "grid",
         NeededBy = "needed_by",
+        Name = "name",
+        Address = "address",
+        Groups = "groups",
+        Notes = "notes",
+        ConsentOn = "consent_on",
+        HouseholdId = "household_id",
+        Station = "station",
+        CampaignId = "campaign_id",
+        Text = "text",
+        Minutes = "minutes",
+        Group = "group",
     }
 }
 
@@ -104,6 +122,15 @@ string_enum! {
         TooFar = "too_far",
         BeforeStart = "before_start",
         AfterNeededBy = "after_needed_by",
+        /// Names nothing known (a grid, a household, a campaign).
+        Unknown = "unknown",
+        /// An alias or public text that shows the household's real name.
+        RevealsName = "reveals_name",
+        /// A wish's quantity below what is already claimed.
+        BelowClaimed = "below_claimed",
+        InTheFuture = "in_the_future",
+        /// A house call reported done before its slot began.
+        BeforeSlot = "before_slot",
     }
 }
 

@@ -53,6 +53,8 @@ uuid_id! {
     HouseholdId;
     /// One device's sync client (a new one per login).
     ClientId;
+    /// A community (社区): its workers see and change only its households and wishes.
+    CommunityId;
 }
 
 /// A grid (网格) of the community: a short stable code such as `grid-1`.

@@ -7,7 +7,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{CampaignId, ClaimId, DisplayName, GridId, Phone, UserId, WishId};
+use crate::ids::{
+    CampaignId, ClaimId, CommunityId, DisplayName, GridId, HouseholdId, Phone, UserId, WishId,
+};
 
 string_enum! {
     /// An item to hand over (school bag, gift pack) or a service done at home (fix a kettle).
@@ -82,6 +84,10 @@ string_enum! {
         Claim = "claim",
         Campaign = "campaign",
         Grid = "grid",
+        /// Private: workers of its community only.
+        Household = "household",
+        /// A volunteer's vetting, for workers.
+        Volunteer = "volunteer",
     }
 }
 
@@ -100,6 +106,30 @@ string_enum! {
         Reject = "reject",
         Cancel = "cancel",
         Close = "close",
+        /// A worker posted a wish as a draft.
+        Draft = "draft",
+        /// A worker edited a wish or a household.
+        Update = "update",
+        /// A worker registered a household.
+        Register = "register",
+        /// A worker recorded the household's thanks for a claim.
+        Thanks = "thanks",
+        /// A household's address and phone were given to a volunteer for a house call.
+        RevealContact = "reveal_contact",
+        /// A worker read a household's private fields.
+        ReadHousehold = "read_household",
+        /// A worker approved or suspended a volunteer.
+        Approve = "approve",
+        Suspend = "suspend",
+    }
+}
+
+string_enum! {
+    /// Where a volunteer stands: vetted by a worker before any house call.
+    VolunteerStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Suspended = "suspended",
     }
 }
 
@@ -137,6 +167,8 @@ impl ClaimStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Grid {
     pub id: GridId,
+    /// The community the grid belongs to.
+    pub community: CommunityId,
     pub name: String,
     pub station: String,
     /// Where the station is, e.g. "星怡花园32幢东侧"; a public place, never a home.
@@ -187,6 +219,12 @@ pub struct Me {
     pub role: Role,
     /// Time credited for confirmed house calls.
     pub volunteer_minutes: u32,
+    /// For volunteers: whether a worker has approved them for house calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volunteer_status: Option<VolunteerStatus>,
+    /// For workers: the community they work for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community: Option<CommunityId>,
 }
 
 /// A claim as its owner and workers see it.
@@ -208,18 +246,64 @@ pub struct ClaimView {
     /// The claimer's name: shown to workers and to the claimer.
     pub claimer_name: String,
     pub claimer_role: Role,
+    /// The claimer's phone, for workers who call them; absent for everyone else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimer_phone: Option<Phone>,
+    /// The household's thanks, recorded by a worker once the claim was confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thanks: Option<String>,
     pub wish: PublicWish,
     /// The household's contact, only for the volunteer holding an active house call
     /// (and for workers); absent everywhere else.
     pub contact: Option<HouseContact>,
 }
 
-/// Where a house call goes. Private: see [`ClaimView::contact`].
+/// Where a house call goes. Private: see [`ClaimView::contact`]. A volunteer gets the
+/// alias to greet them by, never the real name; workers get the name too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HouseContact {
+    pub alias: String,
+    pub address: String,
+    pub phone: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A needy household. Private: only workers of its community ever receive this type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Household {
+    pub id: HouseholdId,
     pub name: String,
     pub address: String,
     pub phone: String,
+    pub grid: GridId,
+    pub groups: Vec<BeneficiaryGroup>,
+    pub notes: String,
+    /// When the household agreed that its wishes be published (under an alias).
+    pub consent_on: Option<NaiveDate>,
+    /// A child under 14 lives here: nothing identifying may ever be public (PIPL art. 28).
+    pub minor: bool,
+    /// The wishes posted on its behalf, newest last.
+    pub wishes: Vec<WishId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A volunteer as workers see them when vetting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VolunteerView {
+    pub id: UserId,
+    pub display_name: DisplayName,
+    pub phone: Phone,
+    pub status: VolunteerStatus,
+    /// The worker's note from meeting them (党员报到 / 志愿者登记), or why they were suspended.
+    pub note: String,
+    pub vetted_at: Option<DateTime<Utc>>,
+    pub vetted_by: Option<String>,
+    pub registered_at: DateTime<Utc>,
+    /// House calls confirmed, and the time credited for them.
+    pub house_calls: u32,
+    pub minutes: u32,
 }
 
 /// One row of a wish's timeline (`GET /api/wishes/{id}/events`).

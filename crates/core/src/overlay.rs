@@ -8,31 +8,68 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::command::{Actor, Command, HoldPolicy};
-use crate::decide::{decide, ClaimState, Context, Decision, Facts, Needs, WishState, Write};
+use crate::command::{Actor, Command, Policy};
+use crate::decide::{
+    decide, ClaimState, Context, Decision, Facts, Needs, UserState, WishRecord, WishState, Write,
+    Written,
+};
 use crate::error::RuleError;
-use crate::ids::{CampaignId, ClaimId, GridId, WishId};
-use crate::model::{ClaimStatus, ClaimView, Grid, Me, PublicCampaign, PublicWish};
+use crate::ids::{CampaignId, ClaimId, GridId, HouseholdId, UserId, WishId};
+use crate::model::{
+    ClaimStatus, ClaimView, Grid, Household, Me, PublicCampaign, PublicWish, Role, VolunteerView,
+    WishKind,
+};
+use crate::rules::Units;
 use crate::sync::{Change, Op};
 
-/// Everything a phone shows, by kind and id.
+/// Everything a phone shows, by kind and id (households and volunteers: workers only).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LocalState {
     pub wishes: HashMap<WishId, PublicWish>,
     pub claims: HashMap<ClaimId, ClaimView>,
     pub campaigns: HashMap<CampaignId, PublicCampaign>,
     pub grids: HashMap<GridId, Grid>,
+    pub households: HashMap<HouseholdId, Household>,
+    pub volunteers: HashMap<UserId, VolunteerView>,
 }
 
 impl LocalState {
-    /// What the cache knows of what a command needs (a claim's wish comes with it).
-    pub fn facts(&self, needs: &Needs) -> Facts {
+    /// What the cache knows of what `me`'s command needs, by core's loading rules (the actor;
+    /// a claim's wish with the claim; a wish's household with the wish; every grid).
+    pub fn facts(&self, me: &Me, needs: &Needs) -> Facts {
         let mut facts = Facts::default();
+        facts.users.insert(
+            me.id,
+            UserState {
+                role: me.role,
+                volunteer: me.volunteer_status,
+                community: me.community,
+                active_house_calls: self.active_house_calls(me.id),
+            },
+        );
+        for id in &needs.users {
+            if let Some(volunteer) = self.volunteers.get(id) {
+                facts.users.entry(*id).or_insert(UserState {
+                    role: Role::Volunteer,
+                    volunteer: Some(volunteer.status),
+                    community: None,
+                    active_house_calls: self.active_house_calls(*id),
+                });
+            }
+        }
+        let mut claim_ids = needs.claims.clone();
+        claim_ids.extend(self.claims.values().filter_map(|claim| {
+            let of_wish = needs.claims_of_wishes.contains(&claim.wish_id);
+            let house_call = needs.house_calls_of.contains(&claim.claimer_id)
+                && claim.status == ClaimStatus::Active
+                && claim.wish.kind == WishKind::Service;
+            (of_wish || house_call).then_some(claim.id)
+        }));
         let mut wish_ids = needs.wishes.clone();
-        for id in &needs.claims {
-            if let Some(claim) = self.claims.get(id) {
+        for id in claim_ids {
+            if let Some(claim) = self.claims.get(&id) {
                 facts.claims.insert(
-                    *id,
+                    id,
                     ClaimState {
                         wish_id: claim.wish_id,
                         owner: claim.claimer_id,
@@ -44,6 +81,7 @@ impl LocalState {
                 wish_ids.push(claim.wish_id);
             }
         }
+        let mut household_ids = needs.households.clone();
         for id in wish_ids {
             // A claim keeps a copy of its wish, for when the wish itself is not listed.
             let wish = self.wishes.get(&id).or_else(|| {
@@ -53,10 +91,49 @@ impl LocalState {
                     .map(|claim| &claim.wish)
             });
             if let Some(wish) = wish {
-                facts.wishes.insert(id, WishState::of(wish));
+                let household = self.household_of(id);
+                household_ids.extend(household);
+                facts.wishes.insert(id, WishState::of(wish, household));
             }
         }
+        for id in household_ids {
+            if let Some(household) = self.households.get(&id) {
+                facts.households.insert(id, household.clone());
+            }
+        }
+        facts.grids = self
+            .grids
+            .values()
+            .map(|grid| (grid.id.clone(), grid.community))
+            .collect();
+        facts.campaigns = needs
+            .campaigns
+            .iter()
+            .filter(|id| self.campaigns.contains_key(id))
+            .copied()
+            .collect();
         facts
+    }
+
+    fn active_house_calls(&self, user: UserId) -> u32 {
+        let count = self
+            .claims
+            .values()
+            .filter(|claim| {
+                claim.claimer_id == user
+                    && claim.status == ClaimStatus::Active
+                    && claim.wish.kind == WishKind::Service
+            })
+            .count();
+        u32::try_from(count).unwrap_or(u32::MAX)
+    }
+
+    /// The household a wish was posted for, as far as a worker's cache knows.
+    fn household_of(&self, wish: WishId) -> Option<HouseholdId> {
+        self.households
+            .values()
+            .find(|household| household.wishes.contains(&wish))
+            .map(|household| household.id)
     }
 
     /// Applies one of `me`'s commands at `now`, decided by core's rules; on a refusal
@@ -66,14 +143,14 @@ impl LocalState {
         me: &Me,
         command: &Command,
         now: DateTime<Utc>,
-        hold: HoldPolicy,
+        policy: Policy,
     ) -> Result<Decision, RuleError> {
         let ctx = Context {
             actor: Actor::of(me),
             now,
-            hold,
+            policy,
         };
-        let decision = decide(command, &self.facts(&command.needs()), &ctx)?;
+        let decision = decide(command, &self.facts(me, &command.needs()), &ctx)?;
         self.carry_out(&decision, me, now);
         Ok(decision)
     }
@@ -84,10 +161,50 @@ impl LocalState {
                 Write::WishCounts { wish, after, .. } => {
                     if let Some(wish) = self.wishes.get_mut(wish) {
                         wish.status = after.status;
+                        wish.quantity = after.units.quantity;
                         wish.claimed = after.units.claimed;
                         wish.delivered = after.units.delivered;
                         wish.fulfilled = after.units.fulfilled;
                         wish.remaining = after.units.remaining();
+                        wish.updated_at = now;
+                    }
+                }
+                Write::NewWish(record) => {
+                    let wish = self.public_wish(record, now);
+                    self.wishes.insert(record.id, wish);
+                    if let Some(household) = self.households.get_mut(&record.household) {
+                        household.wishes.push(record.id);
+                    }
+                }
+                Write::WishFields { wish, changes } => {
+                    let station = changes
+                        .station
+                        .as_ref()
+                        .and_then(|id| self.grids.get(id))
+                        .cloned();
+                    let campaign = changes.campaign_id.map(|id| {
+                        id.and_then(|id| self.campaigns.get(&id))
+                            .map(|c| c.title.clone())
+                    });
+                    if let Some(wish) = self.wishes.get_mut(wish) {
+                        let changes = changes.clone();
+                        wish.title = changes.title.unwrap_or(wish.title.clone());
+                        wish.description = changes.description.unwrap_or(wish.description.clone());
+                        wish.category = changes.category.unwrap_or(wish.category);
+                        wish.unit = changes.unit.unwrap_or(wish.unit.clone());
+                        wish.alias = changes.alias.unwrap_or(wish.alias.clone());
+                        wish.group = changes.group.unwrap_or(wish.group);
+                        if let Some(grid) = station {
+                            wish.station = grid.station;
+                            wish.station_location = grid.station_location;
+                        }
+                        if let Some(needed_by) = changes.needed_by {
+                            wish.needed_by = needed_by;
+                        }
+                        if let Some(campaign_id) = changes.campaign_id {
+                            wish.campaign_id = campaign_id;
+                            wish.campaign_title = campaign.flatten();
+                        }
                         wish.updated_at = now;
                     }
                 }
@@ -112,6 +229,8 @@ impl LocalState {
                             claimer_id: me.id,
                             claimer_name: me.display_name.to_string(),
                             claimer_role: me.role,
+                            claimer_phone: None,
+                            thanks: None,
                             wish,
                             // The household's contact comes from the server, never from here.
                             contact: None,
@@ -133,7 +252,59 @@ impl LocalState {
                         }
                     }
                 }
+                Write::Thanks { claim, text } => {
+                    if let Some(claim) = self.claims.get_mut(claim) {
+                        claim.thanks = Some(text.clone());
+                    }
+                }
+                Write::PutHousehold { household, .. } => {
+                    self.households.insert(household.id, household.clone());
+                }
+                Write::VolunteerStatus { user, to, note, .. } => {
+                    if let Some(volunteer) = self.volunteers.get_mut(user) {
+                        volunteer.status = *to;
+                        volunteer.note.clone_from(note);
+                        volunteer.vetted_at = Some(now);
+                        volunteer.vetted_by = Some(me.display_name.to_string());
+                    }
+                }
             }
+        }
+    }
+
+    /// A wish a worker just posted, as the public will see it.
+    fn public_wish(&self, record: &WishRecord, now: DateTime<Utc>) -> PublicWish {
+        let grid = self.grids.get(&record.grid);
+        let station = self.grids.get(&record.station).or(grid);
+        PublicWish {
+            id: record.id,
+            kind: record.kind,
+            title: record.title.clone(),
+            description: record.description.clone(),
+            category: record.category,
+            status: record.status,
+            quantity: record.quantity,
+            remaining: Units::new(record.quantity).remaining(),
+            claimed: 0,
+            delivered: 0,
+            fulfilled: 0,
+            unit: record.unit.clone(),
+            alias: record.alias.clone(),
+            group: record.group,
+            grid: record.grid.clone(),
+            grid_name: grid.map(|grid| grid.name.clone()).unwrap_or_default(),
+            station: station.map(|grid| grid.station.clone()).unwrap_or_default(),
+            station_location: station
+                .map(|grid| grid.station_location.clone())
+                .unwrap_or_default(),
+            needed_by: record.needed_by,
+            campaign_id: record.campaign_id,
+            campaign_title: record
+                .campaign_id
+                .and_then(|id| self.campaigns.get(&id))
+                .map(|campaign| campaign.title.clone()),
+            created_at: now,
+            updated_at: now,
         }
     }
 
@@ -147,17 +318,28 @@ impl LocalState {
             }
             Change::Campaign { id, op, data } => put(&mut self.campaigns, *id, *op, data),
             Change::Grid { id, op, data } => put(&mut self.grids, id.clone(), *op, data),
+            Change::Household { id, op, data } => {
+                let data = data.as_deref().cloned();
+                put(&mut self.households, *id, *op, &data)
+            }
+            Change::Volunteer { id, op, data } => put(&mut self.volunteers, *id, *op, data),
         }
     }
 
-    /// Makes the entry of `source` for each id in `ids` this state's entry too (or removes
-    /// it when `source` has none): how an overlay is taken back to what was pulled.
-    pub fn restore_from(&mut self, source: &LocalState, wishes: &[WishId], claims: &[ClaimId]) {
-        for id in wishes {
+    /// Makes the entries of `source` for what `written` names this state's entries too (or
+    /// removes them where `source` has none): how an overlay is taken back to what was pulled.
+    pub fn restore_from(&mut self, source: &LocalState, written: &Written) {
+        for id in &written.wishes {
             copy_entry(&mut self.wishes, &source.wishes, id);
         }
-        for id in claims {
+        for id in &written.claims {
             copy_entry(&mut self.claims, &source.claims, id);
+        }
+        for id in &written.households {
+            copy_entry(&mut self.households, &source.households, id);
+        }
+        for id in &written.volunteers {
+            copy_entry(&mut self.volunteers, &source.volunteers, id);
         }
     }
 }
@@ -213,6 +395,9 @@ pub(crate) mod tests {
             phone: Phone::parse("13912345678").unwrap(),
             role,
             volunteer_minutes: 0,
+            volunteer_status: (role == Role::Volunteer)
+                .then_some(crate::model::VolunteerStatus::Approved),
+            community: (role == Role::Worker).then_some(COMMUNITY),
         }
     }
 
@@ -257,15 +442,33 @@ pub(crate) mod tests {
         (id, command)
     }
 
+    /// The community of the tests' workers and of grid-1.
+    pub const COMMUNITY: crate::ids::CommunityId =
+        crate::ids::CommunityId(uuid::Uuid::from_u128(1));
+
+    pub fn grid() -> Grid {
+        Grid {
+            id: GridId::from("grid-1"),
+            community: COMMUNITY,
+            name: "第一网格".into(),
+            station: "第一网格驿站".into(),
+            station_location: "6幢".into(),
+        }
+    }
+
     fn state_with(wish: &PublicWish) -> LocalState {
         let mut state = LocalState::default();
         state.wishes.insert(wish.id, wish.clone());
+        state.grids.insert(grid().id, grid());
         state
     }
 
-    const HOLD: HoldPolicy = HoldPolicy {
-        item: chrono::Duration::days(3),
-        after_slot: chrono::Duration::days(1),
+    const HOLD: Policy = Policy {
+        hold: crate::command::HoldPolicy {
+            item: chrono::Duration::days(3),
+            after_slot: chrono::Duration::days(1),
+        },
+        max_house_calls: 3,
     };
 
     #[test]
@@ -295,7 +498,10 @@ pub(crate) mod tests {
             .apply(&me(Role::Donor), &deliver, now(), HOLD)
             .unwrap_err();
         assert_eq!(refusal.code(), ProblemCode::ClaimNotYours);
-        let confirm = Command::ConfirmClaim(ClaimRef { claim_id });
+        let confirm = Command::ConfirmClaim(crate::command::ConfirmClaim {
+            claim_id,
+            minutes: None,
+        });
         let refusal = state.apply(&donor, &confirm, now(), HOLD).unwrap_err();
         assert_eq!(refusal.code(), ProblemCode::Forbidden);
         state.apply(&donor, &deliver, now(), HOLD).unwrap();
@@ -312,8 +518,7 @@ pub(crate) mod tests {
         let mut view = base.clone();
         let (claim_id, command) = claim(wish.id, 1);
         let decision = view.apply(&me(Role::Donor), &command, now(), HOLD).unwrap();
-        let (wishes, claims) = decision.written();
-        view.restore_from(&base, &wishes, &claims);
+        view.restore_from(&base, &decision.written());
         assert_eq!(view, base);
         assert!(!view.claims.contains_key(&claim_id));
     }

@@ -23,6 +23,8 @@ string_enum! {
         Forbidden = "forbidden",
         ClaimNotYours = "claim_not_yours",
         CrossSite = "cross_site",
+        /// A volunteer not (or no longer) approved by a worker tried to book a house call.
+        VolunteerNotApproved = "volunteer_not_approved",
         // 404
         NotFound = "not_found",
         // 409: the state of things does not allow it (now).
@@ -32,6 +34,8 @@ string_enum! {
         IdConflict = "id_conflict",
         PhoneTaken = "phone_taken",
         MutationGap = "mutation_gap",
+        /// A volunteer already holds as many house calls as one may at once.
+        TooManyHouseCalls = "too_many_house_calls",
         // 413, 415
         BodyTooLarge = "body_too_large",
         UnsupportedMediaType = "unsupported_media_type",
@@ -57,10 +61,10 @@ impl ProblemCode {
         match self {
             MalformedJson | BadQuery | BadBody | TooManyMutations | BadMutationId => 400,
             NotLoggedIn | InvalidCredentials => 401,
-            Forbidden | ClaimNotYours | CrossSite => 403,
+            Forbidden | ClaimNotYours | CrossSite | VolunteerNotApproved => 403,
             NotFound => 404,
             WishFullyClaimed | NotEnoughRemaining | InvalidState | IdConflict | PhoneTaken
-            | MutationGap => 409,
+            | MutationGap | TooManyHouseCalls => 409,
             BodyTooLarge => 413,
             UnsupportedMediaType => 415,
             ValidationFailed | InvalidBody | InvalidMutation => 422,

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::command::{Command, HoldPolicy};
-use crate::ids::{CampaignId, ClaimId, ClientId, GridId, WishId};
-use crate::model::{ClaimView, Grid, PublicCampaign, PublicWish};
+use crate::command::{Command, Policy};
+use crate::ids::{CampaignId, ClaimId, ClientId, GridId, HouseholdId, UserId, WishId};
+use crate::model::{ClaimView, Grid, Household, PublicCampaign, PublicWish, VolunteerView};
 use crate::problem::ProblemCode;
 
 /// `POST /api/sync/push`. Clients send [`Mutation`]s; the server reads each as a
@@ -93,9 +93,9 @@ pub struct PullResponse {
     pub reset: bool,
     /// More changes wait: pull again right away with the new cursor.
     pub more: bool,
-    /// The hold policy the server runs with, so that offline claims show its deadlines.
+    /// The settings the server runs with, so that offline changes are decided as it will.
     #[serde(default)]
-    pub hold: HoldPolicy,
+    pub policy: Policy,
     pub changes: Vec<Change>,
 }
 
@@ -131,6 +131,18 @@ pub enum Change {
         id: GridId,
         op: Op,
         data: Option<Grid>,
+    },
+    /// Workers of its community only.
+    Household {
+        id: HouseholdId,
+        op: Op,
+        data: Option<Box<Household>>,
+    },
+    /// Workers only.
+    Volunteer {
+        id: UserId,
+        op: Op,
+        data: Option<VolunteerView>,
     },
 }
 

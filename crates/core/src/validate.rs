@@ -1,112 +1,31 @@
-//! Input validation: every field of a new wish or household is checked here,
-//! once, and every problem is reported with the field it belongs to.
+//! Field checks shared by the commands: each reports a problem with the field it belongs to,
+//! so that a form can mark every wrong field at once.
 
 use chrono::{Days, NaiveDate};
-use serde::{Deserialize, Serialize};
 
-use crate::error::{Field, FieldCode, RuleError, ValidationErrors};
-use crate::ids::{CampaignId, GridId, HouseholdId, WishId};
-use crate::model::{BeneficiaryGroup, Category, WishKind};
+use crate::error::{Field, FieldCode, ValidationErrors};
 
 pub const TITLE_CHARS: std::ops::RangeInclusive<usize> = 2..=40;
 pub const DESCRIPTION_MAX_CHARS: usize = 500;
 pub const UNIT_CHARS: std::ops::RangeInclusive<usize> = 1..=6;
 pub const ALIAS_CHARS: std::ops::RangeInclusive<usize> = 1..=12;
-pub const QUANTITY: std::ops::RangeInclusive<u32> = 1..=10_000;
+pub const QUANTITY: std::ops::RangeInclusive<i64> = 1..=10_000;
 /// A wish further out than this is more likely a typo than a plan.
 pub const NEEDED_BY_MAX_DAYS: u64 = 366;
+pub const NAME_CHARS: std::ops::RangeInclusive<usize> = 1..=20;
+pub const ADDRESS_CHARS: std::ops::RangeInclusive<usize> = 2..=80;
+pub const NOTES_MAX_CHARS: usize = 500;
 
-/// A wish as a worker posts it on behalf of a household.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NewWish {
-    pub id: Option<WishId>,
-    pub kind: WishKind,
-    pub title: String,
-    #[serde(default)]
-    pub description: String,
-    pub category: Category,
-    pub quantity: u32,
-    pub unit: String,
-    pub alias: String,
-    pub group: BeneficiaryGroup,
-    pub grid: GridId,
-    pub household_id: Option<HouseholdId>,
-    pub needed_by: Option<NaiveDate>,
-    pub campaign_id: Option<CampaignId>,
-}
-
-impl NewWish {
-    /// Checks every field against the rules, with `today` from the caller's clock; returns
-    /// the wish with text trimmed, or all the problems at once.
-    pub fn validate(mut self, today: NaiveDate) -> Result<NewWish, RuleError> {
-        let mut errors = ValidationErrors::default();
-        self.title = self.title.trim().to_owned();
-        self.description = self.description.trim().to_owned();
-        self.unit = self.unit.trim().to_owned();
-        self.alias = self.alias.trim().to_owned();
-
-        check_chars(&mut errors, Field::Title, &self.title, TITLE_CHARS);
-        if self.description.chars().count() > DESCRIPTION_MAX_CHARS {
-            errors.add(
-                Field::Description,
-                FieldCode::TooLong,
-                format!("at most {DESCRIPTION_MAX_CHARS} characters"),
-            );
-        }
-        check_chars(&mut errors, Field::Unit, &self.unit, UNIT_CHARS);
-        check_chars(&mut errors, Field::Alias, &self.alias, ALIAS_CHARS);
-        if !QUANTITY.contains(&self.quantity) {
-            errors.add(
-                Field::Quantity,
-                FieldCode::OutOfRange,
-                format!(
-                    "must be between {} and {}",
-                    QUANTITY.start(),
-                    QUANTITY.end()
-                ),
-            );
-        }
-        // A house call is one visit; several visits are several wishes.
-        if self.kind == WishKind::Service && self.quantity != 1 {
-            errors.add(
-                Field::Quantity,
-                FieldCode::ServiceIsOneVisit,
-                "a service wish is one visit",
-            );
-        }
-        if self.grid.as_str().trim().is_empty() {
-            errors.add(Field::Grid, FieldCode::Required, "choose a grid");
-        }
-        if let Some(needed_by) = self.needed_by {
-            if needed_by < today {
-                errors.add(
-                    Field::NeededBy,
-                    FieldCode::InThePast,
-                    "must be today or later",
-                );
-            } else if today
-                .checked_add_days(Days::new(NEEDED_BY_MAX_DAYS))
-                .is_some_and(|limit| needed_by > limit)
-            {
-                errors.add(
-                    Field::NeededBy,
-                    FieldCode::TooFar,
-                    format!("must be within {NEEDED_BY_MAX_DAYS} days"),
-                );
-            }
-        }
-        errors.into_result(self)
-    }
-}
-
-pub(crate) fn check_chars(
+/// A required text of `allowed` characters, plain (no control characters); trimmed.
+pub fn text(
     errors: &mut ValidationErrors,
     field: Field,
     value: &str,
     allowed: std::ops::RangeInclusive<usize>,
-) {
+) -> String {
+    let value = value.trim();
     let count = value.chars().count();
-    if count == 0 {
+    if count == 0 && *allowed.start() > 0 {
         errors.add(field, FieldCode::Required, "must not be empty");
     } else if !allowed.contains(&count) {
         errors.add(
@@ -118,95 +37,167 @@ pub(crate) fn check_chars(
                 allowed.end()
             ),
         );
-    } else if value.chars().any(char::is_control) {
+    } else if value.chars().any(|c| c.is_control() && c != '\n') {
         errors.add(field, FieldCode::ControlCharacters, "must be plain text");
     }
+    value.to_owned()
+}
+
+/// An optional longer text of at most `max` characters; trimmed.
+pub fn long_text(errors: &mut ValidationErrors, field: Field, value: &str, max: usize) -> String {
+    text(errors, field, value, 0..=max)
+}
+
+/// A wish's quantity: a whole number of units, one visit for a house call.
+pub fn quantity(errors: &mut ValidationErrors, quantity: i64, service: bool) -> u32 {
+    if !QUANTITY.contains(&quantity) {
+        errors.add(
+            Field::Quantity,
+            FieldCode::OutOfRange,
+            format!(
+                "must be between {} and {}",
+                QUANTITY.start(),
+                QUANTITY.end()
+            ),
+        );
+    } else if service && quantity != 1 {
+        // A house call is one visit; several visits are several wishes.
+        errors.add(
+            Field::Quantity,
+            FieldCode::ServiceIsOneVisit,
+            "a service wish is one visit",
+        );
+    }
+    u32::try_from(quantity).unwrap_or(0)
+}
+
+/// A needed-by date: today or later, within a year.
+pub fn needed_by(errors: &mut ValidationErrors, date: NaiveDate, today: NaiveDate) {
+    if date < today {
+        errors.add(
+            Field::NeededBy,
+            FieldCode::InThePast,
+            "must be today or later",
+        );
+    } else if today
+        .checked_add_days(Days::new(NEEDED_BY_MAX_DAYS))
+        .is_some_and(|limit| date > limit)
+    {
+        errors.add(
+            Field::NeededBy,
+            FieldCode::TooFar,
+            format!("must be within {NEEDED_BY_MAX_DAYS} days"),
+        );
+    }
+}
+
+/// Public text must not show the household's real name: neither the full name nor the
+/// given name (the name without its one-character surname) may appear in it.
+pub fn hides_name(errors: &mut ValidationErrors, field: Field, public: &str, real_name: &str) {
+    let name: String = real_name.chars().filter(|c| !c.is_whitespace()).collect();
+    let given: String = name.chars().skip(1).collect();
+    let reveals = (!name.is_empty() && public.contains(&name))
+        || (given.chars().count() >= 2 && public.contains(&given));
+    if reveals {
+        errors.add(
+            field,
+            FieldCode::RevealsName,
+            "must not show the household's real name",
+        );
+    }
+}
+
+/// A household's phone: a mobile or a landline (digits, with spaces or dashes people type).
+pub fn household_phone(errors: &mut ValidationErrors, phone: &str) -> String {
+    let phone = phone.trim();
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let plain = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+'));
+    if phone.is_empty() {
+        errors.add(Field::Phone, FieldCode::Required, "must not be empty");
+    } else if !plain || !(7..=15).contains(&digits) {
+        errors.add(Field::Phone, FieldCode::Invalid, "a phone number");
+    }
+    phone.to_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 7, 1).unwrap()
-    }
-
-    fn school_bag() -> NewWish {
-        NewWish {
-            id: None,
-            kind: WishKind::Item,
-            title: "  新书包一个 ".into(),
-            description: "三年级,喜欢蓝色".into(),
-            category: Category::School,
-            quantity: 1,
-            unit: "个".into(),
-            alias: "小娟".into(),
-            group: BeneficiaryGroup::ChildInDifficulty,
-            grid: GridId::from("grid-4"),
-            household_id: None,
-            needed_by: NaiveDate::from_ymd_opt(2026, 8, 31),
-            campaign_id: None,
-        }
+    #[test]
+    fn texts_are_trimmed_and_bounded() {
+        let mut errors = ValidationErrors::default();
+        assert_eq!(
+            text(&mut errors, Field::Title, "  书包 ", TITLE_CHARS),
+            "书包"
+        );
+        assert!(errors.is_empty());
+        text(&mut errors, Field::Title, "包", TITLE_CHARS);
+        text(&mut errors, Field::Unit, " ", UNIT_CHARS);
+        text(&mut errors, Field::Alias, "小\u{0}娟", ALIAS_CHARS);
+        long_text(&mut errors, Field::Description, &"很".repeat(501), 500);
+        let codes: Vec<_> = errors.0.iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            codes,
+            [
+                (Field::Title, FieldCode::Length),
+                (Field::Unit, FieldCode::Required),
+                (Field::Alias, FieldCode::ControlCharacters),
+                (Field::Description, FieldCode::Length),
+            ]
+        );
     }
 
     #[test]
-    fn a_good_wish_passes_trimmed() {
-        let wish = school_bag().validate(today()).unwrap();
-        assert_eq!(wish.title, "新书包一个");
-    }
-
-    #[test]
-    fn every_bad_field_is_reported() {
-        let mut wish = school_bag();
-        wish.title = "包".into();
-        wish.unit = String::new();
-        wish.alias = "这个化名实在是太长太长太长了啊".into();
-        wish.quantity = 0;
-        wish.grid = GridId::from(" ");
-        wish.needed_by = NaiveDate::from_ymd_opt(2026, 6, 30);
-        wish.description = "很".repeat(DESCRIPTION_MAX_CHARS + 1);
-        let RuleError::Validation(errors) = wish.validate(today()).unwrap_err() else {
-            panic!("expected validation errors");
+    fn aliases_never_show_the_real_name() {
+        let check = |public: &str, name: &str| {
+            let mut errors = ValidationErrors::default();
+            hides_name(&mut errors, Field::Alias, public, name);
+            errors.is_empty()
         };
-        for field in [
-            Field::Title,
-            Field::Unit,
-            Field::Alias,
-            Field::Quantity,
-            Field::Grid,
-            Field::NeededBy,
-            Field::Description,
-        ] {
-            assert!(errors.has(field), "{field} not reported: {errors:?}");
-        }
+        assert!(check("王爷爷", "王成"));
+        assert!(check("小娟", "周小娟") == false, "the given name shows");
+        assert!(!check("周小娟的书包", "周小娟"));
+        assert!(check("小宇", "张宇航"));
+        assert!(!check("宇航", "张宇航"));
     }
 
     #[test]
-    fn quantity_bounds_and_service_visits() {
-        let mut wish = school_bag();
-        wish.quantity = 10_001;
-        assert!(wish.clone().validate(today()).is_err());
-        wish.quantity = 10_000;
-        assert!(wish.clone().validate(today()).is_ok());
-        wish.kind = WishKind::Service;
-        assert!(wish.clone().validate(today()).is_err());
-        wish.quantity = 1;
-        assert!(wish.validate(today()).is_ok());
+    fn quantities_and_dates() {
+        let mut errors = ValidationErrors::default();
+        assert_eq!(quantity(&mut errors, 3, false), 3);
+        assert!(errors.is_empty());
+        quantity(&mut errors, 0, false);
+        quantity(&mut errors, 2, true);
+        quantity(&mut errors, 10_001, false);
+        assert_eq!(errors.0.len(), 3);
+        let today = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        let mut errors = ValidationErrors::default();
+        needed_by(&mut errors, today, today);
+        assert!(errors.is_empty());
+        needed_by(
+            &mut errors,
+            NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            today,
+        );
+        needed_by(
+            &mut errors,
+            NaiveDate::from_ymd_opt(2027, 7, 3).unwrap(),
+            today,
+        );
+        assert_eq!(errors.0.len(), 2);
     }
 
     #[test]
-    fn needed_by_must_be_within_a_year() {
-        let mut wish = school_bag();
-        wish.needed_by = NaiveDate::from_ymd_opt(2027, 7, 3);
-        assert!(wish.clone().validate(today()).is_err());
-        wish.needed_by = Some(today());
-        assert!(wish.validate(today()).is_ok());
-    }
-
-    #[test]
-    fn control_characters_are_refused() {
-        let mut wish = school_bag();
-        wish.title = "书包\u{0}一个".into();
-        assert!(wish.validate(today()).is_err());
+    fn household_phones_may_be_landlines() {
+        let mut errors = ValidationErrors::default();
+        household_phone(&mut errors, "0513-8888 8888");
+        household_phone(&mut errors, "139 6280 0101");
+        assert!(errors.is_empty());
+        household_phone(&mut errors, "call me");
+        household_phone(&mut errors, "12");
+        assert_eq!(errors.0.len(), 2);
     }
 }

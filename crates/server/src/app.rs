@@ -9,7 +9,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use microwish_core::command::HoldPolicy;
+use microwish_core::command::Policy;
 use sqlx::SqlitePool;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -28,7 +28,8 @@ pub struct AppState {
     /// The directory Trunk built the SPA into.
     pub dist: PathBuf,
     pub clock: Clock,
-    pub hold: HoldPolicy,
+    /// The settings the rules run with (hold times, house calls at once).
+    pub policy: Policy,
     pub throttle: Arc<LoginThrottle>,
     /// The Content-Security-Policy, computed from the built index.html at start.
     pub csp: HeaderValue,

@@ -24,7 +24,7 @@ pub async fn apply(state: &AppState, actor: Actor, command: Command) -> Result<D
     let ctx = Context {
         actor,
         now: state.clock.now(),
-        hold: state.hold,
+        policy: state.policy,
     };
     let decision = apply_in(&mut tx, &ctx, &command).await?;
     tx.commit().await?;
@@ -41,20 +41,41 @@ pub async fn apply_in(
     ctx: &Context,
     command: &Command,
 ) -> Result<Decision, ApiError> {
-    let facts = load_facts(tx, command).await?;
+    let facts = load_facts(tx, ctx, command).await?;
     let decision = decide(command, &facts, ctx)?;
     carry_out(tx, ctx, &decision).await?;
     Ok(decision)
 }
 
-/// What the command needs to know, read in the transaction. A claim's wish comes with it.
-async fn load_facts(tx: &mut SqliteConnection, command: &Command) -> Result<Facts, ApiError> {
+/// What the command needs to know, read in the transaction, by core's loading rules: the
+/// actor always; a claim's wish with the claim; a wish's household with the wish; every grid.
+async fn load_facts(
+    tx: &mut SqliteConnection,
+    ctx: &Context,
+    command: &Command,
+) -> Result<Facts, ApiError> {
     let needs = command.needs();
-    let claims = store::claims::states(tx, &needs.claims).await?;
+    let mut user_ids = needs.users.clone();
+    user_ids.extend(ctx.actor.user_id());
+    let users = store::users::states(tx, &user_ids).await?;
+    let mut claim_ids = needs.claims.clone();
+    claim_ids.extend(store::claims::of_wishes(tx, &needs.claims_of_wishes).await?);
+    claim_ids.extend(store::claims::house_calls_of(tx, &needs.house_calls_of).await?);
+    let claims = store::claims::states(tx, &claim_ids).await?;
     let mut wish_ids = needs.wishes;
     wish_ids.extend(claims.values().map(|claim| claim.wish_id));
     let wishes = store::wishes::states(tx, &wish_ids).await?;
-    Ok(Facts { wishes, claims })
+    let mut household_ids = needs.households;
+    household_ids.extend(wishes.values().filter_map(|wish| wish.household));
+    let households = store::households::states(tx, &household_ids).await?;
+    Ok(Facts {
+        wishes,
+        claims,
+        households,
+        users,
+        grids: store::community::grid_communities(tx).await?,
+        campaigns: store::campaigns::existing(tx, &needs.campaigns).await?,
+    })
 }
 
 async fn carry_out(
@@ -69,6 +90,10 @@ async fn carry_out(
                 before,
                 after,
             } => store::wishes::set_counts(tx, *wish, *before, *after, ctx.now).await?,
+            Write::NewWish(record) => store::wishes::insert(tx, record, ctx.now).await?,
+            Write::WishFields { wish, changes } => {
+                store::wishes::set_fields(tx, *wish, changes, ctx.now).await?
+            }
             Write::NewClaim(new) => store::claims::insert(tx, new, ctx.now).await?,
             Write::ClaimStatus {
                 claim,
@@ -83,6 +108,28 @@ async fn carry_out(
                     (*from, *to),
                     *volunteer_minutes,
                     reason.as_deref(),
+                    ctx.now,
+                )
+                .await?
+            }
+            Write::Thanks { claim, text } => {
+                store::claims::set_thanks(tx, *claim, text, ctx.now).await?
+            }
+            Write::PutHousehold { household, created } => {
+                store::households::put(tx, household, *created).await?
+            }
+            Write::VolunteerStatus {
+                user,
+                from,
+                to,
+                note,
+            } => {
+                store::users::set_volunteer_status(
+                    tx,
+                    *user,
+                    (*from, *to),
+                    note,
+                    ctx.actor.user_id(),
                     ctx.now,
                 )
                 .await?

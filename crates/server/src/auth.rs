@@ -15,7 +15,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use microwish_core::account::ValidAccount;
-use microwish_core::{Me, UserId};
+use microwish_core::{CommunityId, Me, Role, RuleError, UserId, VolunteerStatus};
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
@@ -166,17 +166,62 @@ impl FromRequestParts<AppState> for User {
     }
 }
 
-/// Adds an account that passed core's validation (registration, `user add`, the demo seed).
-pub async fn add_user(state: &AppState, account: ValidAccount) -> Result<User, ApiError> {
+/// Adds an account that passed core's validation (registration, `user add`, the demo seed):
+/// a worker in `community`; a volunteer with their vetting.
+pub async fn add_user(
+    state: &AppState,
+    account: ValidAccount,
+    community: Option<CommunityId>,
+    vetting: Option<VolunteerStatus>,
+) -> Result<User, ApiError> {
     let user = User {
         id: UserId::generate(),
         role: account.role,
         display_name: account.display_name,
         phone: account.phone,
+        volunteer_status: vetting,
+        community,
     };
     let hash = hash_password(account.password).await?;
     store::users::insert(&state.db, &user, &hash, state.clock.now()).await?;
     Ok(user)
+}
+
+/// A signed-in community worker; anyone else is refused (401, 403) before their request's
+/// body is even read, so that a refusal teaches nothing about the endpoint's rules.
+pub struct Worker(pub User);
+
+impl FromRequestParts<AppState> for Worker {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = User::from_request_parts(parts, state).await?;
+        match (user.role, user.community) {
+            (Role::Worker, Some(_)) => Ok(Worker(user)),
+            _ => Err(RuleError::Forbidden {
+                reason: "for community workers only",
+            }
+            .into()),
+        }
+    }
+}
+
+/// A signed-in donor or volunteer: the people who claim wishes.
+pub struct Claimer(pub User);
+
+impl FromRequestParts<AppState> for Claimer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = User::from_request_parts(parts, state).await?;
+        match user.role {
+            Role::Donor | Role::Volunteer => Ok(Claimer(user)),
+            _ => Err(RuleError::Forbidden {
+                reason: "only donors and volunteers claim wishes",
+            }
+            .into()),
+        }
+    }
 }
 
 /// What `GET /api/me` shows of a user.
@@ -187,6 +232,8 @@ pub async fn me(db: &SqlitePool, user: &User) -> Result<Me, ApiError> {
         phone: user.phone.clone(),
         role: user.role,
         volunteer_minutes: store::claims::volunteer_minutes(db, user.id).await?,
+        volunteer_status: user.volunteer_status,
+        community: user.community,
     })
 }
 

@@ -1,22 +1,24 @@
 //! `serve --demo`: fills an empty database with the Xingyi community (星怡社区) of the
 //! seed story: four grids with their stations, needy households under aliases (化名),
-//! wishes of both kinds, two campaigns and the children's shoe shop's pledge.
-//! Every wish passes the same validation as one a worker posts.
+//! wishes of both kinds, two campaigns and the children's shoe shop's pledge; a volunteer
+//! waiting to be vetted, a draft wish, a confirmed claim with the household's thanks.
 
 use chrono::Days;
 use microwish_core::account::Registration;
 use microwish_core::clock::community_today;
-use microwish_core::decide::{Event, Subject};
-use microwish_core::validate::NewWish;
+use microwish_core::command::{
+    ClaimRef, ClaimWish, Command, ConfirmClaim, HouseholdFields, NewHousehold, NewWish,
+    RecordThanks,
+};
 use microwish_core::{
-    BeneficiaryGroup, CampaignId, Category, EventAction, Grid, GridId, HouseholdId, Role, WishId,
-    WishKind, WishStatus,
+    BeneficiaryGroup, CampaignId, Category, ClaimId, CommunityId, Grid, GridId, HouseholdId, Role,
+    VolunteerStatus, WishId, WishKind,
 };
 
 use crate::app::AppState;
+use crate::apply::apply;
 use crate::auth::add_user;
 use crate::store;
-use crate::store::community::NewHousehold;
 use crate::store::pledges::DemoPledge;
 
 use BeneficiaryGroup::*;
@@ -79,6 +81,8 @@ struct DemoHousehold {
     groups: &'static [BeneficiaryGroup],
     alias: &'static str,
     notes: &'static str,
+    /// A child under 14 lives there.
+    minor: bool,
 }
 
 /// Private details are invented; the aliases are what the public sees.
@@ -91,6 +95,7 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         groups: &[ElderlyAlone],
         alias: "王爷爷",
         notes: "74岁独居,行动慢,上门请先电话",
+        minor: false,
     },
     DemoHousehold {
         name: "周小娟",
@@ -98,8 +103,9 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         phone: "13962800102",
         grid: "grid-2",
         groups: &[ChildInDifficulty, LowIncome],
-        alias: "小娟",
+        alias: "小周",
         notes: "今年考入高中,奶奶照料",
+        minor: false,
     },
     DemoHousehold {
         name: "陈桂英",
@@ -109,6 +115,7 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         groups: &[ElderlyAlone],
         alias: "陈奶奶",
         notes: "",
+        minor: false,
     },
     DemoHousehold {
         name: "刘建国",
@@ -118,6 +125,7 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         groups: &[Disabled],
         alias: "刘叔叔",
         notes: "肢体残疾,使用轮椅",
+        minor: false,
     },
     DemoHousehold {
         name: "张宇航",
@@ -127,6 +135,7 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         groups: &[Orphan],
         alias: "小宇",
         notes: "与祖父母同住",
+        minor: true,
     },
     DemoHousehold {
         name: "赵秀兰",
@@ -136,6 +145,7 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         groups: &[LowIncome],
         alias: "赵阿姨",
         notes: "低保户",
+        minor: false,
     },
     DemoHousehold {
         name: "孙德福",
@@ -145,6 +155,7 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         groups: &[ElderlyAlone],
         alias: "孙爷爷",
         notes: "",
+        minor: false,
     },
     DemoHousehold {
         name: "李晓雨",
@@ -154,6 +165,7 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         groups: &[ChildInDifficulty],
         alias: "雨雨",
         notes: "父亲病休",
+        minor: true,
     },
     DemoHousehold {
         name: "吴美华",
@@ -163,6 +175,7 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         groups: &[LowIncome, Disabled],
         alias: "吴阿姨",
         notes: "",
+        minor: false,
     },
     DemoHousehold {
         name: "钱海涛",
@@ -172,6 +185,7 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         groups: &[Orphan],
         alias: "小涛",
         notes: "",
+        minor: true,
     },
     DemoHousehold {
         name: "马玉珍",
@@ -181,6 +195,7 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         groups: &[ElderlyAlone],
         alias: "马奶奶",
         notes: "听力不好,请敲门大声些",
+        minor: false,
     },
     DemoHousehold {
         name: "黄志强",
@@ -190,6 +205,7 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         groups: &[LowIncome],
         alias: "黄师傅",
         notes: "",
+        minor: false,
     },
     DemoHousehold {
         name: "何秋菊",
@@ -199,6 +215,7 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         groups: &[ElderlyAlone, Disabled],
         alias: "何奶奶",
         notes: "",
+        minor: false,
     },
     DemoHousehold {
         name: "郑乐乐",
@@ -206,8 +223,9 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
         phone: "13962800114",
         grid: "grid-3",
         groups: &[ChildInDifficulty],
-        alias: "乐乐",
+        alias: "小郑",
         notes: "",
+        minor: true,
     },
 ];
 
@@ -537,41 +555,29 @@ const WISHES: &[DemoWish] = &[
 ];
 
 /// Seeds the demo community when the database has no grids yet; `None` when it already had
-/// data. Everything goes through the same store functions (and change and event logs) as the
-/// app's own writes, and every wish passes the same validation as one a worker posts.
+/// data. The community, its grids and campaigns are set up through the store; then the demo
+/// worker registers every household and posts every wish through the app's own commands (so
+/// they pass the same rules and leave the same events), and a donor's claim goes all the way
+/// to the household's thanks.
 pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     if store::community::has_grids(&state.db).await? {
         return Ok(None);
     }
     let now = state.clock.now();
     let today = community_today(now);
+    let community = CommunityId::generate();
     let mut tx = state.db.begin().await?;
-
+    store::community::insert_community(&mut tx, community, COMMUNITY, now).await?;
     for (position, (id, name, station, location)) in GRIDS.iter().enumerate() {
         let grid = Grid {
             id: GridId::from(*id),
+            community,
             name: (*name).to_owned(),
             station: (*station).to_owned(),
             station_location: (*location).to_owned(),
         };
         store::community::insert_grid(&mut tx, &grid, position).await?;
     }
-
-    let mut household_ids = Vec::with_capacity(HOUSEHOLDS.len());
-    for household in HOUSEHOLDS {
-        let id = HouseholdId::generate();
-        let record = NewHousehold {
-            name: household.name,
-            address: household.address,
-            phone: household.phone,
-            grid: household.grid,
-            groups: household.groups,
-            notes: household.notes,
-        };
-        store::community::insert_household(&mut tx, id, &record, now).await?;
-        household_ids.push(id);
-    }
-
     let mut campaigns = Vec::new();
     for (title, description, days) in [
         (
@@ -590,8 +596,58 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
         store::campaigns::insert(&mut tx, id, title, description, period, now).await?;
         campaigns.push(id);
     }
+    store::pledges::insert_demo_pledge(&mut tx, SHOE_PLEDGE, now).await?;
+    tx.commit().await?;
 
-    for wish in WISHES {
+    let mut people = Vec::new();
+    for (role, phone, name, password) in DEMO_LOGINS.iter().chain([PENDING_VOLUNTEER].iter()) {
+        let account = Registration {
+            display_name: (*name).to_owned(),
+            phone: (*phone).to_owned(),
+            password: (*password).to_owned(),
+            role: *role,
+        }
+        .validate_any_role()
+        .map_err(|error| anyhow::anyhow!("demo login {phone} is invalid: {error:?}"))?;
+        let (place, vetting) = match role {
+            Role::Worker => (Some(community), None),
+            // The printed volunteer has been met already; the other one waits.
+            Role::Volunteer if *phone == PENDING_VOLUNTEER.1 => {
+                (None, Some(VolunteerStatus::Pending))
+            }
+            Role::Volunteer => (None, Some(VolunteerStatus::Approved)),
+            _ => (None, None),
+        };
+        people.push(add_user(state, account, place, vetting).await?);
+    }
+    let worker = people[0].actor();
+    let donor = people[1].actor();
+    let run = |actor, command| apply(state, actor, command);
+
+    let mut household_ids = Vec::with_capacity(HOUSEHOLDS.len());
+    for household in HOUSEHOLDS {
+        let id = HouseholdId::generate();
+        let fields = HouseholdFields {
+            name: household.name.to_owned(),
+            address: household.address.to_owned(),
+            phone: household.phone.to_owned(),
+            grid: GridId::from(household.grid),
+            groups: household.groups.to_vec(),
+            notes: household.notes.to_owned(),
+            consent_on: Some(today),
+            minor: household.minor,
+        };
+        run(
+            worker,
+            Command::CreateHousehold(NewHousehold { id, fields }),
+        )
+        .await
+        .map_err(|error| anyhow::anyhow!("demo household {}: {error}", household.name))?;
+        household_ids.push(id);
+    }
+
+    let mut wish_ids = Vec::with_capacity(WISHES.len());
+    for wish in WISHES.iter().chain([DRAFT_WISH].iter()) {
         let (household, household_id) = HOUSEHOLDS
             .iter()
             .zip(&household_ids)
@@ -604,64 +660,88 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
             Drive::SchoolBags => Some(campaigns[0]),
             Drive::CoolSummer => Some(campaigns[1]),
         };
-        let id = WishId::generate();
         let new = NewWish {
-            id: Some(id),
+            id: WishId::generate(),
+            household_id: *household_id,
             kind: wish.kind,
             title: wish.title.into(),
             description: wish.description.into(),
             category: wish.category,
-            quantity: wish.quantity,
+            quantity: i64::from(wish.quantity),
             unit: wish.unit.into(),
             alias: household.alias.into(),
-            group: wish.group,
-            grid: GridId::from(household.grid),
-            household_id: Some(*household_id),
+            group: Some(wish.group),
+            station: None,
             needed_by: today.checked_add_days(Days::new(wish.days_left)),
             campaign_id,
-        }
-        .validate(today)
-        .map_err(|error| anyhow::anyhow!("demo wish {:?} is invalid: {error:?}", wish.title))?;
-        store::wishes::insert(
-            &mut tx,
-            &new,
-            id,
-            Some(*household_id),
-            WishStatus::Open,
-            now,
-        )
-        .await?;
-        let published = Event {
-            action: EventAction::Publish,
-            subject: Subject::Wish(id),
-            wish: id,
-            from: None,
-            to: Some(WishStatus::Open.as_str()),
-            note: "演示数据".to_owned(),
+            publish: !std::ptr::eq(wish, &DRAFT_WISH),
         };
-        store::events::record(&mut tx, now, None, &published).await?;
+        wish_ids.push(new.id);
+        run(worker, Command::CreateWish(new))
+            .await
+            .map_err(|error| anyhow::anyhow!("demo wish {:?}: {error}", wish.title))?;
     }
 
-    store::pledges::insert_demo_pledge(&mut tx, SHOE_PLEDGE, now).await?;
-    tx.commit().await?;
-    for (role, phone, name, password) in DEMO_LOGINS {
-        let account = Registration {
-            display_name: (*name).to_owned(),
-            phone: (*phone).to_owned(),
-            password: (*password).to_owned(),
-            role: *role,
-        }
-        .validate_any_role()
-        .map_err(|error| anyhow::anyhow!("demo login {phone} is invalid: {error:?}"))?;
-        add_user(state, account).await?;
-    }
+    // 张先生 brought rice and oil for 赵阿姨; the grid leader confirmed it and wrote down her thanks.
+    let rice = WISHES
+        .iter()
+        .position(|wish| wish.title == "大米和食用油")
+        .map(|at| wish_ids[at])
+        .ok_or_else(|| anyhow::anyhow!("demo wish 大米和食用油 is missing"))?;
+    let claim_id = ClaimId::generate();
+    let claim = ClaimWish {
+        id: claim_id,
+        wish_id: rice,
+        quantity: 2,
+        note: Some("周六上午送到驿站".to_owned()),
+        slot_start: None,
+        slot_end: None,
+    };
+    run(donor, Command::ClaimWish(claim)).await?;
+    run(donor, Command::MarkDelivered(ClaimRef { claim_id })).await?;
+    let confirm = ConfirmClaim {
+        claim_id,
+        minutes: None,
+    };
+    run(worker, Command::ConfirmClaim(confirm)).await?;
+    let thanks = RecordThanks {
+        claim_id,
+        text: "赵阿姨说:谢谢张先生,米和油都收到了,够吃一个月了!".to_owned(),
+    };
+    run(worker, Command::RecordThanks(thanks)).await?;
+
     Ok(Some(Seeded {
         grids: GRIDS.len(),
         households: HOUSEHOLDS.len(),
-        wishes: WISHES.len(),
+        wishes: wish_ids.len(),
         campaigns: campaigns.len(),
     }))
 }
+
+/// The demo community's name.
+pub const COMMUNITY: &str = "星怡社区";
+
+/// A volunteer who registered and waits for a worker to meet them (not printed: there is
+/// nothing they can do yet that a donor cannot).
+const PENDING_VOLUNTEER: (Role, &str, &str, &str) = (
+    Role::Volunteer,
+    "13800000005",
+    "志愿者 小林",
+    "xingyi-newcomer-2026",
+);
+
+/// A wish the worker has drafted and not published yet.
+const DRAFT_WISH: DemoWish = item(
+    "孙德福",
+    "助行器一个",
+    "腿脚越来越不方便,出门需要助行器,尺寸待上门量好再定",
+    Care,
+    1,
+    "个",
+    ElderlyAlone,
+    30,
+    Drive::None,
+);
 
 /// 大拇哥童鞋店: 104 pairs of children's shoes, mostly sandals for older children.
 const SHOE_PLEDGE: DemoPledge = DemoPledge {

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use microwish_core::command::HoldPolicy;
+use microwish_core::command::Policy;
 use tokio::net::TcpListener;
 
 /// What `serve` needs to run.
@@ -29,7 +29,7 @@ pub struct ServeConfig {
     pub database_url: String,
     pub dist: PathBuf,
     pub demo: bool,
-    pub hold: HoldPolicy,
+    pub policy: Policy,
     /// How often stalled claims are looked for and released.
     pub expiry_interval: Duration,
     pub clock: clock::Clock,
@@ -45,7 +45,7 @@ impl ServeConfig {
             database_url,
             dist,
             demo: false,
-            hold: HoldPolicy::default(),
+            policy: Policy::default(),
             expiry_interval: Duration::from_secs(60),
             clock: clock::Clock::System,
             synchronous: sqlx::sqlite::SqliteSynchronous::Full,
@@ -69,7 +69,7 @@ impl Server {
             db,
             dist: config.dist.clone(),
             clock: config.clock.clone(),
-            hold: config.hold,
+            policy: config.policy,
             throttle: Arc::new(auth::LoginThrottle::default()),
             csp: security::content_security_policy(index_html.as_deref()),
             changes: tokio::sync::broadcast::channel(16).0,

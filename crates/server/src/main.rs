@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use microwish_core::account::Registration;
-use microwish_core::command::HoldPolicy;
-use microwish_core::{Role, RuleError};
+use microwish_core::command::{HoldPolicy, Policy};
+use microwish_core::{Role, RuleError, VolunteerStatus};
 use microwish_server::auth::add_user as add_user_to;
 use microwish_server::demo::DEMO_LOGINS;
 use microwish_server::{ServeConfig, Server};
@@ -48,6 +48,9 @@ enum Command {
         /// Hours a house-call claim is held after its slot ends.
         #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=720))]
         hold_after_slot_hours: u32,
+        /// House calls a volunteer may hold at once.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=50))]
+        max_house_calls: u32,
         /// Seconds between checks for stalled claims.
         #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
         expiry_check_secs: u64,
@@ -78,6 +81,9 @@ enum UserCommand {
         /// Read the password from standard input (so it stays out of shell history).
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// A worker's community, by name or id (the only one, when there is one).
+        #[arg(long)]
+        community: Option<String>,
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
         database: String,
     },
@@ -97,13 +103,17 @@ async fn main() -> std::process::ExitCode {
             demo,
             hold_days,
             hold_after_slot_hours,
+            max_house_calls,
             expiry_check_secs,
         } => {
             let mut config = ServeConfig::new(addr, database, dist);
             config.demo = demo;
-            config.hold = HoldPolicy {
-                item: chrono::Duration::days(hold_days.into()),
-                after_slot: chrono::Duration::hours(hold_after_slot_hours.into()),
+            config.policy = Policy {
+                hold: HoldPolicy {
+                    item: chrono::Duration::days(hold_days.into()),
+                    after_slot: chrono::Duration::hours(hold_after_slot_hours.into()),
+                },
+                max_house_calls,
             };
             config.expiry_interval = Duration::from_secs(expiry_check_secs);
             serve(config).await
@@ -115,9 +125,10 @@ async fn main() -> std::process::ExitCode {
                     phone,
                     name,
                     password_stdin: _,
+                    community,
                     database,
                 },
-        } => add_user(role, &phone, &name, &database).await,
+        } => add_user(role, &phone, &name, community.as_deref(), &database).await,
         Command::Backup { file, database } => backup(&file, &database).await,
     };
     match result {
@@ -153,7 +164,13 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn add_user(role: Role, phone: &str, name: &str, database: &str) -> anyhow::Result<()> {
+async fn add_user(
+    role: Role,
+    phone: &str,
+    name: &str,
+    community: Option<&str>,
+    database: &str,
+) -> anyhow::Result<()> {
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password)?;
     let password = password.trim_end_matches(['\n', '\r']).to_owned();
@@ -182,7 +199,26 @@ async fn add_user(role: Role, phone: &str, name: &str, database: &str) -> anyhow
         PathBuf::new(),
     );
     let state = Server::build(&config).await?.0.state().clone();
-    let user = add_user_to(&state, account).await?;
+    let communities = microwish_server::store::community::communities(&state.db).await?;
+    let community = match (role, community) {
+        (Role::Worker, Some(wanted)) => Some(
+            communities
+                .iter()
+                .find(|(id, name)| name == wanted || id.to_string() == wanted)
+                .map(|(id, _)| *id)
+                .ok_or_else(|| anyhow::anyhow!("no community {wanted:?}"))?,
+        ),
+        (Role::Worker, None) => match communities.as_slice() {
+            [(id, _)] => Some(*id),
+            [] => anyhow::bail!("no community yet: start the server with --demo, or add one"),
+            _ => anyhow::bail!("several communities: choose one with --community"),
+        },
+        (_, Some(_)) => anyhow::bail!("only workers belong to a community"),
+        (_, None) => None,
+    };
+    // A volunteer added by an administrator has been met already: approved.
+    let vetting = (role == Role::Volunteer).then_some(VolunteerStatus::Approved);
+    let user = add_user_to(&state, account, community, vetting).await?;
     println!("added {} {} ({})", role, user.phone, user.display_name);
     Ok(())
 }

@@ -100,8 +100,7 @@ impl Engine {
         if page.reset {
             self.base = LocalState::default();
             self.view = LocalState::default();
-            self.touched_wishes.clear();
-            self.touched_claims.clear();
+            self.touched = Written::default();
             self.changed.all = true;
         }
         for change in &page.changes {
@@ -112,7 +111,7 @@ impl Engine {
         self.meta.cursor = page.cursor;
         self.meta.last_mutation_id = page.last_mutation_id;
         self.meta.next_mutation_id = self.meta.next_mutation_id.max(page.last_mutation_id + 1);
-        self.meta.hold = page.hold;
+        self.meta.policy = page.policy;
         self.answered = self.answered.max(page.last_mutation_id);
         // Answered mutations are part of the pulled state now.
         self.outbox.retain(|m| m.id > page.last_mutation_id);
@@ -153,7 +152,7 @@ impl Engine {
                 } else {
                     if self.meta.me.is_some() {
                         let mut meta = Meta::fresh(None);
-                        meta.hold = self.meta.hold;
+                        meta.policy = self.meta.policy;
                         self.start_over(meta);
                     }
                     self.session = Known::Yes;
@@ -191,7 +190,7 @@ impl Engine {
                 .push(Effect::Save(Save::Meta(self.meta.clone())));
         } else {
             let mut meta = Meta::fresh(Some(me));
-            meta.hold = self.meta.hold;
+            meta.policy = self.meta.policy;
             self.start_over(meta);
         }
         self.session = Known::Yes;
@@ -212,12 +211,12 @@ impl Engine {
             claims: Default::default(),
             campaigns: self.base.campaigns.clone(),
             grids: self.base.grids.clone(),
+            ..LocalState::default()
         };
         self.base = public.clone();
         self.view = public;
         self.outbox.clear();
-        self.touched_wishes.clear();
-        self.touched_claims.clear();
+        self.touched = Written::default();
         self.answered = 0;
         self.in_flight = None;
         self.meta = meta;

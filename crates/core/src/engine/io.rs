@@ -1,9 +1,10 @@
 //! What goes in and out of the sync engine: the inputs the driver feeds it, the effects it
 //! asks for, and the records it keeps (meta, snapshot, notices).
 
-use crate::command::{Command, HoldPolicy};
+use crate::command::{Command, Policy};
+use crate::decide::Written;
 use crate::error::RuleError;
-use crate::ids::{CampaignId, ClaimId, ClientId, GridId, WishId};
+use crate::ids::{CampaignId, ClaimId, ClientId, GridId, HouseholdId, UserId, WishId};
 use crate::model::Me;
 use crate::overlay::LocalState;
 use crate::problem::ProblemCode;
@@ -21,9 +22,9 @@ pub struct Meta {
     pub next_mutation_id: u64,
     /// Who this cache belongs to (absent: public data only).
     pub me: Option<Me>,
-    /// The server's hold policy, from the last pull.
+    /// The server's settings, from the last pull.
     #[serde(default)]
-    pub hold: HoldPolicy,
+    pub policy: Policy,
     /// Logged out while offline: the server's session still has to be ended.
     #[serde(default)]
     pub logout_pending: bool,
@@ -37,7 +38,7 @@ impl Meta {
             last_mutation_id: 0,
             next_mutation_id: 1,
             me,
-            hold: HoldPolicy::default(),
+            policy: Policy::default(),
             logout_pending: false,
         }
     }
@@ -111,6 +112,8 @@ pub struct Changed {
     pub claims: Vec<ClaimId>,
     pub campaigns: Vec<CampaignId>,
     pub grids: Vec<GridId>,
+    pub households: Vec<HouseholdId>,
+    pub volunteers: Vec<UserId>,
 }
 
 impl Changed {
@@ -120,6 +123,8 @@ impl Changed {
             && self.claims.is_empty()
             && self.campaigns.is_empty()
             && self.grids.is_empty()
+            && self.households.is_empty()
+            && self.volunteers.is_empty()
     }
 
     pub(super) fn note(&mut self, change: &Change) {
@@ -128,7 +133,17 @@ impl Changed {
             Change::Claim { id, .. } => self.claims.push(*id),
             Change::Campaign { id, .. } => self.campaigns.push(*id),
             Change::Grid { id, .. } => self.grids.push(id.clone()),
+            Change::Household { id, .. } => self.households.push(*id),
+            Change::Volunteer { id, .. } => self.volunteers.push(*id),
         }
+    }
+
+    /// What a decision wrote changed too.
+    pub(super) fn add(&mut self, written: &Written) {
+        self.wishes.extend(&written.wishes);
+        self.claims.extend(&written.claims);
+        self.households.extend(&written.households);
+        self.volunteers.extend(&written.volunteers);
     }
 }
 

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::*;
-use crate::command::HoldPolicy;
+use crate::command::Policy;
 use crate::command::{Actor, ClaimRef};
 use crate::decide::{ClaimState, Facts, WishState};
 use crate::error::RuleError;
@@ -97,7 +97,7 @@ impl Server {
             last_mutation_id: last,
             reset: true,
             more: false,
-            hold: HoldPolicy::default(),
+            policy: Policy::default(),
             changes,
         }
     }
@@ -110,7 +110,7 @@ impl Server {
 }
 
 fn apply(state: &mut LocalState, user: &Me, command: &Command) -> Result<(), RuleError> {
-    state.apply(user, command, now(), HoldPolicy::default())?;
+    state.apply(user, command, now(), Policy::default())?;
     Ok(())
 }
 
@@ -664,7 +664,7 @@ fn the_overlay_decides_with_the_servers_hold_policy() {
     let (mut server, wish) = Server::with_wish(1);
     let donor = me(Role::Donor);
     let mut tab = Tab::synced(&donor, &mut server);
-    tab.engine.meta.hold.item = chrono::Duration::days(2);
+    tab.engine.meta.policy.hold.item = chrono::Duration::days(2);
     let (claim_id, command) = claim(wish, 1);
     tab.mutate(command, &mut Store::default());
     assert_eq!(
@@ -710,10 +710,10 @@ fn the_engine_and_the_server_reach_the_same_state() {
     assert_eq!(shown.wishes[&wish].status, WishStatus::Open);
     assert_eq!(remaining(tab.engine.view(), wish), 2);
     // The facts the overlay reads are the ones the server's rules need.
-    let facts: Facts = tab
-        .engine
-        .view()
-        .facts(&Command::ReleaseClaim(ClaimRef { claim_id }).needs());
+    let facts: Facts = tab.engine.view().facts(
+        &donor,
+        &Command::ReleaseClaim(ClaimRef { claim_id }).needs(),
+    );
     assert_eq!(
         facts.claims[&claim_id],
         ClaimState {
@@ -726,7 +726,7 @@ fn the_engine_and_the_server_reach_the_same_state() {
     );
     assert_eq!(
         facts.wishes[&wish],
-        WishState::of(&server.state.wishes[&wish])
+        WishState::of(&server.state.wishes[&wish], None)
     );
     let _ = Actor::of(&donor);
 }

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use microwish_core::account::{Login, Registration};
-use microwish_core::{Me, Phone};
+use microwish_core::{Me, Phone, Role, VolunteerStatus};
 
 use crate::app::AppState;
 use crate::auth::{self, CurrentUser};
@@ -20,7 +20,10 @@ pub async fn register(
     headers: HeaderMap,
     ApiJson(registration): ApiJson<Registration>,
 ) -> ApiResult<Response> {
-    let user = auth::add_user(&state, registration.validate()?).await?;
+    let account = registration.validate()?;
+    // A volunteer waits for a worker to meet them before any house call.
+    let vetting = (account.role == Role::Volunteer).then_some(VolunteerStatus::Pending);
+    let user = auth::add_user(&state, account, None, vetting).await?;
     start_session(&state, &headers, &user, StatusCode::CREATED).await
 }
 

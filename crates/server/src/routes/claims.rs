@@ -1,24 +1,27 @@
-//! Claims: `POST /api/wishes/{id}/claims`, `POST /api/claims/{id}/release|deliver|confirm|reject`,
+//! Claims: `POST /api/wishes/{id}/claims`, `POST /api/claims/{id}/release|deliver|confirm|reject|thanks`,
 //! `GET /api/me/claims` and, for workers, `GET /api/claims`.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use microwish_core::command::{ClaimRef, ClaimRequest, Command, RejectClaim, RejectRequest};
+use microwish_core::command::{
+    ClaimRef, ClaimRequest, Command, ConfirmClaim, ConfirmRequest, RecordThanks, RejectClaim,
+    RejectRequest, ThanksRequest,
+};
 use microwish_core::decide::Subject;
-use microwish_core::{ClaimId, ClaimStatus, ClaimView, Entity, Page, Role, RuleError, WishId};
+use microwish_core::{ClaimId, ClaimStatus, ClaimView, Entity, Page, WishId};
 use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::apply::apply;
-use crate::auth::CurrentUser;
+use crate::auth::{Claimer, CurrentUser, Worker};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ApiJson, ApiQuery};
 use crate::store::claims::{self, ClaimFilter};
 
 pub async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Claimer(user): Claimer,
     Path(wish_id): Path<String>,
     ApiJson(request): ApiJson<ClaimRequest>,
 ) -> ApiResult<(StatusCode, Json<ClaimView>)> {
@@ -55,20 +58,25 @@ pub async fn deliver(
     .await
 }
 
+/// A worker confirms; for a house call, optionally with the minutes to credit.
 pub async fn confirm(
     state: State<AppState>,
-    user: CurrentUser,
+    Worker(user): Worker,
     Path(id): Path<String>,
+    ApiJson(request): ApiJson<ConfirmRequest>,
 ) -> ApiResult<Json<ClaimView>> {
     act(state, user, &id, |claim_id| {
-        Command::ConfirmClaim(ClaimRef { claim_id })
+        Command::ConfirmClaim(ConfirmClaim {
+            claim_id,
+            minutes: request.minutes,
+        })
     })
     .await
 }
 
 pub async fn reject(
     state: State<AppState>,
-    user: CurrentUser,
+    Worker(user): Worker,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<RejectRequest>,
 ) -> ApiResult<Json<ClaimView>> {
@@ -76,6 +84,22 @@ pub async fn reject(
         Command::RejectClaim(RejectClaim {
             claim_id,
             reason: request.reason,
+        })
+    })
+    .await
+}
+
+/// A worker records the household's thanks; the claimer sees it on their claim.
+pub async fn thanks(
+    state: State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ThanksRequest>,
+) -> ApiResult<Json<ClaimView>> {
+    act(state, user, &id, |claim_id| {
+        Command::RecordThanks(RecordThanks {
+            claim_id,
+            text: request.text,
         })
     })
     .await
@@ -95,8 +119,10 @@ async fn act(
 /// The claim a command made or moved, as its caller may see it.
 async fn answer(state: &AppState, user: &CurrentUser, subject: Subject) -> ApiResult<ClaimView> {
     match subject {
-        Subject::Claim(id) => claims::view(&state.db, id, user.actor()).await,
-        Subject::Wish(_) => Err(ApiError::Internal("a claim command answered a wish".into())),
+        Subject::Claim(id) => claims::view(&state.db, id, user).await,
+        _ => Err(ApiError::Internal(
+            "a claim command answered something else".into(),
+        )),
     }
 }
 
@@ -104,7 +130,7 @@ pub async fn mine(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> ApiResult<Json<Page<ClaimView>>> {
-    let items = claims::views(&state.db, user.actor(), ClaimFilter::OwnedBy(user.id)).await?;
+    let items = claims::views(&state.db, &user, ClaimFilter::OwnedBy(user.id)).await?;
     Ok(Json(Page { items, next: None }))
 }
 
@@ -114,18 +140,12 @@ pub struct ClaimsQuery {
     status: Option<ClaimStatus>,
 }
 
-/// Every claim, for the workers who confirm deliveries.
+/// Every claim on the worker's community's wishes, for confirming deliveries and visits.
 pub async fn all(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Worker(user): Worker,
     ApiQuery(query): ApiQuery<ClaimsQuery>,
 ) -> ApiResult<Json<Page<ClaimView>>> {
-    if user.role != Role::Worker {
-        return Err(RuleError::Forbidden {
-            reason: "only community workers see every claim",
-        }
-        .into());
-    }
-    let items = claims::views(&state.db, user.actor(), ClaimFilter::Status(query.status)).await?;
+    let items = claims::views(&state.db, &user, ClaimFilter::Status(query.status)).await?;
     Ok(Json(Page { items, next: None }))
 }

@@ -4,7 +4,9 @@ pub mod auth;
 pub mod campaigns;
 pub mod claims;
 pub mod community;
+pub mod households;
 pub mod sync;
+pub mod volunteers;
 pub mod wishes;
 
 use axum::routing::{get, post};
@@ -18,15 +20,29 @@ use crate::error::ApiError;
 pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
-        .route("/wishes", get(wishes::list))
-        .route("/wishes/{id}", get(wishes::get))
+        .route("/wishes", get(wishes::list).post(wishes::create))
+        .route("/wishes/{id}", get(wishes::get).patch(wishes::update))
         .route("/wishes/{id}/events", get(wishes::events))
+        .route("/wishes/{id}/cancel", post(wishes::cancel))
         .route("/wishes/{id}/claims", post(claims::create))
         .route("/claims", get(claims::all))
         .route("/claims/{id}/release", post(claims::release))
         .route("/claims/{id}/deliver", post(claims::deliver))
         .route("/claims/{id}/confirm", post(claims::confirm))
         .route("/claims/{id}/reject", post(claims::reject))
+        .route("/claims/{id}/thanks", post(claims::thanks))
+        .route(
+            "/households",
+            get(households::list).post(households::create),
+        )
+        .route(
+            "/households/{id}",
+            get(households::get).patch(households::update),
+        )
+        .route("/households/{id}/events", get(households::events))
+        .route("/volunteers", get(volunteers::list))
+        .route("/volunteers/{id}/approve", post(volunteers::approve))
+        .route("/volunteers/{id}/suspend", post(volunteers::suspend))
         .route("/auth/register", post(auth::register))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))

@@ -17,7 +17,7 @@ use microwish_core::sync::{
     Change, Mutation, MutationResult, MutationStatus, Op, PullResponse, PushRequest, PushResponse,
     Received,
 };
-use microwish_core::{ClientId, Entity, ProblemCode, Role, RuleError};
+use microwish_core::{ClientId, Entity, GridId, ProblemCode, Role, RuleError, UserId};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -131,7 +131,7 @@ async fn push_one(
             let ctx = Context {
                 actor: user.actor(),
                 now: state.clock.now(),
-                hold: state.hold,
+                policy: state.policy,
             };
             match apply_in(&mut savepoint, &ctx, command).await {
                 Ok(_) => {
@@ -217,7 +217,7 @@ pub async fn pull(
         },
         reset,
         more,
-        hold: state.hold,
+        policy: state.policy,
         changes,
     }))
 }
@@ -243,15 +243,41 @@ async fn load_changes(
     let wishes = store::wishes::by_ids(&state.db, &ids_of(rows, Entity::Wish)?).await?;
     let campaigns = store::campaigns::by_ids(&state.db, &ids_of(rows, Entity::Campaign)?).await?;
     let grids = store::community::grids(&state.db).await?;
-    // Claims only for signed-in users, and only those they may see (their own; all for workers).
+    // Claims only for signed-in users, and only those they may see (their own; a worker's
+    // community's).
     let claims = match viewer {
         Some(viewer) => {
-            store::claims::views_by_ids(&state.db, viewer.actor(), &ids_of(rows, Entity::Claim)?)
-                .await?
+            store::claims::views_by_ids(&state.db, viewer, &ids_of(rows, Entity::Claim)?).await?
         }
         None => Default::default(),
     };
-    let is_worker = viewer.is_some_and(|user| user.role == Role::Worker);
+    // Drafts and cancelled wishes, households and volunteers: for a community's workers only.
+    let community = viewer
+        .filter(|user| user.role == Role::Worker)
+        .and_then(|user| user.community);
+    let (households, volunteers) = match (community, viewer) {
+        (Some(community), Some(worker)) => {
+            let households =
+                store::households::by_ids(&state.db, community, &ids_of(rows, Entity::Household)?)
+                    .await?;
+            let read: Vec<_> = households.keys().copied().collect();
+            // The households' private fields reach this worker's phone: on the record.
+            store::events::record_reads(&state.db, state.clock.now(), worker.id, &read).await?;
+            let ids: Vec<UserId> = ids_of(rows, Entity::Volunteer)?;
+            let volunteers = if ids.is_empty() {
+                Vec::new()
+            } else {
+                store::users::volunteers(&state.db, Some(&ids), None).await?
+            };
+            (households, volunteers)
+        }
+        _ => Default::default(),
+    };
+    let own_grids: Vec<&GridId> = grids
+        .iter()
+        .filter(|grid| Some(grid.community) == community)
+        .map(|grid| &grid.id)
+        .collect();
 
     let mut changes = Vec::with_capacity(rows.len());
     for (entity, id, _) in rows {
@@ -260,7 +286,7 @@ async fn load_changes(
                 let id = parse_stored(id)?;
                 let wish = wishes
                     .get(&id)
-                    .filter(|wish| wish.status.is_public() || is_worker);
+                    .filter(|wish| wish.status.is_public() || own_grids.contains(&&wish.grid));
                 Change::Wish {
                     id,
                     op: if wish.is_some() { Op::Put } else { Op::Del },
@@ -294,6 +320,38 @@ async fn load_changes(
                     },
                     // Someone else's claim: not theirs to know about, not even as a removal.
                     None => continue,
+                }
+            }
+            Entity::Household => {
+                if community.is_none() {
+                    continue;
+                }
+                let id = parse_stored(id)?;
+                let household = households.get(&id);
+                Change::Household {
+                    id,
+                    op: if household.is_some() {
+                        Op::Put
+                    } else {
+                        Op::Del
+                    },
+                    data: household.cloned().map(Box::new),
+                }
+            }
+            Entity::Volunteer => {
+                if community.is_none() {
+                    continue;
+                }
+                let id = parse_stored(id)?;
+                let volunteer = volunteers.iter().find(|volunteer| volunteer.id == id);
+                Change::Volunteer {
+                    id,
+                    op: if volunteer.is_some() {
+                        Op::Put
+                    } else {
+                        Op::Del
+                    },
+                    data: volunteer.cloned(),
                 }
             }
         };

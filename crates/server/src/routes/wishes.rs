@@ -1,14 +1,21 @@
-//! `GET /api/wishes`, `GET /api/wishes/{id}` and the timeline `GET /api/wishes/{id}/events`.
+//! Wishes: the public `GET /api/wishes`, `GET /api/wishes/{id}` and the timeline
+//! `GET /api/wishes/{id}/events`; for workers, `POST /api/wishes` (on a household's behalf),
+//! `PATCH /api/wishes/{id}` and `POST /api/wishes/{id}/cancel`.
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::Json;
-use microwish_core::{Entity, EventView, Page, PublicWish, Role, WishQuery};
+use microwish_core::command::{CancelRequest, CancelWish, Command, NewWish, WishPatch, WishUpdate};
+use microwish_core::{Entity, EventView, Page, PublicWish, Role, UserId, WishId, WishQuery};
 
 use crate::app::AppState;
-use crate::auth::MaybeUser;
+use crate::apply::apply;
+use crate::auth::{MaybeUser, Worker};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{parse_id, ApiQuery};
+use crate::extract::{parse_id, ApiJson, ApiQuery};
 use crate::store;
+use crate::store::events::TimelineRow;
+use crate::store::users::User;
 
 pub async fn list(
     State(state): State<AppState>,
@@ -17,29 +24,43 @@ pub async fn list(
     Ok(Json(store::wishes::list(&state.db, &query).await?))
 }
 
+/// A public wish; for a worker of its community, a draft or a cancelled one too.
 pub async fn get(
     State(state): State<AppState>,
+    MaybeUser(viewer): MaybeUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<PublicWish>> {
     let id = parse_id(&id, Entity::Wish)?;
-    let wish = store::wishes::public(&state.db, id).await?;
-    Ok(Json(wish.ok_or(ApiError::not_found(Entity::Wish))?))
+    if let Some(wish) = store::wishes::public(&state.db, id).await? {
+        return Ok(Json(wish));
+    }
+    match viewer {
+        Some(worker) if works_on(&state, &worker, id).await? => {
+            let mut found = store::wishes::by_ids(&state.db, &[id]).await?;
+            found
+                .remove(&id)
+                .map(Json)
+                .ok_or(ApiError::not_found(Entity::Wish))
+        }
+        _ => Err(ApiError::not_found(Entity::Wish)),
+    }
 }
 
-/// The wish's timeline. The public sees who acted only as a role ("a donor"); workers and
-/// the actor themselves see the name and any note.
+/// The wish's timeline. The public sees who acted only as a role ("a donor"); workers of its
+/// community and the actor themselves see the name and any note.
 pub async fn events(
     State(state): State<AppState>,
     MaybeUser(viewer): MaybeUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Page<EventView>>> {
     let id = parse_id(&id, Entity::Wish)?;
-    let is_worker = viewer
-        .as_ref()
-        .is_some_and(|user| user.role == Role::Worker);
     let status = store::wishes::status(&state.db, id)
         .await?
         .ok_or(ApiError::not_found(Entity::Wish))?;
+    let is_worker = match &viewer {
+        Some(user) => works_on(&state, user, id).await?,
+        None => false,
+    };
     if !status.is_public() && !is_worker {
         return Err(ApiError::not_found(Entity::Wish));
     }
@@ -47,19 +68,83 @@ pub async fn events(
     let items = store::events::timeline(&state.db, id)
         .await?
         .into_iter()
-        .map(|row| {
-            let may_see = is_worker || (row.actor_id.is_some() && row.actor_id == viewer_id);
-            EventView {
-                seq: row.seq,
-                at: row.at,
-                action: row.action,
-                from_status: row.from_status,
-                to_status: row.to_status,
-                actor_role: row.actor_role,
-                actor_name: row.actor_name.filter(|_| may_see),
-                note: Some(row.note).filter(|note| may_see && !note.is_empty()),
-            }
-        })
+        // Reads of the household's record and reveals of its contact stay with the household.
+        .filter(|row| row.entity != Entity::Household)
+        .map(|row| event_view(row, is_worker, viewer_id))
         .collect();
     Ok(Json(Page { items, next: None }))
+}
+
+/// An event as `viewer` may see it: names and notes for workers and the actor only.
+pub fn event_view(row: TimelineRow, sees_all: bool, viewer: Option<UserId>) -> EventView {
+    let may_see = sees_all || (row.actor_id.is_some() && row.actor_id == viewer);
+    EventView {
+        seq: row.seq,
+        at: row.at,
+        action: row.action,
+        from_status: row.from_status,
+        to_status: row.to_status,
+        actor_role: row.actor_role,
+        actor_name: row.actor_name.filter(|_| may_see),
+        note: Some(row.note).filter(|note| may_see && !note.is_empty()),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    ApiJson(new): ApiJson<NewWish>,
+) -> ApiResult<(StatusCode, Json<PublicWish>)> {
+    let id = new.id;
+    let decision = apply(&state, user.actor(), Command::CreateWish(new)).await?;
+    let status = if decision.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(worker_view(&state, id).await?)))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<WishPatch>,
+) -> ApiResult<Json<PublicWish>> {
+    let wish_id = parse_id(&id, Entity::Wish)?;
+    let command = Command::UpdateWish(WishUpdate { wish_id, patch });
+    apply(&state, user.actor(), command).await?;
+    Ok(Json(worker_view(&state, wish_id).await?))
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<CancelRequest>,
+) -> ApiResult<Json<PublicWish>> {
+    let wish_id = parse_id(&id, Entity::Wish)?;
+    let command = Command::CancelWish(CancelWish {
+        wish_id,
+        reason: request.reason,
+    });
+    apply(&state, user.actor(), command).await?;
+    Ok(Json(worker_view(&state, wish_id).await?))
+}
+
+/// A wish whatever its status (the worker posting or editing it may see it).
+async fn worker_view(state: &AppState, id: WishId) -> ApiResult<PublicWish> {
+    store::wishes::by_ids(&state.db, &[id])
+        .await?
+        .remove(&id)
+        .ok_or(ApiError::not_found(Entity::Wish))
+}
+
+/// Whether `user` is a worker of the wish's community.
+async fn works_on(state: &AppState, user: &User, wish: WishId) -> ApiResult<bool> {
+    if user.role != Role::Worker {
+        return Ok(false);
+    }
+    let community = store::wishes::community_of(&state.db, wish).await?;
+    Ok(community.is_some() && community == user.community)
 }

@@ -96,6 +96,24 @@ pub async fn by_ids(
     Ok(found)
 }
 
+/// Which of `ids` name a campaign.
+pub async fn existing(
+    tx: &mut SqliteConnection,
+    ids: &[CampaignId],
+) -> ApiResult<std::collections::HashSet<CampaignId>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in ids.chunks(CHUNK) {
+        let mut sql: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT id FROM campaigns WHERE id IN ");
+        push_list(&mut sql, chunk);
+        let rows: Vec<(String,)> = sql.build_query_as().fetch_all(&mut *tx).await?;
+        for (id,) in rows {
+            found.insert(parse_stored(&id)?);
+        }
+    }
+    Ok(found)
+}
+
 /// Adds a campaign (the demo seed; workers' campaigns come in a later change).
 pub async fn insert(
     tx: &mut SqliteConnection,

@@ -5,16 +5,18 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use microwish_core::command::{may_see_contact, Actor};
+use microwish_core::command::may_see_contact;
 use microwish_core::decide::{ClaimState, NewClaim};
 use microwish_core::{
-    ClaimId, ClaimStatus, ClaimView, Entity, HouseContact, RuleError, UserId, WishId,
+    ClaimId, ClaimStatus, ClaimView, Entity, HouseContact, Phone, Role, RuleError, UserId,
+    VolunteerStatus, WishId, WishKind,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::{count, parse_stored, push_list, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
+use crate::store::users::User;
 
 /// Which claims to read.
 pub enum ClaimFilter<'a> {
@@ -38,22 +40,28 @@ struct ClaimRow {
     slot_start: Option<DateTime<Utc>>,
     slot_end: Option<DateTime<Utc>>,
     reject_reason: Option<String>,
+    thanks: Option<String>,
     claimer_name: String,
     claimer_role: String,
+    claimer_phone: String,
     household_id: Option<String>,
+    alias: String,
 }
 
-/// The claims `viewer` may see among those `filter` names: their own, or all for workers.
+/// The claims `viewer` may see among those `filter` names: their own, or, for a worker,
+/// every claim on their community's wishes.
 pub async fn views(
     db: &SqlitePool,
-    viewer: Actor,
+    viewer: &User,
     filter: ClaimFilter<'_>,
 ) -> ApiResult<Vec<ClaimView>> {
     let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT c.id, c.wish_id, c.user_id, c.quantity, c.status, c.note, c.created_at, c.updated_at, \
-         c.hold_until, c.slot_start, c.slot_end, c.reject_reason, u.display_name AS claimer_name, \
-         u.role AS claimer_role, w.household_id \
-         FROM claims c JOIN users u ON u.id = c.user_id JOIN wishes w ON w.id = c.wish_id WHERE ",
+         c.hold_until, c.slot_start, c.slot_end, c.reject_reason, c.thanks, \
+         u.display_name AS claimer_name, u.role AS claimer_role, u.phone AS claimer_phone, \
+         w.household_id, w.alias \
+         FROM claims c JOIN users u ON u.id = c.user_id JOIN wishes w ON w.id = c.wish_id \
+         JOIN grids g ON g.id = w.grid_id WHERE ",
     );
     match filter {
         ClaimFilter::One(id) => {
@@ -73,20 +81,17 @@ pub async fn views(
             sql.push("1 = 1");
         }
     }
-    let is_worker = matches!(
-        viewer,
-        Actor::User {
-            role: microwish_core::Role::Worker,
-            ..
-        }
-    );
-    if !is_worker {
-        // Only workers see other people's claims.
-        let viewer_id = viewer
-            .user_id()
+    let is_worker = viewer.role == Role::Worker;
+    if is_worker {
+        let community = viewer
+            .community
             .map(|id| id.to_string())
             .unwrap_or_default();
-        sql.push(" AND c.user_id = ").push_bind(viewer_id);
+        sql.push(" AND g.community_id = ").push_bind(community);
+    } else {
+        // Only workers see other people's claims.
+        sql.push(" AND c.user_id = ")
+            .push_bind(viewer.id.to_string());
     }
     sql.push(" ORDER BY c.id DESC LIMIT 500");
     let rows: Vec<ClaimRow> = sql.build_query_as().fetch_all(db).await?;
@@ -96,7 +101,7 @@ pub async fn views(
         .map(|row| parse_stored(&row.wish_id))
         .collect::<Result<_, _>>()?;
     let wishes = super::wishes::by_ids(db, &wish_ids).await?;
-    let mut contacts: HashMap<String, HouseContact> = HashMap::new();
+    let approved = viewer.volunteer_status == Some(VolunteerStatus::Approved);
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let wish_id: WishId = parse_stored(&row.wish_id)?;
@@ -107,8 +112,10 @@ pub async fn views(
         let status: ClaimStatus = parse_stored(&row.status)?;
         let owner: UserId = parse_stored(&row.user_id)?;
         let contact = match &row.household_id {
-            Some(household) if may_see_contact(viewer, owner, wish.kind, status) => {
-                Some(household_contact(db, household, &mut contacts).await?)
+            Some(household)
+                if may_see_contact(viewer.actor(), approved, owner, wish.kind, status) =>
+            {
+                Some(household_contact(db, household, &row.alias, is_worker).await?)
             }
             _ => None,
         };
@@ -127,6 +134,10 @@ pub async fn views(
             claimer_id: owner,
             claimer_name: row.claimer_name,
             claimer_role: parse_stored(&row.claimer_role)?,
+            claimer_phone: is_worker
+                .then(|| Phone::parse(&row.claimer_phone).ok())
+                .flatten(),
+            thanks: row.thanks,
             wish,
             contact,
         });
@@ -135,7 +146,7 @@ pub async fn views(
 }
 
 /// One claim as `viewer` may see it; someone else's claim is a 404 to non-workers.
-pub async fn view(db: &SqlitePool, id: ClaimId, viewer: Actor) -> ApiResult<ClaimView> {
+pub async fn view(db: &SqlitePool, id: ClaimId, viewer: &User) -> ApiResult<ClaimView> {
     views(db, viewer, ClaimFilter::One(id))
         .await?
         .pop()
@@ -145,7 +156,7 @@ pub async fn view(db: &SqlitePool, id: ClaimId, viewer: Actor) -> ApiResult<Clai
 /// The given claims that `viewer` may see, by id (for sync pulls).
 pub async fn views_by_ids(
     db: &SqlitePool,
-    viewer: Actor,
+    viewer: &User,
     ids: &[ClaimId],
 ) -> ApiResult<HashMap<ClaimId, ClaimView>> {
     let mut found = HashMap::new();
@@ -157,26 +168,25 @@ pub async fn views_by_ids(
     Ok(found)
 }
 
+/// Where a house call goes: the address and phone, the alias to greet them by, and the real
+/// name for workers only.
 async fn household_contact(
     db: &SqlitePool,
     household: &str,
-    cache: &mut HashMap<String, HouseContact>,
+    alias: &str,
+    with_name: bool,
 ) -> ApiResult<HouseContact> {
-    if let Some(contact) = cache.get(household) {
-        return Ok(contact.clone());
-    }
     let (name, address, phone): (String, String, String) =
         sqlx::query_as("SELECT name, address, phone FROM households WHERE id = ?")
             .bind(household)
             .fetch_one(db)
             .await?;
-    let contact = HouseContact {
-        name,
+    Ok(HouseContact {
+        alias: alias.to_owned(),
         address,
         phone,
-    };
-    cache.insert(household.to_owned(), contact.clone());
-    Ok(contact)
+        name: with_name.then_some(name),
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -272,6 +282,61 @@ pub async fn set_status(
         .into());
     }
     log_change(tx, Entity::Claim, &id.to_string()).await
+}
+
+/// The household's thanks for a claim.
+pub async fn set_thanks(
+    tx: &mut SqliteConnection,
+    id: ClaimId,
+    text: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    sqlx::query("UPDATE claims SET thanks = ?, thanked_at = ?, updated_at = ? WHERE id = ?")
+        .bind(text)
+        .bind(now)
+        .bind(now)
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    log_change(tx, Entity::Claim, &id.to_string()).await
+}
+
+/// The claims holding units of these wishes.
+pub async fn of_wishes(tx: &mut SqliteConnection, wishes: &[WishId]) -> ApiResult<Vec<ClaimId>> {
+    let mut found = Vec::new();
+    for chunk in wishes.chunks(CHUNK) {
+        let mut sql: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT id FROM claims WHERE status IN ('active', 'delivered', 'confirmed') AND wish_id IN ");
+        push_list(&mut sql, chunk);
+        let rows: Vec<(String,)> = sql.build_query_as().fetch_all(&mut *tx).await?;
+        for (id,) in rows {
+            found.push(parse_stored(&id)?);
+        }
+    }
+    Ok(found)
+}
+
+/// These volunteers' active house calls.
+pub async fn house_calls_of(
+    tx: &mut SqliteConnection,
+    users: &[UserId],
+) -> ApiResult<Vec<ClaimId>> {
+    let mut found = Vec::new();
+    for chunk in users.chunks(CHUNK) {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT c.id FROM claims c JOIN wishes w ON w.id = c.wish_id WHERE c.status = ",
+        );
+        sql.push_bind(ClaimStatus::Active.as_str())
+            .push(" AND w.kind = ")
+            .push_bind(WishKind::Service.as_str())
+            .push(" AND c.user_id IN ");
+        push_list(&mut sql, chunk);
+        let rows: Vec<(String,)> = sql.build_query_as().fetch_all(&mut *tx).await?;
+        for (id,) in rows {
+            found.push(parse_stored(&id)?);
+        }
+    }
+    Ok(found)
 }
 
 /// Active claims whose hold ran out by `now`, oldest first.

@@ -1,32 +1,49 @@
-//! The community at a glance: its grids (and stations), its households, the public figures.
+//! Communities and their grids (with the stations), and the public figures.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use microwish_core::{BeneficiaryGroup, Entity, Grid, HouseholdId, Stats};
+use microwish_core::{CommunityId, Entity, Grid, GridId, Stats};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::count;
+use super::{count, parse_stored};
 use crate::error::ApiResult;
 use crate::store::sync::log_change;
 
-/// Every grid, in the community's order.
+/// Every grid, in the communities' order.
 pub async fn grids(db: &SqlitePool) -> ApiResult<Vec<Grid>> {
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT id, name, station, station_location FROM grids ORDER BY position, id",
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, community_id, name, station, station_location FROM grids \
+         ORDER BY community_id, position, id",
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, station, station_location)| Grid {
-            id: id.as_str().into(),
-            name,
-            station,
-            station_location,
+    rows.into_iter()
+        .map(|(id, community, name, station, station_location)| {
+            Ok(Grid {
+                id: id.as_str().into(),
+                community: parse_stored(&community)?,
+                name,
+                station,
+                station_location,
+            })
         })
-        .collect())
+        .collect()
 }
 
-/// Whether the community has been set up at all.
+/// Which community each grid belongs to.
+pub async fn grid_communities(
+    conn: &mut SqliteConnection,
+) -> ApiResult<HashMap<GridId, CommunityId>> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, community_id FROM grids")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.into_iter()
+        .map(|(id, community)| Ok((GridId::from(id.as_str()), parse_stored(&community)?)))
+        .collect()
+}
+
+/// Whether any community has been set up.
 pub async fn has_grids(db: &SqlitePool) -> ApiResult<bool> {
     let (grids,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM grids")
         .fetch_one(db)
@@ -34,11 +51,39 @@ pub async fn has_grids(db: &SqlitePool) -> ApiResult<bool> {
     Ok(grids > 0)
 }
 
+pub async fn insert_community(
+    tx: &mut SqliteConnection,
+    id: CommunityId,
+    name: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    sqlx::query("INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)")
+        .bind(id.to_string())
+        .bind(name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Every community: id and name.
+pub async fn communities(db: &SqlitePool) -> ApiResult<Vec<(CommunityId, String)>> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, name FROM communities ORDER BY name")
+            .fetch_all(db)
+            .await?;
+    rows.into_iter()
+        .map(|(id, name)| Ok((parse_stored(&id)?, name)))
+        .collect()
+}
+
 pub async fn insert_grid(tx: &mut SqliteConnection, grid: &Grid, position: usize) -> ApiResult<()> {
     sqlx::query(
-        "INSERT INTO grids (id, name, station, station_location, position) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO grids (id, community_id, name, station, station_location, position) \
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(grid.id.as_str())
+    .bind(grid.community.to_string())
     .bind(&grid.name)
     .bind(&grid.station)
     .bind(&grid.station_location)
@@ -46,41 +91,6 @@ pub async fn insert_grid(tx: &mut SqliteConnection, grid: &Grid, position: usize
     .execute(&mut *tx)
     .await?;
     log_change(tx, Entity::Grid, grid.id.as_str()).await
-}
-
-/// A household's private record (workers only; the registry comes in a later change).
-pub struct NewHousehold<'a> {
-    pub name: &'a str,
-    pub address: &'a str,
-    pub phone: &'a str,
-    pub grid: &'a str,
-    pub groups: &'a [BeneficiaryGroup],
-    pub notes: &'a str,
-}
-
-pub async fn insert_household(
-    tx: &mut SqliteConnection,
-    id: HouseholdId,
-    household: &NewHousehold<'_>,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    let groups: Vec<&str> = household.groups.iter().map(|g| g.as_str()).collect();
-    sqlx::query(
-        "INSERT INTO households (id, name, address, phone, grid_id, groups, notes, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id.to_string())
-    .bind(household.name)
-    .bind(household.address)
-    .bind(household.phone)
-    .bind(household.grid)
-    .bind(serde_json::to_string(&groups).unwrap_or_default())
-    .bind(household.notes)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
 }
 
 /// The public figures of the home page.

@@ -1,8 +1,8 @@
 //! The event log: every state change, who, when, what. Rows are only ever appended.
 
 use chrono::{DateTime, Utc};
-use microwish_core::decide::Event;
-use microwish_core::{EventAction, Role, UserId, WishId};
+use microwish_core::decide::{Event, Subject};
+use microwish_core::{Entity, EventAction, HouseholdId, Role, UserId, WishId};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::parse_stored;
@@ -23,7 +23,7 @@ pub async fn record(
     .bind(actor.map(|id| id.to_string()))
     .bind(event.subject.entity().as_str())
     .bind(event.subject.id().to_string())
-    .bind(event.wish.to_string())
+    .bind(event.wish.map(|wish| wish.to_string()))
     .bind(event.action.as_str())
     .bind(event.from)
     .bind(event.to)
@@ -33,9 +33,34 @@ pub async fn record(
     Ok(())
 }
 
+/// Records that `actor` read these households' private fields (who, which, when).
+pub async fn record_reads(
+    db: &SqlitePool,
+    at: DateTime<Utc>,
+    actor: UserId,
+    households: &[HouseholdId],
+) -> ApiResult<()> {
+    let mut tx = db.begin().await?;
+    for household in households {
+        let event = Event {
+            action: EventAction::ReadHousehold,
+            subject: Subject::Household(*household),
+            wish: None,
+            from: None,
+            to: None,
+            note: String::new(),
+        };
+        record(&mut tx, at, Some(actor), &event).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// One row of a wish's timeline, with who acted.
 pub struct TimelineRow {
     pub seq: i64,
+    /// What the event was about.
+    pub entity: Entity,
     pub at: DateTime<Utc>,
     pub action: EventAction,
     pub from_status: Option<String>,
@@ -49,6 +74,7 @@ pub struct TimelineRow {
 #[derive(sqlx::FromRow)]
 struct Row {
     seq: i64,
+    entity: String,
     at: DateTime<Utc>,
     action: String,
     from_status: Option<String>,
@@ -61,17 +87,33 @@ struct Row {
 
 /// A wish's events, oldest first.
 pub async fn timeline(db: &SqlitePool, wish: WishId) -> ApiResult<Vec<TimelineRow>> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT e.seq, e.at, e.action, e.from_status, e.to_status, e.actor_id, u.role, u.display_name, e.note \
-         FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.wish_id = ? ORDER BY e.seq",
+    rows(db, "e.wish_id = ?", wish.to_string()).await
+}
+
+/// Everything done with a household's private record: registered, edited, read, its
+/// contact given to a volunteer; oldest first.
+pub async fn of_household(db: &SqlitePool, household: HouseholdId) -> ApiResult<Vec<TimelineRow>> {
+    rows(
+        db,
+        "e.entity = 'household' AND e.entity_id = ?",
+        household.to_string(),
     )
-    .bind(wish.to_string())
+    .await
+}
+
+async fn rows(db: &SqlitePool, condition: &str, id: String) -> ApiResult<Vec<TimelineRow>> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT e.seq, e.entity, e.at, e.action, e.from_status, e.to_status, e.actor_id, u.role, u.display_name, e.note \
+         FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE {condition} ORDER BY e.seq"
+    ))
+    .bind(id)
     .fetch_all(db)
     .await?;
     rows.into_iter()
         .map(|row| {
             Ok(TimelineRow {
                 seq: row.seq,
+                entity: parse_stored(&row.entity)?,
                 at: row.at,
                 action: parse_stored(&row.action)?,
                 from_status: row.from_status,

@@ -5,6 +5,7 @@ pub mod campaigns;
 pub mod claims;
 pub mod community;
 pub mod events;
+pub mod households;
 pub mod pledges;
 pub mod sync;
 pub mod users;

@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use microwish_core::decide::{Counts, WishState};
+use microwish_core::command::WishChanges;
+use microwish_core::decide::{Counts, WishRecord, WishState};
 use microwish_core::rules::Units;
-use microwish_core::validate::NewWish;
 use microwish_core::{
-    Entity, HouseholdId, Page, ProblemCode, PublicWish, RuleError, WishId, WishQuery, WishStatus,
+    CommunityId, Entity, Page, ProblemCode, PublicWish, RuleError, WishId, WishQuery, WishStatus,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
@@ -20,9 +20,11 @@ use crate::store::sync::log_change;
 /// The columns of a public wish and where they come from.
 const SELECT_PUBLIC_WISH: &str = "SELECT w.id, w.kind, w.title, w.description, w.category, \
      w.status, w.quantity, w.claimed, w.delivered, w.fulfilled, w.unit, w.alias, \
-     w.beneficiary_group, w.grid_id, g.name AS grid_name, g.station, g.station_location, \
+     w.beneficiary_group, w.grid_id, g.name AS grid_name, s.station, s.station_location, \
      w.needed_by, w.campaign_id, c.title AS campaign_title, w.created_at, w.updated_at \
-     FROM wishes w JOIN grids g ON g.id = w.grid_id LEFT JOIN campaigns c ON c.id = w.campaign_id";
+     FROM wishes w JOIN grids g ON g.id = w.grid_id \
+     JOIN grids s ON s.id = COALESCE(w.station_grid_id, w.grid_id) \
+     LEFT JOIN campaigns c ON c.id = w.campaign_id";
 
 /// The most urgent wishes come first; wishes without a date come last.
 const URGENCY: &str = "COALESCE(w.needed_by, '9999-12-31')";
@@ -198,6 +200,19 @@ pub async fn by_ids(db: &SqlitePool, ids: &[WishId]) -> ApiResult<HashMap<WishId
     Ok(found)
 }
 
+/// The community a wish belongs to (by its grid).
+pub async fn community_of(db: &SqlitePool, id: WishId) -> ApiResult<Option<CommunityId>> {
+    let row: Option<(Option<String>,)> = sqlx::query_as(
+        "SELECT g.community_id FROM wishes w JOIN grids g ON g.id = w.grid_id WHERE w.id = ?",
+    )
+    .bind(id.to_string())
+    .fetch_optional(db)
+    .await?;
+    row.and_then(|(community,)| community)
+        .map(|community| parse_stored(&community))
+        .transpose()
+}
+
 /// A wish's status, whoever may see it.
 pub async fn status(db: &SqlitePool, id: WishId) -> ApiResult<Option<WishStatus>> {
     let row: Option<(String,)> = sqlx::query_as("SELECT status FROM wishes WHERE id = ?")
@@ -210,6 +225,8 @@ pub async fn status(db: &SqlitePool, id: WishId) -> ApiResult<Option<WishStatus>
 #[derive(sqlx::FromRow)]
 struct StateRow {
     id: String,
+    grid_id: String,
+    household_id: Option<String>,
     kind: String,
     status: String,
     needed_by: Option<NaiveDate>,
@@ -227,8 +244,8 @@ pub async fn states(
     let mut found = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
         let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT id, kind, status, needed_by, quantity, claimed, delivered, fulfilled \
-             FROM wishes WHERE id IN ",
+            "SELECT id, grid_id, household_id, kind, status, needed_by, quantity, claimed, \
+             delivered, fulfilled FROM wishes WHERE id IN ",
         );
         push_list(&mut sql, chunk);
         let rows: Vec<StateRow> = sql.build_query_as().fetch_all(&mut *tx).await?;
@@ -236,6 +253,8 @@ pub async fn states(
             found.insert(
                 parse_stored(&row.id)?,
                 WishState {
+                    grid: row.grid_id.as_str().into(),
+                    household: row.household_id.as_deref().map(parse_stored).transpose()?,
                     kind: parse_stored(&row.kind)?,
                     status: parse_stored(&row.status)?,
                     needed_by: row.needed_by,
@@ -262,15 +281,18 @@ pub async fn set_counts(
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let result = sqlx::query(
-        "UPDATE wishes SET claimed = ?, delivered = ?, fulfilled = ?, status = ?, updated_at = ? \
-         WHERE id = ? AND claimed = ? AND delivered = ? AND fulfilled = ? AND status = ?",
+        "UPDATE wishes SET quantity = ?, claimed = ?, delivered = ?, fulfilled = ?, status = ?, \
+         updated_at = ? WHERE id = ? AND quantity = ? AND claimed = ? AND delivered = ? \
+         AND fulfilled = ? AND status = ?",
     )
+    .bind(i64::from(after.units.quantity))
     .bind(i64::from(after.units.claimed))
     .bind(i64::from(after.units.delivered))
     .bind(i64::from(after.units.fulfilled))
     .bind(after.status.as_str())
     .bind(now)
     .bind(id.to_string())
+    .bind(i64::from(before.units.quantity))
     .bind(i64::from(before.units.claimed))
     .bind(i64::from(before.units.delivered))
     .bind(i64::from(before.units.fulfilled))
@@ -281,15 +303,7 @@ pub async fn set_counts(
         Ok(done) if done.rows_affected() == 1 => {
             log_change(tx, Entity::Wish, &id.to_string()).await?;
             // The campaign's progress is derived from its wishes: it changed too.
-            sqlx::query(
-                "INSERT INTO change_log (entity, entity_id) \
-                 SELECT ?, campaign_id FROM wishes WHERE id = ? AND campaign_id IS NOT NULL",
-            )
-            .bind(Entity::Campaign.as_str())
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
-            Ok(())
+            log_campaign(tx, id).await
         }
         // Another process changed the wish between our read and this write.
         Ok(_) => Err(RuleError::WishFullyClaimed.into()),
@@ -300,39 +314,103 @@ pub async fn set_counts(
     }
 }
 
-/// Adds a wish as `status` (the demo seed; workers' wishes come in a later change).
+/// Adds a wish a worker posted.
 pub async fn insert(
     tx: &mut SqliteConnection,
-    wish: &NewWish,
-    id: WishId,
-    household: Option<HouseholdId>,
-    status: WishStatus,
+    wish: &WishRecord,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    let station = (wish.station != wish.grid).then(|| wish.station.as_str());
     sqlx::query(
         "INSERT INTO wishes (id, kind, title, description, category, status, quantity, unit, alias, \
-         beneficiary_group, grid_id, household_id, needed_by, campaign_id, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         beneficiary_group, grid_id, station_grid_id, household_id, needed_by, campaign_id, \
+         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(id.to_string())
+    .bind(wish.id.to_string())
     .bind(wish.kind.as_str())
     .bind(&wish.title)
     .bind(&wish.description)
     .bind(wish.category.as_str())
-    .bind(status.as_str())
+    .bind(wish.status.as_str())
     .bind(i64::from(wish.quantity))
     .bind(&wish.unit)
     .bind(&wish.alias)
     .bind(wish.group.as_str())
     .bind(wish.grid.as_str())
-    .bind(household.map(|id| id.to_string()))
+    .bind(station)
+    .bind(wish.household.to_string())
     .bind(wish.needed_by)
     .bind(wish.campaign_id.map(|id| id.to_string()))
     .bind(now)
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    log_change(tx, Entity::Wish, &id.to_string()).await
+    log_change(tx, Entity::Wish, &wish.id.to_string()).await?;
+    // The household lists its wishes; a campaign counts them.
+    log_change(tx, Entity::Household, &wish.household.to_string()).await?;
+    if let Some(campaign) = wish.campaign_id {
+        log_change(tx, Entity::Campaign, &campaign.to_string()).await?;
+    }
+    Ok(())
+}
+
+/// A worker's edit of a wish's descriptive fields.
+pub async fn set_fields(
+    tx: &mut SqliteConnection,
+    id: WishId,
+    changes: &WishChanges,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE wishes SET updated_at = ");
+    sql.push_bind(now);
+    let mut set = |column: &str, value: Option<String>| {
+        sql.push(format!(", {column} = ")).push_bind(value);
+    };
+    if let Some(title) = &changes.title {
+        set("title", Some(title.clone()));
+    }
+    if let Some(description) = &changes.description {
+        set("description", Some(description.clone()));
+    }
+    if let Some(category) = changes.category {
+        set("category", Some(category.as_str().to_owned()));
+    }
+    if let Some(unit) = &changes.unit {
+        set("unit", Some(unit.clone()));
+    }
+    if let Some(alias) = &changes.alias {
+        set("alias", Some(alias.clone()));
+    }
+    if let Some(group) = changes.group {
+        set("beneficiary_group", Some(group.as_str().to_owned()));
+    }
+    if let Some(station) = &changes.station {
+        set("station_grid_id", Some(station.to_string()));
+    }
+    if let Some(needed_by) = changes.needed_by {
+        set("needed_by", needed_by.map(|date| date.to_string()));
+    }
+    if let Some(campaign) = changes.campaign_id {
+        set("campaign_id", campaign.map(|id| id.to_string()));
+    }
+    sql.push(" WHERE id = ").push_bind(id.to_string());
+    // The campaign the wish leaves (if it moves) changes too.
+    log_campaign(tx, id).await?;
+    sql.build().execute(&mut *tx).await?;
+    log_change(tx, Entity::Wish, &id.to_string()).await?;
+    log_campaign(tx, id).await
+}
+
+async fn log_campaign(tx: &mut SqliteConnection, wish: WishId) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO change_log (entity, entity_id) \
+         SELECT ?, campaign_id FROM wishes WHERE id = ? AND campaign_id IS NOT NULL",
+    )
+    .bind(Entity::Campaign.as_str())
+    .bind(wish.to_string())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Where a page ended: the sort key of its last wish, sent to clients as `"<date>~<id>"`.
@@ -371,7 +449,7 @@ impl std::fmt::Display for Cursor {
 }
 
 /// Escapes LIKE's wildcards so a search for "100%" means the text "100%".
-fn escape_like(text: &str) -> String {
+pub(super) fn escape_like(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {

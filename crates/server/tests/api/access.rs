@@ -38,7 +38,7 @@ impl Cast {
         Cast {
             owner: app.register(Role::Donor).await,
             other_donor: app.register(Role::Donor).await,
-            volunteer: app.register(Role::Volunteer).await,
+            volunteer: app.approved_volunteer().await,
             shopkeeper: app.register(Role::Shopkeeper).await,
             worker: app.worker().await,
         }

@@ -311,7 +311,7 @@ async fn rejected_claims_give_their_units_back_with_the_reason_recorded() {
 #[tokio::test]
 async fn volunteers_book_house_calls_in_a_slot_and_earn_hours() {
     let app = spawn_demo_app().await;
-    let volunteer = app.register(Role::Volunteer).await;
+    let volunteer = app.approved_volunteer().await;
     let donor = app.register(Role::Donor).await;
     let worker = app.worker().await;
     let wish = app.house_call().await;

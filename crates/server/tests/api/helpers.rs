@@ -216,14 +216,29 @@ impl TestApp {
             .await
     }
 
-    /// The first open wish of `kind` with at least `quantity` units.
+    /// The first open wish of `kind` nobody has claimed yet, with at least `quantity` units.
     pub async fn open_wish(&self, kind: WishKind, quantity: u32) -> PublicWish {
         self.wishes(&format!("?kind={kind}"))
             .await
             .items
             .into_iter()
-            .find(|w| w.remaining >= quantity)
+            .find(|w| w.claimed == 0 && w.remaining >= quantity)
             .expect("a demo wish big enough")
+    }
+
+    /// A new volunteer, approved by the demo worker (as after meeting them).
+    pub async fn approved_volunteer(&self) -> Session {
+        let volunteer = self.register(Role::Volunteer).await;
+        let worker = self.worker().await;
+        let response = self
+            .post(
+                Some(&worker),
+                &format!("/api/volunteers/{}/approve", volunteer.me.id),
+                json!({"note": "已面谈"}),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        volunteer
     }
 
     /// Sets a wish's quantity directly (for tests that need many units).
@@ -243,7 +258,7 @@ impl TestApp {
             .await
             .items
             .into_iter()
-            .find(|wish| wish.needed_by.is_some_and(|date| date >= soonest))
+            .find(|wish| wish.claimed == 0 && wish.needed_by.is_some_and(|date| date >= soonest))
             .expect("a demo house call far enough ahead")
     }
 

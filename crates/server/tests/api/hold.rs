@@ -49,7 +49,7 @@ async fn stalled_item_claims_expire_after_their_hold() {
 async fn the_background_timer_releases_stalled_claims_by_itself() {
     let app = spawn_demo_app_with(|config| {
         config.expiry_interval = std::time::Duration::from_millis(50);
-        config.hold.item = Duration::days(2);
+        config.policy.hold.item = Duration::days(2);
     })
     .await;
     let donor = app.register(Role::Donor).await;

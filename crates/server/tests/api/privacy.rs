@@ -53,7 +53,7 @@ async fn only_the_volunteer_on_an_active_house_call_sees_the_address() {
     use microwish_core::{ClaimView, Role, WishKind};
 
     let app = spawn_demo_app().await;
-    let volunteer = app.register(Role::Volunteer).await;
+    let volunteer = app.approved_volunteer().await;
     let donor = app.register(Role::Donor).await;
     let shopkeeper = app.register(Role::Shopkeeper).await;
     let wish = app.house_call().await;

@@ -1,0 +1,40 @@
+//! Vetting volunteers: a worker approves them after meeting them, or suspends them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Field, RuleError, ValidationErrors};
+use crate::ids::UserId;
+use crate::validate;
+
+/// `approve_volunteer` / `suspend_volunteer`: who, and the worker's note (for a suspension,
+/// the reason, which the volunteer's released bookings carry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VolunteerDecision {
+    pub user_id: UserId,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The body of `POST /api/volunteers/{user_id}/approve|suspend`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolunteerRequest {
+    #[serde(default)]
+    pub note: String,
+}
+
+pub const VETTING_NOTE_MAX_CHARS: usize = 200;
+
+impl VolunteerDecision {
+    /// The note, trimmed; a suspension needs a reason.
+    pub fn validate(&self, reason_required: bool) -> Result<String, RuleError> {
+        let mut errors = ValidationErrors::default();
+        let allowed = if reason_required {
+            crate::command::REASON_CHARS
+        } else {
+            0..=VETTING_NOTE_MAX_CHARS
+        };
+        let note = validate::text(&mut errors, Field::Note, &self.note, allowed);
+        errors.into_result(note)
+    }
+}

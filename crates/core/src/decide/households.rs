@@ -1,0 +1,179 @@
+//! Households: registered and edited by the workers of their community, and nobody else.
+
+use super::*;
+use crate::clock::community_today;
+use crate::command::{HouseholdUpdate, NewHousehold};
+use crate::error::{Field, FieldCode};
+
+pub(super) fn create(
+    new: &NewHousehold,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let community = facts.worker_community(ctx, "workers register households")?;
+    if facts.households.contains_key(&new.id) {
+        // A retry answers the household made the first time.
+        return match facts.household_in(new.id, community) {
+            Ok(_) => Ok(Decision::replay(Subject::Household(new.id))),
+            Err(_) => Err(RuleError::IdConflict),
+        };
+    }
+    let fields = new.fields.clone().validate(community_today(ctx.now))?;
+    in_community(&fields.grid, facts, community)?;
+    let household = Household {
+        id: new.id,
+        name: fields.name,
+        address: fields.address,
+        phone: fields.phone,
+        grid: fields.grid,
+        groups: fields.groups,
+        notes: fields.notes,
+        consent_on: fields.consent_on,
+        minor: fields.minor,
+        wishes: Vec::new(),
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    };
+    Ok(Decision {
+        subject: Subject::Household(new.id),
+        replayed: false,
+        writes: vec![Write::PutHousehold {
+            household,
+            created: true,
+        }],
+        events: vec![event(EventAction::Register, new.id)],
+    })
+}
+
+pub(super) fn update(
+    update: &HouseholdUpdate,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let community = facts.worker_community(ctx, "workers edit households")?;
+    let current = facts.household_in(update.household_id, community)?;
+    let fields = update
+        .patch
+        .clone()
+        .apply_to(current)
+        .validate(community_today(ctx.now))?;
+    in_community(&fields.grid, facts, community)?;
+    let household = Household {
+        name: fields.name,
+        address: fields.address,
+        phone: fields.phone,
+        grid: fields.grid,
+        groups: fields.groups,
+        notes: fields.notes,
+        consent_on: fields.consent_on,
+        minor: fields.minor,
+        updated_at: ctx.now,
+        ..current.clone()
+    };
+    Ok(Decision {
+        subject: Subject::Household(current.id),
+        replayed: false,
+        writes: vec![Write::PutHousehold {
+            household,
+            created: false,
+        }],
+        events: vec![event(EventAction::Update, current.id)],
+    })
+}
+
+/// A grid of the worker's own community.
+fn in_community(grid: &GridId, facts: &Facts, community: CommunityId) -> Result<(), RuleError> {
+    if facts.grid_in(grid, community) {
+        Ok(())
+    } else {
+        Err(RuleError::field(
+            Field::Grid,
+            FieldCode::Unknown,
+            "not a grid of your community",
+        ))
+    }
+}
+
+fn event(action: EventAction, household: HouseholdId) -> Event {
+    Event {
+        action,
+        subject: Subject::Household(household),
+        wish: None,
+        from: None,
+        to: None,
+        note: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::command::{HouseholdFields, HouseholdPatch};
+    use crate::ProblemCode;
+
+    fn new_household(grid: &str) -> NewHousehold {
+        NewHousehold {
+            id: HouseholdId::generate(),
+            fields: HouseholdFields {
+                name: "马玉珍".into(),
+                address: "星怡花园31幢104室".into(),
+                phone: "13962800111".into(),
+                grid: GridId::from(grid),
+                groups: vec![BeneficiaryGroup::ElderlyAlone],
+                notes: "听力不好".into(),
+                consent_on: None,
+                minor: false,
+            },
+        }
+    }
+
+    #[test]
+    fn only_workers_of_the_community_register_and_edit_households() {
+        let mut world = World::new();
+        let new = new_household("grid-1");
+        let command = Command::CreateHousehold(new.clone());
+        for role in [Role::Donor, Role::Volunteer, Role::Shopkeeper] {
+            let someone = world.user(role);
+            assert_eq!(
+                world.decide(someone, &command).unwrap_err().code(),
+                ProblemCode::Forbidden
+            );
+        }
+        let worker = world.worker();
+        let decision = world.apply(worker, &command).unwrap();
+        assert_eq!(decision.events[0].action, EventAction::Register);
+        assert!(world.decide(worker, &command).unwrap().replayed, "a retry");
+
+        let outsider = world.worker_elsewhere();
+        let edit = Command::UpdateHousehold(HouseholdUpdate {
+            household_id: new.id,
+            patch: HouseholdPatch {
+                notes: Some("请先电话".into()),
+                ..HouseholdPatch::default()
+            },
+        });
+        assert_eq!(
+            world.decide(outsider, &edit).unwrap_err(),
+            RuleError::NotFound(Entity::Household)
+        );
+        let decision = world.decide(worker, &edit).unwrap();
+        let Write::PutHousehold { household, created } = &decision.writes[0] else {
+            panic!()
+        };
+        assert!(!created);
+        assert_eq!(household.notes, "请先电话");
+        assert_eq!(household.name, "马玉珍", "the rest stays");
+    }
+
+    #[test]
+    fn a_household_goes_in_a_grid_of_the_workers_own_community() {
+        let mut world = World::new();
+        let worker = world.worker();
+        let elsewhere = Command::CreateHousehold(new_household("grid-9"));
+        let Err(RuleError::Validation(errors)) = world.decide(worker, &elsewhere) else {
+            panic!()
+        };
+        assert!(errors.has(Field::Grid));
+    }
+}

@@ -1,0 +1,215 @@
+//! A small world for the rules' tests: two communities, their grids, households, wishes and
+//! people, with decisions carried out on the facts themselves.
+
+use chrono::TimeZone;
+
+use super::*;
+
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 7, 1, 2, 0, 0).unwrap()
+}
+
+pub struct World {
+    pub facts: Facts,
+    pub now: DateTime<Utc>,
+    pub community: CommunityId,
+    pub other: CommunityId,
+    pub grid: GridId,
+    pub household: HouseholdId,
+}
+
+impl World {
+    /// Xingyi (grid-1, with 王成's household) and another community (grid-9).
+    pub fn new() -> World {
+        let community = CommunityId::generate();
+        let other = CommunityId::generate();
+        let mut facts = Facts::default();
+        facts.grids.insert(GridId::from("grid-1"), community);
+        facts.grids.insert(GridId::from("grid-9"), other);
+        let mut world = World {
+            facts,
+            now: now(),
+            community,
+            other,
+            grid: GridId::from("grid-1"),
+            household: HouseholdId::generate(),
+        };
+        world.household = world.household_named("王成", false);
+        world
+    }
+
+    pub fn household_named(&mut self, name: &str, minor: bool) -> HouseholdId {
+        let id = HouseholdId::generate();
+        self.facts.households.insert(
+            id,
+            Household {
+                id,
+                name: name.into(),
+                address: "星怡花园32幢102室".into(),
+                phone: "13962800101".into(),
+                grid: self.grid.clone(),
+                groups: vec![BeneficiaryGroup::ElderlyAlone],
+                notes: String::new(),
+                consent_on: None,
+                minor,
+                wishes: Vec::new(),
+                created_at: now(),
+                updated_at: now(),
+            },
+        );
+        id
+    }
+
+    /// An open wish of `quantity` units for the first household.
+    pub fn wish(&mut self, quantity: u32, kind: WishKind) -> WishId {
+        let id = WishId::generate();
+        self.facts.wishes.insert(
+            id,
+            WishState {
+                kind,
+                status: WishStatus::Open,
+                needed_by: None,
+                units: Units::new(quantity),
+                grid: self.grid.clone(),
+                household: Some(self.household),
+            },
+        );
+        id
+    }
+
+    fn person(&mut self, state: UserState) -> Actor {
+        let id = UserId::generate();
+        self.facts.users.insert(id, state);
+        Actor::User {
+            id,
+            role: state.role,
+        }
+    }
+
+    pub fn user(&mut self, role: Role) -> Actor {
+        self.person(UserState {
+            role,
+            volunteer: None,
+            community: None,
+            active_house_calls: 0,
+        })
+    }
+
+    pub fn volunteer(&mut self, status: VolunteerStatus) -> Actor {
+        self.person(UserState {
+            role: Role::Volunteer,
+            volunteer: Some(status),
+            community: None,
+            active_house_calls: 0,
+        })
+    }
+
+    pub fn worker(&mut self) -> Actor {
+        let community = self.community;
+        self.person(UserState {
+            role: Role::Worker,
+            volunteer: None,
+            community: Some(community),
+            active_house_calls: 0,
+        })
+    }
+
+    pub fn worker_elsewhere(&mut self) -> Actor {
+        let community = self.other;
+        self.person(UserState {
+            role: Role::Worker,
+            volunteer: None,
+            community: Some(community),
+            active_house_calls: 0,
+        })
+    }
+
+    pub fn ctx(&self, actor: Actor) -> Context {
+        Context {
+            actor,
+            now: self.now,
+            policy: Policy::default(),
+        }
+    }
+
+    pub fn decide(&self, actor: Actor, command: &Command) -> Result<Decision, RuleError> {
+        decide(command, &self.facts, &self.ctx(actor))
+    }
+
+    /// Decides and carries the decision out on the facts.
+    pub fn apply(&mut self, actor: Actor, command: &Command) -> Result<Decision, RuleError> {
+        let decision = self.decide(actor, command)?;
+        for write in &decision.writes {
+            self.carry_out(write);
+        }
+        Ok(decision)
+    }
+
+    fn carry_out(&mut self, write: &Write) {
+        let facts = &mut self.facts;
+        match write {
+            Write::WishCounts { wish, after, .. } => {
+                if let Some(wish) = facts.wishes.get_mut(wish) {
+                    wish.units = after.units;
+                    wish.status = after.status;
+                }
+            }
+            Write::NewWish(record) => {
+                facts.wishes.insert(
+                    record.id,
+                    WishState {
+                        kind: record.kind,
+                        status: record.status,
+                        needed_by: record.needed_by,
+                        units: Units::new(record.quantity),
+                        grid: record.grid.clone(),
+                        household: Some(record.household),
+                    },
+                );
+            }
+            Write::WishFields { wish, changes } => {
+                if let (Some(wish), Some(date)) = (facts.wishes.get_mut(wish), changes.needed_by) {
+                    wish.needed_by = date;
+                }
+            }
+            Write::NewClaim(new) => {
+                let service = facts.wishes[&new.wish_id].kind == WishKind::Service;
+                if let Some(owner) = facts.users.get_mut(&new.owner).filter(|_| service) {
+                    owner.active_house_calls += 1;
+                }
+                facts.claims.insert(
+                    new.id,
+                    ClaimState {
+                        wish_id: new.wish_id,
+                        owner: new.owner,
+                        quantity: new.quantity,
+                        status: ClaimStatus::Active,
+                        slot: new.slot,
+                    },
+                );
+            }
+            Write::ClaimStatus {
+                claim, from, to, ..
+            } => {
+                if let Some(claim) = facts.claims.get_mut(claim) {
+                    claim.status = *to;
+                    let service = facts.wishes[&claim.wish_id].kind == WishKind::Service;
+                    if service && *from == ClaimStatus::Active {
+                        if let Some(owner) = facts.users.get_mut(&claim.owner) {
+                            owner.active_house_calls -= 1;
+                        }
+                    }
+                }
+            }
+            Write::Thanks { .. } => {}
+            Write::PutHousehold { household, .. } => {
+                facts.households.insert(household.id, household.clone());
+            }
+            Write::VolunteerStatus { user, to, .. } => {
+                if let Some(user) = facts.users.get_mut(user) {
+                    user.volunteer = Some(*to);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Vetting volunteers (safeguarding the elderly): a worker approves them after meeting
+//! them, or suspends them, which ends their house calls with the reason.
+
+use super::*;
+use crate::command::VolunteerDecision;
+
+pub(super) fn approve(
+    decision: &VolunteerDecision,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    facts.worker_community(ctx, "workers approve volunteers")?;
+    let from = volunteer_status(decision.user_id, facts)?;
+    let note = decision.validate(false)?;
+    if from == VolunteerStatus::Approved {
+        return Ok(Decision::replay(Subject::Volunteer(decision.user_id)));
+    }
+    Ok(vetted(
+        decision.user_id,
+        from,
+        VolunteerStatus::Approved,
+        note,
+        Vec::new(),
+        Vec::new(),
+    ))
+}
+
+pub(super) fn suspend(
+    decision: &VolunteerDecision,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    facts.worker_community(ctx, "workers suspend volunteers")?;
+    let from = volunteer_status(decision.user_id, facts)?;
+    let reason = decision.validate(true)?;
+    if from == VolunteerStatus::Suspended {
+        return Ok(Decision::replay(Subject::Volunteer(decision.user_id)));
+    }
+    // Their house calls end now, with the reason; the address leaves their phone.
+    let mut house_calls: Vec<(ClaimId, ClaimState)> = facts
+        .claims
+        .iter()
+        .filter(|(_, claim)| {
+            claim.owner == decision.user_id
+                && claim.status == ClaimStatus::Active
+                && facts
+                    .wishes
+                    .get(&claim.wish_id)
+                    .is_some_and(|wish| wish.kind == WishKind::Service)
+        })
+        .map(|(id, claim)| (*id, *claim))
+        .collect();
+    house_calls.sort_by_key(|(id, _)| *id);
+    let (writes, events) = super::claims::end_claims(
+        &house_calls,
+        ClaimStatus::Released,
+        &reason,
+        facts,
+        &mut HashMap::new(),
+    )?;
+    Ok(vetted(
+        decision.user_id,
+        from,
+        VolunteerStatus::Suspended,
+        reason,
+        writes,
+        events,
+    ))
+}
+
+fn volunteer_status(user: UserId, facts: &Facts) -> Result<VolunteerStatus, RuleError> {
+    facts
+        .users
+        .get(&user)
+        .filter(|user| user.role == Role::Volunteer)
+        .map(|user| user.volunteer.unwrap_or(VolunteerStatus::Pending))
+        .ok_or(RuleError::NotFound(Entity::Volunteer))
+}
+
+fn vetted(
+    user: UserId,
+    from: VolunteerStatus,
+    to: VolunteerStatus,
+    note: String,
+    mut writes: Vec<Write>,
+    mut events: Vec<Event>,
+) -> Decision {
+    writes.push(Write::VolunteerStatus {
+        user,
+        from,
+        to,
+        note: note.clone(),
+    });
+    events.push(Event {
+        action: match to {
+            VolunteerStatus::Suspended => EventAction::Suspend,
+            _ => EventAction::Approve,
+        },
+        subject: Subject::Volunteer(user),
+        wish: None,
+        from: Some(from.as_str()),
+        to: Some(to.as_str()),
+        note,
+    });
+    Decision {
+        subject: Subject::Volunteer(user),
+        replayed: false,
+        writes,
+        events,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::command::ClaimWish;
+    use crate::ProblemCode;
+    use chrono::Duration;
+
+    #[test]
+    fn a_worker_approves_after_meeting_and_a_suspension_ends_the_house_calls() {
+        let mut world = World::new();
+        let volunteer = world.volunteer(VolunteerStatus::Pending);
+        let id = volunteer.user_id().unwrap();
+        let approve = Command::ApproveVolunteer(VolunteerDecision {
+            user_id: id,
+            note: "党员报到,已面谈".into(),
+        });
+        let donor = world.user(Role::Donor);
+        assert_eq!(
+            world.decide(donor, &approve).unwrap_err().code(),
+            ProblemCode::Forbidden
+        );
+        let worker = world.worker();
+        world.apply(worker, &approve).unwrap();
+        assert!(world.decide(worker, &approve).unwrap().replayed);
+
+        let wish = world.wish(1, WishKind::Service);
+        let booking = ClaimWish {
+            id: ClaimId::generate(),
+            wish_id: wish,
+            quantity: 1,
+            note: None,
+            slot_start: Some(now() + Duration::hours(2)),
+            slot_end: Some(now() + Duration::hours(3)),
+        };
+        world
+            .apply(volunteer, &Command::ClaimWish(booking.clone()))
+            .unwrap();
+        let suspend = |note: &str| {
+            Command::SuspendVolunteer(VolunteerDecision {
+                user_id: id,
+                note: note.into(),
+            })
+        };
+        assert!(
+            world.decide(worker, &suspend("")).is_err(),
+            "a reason is needed"
+        );
+        let decision = world.apply(worker, &suspend("多次未按约上门")).unwrap();
+        assert!(decision.writes.contains(&Write::ClaimStatus {
+            claim: booking.id,
+            from: ClaimStatus::Active,
+            to: ClaimStatus::Released,
+            volunteer_minutes: 0,
+            reason: Some("多次未按约上门".into()),
+        }));
+        assert_eq!(
+            world.facts.wishes[&wish].units.claimed, 0,
+            "back in the pool"
+        );
+        assert_eq!(
+            world
+                .decide(
+                    volunteer,
+                    &Command::ClaimWish(ClaimWish {
+                        id: ClaimId::generate(),
+                        ..booking
+                    })
+                )
+                .unwrap_err(),
+            RuleError::VolunteerNotApproved
+        );
+    }
+
+    #[test]
+    fn only_volunteers_are_vetted() {
+        let mut world = World::new();
+        let donor = world.user(Role::Donor);
+        let worker = world.worker();
+        let approve = Command::ApproveVolunteer(VolunteerDecision {
+            user_id: donor.user_id().unwrap(),
+            note: String::new(),
+        });
+        assert_eq!(
+            world.decide(worker, &approve).unwrap_err(),
+            RuleError::NotFound(Entity::Volunteer)
+        );
+    }
+}

@@ -1,0 +1,114 @@
+//! Households (worker only): `GET/POST /api/households`, `GET/PATCH /api/households/{id}`,
+//! `GET /api/households/{id}/events`. A worker sees only their community's households (another
+//! community's are 404), and every read of the private fields is written to the event log.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use microwish_core::command::{Command, HouseholdPatch, HouseholdUpdate, NewHousehold};
+use microwish_core::{CommunityId, Entity, EventView, Household, HouseholdId, Page};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::apply::apply;
+use crate::auth::Worker;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{parse_id, ApiJson, ApiQuery};
+use crate::routes::wishes::event_view;
+use crate::store;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdsQuery {
+    /// Text in the name, address, phone or notes.
+    q: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    ApiQuery(query): ApiQuery<HouseholdsQuery>,
+) -> ApiResult<Json<Page<Household>>> {
+    let community = community_of(&user)?;
+    let items = store::households::list(&state.db, community, query.q.as_deref()).await?;
+    let ids: Vec<HouseholdId> = items.iter().map(|household| household.id).collect();
+    store::events::record_reads(&state.db, state.clock.now(), user.id, &ids).await?;
+    Ok(Json(Page { items, next: None }))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    ApiJson(new): ApiJson<NewHousehold>,
+) -> ApiResult<(StatusCode, Json<Household>)> {
+    let decision = apply(&state, user.actor(), Command::CreateHousehold(new.clone())).await?;
+    let status = if decision.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(read(&state, &user, new.id).await?)))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Household>> {
+    let id = parse_id(&id, Entity::Household)?;
+    Ok(Json(read(&state, &user, id).await?))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<HouseholdPatch>,
+) -> ApiResult<Json<Household>> {
+    let household_id = parse_id(&id, Entity::Household)?;
+    let command = Command::UpdateHousehold(HouseholdUpdate {
+        household_id,
+        patch,
+    });
+    apply(&state, user.actor(), command).await?;
+    Ok(Json(read(&state, &user, household_id).await?))
+}
+
+/// What was done with the household's record: registered, edited, read, its contact given
+/// to a volunteer for a house call (who, when).
+pub async fn events(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Page<EventView>>> {
+    let id = parse_id(&id, Entity::Household)?;
+    let community = community_of(&user)?;
+    store::households::one(&state.db, community, id)
+        .await?
+        .ok_or(ApiError::not_found(Entity::Household))?;
+    let items = store::events::of_household(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|row| event_view(row, true, None))
+        .collect();
+    Ok(Json(Page { items, next: None }))
+}
+
+/// One household of the worker's community, its reading logged.
+async fn read(
+    state: &AppState,
+    user: &store::users::User,
+    id: HouseholdId,
+) -> ApiResult<Household> {
+    let community = community_of(user)?;
+    let household = store::households::one(&state.db, community, id)
+        .await?
+        .ok_or(ApiError::not_found(Entity::Household))?;
+    store::events::record_reads(&state.db, state.clock.now(), user.id, &[id]).await?;
+    Ok(household)
+}
+
+fn community_of(user: &store::users::User) -> ApiResult<CommunityId> {
+    user.community
+        .ok_or_else(|| ApiError::Internal("a worker without a community".into()))
+}

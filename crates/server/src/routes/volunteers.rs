@@ -1,0 +1,68 @@
+//! Vetting volunteers (worker only): `GET /api/volunteers?status=pending|approved|suspended`,
+//! `POST /api/volunteers/{user_id}/approve|suspend` `{note}`.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use microwish_core::command::{Command, VolunteerDecision, VolunteerRequest};
+use microwish_core::{Entity, Page, UserId, VolunteerStatus, VolunteerView};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::apply::apply;
+use crate::auth::Worker;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{parse_id, ApiJson, ApiQuery};
+use crate::store;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolunteersQuery {
+    status: Option<VolunteerStatus>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Worker(_): Worker,
+    ApiQuery(query): ApiQuery<VolunteersQuery>,
+) -> ApiResult<Json<Page<VolunteerView>>> {
+    let items = store::users::volunteers(&state.db, None, query.status).await?;
+    Ok(Json(Page { items, next: None }))
+}
+
+pub async fn approve(
+    state: State<AppState>,
+    worker: Worker,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<VolunteerRequest>,
+) -> ApiResult<Json<VolunteerView>> {
+    vet(state, worker, &id, request, Command::ApproveVolunteer).await
+}
+
+pub async fn suspend(
+    state: State<AppState>,
+    worker: Worker,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<VolunteerRequest>,
+) -> ApiResult<Json<VolunteerView>> {
+    vet(state, worker, &id, request, Command::SuspendVolunteer).await
+}
+
+async fn vet(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    id: &str,
+    request: VolunteerRequest,
+    command: fn(VolunteerDecision) -> Command,
+) -> ApiResult<Json<VolunteerView>> {
+    let user_id: UserId = parse_id(id, Entity::Volunteer)?;
+    let decision = VolunteerDecision {
+        user_id,
+        note: request.note,
+    };
+    apply(&state, user.actor(), command(decision)).await?;
+    store::users::volunteers(&state.db, Some(&[user_id]), None)
+        .await?
+        .pop()
+        .map(Json)
+        .ok_or(ApiError::not_found(Entity::Volunteer))
+}

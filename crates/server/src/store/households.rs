@@ -1,0 +1,213 @@
+//! Households (private): read and written for the workers of their community only. Public
+//! queries never join this table; every worker's read of these rows is logged by the caller.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use microwish_core::{BeneficiaryGroup, CommunityId, Entity, Household, HouseholdId, WishId};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+
+use super::{parse_stored, push_list, CHUNK};
+use crate::error::{ApiError, ApiResult};
+use crate::store::sync::log_change;
+
+const SELECT_HOUSEHOLD: &str = "SELECT h.id, h.name, h.address, h.phone, h.grid_id, h.groups, \
+     h.notes, h.consent_on, h.minor, h.created_at, h.updated_at \
+     FROM households h JOIN grids g ON g.id = h.grid_id";
+
+#[derive(sqlx::FromRow)]
+struct HouseholdRow {
+    id: String,
+    name: String,
+    address: String,
+    phone: String,
+    grid_id: String,
+    groups: String,
+    notes: String,
+    consent_on: Option<NaiveDate>,
+    minor: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl HouseholdRow {
+    fn into_household(self, wishes: Vec<WishId>) -> ApiResult<Household> {
+        let groups: Vec<String> = serde_json::from_str(&self.groups)
+            .map_err(|error| ApiError::Corrupt(format!("household groups: {error}")))?;
+        Ok(Household {
+            id: parse_stored(&self.id)?,
+            name: self.name,
+            address: self.address,
+            phone: self.phone,
+            grid: self.grid_id.as_str().into(),
+            groups: groups
+                .iter()
+                .map(|group| parse_stored::<BeneficiaryGroup>(group))
+                .collect::<Result<_, _>>()?,
+            notes: self.notes,
+            consent_on: self.consent_on,
+            minor: self.minor,
+            wishes,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// The households with `ids` (whatever their community: the rules check it).
+pub async fn states(
+    tx: &mut SqliteConnection,
+    ids: &[HouseholdId],
+) -> ApiResult<HashMap<HouseholdId, Household>> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_HOUSEHOLD);
+        sql.push(" WHERE h.id IN ");
+        push_list(&mut sql, chunk);
+        rows.extend(
+            sql.build_query_as::<HouseholdRow>()
+                .fetch_all(&mut *tx)
+                .await?,
+        );
+    }
+    let wishes = wishes_of(&mut *tx, &rows).await?;
+    finish(rows, wishes)
+}
+
+/// The households of `community` with `ids`, for a worker's pull.
+pub async fn by_ids(
+    db: &SqlitePool,
+    community: CommunityId,
+    ids: &[HouseholdId],
+) -> ApiResult<HashMap<HouseholdId, Household>> {
+    let mut conn = db.acquire().await?;
+    let found = states(&mut conn, ids).await?;
+    let grids = super::community::grid_communities(&mut conn).await?;
+    Ok(found
+        .into_iter()
+        .filter(|(_, household)| grids.get(&household.grid) == Some(&community))
+        .collect())
+}
+
+/// A community's households, optionally only those whose name, address, phone or notes
+/// contain `search`, by name.
+pub async fn list(
+    db: &SqlitePool,
+    community: CommunityId,
+    search: Option<&str>,
+) -> ApiResult<Vec<Household>> {
+    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_HOUSEHOLD);
+    sql.push(" WHERE g.community_id = ")
+        .push_bind(community.to_string());
+    if let Some(text) = search.map(str::trim).filter(|text| !text.is_empty()) {
+        let pattern = format!("%{}%", super::wishes::escape_like(text));
+        sql.push(" AND (");
+        for (index, column) in ["h.name", "h.address", "h.phone", "h.notes"]
+            .iter()
+            .enumerate()
+        {
+            if index > 0 {
+                sql.push(" OR ");
+            }
+            sql.push(format!("{column} LIKE "))
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\'");
+        }
+        sql.push(")");
+    }
+    sql.push(" ORDER BY h.grid_id, h.name, h.id LIMIT 1000");
+    let mut conn = db.acquire().await?;
+    let rows: Vec<HouseholdRow> = sql.build_query_as().fetch_all(&mut *conn).await?;
+    let wishes = wishes_of(&mut conn, &rows).await?;
+    let mut households: Vec<Household> = finish(rows, wishes)?.into_values().collect();
+    households.sort_by(|a, b| (&a.grid, &a.name, a.id).cmp(&(&b.grid, &b.name, b.id)));
+    Ok(households)
+}
+
+/// One household of `community`.
+pub async fn one(
+    db: &SqlitePool,
+    community: CommunityId,
+    id: HouseholdId,
+) -> ApiResult<Option<Household>> {
+    Ok(by_ids(db, community, &[id]).await?.remove(&id))
+}
+
+/// Stores a household as it is now (a new one, or an edit).
+pub async fn put(tx: &mut SqliteConnection, household: &Household, created: bool) -> ApiResult<()> {
+    let groups: Vec<&str> = household.groups.iter().map(|g| g.as_str()).collect();
+    let groups = serde_json::to_string(&groups).unwrap_or_else(|_| "[]".to_owned());
+    if created {
+        sqlx::query(
+            "INSERT INTO households (id, name, address, phone, grid_id, groups, notes, consent_on, \
+             minor, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(household.id.to_string())
+        .bind(&household.name)
+        .bind(&household.address)
+        .bind(&household.phone)
+        .bind(household.grid.as_str())
+        .bind(groups)
+        .bind(&household.notes)
+        .bind(household.consent_on)
+        .bind(household.minor)
+        .bind(household.created_at)
+        .bind(household.updated_at)
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        sqlx::query(
+            "UPDATE households SET name = ?, address = ?, phone = ?, grid_id = ?, groups = ?, \
+             notes = ?, consent_on = ?, minor = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(&household.name)
+        .bind(&household.address)
+        .bind(&household.phone)
+        .bind(household.grid.as_str())
+        .bind(groups)
+        .bind(&household.notes)
+        .bind(household.consent_on)
+        .bind(household.minor)
+        .bind(household.updated_at)
+        .bind(household.id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    }
+    log_change(tx, Entity::Household, &household.id.to_string()).await
+}
+
+/// The wishes posted for each of the rows' households, oldest first.
+async fn wishes_of(
+    conn: &mut SqliteConnection,
+    rows: &[HouseholdRow],
+) -> ApiResult<HashMap<String, Vec<WishId>>> {
+    let mut found: HashMap<String, Vec<WishId>> = HashMap::new();
+    let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
+    for chunk in ids.chunks(CHUNK) {
+        let mut sql: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT household_id, id FROM wishes WHERE household_id IN ");
+        push_list(&mut sql, chunk);
+        sql.push(" ORDER BY created_at, id");
+        let pairs: Vec<(String, String)> = sql.build_query_as().fetch_all(&mut *conn).await?;
+        for (household, wish) in pairs {
+            found
+                .entry(household)
+                .or_default()
+                .push(parse_stored(&wish)?);
+        }
+    }
+    Ok(found)
+}
+
+fn finish(
+    rows: Vec<HouseholdRow>,
+    mut wishes: HashMap<String, Vec<WishId>>,
+) -> ApiResult<HashMap<HouseholdId, Household>> {
+    rows.into_iter()
+        .map(|row| {
+            let mine = wishes.remove(&row.id).unwrap_or_default();
+            let household = row.into_household(mine)?;
+            Ok((household.id, household))
+        })
+        .collect()
+}

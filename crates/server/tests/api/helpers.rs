@@ -175,6 +175,56 @@ impl TestApp {
         self.login("13800000001", "xingyi-worker-2026").await
     }
 
+    /// A worker of another community (with a grid of its own), logged in.
+    pub async fn other_worker(&self) -> Session {
+        let community = microwish_core::CommunityId::generate();
+        let grid = format!("grid-{}", &community.to_string()[..8]);
+        sqlx::query("INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)")
+            .bind(community.to_string())
+            .bind(format!("别的社区{grid}"))
+            .bind(chrono::Utc::now())
+            .execute(&self.db)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO grids (id, community_id, name, station, station_location, position) \
+             VALUES (?, ?, '别的网格', '别的驿站', '别处', 9)",
+        )
+        .bind(&grid)
+        .bind(community.to_string())
+        .execute(&self.db)
+        .await
+        .unwrap();
+        let phone = fresh_phone();
+        let account = microwish_core::account::Registration {
+            display_name: "别的网格长".into(),
+            phone: phone.clone(),
+            password: "another-worker-2026".into(),
+            role: Role::Worker,
+        }
+        .validate_any_role()
+        .unwrap();
+        microwish_server::auth::add_user(&self.state, account, Some(community), None)
+            .await
+            .unwrap();
+        self.login(&phone, "another-worker-2026").await
+    }
+
+    /// Sends `method path` with a JSON body, as `session` when given.
+    pub async fn send(
+        &self,
+        session: Option<&Session>,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path)).json(&body);
+        if let Some(session) = session {
+            request = request.header("cookie", &session.cookie);
+        }
+        request.send().await.expect("request sent")
+    }
+
     /// Claims `quantity` of a wish; returns the raw response.
     pub async fn claim(
         &self,

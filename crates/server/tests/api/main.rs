@@ -14,3 +14,4 @@ mod privacy;
 mod spa;
 mod sync;
 mod wishes;
+mod workers;

@@ -6,8 +6,8 @@ use leptos_router::path;
 
 use crate::components::{NavBar, SyncBar};
 use crate::pages::{
-    CampaignPage, LoginPage, MyClaimsPage, NotFound, RegisterPage, WishDetailPage, WishListPage,
-    WorkerClaimsPage,
+    CampaignPage, HouseholdPage, HouseholdsPage, LoginPage, MyClaimsPage, NotFound, RegisterPage,
+    VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
 };
 use crate::session::Session;
 use crate::state::Data;
@@ -64,6 +64,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=RegisterPage />
                     <Route path=path!("/me/claims") view=MyClaimsPage />
                     <Route path=path!("/worker/claims") view=WorkerClaimsPage />
+                    <Route path=path!("/worker/households") view=HouseholdsPage />
+                    <Route path=path!("/worker/households/new") view=HouseholdPage />
+                    <Route path=path!("/worker/households/:id") view=HouseholdPage />
+                    <Route path=path!("/worker/wishes/new") view=WishFormPage />
+                    <Route path=path!("/worker/wishes/:id") view=WishFormPage />
+                    <Route path=path!("/worker/volunteers") view=VolunteersPage />
                 </Routes>
             </main>
             <NavBar />

@@ -68,6 +68,9 @@ pub struct Texts {
     pub account: AccountTexts,
     pub claim: ClaimTexts,
     pub worker: WorkerTexts,
+    pub households: HouseholdTexts,
+    pub wish_form: WishFormTexts,
+    pub volunteers: VolunteerTexts,
     pub problem: ProblemTexts,
     pub sync: SyncTexts,
 }
@@ -78,6 +81,8 @@ pub struct NavTexts {
     pub wishes: &'static str,
     pub my_claims: &'static str,
     pub to_confirm: &'static str,
+    pub households: &'static str,
+    pub volunteers: &'static str,
     pub login: &'static str,
     pub register: &'static str,
     pub logout: &'static str,
@@ -183,7 +188,21 @@ pub struct WorkerTexts {
     pub cancel: &'static str,
 }
 
-/// What a problem code means for the person who ran into it.
+/// The household registry (workers only).
+pub struct HouseholdTexts {
+    pub title: &'static str,
+}
+
+/// Posting and editing a wish on a household's behalf.
+pub struct WishFormTexts {
+    pub title_new: &'static str,
+}
+
+/// Vetting volunteers.
+pub struct VolunteerTexts {
+    pub title: &'static str,
+}
+
 /// The sync indicator and what it says about changes made offline.
 pub struct SyncTexts {
     pub starting: &'static str,
@@ -298,6 +317,8 @@ pub const ZH_CN: Texts = Texts {
         wishes: "心愿",
         my_claims: "我的认领",
         to_confirm: "待确认",
+        households: "住户",
+        volunteers: "志愿者",
         login: "登录",
         register: "注册",
         logout: "退出",
@@ -387,6 +408,13 @@ pub const ZH_CN: Texts = Texts {
         reject_placeholder: "如:物品与心愿不符",
         reject_submit: "确认退回",
         cancel: "取消",
+    },
+    households: HouseholdTexts { title: "住户" },
+    wish_form: WishFormTexts {
+        title_new: "发布心愿",
+    },
+    volunteers: VolunteerTexts {
+        title: "志愿者审核",
     },
     problem: ProblemTexts {
         wish_fully_claimed: "这个心愿刚刚被其他人认领完了",

@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use microwish_core::engine::{Changed, Notice, SessionState, SyncStatus};
 use microwish_core::overlay::LocalState;
 use microwish_core::{
-    CampaignId, ClaimId, ClaimView, Grid, GridId, Me, PublicCampaign, PublicWish, WishId,
+    CampaignId, ClaimId, ClaimView, Grid, GridId, Household, HouseholdId, Me, PublicCampaign,
+    PublicWish, UserId, VolunteerView, WishId,
 };
 
 /// One kind of entity: which ids exist (a signal that changes only when one comes or goes)
@@ -191,6 +192,9 @@ pub struct Data {
     pub claims: Collection<ClaimId, ClaimView>,
     pub campaigns: Collection<CampaignId, PublicCampaign>,
     pub grids: Collection<GridId, Grid>,
+    /// Workers only: their community's households, and the volunteers to vet.
+    pub households: Collection<HouseholdId, Household>,
+    pub volunteers: Collection<UserId, VolunteerView>,
     /// Claims and wishes with changes the server has not taken yet.
     pub pending_claims: RwSignal<HashSet<ClaimId>>,
     pub pending_wishes: RwSignal<HashSet<WishId>>,
@@ -210,6 +214,8 @@ impl Data {
             claims: Collection::new(),
             campaigns: Collection::new(),
             grids: Collection::new(),
+            households: Collection::new(),
+            volunteers: Collection::new(),
             pending_claims: RwSignal::new(HashSet::new()),
             pending_wishes: RwSignal::new(HashSet::new()),
             loaded: RwSignal::new(false),
@@ -247,6 +253,8 @@ impl Data {
             self.claims.replace_all(&view.claims);
             self.campaigns.replace_all(&view.campaigns);
             self.grids.replace_all(&view.grids);
+            self.households.replace_all(&view.households);
+            self.volunteers.replace_all(&view.volunteers);
         } else {
             for id in &changed.wishes {
                 self.wishes.put(*id, view.wishes.get(id).cloned());
@@ -259,6 +267,12 @@ impl Data {
             }
             for id in &changed.grids {
                 self.grids.put(id.clone(), view.grids.get(id).cloned());
+            }
+            for id in &changed.households {
+                self.households.put(*id, view.households.get(id).cloned());
+            }
+            for id in &changed.volunteers {
+                self.volunteers.put(*id, view.volunteers.get(id).cloned());
             }
         }
         let wishes: HashSet<_> = pending_wishes.iter().copied().collect();

@@ -91,6 +91,7 @@ pub fn ClaimPanel(#[prop(into)] wish: Signal<PublicWish>, session: Session) -> i
         }
         .into_any(),
         ClaimOffer::VolunteersOnly => notice(t.claim.donor_on_service),
+        ClaimOffer::AwaitingApproval => notice(t.problem.volunteer_not_approved),
         ClaimOffer::NotForRole(Role::Worker) => notice(t.claim.worker_cannot_claim),
         ClaimOffer::NotForRole(_) => notice(t.claim.shopkeeper_cannot_claim),
         ClaimOffer::NotOpen(status) => notice(fill(

@@ -18,6 +18,7 @@ pub mod sync_bar;
 pub mod timeline;
 pub mod wish_card;
 pub mod wish_list;
+pub mod worker_only;
 
 pub use back_link::BackLink;
 pub use chip_group::ChipGroup;
@@ -37,3 +38,4 @@ pub use sync_bar::SyncBar;
 pub use timeline::Timeline;
 pub use wish_card::WishCard;
 pub use wish_list::{LiveWishList, WishList};
+pub use worker_only::WorkerOnly;

@@ -86,6 +86,8 @@ pub fn NavBar() -> impl IntoView {
                         }.into_any()),
                         Role::Worker => Some(view! {
                             <A href="/worker/claims" attr:class="tabbar__item tabbar__queue">{t.nav.to_confirm}</A>
+                            <A href="/worker/households" attr:class="tabbar__item tabbar__households">{t.nav.households}</A>
+                            <A href="/worker/volunteers" attr:class="tabbar__item tabbar__volunteers">{t.nav.volunteers}</A>
                         }.into_any()),
                         Role::Shopkeeper => None,
                     };

@@ -1,19 +1,27 @@
 //! One routed page per file.
 
 pub mod campaign;
+pub mod household_form;
+pub mod households;
 pub mod login;
 pub mod my_claims;
 pub mod not_found;
 pub mod register;
+pub mod volunteers;
+pub mod wish_form;
 pub mod wish_detail;
 pub mod wish_list;
 pub mod worker_claims;
 
 pub use campaign::CampaignPage;
+pub use household_form::HouseholdPage;
+pub use households::HouseholdsPage;
 pub use login::LoginPage;
 pub use my_claims::MyClaimsPage;
 pub use not_found::NotFound;
 pub use register::RegisterPage;
+pub use volunteers::VolunteersPage;
+pub use wish_form::WishFormPage;
 pub use wish_detail::WishDetailPage;
 pub use wish_list::WishListPage;
 pub use worker_claims::WorkerClaimsPage;

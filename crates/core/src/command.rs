@@ -418,6 +418,8 @@ pub enum ClaimOffer {
     VolunteersOnly,
     /// Shopkeepers and workers do not claim wishes.
     NotForRole(Role),
+    /// A volunteer not (or no longer) approved by a worker, at a house call.
+    AwaitingApproval,
     Claim,
 }
 
@@ -434,6 +436,12 @@ pub fn claim_offer(viewer: Option<Option<&Me>>, wish: &PublicWish) -> ClaimOffer
         None => ClaimOffer::Waiting,
         Some(None) => ClaimOffer::LogIn,
         Some(Some(me)) => match may_claim(me.role, wish.kind) {
+            Ok(())
+                if wish.kind == WishKind::Service
+                    && me.volunteer_status != Some(crate::model::VolunteerStatus::Approved) =>
+            {
+                ClaimOffer::AwaitingApproval
+            }
             Ok(()) => ClaimOffer::Claim,
             Err(_) if me.role == Role::Donor => ClaimOffer::VolunteersOnly,
             Err(_) => ClaimOffer::NotForRole(me.role),
@@ -696,6 +704,12 @@ mod tests {
         assert_eq!(offer(Some(Role::Donor), &item), ClaimOffer::Claim);
         assert_eq!(offer(Some(Role::Volunteer), &item), ClaimOffer::Claim);
         assert_eq!(offer(Some(Role::Volunteer), &visit), ClaimOffer::Claim);
+        let mut newcomer = me(Role::Volunteer);
+        newcomer.volunteer_status = Some(crate::model::VolunteerStatus::Pending);
+        assert_eq!(
+            claim_offer(Some(Some(&newcomer)), &visit),
+            ClaimOffer::AwaitingApproval
+        );
         assert_eq!(offer(Some(Role::Donor), &visit), ClaimOffer::VolunteersOnly);
         assert_eq!(
             offer(Some(Role::Shopkeeper), &item),

@@ -8,8 +8,11 @@ use gloo_net::http::{Request, Response};
 use microwish_core::account::{Login, Registration};
 use microwish_core::engine::Failure;
 use microwish_core::problem::Problem;
+use microwish_core::stats::{StatsDetail, StatsQuery};
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
-use microwish_core::{ClientId, EventView, FieldError, Me, Page, ProblemCode, Stats, WishId};
+use microwish_core::{
+    ClientId, EventView, FieldError, HouseholdId, Me, Page, ProblemCode, Stats, WishId,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -164,9 +167,42 @@ pub async fn wish_events(id: WishId) -> Result<Page<EventView>, ApiError> {
     get_json(&format!("/api/wishes/{id}/events")).await
 }
 
+/// What was done with a household's record (registered, edited, read, its contact given to a
+/// volunteer), oldest first; workers of its community only.
+pub async fn household_events(id: HouseholdId) -> Result<Page<EventView>, ApiError> {
+    get_json(&format!("/api/households/{id}/events")).await
+}
+
 pub async fn stats() -> Result<Stats, ApiError> {
     get_json("/api/stats").await
 }
+
+/// The workers' report for a period (and a grid).
+pub async fn stats_detail(query: &StatsQuery) -> Result<StatsDetail, ApiError> {
+    let mut params = Vec::new();
+    if let Some(from) = query.from {
+        params.push(format!("from={from}"));
+    }
+    if let Some(to) = query.to {
+        params.push(format!("to={to}"));
+    }
+    if let Some(grid) = &query.grid {
+        params.push(format!(
+            "grid={}",
+            js_sys::encode_uri_component(grid.as_str())
+        ));
+    }
+    let path = if params.is_empty() {
+        "/api/stats/detail".to_owned()
+    } else {
+        format!("/api/stats/detail?{}", params.join("&"))
+    };
+    get_json(&path).await
+}
+
+/// Where a worker downloads the spreadsheets (plain links: the browser saves the file).
+pub const EXPORT_WISHES: &str = "/api/export/wishes.csv";
+pub const EXPORT_HOUSEHOLDS: &str = "/api/export/households.csv";
 
 /// Creates an account and logs it in (the answer sets the session cookie).
 pub async fn register(registration: &Registration) -> Result<Me, ApiError> {

@@ -6,8 +6,9 @@ use leptos_router::path;
 
 use crate::components::{NavBar, SyncBar};
 use crate::pages::{
-    CampaignPage, HouseholdPage, HouseholdsPage, LoginPage, MyClaimsPage, NotFound, RegisterPage,
-    VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
+    AllocatePage, CampaignFormPage, CampaignPage, ConsolePage, HouseholdPage, HouseholdsPage,
+    LoginPage, MyClaimsPage, NotFound, PledgeFormPage, PledgesPage, RegisterPage, ShopPage,
+    StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
 };
 use crate::session::Session;
 use crate::state::Data;
@@ -70,6 +71,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/worker/wishes/new") view=WishFormPage />
                     <Route path=path!("/worker/wishes/:id") view=WishFormPage />
                     <Route path=path!("/worker/volunteers") view=VolunteersPage />
+                    <Route path=path!("/worker") view=ConsolePage />
+                    <Route path=path!("/worker/pledges") view=PledgesPage />
+                    <Route path=path!("/worker/pledges/:id") view=AllocatePage />
+                    <Route path=path!("/worker/campaigns/new") view=CampaignFormPage />
+                    <Route path=path!("/worker/stats") view=StatsPage />
+                    <Route path=path!("/shop") view=ShopPage />
+                    <Route path=path!("/shop/pledges/new") view=PledgeFormPage />
                 </Routes>
             </main>
             <NavBar />

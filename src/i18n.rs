@@ -5,12 +5,16 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
 use microwish_core::account::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 use microwish_core::clock::{days_until, to_china};
 use microwish_core::command::{
-    Command, NOTE_MAX_CHARS, REASON_CHARS, SLOT_MAX_MINUTES, SLOT_MIN_MINUTES,
+    Command, MINUTES_MAX, NOTE_MAX_CHARS, PLEDGE_QUANTITY_MAX, REASON_CHARS, SLOT_MAX_MINUTES,
+    SLOT_MIN_MINUTES, THANKS_CHARS, VARIANTS_MAX, VARIANT_LABEL_CHARS,
 };
 use microwish_core::engine::{MutateError, Notice, SyncStatus};
+use microwish_core::validate::{
+    ADDRESS_CHARS, ALIAS_CHARS, DESCRIPTION_MAX_CHARS, NAME_CHARS, TITLE_CHARS, UNIT_CHARS,
+};
 use microwish_core::{
-    BeneficiaryGroup, Category, ClaimStatus, DisplayName, EventAction, Field, FieldCode,
-    ProblemCode, Role, RuleError, WishKind, WishStatus,
+    AllocationStatus, BeneficiaryGroup, Category, ClaimStatus, DisplayName, EventAction, Field,
+    FieldCode, Pledge, ProblemCode, Role, RuleError, WishKind, WishStatus,
 };
 
 use crate::api::ApiError;
@@ -71,6 +75,8 @@ pub struct Texts {
     pub households: HouseholdTexts,
     pub wish_form: WishFormTexts,
     pub volunteers: VolunteerTexts,
+    pub shops: ShopTexts,
+    pub report: ReportTexts,
     pub problem: ProblemTexts,
     pub sync: SyncTexts,
 }
@@ -83,6 +89,8 @@ pub struct NavTexts {
     pub to_confirm: &'static str,
     pub households: &'static str,
     pub volunteers: &'static str,
+    pub console: &'static str,
+    pub donations: &'static str,
     pub login: &'static str,
     pub register: &'static str,
     pub logout: &'static str,
@@ -191,11 +199,93 @@ pub struct WorkerTexts {
 /// The household registry (workers only).
 pub struct HouseholdTexts {
     pub title: &'static str,
+    pub new_title: &'static str,
+    pub register: &'static str,
+    pub back: &'static str,
+    pub search_label: &'static str,
+    pub search_placeholder: &'static str,
+    /// `{n}`: households shown.
+    pub count: &'static str,
+    pub empty: &'static str,
+    pub empty_hint: &'static str,
+    pub no_match: &'static str,
+    pub minor_badge: &'static str,
+    /// `{date}`: when the household agreed.
+    pub consented: &'static str,
+    pub no_consent: &'static str,
+    /// `{n}`: wishes posted for the household.
+    pub wish_count: &'static str,
+    /// `{y}`, `{m}`, `{d}`: a date with its year.
+    pub date_full: &'static str,
+    pub name: &'static str,
+    pub address: &'static str,
+    pub phone: &'static str,
+    pub grid: &'static str,
+    pub choose_grid: &'static str,
+    pub groups: &'static str,
+    pub notes: &'static str,
+    pub notes_hint: &'static str,
+    pub consent_on: &'static str,
+    pub consent_hint: &'static str,
+    pub minor: &'static str,
+    pub create: &'static str,
+    pub save: &'static str,
+    pub saving: &'static str,
+    pub saved: &'static str,
+    pub no_changes: &'static str,
+    pub not_found: &'static str,
+    pub private_note: &'static str,
+    pub wishes_title: &'static str,
+    pub no_wishes: &'static str,
+    pub post_wish: &'static str,
+    pub records_title: &'static str,
+    pub records_intro: &'static str,
+    pub records_offline: &'static str,
+    pub records_empty: &'static str,
 }
 
 /// Posting and editing a wish on a household's behalf.
 pub struct WishFormTexts {
     pub title_new: &'static str,
+    pub title_edit: &'static str,
+    /// `{name}`: the household's real name (workers only see this page).
+    pub for_household: &'static str,
+    pub back: &'static str,
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub title_placeholder: &'static str,
+    pub description: &'static str,
+    pub description_minor_hint: &'static str,
+    pub category: &'static str,
+    pub quantity: &'static str,
+    pub service_one_visit: &'static str,
+    pub unit: &'static str,
+    pub unit_item: &'static str,
+    pub unit_service: &'static str,
+    pub alias: &'static str,
+    pub alias_hint: &'static str,
+    /// A suggested alias is the surname with one of these (a child: 小 + surname).
+    pub alias_child_prefix: &'static str,
+    pub alias_elder_suffix: &'static str,
+    pub alias_adult_suffix: &'static str,
+    pub campaign: &'static str,
+    pub no_campaign: &'static str,
+    pub no_consent: &'static str,
+    pub draft_note: &'static str,
+    pub save_draft: &'static str,
+    pub publish: &'static str,
+    pub save: &'static str,
+    pub saving: &'static str,
+    pub no_changes: &'static str,
+    pub cancel_wish: &'static str,
+    pub cancel_reason: &'static str,
+    pub cancel_placeholder: &'static str,
+    pub cancel_hint: &'static str,
+    pub cancel_confirm: &'static str,
+    pub keep: &'static str,
+    pub read_only_cancelled: &'static str,
+    pub read_only_closed: &'static str,
+    pub household_not_found: &'static str,
 }
 
 /// Vetting volunteers.
@@ -246,6 +336,8 @@ pub struct ProblemTexts {
     pub claim_not_yours: &'static str,
     pub volunteer_not_approved: &'static str,
     pub too_many_house_calls: &'static str,
+    pub pledge_exhausted: &'static str,
+    pub wish_full: &'static str,
     pub forbidden: &'static str,
     pub id_conflict: &'static str,
     pub validation_failed: &'static str,
@@ -261,6 +353,113 @@ pub struct ProblemTexts {
     pub unsupported_media_type: &'static str,
     pub not_found: &'static str,
     pub field_invalid: &'static str,
+}
+
+/// Shops' pledges: the shop's 我的捐赠 and pledge form; workers' allocation.
+pub struct ShopTexts {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub new_pledge: &'static str,
+    pub none: &'static str,
+    pub none_hint: &'static str,
+    pub shops_only: &'static str,
+    pub shops_only_hint: &'static str,
+    pub yearly: &'static str,
+    pub once: &'static str,
+    pub went_to: &'static str,
+    pub not_allocated_yet: &'static str,
+    pub mark_delivered: &'static str,
+    pub thanks_from: &'static str,
+    pub form_title: &'static str,
+    pub form_intro: &'static str,
+    pub item_title: &'static str,
+    pub item_title_hint: &'static str,
+    pub category: &'static str,
+    pub quantity: &'static str,
+    pub unit: &'static str,
+    pub by_variant: &'static str,
+    pub by_variant_hint: &'static str,
+    pub variant_label: &'static str,
+    pub variant_quantity: &'static str,
+    pub add_variant: &'static str,
+    pub shoe_sizes: &'static str,
+    pub remove_variant: &'static str,
+    pub available_from: &'static str,
+    pub yearly_label: &'static str,
+    pub note: &'static str,
+    pub note_hint: &'static str,
+    pub submit: &'static str,
+    pub submitting: &'static str,
+    pub pledges_title: &'static str,
+    pub pledges_intro: &'static str,
+    pub no_pledges: &'static str,
+    pub allocate: &'static str,
+    pub confirm: &'static str,
+    pub cancel: &'static str,
+    pub cancel_check: &'static str,
+    pub record_thanks: &'static str,
+    pub thanks_placeholder: &'static str,
+    pub save_thanks: &'static str,
+    pub allocate_title: &'static str,
+    pub choose_size: &'static str,
+    pub allocate_quantity: &'static str,
+    pub suggested: &'static str,
+    pub suggested_hint: &'static str,
+    pub other_wishes: &'static str,
+    pub no_suggestions: &'static str,
+    pub choose_wish: &'static str,
+    pub nothing_left: &'static str,
+    pub pledge_not_found: &'static str,
+    pub wish_needs: &'static str,
+}
+
+/// The workers' console: campaigns, the report and the spreadsheets.
+pub struct ReportTexts {
+    pub console_title: &'static str,
+    pub console_intro: &'static str,
+    pub to_volunteers: &'static str,
+    pub to_pledges: &'static str,
+    pub to_new_campaign: &'static str,
+    pub to_stats: &'static str,
+    pub campaign_form_title: &'static str,
+    pub campaign_name: &'static str,
+    pub campaign_name_hint: &'static str,
+    pub campaign_description: &'static str,
+    pub goal: &'static str,
+    pub goal_unit: &'static str,
+    pub goal_unit_hint: &'static str,
+    pub starts_on: &'static str,
+    pub ends_on: &'static str,
+    pub start_campaign: &'static str,
+    pub stats_title: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub grid: &'static str,
+    pub all_grids: &'static str,
+    pub households_helped: &'static str,
+    pub wishes_fulfilled: &'static str,
+    pub volunteer_time: &'static str,
+    pub median_days: &'static str,
+    pub by_month: &'static str,
+    pub by_grid: &'static str,
+    pub month: &'static str,
+    pub posted: &'static str,
+    pub fulfilled: &'static str,
+    pub service_minutes: &'static str,
+    pub helped: &'static str,
+    pub shops: &'static str,
+    pub shop: &'static str,
+    pub allocated: &'static str,
+    pub delivered: &'static str,
+    pub confirmed: &'static str,
+    pub no_shops: &'static str,
+    pub export_title: &'static str,
+    pub export_wishes: &'static str,
+    pub export_wishes_hint: &'static str,
+    pub export_households: &'static str,
+    pub export_households_hint: &'static str,
+    pub needs_network: &'static str,
+    pub none_yet: &'static str,
 }
 
 pub const ZH_CN: Texts = Texts {
@@ -319,6 +518,8 @@ pub const ZH_CN: Texts = Texts {
         to_confirm: "待确认",
         households: "住户",
         volunteers: "志愿者",
+        console: "工作台",
+        donations: "我的捐赠",
         login: "登录",
         register: "注册",
         logout: "退出",
@@ -409,12 +610,193 @@ pub const ZH_CN: Texts = Texts {
         reject_submit: "确认退回",
         cancel: "取消",
     },
-    households: HouseholdTexts { title: "住户" },
+    households: HouseholdTexts {
+        title: "住户",
+        new_title: "登记新住户",
+        register: "登记新住户",
+        back: "住户列表",
+        search_label: "搜索住户",
+        search_placeholder: "姓名、地址、电话或备注",
+        count: "共 {n} 户",
+        empty: "还没有登记住户。",
+        empty_hint: "点“登记新住户”,把需要帮助的住户登记进来。",
+        no_match: "没有符合的住户,换个词试试。",
+        minor_badge: "未成年人",
+        consented: "{date} 同意公开",
+        no_consent: "未登记同意",
+        wish_count: "{n} 个心愿",
+        date_full: "{y}年{m}月{d}日",
+        name: "姓名",
+        address: "住址",
+        phone: "电话",
+        grid: "所属网格",
+        choose_grid: "请选择网格",
+        groups: "困难类别(可多选)",
+        notes: "备注(选填)",
+        notes_hint: "仅本社区工作人员可见,如:听力不好,请先打电话",
+        consent_on: "同意公开的日期",
+        consent_hint: "住户同意以化名公开心愿的日期;还没同意就留空,心愿先存为草稿",
+        minor: "家中有14岁以下儿童(不公开任何可识别信息)",
+        create: "登记住户",
+        save: "保存修改",
+        saving: "正在保存…",
+        saved: "已保存",
+        no_changes: "没有需要保存的改动",
+        not_found: "没有找到这个住户,可能不属于你的社区。",
+        private_note: "住户资料仅本社区工作人员可见,每次查看都会留下记录。",
+        wishes_title: "该住户的心愿",
+        no_wishes: "还没有为该住户发布心愿。",
+        post_wish: "为该住户发布心愿",
+        records_title: "查看记录",
+        records_intro: "谁在什么时候登记、修改、查看了这户的资料。",
+        records_offline: "查看记录需要联网,联网后会自动加载。",
+        records_empty: "还没有记录。",
+    },
     wish_form: WishFormTexts {
         title_new: "发布心愿",
+        title_edit: "编辑心愿",
+        for_household: "住户:{name}",
+        back: "返回住户",
+        kind: "心愿类型",
+        title: "心愿标题",
+        title_placeholder: "如:冬季棉被一床",
+        description: "描述(选填)",
+        description_minor_hint: "家中有儿童:描述里不要写姓名、学校等能认出孩子的信息",
+        category: "类别",
+        quantity: "数量",
+        service_one_visit: "上门服务每个心愿一次",
+        unit: "单位",
+        unit_item: "个",
+        unit_service: "次",
+        alias: "化名",
+        alias_hint: "化名,不能用真实姓名",
+        alias_child_prefix: "小",
+        alias_elder_suffix: "老人",
+        alias_adult_suffix: "阿姨",
+        campaign: "所属活动",
+        no_campaign: "不属于活动",
+        no_consent: "该住户还没有登记同意公开,建议先保存为草稿。",
+        draft_note: "这是草稿,还没有公开;发布后大家才能看到并认领。",
+        save_draft: "保存为草稿",
+        publish: "发布",
+        save: "保存修改",
+        saving: "正在保存…",
+        no_changes: "没有需要保存的改动",
+        cancel_wish: "取消心愿",
+        cancel_reason: "取消原因",
+        cancel_placeholder: "如:住户已自行解决",
+        cancel_hint: "已经认领的人会收到通知和取消原因。",
+        cancel_confirm: "确认取消",
+        keep: "再想想",
+        read_only_cancelled: "这个心愿已取消,不能再修改。",
+        read_only_closed: "这个心愿已结束,不能再修改。",
+        household_not_found: "没有找到这个住户,请从住户列表进入。",
     },
     volunteers: VolunteerTexts {
         title: "志愿者审核",
+    },
+    shops: ShopTexts {
+        title: "我的捐赠",
+        intro: "店里愿意捐出的物品在这里登记,社区会分配给需要的家庭;每一件送到了哪里、收到的感谢,都在这里。",
+        new_pledge: "+ 认捐物品",
+        none: "还没有认捐。",
+        none_hint: "登记一份认捐,例如每年 104 双童鞋,社区会按心愿分配。",
+        shops_only: "这里是爱心商户的页面",
+        shops_only_hint: "以爱心商户身份登录后,可以认捐物品、查看每一件的去向。",
+        yearly: "每年",
+        once: "一次性",
+        went_to: "去向",
+        not_allocated_yet: "还没有分配,社区会尽快安排。",
+        mark_delivered: "已送到驿站",
+        thanks_from: "住户的感谢",
+        form_title: "认捐物品",
+        form_intro: "写清楚物品、数量和尺码,社区会把它们分配给需要的心愿。",
+        item_title: "物品名称",
+        item_title_hint: "例如:儿童运动鞋",
+        category: "类别",
+        quantity: "数量",
+        unit: "单位",
+        by_variant: "分尺码或款式",
+        by_variant_hint: "例如童鞋 28–36 码,每个尺码各有多少双",
+        variant_label: "尺码/款式",
+        variant_quantity: "数量",
+        add_variant: "+ 添加一个尺码",
+        shoe_sizes: "填入童鞋 28–36 码",
+        remove_variant: "删除",
+        available_from: "从哪天起可以领",
+        yearly_label: "每年都捐",
+        note: "送货说明",
+        note_hint: "何时、送到哪个驿站,或其他需要社区知道的事",
+        submit: "提交认捐",
+        submitting: "正在提交…",
+        pledges_title: "商户认捐",
+        pledges_intro: "把商户认捐的物品分配给心愿;分配的数量计入心愿的认领,商户送到驿站后请确认。",
+        no_pledges: "还没有商户认捐。",
+        allocate: "分配给心愿",
+        confirm: "确认收到",
+        cancel: "取消分配",
+        cancel_check: "确定取消?数量会退回认捐和心愿。",
+        record_thanks: "记录感谢",
+        thanks_placeholder: "住户想对商户说的话",
+        save_thanks: "保存感谢",
+        allocate_title: "分配认捐物品",
+        choose_size: "选择尺码",
+        allocate_quantity: "分配数量",
+        suggested: "推荐的心愿",
+        suggested_hint: "写明尺码的在前,其次是同类心愿,越急越靠前",
+        other_wishes: "其他心愿",
+        no_suggestions: "没有写明这个尺码或同类的心愿,可以从下面的其他心愿中选择。",
+        choose_wish: "请先选择一个心愿",
+        nothing_left: "这份认捐已经全部分配完了。",
+        pledge_not_found: "找不到这份认捐。",
+        wish_needs: "还需",
+    },
+    report: ReportTexts {
+        console_title: "工作台",
+        console_intro: "审核志愿者、分配商户认捐、发起活动、查看统计和导出表格。",
+        to_volunteers: "志愿者审核",
+        to_pledges: "商户认捐",
+        to_new_campaign: "发起活动",
+        to_stats: "统计与导出",
+        campaign_form_title: "发起活动",
+        campaign_name: "活动名称",
+        campaign_name_hint: "例如:暖心行动送书包",
+        campaign_description: "活动介绍",
+        goal: "目标数量",
+        goal_unit: "单位",
+        goal_unit_hint: "例如:个书包",
+        starts_on: "开始日期",
+        ends_on: "结束日期",
+        start_campaign: "发起活动",
+        stats_title: "统计与导出",
+        from: "从",
+        to: "到",
+        grid: "网格",
+        all_grids: "全部网格",
+        households_helped: "帮助住户",
+        wishes_fulfilled: "完成心愿",
+        volunteer_time: "志愿服务",
+        median_days: "从发布到完成",
+        by_month: "每月心愿",
+        by_grid: "各网格",
+        month: "月份",
+        posted: "发布",
+        fulfilled: "完成",
+        service_minutes: "服务时长",
+        helped: "帮助住户",
+        shops: "商户捐赠",
+        shop: "商户",
+        allocated: "已分配",
+        delivered: "已送达",
+        confirmed: "已确认",
+        no_shops: "这段时间没有商户捐赠。",
+        export_title: "导出 Excel 表格",
+        export_wishes: "心愿表(wishes.csv)",
+        export_wishes_hint: "全部心愿和进度;只有化名,没有住户的真实姓名。",
+        export_households: "住户名册(households.csv)",
+        export_households_hint: "含姓名、地址、电话等隐私信息。每次导出都会记在每户的档案里,请妥善保管,用完删除。",
+        needs_network: "统计需要联网,连上网络后会自动加载。",
+        none_yet: "这段时间还没有数据。",
     },
     problem: ProblemTexts {
         wish_fully_claimed: "这个心愿刚刚被其他人认领完了",
@@ -424,6 +806,8 @@ pub const ZH_CN: Texts = Texts {
         claim_not_yours: "这不是你的认领,不能操作。",
         volunteer_not_approved: "上门服务需要社区工作人员当面审核后才能预约,请联系网格长。",
         too_many_house_calls: "你已有 3 个上门服务在进行中,请先完成一个再预约。",
+        pledge_exhausted: "这份认捐(或这个尺码)剩下的数量不够了。",
+        wish_full: "这个心愿需要的数量没有这么多了。",
         forbidden: "你的账号没有这个权限。",
         id_conflict: "提交编号冲突,请刷新页面后重新提交。",
         validation_failed: "填写有误,请按提示修改。",
@@ -509,6 +893,78 @@ impl Texts {
         }
     }
 
+    pub fn allocation_status(&self, status: AllocationStatus) -> &'static str {
+        match status {
+            AllocationStatus::Allocated => "已分配,待送到驿站",
+            AllocationStatus::Delivered => "已送到驿站,待确认",
+            AllocationStatus::Confirmed => "已交到住户手中",
+            AllocationStatus::Cancelled => "已取消",
+        }
+    }
+
+    /// "104 双:已分配 34 · 已送达 20 · 已确认 18".
+    pub fn pledge_summary(&self, pledge: &Pledge) -> String {
+        format!(
+            "{} {}:已分配 {} · 已送达 {} · 已确认 {}",
+            pledge.quantity, pledge.unit, pledge.allocated, pledge.delivered, pledge.confirmed
+        )
+    }
+
+    /// "6月1日起可领".
+    pub fn available_on(&self, date: NaiveDate) -> String {
+        format!("{}起可领", self.date(date))
+    }
+
+    /// "还可分配 70 双".
+    pub fn pledge_left(&self, left: u32, unit: &str) -> String {
+        format!("还可分配 {left} {unit}")
+    }
+
+    /// "合计 104 双".
+    pub fn pledge_total(&self, total: i64, unit: &str) -> String {
+        format!("合计 {total} {unit}")
+    }
+
+    /// "分配 3 双".
+    pub fn allocate_units(&self, quantity: u32, unit: &str) -> String {
+        format!("分配 {quantity} {unit}")
+    }
+
+    /// "已认领 12 / 目标 30 个书包".
+    pub fn campaign_goal(&self, claimed: u32, goal: u32, unit: &str) -> String {
+        format!("已认领 {claimed} / 目标 {goal} {unit}")
+    }
+
+    /// "12.5 小时", from minutes.
+    pub fn hours(&self, minutes: u32) -> String {
+        let hours = f64::from(minutes) / 60.0;
+        if minutes.is_multiple_of(60) {
+            format!("{} 小时", minutes / 60)
+        } else {
+            format!("{hours:.1} 小时")
+        }
+    }
+
+    /// "3.5 天".
+    pub fn days(&self, days: f64) -> String {
+        format!("{days:.1} 天")
+    }
+
+    /// "2026年7月" from "2026-07"; short: "7月".
+    pub fn month(&self, month: &str, short: bool) -> String {
+        match month.split_once('-') {
+            Some((year, month)) => {
+                let month = month.trim_start_matches('0');
+                if short {
+                    format!("{month}月")
+                } else {
+                    format!("{year}年{month}月")
+                }
+            }
+            None => month.to_owned(),
+        }
+    }
+
     pub fn category(&self, category: Category) -> &'static str {
         match category {
             Category::School => "学习用品",
@@ -561,6 +1017,8 @@ impl Texts {
             ClaimNotYours => p.claim_not_yours,
             VolunteerNotApproved => p.volunteer_not_approved,
             TooManyHouseCalls => p.too_many_house_calls,
+            PledgeExhausted => p.pledge_exhausted,
+            WishFull => p.wish_full,
             Forbidden => p.forbidden,
             IdConflict => p.id_conflict,
             ValidationFailed | InvalidBody | InvalidMutation => p.validation_failed,
@@ -670,8 +1128,10 @@ impl Texts {
             (Field::Password, _) => "这个密码太常见,容易被猜到,请换一个".to_owned(),
             (Field::Role, FieldCode::NotSelfService) => "社区工作人员账号由社区统一开通".to_owned(),
             (Field::Role, _) => "请选择一种身份".to_owned(),
+            (Field::Quantity, FieldCode::NotTheSum) => "总数需等于各尺码数量之和".to_owned(),
+            (Field::Quantity, FieldCode::BelowClaimed) => "数量不能少于已认领的数量".to_owned(),
             (Field::Quantity, FieldCode::ServiceIsOneVisit) => "上门服务每次认领一次".to_owned(),
-            (Field::Quantity, _) => "认领数量超出范围".to_owned(),
+            (Field::Quantity, _) => "数量超出范围".to_owned(),
             (Field::Note, _) => format!("留言最多 {NOTE_MAX_CHARS} 字"),
             (Field::SlotStart, FieldCode::Required) => "请选择上门日期和开始时间".to_owned(),
             (Field::SlotStart, FieldCode::InThePast) => "上门时间需在现在之后".to_owned(),
@@ -686,6 +1146,39 @@ impl Texts {
             }
             (Field::SlotEnd, FieldCode::AfterNeededBy) => "需在期望日期当天结束前完成".to_owned(),
             (Field::Reason, _) => format!("请填写 {min_reason}–{max_reason} 字的原因"),
+            (Field::Variant, FieldCode::Required) => "这份认捐分尺码,请选择一个尺码".to_owned(),
+            (_, FieldCode::RevealsName) => "不能出现住户的真实姓名,请用化名".to_owned(),
+            (_, FieldCode::ControlCharacters) => "只能填写普通文字".to_owned(),
+            (_, FieldCode::Required) => "这一项必须填写".to_owned(),
+            (Field::Name, _) => range_text("姓名", NAME_CHARS),
+            (Field::Address, _) => range_text("地址", ADDRESS_CHARS),
+            (Field::Title, _) => range_text("标题", TITLE_CHARS),
+            (Field::Unit, _) => range_text("单位", UNIT_CHARS),
+            (Field::Alias, _) => range_text("化名", ALIAS_CHARS),
+            (Field::Variants, FieldCode::Duplicate) => "每个尺码只能填一次".to_owned(),
+            (Field::Variants, FieldCode::OutOfRange) => {
+                format!("每个尺码的数量需在 1–{PLEDGE_QUANTITY_MAX} 之间")
+            }
+            (Field::Variants, FieldCode::TooLong) => format!("最多 {VARIANTS_MAX} 个尺码或款式"),
+            (Field::Variants, _) => range_text("尺码名称", VARIANT_LABEL_CHARS),
+            (Field::Variant, _) => "没有这个尺码".to_owned(),
+            (Field::Description | Field::Notes, _) => {
+                format!("最多 {DESCRIPTION_MAX_CHARS} 字")
+            }
+            (Field::Goal, _) => format!("目标需在 1–{PLEDGE_QUANTITY_MAX} 之间"),
+            (Field::EndsOn | Field::To, FieldCode::BeforeStart) => {
+                "结束日期不能早于开始日期".to_owned()
+            }
+            (Field::To, _) => "一次最多统计三年".to_owned(),
+            (Field::NeededBy, FieldCode::InThePast) => "期望日期不能早于今天".to_owned(),
+            (Field::NeededBy, _) => "期望日期最远一年以内".to_owned(),
+            (Field::Text, _) => {
+                format!("请填写 {}–{} 字", THANKS_CHARS.start(), THANKS_CHARS.end())
+            }
+            (Field::Minutes, _) => format!("服务时长需在 1–{MINUTES_MAX} 分钟之间"),
+            (Field::Grid, _) => "请选择一个网格".to_owned(),
+            (Field::Station, _) => "请选择一个驿站".to_owned(),
+            (Field::CampaignId, _) => "没有这个活动".to_owned(),
             _ => self.problem.field_invalid.to_owned(),
         }
     }
@@ -741,6 +1234,9 @@ impl Texts {
             EventAction::ReadHousehold => "查看了住户资料",
             EventAction::Approve => "审核通过了志愿者",
             EventAction::Suspend => "暂停了志愿者",
+            EventAction::Pledge => "认捐了物品",
+            EventAction::Allocate => "分配了商户认捐的物品",
+            EventAction::ExportHousehold => "导出了住户名册",
         }
     }
 
@@ -763,6 +1259,11 @@ impl Texts {
 
 fn clock(at: NaiveDateTime) -> String {
     format!("{:02}:{:02}", at.hour(), at.minute())
+}
+
+/// "标题需为 2–40 个字".
+fn range_text(what: &str, chars: std::ops::RangeInclusive<usize>) -> String {
+    format!("{what}需为 {}–{} 个字", chars.start(), chars.end())
 }
 
 #[cfg(test)]
@@ -865,7 +1366,15 @@ mod tests {
             "请填写 2–200 字的原因"
         );
         assert_eq!(
-            t.field_error(Field::Title, FieldCode::Invalid),
+            t.field_error(Field::Title, FieldCode::Length),
+            "标题需为 2–40 个字"
+        );
+        assert_eq!(
+            t.field_error(Field::Alias, FieldCode::RevealsName),
+            "不能出现住户的真实姓名,请用化名"
+        );
+        assert_eq!(
+            t.field_error(Field::SlotStart, FieldCode::TooFar),
             t.problem.field_invalid
         );
         let invalid = ApiError::invalid(vec![FieldError {

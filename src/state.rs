@@ -7,11 +7,12 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
 use leptos::prelude::*;
+use microwish_core::decide::Written;
 use microwish_core::engine::{Changed, Notice, SessionState, SyncStatus};
 use microwish_core::overlay::LocalState;
 use microwish_core::{
-    CampaignId, ClaimId, ClaimView, Grid, GridId, Household, HouseholdId, Me, PublicCampaign,
-    PublicWish, UserId, VolunteerView, WishId,
+    CampaignId, ClaimId, ClaimView, Grid, GridId, Household, HouseholdId, Me, Pledge, PledgeId,
+    PublicCampaign, PublicWish, UserId, VolunteerView, WishId,
 };
 
 /// One kind of entity: which ids exist (a signal that changes only when one comes or goes)
@@ -195,9 +196,12 @@ pub struct Data {
     /// Workers only: their community's households, and the volunteers to vet.
     pub households: Collection<HouseholdId, Household>,
     pub volunteers: Collection<UserId, VolunteerView>,
+    /// A shop's own pledges; every pledge for workers.
+    pub pledges: Collection<PledgeId, Pledge>,
     /// Claims and wishes with changes the server has not taken yet.
     pub pending_claims: RwSignal<HashSet<ClaimId>>,
     pub pending_wishes: RwSignal<HashSet<WishId>>,
+    pub pending_pledges: RwSignal<HashSet<PledgeId>>,
     /// The device's cache has been read.
     pub loaded: RwSignal<bool>,
     /// The cache holds a complete copy from some pull (possibly an old one).
@@ -216,8 +220,10 @@ impl Data {
             grids: Collection::new(),
             households: Collection::new(),
             volunteers: Collection::new(),
+            pledges: Collection::new(),
             pending_claims: RwSignal::new(HashSet::new()),
             pending_wishes: RwSignal::new(HashSet::new()),
+            pending_pledges: RwSignal::new(HashSet::new()),
             loaded: RwSignal::new(false),
             synced: RwSignal::new(false),
             status: RwSignal::new(SyncStatus::Starting),
@@ -234,6 +240,11 @@ impl Data {
         })
     }
 
+    /// Whether a pledge (or one of its allocations) waits for the server (tracked).
+    pub fn is_pending_pledge(&self, id: PledgeId) -> bool {
+        self.pending_pledges.with(|pending| pending.contains(&id))
+    }
+
     /// Whether a claim waits for the server (tracked).
     pub fn is_pending_claim(&self, id: ClaimId) -> bool {
         self.pending_claims.with(|pending| pending.contains(&id))
@@ -241,13 +252,7 @@ impl Data {
 
     /// Shows what changed in `view` (the cache with pending changes applied); only what
     /// differs re-renders.
-    pub fn publish(
-        &self,
-        view: &LocalState,
-        changed: &Changed,
-        (pending_wishes, pending_claims): (&[WishId], &[ClaimId]),
-        synced: bool,
-    ) {
+    pub fn publish(&self, view: &LocalState, changed: &Changed, pending: &Written, synced: bool) {
         if changed.all {
             self.wishes.replace_all(&view.wishes);
             self.claims.replace_all(&view.claims);
@@ -255,6 +260,7 @@ impl Data {
             self.grids.replace_all(&view.grids);
             self.households.replace_all(&view.households);
             self.volunteers.replace_all(&view.volunteers);
+            self.pledges.replace_all(&view.pledges);
         } else {
             for id in &changed.wishes {
                 self.wishes.put(*id, view.wishes.get(id).cloned());
@@ -274,15 +280,13 @@ impl Data {
             for id in &changed.volunteers {
                 self.volunteers.put(*id, view.volunteers.get(id).cloned());
             }
+            for id in &changed.pledges {
+                self.pledges.put(*id, view.pledges.get(id).cloned());
+            }
         }
-        let wishes: HashSet<_> = pending_wishes.iter().copied().collect();
-        let claims: HashSet<_> = pending_claims.iter().copied().collect();
-        if self.pending_wishes.with_untracked(|old| *old != wishes) {
-            self.pending_wishes.set(wishes);
-        }
-        if self.pending_claims.with_untracked(|old| *old != claims) {
-            self.pending_claims.set(claims);
-        }
+        set_if_changed(self.pending_wishes, &pending.wishes);
+        set_if_changed(self.pending_claims, &pending.claims);
+        set_if_changed(self.pending_pledges, &pending.pledges);
         if self.synced.get_untracked() != synced {
             self.synced.set(synced);
         }
@@ -294,6 +298,17 @@ impl Data {
     pub fn dismiss(&self, mutation: u64) {
         self.notices
             .update(|notices| notices.retain(|notice| notice.mutation != mutation));
+    }
+}
+
+/// Replaces a set of pending ids only when it differs, so that nothing re-renders for nothing.
+fn set_if_changed<T: Clone + Eq + Hash + Send + Sync + 'static>(
+    signal: RwSignal<HashSet<T>>,
+    ids: &[T],
+) {
+    let ids: HashSet<T> = ids.iter().cloned().collect();
+    if signal.with_untracked(|old| *old != ids) {
+        signal.set(ids);
     }
 }
 

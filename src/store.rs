@@ -14,13 +14,15 @@ use microwish_core::command::Command;
 use microwish_core::engine::{renumber, Meta, Renumber, Save, Snapshot};
 use microwish_core::overlay::LocalState;
 use microwish_core::sync::{Change, Mutation, Op, PullResponse};
-use microwish_core::{ClaimView, Grid, Household, PublicCampaign, PublicWish, VolunteerView};
+use microwish_core::{
+    ClaimView, Grid, Household, Pledge, PublicCampaign, PublicWish, VolunteerView,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub const DB_NAME: &str = "microwish";
-/// 2: households and volunteers (workers' data) have stores of their own.
-const DB_VERSION: u32 = 2;
+/// 2: households and volunteers (workers' data) have stores of their own; 3: pledges.
+const DB_VERSION: u32 = 3;
 
 const WISHES: &str = "wishes";
 const CLAIMS: &str = "claims";
@@ -28,11 +30,14 @@ const CAMPAIGNS: &str = "campaigns";
 const GRIDS: &str = "grids";
 const HOUSEHOLDS: &str = "households";
 const VOLUNTEERS: &str = "volunteers";
+const PLEDGES: &str = "pledges";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
-const ENTITY_STORES: [&str; 6] = [WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS];
-const ALL_STORES: [&str; 8] = [
-    WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS, OUTBOX, META,
+const ENTITY_STORES: [&str; 7] = [
+    WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS, PLEDGES,
+];
+const ALL_STORES: [&str; 9] = [
+    WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS, PLEDGES, OUTBOX, META,
 ];
 
 /// Why the local store failed (quota, private mode, a corrupt record).
@@ -76,6 +81,9 @@ impl Store {
                         db.create_object_store(store).build()?;
                     }
                 }
+                if event.old_version() < 3.0 {
+                    db.create_object_store(PLEDGES).build()?;
+                }
                 Ok(())
             })
             .await?;
@@ -96,6 +104,7 @@ impl Store {
             grids: read_all(&tx.object_store(GRIDS)?, |g: &Grid| g.id.clone()).await?,
             households: read_all(&tx.object_store(HOUSEHOLDS)?, |h: &Household| h.id).await?,
             volunteers: read_all(&tx.object_store(VOLUNTEERS)?, |v: &VolunteerView| v.id).await?,
+            pledges: read_all(&tx.object_store(PLEDGES)?, |p: &Pledge| p.id).await?,
         };
         let outbox = read_list(&tx.object_store(OUTBOX)?).await?;
         let meta = read_meta(&tx.object_store(META)?).await?;
@@ -221,6 +230,7 @@ async fn write_pull(
     let grids = tx.object_store(GRIDS)?;
     let households = tx.object_store(HOUSEHOLDS)?;
     let volunteers = tx.object_store(VOLUNTEERS)?;
+    let pledges = tx.object_store(PLEDGES)?;
     for change in &pull.changes {
         // Requests go out as they are built; the commit waits for all of them.
         let (store, key, value) = match change {
@@ -236,6 +246,7 @@ async fn write_pull(
             Change::Volunteer { id, op, data } => {
                 (&volunteers, id.to_string(), put_value(*op, data)?)
             }
+            Change::Pledge { id, op, data } => (&pledges, id.to_string(), put_value(*op, data)?),
         };
         match value {
             Some(value) => drop(store.put(value).with_key(key).primitive()?),

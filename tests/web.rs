@@ -22,7 +22,7 @@ use microwish_core::overlay::LocalState;
 use microwish_core::{
     BeneficiaryGroup, Category, ClaimId, ClaimStatus, ClaimView, DisplayName, EventAction,
     EventView, Field, FieldCode, FieldError, HouseContact, Me, Phone, PublicWish, Role, UserId,
-    WishId, WishKind, WishQuery, WishStatus,
+    VolunteerStatus, WishId, WishKind, WishQuery, WishStatus,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -341,7 +341,8 @@ fn me(role: Role) -> Me {
         phone: Phone::parse("13912345678").unwrap(),
         role,
         volunteer_minutes: 0,
-        volunteer_status: None,
+        // A volunteer here has been met and approved (the waiting one is tested apart).
+        volunteer_status: (role == Role::Volunteer).then_some(VolunteerStatus::Approved),
         community: None,
     }
 }

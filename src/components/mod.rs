@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI, one per file.
 
 pub mod back_link;
+pub mod bar_chart;
 pub mod chip_group;
 pub mod claim_card;
 pub mod claim_panel;
@@ -11,6 +12,7 @@ pub mod load_error;
 pub mod login_redirect;
 pub mod logout_prompt;
 pub mod nav_bar;
+pub mod pledge_card;
 pub mod progress_bar;
 pub mod quantity_stepper;
 pub mod slot_picker;
@@ -21,6 +23,7 @@ pub mod wish_list;
 pub mod worker_only;
 
 pub use back_link::BackLink;
+pub use bar_chart::{BarChart, Series};
 pub use chip_group::ChipGroup;
 pub use claim_card::{ClaimActions, ClaimCard};
 pub use claim_panel::ClaimPanel;
@@ -31,6 +34,7 @@ pub use load_error::LoadError;
 pub use login_redirect::LoginRedirect;
 pub use logout_prompt::LogoutPrompt;
 pub use nav_bar::NavBar;
+pub use pledge_card::PledgeCard;
 pub use progress_bar::ProgressBar;
 pub use quantity_stepper::QuantityStepper;
 pub use slot_picker::SlotPicker;
@@ -38,4 +42,4 @@ pub use sync_bar::SyncBar;
 pub use timeline::Timeline;
 pub use wish_card::WishCard;
 pub use wish_list::{LiveWishList, WishList};
-pub use worker_only::WorkerOnly;
+pub use worker_only::{ShopOnly, WorkerOnly};

@@ -87,9 +87,11 @@ pub fn NavBar() -> impl IntoView {
                         Role::Worker => Some(view! {
                             <A href="/worker/claims" attr:class="tabbar__item tabbar__queue">{t.nav.to_confirm}</A>
                             <A href="/worker/households" attr:class="tabbar__item tabbar__households">{t.nav.households}</A>
-                            <A href="/worker/volunteers" attr:class="tabbar__item tabbar__volunteers">{t.nav.volunteers}</A>
+                            <A href="/worker" exact=true attr:class="tabbar__item tabbar__console">{t.nav.console}</A>
                         }.into_any()),
-                        Role::Shopkeeper => None,
+                        Role::Shopkeeper => Some(view! {
+                            <A href="/shop" attr:class="tabbar__item tabbar__donations">{t.nav.donations}</A>
+                        }.into_any()),
                     };
                     view! {
                         {own_page}

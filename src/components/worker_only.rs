@@ -13,15 +13,44 @@ pub fn WorkerOnly<V: IntoView + 'static>(
     children: impl Fn(Me) -> V + Send + Sync + 'static,
 ) -> impl IntoView {
     let t = t();
+    only_for(
+        Role::Worker,
+        (t.worker.workers_only, t.worker.workers_only_hint),
+        children,
+    )
+}
+
+/// A shop's pages (我的捐赠, the pledge form), likewise for shopkeepers.
+#[component]
+pub fn ShopOnly<V: IntoView + 'static>(
+    children: impl Fn(Me) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let t = t();
+    only_for(
+        Role::Shopkeeper,
+        (t.shops.shops_only, t.shops.shops_only_hint),
+        children,
+    )
+}
+
+fn only_for<V: IntoView + 'static>(
+    role: Role,
+    (refusal, hint): (&'static str, &'static str),
+    children: impl Fn(Me) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let t = t();
     let session = use_session();
-    move || match session.state() {
+    // The engine re-announces the same session (at start, after a check): the page, and
+    // any form being filled in on it, is rebuilt only when who is logged in changes.
+    let state = Memo::new(move |_| session.state());
+    move || match state.get() {
         SessionState::Checking => view! { <p class="loading">{t.loading}</p> }.into_any(),
         SessionState::LoggedOut => view! { <LoginRedirect /> }.into_any(),
-        SessionState::LoggedIn(me) if me.role == Role::Worker => children(me).into_any(),
+        SessionState::LoggedIn(me) if me.role == role => children(me).into_any(),
         SessionState::LoggedIn(_) => view! {
             <div class="page notice" role="alert">
-                <p class="notice__title">{t.worker.workers_only}</p>
-                <p>{t.worker.workers_only_hint}</p>
+                <p class="notice__title">{refusal}</p>
+                <p>{hint}</p>
                 <a class="button" href="/">{t.back_to_list}</a>
             </div>
         }

@@ -1,36 +1,53 @@
 //! One routed page per file.
 
+pub mod allocate;
 pub mod campaign;
+pub mod campaign_form;
+pub mod console;
 pub mod household_form;
 pub mod households;
 pub mod login;
 pub mod my_claims;
 pub mod not_found;
+pub mod pledge_form;
+pub mod pledges;
 pub mod register;
+pub mod shop;
+pub mod stats;
 pub mod volunteers;
-pub mod wish_form;
 pub mod wish_detail;
+pub mod wish_form;
 pub mod wish_list;
 pub mod worker_claims;
 
+pub use allocate::AllocatePage;
 pub use campaign::CampaignPage;
+pub use campaign_form::CampaignFormPage;
+pub use console::ConsolePage;
 pub use household_form::HouseholdPage;
 pub use households::HouseholdsPage;
 pub use login::LoginPage;
 pub use my_claims::MyClaimsPage;
 pub use not_found::NotFound;
+pub use pledge_form::PledgeFormPage;
+pub use pledges::PledgesPage;
 pub use register::RegisterPage;
+pub use shop::ShopPage;
+pub use stats::StatsPage;
 pub use volunteers::VolunteersPage;
-pub use wish_form::WishFormPage;
 pub use wish_detail::WishDetailPage;
+pub use wish_form::WishFormPage;
 pub use wish_list::WishListPage;
 pub use worker_claims::WorkerClaimsPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use microwish_core::FieldError;
+use microwish_core::engine::{MutateError, SyncStatus};
+use microwish_core::{FieldError, RuleError};
 
 use crate::api::ApiError;
+use crate::i18n::t;
+use crate::state::use_data;
 
 /// The `:id` of the current route, if it is a well-formed id.
 fn id_param<T: std::str::FromStr>() -> impl Fn() -> Option<T> + Copy {
@@ -53,4 +70,88 @@ fn field_errors(error: Signal<Option<ApiError>>) -> Signal<Vec<FieldError>> {
                 .unwrap_or_default()
         })
     })
+}
+
+/// Why a worker's form did not go through: its own check found fields to fix (before
+/// anything was queued), or the rules refused the command over the device's cache.
+#[derive(Debug, Clone, PartialEq)]
+enum FormProblem {
+    Invalid(Vec<FieldError>),
+    Refused(MutateError),
+}
+
+impl FormProblem {
+    /// The refusal of core's validation, field by field.
+    fn invalid(error: RuleError) -> FormProblem {
+        match error {
+            RuleError::Validation(errors) => FormProblem::Invalid(errors.0),
+            other => FormProblem::Refused(MutateError::Refused(other)),
+        }
+    }
+
+    fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            FormProblem::Invalid(errors) => errors.clone(),
+            FormProblem::Refused(MutateError::Refused(RuleError::Validation(errors))) => {
+                errors.0.clone()
+            }
+            FormProblem::Refused(_) => Vec::new(),
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            FormProblem::Invalid(_) => t().problem.validation_failed.to_owned(),
+            FormProblem::Refused(error) => t().mutate_error(error),
+        }
+    }
+}
+
+/// The field errors and the message of a form's problem, for its fields and its foot.
+fn form_problem(
+    problem: RwSignal<Option<FormProblem>>,
+) -> (Signal<Vec<FieldError>>, Signal<Option<String>>) {
+    let errors = Signal::derive(move || {
+        problem.with(|problem| {
+            problem
+                .as_ref()
+                .map(FormProblem::field_errors)
+                .unwrap_or_default()
+        })
+    });
+    let message =
+        Signal::derive(move || problem.with(|problem| problem.as_ref().map(FormProblem::message)));
+    (errors, message)
+}
+
+/// The `<option>`s of a `<select>` whose chosen value is `chosen`, from (value, label) pairs.
+fn select_options(choices: Vec<(String, String)>, chosen: RwSignal<String>) -> impl IntoView {
+    choices
+        .into_iter()
+        .map(|(value, label)| {
+            let selected = {
+                let value = value.clone();
+                move || chosen.with(|chosen| *chosen == value)
+            };
+            view! { <option value=value selected=selected>{label}</option> }
+        })
+        .collect_view()
+}
+
+/// What a page says when the device's cache lacks what it shows (tracked): `gone` once the
+/// cache is complete, that it cannot be fetched now when offline, else that it is coming.
+fn not_cached(gone: &'static str) -> AnyView {
+    let t = t();
+    let data = use_data();
+    let text = if data.synced.get() {
+        gone
+    } else if matches!(
+        data.status.get(),
+        SyncStatus::Offline(_) | SyncStatus::Failed
+    ) {
+        t.sync.not_cached
+    } else {
+        return view! { <p class="loading">{t.loading}</p> }.into_any();
+    };
+    view! { <section class="page not-found"><p>{text}</p></section> }.into_any()
 }

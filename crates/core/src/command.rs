@@ -15,10 +15,12 @@ use crate::model::{ClaimStatus, Me, PublicWish, Role, WishKind, WishStatus};
 use crate::rules::ClaimAction;
 
 mod households;
+mod pledges;
 mod volunteers;
 mod wishes;
 
 pub use households::*;
+pub use pledges::*;
 pub use volunteers::*;
 pub use wishes::*;
 
@@ -41,6 +43,14 @@ pub enum Command {
     CancelWish(CancelWish),
     ApproveVolunteer(VolunteerDecision),
     SuspendVolunteer(VolunteerDecision),
+    CreatePledge(NewPledge),
+    AllocatePledge(NewAllocation),
+    /// The shop dropped allocated goods at the station.
+    DeliverAllocation(AllocationRef),
+    ConfirmAllocation(AllocationRef),
+    CancelAllocation(AllocationRef),
+    ThankShop(ThankShop),
+    CreateCampaign(NewCampaign),
 }
 
 /// A donor or volunteer takes `quantity` units of a wish (a house call: with a time slot).

@@ -3,8 +3,8 @@
 //!
 //! 1. [`Command::needs`] names what the command reads;
 //! 2. each side loads those [`Facts`] (the server from SQL, the phone from its cache), by the
-//!    same rules: the actor always; a claim's wish with the claim; a wish's household with
-//!    the wish; every grid;
+//!    same rules: the actor always; a claim's wish with the claim; an allocation's pledge and
+//!    wish with the allocation; a wish's household with the wish; every grid;
 //! 3. [`decide`] returns a [`Decision`]: the writes to make (counters as compare-and-set from
 //!    what was read), the events to record, and what the command produced; or the
 //!    [`RuleError`] that refuses it. Who may act comes first, then the input, then the state;
@@ -19,15 +19,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::command::{Actor, Command, Policy, Slot, WishChanges};
 use crate::error::RuleError;
-use crate::ids::{CampaignId, ClaimId, CommunityId, GridId, HouseholdId, UserId, WishId};
+use crate::ids::{
+    AllocationId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId, UserId, WishId,
+};
 use crate::model::{
-    BeneficiaryGroup, Category, ClaimStatus, Entity, EventAction, Household, PublicWish, Role,
-    VolunteerStatus, WishKind, WishStatus,
+    AllocationStatus, BeneficiaryGroup, Category, ClaimStatus, Entity, EventAction, Household,
+    PublicWish, Role, VolunteerStatus, WishKind, WishStatus,
 };
 use crate::rules::Units;
 
 mod claims;
 mod households;
+mod pledges;
 mod volunteers;
 mod wishes;
 
@@ -51,6 +54,35 @@ pub struct Needs {
     pub claims_of_wishes: Vec<WishId>,
     /// These volunteers' active house calls (a suspension ends them).
     pub house_calls_of: Vec<UserId>,
+    pub pledges: Vec<PledgeId>,
+    pub allocations: Vec<AllocationId>,
+}
+
+/// One variant of a pledge as the rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantState {
+    pub label: String,
+    pub quantity: u32,
+    pub allocated: u32,
+}
+
+/// A pledge as the rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PledgeState {
+    pub shop: UserId,
+    pub quantity: u32,
+    pub allocated: u32,
+    pub variants: Vec<VariantState>,
+}
+
+/// An allocation as the rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllocationState {
+    pub pledge: PledgeId,
+    pub wish: WishId,
+    pub variant: Option<String>,
+    pub quantity: u32,
+    pub status: AllocationStatus,
 }
 
 /// A wish as the rules see it.
@@ -111,6 +143,8 @@ pub struct Facts {
     /// Every grid, with the community it belongs to.
     pub grids: HashMap<GridId, CommunityId>,
     pub campaigns: HashSet<CampaignId>,
+    pub pledges: HashMap<PledgeId, PledgeState>,
+    pub allocations: HashMap<AllocationId, AllocationState>,
 }
 
 impl Facts {
@@ -205,6 +239,44 @@ pub struct WishRecord {
     pub status: WishStatus,
 }
 
+/// A pledge to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PledgeRecord {
+    pub id: PledgeId,
+    pub shop: UserId,
+    pub title: String,
+    pub category: Category,
+    pub quantity: u32,
+    pub unit: String,
+    pub variants: Vec<(String, u32)>,
+    pub available_from: Option<NaiveDate>,
+    pub yearly: bool,
+    pub note: String,
+}
+
+/// An allocation to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllocationRecord {
+    pub id: AllocationId,
+    pub pledge: PledgeId,
+    pub wish: WishId,
+    pub variant: Option<String>,
+    pub quantity: u32,
+}
+
+/// A campaign to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignRecord {
+    pub id: CampaignId,
+    pub community: CommunityId,
+    pub title: String,
+    pub description: String,
+    pub goal: u32,
+    pub unit: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
 /// One change to make. Counters and statuses carry what they were read as, so the server
 /// writes them as compare-and-set: a concurrent change makes the write, and the command, fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,6 +318,25 @@ pub enum Write {
         to: VolunteerStatus,
         note: String,
     },
+    NewPledge(PledgeRecord),
+    /// A pledge's allocated units (and its variant's), compare-and-set: `(pledge, variant)`.
+    PledgeAllocated {
+        pledge: PledgeId,
+        variant: Option<String>,
+        before: (u32, u32),
+        after: (u32, u32),
+    },
+    NewAllocation(AllocationRecord),
+    AllocationStatus {
+        allocation: AllocationId,
+        from: AllocationStatus,
+        to: AllocationStatus,
+    },
+    AllocationThanks {
+        allocation: AllocationId,
+        text: String,
+    },
+    NewCampaign(CampaignRecord),
 }
 
 /// What a command is about, for its answer and its events.
@@ -255,6 +346,9 @@ pub enum Subject {
     Claim(ClaimId),
     Household(HouseholdId),
     Volunteer(UserId),
+    Pledge(PledgeId),
+    Allocation(AllocationId),
+    Campaign(CampaignId),
 }
 
 impl Subject {
@@ -264,6 +358,9 @@ impl Subject {
             Subject::Claim(_) => Entity::Claim,
             Subject::Household(_) => Entity::Household,
             Subject::Volunteer(_) => Entity::Volunteer,
+            Subject::Pledge(_) => Entity::Pledge,
+            Subject::Allocation(_) => Entity::Allocation,
+            Subject::Campaign(_) => Entity::Campaign,
         }
     }
 
@@ -273,6 +370,9 @@ impl Subject {
             Subject::Claim(id) => id.0,
             Subject::Household(id) => id.0,
             Subject::Volunteer(id) => id.0,
+            Subject::Pledge(id) => id.0,
+            Subject::Allocation(id) => id.0,
+            Subject::Campaign(id) => id.0,
         }
     }
 }
@@ -307,6 +407,8 @@ pub struct Written {
     pub claims: Vec<ClaimId>,
     pub households: Vec<HouseholdId>,
     pub volunteers: Vec<UserId>,
+    pub pledges: Vec<PledgeId>,
+    pub campaigns: Vec<CampaignId>,
 }
 
 impl Written {
@@ -315,6 +417,8 @@ impl Written {
         self.claims.extend(other.claims);
         self.households.extend(other.households);
         self.volunteers.extend(other.volunteers);
+        self.pledges.extend(other.pledges);
+        self.campaigns.extend(other.campaigns);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -351,6 +455,12 @@ impl Decision {
                 }
                 Write::PutHousehold { household, .. } => written.households.push(household.id),
                 Write::VolunteerStatus { user, .. } => written.volunteers.push(*user),
+                Write::NewPledge(record) => written.pledges.push(record.id),
+                Write::PledgeAllocated { pledge, .. } => written.pledges.push(*pledge),
+                Write::NewAllocation(record) => written.pledges.push(record.pledge),
+                // An allocation lives inside its pledge's view.
+                Write::AllocationStatus { .. } | Write::AllocationThanks { .. } => {}
+                Write::NewCampaign(record) => written.campaigns.push(record.id),
             }
         }
         written
@@ -410,6 +520,30 @@ impl Command {
                 house_calls_of: vec![decision.user_id],
                 ..Needs::default()
             },
+            Command::CreatePledge(new) => Needs {
+                pledges: vec![new.id],
+                ..Needs::default()
+            },
+            Command::AllocatePledge(new) => Needs {
+                wishes: vec![new.wish_id],
+                pledges: vec![new.pledge_id],
+                allocations: vec![new.id],
+                ..Needs::default()
+            },
+            Command::DeliverAllocation(target)
+            | Command::ConfirmAllocation(target)
+            | Command::CancelAllocation(target) => Needs {
+                allocations: vec![target.allocation_id],
+                ..Needs::default()
+            },
+            Command::ThankShop(thanks) => Needs {
+                allocations: vec![thanks.allocation_id],
+                ..Needs::default()
+            },
+            Command::CreateCampaign(new) => Needs {
+                campaigns: vec![new.id],
+                ..Needs::default()
+            },
         }
     }
 }
@@ -431,6 +565,13 @@ pub fn decide(command: &Command, facts: &Facts, ctx: &Context) -> Result<Decisio
         Command::CancelWish(cancel) => wishes::cancel(cancel, facts, ctx),
         Command::ApproveVolunteer(decision) => volunteers::approve(decision, facts, ctx),
         Command::SuspendVolunteer(decision) => volunteers::suspend(decision, facts, ctx),
+        Command::CreatePledge(new) => pledges::create(new, facts, ctx),
+        Command::AllocatePledge(new) => pledges::allocate(new, facts, ctx),
+        Command::DeliverAllocation(target) => pledges::deliver(target, facts, ctx),
+        Command::ConfirmAllocation(target) => pledges::confirm(target, facts, ctx),
+        Command::CancelAllocation(target) => pledges::cancel(target, facts, ctx),
+        Command::ThankShop(thanks) => pledges::thank(thanks, facts, ctx),
+        Command::CreateCampaign(new) => pledges::create_campaign(new, facts, ctx),
     }
 }
 

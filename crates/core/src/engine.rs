@@ -135,9 +135,9 @@ impl Engine {
         &self.outbox
     }
 
-    /// The claims and wishes with changes the server has not taken yet.
-    pub fn pending(&self) -> (&[WishId], &[ClaimId]) {
-        (&self.touched.wishes, &self.touched.claims)
+    /// Everything with changes the server has not taken yet.
+    pub fn pending(&self) -> &Written {
+        &self.touched
     }
 
     /// Whether a claim has changes the server has not taken yet.

@@ -45,6 +45,12 @@ pub enum RuleError {
     VolunteerNotApproved,
     #[error("you already hold {limit} house calls; finish one first")]
     TooManyHouseCalls { limit: u32 },
+    /// A pledge (or its variant) has fewer units left than asked.
+    #[error("only {remaining} left in this pledge")]
+    PledgeExhausted { remaining: u32 },
+    /// A wish needs fewer units than allocated.
+    #[error("the wish needs only {remaining} more")]
+    WishFull { remaining: u32 },
 }
 
 impl RuleError {
@@ -61,6 +67,8 @@ impl RuleError {
             RuleError::NotFound(_) => ProblemCode::NotFound,
             RuleError::VolunteerNotApproved => ProblemCode::VolunteerNotApproved,
             RuleError::TooManyHouseCalls { .. } => ProblemCode::TooManyHouseCalls,
+            RuleError::PledgeExhausted { .. } => ProblemCode::PledgeExhausted,
+            RuleError::WishFull { .. } => ProblemCode::WishFull,
         }
     }
 
@@ -101,6 +109,12 @@ string_enum! {
         Text = "text",
         Minutes = "minutes",
         Group = "group",
+        Variants = "variants",
+        Variant = "variant",
+        Goal = "goal",
+        EndsOn = "ends_on",
+        From = "from",
+        To = "to",
     }
 }
 
@@ -131,6 +145,9 @@ string_enum! {
         InTheFuture = "in_the_future",
         /// A house call reported done before its slot began.
         BeforeSlot = "before_slot",
+        Duplicate = "duplicate",
+        /// A total that is not the sum of its parts.
+        NotTheSum = "not_the_sum",
     }
 }
 

@@ -55,6 +55,10 @@ uuid_id! {
     ClientId;
     /// A community (社区): its workers see and change only its households and wishes.
     CommunityId;
+    /// A shopkeeper's bulk pledge of goods.
+    PledgeId;
+    /// Units of a pledge given to a wish.
+    AllocationId;
 }
 
 /// A grid (网格) of the community: a short stable code such as `grid-1`.

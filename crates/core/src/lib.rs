@@ -10,6 +10,7 @@
 //! - [`decide`]: what a command does, decided once from the facts (server and phone alike);
 //! - [`overlay`]: the phone's cache with pending commands applied through [`decide`];
 //! - [`engine`]: the phone's sync engine, a plain state machine over outbox and cache;
+//! - [`stats`]: the workers' report (months, grids, volunteer hours, shops), counted once;
 //! - [`sync`]: the push/pull protocol types;
 //! - [`account`], [`validate`]: registration and input validation with per-field errors.
 
@@ -62,6 +63,7 @@ pub mod model;
 pub mod overlay;
 pub mod problem;
 pub mod rules;
+pub mod stats;
 pub mod sync;
 pub mod validate;
 

@@ -8,7 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{
-    CampaignId, ClaimId, CommunityId, DisplayName, GridId, HouseholdId, Phone, UserId, WishId,
+    AllocationId, CampaignId, ClaimId, CommunityId, DisplayName, GridId, HouseholdId, Phone,
+    PledgeId, UserId, WishId,
 };
 
 string_enum! {
@@ -88,6 +89,9 @@ string_enum! {
         Household = "household",
         /// A volunteer's vetting, for workers.
         Volunteer = "volunteer",
+        /// A shop's pledge with its allocations: the shop and workers.
+        Pledge = "pledge",
+        Allocation = "allocation",
     }
 }
 
@@ -121,6 +125,35 @@ string_enum! {
         /// A worker approved or suspended a volunteer.
         Approve = "approve",
         Suspend = "suspend",
+        /// A shop pledged goods.
+        Pledge = "pledge",
+        /// A worker gave pledged units to a wish.
+        Allocate = "allocate",
+        /// A worker exported the households' private fields (households.csv).
+        ExportHousehold = "export_household",
+    }
+}
+
+string_enum! {
+    /// `allocated` → `delivered` (the shop dropped them at the station) → `confirmed` (handed
+    /// over); `cancelled` by a worker returns the units to the pledge and the wish.
+    AllocationStatus {
+        Allocated = "allocated",
+        Delivered = "delivered",
+        Confirmed = "confirmed",
+        Cancelled = "cancelled",
+    }
+}
+
+impl AllocationStatus {
+    /// How an allocation counts towards its wish: like a claim in this state.
+    pub fn counts_as(self) -> ClaimStatus {
+        match self {
+            AllocationStatus::Allocated => ClaimStatus::Active,
+            AllocationStatus::Delivered => ClaimStatus::Delivered,
+            AllocationStatus::Confirmed => ClaimStatus::Confirmed,
+            AllocationStatus::Cancelled => ClaimStatus::Released,
+        }
     }
 }
 
@@ -328,6 +361,11 @@ pub struct PublicCampaign {
     pub id: CampaignId,
     pub title: String,
     pub description: String,
+    /// The units the drive aims for, and what they are ("30 个书包").
+    #[serde(default)]
+    pub goal: u32,
+    #[serde(default)]
+    pub unit: String,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     pub progress: Progress,
@@ -362,6 +400,133 @@ fn percent(part: u32, whole: u32) -> u32 {
     } else {
         ((u64::from(part.min(whole)) * 100) / u64::from(whole)) as u32
     }
+}
+
+/// Part of a pledge by size or model, e.g. "32码 × 11", and how many of it are given out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PledgeVariant {
+    pub label: String,
+    pub quantity: u32,
+    pub allocated: u32,
+}
+
+/// A shop's pledge as the shop and workers see it: where every unit went (wish title, alias,
+/// grid: nothing private) and the thanks received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pledge {
+    pub id: PledgeId,
+    pub shop: UserId,
+    /// The shop's public name (爱心商户).
+    pub shop_name: String,
+    pub title: String,
+    pub category: Category,
+    pub quantity: u32,
+    pub unit: String,
+    pub variants: Vec<PledgeVariant>,
+    pub available_from: Option<NaiveDate>,
+    pub yearly: bool,
+    pub note: String,
+    /// Units given to wishes (allocated, delivered or confirmed).
+    pub allocated: u32,
+    /// Units the shop dropped at a station (delivered or confirmed).
+    pub delivered: u32,
+    /// Units handed over to households.
+    pub confirmed: u32,
+    /// Units still to give out.
+    pub remaining: u32,
+    pub allocations: Vec<AllocationView>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Pledge {
+    /// Units of `variant` (or of the pledge, without variants) still to give out.
+    pub fn left(&self, variant: Option<&str>) -> u32 {
+        match variant {
+            Some(label) => self
+                .variants
+                .iter()
+                .find(|each| each.label == label)
+                .map_or(0, |each| each.quantity.saturating_sub(each.allocated)),
+            None => self.remaining,
+        }
+    }
+
+    /// The open item wishes this pledge (of `variant`) suits best, best first: a wish that
+    /// names the size ("32码") scores most, then one of the same category, then the same
+    /// unit; the most urgent first among equals. Wishes that match nothing are left out.
+    pub fn suggested_wishes<'a>(
+        &self,
+        variant: Option<&str>,
+        wishes: impl IntoIterator<Item = &'a PublicWish>,
+    ) -> Vec<&'a PublicWish> {
+        // "32码" → "32": a wish may say "32码", "32 码" or "穿32的".
+        let size: Option<String> = variant
+            .map(|label| label.chars().filter(char::is_ascii_digit).collect())
+            .filter(|digits: &String| !digits.is_empty());
+        let mut scored: Vec<(u32, &PublicWish)> = wishes
+            .into_iter()
+            .filter(|wish| wish.kind == WishKind::Item && wish.status == WishStatus::Open)
+            .filter(|wish| wish.remaining > 0)
+            .map(|wish| {
+                let names_size = size.as_ref().is_some_and(|size| {
+                    wish.title.contains(size.as_str()) || wish.description.contains(size.as_str())
+                });
+                let score = 4 * u32::from(names_size)
+                    + 2 * u32::from(wish.category == self.category)
+                    + u32::from(wish.unit == self.unit);
+                (score, wish)
+            })
+            .filter(|(score, _)| *score >= 2)
+            .collect();
+        scored.sort_by(|(a, x), (b, y)| {
+            b.cmp(a)
+                .then_with(|| {
+                    x.needed_by
+                        .unwrap_or(NaiveDate::MAX)
+                        .cmp(&y.needed_by.unwrap_or(NaiveDate::MAX))
+                })
+                .then_with(|| x.id.cmp(&y.id))
+        });
+        scored.into_iter().map(|(_, wish)| wish).collect()
+    }
+
+    /// The delivered and confirmed units, from its allocations' statuses.
+    pub fn recount(&mut self) {
+        let units = |keep: &dyn Fn(AllocationStatus) -> bool| -> u32 {
+            self.allocations
+                .iter()
+                .filter(|allocation| keep(allocation.status))
+                .map(|allocation| allocation.quantity)
+                .sum()
+        };
+        self.delivered = units(&|status| {
+            matches!(
+                status,
+                AllocationStatus::Delivered | AllocationStatus::Confirmed
+            )
+        });
+        self.confirmed = units(&|status| status == AllocationStatus::Confirmed);
+    }
+}
+
+/// Where some units of a pledge went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllocationView {
+    pub id: AllocationId,
+    pub pledge_id: PledgeId,
+    pub wish_id: WishId,
+    pub wish_title: String,
+    pub alias: String,
+    pub grid: GridId,
+    pub grid_name: String,
+    /// The station the shop brings them to.
+    pub station: String,
+    pub variant: Option<String>,
+    pub quantity: u32,
+    pub status: AllocationStatus,
+    pub thanks: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// Public figures for the home page.
@@ -486,6 +651,61 @@ mod tests {
             created_at: at,
             updated_at: at,
         }
+    }
+
+    #[test]
+    fn a_pledge_suggests_wishes_that_name_its_size_then_its_category() {
+        let at = wish("x", None).created_at;
+        let shoes = Pledge {
+            id: PledgeId::generate(),
+            shop: UserId::generate(),
+            shop_name: "大拇哥童鞋店".into(),
+            title: "儿童鞋".into(),
+            category: Category::Clothing,
+            quantity: 20,
+            unit: "双".into(),
+            variants: vec![PledgeVariant {
+                label: "32码".into(),
+                quantity: 20,
+                allocated: 5,
+            }],
+            available_from: None,
+            yearly: true,
+            note: String::new(),
+            allocated: 5,
+            delivered: 0,
+            confirmed: 0,
+            remaining: 15,
+            allocations: Vec::new(),
+            created_at: at,
+        };
+        assert_eq!(shoes.left(Some("32码")), 15);
+        assert_eq!(shoes.left(Some("33码")), 0);
+        let clothing = |title: &str, description: &str, day| PublicWish {
+            category: Category::Clothing,
+            description: description.into(),
+            unit: "双".into(),
+            ..wish(title, Some(day))
+        };
+        let sandals = clothing("儿童凉鞋", "32码", 20);
+        let coat = clothing("冬季外套", "身高140", 5);
+        let trainers = clothing("运动鞋", "穿 32 的", 25);
+        let bag = wish("书包", Some(1));
+        let mut taken = clothing("拖鞋", "32码", 1);
+        taken.status = WishStatus::Claimed;
+        taken.remaining = 0;
+        let all = [&bag, &coat, &sandals, &trainers, &taken];
+        let titles = |variant| -> Vec<&str> {
+            shoes
+                .suggested_wishes(variant, all.iter().copied())
+                .into_iter()
+                .map(|w| w.title.as_str())
+                .collect()
+        };
+        // Naming the size first (the sooner needed first), then the rest of the category;
+        // the school bag and the fully claimed wish are not suggested.
+        assert_eq!(titles(Some("32码")), ["儿童凉鞋", "运动鞋", "冬季外套"]);
+        assert_eq!(titles(None), ["冬季外套", "儿童凉鞋", "运动鞋"]);
     }
 
     #[test]

@@ -10,14 +10,14 @@ use chrono::{DateTime, Utc};
 
 use crate::command::{Actor, Command, Policy};
 use crate::decide::{
-    decide, ClaimState, Context, Decision, Facts, Needs, UserState, WishRecord, WishState, Write,
-    Written,
+    decide, AllocationState, ClaimState, Context, Decision, Facts, Needs, PledgeState, UserState,
+    VariantState, WishRecord, WishState, Write, Written,
 };
 use crate::error::RuleError;
-use crate::ids::{CampaignId, ClaimId, GridId, HouseholdId, UserId, WishId};
+use crate::ids::{CampaignId, ClaimId, GridId, HouseholdId, PledgeId, UserId, WishId};
 use crate::model::{
-    ClaimStatus, ClaimView, Grid, Household, Me, PublicCampaign, PublicWish, Role, VolunteerView,
-    WishKind,
+    AllocationStatus, AllocationView, ClaimStatus, ClaimView, Grid, Household, Me, Pledge,
+    PledgeVariant, Progress, PublicCampaign, PublicWish, Role, VolunteerView, WishKind,
 };
 use crate::rules::Units;
 use crate::sync::{Change, Op};
@@ -31,6 +31,8 @@ pub struct LocalState {
     pub grids: HashMap<GridId, Grid>,
     pub households: HashMap<HouseholdId, Household>,
     pub volunteers: HashMap<UserId, VolunteerView>,
+    /// The shop's own pledges; every pledge for workers.
+    pub pledges: HashMap<PledgeId, Pledge>,
 }
 
 impl LocalState {
@@ -66,6 +68,30 @@ impl LocalState {
             (of_wish || house_call).then_some(claim.id)
         }));
         let mut wish_ids = needs.wishes.clone();
+        let mut pledge_ids = needs.pledges.clone();
+        for pledge in self.pledges.values() {
+            for allocation in &pledge.allocations {
+                if needs.allocations.contains(&allocation.id) {
+                    facts.allocations.insert(
+                        allocation.id,
+                        AllocationState {
+                            pledge: allocation.pledge_id,
+                            wish: allocation.wish_id,
+                            variant: allocation.variant.clone(),
+                            quantity: allocation.quantity,
+                            status: allocation.status,
+                        },
+                    );
+                    pledge_ids.push(allocation.pledge_id);
+                    wish_ids.push(allocation.wish_id);
+                }
+            }
+        }
+        for id in pledge_ids {
+            if let Some(pledge) = self.pledges.get(&id) {
+                facts.pledges.insert(id, PledgeState::of(pledge));
+            }
+        }
         for id in claim_ids {
             if let Some(claim) = self.claims.get(&id) {
                 facts.claims.insert(
@@ -268,6 +294,114 @@ impl LocalState {
                         volunteer.vetted_by = Some(me.display_name.to_string());
                     }
                 }
+                Write::NewPledge(record) => {
+                    self.pledges.insert(
+                        record.id,
+                        Pledge {
+                            id: record.id,
+                            shop: record.shop,
+                            shop_name: me.display_name.to_string(),
+                            title: record.title.clone(),
+                            category: record.category,
+                            quantity: record.quantity,
+                            unit: record.unit.clone(),
+                            variants: record
+                                .variants
+                                .iter()
+                                .map(|(label, quantity)| PledgeVariant {
+                                    label: label.clone(),
+                                    quantity: *quantity,
+                                    allocated: 0,
+                                })
+                                .collect(),
+                            available_from: record.available_from,
+                            yearly: record.yearly,
+                            note: record.note.clone(),
+                            allocated: 0,
+                            delivered: 0,
+                            confirmed: 0,
+                            remaining: record.quantity,
+                            allocations: Vec::new(),
+                            created_at: now,
+                        },
+                    );
+                }
+                Write::PledgeAllocated {
+                    pledge,
+                    variant,
+                    after,
+                    ..
+                } => {
+                    if let Some(pledge) = self.pledges.get_mut(pledge) {
+                        pledge.allocated = after.0;
+                        pledge.remaining = pledge.quantity.saturating_sub(after.0);
+                        if let Some(variant) = pledge
+                            .variants
+                            .iter_mut()
+                            .find(|v| Some(&v.label) == variant.as_ref())
+                        {
+                            variant.allocated = after.1;
+                        }
+                    }
+                }
+                Write::NewAllocation(record) => {
+                    let wish = self.wishes.get(&record.wish).cloned();
+                    if let (Some(pledge), Some(wish)) = (self.pledges.get_mut(&record.pledge), wish)
+                    {
+                        pledge.allocations.push(AllocationView {
+                            id: record.id,
+                            pledge_id: record.pledge,
+                            wish_id: record.wish,
+                            wish_title: wish.title,
+                            alias: wish.alias,
+                            grid: wish.grid,
+                            grid_name: wish.grid_name,
+                            station: wish.station,
+                            variant: record.variant.clone(),
+                            quantity: record.quantity,
+                            status: AllocationStatus::Allocated,
+                            thanks: None,
+                            created_at: now,
+                            updated_at: now,
+                        });
+                    }
+                }
+                Write::AllocationStatus { allocation, to, .. } => {
+                    for pledge in self.pledges.values_mut() {
+                        if let Some(found) =
+                            pledge.allocations.iter_mut().find(|a| a.id == *allocation)
+                        {
+                            found.status = *to;
+                            found.updated_at = now;
+                            pledge.recount();
+                        }
+                    }
+                }
+                Write::AllocationThanks { allocation, text } => {
+                    for pledge in self.pledges.values_mut() {
+                        if let Some(found) =
+                            pledge.allocations.iter_mut().find(|a| a.id == *allocation)
+                        {
+                            found.thanks = Some(text.clone());
+                        }
+                    }
+                }
+                Write::NewCampaign(record) => {
+                    self.campaigns.insert(
+                        record.id,
+                        PublicCampaign {
+                            id: record.id,
+                            title: record.title.clone(),
+                            description: record.description.clone(),
+                            goal: record.goal,
+                            unit: record.unit.clone(),
+                            starts_on: Some(record.starts_on),
+                            ends_on: Some(record.ends_on),
+                            progress: Progress::default(),
+                            created_at: now,
+                        },
+                    );
+                }
             }
         }
     }
@@ -323,6 +457,10 @@ impl LocalState {
                 put(&mut self.households, *id, *op, &data)
             }
             Change::Volunteer { id, op, data } => put(&mut self.volunteers, *id, *op, data),
+            Change::Pledge { id, op, data } => {
+                let data = data.as_deref().cloned();
+                put(&mut self.pledges, *id, *op, &data)
+            }
         }
     }
 
@@ -340,6 +478,32 @@ impl LocalState {
         }
         for id in &written.volunteers {
             copy_entry(&mut self.volunteers, &source.volunteers, id);
+        }
+        for id in &written.pledges {
+            copy_entry(&mut self.pledges, &source.pledges, id);
+        }
+        for id in &written.campaigns {
+            copy_entry(&mut self.campaigns, &source.campaigns, id);
+        }
+    }
+}
+
+impl PledgeState {
+    /// What the rules need of a pledge a phone holds.
+    pub fn of(pledge: &Pledge) -> PledgeState {
+        PledgeState {
+            shop: pledge.shop,
+            quantity: pledge.quantity,
+            allocated: pledge.allocated,
+            variants: pledge
+                .variants
+                .iter()
+                .map(|variant| VariantState {
+                    label: variant.label.clone(),
+                    quantity: variant.quantity,
+                    allocated: variant.allocated,
+                })
+                .collect(),
         }
     }
 }

@@ -36,6 +36,10 @@ string_enum! {
         MutationGap = "mutation_gap",
         /// A volunteer already holds as many house calls as one may at once.
         TooManyHouseCalls = "too_many_house_calls",
+        /// A pledge (or its variant) has fewer units left than an allocation asks.
+        PledgeExhausted = "pledge_exhausted",
+        /// A wish needs fewer units than an allocation gives.
+        WishFull = "wish_full",
         // 413, 415
         BodyTooLarge = "body_too_large",
         UnsupportedMediaType = "unsupported_media_type",
@@ -64,7 +68,7 @@ impl ProblemCode {
             Forbidden | ClaimNotYours | CrossSite | VolunteerNotApproved => 403,
             NotFound => 404,
             WishFullyClaimed | NotEnoughRemaining | InvalidState | IdConflict | PhoneTaken
-            | MutationGap | TooManyHouseCalls => 409,
+            | MutationGap | TooManyHouseCalls | PledgeExhausted | WishFull => 409,
             BodyTooLarge => 413,
             UnsupportedMediaType => 415,
             ValidationFailed | InvalidBody | InvalidMutation => 422,

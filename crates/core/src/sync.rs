@@ -4,8 +4,8 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::command::{Command, Policy};
-use crate::ids::{CampaignId, ClaimId, ClientId, GridId, HouseholdId, UserId, WishId};
-use crate::model::{ClaimView, Grid, Household, PublicCampaign, PublicWish, VolunteerView};
+use crate::ids::{CampaignId, ClaimId, ClientId, GridId, HouseholdId, PledgeId, UserId, WishId};
+use crate::model::{ClaimView, Grid, Household, Pledge, PublicCampaign, PublicWish, VolunteerView};
 use crate::problem::ProblemCode;
 
 /// `POST /api/sync/push`. Clients send [`Mutation`]s; the server reads each as a
@@ -143,6 +143,12 @@ pub enum Change {
         id: UserId,
         op: Op,
         data: Option<VolunteerView>,
+    },
+    /// The shop that pledged it, and workers.
+    Pledge {
+        id: PledgeId,
+        op: Op,
+        data: Option<Box<Pledge>>,
     },
 }
 

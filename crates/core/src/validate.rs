@@ -158,7 +158,7 @@ mod tests {
             errors.is_empty()
         };
         assert!(check("王爷爷", "王成"));
-        assert!(check("小娟", "周小娟") == false, "the given name shows");
+        assert!(!check("小娟", "周小娟"), "the given name shows");
         assert!(!check("周小娟的书包", "周小娟"));
         assert!(check("小宇", "张宇航"));
         assert!(!check("宇航", "张宇航"));

@@ -20,10 +20,20 @@ use crate::store;
 pub async fn apply(state: &AppState, actor: Actor, command: Command) -> Result<Decision, ApiError> {
     // IMMEDIATE takes the write lock up front, so two writers never both read and then
     // collide on upgrading their locks (SQLite would fail one with SQLITE_BUSY).
+    apply_at(state, actor, command, state.clock.now()).await
+}
+
+/// [`apply`] as of `now` (the demo seed writes a few months of history).
+pub async fn apply_at(
+    state: &AppState,
+    actor: Actor,
+    command: Command,
+    now: DateTime<Utc>,
+) -> Result<Decision, ApiError> {
     let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let ctx = Context {
         actor,
-        now: state.clock.now(),
+        now,
         policy: state.policy,
     };
     let decision = apply_in(&mut tx, &ctx, &command).await?;
@@ -48,7 +58,8 @@ pub async fn apply_in(
 }
 
 /// What the command needs to know, read in the transaction, by core's loading rules: the
-/// actor always; a claim's wish with the claim; a wish's household with the wish; every grid.
+/// actor always; a claim's wish with the claim; an allocation's pledge and wish with the
+/// allocation; a wish's household with the wish; every grid.
 async fn load_facts(
     tx: &mut SqliteConnection,
     ctx: &Context,
@@ -62,8 +73,13 @@ async fn load_facts(
     claim_ids.extend(store::claims::of_wishes(tx, &needs.claims_of_wishes).await?);
     claim_ids.extend(store::claims::house_calls_of(tx, &needs.house_calls_of).await?);
     let claims = store::claims::states(tx, &claim_ids).await?;
+    let allocations = store::pledges::allocation_states(tx, &needs.allocations).await?;
+    let mut pledge_ids = needs.pledges;
+    pledge_ids.extend(allocations.values().map(|allocation| allocation.pledge));
+    let pledges = store::pledges::states(tx, &pledge_ids).await?;
     let mut wish_ids = needs.wishes;
     wish_ids.extend(claims.values().map(|claim| claim.wish_id));
+    wish_ids.extend(allocations.values().map(|allocation| allocation.wish));
     let wishes = store::wishes::states(tx, &wish_ids).await?;
     let mut household_ids = needs.households;
     household_ids.extend(wishes.values().filter_map(|wish| wish.household));
@@ -75,6 +91,8 @@ async fn load_facts(
         users,
         grids: store::community::grid_communities(tx).await?,
         campaigns: store::campaigns::existing(tx, &needs.campaigns).await?,
+        pledges,
+        allocations,
     })
 }
 
@@ -134,6 +152,34 @@ async fn carry_out(
                 )
                 .await?
             }
+            Write::NewPledge(record) => {
+                let shop_name = store::pledges::shop_name(tx, record.shop).await?;
+                store::pledges::insert(tx, record, &shop_name, ctx.now).await?
+            }
+            Write::PledgeAllocated {
+                pledge,
+                variant,
+                before,
+                after,
+            } => {
+                store::pledges::set_allocated(tx, *pledge, variant.as_deref(), *before, *after)
+                    .await?
+            }
+            Write::NewAllocation(record) => {
+                store::pledges::insert_allocation(tx, record, ctx.now).await?
+            }
+            Write::AllocationStatus {
+                allocation,
+                from,
+                to,
+            } => {
+                store::pledges::set_allocation_status(tx, *allocation, (*from, *to), ctx.now)
+                    .await?
+            }
+            Write::AllocationThanks { allocation, text } => {
+                store::pledges::set_allocation_thanks(tx, *allocation, text, ctx.now).await?
+            }
+            Write::NewCampaign(record) => store::campaigns::insert(tx, record, ctx.now).await?,
         }
     }
     for event in &decision.events {

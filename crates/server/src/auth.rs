@@ -224,6 +224,42 @@ impl FromRequestParts<AppState> for Claimer {
     }
 }
 
+/// A signed-in shopkeeper: the people who pledge goods.
+pub struct Shopkeeper(pub User);
+
+impl FromRequestParts<AppState> for Shopkeeper {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = User::from_request_parts(parts, state).await?;
+        match user.role {
+            Role::Shopkeeper => Ok(Shopkeeper(user)),
+            _ => Err(RuleError::Forbidden {
+                reason: "only shopkeepers pledge goods",
+            }
+            .into()),
+        }
+    }
+}
+
+/// A shopkeeper (who sees their own pledges) or a worker (who sees every pledge).
+pub struct PledgeReader(pub User);
+
+impl FromRequestParts<AppState> for PledgeReader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = User::from_request_parts(parts, state).await?;
+        match (user.role, user.community) {
+            (Role::Shopkeeper, _) | (Role::Worker, Some(_)) => Ok(PledgeReader(user)),
+            _ => Err(RuleError::Forbidden {
+                reason: "pledges are for their shops and community workers",
+            }
+            .into()),
+        }
+    }
+}
+
 /// What `GET /api/me` shows of a user.
 pub async fn me(db: &SqlitePool, user: &User) -> Result<Me, ApiError> {
     Ok(Me {

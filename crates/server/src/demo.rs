@@ -3,23 +3,23 @@
 //! wishes of both kinds, two campaigns and the children's shoe shop's pledge; a volunteer
 //! waiting to be vetted, a draft wish, a confirmed claim with the household's thanks.
 
-use chrono::Days;
+use chrono::{DateTime, Days, Utc};
 use microwish_core::account::Registration;
 use microwish_core::clock::community_today;
 use microwish_core::command::{
-    ClaimRef, ClaimWish, Command, ConfirmClaim, HouseholdFields, NewHousehold, NewWish,
-    RecordThanks,
+    Actor, AllocationRef, ClaimRef, ClaimWish, Command, ConfirmClaim, HouseholdFields,
+    NewAllocation, NewCampaign, NewHousehold, NewPledge, NewWish, RecordThanks, ThankShop,
+    VariantInput,
 };
 use microwish_core::{
-    BeneficiaryGroup, CampaignId, Category, ClaimId, CommunityId, Grid, GridId, HouseholdId, Role,
-    VolunteerStatus, WishId, WishKind,
+    AllocationId, BeneficiaryGroup, CampaignId, Category, ClaimId, CommunityId, Grid, GridId,
+    HouseholdId, PledgeId, Role, VolunteerStatus, WishId, WishKind,
 };
 
 use crate::app::AppState;
-use crate::apply::apply;
+use crate::apply::apply_at;
 use crate::auth::add_user;
 use crate::store;
-use crate::store::pledges::DemoPledge;
 
 use BeneficiaryGroup::*;
 use Category::*;
@@ -554,170 +554,6 @@ const WISHES: &[DemoWish] = &[
     ),
 ];
 
-/// Seeds the demo community when the database has no grids yet; `None` when it already had
-/// data. The community, its grids and campaigns are set up through the store; then the demo
-/// worker registers every household and posts every wish through the app's own commands (so
-/// they pass the same rules and leave the same events), and a donor's claim goes all the way
-/// to the household's thanks.
-pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
-    if store::community::has_grids(&state.db).await? {
-        return Ok(None);
-    }
-    let now = state.clock.now();
-    let today = community_today(now);
-    let community = CommunityId::generate();
-    let mut tx = state.db.begin().await?;
-    store::community::insert_community(&mut tx, community, COMMUNITY, now).await?;
-    for (position, (id, name, station, location)) in GRIDS.iter().enumerate() {
-        let grid = Grid {
-            id: GridId::from(*id),
-            community,
-            name: (*name).to_owned(),
-            station: (*station).to_owned(),
-            station_location: (*location).to_owned(),
-        };
-        store::community::insert_grid(&mut tx, &grid, position).await?;
-    }
-    let mut campaigns = Vec::new();
-    for (title, description, days) in [
-        (
-            "暖心行动送书包",
-            "开学前为困难家庭的孩子送上新书包和文具,让他们安心上学。",
-            35,
-        ),
-        (
-            "清凉一夏 微心愿礼包",
-            "高温天为独居老人送去消暑礼包、风扇和凉席。",
-            25,
-        ),
-    ] {
-        let id = CampaignId::generate();
-        let period = (today, today + Days::new(days));
-        store::campaigns::insert(&mut tx, id, title, description, period, now).await?;
-        campaigns.push(id);
-    }
-    store::pledges::insert_demo_pledge(&mut tx, SHOE_PLEDGE, now).await?;
-    tx.commit().await?;
-
-    let mut people = Vec::new();
-    for (role, phone, name, password) in DEMO_LOGINS.iter().chain([PENDING_VOLUNTEER].iter()) {
-        let account = Registration {
-            display_name: (*name).to_owned(),
-            phone: (*phone).to_owned(),
-            password: (*password).to_owned(),
-            role: *role,
-        }
-        .validate_any_role()
-        .map_err(|error| anyhow::anyhow!("demo login {phone} is invalid: {error:?}"))?;
-        let (place, vetting) = match role {
-            Role::Worker => (Some(community), None),
-            // The printed volunteer has been met already; the other one waits.
-            Role::Volunteer if *phone == PENDING_VOLUNTEER.1 => {
-                (None, Some(VolunteerStatus::Pending))
-            }
-            Role::Volunteer => (None, Some(VolunteerStatus::Approved)),
-            _ => (None, None),
-        };
-        people.push(add_user(state, account, place, vetting).await?);
-    }
-    let worker = people[0].actor();
-    let donor = people[1].actor();
-    let run = |actor, command| apply(state, actor, command);
-
-    let mut household_ids = Vec::with_capacity(HOUSEHOLDS.len());
-    for household in HOUSEHOLDS {
-        let id = HouseholdId::generate();
-        let fields = HouseholdFields {
-            name: household.name.to_owned(),
-            address: household.address.to_owned(),
-            phone: household.phone.to_owned(),
-            grid: GridId::from(household.grid),
-            groups: household.groups.to_vec(),
-            notes: household.notes.to_owned(),
-            consent_on: Some(today),
-            minor: household.minor,
-        };
-        run(
-            worker,
-            Command::CreateHousehold(NewHousehold { id, fields }),
-        )
-        .await
-        .map_err(|error| anyhow::anyhow!("demo household {}: {error}", household.name))?;
-        household_ids.push(id);
-    }
-
-    let mut wish_ids = Vec::with_capacity(WISHES.len());
-    for wish in WISHES.iter().chain([DRAFT_WISH].iter()) {
-        let (household, household_id) = HOUSEHOLDS
-            .iter()
-            .zip(&household_ids)
-            .find(|(h, _)| h.name == wish.household)
-            .ok_or_else(|| {
-                anyhow::anyhow!("demo wish names unknown household {}", wish.household)
-            })?;
-        let campaign_id = match wish.drive {
-            Drive::None => None,
-            Drive::SchoolBags => Some(campaigns[0]),
-            Drive::CoolSummer => Some(campaigns[1]),
-        };
-        let new = NewWish {
-            id: WishId::generate(),
-            household_id: *household_id,
-            kind: wish.kind,
-            title: wish.title.into(),
-            description: wish.description.into(),
-            category: wish.category,
-            quantity: i64::from(wish.quantity),
-            unit: wish.unit.into(),
-            alias: household.alias.into(),
-            group: Some(wish.group),
-            station: None,
-            needed_by: today.checked_add_days(Days::new(wish.days_left)),
-            campaign_id,
-            publish: !std::ptr::eq(wish, &DRAFT_WISH),
-        };
-        wish_ids.push(new.id);
-        run(worker, Command::CreateWish(new))
-            .await
-            .map_err(|error| anyhow::anyhow!("demo wish {:?}: {error}", wish.title))?;
-    }
-
-    // 张先生 brought rice and oil for 赵阿姨; the grid leader confirmed it and wrote down her thanks.
-    let rice = WISHES
-        .iter()
-        .position(|wish| wish.title == "大米和食用油")
-        .map(|at| wish_ids[at])
-        .ok_or_else(|| anyhow::anyhow!("demo wish 大米和食用油 is missing"))?;
-    let claim_id = ClaimId::generate();
-    let claim = ClaimWish {
-        id: claim_id,
-        wish_id: rice,
-        quantity: 2,
-        note: Some("周六上午送到驿站".to_owned()),
-        slot_start: None,
-        slot_end: None,
-    };
-    run(donor, Command::ClaimWish(claim)).await?;
-    run(donor, Command::MarkDelivered(ClaimRef { claim_id })).await?;
-    let confirm = ConfirmClaim {
-        claim_id,
-        minutes: None,
-    };
-    run(worker, Command::ConfirmClaim(confirm)).await?;
-    let thanks = RecordThanks {
-        claim_id,
-        text: "赵阿姨说:谢谢张先生,米和油都收到了,够吃一个月了!".to_owned(),
-    };
-    run(worker, Command::RecordThanks(thanks)).await?;
-
-    Ok(Some(Seeded {
-        grids: GRIDS.len(),
-        households: HOUSEHOLDS.len(),
-        wishes: wish_ids.len(),
-        campaigns: campaigns.len(),
-    }))
-}
-
 /// The demo community's name.
 pub const COMMUNITY: &str = "星怡社区";
 
@@ -743,11 +579,607 @@ const DRAFT_WISH: DemoWish = item(
     Drive::None,
 );
 
-/// 大拇哥童鞋店: 104 pairs of children's shoes, mostly sandals for older children.
-const SHOE_PLEDGE: DemoPledge = DemoPledge {
-    shop_name: "大拇哥童鞋店",
-    item: "儿童鞋",
-    unit: "双",
-    note: "每年捐赠童鞋,已坚持十年",
-    variants: &[("大中童凉鞋", 60), ("宝宝鞋", 20), ("运动鞋", 24)],
-};
+/// 大拇哥童鞋店: 104 pairs of children's shoes every year, in sizes 28–36.
+const SHOE_SIZES: &[(&str, i64)] = &[
+    ("28码", 8),
+    ("29码", 10),
+    ("30码", 12),
+    ("31码", 12),
+    ("32码", 14),
+    ("33码", 14),
+    ("34码", 12),
+    ("35码", 12),
+    ("36码", 10),
+];
+
+/// The drives: (title, description, goal, unit, starts this many days from today, lasts days).
+/// 六一童心愿 ended months ago; the other two run now.
+const CAMPAIGNS: &[(&str, &str, i64, &str, i64, u64)] = &[
+    (
+        "暖心行动送书包",
+        "开学前为困难家庭的孩子送上新书包和文具,让他们安心上学。",
+        10,
+        "件",
+        0,
+        35,
+    ),
+    (
+        "清凉一夏 微心愿礼包",
+        "高温天为独居老人送去消暑礼包、风扇和凉席。",
+        6,
+        "份",
+        0,
+        25,
+    ),
+    (
+        "六一童心愿",
+        "儿童节前为困境儿童圆一个小心愿:一本绘本、一双新鞋。",
+        6,
+        "件",
+        -150,
+        20,
+    ),
+];
+
+/// How a wish of the past was met.
+#[derive(Clone, Copy)]
+enum MetBy {
+    /// The demo donor brought it.
+    Donor,
+    /// The demo volunteer came for this many minutes.
+    Volunteer(i64),
+    /// The shoe shop's pledge, in this size.
+    Shoes(&'static str),
+}
+
+/// A wish fulfilled in the past, so the stats have months to show.
+struct PastWish {
+    days_ago: u64,
+    household: &'static str,
+    title: &'static str,
+    category: Category,
+    quantity: u32,
+    unit: &'static str,
+    /// Days from posting to the worker's confirmation.
+    days_to_fulfil: u64,
+    met_by: MetBy,
+    /// In the finished 六一 drive.
+    children_day: bool,
+}
+
+const fn past(
+    days_ago: u64,
+    household: &'static str,
+    title: &'static str,
+    (category, quantity, unit): (Category, u32, &'static str),
+    days_to_fulfil: u64,
+    met_by: MetBy,
+    children_day: bool,
+) -> PastWish {
+    PastWish {
+        days_ago,
+        household,
+        title,
+        category,
+        quantity,
+        unit,
+        days_to_fulfil,
+        met_by,
+        children_day,
+    }
+}
+
+const HISTORY: &[PastWish] = &[
+    past(
+        150,
+        "张宇航",
+        "六一礼物:两本绘本",
+        (School, 2, "本"),
+        6,
+        MetBy::Donor,
+        true,
+    ),
+    past(
+        148,
+        "郑乐乐",
+        "一双凉鞋",
+        (Clothing, 1, "双"),
+        5,
+        MetBy::Shoes("32码"),
+        true,
+    ),
+    past(
+        147,
+        "李晓雨",
+        "一双运动鞋",
+        (Clothing, 1, "双"),
+        6,
+        MetBy::Shoes("30码"),
+        true,
+    ),
+    past(
+        145,
+        "钱海涛",
+        "一双运动鞋",
+        (Clothing, 1, "双"),
+        4,
+        MetBy::Shoes("36码"),
+        true,
+    ),
+    past(
+        140,
+        "王成",
+        "修理电视机信号",
+        (Repair, 1, "次"),
+        3,
+        MetBy::Volunteer(90),
+        false,
+    ),
+    past(
+        120,
+        "陈桂英",
+        "防滑拖鞋",
+        (Daily, 2, "双"),
+        4,
+        MetBy::Donor,
+        false,
+    ),
+    past(
+        110,
+        "马玉珍",
+        "爱心义剪",
+        (Haircut, 1, "次"),
+        2,
+        MetBy::Volunteer(60),
+        false,
+    ),
+    past(
+        95,
+        "刘建国",
+        "轮椅刹车维修",
+        (Repair, 1, "次"),
+        3,
+        MetBy::Volunteer(120),
+        false,
+    ),
+    past(
+        90,
+        "赵秀兰",
+        "中秋月饼",
+        (Food, 2, "盒"),
+        3,
+        MetBy::Donor,
+        false,
+    ),
+    past(
+        75,
+        "何秋菊",
+        "一副老花镜",
+        (Care, 1, "副"),
+        8,
+        MetBy::Donor,
+        false,
+    ),
+    past(
+        60,
+        "黄志强",
+        "孩子的秋季外套",
+        (Clothing, 2, "件"),
+        10,
+        MetBy::Donor,
+        false,
+    ),
+    past(
+        45,
+        "孙德福",
+        "更换门锁",
+        (Repair, 1, "次"),
+        4,
+        MetBy::Volunteer(60),
+        false,
+    ),
+    past(
+        30,
+        "吴美华",
+        "一个电饭煲",
+        (Daily, 1, "个"),
+        5,
+        MetBy::Donor,
+        false,
+    ),
+    past(
+        20,
+        "王成",
+        "爱心义剪",
+        (Haircut, 1, "次"),
+        2,
+        MetBy::Volunteer(45),
+        false,
+    ),
+    past(
+        12,
+        "周小娟",
+        "冬季保暖内衣",
+        (Clothing, 1, "套"),
+        4,
+        MetBy::Donor,
+        false,
+    ),
+];
+
+/// Seeds the demo community when the database has no grids yet; `None` when it already had
+/// data. The community and its grids are set up through the store; then everyone acts through
+/// the app's own commands (so the data passes the same rules and leaves the same events): the
+/// shoe shop pledges, the worker starts the drives, registers every household, posts every
+/// wish; five months of wishes are met (by the donor, the volunteer and the shop's shoes, each
+/// command applied as of its day); today a donor's claim goes all the way to the thanks.
+pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
+    if store::community::has_grids(&state.db).await? {
+        return Ok(None);
+    }
+    let now = state.clock.now();
+    let today = community_today(now);
+    let community = CommunityId::generate();
+    let mut tx = state.db.begin().await?;
+    store::community::insert_community(&mut tx, community, COMMUNITY, now).await?;
+    for (position, (id, name, station, location)) in GRIDS.iter().enumerate() {
+        let grid = Grid {
+            id: GridId::from(*id),
+            community,
+            name: (*name).to_owned(),
+            station: (*station).to_owned(),
+            station_location: (*location).to_owned(),
+        };
+        store::community::insert_grid(&mut tx, &grid, position).await?;
+    }
+    tx.commit().await?;
+
+    let mut people = Vec::new();
+    for (role, phone, name, password) in DEMO_LOGINS.iter().chain([PENDING_VOLUNTEER].iter()) {
+        let account = Registration {
+            display_name: (*name).to_owned(),
+            phone: (*phone).to_owned(),
+            password: (*password).to_owned(),
+            role: *role,
+        }
+        .validate_any_role()
+        .map_err(|error| anyhow::anyhow!("demo login {phone} is invalid: {error:?}"))?;
+        let (place, vetting) = match role {
+            Role::Worker => (Some(community), None),
+            // The printed volunteer has been met already; the other one waits.
+            Role::Volunteer if *phone == PENDING_VOLUNTEER.1 => {
+                (None, Some(VolunteerStatus::Pending))
+            }
+            Role::Volunteer => (None, Some(VolunteerStatus::Approved)),
+            _ => (None, None),
+        };
+        people.push(add_user(state, account, place, vetting).await?);
+    }
+    let demo = Demo {
+        state,
+        now,
+        worker: people[0].actor(),
+        donor: people[1].actor(),
+        volunteer: people[2].actor(),
+        shop: people[3].actor(),
+    };
+    let start = now - Days::new(160);
+
+    let shoes = PledgeId::generate();
+    let pledge = NewPledge {
+        id: shoes,
+        title: "儿童鞋(凉鞋、运动鞋)".to_owned(),
+        category: Clothing,
+        quantity: None,
+        unit: "双".to_owned(),
+        variants: SHOE_SIZES
+            .iter()
+            .map(|(label, quantity)| VariantInput {
+                label: (*label).to_owned(),
+                quantity: *quantity,
+            })
+            .collect(),
+        available_from: Some(community_today(start)),
+        yearly: true,
+        note: "每年捐赠104双童鞋,已坚持十年;送到各网格驿站。".to_owned(),
+    };
+    demo.at(start, demo.shop, Command::CreatePledge(pledge))
+        .await?;
+
+    let mut campaigns = Vec::new();
+    for (title, description, goal, unit, starts_in, lasts) in CAMPAIGNS {
+        let starts_on = today + chrono::Duration::days(*starts_in);
+        let campaign = NewCampaign {
+            id: CampaignId::generate(),
+            title: (*title).to_owned(),
+            description: (*description).to_owned(),
+            goal: *goal,
+            unit: (*unit).to_owned(),
+            starts_on,
+            ends_on: starts_on + Days::new(*lasts),
+        };
+        campaigns.push(campaign.id);
+        demo.at(start, demo.worker, Command::CreateCampaign(campaign))
+            .await?;
+    }
+
+    let mut household_ids = Vec::with_capacity(HOUSEHOLDS.len());
+    for household in HOUSEHOLDS {
+        let id = HouseholdId::generate();
+        let fields = HouseholdFields {
+            name: household.name.to_owned(),
+            address: household.address.to_owned(),
+            phone: household.phone.to_owned(),
+            grid: GridId::from(household.grid),
+            groups: household.groups.to_vec(),
+            notes: household.notes.to_owned(),
+            consent_on: Some(community_today(start)),
+            minor: household.minor,
+        };
+        demo.at(
+            start,
+            demo.worker,
+            Command::CreateHousehold(NewHousehold { id, fields }),
+        )
+        .await
+        .map_err(|error| anyhow::anyhow!("demo household {}: {error}", household.name))?;
+        household_ids.push(id);
+    }
+    let household_of = |name: &str| {
+        HOUSEHOLDS
+            .iter()
+            .zip(&household_ids)
+            .find(|(household, _)| household.name == name)
+            .map(|(household, id)| (household, *id))
+            .ok_or_else(|| anyhow::anyhow!("demo wish names unknown household {name}"))
+    };
+
+    for wish in HISTORY {
+        let (household, household_id) = household_of(wish.household)?;
+        demo.met_in_the_past(wish, household, household_id, shoes, campaigns[2])
+            .await
+            .map_err(|error| anyhow::anyhow!("demo history {:?}: {error}", wish.title))?;
+    }
+
+    let mut wish_ids = Vec::with_capacity(WISHES.len());
+    for wish in WISHES.iter().chain([DRAFT_WISH].iter()) {
+        let (household, household_id) = household_of(wish.household)?;
+        let campaign_id = match wish.drive {
+            Drive::None => None,
+            Drive::SchoolBags => Some(campaigns[0]),
+            Drive::CoolSummer => Some(campaigns[1]),
+        };
+        let new = NewWish {
+            id: WishId::generate(),
+            household_id,
+            kind: wish.kind,
+            title: wish.title.into(),
+            description: wish.description.into(),
+            category: wish.category,
+            quantity: i64::from(wish.quantity),
+            unit: wish.unit.into(),
+            alias: household.alias.into(),
+            group: Some(wish.group),
+            station: None,
+            needed_by: today.checked_add_days(Days::new(wish.days_left)),
+            campaign_id,
+            publish: !std::ptr::eq(wish, &DRAFT_WISH),
+        };
+        wish_ids.push(new.id);
+        demo.at(now, demo.worker, Command::CreateWish(new))
+            .await
+            .map_err(|error| anyhow::anyhow!("demo wish {:?}: {error}", wish.title))?;
+    }
+    let current = |title: &str| {
+        WISHES
+            .iter()
+            .position(|wish| wish.title == title)
+            .map(|at| wish_ids[at])
+            .ok_or_else(|| anyhow::anyhow!("demo wish {title} is missing"))
+    };
+
+    // 张先生 brought rice and oil for 赵阿姨; the grid leader confirmed it and wrote down her thanks.
+    let claim_id = ClaimId::generate();
+    let claim = ClaimWish {
+        id: claim_id,
+        wish_id: current("大米和食用油")?,
+        quantity: 2,
+        note: Some("周六上午送到驿站".to_owned()),
+        slot_start: None,
+        slot_end: None,
+    };
+    demo.at(now, demo.donor, Command::ClaimWish(claim)).await?;
+    demo.at(
+        now,
+        demo.donor,
+        Command::MarkDelivered(ClaimRef { claim_id }),
+    )
+    .await?;
+    let confirm = ConfirmClaim {
+        claim_id,
+        minutes: None,
+    };
+    demo.at(now, demo.worker, Command::ConfirmClaim(confirm))
+        .await?;
+    let thanks = RecordThanks {
+        claim_id,
+        text: "赵阿姨说:谢谢张先生,米和油都收到了,够吃一个月了!".to_owned(),
+    };
+    demo.at(now, demo.worker, Command::RecordThanks(thanks))
+        .await?;
+
+    // This year's shoes: 小宇's pair is handed over and thanked; 小郑's waits at the station.
+    let handed_over = demo
+        .allocate(now, shoes, current("一双运动鞋")?, "35码")
+        .await?;
+    demo.at(
+        now,
+        demo.shop,
+        Command::DeliverAllocation(handed_over.clone()),
+    )
+    .await?;
+    demo.at(
+        now,
+        demo.worker,
+        Command::ConfirmAllocation(handed_over.clone()),
+    )
+    .await?;
+    let thanks = ThankShop {
+        allocation_id: handed_over.allocation_id,
+        text: "小宇说:谢谢大拇哥童鞋店,新鞋跑步特别舒服!".to_owned(),
+    };
+    demo.at(now, demo.worker, Command::ThankShop(thanks))
+        .await?;
+    let at_station = demo
+        .allocate(now, shoes, current("儿童凉鞋")?, "32码")
+        .await?;
+    demo.at(now, demo.shop, Command::DeliverAllocation(at_station))
+        .await?;
+
+    Ok(Some(Seeded {
+        grids: GRIDS.len(),
+        households: HOUSEHOLDS.len(),
+        wishes: wish_ids.len() + HISTORY.len(),
+        campaigns: campaigns.len(),
+    }))
+}
+
+/// The demo's people, acting through the one apply path as of a given time.
+struct Demo<'a> {
+    state: &'a AppState,
+    now: DateTime<Utc>,
+    worker: Actor,
+    donor: Actor,
+    volunteer: Actor,
+    shop: Actor,
+}
+
+impl Demo<'_> {
+    async fn at(&self, when: DateTime<Utc>, actor: Actor, command: Command) -> anyhow::Result<()> {
+        apply_at(self.state, actor, command, when).await?;
+        Ok(())
+    }
+
+    /// The worker gives one pair of `size` to `wish`.
+    async fn allocate(
+        &self,
+        when: DateTime<Utc>,
+        pledge: PledgeId,
+        wish: WishId,
+        size: &str,
+    ) -> anyhow::Result<AllocationRef> {
+        let allocation = NewAllocation {
+            id: AllocationId::generate(),
+            pledge_id: pledge,
+            wish_id: wish,
+            quantity: 1,
+            variant: Some(size.to_owned()),
+        };
+        let target = AllocationRef {
+            allocation_id: allocation.id,
+        };
+        self.at(when, self.worker, Command::AllocatePledge(allocation))
+            .await?;
+        Ok(target)
+    }
+
+    /// Posts `wish` as of its day and meets it, each step as of the day it happened.
+    async fn met_in_the_past(
+        &self,
+        wish: &PastWish,
+        household: &DemoHousehold,
+        household_id: HouseholdId,
+        shoes: PledgeId,
+        children_day: CampaignId,
+    ) -> anyhow::Result<()> {
+        let posted = self.now - Days::new(wish.days_ago);
+        let fulfilled = posted + Days::new(wish.days_to_fulfil);
+        let next_day = posted + Days::new(1);
+        let kind = match wish.met_by {
+            MetBy::Volunteer(_) => WishKind::Service,
+            _ => WishKind::Item,
+        };
+        let new = NewWish {
+            id: WishId::generate(),
+            household_id,
+            kind,
+            title: wish.title.into(),
+            description: String::new(),
+            category: wish.category,
+            quantity: i64::from(wish.quantity),
+            unit: wish.unit.into(),
+            alias: household.alias.into(),
+            group: household.groups.first().copied(),
+            station: None,
+            needed_by: Some(community_today(posted) + Days::new(30)),
+            campaign_id: wish.children_day.then_some(children_day),
+            publish: true,
+        };
+        let wish_id = new.id;
+        self.at(posted, self.worker, Command::CreateWish(new))
+            .await?;
+        match wish.met_by {
+            MetBy::Shoes(size) => {
+                let target = self.allocate(next_day, shoes, wish_id, size).await?;
+                let dropped = next_day + Days::new(1);
+                self.at(
+                    dropped,
+                    self.shop,
+                    Command::DeliverAllocation(target.clone()),
+                )
+                .await?;
+                self.at(
+                    fulfilled,
+                    self.worker,
+                    Command::ConfirmAllocation(target.clone()),
+                )
+                .await?;
+                let thanks = ThankShop {
+                    allocation_id: target.allocation_id,
+                    text: format!("{}收到新鞋,特别开心,谢谢大拇哥童鞋店!", household.alias),
+                };
+                self.at(fulfilled, self.worker, Command::ThankShop(thanks))
+                    .await?;
+            }
+            MetBy::Donor | MetBy::Volunteer(_) => {
+                let claim_id = ClaimId::generate();
+                let (claimer, slot) = match wish.met_by {
+                    MetBy::Volunteer(minutes) => {
+                        let start = fulfilled - chrono::Duration::days(1);
+                        (
+                            self.volunteer,
+                            Some((start, start + chrono::Duration::minutes(minutes))),
+                        )
+                    }
+                    _ => (self.donor, None),
+                };
+                let claim = ClaimWish {
+                    id: claim_id,
+                    wish_id,
+                    quantity: i64::from(wish.quantity),
+                    note: None,
+                    slot_start: slot.map(|(start, _)| start),
+                    slot_end: slot.map(|(_, end)| end),
+                };
+                self.at(posted, claimer, Command::ClaimWish(claim)).await?;
+                let delivered = match slot {
+                    Some((_, end)) => end,
+                    None => next_day,
+                };
+                self.at(
+                    delivered,
+                    claimer,
+                    Command::MarkDelivered(ClaimRef { claim_id }),
+                )
+                .await?;
+                let confirm = ConfirmClaim {
+                    claim_id,
+                    minutes: None,
+                };
+                self.at(fulfilled, self.worker, Command::ConfirmClaim(confirm))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}

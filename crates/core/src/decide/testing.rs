@@ -210,6 +210,63 @@ impl World {
                     user.volunteer = Some(*to);
                 }
             }
+            Write::NewPledge(record) => {
+                facts.pledges.insert(
+                    record.id,
+                    PledgeState {
+                        shop: record.shop,
+                        quantity: record.quantity,
+                        allocated: 0,
+                        variants: record
+                            .variants
+                            .iter()
+                            .map(|(label, quantity)| VariantState {
+                                label: label.clone(),
+                                quantity: *quantity,
+                                allocated: 0,
+                            })
+                            .collect(),
+                    },
+                );
+            }
+            Write::PledgeAllocated {
+                pledge,
+                variant,
+                after,
+                ..
+            } => {
+                if let Some(pledge) = facts.pledges.get_mut(pledge) {
+                    pledge.allocated = after.0;
+                    if let Some(variant) = pledge
+                        .variants
+                        .iter_mut()
+                        .find(|v| Some(&v.label) == variant.as_ref())
+                    {
+                        variant.allocated = after.1;
+                    }
+                }
+            }
+            Write::NewAllocation(record) => {
+                facts.allocations.insert(
+                    record.id,
+                    AllocationState {
+                        pledge: record.pledge,
+                        wish: record.wish,
+                        variant: record.variant.clone(),
+                        quantity: record.quantity,
+                        status: AllocationStatus::Allocated,
+                    },
+                );
+            }
+            Write::AllocationStatus { allocation, to, .. } => {
+                if let Some(allocation) = facts.allocations.get_mut(allocation) {
+                    allocation.status = *to;
+                }
+            }
+            Write::AllocationThanks { .. } => {}
+            Write::NewCampaign(record) => {
+                facts.campaigns.insert(record.id);
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 use crate::command::{Command, Policy};
 use crate::decide::Written;
 use crate::error::RuleError;
-use crate::ids::{CampaignId, ClaimId, ClientId, GridId, HouseholdId, UserId, WishId};
+use crate::ids::{CampaignId, ClaimId, ClientId, GridId, HouseholdId, PledgeId, UserId, WishId};
 use crate::model::Me;
 use crate::overlay::LocalState;
 use crate::problem::ProblemCode;
@@ -114,6 +114,7 @@ pub struct Changed {
     pub grids: Vec<GridId>,
     pub households: Vec<HouseholdId>,
     pub volunteers: Vec<UserId>,
+    pub pledges: Vec<PledgeId>,
 }
 
 impl Changed {
@@ -125,6 +126,7 @@ impl Changed {
             && self.grids.is_empty()
             && self.households.is_empty()
             && self.volunteers.is_empty()
+            && self.pledges.is_empty()
     }
 
     pub(super) fn note(&mut self, change: &Change) {
@@ -135,6 +137,7 @@ impl Changed {
             Change::Grid { id, .. } => self.grids.push(id.clone()),
             Change::Household { id, .. } => self.households.push(*id),
             Change::Volunteer { id, .. } => self.volunteers.push(*id),
+            Change::Pledge { id, .. } => self.pledges.push(*id),
         }
     }
 
@@ -144,6 +147,8 @@ impl Changed {
         self.claims.extend(&written.claims);
         self.households.extend(&written.households);
         self.volunteers.extend(&written.volunteers);
+        self.pledges.extend(&written.pledges);
+        self.campaigns.extend(&written.campaigns);
     }
 }
 

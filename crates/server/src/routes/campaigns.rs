@@ -1,12 +1,18 @@
-//! `GET /api/campaigns` and `GET /api/campaigns/{id}`: drives with their progress.
+//! `GET /api/campaigns`, `GET /api/campaigns/{id}`: drives with their progress;
+//! `POST /api/campaigns` (worker) starts one.
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::Json;
+use microwish_core::command::{Command, NewCampaign};
 use microwish_core::{Entity, Page, PublicCampaign};
 
 use crate::app::AppState;
+use crate::apply::apply;
+use crate::auth::Worker;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::parse_id;
+use crate::extract::{parse_id, ApiJson};
+use crate::routes::created_or_replayed;
 use crate::store;
 
 pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Page<PublicCampaign>>> {
@@ -21,4 +27,18 @@ pub async fn get(
     let id = parse_id(&id, Entity::Campaign)?;
     let campaign = store::campaigns::one(&state.db, id).await?;
     Ok(Json(campaign.ok_or(ApiError::not_found(Entity::Campaign))?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    ApiJson(new): ApiJson<NewCampaign>,
+) -> ApiResult<(StatusCode, Json<PublicCampaign>)> {
+    let id = new.id;
+    let decision = apply(&state, user.actor(), Command::CreateCampaign(new)).await?;
+    let campaign = store::campaigns::one(&state.db, id).await?;
+    Ok((
+        created_or_replayed(&decision),
+        Json(campaign.ok_or(ApiError::not_found(Entity::Campaign))?),
+    ))
 }

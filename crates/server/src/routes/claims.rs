@@ -17,6 +17,7 @@ use crate::apply::apply;
 use crate::auth::{Claimer, CurrentUser, Worker};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ApiJson, ApiQuery};
+use crate::routes::created_or_replayed;
 use crate::store::claims::{self, ClaimFilter};
 
 pub async fn create(
@@ -28,11 +29,7 @@ pub async fn create(
     let wish_id: WishId = parse_id(&wish_id, Entity::Wish)?;
     let command = Command::ClaimWish(request.for_wish(wish_id));
     let decision = apply(&state, user.actor(), command).await?;
-    let status = if decision.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
+    let status = created_or_replayed(&decision);
     Ok((status, Json(answer(&state, &user, decision.subject).await?)))
 }
 

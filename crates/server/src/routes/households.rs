@@ -14,6 +14,7 @@ use crate::apply::apply;
 use crate::auth::Worker;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ApiJson, ApiQuery};
+use crate::routes::created_or_replayed;
 use crate::routes::wishes::event_view;
 use crate::store;
 
@@ -42,11 +43,7 @@ pub async fn create(
     ApiJson(new): ApiJson<NewHousehold>,
 ) -> ApiResult<(StatusCode, Json<Household>)> {
     let decision = apply(&state, user.actor(), Command::CreateHousehold(new.clone())).await?;
-    let status = if decision.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
+    let status = created_or_replayed(&decision);
     Ok((status, Json(read(&state, &user, new.id).await?)))
 }
 

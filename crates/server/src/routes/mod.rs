@@ -5,12 +5,16 @@ pub mod campaigns;
 pub mod claims;
 pub mod community;
 pub mod households;
+pub mod pledges;
+pub mod reports;
 pub mod sync;
 pub mod volunteers;
 pub mod wishes;
 
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use microwish_core::decide::Decision;
 use serde_json::{json, Value};
 
 use crate::app::AppState;
@@ -51,10 +55,20 @@ pub fn api() -> Router<AppState> {
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", get(sync::pull))
         .route("/events", get(sync::events))
-        .route("/campaigns", get(campaigns::list))
+        .route("/pledges", get(pledges::list).post(pledges::create))
+        .route("/pledges/{id}", get(pledges::get))
+        .route("/pledges/{id}/allocations", post(pledges::allocate))
+        .route("/allocations/{id}/deliver", post(pledges::deliver))
+        .route("/allocations/{id}/confirm", post(pledges::confirm))
+        .route("/allocations/{id}/cancel", post(pledges::cancel))
+        .route("/allocations/{id}/thanks", post(pledges::thanks))
+        .route("/campaigns", get(campaigns::list).post(campaigns::create))
         .route("/campaigns/{id}", get(campaigns::get))
         .route("/grids", get(community::grids))
         .route("/stats", get(community::stats))
+        .route("/stats/detail", get(reports::stats_detail))
+        .route("/export/wishes.csv", get(reports::export_wishes))
+        .route("/export/households.csv", get(reports::export_households))
         .fallback(|| async { ApiError::NotFound("API route") })
 }
 
@@ -66,4 +80,13 @@ async fn health(
     Ok(Json(
         json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }),
     ))
+}
+
+/// 201 for a command that created something, 200 for a retry of one already applied.
+pub fn created_or_replayed(decision: &Decision) -> StatusCode {
+    if decision.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    }
 }

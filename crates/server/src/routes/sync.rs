@@ -273,6 +273,18 @@ async fn load_changes(
         }
         _ => Default::default(),
     };
+    // Pledges: a shop's own; every pledge for workers.
+    let pledges = match viewer {
+        Some(viewer) if matches!(viewer.role, Role::Worker | Role::Shopkeeper) => {
+            let mut pledges =
+                store::pledges::by_ids(&state.db, &ids_of(rows, Entity::Pledge)?).await?;
+            if viewer.role == Role::Shopkeeper {
+                pledges.retain(|_, pledge| pledge.shop == viewer.id);
+            }
+            pledges
+        }
+        _ => Default::default(),
+    };
     let own_grids: Vec<&GridId> = grids
         .iter()
         .filter(|grid| Some(grid.community) == community)
@@ -354,6 +366,20 @@ async fn load_changes(
                     data: volunteer.cloned(),
                 }
             }
+            Entity::Pledge => {
+                let id = parse_stored(id)?;
+                match pledges.get(&id) {
+                    Some(pledge) => Change::Pledge {
+                        id,
+                        op: Op::Put,
+                        data: Some(Box::new(pledge.clone())),
+                    },
+                    // Another shop's pledge: not theirs to know about.
+                    None => continue,
+                }
+            }
+            // Allocations travel inside their pledge.
+            Entity::Allocation => continue,
         };
         changes.push(change);
     }

@@ -13,6 +13,7 @@ use crate::apply::apply;
 use crate::auth::{MaybeUser, Worker};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ApiJson, ApiQuery};
+use crate::routes::created_or_replayed;
 use crate::store;
 use crate::store::events::TimelineRow;
 use crate::store::users::User;
@@ -97,11 +98,7 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<PublicWish>)> {
     let id = new.id;
     let decision = apply(&state, user.actor(), Command::CreateWish(new)).await?;
-    let status = if decision.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
+    let status = created_or_replayed(&decision);
     Ok((status, Json(worker_view(&state, id).await?)))
 }
 

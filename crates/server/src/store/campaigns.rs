@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use microwish_core::decide::CampaignRecord;
 use microwish_core::{CampaignId, Entity, Progress, PublicCampaign, WishStatus};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
@@ -15,6 +16,8 @@ struct CampaignRow {
     id: String,
     title: String,
     description: String,
+    goal: i64,
+    unit: String,
     starts_on: Option<NaiveDate>,
     ends_on: Option<NaiveDate>,
     created_at: DateTime<Utc>,
@@ -33,6 +36,8 @@ impl TryFrom<CampaignRow> for PublicCampaign {
             id: parse_stored(&row.id)?,
             title: row.title,
             description: row.description,
+            goal: count(row.goal)?,
+            unit: row.unit,
             starts_on: row.starts_on,
             ends_on: row.ends_on,
             progress: Progress {
@@ -50,7 +55,7 @@ impl TryFrom<CampaignRow> for PublicCampaign {
 /// Campaigns with progress over their public wishes, optionally only those with `ids`.
 fn query(ids: Option<&[CampaignId]>) -> QueryBuilder<'static, Sqlite> {
     let mut sql = QueryBuilder::new(
-        "SELECT c.id, c.title, c.description, c.starts_on, c.ends_on, c.created_at, \
+        "SELECT c.id, c.title, c.description, c.goal, c.unit, c.starts_on, c.ends_on, c.created_at, \
          COUNT(w.id) AS wishes, \
          COALESCE(SUM(CASE WHEN w.status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END), 0) AS wishes_fulfilled, \
          COALESCE(SUM(w.quantity), 0) AS units, \
@@ -63,7 +68,10 @@ fn query(ids: Option<&[CampaignId]>) -> QueryBuilder<'static, Sqlite> {
         sql.push(" WHERE c.id IN ");
         push_list(&mut sql, ids);
     }
-    sql.push(" GROUP BY c.id, c.title, c.description, c.starts_on, c.ends_on, c.created_at ORDER BY c.id DESC");
+    sql.push(
+        " GROUP BY c.id, c.title, c.description, c.goal, c.unit, c.starts_on, c.ends_on, \
+         c.created_at ORDER BY c.id DESC",
+    );
     sql
 }
 
@@ -114,26 +122,26 @@ pub async fn existing(
     Ok(found)
 }
 
-/// Adds a campaign (the demo seed; workers' campaigns come in a later change).
+/// Adds a campaign a worker started.
 pub async fn insert(
     tx: &mut SqliteConnection,
-    id: CampaignId,
-    title: &str,
-    description: &str,
-    (starts_on, ends_on): (NaiveDate, NaiveDate),
+    campaign: &CampaignRecord,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     sqlx::query(
-        "INSERT INTO campaigns (id, title, description, starts_on, ends_on, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO campaigns (id, title, description, goal, unit, community_id, starts_on, \
+         ends_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(id.to_string())
-    .bind(title)
-    .bind(description)
-    .bind(starts_on)
-    .bind(ends_on)
+    .bind(campaign.id.to_string())
+    .bind(&campaign.title)
+    .bind(&campaign.description)
+    .bind(campaign.goal)
+    .bind(&campaign.unit)
+    .bind(campaign.community.to_string())
+    .bind(campaign.starts_on)
+    .bind(campaign.ends_on)
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    log_change(tx, Entity::Campaign, &id.to_string()).await
+    log_change(tx, Entity::Campaign, &campaign.id.to_string()).await
 }

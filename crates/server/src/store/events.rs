@@ -40,10 +40,21 @@ pub async fn record_reads(
     actor: UserId,
     households: &[HouseholdId],
 ) -> ApiResult<()> {
+    record_on_households(db, at, actor, households, EventAction::ReadHousehold).await
+}
+
+/// Records `action` (a read, an export) by `actor` on each of these households.
+pub async fn record_on_households(
+    db: &SqlitePool,
+    at: DateTime<Utc>,
+    actor: UserId,
+    households: &[HouseholdId],
+    action: EventAction,
+) -> ApiResult<()> {
     let mut tx = db.begin().await?;
     for household in households {
         let event = Event {
-            action: EventAction::ReadHousehold,
+            action,
             subject: Subject::Household(*household),
             wish: None,
             from: None,

@@ -96,6 +96,20 @@ pub async fn list(
     community: CommunityId,
     search: Option<&str>,
 ) -> ApiResult<Vec<Household>> {
+    select(db, community, search, Some(1000)).await
+}
+
+/// Every household of `community` (the export).
+pub async fn all(db: &SqlitePool, community: CommunityId) -> ApiResult<Vec<Household>> {
+    select(db, community, None, None).await
+}
+
+async fn select(
+    db: &SqlitePool,
+    community: CommunityId,
+    search: Option<&str>,
+    limit: Option<u32>,
+) -> ApiResult<Vec<Household>> {
     let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_HOUSEHOLD);
     sql.push(" WHERE g.community_id = ")
         .push_bind(community.to_string());
@@ -115,7 +129,10 @@ pub async fn list(
         }
         sql.push(")");
     }
-    sql.push(" ORDER BY h.grid_id, h.name, h.id LIMIT 1000");
+    sql.push(" ORDER BY h.grid_id, h.name, h.id");
+    if let Some(limit) = limit {
+        sql.push(" LIMIT ").push_bind(i64::from(limit));
+    }
     let mut conn = db.acquire().await?;
     let rows: Vec<HouseholdRow> = sql.build_query_as().fetch_all(&mut *conn).await?;
     let wishes = wishes_of(&mut conn, &rows).await?;

@@ -7,6 +7,7 @@ pub mod community;
 pub mod events;
 pub mod households;
 pub mod pledges;
+pub mod reports;
 pub mod sync;
 pub mod users;
 pub mod wishes;

@@ -170,6 +170,9 @@ pub async fn by_session(
     row.map(User::try_from).transpose()
 }
 
+/// id, role, volunteer status, community, active house calls.
+type StateRow = (String, String, Option<String>, Option<String>, i64);
+
 /// What the rules need to know of the given users (the actor, a volunteer being vetted).
 pub async fn states(
     tx: &mut SqliteConnection,
@@ -187,8 +190,7 @@ pub async fn states(
             .push_bind(WishKind::Service.as_str())
             .push(") AS house_calls FROM users u WHERE u.id IN ");
         push_list(&mut sql, chunk);
-        let rows: Vec<(String, String, Option<String>, Option<String>, i64)> =
-            sql.build_query_as().fetch_all(&mut *tx).await?;
+        let rows: Vec<StateRow> = sql.build_query_as().fetch_all(&mut *tx).await?;
         for (id, role, volunteer, community, house_calls) in rows {
             found.insert(
                 parse_stored(&id)?,

@@ -200,6 +200,30 @@ pub async fn by_ids(db: &SqlitePool, ids: &[WishId]) -> ApiResult<HashMap<WishId
     Ok(found)
 }
 
+/// Every wish of `community`, whatever its status, oldest first (the export: public fields
+/// only, so aliases and never names).
+pub async fn of_community(db: &SqlitePool, community: CommunityId) -> ApiResult<Vec<PublicWish>> {
+    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_PUBLIC_WISH);
+    sql.push(" WHERE g.community_id = ")
+        .push_bind(community.to_string())
+        .push(" ORDER BY w.created_at, w.id");
+    let rows: Vec<WishRow> = sql.build_query_as().fetch_all(db).await?;
+    rows.into_iter().map(PublicWish::try_from).collect()
+}
+
+/// When each wish became fulfilled (its first move to `fulfilled` in the event log).
+pub async fn fulfilled_at(db: &SqlitePool) -> ApiResult<HashMap<WishId, DateTime<Utc>>> {
+    let rows: Vec<(String, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT entity_id, MIN(at) FROM events \
+         WHERE entity = 'wish' AND to_status = 'fulfilled' GROUP BY entity_id",
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(id, at)| Ok((parse_stored(&id)?, at)))
+        .collect()
+}
+
 /// The community a wish belongs to (by its grid).
 pub async fn community_of(db: &SqlitePool, id: WishId) -> ApiResult<Option<CommunityId>> {
     let row: Option<(Option<String>,)> = sqlx::query_as(

@@ -11,6 +11,7 @@ mod hardening;
 mod health;
 mod hold;
 mod privacy;
+mod shops;
 mod spa;
 mod sync;
 mod wishes;

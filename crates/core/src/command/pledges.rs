@@ -1,0 +1,315 @@
+//! Shopkeepers' bulk pledges and workers' allocations of them to wishes, and campaigns.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Field, FieldCode, RuleError, ValidationErrors};
+use crate::ids::{AllocationId, CampaignId, PledgeId, WishId};
+use crate::model::Category;
+use crate::validate::{self, DESCRIPTION_MAX_CHARS, TITLE_CHARS, UNIT_CHARS};
+
+/// The most units one pledge (or one variant) may hold.
+pub const PLEDGE_QUANTITY_MAX: i64 = 100_000;
+pub const VARIANT_LABEL_CHARS: std::ops::RangeInclusive<usize> = 1..=20;
+pub const VARIANTS_MAX: usize = 40;
+
+/// One size or model of a pledge, with how many of it, e.g. "32码 × 10".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantInput {
+    pub label: String,
+    pub quantity: i64,
+}
+
+/// `POST /api/pledges` (shopkeeper): goods given in bulk, e.g. 104 pairs of children's shoes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPledge {
+    #[serde(default = "PledgeId::generate")]
+    pub id: PledgeId,
+    pub title: String,
+    pub category: Category,
+    /// With variants it may be left out: their sum. Given, it must equal their sum.
+    #[serde(default)]
+    pub quantity: Option<i64>,
+    pub unit: String,
+    #[serde(default)]
+    pub variants: Vec<VariantInput>,
+    #[serde(default)]
+    pub available_from: Option<NaiveDate>,
+    /// Given every year (the shoe shop's 104 pairs), or once.
+    #[serde(default)]
+    pub yearly: bool,
+    /// Where and when the shop drops the goods, or anything else to know.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A pledge's fields, checked and trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidPledge {
+    pub title: String,
+    pub quantity: u32,
+    pub unit: String,
+    pub variants: Vec<(String, u32)>,
+    pub note: String,
+}
+
+impl NewPledge {
+    pub fn validate(&self) -> Result<ValidPledge, RuleError> {
+        let mut errors = ValidationErrors::default();
+        let title = validate::text(&mut errors, Field::Title, &self.title, TITLE_CHARS);
+        let unit = validate::text(&mut errors, Field::Unit, &self.unit, UNIT_CHARS);
+        let note = validate::long_text(&mut errors, Field::Note, &self.note, DESCRIPTION_MAX_CHARS);
+        let mut variants = Vec::new();
+        if self.variants.len() > VARIANTS_MAX {
+            errors.add(
+                Field::Variants,
+                FieldCode::TooLong,
+                format!("at most {VARIANTS_MAX} variants"),
+            );
+        }
+        for variant in &self.variants {
+            let label = validate::text(
+                &mut errors,
+                Field::Variants,
+                &variant.label,
+                VARIANT_LABEL_CHARS,
+            );
+            if !(1..=PLEDGE_QUANTITY_MAX).contains(&variant.quantity) {
+                errors.add(
+                    Field::Variants,
+                    FieldCode::OutOfRange,
+                    format!("each variant 1 to {PLEDGE_QUANTITY_MAX}"),
+                );
+            } else if variants.iter().any(|(other, _)| *other == label) {
+                errors.add(Field::Variants, FieldCode::Duplicate, "each label once");
+            } else {
+                variants.push((label, u32::try_from(variant.quantity).unwrap_or(0)));
+            }
+        }
+        let sum: i64 = self.variants.iter().map(|variant| variant.quantity).sum();
+        let quantity = match (self.quantity, self.variants.is_empty()) {
+            (Some(quantity), true) => quantity,
+            (None, true) => {
+                errors.add(Field::Quantity, FieldCode::Required, "how many");
+                0
+            }
+            (None, false) => sum,
+            (Some(quantity), false) => {
+                if quantity != sum {
+                    errors.add(
+                        Field::Quantity,
+                        FieldCode::NotTheSum,
+                        format!("the variants add up to {sum}"),
+                    );
+                }
+                quantity
+            }
+        };
+        if !(1..=PLEDGE_QUANTITY_MAX).contains(&quantity) {
+            errors.add(
+                Field::Quantity,
+                FieldCode::OutOfRange,
+                format!("1 to {PLEDGE_QUANTITY_MAX}"),
+            );
+        }
+        errors.into_result(ValidPledge {
+            title,
+            quantity: u32::try_from(quantity).unwrap_or(0),
+            unit,
+            variants,
+            note,
+        })
+    }
+}
+
+/// `POST /api/pledges/{id}/allocations` (worker): give `quantity` units of a pledge (of one
+/// variant) to a wish. The REST body has no `pledge_id` (it is in the path).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewAllocation {
+    #[serde(default = "AllocationId::generate")]
+    pub id: AllocationId,
+    pub pledge_id: PledgeId,
+    pub wish_id: WishId,
+    pub quantity: i64,
+    #[serde(default)]
+    pub variant: Option<String>,
+}
+
+/// The body of `POST /api/pledges/{id}/allocations`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationRequest {
+    #[serde(default)]
+    pub id: Option<AllocationId>,
+    pub wish_id: WishId,
+    pub quantity: i64,
+    #[serde(default)]
+    pub variant: Option<String>,
+}
+
+impl AllocationRequest {
+    pub fn for_pledge(self, pledge_id: PledgeId) -> NewAllocation {
+        NewAllocation {
+            id: self.id.unwrap_or_else(AllocationId::generate),
+            pledge_id,
+            wish_id: self.wish_id,
+            quantity: self.quantity,
+            variant: self.variant,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AllocationRef {
+    pub allocation_id: AllocationId,
+}
+
+/// A worker records the household's thanks for an allocation (the shop sees it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThankShop {
+    pub allocation_id: AllocationId,
+    pub text: String,
+}
+
+impl ThankShop {
+    pub fn validate(&self) -> Result<String, RuleError> {
+        let mut errors = ValidationErrors::default();
+        let text = validate::text(
+            &mut errors,
+            Field::Text,
+            &self.text,
+            crate::command::THANKS_CHARS,
+        );
+        errors.into_result(text)
+    }
+}
+
+/// `POST /api/campaigns` (worker): a drive with a goal, e.g. "暖心行动送书包: 30 个书包".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCampaign {
+    #[serde(default = "CampaignId::generate")]
+    pub id: CampaignId,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// How many units the drive aims for.
+    pub goal: i64,
+    /// What the goal counts, e.g. "个书包".
+    #[serde(default = "default_unit")]
+    pub unit: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+fn default_unit() -> String {
+    "件".to_owned()
+}
+
+/// A campaign's fields, checked and trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidCampaign {
+    pub title: String,
+    pub description: String,
+    pub goal: u32,
+    pub unit: String,
+}
+
+impl NewCampaign {
+    pub fn validate(&self) -> Result<ValidCampaign, RuleError> {
+        let mut errors = ValidationErrors::default();
+        let campaign = ValidCampaign {
+            title: validate::text(&mut errors, Field::Title, &self.title, TITLE_CHARS),
+            description: validate::long_text(
+                &mut errors,
+                Field::Description,
+                &self.description,
+                DESCRIPTION_MAX_CHARS,
+            ),
+            goal: u32::try_from(self.goal).unwrap_or(0),
+            unit: validate::text(&mut errors, Field::Unit, &self.unit, UNIT_CHARS),
+        };
+        if !(1..=PLEDGE_QUANTITY_MAX).contains(&self.goal) {
+            errors.add(
+                Field::Goal,
+                FieldCode::OutOfRange,
+                format!("1 to {PLEDGE_QUANTITY_MAX}"),
+            );
+        }
+        if self.ends_on < self.starts_on {
+            errors.add(
+                Field::EndsOn,
+                FieldCode::BeforeStart,
+                "must end after it starts",
+            );
+        }
+        errors.into_result(campaign)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shoes() -> NewPledge {
+        NewPledge {
+            id: PledgeId::generate(),
+            title: "儿童鞋".into(),
+            category: Category::Clothing,
+            quantity: None,
+            unit: "双".into(),
+            variants: (28..=36)
+                .map(|size| VariantInput {
+                    label: format!("{size}码"),
+                    quantity: if size == 32 { 16 } else { 11 },
+                })
+                .collect(),
+            available_from: None,
+            yearly: true,
+            note: "每年六一前送到驿站".into(),
+        }
+    }
+
+    #[test]
+    fn a_pledge_in_sizes_adds_up() {
+        let valid = shoes().validate().unwrap();
+        assert_eq!(valid.quantity, 104);
+        assert_eq!(valid.variants.len(), 9);
+        let mut wrong = shoes();
+        wrong.quantity = Some(100);
+        let Err(RuleError::Validation(errors)) = wrong.validate() else {
+            panic!()
+        };
+        assert_eq!(errors.0[0].code, FieldCode::NotTheSum);
+        let mut twice = shoes();
+        twice.variants[1].label = "28码".into();
+        assert!(twice.validate().is_err());
+        let mut plain = shoes();
+        plain.variants.clear();
+        assert!(plain.validate().is_err(), "a quantity is needed");
+        plain.quantity = Some(20);
+        assert_eq!(plain.validate().unwrap().quantity, 20);
+    }
+
+    #[test]
+    fn a_campaign_has_a_goal_and_a_period() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 8, d).unwrap();
+        let mut campaign = NewCampaign {
+            id: CampaignId::generate(),
+            title: "暖心行动送书包".into(),
+            description: String::new(),
+            goal: 30,
+            unit: "个书包".into(),
+            starts_on: day(1),
+            ends_on: day(31),
+        };
+        assert_eq!(campaign.validate().unwrap().goal, 30);
+        campaign.goal = 0;
+        campaign.ends_on = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        let Err(RuleError::Validation(errors)) = campaign.validate() else {
+            panic!()
+        };
+        assert!(errors.has(Field::Goal) && errors.has(Field::EndsOn));
+    }
+}

@@ -1,0 +1,519 @@
+//! Pledges and allocations: a shopkeeper pledges goods; a worker gives units of a pledge (of one
+//! variant) to a wish of their community — never more than the pledge or variant has left, nor
+//! than the wish needs; the shop drops them at the station; a worker confirms or cancels.
+//! Allocated units count as claimed units of the wish. And campaigns, which workers start.
+
+use super::*;
+use crate::command::{AllocationRef, NewAllocation, NewCampaign, NewPledge, ThankShop};
+use crate::error::{Field, FieldCode};
+use crate::model::AllocationStatus;
+use crate::rules::settle_wish_status;
+
+pub(super) fn create(new: &NewPledge, facts: &Facts, ctx: &Context) -> Result<Decision, RuleError> {
+    let shop = match ctx.actor {
+        Actor::User {
+            id,
+            role: Role::Shopkeeper,
+        } => id,
+        _ => {
+            return Err(RuleError::Forbidden {
+                reason: "shopkeepers pledge goods",
+            })
+        }
+    };
+    if let Some(existing) = facts.pledges.get(&new.id) {
+        return if existing.shop == shop {
+            Ok(Decision::replay(Subject::Pledge(new.id)))
+        } else {
+            Err(RuleError::IdConflict)
+        };
+    }
+    let valid = new.validate()?;
+    Ok(Decision {
+        subject: Subject::Pledge(new.id),
+        replayed: false,
+        writes: vec![Write::NewPledge(PledgeRecord {
+            id: new.id,
+            shop,
+            title: valid.title,
+            category: new.category,
+            quantity: valid.quantity,
+            unit: valid.unit,
+            variants: valid.variants,
+            available_from: new.available_from,
+            yearly: new.yearly,
+            note: valid.note,
+        })],
+        events: vec![Event {
+            action: EventAction::Pledge,
+            subject: Subject::Pledge(new.id),
+            wish: None,
+            from: None,
+            to: None,
+            note: String::new(),
+        }],
+    })
+}
+
+pub(super) fn allocate(
+    new: &NewAllocation,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let community = facts.worker_community(ctx, "workers allocate pledged goods")?;
+    if let Some(existing) = facts.allocations.get(&new.id) {
+        return if existing.pledge == new.pledge_id && existing.wish == new.wish_id {
+            Ok(Decision::replay(Subject::Allocation(new.id)))
+        } else {
+            Err(RuleError::IdConflict)
+        };
+    }
+    let pledge = facts
+        .pledges
+        .get(&new.pledge_id)
+        .ok_or(RuleError::NotFound(Entity::Pledge))?;
+    let wish = facts.wish_in(new.wish_id, community)?;
+    if !(1..=i64::from(u32::MAX)).contains(&new.quantity) {
+        return Err(RuleError::field(
+            Field::Quantity,
+            FieldCode::OutOfRange,
+            "at least one",
+        ));
+    }
+    let quantity = u32::try_from(new.quantity).unwrap_or(u32::MAX);
+    // Units from one variant of a pledge in sizes; from the pledge itself otherwise.
+    let variant = match (&new.variant, pledge.variants.is_empty()) {
+        (None, true) => None,
+        (Some(label), false) => Some(
+            pledge
+                .variants
+                .iter()
+                .find(|variant| variant.label == *label)
+                .ok_or_else(|| {
+                    RuleError::field(Field::Variant, FieldCode::Unknown, "no such variant")
+                })?,
+        ),
+        (None, false) => {
+            return Err(RuleError::field(
+                Field::Variant,
+                FieldCode::Required,
+                "choose a size",
+            ))
+        }
+        (Some(_), true) => {
+            return Err(RuleError::field(
+                Field::Variant,
+                FieldCode::Unknown,
+                "this pledge has no variants",
+            ))
+        }
+    };
+    let left = match variant {
+        Some(variant) => variant.quantity.saturating_sub(variant.allocated),
+        None => pledge.quantity.saturating_sub(pledge.allocated),
+    };
+    if quantity > left {
+        return Err(RuleError::PledgeExhausted { remaining: left });
+    }
+    let units = match wish.units.claim(wish.status, quantity) {
+        Ok(units) => units,
+        Err(RuleError::WishFullyClaimed | RuleError::NotEnoughRemaining { .. }) => {
+            return Err(RuleError::WishFull {
+                remaining: wish.units.remaining(),
+            })
+        }
+        Err(other) => return Err(other),
+    };
+    let before = Counts {
+        units: wish.units,
+        status: wish.status,
+    };
+    let after = Counts {
+        units,
+        status: settle_wish_status(wish.status, units),
+    };
+    let mut events = vec![Event {
+        action: EventAction::Allocate,
+        subject: Subject::Allocation(new.id),
+        wish: Some(new.wish_id),
+        from: None,
+        to: Some(AllocationStatus::Allocated.as_str()),
+        note: String::new(),
+    }];
+    events.extend(wish_moved(new.wish_id, before, after));
+    Ok(Decision {
+        subject: Subject::Allocation(new.id),
+        replayed: false,
+        writes: vec![
+            Write::WishCounts {
+                wish: new.wish_id,
+                before,
+                after,
+            },
+            Write::PledgeAllocated {
+                pledge: new.pledge_id,
+                variant: variant.map(|variant| variant.label.clone()),
+                before: (pledge.allocated, variant.map_or(0, |v| v.allocated)),
+                after: (
+                    pledge.allocated + quantity,
+                    variant.map_or(0, |v| v.allocated + quantity),
+                ),
+            },
+            Write::NewAllocation(AllocationRecord {
+                id: new.id,
+                pledge: new.pledge_id,
+                wish: new.wish_id,
+                variant: new.variant.clone(),
+                quantity,
+            }),
+        ],
+        events,
+    })
+}
+
+/// The shop dropped the goods at the station.
+pub(super) fn deliver(
+    target: &AllocationRef,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let allocation = allocation(target, facts)?;
+    let pledge = facts
+        .pledges
+        .get(&allocation.pledge)
+        .ok_or(RuleError::NotFound(Entity::Pledge))?;
+    if ctx.actor.user_id() != Some(pledge.shop) {
+        return Err(RuleError::Forbidden {
+            reason: "the shop that pledged the goods drops them off",
+        });
+    }
+    moved(target, allocation, AllocationStatus::Delivered, facts)
+}
+
+/// A worker confirms the household received them.
+pub(super) fn confirm(
+    target: &AllocationRef,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let community = facts.worker_community(ctx, "workers confirm pledged goods")?;
+    let allocation = allocation(target, facts)?;
+    facts.wish_in(allocation.wish, community)?;
+    moved(target, allocation, AllocationStatus::Confirmed, facts)
+}
+
+/// A worker takes an allocation back: its units return to the pledge and to the wish.
+pub(super) fn cancel(
+    target: &AllocationRef,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let community = facts.worker_community(ctx, "workers cancel allocations")?;
+    let allocation = allocation(target, facts)?;
+    facts.wish_in(allocation.wish, community)?;
+    moved(target, allocation, AllocationStatus::Cancelled, facts)
+}
+
+pub(super) fn thank(
+    thanks: &ThankShop,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let community = facts.worker_community(ctx, "workers record a household's thanks")?;
+    let target = AllocationRef {
+        allocation_id: thanks.allocation_id,
+    };
+    let allocation = allocation(&target, facts)?;
+    facts.wish_in(allocation.wish, community)?;
+    let text = thanks.validate()?;
+    if allocation.status != AllocationStatus::Confirmed {
+        return Err(RuleError::InvalidState {
+            from: allocation.status.as_str(),
+            action: EventAction::Thanks.as_str(),
+        });
+    }
+    Ok(Decision {
+        subject: Subject::Allocation(thanks.allocation_id),
+        replayed: false,
+        writes: vec![Write::AllocationThanks {
+            allocation: thanks.allocation_id,
+            text: text.clone(),
+        }],
+        events: vec![Event {
+            action: EventAction::Thanks,
+            subject: Subject::Allocation(thanks.allocation_id),
+            wish: Some(allocation.wish),
+            from: None,
+            to: None,
+            note: text,
+        }],
+    })
+}
+
+pub(super) fn create_campaign(
+    new: &NewCampaign,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let community = facts.worker_community(ctx, "workers start campaigns")?;
+    let valid = new.validate()?;
+    if facts.campaigns.contains(&new.id) {
+        return Ok(Decision::replay(Subject::Campaign(new.id)));
+    }
+    Ok(Decision {
+        subject: Subject::Campaign(new.id),
+        replayed: false,
+        writes: vec![Write::NewCampaign(CampaignRecord {
+            id: new.id,
+            community,
+            title: valid.title,
+            description: valid.description,
+            goal: valid.goal,
+            unit: valid.unit,
+            starts_on: new.starts_on,
+            ends_on: new.ends_on,
+        })],
+        events: Vec::new(),
+    })
+}
+
+fn allocation<'a>(
+    target: &AllocationRef,
+    facts: &'a Facts,
+) -> Result<&'a AllocationState, RuleError> {
+    facts
+        .allocations
+        .get(&target.allocation_id)
+        .ok_or(RuleError::NotFound(Entity::Allocation))
+}
+
+/// An allocation moves to `to`; the wish's counters (and, when cancelled, the pledge's)
+/// follow.
+fn moved(
+    target: &AllocationRef,
+    allocation: &AllocationState,
+    to: AllocationStatus,
+    facts: &Facts,
+) -> Result<Decision, RuleError> {
+    let from = allocation.status;
+    let allowed = matches!(
+        (from, to),
+        (AllocationStatus::Allocated, AllocationStatus::Delivered)
+            | (
+                AllocationStatus::Allocated | AllocationStatus::Delivered,
+                AllocationStatus::Confirmed | AllocationStatus::Cancelled
+            )
+    );
+    if !allowed {
+        return Err(RuleError::InvalidState {
+            from: from.as_str(),
+            action: to.as_str(),
+        });
+    }
+    let wish = facts
+        .wishes
+        .get(&allocation.wish)
+        .ok_or(RuleError::NotFound(Entity::Wish))?;
+    let units =
+        wish.units
+            .after_claim_change(from.counts_as(), to.counts_as(), allocation.quantity);
+    let before = Counts {
+        units: wish.units,
+        status: wish.status,
+    };
+    let after = Counts {
+        units,
+        status: settle_wish_status(wish.status, units),
+    };
+    let mut writes = vec![
+        Write::WishCounts {
+            wish: allocation.wish,
+            before,
+            after,
+        },
+        Write::AllocationStatus {
+            allocation: target.allocation_id,
+            from,
+            to,
+        },
+    ];
+    if to == AllocationStatus::Cancelled {
+        let pledge = facts
+            .pledges
+            .get(&allocation.pledge)
+            .ok_or(RuleError::NotFound(Entity::Pledge))?;
+        let variant = allocation
+            .variant
+            .as_ref()
+            .and_then(|label| pledge.variants.iter().find(|v| v.label == *label));
+        writes.push(Write::PledgeAllocated {
+            pledge: allocation.pledge,
+            variant: variant.map(|variant| variant.label.clone()),
+            before: (pledge.allocated, variant.map_or(0, |v| v.allocated)),
+            after: (
+                pledge.allocated.saturating_sub(allocation.quantity),
+                variant.map_or(0, |v| v.allocated.saturating_sub(allocation.quantity)),
+            ),
+        });
+    }
+    let action = match to {
+        AllocationStatus::Delivered => EventAction::Deliver,
+        AllocationStatus::Confirmed => EventAction::Confirm,
+        _ => EventAction::Cancel,
+    };
+    let mut events = vec![Event {
+        action,
+        subject: Subject::Allocation(target.allocation_id),
+        wish: Some(allocation.wish),
+        from: Some(from.as_str()),
+        to: Some(to.as_str()),
+        note: String::new(),
+    }];
+    events.extend(wish_moved(allocation.wish, before, after));
+    Ok(Decision {
+        subject: Subject::Allocation(target.allocation_id),
+        replayed: false,
+        writes,
+        events,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::command::VariantInput;
+    use crate::ProblemCode;
+
+    fn shoes(world: &mut World, shop: Actor) -> PledgeId {
+        let new = NewPledge {
+            id: PledgeId::generate(),
+            title: "儿童鞋".into(),
+            category: Category::Clothing,
+            quantity: None,
+            unit: "双".into(),
+            variants: vec![
+                VariantInput {
+                    label: "32码".into(),
+                    quantity: 5,
+                },
+                VariantInput {
+                    label: "34码".into(),
+                    quantity: 5,
+                },
+            ],
+            available_from: None,
+            yearly: true,
+            note: String::new(),
+        };
+        world
+            .apply(shop, &Command::CreatePledge(new.clone()))
+            .unwrap();
+        new.id
+    }
+
+    fn allocate_to(pledge: PledgeId, wish: WishId, quantity: i64, variant: &str) -> Command {
+        Command::AllocatePledge(NewAllocation {
+            id: AllocationId::generate(),
+            pledge_id: pledge,
+            wish_id: wish,
+            quantity,
+            variant: Some(variant.into()),
+        })
+    }
+
+    #[test]
+    fn only_shopkeepers_pledge_and_only_workers_allocate() {
+        let mut world = World::new();
+        let donor = world.user(Role::Donor);
+        let shop = world.user(Role::Shopkeeper);
+        let pledge = shoes(&mut world, shop);
+        let wish = world.wish(3, WishKind::Item);
+        let allocation = allocate_to(pledge, wish, 3, "32码");
+        for someone in [donor, shop] {
+            assert_eq!(
+                world.decide(someone, &allocation).unwrap_err().code(),
+                ProblemCode::Forbidden
+            );
+        }
+        let worker = world.worker();
+        world.apply(worker, &allocation).unwrap();
+        let state = &world.facts.wishes[&wish];
+        assert_eq!(
+            (state.units.claimed, state.status),
+            (3, WishStatus::Claimed)
+        );
+        assert_eq!(world.facts.pledges[&pledge].allocated, 3);
+        assert_eq!(world.facts.pledges[&pledge].variants[0].allocated, 3);
+    }
+
+    #[test]
+    fn never_more_than_the_variant_holds_nor_the_wish_needs() {
+        let mut world = World::new();
+        let shop = world.user(Role::Shopkeeper);
+        let pledge = shoes(&mut world, shop);
+        let worker = world.worker();
+        let big = world.wish(8, WishKind::Item);
+        assert_eq!(
+            world
+                .decide(worker, &allocate_to(pledge, big, 6, "32码"))
+                .unwrap_err(),
+            RuleError::PledgeExhausted { remaining: 5 }
+        );
+        let small = world.wish(2, WishKind::Item);
+        assert_eq!(
+            world
+                .decide(worker, &allocate_to(pledge, small, 3, "34码"))
+                .unwrap_err()
+                .code(),
+            ProblemCode::WishFull
+        );
+        let without_size = Command::AllocatePledge(NewAllocation {
+            id: AllocationId::generate(),
+            pledge_id: pledge,
+            wish_id: small,
+            quantity: 1,
+            variant: None,
+        });
+        assert!(
+            world.decide(worker, &without_size).is_err(),
+            "a size is needed"
+        );
+    }
+
+    #[test]
+    fn the_shop_delivers_a_worker_confirms_or_cancels_and_units_go_back() {
+        let mut world = World::new();
+        let shop = world.user(Role::Shopkeeper);
+        let other_shop = world.user(Role::Shopkeeper);
+        let pledge = shoes(&mut world, shop);
+        let worker = world.worker();
+        let wish = world.wish(4, WishKind::Item);
+        let command = allocate_to(pledge, wish, 2, "32码");
+        let Command::AllocatePledge(new) = &command else {
+            unreachable!()
+        };
+        let target = AllocationRef {
+            allocation_id: new.id,
+        };
+        world.apply(worker, &command).unwrap();
+        assert!(world.decide(worker, &command).unwrap().replayed, "a retry");
+        let deliver = Command::DeliverAllocation(target.clone());
+        assert_eq!(
+            world.decide(other_shop, &deliver).unwrap_err().code(),
+            ProblemCode::Forbidden
+        );
+        world.apply(shop, &deliver).unwrap();
+        assert_eq!(world.facts.wishes[&wish].units.delivered, 2);
+        world
+            .apply(worker, &Command::CancelAllocation(target.clone()))
+            .unwrap();
+        let state = &world.facts.wishes[&wish];
+        assert_eq!((state.units.claimed, state.units.delivered), (0, 0));
+        assert_eq!(world.facts.pledges[&pledge].allocated, 0);
+        assert_eq!(world.facts.pledges[&pledge].variants[0].allocated, 0);
+        assert!(world
+            .decide(worker, &Command::ConfirmAllocation(target))
+            .is_err());
+    }
+}

@@ -1,0 +1,460 @@
+//! The workers' report, `GET /api/stats/detail?from=&to=&grid=`: households helped, wishes
+//! fulfilled by month and by grid, volunteer hours, shop contributions and the median days from
+//! posting to fulfilment. The server reads plain facts (when each wish was posted and
+//! fulfilled, each confirmed house call, each allocation) and this module counts them, so
+//! the numbers mean one thing wherever they are shown.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::community_today;
+use crate::error::{Field, FieldCode, RuleError, ValidationErrors};
+use crate::ids::{GridId, HouseholdId, UserId};
+use crate::model::{AllocationStatus, Grid};
+
+/// The longest period one report covers.
+pub const MAX_DAYS: i64 = 3 * 366;
+
+/// The query of `GET /api/stats/detail`; dates are community days, both ends included.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsQuery {
+    #[serde(default)]
+    pub from: Option<NaiveDate>,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    #[serde(default)]
+    pub grid: Option<GridId>,
+}
+
+/// Community days from `from` to `to`, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    pub fn contains(&self, at: DateTime<Utc>) -> bool {
+        (self.from..=self.to).contains(&community_today(at))
+    }
+
+    /// Each month the period touches, as "2026-07".
+    pub fn months(&self) -> Vec<String> {
+        let mut months = Vec::new();
+        let mut month = self.from.with_day(1).unwrap_or(self.from);
+        while month <= self.to {
+            months.push(month_of(month));
+            month = month + Months::new(1);
+        }
+        months
+    }
+}
+
+fn month_of(date: NaiveDate) -> String {
+    format!("{:04}-{:02}", date.year(), date.month())
+}
+
+impl StatsQuery {
+    /// The period asked for; by default the twelve months up to `today` (from the first of
+    /// the month eleven months ago).
+    pub fn period(&self, today: NaiveDate) -> Result<Period, RuleError> {
+        let to = self.to.unwrap_or(today);
+        let from = self.from.unwrap_or_else(|| {
+            let start = to.with_day(1).unwrap_or(to);
+            start - Months::new(11)
+        });
+        let mut errors = ValidationErrors::default();
+        if to < from {
+            errors.add(Field::To, FieldCode::BeforeStart, "must not be before from");
+        } else if (to - from).num_days() > MAX_DAYS {
+            errors.add(
+                Field::To,
+                FieldCode::TooLong,
+                "at most three years at a time",
+            );
+        }
+        errors.into_result(Period { from, to })
+    }
+}
+
+/// A published wish: when it was posted and, if it was, when it was fulfilled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WishFact {
+    pub household: Option<HouseholdId>,
+    pub grid: GridId,
+    pub posted_at: DateTime<Utc>,
+    pub fulfilled_at: Option<DateTime<Utc>>,
+    pub units: u32,
+}
+
+/// A house call a worker confirmed, with the minutes credited to the volunteer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseCallFact {
+    pub grid: GridId,
+    pub volunteer: UserId,
+    pub confirmed_at: DateTime<Utc>,
+    pub minutes: u32,
+}
+
+/// Units of a shop's pledge given to a wish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllocationFact {
+    pub shop_name: String,
+    pub grid: GridId,
+    pub allocated_at: DateTime<Utc>,
+    pub status: AllocationStatus,
+    pub units: u32,
+}
+
+/// Everything the report counts, as read from the database.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    pub wishes: Vec<WishFact>,
+    pub house_calls: Vec<HouseCallFact>,
+    pub allocations: Vec<AllocationFact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthFigures {
+    /// "2026-07".
+    pub month: String,
+    pub posted: u32,
+    pub fulfilled: u32,
+    pub volunteer_minutes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridFigures {
+    pub grid: GridId,
+    pub grid_name: String,
+    pub posted: u32,
+    pub fulfilled: u32,
+    pub households_helped: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopFigures {
+    pub shop_name: String,
+    /// Units given to wishes in the period (not cancelled since).
+    pub allocated: u32,
+    /// Of those, dropped at a station or handed over.
+    pub delivered: u32,
+    /// Of those, handed over to households.
+    pub confirmed: u32,
+}
+
+/// The answer of `GET /api/stats/detail`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatsDetail {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub grid: Option<GridId>,
+    /// Distinct households with a wish fulfilled in the period.
+    pub households_helped: u32,
+    pub wishes_posted: u32,
+    pub wishes_fulfilled: u32,
+    pub units_fulfilled: u32,
+    pub house_calls: u32,
+    pub volunteers: u32,
+    pub volunteer_minutes: u32,
+    /// Median days from posting to fulfilment over the wishes fulfilled in the period.
+    pub median_days_to_fulfil: Option<f64>,
+    pub by_month: Vec<MonthFigures>,
+    pub by_grid: Vec<GridFigures>,
+    pub shops: Vec<ShopFigures>,
+}
+
+/// Counts `facts` over `period`, only in `grid` if one is given; `grids` names them (in
+/// their order).
+pub fn detail(period: Period, grid: Option<&GridId>, grids: &[Grid], facts: &Facts) -> StatsDetail {
+    let in_grid = |of: &GridId| grid.is_none_or(|grid| grid == of);
+    let posted: Vec<&WishFact> = facts
+        .wishes
+        .iter()
+        .filter(|wish| in_grid(&wish.grid) && period.contains(wish.posted_at))
+        .collect();
+    let fulfilled: Vec<(&WishFact, DateTime<Utc>)> = facts
+        .wishes
+        .iter()
+        .filter(|wish| in_grid(&wish.grid))
+        .filter_map(|wish| wish.fulfilled_at.map(|at| (wish, at)))
+        .filter(|(_, at)| period.contains(*at))
+        .collect();
+    let calls: Vec<&HouseCallFact> = facts
+        .house_calls
+        .iter()
+        .filter(|call| in_grid(&call.grid) && period.contains(call.confirmed_at))
+        .collect();
+
+    let mut by_month: BTreeMap<String, MonthFigures> = period
+        .months()
+        .into_iter()
+        .map(|month| {
+            let figures = MonthFigures {
+                month: month.clone(),
+                posted: 0,
+                fulfilled: 0,
+                volunteer_minutes: 0,
+            };
+            (month, figures)
+        })
+        .collect();
+    let month = |at: DateTime<Utc>| month_of(community_today(at));
+    for wish in &posted {
+        if let Some(figures) = by_month.get_mut(&month(wish.posted_at)) {
+            figures.posted += 1;
+        }
+    }
+    for (_, at) in &fulfilled {
+        if let Some(figures) = by_month.get_mut(&month(*at)) {
+            figures.fulfilled += 1;
+        }
+    }
+    for call in &calls {
+        if let Some(figures) = by_month.get_mut(&month(call.confirmed_at)) {
+            figures.volunteer_minutes += call.minutes;
+        }
+    }
+
+    let by_grid = grids
+        .iter()
+        .filter(|each| in_grid(&each.id))
+        .map(|each| {
+            let helped: HashSet<_> = fulfilled
+                .iter()
+                .filter(|(wish, _)| wish.grid == each.id)
+                .filter_map(|(wish, _)| wish.household)
+                .collect();
+            GridFigures {
+                grid: each.id.clone(),
+                grid_name: each.name.clone(),
+                posted: count(posted.iter().filter(|wish| wish.grid == each.id)),
+                fulfilled: count(fulfilled.iter().filter(|(wish, _)| wish.grid == each.id)),
+                households_helped: count(helped.iter()),
+            }
+        })
+        .collect();
+
+    let mut shops: BTreeMap<&str, ShopFigures> = BTreeMap::new();
+    for allocation in facts.allocations.iter().filter(|allocation| {
+        in_grid(&allocation.grid)
+            && period.contains(allocation.allocated_at)
+            && allocation.status != AllocationStatus::Cancelled
+    }) {
+        let figures = shops
+            .entry(&allocation.shop_name)
+            .or_insert_with(|| ShopFigures {
+                shop_name: allocation.shop_name.clone(),
+                allocated: 0,
+                delivered: 0,
+                confirmed: 0,
+            });
+        figures.allocated += allocation.units;
+        if matches!(
+            allocation.status,
+            AllocationStatus::Delivered | AllocationStatus::Confirmed
+        ) {
+            figures.delivered += allocation.units;
+        }
+        if allocation.status == AllocationStatus::Confirmed {
+            figures.confirmed += allocation.units;
+        }
+    }
+
+    let helped: HashSet<_> = fulfilled
+        .iter()
+        .filter_map(|(wish, _)| wish.household)
+        .collect();
+    let volunteers: HashSet<_> = calls.iter().map(|call| call.volunteer).collect();
+    let days: Vec<f64> = fulfilled
+        .iter()
+        .map(|(wish, at)| (*at - wish.posted_at).num_minutes() as f64 / (24.0 * 60.0))
+        .collect();
+    StatsDetail {
+        from: period.from,
+        to: period.to,
+        grid: grid.cloned(),
+        households_helped: count(helped.iter()),
+        wishes_posted: count(posted.iter()),
+        wishes_fulfilled: count(fulfilled.iter()),
+        units_fulfilled: fulfilled.iter().map(|(wish, _)| wish.units).sum(),
+        house_calls: count(calls.iter()),
+        volunteers: count(volunteers.iter()),
+        volunteer_minutes: calls.iter().map(|call| call.minutes).sum(),
+        median_days_to_fulfil: median(days),
+        by_month: by_month.into_values().collect(),
+        by_grid,
+        shops: shops.into_values().collect(),
+    }
+}
+
+fn count<T>(items: impl Iterator<Item = T>) -> u32 {
+    u32::try_from(items.count()).unwrap_or(u32::MAX)
+}
+
+/// The middle value (the mean of the two middle ones for an even count), to a tenth of a day.
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    let value = if values.len().is_multiple_of(2) {
+        (values[middle - 1] + values[middle]) / 2.0
+    } else {
+        values[middle]
+    };
+    Some((value * 10.0).round() / 10.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::CommunityId;
+    use chrono::TimeZone;
+
+    fn at(month: u32, day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, month, day, hour, 0, 0).unwrap()
+    }
+
+    fn date(month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, month, day).unwrap()
+    }
+
+    fn grids() -> Vec<Grid> {
+        let community = CommunityId::generate();
+        ["grid-1", "grid-2"]
+            .iter()
+            .map(|id| Grid {
+                id: GridId::from(*id),
+                community,
+                name: format!("网格{id}"),
+                station: String::new(),
+                station_location: String::new(),
+            })
+            .collect()
+    }
+
+    fn wish(
+        grid: &str,
+        household: HouseholdId,
+        posted: DateTime<Utc>,
+        days: Option<i64>,
+    ) -> WishFact {
+        WishFact {
+            household: Some(household),
+            grid: GridId::from(grid),
+            posted_at: posted,
+            fulfilled_at: days.map(|days| posted + chrono::Duration::days(days)),
+            units: 2,
+        }
+    }
+
+    #[test]
+    fn the_default_period_is_twelve_months_to_today() {
+        let period = StatsQuery::default().period(date(11, 28)).unwrap();
+        assert_eq!(period.from, NaiveDate::from_ymd_opt(2025, 12, 1).unwrap());
+        assert_eq!(period.to, date(11, 28));
+        assert_eq!(period.months().len(), 12);
+        let backwards = StatsQuery {
+            from: Some(date(11, 2)),
+            to: Some(date(11, 1)),
+            grid: None,
+        };
+        let Err(RuleError::Validation(errors)) = backwards.period(date(11, 28)) else {
+            panic!()
+        };
+        assert!(errors.has(Field::To));
+    }
+
+    #[test]
+    fn counts_by_month_grid_and_household_in_china_time() {
+        let (a, b) = (HouseholdId::generate(), HouseholdId::generate());
+        let facts = Facts {
+            wishes: vec![
+                wish("grid-1", a, at(7, 1, 2), Some(4)),
+                wish("grid-1", a, at(7, 10, 2), Some(2)),
+                wish("grid-2", b, at(8, 1, 2), Some(9)),
+                wish("grid-2", b, at(8, 2, 2), None),
+                // 31 July 20:00 UTC is 1 August in China: an August wish.
+                wish("grid-2", b, at(7, 31, 20), None),
+            ],
+            house_calls: vec![HouseCallFact {
+                grid: GridId::from("grid-1"),
+                volunteer: UserId::generate(),
+                confirmed_at: at(8, 3, 1),
+                minutes: 90,
+            }],
+            allocations: vec![
+                AllocationFact {
+                    shop_name: "大拇哥童鞋店".into(),
+                    grid: GridId::from("grid-2"),
+                    allocated_at: at(8, 1, 3),
+                    status: AllocationStatus::Confirmed,
+                    units: 3,
+                },
+                AllocationFact {
+                    shop_name: "大拇哥童鞋店".into(),
+                    grid: GridId::from("grid-2"),
+                    allocated_at: at(8, 2, 3),
+                    status: AllocationStatus::Cancelled,
+                    units: 5,
+                },
+            ],
+        };
+        let period = Period {
+            from: date(7, 1),
+            to: date(8, 31),
+        };
+        let all = detail(period, None, &grids(), &facts);
+        assert_eq!(all.wishes_posted, 5);
+        assert_eq!(all.wishes_fulfilled, 3);
+        assert_eq!(all.units_fulfilled, 6);
+        assert_eq!(all.households_helped, 2);
+        assert_eq!(all.median_days_to_fulfil, Some(4.0));
+        assert_eq!(all.volunteer_minutes, 90);
+        assert_eq!((all.house_calls, all.volunteers), (1, 1));
+        let months: Vec<_> = all
+            .by_month
+            .iter()
+            .map(|m| (m.month.as_str(), m.posted, m.fulfilled))
+            .collect();
+        assert_eq!(months, [("2026-07", 2, 2), ("2026-08", 3, 1)]);
+        assert_eq!(all.shops.len(), 1);
+        assert_eq!(
+            (
+                all.shops[0].allocated,
+                all.shops[0].delivered,
+                all.shops[0].confirmed
+            ),
+            (3, 3, 3),
+            "the cancelled allocation does not count"
+        );
+        assert_eq!(all.by_grid[0].households_helped, 1);
+        assert_eq!(all.by_grid[1].fulfilled, 1);
+
+        let grid2 = GridId::from("grid-2");
+        let one = detail(period, Some(&grid2), &grids(), &facts);
+        assert_eq!((one.wishes_posted, one.wishes_fulfilled), (3, 1));
+        assert_eq!(one.volunteer_minutes, 0);
+        assert_eq!(one.by_grid.len(), 1);
+
+        let july = Period {
+            from: date(7, 1),
+            to: date(7, 31),
+        };
+        let july = detail(july, None, &grids(), &facts);
+        assert_eq!(july.wishes_posted, 2, "the 20:00 UTC wish is August's");
+        assert_eq!(july.median_days_to_fulfil, Some(3.0));
+    }
+
+    #[test]
+    fn median_of_an_even_count_is_the_mean_of_the_middle_two() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![5.0, 1.0, 3.0]), Some(3.0));
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 10.0]), Some(3.0));
+    }
+}

@@ -1,0 +1,147 @@
+//! Shops' pledges and their allocations: `POST /api/pledges` (shopkeeper), `GET /api/pledges`
+//! (a shop: its own; workers: all), `GET /api/pledges/{id}`, `POST /api/pledges/{id}/allocations`
+//! (worker), `POST /api/allocations/{id}/deliver` (the shop), `…/confirm|cancel|thanks` (worker).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use microwish_core::command::{
+    AllocationRef, AllocationRequest, Command, NewPledge, ThankShop, ThanksRequest,
+};
+use microwish_core::{AllocationId, AllocationView, Entity, Page, Pledge, PledgeId, Role};
+
+use crate::app::AppState;
+use crate::apply::apply;
+use crate::auth::{CurrentUser, PledgeReader, Shopkeeper, Worker};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{parse_id, ApiJson};
+use crate::routes::created_or_replayed;
+use crate::store::pledges::{self, PledgeFilter};
+use crate::store::users::User;
+
+pub async fn create(
+    State(state): State<AppState>,
+    Shopkeeper(user): Shopkeeper,
+    ApiJson(new): ApiJson<NewPledge>,
+) -> ApiResult<(StatusCode, Json<Pledge>)> {
+    let id = new.id;
+    let decision = apply(&state, user.actor(), Command::CreatePledge(new)).await?;
+    Ok((
+        created_or_replayed(&decision),
+        Json(read(&state, &user, id).await?),
+    ))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PledgeReader(user): PledgeReader,
+) -> ApiResult<Json<Page<Pledge>>> {
+    let filter = match user.role {
+        Role::Shopkeeper => PledgeFilter::OfShop(user.id),
+        _ => PledgeFilter::All,
+    };
+    let items = pledges::views(&state.db, filter).await?;
+    Ok(Json(Page { items, next: None }))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    PledgeReader(user): PledgeReader,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Pledge>> {
+    let id = parse_id(&id, Entity::Pledge)?;
+    Ok(Json(read(&state, &user, id).await?))
+}
+
+/// 201 with the allocation, or 409 `pledge_exhausted` / `wish_full`.
+pub async fn allocate(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<AllocationRequest>,
+) -> ApiResult<(StatusCode, Json<AllocationView>)> {
+    let pledge_id: PledgeId = parse_id(&id, Entity::Pledge)?;
+    let new = request.for_pledge(pledge_id);
+    let allocation_id = new.id;
+    let decision = apply(&state, user.actor(), Command::AllocatePledge(new)).await?;
+    let view = allocation(&state, &user, allocation_id).await?;
+    Ok((created_or_replayed(&decision), Json(view)))
+}
+
+/// The shop dropped the goods at the station (core checks it is the pledging shop).
+pub async fn deliver(
+    state: State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AllocationView>> {
+    act(state, user, &id, Command::DeliverAllocation).await
+}
+
+pub async fn confirm(
+    state: State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AllocationView>> {
+    act(state, user, &id, Command::ConfirmAllocation).await
+}
+
+pub async fn cancel(
+    state: State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AllocationView>> {
+    act(state, user, &id, Command::CancelAllocation).await
+}
+
+/// A worker records the household's thanks; the shop reads it under the pledge.
+pub async fn thanks(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ThanksRequest>,
+) -> ApiResult<Json<AllocationView>> {
+    let allocation_id = parse_id(&id, Entity::Allocation)?;
+    let command = Command::ThankShop(ThankShop {
+        allocation_id,
+        text: request.text,
+    });
+    apply(&state, user.actor(), command).await?;
+    Ok(Json(allocation(&state, &user, allocation_id).await?))
+}
+
+async fn act(
+    State(state): State<AppState>,
+    user: User,
+    id: &str,
+    command: fn(AllocationRef) -> Command,
+) -> ApiResult<Json<AllocationView>> {
+    let allocation_id = parse_id(id, Entity::Allocation)?;
+    apply(
+        &state,
+        user.actor(),
+        command(AllocationRef { allocation_id }),
+    )
+    .await?;
+    Ok(Json(allocation(&state, &user, allocation_id).await?))
+}
+
+/// A pledge as `user` may see it: a shop only its own.
+async fn read(state: &AppState, user: &User, id: PledgeId) -> ApiResult<Pledge> {
+    pledges::views(&state.db, PledgeFilter::Ids(&[id]))
+        .await?
+        .pop()
+        .filter(|pledge| user.role == Role::Worker || pledge.shop == user.id)
+        .ok_or(ApiError::not_found(Entity::Pledge))
+}
+
+async fn allocation(state: &AppState, user: &User, id: AllocationId) -> ApiResult<AllocationView> {
+    let pledge_id = pledges::pledge_of(&state.db, id)
+        .await?
+        .ok_or(ApiError::not_found(Entity::Allocation))?;
+    read(state, user, pledge_id)
+        .await?
+        .allocations
+        .into_iter()
+        .find(|allocation| allocation.id == id)
+        .ok_or(ApiError::not_found(Entity::Allocation))
+}

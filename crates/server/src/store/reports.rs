@@ -1,0 +1,94 @@
+//! What the workers' report counts (core's `stats` counts it): a community's published
+//! wishes with when they were posted and fulfilled, its confirmed house calls, the
+//! allocations of shops' pledges to its wishes.
+
+use chrono::{DateTime, Utc};
+use microwish_core::stats::{AllocationFact, Facts, HouseCallFact, WishFact};
+use microwish_core::CommunityId;
+use sqlx::SqlitePool;
+
+use super::{count, parse_stored};
+use crate::error::ApiResult;
+
+/// household, grid, posted at, fulfilled at, units.
+type WishRow = (
+    Option<String>,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    i64,
+);
+
+pub async fn facts(db: &SqlitePool, community: CommunityId) -> ApiResult<Facts> {
+    let community = community.to_string();
+    // Posted: when it was published (a draft waits), else when it was created.
+    let wishes: Vec<WishRow> = sqlx::query_as(
+        "SELECT w.household_id, w.grid_id, \
+               COALESCE((SELECT MIN(e.at) FROM events e WHERE e.wish_id = w.id \
+                   AND e.entity = 'wish' AND e.action = 'publish'), w.created_at), \
+               (SELECT MIN(e.at) FROM events e WHERE e.wish_id = w.id \
+                   AND e.entity = 'wish' AND e.to_status = 'fulfilled'), \
+               w.quantity \
+             FROM wishes w JOIN grids g ON g.id = w.grid_id \
+             WHERE g.community_id = ? AND w.status NOT IN ('draft', 'cancelled')",
+    )
+    .bind(&community)
+    .fetch_all(db)
+    .await?;
+    let house_calls: Vec<(String, String, DateTime<Utc>, i64)> = sqlx::query_as(
+        "SELECT w.grid_id, c.user_id, e.at, c.volunteer_minutes \
+         FROM events e JOIN claims c ON c.id = e.entity_id JOIN wishes w ON w.id = c.wish_id \
+         JOIN grids g ON g.id = w.grid_id \
+         WHERE e.entity = 'claim' AND e.action = 'confirm' AND w.kind = 'service' \
+           AND g.community_id = ?",
+    )
+    .bind(&community)
+    .fetch_all(db)
+    .await?;
+    let allocations: Vec<(String, String, DateTime<Utc>, String, i64)> = sqlx::query_as(
+        "SELECT p.shop_name, w.grid_id, a.created_at, a.status, a.quantity \
+         FROM allocations a JOIN pledges p ON p.id = a.pledge_id \
+         JOIN wishes w ON w.id = a.wish_id JOIN grids g ON g.id = w.grid_id \
+         WHERE g.community_id = ?",
+    )
+    .bind(&community)
+    .fetch_all(db)
+    .await?;
+    Ok(Facts {
+        wishes: wishes
+            .into_iter()
+            .map(|(household, grid, posted_at, fulfilled_at, units)| {
+                Ok(WishFact {
+                    household: household.as_deref().map(parse_stored).transpose()?,
+                    grid: grid.as_str().into(),
+                    posted_at,
+                    fulfilled_at,
+                    units: count(units)?,
+                })
+            })
+            .collect::<ApiResult<_>>()?,
+        house_calls: house_calls
+            .into_iter()
+            .map(|(grid, volunteer, confirmed_at, minutes)| {
+                Ok(HouseCallFact {
+                    grid: grid.as_str().into(),
+                    volunteer: parse_stored(&volunteer)?,
+                    confirmed_at,
+                    minutes: count(minutes)?,
+                })
+            })
+            .collect::<ApiResult<_>>()?,
+        allocations: allocations
+            .into_iter()
+            .map(|(shop_name, grid, allocated_at, status, units)| {
+                Ok(AllocationFact {
+                    shop_name,
+                    grid: grid.as_str().into(),
+                    allocated_at,
+                    status: parse_stored(&status)?,
+                    units: count(units)?,
+                })
+            })
+            .collect::<ApiResult<_>>()?,
+    })
+}

@@ -1,0 +1,48 @@
+use leptos::prelude::*;
+use microwish_core::VolunteerStatus;
+
+use crate::components::WorkerOnly;
+use crate::i18n::t;
+use crate::state::use_data;
+
+/// `/worker` 工作台: the worker's other tools, one tap away (the tab bar keeps the daily
+/// ones: the queue and the households).
+#[component]
+pub fn ConsolePage() -> impl IntoView {
+    let t = t();
+    let data = use_data();
+    let waiting_volunteers = move || {
+        data.volunteers
+            .filter(|v| v.status == VolunteerStatus::Pending)
+            .len()
+    };
+    let pledges_with_units = move || data.pledges.filter(|pledge| pledge.remaining > 0).len();
+    view! {
+        <header class="page-head">
+            <h1 class="page-head__title">{t.report.console_title}</h1>
+        </header>
+        <WorkerOnly children=move |_| view! {
+            <p class="page-head__intro">{t.report.console_intro}</p>
+            <ul class="console">
+                <li>
+                    <a class="console__link" href="/worker/volunteers">
+                        <span>{t.report.to_volunteers}</span>
+                        {move || (waiting_volunteers() > 0).then(|| view! {
+                            <span class="badge badge--count">{waiting_volunteers()}</span>
+                        })}
+                    </a>
+                </li>
+                <li>
+                    <a class="console__link" href="/worker/pledges">
+                        <span>{t.report.to_pledges}</span>
+                        {move || (pledges_with_units() > 0).then(|| view! {
+                            <span class="badge badge--count">{pledges_with_units()}</span>
+                        })}
+                    </a>
+                </li>
+                <li><a class="console__link" href="/worker/campaigns/new">{t.report.to_new_campaign}</a></li>
+                <li><a class="console__link" href="/worker/stats">{t.report.to_stats}</a></li>
+            </ul>
+        } />
+    }
+}

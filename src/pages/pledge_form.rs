@@ -1,0 +1,248 @@
+use chrono::NaiveDate;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use microwish_core::command::{Command, NewPledge, VariantInput};
+use microwish_core::{Category, Field, FieldCode, FieldError, PledgeId};
+
+use crate::components::{BackLink, FieldMessages, FormError, ShopOnly};
+use crate::i18n::t;
+use crate::pages::{form_problem, select_options, FormProblem};
+use crate::sync::use_sync;
+
+/// Children's shoe sizes, the story's pledge: one row each, the shop fills in how many.
+const SHOE_SIZES: std::ops::RangeInclusive<u32> = 28..=36;
+
+/// One row of the sizes table: a label and how many (as typed).
+#[derive(Clone, Copy)]
+struct VariantRow {
+    key: usize,
+    label: RwSignal<String>,
+    quantity: RwSignal<String>,
+}
+
+/// `/shop/pledges/new`: a shop pledges goods — what, how many (per size), from when, every
+/// year or once, and how they reach the station. Checked by core's rules before it is
+/// queued; offline it waits in the outbox like every other change.
+#[component]
+pub fn PledgeFormPage() -> impl IntoView {
+    let t = t();
+    view! {
+        <BackLink />
+        <header class="page-head">
+            <h1 class="page-head__title">{t.shops.form_title}</h1>
+            <p class="page-head__intro">{t.shops.form_intro}</p>
+        </header>
+        <ShopOnly children=|_| view! { <PledgeForm /> } />
+    }
+}
+
+#[component]
+fn PledgeForm() -> impl IntoView {
+    let t = t();
+    let sync = use_sync();
+    let navigate = use_navigate();
+    let id = StoredValue::new(PledgeId::generate());
+    let title = RwSignal::new(String::new());
+    let category = RwSignal::new(Category::Clothing.as_str().to_owned());
+    let quantity = RwSignal::new(String::new());
+    let unit = RwSignal::new("双".to_owned());
+    let by_variant = RwSignal::new(true);
+    let next_key = StoredValue::new(0usize);
+    let row = move |label: String| {
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        VariantRow {
+            key,
+            label: RwSignal::new(label),
+            quantity: RwSignal::new(String::new()),
+        }
+    };
+    let rows = RwSignal::new(vec![row(String::new())]);
+    let available_from = RwSignal::new(String::new());
+    let yearly = RwSignal::new(false);
+    let note = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<FormProblem>);
+    let submit = Action::new_local(move |command: &Command| {
+        let command = command.clone();
+        async move { sync.mutate(command).await }
+    });
+    let pending = submit.pending();
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(())) => navigate("/shop", Default::default()),
+        Some(Err(error)) => problem.set(Some(FormProblem::Refused(error))),
+        None => {}
+    });
+
+    let total = move || -> i64 {
+        rows.with(|rows| {
+            rows.iter()
+                .filter_map(|row| row.quantity.with(|q| q.trim().parse::<i64>().ok()))
+                .sum()
+        })
+    };
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let mut problems = Vec::new();
+        let number = |text: String, field: Field, problems: &mut Vec<FieldError>| -> i64 {
+            text.trim().parse::<i64>().unwrap_or_else(|_| {
+                problems.push(FieldError {
+                    field,
+                    code: FieldCode::OutOfRange,
+                    message: String::new(),
+                });
+                0
+            })
+        };
+        let (quantity, variants) = if by_variant.get_untracked() {
+            let variants = rows
+                .get_untracked()
+                .into_iter()
+                // A size left blank is a size the shop does not give.
+                .filter(|row| {
+                    !(row.label.with_untracked(|l| l.trim().is_empty())
+                        && row.quantity.with_untracked(|q| q.trim().is_empty()))
+                })
+                .map(|row| VariantInput {
+                    label: row.label.get_untracked(),
+                    quantity: number(row.quantity.get_untracked(), Field::Variants, &mut problems),
+                })
+                .collect();
+            (None, variants)
+        } else {
+            let quantity = number(quantity.get_untracked(), Field::Quantity, &mut problems);
+            (Some(quantity), Vec::new())
+        };
+        let new = NewPledge {
+            id: id.get_value(),
+            title: title.get_untracked(),
+            category: category.get_untracked().parse().unwrap_or(Category::Other),
+            quantity,
+            unit: unit.get_untracked(),
+            variants,
+            available_from: NaiveDate::parse_from_str(&available_from.get_untracked(), "%Y-%m-%d")
+                .ok(),
+            yearly: yearly.get_untracked(),
+            note: note.get_untracked(),
+        };
+        match new.validate() {
+            Ok(_) if problems.is_empty() => {
+                problem.set(None);
+                submit.dispatch(Command::CreatePledge(new));
+            }
+            Ok(_) => problem.set(Some(FormProblem::Invalid(problems))),
+            Err(error) => problem.set(Some(FormProblem::invalid(error))),
+        }
+    };
+
+    let (errors, message) = form_problem(problem);
+    let categories = Category::ALL
+        .iter()
+        .filter(|category| {
+            !matches!(
+                category,
+                Category::Repair | Category::Haircut | Category::Care
+            )
+        })
+        .map(|category| {
+            (
+                category.as_str().to_owned(),
+                t.category(*category).to_owned(),
+            )
+        })
+        .collect();
+    let shoe_sizes = move |_| {
+        let filled: Vec<VariantRow> = SHOE_SIZES.map(|size| row(format!("{size}码"))).collect();
+        rows.set(filled);
+        unit.set("双".to_owned());
+    };
+    let add_row = move |_| rows.update(|rows| rows.push(row(String::new())));
+    let variant_rows = move || {
+        rows.get()
+            .into_iter()
+            .map(|variant| {
+                let key = variant.key;
+                view! {
+                    <li class="variant-row">
+                        <input class="field__input variant-row__label" aria-label=t.shops.variant_label
+                            placeholder=t.shops.variant_label bind:value=variant.label />
+                        <input class="field__input variant-row__quantity" type="number" inputmode="numeric"
+                            min="1" aria-label=t.shops.variant_quantity placeholder=t.shops.variant_quantity
+                            bind:value=variant.quantity />
+                        <button type="button" class="button button--quiet variant-row__remove"
+                            on:click=move |_| rows.update(|rows| rows.retain(|row| row.key != key))>
+                            {t.shops.remove_variant}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <form class="auth-form worker-form pledge-form" novalidate on:submit=on_submit>
+            <label class="field">
+                <span class="field__label">{t.shops.item_title}</span>
+                <input class="field__input" name="title" placeholder=t.shops.item_title_hint bind:value=title />
+            </label>
+            <FieldMessages field=Field::Title errors />
+            <label class="field">
+                <span class="field__label">{t.shops.category}</span>
+                <select class="field__input" name="category" on:change=move |ev| category.set(event_target_value(&ev))>
+                    {select_options(categories, category)}
+                </select>
+            </label>
+            <label class="field pledge-form__unit">
+                <span class="field__label">{t.shops.unit}</span>
+                <input class="field__input" name="unit" bind:value=unit />
+            </label>
+            <FieldMessages field=Field::Unit errors />
+            <label class="role-choice check">
+                <input type="checkbox" name="by_variant" bind:checked=by_variant />
+                <span>{t.shops.by_variant}</span>
+            </label>
+            <Show
+                when=move || by_variant.get()
+                fallback=move || view! {
+                    <label class="field">
+                        <span class="field__label">{t.shops.quantity}</span>
+                        <input class="field__input" name="quantity" type="number" inputmode="numeric" min="1" bind:value=quantity />
+                    </label>
+                }
+            >
+                <fieldset class="field variants">
+                    <legend class="field__label">{t.shops.by_variant}</legend>
+                    <span class="field__hint">{t.shops.by_variant_hint}</span>
+                    <button type="button" class="button" on:click=shoe_sizes>{t.shops.shoe_sizes}</button>
+                    <ul class="variant-rows">{variant_rows}</ul>
+                    <button type="button" class="button button--quiet" on:click=add_row>{t.shops.add_variant}</button>
+                    <p class="variants__total" aria-live="polite">
+                        {move || t.pledge_total(total(), &unit.get())}
+                    </p>
+                </fieldset>
+                <FieldMessages field=Field::Variants errors />
+            </Show>
+            <FieldMessages field=Field::Quantity errors />
+            <label class="field">
+                <span class="field__label">{t.shops.available_from}</span>
+                <input class="field__input" name="available_from" type="date" bind:value=available_from />
+            </label>
+            <label class="role-choice check">
+                <input type="checkbox" name="yearly" bind:checked=yearly />
+                <span>{t.shops.yearly_label}</span>
+            </label>
+            <label class="field">
+                <span class="field__label">{t.shops.note}</span>
+                <textarea class="field__input" name="note" rows="3" placeholder=t.shops.note_hint bind:value=note></textarea>
+            </label>
+            <FieldMessages field=Field::Note errors />
+            <FormError message />
+            <button type="submit" class="button button--primary button--wide" disabled=move || pending.get()>
+                {move || if pending.get() { t.shops.submitting } else { t.shops.submit }}
+            </button>
+        </form>
+    }
+}

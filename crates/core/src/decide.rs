@@ -568,8 +568,12 @@ pub fn decide(command: &Command, facts: &Facts, ctx: &Context) -> Result<Decisio
         Command::CreatePledge(new) => pledges::create(new, facts, ctx),
         Command::AllocatePledge(new) => pledges::allocate(new, facts, ctx),
         Command::DeliverAllocation(target) => pledges::deliver(target, facts, ctx),
-        Command::ConfirmAllocation(target) => pledges::confirm(target, facts, ctx),
-        Command::CancelAllocation(target) => pledges::cancel(target, facts, ctx),
+        Command::ConfirmAllocation(target) => {
+            pledges::settle(target, AllocationStatus::Confirmed, facts, ctx)
+        }
+        Command::CancelAllocation(target) => {
+            pledges::settle(target, AllocationStatus::Cancelled, facts, ctx)
+        }
         Command::ThankShop(thanks) => pledges::thank(thanks, facts, ctx),
         Command::CreateCampaign(new) => pledges::create_campaign(new, facts, ctx),
     }

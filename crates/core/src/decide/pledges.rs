@@ -190,28 +190,18 @@ pub(super) fn deliver(
     moved(target, allocation, AllocationStatus::Delivered, facts)
 }
 
-/// A worker confirms the household received them.
-pub(super) fn confirm(
+/// A worker of the wish's community confirms that the household received them, or cancels
+/// the allocation (its units return to the pledge and to the wish).
+pub(super) fn settle(
     target: &AllocationRef,
+    to: AllocationStatus,
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers confirm pledged goods")?;
+    let community = facts.worker_community(ctx, "workers confirm or cancel allocations")?;
     let allocation = allocation(target, facts)?;
     facts.wish_in(allocation.wish, community)?;
-    moved(target, allocation, AllocationStatus::Confirmed, facts)
-}
-
-/// A worker takes an allocation back: its units return to the pledge and to the wish.
-pub(super) fn cancel(
-    target: &AllocationRef,
-    facts: &Facts,
-    ctx: &Context,
-) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers cancel allocations")?;
-    let allocation = allocation(target, facts)?;
-    facts.wish_in(allocation.wish, community)?;
-    moved(target, allocation, AllocationStatus::Cancelled, facts)
+    moved(target, allocation, to, facts)
 }
 
 pub(super) fn thank(

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use microwish_core::command::may_see_contact;
 use microwish_core::decide::{ClaimState, NewClaim};
 use microwish_core::{
-    ClaimId, ClaimStatus, ClaimView, Entity, HouseContact, Phone, Role, RuleError, UserId,
-    VolunteerStatus, WishId, WishKind,
+    ClaimId, ClaimStatus, ClaimView, Entity, HouseContact, Phone, Role, UserId, VolunteerStatus,
+    WishId, WishKind,
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
@@ -274,13 +274,7 @@ pub async fn set_status(
     .bind(from.as_str())
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        return Err(RuleError::InvalidState {
-            from: from.as_str(),
-            action: to.as_str(),
-        }
-        .into());
-    }
+    super::still_in(updated.rows_affected(), from.as_str(), to.as_str())?;
     log_change(tx, Entity::Claim, &id.to_string()).await
 }
 

@@ -59,3 +59,13 @@ fn push_list<'a, T: ToString>(sql: &mut QueryBuilder<'a, Sqlite>, values: &[T]) 
 
 /// Ids go to SQLite in chunks below its limit on bound parameters.
 const CHUNK: usize = 200;
+
+/// A compare-and-set status update (`… WHERE status = <from>`) changed `rows` rows: none means
+/// something else moved the row first, and the command fails as the rules would have.
+pub fn still_in(rows: u64, from: &'static str, to: &'static str) -> Result<(), ApiError> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(microwish_core::RuleError::InvalidState { from, action: to }.into())
+    }
+}

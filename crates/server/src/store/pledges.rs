@@ -224,13 +224,7 @@ pub async fn set_allocation_status(
     .bind(from.as_str())
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        return Err(RuleError::InvalidState {
-            from: from.as_str(),
-            action: to.as_str(),
-        }
-        .into());
-    }
+    super::still_in(updated.rows_affected(), from.as_str(), to.as_str())?;
     log_pledge_of(tx, id).await
 }
 

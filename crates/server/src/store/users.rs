@@ -227,13 +227,7 @@ pub async fn set_volunteer_status(
     .bind(from.as_str())
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        return Err(microwish_core::RuleError::InvalidState {
-            from: from.as_str(),
-            action: to.as_str(),
-        }
-        .into());
-    }
+    super::still_in(updated.rows_affected(), from.as_str(), to.as_str())?;
     log_change(tx, Entity::Volunteer, &user.to_string()).await
 }
 

@@ -241,6 +241,7 @@ pub struct HouseholdTexts {
     pub records_title: &'static str,
     pub records_intro: &'static str,
     pub records_offline: &'static str,
+    pub records_waiting: &'static str,
     pub records_empty: &'static str,
 }
 
@@ -650,6 +651,7 @@ pub const ZH_CN: Texts = Texts {
         records_title: "查看记录",
         records_intro: "谁在什么时候登记、修改、查看了这户的资料。",
         records_offline: "查看记录需要联网,联网后会自动加载。",
+        records_waiting: "住户信息保存到服务器后,这里会显示操作记录。",
         records_empty: "还没有记录。",
     },
     wish_form: WishFormTexts {

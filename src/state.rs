@@ -202,6 +202,7 @@ pub struct Data {
     pub pending_claims: RwSignal<HashSet<ClaimId>>,
     pub pending_wishes: RwSignal<HashSet<WishId>>,
     pub pending_pledges: RwSignal<HashSet<PledgeId>>,
+    pub pending_households: RwSignal<HashSet<HouseholdId>>,
     /// The device's cache has been read.
     pub loaded: RwSignal<bool>,
     /// The cache holds a complete copy from some pull (possibly an old one).
@@ -224,6 +225,7 @@ impl Data {
             pending_claims: RwSignal::new(HashSet::new()),
             pending_wishes: RwSignal::new(HashSet::new()),
             pending_pledges: RwSignal::new(HashSet::new()),
+            pending_households: RwSignal::new(HashSet::new()),
             loaded: RwSignal::new(false),
             synced: RwSignal::new(false),
             status: RwSignal::new(SyncStatus::Starting),
@@ -287,6 +289,7 @@ impl Data {
         set_if_changed(self.pending_wishes, &pending.wishes);
         set_if_changed(self.pending_claims, &pending.claims);
         set_if_changed(self.pending_pledges, &pending.pledges);
+        set_if_changed(self.pending_households, &pending.households);
         if self.synced.get_untracked() != synced {
             self.synced.set(synced);
         }

@@ -423,10 +423,15 @@ fn HouseholdRecords(id: HouseholdId, updated: Signal<DateTime<Utc>>) -> impl Int
     let t = t();
     let data = use_data();
     let online = Memo::new(move |_| !matches!(data.status.get(), SyncStatus::Offline(_)));
+    // Registered on this phone and not on the server yet: its log does not exist there.
+    let waiting = Memo::new(move |_| {
+        data.pending_households
+            .with(|pending| pending.contains(&id))
+    });
     let events = LocalResource::new(move || {
-        let online = online.get();
+        let ask = online.get() && !waiting.get();
         async move {
-            if online {
+            if ask {
                 api::household_events(id).await
             } else {
                 Err(ApiError::Unreachable)
@@ -444,6 +449,10 @@ fn HouseholdRecords(id: HouseholdId, updated: Signal<DateTime<Utc>>) -> impl Int
     let body = move || {
         if !online.get() {
             return view! { <p class="records__offline">{t.households.records_offline}</p> }
+                .into_any();
+        }
+        if waiting.get() {
+            return view! { <p class="records__offline">{t.households.records_waiting}</p> }
                 .into_any();
         }
         match events.get() {

@@ -35,6 +35,8 @@ pub struct AppState {
     pub csp: HeaderValue,
     /// Pokes the clients listening on `/api/events` after every committed change.
     pub changes: tokio::sync::broadcast::Sender<()>,
+    /// The public list, serialised once per change version.
+    pub pages: Arc<crate::pages::PageCache>,
 }
 
 impl AppState {

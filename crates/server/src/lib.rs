@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod pages;
 pub mod routes;
 pub mod security;
 pub mod store;
@@ -73,6 +74,7 @@ impl Server {
             throttle: Arc::new(auth::LoginThrottle::default()),
             csp: security::content_security_policy(index_html.as_deref()),
             changes: tokio::sync::broadcast::channel(16).0,
+            pages: Arc::default(),
         };
         let seeded = if config.demo {
             demo::seed_if_empty(&state).await?

@@ -2,8 +2,9 @@
 //! `GET /api/wishes/{id}/events`; for workers, `POST /api/wishes` (on a household's behalf),
 //! `PATCH /api/wishes/{id}` and `POST /api/wishes/{id}/cancel`.
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use microwish_core::command::{CancelRequest, CancelWish, Command, NewWish, WishPatch, WishUpdate};
 use microwish_core::{Entity, EventView, Page, PublicWish, Role, UserId, WishId, WishQuery};
@@ -14,15 +15,27 @@ use crate::auth::{MaybeUser, Worker};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ApiJson, ApiQuery};
 use crate::routes::created_or_replayed;
-use crate::store;
 use crate::store::events::TimelineRow;
 use crate::store::users::User;
+use crate::{pages, store};
 
+/// The public list, from memory while nothing changed (see [`crate::pages`]).
 pub async fn list(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
     ApiQuery(query): ApiQuery<WishQuery>,
-) -> ApiResult<Json<Page<PublicWish>>> {
-    Ok(Json(store::wishes::list(&state.db, &query).await?))
+) -> ApiResult<Response> {
+    let raw = raw.unwrap_or_default();
+    let version = store::sync::latest_version(&mut *state.db.acquire().await?).await?;
+    if let Some(page) = state.pages.get(&raw, version) {
+        return Ok(page.respond(&headers));
+    }
+    let found = store::wishes::list(&state.db, &query).await?;
+    let json = serde_json::to_vec(&found).map_err(|error| ApiError::Corrupt(error.to_string()))?;
+    let page = std::sync::Arc::new(pages::Page::new(version, json));
+    state.pages.put(raw, page.clone());
+    Ok(page.respond(&headers))
 }
 
 /// A public wish; for a worker of its community, a draft or a cancelled one too.

@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use microwish_core::{Category, WishKind};
+use microwish_core::{Category, Page, PublicWish, WishKind};
 
 use crate::helpers::{spawn_app, spawn_demo_app};
 
@@ -306,4 +306,77 @@ fn percent_decode(text: &str) -> String {
         }
     }
     String::from_utf8(out).unwrap()
+}
+
+/// The public list is served from memory between changes: never stale after a change made
+/// here or by another server process on the same database, and `304 Not Modified` for a
+/// phone that already has the current version.
+#[tokio::test]
+async fn the_list_from_memory_is_never_stale_and_revalidates() {
+    let app = spawn_demo_app().await;
+    let twin = crate::helpers::spawn_twin(&app).await;
+    let path = "/api/wishes?kind=item&limit=100";
+    let first = app.get(path).await;
+    assert_eq!(first.status(), 200);
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let body: Page<PublicWish> = first.json().await.unwrap();
+    let wish = body
+        .items
+        .iter()
+        .find(|w| w.remaining >= 2)
+        .unwrap()
+        .clone();
+
+    let unchanged = app
+        .client
+        .get(app.url(path))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unchanged.status(), 304);
+
+    // A claim made through this process.
+    let donor = app.register(microwish_core::Role::Donor).await;
+    app.claim_ok(&donor, wish.id, 1).await;
+    let after: Page<PublicWish> = app.get(path).await.json().await.unwrap();
+    let seen = after.items.iter().find(|w| w.id == wish.id).unwrap();
+    assert_eq!(seen.remaining, wish.remaining - 1);
+    let changed = app
+        .client
+        .get(app.url(path))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        changed.status(),
+        200,
+        "the old version is not current any more"
+    );
+
+    // And one made through the other process.
+    let response = app
+        .client
+        .post(format!("{twin}/api/wishes/{}/claims", wish.id))
+        .header("cookie", &donor.cookie)
+        .json(&serde_json::json!({"quantity": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let again: Page<PublicWish> = app.get(path).await.json().await.unwrap();
+    let seen_again = again.items.iter().find(|w| w.id == wish.id).unwrap();
+    assert_eq!(seen_again.remaining, seen.remaining - 1);
+
+    // Compressed as the phone asks, the same JSON.
+    let gzipped = app
+        .client
+        .get(app.url(path))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
 }

@@ -42,7 +42,7 @@ async fn run(synchronous: SqliteSynchronous) -> String {
 
     // One big wish, so that nobody runs out of units.
     let (wish,): (String,) =
-        sqlx::query_as("SELECT id FROM wishes WHERE kind = 'item' ORDER BY id LIMIT 1")
+        sqlx::query_as("SELECT id FROM wishes WHERE kind = 'item' AND status = 'open' ORDER BY id LIMIT 1")
             .fetch_one(&db)
             .await
             .unwrap();

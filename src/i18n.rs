@@ -194,6 +194,14 @@ pub struct WorkerTexts {
     pub reject_placeholder: &'static str,
     pub reject_submit: &'static str,
     pub cancel: &'static str,
+    pub confirm_service: &'static str,
+    pub minutes: &'static str,
+    pub minutes_hint: &'static str,
+    pub record_thanks: &'static str,
+    pub thanks_placeholder: &'static str,
+    pub save_thanks: &'static str,
+    pub thanks_title: &'static str,
+    pub call: &'static str,
 }
 
 /// The household registry (workers only).
@@ -292,6 +300,28 @@ pub struct WishFormTexts {
 /// Vetting volunteers.
 pub struct VolunteerTexts {
     pub title: &'static str,
+    pub intro: &'static str,
+    pub pending: &'static str,
+    pub approved: &'static str,
+    pub suspended: &'static str,
+    pub none_pending: &'static str,
+    pub none_approved: &'static str,
+    pub none_suspended: &'static str,
+    /// `{date}`.
+    pub registered: &'static str,
+    /// `{n}` house calls, `{hours}`.
+    pub served: &'static str,
+    /// `{who}`, `{date}`.
+    pub vetted: &'static str,
+    pub note_label: &'static str,
+    pub note_placeholder: &'static str,
+    pub approve: &'static str,
+    pub suspend: &'static str,
+    pub suspend_reason: &'static str,
+    pub suspend_placeholder: &'static str,
+    pub suspend_submit: &'static str,
+    pub restore: &'static str,
+    pub cancel: &'static str,
 }
 
 /// The sync indicator and what it says about changes made offline.
@@ -610,6 +640,14 @@ pub const ZH_CN: Texts = Texts {
         reject_placeholder: "如:物品与心愿不符",
         reject_submit: "确认退回",
         cancel: "取消",
+        confirm_service: "确认已上门",
+        minutes: "服务时长(分钟)",
+        minutes_hint: "按实际上门的时间记给志愿者",
+        record_thanks: "记录受助人的感谢",
+        thanks_placeholder: "受助人想说的话,如:谢谢您,水壶很好用!",
+        save_thanks: "保存感谢",
+        thanks_title: "受助人的感谢",
+        call: "拨打",
     },
     households: HouseholdTexts {
         title: "住户",
@@ -696,6 +734,25 @@ pub const ZH_CN: Texts = Texts {
     },
     volunteers: VolunteerTexts {
         title: "志愿者审核",
+        intro: "志愿者要上门服务,需先由社区工作人员当面核实(党员报到或志愿者登记)后通过。",
+        pending: "待审核",
+        approved: "已通过",
+        suspended: "已暂停",
+        none_pending: "没有等待审核的志愿者。",
+        none_approved: "还没有通过审核的志愿者。",
+        none_suspended: "没有暂停的志愿者。",
+        registered: "{date} 注册",
+        served: "已上门 {n} 次 · {hours}",
+        vetted: "{who} 于 {date} 办理",
+        note_label: "核实情况",
+        note_placeholder: "如:已面谈,党员报到",
+        approve: "通过",
+        suspend: "暂停",
+        suspend_reason: "暂停原因",
+        suspend_placeholder: "如:多次未按约上门",
+        suspend_submit: "确认暂停",
+        restore: "恢复",
+        cancel: "取消",
     },
     shops: ShopTexts {
         title: "我的捐赠",
@@ -1134,6 +1191,7 @@ impl Texts {
             (Field::Quantity, FieldCode::BelowClaimed) => "数量不能少于已认领的数量".to_owned(),
             (Field::Quantity, FieldCode::ServiceIsOneVisit) => "上门服务每次认领一次".to_owned(),
             (Field::Quantity, _) => "数量超出范围".to_owned(),
+            (Field::Note, FieldCode::Required) => "请写明原因".to_owned(),
             (Field::Note, _) => format!("留言最多 {NOTE_MAX_CHARS} 字"),
             (Field::SlotStart, FieldCode::Required) => "请选择上门日期和开始时间".to_owned(),
             (Field::SlotStart, FieldCode::InThePast) => "上门时间需在现在之后".to_owned(),

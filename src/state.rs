@@ -203,6 +203,7 @@ pub struct Data {
     pub pending_wishes: RwSignal<HashSet<WishId>>,
     pub pending_pledges: RwSignal<HashSet<PledgeId>>,
     pub pending_households: RwSignal<HashSet<HouseholdId>>,
+    pub pending_volunteers: RwSignal<HashSet<UserId>>,
     /// The device's cache has been read.
     pub loaded: RwSignal<bool>,
     /// The cache holds a complete copy from some pull (possibly an old one).
@@ -226,6 +227,7 @@ impl Data {
             pending_wishes: RwSignal::new(HashSet::new()),
             pending_pledges: RwSignal::new(HashSet::new()),
             pending_households: RwSignal::new(HashSet::new()),
+            pending_volunteers: RwSignal::new(HashSet::new()),
             loaded: RwSignal::new(false),
             synced: RwSignal::new(false),
             status: RwSignal::new(SyncStatus::Starting),
@@ -290,6 +292,7 @@ impl Data {
         set_if_changed(self.pending_claims, &pending.claims);
         set_if_changed(self.pending_pledges, &pending.pledges);
         set_if_changed(self.pending_households, &pending.households);
+        set_if_changed(self.pending_volunteers, &pending.volunteers);
         if self.synced.get_untracked() != synced {
             self.synced.set(synced);
         }

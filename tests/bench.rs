@@ -74,6 +74,7 @@ async fn bench_applying_a_pull_of_ten_thousand_wishes() {
         reset: true,
         more: false,
         policy: Default::default(),
+        me: None,
         changes,
     };
     let body = serde_json::to_string(&page).unwrap();
@@ -168,6 +169,7 @@ async fn bench_a_pull_of_500_changes_with_1000_wishes_on_screen() {
                 reset: false,
                 more: false,
                 policy: Default::default(),
+                me: None,
                 changes,
             };
             // The app asks for a pull (going online; the server says nobody is logged in);

@@ -1,5 +1,6 @@
-//! Browser tests of the worker console's household registry and wish form: the pages are
-//! mounted in a router at their own address, over an in-memory sync (offline, nothing sent).
+//! Browser tests of the worker console's household registry, wish form and volunteer
+//! vetting: the pages are mounted in a router at their own address, over an in-memory sync
+//! (offline, nothing sent).
 #![cfg(target_arch = "wasm32")]
 
 use chrono::{TimeZone, Utc};
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use microwish::i18n::t;
-use microwish::pages::{HouseholdPage, HouseholdsPage, WishFormPage};
+use microwish::pages::{HouseholdPage, HouseholdsPage, VolunteersPage, WishFormPage};
 use microwish::session::Session;
 use microwish::state::Data;
 use microwish::sync::{sleep, Sync};
@@ -16,7 +17,7 @@ use microwish_core::engine::{SessionState, SyncStatus};
 use microwish_core::overlay::LocalState;
 use microwish_core::{
     BeneficiaryGroup, CommunityId, DisplayName, Field, FieldCode, Grid, GridId, Household,
-    HouseholdId, Me, Phone, Role, UserId, WishKind, WishStatus,
+    HouseholdId, Me, Phone, Role, UserId, VolunteerStatus, VolunteerView, WishKind, WishStatus,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -109,6 +110,7 @@ fn mount_at(
                     <Route path=path!("/worker/households/:id") view=HouseholdPage />
                     <Route path=path!("/worker/wishes/new") view=WishFormPage />
                     <Route path=path!("/worker/wishes/:id") view=WishFormPage />
+                    <Route path=path!("/worker/volunteers") view=VolunteersPage />
                 </Routes>
             </Router>
         }
@@ -488,4 +490,84 @@ async fn a_house_call_is_one_visit_and_a_draft_stays_unpublished() {
     settle().await;
     assert_eq!(data.wishes.get(&id).unwrap().status, WishStatus::Cancelled);
     assert_eq!(pathname(), format!("/worker/households/{}", elder.id));
+}
+
+fn volunteer(name: &str, status: VolunteerStatus) -> VolunteerView {
+    let at = Utc.with_ymd_and_hms(2026, 6, 1, 2, 0, 0).unwrap();
+    VolunteerView {
+        id: UserId::generate(),
+        display_name: DisplayName::parse(name).unwrap(),
+        phone: Phone::parse("13800000005").unwrap(),
+        status,
+        note: String::new(),
+        vetted_at: None,
+        vetted_by: None,
+        registered_at: at,
+        house_calls: 0,
+        minutes: 0,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_approves_a_volunteer_and_a_suspension_needs_a_reason() {
+    let community = CommunityId::generate();
+    let mut state = community_state(community, Vec::new());
+    let newcomer = volunteer("志愿者 小林", VolunteerStatus::Pending);
+    let veteran = volunteer("志愿者 陈师傅", VolunteerStatus::Approved);
+    for v in [newcomer.clone(), veteran.clone()] {
+        state.volunteers.insert(v.id, v);
+    }
+    let (_mounted, root, data) = mount_at("/worker/volunteers", community, state);
+    settle().await;
+    let section = |status: &str| find(&root, &format!(".volunteers[data-status={status}]"));
+    assert_eq!(
+        text(&section("pending"), ".volunteer-card__name"),
+        "志愿者 小林"
+    );
+    assert_eq!(
+        find(&section("pending"), ".volunteer-card__phone")
+            .get_attribute("href")
+            .as_deref(),
+        Some("tel:13800000005")
+    );
+
+    // Approved after meeting them: one change queued, the card moves at once.
+    fill_in(&section("pending"), "input[name=note]", "已面谈,党员报到");
+    click(&section("pending"), ".volunteer-card__approve");
+    settle().await;
+    assert!(all(&section("pending"), ".volunteer-card").is_empty());
+    assert_eq!(all(&section("approved"), ".volunteer-card").len(), 2);
+    assert_eq!(
+        data.volunteers.get(&newcomer.id).unwrap().status,
+        VolunteerStatus::Approved
+    );
+    assert_eq!(data.status.get_untracked(), SyncStatus::Offline(1));
+
+    // Suspending asks why; an empty reason is explained and nothing is queued.
+    let card = find(
+        &root,
+        ".volunteers[data-status=approved] .volunteer-card:last-child",
+    );
+    let veteran_card = all(&section("approved"), ".volunteer-card")
+        .into_iter()
+        .find(|card| text(card, ".volunteer-card__name").contains("陈师傅"))
+        .unwrap_or(card);
+    click(&veteran_card, ".volunteer-card__suspend");
+    settle().await;
+    click(&veteran_card, ".volunteer-card__suspend-yes");
+    settle().await;
+    assert_eq!(
+        text(&veteran_card, ".form-error"),
+        t().field_error(Field::Note, FieldCode::Required)
+    );
+    assert_eq!(data.status.get_untracked(), SyncStatus::Offline(1));
+    fill_in(&veteran_card, "input[name=reason]", "多次未按约上门");
+    click(&veteran_card, ".volunteer-card__suspend-yes");
+    settle().await;
+    assert_eq!(
+        data.volunteers.get(&veteran.id).unwrap().status,
+        VolunteerStatus::Suspended
+    );
+    assert_eq!(all(&section("suspended"), ".volunteer-card").len(), 1);
+    assert_eq!(data.status.get_untracked(), SyncStatus::Offline(2));
 }

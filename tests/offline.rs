@@ -72,6 +72,7 @@ fn pull(cursor: u64, last_mutation_id: u64, reset: bool, changes: Vec<Change>) -
         reset,
         more: false,
         policy: Default::default(),
+        me: None,
         changes,
     })
 }

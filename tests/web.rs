@@ -479,11 +479,12 @@ async fn finished_claims_offer_no_actions_and_rejected_ones_say_why() {
         ClaimStatus::Confirmed,
         wish("大米", WishKind::Item, 2, 2, 9),
     );
-    let (_, confirm) = counter();
+    let confirm = Callback::new(|_: Option<u32>| {});
     let reject = Callback::new(|_: String| {});
+    let thank = Callback::new(|_: String| {});
     let _mounted = mount_to(root.clone(), move || {
         view! {
-            <ClaimCard claim=rejected actions=ClaimActions::Worker { confirm, reject } />
+            <ClaimCard claim=rejected actions=ClaimActions::Worker { confirm, reject, thank } />
             <ClaimCard claim=confirmed actions=ClaimActions::None />
         }
     });
@@ -505,20 +506,36 @@ async fn a_worker_confirms_or_rejects_with_a_reason_and_sees_who_claimed() {
         ClaimStatus::Delivered,
         wish("一个新书包", WishKind::Item, 4, 3, 30),
     );
-    let (confirmed, confirm) = counter();
+    let confirmed = RwSignal::new(Vec::<Option<u32>>::new());
+    let confirm = Callback::new(move |minutes| confirmed.update(|all| all.push(minutes)));
     let reasons = RwSignal::new(Vec::<String>::new());
     let reject = Callback::new(move |reason| reasons.update(|all| all.push(reason)));
+    let thank = Callback::new(|_: String| {});
+    let mut delivered = delivered;
+    delivered.claimer_phone = Some(Phone::parse("13912345678").unwrap());
     let _mounted = mount_to(root.clone(), move || {
-        view! { <ClaimCard claim=delivered actions=ClaimActions::Worker { confirm, reject } /> }
+        view! { <ClaimCard claim=delivered actions=ClaimActions::Worker { confirm, reject, thank } /> }
     });
     tick().await;
     assert_eq!(
         text(&root, ".claim-card__claimer"),
-        "认领人:张阿姨(爱心人士)"
+        "认领人:张阿姨(爱心人士) 拨打 13912345678"
+    );
+    assert_eq!(
+        root.query_selector(".claim-card__call")
+            .unwrap()
+            .unwrap()
+            .get_attribute("href")
+            .as_deref(),
+        Some("tel:13912345678")
+    );
+    assert!(
+        !exists(&root, "input[name=minutes]"),
+        "items have no minutes"
     );
     click(&root, ".claim-card__confirm");
     tick().await;
-    assert_eq!(confirmed.get_untracked(), 1);
+    assert_eq!(confirmed.get_untracked(), vec![None]);
     assert_eq!(text(&root, ".claim-card__confirm"), "确认收到");
 
     click(&root, ".claim-card__reject");
@@ -530,6 +547,79 @@ async fn a_worker_confirms_or_rejects_with_a_reason_and_sees_who_claimed() {
     assert_eq!(reasons.get_untracked(), vec!["物品破损".to_owned()]);
     // The form closes; the card is back to its buttons.
     assert!(exists(&root, ".claim-card__confirm"));
+}
+
+#[wasm_bindgen_test]
+async fn a_house_call_is_confirmed_with_the_minutes_served_and_thanks_are_written_down() {
+    let root = container();
+    let delivered = house_call(ClaimStatus::Delivered);
+    let confirmed = RwSignal::new(Vec::<Option<u32>>::new());
+    let confirm = Callback::new(move |minutes| confirmed.update(|all| all.push(minutes)));
+    let reject = Callback::new(|_: String| {});
+    let thanked = RwSignal::new(Vec::<String>::new());
+    let thank = Callback::new(move |text| thanked.update(|all| all.push(text)));
+    let mut done = house_call(ClaimStatus::Confirmed);
+    done.thanks = None;
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <ClaimCard claim=delivered actions=ClaimActions::Worker { confirm, reject, thank } />
+            <ClaimCard claim=done actions=ClaimActions::Worker { confirm, reject, thank } />
+        }
+    });
+    tick().await;
+    let cards = all(&root, ".claim-card");
+    assert_eq!(text(&cards[0], ".claim-card__confirm"), "确认已上门");
+    // The slot was 90 minutes: that is what is offered, and sent as no change.
+    assert_eq!(input(&cards[0], "input[name=minutes]").value(), "90");
+    type_into(&cards[0], "input[name=minutes]", "0", "input");
+    click(&cards[0], ".claim-card__confirm");
+    tick().await;
+    assert!(
+        confirmed.get_untracked().is_empty(),
+        "0 minutes is refused here"
+    );
+    assert!(exists(&cards[0], ".field__error[data-field=minutes]"));
+    type_into(&cards[0], "input[name=minutes]", "120", "input");
+    click(&cards[0], ".claim-card__confirm");
+    tick().await;
+    assert_eq!(confirmed.get_untracked(), vec![Some(120)]);
+
+    // Confirmed without thanks yet: the worker writes them down (not an empty line).
+    click(&cards[1], ".claim-card__thank");
+    tick().await;
+    assert!(thanked.get_untracked().is_empty());
+    assert!(exists(&cards[1], ".field__error[data-field=text]"));
+    type_into(
+        &cards[1],
+        "input[name=thanks]",
+        " 谢谢师傅,水壶修好了! ",
+        "input",
+    );
+    click(&cards[1], ".claim-card__thank");
+    tick().await;
+    assert_eq!(
+        thanked.get_untracked(),
+        vec!["谢谢师傅,水壶修好了!".to_owned()]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_claimer_reads_the_households_thanks() {
+    let root = container();
+    let mut confirmed = claim(
+        ClaimStatus::Confirmed,
+        wish("大米", WishKind::Item, 2, 2, 9),
+    );
+    confirmed.thanks = Some("赵阿姨说:米和油都收到了!".into());
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <ClaimCard claim=confirmed actions=ClaimActions::None /> }
+    });
+    tick().await;
+    assert_eq!(
+        text(&root, ".claim-card__thanks"),
+        "受助人的感谢赵阿姨说:米和油都收到了!"
+    );
+    assert!(!exists(&root, ".claim-card__thanks-form"));
 }
 
 #[wasm_bindgen_test]

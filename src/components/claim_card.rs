@@ -1,6 +1,6 @@
 use leptos::prelude::*;
-use microwish_core::command::REASON_CHARS;
-use microwish_core::{ClaimStatus, ClaimView, HouseContact, WishKind};
+use microwish_core::command::{MINUTES_MAX, REASON_CHARS, THANKS_CHARS};
+use microwish_core::{ClaimStatus, ClaimView, Field, FieldCode, HouseContact, WishKind};
 
 use crate::i18n::{fill, t};
 
@@ -14,10 +14,13 @@ pub enum ClaimActions {
         deliver: Callback<()>,
         release: Callback<()>,
     },
-    /// A worker's view: confirm the household received it, or send it back with a reason.
+    /// A worker's view: confirm the household received it (for a house call, with the
+    /// minutes to credit the volunteer), or send it back with a reason; once confirmed,
+    /// write down the household's thanks.
     Worker {
-        confirm: Callback<()>,
+        confirm: Callback<Option<u32>>,
         reject: Callback<String>,
+        thank: Callback<String>,
     },
 }
 
@@ -57,7 +60,16 @@ pub fn ClaimCard(
             <p class="claim-card__slot">{format!("{}:{}", t.claim.slot_label, t.slot(start, end))}</p>
         }
     });
-    let claimer = matches!(actions, ClaimActions::Worker { .. }).then(|| {
+    let as_worker = matches!(actions, ClaimActions::Worker { .. });
+    let claimer = as_worker.then(|| {
+        let phone = claim.claimer_phone.clone().map(|phone| {
+            view! {
+                " "
+                <a class="claim-card__call" href=format!("tel:{phone}")>
+                    {format!("{} {phone}", t.worker.call)}
+                </a>
+            }
+        });
         view! {
             <p class="claim-card__claimer">
                 {format!(
@@ -66,9 +78,23 @@ pub fn ClaimCard(
                     claim.claimer_name,
                     t.role(claim.claimer_role),
                 )}
+                {phone}
             </p>
         }
     });
+    let thanks = claim.thanks.clone().map(|text| {
+        view! {
+            <blockquote class="claim-card__thanks">
+                <span class="claim-card__thanks-title">{t.worker.thanks_title}</span>
+                {text}
+            </blockquote>
+        }
+    });
+    // The slot's length, what a house call credits unless the worker says otherwise.
+    let slot_minutes = claim
+        .slot_start
+        .zip(claim.slot_end)
+        .map(|(start, end)| u32::try_from((end - start).num_minutes()).unwrap_or(0));
     let note = (!claim.note.is_empty()).then(|| {
         view! { <p class="claim-card__note">{format!("{}:{}", t.claim.your_note, claim.note)}</p> }
     });
@@ -79,10 +105,15 @@ pub fn ClaimCard(
         ClaimActions::Owner { deliver, release } if is_active => {
             view! { <OwnerActions kind=wish.kind deliver release busy /> }.into_any()
         }
-        ClaimActions::Worker { confirm, reject }
-            if matches!(claim.status, ClaimStatus::Active | ClaimStatus::Delivered) =>
+        ClaimActions::Worker {
+            confirm, reject, ..
+        } if matches!(claim.status, ClaimStatus::Active | ClaimStatus::Delivered) => {
+            view! { <WorkerActions kind=wish.kind slot_minutes confirm reject busy /> }.into_any()
+        }
+        ClaimActions::Worker { thank, .. }
+            if claim.status == ClaimStatus::Confirmed && claim.thanks.is_none() =>
         {
-            view! { <WorkerActions confirm reject busy /> }.into_any()
+            view! { <ThanksForm thank busy /> }.into_any()
         }
         _ => ().into_any(),
     };
@@ -109,6 +140,7 @@ pub fn ClaimCard(
             {claim.contact.map(|contact| view! { <Contact contact /> })}
             {note}
             {reject_reason}
+            {thanks}
             <p class="claim-card__time">
                 {fill(t.claim.claimed_at, &[("time", t.date_time(claim.created_at))])}
             </p>
@@ -208,17 +240,52 @@ fn OwnerActions(
     }
 }
 
-/// Confirm at once, or reject with a reason typed in a small form.
+/// Confirm (a house call with the minutes to credit, the slot's length unless changed), or
+/// reject with a reason typed in a small form.
 #[component]
 fn WorkerActions(
-    confirm: Callback<()>,
+    kind: WishKind,
+    slot_minutes: Option<u32>,
+    confirm: Callback<Option<u32>>,
     reject: Callback<String>,
     busy: Signal<bool>,
 ) -> impl IntoView {
     let t = t();
     let rejecting = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
+    let minutes = RwSignal::new(slot_minutes.map(|m| m.to_string()).unwrap_or_default());
+    let minutes_error = RwSignal::new(false);
+    let is_service = kind == WishKind::Service;
+    let confirm_label = if is_service {
+        t.worker.confirm_service
+    } else {
+        t.worker.confirm
+    };
+    let on_confirm = move |_| {
+        if !is_service {
+            return confirm.run(None);
+        }
+        match minutes.get_untracked().trim().parse::<u32>() {
+            Ok(value) if (1..=MINUTES_MAX).contains(&value) => {
+                minutes_error.set(false);
+                // The slot's length is what the rules credit anyway: send only a change.
+                confirm.run((Some(value) != slot_minutes).then_some(value));
+            }
+            _ => minutes_error.set(true),
+        }
+    };
     view! {
+        {is_service.then(|| view! {
+            <label class="field claim-card__minutes">
+                <span class="field__label">{t.worker.minutes}</span>
+                <input class="field__input" name="minutes" type="number" inputmode="numeric" min="1"
+                    max=MINUTES_MAX.to_string() bind:value=minutes />
+                <span class="field__hint">{t.worker.minutes_hint}</span>
+            </label>
+            <Show when=move || minutes_error.get()>
+                <p class="field__error" data-field="minutes">{t.field_error(Field::Minutes, FieldCode::OutOfRange)}</p>
+            </Show>
+        })}
         <div class="claim-card__actions">
             <Show
                 when=move || rejecting.get()
@@ -228,9 +295,9 @@ fn WorkerActions(
                             type="button"
                             class="button claim-card__confirm"
                             disabled=move || busy.get()
-                            on:click=move |_| confirm.run(())
+                            on:click=on_confirm
                         >
-                            {move || if busy.get() { t.claim.working } else { t.worker.confirm }}
+                            {move || if busy.get() { t.claim.working } else { confirm_label }}
                         </button>
                         <button
                             type="button"
@@ -275,5 +342,46 @@ fn WorkerActions(
                 </form>
             </Show>
         </div>
+    }
+}
+
+/// The household's thanks, written down by the worker after a confirmed claim (the claimer
+/// reads it in 我的认领).
+#[component]
+fn ThanksForm(thank: Callback<String>, busy: Signal<bool>) -> impl IntoView {
+    let t = t();
+    let text = RwSignal::new(String::new());
+    let too_short = RwSignal::new(false);
+    view! {
+        <form
+            class="claim-card__thanks-form"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                let written = text.get_untracked().trim().to_owned();
+                if THANKS_CHARS.contains(&written.chars().count()) {
+                    too_short.set(false);
+                    thank.run(written);
+                } else {
+                    too_short.set(true);
+                }
+            }
+        >
+            <label class="field">
+                <span class="field__label">{t.worker.record_thanks}</span>
+                <input
+                    class="field__input"
+                    name="thanks"
+                    maxlength=THANKS_CHARS.end().to_string()
+                    placeholder=t.worker.thanks_placeholder
+                    bind:value=text
+                />
+            </label>
+            <Show when=move || too_short.get()>
+                <p class="field__error" data-field="text">{t.field_error(Field::Text, FieldCode::Length)}</p>
+            </Show>
+            <button type="submit" class="button claim-card__thank" disabled=move || busy.get()>
+                {t.worker.save_thanks}
+            </button>
+        </form>
     }
 }

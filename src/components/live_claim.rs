@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use microwish_core::command::{ClaimRef, Command, ConfirmClaim, RejectClaim};
+use microwish_core::command::{ClaimRef, Command, ConfirmClaim, RecordThanks, RejectClaim};
 use microwish_core::ClaimView;
 
 use crate::components::{ClaimActions, ClaimCard};
@@ -27,10 +27,10 @@ pub fn LiveClaim(claim: ClaimView, as_worker: bool) -> impl IntoView {
     });
     let actions = if as_worker {
         ClaimActions::Worker {
-            confirm: Callback::new(move |_| {
+            confirm: Callback::new(move |minutes| {
                 step.dispatch(Command::ConfirmClaim(ConfirmClaim {
                     claim_id: id,
-                    minutes: None,
+                    minutes,
                 }));
             }),
             reject: Callback::new(move |reason| {
@@ -38,6 +38,9 @@ pub fn LiveClaim(claim: ClaimView, as_worker: bool) -> impl IntoView {
                     claim_id: id,
                     reason,
                 }));
+            }),
+            thank: Callback::new(move |text| {
+                step.dispatch(Command::RecordThanks(RecordThanks { claim_id: id, text }));
             }),
         }
     } else {

@@ -1,10 +1,16 @@
 use leptos::prelude::*;
+use microwish_core::command::{Command, VolunteerDecision};
+use microwish_core::engine::MutateError;
+use microwish_core::{VolunteerStatus, VolunteerView};
 
 use crate::components::WorkerOnly;
-use crate::i18n::t;
+use crate::i18n::{fill, t};
+use crate::state::use_data;
+use crate::sync::use_sync;
 
-/// `/worker/volunteers` 志愿者: pending, approved and suspended volunteers; approve after
-/// meeting them, or suspend with a reason. Workers only.
+/// `/worker/volunteers` 志愿者审核: volunteers waiting to be met (oldest first), approved and
+/// suspended ones. A worker approves after meeting them (with a note of how), suspends with a
+/// reason (their active house calls go back to the pool), or restores. Workers only.
 #[component]
 pub fn VolunteersPage() -> impl IntoView {
     let t = t();
@@ -12,6 +18,191 @@ pub fn VolunteersPage() -> impl IntoView {
         <header class="page-head">
             <h1 class="page-head__title">{t.volunteers.title}</h1>
         </header>
-        <WorkerOnly children=move |_me| view! { <p class="loading">{t.loading}</p> } />
+        <WorkerOnly children=move |_me| view! {
+            <p class="page-head__intro">{t.volunteers.intro}</p>
+            <Section status=VolunteerStatus::Pending title=t.volunteers.pending empty=t.volunteers.none_pending />
+            <Section status=VolunteerStatus::Approved title=t.volunteers.approved empty=t.volunteers.none_approved />
+            <Section status=VolunteerStatus::Suspended title=t.volunteers.suspended empty=t.volunteers.none_suspended />
+        } />
+    }
+}
+
+#[component]
+fn Section(status: VolunteerStatus, title: &'static str, empty: &'static str) -> impl IntoView {
+    let t = t();
+    let data = use_data();
+    let volunteers = Memo::new(move |_| {
+        let mut found: Vec<VolunteerView> = data.volunteers.values(|v| v.status == status);
+        // Waiting: first come, first met. The others: most recently vetted first.
+        if status == VolunteerStatus::Pending {
+            found.sort_by(|a, b| a.registered_at.cmp(&b.registered_at).then(a.id.cmp(&b.id)));
+        } else {
+            found.sort_by(|a, b| b.vetted_at.cmp(&a.vetted_at).then(a.id.cmp(&b.id)));
+        }
+        found
+    });
+    view! {
+        <section class="volunteers" data-status=status.as_str() aria-live="polite">
+            <h2 class="section-title">{title} {move || format!("({})", volunteers.with(Vec::len))}</h2>
+            {move || {
+                let volunteers = volunteers.get();
+                if !data.loaded.get() {
+                    view! { <p class="loading">{t.loading}</p> }.into_any()
+                } else if volunteers.is_empty() {
+                    view! { <p class="empty">{empty}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="volunteer-list">
+                            {volunteers
+                                .into_iter()
+                                .map(|volunteer| view! { <li><VolunteerCard volunteer /></li> })
+                                .collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn VolunteerCard(volunteer: VolunteerView) -> impl IntoView {
+    let t = t();
+    let sync = use_sync();
+    let data = use_data();
+    let id = volunteer.id;
+    let pending = move || {
+        data.pending_volunteers
+            .with(|pending| pending.contains(&id))
+    };
+    let status = volunteer.status;
+    let step = Action::new_local(move |command: &Command| {
+        let command = command.clone();
+        async move { sync.mutate(command).await }
+    });
+    let note = RwSignal::new(String::new());
+    let suspending = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Err(error)) = step.value().get() {
+            problem.set(Some(match &error {
+                MutateError::Refused(microwish_core::RuleError::Validation(errors)) => errors
+                    .0
+                    .first()
+                    .map(|e| t.field_error(e.field, e.code))
+                    .unwrap_or_else(|| t.mutate_error(&error)),
+                _ => t.mutate_error(&error),
+            }));
+        }
+    });
+    let busy = step.pending();
+    // Checked by core's rules before anything is queued: a suspension needs a reason.
+    let decide = move |suspend: bool| {
+        let decision = VolunteerDecision {
+            user_id: id,
+            note: note.get_untracked(),
+        };
+        match decision.validate(suspend) {
+            Err(microwish_core::RuleError::Validation(errors)) => {
+                problem.set(errors.0.first().map(|e| t.field_error(e.field, e.code)))
+            }
+            _ => {
+                problem.set(None);
+                suspending.set(false);
+                step.dispatch(if suspend {
+                    Command::SuspendVolunteer(decision)
+                } else {
+                    Command::ApproveVolunteer(decision)
+                });
+            }
+        }
+    };
+    let served = fill(
+        t.volunteers.served,
+        &[
+            ("n", volunteer.house_calls.to_string()),
+            ("hours", t.hours(volunteer.minutes)),
+        ],
+    );
+    let vetted = volunteer.vetted_at.map(|at| {
+        let text = fill(
+            t.volunteers.vetted,
+            &[
+                ("who", volunteer.vetted_by.clone().unwrap_or_default()),
+                ("date", t.date_time(at)),
+            ],
+        );
+        view! { <p class="volunteer-card__meta">{text}</p> }
+    });
+    let phone = volunteer.phone.to_string();
+    let actions = match status {
+        VolunteerStatus::Pending => view! {
+            <label class="field">
+                <span class="field__label">{t.volunteers.note_label}</span>
+                <input class="field__input" name="note" placeholder=t.volunteers.note_placeholder bind:value=note />
+            </label>
+            <button type="button" class="button button--primary volunteer-card__approve"
+                disabled=move || busy.get() on:click=move |_| decide(false)>
+                {t.volunteers.approve}
+            </button>
+        }
+        .into_any(),
+        VolunteerStatus::Approved => view! {
+            <Show
+                when=move || suspending.get()
+                fallback=move || view! {
+                    <button type="button" class="button button--quiet volunteer-card__suspend"
+                        disabled=move || busy.get() on:click=move |_| suspending.set(true)>
+                        {t.volunteers.suspend}
+                    </button>
+                }
+            >
+                <label class="field">
+                    <span class="field__label">{t.volunteers.suspend_reason}</span>
+                    <input class="field__input" name="reason" placeholder=t.volunteers.suspend_placeholder bind:value=note />
+                </label>
+                <div class="volunteer-card__actions">
+                    <button type="button" class="button button--danger volunteer-card__suspend-yes"
+                        disabled=move || busy.get() on:click=move |_| decide(true)>
+                        {t.volunteers.suspend_submit}
+                    </button>
+                    <button type="button" class="button button--quiet" on:click=move |_| {
+                        suspending.set(false);
+                        problem.set(None);
+                    }>
+                        {t.volunteers.cancel}
+                    </button>
+                </div>
+            </Show>
+        }
+        .into_any(),
+        VolunteerStatus::Suspended => view! {
+            <button type="button" class="button volunteer-card__restore"
+                disabled=move || busy.get() on:click=move |_| decide(false)>
+                {t.volunteers.restore}
+            </button>
+        }
+        .into_any(),
+    };
+    view! {
+        <article class="volunteer-card" data-status=status.as_str()>
+            <p class="volunteer-card__name">
+                {volunteer.display_name.to_string()}
+                <Show when=pending>
+                    <span class="badge badge--pending">{t.sync.pending_badge}</span>
+                </Show>
+            </p>
+            <a class="volunteer-card__phone" href=format!("tel:{phone}")>{phone.clone()}</a>
+            <p class="volunteer-card__meta">
+                {fill(t.volunteers.registered, &[("date", t.date_time(volunteer.registered_at))])}
+                " · "
+                {served}
+            </p>
+            {vetted}
+            {(!volunteer.note.is_empty()).then(|| view! { <p class="volunteer-card__note">{volunteer.note.clone()}</p> })}
+            {actions}
+            {move || problem.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+        </article>
     }
 }

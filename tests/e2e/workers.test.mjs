@@ -128,7 +128,76 @@ test('a worker registers a household and posts its wish offline; a donor meets i
   await claimCard.locator('button', { hasText: '标记已送达' }).click();
   await claimCard.locator('.claim-status', { hasText: '已送达,待确认' }).waitFor();
 
+  // --- The worker confirms it and writes down the household's thanks ---
+  await workerPage.locator('.tabbar__queue').click();
+  await workerPage.waitForURL(`${server.url}/worker/claims`);
+  const queued = workerPage.locator('.claim-card', { hasText: title });
+  await queued.locator('.claim-card__claimer', { hasText: donor.name }).waitFor();
+  assert.equal(await queued.locator('.claim-card__call').getAttribute('href'), `tel:${donor.phone}`);
+  await queued.locator('.claim-card__confirm', { hasText: '确认收到' }).click();
+  const done = workerPage.locator('.claim-card[data-status=confirmed]', { hasText: title });
+  await done.locator('input[name=thanks]').fill('钱奶奶说:谢谢张先生,水壶很暖和!');
+  await workerPage.screenshot({ path: `${screenshotDir}/worker-thanks-360x800.png`, fullPage: true });
+  await done.locator('.claim-card__thank').click();
+  await done.locator('.claim-card__thanks', { hasText: '水壶很暖和' }).waitFor();
+
+  // --- The donor reads them, without reloading ---
+  await claimCard.locator('.claim-card__thanks', { hasText: '钱奶奶说:谢谢张先生,水壶很暖和!' })
+    .waitFor({ timeout: 10_000 });
+  await donorList.screenshot({ path: `${screenshotDir}/donor-thanks-360x800.png`, fullPage: true });
+  const finished = (await getJson(`/api/wishes/${wish.id}`));
+  assert.equal(finished.status, 'fulfilled');
+
   assert.deepEqual([...workerProblems, ...donorProblems], []);
   await workerContext.close();
   await donorContext.close();
+});
+
+test('a new volunteer waits for approval, is approved, books a house call and sees where to go', async () => {
+  const phone = `1370000${String(Date.now() % 10000).padStart(4, '0')}`;
+  const newcomer = { phone, password: 'volunteer-e2e-2026', name: '志愿者 小吴' };
+  const registered = await fetch(`${server.url}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify({ display_name: newcomer.name, phone, password: newcomer.password, role: 'volunteer' }),
+  });
+  assert.equal(registered.status, 201);
+  const { items } = await getJson('/api/wishes?kind=service&status=open');
+  const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86400_000).toISOString().slice(0, 10);
+  const wish = items.find((w) => w.remaining > 0 && (!w.needed_by || w.needed_by >= tomorrow));
+  assert.ok(wish, 'an open house call');
+
+  // Not approved yet: told so instead of a booking form.
+  const { page, problems } = await phoneAs(newcomer, `/wishes/${wish.id}`);
+  await page.locator('.claim-panel__notice', { hasText: '需要社区工作人员当面审核' }).waitFor();
+  assert.equal(await page.locator('.claim-panel__submit').count(), 0);
+
+  // The worker approves them after meeting them.
+  const { page: workerPage, problems: workerProblems } = await phoneAs(worker, '/worker');
+  await workerPage.locator('.console__link', { hasText: '志愿者审核' }).click();
+  await workerPage.waitForURL(`${server.url}/worker/volunteers`);
+  const card = workerPage.locator('.volunteers[data-status=pending] .volunteer-card', { hasText: newcomer.name });
+  await card.locator('input[name=note]').fill('已面谈,志愿者登记');
+  await workerPage.screenshot({ path: `${screenshotDir}/worker-volunteers-360x800.png`, fullPage: true });
+  await card.locator('.volunteer-card__approve').click();
+  await workerPage
+    .locator('.volunteers[data-status=approved] .volunteer-card', { hasText: newcomer.name })
+    .locator('.badge--pending')
+    .waitFor({ state: 'detached', timeout: 10_000 });
+
+  // The volunteer's open page turns into the booking form by itself; they book.
+  await page.locator('.claim-form input[type=date]').waitFor({ timeout: 10_000 });
+  await page.locator('input[name=slot_start]').fill('10:00');
+  await page.locator('input[name=slot_end]').fill('11:00');
+  await page.locator('.claim-panel__submit').click();
+  await page.locator('.claim-success:not(.claim-success--pending)').waitFor();
+  await page.locator('.claim-success__link').click();
+  const booked = page.locator('.claim-card', { hasText: wish.title });
+  await booked.locator('.claim-card__contact').waitFor();
+  const contact = await booked.locator('.claim-card__contact').innerText();
+  const households = await (await fetch(`${server.url}/api/wishes/${wish.id}`)).json();
+  assert.ok(households.alias && contact.includes(households.alias), 'greeted by the alias');
+  assert.match(contact, /星怡花园/, 'the address');
+  await page.screenshot({ path: `${screenshotDir}/volunteer-approved-booking-360x800.png`, fullPage: true });
+  assert.deepEqual([...problems, ...workerProblems], []);
 });

@@ -5,7 +5,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::command::{Command, Policy};
 use crate::ids::{CampaignId, ClaimId, ClientId, GridId, HouseholdId, PledgeId, UserId, WishId};
-use crate::model::{ClaimView, Grid, Household, Pledge, PublicCampaign, PublicWish, VolunteerView};
+use crate::model::{
+    ClaimView, Grid, Household, Me, Pledge, PublicCampaign, PublicWish, VolunteerView,
+};
 use crate::problem::ProblemCode;
 
 /// `POST /api/sync/push`. Clients send [`Mutation`]s; the server reads each as a
@@ -96,6 +98,10 @@ pub struct PullResponse {
     /// The settings the server runs with, so that offline changes are decided as it will.
     #[serde(default)]
     pub policy: Policy,
+    /// The signed-in user as they are now (a volunteer approved since the app started, time
+    /// credited for house calls); absent for visitors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub me: Option<Me>,
     pub changes: Vec<Change>,
 }
 

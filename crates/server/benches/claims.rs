@@ -41,11 +41,12 @@ async fn run(synchronous: SqliteSynchronous) -> String {
     tokio::spawn(server.run(std::future::pending()));
 
     // One big wish, so that nobody runs out of units.
-    let (wish,): (String,) =
-        sqlx::query_as("SELECT id FROM wishes WHERE kind = 'item' AND status = 'open' ORDER BY id LIMIT 1")
-            .fetch_one(&db)
-            .await
-            .unwrap();
+    let (wish,): (String,) = sqlx::query_as(
+        "SELECT id FROM wishes WHERE kind = 'item' AND status = 'open' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
     sqlx::query("UPDATE wishes SET quantity = 10000 WHERE id = ?")
         .bind(&wish)
         .execute(&db)

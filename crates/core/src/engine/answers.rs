@@ -112,6 +112,20 @@ impl Engine {
         self.meta.last_mutation_id = page.last_mutation_id;
         self.meta.next_mutation_id = self.meta.next_mutation_id.max(page.last_mutation_id + 1);
         self.meta.policy = page.policy;
+        // The same user, changed on the server (approved, time credited): shown at once.
+        if let Some(me) = &page.me {
+            if self
+                .meta
+                .me
+                .as_ref()
+                .is_some_and(|old| old.id == me.id && old != me)
+            {
+                self.meta.me = Some(me.clone());
+                self.effects
+                    .push(Effect::Save(Save::Meta(self.meta.clone())));
+                self.effects.push(Effect::Session(self.session()));
+            }
+        }
         self.answered = self.answered.max(page.last_mutation_id);
         // Answered mutations are part of the pulled state now.
         self.outbox.retain(|m| m.id > page.last_mutation_id);

@@ -98,6 +98,7 @@ impl Server {
             reset: true,
             more: false,
             policy: Policy::default(),
+            me: self.users.values().next().cloned(),
             changes,
         }
     }
@@ -729,4 +730,34 @@ fn the_engine_and_the_server_reach_the_same_state() {
         WishState::of(&server.state.wishes[&wish], None)
     );
     let _ = Actor::of(&donor);
+}
+
+#[test]
+fn a_volunteer_approved_while_the_app_is_open_can_book_after_the_next_pull() {
+    let (mut server, _) = Server::with_wish(1);
+    let mut volunteer = me(Role::Volunteer);
+    volunteer.volunteer_status = Some(crate::model::VolunteerStatus::Pending);
+    let mut store = Store::default();
+    let mut tab = Tab::synced(&volunteer, &mut server);
+    assert_eq!(
+        tab.engine.me().and_then(|me| me.volunteer_status),
+        Some(crate::model::VolunteerStatus::Pending)
+    );
+    // A worker approves them on the server; the phone is poked and pulls.
+    volunteer.volunteer_status = Some(crate::model::VolunteerStatus::Approved);
+    server.users.insert(volunteer.id, volunteer.clone());
+    tab.effects.clear();
+    tab.input(Input::Wake);
+    tab.serve(&mut server, &mut store);
+    assert_eq!(
+        tab.engine.me().and_then(|me| me.volunteer_status),
+        Some(crate::model::VolunteerStatus::Approved)
+    );
+    assert!(tab
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::Session(SessionState::LoggedIn(me)) if me.volunteer_status == volunteer.volunteer_status)));
+    assert!(tab.effects.iter().any(
+        |e| matches!(e, Effect::Save(Save::Meta(meta)) if meta.me.as_ref() == Some(&volunteer))
+    ));
 }

@@ -208,6 +208,10 @@ pub async fn pull(
         _ => latest.max(since),
     };
     let changes = load_changes(&state, user.as_ref(), rows).await?;
+    let me = match &user {
+        Some(user) => Some(crate::auth::me(&state.db, user).await?),
+        None => None,
+    };
     Ok(Json(PullResponse {
         cursor,
         last_mutation_id: if visibility_changed {
@@ -218,6 +222,7 @@ pub async fn pull(
         reset,
         more,
         policy: state.policy,
+        me,
         changes,
     }))
 }

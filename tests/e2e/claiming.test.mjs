@@ -142,7 +142,10 @@ test('a new donor claims a wish, delivers it, a worker confirms it, the wish is 
   await workerPage.locator('.tabbar__user', { hasText: worker.name }).waitFor();
   const queued = workerPage.locator('.claim-card[data-status=delivered]', { hasText: wish.title });
   await queued.waitFor();
-  assert.equal(await queued.locator('.claim-card__claimer').innerText(), `认领人:${name}(爱心人士)`);
+  // Who claimed, and a number to call them.
+  const claimer = await queued.locator('.claim-card__claimer').innerText();
+  assert.ok(claimer.startsWith(`认领人:${name}(爱心人士) 拨打 `), claimer);
+  assert.match(await queued.locator('.claim-card__call').getAttribute('href'), /^tel:1\d{10}$/);
   await workerPage.screenshot({ path: `${screenshotDir}/worker-claims-360x800.png`, fullPage: true });
   await queued.locator('.claim-card__confirm', { hasText: '确认收到' }).click();
   await workerPage

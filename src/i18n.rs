@@ -161,6 +161,11 @@ pub struct ClaimTexts {
     pub reject_reason: &'static str,
     pub deliver: &'static str,
     pub deliver_service: &'static str,
+    /// Why a house call cannot be marked done yet.
+    pub deliver_not_yet: &'static str,
+    /// A house call's Delivered and Confirmed (see `Texts::claim_status_for`).
+    pub status_visited: &'static str,
+    pub status_served: &'static str,
     pub release: &'static str,
     pub release_question: &'static str,
     pub release_yes: &'static str,
@@ -319,8 +324,11 @@ pub struct VolunteerTexts {
     pub suspend: &'static str,
     pub suspend_reason: &'static str,
     pub suspend_placeholder: &'static str,
+    /// What a suspension does, said before it is confirmed.
+    pub suspend_hint: &'static str,
     pub suspend_submit: &'static str,
     pub restore: &'static str,
+    pub restore_placeholder: &'static str,
     pub cancel: &'static str,
 }
 
@@ -610,7 +618,10 @@ pub const ZH_CN: Texts = Texts {
         your_note: "留言",
         reject_reason: "退回原因",
         deliver: "标记已送达",
-        deliver_service: "标记已完成服务",
+        deliver_service: "已上门服务",
+        deliver_not_yet: "服务时间开始后才能标记",
+        status_visited: "已上门,待确认",
+        status_served: "服务已完成",
         release: "放弃认领",
         release_question: "确定放弃这个认领吗?放弃后其他人可以认领。",
         release_yes: "确定放弃",
@@ -628,9 +639,9 @@ pub const ZH_CN: Texts = Texts {
         title: "待确认",
         workers_only: "仅社区工作人员可用",
         workers_only_hint: "这个页面用于社区工作人员确认送达的物品和完成的服务。",
-        delivered_section: "已送达,等待确认",
+        delivered_section: "已送达、已上门,等待确认",
         active_section: "进行中",
-        none_delivered: "没有等待确认的认领。",
+        none_delivered: "没有等待确认的物品或上门服务。",
         none_active: "没有进行中的认领。",
         done_section: "最近处理",
         none_done: "还没有处理过的认领。",
@@ -640,13 +651,13 @@ pub const ZH_CN: Texts = Texts {
         reject_placeholder: "如:物品与心愿不符",
         reject_submit: "确认退回",
         cancel: "取消",
-        confirm_service: "确认已上门",
+        confirm_service: "确认服务完成",
         minutes: "服务时长(分钟)",
         minutes_hint: "按实际上门的时间记给志愿者",
         record_thanks: "记录受助人的感谢",
         thanks_placeholder: "受助人想说的话,如:谢谢您,水壶很好用!",
         save_thanks: "保存感谢",
-        thanks_title: "受助人的感谢",
+        thanks_title: "受助人的感谢:",
         call: "拨打",
     },
     households: HouseholdTexts {
@@ -745,13 +756,15 @@ pub const ZH_CN: Texts = Texts {
         served: "已上门 {n} 次 · {hours}",
         vetted: "{who} 于 {date} 办理",
         note_label: "核实情况",
-        note_placeholder: "如:已面谈,党员报到",
-        approve: "通过",
+        note_placeholder: "如:党员报到,已当面核实",
+        approve: "审核通过",
         suspend: "暂停",
         suspend_reason: "暂停原因",
         suspend_placeholder: "如:多次未按约上门",
+        suspend_hint: "暂停后,他正在进行的上门服务会结束,住户的地址和电话也会从他的手机上移除;恢复前不能再认领上门服务。",
         suspend_submit: "确认暂停",
         restore: "恢复",
+        restore_placeholder: "如:已再次面谈,可以恢复",
         cancel: "取消",
     },
     shops: ShopTexts {
@@ -1270,6 +1283,16 @@ impl Texts {
             ClaimStatus::Released => "已放弃",
             ClaimStatus::Expired => "已超时",
             ClaimStatus::Rejected => "已退回",
+        }
+    }
+
+    /// A claim's status as its kind reads: a house call is visited and served, not
+    /// delivered and received.
+    pub fn claim_status_for(&self, kind: WishKind, status: ClaimStatus) -> &'static str {
+        match (kind, status) {
+            (WishKind::Service, ClaimStatus::Delivered) => self.claim.status_visited,
+            (WishKind::Service, ClaimStatus::Confirmed) => self.claim.status_served,
+            _ => self.claim_status(status),
         }
     }
 

@@ -460,11 +460,48 @@ async fn a_house_call_claim_shows_its_slot_and_the_household_contact_when_sent()
         .unwrap()
         .unwrap();
     assert_eq!(phone.get_attribute("href").unwrap(), "tel:13900001111");
-    assert_eq!(text(&root, ".claim-status"), "已送达,待确认");
+    // A visit made, in a visit's words.
+    assert_eq!(text(&root, ".claim-status"), "已上门,待确认");
     // Delivered: nothing left for the claimer to do, and no deadline any more.
     assert!(!exists(&root, ".claim-card__deliver"));
     assert!(!exists(&root, ".claim-card__release"));
     assert!(!exists(&root, ".claim-card__deadline"));
+}
+
+#[wasm_bindgen_test]
+async fn a_house_call_is_marked_done_only_once_its_slot_has_begun() {
+    let root = container();
+    let now = microwish::china_time::now();
+    let mut later = house_call(ClaimStatus::Active);
+    later.slot_start = Some(now + chrono::Duration::hours(2));
+    later.slot_end = Some(now + chrono::Duration::hours(3));
+    let mut begun = house_call(ClaimStatus::Active);
+    begun.slot_start = Some(now - chrono::Duration::minutes(10));
+    begun.slot_end = Some(now + chrono::Duration::minutes(50));
+    let (done, deliver) = counter();
+    let (_, release) = counter();
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <ClaimCard claim=later actions=ClaimActions::Owner { deliver, release } />
+            <ClaimCard claim=begun actions=ClaimActions::Owner { deliver, release } />
+        }
+    });
+    tick().await;
+    let cards = all(&root, ".claim-card");
+    assert_eq!(text(&cards[0], ".claim-card__deliver"), "已上门服务");
+    assert!(input(&cards[0], ".claim-card__deliver").has_attribute("disabled"));
+    assert_eq!(
+        text(&cards[0], ".claim-card__not-yet"),
+        "服务时间开始后才能标记"
+    );
+    // No drop-off deadline for a visit: its slot says when.
+    assert!(!exists(&cards[0], ".claim-card__deadline"));
+
+    assert!(!input(&cards[1], ".claim-card__deliver").has_attribute("disabled"));
+    assert!(!exists(&cards[1], ".claim-card__not-yet"));
+    click(&cards[1], ".claim-card__deliver");
+    tick().await;
+    assert_eq!(done.get_untracked(), 1);
 }
 
 #[wasm_bindgen_test]
@@ -568,8 +605,10 @@ async fn a_house_call_is_confirmed_with_the_minutes_served_and_thanks_are_writte
     });
     tick().await;
     let cards = all(&root, ".claim-card");
-    assert_eq!(text(&cards[0], ".claim-card__confirm"), "确认已上门");
-    // The slot was 90 minutes: that is what is offered, and sent as no change.
+    assert_eq!(text(&cards[0], ".claim-status"), "已上门,待确认");
+    assert_eq!(text(&cards[1], ".claim-status"), "服务已完成");
+    assert_eq!(text(&cards[0], ".claim-card__confirm"), "确认服务完成");
+    // The slot was 90 minutes: that is what is offered; the worker may change it.
     assert_eq!(input(&cards[0], "input[name=minutes]").value(), "90");
     type_into(&cards[0], "input[name=minutes]", "0", "input");
     click(&cards[0], ".claim-card__confirm");
@@ -617,7 +656,7 @@ async fn the_claimer_reads_the_households_thanks() {
     tick().await;
     assert_eq!(
         text(&root, ".claim-card__thanks"),
-        "受助人的感谢赵阿姨说:米和油都收到了!"
+        "受助人的感谢:赵阿姨说:米和油都收到了!"
     );
     assert!(!exists(&root, ".claim-card__thanks-form"));
 }

@@ -1,7 +1,11 @@
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use microwish_core::command::{MINUTES_MAX, REASON_CHARS, THANKS_CHARS};
 use microwish_core::{ClaimStatus, ClaimView, Field, FieldCode, HouseContact, WishKind};
 
+use crate::china_time::now;
 use crate::i18n::{fill, t};
 
 /// What the person looking at a claim may do with it from its card.
@@ -62,6 +66,13 @@ pub fn ClaimCard(
     });
     let as_worker = matches!(actions, ClaimActions::Worker { .. });
     let claimer = as_worker.then(|| {
+        let role = t.role(claim.claimer_role);
+        // Names like "志愿者 陈师傅" say the role already: say it once.
+        let who = if claim.claimer_name.contains(role) {
+            claim.claimer_name.clone()
+        } else {
+            format!("{}({role})", claim.claimer_name)
+        };
         let phone = claim.claimer_phone.clone().map(|phone| {
             view! {
                 " "
@@ -72,12 +83,7 @@ pub fn ClaimCard(
         });
         view! {
             <p class="claim-card__claimer">
-                {format!(
-                    "{}:{}({})",
-                    t.worker.claimer,
-                    claim.claimer_name,
-                    t.role(claim.claimer_role),
-                )}
+                {format!("{}:{who}", t.worker.claimer)}
                 {phone}
             </p>
         }
@@ -95,6 +101,8 @@ pub fn ClaimCard(
         .slot_start
         .zip(claim.slot_end)
         .map(|(start, end)| u32::try_from((end - start).num_minutes()).unwrap_or(0));
+    // A visit is marked done once its slot has begun (core refuses it before).
+    let starts = claim.slot_start.filter(|_| wish.kind == WishKind::Service);
     let note = (!claim.note.is_empty()).then(|| {
         view! { <p class="claim-card__note">{format!("{}:{}", t.claim.your_note, claim.note)}</p> }
     });
@@ -103,7 +111,7 @@ pub fn ClaimCard(
     });
     let action_buttons = match actions {
         ClaimActions::Owner { deliver, release } if is_active => {
-            view! { <OwnerActions kind=wish.kind deliver release busy /> }.into_any()
+            view! { <OwnerActions kind=wish.kind starts deliver release busy /> }.into_any()
         }
         ClaimActions::Worker {
             confirm, reject, ..
@@ -124,7 +132,7 @@ pub fn ClaimCard(
                     {wish.title.clone()}
                 </a>
                 <span class=format!("claim-status claim-status--{}", claim.status)>
-                    {t.claim_status(claim.status)}
+                    {t.claim_status_for(wish.kind, claim.status)}
                 </span>
             </div>
             <p class="claim-card__meta">
@@ -169,21 +177,39 @@ fn Contact(contact: HouseContact) -> impl IntoView {
             <dt>{t.claim.contact_address}</dt>
             <dd>{contact.address}</dd>
             <dt>{t.claim.contact_phone}</dt>
-            <dd><a href=format!("tel:{}", contact.phone)>{contact.phone.clone()}</a></dd>
+            <dd>
+                <a class="claim-card__contact-phone" href=format!("tel:{}", contact.phone)>
+                    {contact.phone.clone()}
+                </a>
+            </dd>
         </dl>
     }
 }
 
-/// Deliver, or release after a second tap: giving a claim back is easy to do by mistake.
+/// Deliver (a house call once its slot has begun), or release after a second tap: giving a
+/// claim back is easy to do by mistake.
 #[component]
 fn OwnerActions(
     kind: WishKind,
+    /// When a house call's slot begins.
+    starts: Option<DateTime<Utc>>,
     deliver: Callback<()>,
     release: Callback<()>,
     busy: Signal<bool>,
 ) -> impl IntoView {
     let t = t();
     let confirming = RwSignal::new(false);
+    let started = RwSignal::new(starts.is_none_or(|start| now() >= start));
+    if let Some(start) = starts.filter(|_| !started.get_untracked()) {
+        let wait = (start - now()).to_std().unwrap_or_default();
+        // Browsers run a longer timeout at once (its milliseconds overflow 32 bits); a card
+        // open that long is drawn again before then anyway.
+        if wait < Duration::from_secs(24 * 24 * 3600) {
+            if let Ok(timer) = set_timeout_with_handle(move || started.set(true), wait) {
+                on_cleanup(move || timer.clear());
+            }
+        }
+    }
     let deliver_label = match kind {
         WishKind::Item => t.claim.deliver,
         WishKind::Service => t.claim.deliver_service,
@@ -198,7 +224,7 @@ fn OwnerActions(
                         <button
                             type="button"
                             class="button claim-card__deliver"
-                            disabled=move || busy.get()
+                            disabled=move || busy.get() || !started.get()
                             on:click=move |_| deliver.run(())
                         >
                             {move || working().unwrap_or(deliver_label)}
@@ -211,6 +237,9 @@ fn OwnerActions(
                         >
                             {t.claim.release}
                         </button>
+                        <Show when=move || !started.get()>
+                            <p class="field__hint claim-card__not-yet">{t.claim.deliver_not_yet}</p>
+                        </Show>
                     }
                 }
             >
@@ -268,8 +297,7 @@ fn WorkerActions(
         match minutes.get_untracked().trim().parse::<u32>() {
             Ok(value) if (1..=MINUTES_MAX).contains(&value) => {
                 minutes_error.set(false);
-                // The slot's length is what the rules credit anyway: send only a change.
-                confirm.run((Some(value) != slot_minutes).then_some(value));
+                confirm.run(Some(value));
             }
             _ => minutes_error.set(true),
         }

@@ -1,7 +1,6 @@
 use leptos::prelude::*;
-use microwish_core::command::{Command, VolunteerDecision};
-use microwish_core::engine::MutateError;
-use microwish_core::{VolunteerStatus, VolunteerView};
+use microwish_core::command::{Command, VolunteerDecision, REASON_CHARS, VETTING_NOTE_MAX_CHARS};
+use microwish_core::{Field, FieldCode, RuleError, VolunteerStatus, VolunteerView};
 
 use crate::components::WorkerOnly;
 use crate::i18n::{fill, t};
@@ -66,37 +65,37 @@ fn Section(status: VolunteerStatus, title: &'static str, empty: &'static str) ->
     }
 }
 
+/// One volunteer: who, how to call them, what they have done, how they were vetted, and what
+/// a worker may do now. A decision shows at once (the overlay applies it) and is marked
+/// "已保存,待提交" until the server has it.
 #[component]
 fn VolunteerCard(volunteer: VolunteerView) -> impl IntoView {
     let t = t();
     let sync = use_sync();
     let data = use_data();
     let id = volunteer.id;
+    let status = volunteer.status;
     let pending = move || {
         data.pending_volunteers
             .with(|pending| pending.contains(&id))
     };
-    let status = volunteer.status;
     let step = Action::new_local(move |command: &Command| {
         let command = command.clone();
         async move { sync.mutate(command).await }
     });
+    let busy = step.pending();
     let note = RwSignal::new(String::new());
     let suspending = RwSignal::new(false);
-    let problem = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if let Some(Err(error)) = step.value().get() {
-            problem.set(Some(match &error {
-                MutateError::Refused(microwish_core::RuleError::Validation(errors)) => errors
-                    .0
-                    .first()
-                    .map(|e| t.field_error(e.field, e.code))
-                    .unwrap_or_else(|| t.mutate_error(&error)),
-                _ => t.mutate_error(&error),
-            }));
-        }
+    // What the form's own check found; what the rules refused comes from the action.
+    let invalid = RwSignal::new(None::<String>);
+    let refused = Signal::derive(move || {
+        step.value().with(|answer| {
+            answer
+                .as_ref()
+                .and_then(|answer| answer.as_ref().err())
+                .map(|error| t.mutate_error(error))
+        })
     });
-    let busy = step.pending();
     // Checked by core's rules before anything is queued: a suspension needs a reason.
     let decide = move |suspend: bool| {
         let decision = VolunteerDecision {
@@ -104,11 +103,15 @@ fn VolunteerCard(volunteer: VolunteerView) -> impl IntoView {
             note: note.get_untracked(),
         };
         match decision.validate(suspend) {
-            Err(microwish_core::RuleError::Validation(errors)) => {
-                problem.set(errors.0.first().map(|e| t.field_error(e.field, e.code)))
-            }
+            Err(RuleError::Validation(errors)) => invalid.set(errors.0.first().map(|error| {
+                match (suspend, error.code) {
+                    // A suspension's note is its reason: say how long one is.
+                    (true, FieldCode::Length) => t.field_error(Field::Reason, error.code),
+                    _ => t.field_error(error.field, error.code),
+                }
+            })),
             _ => {
-                problem.set(None);
+                invalid.set(None);
                 suspending.set(false);
                 step.dispatch(if suspend {
                     Command::SuspendVolunteer(decision)
@@ -133,58 +136,88 @@ fn VolunteerCard(volunteer: VolunteerView) -> impl IntoView {
                 ("date", t.date_time(at)),
             ],
         );
-        view! { <p class="volunteer-card__meta">{text}</p> }
+        view! { <p class="volunteer-card__meta volunteer-card__vetted">{text}</p> }
     });
-    let phone = volunteer.phone.to_string();
+    let note_label = match status {
+        VolunteerStatus::Suspended => t.volunteers.suspend_reason,
+        _ => t.volunteers.note_label,
+    };
+    let vetting_note = (!volunteer.note.is_empty()).then(|| {
+        view! { <p class="volunteer-card__note">{format!("{note_label}:{}", volunteer.note)}</p> }
+    });
+    let note_max = VETTING_NOTE_MAX_CHARS.to_string();
     let actions = match status {
-        VolunteerStatus::Pending => view! {
-            <label class="field">
-                <span class="field__label">{t.volunteers.note_label}</span>
-                <input class="field__input" name="note" placeholder=t.volunteers.note_placeholder bind:value=note />
-            </label>
-            <button type="button" class="button button--primary volunteer-card__approve"
-                disabled=move || busy.get() on:click=move |_| decide(false)>
-                {t.volunteers.approve}
-            </button>
+        VolunteerStatus::Pending | VolunteerStatus::Suspended => {
+            let (placeholder, label, class) = if status == VolunteerStatus::Pending {
+                (
+                    t.volunteers.note_placeholder,
+                    t.volunteers.approve,
+                    "button volunteer-card__approve",
+                )
+            } else {
+                (
+                    t.volunteers.restore_placeholder,
+                    t.volunteers.restore,
+                    "button volunteer-card__restore",
+                )
+            };
+            view! {
+                <form class="volunteer-card__form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    decide(false);
+                }>
+                    <label class="field">
+                        <span class="field__label">{t.volunteers.note_label}</span>
+                        <input class="field__input" name="note" maxlength=note_max
+                            placeholder=placeholder bind:value=note />
+                    </label>
+                    <button type="submit" class=class disabled=move || busy.get()>{label}</button>
+                </form>
+            }
+            .into_any()
         }
-        .into_any(),
         VolunteerStatus::Approved => view! {
             <Show
                 when=move || suspending.get()
                 fallback=move || view! {
-                    <button type="button" class="button button--quiet volunteer-card__suspend"
-                        disabled=move || busy.get() on:click=move |_| suspending.set(true)>
-                        {t.volunteers.suspend}
-                    </button>
+                    <div class="volunteer-card__actions">
+                        <button type="button" class="button button--quiet volunteer-card__suspend"
+                            disabled=move || busy.get() on:click=move |_| suspending.set(true)>
+                            {t.volunteers.suspend}
+                        </button>
+                    </div>
                 }
             >
-                <label class="field">
-                    <span class="field__label">{t.volunteers.suspend_reason}</span>
-                    <input class="field__input" name="reason" placeholder=t.volunteers.suspend_placeholder bind:value=note />
-                </label>
-                <div class="volunteer-card__actions">
-                    <button type="button" class="button button--danger volunteer-card__suspend-yes"
-                        disabled=move || busy.get() on:click=move |_| decide(true)>
-                        {t.volunteers.suspend_submit}
-                    </button>
-                    <button type="button" class="button button--quiet" on:click=move |_| {
-                        suspending.set(false);
-                        problem.set(None);
-                    }>
-                        {t.volunteers.cancel}
-                    </button>
-                </div>
+                <form class="volunteer-card__form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    decide(true);
+                }>
+                    <label class="field">
+                        <span class="field__label">{t.volunteers.suspend_reason}</span>
+                        <input class="field__input" name="reason"
+                            maxlength=REASON_CHARS.end().to_string()
+                            placeholder=t.volunteers.suspend_placeholder bind:value=note />
+                        <span class="field__hint">{t.volunteers.suspend_hint}</span>
+                    </label>
+                    <div class="volunteer-card__actions">
+                        <button type="submit" class="button button--danger volunteer-card__suspend-yes"
+                            disabled=move || busy.get()>
+                            {t.volunteers.suspend_submit}
+                        </button>
+                        <button type="button" class="button button--quiet volunteer-card__suspend-no"
+                            on:click=move |_| {
+                                suspending.set(false);
+                                invalid.set(None);
+                            }>
+                            {t.volunteers.cancel}
+                        </button>
+                    </div>
+                </form>
             </Show>
         }
         .into_any(),
-        VolunteerStatus::Suspended => view! {
-            <button type="button" class="button volunteer-card__restore"
-                disabled=move || busy.get() on:click=move |_| decide(false)>
-                {t.volunteers.restore}
-            </button>
-        }
-        .into_any(),
     };
+    let phone = volunteer.phone.to_string();
     view! {
         <article class="volunteer-card" data-status=status.as_str()>
             <p class="volunteer-card__name">
@@ -200,9 +233,14 @@ fn VolunteerCard(volunteer: VolunteerView) -> impl IntoView {
                 {served}
             </p>
             {vetted}
-            {(!volunteer.note.is_empty()).then(|| view! { <p class="volunteer-card__note">{volunteer.note.clone()}</p> })}
+            {vetting_note}
             {actions}
-            {move || problem.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            {move || {
+                invalid
+                    .get()
+                    .or_else(|| refused.get())
+                    .map(|message| view! { <p class="form-error" role="alert">{message}</p> })
+            }}
         </article>
     }
 }

@@ -1,40 +1,26 @@
 use leptos::prelude::*;
-use microwish_core::{ClaimStatus, ClaimView, Role};
+use microwish_core::{ClaimStatus, ClaimView};
 
-use crate::components::{LiveClaim, LoginRedirect};
+use crate::components::{LiveClaim, WorkerOnly};
 use crate::i18n::t;
-use crate::session::use_session;
 use crate::state::use_data;
-use microwish_core::engine::SessionState;
 
-/// `/worker/claims` "待确认": for community workers, the claims delivered and waiting for
-/// confirmation, then those still under way; each confirmed or sent back from its card.
+/// `/worker/claims` "待确认": for community workers, the items delivered and the house calls
+/// made, waiting for confirmation (a house call with the minutes to credit), then the claims
+/// still under way, then those handled lately (where the household's thanks are written
+/// down); each handled from its card, which shows who claimed and their number to call.
 #[component]
 pub fn WorkerClaimsPage() -> impl IntoView {
     let t = t();
-    let session = use_session();
     view! {
         <header class="page-head">
             <h1 class="page-head__title">{t.worker.title}</h1>
         </header>
-        {move || match session.state() {
-            SessionState::Checking => view! { <p class="loading">{t.loading}</p> }.into_any(),
-            SessionState::LoggedOut => view! { <LoginRedirect /> }.into_any(),
-            SessionState::LoggedIn(me) if me.role == Role::Worker => view! {
-                <QueueSection statuses=&[ClaimStatus::Delivered] title=t.worker.delivered_section empty=t.worker.none_delivered />
-                <QueueSection statuses=&[ClaimStatus::Active] title=t.worker.active_section empty=t.worker.none_active />
-                <QueueSection statuses=&[ClaimStatus::Confirmed, ClaimStatus::Rejected] title=t.worker.done_section empty=t.worker.none_done />
-            }
-            .into_any(),
-            SessionState::LoggedIn(_) => view! {
-                <div class="page notice" role="alert">
-                    <p class="notice__title">{t.worker.workers_only}</p>
-                    <p>{t.worker.workers_only_hint}</p>
-                    <a class="button" href="/">{t.back_to_list}</a>
-                </div>
-            }
-            .into_any(),
-        }}
+        <WorkerOnly children=move |_me| view! {
+            <QueueSection statuses=&[ClaimStatus::Delivered] title=t.worker.delivered_section empty=t.worker.none_delivered />
+            <QueueSection statuses=&[ClaimStatus::Active] title=t.worker.active_section empty=t.worker.none_active />
+            <QueueSection statuses=&[ClaimStatus::Confirmed, ClaimStatus::Rejected] title=t.worker.done_section empty=t.worker.none_done />
+        } />
     }
 }
 

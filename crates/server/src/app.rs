@@ -24,7 +24,10 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
+    /// Reads (and the few writes outside the rules: sessions, accounts, read logs).
     pub db: SqlitePool,
+    /// Every command's transaction.
+    pub writer: crate::writer::Writer,
     /// The directory Trunk built the SPA into.
     pub dist: PathBuf,
     pub clock: Clock,

@@ -6,10 +6,12 @@
 //! compare-and-set from what was read (`WHERE claimed = <read>`), and a CHECK constraint keeps
 //! `claimed ≤ quantity`, so no interleaving of server processes can over-claim a wish.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use microwish_core::command::{Actor, ClaimRef, Command};
 use microwish_core::decide::{decide, Context, Decision, Facts, Write};
-use microwish_core::RuleError;
+use microwish_core::{Role, RuleError};
 use sqlx::SqliteConnection;
 
 use crate::app::AppState;
@@ -18,8 +20,6 @@ use crate::store;
 
 /// Applies `command` for `actor` in its own write transaction; tells listening phones.
 pub async fn apply(state: &AppState, actor: Actor, command: Command) -> Result<Decision, ApiError> {
-    // IMMEDIATE takes the write lock up front, so two writers never both read and then
-    // collide on upgrading their locks (SQLite would fail one with SQLITE_BUSY).
     apply_at(state, actor, command, state.clock.now()).await
 }
 
@@ -30,14 +30,15 @@ pub async fn apply_at(
     command: Command,
     now: DateTime<Utc>,
 ) -> Result<Decision, ApiError> {
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let ctx = Context {
         actor,
         now,
         policy: state.policy,
     };
-    let decision = apply_in(&mut tx, &ctx, &command).await?;
-    tx.commit().await?;
+    let decision = state
+        .writer
+        .write(move |tx| Box::pin(async move { apply_in(tx, &ctx, &command).await }))
+        .await?;
     if !decision.replayed {
         state.notify_change();
     }
@@ -59,7 +60,8 @@ pub async fn apply_in(
 
 /// What the command needs to know, read in the transaction, by core's loading rules: the
 /// actor always; a claim's wish with the claim; an allocation's pledge and wish with the
-/// allocation; a wish's household with the wish; every grid.
+/// allocation; and, for a worker, a wish's household with the wish and every grid (a
+/// donor's claim, the busiest command, reads neither).
 async fn load_facts(
     tx: &mut SqliteConnection,
     ctx: &Context,
@@ -81,15 +83,29 @@ async fn load_facts(
     wish_ids.extend(claims.values().map(|claim| claim.wish_id));
     wish_ids.extend(allocations.values().map(|allocation| allocation.wish));
     let wishes = store::wishes::states(tx, &wish_ids).await?;
+    let worker = matches!(
+        ctx.actor,
+        Actor::User {
+            role: Role::Worker,
+            ..
+        }
+    );
     let mut household_ids = needs.households;
-    household_ids.extend(wishes.values().filter_map(|wish| wish.household));
+    if worker {
+        household_ids.extend(wishes.values().filter_map(|wish| wish.household));
+    }
     let households = store::households::states(tx, &household_ids).await?;
+    let grids = if worker {
+        store::community::grid_communities(tx).await?
+    } else {
+        HashMap::new()
+    };
     Ok(Facts {
         wishes,
         claims,
         households,
         users,
-        grids: store::community::grid_communities(tx).await?,
+        grids,
         campaigns: store::campaigns::existing(tx, &needs.campaigns).await?,
         pledges,
         allocations,

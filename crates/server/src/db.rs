@@ -18,6 +18,18 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
 
 /// [`connect`] with another durability setting (for the benchmark that compares them).
 pub async fn connect_with(url: &str, synchronous: SqliteSynchronous) -> anyhow::Result<SqlitePool> {
+    let options = options(url, synchronous)?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("./migrations").run(&pool).await?;
+    Ok(pool)
+}
+
+/// How every connection to `url` is opened (the pool's and the writer's), creating the
+/// file's directory when missing.
+pub fn options(url: &str, synchronous: SqliteSynchronous) -> anyhow::Result<SqliteConnectOptions> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -29,10 +41,5 @@ pub async fn connect_with(url: &str, synchronous: SqliteSynchronous) -> anyhow::
             std::fs::create_dir_all(dir)?;
         }
     }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
-    Ok(pool)
+    Ok(options)
 }

@@ -12,6 +12,7 @@ pub mod pages;
 pub mod routes;
 pub mod security;
 pub mod store;
+pub mod writer;
 
 pub use app::{router, AppState};
 
@@ -65,9 +66,12 @@ impl Server {
     /// Opens the database (creating and migrating it), seeds the demo when asked, binds.
     pub async fn build(config: &ServeConfig) -> anyhow::Result<(Server, Option<demo::Seeded>)> {
         let db = db::connect_with(&config.database_url, config.synchronous).await?;
+        let writer =
+            writer::Writer::start(db::options(&config.database_url, config.synchronous)?).await?;
         let index_html = std::fs::read_to_string(config.dist.join("index.html")).ok();
         let state = AppState {
             db,
+            writer,
             dist: config.dist.clone(),
             clock: config.clock.clone(),
             policy: config.policy,

@@ -19,6 +19,7 @@ use microwish_core::sync::{
 };
 use microwish_core::{ClientId, Entity, GridId, ProblemCode, Role, RuleError, UserId};
 use serde::Deserialize;
+use sqlx::SqliteConnection;
 
 use crate::app::AppState;
 use crate::apply::apply_in;
@@ -56,7 +57,7 @@ pub async fn push(
     let mut results = Vec::with_capacity(request.mutations.len());
     for mutation in &request.mutations {
         match push_one(&state, &user, request.client_id, mutation).await? {
-            Pushed::Answered(result) => results.push(result),
+            Pushed::Applied(result) | Pushed::Answered(result) => results.push(result),
             Pushed::OutOfLine { expected } if results.is_empty() => {
                 return Err(ApiError::MutationGap {
                     expected,
@@ -71,16 +72,17 @@ pub async fn push(
 }
 
 enum Pushed {
+    /// Applied just now (listening phones are told).
+    Applied(MutationResult),
+    /// Refused, or a replay answered as the first time.
     Answered(MutationResult),
     /// Not the next mutation the server expects from this client (a gap, or a number that
     /// was used for another command): nothing was done.
-    OutOfLine {
-        expected: u64,
-    },
+    OutOfLine { expected: u64 },
 }
 
-/// Processes one mutation in its own transaction (so one slow batch never holds the write
-/// lock for long, and everything before a failure stays applied).
+/// Processes one mutation in its own write (so one slow batch never holds the write lock
+/// for long, and everything before a failure stays applied).
 async fn push_one(
     state: &AppState,
     user: &CurrentUser,
@@ -93,9 +95,36 @@ async fn push_one(
             "mutation id too large",
         ));
     }
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let last = match store::sync::client(&mut tx, client_id).await? {
-        Some((owner, last)) if owner == user.id => last,
+    let ctx = Context {
+        actor: user.actor(),
+        now: state.clock.now(),
+        policy: state.policy,
+    };
+    let user_id = user.id;
+    let mutation = mutation.clone();
+    let pushed = state
+        .writer
+        .write(move |tx| {
+            Box::pin(async move { push_in(tx, &ctx, user_id, client_id, &mutation).await })
+        })
+        .await?;
+    if let Pushed::Applied(_) = pushed {
+        state.notify_change();
+    }
+    Ok(pushed)
+}
+
+/// [`push_one`] inside the write transaction: the mutation's effects, the client's last id
+/// and the mutation's result are written together.
+async fn push_in(
+    tx: &mut SqliteConnection,
+    ctx: &Context,
+    user_id: UserId,
+    client_id: ClientId,
+    mutation: &Received,
+) -> ApiResult<Pushed> {
+    let last = match store::sync::client(tx, client_id).await? {
+        Some((owner, last)) if owner == user_id => last,
         Some(_) => {
             return Err(RuleError::Forbidden {
                 reason: "this client id belongs to another user",
@@ -112,7 +141,7 @@ async fn push_one(
         // A replay: answer what was answered the first time, change nothing; unless this
         // number stood for another command (the phone's numbering went back).
         return Ok(
-            match store::sync::stored_result(&mut tx, client_id, mutation.id).await? {
+            match store::sync::stored_result(tx, client_id, mutation.id).await? {
                 Some((known, result)) if known.is_empty() || known == fingerprint => {
                     Pushed::Answered(result)
                 }
@@ -128,12 +157,7 @@ async fn push_one(
         Ok(command) => {
             // A savepoint: a rejected mutation leaves no trace but its result.
             let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
-            let ctx = Context {
-                actor: user.actor(),
-                now: state.clock.now(),
-                policy: state.policy,
-            };
-            match apply_in(&mut savepoint, &ctx, command).await {
+            match apply_in(&mut savepoint, ctx, command).await {
                 Ok(_) => {
                     savepoint.commit().await?;
                     Ok(())
@@ -158,20 +182,11 @@ async fn push_one(
             message: Some(message),
         },
     };
-    store::sync::record_result(
-        &mut tx,
-        client_id,
-        user.id,
-        &result,
-        &fingerprint,
-        state.clock.now(),
-    )
-    .await?;
-    tx.commit().await?;
-    if result.status == MutationStatus::Applied {
-        state.notify_change();
-    }
-    Ok(Pushed::Answered(result))
+    store::sync::record_result(tx, client_id, user_id, &result, &fingerprint, ctx.now).await?;
+    Ok(match result.status {
+        MutationStatus::Applied => Pushed::Applied(result),
+        _ => Pushed::Answered(result),
+    })
 }
 
 #[derive(Deserialize)]

@@ -182,13 +182,18 @@ pub async fn states(
     for chunk in ids.chunks(CHUNK) {
         let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT u.id, u.role, u.volunteer_status, u.community_id, \
-             (SELECT COUNT(*) FROM claims c JOIN wishes w ON w.id = c.wish_id \
-              WHERE c.user_id = u.id AND c.status = ",
+             CASE WHEN u.role = ",
         );
-        sql.push_bind(ClaimStatus::Active.as_str())
+        // Only volunteers book house calls: nobody else's claims need counting.
+        sql.push_bind(Role::Volunteer.as_str())
+            .push(
+                " THEN (SELECT COUNT(*) FROM claims c JOIN wishes w ON w.id = c.wish_id \
+                 WHERE c.user_id = u.id AND c.status = ",
+            )
+            .push_bind(ClaimStatus::Active.as_str())
             .push(" AND w.kind = ")
             .push_bind(WishKind::Service.as_str())
-            .push(") AS house_calls FROM users u WHERE u.id IN ");
+            .push(") ELSE 0 END AS house_calls FROM users u WHERE u.id IN ");
         push_list(&mut sql, chunk);
         let rows: Vec<StateRow> = sql.build_query_as().fetch_all(&mut *tx).await?;
         for (id, role, volunteer, community, house_calls) in rows {

@@ -8,7 +8,7 @@ ADDR ?= 127.0.0.1:8080
 DATABASE ?= sqlite://data/microwish.db
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: run test tools test-tools spa server-release unit wasm-test e2e bench lint fmt serve-api dev clean
+.PHONY: run test tools test-tools bench-tools spa server-release unit wasm-test e2e bench lint fmt serve-api dev clean
 
 ## run: install tools, build the SPA (release) and serve it with the API and demo data on $(ADDR)
 run: tools spa server-release
@@ -26,6 +26,9 @@ tools:
 
 test-tools:
 	scripts/install-tools.sh test
+
+bench-tools:
+	scripts/install-tools.sh bench
 
 spa:
 	trunk build --release
@@ -48,12 +51,13 @@ e2e: spa
 	cargo build -p microwish-server
 	node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
-## bench: server pull of 10,000 changed wishes; claims/s with synchronous=FULL and NORMAL;
-## the browser's decode, IndexedDB write and read of 10,000 wishes; a pull of 500 and of 1
-## changed wishes with 1,000 on screen; first wish painted from a cache of 1,000 (figures printed)
-bench: test-tools spa
+## bench: server pull of 10,000 changed wishes; the release server under wrk (claims/s, list
+## reads/s beside json-server, pulls of 500 changes, the cost curve; fails when a budget
+## breaks); the browser's decode, IndexedDB write and read of 10,000 wishes; a pull of 500 and
+## of 1 changed wishes with 1,000 on screen; first wish painted from a cache of 1,000
+bench: bench-tools spa
 	cargo bench -p microwish-server --bench sync_pull
-	cargo bench -p microwish-server --bench claims
+	cargo bench -p microwish-server --bench http
 	cargo test -p microwish --release --target $(WASM_TARGET) --features bench --test bench -- --nocapture
 	cargo build -p microwish-server
 	node tests/bench/first_paint.mjs

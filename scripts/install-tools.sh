@@ -5,6 +5,7 @@
 #
 #   scripts/install-tools.sh build   # what `make run` needs: wasm target, Trunk, wasm-bindgen, wasm-opt
 #   scripts/install-tools.sh test    # the above plus Chromium, ChromeDriver and Playwright
+#   scripts/install-tools.sh bench   # the above plus wrk (the server's load generator)
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14
@@ -31,19 +32,23 @@ if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   cargo install --locked trunk --version "$TRUNK_VERSION" --no-default-features --force
 fi
 
-# npm: binaryen's wasm-opt (Debian's 108 miscompiles for the browser) and playwright-core.
+# npm: binaryen's wasm-opt (Debian's 108 miscompiles for the browser), playwright-core, and
+# json-server (what `make bench` compares our list reads with).
 if ! (cd "$root" && npm ls --depth=0 >/dev/null 2>&1); then
-  say "installing npm packages (binaryen, playwright-core)"
+  say "installing npm packages (binaryen, playwright-core, json-server)"
   (cd "$root" && npm ci --no-audit --no-fund)
 fi
 
-if [ "$want" = test ]; then
+if [ "$want" = test ] || [ "$want" = bench ]; then
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v brotli >/dev/null || missing+=(brotli)
   # A CJK font, so screenshots of the Chinese UI show characters rather than boxes.
   [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+  if [ "$want" = bench ]; then
+    command -v wrk >/dev/null || missing+=(wrk)
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]} from Debian"
     export DEBIAN_FRONTEND=noninteractive

@@ -40,6 +40,8 @@ pub struct AppState {
     pub changes: tokio::sync::broadcast::Sender<()>,
     /// The public list, serialised once per change version.
     pub pages: Arc<crate::pages::PageCache>,
+    /// The latest change version, without asking the database while nothing changed.
+    pub freshness: Arc<crate::pages::Freshness>,
 }
 
 impl AppState {

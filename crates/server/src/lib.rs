@@ -66,8 +66,14 @@ impl Server {
     /// Opens the database (creating and migrating it), seeds the demo when asked, binds.
     pub async fn build(config: &ServeConfig) -> anyhow::Result<(Server, Option<demo::Seeded>)> {
         let db = db::connect_with(&config.database_url, config.synchronous).await?;
-        let writer =
-            writer::Writer::start(db::options(&config.database_url, config.synchronous)?).await?;
+        let options = db::options(&config.database_url, config.synchronous)?;
+        let wal = {
+            let file = options.get_filename();
+            (file.as_os_str() != ":memory:")
+                .then(|| PathBuf::from(format!("{}-wal", file.display())))
+        };
+        let writer = writer::Writer::start(options).await?;
+        let freshness = Arc::new(pages::Freshness::new(wal, writer.commits()));
         let index_html = std::fs::read_to_string(config.dist.join("index.html")).ok();
         let state = AppState {
             db,
@@ -79,6 +85,7 @@ impl Server {
             csp: security::content_security_policy(index_html.as_deref()),
             changes: tokio::sync::broadcast::channel(16).0,
             pages: Arc::default(),
+            freshness,
         };
         let seeded = if config.demo {
             demo::seed_if_empty(&state).await?

@@ -1,12 +1,17 @@
 //! Public pages answered from memory. The public wish list is what every phone asks for
 //! most: its JSON is built once per change version and query, and each encoding (brotli,
-//! gzip) made once, on first demand. A request pays one indexed read of the latest change
-//! version (so a change made by any server process is seen at once), then a copy; a phone that
-//! already has this version gets `304 Not Modified` (the version is the `ETag`).
+//! gzip) made once, on first demand. The latest change version is known without asking the
+//! database while nothing can have changed ([`Freshness`]), so a quiet list costs a `stat`
+//! and a copy; a phone that already has this version gets `304 Not Modified` (the version is
+//! the `ETag`).
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -156,6 +161,91 @@ impl PageCache {
     }
 }
 
+/// The latest change version, read from the database only when something may have changed:
+/// a commit by this process (the writer counts them) or any write to the database's log,
+/// whichever process made it (the `-wal` file's length and modification time change). A
+/// version read is trusted only once that stamp had stayed put for [`Freshness::settle`]
+/// before the read began: a commit is written to the log a little before readers can see it
+/// (an fsync apart), and a read in between must not be kept.
+pub struct Freshness {
+    wal: Option<PathBuf>,
+    commits: Arc<AtomicU64>,
+    settle: Duration,
+    known: Mutex<Known>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    commits: u64,
+    wal_len: u64,
+    wal_modified: Option<SystemTime>,
+}
+
+struct Known {
+    stamp: Option<Stamp>,
+    since: Instant,
+    trusted: Option<u64>,
+}
+
+impl Freshness {
+    /// `wal` is the database's write-ahead log (none for a database in memory); `commits`
+    /// counts this process's committed writes.
+    pub fn new(wal: Option<PathBuf>, commits: Arc<AtomicU64>) -> Freshness {
+        Freshness {
+            wal,
+            commits,
+            settle: Duration::from_secs(1),
+            known: Mutex::new(Known {
+                stamp: None,
+                since: Instant::now(),
+                trusted: None,
+            }),
+        }
+    }
+
+    fn stamp(&self) -> Stamp {
+        // The counter first: a commit that lands after it changes the log, seen below.
+        let commits = self.commits.load(Ordering::Acquire);
+        let meta = self
+            .wal
+            .as_ref()
+            .and_then(|wal| std::fs::metadata(wal).ok());
+        Stamp {
+            commits,
+            wal_len: meta.as_ref().map_or(0, |meta| meta.len()),
+            wal_modified: meta.and_then(|meta| meta.modified().ok()),
+        }
+    }
+
+    /// The latest version: from memory when trusted, else from `read`.
+    pub async fn latest<F, Fut, E>(&self, read: F) -> Result<u64, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<u64, E>>,
+    {
+        let stamp = self.stamp();
+        let asked = Instant::now();
+        {
+            let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+            if known.stamp != Some(stamp) {
+                *known = Known {
+                    stamp: Some(stamp),
+                    since: asked,
+                    trusted: None,
+                };
+            } else if let Some(version) = known.trusted {
+                return Ok(version);
+            }
+        }
+        let version = read().await?;
+        let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        if known.stamp == Some(stamp) && asked.duration_since(known.since) >= self.settle {
+            known.trusted = Some(version);
+        }
+        Ok(version)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +288,38 @@ mod tests {
             cache.get("q", 4).is_none(),
             "a version is answered only by itself"
         );
+    }
+
+    #[tokio::test]
+    async fn the_version_is_read_again_after_any_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let wal = dir.path().join("db-wal");
+        std::fs::write(&wal, b"frame").unwrap();
+        let commits = Arc::new(AtomicU64::new(0));
+        let mut freshness = Freshness::new(Some(wal.clone()), commits.clone());
+        freshness.settle = Duration::from_millis(30);
+        let reads = AtomicU64::new(0);
+        let read = |version: u64| {
+            reads.fetch_add(1, Ordering::SeqCst);
+            async move { Ok::<u64, ()>(version) }
+        };
+        assert_eq!(freshness.latest(|| read(1)).await, Ok(1));
+        // Not settled yet: asked again.
+        assert_eq!(freshness.latest(|| read(1)).await, Ok(1));
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        assert_eq!(freshness.latest(|| read(1)).await, Ok(1));
+        assert_eq!(reads.load(Ordering::SeqCst), 3);
+        // Settled: from memory, whatever the database would say.
+        assert_eq!(freshness.latest(|| read(99)).await, Ok(1));
+        assert_eq!(reads.load(Ordering::SeqCst), 3);
+        // This process commits: read at once.
+        commits.fetch_add(1, Ordering::Release);
+        assert_eq!(freshness.latest(|| read(2)).await, Ok(2));
+        // Another process writes the log: read at once.
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        assert_eq!(freshness.latest(|| read(2)).await, Ok(2));
+        assert_eq!(freshness.latest(|| read(99)).await, Ok(2));
+        std::fs::write(&wal, b"frame frame").unwrap();
+        assert_eq!(freshness.latest(|| read(3)).await, Ok(3));
     }
 }

@@ -11,6 +11,9 @@
 //! lock through SQLite (`BEGIN IMMEDIATE` and the busy timeout), so the database's own
 //! compare-and-set and CHECKs keep guarding the quantities.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use futures_util::future::BoxFuture;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
@@ -37,12 +40,15 @@ type Answer = Box<dyn FnOnce(Result<(), String>) + Send>;
 #[derive(Clone)]
 pub struct Writer {
     jobs: mpsc::UnboundedSender<Job>,
+    commits: Arc<AtomicU64>,
 }
 
 impl Writer {
     /// Opens the write connection on its own thread; it lives as long as a handle does.
     pub async fn start(options: SqliteConnectOptions) -> anyhow::Result<Writer> {
         let (jobs, queue) = mpsc::unbounded_channel::<Job>();
+        let commits = Arc::new(AtomicU64::new(0));
+        let counted = commits.clone();
         let (opened, open_result) = oneshot::channel();
         std::thread::Builder::new()
             .name("microwish-writer".into())
@@ -61,7 +67,7 @@ impl Writer {
                     match SqliteConnection::connect_with(&options).await {
                         Ok(connection) => {
                             let _ = opened.send(Ok(()));
-                            write_batches(connection, queue).await;
+                            write_batches(connection, queue, &counted).await;
                         }
                         Err(error) => {
                             let _ = opened.send(Err(error.into()));
@@ -72,7 +78,12 @@ impl Writer {
         open_result
             .await
             .map_err(|_| anyhow::anyhow!("the writer thread stopped while opening"))??;
-        Ok(Writer { jobs })
+        Ok(Writer { jobs, commits })
+    }
+
+    /// How many batches this process has committed (it grows before their callers hear).
+    pub fn commits(&self) -> Arc<AtomicU64> {
+        self.commits.clone()
     }
 
     /// Runs `work` in the write transaction; its result once the transaction has committed.
@@ -110,14 +121,21 @@ impl Writer {
 
 /// The writer's loop: take what has queued (at least one), run it in one transaction,
 /// commit, then answer everyone in it.
-async fn write_batches(mut connection: SqliteConnection, mut queue: mpsc::UnboundedReceiver<Job>) {
+async fn write_batches(
+    mut connection: SqliteConnection,
+    mut queue: mpsc::UnboundedReceiver<Job>,
+    commits: &AtomicU64,
+) {
     let mut batch = Vec::with_capacity(BATCH_MAX);
     while queue.recv_many(&mut batch, BATCH_MAX).await > 0 {
         let mut answers = Vec::with_capacity(batch.len());
         let committed = run_batch(&mut connection, batch.drain(..), &mut answers).await;
         let committed = committed.map_err(|error| format!("write failed: {error}"));
-        if let Err(error) = &committed {
-            tracing::error!(%error, jobs = answers.len(), "a write batch failed");
+        match &committed {
+            Ok(()) => {
+                commits.fetch_add(1, Ordering::Release);
+            }
+            Err(error) => tracing::error!(%error, jobs = answers.len(), "a write batch failed"),
         }
         for answer in answers {
             answer(committed.clone());

@@ -27,7 +27,10 @@ pub async fn list(
     ApiQuery(query): ApiQuery<WishQuery>,
 ) -> ApiResult<Response> {
     let raw = raw.unwrap_or_default();
-    let version = store::sync::latest_version(&mut *state.db.acquire().await?).await?;
+    let version = state
+        .freshness
+        .latest(|| async { store::sync::latest_version(&mut *state.db.acquire().await?).await })
+        .await?;
     if let Some(page) = state.pages.get(&raw, version) {
         return Ok(page.respond(&headers));
     }

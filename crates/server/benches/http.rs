@@ -1,0 +1,469 @@
+//! `make bench`, the server over HTTP: the release server runs as its own process on the demo
+//! data and `wrk` (64 connections, on the same machine, as a phone crowd would arrive) measures
+//!
+//! - claims/s: 64 signed-in donors, one unit per claim, `synchronous=FULL`;
+//! - public list reads/s (`GET /api/wishes?limit=50`) beside `json-server` serving the very
+//!   same JSON in the same run, and the ratio;
+//! - pulls of a page of 500 changes;
+//! - the cost curve: claims/s at 10, 100 and 1,000 wishes, and at 1k, 100k and 1M stored
+//!   claims (generated in SQL).
+//!
+//! Each figure is printed with p50 and p99; the budgets below are checked at the end and the
+//! bench exits non-zero when one breaks.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use microwish_core::{ClientId, WishId};
+use sqlx::SqlitePool;
+
+const CONNECTIONS: u32 = 64;
+const DONORS: usize = 64;
+const BUDGET_CLAIMS_PER_S: f64 = 5_000.0;
+const BUDGET_CLAIMS_P99_MS: f64 = 50.0;
+const BUDGET_LIST_PER_S: f64 = 15_000.0;
+const BUDGET_LIST_VS_JSON_SERVER: f64 = 10.0;
+
+#[tokio::main]
+async fn main() {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        eprintln!("wrk is missing: run `scripts/install-tools.sh bench` (or `make bench`)");
+        std::process::exit(2);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Spawned::serve(dir.path());
+    let db = SqlitePool::connect(&format!("sqlite://{}", server.database.display()))
+        .await
+        .expect("the bench opens the server's database");
+    let base = server.base.clone();
+    let cookies = register_donors(&base).await;
+    let cookie_file = dir.path().join("cookies.txt");
+    std::fs::write(&cookie_file, cookies.join("\n") + "\n").unwrap();
+
+    let mut budgets = Budgets::default();
+    println!(
+        "server over HTTP: wrk with {CONNECTIONS} connections on this machine ({} cores)",
+        cores()
+    );
+
+    // Reads first, on the demo as a phone sees it.
+    let list = wrk_get(&base, "/api/wishes?limit=50", 8);
+    let body = reqwest::get(format!("{base}/api/wishes?limit=50"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let json_server = JsonServer::serve(dir.path(), &body);
+    let theirs = wrk_get(&json_server.base, "/wishes", 8);
+    drop(json_server);
+    let ratio = list.per_s / theirs.per_s;
+    println!("  list of 50 ({} bytes): {list}", body.len());
+    println!("  json-server 0.17, same JSON: {theirs}  → ours is {ratio:.1}×");
+    budgets.check("list reads/s", list.per_s, BUDGET_LIST_PER_S);
+    budgets.check("list vs json-server", ratio, BUDGET_LIST_VS_JSON_SERVER);
+
+    // Wishes for the curve (their changes also make the page of 500 for the pull).
+    let demo_wishes = open_item_wishes(&db).await;
+    let before_wishes = max_version(&db).await;
+    let wishes = add_open_wishes(&db, 1_000).await;
+    let pull = wrk_get(
+        &base,
+        &format!(
+            "/api/sync/pull?cursor={before_wishes}&client_id={}",
+            ClientId::generate()
+        ),
+        6,
+    );
+    println!("  pull of 500 changes: {pull}");
+
+    // Claims: the headline, at 1k stored claims, on the demo's open item wishes.
+    top_up_claims(&db, 1_000).await;
+    let claims = wrk_claims(&base, dir.path(), &cookie_file, &demo_wishes, 10);
+    println!(
+        "  claims, {} wishes, 1k stored claims: {claims}",
+        demo_wishes.len()
+    );
+    budgets.check("claims/s", claims.per_s, BUDGET_CLAIMS_PER_S);
+    budgets.check_below("claims p99 ms", claims.p99_ms, BUDGET_CLAIMS_P99_MS);
+
+    println!("  cost curve (claims/s, p50, p99):");
+    for count in [10, 100, 1_000] {
+        let stored = stored_claims(&db).await;
+        let run = wrk_claims(&base, dir.path(), &cookie_file, &wishes[..count], 5);
+        println!("    {count:>5} wishes ({stored:>7} stored claims): {run}");
+    }
+    for target in [100_000, 1_000_000] {
+        let started = Instant::now();
+        top_up_claims(&db, target).await;
+        let made = started.elapsed();
+        let run = wrk_claims(&base, dir.path(), &cookie_file, &wishes[..100], 5);
+        println!(
+            "    {:>7} stored claims (100 wishes; generated in {:.0} s): {run}",
+            stored_claims(&db).await,
+            made.as_secs_f64()
+        );
+    }
+    drop(server);
+    budgets.finish();
+}
+
+/// What one wrk run measured.
+struct Measured {
+    per_s: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+impl std::fmt::Display for Measured {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.0}/s, p50 {:.1} ms, p99 {:.1} ms",
+            self.per_s, self.p50_ms, self.p99_ms
+        )
+    }
+}
+
+#[derive(Default)]
+struct Budgets {
+    broken: Vec<String>,
+}
+
+impl Budgets {
+    fn check(&mut self, what: &str, got: f64, at_least: f64) {
+        if got < at_least {
+            self.broken.push(format!("{what}: {got:.1} < {at_least}"));
+        }
+    }
+
+    fn check_below(&mut self, what: &str, got: f64, at_most: f64) {
+        if got > at_most {
+            self.broken.push(format!("{what}: {got:.1} > {at_most}"));
+        }
+    }
+
+    fn finish(self) {
+        if self.broken.is_empty() {
+            println!("server budgets: all held");
+            return;
+        }
+        println!("server budgets broken:");
+        for line in &self.broken {
+            println!("  - {line}");
+        }
+        std::process::exit(1);
+    }
+}
+
+/// The release server as its own process, on a fresh database with the demo.
+struct Spawned {
+    child: Child,
+    base: String,
+    database: PathBuf,
+}
+
+impl Spawned {
+    fn serve(dir: &Path) -> Spawned {
+        let port = free_port();
+        let database = dir.join("bench.db");
+        let child = Command::new(env!("CARGO_BIN_EXE_microwish-server"))
+            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+            .arg("--database")
+            .arg(format!("sqlite://{}", database.display()))
+            .arg("--dist")
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let base = format!("http://127.0.0.1:{port}");
+        wait_until_up(&format!("{base}/api/health"));
+        Spawned {
+            child,
+            base,
+            database,
+        }
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// json-server (npm, pinned in package.json) serving `body` at `/wishes`.
+struct JsonServer {
+    child: Child,
+    base: String,
+}
+
+impl JsonServer {
+    fn serve(dir: &Path, body: &str) -> JsonServer {
+        let file = dir.join("json-server.json");
+        std::fs::write(&file, format!("{{\"wishes\": {body}}}")).unwrap();
+        let port = free_port();
+        let program =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/.bin/json-server");
+        let child = Command::new(&program)
+            .args(["--quiet", "--port", &port.to_string()])
+            .arg(&file)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!(
+                    "{} does not run ({error}): run `make bench`",
+                    program.display()
+                )
+            });
+        let base = format!("http://127.0.0.1:{port}");
+        wait_until_up(&format!("{base}/wishes"));
+        JsonServer { child, base }
+    }
+}
+
+impl Drop for JsonServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
+fn wait_until_up(url: &str) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(30) {
+        let up = Command::new("curl")
+            .args(["-sf", "-o", "/dev/null", url])
+            .status()
+            .is_ok_and(|status| status.success());
+        if up {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{url} did not answer within 30 s");
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Signs up the donors; their session cookies.
+async fn register_donors(base: &str) -> Vec<String> {
+    let client = reqwest::Client::new();
+    let mut cookies = Vec::with_capacity(DONORS);
+    for n in 0..DONORS {
+        let response = client
+            .post(format!("{base}/api/auth/register"))
+            .header("origin", base)
+            .json(&serde_json::json!({
+                "display_name": format!("压测{n}"),
+                "phone": format!("136{n:08}"),
+                "password": "bench-password-2026",
+                "role": "donor",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "a bench donor registers");
+        let cookie = response.headers()["set-cookie"].to_str().unwrap();
+        cookies.push(cookie.split(';').next().unwrap().to_owned());
+    }
+    cookies
+}
+
+async fn max_version(db: &SqlitePool) -> i64 {
+    sqlx::query_scalar("SELECT MAX(version) FROM change_log")
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+async fn stored_claims(db: &SqlitePool) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM claims")
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+/// The open item wishes, made big enough that no run fills one.
+async fn open_item_wishes(db: &SqlitePool) -> Vec<String> {
+    sqlx::query("UPDATE wishes SET quantity = 10000 WHERE kind = 'item' AND status = 'open'")
+        .execute(db)
+        .await
+        .unwrap();
+    sqlx::query_scalar("SELECT id FROM wishes WHERE kind = 'item' AND status = 'open' ORDER BY id")
+        .fetch_all(db)
+        .await
+        .unwrap()
+}
+
+/// `count` more open item wishes, copies of a demo wish, each logged as a change.
+async fn add_open_wishes(db: &SqlitePool, count: usize) -> Vec<String> {
+    let template = open_item_wishes(db).await.remove(0);
+    let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info('wishes')")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    let copied: Vec<&str> = columns
+        .iter()
+        .map(String::as_str)
+        .filter(|name| *name != "id")
+        .collect();
+    let insert = format!(
+        "INSERT INTO wishes (id, {list}) SELECT ?, {list} FROM wishes WHERE id = ?",
+        list = copied.join(", ")
+    );
+    let mut tx = db.begin().await.unwrap();
+    let mut ids = Vec::with_capacity(count);
+    for _ in 0..count {
+        let id = WishId::generate().to_string();
+        sqlx::query(&insert)
+            .bind(&id)
+            .bind(&template)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO change_log (entity, entity_id) VALUES ('wish', ?)")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+/// Adds released claims (they hold no units, so every counter stays true) until `target`
+/// claims are stored, spread over the bench donors and the open wishes.
+async fn top_up_claims(db: &SqlitePool, target: i64) {
+    let first = stored_claims(db).await;
+    if first >= target {
+        return;
+    }
+    // Numbered copies of the donors and wishes, so that each new claim finds its pair by key.
+    let mut conn = db.acquire().await.unwrap();
+    for sql in [
+        "CREATE TEMP TABLE IF NOT EXISTS bench_donors (k INTEGER PRIMARY KEY, id TEXT NOT NULL)",
+        "CREATE TEMP TABLE IF NOT EXISTS bench_wishes (k INTEGER PRIMARY KEY, id TEXT NOT NULL)",
+        "DELETE FROM bench_donors",
+        "DELETE FROM bench_wishes",
+        "INSERT INTO bench_donors (id) SELECT id FROM users WHERE role = 'donor' ORDER BY id",
+        "INSERT INTO bench_wishes (id) SELECT id FROM wishes WHERE status = 'open' ORDER BY id",
+    ] {
+        sqlx::query(sql).execute(&mut *conn).await.unwrap();
+    }
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2 - 1), \
+         sizes AS (SELECT (SELECT COUNT(*) FROM bench_donors) AS d, \
+                          (SELECT COUNT(*) FROM bench_wishes) AS w) \
+         INSERT INTO claims (id, wish_id, user_id, quantity, status, hold_until, created_at, updated_at) \
+         SELECT printf('00000000-0000-7000-8000-%012x', i), w.id, d.id, 1, 'released', \
+                '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' \
+         FROM n, sizes JOIN bench_donors d ON d.k = n.i % sizes.d + 1 \
+         JOIN bench_wishes w ON w.k = n.i % sizes.w + 1",
+    )
+    .bind(first)
+    .bind(target)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+}
+
+fn wrk_get(base: &str, path: &str, seconds: u32) -> Measured {
+    wrk(base, path, seconds, None)
+}
+
+/// Claims of one unit, each request by the next donor on the next wish.
+fn wrk_claims(base: &str, dir: &Path, cookies: &Path, wishes: &[String], seconds: u32) -> Measured {
+    let wish_file = dir.join("wishes.txt");
+    std::fs::write(&wish_file, wishes.join("\n") + "\n").unwrap();
+    let script = dir.join("claims.lua");
+    std::fs::write(
+        &script,
+        format!(
+            r#"local cookies, wishes = {{}}, {{}}
+for line in io.lines("{cookies}") do cookies[#cookies + 1] = line end
+for line in io.lines("{wishes}") do wishes[#wishes + 1] = line end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("POST", "/api/wishes/" .. wishes[(n % #wishes) + 1] .. "/claims",
+    {{["content-type"] = "application/json", ["origin"] = "{base}",
+      ["cookie"] = cookies[(n % #cookies) + 1]}}, '{{"quantity":1}}')
+end
+"#,
+            cookies = cookies.display(),
+            wishes = wish_file.display(),
+        ),
+    )
+    .unwrap();
+    wrk(base, "/", seconds, Some(&script))
+}
+
+fn wrk(base: &str, path: &str, seconds: u32, script: Option<&Path>) -> Measured {
+    let report = std::env::temp_dir().join(format!("microwish-wrk-{}.lua", std::process::id()));
+    // Our own `done`, so the percentiles come out in a form easy to read back.
+    let mut lua = script
+        .map(|file| std::fs::read_to_string(file).unwrap())
+        .unwrap_or_default();
+    lua.push_str(
+        r#"
+done = function(summary, latency, requests)
+  io.write(string.format("MEASURED %d %d %d %d %.3f %.3f\n", summary.requests,
+    summary.duration, summary.errors.status, summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"#,
+    );
+    std::fs::write(&report, lua).unwrap();
+    let output = Command::new("wrk")
+        .args(["-t2", &format!("-c{CONNECTIONS}"), &format!("-d{seconds}s")])
+        .arg("-s")
+        .arg(&report)
+        .arg(format!("{base}{path}"))
+        .output()
+        .expect("wrk runs");
+    let _ = std::fs::remove_file(&report);
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = text
+        .lines()
+        .find_map(|line| line.strip_prefix("MEASURED "))
+        .unwrap_or_else(|| {
+            panic!(
+                "wrk said: {text}{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+    let numbers: Vec<f64> = line
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let [requests, micros, bad_status, socket_errors, p50_ms, p99_ms] = numbers[..] else {
+        panic!("wrk's summary: {line}");
+    };
+    assert_eq!(
+        bad_status, 0.0,
+        "every request to {path} answered 2xx/3xx ({bad_status} did not)"
+    );
+    assert_eq!(socket_errors, 0.0, "no socket errors on {path}");
+    Measured {
+        per_s: requests / (micros / 1e6),
+        p50_ms,
+        p99_ms,
+    }
+}

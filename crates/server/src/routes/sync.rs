@@ -43,6 +43,12 @@ pub async fn push(
             format!("at most {PUSH_MAX} mutations per push"),
         ));
     }
+    if request.mutations.iter().any(|mutation| mutation.id == 0) {
+        return Err(ApiError::bad_request(
+            ProblemCode::BadMutationId,
+            "mutation ids start at 1",
+        ));
+    }
     // A batch is numbered without gaps, or refused whole.
     if let Some(pair) = request
         .mutations

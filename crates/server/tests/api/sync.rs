@@ -108,6 +108,29 @@ async fn a_gap_in_mutation_ids_is_refused_and_nothing_is_applied() {
 }
 
 #[tokio::test]
+async fn mutation_number_zero_is_refused_as_bad_input() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let client = ClientId::generate();
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    for batch in [
+        json!([claim_mutation(0, wish.id, 1)]),
+        json!([claim_mutation(0, wish.id, 1), claim_mutation(1, wish.id, 1)]),
+    ] {
+        assert_problem(
+            push(&app, &donor, client, batch).await,
+            400,
+            "bad_mutation_id",
+        )
+        .await;
+    }
+    // Nothing was applied, and the client still starts at 1.
+    assert_eq!(app.wish(wish.id).await.claimed, 0);
+    push_ok(&app, &donor, client, json!([claim_mutation(1, wish.id, 1)])).await;
+    assert_eq!(app.wish(wish.id).await.claimed, 1);
+}
+
+#[tokio::test]
 async fn a_rejected_mutation_is_explained_leaves_no_trace_and_is_not_retried() {
     let app = spawn_demo_app().await;
     let (first, second) = (

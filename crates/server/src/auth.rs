@@ -273,12 +273,25 @@ pub async fn me(db: &SqlitePool, user: &User) -> Result<Me, ApiError> {
     })
 }
 
-/// Failed logins per phone and per client address in a sliding window. Successful
-/// logins are not counted, and a success clears the phone's count.
+/// Failed logins in a sliding window, counted *before* the password is checked (an attempt is
+/// a failure until it succeeds), so a burst of guesses sent at once gets no more tries than a
+/// trickle. Three counts, each with its own limit:
+/// - the phone from one address: the guesser is stopped after a few, while the phone's owner,
+///   elsewhere, still gets in;
+/// - the phone from anywhere: a guesser spread over many addresses is stopped too (later);
+/// - the address, over all phones: generous, because a mobile carrier puts a whole
+///   neighbourhood behind one address and a community centre shares one.
 pub struct LoginThrottle {
     failures: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
+    /// Failures allowed for one phone from one address; the other limits are multiples.
     pub max_failures: usize,
     pub window: Duration,
+}
+
+/// A login attempt under way, counted as a failure until [`LoginThrottle::succeeded`].
+pub struct Attempt {
+    keys: Vec<(String, usize)>,
+    at: DateTime<Utc>,
 }
 
 impl Default for LoginThrottle {
@@ -292,60 +305,59 @@ impl Default for LoginThrottle {
 }
 
 impl LoginThrottle {
-    fn keys(phone: &str, address: Option<IpAddr>) -> Vec<String> {
-        let mut keys = vec![format!("phone:{phone}")];
-        if let Some(address) = address {
-            // Addresses get more room: a community centre may share one.
-            keys.push(format!("addr:{address}"));
-        }
-        keys
+    fn keys(&self, phone: &str, address: Option<IpAddr>) -> Vec<(String, usize)> {
+        let address = address.map_or_else(|| "-".to_owned(), |address| address.to_string());
+        vec![
+            (format!("pair:{phone}@{address}"), self.max_failures),
+            (format!("phone:{phone}"), self.max_failures * 10),
+            (format!("addr:{address}"), self.max_failures * 20),
+        ]
     }
 
-    fn limit(&self, key: &str) -> usize {
-        if key.starts_with("addr:") {
-            self.max_failures * 4
-        } else {
-            self.max_failures
-        }
-    }
-
-    /// `Some(seconds)` to wait when the phone or the address has failed too often.
-    pub fn retry_after(
+    /// Counts an attempt at once, or `Err(seconds)` to wait when a limit is reached.
+    pub fn attempt(
         &self,
         phone: &str,
         address: Option<IpAddr>,
         now: DateTime<Utc>,
-    ) -> Option<u64> {
+    ) -> Result<Attempt, u64> {
+        let keys = self.keys(phone, address);
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        Self::keys(phone, address)
-            .into_iter()
-            .filter_map(|key| {
-                let limit = self.limit(&key);
-                let times = failures.get_mut(&key)?;
+        let wait = keys
+            .iter()
+            .filter_map(|(key, limit)| {
+                let times = failures.get_mut(key)?;
                 times.retain(|time| *time > now - self.window);
-                (times.len() >= limit).then(|| {
+                (times.len() >= *limit).then(|| {
                     let oldest = times[times.len() - limit];
                     u64::try_from((oldest + self.window - now).num_seconds().max(1)).unwrap_or(1)
                 })
             })
-            .max()
-    }
-
-    pub fn record_failure(&self, phone: &str, address: Option<IpAddr>, now: DateTime<Utc>) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for key in Self::keys(phone, address) {
-            let times = failures.entry(key).or_default();
-            times.retain(|time| *time > now - self.window);
-            times.push(now);
+            .max();
+        if let Some(wait) = wait {
+            return Err(wait);
+        }
+        for (key, _) in &keys {
+            failures.entry(key.clone()).or_default().push(now);
         }
         // Bound the memory an attacker can make us use.
         if failures.len() > 100_000 {
             failures.retain(|_, times| times.iter().any(|time| *time > now - self.window));
         }
+        Ok(Attempt { keys, at: now })
     }
 
-    pub fn record_success(&self, phone: &str) {
+    /// The attempt was the owner's: it does not count, and their address starts afresh.
+    pub fn succeeded(&self, attempt: Attempt) {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        failures.remove(&format!("phone:{phone}"));
+        for (index, (key, _)) in attempt.keys.iter().enumerate() {
+            if index == 0 {
+                failures.remove(key);
+            } else if let Some(times) = failures.get_mut(key) {
+                if let Some(at) = times.iter().position(|time| *time == attempt.at) {
+                    times.remove(at);
+                }
+            }
+        }
     }
 }

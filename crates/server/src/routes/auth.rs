@@ -41,9 +41,10 @@ pub async fn login(
         Err(_) => login.phone.trim().to_owned(),
     };
     let address = Some(peer.ip());
-    if let Some(retry_after) = state.throttle.retry_after(&throttle_key, address, now) {
-        return Err(ApiError::TooManyAttempts { retry_after });
-    }
+    let attempt = state
+        .throttle
+        .attempt(&throttle_key, address, now)
+        .map_err(|retry_after| ApiError::TooManyAttempts { retry_after })?;
     let found = match &phone {
         Ok(phone) => store::users::by_phone(&state.db, phone).await?,
         Err(_) => None,
@@ -55,10 +56,9 @@ pub async fn login(
         .unwrap_or_else(|| auth::dummy_hash().to_owned());
     let matches = auth::verify_password(login.password, hash).await?;
     let Some((user, _)) = found.filter(|_| matches) else {
-        state.throttle.record_failure(&throttle_key, address, now);
         return Err(ApiError::InvalidCredentials);
     };
-    state.throttle.record_success(&throttle_key);
+    state.throttle.succeeded(attempt);
     start_session(&state, &headers, &user, StatusCode::OK).await
 }
 

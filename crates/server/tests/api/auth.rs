@@ -256,3 +256,63 @@ async fn unknown_phones_fail_like_wrong_passwords() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_burst_of_guesses_gets_no_more_tries_than_a_trickle() {
+    let app = spawn_demo_app().await;
+    let wrong = json!({"phone": "13800000002", "password": "not-the-password"});
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let request = app.client.post(app.url("/api/auth/login")).json(&wrong);
+            tokio::spawn(async move { request.send().await.unwrap().status().as_u16() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|status| **status == 401).count();
+    let refused = statuses.iter().filter(|status| **status == 429).count();
+    assert_eq!((checked, refused), (5, 35), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn an_attacked_account_still_opens_for_its_owner_elsewhere_and_neighbours_are_spared() {
+    let app = spawn_demo_app().await;
+    // Someone guesses the donor's password from this address until stopped…
+    let wrong = json!({"phone": "13800000002", "password": "not-the-password"});
+    for _ in 0..6 {
+        app.post(None, "/api/auth/login", wrong.clone()).await;
+    }
+    let right = json!({"phone": "13800000002", "password": "xingyi-donor-2026"});
+    assert_eq!(
+        app.post(None, "/api/auth/login", right.clone())
+            .await
+            .status(),
+        429
+    );
+    // …while the owner, on another network, logs in.
+    let elsewhere = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let owner = elsewhere
+        .post(app.url("/api/auth/login"))
+        .json(&right)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(owner.status(), 200);
+
+    // Thirty failures on other phones from one address (a carrier's shared address) do not
+    // lock out the neighbour behind it who knows their password.
+    for n in 0..30 {
+        let guess = json!({"phone": format!("1390000{n:04}"), "password": "guess-guess"});
+        assert_eq!(app.post(None, "/api/auth/login", guess).await.status(), 401);
+    }
+    let worker = json!({"phone": "13800000001", "password": "xingyi-worker-2026"});
+    assert_eq!(
+        app.post(None, "/api/auth/login", worker).await.status(),
+        200
+    );
+}

@@ -497,6 +497,13 @@ pub struct Policy {
     pub hold: HoldPolicy,
     /// How many house calls a volunteer may hold at once.
     pub max_house_calls: u32,
+    /// How many item units one person may hold claimed (not yet delivered) at once.
+    #[serde(default = "default_max_claim_units")]
+    pub max_claim_units: u32,
+}
+
+fn default_max_claim_units() -> u32 {
+    Policy::default().max_claim_units
 }
 
 impl Default for Policy {
@@ -504,6 +511,7 @@ impl Default for Policy {
         Policy {
             hold: HoldPolicy::default(),
             max_house_calls: 3,
+            max_claim_units: 20,
         }
     }
 }

@@ -132,6 +132,8 @@ pub struct UserState {
     pub community: Option<CommunityId>,
     /// House calls they hold now (active claims on service wishes).
     pub active_house_calls: u32,
+    /// Item units they hold claimed and not yet delivered.
+    pub active_claim_units: u32,
 }
 
 /// What was found of what a command needs (absent: no such thing, or not visible).

@@ -45,6 +45,9 @@ pub enum RuleError {
     VolunteerNotApproved,
     #[error("you already hold {limit} house calls; finish one first")]
     TooManyHouseCalls { limit: u32 },
+    /// Fair shares: nobody holds every unit of every wish.
+    #[error("you hold {holding} units not yet delivered; at most {limit} at once, deliver or give some back first")]
+    TooManyClaims { limit: u32, holding: u32 },
     /// A pledge (or its variant) has fewer units left than asked.
     #[error("only {remaining} left in this pledge")]
     PledgeExhausted { remaining: u32 },
@@ -67,6 +70,7 @@ impl RuleError {
             RuleError::NotFound(_) => ProblemCode::NotFound,
             RuleError::VolunteerNotApproved => ProblemCode::VolunteerNotApproved,
             RuleError::TooManyHouseCalls { .. } => ProblemCode::TooManyHouseCalls,
+            RuleError::TooManyClaims { .. } => ProblemCode::TooManyClaims,
             RuleError::PledgeExhausted { .. } => ProblemCode::PledgeExhausted,
             RuleError::WishFull { .. } => ProblemCode::WishFull,
         }

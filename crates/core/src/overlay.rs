@@ -47,6 +47,7 @@ impl LocalState {
                 volunteer: me.volunteer_status,
                 community: me.community,
                 active_house_calls: self.active_house_calls(me.id),
+                active_claim_units: self.active_claim_units(me.id),
             },
         );
         for id in &needs.users {
@@ -56,6 +57,7 @@ impl LocalState {
                     volunteer: Some(volunteer.status),
                     community: None,
                     active_house_calls: self.active_house_calls(*id),
+                    active_claim_units: self.active_claim_units(*id),
                 });
             }
         }
@@ -152,6 +154,18 @@ impl LocalState {
             })
             .count();
         u32::try_from(count).unwrap_or(u32::MAX)
+    }
+
+    fn active_claim_units(&self, user: UserId) -> u32 {
+        self.claims
+            .values()
+            .filter(|claim| {
+                claim.claimer_id == user
+                    && claim.status == ClaimStatus::Active
+                    && claim.wish.kind == WishKind::Item
+            })
+            .map(|claim| claim.quantity)
+            .fold(0, u32::saturating_add)
     }
 
     /// The household a wish was posted for, as far as a worker's cache knows.
@@ -633,6 +647,7 @@ pub(crate) mod tests {
             after_slot: chrono::Duration::days(1),
         },
         max_house_calls: 3,
+        max_claim_units: 20,
     };
 
     #[test]

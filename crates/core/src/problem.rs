@@ -36,6 +36,8 @@ string_enum! {
         MutationGap = "mutation_gap",
         /// A volunteer already holds as many house calls as one may at once.
         TooManyHouseCalls = "too_many_house_calls",
+        /// A donor already holds as many item units (claimed, not yet delivered) as one may.
+        TooManyClaims = "too_many_claims",
         /// A pledge (or its variant) has fewer units left than an allocation asks.
         PledgeExhausted = "pledge_exhausted",
         /// A wish needs fewer units than an allocation gives.
@@ -68,7 +70,7 @@ impl ProblemCode {
             Forbidden | ClaimNotYours | CrossSite | VolunteerNotApproved => 403,
             NotFound => 404,
             WishFullyClaimed | NotEnoughRemaining | InvalidState | IdConflict | PhoneTaken
-            | MutationGap | TooManyHouseCalls | PledgeExhausted | WishFull => 409,
+            | MutationGap | TooManyHouseCalls | TooManyClaims | PledgeExhausted | WishFull => 409,
             BodyTooLarge => 413,
             UnsupportedMediaType => 415,
             ValidationFailed | InvalidBody | InvalidMutation => 422,

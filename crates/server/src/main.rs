@@ -51,6 +51,9 @@ enum Command {
         /// House calls a volunteer may hold at once.
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=50))]
         max_house_calls: u32,
+        /// Item units one donor may hold claimed and not yet delivered, at once.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        max_claim_units: u32,
         /// Seconds between checks for stalled claims.
         #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
         expiry_check_secs: u64,
@@ -104,6 +107,7 @@ async fn main() -> std::process::ExitCode {
             hold_days,
             hold_after_slot_hours,
             max_house_calls,
+            max_claim_units,
             expiry_check_secs,
         } => {
             let mut config = ServeConfig::new(addr, database, dist);
@@ -114,6 +118,7 @@ async fn main() -> std::process::ExitCode {
                     after_slot: chrono::Duration::hours(hold_after_slot_hours.into()),
                 },
                 max_house_calls,
+                max_claim_units,
             };
             config.expiry_interval = Duration::from_secs(expiry_check_secs);
             serve(config).await

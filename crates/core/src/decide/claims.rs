@@ -45,6 +45,13 @@ pub(super) fn claim_wish(
         }
     }
     let valid = claim.validate(wish.kind, wish.needed_by, ctx.now)?;
+    if wish.kind == WishKind::Item {
+        let limit = ctx.policy.max_claim_units;
+        let holding = facts.actor(ctx).map_or(0, |me| me.active_claim_units);
+        if holding.saturating_add(valid.quantity) > limit {
+            return Err(RuleError::TooManyClaims { limit, holding });
+        }
+    }
     let units = wish.units.claim(wish.status, valid.quantity)?;
     let before = Counts {
         units: wish.units,
@@ -398,6 +405,42 @@ mod tests {
             (written.wishes, written.claims),
             (vec![wish], vec![claim.id])
         );
+    }
+
+    #[test]
+    fn a_donor_holds_a_fair_share_at_once_and_more_after_delivering() {
+        let mut world = World::new();
+        let wish = world.wish(100, WishKind::Item);
+        let donor = world.user(Role::Donor);
+        let limit = Policy::default().max_claim_units;
+        let big = claim_of(wish, i64::from(limit) - 2);
+        world
+            .apply(donor, &Command::ClaimWish(big.clone()))
+            .unwrap();
+        world
+            .apply(donor, &Command::ClaimWish(claim_of(wish, 2)))
+            .unwrap();
+        let one_more = Command::ClaimWish(claim_of(wish, 1));
+        let refusal = world.decide(donor, &one_more).unwrap_err();
+        assert_eq!(
+            refusal,
+            RuleError::TooManyClaims {
+                limit,
+                holding: limit
+            }
+        );
+        assert_eq!(refusal.code(), ProblemCode::TooManyClaims);
+        // Someone else is not held back by it.
+        let neighbour = world.user(Role::Donor);
+        world.decide(neighbour, &one_more).unwrap();
+        // Delivering frees the share.
+        world
+            .apply(
+                donor,
+                &Command::MarkDelivered(ClaimRef { claim_id: big.id }),
+            )
+            .unwrap();
+        world.decide(donor, &one_more).unwrap();
     }
 
     #[test]

@@ -92,6 +92,7 @@ impl World {
             volunteer: None,
             community: None,
             active_house_calls: 0,
+            active_claim_units: 0,
         })
     }
 
@@ -101,6 +102,7 @@ impl World {
             volunteer: Some(status),
             community: None,
             active_house_calls: 0,
+            active_claim_units: 0,
         })
     }
 
@@ -111,6 +113,7 @@ impl World {
             volunteer: None,
             community: Some(community),
             active_house_calls: 0,
+            active_claim_units: 0,
         })
     }
 
@@ -121,6 +124,7 @@ impl World {
             volunteer: None,
             community: Some(community),
             active_house_calls: 0,
+            active_claim_units: 0,
         })
     }
 
@@ -174,8 +178,12 @@ impl World {
             }
             Write::NewClaim(new) => {
                 let service = facts.wishes[&new.wish_id].kind == WishKind::Service;
-                if let Some(owner) = facts.users.get_mut(&new.owner).filter(|_| service) {
-                    owner.active_house_calls += 1;
+                if let Some(owner) = facts.users.get_mut(&new.owner) {
+                    if service {
+                        owner.active_house_calls += 1;
+                    } else {
+                        owner.active_claim_units += new.quantity;
+                    }
                 }
                 facts.claims.insert(
                     new.id,
@@ -194,9 +202,13 @@ impl World {
                 if let Some(claim) = facts.claims.get_mut(claim) {
                     claim.status = *to;
                     let service = facts.wishes[&claim.wish_id].kind == WishKind::Service;
-                    if service && *from == ClaimStatus::Active {
+                    if *from == ClaimStatus::Active {
                         if let Some(owner) = facts.users.get_mut(&claim.owner) {
-                            owner.active_house_calls -= 1;
+                            if service {
+                                owner.active_house_calls -= 1;
+                            } else {
+                                owner.active_claim_units -= claim.quantity;
+                            }
                         }
                     }
                 }

@@ -170,8 +170,8 @@ pub async fn by_session(
     row.map(User::try_from).transpose()
 }
 
-/// id, role, volunteer status, community, active house calls.
-type StateRow = (String, String, Option<String>, Option<String>, i64);
+/// id, role, volunteer status, community, active house calls, item units held.
+type StateRow = (String, String, Option<String>, Option<String>, i64, i64);
 
 /// What the rules need to know of the given users (the actor, a volunteer being vetted).
 pub async fn states(
@@ -193,10 +193,19 @@ pub async fn states(
             .push_bind(ClaimStatus::Active.as_str())
             .push(" AND w.kind = ")
             .push_bind(WishKind::Service.as_str())
-            .push(") ELSE 0 END AS house_calls FROM users u WHERE u.id IN ");
+            .push(") ELSE 0 END AS house_calls, ")
+            // Item units held and not yet delivered (the fair share); a few rows at most.
+            .push(
+                "(SELECT COALESCE(SUM(c.quantity), 0) FROM claims c \
+                 JOIN wishes w ON w.id = c.wish_id WHERE c.user_id = u.id AND c.status = ",
+            )
+            .push_bind(ClaimStatus::Active.as_str())
+            .push(" AND w.kind = ")
+            .push_bind(WishKind::Item.as_str())
+            .push(") AS claim_units FROM users u WHERE u.id IN ");
         push_list(&mut sql, chunk);
         let rows: Vec<StateRow> = sql.build_query_as().fetch_all(&mut *tx).await?;
-        for (id, role, volunteer, community, house_calls) in rows {
+        for (id, role, volunteer, community, house_calls, claim_units) in rows {
             found.insert(
                 parse_stored(&id)?,
                 UserState {
@@ -204,6 +213,7 @@ pub async fn states(
                     volunteer: volunteer.as_deref().map(parse_stored).transpose()?,
                     community: community.as_deref().map(parse_stored).transpose()?,
                     active_house_calls: count(house_calls)?,
+                    active_claim_units: count(claim_units)?,
                 },
             );
         }

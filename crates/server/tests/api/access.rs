@@ -4,7 +4,7 @@
 use microwish_core::{Role, WishKind};
 use serde_json::json;
 
-use crate::helpers::{spawn_demo_app, Session, TestApp};
+use crate::helpers::{spawn_demo_app, spawn_demo_app_with, Session, TestApp};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Caller {
@@ -84,7 +84,9 @@ async fn who_may_claim_an_item() {
 
 #[tokio::test]
 async fn claim_actions_by_every_caller_on_own_and_foreign_claims() {
-    let app = spawn_demo_app().await;
+    // The owner makes a claim for each caller and keeps the ones refused: more than a
+    // donor's fair share at once.
+    let app = spawn_demo_app_with(|config| config.policy.max_claim_units = 100).await;
     let cast = Cast::new(&app).await;
     let wish = app.open_wish(WishKind::Item, 1).await;
     app.set_quantity(wish.id, 200).await;

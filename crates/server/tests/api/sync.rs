@@ -4,7 +4,7 @@ use microwish_core::sync::{Change, MutationStatus, Op, PullResponse, PushRespons
 use microwish_core::{ClaimId, ClientId, ProblemCode, Role, WishId, WishKind};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_demo_app, Session, TestApp};
+use crate::helpers::{assert_problem, spawn_demo_app, spawn_demo_app_with, Session, TestApp};
 
 async fn push(
     app: &TestApp,
@@ -549,4 +549,44 @@ async fn every_pull_carries_the_hold_policy_the_server_runs_with() {
     let pulled = pull(&app, None, ClientId::generate(), 0).await;
     assert_eq!(pulled.policy.hold.item, chrono::Duration::days(3));
     assert_eq!(pulled.policy.hold.after_slot, chrono::Duration::days(1));
+}
+
+#[tokio::test]
+async fn a_donor_holds_a_fair_share_over_rest_and_over_sync() {
+    let app = spawn_demo_app_with(|config| config.policy.max_claim_units = 3).await;
+    let donor = app.register(Role::Donor).await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(wish.id, 50).await;
+    let first = app.claim_ok(&donor, wish.id, 2).await;
+    let body = assert_problem(
+        app.claim(&donor, wish.id, json!({"quantity": 2})).await,
+        409,
+        "too_many_claims",
+    )
+    .await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("at most 3"),
+        "{body}"
+    );
+    // An offline claim that syncs later meets the same rule, and says why.
+    let client = ClientId::generate();
+    let pushed = push_ok(
+        &app,
+        &donor,
+        client,
+        json!([claim_mutation(1, wish.id, 1), claim_mutation(2, wish.id, 1)]),
+    )
+    .await;
+    assert_eq!(pushed.results[0].status, MutationStatus::Applied);
+    assert_eq!(pushed.results[1].status, MutationStatus::Rejected);
+    assert_eq!(pushed.results[1].code, Some(ProblemCode::TooManyClaims));
+    assert_eq!(app.wish(wish.id).await.claimed, 3);
+    // Delivering frees the share; a neighbour was never held back.
+    assert_eq!(
+        app.act(Some(&donor), first.id, "deliver").await.status(),
+        200
+    );
+    app.claim_ok(&donor, wish.id, 2).await;
+    let neighbour = app.register(Role::Donor).await;
+    app.claim_ok(&neighbour, wish.id, 3).await;
 }

@@ -376,6 +376,7 @@ pub struct ProblemTexts {
     pub volunteer_not_approved: &'static str,
     pub too_many_house_calls: &'static str,
     pub too_many_claims: &'static str,
+    pub busy: &'static str,
     pub pledge_exhausted: &'static str,
     pub wish_full: &'static str,
     pub forbidden: &'static str,
@@ -879,6 +880,7 @@ pub const ZH_CN: Texts = Texts {
         claim_not_yours: "这不是你的认领,不能操作。",
         volunteer_not_approved: "上门服务需要社区工作人员当面审核后才能预约,请联系网格长。",
         too_many_house_calls: "你已有 3 个上门服务在进行中,请先完成一个再预约。",
+        busy: "现在使用的人很多,请几秒钟后再试。",
         too_many_claims: "你认领中、尚未送达的物品已到上限。请先送到驿站或退回一些,再认领新的心愿,把机会也留给其他邻居。",
         pledge_exhausted: "这份认捐(或这个尺码)剩下的数量不够了。",
         wish_full: "这个心愿需要的数量没有这么多了。",
@@ -1074,7 +1076,11 @@ impl Texts {
                 code: ProblemCode::NotFound,
                 ..
             } => self.not_found_body,
-            ApiError::Problem { code, .. } if code.status() >= 500 => self.err_server,
+            ApiError::Problem { code, .. }
+                if code.status() >= 500 && *code != ProblemCode::Busy =>
+            {
+                self.err_server
+            }
             ApiError::Problem { code, .. } => self.code(*code),
             ApiError::Unexpected(_) => self.err_unexpected,
         }
@@ -1107,6 +1113,7 @@ impl Texts {
             MalformedJson | BadQuery | BadBody | TooManyMutations | BadMutationId | MutationGap => {
                 self.err_bad_request
             }
+            Busy => p.busy,
             Internal | Unknown => self.err_server,
         }
     }

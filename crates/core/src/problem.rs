@@ -52,6 +52,8 @@ string_enum! {
         InvalidMutation = "invalid_mutation",
         // 429
         TooManyAttempts = "too_many_attempts",
+        /// Too much at once: come back after `Retry-After` (nothing was done).
+        Busy = "busy",
         // 500
         Internal = "internal",
         /// A code this version of the app does not know (a newer server).
@@ -75,6 +77,7 @@ impl ProblemCode {
             UnsupportedMediaType => 415,
             ValidationFailed | InvalidBody | InvalidMutation => 422,
             TooManyAttempts => 429,
+            Busy => 503,
             Internal | Unknown => 500,
         }
     }
@@ -87,6 +90,7 @@ impl ProblemCode {
             413 => ProblemCode::BodyTooLarge,
             415 => ProblemCode::UnsupportedMediaType,
             429 => ProblemCode::TooManyAttempts,
+            503 => ProblemCode::Busy,
             500.. => ProblemCode::Internal,
             _ => ProblemCode::Unknown,
         }

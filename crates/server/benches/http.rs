@@ -175,7 +175,12 @@ impl Spawned {
         let child = Command::new(env!("CARGO_BIN_EXE_microwish-server"))
             .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
             // Each bench donor makes hundreds of claims; the fair share is not measured here.
-            .args(["--max-claim-units", "10000"])
+            .args([
+                "--max-claim-units",
+                "10000",
+                "--registrations-per-hour",
+                "1000",
+            ])
             .arg("--database")
             .arg(format!("sqlite://{}", database.display()))
             .arg("--dist")

@@ -34,6 +34,12 @@ pub struct AppState {
     /// The settings the rules run with (hold times, house calls at once).
     pub policy: Policy,
     pub throttle: Arc<LoginThrottle>,
+    /// New accounts per client address per hour.
+    pub registrations: Arc<crate::auth::RateLimit>,
+    /// Password hashing, a few at a time.
+    pub hashing: Arc<crate::auth::HashingPool>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<[crate::security::Cidr]>,
     /// The Content-Security-Policy, computed from the built index.html at start.
     pub csp: HeaderValue,
     /// Pokes the clients listening on `/api/events` after every committed change.

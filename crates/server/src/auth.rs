@@ -25,6 +25,9 @@ use crate::store;
 use crate::store::users::User;
 
 pub const SESSION_COOKIE: &str = "mw_session";
+/// The name over HTTPS: browsers keep a `__Host-` cookie only if it is `Secure`, for this
+/// host alone (no `Domain`) and the whole site, so a sibling subdomain cannot plant one.
+pub const HOST_SESSION_COOKIE: &str = "__Host-mw_session";
 pub const SESSION_DAYS: i64 = 30;
 
 /// argon2id with 19 MiB of memory, 2 passes, 1 lane (OWASP's recommended minimum).
@@ -33,8 +36,53 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// Password hashing, at most as many at once as there are cores (each takes ~19 MiB and tens
+/// of milliseconds by design): a flood of logins or registrations waits its turn briefly,
+/// then is told to come back (503 with `Retry-After`) instead of exhausting the machine.
+pub struct HashingPool {
+    permits: tokio::sync::Semaphore,
+    /// How long a request waits for a turn.
+    pub wait: std::time::Duration,
+}
+
+impl Default for HashingPool {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        HashingPool::new(cores, std::time::Duration::from_secs(2))
+    }
+}
+
+impl HashingPool {
+    pub fn new(at_once: usize, wait: std::time::Duration) -> HashingPool {
+        HashingPool {
+            permits: tokio::sync::Semaphore::new(at_once),
+            wait,
+        }
+    }
+
+    async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+        match tokio::time::timeout(self.wait, self.permits.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(_)) => Err(ApiError::Internal("hashing pool closed".into())),
+            Err(_) => Err(ApiError::Busy { retry_after: 2 }),
+        }
+    }
+
+    /// Hashes a password on a blocking thread, in turn.
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        let _turn = self.turn().await?;
+        hash_password(password).await
+    }
+
+    /// Checks a password against a stored hash on a blocking thread, in turn.
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, ApiError> {
+        let _turn = self.turn().await?;
+        verify_password(password, hash).await
+    }
+}
+
 /// Hashes a password on a blocking thread (it takes tens of milliseconds by design).
-pub async fn hash_password(password: String) -> Result<String, ApiError> {
+async fn hash_password(password: String) -> Result<String, ApiError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
@@ -47,7 +95,7 @@ pub async fn hash_password(password: String) -> Result<String, ApiError> {
 }
 
 /// Checks a password against a stored hash, on a blocking thread.
-pub async fn verify_password(password: String, hash: String) -> Result<bool, ApiError> {
+async fn verify_password(password: String, hash: String) -> Result<bool, ApiError> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash)
             .map_err(|error| ApiError::Corrupt(format!("password hash: {error}")))?;
@@ -96,23 +144,26 @@ pub async fn end_session(db: &SqlitePool, token: &str) -> Result<(), ApiError> {
     store::users::delete_session(db, &token_hash(token)).await
 }
 
-/// The `Set-Cookie` value for a new session; `Secure` when the site is served over HTTPS.
+/// The `Set-Cookie` value for a new session; `__Host-` and `Secure` over HTTPS.
 pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let max_age = SESSION_DAYS * 24 * 3600;
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
-    ))
-    .expect("cookie characters are URL-safe base64")
+    cookie(token, SESSION_DAYS * 24 * 3600, secure)
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn expired_cookie(secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
+    cookie("", 0, secure)
+}
+
+fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let (name, secure) = if secure {
+        (HOST_SESSION_COOKIE, "; Secure")
+    } else {
+        (SESSION_COOKIE, "")
+    };
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
     ))
-    .expect("static cookie")
+    .expect("cookie characters are URL-safe base64")
 }
 
 /// Whether the client reached us over HTTPS (directly or through a TLS-terminating proxy).
@@ -131,7 +182,7 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(|value| value.to_str().ok())
         .flat_map(|cookies| cookies.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == SESSION_COOKIE || *name == HOST_SESSION_COOKIE)
         .map(|(_, value)| value.to_owned())
         .filter(|token| !token.is_empty())
 }
@@ -182,7 +233,7 @@ pub async fn add_user(
         volunteer_status: vetting,
         community,
     };
-    let hash = hash_password(account.password).await?;
+    let hash = state.hashing.hash(account.password).await?;
     store::users::insert(&state.db, &user, &hash, state.clock.now()).await?;
     Ok(user)
 }
@@ -347,6 +398,18 @@ impl LoginThrottle {
         Ok(Attempt { keys, at: now })
     }
 
+    /// The password was never checked (the server was busy): the attempt does not count.
+    pub fn abandoned(&self, attempt: Attempt) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        for (key, _) in &attempt.keys {
+            if let Some(times) = failures.get_mut(key) {
+                if let Some(at) = times.iter().position(|time| *time == attempt.at) {
+                    times.remove(at);
+                }
+            }
+        }
+    }
+
     /// The attempt was the owner's: it does not count, and their address starts afresh.
     pub fn succeeded(&self, attempt: Attempt) {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
@@ -359,5 +422,40 @@ impl LoginThrottle {
                 }
             }
         }
+    }
+}
+
+/// At most `limit` events per client address in a sliding `window` (registrations).
+pub struct RateLimit {
+    events: Mutex<HashMap<IpAddr, Vec<DateTime<Utc>>>>,
+    limit: usize,
+    window: Duration,
+}
+
+impl RateLimit {
+    pub fn new(limit: usize, window: Duration) -> RateLimit {
+        RateLimit {
+            events: Mutex::new(HashMap::new()),
+            limit,
+            window,
+        }
+    }
+
+    /// Counts one event for `address`, or `Err(seconds)` to wait.
+    pub fn take(&self, address: IpAddr, now: DateTime<Utc>) -> Result<(), u64> {
+        let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
+        if events.len() > 100_000 {
+            events.retain(|_, times| times.iter().any(|time| *time > now - self.window));
+        }
+        let times = events.entry(address).or_default();
+        times.retain(|time| *time > now - self.window);
+        if times.len() >= self.limit {
+            let oldest = times[times.len() - self.limit];
+            return Err(
+                u64::try_from((oldest + self.window - now).num_seconds().max(1)).unwrap_or(1),
+            );
+        }
+        times.push(now);
+        Ok(())
     }
 }

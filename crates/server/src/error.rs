@@ -29,6 +29,9 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("too many failed attempts; try again in {retry_after} seconds")]
     TooManyAttempts { retry_after: u64 },
+    /// Too much at once (password hashing is bounded): come back shortly.
+    #[error("the server is busy; try again in {retry_after} seconds")]
+    Busy { retry_after: u64 },
     #[error("this phone number is already registered")]
     PhoneTaken,
     /// A sync push is out of line with what the server has applied for its client.
@@ -65,6 +68,7 @@ impl ApiError {
             ApiError::NotLoggedIn => ProblemCode::NotLoggedIn,
             ApiError::InvalidCredentials => ProblemCode::InvalidCredentials,
             ApiError::TooManyAttempts { .. } => ProblemCode::TooManyAttempts,
+            ApiError::Busy { .. } => ProblemCode::Busy,
             ApiError::PhoneTaken => ProblemCode::PhoneTaken,
             ApiError::MutationGap { .. } => ProblemCode::MutationGap,
             ApiError::Rule(rule) => rule.code(),
@@ -98,7 +102,7 @@ impl IntoResponse for ApiError {
         let code = self.code();
         let status =
             StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let detail = if status.is_server_error() {
+        let detail = if status.is_server_error() && !matches!(self, ApiError::Busy { .. }) {
             // The cause goes to the log, not to the client.
             tracing::error!(error = %self, "request failed");
             "something went wrong on the server; please try again".to_owned()
@@ -117,7 +121,7 @@ impl IntoResponse for ApiError {
             body,
         )
             .into_response();
-        if let ApiError::TooManyAttempts { retry_after } = self {
+        if let ApiError::TooManyAttempts { retry_after } | ApiError::Busy { retry_after } = self {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));

@@ -38,6 +38,12 @@ pub struct ServeConfig {
     /// How hard SQLite syncs commits: `Full` (the default) makes every acknowledged write
     /// survive a power cut; `Normal` is only for measuring what that costs (`make bench`).
     pub synchronous: sqlx::sqlite::SqliteSynchronous,
+    /// Reverse proxies trusted to name the client in `X-Forwarded-For`.
+    pub trusted_proxies: Vec<security::Cidr>,
+    /// Accounts one client address may register per hour.
+    pub registrations_per_hour: usize,
+    /// Password hashes computed at once, and how long a request waits for its turn.
+    pub hashing: (usize, Duration),
 }
 
 impl ServeConfig {
@@ -51,6 +57,12 @@ impl ServeConfig {
             expiry_interval: Duration::from_secs(60),
             clock: clock::Clock::System,
             synchronous: sqlx::sqlite::SqliteSynchronous::Full,
+            trusted_proxies: Vec::new(),
+            registrations_per_hour: 30,
+            hashing: (
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+                Duration::from_secs(2),
+            ),
         }
     }
 }
@@ -82,6 +94,12 @@ impl Server {
             clock: config.clock.clone(),
             policy: config.policy,
             throttle: Arc::new(auth::LoginThrottle::default()),
+            registrations: Arc::new(auth::RateLimit::new(
+                config.registrations_per_hour,
+                chrono::Duration::hours(1),
+            )),
+            hashing: Arc::new(auth::HashingPool::new(config.hashing.0, config.hashing.1)),
+            trusted_proxies: config.trusted_proxies.clone().into(),
             csp: security::content_security_policy(index_html.as_deref()),
             changes: tokio::sync::broadcast::channel(16).0,
             pages: Arc::default(),

@@ -51,6 +51,13 @@ enum Command {
         /// House calls a volunteer may hold at once.
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=50))]
         max_house_calls: u32,
+        /// A reverse proxy (address or network, e.g. 10.0.0.0/8) whose `X-Forwarded-For` names
+        /// the client; repeat for several. Without one, the peer's address is the client's.
+        #[arg(long = "trusted-proxy", value_name = "CIDR")]
+        trusted_proxies: Vec<microwish_server::security::Cidr>,
+        /// Accounts one client address may register per hour.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        registrations_per_hour: u32,
         /// Item units one donor may hold claimed and not yet delivered, at once.
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         max_claim_units: u32,
@@ -108,6 +115,8 @@ async fn main() -> std::process::ExitCode {
             hold_after_slot_hours,
             max_house_calls,
             max_claim_units,
+            trusted_proxies,
+            registrations_per_hour,
             expiry_check_secs,
         } => {
             let mut config = ServeConfig::new(addr, database, dist);
@@ -121,6 +130,8 @@ async fn main() -> std::process::ExitCode {
                 max_claim_units,
             };
             config.expiry_interval = Duration::from_secs(expiry_check_secs);
+            config.trusted_proxies = trusted_proxies;
+            config.registrations_per_hour = usize::try_from(registrations_per_hour).unwrap_or(30);
             serve(config).await
         }
         Command::User {

@@ -57,8 +57,16 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
+    let https = crate::auth::is_https(request.headers());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if https {
+        // Once a browser has seen the site over HTTPS, it never tries plain HTTP for a year.
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     headers.insert(header::CONTENT_SECURITY_POLICY, state.csp.clone());
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -113,5 +121,151 @@ mod tests {
         assert!(policy.contains(&format!("'sha256-{expected}'")));
         assert!(policy.contains("object-src 'none'"));
         assert!(!policy.contains("unsafe-inline"));
+    }
+}
+
+/// A network whose requests come from a reverse proxy we trust to name its client
+/// (`--trusted-proxy 10.0.0.0/8`, `::1/128`, or one address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    network: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl std::str::FromStr for Cidr {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Cidr, String> {
+        let (address, prefix) = text.split_once('/').unwrap_or((text, ""));
+        let network: std::net::IpAddr = address
+            .trim()
+            .parse()
+            .map_err(|_| format!("{text:?} is not an address or network (10.0.0.0/8)"))?;
+        let bits = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = if prefix.is_empty() {
+            bits
+        } else {
+            prefix
+                .parse::<u8>()
+                .ok()
+                .filter(|prefix| *prefix <= bits)
+                .ok_or_else(|| format!("{text:?}: the prefix length must be 0 to {bits}"))?
+        };
+        Ok(Cidr { network, prefix })
+    }
+}
+
+impl Cidr {
+    pub fn contains(&self, address: std::net::IpAddr) -> bool {
+        use std::net::IpAddr;
+        let (network, address, bits) = match (self.network, address) {
+            (IpAddr::V4(network), IpAddr::V4(address)) => (
+                u128::from(u32::from(network)),
+                u128::from(u32::from(address)),
+                32,
+            ),
+            (IpAddr::V6(network), IpAddr::V6(address)) => {
+                (u128::from(network), u128::from(address), 128)
+            }
+            // An IPv4 client seen through an IPv6 socket.
+            (IpAddr::V4(_), IpAddr::V6(address)) => {
+                return address
+                    .to_ipv4_mapped()
+                    .is_some_and(|address| self.contains(IpAddr::V4(address)))
+            }
+            _ => return false,
+        };
+        let shift = bits - u32::from(self.prefix);
+        shift >= 128 || (network >> shift) == (address >> shift)
+    }
+}
+
+/// The client's address: the peer's, unless the peer is a trusted proxy; then the nearest
+/// address in `X-Forwarded-For` that is not a trusted proxy itself (whatever a client wrote
+/// further left is its own claim, not believed).
+pub fn client_address(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[Cidr],
+) -> std::net::IpAddr {
+    let is_trusted = |address: std::net::IpAddr| trusted.iter().any(|net| net.contains(address));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map_while(|part| part.trim().parse().ok())
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|address| !is_trusted(*address))
+        .unwrap_or(peer)
+}
+
+/// The request's client address (see [`client_address`]).
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl axum::extract::FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
+        Ok(ClientAddress(client_address(
+            peer,
+            &parts.headers,
+            &state.trusted_proxies,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod proxy_tests {
+    use super::*;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn believes_forwarded_for_only_from_trusted_proxies() {
+        let trusted: Vec<Cidr> = vec!["10.0.0.0/8".parse().unwrap(), "::1".parse().unwrap()];
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 203.0.113.9, 10.1.2.3"),
+        );
+        let ip = |text: &str| text.parse::<std::net::IpAddr>().unwrap();
+        // Through our proxies: the nearest outside address, not what the client wrote.
+        assert_eq!(
+            client_address(ip("10.0.0.5"), &headers, &trusted),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_address(ip("::1"), &headers, &trusted),
+            ip("203.0.113.9")
+        );
+        // Straight from the internet: the header is anybody's say-so.
+        assert_eq!(
+            client_address(ip("198.51.100.7"), &headers, &trusted),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.5"), &HeaderMap::new(), &trusted),
+            ip("10.0.0.5")
+        );
+        assert!("10.0.0.0/33".parse::<Cidr>().is_err());
+        assert!("proxy".parse::<Cidr>().is_err());
+        assert!("0.0.0.0/0".parse::<Cidr>().unwrap().contains(ip("8.8.8.8")));
+        assert!(!"192.168.1.0/24"
+            .parse::<Cidr>()
+            .unwrap()
+            .contains(ip("192.168.2.1")));
     }
 }

@@ -1,8 +1,6 @@
 //! `POST /api/auth/register|login|logout` and `GET /api/me`.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,14 +11,22 @@ use crate::app::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
+use crate::security::ClientAddress;
 use crate::store;
 
 pub async fn register(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     ApiJson(registration): ApiJson<Registration>,
 ) -> ApiResult<Response> {
     let account = registration.validate()?;
+    // Each account costs a slow hash: a few dozen an hour from one address (a community
+    // centre's Wi-Fi on sign-up day) is welcome, a script is not.
+    state
+        .registrations
+        .take(address, state.clock.now())
+        .map_err(|retry_after| ApiError::TooManyAttempts { retry_after })?;
     // A volunteer waits for a worker to meet them before any house call.
     let vetting = (account.role == Role::Volunteer).then_some(VolunteerStatus::Pending);
     let user = auth::add_user(&state, account, None, vetting).await?;
@@ -29,7 +35,7 @@ pub async fn register(
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     ApiJson(login): ApiJson<Login>,
 ) -> ApiResult<Response> {
@@ -40,7 +46,7 @@ pub async fn login(
         Ok(phone) => phone.as_str().to_owned(),
         Err(_) => login.phone.trim().to_owned(),
     };
-    let address = Some(peer.ip());
+    let address = Some(address);
     let attempt = state
         .throttle
         .attempt(&throttle_key, address, now)
@@ -54,7 +60,14 @@ pub async fn login(
         .as_ref()
         .map(|(_, hash)| hash.clone())
         .unwrap_or_else(|| auth::dummy_hash().to_owned());
-    let matches = auth::verify_password(login.password, hash).await?;
+    let matches = match state.hashing.verify(login.password, hash).await {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Not checked (the server was busy): the attempt does not count.
+            state.throttle.abandoned(attempt);
+            return Err(error);
+        }
+    };
     let Some((user, _)) = found.filter(|_| matches) else {
         return Err(ApiError::InvalidCredentials);
     };

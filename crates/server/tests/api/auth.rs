@@ -1,7 +1,7 @@
 use microwish_core::Role;
 use serde_json::json;
 
-use crate::helpers::{assert_problem, fresh_phone, spawn_app, spawn_demo_app};
+use crate::helpers::{assert_problem, fresh_phone, spawn_app, spawn_demo_app, spawn_demo_app_with};
 
 #[tokio::test]
 async fn registering_logs_in_with_a_strict_http_only_cookie() {
@@ -84,10 +84,31 @@ async fn cookies_are_secure_behind_https() {
         .await
         .unwrap();
     assert_eq!(response.status(), 201);
-    assert!(response.headers()["set-cookie"]
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let cookie = response.headers()["set-cookie"]
         .to_str()
         .unwrap()
-        .contains("; Secure"));
+        .to_owned();
+    assert!(cookie.starts_with("__Host-mw_session="), "{cookie}");
+    assert!(cookie.contains("; Secure") && cookie.contains("; Path=/"));
+    assert!(!cookie.contains("Domain"));
+    // The prefixed cookie is the session.
+    let session = cookie.split(';').next().unwrap();
+    let me = app
+        .client
+        .get(app.url("/api/me"))
+        .header("x-forwarded-proto", "https")
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    // Over plain HTTP: no HSTS, and the plain name (browsers refuse `Secure` there).
+    let plain = app.get("/api/health").await;
+    assert!(plain.headers().get("strict-transport-security").is_none());
 }
 
 #[tokio::test]
@@ -315,4 +336,70 @@ async fn an_attacked_account_still_opens_for_its_owner_elsewhere_and_neighbours_
         app.post(None, "/api/auth/login", worker).await.status(),
         200
     );
+}
+
+#[tokio::test]
+async fn registrations_are_limited_per_client_address_seen_through_trusted_proxies() {
+    let app = spawn_demo_app_with(|config| {
+        config.registrations_per_hour = 3;
+        config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let register = |forwarded_for: &'static str| {
+        let request = app
+            .client
+            .post(app.url("/api/auth/register"))
+            .header("x-forwarded-for", forwarded_for)
+            .json(&json!({"display_name": "新邻居", "phone": fresh_phone(),
+                          "password": "a-long-test-password", "role": "donor"}));
+        async move { request.send().await.unwrap() }
+    };
+    for _ in 0..3 {
+        assert_eq!(register("203.0.113.5").await.status(), 201);
+    }
+    let refused = register("203.0.113.5").await;
+    assert!(refused.headers().contains_key("retry-after"));
+    assert_problem(refused, 429, "too_many_attempts").await;
+    // Another phone behind the same proxy is another client; a forged address on the left
+    // of the proxy's own is not believed.
+    assert_eq!(register("203.0.113.6").await.status(), 201);
+    assert_eq!(
+        register("198.51.100.1, 203.0.113.5").await.status(),
+        429,
+        "the proxy saw 203.0.113.5"
+    );
+}
+
+#[tokio::test]
+async fn password_hashing_is_bounded_and_the_rest_are_told_to_come_back() {
+    let app = spawn_demo_app_with(|config| {
+        config.hashing = (1, std::time::Duration::ZERO);
+    })
+    .await;
+    let tasks: Vec<_> = (0..12)
+        .map(|n| {
+            let request = app
+                .client
+                .post(app.url("/api/auth/login"))
+                .json(&json!({"phone": format!("1390000{n:04}"), "password": "not-the-password"}));
+            tokio::spawn(async move { request.send().await.unwrap() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        let response = task.await.unwrap();
+        let status = response.status().as_u16();
+        if status == 503 {
+            assert_eq!(response.headers()["retry-after"], "2");
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(body["code"], "busy");
+        }
+        statuses.push(status);
+    }
+    assert!(statuses.contains(&401), "some were checked: {statuses:?}");
+    assert!(
+        statuses.contains(&503),
+        "the rest were told to come back: {statuses:?}"
+    );
+    assert!(statuses.iter().all(|status| matches!(status, 401 | 503)));
 }

@@ -59,6 +59,8 @@ async fn spawn(demo: bool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp 
     );
     config.demo = demo;
     config.clock = Clock::manual(chrono::Utc::now());
+    // Tests sign up many users from one address; the limit has its own test.
+    config.registrations_per_hour = 10_000;
     configure(&mut config);
     let database_url = config.database_url.clone();
     let (server, _) = Server::build(&config).await.expect("server starts");

@@ -1,0 +1,325 @@
+//! The server killed with SIGKILL while phones claim and push, again and again: after each
+//! restart every claim and mutation it acknowledged is there, what was in flight lands once
+//! when sent again, replays are answered from the record, the counters equal the claims, and
+//! the file passes `PRAGMA integrity_check`.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use microwish_core::sync::{MutationStatus, PushResponse};
+use microwish_core::{ClaimId, ClientId, Role, WishId, WishKind};
+use serde_json::{json, Value};
+use sqlx::SqlitePool;
+
+use crate::helpers::{fresh_phone, INDEX_HTML};
+
+const DONORS: usize = 6;
+const KILLS: usize = 4;
+
+/// The real server binary, as an operator runs it.
+struct Process {
+    child: Child,
+    base: String,
+}
+
+impl Process {
+    fn start(database: &str, dist: &std::path::Path) -> Process {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_microwish-server"))
+            .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+            .args(["--database", database])
+            .arg("--dist")
+            .arg(dist)
+            .args(["--max-claim-units", "10000"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let base = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.strip_prefix("microwish listening on ")
+                    .map(str::to_owned)
+            })
+            .expect("the server says where it listens");
+        // Keep reading what it prints, so that it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Process { child, base }
+    }
+
+    fn kill(mut self) {
+        // SIGKILL: no shutdown, no flush; what the OS had is what survives.
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What one round of phones saw before the server died.
+#[derive(Default)]
+struct Seen {
+    /// REST claims answered 201.
+    acknowledged: Vec<ClaimId>,
+    /// REST claims sent but not answered: (donor index, claim id), to send again.
+    in_flight: Vec<(usize, ClaimId)>,
+    /// Push batches answered, and the one not answered (a phone sends it again).
+    pushed: Vec<(Value, PushResponse)>,
+    unanswered_pushes: Vec<Value>,
+}
+
+fn claim_mutation(id: u64, wish: WishId) -> Value {
+    json!({"id": id, "name": "claim_wish",
+           "args": {"id": ClaimId::generate(), "wish_id": wish, "quantity": 1}})
+}
+
+async fn register(client: &reqwest::Client, base: &str) -> String {
+    let response = client
+        .post(format!("{base}/api/auth/register"))
+        .json(&json!({"display_name": "断电测试", "phone": fresh_phone(),
+                      "password": "crash-test-password", "role": Role::Donor}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn claim(
+    client: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    wish: WishId,
+    id: ClaimId,
+) -> Result<u16, reqwest::Error> {
+    let response = client
+        .post(format!("{base}/api/wishes/{wish}/claims"))
+        .header("cookie", cookie)
+        .json(&json!({"id": id, "quantity": 1}))
+        .send()
+        .await?;
+    let status = response.status().as_u16();
+    // The answer counts only once its body has arrived whole.
+    response.bytes().await?;
+    Ok(status)
+}
+
+async fn push(
+    client: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    client_id: ClientId,
+    batch: &Value,
+) -> Result<PushResponse, reqwest::Error> {
+    let response = client
+        .post(format!("{base}/api/sync/push"))
+        .header("cookie", cookie)
+        .json(&json!({"client_id": client_id, "mutations": batch}))
+        .send()
+        .await?;
+    assert_eq!(response.status(), 200, "a push is answered or not at all");
+    response.json().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_sigkill_and_retries_land_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
+    let database = format!("sqlite://{}", dir.path().join("crash.db").display());
+
+    let mut server = Process::start(&database, &dist);
+    let client = reqwest::Client::new();
+    let mut cookies = Vec::new();
+    for _ in 0..DONORS {
+        cookies.push(register(&client, &server.base).await);
+    }
+    let db = SqlitePool::connect(&database).await.unwrap();
+    let wish: String = sqlx::query_scalar(
+        "SELECT id FROM wishes WHERE kind = ? AND status = 'open' ORDER BY id LIMIT 1",
+    )
+    .bind(WishKind::Item.as_str())
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE wishes SET quantity = 10000 WHERE id = ?")
+        .bind(&wish)
+        .execute(&db)
+        .await
+        .unwrap();
+    let before_test: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM claims WHERE wish_id = ?")
+        .bind(&wish)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let wish: WishId = wish.parse().unwrap();
+    // Two phones push offline claims; each keeps its numbering across the crashes.
+    let pushers: Vec<(ClientId, String)> = (0..2)
+        .map(|n| (ClientId::generate(), cookies[n].clone()))
+        .collect();
+    let mut next_mutation = [1_u64; 2];
+    let mut all_acknowledged = Vec::new();
+    let mut all_pushed: Vec<(usize, Value, PushResponse)> = Vec::new();
+
+    for round in 0..KILLS {
+        let mut tasks = Vec::new();
+        for (donor, cookie) in cookies.iter().enumerate() {
+            let (client, base, cookie) = (client.clone(), server.base.clone(), cookie.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut seen = Seen::default();
+                loop {
+                    let id = ClaimId::generate();
+                    match claim(&client, &base, &cookie, wish, id).await {
+                        Ok(201) => seen.acknowledged.push(id),
+                        Ok(status) => panic!("claim answered {status}"),
+                        Err(_) => {
+                            seen.in_flight.push((donor, id));
+                            return seen;
+                        }
+                    }
+                }
+            }));
+        }
+        for (phone, (client_id, cookie)) in pushers.iter().enumerate() {
+            let (client, base, cookie) = (client.clone(), server.base.clone(), cookie.clone());
+            let (client_id, first) = (*client_id, next_mutation[phone]);
+            tasks.push(tokio::spawn(async move {
+                let mut seen = Seen::default();
+                let mut next = first;
+                loop {
+                    let batch = json!([claim_mutation(next, wish), claim_mutation(next + 1, wish)]);
+                    match push(&client, &base, &cookie, client_id, &batch).await {
+                        Ok(answer) => {
+                            next += 2;
+                            seen.pushed.push((batch, answer));
+                        }
+                        Err(_) => {
+                            seen.unanswered_pushes.push(batch);
+                            return seen;
+                        }
+                    }
+                }
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(250 + 150 * round as u64)).await;
+        server.kill();
+        let mut seen = Vec::new();
+        for task in tasks {
+            seen.push(task.await.unwrap());
+        }
+        server = Process::start(&database, &dist);
+
+        // Every acknowledged claim is there.
+        let acknowledged: Vec<ClaimId> = seen.iter().flat_map(|s| s.acknowledged.clone()).collect();
+        assert!(
+            !acknowledged.is_empty(),
+            "round {round}: the phones got some claims in"
+        );
+        for id in &acknowledged {
+            let found: Option<String> =
+                sqlx::query_scalar("SELECT status FROM claims WHERE id = ?")
+                    .bind(id.to_string())
+                    .fetch_optional(&db)
+                    .await
+                    .unwrap();
+            assert_eq!(
+                found.as_deref(),
+                Some("active"),
+                "round {round}: acknowledged claim {id} lost"
+            );
+        }
+        println!(
+            "kill {}: {} claims acknowledged, {} in flight, {} push batches answered",
+            round + 1,
+            acknowledged.len(),
+            seen.iter().map(|s| s.in_flight.len()).sum::<usize>(),
+            seen.iter().map(|s| s.pushed.len()).sum::<usize>(),
+        );
+        all_acknowledged.extend(acknowledged);
+        // What was in flight, sent again with its id, lands once (new, or the stored one).
+        for (donor, id) in seen.iter().flat_map(|s| s.in_flight.clone()) {
+            let status = claim(&client, &server.base, &cookies[donor], wish, id)
+                .await
+                .unwrap();
+            assert!(
+                matches!(status, 200 | 201),
+                "resent claim answered {status}"
+            );
+            all_acknowledged.push(id);
+        }
+        // Each pushing phone: its answered batches are answered the same again; the one
+        // that died in flight is sent again and every mutation in it is applied.
+        for (phone, (client_id, cookie)) in pushers.iter().enumerate() {
+            let s = &seen[DONORS + phone];
+            for (batch, answer) in &s.pushed {
+                let again = push(&client, &server.base, cookie, *client_id, batch)
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    &again, answer,
+                    "round {round}: a replay is answered from the record"
+                );
+                all_pushed.push((phone, batch.clone(), answer.clone()));
+            }
+            for batch in &s.unanswered_pushes {
+                let answer = push(&client, &server.base, cookie, *client_id, batch)
+                    .await
+                    .unwrap();
+                assert_eq!(answer.results.len(), 2);
+                assert!(answer
+                    .results
+                    .iter()
+                    .all(|r| r.status == MutationStatus::Applied));
+                all_pushed.push((phone, batch.clone(), answer));
+                next_mutation[phone] = batch[1]["id"].as_u64().unwrap() + 1;
+            }
+        }
+
+        // Counters equal the claims; the file is whole.
+        let (claimed, counted): (i64, i64) = sqlx::query_as(
+            "SELECT w.claimed, (SELECT COALESCE(SUM(quantity), 0) FROM claims c \
+             WHERE c.wish_id = w.id AND c.status IN ('active', 'delivered', 'confirmed')) \
+             FROM wishes w WHERE w.id = ?",
+        )
+        .bind(wish.to_string())
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(
+            claimed, counted,
+            "round {round}: the counter equals the claims"
+        );
+        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert_eq!(integrity, "ok");
+    }
+
+    // Exactly once across everything: one claim per id sent, none twice.
+    let pushed_claims = all_pushed
+        .iter()
+        .flat_map(|(_, batch, _)| batch.as_array().unwrap().clone())
+        .map(|mutation| mutation["args"]["id"].as_str().unwrap().to_owned())
+        .collect::<std::collections::HashSet<_>>();
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM claims WHERE wish_id = ?")
+        .bind(wish.to_string())
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows - before_test,
+        (all_acknowledged.len() + pushed_claims.len()) as i64,
+        "every claim sent is there once"
+    );
+    server.kill();
+}

@@ -220,3 +220,20 @@ pub async fn expire_due_claims(state: &AppState) -> Result<usize, ApiError> {
     }
     Ok(expired)
 }
+
+/// Compacts the change log in slices (each its own write, so claims go on in between);
+/// returns how many rows were dropped.
+pub async fn compact_change_log(state: &AppState) -> Result<u64, ApiError> {
+    const SLICE: i64 = 5_000;
+    let mut dropped = 0;
+    loop {
+        let slice = state
+            .writer
+            .write(|tx| Box::pin(async move { store::sync::compact(tx, SLICE).await }))
+            .await?;
+        dropped += slice;
+        if slice < SLICE as u64 {
+            return Ok(dropped);
+        }
+    }
+}

@@ -138,11 +138,13 @@ impl Server {
             self.state.clone(),
             self.expiry_interval,
         ));
+        let compaction = tokio::spawn(compact_change_log(self.state.clone()));
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         expiry.abort();
+        compaction.abort();
         served
     }
 }
@@ -157,6 +159,20 @@ async fn release_stalled_claims(state: AppState, every: Duration) {
             Ok(0) => {}
             Ok(expired) => tracing::info!(expired, "released stalled claims"),
             Err(error) => tracing::error!(%error, "releasing stalled claims failed"),
+        }
+    }
+}
+
+/// Keeps the change log as long as there are entities (see `store::sync::compact`).
+async fn compact_change_log(state: AppState) {
+    let mut ticks = tokio::time::interval(Duration::from_secs(600));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match apply::compact_change_log(&state).await {
+            Ok(0) => {}
+            Ok(dropped) => tracing::info!(dropped, "compacted the change log"),
+            Err(error) => tracing::error!(%error, "compacting the change log failed"),
         }
     }
 }

@@ -98,6 +98,23 @@ pub async fn record_result(
     Ok(())
 }
 
+/// Drops up to `limit` change-log rows that a later row of the same entity supersedes; how
+/// many it dropped. A pull answers each entity changed after its cursor once, at its latest
+/// version, so only an entity's latest row is ever read: what this drops changes no answer,
+/// and the log stays as long as there are entities, not as long as there were changes.
+pub async fn compact(tx: &mut SqliteConnection, limit: i64) -> ApiResult<u64> {
+    let done = sqlx::query(
+        "DELETE FROM change_log WHERE version IN (SELECT version FROM change_log c \
+         WHERE version < (SELECT MAX(version) FROM change_log l \
+                          WHERE l.entity = c.entity AND l.entity_id = c.entity_id) \
+         ORDER BY version LIMIT ?)",
+    )
+    .bind(limit)
+    .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// The newest version in the change log (0 when empty).
 pub async fn latest_version(conn: &mut SqliteConnection) -> ApiResult<u64> {
     let (latest,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM change_log")

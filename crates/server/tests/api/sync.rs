@@ -590,3 +590,90 @@ async fn a_donor_holds_a_fair_share_over_rest_and_over_sync() {
     let neighbour = app.register(Role::Donor).await;
     app.claim_ok(&neighbour, wish.id, 3).await;
 }
+
+/// Every page of a pull from `cursor`, as a phone would read them.
+async fn pull_all(
+    app: &TestApp,
+    session: Option<&Session>,
+    client: ClientId,
+    mut cursor: u64,
+) -> Vec<PullResponse> {
+    let mut pages = Vec::new();
+    loop {
+        let page = pull(app, session, client, cursor).await;
+        cursor = page.cursor;
+        let more = page.more;
+        pages.push(page);
+        if !more {
+            return pages;
+        }
+    }
+}
+
+#[tokio::test]
+async fn compacting_the_change_log_changes_no_pull_and_bounds_it() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(wish.id, 20).await;
+    let client = ClientId::generate();
+    let before = pull_all(&app, Some(&donor), client, 0)
+        .await
+        .last()
+        .unwrap()
+        .cursor;
+    for _ in 0..5 {
+        app.claim_ok(&donor, wish.id, 1).await;
+    }
+    let middle = pull(&app, Some(&donor), client, before).await.cursor;
+    for _ in 0..3 {
+        app.claim_ok(&donor, wish.id, 1).await;
+    }
+    let mut answers = Vec::new();
+    for (session, cursor) in [
+        (Some(&donor), 0),
+        (Some(&donor), before),
+        (Some(&donor), middle),
+        (None, 0),
+        (None, middle),
+    ] {
+        answers.push(pull_all(&app, session, ClientId::generate(), cursor).await);
+    }
+
+    let dropped = microwish_server::apply::compact_change_log(&app.state)
+        .await
+        .unwrap();
+    assert!(dropped >= 7, "the wish's older versions went: {dropped}");
+    let (rows, entities): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), (SELECT COUNT(*) FROM (SELECT DISTINCT entity, entity_id FROM change_log)) \
+         FROM change_log",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(rows, entities, "one row per entity");
+    let mut again = Vec::new();
+    for (session, cursor) in [
+        (Some(&donor), 0),
+        (Some(&donor), before),
+        (Some(&donor), middle),
+        (None, 0),
+        (None, middle),
+    ] {
+        again.push(pull_all(&app, session, ClientId::generate(), cursor).await);
+    }
+    for (first, second) in answers.iter().zip(&again) {
+        assert_eq!(first.len(), second.len());
+        for (a, b) in first.iter().zip(second) {
+            assert_eq!((a.cursor, a.reset, a.more), (b.cursor, b.reset, b.more));
+            assert_eq!(a.changes, b.changes);
+        }
+    }
+    // And it goes on working: a new change is pulled after compaction.
+    app.claim_ok(&donor, wish.id, 1).await;
+    let latest = pull(&app, Some(&donor), client, middle).await;
+    assert!(latest
+        .changes
+        .iter()
+        .any(|change| matches!(change, Change::Wish { id, .. } if *id == wish.id)));
+}

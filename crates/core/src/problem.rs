@@ -52,6 +52,8 @@ string_enum! {
         InvalidMutation = "invalid_mutation",
         // 429
         TooManyAttempts = "too_many_attempts",
+        /// Too many live-update streams open for this user, address, or visitors at large.
+        TooManyConnections = "too_many_connections",
         /// Too much at once: come back after `Retry-After` (nothing was done).
         Busy = "busy",
         // 500
@@ -76,7 +78,7 @@ impl ProblemCode {
             BodyTooLarge => 413,
             UnsupportedMediaType => 415,
             ValidationFailed | InvalidBody | InvalidMutation => 422,
-            TooManyAttempts => 429,
+            TooManyAttempts | TooManyConnections => 429,
             Busy => 503,
             Internal | Unknown => 500,
         }

@@ -38,6 +38,8 @@ pub struct AppState {
     pub registrations: Arc<crate::auth::RateLimit>,
     /// Password hashing, a few at a time.
     pub hashing: Arc<crate::auth::HashingPool>,
+    /// Live-update streams open at once.
+    pub streams: Arc<crate::security::StreamLimits>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<[crate::security::Cidr]>,
     /// The Content-Security-Policy, computed from the built index.html at start.

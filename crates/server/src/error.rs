@@ -29,6 +29,9 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("too many failed attempts; try again in {retry_after} seconds")]
     TooManyAttempts { retry_after: u64 },
+    /// Too many live-update streams (per user, per address, or visitors in all).
+    #[error("too many live connections ({0}); close another tab or try again later")]
+    TooManyConnections(&'static str),
     /// Too much at once (password hashing is bounded): come back shortly.
     #[error("the server is busy; try again in {retry_after} seconds")]
     Busy { retry_after: u64 },
@@ -68,6 +71,7 @@ impl ApiError {
             ApiError::NotLoggedIn => ProblemCode::NotLoggedIn,
             ApiError::InvalidCredentials => ProblemCode::InvalidCredentials,
             ApiError::TooManyAttempts { .. } => ProblemCode::TooManyAttempts,
+            ApiError::TooManyConnections(_) => ProblemCode::TooManyConnections,
             ApiError::Busy { .. } => ProblemCode::Busy,
             ApiError::PhoneTaken => ProblemCode::PhoneTaken,
             ApiError::MutationGap { .. } => ProblemCode::MutationGap,

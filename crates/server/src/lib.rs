@@ -44,6 +44,8 @@ pub struct ServeConfig {
     pub registrations_per_hour: usize,
     /// Password hashes computed at once, and how long a request waits for its turn.
     pub hashing: (usize, Duration),
+    /// Live-update streams at once: per user, per address, visitors in all.
+    pub streams: (usize, usize, usize),
 }
 
 impl ServeConfig {
@@ -63,6 +65,7 @@ impl ServeConfig {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
                 Duration::from_secs(2),
             ),
+            streams: (10, 500, 20_000),
         }
     }
 }
@@ -100,6 +103,11 @@ impl Server {
             )),
             hashing: Arc::new(auth::HashingPool::new(config.hashing.0, config.hashing.1)),
             trusted_proxies: config.trusted_proxies.clone().into(),
+            streams: Arc::new(security::StreamLimits::new(
+                config.streams.0,
+                config.streams.1,
+                config.streams.2,
+            )),
             csp: security::content_security_policy(index_html.as_deref()),
             changes: tokio::sync::broadcast::channel(16).0,
             pages: Arc::default(),

@@ -269,3 +269,71 @@ mod proxy_tests {
             .contains(ip("192.168.2.1")));
     }
 }
+
+/// Live-update streams (`/api/events`) open at once: per signed-in user (their phones and
+/// tabs), per client address (generous: a carrier's shared address), and for visitors in all.
+/// A stream holds its [`StreamSlot`] until it closes.
+pub struct StreamLimits {
+    open: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+    pub per_user: usize,
+    pub per_address: usize,
+    pub anonymous: usize,
+}
+
+impl StreamLimits {
+    pub fn new(per_user: usize, per_address: usize, anonymous: usize) -> StreamLimits {
+        StreamLimits {
+            open: std::sync::Mutex::default(),
+            per_user,
+            per_address,
+            anonymous,
+        }
+    }
+
+    /// A slot for a new stream, or why not.
+    pub fn open(
+        self: &std::sync::Arc<Self>,
+        user: Option<microwish_core::UserId>,
+        address: std::net::IpAddr,
+    ) -> Result<StreamSlot, crate::error::ApiError> {
+        let mut keys = vec![(format!("addr:{address}"), self.per_address, "this address")];
+        match user {
+            Some(user) => keys.push((format!("user:{user}"), self.per_user, "this account")),
+            None => keys.push(("anonymous".to_owned(), self.anonymous, "visitors")),
+        }
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, _, whose)) = keys
+            .iter()
+            .find(|(key, limit, _)| open.get(key).copied().unwrap_or(0) >= *limit)
+        {
+            return Err(crate::error::ApiError::TooManyConnections(whose));
+        }
+        for (key, _, _) in &keys {
+            *open.entry(key.clone()).or_default() += 1;
+        }
+        Ok(StreamSlot {
+            limits: self.clone(),
+            keys: keys.into_iter().map(|(key, _, _)| key).collect(),
+        })
+    }
+}
+
+/// One open stream's place; given back when the stream ends (the client went away).
+pub struct StreamSlot {
+    limits: std::sync::Arc<StreamLimits>,
+    keys: Vec<String>,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.limits.open.lock().unwrap_or_else(|p| p.into_inner());
+        for key in &self.keys {
+            if let Some(count) = open.get_mut(key) {
+                *count -= 1;
+                if *count == 0 {
+                    open.remove(key);
+                }
+            }
+        }
+    }
+}

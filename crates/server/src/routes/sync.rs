@@ -26,6 +26,7 @@ use crate::apply::apply_in;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
+use crate::security::ClientAddress;
 use crate::store::{self, parse_stored};
 
 /// At most this many mutations in one push, and changes in one pull page.
@@ -414,19 +415,24 @@ async fn load_changes(
 
 /// `GET /api/events`: a server-sent event `change` after every committed change, so
 /// connected clients pull at once; a comment every 15 s keeps proxies from closing it.
+/// Each stream holds a slot (see [`crate::security::StreamLimits`]) until the client goes.
 pub async fn events(
     State(state): State<AppState>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    MaybeUser(user): MaybeUser,
+    ClientAddress(address): ClientAddress,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let slot = state.streams.open(user.map(|user| user.id), address)?;
     let receiver = state.changes.subscribe();
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        match receiver.recv().await {
-            // Lagging just means several changes at once: one poke covers them.
-            Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                let event = Event::default().event("change").data("{}");
-                Some((Ok(event), receiver))
+    let stream =
+        futures_util::stream::unfold((receiver, slot), |(mut receiver, slot)| async move {
+            match receiver.recv().await {
+                // Lagging just means several changes at once: one poke covers them.
+                Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let event = Event::default().event("change").data("{}");
+                    Some((Ok(event), (receiver, slot)))
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
             }
-            Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
-        }
-    });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -677,3 +677,41 @@ async fn compacting_the_change_log_changes_no_pull_and_bounds_it() {
         .iter()
         .any(|change| matches!(change, Change::Wish { id, .. } if *id == wish.id)));
 }
+
+#[tokio::test]
+async fn live_update_streams_are_capped_per_user_and_for_visitors_and_given_back() {
+    let app = spawn_demo_app_with(|config| config.streams = (2, 100, 3)).await;
+    let donor = app.register(Role::Donor).await;
+    let open = |session: Option<&Session>| {
+        let mut request = app.client.get(app.url("/api/events"));
+        if let Some(session) = session {
+            request = request.header("cookie", &session.cookie);
+        }
+        async move { request.send().await.unwrap() }
+    };
+    let first = open(Some(&donor)).await;
+    let second = open(Some(&donor)).await;
+    assert_eq!((first.status().as_u16(), second.status().as_u16()), (200, 200));
+    assert_problem(open(Some(&donor)).await, 429, "too_many_connections").await;
+    // Visitors share their own allowance; the donor's does not count against it.
+    let mut visitors = Vec::new();
+    for _ in 0..3 {
+        let stream = open(None).await;
+        assert_eq!(stream.status(), 200);
+        visitors.push(stream);
+    }
+    assert_problem(open(None).await, 429, "too_many_connections").await;
+    // A closed stream gives its place back.
+    drop(second);
+    let mut reopened = None;
+    for _ in 0..50 {
+        let attempt = open(Some(&donor)).await;
+        if attempt.status() == 200 {
+            reopened = Some(attempt);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(reopened.is_some(), "the closed stream's place came back");
+    drop(first);
+}

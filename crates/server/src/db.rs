@@ -3,7 +3,8 @@
 //! Durability: `synchronous=FULL` in WAL mode syncs the log on every commit, so a write the
 //! API acknowledged (a 201, a mutation `applied`) survives a power cut, not only a crash of
 //! the process (with `NORMAL` the last commits can be lost when the machine loses power).
-//! `make bench` prints claims/s both ways.
+//! Backups are `VACUUM INTO` copies of the live file; [`restore`] puts one back while no
+//! server holds the database (each holds [`ServingLock`] while it runs).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -42,4 +43,117 @@ pub fn options(url: &str, synchronous: SqliteSynchronous) -> anyhow::Result<Sqli
         }
     }
     Ok(options)
+}
+
+/// Held (shared: several server processes may share a file) by every server while it runs on
+/// a database, so that a restore can tell the file is in use. The operating system lets go of
+/// it when the process ends, however it ends.
+pub struct ServingLock {
+    _file: Option<std::fs::File>,
+}
+
+fn lock_path(database: &std::path::Path) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}-serving.lock", database.display()))
+}
+
+fn database_file(url: &str) -> anyhow::Result<Option<std::path::PathBuf>> {
+    let options = SqliteConnectOptions::from_str(url)?;
+    let file = options.get_filename();
+    Ok((file.as_os_str() != ":memory:").then(|| file.to_path_buf()))
+}
+
+impl ServingLock {
+    pub fn take(url: &str) -> anyhow::Result<ServingLock> {
+        let Some(database) = database_file(url)? else {
+            return Ok(ServingLock { _file: None });
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(lock_path(&database))?;
+        file.try_lock_shared().map_err(|error| {
+            anyhow::anyhow!("{} is being restored: {error}", database.display())
+        })?;
+        Ok(ServingLock { _file: Some(file) })
+    }
+}
+
+/// What a restore put back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    pub wishes: i64,
+    pub claims: i64,
+    pub users: i64,
+}
+
+/// Replaces the database at `url` with the backup `file`: the backup is checked first
+/// (`PRAGMA integrity_check`, and that it is a microwish database), and a database a server
+/// is running on is refused unless `force` (then restart that server at once: it still holds
+/// the old file). Phones that synced after the backup recover by themselves: their cursor is
+/// ahead of the restored log (they start over) and their queued changes are numbered past
+/// what the restored server recorded (they send them again, applied once).
+pub async fn restore(file: &std::path::Path, url: &str, force: bool) -> anyhow::Result<Restored> {
+    use sqlx::Connection;
+    let target = database_file(url)?
+        .ok_or_else(|| anyhow::anyhow!("a database in memory cannot be restored"))?;
+    let source = SqliteConnectOptions::new()
+        .filename(file)
+        .read_only(true)
+        .immutable(true);
+    let mut backup = sqlx::SqliteConnection::connect_with(&source)
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot open the backup {}: {error}", file.display()))?;
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut backup)
+        .await?;
+    if integrity != "ok" {
+        anyhow::bail!("the backup {} is damaged: {integrity}", file.display());
+    }
+    let counts: Result<(i64, i64, i64), _> = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM wishes), (SELECT COUNT(*) FROM claims), \
+         (SELECT COUNT(*) FROM users)",
+    )
+    .fetch_one(&mut backup)
+    .await;
+    let (wishes, claims, users) =
+        counts.map_err(|_| anyhow::anyhow!("{} is not a microwish database", file.display()))?;
+
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock_path(&target))?;
+    let held_by_a_server = lock.try_lock().is_err();
+    if held_by_a_server && !force {
+        anyhow::bail!(
+            "a server is running on {}: stop it first (or pass --force, then restart it at once)",
+            target.display()
+        );
+    }
+    if let Some(dir) = target.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let fresh = std::path::PathBuf::from(format!("{}-restoring", target.display()));
+    let _ = std::fs::remove_file(&fresh);
+    sqlx::query("VACUUM INTO ?")
+        .bind(fresh.to_string_lossy().as_ref())
+        .execute(&mut backup)
+        .await?;
+    backup.close().await?;
+    // The old database's log must never be replayed onto the restored file: remove it first.
+    for suffix in ["-wal", "-shm"] {
+        let side = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
+        match std::fs::remove_file(&side) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    std::fs::rename(&fresh, &target)?;
+    Ok(Restored {
+        wishes,
+        claims,
+        users,
+    })
 }

@@ -72,6 +72,8 @@ impl ServeConfig {
 
 /// A server bound to its port (port 0 picks a free one), ready to run.
 pub struct Server {
+    /// Tells a restore that this database is in use, for as long as the server lives.
+    _serving: db::ServingLock,
     listener: TcpListener,
     state: AppState,
     expiry_interval: Duration,
@@ -80,6 +82,7 @@ pub struct Server {
 impl Server {
     /// Opens the database (creating and migrating it), seeds the demo when asked, binds.
     pub async fn build(config: &ServeConfig) -> anyhow::Result<(Server, Option<demo::Seeded>)> {
+        let serving = db::ServingLock::take(&config.database_url)?;
         let db = db::connect_with(&config.database_url, config.synchronous).await?;
         let options = db::options(&config.database_url, config.synchronous)?;
         let wal = {
@@ -122,6 +125,7 @@ impl Server {
             .await
             .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", config.addr))?;
         let server = Server {
+            _serving: serving,
             listener,
             state,
             expiry_interval: config.expiry_interval,

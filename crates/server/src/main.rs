@@ -76,6 +76,15 @@ enum Command {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
         database: String,
     },
+    /// Put the backup FILE back as the database (checked first; stop the server before).
+    Restore {
+        file: PathBuf,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
+        database: String,
+        /// Restore even though a server is running on the database (restart it at once).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -146,6 +155,11 @@ async fn main() -> std::process::ExitCode {
                 },
         } => add_user(role, &phone, &name, community.as_deref(), &database).await,
         Command::Backup { file, database } => backup(&file, &database).await,
+        Command::Restore {
+            file,
+            database,
+            force,
+        } => restore(&file, &database, force).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -246,6 +260,18 @@ async fn backup(file: &std::path::Path, database: &str) -> anyhow::Result<()> {
     let pool = microwish_server::db::connect(database).await?;
     microwish_server::store::copy_to(&pool, file).await?;
     println!("backed up to {}", file.display());
+    Ok(())
+}
+
+async fn restore(file: &std::path::Path, database: &str, force: bool) -> anyhow::Result<()> {
+    let restored = microwish_server::db::restore(file, database, force).await?;
+    println!(
+        "restored {} into {database}: {} wishes, {} claims, {} accounts",
+        file.display(),
+        restored.wishes,
+        restored.claims,
+        restored.users
+    );
     Ok(())
 }
 

@@ -323,3 +323,213 @@ async fn acknowledged_writes_survive_sigkill_and_retries_land_once() {
     );
     server.kill();
 }
+
+fn cli(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_microwish-server"))
+        .args(args)
+        .output()
+        .expect("the command runs")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_under_load_restores_and_phones_recover_by_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
+    let database = format!("sqlite://{}", dir.path().join("live.db").display());
+    let backup = dir.path().join("backup.db");
+    let backup_arg = backup.to_str().unwrap();
+
+    let server = Process::start(&database, &dist);
+    let client = reqwest::Client::new();
+    let phone = register(&client, &server.base).await;
+    let db = SqlitePool::connect(&database).await.unwrap();
+    let wish: String = sqlx::query_scalar(
+        "SELECT id FROM wishes WHERE kind = 'item' AND status = 'open' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE wishes SET quantity = 5000 WHERE id = ?")
+        .bind(&wish)
+        .execute(&db)
+        .await
+        .unwrap();
+    let wish: WishId = wish.parse().unwrap();
+    let client_id = ClientId::generate();
+    let early = json!([
+        claim_mutation(1, wish),
+        claim_mutation(2, wish),
+        claim_mutation(3, wish)
+    ]);
+    let answered = push(&client, &server.base, &phone, client_id, &early)
+        .await
+        .unwrap();
+    assert!(answered
+        .results
+        .iter()
+        .all(|r| r.status == MutationStatus::Applied));
+
+    // Other donors keep claiming while the backup is taken.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut load = Vec::new();
+    for _ in 0..2 {
+        let cookie = register(&client, &server.base).await;
+        let (client, base, stop) = (client.clone(), server.base.clone(), stop.clone());
+        load.push(tokio::spawn(async move {
+            let mut made = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                assert_eq!(
+                    claim(&client, &base, &cookie, wish, ClaimId::generate())
+                        .await
+                        .unwrap(),
+                    201
+                );
+                made += 1;
+            }
+            made
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let backed_up = tokio::task::spawn_blocking({
+        let args = ["backup", backup_arg, "--database", &database].map(str::to_owned);
+        move || cli(&args.each_ref().map(String::as_str))
+    })
+    .await
+    .unwrap();
+    assert!(
+        backed_up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backed_up.stderr)
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for task in load {
+        assert!(task.await.unwrap() > 0, "the load ran");
+    }
+
+    // The phone syncs on after the backup.
+    let late = json!([claim_mutation(4, wish), claim_mutation(5, wish)]);
+    let late_answer = push(&client, &server.base, &phone, client_id, &late)
+        .await
+        .unwrap();
+    assert!(late_answer
+        .results
+        .iter()
+        .all(|r| r.status == MutationStatus::Applied));
+    let pulled: Value = client
+        .get(format!(
+            "{}/api/sync/pull?cursor=0&client_id={client_id}",
+            server.base
+        ))
+        .header("cookie", &phone)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut cursor = pulled["cursor"].as_u64().unwrap();
+    let mut more = pulled["more"].as_bool().unwrap();
+    while more {
+        let page: Value = client
+            .get(format!(
+                "{}/api/sync/pull?cursor={cursor}&client_id={client_id}",
+                server.base
+            ))
+            .header("cookie", &phone)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        cursor = page["cursor"].as_u64().unwrap();
+        more = page["more"].as_bool().unwrap();
+    }
+
+    // Not while a server runs on it.
+    let refused = cli(&["restore", backup_arg, "--database", &database]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("a server is running"));
+    // A damaged backup is refused before anything is touched.
+    let damaged = dir.path().join("damaged.db");
+    std::fs::write(&damaged, b"not a database at all").unwrap();
+    server.kill();
+    assert!(!cli(&[
+        "restore",
+        damaged.to_str().unwrap(),
+        "--database",
+        &database
+    ])
+    .status
+    .success());
+
+    let restored = cli(&["restore", backup_arg, "--database", &database]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    assert!(String::from_utf8_lossy(&restored.stdout).contains("restored"));
+    let server = Process::start(&database, &dist);
+
+    // The phone is told to start over, and learns the server has its first three changes…
+    let after: Value = client
+        .get(format!(
+            "{}/api/sync/pull?cursor={cursor}&client_id={client_id}",
+            server.base
+        ))
+        .header("cookie", &phone)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        after["reset"], true,
+        "a cursor from after the backup starts over"
+    );
+    assert_eq!(after["last_mutation_id"], 3);
+    // …so it sends the other two again: applied now, once.
+    let resent = push(&client, &server.base, &phone, client_id, &late)
+        .await
+        .unwrap();
+    assert!(resent
+        .results
+        .iter()
+        .all(|r| r.status == MutationStatus::Applied));
+    let replayed = push(&client, &server.base, &phone, client_id, &late)
+        .await
+        .unwrap();
+    assert_eq!(replayed, resent);
+    let db = SqlitePool::connect(&database).await.unwrap();
+    let mine: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM claims WHERE wish_id = ? \
+         AND user_id = (SELECT user_id FROM sync_clients WHERE client_id = ?)",
+    )
+    .bind(wish.to_string())
+    .bind(client_id.to_string())
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(mine, 5, "the phone's five claims, each once");
+    let (claimed, counted): (i64, i64) = sqlx::query_as(
+        "SELECT w.claimed, (SELECT COALESCE(SUM(quantity), 0) FROM claims c \
+         WHERE c.wish_id = w.id AND c.status IN ('active', 'delivered', 'confirmed')) \
+         FROM wishes w WHERE w.id = ?",
+    )
+    .bind(wish.to_string())
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(claimed, counted);
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    server.kill();
+}

@@ -691,7 +691,10 @@ async fn live_update_streams_are_capped_per_user_and_for_visitors_and_given_back
     };
     let first = open(Some(&donor)).await;
     let second = open(Some(&donor)).await;
-    assert_eq!((first.status().as_u16(), second.status().as_u16()), (200, 200));
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (200, 200)
+    );
     assert_problem(open(Some(&donor)).await, 429, "too_many_connections").await;
     // Visitors share their own allowance; the donor's does not count against it.
     let mut visitors = Vec::new();

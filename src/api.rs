@@ -164,13 +164,29 @@ async fn problem(response: Response) -> ApiError {
 
 /// The public timeline of a wish, oldest first.
 pub async fn wish_events(id: WishId) -> Result<Page<EventView>, ApiError> {
-    get_json(&format!("/api/wishes/{id}/events")).await
+    all_pages(&format!("/api/wishes/{id}/events")).await
 }
 
 /// What was done with a household's record (registered, edited, read, its contact given to a
 /// volunteer), oldest first; workers of its community only.
 pub async fn household_events(id: HouseholdId) -> Result<Page<EventView>, ApiError> {
-    get_json(&format!("/api/households/{id}/events")).await
+    all_pages(&format!("/api/households/{id}/events")).await
+}
+
+/// A timeline's pages read one after another (a few thousand events at most: a page shows
+/// them all).
+async fn all_pages(path: &str) -> Result<Page<EventView>, ApiError> {
+    const MOST_PAGES: usize = 10;
+    let mut whole: Page<EventView> = get_json(&format!("{path}?limit=500")).await?;
+    for _ in 1..MOST_PAGES {
+        let Some(cursor) = whole.next.take() else {
+            break;
+        };
+        let page: Page<EventView> = get_json(&format!("{path}?limit=500&cursor={cursor}")).await?;
+        whole.items.extend(page.items);
+        whole.next = page.next;
+    }
+    Ok(whole)
 }
 
 pub async fn stats() -> Result<Stats, ApiError> {

@@ -550,6 +550,27 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
+/// `?cursor=&limit=` of the paged lists other than the wishes (claims, timelines): `cursor`
+/// is the `next` of the page before.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+impl PageQuery {
+    pub const DEFAULT_LIMIT: u32 = 100;
+    pub const MAX_LIMIT: u32 = 500;
+
+    /// The page size to use: the default when absent, capped at `MAX_LIMIT`, at least 1.
+    pub fn page_size(&self) -> u32 {
+        self.limit
+            .unwrap_or(Self::DEFAULT_LIMIT)
+            .clamp(1, Self::MAX_LIMIT)
+    }
+}
+
 /// Query of `GET /api/wishes`; every field is optional and they combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -69,3 +69,20 @@ where
         }
     }
 }
+
+/// The position a paged timeline's `cursor` names (an event number; none: from the start).
+pub fn event_cursor(query: &microwish_core::PageQuery) -> Result<i64, ApiError> {
+    match query.cursor.as_deref() {
+        None | Some("") => Ok(0),
+        Some(text) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|seq| *seq >= 0)
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    microwish_core::ProblemCode::BadQuery,
+                    format!("invalid cursor {text:?}"),
+                )
+            }),
+    }
+}

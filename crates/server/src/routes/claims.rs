@@ -9,7 +9,7 @@ use microwish_core::command::{
     RejectRequest, ThanksRequest,
 };
 use microwish_core::decide::Subject;
-use microwish_core::{ClaimId, ClaimStatus, ClaimView, Entity, Page, WishId};
+use microwish_core::{ClaimId, ClaimStatus, ClaimView, Entity, Page, PageQuery, WishId};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -123,18 +123,22 @@ async fn answer(state: &AppState, user: &CurrentUser, subject: Subject) -> ApiRe
     }
 }
 
+/// The signed-in user's claims, newest first, a page at a time (`?cursor=&limit=`).
 pub async fn mine(
     State(state): State<AppState>,
     user: CurrentUser,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<ClaimView>>> {
-    let items = claims::views(&state.db, &user, ClaimFilter::OwnedBy(user.id)).await?;
-    Ok(Json(Page { items, next: None }))
+    let filter = ClaimFilter::OwnedBy(user.id);
+    Ok(Json(claims::page(&state.db, &user, filter, &page).await?))
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimsQuery {
     status: Option<ClaimStatus>,
+    cursor: Option<String>,
+    limit: Option<u32>,
 }
 
 /// Every claim on the worker's community's wishes, for confirming deliveries and visits.
@@ -143,6 +147,10 @@ pub async fn all(
     Worker(user): Worker,
     ApiQuery(query): ApiQuery<ClaimsQuery>,
 ) -> ApiResult<Json<Page<ClaimView>>> {
-    let items = claims::views(&state.db, &user, ClaimFilter::Status(query.status)).await?;
-    Ok(Json(Page { items, next: None }))
+    let page = PageQuery {
+        cursor: query.cursor,
+        limit: query.limit,
+    };
+    let filter = ClaimFilter::Status(query.status);
+    Ok(Json(claims::page(&state.db, &user, filter, &page).await?))
 }

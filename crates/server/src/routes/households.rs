@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use microwish_core::command::{Command, HouseholdPatch, HouseholdUpdate, NewHousehold};
-use microwish_core::{CommunityId, Entity, EventView, Household, HouseholdId, Page};
+use microwish_core::{CommunityId, Entity, EventView, Household, HouseholdId, Page, PageQuery};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -77,18 +77,21 @@ pub async fn events(
     State(state): State<AppState>,
     Worker(user): Worker,
     Path(id): Path<String>,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<EventView>>> {
     let id = parse_id(&id, Entity::Household)?;
+    let after = crate::extract::event_cursor(&page)?;
     let community = community_of(&user)?;
     store::households::one(&state.db, community, id)
         .await?
         .ok_or(ApiError::not_found(Entity::Household))?;
-    let items = store::events::of_household(&state.db, id)
-        .await?
+    let (rows, more) = store::events::of_household(&state.db, id, after, page.page_size()).await?;
+    let next = rows.last().filter(|_| more).map(|row| row.seq.to_string());
+    let items = rows
         .into_iter()
         .map(|row| event_view(row, true, None))
         .collect();
-    Ok(Json(Page { items, next: None }))
+    Ok(Json(Page { items, next }))
 }
 
 /// One household of the worker's community, its reading logged.

@@ -7,13 +7,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use microwish_core::command::{CancelRequest, CancelWish, Command, NewWish, WishPatch, WishUpdate};
-use microwish_core::{Entity, EventView, Page, PublicWish, Role, UserId, WishId, WishQuery};
+use microwish_core::{
+    Entity, EventView, Page, PageQuery, PublicWish, Role, UserId, WishId, WishQuery,
+};
 
 use crate::app::AppState;
 use crate::apply::apply;
 use crate::auth::{MaybeUser, Worker};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{parse_id, ApiJson, ApiQuery};
+use crate::extract::{event_cursor, parse_id, ApiJson, ApiQuery};
 use crate::routes::created_or_replayed;
 use crate::store::events::TimelineRow;
 use crate::store::users::User;
@@ -69,8 +71,10 @@ pub async fn events(
     State(state): State<AppState>,
     MaybeUser(viewer): MaybeUser,
     Path(id): Path<String>,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<EventView>>> {
     let id = parse_id(&id, Entity::Wish)?;
+    let after = event_cursor(&page)?;
     let status = store::wishes::status(&state.db, id)
         .await?
         .ok_or(ApiError::not_found(Entity::Wish))?;
@@ -82,14 +86,13 @@ pub async fn events(
         return Err(ApiError::not_found(Entity::Wish));
     }
     let viewer_id = viewer.as_ref().map(|user| user.id);
-    let items = store::events::timeline(&state.db, id)
-        .await?
+    let (rows, more) = store::events::timeline(&state.db, id, after, page.page_size()).await?;
+    let next = rows.last().filter(|_| more).map(|row| row.seq.to_string());
+    let items = rows
         .into_iter()
-        // Reads of the household's record and reveals of its contact stay with the household.
-        .filter(|row| row.entity != Entity::Household)
         .map(|row| event_view(row, is_worker, viewer_id))
         .collect();
-    Ok(Json(Page { items, next: None }))
+    Ok(Json(Page { items, next }))
 }
 
 /// An event as `viewer` may see it: names and notes for workers and the actor only.

@@ -49,11 +49,48 @@ struct ClaimRow {
 }
 
 /// The claims `viewer` may see among those `filter` names: their own, or, for a worker,
-/// every claim on their community's wishes.
+/// every claim on their community's wishes (newest first, at most 500).
 pub async fn views(
     db: &SqlitePool,
     viewer: &User,
     filter: ClaimFilter<'_>,
+) -> ApiResult<Vec<ClaimView>> {
+    select(db, viewer, filter, None, 500).await
+}
+
+/// A page of [`views`], newest first: `query.cursor` is the `next` of the page before.
+pub async fn page(
+    db: &SqlitePool,
+    viewer: &User,
+    filter: ClaimFilter<'_>,
+    query: &microwish_core::PageQuery,
+) -> ApiResult<microwish_core::Page<ClaimView>> {
+    let before = match query.cursor.as_deref().filter(|text| !text.is_empty()) {
+        None => None,
+        Some(text) => Some(text.parse::<ClaimId>().map_err(|_| {
+            ApiError::bad_request(
+                microwish_core::ProblemCode::BadQuery,
+                format!("invalid cursor {text:?}"),
+            )
+        })?),
+    };
+    let limit = query.page_size();
+    let mut items = select(db, viewer, filter, before, i64::from(limit) + 1).await?;
+    let more = items.len() > limit as usize;
+    items.truncate(limit as usize);
+    let next = items
+        .last()
+        .filter(|_| more)
+        .map(|claim| claim.id.to_string());
+    Ok(microwish_core::Page { items, next })
+}
+
+async fn select(
+    db: &SqlitePool,
+    viewer: &User,
+    filter: ClaimFilter<'_>,
+    before: Option<ClaimId>,
+    limit: i64,
 ) -> ApiResult<Vec<ClaimView>> {
     let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT c.id, c.wish_id, c.user_id, c.quantity, c.status, c.note, c.created_at, c.updated_at, \
@@ -93,7 +130,10 @@ pub async fn views(
         sql.push(" AND c.user_id = ")
             .push_bind(viewer.id.to_string());
     }
-    sql.push(" ORDER BY c.id DESC LIMIT 500");
+    if let Some(before) = before {
+        sql.push(" AND c.id < ").push_bind(before.to_string());
+    }
+    sql.push(" ORDER BY c.id DESC LIMIT ").push_bind(limit);
     let rows: Vec<ClaimRow> = sql.build_query_as().fetch_all(db).await?;
 
     let wish_ids: Vec<WishId> = rows

@@ -96,31 +96,63 @@ struct Row {
     note: String,
 }
 
-/// A wish's events, oldest first.
-pub async fn timeline(db: &SqlitePool, wish: WishId) -> ApiResult<Vec<TimelineRow>> {
-    rows(db, "e.wish_id = ?", wish.to_string()).await
-}
-
-/// Everything done with a household's private record: registered, edited, read, its
-/// contact given to a volunteer; oldest first.
-pub async fn of_household(db: &SqlitePool, household: HouseholdId) -> ApiResult<Vec<TimelineRow>> {
+/// A page of a wish's events, oldest first, after event `after` (the household's own events,
+/// its reads and reveals, stay with the household); whether more follow.
+pub async fn timeline(
+    db: &SqlitePool,
+    wish: WishId,
+    after: i64,
+    limit: u32,
+) -> ApiResult<(Vec<TimelineRow>, bool)> {
     rows(
         db,
-        "e.entity = 'household' AND e.entity_id = ?",
-        household.to_string(),
+        "e.wish_id = ? AND e.entity <> 'household'",
+        wish.to_string(),
+        after,
+        limit,
     )
     .await
 }
 
-async fn rows(db: &SqlitePool, condition: &str, id: String) -> ApiResult<Vec<TimelineRow>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+/// A page of everything done with a household's private record (registered, edited, read,
+/// its contact given to a volunteer), oldest first, after event `after`; whether more follow.
+pub async fn of_household(
+    db: &SqlitePool,
+    household: HouseholdId,
+    after: i64,
+    limit: u32,
+) -> ApiResult<(Vec<TimelineRow>, bool)> {
+    rows(
+        db,
+        "e.entity = 'household' AND e.entity_id = ?",
+        household.to_string(),
+        after,
+        limit,
+    )
+    .await
+}
+
+async fn rows(
+    db: &SqlitePool,
+    condition: &str,
+    id: String,
+    after: i64,
+    limit: u32,
+) -> ApiResult<(Vec<TimelineRow>, bool)> {
+    let mut rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT e.seq, e.entity, e.at, e.action, e.from_status, e.to_status, e.actor_id, u.role, u.display_name, e.note \
-         FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE {condition} ORDER BY e.seq"
+         FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE {condition} AND e.seq > ? \
+         ORDER BY e.seq LIMIT ?"
     ))
     .bind(id)
+    .bind(after)
+    .bind(i64::from(limit) + 1)
     .fetch_all(db)
     .await?;
-    rows.into_iter()
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let rows = rows
+        .into_iter()
         .map(|row| {
             Ok(TimelineRow {
                 seq: row.seq,
@@ -135,5 +167,6 @@ async fn rows(db: &SqlitePool, condition: &str, id: String) -> ApiResult<Vec<Tim
                 note: row.note,
             })
         })
-        .collect()
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok((rows, more))
 }

@@ -355,3 +355,90 @@ async fn volunteers_book_house_calls_in_a_slot_and_earn_hours() {
         .unwrap();
     assert_eq!(me["volunteer_minutes"], 90);
 }
+
+/// Follows `next` from the first page of `path` (which already has a `?`), `limit` at a time.
+async fn every_page<T: serde::de::DeserializeOwned>(
+    app: &TestApp,
+    session: Option<&crate::helpers::Session>,
+    path: &str,
+    limit: u32,
+) -> Vec<Vec<T>> {
+    let mut pages = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(cursor) => format!("{path}&limit={limit}&cursor={cursor}"),
+            None => format!("{path}&limit={limit}"),
+        };
+        let response = match session {
+            Some(session) => app.get_as(session, &url).await,
+            None => app.get(&url).await,
+        };
+        assert_eq!(response.status(), 200, "{url}");
+        let page: microwish_core::Page<T> = response.json().await.unwrap();
+        pages.push(page.items);
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return pages,
+        }
+    }
+}
+
+#[tokio::test]
+async fn claim_lists_and_timelines_come_in_pages() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(wish.id, 10).await;
+    let mut made = Vec::new();
+    for _ in 0..5 {
+        made.push(app.claim_ok(&donor, wish.id, 1).await.id);
+    }
+    // Mine: newest first, 2 at a time, each once.
+    let pages: Vec<Vec<ClaimView>> = every_page(&app, Some(&donor), "/api/me/claims?", 2).await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 1]);
+    let seen: Vec<_> = pages.concat().into_iter().map(|claim| claim.id).collect();
+    made.reverse();
+    assert_eq!(seen, made);
+    // The worker's list pages the same way.
+    let worker = app.worker().await;
+    let all: Vec<Vec<ClaimView>> =
+        every_page(&app, Some(&worker), "/api/claims?status=active", 3).await;
+    let all: Vec<_> = all.concat().into_iter().map(|claim| claim.id).collect();
+    let unique: std::collections::HashSet<_> = all.iter().collect();
+    assert_eq!(unique.len(), all.len(), "no claim twice");
+    assert!(made.iter().all(|id| all.contains(id)));
+    // The wish's timeline: oldest first, in pages, nothing lost or repeated.
+    let whole: microwish_core::Page<microwish_core::EventView> = app
+        .get(&format!("/api/wishes/{}/events?limit=500", wish.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(whole.next.is_none() && whole.items.len() >= 5);
+    let paged: Vec<Vec<microwish_core::EventView>> =
+        every_page(&app, None, &format!("/api/wishes/{}/events?", wish.id), 2).await;
+    let seqs: Vec<_> = paged.concat().into_iter().map(|event| event.seq).collect();
+    assert_eq!(
+        seqs,
+        whole
+            .items
+            .iter()
+            .map(|event| event.seq)
+            .collect::<Vec<_>>()
+    );
+    // A cursor that is not one is bad input.
+    assert_problem(
+        app.get_as(&donor, "/api/me/claims?cursor=nope").await,
+        400,
+        "bad_query",
+    )
+    .await;
+    assert_problem(
+        app.get(&format!("/api/wishes/{}/events?cursor=-4", wish.id))
+            .await,
+        400,
+        "bad_query",
+    )
+    .await;
+}

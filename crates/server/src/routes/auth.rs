@@ -69,6 +69,7 @@ pub async fn login(
         }
     };
     let Some((user, _)) = found.filter(|_| matches) else {
+        tokio::time::sleep(state.throttle.delay_after(&attempt)).await;
         return Err(ApiError::InvalidCredentials);
     };
     state.throttle.succeeded(attempt);

@@ -67,6 +67,53 @@ string_enum! {
     }
 }
 
+impl Category {
+    /// The words people search this category by (the label first; English too).
+    pub fn search_words(self) -> &'static [&'static str] {
+        match self {
+            Category::School => &["学习用品", "文具", "学习", "school", "stationery"],
+            Category::Clothing => &["衣物鞋帽", "衣服", "衣物", "鞋", "帽", "clothing", "shoes"],
+            Category::Daily => &["生活用品", "日用品", "daily"],
+            Category::Food => &["食品", "食物", "粮油", "food"],
+            Category::Repair => &["维修", "修理", "repair", "fix"],
+            Category::Haircut => &["理发", "剪发", "haircut"],
+            Category::Care => &["陪伴照料", "陪伴", "照料", "探访", "care"],
+            Category::Other => &["其他", "other"],
+        }
+    }
+}
+
+impl BeneficiaryGroup {
+    /// The words people search this group by (the label first; English too).
+    pub fn search_words(self) -> &'static [&'static str] {
+        match self {
+            BeneficiaryGroup::ElderlyAlone => &["独居老人", "独居", "老人", "elderly"],
+            BeneficiaryGroup::LowIncome => &["低保低收入", "低保", "低收入", "low income"],
+            BeneficiaryGroup::Orphan => &["孤儿", "orphan"],
+            BeneficiaryGroup::Disabled => &["残疾人", "残疾", "disabled"],
+            BeneficiaryGroup::ChildInDifficulty => &["困境儿童", "儿童", "孩子", "child"],
+            BeneficiaryGroup::Other => &["其他困难群体"],
+        }
+    }
+}
+
+/// Whether a search term names something called by one of `words` ("修" finds 维修; "维修服务"
+/// too). ASCII case is ignored, as the text search ignores it.
+fn term_names(term: &str, words: &[&str]) -> bool {
+    let term = term.to_ascii_lowercase();
+    words
+        .iter()
+        .any(|word| word.contains(term.as_str()) || term.contains(word))
+}
+
+/// One word of a search: what it finds besides text (a category, a group of people).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchTerm<'a> {
+    pub text: &'a str,
+    pub categories: Vec<Category>,
+    pub groups: Vec<BeneficiaryGroup>,
+}
+
 string_enum! {
     /// Who a user is; decides what they may do and see.
     Role {
@@ -603,6 +650,31 @@ impl WishQuery {
         self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
     }
 
+    /// The search, word by word (spaces, full-width too, separate them): a wish is found
+    /// when every word is in its text or names its category or group ("维修", "书包 文具").
+    pub fn search_terms(&self) -> Vec<SearchTerm<'_>> {
+        self.search_text()
+            .map(|text| {
+                text.split_whitespace()
+                    .take(8)
+                    .map(|text| SearchTerm {
+                        text,
+                        categories: Category::ALL
+                            .iter()
+                            .copied()
+                            .filter(|category| term_names(text, category.search_words()))
+                            .collect(),
+                        groups: BeneficiaryGroup::ALL
+                            .iter()
+                            .copied()
+                            .filter(|group| term_names(text, group.search_words()))
+                            .collect(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Whether `wish` is one this query asks for: the same filter as the server's, for
     /// lists drawn from the offline cache. Statuses: none given means every public one.
     pub fn matches(&self, wish: &PublicWish) -> bool {
@@ -610,12 +682,14 @@ impl WishQuery {
             Some(status) => wish.status == status,
             None => wish.status.is_public(),
         };
-        let text_ok = self.search_text().is_none_or(|q| {
+        let text_ok = self.search_terms().iter().all(|term| {
             // The server's LIKE ignores ASCII case only; so does this.
-            let q = q.to_ascii_lowercase();
+            let q = term.text.to_ascii_lowercase();
             [&wish.title, &wish.description, &wish.alias, &wish.unit]
                 .iter()
                 .any(|field| field.to_ascii_lowercase().contains(&q))
+                || term.categories.contains(&wish.category)
+                || term.groups.contains(&wish.group)
         });
         status_ok
             && text_ok
@@ -672,6 +746,44 @@ mod tests {
             created_at: at,
             updated_at: at,
         }
+    }
+
+    #[test]
+    fn a_search_finds_category_and_group_words_and_every_word_counts() {
+        let mut repair = wish("水龙头漏水", None);
+        repair.category = Category::Repair;
+        repair.kind = WishKind::Service;
+        let mut haircut = wish("上门剪头发", None);
+        haircut.category = Category::Haircut;
+        let bag = wish("新书包", None);
+        let search = |q: &str| {
+            let query = WishQuery {
+                q: Some(q.into()),
+                ..WishQuery::default()
+            };
+            [&repair, &haircut, &bag]
+                .iter()
+                .filter(|wish| query.matches(wish))
+                .map(|wish| wish.title.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(search("维修"), ["水龙头漏水"]);
+        assert_eq!(search("修"), ["水龙头漏水"]);
+        assert_eq!(search("理发"), ["上门剪头发"]);
+        assert_eq!(search("书包 文具"), ["新书包"]);
+        assert_eq!(
+            search("书包\u{3000}学习用品"),
+            ["新书包"],
+            "a full-width space separates too"
+        );
+        assert!(search("书包 理发").is_empty(), "every word must match");
+        assert_eq!(
+            search("独居老人").len(),
+            3,
+            "the group's word finds its wishes"
+        );
+        assert_eq!(search("Repair"), ["水龙头漏水"], "English words, any case");
+        assert_eq!(search("漏水"), ["水龙头漏水"], "text still matches");
     }
 
     #[test]

@@ -128,8 +128,10 @@ pub async fn list(db: &SqlitePool, query: &WishQuery) -> ApiResult<Page<PublicWi
         sql.push(" AND w.campaign_id = ")
             .push_bind(campaign.to_string());
     }
-    if let Some(text) = query.search_text() {
-        let pattern = format!("%{}%", escape_like(text));
+    // Every word of the search, each in the text or naming the category or group (core's
+    // `WishQuery::matches` is the same rule over a phone's cache).
+    for term in query.search_terms() {
+        let pattern = format!("%{}%", escape_like(term.text));
         sql.push(" AND (");
         for (index, column) in ["w.title", "w.description", "w.alias", "w.unit"]
             .iter()
@@ -141,6 +143,13 @@ pub async fn list(db: &SqlitePool, query: &WishQuery) -> ApiResult<Page<PublicWi
             sql.push(format!("{column} LIKE "))
                 .push_bind(pattern.clone())
                 .push(" ESCAPE '\\'");
+        }
+        for category in &term.categories {
+            sql.push(" OR w.category = ").push_bind(category.as_str());
+        }
+        for group in &term.groups {
+            sql.push(" OR w.beneficiary_group = ")
+                .push_bind(group.as_str());
         }
         sql.push(")");
     }

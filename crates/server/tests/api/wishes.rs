@@ -385,3 +385,39 @@ async fn the_list_from_memory_is_never_stale_and_revalidates() {
         .unwrap();
     assert_eq!(gzipped.headers()["content-encoding"], "gzip");
 }
+
+#[tokio::test]
+async fn search_finds_a_category_by_its_name_and_needs_every_word() {
+    let app = spawn_demo_app().await;
+    let repairs: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM wishes WHERE category = 'repair' AND status IN ('open', 'claimed', 'fulfilled')",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(repairs >= 2, "the demo has repairs to find");
+    let found: Page<PublicWish> = app
+        .get("/api/wishes?q=%E7%BB%B4%E4%BF%AE&limit=200")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found.items.len() as i64, repairs, "维修 finds every repair");
+    assert!(found
+        .items
+        .iter()
+        .all(|wish| wish.category == microwish_core::Category::Repair
+            || wish.title.contains("维修")
+            || wish.description.contains("维修")));
+    // Two words: both must match.
+    let both: Page<PublicWish> = app
+        .get("/api/wishes?q=%E7%BB%B4%E4%BF%AE%20%E4%B9%A6%E5%8C%85&limit=200")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        both.items.is_empty(),
+        "no wish is both a repair and a school bag"
+    );
+}

@@ -16,6 +16,8 @@ use crate::rules::ClaimAction;
 
 mod households;
 mod pledges;
+#[cfg(test)]
+mod validation_props;
 mod volunteers;
 mod wishes;
 

@@ -87,7 +87,11 @@ impl NewPledge {
                 variants.push((label, u32::try_from(variant.quantity).unwrap_or(0)));
             }
         }
-        let sum: i64 = self.variants.iter().map(|variant| variant.quantity).sum();
+        // Saturating: any i64 can arrive, and a sum past the limit is refused anyway.
+        let sum = self
+            .variants
+            .iter()
+            .fold(0_i64, |sum, variant| sum.saturating_add(variant.quantity));
         let quantity = match (self.quantity, self.variants.is_empty()) {
             (Some(quantity), true) => quantity,
             (None, true) => {

@@ -708,3 +708,27 @@ async fn the_report_equals_counts_made_independently() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn sizes_that_add_up_past_any_number_are_refused_not_crashed_on() {
+    let app = spawn_demo_app().await;
+    let shop = app.register(Role::Shopkeeper).await;
+    let body = assert_problem(
+        app.post(
+            Some(&shop),
+            "/api/pledges",
+            json!({"title": "童鞋", "category": "clothing", "unit": "双",
+                   "variants": [{"label": "28码", "quantity": i64::MAX},
+                                {"label": "29码", "quantity": i64::MAX}]}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert!(body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|error| error["field"] == "variants"));
+}

@@ -915,3 +915,57 @@ async fn the_timeline_shows_the_latest_events_first_by_role_or_name() {
     );
     assert_eq!(text(&root, ".timeline__time"), "7月3日 15:00");
 }
+
+#[wasm_bindgen_test]
+async fn a_wish_already_held_says_so_after_a_reload() {
+    let root = container();
+    let item = wish("一个新书包", WishKind::Item, 4, 2, 30);
+    let donor = me(Role::Donor);
+    let mut mine = claim(ClaimStatus::Active, item.clone());
+    mine.claimer_id = donor.id;
+    let someone_elses = claim(ClaimStatus::Active, item.clone());
+    let _mounted = mount_to(root.clone(), move || {
+        let state = SessionState::LoggedIn(donor.clone());
+        let data = Data::new(state);
+        provide_context(data);
+        let session = Session(data.session);
+        let mut seed = LocalState::default();
+        seed.wishes.insert(item.id, item.clone());
+        seed.claims.insert(mine.id, mine.clone());
+        seed.claims.insert(someone_elses.id, someone_elses.clone());
+        provide_context(Sync::in_memory(data, Some(donor.clone()), seed));
+        let wish = RwSignal::new(item.clone());
+        view! { <ClaimPanel wish session /> }
+    });
+    tick().await;
+    let held = text(&root, ".claim-panel__held");
+    assert!(held.starts_with("你已认领 2个,正在进行中"), "{held}");
+    assert_eq!(
+        root.query_selector(".claim-panel__held a")
+            .unwrap()
+            .unwrap()
+            .get_attribute("href")
+            .unwrap(),
+        "/me/claims"
+    );
+    assert!(
+        exists(&root, ".claim-panel__submit"),
+        "more may still be claimed"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_house_call_note_suggests_a_visit_not_a_drop_off() {
+    let root = container();
+    let visit = wish("修电热水壶", WishKind::Service, 1, 0, 5);
+    let _mounted = mount_claim_panel(&root, visit, SessionState::LoggedIn(me(Role::Volunteer)));
+    tick().await;
+    let placeholder = root
+        .query_selector("textarea[name=note]")
+        .unwrap()
+        .unwrap()
+        .get_attribute("placeholder")
+        .unwrap();
+    assert!(!placeholder.contains("驿站"), "{placeholder}");
+    assert!(!exists(&root, ".claim-panel__held"), "nothing held yet");
+}

@@ -3,7 +3,9 @@ use leptos::prelude::*;
 use microwish_core::clock::default_slot_date;
 use microwish_core::command::{claim_offer, ClaimOffer, ClaimRequest, Command, NOTE_MAX_CHARS};
 use microwish_core::engine::MutateError;
-use microwish_core::{ClaimId, Field, ProblemCode, PublicWish, Role, RuleError, WishKind};
+use microwish_core::{
+    ClaimId, ClaimStatus, Field, ProblemCode, PublicWish, Role, RuleError, WishKind,
+};
 
 use crate::api::ApiError;
 use crate::china_time::{now, today};
@@ -65,6 +67,42 @@ pub fn ClaimPanel(#[prop(into)] wish: Signal<PublicWish>, session: Session) -> i
         None => {}
     });
     let claim_view = move || claimed.get().and_then(|id| sync.data.claims.get(&id));
+    // What this person already holds of this wish, from the cache: the page says so after a
+    // reload too, instead of offering the form as if they had never claimed.
+    let held = Signal::derive(move || {
+        let Some(me) = sync.data.me() else {
+            return 0;
+        };
+        let wish_id = wish.with(|wish| wish.id);
+        sync.data
+            .claims
+            .values(|claim| {
+                claim.wish_id == wish_id
+                    && claim.claimer_id == me.id
+                    && matches!(claim.status, ClaimStatus::Active | ClaimStatus::Delivered)
+            })
+            .iter()
+            .map(|claim| claim.quantity)
+            .sum::<u32>()
+    });
+    let held_note = move || {
+        let n = held.get();
+        (n > 0).then(|| {
+            let text = wish.with(|wish| match wish.kind {
+                WishKind::Item => fill(
+                    t.claim.already_held,
+                    &[("n", n.to_string()), ("unit", wish.unit.clone())],
+                ),
+                WishKind::Service => t.claim.already_booked.to_owned(),
+            });
+            view! {
+                <p class="claim-panel__held" role="status">
+                    {text}" "
+                    <a href="/me/claims">{t.claim.to_my_claims}</a>
+                </p>
+            }
+        })
+    };
     let message = Signal::derive(move || {
         failure.with(|failure| {
             failure
@@ -115,6 +153,7 @@ pub fn ClaimPanel(#[prop(into)] wish: Signal<PublicWish>, session: Session) -> i
                     {move || (!quiet()).then(|| view! {
                         <h2 class="section-title claim-panel__title">{t.claim.panel_title}</h2>
                     })}
+                    {held_note}
                     {offer_view.clone()}
                 }
                 .into_any(),
@@ -216,7 +255,10 @@ fn ClaimForm(
                     name="note"
                     rows="2"
                     maxlength=NOTE_MAX_CHARS.to_string()
-                    placeholder=t.claim.note_placeholder
+                    placeholder=match kind {
+                        WishKind::Item => t.claim.note_placeholder,
+                        WishKind::Service => t.claim.note_placeholder_service,
+                    }
                     bind:value=note
                 ></textarea>
             </label>

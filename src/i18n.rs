@@ -133,6 +133,7 @@ pub struct ClaimTexts {
     /// "你已认领 {n}{unit}" on a wish's page, after a reload too.
     pub already_held: &'static str,
     pub already_booked: &'static str,
+    pub held_more: &'static str,
     pub slot_title: &'static str,
     pub slot_date: &'static str,
     pub slot_start: &'static str,
@@ -600,7 +601,8 @@ pub const ZH_CN: Texts = Texts {
         note: "留言(选填)",
         note_placeholder: "如:周六上午送到驿站",
         note_placeholder_service: "如:需要带什么工具?到楼下先打电话",
-        already_held: "你已认领 {n}{unit},正在进行中。还可以再认领。",
+        already_held: "你已认领 {n}{unit},正在进行中。",
+        held_more: "还可以再认领。",
         already_booked: "你已预约这次上门服务,正在进行中。",
         slot_title: "上门时间(北京时间)",
         slot_date: "日期",

@@ -88,11 +88,19 @@ pub fn ClaimPanel(#[prop(into)] wish: Signal<PublicWish>, session: Session) -> i
     let held_note = move || {
         let n = held.get();
         (n > 0).then(|| {
+            let more = offer.get() == ClaimOffer::Claim;
             let text = wish.with(|wish| match wish.kind {
-                WishKind::Item => fill(
-                    t.claim.already_held,
-                    &[("n", n.to_string()), ("unit", wish.unit.clone())],
-                ),
+                WishKind::Item => {
+                    let held = fill(
+                        t.claim.already_held,
+                        &[("n", n.to_string()), ("unit", wish.unit.clone())],
+                    );
+                    if more {
+                        held + t.claim.held_more
+                    } else {
+                        held
+                    }
+                }
                 WishKind::Service => t.claim.already_booked.to_owned(),
             });
             view! {
@@ -132,6 +140,8 @@ pub fn ClaimPanel(#[prop(into)] wish: Signal<PublicWish>, session: Session) -> i
         ClaimOffer::AwaitingApproval => notice(t.problem.volunteer_not_approved),
         ClaimOffer::NotForRole(Role::Worker) => notice(t.claim.worker_cannot_claim),
         ClaimOffer::NotForRole(_) => notice(t.claim.shopkeeper_cannot_claim),
+        // Theirs: the note above says so; "no longer open" would only confuse.
+        ClaimOffer::NotOpen(_) if held.get() > 0 => ().into_any(),
         ClaimOffer::NotOpen(status) => notice(fill(
             t.claim.not_open,
             &[("status", t.status(status).to_owned())],

@@ -114,9 +114,13 @@ test('a new donor claims a wish, delivers it, a worker confirms it, the wish is 
   assert.equal(await page.locator('.detail .status').innerText(), '已被认领');
   await page.screenshot({ path: `${screenshotDir}/claim-success-360x800.png`, fullPage: true });
 
-  // The session survives a reload (the cookie does).
+  // The session survives a reload (the cookie does), and the page still says the wish is
+  // theirs rather than offering the form as if new.
   await page.reload();
   await page.locator('.tabbar__user', { hasText: name }).waitFor();
+  await page.locator('.claim-panel__held').waitFor();
+  assert.match(await page.locator('.claim-panel__held').innerText(), /你已认领 1/);
+  await page.screenshot({ path: `${screenshotDir}/detail-held-360x800.png`, fullPage: true });
 
   // 我的认领: the claim, its deadline, then delivered.
   await page.locator('.tabbar__claims').click();

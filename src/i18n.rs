@@ -134,6 +134,10 @@ pub struct ClaimTexts {
     pub already_held: &'static str,
     pub already_booked: &'static str,
     pub held_more: &'static str,
+    /// Before claiming an item: by when and where it must arrive.
+    pub deliver_by_if_claimed: &'static str,
+    /// "只剩 {n}{unit}" when a wanted quantity was cut to what remains.
+    pub quantity_cut: &'static str,
     pub slot_title: &'static str,
     pub slot_date: &'static str,
     pub slot_start: &'static str,
@@ -603,6 +607,8 @@ pub const ZH_CN: Texts = Texts {
         note_placeholder_service: "如:需要带什么工具?到楼下先打电话",
         already_held: "你已认领 {n}{unit},正在进行中。",
         held_more: "还可以再认领。",
+        deliver_by_if_claimed: "认领后请在 {time} 前送到 {station}({location})。",
+        quantity_cut: "只剩 {n}{unit},数量已改为 {n}。",
         already_booked: "你已预约这次上门服务,正在进行中。",
         slot_title: "上门时间(北京时间)",
         slot_date: "日期",

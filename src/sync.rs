@@ -89,6 +89,11 @@ impl Sync {
         self.engine.get_value()
     }
 
+    /// The server's settings, as of the last pull (how long a claim holds, fair shares).
+    pub fn policy(&self) -> microwish_core::command::Policy {
+        self.engine().borrow().meta().policy
+    }
+
     /// Tells the engine something happened (from anywhere: an event listener, a fetch).
     pub fn send(&self, input: Input) {
         self.inputs.with_value(|inputs| {

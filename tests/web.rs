@@ -691,14 +691,20 @@ async fn the_quantity_stepper_stays_between_one_and_what_remains() {
     tick().await;
     assert_eq!(value.get_untracked(), 2);
 
-    // Typed numbers are kept in bounds; garbage leaves the last good value.
+    // Typed numbers are kept in bounds, saying so; garbage leaves the last good value.
+    assert!(!exists(&root, ".stepper__clamped"));
     type_into(&root, ".stepper__value", "99", "change");
     tick().await;
     assert_eq!(value.get_untracked(), 3);
     assert_eq!(input(&root, ".stepper__value").value(), "3");
+    assert_eq!(text(&root, ".stepper__clamped"), "只剩 3个,数量已改为 3。");
     type_into(&root, ".stepper__value", "0", "change");
     tick().await;
     assert_eq!(value.get_untracked(), 1);
+    assert!(
+        !exists(&root, ".stepper__clamped"),
+        "a fitting number clears it"
+    );
     type_into(&root, ".stepper__value", "abc", "change");
     tick().await;
     assert_eq!(value.get_untracked(), 1);
@@ -710,6 +716,7 @@ async fn the_quantity_stepper_stays_between_one_and_what_remains() {
     tick().await;
     assert_eq!(value.get_untracked(), 2);
     assert_eq!(input(&root, ".stepper__value").value(), "2");
+    assert_eq!(text(&root, ".stepper__clamped"), "只剩 2个,数量已改为 2。");
 }
 
 #[wasm_bindgen_test]
@@ -800,6 +807,15 @@ async fn the_claim_panel_gives_a_donor_a_stepper_up_to_what_remains() {
     assert!(
         !exists(&root, "input[type=date]"),
         "items take no time slot"
+    );
+    // By when and where, before the tap: the hold (7 days by default) from now.
+    let deadline = text(&root, ".claim-form__deadline");
+    let due = microwish::china_time::now() + chrono::Duration::days(7);
+    let at_due = |due| deadline.contains(&t().date_time(due));
+    assert!(
+        deadline.starts_with("认领后请在")
+            && (at_due(due) || at_due(due - chrono::Duration::minutes(1))),
+        "{deadline}"
     );
     assert_eq!(text(&root, ".claim-panel__submit"), "确认认领");
 }

@@ -242,13 +242,28 @@ fn ClaimForm(
                 .unwrap_or_default()
         })
     });
+    let sync = use_sync();
     let quantity_field = (kind == WishKind::Item).then(|| {
+        // Before the tap, not after it: by when and where the item has to arrive.
+        let deadline = sync.policy().hold.hold_until(now(), None);
+        let (station, location) =
+            wish.with_untracked(|wish| (wish.station.clone(), wish.station_location.clone()));
         view! {
             <div class="field">
                 <span class="field__label">{t.claim.quantity}</span>
                 <QuantityStepper value=quantity max=remaining unit=unit.clone() />
                 <FieldMessages field=Field::Quantity errors />
             </div>
+            <p class="claim-form__deadline">
+                {fill(
+                    t.claim.deliver_by_if_claimed,
+                    &[
+                        ("time", t.date_time(deadline)),
+                        ("station", station),
+                        ("location", location),
+                    ],
+                )}
+            </p>
         }
     });
     let slot_field = (kind == WishKind::Service).then(|| {

@@ -9,7 +9,8 @@ pub fn clamp_quantity(wanted: u32, max: u32) -> u32 {
 
 /// How many units to claim: big − and + buttons for thumbs, and a number field for
 /// large quantities. Never below 1 nor above `max`; if `max` drops (someone else
-/// claimed meanwhile) the value follows it down.
+/// claimed meanwhile) the value follows it down, and either way a line says so: a number
+/// never changes behind the person's back.
 #[component]
 pub fn QuantityStepper(
     value: RwSignal<u32>,
@@ -17,14 +18,33 @@ pub fn QuantityStepper(
     #[prop(into)] unit: String,
 ) -> impl IntoView {
     let t = t();
+    // Set when a wanted quantity was cut down to what remains; cleared by the next change.
+    let cut_to = RwSignal::new(None::<u32>);
     Effect::new(move |_| {
         let bounded = clamp_quantity(value.get_untracked(), max.get());
+        if bounded < value.get_untracked() {
+            cut_to.set(Some(bounded));
+        }
         if bounded != value.get_untracked() {
             value.set(bounded);
         }
     });
+    let unit_text = unit.clone();
+    let cut_note = move || {
+        cut_to.get().map(|n| {
+            view! {
+                <p class="field__hint stepper__clamped" role="status">
+                    {crate::i18n::fill(
+                        t.claim.quantity_cut,
+                        &[("n", n.to_string()), ("unit", unit_text.clone())],
+                    )}
+                </p>
+            }
+        })
+    };
     let step = move |delta: i64| {
         let next = (i64::from(value.get_untracked()) + delta).clamp(1, i64::from(u32::MAX));
+        cut_to.set(None);
         value.set(clamp_quantity(next as u32, max.get_untracked()));
     };
     view! {
@@ -51,7 +71,9 @@ pub fn QuantityStepper(
                     // Whatever was typed, the field ends up showing a valid quantity
                     // (setting the signal re-renders the value even when unchanged).
                     let typed = event_target_value(&ev).trim().parse().unwrap_or(value.get_untracked());
-                    value.set(clamp_quantity(typed, max.get_untracked()));
+                    let bounded = clamp_quantity(typed, max.get_untracked());
+                    cut_to.set((typed > bounded).then_some(bounded));
+                    value.set(bounded);
                 }
             />
             <button
@@ -65,5 +87,6 @@ pub fn QuantityStepper(
             </button>
             <span class="stepper__unit">{unit}</span>
         </div>
+        {cut_note}
     }
 }

@@ -324,6 +324,26 @@ async fn acknowledged_writes_survive_sigkill_and_retries_land_once() {
     server.kill();
 }
 
+async fn pull(
+    client: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    client_id: ClientId,
+    cursor: u64,
+) -> Value {
+    client
+        .get(format!(
+            "{base}/api/sync/pull?cursor={cursor}&client_id={client_id}"
+        ))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 fn cli(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_microwish-server"))
         .args(args)
@@ -418,36 +438,12 @@ async fn a_backup_taken_under_load_restores_and_phones_recover_by_themselves() {
         .results
         .iter()
         .all(|r| r.status == MutationStatus::Applied));
-    let pulled: Value = client
-        .get(format!(
-            "{}/api/sync/pull?cursor=0&client_id={client_id}",
-            server.base
-        ))
-        .header("cookie", &phone)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let mut cursor = pulled["cursor"].as_u64().unwrap();
-    let mut more = pulled["more"].as_bool().unwrap();
-    while more {
-        let page: Value = client
-            .get(format!(
-                "{}/api/sync/pull?cursor={cursor}&client_id={client_id}",
-                server.base
-            ))
-            .header("cookie", &phone)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        cursor = page["cursor"].as_u64().unwrap();
-        more = page["more"].as_bool().unwrap();
+    let mut page = pull(&client, &server.base, &phone, client_id, 0).await;
+    while page["more"] == true {
+        let cursor = page["cursor"].as_u64().unwrap();
+        page = pull(&client, &server.base, &phone, client_id, cursor).await;
     }
+    let cursor = page["cursor"].as_u64().unwrap();
 
     // Not while a server runs on it.
     let refused = cli(&["restore", backup_arg, "--database", &database]);
@@ -476,18 +472,7 @@ async fn a_backup_taken_under_load_restores_and_phones_recover_by_themselves() {
     let server = Process::start(&database, &dist);
 
     // The phone is told to start over, and learns the server has its first three changes…
-    let after: Value = client
-        .get(format!(
-            "{}/api/sync/pull?cursor={cursor}&client_id={client_id}",
-            server.base
-        ))
-        .header("cookie", &phone)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after = pull(&client, &server.base, &phone, client_id, cursor).await;
     assert_eq!(
         after["reset"], true,
         "a cursor from after the backup starts over"

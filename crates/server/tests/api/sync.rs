@@ -629,14 +629,15 @@ async fn compacting_the_change_log_changes_no_pull_and_bounds_it() {
     for _ in 0..3 {
         app.claim_ok(&donor, wish.id, 1).await;
     }
-    let mut answers = Vec::new();
-    for (session, cursor) in [
+    let readers = [
         (Some(&donor), 0),
         (Some(&donor), before),
         (Some(&donor), middle),
         (None, 0),
         (None, middle),
-    ] {
+    ];
+    let mut answers = Vec::new();
+    for (session, cursor) in readers {
         answers.push(pull_all(&app, session, ClientId::generate(), cursor).await);
     }
 
@@ -653,13 +654,7 @@ async fn compacting_the_change_log_changes_no_pull_and_bounds_it() {
     .unwrap();
     assert_eq!(rows, entities, "one row per entity");
     let mut again = Vec::new();
-    for (session, cursor) in [
-        (Some(&donor), 0),
-        (Some(&donor), before),
-        (Some(&donor), middle),
-        (None, 0),
-        (None, middle),
-    ] {
+    for (session, cursor) in readers {
         again.push(pull_all(&app, session, ClientId::generate(), cursor).await);
     }
     for (first, second) in answers.iter().zip(&again) {

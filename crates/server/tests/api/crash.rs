@@ -75,6 +75,25 @@ struct Seen {
     unanswered_pushes: Vec<Value>,
 }
 
+/// The wish's counter equals its claims, and the file passes SQLite's own check.
+async fn assert_whole(db: &SqlitePool, wish: WishId) {
+    let (claimed, counted): (i64, i64) = sqlx::query_as(
+        "SELECT w.claimed, (SELECT COALESCE(SUM(quantity), 0) FROM claims c \
+         WHERE c.wish_id = w.id AND c.status IN ('active', 'delivered', 'confirmed')) \
+         FROM wishes w WHERE w.id = ?",
+    )
+    .bind(wish.to_string())
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(claimed, counted, "the counter equals the claims");
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+}
+
 fn claim_mutation(id: u64, wish: WishId) -> Value {
     json!({"id": id, "name": "claim_wish",
            "args": {"id": ClaimId::generate(), "wish_id": wish, "quantity": 1}})
@@ -284,25 +303,7 @@ async fn acknowledged_writes_survive_sigkill_and_retries_land_once() {
             }
         }
 
-        // Counters equal the claims; the file is whole.
-        let (claimed, counted): (i64, i64) = sqlx::query_as(
-            "SELECT w.claimed, (SELECT COALESCE(SUM(quantity), 0) FROM claims c \
-             WHERE c.wish_id = w.id AND c.status IN ('active', 'delivered', 'confirmed')) \
-             FROM wishes w WHERE w.id = ?",
-        )
-        .bind(wish.to_string())
-        .fetch_one(&db)
-        .await
-        .unwrap();
-        assert_eq!(
-            claimed, counted,
-            "round {round}: the counter equals the claims"
-        );
-        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(&db)
-            .await
-            .unwrap();
-        assert_eq!(integrity, "ok");
+        assert_whole(&db, wish).await;
     }
 
     // Exactly once across everything: one claim per id sent, none twice.
@@ -501,20 +502,6 @@ async fn a_backup_taken_under_load_restores_and_phones_recover_by_themselves() {
     .await
     .unwrap();
     assert_eq!(mine, 5, "the phone's five claims, each once");
-    let (claimed, counted): (i64, i64) = sqlx::query_as(
-        "SELECT w.claimed, (SELECT COALESCE(SUM(quantity), 0) FROM claims c \
-         WHERE c.wish_id = w.id AND c.status IN ('active', 'delivered', 'confirmed')) \
-         FROM wishes w WHERE w.id = ?",
-    )
-    .bind(wish.to_string())
-    .fetch_one(&db)
-    .await
-    .unwrap();
-    assert_eq!(claimed, counted);
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&db)
-        .await
-        .unwrap();
-    assert_eq!(integrity, "ok");
+    assert_whole(&db, wish).await;
     server.kill();
 }

@@ -388,7 +388,17 @@ async fn an_active_item_claim_says_where_to_bring_it_by_when_and_releases_only_a
     assert!(!exists(&card, ".claim-card__contact"));
     assert!(!exists(&card, ".claim-card__claimer"));
 
+    // Marking delivered cannot be taken back: it asks first, and "再想想" changes nothing.
     click(&card, ".claim-card__deliver");
+    tick().await;
+    assert!(text(&card, ".claim-card__ask").contains("确定已经送到驿站"));
+    assert_eq!(delivered.get_untracked(), 0);
+    click(&card, ".claim-card__deliver-no");
+    tick().await;
+    assert_eq!(delivered.get_untracked(), 0);
+    click(&card, ".claim-card__deliver");
+    tick().await;
+    click(&card, ".claim-card__deliver-yes");
     tick().await;
     assert_eq!(delivered.get_untracked(), 1);
     assert_eq!(text(&card, ".claim-card__deliver"), "标记已送达");
@@ -500,6 +510,9 @@ async fn a_house_call_is_marked_done_only_once_its_slot_has_begun() {
     assert!(!input(&cards[1], ".claim-card__deliver").has_attribute("disabled"));
     assert!(!exists(&cards[1], ".claim-card__not-yet"));
     click(&cards[1], ".claim-card__deliver");
+    tick().await;
+    assert!(text(&cards[1], ".claim-card__ask").contains("确定已经上门服务过了吗"));
+    click(&cards[1], ".claim-card__deliver-yes");
     tick().await;
     assert_eq!(done.get_untracked(), 1);
 }

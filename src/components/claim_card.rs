@@ -198,7 +198,8 @@ fn OwnerActions(
     busy: Signal<bool>,
 ) -> impl IntoView {
     let t = t();
-    let confirming = RwSignal::new(false);
+    // Both cannot be taken back: each asks first.
+    let asking = RwSignal::new(None::<Ask>);
     let started = RwSignal::new(starts.is_none_or(|start| now() >= start));
     if let Some(start) = starts.filter(|_| !started.get_untracked()) {
         let wait = (start - now()).to_std().unwrap_or_default();
@@ -210,63 +211,97 @@ fn OwnerActions(
             }
         }
     }
-    let deliver_label = match kind {
-        WishKind::Item => t.claim.deliver,
-        WishKind::Service => t.claim.deliver_service,
+    let (deliver_label, deliver_question) = match kind {
+        WishKind::Item => (t.claim.deliver, t.claim.deliver_question),
+        WishKind::Service => (t.claim.deliver_service, t.claim.deliver_question_service),
     };
     let working = move || busy.get().then_some(t.claim.working);
+    let question = move |ask: Ask| match ask {
+        Ask::Deliver => view! {
+            <div class="claim-card__ask" role="group">
+                <p>{deliver_question}</p>
+                <button
+                    type="button"
+                    class="button claim-card__deliver-yes"
+                    disabled=move || busy.get()
+                    on:click=move |_| {
+                        asking.set(None);
+                        deliver.run(());
+                    }
+                >
+                    {t.claim.deliver_yes}
+                </button>
+                <button
+                    type="button"
+                    class="button button--quiet claim-card__deliver-no"
+                    on:click=move |_| asking.set(None)
+                >
+                    {t.claim.keep}
+                </button>
+            </div>
+        }
+        .into_any(),
+        Ask::Release => view! {
+            <div class="claim-card__ask" role="group">
+                <p>{t.claim.release_question}</p>
+                <button
+                    type="button"
+                    class="button button--danger claim-card__release-yes"
+                    disabled=move || busy.get()
+                    on:click=move |_| {
+                        asking.set(None);
+                        release.run(());
+                    }
+                >
+                    {t.claim.release_yes}
+                </button>
+                <button
+                    type="button"
+                    class="button button--quiet claim-card__release-no"
+                    on:click=move |_| asking.set(None)
+                >
+                    {t.claim.keep}
+                </button>
+            </div>
+        }
+        .into_any(),
+    };
     view! {
         <div class="claim-card__actions">
-            <Show
-                when=move || confirming.get()
-                fallback=move || {
-                    view! {
-                        <button
-                            type="button"
-                            class="button claim-card__deliver"
-                            disabled=move || busy.get() || !started.get()
-                            on:click=move |_| deliver.run(())
-                        >
-                            {move || working().unwrap_or(deliver_label)}
-                        </button>
-                        <button
-                            type="button"
-                            class="button button--quiet claim-card__release"
-                            disabled=move || busy.get()
-                            on:click=move |_| confirming.set(true)
-                        >
-                            {t.claim.release}
-                        </button>
-                        <Show when=move || !started.get()>
-                            <p class="field__hint claim-card__not-yet">{t.claim.deliver_not_yet}</p>
-                        </Show>
-                    }
-                }
-            >
-                <div class="claim-card__ask" role="group">
-                    <p>{t.claim.release_question}</p>
+            {move || match asking.get() {
+                Some(ask) => question(ask),
+                None => view! {
                     <button
                         type="button"
-                        class="button button--danger claim-card__release-yes"
+                        class="button claim-card__deliver"
+                        disabled=move || busy.get() || !started.get()
+                        on:click=move |_| asking.set(Some(Ask::Deliver))
+                    >
+                        {move || working().unwrap_or(deliver_label)}
+                    </button>
+                    <button
+                        type="button"
+                        class="button button--quiet claim-card__release"
                         disabled=move || busy.get()
-                        on:click=move |_| {
-                            confirming.set(false);
-                            release.run(());
-                        }
+                        on:click=move |_| asking.set(Some(Ask::Release))
                     >
-                        {t.claim.release_yes}
+                        {t.claim.release}
                     </button>
-                    <button
-                        type="button"
-                        class="button button--quiet claim-card__release-no"
-                        on:click=move |_| confirming.set(false)
-                    >
-                        {t.claim.keep}
-                    </button>
-                </div>
-            </Show>
+                    <Show when=move || !started.get()>
+                        <p class="field__hint claim-card__not-yet">{t.claim.deliver_not_yet}</p>
+                    </Show>
+                }
+                .into_any(),
+            }}
         </div>
     }
+}
+
+/// An owner's step that cannot be taken back, asked about first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    Deliver,
+    Release,
 }
 
 /// Confirm (a house call with the minutes to credit, the slot's length unless changed), or

@@ -132,6 +132,8 @@ test('a new donor claims a wish, delivers it, a worker confirms it, the wish is 
   assert.equal(await card.locator('.claim-card__contact').count(), 0, 'donors never see a household contact');
   await page.screenshot({ path: `${screenshotDir}/my-claims-360x800.png`, fullPage: true });
   await card.locator('.claim-card__deliver', { hasText: '标记已送达' }).click();
+  // It cannot be taken back: asked first.
+  await card.locator('.claim-card__deliver-yes').click();
   await card.locator('.claim-status', { hasText: '已送达,待确认' }).waitFor();
   assert.equal(await card.locator('.claim-card__deliver').count(), 0);
 

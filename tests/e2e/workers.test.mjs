@@ -126,6 +126,7 @@ test('a worker registers a household and posts its wish offline; a donor meets i
   await donorList.goto(`${server.url}/me/claims`);
   const claimCard = donorList.locator('.claim-card', { hasText: title });
   await claimCard.locator('button', { hasText: '标记已送达' }).click();
+  await claimCard.locator('.claim-card__deliver-yes').click();
   await claimCard.locator('.claim-status', { hasText: '已送达,待确认' }).waitFor();
 
   // --- The worker confirms it and writes down the household's thanks ---

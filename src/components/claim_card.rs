@@ -217,54 +217,22 @@ fn OwnerActions(
     };
     let working = move || busy.get().then_some(t.claim.working);
     let question = move |ask: Ask| match ask {
-        Ask::Deliver => view! {
-            <div class="claim-card__ask" role="group">
-                <p>{deliver_question}</p>
-                <button
-                    type="button"
-                    class="button claim-card__deliver-yes"
-                    disabled=move || busy.get()
-                    on:click=move |_| {
-                        asking.set(None);
-                        deliver.run(());
-                    }
-                >
-                    {t.claim.deliver_yes}
-                </button>
-                <button
-                    type="button"
-                    class="button button--quiet claim-card__deliver-no"
-                    on:click=move |_| asking.set(None)
-                >
-                    {t.claim.keep}
-                </button>
-            </div>
-        }
-        .into_any(),
-        Ask::Release => view! {
-            <div class="claim-card__ask" role="group">
-                <p>{t.claim.release_question}</p>
-                <button
-                    type="button"
-                    class="button button--danger claim-card__release-yes"
-                    disabled=move || busy.get()
-                    on:click=move |_| {
-                        asking.set(None);
-                        release.run(());
-                    }
-                >
-                    {t.claim.release_yes}
-                </button>
-                <button
-                    type="button"
-                    class="button button--quiet claim-card__release-no"
-                    on:click=move |_| asking.set(None)
-                >
-                    {t.claim.keep}
-                </button>
-            </div>
-        }
-        .into_any(),
+        Ask::Deliver => ask_first(
+            deliver_question,
+            t.claim.deliver_yes,
+            ask,
+            busy,
+            asking,
+            deliver,
+        ),
+        Ask::Release => ask_first(
+            t.claim.release_question,
+            t.claim.release_yes,
+            ask,
+            busy,
+            asking,
+            release,
+        ),
     };
     view! {
         <div class="claim-card__actions">
@@ -302,6 +270,46 @@ fn OwnerActions(
 enum Ask {
     Deliver,
     Release,
+}
+
+/// The question before `ask`: yes does it, "再想想" goes back.
+fn ask_first(
+    question: &'static str,
+    yes: &'static str,
+    ask: Ask,
+    busy: Signal<bool>,
+    asking: RwSignal<Option<Ask>>,
+    then: Callback<()>,
+) -> AnyView {
+    let (name, style) = match ask {
+        Ask::Deliver => ("deliver", "button"),
+        // Giving a claim back frees it for others: the warning colour.
+        Ask::Release => ("release", "button button--danger"),
+    };
+    view! {
+        <div class="claim-card__ask" role="group">
+            <p>{question}</p>
+            <button
+                type="button"
+                class=format!("{style} claim-card__{name}-yes")
+                disabled=move || busy.get()
+                on:click=move |_| {
+                    asking.set(None);
+                    then.run(());
+                }
+            >
+                {yes}
+            </button>
+            <button
+                type="button"
+                class=format!("button button--quiet claim-card__{name}-no")
+                on:click=move |_| asking.set(None)
+            >
+                {t().claim.keep}
+            </button>
+        </div>
+    }
+    .into_any()
 }
 
 /// Confirm (a house call with the minutes to credit, the slot's length unless changed), or

@@ -14,7 +14,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use std::panic::AssertUnwindSafe;
+
 use futures_util::future::BoxFuture;
+use futures_util::FutureExt;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
@@ -153,12 +156,21 @@ async fn run_batch(
     let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
     for job in jobs {
         let mut savepoint = Connection::begin(&mut *tx).await?;
-        let ran = job(&mut savepoint).await;
-        answers.push(ran.answer);
-        if ran.keep {
-            savepoint.commit().await?;
-        } else {
-            savepoint.rollback().await?;
+        // A bug that panics in one command must not take the writer (and every later
+        // write) down with it: that command's caller hears its write failed, the rest go on.
+        match AssertUnwindSafe(job(&mut savepoint)).catch_unwind().await {
+            Ok(ran) => {
+                answers.push(ran.answer);
+                if ran.keep {
+                    savepoint.commit().await?;
+                } else {
+                    savepoint.rollback().await?;
+                }
+            }
+            Err(_) => {
+                tracing::error!("a write panicked; it was undone");
+                savepoint.rollback().await?;
+            }
         }
     }
     tx.commit().await
@@ -219,5 +231,27 @@ mod tests {
             .unwrap();
         let expected: Vec<(i64,)> = (1..=30).filter(|n| n % 3 != 0).map(|n| (n,)).collect();
         assert_eq!(kept, expected);
+
+        // A command that panics (a bug) fails alone and undone; the writer goes on.
+        let panicked = writer
+            .write(|tx| {
+                Box::pin(async move {
+                    sqlx::query("INSERT INTO marks (n) VALUES (100)")
+                        .execute(&mut *tx)
+                        .await?;
+                    if std::hint::black_box(true) {
+                        panic!("a bug in a command");
+                    }
+                    Ok(())
+                })
+            })
+            .await;
+        assert!(panicked.is_err());
+        assert_eq!(mark(101, false).await.unwrap(), 101);
+        let after: Vec<(i64,)> = sqlx::query_as("SELECT n FROM marks WHERE n >= 100")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(after, [(101,)], "the panicked write left nothing");
     }
 }

@@ -155,9 +155,7 @@ impl ConfirmClaim {
 
 impl RecordThanks {
     pub fn validate(&self) -> Result<String, RuleError> {
-        let mut errors = ValidationErrors::default();
-        let text = crate::validate::text(&mut errors, Field::Text, &self.text, THANKS_CHARS);
-        errors.into_result(text)
+        crate::validate::only_text(Field::Text, &self.text, THANKS_CHARS)
     }
 }
 
@@ -311,22 +309,9 @@ fn check_slot(
 }
 
 impl RejectClaim {
-    /// The reason, trimmed, if it is long enough to mean something.
+    /// The reason, trimmed, if it is long enough to mean something (as every reason).
     pub fn validate(&self) -> Result<String, RuleError> {
-        let reason = self.reason.trim().to_owned();
-        let mut errors = ValidationErrors::default();
-        if !REASON_CHARS.contains(&reason.chars().count()) {
-            errors.add(
-                Field::Reason,
-                FieldCode::Length,
-                format!(
-                    "{} to {} characters",
-                    REASON_CHARS.start(),
-                    REASON_CHARS.end()
-                ),
-            );
-        }
-        errors.into_result(reason)
+        crate::validate::only_text(Field::Reason, &self.reason, REASON_CHARS)
     }
 }
 

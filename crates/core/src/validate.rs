@@ -43,6 +43,18 @@ pub fn text(
     value.to_owned()
 }
 
+/// A command whose only input is one text (a reason, a thanks, a vetting note): the text,
+/// trimmed, or why not.
+pub fn only_text(
+    field: Field,
+    value: &str,
+    allowed: std::ops::RangeInclusive<usize>,
+) -> Result<String, crate::error::RuleError> {
+    let mut errors = ValidationErrors::default();
+    let text = text(&mut errors, field, value, allowed);
+    errors.into_result(text)
+}
+
 /// An optional longer text of at most `max` characters; trimmed.
 pub fn long_text(errors: &mut ValidationErrors, field: Field, value: &str, max: usize) -> String {
     text(errors, field, value, 0..=max)

@@ -178,14 +178,7 @@ pub struct ThankShop {
 
 impl ThankShop {
     pub fn validate(&self) -> Result<String, RuleError> {
-        let mut errors = ValidationErrors::default();
-        let text = validate::text(
-            &mut errors,
-            Field::Text,
-            &self.text,
-            crate::command::THANKS_CHARS,
-        );
-        errors.into_result(text)
+        validate::only_text(Field::Text, &self.text, crate::command::THANKS_CHARS)
     }
 }
 

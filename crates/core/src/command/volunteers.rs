@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Field, RuleError, ValidationErrors};
+use crate::error::{Field, RuleError};
 use crate::ids::UserId;
 use crate::validate;
 
@@ -28,13 +28,11 @@ pub const VETTING_NOTE_MAX_CHARS: usize = 200;
 impl VolunteerDecision {
     /// The note, trimmed; a suspension needs a reason.
     pub fn validate(&self, reason_required: bool) -> Result<String, RuleError> {
-        let mut errors = ValidationErrors::default();
         let allowed = if reason_required {
             crate::command::REASON_CHARS
         } else {
             0..=VETTING_NOTE_MAX_CHARS
         };
-        let note = validate::text(&mut errors, Field::Note, &self.note, allowed);
-        errors.into_result(note)
+        validate::only_text(Field::Note, &self.note, allowed)
     }
 }

@@ -230,14 +230,7 @@ pub struct CancelRequest {
 
 impl CancelWish {
     pub fn validate(&self) -> Result<String, RuleError> {
-        let mut errors = ValidationErrors::default();
-        let reason = validate::text(
-            &mut errors,
-            Field::Reason,
-            &self.reason,
-            crate::command::REASON_CHARS,
-        );
-        errors.into_result(reason)
+        validate::only_text(Field::Reason, &self.reason, crate::command::REASON_CHARS)
     }
 }
 

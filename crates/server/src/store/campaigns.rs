@@ -110,14 +110,10 @@ pub async fn existing(
     ids: &[CampaignId],
 ) -> ApiResult<std::collections::HashSet<CampaignId>> {
     let mut found = std::collections::HashSet::new();
-    for chunk in ids.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT id FROM campaigns WHERE id IN ");
-        push_list(&mut sql, chunk);
-        let rows: Vec<(String,)> = sql.build_query_as().fetch_all(&mut *tx).await?;
-        for (id,) in rows {
-            found.insert(parse_stored(&id)?);
-        }
+    let rows: Vec<(String,)> =
+        super::fetch_in(tx, "SELECT id FROM campaigns WHERE id IN ", ids).await?;
+    for (id,) in rows {
+        found.insert(parse_stored(&id)?);
     }
     Ok(found)
 }

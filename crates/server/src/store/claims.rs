@@ -246,24 +246,24 @@ pub async fn states(
     ids: &[ClaimId],
 ) -> ApiResult<HashMap<ClaimId, ClaimState>> {
     let mut found = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT id, wish_id, user_id, quantity, status, slot_start, slot_end FROM claims WHERE id IN ",
+    let rows: Vec<StateRow> = super::fetch_in(
+        tx,
+        "SELECT id, wish_id, user_id, quantity, status, slot_start, \
+             slot_end FROM claims WHERE id IN ",
+        ids,
+    )
+    .await?;
+    for row in rows {
+        found.insert(
+            parse_stored(&row.id)?,
+            ClaimState {
+                wish_id: parse_stored(&row.wish_id)?,
+                owner: parse_stored(&row.user_id)?,
+                quantity: count(row.quantity)?,
+                status: parse_stored(&row.status)?,
+                slot: row.slot_start.zip(row.slot_end),
+            },
         );
-        push_list(&mut sql, chunk);
-        let rows: Vec<StateRow> = sql.build_query_as().fetch_all(&mut *tx).await?;
-        for row in rows {
-            found.insert(
-                parse_stored(&row.id)?,
-                ClaimState {
-                    wish_id: parse_stored(&row.wish_id)?,
-                    owner: parse_stored(&row.user_id)?,
-                    quantity: count(row.quantity)?,
-                    status: parse_stored(&row.status)?,
-                    slot: row.slot_start.zip(row.slot_end),
-                },
-            );
-        }
     }
     Ok(found)
 }
@@ -338,14 +338,15 @@ pub async fn set_thanks(
 /// The claims holding units of these wishes.
 pub async fn of_wishes(tx: &mut SqliteConnection, wishes: &[WishId]) -> ApiResult<Vec<ClaimId>> {
     let mut found = Vec::new();
-    for chunk in wishes.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT id FROM claims WHERE status IN ('active', 'delivered', 'confirmed') AND wish_id IN ");
-        push_list(&mut sql, chunk);
-        let rows: Vec<(String,)> = sql.build_query_as().fetch_all(&mut *tx).await?;
-        for (id,) in rows {
-            found.push(parse_stored(&id)?);
-        }
+    let rows: Vec<(String,)> = super::fetch_in(
+        tx,
+        "SELECT id FROM claims WHERE status IN ('active', \
+             'delivered', 'confirmed') AND wish_id IN ",
+        wishes,
+    )
+    .await?;
+    for (id,) in rows {
+        found.push(parse_stored(&id)?);
     }
     Ok(found)
 }

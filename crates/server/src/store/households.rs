@@ -59,17 +59,8 @@ pub async fn states(
     tx: &mut SqliteConnection,
     ids: &[HouseholdId],
 ) -> ApiResult<HashMap<HouseholdId, Household>> {
-    let mut rows = Vec::new();
-    for chunk in ids.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_HOUSEHOLD);
-        sql.push(" WHERE h.id IN ");
-        push_list(&mut sql, chunk);
-        rows.extend(
-            sql.build_query_as::<HouseholdRow>()
-                .fetch_all(&mut *tx)
-                .await?,
-        );
-    }
+    let rows: Vec<HouseholdRow> =
+        super::fetch_in(tx, &format!("{SELECT_HOUSEHOLD} WHERE h.id IN "), ids).await?;
     let wishes = wishes_of(&mut *tx, &rows).await?;
     finish(rows, wishes)
 }

@@ -57,6 +57,26 @@ fn push_list<'a, T: ToString>(sql: &mut QueryBuilder<'a, Sqlite>, values: &[T]) 
     sql.push(")");
 }
 
+/// The rows `select` (ending in `… IN `) finds for every one of `ids`, asked in chunks below
+/// SQLite's limit on bound parameters.
+async fn fetch_in<R, T>(
+    conn: &mut sqlx::SqliteConnection,
+    select: &str,
+    ids: &[T],
+) -> Result<Vec<R>, ApiError>
+where
+    T: ToString,
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(select);
+        push_list(&mut sql, chunk);
+        rows.extend(sql.build_query_as::<R>().fetch_all(&mut *conn).await?);
+    }
+    Ok(rows)
+}
+
 /// Ids go to SQLite in chunks below its limit on bound parameters.
 const CHUNK: usize = 200;
 

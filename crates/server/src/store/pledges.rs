@@ -61,34 +61,32 @@ pub async fn states(
     ids: &[PledgeId],
 ) -> ApiResult<HashMap<PledgeId, PledgeState>> {
     let mut found = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT id, COALESCE(shop_id, ''), quantity, allocated FROM pledges WHERE id IN ",
+    let rows: Vec<(String, String, i64, i64)> = super::fetch_in(
+        tx,
+        "SELECT id, COALESCE(shop_id, ''), quantity, allocated FROM pledges WHERE id IN ",
+        ids,
+    )
+    .await?;
+    for (id, shop, quantity, allocated) in rows {
+        let variants = variants_of(&mut *tx, &id)
+            .await?
+            .into_iter()
+            .map(|variant| VariantState {
+                label: variant.label,
+                quantity: variant.quantity,
+                allocated: variant.allocated,
+            })
+            .collect();
+        found.insert(
+            parse_stored(&id)?,
+            PledgeState {
+                // A pledge from before shops had accounts belongs to nobody who can act.
+                shop: shop.parse().unwrap_or(UserId(uuid::Uuid::nil())),
+                quantity: count(quantity)?,
+                allocated: count(allocated)?,
+                variants,
+            },
         );
-        push_list(&mut sql, chunk);
-        let rows: Vec<(String, String, i64, i64)> =
-            sql.build_query_as().fetch_all(&mut *tx).await?;
-        for (id, shop, quantity, allocated) in rows {
-            let variants = variants_of(&mut *tx, &id)
-                .await?
-                .into_iter()
-                .map(|variant| VariantState {
-                    label: variant.label,
-                    quantity: variant.quantity,
-                    allocated: variant.allocated,
-                })
-                .collect();
-            found.insert(
-                parse_stored(&id)?,
-                PledgeState {
-                    // A pledge from before shops had accounts belongs to nobody who can act.
-                    shop: shop.parse().unwrap_or(UserId(uuid::Uuid::nil())),
-                    quantity: count(quantity)?,
-                    allocated: count(allocated)?,
-                    variants,
-                },
-            );
-        }
     }
     Ok(found)
 }
@@ -185,25 +183,23 @@ pub async fn allocation_states(
     ids: &[AllocationId],
 ) -> ApiResult<HashMap<AllocationId, AllocationState>> {
     let mut found = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT id, pledge_id, wish_id, variant, quantity, status FROM allocations WHERE id IN ",
+    let rows: Vec<(String, String, String, Option<String>, i64, String)> = super::fetch_in(
+        tx,
+        "SELECT id, pledge_id, wish_id, variant, quantity, status FROM allocations WHERE id IN ",
+        ids,
+    )
+    .await?;
+    for (id, pledge, wish, variant, quantity, status) in rows {
+        found.insert(
+            parse_stored(&id)?,
+            AllocationState {
+                pledge: parse_stored(&pledge)?,
+                wish: parse_stored(&wish)?,
+                variant,
+                quantity: count(quantity)?,
+                status: parse_stored(&status)?,
+            },
         );
-        push_list(&mut sql, chunk);
-        let rows: Vec<(String, String, String, Option<String>, i64, String)> =
-            sql.build_query_as().fetch_all(&mut *tx).await?;
-        for (id, pledge, wish, variant, quantity, status) in rows {
-            found.insert(
-                parse_stored(&id)?,
-                AllocationState {
-                    pledge: parse_stored(&pledge)?,
-                    wish: parse_stored(&wish)?,
-                    variant,
-                    quantity: count(quantity)?,
-                    status: parse_stored(&status)?,
-                },
-            );
-        }
     }
     Ok(found)
 }

@@ -275,31 +275,30 @@ pub async fn states(
     ids: &[WishId],
 ) -> ApiResult<HashMap<WishId, WishState>> {
     let mut found = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT id, grid_id, household_id, kind, status, needed_by, quantity, claimed, \
+    let rows: Vec<StateRow> = super::fetch_in(
+        tx,
+        "SELECT id, grid_id, household_id, kind, status, needed_by, quantity, claimed, \
              delivered, fulfilled FROM wishes WHERE id IN ",
-        );
-        push_list(&mut sql, chunk);
-        let rows: Vec<StateRow> = sql.build_query_as().fetch_all(&mut *tx).await?;
-        for row in rows {
-            found.insert(
-                parse_stored(&row.id)?,
-                WishState {
-                    grid: row.grid_id.as_str().into(),
-                    household: row.household_id.as_deref().map(parse_stored).transpose()?,
-                    kind: parse_stored(&row.kind)?,
-                    status: parse_stored(&row.status)?,
-                    needed_by: row.needed_by,
-                    units: Units {
-                        quantity: count(row.quantity)?,
-                        claimed: count(row.claimed)?,
-                        delivered: count(row.delivered)?,
-                        fulfilled: count(row.fulfilled)?,
-                    },
+        ids,
+    )
+    .await?;
+    for row in rows {
+        found.insert(
+            parse_stored(&row.id)?,
+            WishState {
+                grid: row.grid_id.as_str().into(),
+                household: row.household_id.as_deref().map(parse_stored).transpose()?,
+                kind: parse_stored(&row.kind)?,
+                status: parse_stored(&row.status)?,
+                needed_by: row.needed_by,
+                units: Units {
+                    quantity: count(row.quantity)?,
+                    claimed: count(row.claimed)?,
+                    delivered: count(row.delivered)?,
+                    fulfilled: count(row.fulfilled)?,
                 },
-            );
-        }
+            },
+        );
     }
     Ok(found)
 }

@@ -3,7 +3,7 @@
 // confirms it; the wish is then fulfilled. Run by `make e2e` (node --test).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext, screenshotDir } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, demo, logIn } from './support.mjs';
 
 let server;
 let browser;
@@ -18,9 +18,7 @@ after(async () => {
   server?.stop();
 });
 
-const worker = { phone: '13800000001', password: 'xingyi-worker-2026', name: '网格长 李红' };
-const donor = { phone: '13800000002', password: 'xingyi-donor-2026' };
-const volunteer = { phone: '13800000003', password: 'xingyi-volunteer-2026' };
+const { worker, donor, volunteer } = demo;
 
 // Console errors and uncaught exceptions, which is also where CSP violations show up.
 // `allowed` lists the failed requests a test expects (the browser logs every 4xx response),
@@ -49,12 +47,6 @@ async function getJson(path) {
 /// The day it is in China (UTC+8), as YYYY-MM-DD, `days` from now.
 function chinaDate(days = 0) {
   return new Date(Date.now() + 8 * 3600_000 + days * 86400_000).toISOString().slice(0, 10);
-}
-
-async function logIn(page, { phone, password }) {
-  await page.locator('input[name=phone]').fill(phone);
-  await page.locator('input[name=password]').fill(password);
-  await page.locator('.auth-form__submit').click();
 }
 
 test('a new donor claims a wish, delivers it, a worker confirms it, the wish is fulfilled', async () => {

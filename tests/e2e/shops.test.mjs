@@ -4,7 +4,7 @@
 // and where they went; the worker's report counts them. Run by `make e2e` (node --test).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext, screenshotDir } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, demo } from './support.mjs';
 
 let server;
 let browser;
@@ -19,8 +19,7 @@ after(async () => {
   server?.stop();
 });
 
-const worker = { phone: '13800000001', password: 'xingyi-worker-2026', name: '网格长 李红' };
-const shop = { phone: '13800000004', password: 'xingyi-shop-2026', name: '大拇哥童鞋店 王荣亮' };
+const { worker, shop } = demo;
 const SIZES = { 28: 8, 29: 10, 30: 12, 31: 12, 32: 14, 33: 14, 34: 12, 35: 12, 36: 10 };
 
 function watchProblems(page) {

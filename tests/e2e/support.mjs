@@ -65,3 +65,18 @@ export function phoneContext(browser) {
     locale: 'zh-CN',
   });
 }
+
+// The demo's logins (printed by `microwish-server serve --demo`).
+export const demo = {
+  worker: { phone: '13800000001', password: 'xingyi-worker-2026', name: '网格长 李红' },
+  donor: { phone: '13800000002', password: 'xingyi-donor-2026', name: '爱心人士 张先生' },
+  volunteer: { phone: '13800000003', password: 'xingyi-volunteer-2026' },
+  shop: { phone: '13800000004', password: 'xingyi-shop-2026', name: '大拇哥童鞋店 王荣亮' },
+};
+
+// Fills in and sends the login form the page shows.
+export async function logIn(page, { phone, password }) {
+  await page.locator('input[name=phone]').fill(phone);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('.auth-form__submit').click();
+}

@@ -2,7 +2,7 @@
 // 44 × 44 px (links inside running text excepted; a radio or checkbox counts as its label).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, demo, logIn } from './support.mjs';
 
 async function smallTargets(page) {
   return page.evaluate(() => {
@@ -29,11 +29,9 @@ async function smallTargets(page) {
   });
 }
 
-async function logIn(page, url, phone, password) {
+async function signedIn(page, url, who) {
   await page.goto(`${url}/login`);
-  await page.locator('input[name=phone]').fill(phone);
-  await page.locator('input[name=password]').fill(password);
-  await page.locator('button[type=submit]').click();
+  await logIn(page, who);
   await page.waitForURL((to) => !to.pathname.startsWith('/login'));
 }
 
@@ -51,14 +49,14 @@ test('every control on every page is at least 44 px each way', async () => {
       found[path] = await smallTargets(visitor);
     }
     const donor = await (await phoneContext(browser)).newPage();
-    await logIn(donor, server.url, '13800000002', 'xingyi-donor-2026');
+    await signedIn(donor, server.url, demo.donor);
     for (const path of ['/me/claims', `/wishes/${wish.id}`]) {
       await donor.goto(server.url + path);
       await donor.waitForTimeout(800);
       found[`donor ${path}`] = await smallTargets(donor);
     }
     const worker = await (await phoneContext(browser)).newPage();
-    await logIn(worker, server.url, '13800000001', 'xingyi-worker-2026');
+    await signedIn(worker, server.url, demo.worker);
     const campaign = (await (await fetch(`${server.url}/api/campaigns`)).json()).items[0];
     for (const path of ['/worker', '/worker/claims', '/worker/volunteers', '/worker/households',
       '/worker/households/new', '/worker/wishes/new', '/worker/pledges', '/worker/campaigns/new',
@@ -68,7 +66,7 @@ test('every control on every page is at least 44 px each way', async () => {
       found[`worker ${path}`] = await smallTargets(worker);
     }
     const shop = await (await phoneContext(browser)).newPage();
-    await logIn(shop, server.url, '13800000004', 'xingyi-shop-2026');
+    await signedIn(shop, server.url, demo.shop);
     for (const path of ['/shop', '/shop/pledges/new']) {
       await shop.goto(server.url + path);
       await shop.waitForTimeout(800);

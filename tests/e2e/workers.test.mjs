@@ -6,7 +6,7 @@
 // then they book one and see the address (never the name). Run by `make e2e` (node --test).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext, screenshotDir } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, demo } from './support.mjs';
 
 let server;
 let browser;
@@ -21,8 +21,7 @@ after(async () => {
   server?.stop();
 });
 
-const worker = { phone: '13800000001', password: 'xingyi-worker-2026', name: '网格长 李红' };
-const donor = { phone: '13800000002', password: 'xingyi-donor-2026', name: '爱心人士 张先生' };
+const { worker, donor } = demo;
 
 function watchProblems(page) {
   const problems = [];

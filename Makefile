@@ -8,7 +8,7 @@ ADDR ?= 127.0.0.1:8080
 DATABASE ?= sqlite://data/microwish.db
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: run test tools test-tools bench-tools spa server-release unit wasm-test e2e bench lint fmt serve-api dev clean
+.PHONY: run test tools test-tools bench-tools spa server-release unit fuzz-api wasm-test e2e bench lint fmt serve-api dev clean
 
 ## run: install tools, build the SPA (release) and serve it with the API and demo data on $(ADDR)
 run: tools spa server-release
@@ -18,6 +18,7 @@ run: tools spa server-release
 test: test-tools
 	cargo fmt --all --check
 	$(MAKE) unit
+	$(MAKE) fuzz-api
 	$(MAKE) wasm-test
 	$(MAKE) e2e
 
@@ -41,6 +42,12 @@ server-release:
 unit:
 	cargo test -p microwish-core -p microwish-server
 	cargo test -p microwish --lib
+
+## fuzz-api: schemathesis (PyPI, pinned in tests/fuzz/requirements.txt) fuzzes every operation of
+## /api/openapi.json against a live server, anonymously and as each role: no 5xx, all within schema
+fuzz-api:
+	cargo build -p microwish-server
+	tests/fuzz/schemathesis.sh target/debug/microwish-server
 
 ## wasm-test: the SPA's components in headless Chromium
 wasm-test:

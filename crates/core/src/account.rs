@@ -75,6 +75,7 @@ const COMMON_PASSWORDS: &[&str] = &[
 
 /// The body of `POST /api/auth/register`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Registration {
     pub display_name: String,
@@ -94,6 +95,7 @@ pub struct ValidAccount {
 
 /// The body of `POST /api/auth/login`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Login {
     pub phone: String,

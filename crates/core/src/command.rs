@@ -27,6 +27,7 @@ pub use volunteers::*;
 pub use wishes::*;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "name", content = "args", rename_all = "snake_case")]
 pub enum Command {
     ClaimWish(ClaimWish),
@@ -57,6 +58,7 @@ pub enum Command {
 
 /// A donor or volunteer takes `quantity` units of a wish (a house call: with a time slot).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimWish {
     /// Made by the client so that a retried request cannot create a second claim.
     #[serde(default = "ClaimId::generate")]
@@ -74,6 +76,7 @@ pub struct ClaimWish {
 
 /// The body of `POST /api/wishes/{id}/claims`: a `ClaimWish` without the wish id (it is in the path).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
     #[serde(default)]
@@ -101,6 +104,7 @@ impl ClaimRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimRef {
     pub claim_id: ClaimId,
 }
@@ -108,6 +112,7 @@ pub struct ClaimRef {
 /// A worker confirms a delivery or a house call; for a house call, the minutes credited to
 /// the volunteer (the slot's length unless the worker says otherwise).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfirmClaim {
     pub claim_id: ClaimId,
     #[serde(default)]
@@ -116,6 +121,7 @@ pub struct ConfirmClaim {
 
 /// The body of `POST /api/claims/{id}/confirm`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
     #[serde(default)]
@@ -124,6 +130,7 @@ pub struct ConfirmRequest {
 
 /// The household's thanks for a claim, as a worker heard it (the claimer sees it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordThanks {
     pub claim_id: ClaimId,
     pub text: String,
@@ -131,6 +138,7 @@ pub struct RecordThanks {
 
 /// The body of `POST /api/claims/{id}/thanks`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ThanksRequest {
     pub text: String,
@@ -160,6 +168,7 @@ impl RecordThanks {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RejectClaim {
     pub claim_id: ClaimId,
     pub reason: String,
@@ -167,6 +176,7 @@ pub struct RejectClaim {
 
 /// The body of `POST /api/claims/{id}/reject`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RejectRequest {
     pub reason: String,
@@ -450,12 +460,15 @@ pub fn claim_offer(viewer: Option<Option<&Me>>, wish: &PublicWish) -> ClaimOffer
 /// runs with one (set on its command line) and sends it to phones with every pull, so an
 /// offline claim shows the deadline the server will set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HoldPolicy {
-    /// An item must reach the grid station within this time.
+    /// An item must reach the grid station within this time (minutes).
     #[serde(with = "minutes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub item: Duration,
-    /// A house call is held until this long after its slot ends.
+    /// A house call is held until this long after its slot ends (minutes).
     #[serde(with = "minutes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub after_slot: Duration,
 }
 
@@ -480,6 +493,7 @@ impl HoldPolicy {
 /// The settings the rules run with: the server's (from its command line), sent to phones with
 /// every pull so that the overlay decides as the server will.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Policy {
     pub hold: HoldPolicy,
     /// How many house calls a volunteer may hold at once.

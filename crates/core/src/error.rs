@@ -157,6 +157,7 @@ string_enum! {
 
 /// One invalid field: which, a stable code, and a message for developers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: Field,
     pub code: FieldCode,
@@ -165,6 +166,7 @@ pub struct FieldError {
 
 /// Every invalid field of an input, so a form can mark them all at once.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidationErrors(pub Vec<FieldError>);
 
 impl ValidationErrors {

@@ -245,6 +245,7 @@ impl ClaimStatus {
 /// A grid (网格) of the community, led by a grid leader, with its grid station (网格驿站)
 /// where item wishes are dropped off.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Grid {
     pub id: GridId,
     /// The community the grid belongs to.
@@ -257,6 +258,7 @@ pub struct Grid {
 
 /// A wish as anyone may see it: the household behind it appears only as an alias and a broad group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicWish {
     pub id: WishId,
     pub kind: WishKind,
@@ -292,6 +294,7 @@ pub struct PublicWish {
 
 /// The signed-in user, as `GET /api/me` answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub id: UserId,
     pub display_name: DisplayName,
@@ -309,6 +312,7 @@ pub struct Me {
 
 /// A claim as its owner and workers see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimView {
     pub id: ClaimId,
     pub wish_id: WishId,
@@ -341,6 +345,7 @@ pub struct ClaimView {
 /// Where a house call goes. Private: see [`ClaimView::contact`]. A volunteer gets the
 /// alias to greet them by, never the real name; workers get the name too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HouseContact {
     pub alias: String,
     pub address: String,
@@ -351,6 +356,7 @@ pub struct HouseContact {
 
 /// A needy household. Private: only workers of its community ever receive this type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Household {
     pub id: HouseholdId,
     pub name: String,
@@ -371,6 +377,7 @@ pub struct Household {
 
 /// A volunteer as workers see them when vetting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VolunteerView {
     pub id: UserId,
     pub display_name: DisplayName,
@@ -388,6 +395,7 @@ pub struct VolunteerView {
 
 /// One row of a wish's timeline (`GET /api/wishes/{id}/events`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventView {
     pub seq: i64,
     pub at: DateTime<Utc>,
@@ -404,6 +412,7 @@ pub struct EventView {
 
 /// A named drive grouping wishes, with its progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicCampaign {
     pub id: CampaignId,
     pub title: String,
@@ -421,6 +430,7 @@ pub struct PublicCampaign {
 
 /// How far a set of wishes has come, in units and in wishes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Progress {
     pub wishes: u32,
     pub wishes_fulfilled: u32,
@@ -451,6 +461,7 @@ fn percent(part: u32, whole: u32) -> u32 {
 
 /// Part of a pledge by size or model, e.g. "32码 × 11", and how many of it are given out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PledgeVariant {
     pub label: String,
     pub quantity: u32,
@@ -460,6 +471,7 @@ pub struct PledgeVariant {
 /// A shop's pledge as the shop and workers see it: where every unit went (wish title, alias,
 /// grid: nothing private) and the thanks received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pledge {
     pub id: PledgeId,
     pub shop: UserId,
@@ -558,6 +570,7 @@ impl Pledge {
 
 /// Where some units of a pledge went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AllocationView {
     pub id: AllocationId,
     pub pledge_id: PledgeId,
@@ -578,6 +591,7 @@ pub struct AllocationView {
 
 /// Public figures for the home page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     pub wishes_open: u32,
     pub wishes_fulfilled: u32,
@@ -592,6 +606,7 @@ pub struct Stats {
 
 /// The `{"items": [...], "next": cursor-or-null}` shape of every list endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next: Option<String>,
@@ -600,6 +615,7 @@ pub struct Page<T> {
 /// `?cursor=&limit=` of the paged lists other than the wishes (claims, timelines): `cursor`
 /// is the `next` of the page before.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     pub cursor: Option<String>,
@@ -620,6 +636,7 @@ impl PageQuery {
 
 /// Query of `GET /api/wishes`; every field is optional and they combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct WishQuery {
     pub status: Option<WishStatus>,

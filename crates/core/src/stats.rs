@@ -19,6 +19,7 @@ pub const MAX_DAYS: i64 = 3 * 366;
 
 /// The query of `GET /api/stats/detail`; dates are community days, both ends included.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct StatsQuery {
     #[serde(default)]
@@ -31,6 +32,7 @@ pub struct StatsQuery {
 
 /// Community days from `from` to `to`, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Period {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -118,6 +120,7 @@ pub struct Facts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonthFigures {
     /// "2026-07".
     pub month: String,
@@ -127,6 +130,7 @@ pub struct MonthFigures {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GridFigures {
     pub grid: GridId,
     pub grid_name: String,
@@ -136,6 +140,7 @@ pub struct GridFigures {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShopFigures {
     pub shop_name: String,
     /// Units given to wishes in the period (not cancelled since).
@@ -148,6 +153,7 @@ pub struct ShopFigures {
 
 /// The answer of `GET /api/stats/detail`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatsDetail {
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -13,6 +13,7 @@ use crate::problem::ProblemCode;
 /// `POST /api/sync/push`. Clients send [`Mutation`]s; the server reads each as a
 /// [`Received`] so that one it cannot read is refused on its own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest<M = Mutation> {
     /// A random id the client made for itself (one per device and login).
@@ -24,6 +25,7 @@ pub struct PushRequest<M = Mutation> {
 /// One pending write of a client: `{id, name, args}`, the command itself with its number.
 /// `id` increases by one per client, starting at 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mutation {
     pub id: u64,
     #[serde(flatten)]
@@ -63,6 +65,7 @@ impl<'de> Deserialize<'de> for Received {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub results: Vec<MutationResult>,
 }
@@ -74,6 +77,7 @@ string_enum! {
 
 /// What became of one mutation; a replayed mutation gets its first result again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MutationResult {
     pub id: u64,
     pub status: MutationStatus,
@@ -86,6 +90,7 @@ pub struct MutationResult {
 
 /// `GET /api/sync/pull?cursor=C&client_id=K`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// Pass this back as `cursor` next time. It never goes backwards.
     pub cursor: u64,
@@ -106,6 +111,7 @@ pub struct PullResponse {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     Put,
@@ -115,6 +121,7 @@ pub enum Op {
 /// One entity that changed: its latest state (`put`) or its removal from view (`del`).
 /// The `entity` tag is [`crate::Entity`]'s name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "entity", rename_all = "snake_case")]
 pub enum Change {
     Wish {

@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod openapi;
 pub mod pages;
 pub mod routes;
 pub mod security;

@@ -10,6 +10,7 @@ use crate::validate::{self, ADDRESS_CHARS, NAME_CHARS, NOTES_MAX_CHARS};
 
 /// Every field of a household a worker fills in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HouseholdFields {
     pub name: String,
     pub address: String,
@@ -80,6 +81,7 @@ impl HouseholdFields {
 
 /// `POST /api/households`: a new household, with an id the client may make (offline).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewHousehold {
     #[serde(default = "HouseholdId::generate")]
     pub id: HouseholdId,
@@ -89,6 +91,7 @@ pub struct NewHousehold {
 
 /// `PATCH /api/households/{id}`: the fields to change; absent ones stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HouseholdPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -131,6 +134,7 @@ impl HouseholdPatch {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HouseholdUpdate {
     pub household_id: HouseholdId,
     #[serde(flatten)]

@@ -15,6 +15,7 @@ pub const VARIANTS_MAX: usize = 40;
 
 /// One size or model of a pledge, with how many of it, e.g. "32码 × 10".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VariantInput {
     pub label: String,
     pub quantity: i64,
@@ -22,6 +23,7 @@ pub struct VariantInput {
 
 /// `POST /api/pledges` (shopkeeper): goods given in bulk, e.g. 104 pairs of children's shoes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewPledge {
     #[serde(default = "PledgeId::generate")]
@@ -130,6 +132,7 @@ impl NewPledge {
 /// `POST /api/pledges/{id}/allocations` (worker): give `quantity` units of a pledge (of one
 /// variant) to a wish. The REST body has no `pledge_id` (it is in the path).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewAllocation {
     #[serde(default = "AllocationId::generate")]
     pub id: AllocationId,
@@ -142,6 +145,7 @@ pub struct NewAllocation {
 
 /// The body of `POST /api/pledges/{id}/allocations`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AllocationRequest {
     #[serde(default)]
@@ -165,12 +169,14 @@ impl AllocationRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AllocationRef {
     pub allocation_id: AllocationId,
 }
 
 /// A worker records the household's thanks for an allocation (the shop sees it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThankShop {
     pub allocation_id: AllocationId,
     pub text: String,
@@ -184,6 +190,7 @@ impl ThankShop {
 
 /// `POST /api/campaigns` (worker): a drive with a goal, e.g. "暖心行动送书包: 30 个书包".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewCampaign {
     #[serde(default = "CampaignId::generate")]

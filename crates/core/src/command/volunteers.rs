@@ -9,6 +9,7 @@ use crate::validate;
 /// `approve_volunteer` / `suspend_volunteer`: who, and the worker's note (for a suspension,
 /// the reason, which the volunteer's released bookings carry).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VolunteerDecision {
     pub user_id: UserId,
     #[serde(default)]
@@ -17,6 +18,7 @@ pub struct VolunteerDecision {
 
 /// The body of `POST /api/volunteers/{user_id}/approve|suspend`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VolunteerRequest {
     #[serde(default)]

@@ -12,6 +12,7 @@ use crate::validate::{self, ALIAS_CHARS, DESCRIPTION_MAX_CHARS, TITLE_CHARS, UNI
 
 /// `POST /api/wishes` (worker): a wish on behalf of a household; its grid is the household's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewWish {
     /// Made by the client so that a retried request (or a mutation sent twice) makes one wish.
@@ -98,6 +99,7 @@ impl NewWish {
 
 /// `PATCH /api/wishes/{id}`: what to change; absent fields stay. `publish: true` opens a draft.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WishPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,6 +210,7 @@ impl WishPatch {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WishUpdate {
     pub wish_id: WishId,
     #[serde(flatten)]
@@ -216,6 +219,7 @@ pub struct WishUpdate {
 
 /// A worker cancels a wish; whoever holds a claim on it is told why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancelWish {
     pub wish_id: WishId,
     pub reason: String,
@@ -223,6 +227,7 @@ pub struct CancelWish {
 
 /// The body of `POST /api/wishes/{id}/cancel`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CancelRequest {
     pub reason: String,

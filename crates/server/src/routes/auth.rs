@@ -5,6 +5,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use microwish_core::account::{Login, Registration};
+use microwish_core::problem::Problem;
 use microwish_core::{Me, Phone, Role, VolunteerStatus};
 
 use crate::app::AppState;
@@ -14,6 +15,18 @@ use crate::extract::ApiJson;
 use crate::security::ClientAddress;
 use crate::store;
 
+/// A new donor, volunteer or shopkeeper account; signs in (sets the session cookie). Limited per address; 503 `busy` with `Retry-After` when every password hasher is taken.
+#[utoipa::path(
+    post,
+    path = "/api/auth/register",
+    tag = "auth",
+    operation_id = "auth_register",
+    request_body = Registration,
+    responses(
+        (status = 201, description = "Registered and signed in", body = Me),
+        (status = 503, description = "Every password hasher is busy: retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn register(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -33,6 +46,18 @@ pub async fn register(
     start_session(&state, &headers, &user, StatusCode::CREATED).await
 }
 
+/// Signs in with phone and password (sets the session cookie). Failed attempts are limited per phone and address, with a growing delay; 429 with `Retry-After` beyond them.
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    tag = "auth",
+    operation_id = "auth_login",
+    request_body = Login,
+    responses(
+        (status = 200, description = "Signed in", body = Me),
+        (status = 503, description = "Every password hasher is busy: retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -88,6 +113,17 @@ async fn start_session(
     Ok((status, [(header::SET_COOKIE, cookie)], Json(me)).into_response())
 }
 
+/// Ends the session (if any) and clears the cookie.
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout",
+    tag = "auth",
+    operation_id = "auth_logout",
+    security((), ("session" = [])),
+    responses(
+        (status = 204, description = "Signed out")
+    )
+)]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = auth::session_token(&headers) {
         auth::end_session(&state.db, &token).await?;
@@ -96,6 +132,17 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
+/// The signed-in user.
+#[utoipa::path(
+    get,
+    path = "/api/me",
+    tag = "auth",
+    operation_id = "auth_me",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Me)
+    )
+)]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Me>> {
     Ok(Json(auth::me(&state.db, &user).await?))
 }

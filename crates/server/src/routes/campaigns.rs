@@ -15,11 +15,32 @@ use crate::extract::{parse_id, ApiJson};
 use crate::routes::created_or_replayed;
 use crate::store;
 
+/// Every campaign (drive) with its progress.
+#[utoipa::path(
+    get,
+    path = "/api/campaigns",
+    tag = "campaigns",
+    operation_id = "campaigns_list",
+    responses(
+        (status = 200, description = "OK", body = Page<PublicCampaign>)
+    )
+)]
 pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Page<PublicCampaign>>> {
     let items = store::campaigns::all(&state.db).await?;
     Ok(Json(Page { items, next: None }))
 }
 
+/// One campaign with its progress.
+#[utoipa::path(
+    get,
+    path = "/api/campaigns/{id}",
+    tag = "campaigns",
+    operation_id = "campaigns_get",
+    params(("id" = uuid::Uuid, Path, description = "The campaign")),
+    responses(
+        (status = 200, description = "OK", body = PublicCampaign)
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -29,6 +50,19 @@ pub async fn get(
     Ok(Json(campaign.ok_or(ApiError::not_found(Entity::Campaign))?))
 }
 
+/// A worker starts a campaign (201; 200 for a retry).
+#[utoipa::path(
+    post,
+    path = "/api/campaigns",
+    tag = "campaigns",
+    operation_id = "campaigns_create",
+    request_body = NewCampaign,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Created", body = PublicCampaign),
+        (status = 200, description = "Already created (a retry)", body = PublicCampaign)
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Worker(user): Worker,

@@ -20,6 +20,20 @@ use crate::extract::{parse_id, ApiJson, ApiQuery};
 use crate::routes::created_or_replayed;
 use crate::store::claims::{self, ClaimFilter};
 
+/// A donor claims units of a wish, or an approved volunteer books a house call (201; 200 for a retry with the same claim id).
+#[utoipa::path(
+    post,
+    path = "/api/wishes/{id}/claims",
+    tag = "claims",
+    operation_id = "claims_create",
+    params(("id" = uuid::Uuid, Path, description = "The wish")),
+    request_body = ClaimRequest,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Claimed", body = ClaimView),
+        (status = 200, description = "Already claimed (a retry)", body = ClaimView)
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Claimer(user): Claimer,
@@ -33,6 +47,18 @@ pub async fn create(
     Ok((status, Json(answer(&state, &user, decision.subject).await?)))
 }
 
+/// The claimer gives a held claim back; its units return to the wish.
+#[utoipa::path(
+    post,
+    path = "/api/claims/{id}/release",
+    tag = "claims",
+    operation_id = "claims_release",
+    params(("id" = uuid::Uuid, Path, description = "The claim")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = ClaimView)
+    )
+)]
 pub async fn release(
     state: State<AppState>,
     user: CurrentUser,
@@ -44,6 +70,18 @@ pub async fn release(
     .await
 }
 
+/// The claimer reports the goods delivered or the house call done.
+#[utoipa::path(
+    post,
+    path = "/api/claims/{id}/deliver",
+    tag = "claims",
+    operation_id = "claims_deliver",
+    params(("id" = uuid::Uuid, Path, description = "The claim")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = ClaimView)
+    )
+)]
 pub async fn deliver(
     state: State<AppState>,
     user: CurrentUser,
@@ -56,6 +94,18 @@ pub async fn deliver(
 }
 
 /// A worker confirms; for a house call, optionally with the minutes to credit.
+#[utoipa::path(
+    post,
+    path = "/api/claims/{id}/confirm",
+    tag = "claims",
+    operation_id = "claims_confirm",
+    params(("id" = uuid::Uuid, Path, description = "The claim")),
+    request_body = ConfirmRequest,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = ClaimView)
+    )
+)]
 pub async fn confirm(
     state: State<AppState>,
     Worker(user): Worker,
@@ -71,6 +121,19 @@ pub async fn confirm(
     .await
 }
 
+/// A worker rejects a reported delivery with a reason; the units return to the wish.
+#[utoipa::path(
+    post,
+    path = "/api/claims/{id}/reject",
+    tag = "claims",
+    operation_id = "claims_reject",
+    params(("id" = uuid::Uuid, Path, description = "The claim")),
+    request_body = RejectRequest,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = ClaimView)
+    )
+)]
 pub async fn reject(
     state: State<AppState>,
     Worker(user): Worker,
@@ -87,6 +150,18 @@ pub async fn reject(
 }
 
 /// A worker records the household's thanks; the claimer sees it on their claim.
+#[utoipa::path(
+    post,
+    path = "/api/claims/{id}/thanks",
+    tag = "claims",
+    operation_id = "claims_thanks",
+    params(("id" = uuid::Uuid, Path, description = "The claim")),
+    request_body = ThanksRequest,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = ClaimView)
+    )
+)]
 pub async fn thanks(
     state: State<AppState>,
     Worker(user): Worker,
@@ -124,6 +199,17 @@ async fn answer(state: &AppState, user: &CurrentUser, subject: Subject) -> ApiRe
 }
 
 /// The signed-in user's claims, newest first, a page at a time (`?cursor=&limit=`).
+#[utoipa::path(
+    get,
+    path = "/api/me/claims",
+    tag = "claims",
+    operation_id = "claims_mine",
+    params(PageQuery),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Page<ClaimView>)
+    )
+)]
 pub async fn mine(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -133,7 +219,8 @@ pub async fn mine(
     Ok(Json(claims::page(&state.db, &user, filter, &page).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimsQuery {
     status: Option<ClaimStatus>,
@@ -142,6 +229,17 @@ pub struct ClaimsQuery {
 }
 
 /// Every claim on the worker's community's wishes, for confirming deliveries and visits.
+#[utoipa::path(
+    get,
+    path = "/api/claims",
+    tag = "claims",
+    operation_id = "claims_all",
+    params(ClaimsQuery),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Page<ClaimView>)
+    )
+)]
 pub async fn all(
     State(state): State<AppState>,
     Worker(user): Worker,

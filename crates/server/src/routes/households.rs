@@ -18,13 +18,26 @@ use crate::routes::created_or_replayed;
 use crate::routes::wishes::event_view;
 use crate::store;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HouseholdsQuery {
     /// Text in the name, address, phone or notes.
     q: Option<String>,
 }
 
+/// A worker's households (private: names, addresses, phones). Every read is logged.
+#[utoipa::path(
+    get,
+    path = "/api/households",
+    tag = "households",
+    operation_id = "households_list",
+    params(HouseholdsQuery),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Page<Household>)
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Worker(user): Worker,
@@ -37,6 +50,19 @@ pub async fn list(
     Ok(Json(Page { items, next: None }))
 }
 
+/// A worker registers a household (201; 200 for a retry).
+#[utoipa::path(
+    post,
+    path = "/api/households",
+    tag = "households",
+    operation_id = "households_create",
+    request_body = NewHousehold,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Created", body = Household),
+        (status = 200, description = "Already created (a retry)", body = Household)
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Worker(user): Worker,
@@ -47,6 +73,18 @@ pub async fn create(
     Ok((status, Json(read(&state, &user, new.id).await?)))
 }
 
+/// One household of the worker's community. The read is logged.
+#[utoipa::path(
+    get,
+    path = "/api/households/{id}",
+    tag = "households",
+    operation_id = "households_get",
+    params(("id" = uuid::Uuid, Path, description = "The household")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Household)
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     Worker(user): Worker,
@@ -56,6 +94,19 @@ pub async fn get(
     Ok(Json(read(&state, &user, id).await?))
 }
 
+/// A worker edits a household.
+#[utoipa::path(
+    patch,
+    path = "/api/households/{id}",
+    tag = "households",
+    operation_id = "households_update",
+    params(("id" = uuid::Uuid, Path, description = "The household")),
+    request_body = HouseholdPatch,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Household)
+    )
+)]
 pub async fn update(
     State(state): State<AppState>,
     Worker(user): Worker,
@@ -73,6 +124,17 @@ pub async fn update(
 
 /// What was done with the household's record: registered, edited, read, its contact given
 /// to a volunteer for a house call (who, when).
+#[utoipa::path(
+    get,
+    path = "/api/households/{id}/events",
+    tag = "households",
+    operation_id = "households_events",
+    params(("id" = uuid::Uuid, Path, description = "The household"), PageQuery),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Page<EventView>)
+    )
+)]
 pub async fn events(
     State(state): State<AppState>,
     Worker(user): Worker,

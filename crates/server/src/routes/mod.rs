@@ -13,9 +13,8 @@ pub mod wishes;
 
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use microwish_core::decide::Decision;
-use serde_json::{json, Value};
 
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -23,7 +22,8 @@ use crate::error::ApiError;
 /// Every `/api` route. Anything else under `/api` is a problem+json 404, never the SPA.
 pub fn api() -> Router<AppState> {
     Router::new()
-        .route("/health", get(health))
+        .route("/health", get(crate::openapi::health))
+        .route("/openapi.json", get(crate::openapi::openapi_json))
         .route("/wishes", get(wishes::list).post(wishes::create))
         .route("/wishes/{id}", get(wishes::get).patch(wishes::update))
         .route("/wishes/{id}/events", get(wishes::events))
@@ -70,16 +70,6 @@ pub fn api() -> Router<AppState> {
         .route("/export/wishes.csv", get(reports::export_wishes))
         .route("/export/households.csv", get(reports::export_households))
         .fallback(|| async { ApiError::NotFound("API route") })
-}
-
-async fn health(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> Result<Json<Value>, ApiError> {
-    // A real round trip, so a broken database shows up as unhealthy.
-    crate::store::ping(&state.db).await?;
-    Ok(Json(
-        json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }),
-    ))
 }
 
 /// 201 for a command that created something, 200 for a retry of one already applied.

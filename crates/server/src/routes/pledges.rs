@@ -19,6 +19,19 @@ use crate::routes::created_or_replayed;
 use crate::store::pledges::{self, PledgeFilter};
 use crate::store::users::User;
 
+/// A shopkeeper pledges goods in bulk, optionally in sizes (201; 200 for a retry).
+#[utoipa::path(
+    post,
+    path = "/api/pledges",
+    tag = "pledges",
+    operation_id = "pledges_create",
+    request_body = NewPledge,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Created", body = Pledge),
+        (status = 200, description = "Already created (a retry)", body = Pledge)
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Shopkeeper(user): Shopkeeper,
@@ -32,6 +45,17 @@ pub async fn create(
     ))
 }
 
+/// A shopkeeper's own pledges; a worker's community's.
+#[utoipa::path(
+    get,
+    path = "/api/pledges",
+    tag = "pledges",
+    operation_id = "pledges_list",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Page<Pledge>)
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     PledgeReader(user): PledgeReader,
@@ -44,6 +68,18 @@ pub async fn list(
     Ok(Json(Page { items, next: None }))
 }
 
+/// One pledge with its allocations.
+#[utoipa::path(
+    get,
+    path = "/api/pledges/{id}",
+    tag = "pledges",
+    operation_id = "pledges_get",
+    params(("id" = uuid::Uuid, Path, description = "The pledge")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Pledge)
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     PledgeReader(user): PledgeReader,
@@ -54,6 +90,19 @@ pub async fn get(
 }
 
 /// 201 with the allocation, or 409 `pledge_exhausted` / `wish_full`.
+#[utoipa::path(
+    post,
+    path = "/api/pledges/{id}/allocations",
+    tag = "pledges",
+    operation_id = "pledges_allocate",
+    params(("id" = uuid::Uuid, Path, description = "The pledge")),
+    request_body = AllocationRequest,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Allocated", body = AllocationView),
+        (status = 200, description = "Already allocated (a retry)", body = AllocationView)
+    )
+)]
 pub async fn allocate(
     State(state): State<AppState>,
     Worker(user): Worker,
@@ -69,6 +118,17 @@ pub async fn allocate(
 }
 
 /// The shop dropped the goods at the station (core checks it is the pledging shop).
+#[utoipa::path(
+    post,
+    path = "/api/allocations/{id}/deliver",
+    tag = "pledges",
+    operation_id = "pledges_deliver",
+    params(("id" = uuid::Uuid, Path, description = "The allocation")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = AllocationView)
+    )
+)]
 pub async fn deliver(
     state: State<AppState>,
     user: CurrentUser,
@@ -77,6 +137,18 @@ pub async fn deliver(
     act(state, user, &id, Command::DeliverAllocation).await
 }
 
+/// A worker confirms a delivered allocation.
+#[utoipa::path(
+    post,
+    path = "/api/allocations/{id}/confirm",
+    tag = "pledges",
+    operation_id = "pledges_confirm",
+    params(("id" = uuid::Uuid, Path, description = "The allocation")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = AllocationView)
+    )
+)]
 pub async fn confirm(
     state: State<AppState>,
     Worker(user): Worker,
@@ -85,6 +157,18 @@ pub async fn confirm(
     act(state, user, &id, Command::ConfirmAllocation).await
 }
 
+/// A worker cancels an allocation; its units return to the pledge and the wish.
+#[utoipa::path(
+    post,
+    path = "/api/allocations/{id}/cancel",
+    tag = "pledges",
+    operation_id = "pledges_cancel",
+    params(("id" = uuid::Uuid, Path, description = "The allocation")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = AllocationView)
+    )
+)]
 pub async fn cancel(
     state: State<AppState>,
     Worker(user): Worker,
@@ -94,6 +178,18 @@ pub async fn cancel(
 }
 
 /// A worker records the household's thanks; the shop reads it under the pledge.
+#[utoipa::path(
+    post,
+    path = "/api/allocations/{id}/thanks",
+    tag = "pledges",
+    operation_id = "pledges_thanks",
+    params(("id" = uuid::Uuid, Path, description = "The allocation")),
+    request_body = ThanksRequest,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = AllocationView)
+    )
+)]
 pub async fn thanks(
     State(state): State<AppState>,
     Worker(user): Worker,

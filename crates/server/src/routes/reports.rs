@@ -19,6 +19,18 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::store;
 
+/// A worker's report: months, grids, volunteer hours, shops.
+#[utoipa::path(
+    get,
+    path = "/api/stats/detail",
+    tag = "reports",
+    operation_id = "reports_stats_detail",
+    params(StatsQuery),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = StatsDetail)
+    )
+)]
 pub async fn stats_detail(
     State(state): State<AppState>,
     Worker(user): Worker,
@@ -45,6 +57,17 @@ pub async fn stats_detail(
     )))
 }
 
+/// Every wish of the community as CSV (UTF-8 with BOM; no real names).
+#[utoipa::path(
+    get,
+    path = "/api/export/wishes.csv",
+    tag = "reports",
+    operation_id = "reports_export_wishes",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "CSV", body = String, content_type = "text/csv")
+    )
+)]
 pub async fn export_wishes(
     State(state): State<AppState>,
     Worker(user): Worker,
@@ -102,6 +125,17 @@ pub async fn export_wishes(
     Ok(csv.download("wishes", state.clock.now()))
 }
 
+/// Every household of the community as CSV (private; the export is logged).
+#[utoipa::path(
+    get,
+    path = "/api/export/households.csv",
+    tag = "reports",
+    operation_id = "reports_export_households",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "CSV", body = String, content_type = "text/csv")
+    )
+)]
 pub async fn export_households(
     State(state): State<AppState>,
     Worker(user): Worker,

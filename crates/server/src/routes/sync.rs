@@ -33,6 +33,18 @@ use crate::store::{self, parse_stored};
 pub const PUSH_MAX: usize = microwish_core::engine::PUSH_BATCH;
 pub const PULL_PAGE: i64 = 500;
 
+/// A client's numbered mutations, applied exactly once and in order; each gets `applied` or `rejected` with a code.
+#[utoipa::path(
+    post,
+    path = "/api/sync/push",
+    tag = "sync",
+    operation_id = "sync_push",
+    request_body = PushRequest,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = PushResponse)
+    )
+)]
 pub async fn push(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -196,7 +208,8 @@ async fn push_in(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PullQuery {
     #[serde(default)]
@@ -204,6 +217,18 @@ pub struct PullQuery {
     client_id: ClientId,
 }
 
+/// Every change the caller may see after `cursor` (a snapshot with `reset` when the cursor is too old).
+#[utoipa::path(
+    get,
+    path = "/api/sync/pull",
+    tag = "sync",
+    operation_id = "sync_pull",
+    params(PullQuery),
+    security((), ("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = PullResponse)
+    )
+)]
 pub async fn pull(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
@@ -416,6 +441,16 @@ async fn load_changes(
 /// `GET /api/events`: a server-sent event `change` after every committed change, so
 /// connected clients pull at once; a comment every 15 s keeps proxies from closing it.
 /// Each stream holds a slot (see [`crate::security::StreamLimits`]) until the client goes.
+#[utoipa::path(
+    get,
+    path = "/api/events",
+    tag = "sync",
+    operation_id = "sync_events",
+    security((), ("session" = [])),
+    responses(
+        (status = 200, description = "An endless `text/event-stream`", body = String, content_type = "text/event-stream")
+    )
+)]
 pub async fn events(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,

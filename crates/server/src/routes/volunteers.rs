@@ -14,12 +14,25 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ApiJson, ApiQuery};
 use crate::store;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct VolunteersQuery {
     status: Option<VolunteerStatus>,
 }
 
+/// Volunteers for a worker to vet, by status.
+#[utoipa::path(
+    get,
+    path = "/api/volunteers",
+    tag = "volunteers",
+    operation_id = "volunteers_list",
+    params(VolunteersQuery),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Page<VolunteerView>)
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Worker(_): Worker,
@@ -29,6 +42,19 @@ pub async fn list(
     Ok(Json(Page { items, next: None }))
 }
 
+/// A worker approves a volunteer they have met.
+#[utoipa::path(
+    post,
+    path = "/api/volunteers/{id}/approve",
+    tag = "volunteers",
+    operation_id = "volunteers_approve",
+    params(("id" = uuid::Uuid, Path, description = "The volunteer (a user id)")),
+    request_body = VolunteerRequest,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = VolunteerView)
+    )
+)]
 pub async fn approve(
     state: State<AppState>,
     worker: Worker,
@@ -38,6 +64,19 @@ pub async fn approve(
     vet(state, worker, &id, request, Command::ApproveVolunteer).await
 }
 
+/// A worker suspends a volunteer; their booked house calls end.
+#[utoipa::path(
+    post,
+    path = "/api/volunteers/{id}/suspend",
+    tag = "volunteers",
+    operation_id = "volunteers_suspend",
+    params(("id" = uuid::Uuid, Path, description = "The volunteer (a user id)")),
+    request_body = VolunteerRequest,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = VolunteerView)
+    )
+)]
 pub async fn suspend(
     state: State<AppState>,
     worker: Worker,

@@ -22,6 +22,17 @@ use crate::store::users::User;
 use crate::{pages, store};
 
 /// The public list, from memory while nothing changed (see [`crate::pages`]).
+#[utoipa::path(
+    get,
+    path = "/api/wishes",
+    tag = "wishes",
+    operation_id = "wishes_list",
+    params(WishQuery),
+    responses(
+        (status = 200, description = "OK", body = Page<PublicWish>),
+        (status = 304, description = "Not modified since the `ETag` sent in `If-None-Match`")
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -44,6 +55,17 @@ pub async fn list(
 }
 
 /// A public wish; for a worker of its community, a draft or a cancelled one too.
+#[utoipa::path(
+    get,
+    path = "/api/wishes/{id}",
+    tag = "wishes",
+    operation_id = "wishes_get",
+    params(("id" = uuid::Uuid, Path, description = "The wish")),
+    security((), ("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = PublicWish)
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     MaybeUser(viewer): MaybeUser,
@@ -67,6 +89,17 @@ pub async fn get(
 
 /// The wish's timeline. The public sees who acted only as a role ("a donor"); workers of its
 /// community and the actor themselves see the name and any note.
+#[utoipa::path(
+    get,
+    path = "/api/wishes/{id}/events",
+    tag = "wishes",
+    operation_id = "wishes_events",
+    params(("id" = uuid::Uuid, Path, description = "The wish"), PageQuery),
+    security((), ("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Page<EventView>)
+    )
+)]
 pub async fn events(
     State(state): State<AppState>,
     MaybeUser(viewer): MaybeUser,
@@ -110,6 +143,19 @@ pub fn event_view(row: TimelineRow, sees_all: bool, viewer: Option<UserId>) -> E
     }
 }
 
+/// A worker posts a wish on a household's behalf (201; 200 when the same id was already created).
+#[utoipa::path(
+    post,
+    path = "/api/wishes",
+    tag = "wishes",
+    operation_id = "wishes_create",
+    request_body = NewWish,
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Created", body = PublicWish),
+        (status = 200, description = "Already created (a retry)", body = PublicWish)
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Worker(user): Worker,
@@ -121,6 +167,19 @@ pub async fn create(
     Ok((status, Json(worker_view(&state, id).await?)))
 }
 
+/// A worker edits a wish (draft or published).
+#[utoipa::path(
+    patch,
+    path = "/api/wishes/{id}",
+    tag = "wishes",
+    operation_id = "wishes_update",
+    params(("id" = uuid::Uuid, Path, description = "The wish")),
+    request_body = WishPatch,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = PublicWish)
+    )
+)]
 pub async fn update(
     State(state): State<AppState>,
     Worker(user): Worker,
@@ -133,6 +192,19 @@ pub async fn update(
     Ok(Json(worker_view(&state, wish_id).await?))
 }
 
+/// A worker cancels a wish with a reason; its active claims end.
+#[utoipa::path(
+    post,
+    path = "/api/wishes/{id}/cancel",
+    tag = "wishes",
+    operation_id = "wishes_cancel",
+    params(("id" = uuid::Uuid, Path, description = "The wish")),
+    request_body = CancelRequest,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = PublicWish)
+    )
+)]
 pub async fn cancel(
     State(state): State<AppState>,
     Worker(user): Worker,

@@ -1,0 +1,170 @@
+//! The OpenAPI 3.1 document of the whole API, served at `GET /api/openapi.json`.
+//!
+//! It is generated from the code: each handler carries its `#[utoipa::path]` next to it, and
+//! every type it reads or answers derives its schema in core (feature `openapi`). What holds
+//! for every operation is added here once: any refusal is an RFC 9457 problem, and signed-in
+//! operations take the session cookie.
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use microwish_core::problem::Problem;
+use microwish_core::sync::Mutation;
+use serde::Serialize;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::routes::{
+    auth, campaigns, claims, community, households, pledges, reports, sync, volunteers, wishes,
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "microwish API",
+        description = "微心愿: a community's small wishes and house calls, claimed by donors, \
+            volunteers and shops. Refusals are `application/problem+json` with a stable `code`.",
+        license(name = "MIT")
+    ),
+    paths(
+        health,
+        wishes::list, wishes::get, wishes::events, wishes::create, wishes::update, wishes::cancel,
+        claims::create, claims::release, claims::deliver, claims::confirm, claims::reject,
+        claims::thanks, claims::mine, claims::all,
+        households::list, households::create, households::get, households::update,
+        households::events,
+        volunteers::list, volunteers::approve, volunteers::suspend,
+        auth::register, auth::login, auth::logout, auth::me,
+        sync::push, sync::pull, sync::events,
+        pledges::create, pledges::list, pledges::get, pledges::allocate, pledges::deliver,
+        pledges::confirm, pledges::cancel, pledges::thanks,
+        campaigns::list, campaigns::get, campaigns::create,
+        community::grids, community::stats,
+        reports::stats_detail, reports::export_wishes, reports::export_households,
+        openapi_json,
+    ),
+    components(schemas(Problem, Mutation)),
+    modifiers(&EveryOperation),
+)]
+struct ApiDoc;
+
+/// The document, built once per process.
+pub fn document() -> &'static str {
+    static JSON: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    JSON.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_pretty_json()
+            .expect("the OpenAPI document serialises")
+    })
+}
+
+/// The API's own description, for clients and for fuzzing it (schemathesis in `make test`).
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "meta",
+    operation_id = "meta_openapi",
+    responses((status = 200, description = "This document", content_type = "application/json"))
+)]
+pub async fn openapi_json() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], document())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` when the database answered.
+    status: String,
+    version: String,
+}
+
+/// Whether the server and its database answer.
+#[utoipa::path(
+    get,
+    path = "/api/health",
+    tag = "meta",
+    operation_id = "meta_health",
+    responses((status = 200, description = "Up", body = Health))
+)]
+pub async fn health(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+) -> Result<axum::Json<Health>, crate::error::ApiError> {
+    // A real round trip, so a broken database shows up as unhealthy.
+    crate::store::ping(&state.db).await?;
+    Ok(axum::Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    }))
+}
+
+/// The session cookie, and a problem for every refusal of every operation.
+struct EveryOperation;
+
+impl Modify for EveryOperation {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "Set by `/api/auth/login` and `/api/auth/register` (`__Host-` prefixed over https).",
+            ))),
+        );
+        let refused = ResponseBuilder::new()
+            .description(
+                "Refused: a problem (RFC 9457) whose `code` says why — `unauthorized`, \
+                 `forbidden`, `not_found`, `validation_failed` (with `errors`), \
+                 `wish_fully_claimed`, `too_many_attempts` (with `Retry-After`), …",
+            )
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                        "Problem",
+                    ))))
+                    .build(),
+            )
+            .build();
+        for item in doc.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.put,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation
+                    .responses
+                    .responses
+                    .entry("4XX".to_owned())
+                    .or_insert_with(|| RefOr::T(refused.clone()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_documented_once() {
+        let doc: serde_json::Value = serde_json::from_str(document()).unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        let paths = doc["paths"].as_object().unwrap();
+        let operations: usize = paths
+            .values()
+            .map(|item| item.as_object().unwrap().len())
+            .sum();
+        // Every route of `routes::api()`, counted by method.
+        assert_eq!(operations, 47, "{:?}", paths.keys().collect::<Vec<_>>());
+        for (path, item) in paths {
+            for (method, operation) in item.as_object().unwrap() {
+                assert!(
+                    operation["responses"]["4XX"].is_object(),
+                    "{method} {path} documents its refusals"
+                );
+            }
+        }
+    }
+}

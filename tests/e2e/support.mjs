@@ -80,3 +80,42 @@ export async function logIn(page, { phone, password }) {
   await page.locator('input[name=password]').fill(password);
   await page.locator('.auth-form__submit').click();
 }
+
+// Walks every page a person reaches, as each role (visitor, donor, volunteer, worker, shop),
+// calling `check(page, label)` on each once it has drawn. Tests that hold for every page
+// (touch targets, accessibility) share this one list. `setUp(context)` runs on each role's
+// browser context first (e.g. to turn on elder mode).
+export async function everyPage(server, browser, check, { setUp = async () => {} } = {}) {
+  const json = async (path) => (await fetch(server.url + path)).json();
+  const wishes = (await json('/api/wishes?limit=100')).items;
+  const item = wishes.find((wish) => wish.kind === 'item' && wish.status === 'open') ?? wishes[0];
+  const service = wishes.find((wish) => wish.kind === 'service' && wish.status === 'open') ?? item;
+  const campaign = (await json('/api/campaigns')).items[0];
+  const tour = [
+    [null, ['/', `/wishes/${item.id}`, `/campaigns/${campaign.id}`, '/login', '/register']],
+    [demo.donor, ['/', `/wishes/${item.id}`, '/me/claims']],
+    [demo.volunteer, [`/wishes/${service.id}`, '/me/claims']],
+    [demo.worker, ['/worker', '/worker/claims', '/worker/volunteers', '/worker/households',
+      '/worker/households/new', '/worker/wishes/new', '/worker/pledges', '/worker/campaigns/new',
+      '/worker/stats', `/campaigns/${campaign.id}`]],
+    [demo.shop, ['/shop', '/shop/pledges/new']],
+  ];
+  for (const [who, paths] of tour) {
+    const context = await phoneContext(browser);
+    await setUp(context);
+    const page = await context.newPage();
+    const role = who ? Object.keys(demo).find((key) => demo[key] === who) : 'visitor';
+    if (who) {
+      await page.goto(`${server.url}/login`);
+      await logIn(page, who);
+      await page.waitForURL((to) => !to.pathname.startsWith('/login'));
+    }
+    for (const path of paths) {
+      await page.goto(server.url + path);
+      await page.locator('main, .page, .wish-list').first().waitFor();
+      await page.waitForTimeout(800);
+      await check(page, `${role} ${path}`);
+    }
+    await context.close();
+  }
+}

@@ -6,9 +6,10 @@ use leptos_router::path;
 
 use crate::components::{NavBar, SyncBar};
 use crate::pages::{
-    AllocatePage, CampaignFormPage, CampaignPage, ConsolePage, HouseholdPage, HouseholdsPage,
-    LoginPage, MyClaimsPage, NotFound, PledgeFormPage, PledgesPage, RegisterPage, ShopPage,
-    StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
+    AccountPage, AllocatePage, CampaignFormPage, CampaignPage, ConsolePage, HouseholdPage,
+    HouseholdsPage, LoginPage, MyClaimsPage, NotFound, PledgeFormPage, PledgesPage, RegisterPage,
+    ShopPage, StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage,
+    WorkerClaimsPage,
 };
 use crate::session::Session;
 use crate::state::Data;
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns/:id") view=CampaignPage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/register") view=RegisterPage />
+                    <Route path=path!("/me") view=AccountPage />
                     <Route path=path!("/me/claims") view=MyClaimsPage />
                     <Route path=path!("/worker/claims") view=WorkerClaimsPage />
                     <Route path=path!("/worker/households") view=HouseholdsPage />

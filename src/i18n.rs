@@ -94,6 +94,7 @@ pub struct NavTexts {
     pub login: &'static str,
     pub register: &'static str,
     pub logout: &'static str,
+    pub me: &'static str,
 }
 
 /// Logging in and registering.
@@ -118,6 +119,15 @@ pub struct AccountTexts {
     /// `{name}`: the user's display name.
     pub already_logged_in: &'static str,
     pub continue_to: &'static str,
+    pub me_title: &'static str,
+    pub visitor_intro: &'static str,
+    pub settings: &'static str,
+    pub language: &'static str,
+    pub elder_mode: &'static str,
+    pub elder_mode_hint: &'static str,
+    pub logout_offline_note: &'static str,
+    pub phone_shown: &'static str,
+    pub volunteer_time: &'static str,
 }
 
 /// Claiming a wish, and the claim cards of "我的认领".
@@ -578,6 +588,7 @@ pub const ZH_CN: Texts = Texts {
         login: "登录",
         register: "注册",
         logout: "退出",
+        me: "我的",
     },
     account: AccountTexts {
         login_title: "登录",
@@ -599,6 +610,15 @@ pub const ZH_CN: Texts = Texts {
         go_login: "去登录",
         already_logged_in: "你已登录为 {name}。",
         continue_to: "继续",
+        me_title: "我的",
+        visitor_intro: "登录后可以认领心愿、预约上门服务,在这里看到自己的账号。",
+        settings: "本机设置",
+        language: "语言 Language",
+        elder_mode: "长辈模式",
+        elder_mode_hint: "字更大、颜色更清楚、卡片更简洁。只对这台手机有效。",
+        logout_offline_note: "现在没有网络:退出后本机的个人数据会立即清除,服务器上的登录在联网后结束。",
+        phone_shown: "手机号",
+        volunteer_time: "累计服务时长",
     },
     claim: ClaimTexts {
         panel_title: "认领这个心愿",

@@ -7,7 +7,8 @@
 //! - [`pages`]: one routed page per file; [`components`]: reusable pieces;
 //! - [`filters`]: the wish-list filters, kept in the URL;
 //! - [`china_time`]: the browser's clock and the time inputs (the rules are core's `clock`);
-//! - [`i18n`]: every user-visible string (zh-CN first).
+//! - [`i18n`]: every user-visible string (zh-CN first, English); [`prefs`]: language and
+//!   elder mode, per device.
 
 pub mod api;
 pub mod app;
@@ -16,6 +17,7 @@ pub mod components;
 pub mod filters;
 pub mod i18n;
 pub mod pages;
+pub mod prefs;
 pub mod service_worker;
 pub mod session;
 pub mod state;

@@ -1,17 +1,16 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_location;
 use microwish_core::Role;
 
-use microwish_core::engine::{SessionState, Unsent};
+use microwish_core::engine::SessionState;
 
-use crate::components::LogoutPrompt;
 use crate::i18n::t;
-use crate::session::{self, login_url, register_url, safe_next, use_session, LogOutChoice};
-use crate::sync::use_sync;
+use crate::session::{login_url, register_url, safe_next, use_session};
 
 /// The bar at the bottom of every page, where a thumb reaches: the wishes, the user's
-/// claims or the workers' queue by role, and logging in or out.
+/// claims or the workers' queue by role, logging in, and 我的 (the account, settings and
+/// logging out).
 #[component]
 pub fn NavBar() -> impl IntoView {
     let t = t();
@@ -34,39 +33,14 @@ pub fn NavBar() -> impl IntoView {
             }
         }
     };
-    let sync = use_sync();
-    // Changes not sent yet when the user asked to log out: they choose what happens.
-    let unsent = RwSignal::new(None::<usize>);
-    let navigate = use_navigate();
-    let logout = Action::new_local(move |choice: &Option<LogOutChoice>| {
-        let choice = *choice;
-        async move {
-            match choice {
-                None => session::log_out(sync).await.map_err(|Unsent(n)| n),
-                Some(choice) => {
-                    session::log_out_with(sync, choice).await;
-                    Ok(())
-                }
-            }
-        }
-    });
-    Effect::new(move |_| match logout.value().get() {
-        Some(Ok(())) => {
-            unsent.set(None);
-            navigate("/", Default::default());
-        }
-        Some(Err(n)) => unsent.set(Some(n)),
-        None => {}
-    });
+    let session_attr = move || match session.state() {
+        SessionState::Checking => "checking",
+        SessionState::LoggedOut => "out",
+        SessionState::LoggedIn(_) => "in",
+    };
 
     view! {
-        <LogoutPrompt
-            unsent
-            on_choice=Callback::new(move |choice| {
-                logout.dispatch(Some(choice));
-            })
-        />
-        <nav class="tabbar" aria-label=t.nav.label>
+        <nav class="tabbar" aria-label=t.nav.label data-session=session_attr>
             <A href="/" exact=true attr:class="tabbar__item">{t.nav.wishes}</A>
             {move || match session.state() {
                 SessionState::Checking => ().into_any(),
@@ -79,39 +53,24 @@ pub fn NavBar() -> impl IntoView {
                     </A>
                 }
                 .into_any(),
-                SessionState::LoggedIn(me) => {
-                    let own_page = match me.role {
-                        Role::Donor | Role::Volunteer => Some(view! {
-                            <A href="/me/claims" attr:class="tabbar__item tabbar__claims">{t.nav.my_claims}</A>
-                        }.into_any()),
-                        Role::Worker => Some(view! {
-                            <A href="/worker/claims" attr:class="tabbar__item tabbar__queue">{t.nav.to_confirm}</A>
-                            <A href="/worker/households" attr:class="tabbar__item tabbar__households">{t.nav.households}</A>
-                            <A href="/worker" exact=true attr:class="tabbar__item tabbar__console">{t.nav.console}</A>
-                        }.into_any()),
-                        Role::Shopkeeper => Some(view! {
-                            <A href="/shop" attr:class="tabbar__item tabbar__donations">{t.nav.donations}</A>
-                        }.into_any()),
-                    };
-                    view! {
-                        {own_page}
-                        <div class="tabbar__item tabbar__account">
-                            <span class="tabbar__user">{me.display_name.to_string()}</span>
-                            <button
-                                type="button"
-                                class="tabbar__logout"
-                                disabled=move || logout.pending().get()
-                                on:click=move |_| {
-                                    logout.dispatch(None);
-                                }
-                            >
-                                {t.nav.logout}
-                            </button>
-                        </div>
+                SessionState::LoggedIn(me) => match me.role {
+                    Role::Donor | Role::Volunteer => view! {
+                        <A href="/me/claims" attr:class="tabbar__item tabbar__claims">{t.nav.my_claims}</A>
                     }
-                    .into_any()
-                }
+                    .into_any(),
+                    Role::Worker => view! {
+                        <A href="/worker/claims" attr:class="tabbar__item tabbar__queue">{t.nav.to_confirm}</A>
+                        <A href="/worker/households" attr:class="tabbar__item tabbar__households">{t.nav.households}</A>
+                        <A href="/worker" exact=true attr:class="tabbar__item tabbar__console">{t.nav.console}</A>
+                    }
+                    .into_any(),
+                    Role::Shopkeeper => view! {
+                        <A href="/shop" attr:class="tabbar__item tabbar__donations">{t.nav.donations}</A>
+                    }
+                    .into_any(),
+                },
             }}
+            <A href="/me" exact=true attr:class="tabbar__item tabbar__me">{t.nav.me}</A>
         </nav>
     }
 }

@@ -1,5 +1,6 @@
 //! One routed page per file.
 
+pub mod account;
 pub mod allocate;
 pub mod campaign;
 pub mod campaign_form;
@@ -20,6 +21,7 @@ pub mod wish_form;
 pub mod wish_list;
 pub mod worker_claims;
 
+pub use account::AccountPage;
 pub use allocate::AllocatePage;
 pub use campaign::CampaignPage;
 pub use campaign_form::CampaignFormPage;

@@ -27,6 +27,7 @@ function describe(node) {
 
 for (const [look, setUp] of [
   ['normal', async () => {}],
+  ['elder mode', (context) => context.addInitScript(() => localStorage.setItem('microwish.elder', 'on'))],
 ]) {
   test(`axe finds nothing serious on any page (${look})`, async () => {
     const server = await startServer();

@@ -88,7 +88,7 @@ test('a new donor claims a wish, delivers it, a worker confirms it, the wish is 
   await page.screenshot({ path: `${screenshotDir}/register-360x800.png`, fullPage: true });
   await page.locator('.auth-form__submit').click();
   await page.waitForURL(`${server.url}/wishes/${wish.id}`);
-  await page.locator('.tabbar__user', { hasText: name }).waitFor();
+  await page.locator('.tabbar[data-session=in]').waitFor();
 
   // Claim the one unit.
   await page.locator('.claim-panel__submit').waitFor();
@@ -109,7 +109,7 @@ test('a new donor claims a wish, delivers it, a worker confirms it, the wish is 
   // The session survives a reload (the cookie does), and the page still says the wish is
   // theirs rather than offering the form as if new.
   await page.reload();
-  await page.locator('.tabbar__user', { hasText: name }).waitFor();
+  await page.locator('.tabbar[data-session=in]').waitFor();
   await page.locator('.claim-panel__held').waitFor();
   assert.match(await page.locator('.claim-panel__held').innerText(), /你已认领 1/);
   await page.screenshot({ path: `${screenshotDir}/detail-held-360x800.png`, fullPage: true });
@@ -137,7 +137,7 @@ test('a new donor claims a wish, delivers it, a worker confirms it, the wish is 
   await workerPage.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('next') === '/worker/claims');
   await logIn(workerPage, worker);
   await workerPage.waitForURL(`${server.url}/worker/claims`);
-  await workerPage.locator('.tabbar__user', { hasText: worker.name }).waitFor();
+  await workerPage.locator('.tabbar[data-session=in]').waitFor();
   const queued = workerPage.locator('.claim-card[data-status=delivered]', { hasText: wish.title });
   await queued.waitFor();
   // Who claimed, and a number to call them.
@@ -161,8 +161,12 @@ test('a new donor claims a wish, delivers it, a worker confirms it, the wish is 
   assert.match(timeline, /认领了/);
   await page.screenshot({ path: `${screenshotDir}/fulfilled-360x800.png`, fullPage: true });
 
-  // Logging out ends the session: 我的认领 asks to log in again.
-  await page.locator('.tabbar__logout').click();
+  // 我的 shows the whole name (the tab bar has no room for it); logging out there ends the
+  // session: 我的认领 asks to log in again.
+  await page.locator('.tabbar__me').click();
+  assert.equal(await page.locator('.account__name').innerText(), name);
+  await page.screenshot({ path: `${screenshotDir}/account-360x800.png`, fullPage: true });
+  await page.locator('.account__logout').click();
   await page.locator('.tabbar__login').waitFor();
   await page.goto(`${server.url}/me/claims`);
   await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('next') === '/me/claims');

@@ -81,6 +81,12 @@ export async function logIn(page, { phone, password }) {
   await page.locator('.auth-form__submit').click();
 }
 
+// Logs out the way a person does: 我的, then 退出.
+export async function tapLogOut(page) {
+  await page.locator('.tabbar__me').click();
+  await page.locator('.account__logout').click();
+}
+
 // Walks every page a person reaches, as each role (visitor, donor, volunteer, worker, shop),
 // calling `check(page, label)` on each once it has drawn. Tests that hold for every page
 // (touch targets, accessibility) share this one list. `setUp(context)` runs on each role's
@@ -92,13 +98,13 @@ export async function everyPage(server, browser, check, { setUp = async () => {}
   const service = wishes.find((wish) => wish.kind === 'service' && wish.status === 'open') ?? item;
   const campaign = (await json('/api/campaigns')).items[0];
   const tour = [
-    [null, ['/', `/wishes/${item.id}`, `/campaigns/${campaign.id}`, '/login', '/register']],
-    [demo.donor, ['/', `/wishes/${item.id}`, '/me/claims']],
+    [null, ['/', `/wishes/${item.id}`, `/campaigns/${campaign.id}`, '/login', '/register', '/me']],
+    [demo.donor, ['/', `/wishes/${item.id}`, '/me/claims', '/me']],
     [demo.volunteer, [`/wishes/${service.id}`, '/me/claims']],
     [demo.worker, ['/worker', '/worker/claims', '/worker/volunteers', '/worker/households',
       '/worker/households/new', '/worker/wishes/new', '/worker/pledges', '/worker/campaigns/new',
       '/worker/stats', `/campaigns/${campaign.id}`]],
-    [demo.shop, ['/shop', '/shop/pledges/new']],
+    [demo.shop, ['/shop', '/shop/pledges/new', '/me']],
   ];
   for (const [who, paths] of tour) {
     const context = await phoneContext(browser);

@@ -46,7 +46,7 @@ async function phoneAs(account, next) {
   await page.locator('input[name=password]').fill(account.password);
   await page.locator('.auth-form__submit').click();
   await page.waitForURL(`${server.url}${next}`);
-  await page.locator('.tabbar__user', { hasText: account.name }).waitFor();
+  await page.locator('.tabbar[data-session=in]').waitFor();
   return { context, page, problems };
 }
 

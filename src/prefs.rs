@@ -75,6 +75,10 @@ pub fn apply_saved() {
     if let Some(root) = root() {
         let _ = root.set_attribute("lang", language().tag());
     }
+    if let Some(document) = web_sys::window().and_then(|window| window.document()) {
+        let t = crate::i18n::t();
+        document.set_title(&format!("{} · {}", t.app_name, t.community));
+    }
     show_elder(elder_mode());
 }
 

@@ -26,7 +26,7 @@ pub fn WishCard(#[prop(into)] wish: Signal<PublicWish>, today: NaiveDate) -> imp
             let urgent = days_until(date, today) <= 3;
             view! {
                 <span class="wish-card__due" class:wish-card__due--urgent=urgent>
-                    {format!("{}前 · {}", t.date(date), t.due(date, today))}
+                    {format!("{} · {}", t.by_date(date), t.due(date, today))}
                 </span>
             }
         });

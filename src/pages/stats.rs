@@ -99,22 +99,15 @@ fn ReportView(detail: StatsDetail) -> impl IntoView {
     let tiles = [
         (
             t.report.households_helped,
-            format!("{} 户", detail.households_helped),
+            t.households_count(detail.households_helped),
         ),
         (
             t.report.wishes_fulfilled,
-            format!(
-                "{} 个 · {} 件",
-                detail.wishes_fulfilled, detail.units_fulfilled
-            ),
+            t.wishes_and_units(detail.wishes_fulfilled, detail.units_fulfilled),
         ),
         (
             t.report.volunteer_time,
-            format!(
-                "{} · {} 次",
-                t.hours(detail.volunteer_minutes),
-                detail.house_calls
-            ),
+            t.time_and_visits(detail.volunteer_minutes, detail.house_calls),
         ),
         (
             t.report.median_days,

@@ -1,5 +1,5 @@
 // Accessibility: axe-core (npm, pinned) on every page as each role, at phone width, finds no
-// serious or critical violation (WCAG 2.1 A and AA rules), in the normal look and in elder mode.
+// serious or critical violation (WCAG 2.1 A and AA rules): in Chinese, in elder mode, in English.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ function describe(node) {
 for (const [look, setUp] of [
   ['normal', async () => {}],
   ['elder mode', (context) => context.addInitScript(() => localStorage.setItem('microwish.elder', 'on'))],
+  ['English', (context) => context.addInitScript(() => localStorage.setItem('microwish.language', 'en'))],
 ]) {
   test(`axe finds nothing serious on any page (${look})`, async () => {
     const server = await startServer();

@@ -759,6 +759,17 @@ impl Texts {
         self.pick(format!("{size}码"), format!("EU {size}"))
     }
 
+    /// A wish's date with how long is left, while it still waits ("8月31日前 · 3天后截止");
+    /// a wish that is done or ended no longer counts down ("8月31日前").
+    pub fn deadline(&self, needed_by: NaiveDate, today: NaiveDate, status: WishStatus) -> String {
+        let by = self.by_date(needed_by);
+        if status.is_done() {
+            by
+        } else {
+            format!("{by} · {}", self.due(needed_by, today))
+        }
+    }
+
     /// How urgent a wish is: "3天后截止", "今天截止" or "已过期望日期".
     pub fn due(&self, needed_by: NaiveDate, today: NaiveDate) -> String {
         match days_until(needed_by, today) {
@@ -1367,21 +1378,49 @@ mod tests {
         let en = texts(Language::En);
         let mut said: Vec<String> = Vec::new();
         said.extend(WishKind::ALL.iter().map(|&kind| en.kind(kind).to_owned()));
-        said.extend(WishStatus::ALL.iter().map(|&status| en.status(status).to_owned()));
-        said.extend(BeneficiaryGroup::ALL.iter().map(|&group| en.group(group).to_owned()));
-        said.extend(Category::ALL.iter().map(|&category| en.category(category).to_owned()));
+        said.extend(
+            WishStatus::ALL
+                .iter()
+                .map(|&status| en.status(status).to_owned()),
+        );
+        said.extend(
+            BeneficiaryGroup::ALL
+                .iter()
+                .map(|&group| en.group(group).to_owned()),
+        );
+        said.extend(
+            Category::ALL
+                .iter()
+                .map(|&category| en.category(category).to_owned()),
+        );
         said.extend(Role::ALL.iter().map(|&role| en.role(role).to_owned()));
         said.extend(Role::ALL.iter().map(|&role| en.role_hint(role).to_owned()));
-        said.extend(ClaimStatus::ALL.iter().map(|&status| en.claim_status(status).to_owned()));
-        said.extend(EventAction::ALL.iter().map(|&action| en.event_action(action).to_owned()));
+        said.extend(
+            ClaimStatus::ALL
+                .iter()
+                .map(|&status| en.claim_status(status).to_owned()),
+        );
+        said.extend(
+            EventAction::ALL
+                .iter()
+                .map(|&action| en.event_action(action).to_owned()),
+        );
         said.extend(
             AllocationStatus::ALL
                 .iter()
                 .map(|&status| en.allocation_status(status).to_owned()),
         );
-        said.extend(ProblemCode::ALL.iter().map(|&code| en.code(code).to_owned()));
+        said.extend(
+            ProblemCode::ALL
+                .iter()
+                .map(|&code| en.code(code).to_owned()),
+        );
         for &field in Field::ALL {
-            said.extend(FieldCode::ALL.iter().map(|&code| en.field_error(field, code)));
+            said.extend(
+                FieldCode::ALL
+                    .iter()
+                    .map(|&code| en.field_error(field, code)),
+            );
         }
         said.push(en.due(day(4), day(1)));
         said.push(en.hours(90));
@@ -1395,6 +1434,14 @@ mod tests {
         assert_eq!(en.by_date(day(4)), "by Jul 4");
         assert_eq!(en.due(day(4), day(1)), "3 days left");
         assert_eq!(en.month("2026-07", false), "Jul 2026");
+        assert_eq!(
+            en.deadline(day(4), day(1), WishStatus::Open),
+            "by Jul 4 · 3 days left"
+        );
+        assert_eq!(
+            en.deadline(day(4), day(1), WishStatus::Fulfilled),
+            "by Jul 4"
+        );
         assert_eq!(en.hours(90), "1.5 h");
         assert_eq!(
             en.field_error(Field::Title, FieldCode::Length),

@@ -23,10 +23,10 @@ pub fn WishCard(#[prop(into)] wish: Signal<PublicWish>, today: NaiveDate) -> imp
         face.track();
         let wish = wish.get_untracked();
         let due = wish.needed_by.map(|date| {
-            let urgent = days_until(date, today) <= 3;
+            let urgent = days_until(date, today) <= 3 && !wish.status.is_done();
             view! {
                 <span class="wish-card__due" class:wish-card__due--urgent=urgent>
-                    {format!("{} · {}", t.by_date(date), t.due(date, today))}
+                    {t.deadline(date, today, wish.status)}
                 </span>
             }
         });

@@ -92,7 +92,7 @@ fn WishDetail(current: Signal<PublicWish>) -> impl IntoView {
                 <dd>{place}</dd>
                 {wish.needed_by.map(|date| view! {
                     <dt>{t.needed_by}</dt>
-                    <dd>{format!("{} · {}", t.date(date), t.due(date, today))}</dd>
+                    <dd>{t.deadline(date, today, wish.status)}</dd>
                 })}
             </dl>
             <section class="detail__about">

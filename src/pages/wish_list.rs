@@ -201,7 +201,15 @@ pub fn WishListPage() -> impl IntoView {
                     Phase::Unreachable(message) => {
                         view! { <LoadError message on_retry=retry /> }.into_any()
                     }
-                    Phase::Loading => view! { <p class="loading">{t.loading}</p> }.into_any(),
+                    Phase::Loading => view! {
+                        <p class="loading">{t.loading}</p>
+                        <div class="skeleton-list" aria-hidden="true">
+                            <div class="skeleton-card"></div>
+                            <div class="skeleton-card"></div>
+                            <div class="skeleton-card"></div>
+                        </div>
+                    }
+                    .into_any(),
                 }
             }}
         </section>
@@ -300,13 +308,23 @@ fn CampaignStrip(campaigns: Vec<PublicCampaign>) -> impl IntoView {
                                     label=t.progress_claimed
                                 />
                                 <span class="campaign-card__meta">
-                                    {format!(
-                                        "{} {}% · {} {}",
-                                        t.progress_claimed,
-                                        campaign.progress.claimed_percent(),
-                                        campaign.progress.wishes,
-                                        t.results,
-                                    )}
+                                    {if campaign.goal > 0 {
+                                        // The goal in its own unit: "已认领 12 / 目标 30 个书包".
+                                        format!(
+                                            "{} · {} {}",
+                                            t.campaign_goal(campaign.progress.units_claimed, campaign.goal, &campaign.unit),
+                                            campaign.progress.wishes,
+                                            t.results,
+                                        )
+                                    } else {
+                                        format!(
+                                            "{} {}% · {} {}",
+                                            t.progress_claimed,
+                                            campaign.progress.claimed_percent(),
+                                            campaign.progress.wishes,
+                                            t.results,
+                                        )
+                                    }}
                                 </span>
                             </a>
                         }

@@ -230,6 +230,11 @@ impl WishStatus {
     pub fn is_final(self) -> bool {
         matches!(self, WishStatus::Closed | WishStatus::Cancelled)
     }
+
+    /// Nothing more is awaited: its date no longer counts down.
+    pub fn is_done(self) -> bool {
+        self == WishStatus::Fulfilled || self.is_final()
+    }
 }
 
 impl ClaimStatus {

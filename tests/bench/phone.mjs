@@ -1,0 +1,76 @@
+// `make bench` (phone part): what a cheap Android phone on 4G pays, each figure beside its
+// budget; exits 1 when one breaks (after printing them all).
+// - the SPA's download: wasm + JS + CSS of the release build in dist/, brotli-compressed;
+// - first visit with 4× CPU throttling on a slow-4G profile (Chromium's DevTools protocol):
+//   largest contentful paint;
+// - a repeat visit (the service worker answers the shell): largest contentful paint.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { startServer, launchBrowser, phoneContext } from '../e2e/support.mjs';
+
+const KB = 1024;
+const budgets = { downloadKb: 200, firstLcpMs: 2500, repeatLcpMs: 1000 };
+// Chromium DevTools' "Slow 4G" preset.
+const slow4g = { offline: false, latency: 562.5, downloadThroughput: (1.4744 * 1024 * 1024) / 8, uploadThroughput: (0.675 * 1024 * 1024) / 8 };
+
+const dist = resolve(import.meta.dirname, '../../dist');
+const results = [];
+const report = (what, value, unit, budget, within) => results.push({ what, value, unit, budget, within });
+
+// The download: every file index.html pulls in to start.
+const files = readdirSync(dist).filter((name) => /\.(wasm|js|css)$/.test(name) && name !== 'sw.js');
+let brotliBytes = 0;
+const sizes = files.map((name) => {
+  const raw = readFileSync(join(dist, name));
+  const compressed = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  brotliBytes += compressed;
+  return `${name.replace(/-[0-9a-f]+(?=[._])/, '')} ${(raw.length / KB).toFixed(0)} KB → ${(compressed / KB).toFixed(1)} KB`;
+});
+console.log(`SPA files: ${sizes.join('; ')}`);
+const downloadKb = brotliBytes / KB;
+report('SPA download (brotli, wasm + JS + CSS)', downloadKb.toFixed(1), 'KB', `≤ ${budgets.downloadKb} KB`, downloadKb <= budgets.downloadKb);
+
+// Largest contentful paint as the page reports it, once the first wish is on screen.
+async function lcp(page, url) {
+  await page.goto(url);
+  await page.locator('.wish-card').first().waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(500);
+  return page.evaluate(() => new Promise((done) => {
+    new PerformanceObserver((list) => {
+      const entries = list.getEntries();
+      const last = entries[entries.length - 1];
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
+      done({ lcp: last.startTime, fcp, element: last.element?.className || last.element?.tagName });
+    }).observe({ type: 'largest-contentful-paint', buffered: true });
+  }));
+}
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const context = await phoneContext(browser);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', slow4g);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  const { lcp: first, fcp, element } = await lcp(page, server.url);
+  console.log(`first visit: first contentful paint (the shell) at ${fcp.toFixed(0)} ms; largest paint: .${element}`);
+  report('first visit LCP (slow 4G, 4× CPU)', first.toFixed(0), 'ms', `≤ ${budgets.firstLcpMs} ms`, first <= budgets.firstLcpMs);
+  // The service worker has the shell now; the same phone comes back.
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 30_000 }).catch(() => {});
+  const { lcp: repeat } = await lcp(page, server.url);
+  report('repeat visit LCP (service worker, same throttling)', repeat.toFixed(0), 'ms', `≤ ${budgets.repeatLcpMs} ms`, repeat <= budgets.repeatLcpMs);
+} finally {
+  await browser.close();
+  server.stop();
+}
+
+for (const { what, value, unit, budget, within } of results) {
+  console.log(`${within ? 'ok  ' : 'OVER'} ${what}: ${value} ${unit} (budget ${budget})`);
+}
+if (results.some((result) => !result.within)) {
+  console.log('phone budgets: at least one broken');
+  process.exit(1);
+}

@@ -12,7 +12,8 @@ use futures::StreamExt;
 use leptos::prelude::*;
 use microwish_core::command::Command;
 use microwish_core::engine::{
-    Changed, Effect, Engine, Input, Meta, MutateError, Save, SessionState, Snapshot, Unsent,
+    Changed, Effect, Engine, Failure, Input, Meta, MutateError, Save, SessionState, Snapshot,
+    Unsent,
 };
 use microwish_core::overlay::LocalState;
 use microwish_core::sync::Mutation;
@@ -189,9 +190,15 @@ impl Sync {
                     Input::Pulled { token, result }
                 }),
                 Effect::CheckSession { token } => self.request(async move {
-                    let result = within(REQUEST_TIMEOUT_MS, api::me())
-                        .await
-                        .map_err(ApiError::failure);
+                    // No session was ever started on this browser: a visitor, known
+                    // without a request (whose 401 the browser would log as an error).
+                    let result = if session_hint() {
+                        within(REQUEST_TIMEOUT_MS, api::me())
+                            .await
+                            .map_err(ApiError::failure)
+                    } else {
+                        Err(Failure::NotLoggedIn)
+                    };
                     Input::SessionChecked { token, result }
                 }),
                 Effect::EndServerSession { token } => self.request(async move {
@@ -385,4 +392,19 @@ pub async fn sleep(ms: u32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Whether the server said it started a session on this browser (its `mw_signed_in`
+/// cookie; the session's own cookie is out of the app's reach).
+fn session_hint() -> bool {
+    use wasm_bindgen::JsCast;
+    web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.dyn_into::<web_sys::HtmlDocument>().ok())
+        .and_then(|document| document.cookie().ok())
+        .is_some_and(|cookies| {
+            cookies
+                .split(';')
+                .any(|cookie| cookie.trim() == "mw_signed_in=1")
+        })
 }

@@ -22,6 +22,8 @@ test('a donor browses, filters to house calls and opens a wish', async () => {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(error.message));
+  // A visitor's page logs no error at all (no 401 from asking who is signed in).
+  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
 
   await page.goto(server.url);
   await page.locator('.wish-card').first().waitFor();

@@ -39,7 +39,11 @@ async function donorIn(context) {
   });
   assert.equal(status, 201);
   const token = response.headers.getSetCookie()[0].split(';')[0].split('=')[1];
-  await context.addCookies([{ name: 'mw_session', value: token, url: server.url }]);
+  // What the browser keeps after a login: the session, and the hint that one was started.
+  await context.addCookies([
+    { name: 'mw_session', value: token, url: server.url },
+    { name: 'mw_signed_in', value: '1', url: server.url },
+  ]);
   return token;
 }
 

@@ -154,6 +154,25 @@ pub fn expired_cookie(secure: bool) -> HeaderValue {
     cookie("", 0, secure)
 }
 
+/// A cookie the app may read (the session's own is HttpOnly) that only says a session was
+/// started on this browser: without it the app knows it is a visitor without asking
+/// `/api/me` (whose 401 every browser logs as an error). It holds no secret.
+pub const SIGNED_IN_HINT: &str = "mw_signed_in";
+
+pub fn signed_in_hint(signed_in: bool, secure: bool) -> HeaderValue {
+    let max_age = if signed_in {
+        SESSION_DAYS * 24 * 3600
+    } else {
+        0
+    };
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SIGNED_IN_HINT}={}; Path=/; SameSite=Strict; Max-Age={max_age}{secure}",
+        u8::from(signed_in)
+    ))
+    .expect("a plain cookie")
+}
+
 fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let (name, secure) = if secure {
         (HOST_SESSION_COOKIE, "; Secure")

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
 use microwish_core::account::{Login, Registration};
 use microwish_core::problem::Problem;
@@ -109,8 +109,12 @@ async fn start_session(
 ) -> ApiResult<Response> {
     let token = auth::create_session(&state.db, user.id, state.clock.now()).await?;
     let me = auth::me(&state.db, user).await?;
-    let cookie = auth::session_cookie(&token, auth::is_https(headers));
-    Ok((status, [(header::SET_COOKIE, cookie)], Json(me)).into_response())
+    let https = auth::is_https(headers);
+    let cookies = AppendHeaders([
+        (header::SET_COOKIE, auth::session_cookie(&token, https)),
+        (header::SET_COOKIE, auth::signed_in_hint(true, https)),
+    ]);
+    Ok((status, cookies, Json(me)).into_response())
 }
 
 /// Ends the session (if any) and clears the cookie.
@@ -128,8 +132,12 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
     if let Some(token) = auth::session_token(&headers) {
         auth::end_session(&state.db, &token).await?;
     }
-    let cookie = auth::expired_cookie(auth::is_https(&headers));
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+    let https = auth::is_https(&headers);
+    let cookies = AppendHeaders([
+        (header::SET_COOKIE, auth::expired_cookie(https)),
+        (header::SET_COOKIE, auth::signed_in_hint(false, https)),
+    ]);
+    Ok((StatusCode::NO_CONTENT, cookies).into_response())
 }
 
 /// The signed-in user.

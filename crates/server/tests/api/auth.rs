@@ -190,13 +190,34 @@ async fn login_logout_and_me() {
     let worker = app.worker().await;
     assert_eq!(worker.me.role, Role::Worker);
     assert_eq!(app.get_as(&worker, "/api/me").await.status(), 200);
+    let login = app
+        .send(
+            None,
+            reqwest::Method::POST,
+            "/api/auth/login",
+            json!({"phone": "13800000001", "password": "xingyi-worker-2026"}),
+        )
+        .await;
+    let set: Vec<&str> = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|cookie| cookie.to_str().unwrap())
+        .collect();
+    assert!(set[0].starts_with("mw_session=") && set[0].contains("HttpOnly"));
+    assert!(set[1].starts_with("mw_signed_in=1;") && !set[1].contains("HttpOnly"));
 
     let logout = app.post(Some(&worker), "/api/auth/logout", json!({})).await;
     assert_eq!(logout.status(), 204);
-    assert!(logout.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .contains("Max-Age=0"));
+    let cleared: Vec<&str> = logout
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|cookie| cookie.to_str().unwrap())
+        .collect();
+    assert!(cleared[0].starts_with("mw_session=;") && cleared[0].contains("Max-Age=0"));
+    // The hint the app reads to know a session exists goes too.
+    assert!(cleared[1].starts_with("mw_signed_in=0;") && cleared[1].contains("Max-Age=0"));
     // The old token is dead on the server too, not just deleted from the browser.
     assert_problem(app.get_as(&worker, "/api/me").await, 401, "not_logged_in").await;
 }

@@ -234,7 +234,9 @@ const HOUSEHOLDS: &[DemoHousehold] = &[
 enum Drive {
     None,
     SchoolBags,
-    CoolSummer,
+    /// The season's drive: a summer gift pack in the warm months, winter warmth in the cold
+    /// ones (see [`in_winter`]), so that a first look at the demo is believable any day.
+    Seasonal,
 }
 
 struct DemoWish {
@@ -364,7 +366,7 @@ const WISHES: &[DemoWish] = &[
         "份",
         ElderlyAlone,
         20,
-        Drive::CoolSummer,
+        Drive::Seasonal,
     ),
     item(
         "陈桂英",
@@ -375,7 +377,7 @@ const WISHES: &[DemoWish] = &[
         "台",
         ElderlyAlone,
         14,
-        Drive::CoolSummer,
+        Drive::Seasonal,
     ),
     item(
         "孙德福",
@@ -386,7 +388,7 @@ const WISHES: &[DemoWish] = &[
         "床",
         ElderlyAlone,
         20,
-        Drive::CoolSummer,
+        Drive::Seasonal,
     ),
     item(
         "马玉珍",
@@ -397,7 +399,7 @@ const WISHES: &[DemoWish] = &[
         "份",
         ElderlyAlone,
         20,
-        Drive::CoolSummer,
+        Drive::Seasonal,
     ),
     item(
         "何秋菊",
@@ -408,7 +410,7 @@ const WISHES: &[DemoWish] = &[
         "份",
         ElderlyAlone,
         20,
-        Drive::CoolSummer,
+        Drive::Seasonal,
     ),
     item(
         "赵秀兰",
@@ -594,7 +596,7 @@ const SHOE_SIZES: &[(&str, i64)] = &[
 
 /// The drives: (title, description, goal, unit, starts this many days from today, lasts days).
 /// 六一童心愿 ended months ago; the other two run now.
-const CAMPAIGNS: &[(&str, &str, i64, &str, i64, u64)] = &[
+const CAMPAIGNS: &[CampaignRow] = &[
     (
         "暖心行动送书包",
         "开学前为困难家庭的孩子送上新书包和文具,让他们安心上学。",
@@ -602,14 +604,6 @@ const CAMPAIGNS: &[(&str, &str, i64, &str, i64, u64)] = &[
         "件",
         0,
         35,
-    ),
-    (
-        "清凉一夏 微心愿礼包",
-        "高温天为独居老人送去消暑礼包、风扇和凉席。",
-        6,
-        "份",
-        0,
-        25,
     ),
     (
         "六一童心愿",
@@ -620,6 +614,65 @@ const CAMPAIGNS: &[(&str, &str, i64, &str, i64, u64)] = &[
         20,
     ),
 ];
+
+/// The seasonal drive (second of the current campaigns), summer or winter.
+type CampaignRow = (&'static str, &'static str, i64, &'static str, i64, u64);
+const SUMMER_CAMPAIGN: CampaignRow = (
+    "清凉一夏 微心愿礼包",
+    "高温天为独居老人送去消暑礼包、风扇和凉席。",
+    6,
+    "份",
+    0,
+    25,
+);
+const WINTER_CAMPAIGN: CampaignRow = (
+    "冬日暖心 棉被礼包",
+    "寒冬里为独居老人送去棉被、电暖器和暖心礼包。",
+    6,
+    "份",
+    0,
+    30,
+);
+
+/// In winter, the seasonal wishes of each household become these (title, description, unit,
+/// category); in summer they stay as [`WISHES`] has them.
+const WINTER_WISHES: &[(&str, &str, &str, &str, Category)] = &[
+    (
+        "王成",
+        "冬日暖心礼包",
+        "保暖内衣、棉拖鞋、热水袋",
+        "份",
+        Daily,
+    ),
+    (
+        "陈桂英",
+        "一台电暖器",
+        "家里没有暖气,冬天屋里太冷",
+        "台",
+        Daily,
+    ),
+    (
+        "孙德福",
+        "冬季棉被一床",
+        "1.5米的床,旧棉被已经不保暖",
+        "床",
+        Daily,
+    ),
+    (
+        "马玉珍",
+        "冬日暖心礼包",
+        "棉手套、围巾、热水袋",
+        "份",
+        Daily,
+    ),
+    ("何秋菊", "冬日暖心礼包", "保暖内衣、暖宝宝", "份", Daily),
+];
+
+/// October to March: the cold months in the community's city.
+fn in_winter(today: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    !(4..=9).contains(&today.month())
+}
 
 /// How a wish of the past was met.
 #[derive(Clone, Copy)]
@@ -886,8 +939,15 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     demo.at(start, demo.shop, Command::CreatePledge(pledge))
         .await?;
 
+    let winter = in_winter(today);
+    let seasonal = if winter {
+        WINTER_CAMPAIGN
+    } else {
+        SUMMER_CAMPAIGN
+    };
+    let current_campaigns = [CAMPAIGNS[0], seasonal, CAMPAIGNS[1]];
     let mut campaigns = Vec::new();
-    for (title, description, goal, unit, starts_in, lasts) in CAMPAIGNS {
+    for (title, description, goal, unit, starts_in, lasts) in &current_campaigns {
         let starts_on = today + chrono::Duration::days(*starts_in);
         let campaign = NewCampaign {
             id: CampaignId::generate(),
@@ -947,17 +1007,22 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
         let campaign_id = match wish.drive {
             Drive::None => None,
             Drive::SchoolBags => Some(campaigns[0]),
-            Drive::CoolSummer => Some(campaigns[1]),
+            Drive::Seasonal => Some(campaigns[1]),
         };
+        let (title, description, unit, category) = WINTER_WISHES
+            .iter()
+            .find(|(name, ..)| winter && wish.drive == Drive::Seasonal && *name == wish.household)
+            .map(|(_, title, description, unit, category)| (*title, *description, *unit, *category))
+            .unwrap_or((wish.title, wish.description, wish.unit, wish.category));
         let new = NewWish {
             id: WishId::generate(),
             household_id,
             kind: wish.kind,
-            title: wish.title.into(),
-            description: wish.description.into(),
-            category: wish.category,
+            title: title.into(),
+            description: description.into(),
+            category,
             quantity: i64::from(wish.quantity),
-            unit: wish.unit.into(),
+            unit: unit.into(),
             alias: household.alias.into(),
             group: Some(wish.group),
             station: None,
@@ -1181,5 +1246,26 @@ impl Demo<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seasonal_drive_fits_the_month() {
+        let day = |month| chrono::NaiveDate::from_ymd_opt(2026, month, 15).unwrap();
+        assert!(in_winter(day(11)) && in_winter(day(1)) && in_winter(day(3)));
+        assert!(!in_winter(day(4)) && !in_winter(day(7)) && !in_winter(day(9)));
+        // Every winter wish replaces a seasonal wish of that household, and each of those
+        // has its winter form (no summer fan left in December).
+        let seasonal: Vec<&str> = WISHES
+            .iter()
+            .filter(|wish| wish.drive == Drive::Seasonal)
+            .map(|wish| wish.household)
+            .collect();
+        let winter: Vec<&str> = WINTER_WISHES.iter().map(|(name, ..)| *name).collect();
+        assert_eq!(seasonal, winter);
     }
 }

@@ -194,6 +194,9 @@ pub struct ClaimTexts {
     pub status_served: &'static str,
     pub release: &'static str,
     pub release_question: &'static str,
+    pub give_back_how_many: &'static str,
+    /// `{n}`: every unit held.
+    pub give_back_all: &'static str,
     /// Asked before marking delivered, which cannot be taken back.
     pub deliver_question: &'static str,
     pub deliver_question_service: &'static str,

@@ -290,6 +290,28 @@ fn type_into(root: &Element, selector: &str, value: &str, event: &str) {
     field.dispatch_event(&event).unwrap();
 }
 
+/// Picks `value` in a `<select>` the way a person does: the value changes, then `change`.
+fn choose(root: &Element, selector: &str, value: &str) {
+    let select = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"));
+    js_sys::Reflect::set(&select, &"value".into(), &value.into()).unwrap();
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
+    select.dispatch_event(&event).unwrap();
+}
+
+/// Records what each call of a callback was given.
+fn recorder<T: Clone + Send + std::marker::Sync + 'static>() -> (RwSignal<Vec<T>>, Callback<T>) {
+    let calls = RwSignal::new(Vec::new());
+    (
+        calls,
+        Callback::new(move |value| calls.update(|calls| calls.push(value))),
+    )
+}
+
 /// 2026-07-03 10:00 China time.
 fn claimed_at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 7, 3, 2, 0, 0).unwrap()
@@ -361,7 +383,7 @@ async fn an_active_item_claim_says_where_to_bring_it_by_when_and_releases_only_a
     );
     let wish_id = item.wish_id;
     let (delivered, deliver) = counter();
-    let (released, release) = counter();
+    let (released, release) = recorder::<Option<u32>>();
     let _mounted = mount_to(root.clone(), move || {
         view! { <ClaimCard claim=item actions=ClaimActions::Owner { deliver, release } /> }
     });
@@ -410,12 +432,19 @@ async fn an_active_item_claim_says_where_to_bring_it_by_when_and_releases_only_a
     assert!(!exists(&card, ".claim-card__deliver"));
     click(&card, ".claim-card__release-no");
     tick().await;
-    assert_eq!(released.get_untracked(), 0);
+    assert!(released.get_untracked().is_empty());
+    // All of it by default ("全部 2 份"), or only part: the rest stays held.
     click(&card, ".claim-card__release");
     tick().await;
+    assert!(text(&card, ".claim-card__give-back").contains("全部 2 份"));
     click(&card, ".claim-card__release-yes");
     tick().await;
-    assert_eq!(released.get_untracked(), 1);
+    click(&card, ".claim-card__release");
+    tick().await;
+    choose(&card, "select[name=give_back]", "1");
+    click(&card, ".claim-card__release-yes");
+    tick().await;
+    assert_eq!(released.get_untracked(), vec![None, Some(1)]);
 }
 
 #[wasm_bindgen_test]
@@ -425,7 +454,7 @@ async fn a_claim_card_waits_while_busy_and_shows_why_an_action_failed() {
     let busy = RwSignal::new(true);
     let error = RwSignal::new(None::<String>);
     let (_, deliver) = counter();
-    let (_, release) = counter();
+    let (_, release) = recorder::<Option<u32>>();
     let _mounted = mount_to(root.clone(), move || {
         view! { <ClaimCard claim=item actions=ClaimActions::Owner { deliver, release } busy error /> }
     });
@@ -451,7 +480,7 @@ async fn a_house_call_claim_shows_its_slot_and_the_household_contact_when_sent()
     let root = container();
     let visit = house_call(ClaimStatus::Delivered);
     let (_, deliver) = counter();
-    let (_, release) = counter();
+    let (_, release) = recorder::<Option<u32>>();
     let _mounted = mount_to(root.clone(), move || {
         view! { <ClaimCard claim=visit actions=ClaimActions::Owner { deliver, release } /> }
     });
@@ -489,7 +518,7 @@ async fn a_house_call_is_marked_done_only_once_its_slot_has_begun() {
     begun.slot_start = Some(now - chrono::Duration::minutes(10));
     begun.slot_end = Some(now + chrono::Duration::minutes(50));
     let (done, deliver) = counter();
-    let (_, release) = counter();
+    let (_, release) = recorder::<Option<u32>>();
     let _mounted = mount_to(root.clone(), move || {
         view! {
             <ClaimCard claim=later actions=ClaimActions::Owner { deliver, release } />

@@ -16,7 +16,8 @@ pub enum ClaimActions {
     /// The claimer's own claim: mark it delivered, or give it back.
     Owner {
         deliver: Callback<()>,
-        release: Callback<()>,
+        /// Units to give back; `None`: all of them.
+        release: Callback<Option<u32>>,
     },
     /// A worker's view: confirm the household received it (for a house call, with the
     /// minutes to credit the volunteer), or send it back with a reason; once confirmed,
@@ -111,7 +112,8 @@ pub fn ClaimCard(
     });
     let action_buttons = match actions {
         ClaimActions::Owner { deliver, release } if is_active => {
-            view! { <OwnerActions kind=wish.kind starts deliver release busy /> }.into_any()
+            let held = claim.quantity;
+            view! { <OwnerActions kind=wish.kind starts held deliver release busy /> }.into_any()
         }
         ClaimActions::Worker {
             confirm, reject, ..
@@ -193,8 +195,10 @@ fn OwnerActions(
     kind: WishKind,
     /// When a house call's slot begins.
     starts: Option<DateTime<Utc>>,
+    /// Units the claim holds: some of them may be given back.
+    held: u32,
     deliver: Callback<()>,
-    release: Callback<()>,
+    release: Callback<Option<u32>>,
     busy: Signal<bool>,
 ) -> impl IntoView {
     let t = t();
@@ -216,6 +220,12 @@ fn OwnerActions(
         WishKind::Service => (t.claim.deliver_service, t.claim.deliver_question_service),
     };
     let working = move || busy.get().then_some(t.claim.working);
+    // How many units to give back (all, unless the owner picks fewer).
+    let give_back = RwSignal::new(held);
+    let release_chosen = Callback::new(move |()| {
+        let units = give_back.get_untracked();
+        release.run((units < held).then_some(units));
+    });
     let question = move |ask: Ask| match ask {
         Ask::Deliver => ask_first(
             deliver_question,
@@ -224,6 +234,7 @@ fn OwnerActions(
             busy,
             asking,
             deliver,
+            None,
         ),
         Ask::Release => ask_first(
             t.claim.release_question,
@@ -231,7 +242,8 @@ fn OwnerActions(
             ask,
             busy,
             asking,
-            release,
+            release_chosen,
+            (held > 1).then(|| how_many(held, give_back)),
         ),
     };
     view! {
@@ -272,7 +284,40 @@ enum Ask {
     Release,
 }
 
-/// The question before `ask`: yes does it, "再想想" goes back.
+/// "放弃几份": 1 to `held` units, all by default.
+fn how_many(held: u32, give_back: RwSignal<u32>) -> AnyView {
+    let t = t();
+    let options = (1..=held)
+        .map(|n| {
+            let label = if n == held {
+                fill(t.claim.give_back_all, &[("n", n.to_string())])
+            } else {
+                n.to_string()
+            };
+            view! { <option value=n.to_string() selected=n == held>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <label class="field claim-card__give-back">
+            <span class="field__label">{t.claim.give_back_how_many}</span>
+            <select
+                class="field__input"
+                name="give_back"
+                on:change=move |event| {
+                    if let Ok(n) = event_target_value(&event).parse() {
+                        give_back.set(n);
+                    }
+                }
+            >
+                {options}
+            </select>
+        </label>
+    }
+    .into_any()
+}
+
+/// The question before `ask` (with a choice to make first, if any): yes does it, "再想想"
+/// goes back.
 fn ask_first(
     question: &'static str,
     yes: &'static str,
@@ -280,6 +325,7 @@ fn ask_first(
     busy: Signal<bool>,
     asking: RwSignal<Option<Ask>>,
     then: Callback<()>,
+    choice: Option<AnyView>,
 ) -> AnyView {
     let (name, style) = match ask {
         Ask::Deliver => ("deliver", "button"),
@@ -289,6 +335,7 @@ fn ask_first(
     view! {
         <div class="claim-card__ask" role="group">
             <p>{question}</p>
+            {choice}
             <button
                 type="button"
                 class=format!("{style} claim-card__{name}-yes")

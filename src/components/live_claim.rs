@@ -1,5 +1,7 @@
 use leptos::prelude::*;
-use microwish_core::command::{ClaimRef, Command, ConfirmClaim, RecordThanks, RejectClaim};
+use microwish_core::command::{
+    ClaimRef, Command, ConfirmClaim, RecordThanks, RejectClaim, ReleaseClaim,
+};
 use microwish_core::ClaimView;
 
 use crate::components::{ClaimActions, ClaimCard};
@@ -48,8 +50,11 @@ pub fn LiveClaim(claim: ClaimView, as_worker: bool) -> impl IntoView {
             deliver: Callback::new(move |_| {
                 step.dispatch(Command::MarkDelivered(ClaimRef { claim_id: id }));
             }),
-            release: Callback::new(move |_| {
-                step.dispatch(Command::ReleaseClaim(ClaimRef { claim_id: id }));
+            release: Callback::new(move |quantity| {
+                step.dispatch(Command::ReleaseClaim(ReleaseClaim {
+                    claim_id: id,
+                    quantity,
+                }));
             }),
         }
     };

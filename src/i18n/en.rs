@@ -142,6 +142,8 @@ pub const EN: Texts = Texts {
         status_served: "Visit done",
         release: "Give up this claim",
         release_question: "Give up this claim? Someone else can then claim it.",
+        give_back_how_many: "How many to give back",
+        give_back_all: "All {n}",
         deliver_question: "Has it reached the station? Once marked, the community confirms it; this cannot be undone.",
         deliver_question_service: "Have you made the visit? Once marked, the community confirms it; this cannot be undone.",
         deliver_yes: "Yes",

@@ -142,6 +142,8 @@ pub const ZH_CN: Texts = Texts {
         status_served: "服务已完成",
         release: "放弃认领",
         release_question: "确定放弃这个认领吗?放弃后其他人可以认领。",
+        give_back_how_many: "放弃几份",
+        give_back_all: "全部 {n} 份",
         deliver_question: "确定已经送到驿站了吗?标记后交由社区确认,不能撤回。",
         deliver_question_service: "确定已经上门服务过了吗?标记后交由社区确认,不能撤回。",
         deliver_yes: "确定",

@@ -31,7 +31,7 @@ pub use wishes::*;
 #[serde(tag = "name", content = "args", rename_all = "snake_case")]
 pub enum Command {
     ClaimWish(ClaimWish),
-    ReleaseClaim(ClaimRef),
+    ReleaseClaim(ReleaseClaim),
     MarkDelivered(ClaimRef),
     ConfirmClaim(ConfirmClaim),
     RejectClaim(RejectClaim),
@@ -107,6 +107,26 @@ impl ClaimRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimRef {
     pub claim_id: ClaimId,
+}
+
+/// The claimer gives a held claim back: all of it, or only `quantity` of its units (the rest
+/// stays theirs, with the same deadline).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReleaseClaim {
+    pub claim_id: ClaimId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<u32>,
+}
+
+/// The body of `POST /api/claims/{id}/release` (optional): how many units to give back.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseRequest {
+    /// Units to give back; absent: all of them.
+    #[serde(default)]
+    pub quantity: Option<u32>,
 }
 
 /// A worker confirms a delivery or a house call; for a house call, the minutes credited to
@@ -575,8 +595,9 @@ mod tests {
 
     #[test]
     fn commands_travel_as_name_and_args() {
-        let command = Command::ReleaseClaim(ClaimRef {
+        let command = Command::ReleaseClaim(ReleaseClaim {
             claim_id: ClaimId::generate(),
+            quantity: None,
         });
         let json = serde_json::to_value(&command).unwrap();
         assert_eq!(json["name"], "release_claim");

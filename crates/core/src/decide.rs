@@ -297,6 +297,12 @@ pub enum Write {
         changes: WishChanges,
     },
     NewClaim(NewClaim),
+    /// Part of a claim was given back: its units, compare-and-set from `before`.
+    ClaimQuantity {
+        claim: ClaimId,
+        before: u32,
+        after: u32,
+    },
     ClaimStatus {
         claim: ClaimId,
         from: ClaimStatus,
@@ -453,9 +459,9 @@ impl Decision {
                     written.households.push(record.household);
                 }
                 Write::NewClaim(new) => written.claims.push(new.id),
-                Write::ClaimStatus { claim, .. } | Write::Thanks { claim, .. } => {
-                    written.claims.push(*claim)
-                }
+                Write::ClaimStatus { claim, .. }
+                | Write::ClaimQuantity { claim, .. }
+                | Write::Thanks { claim, .. } => written.claims.push(*claim),
                 Write::PutHousehold { household, .. } => written.households.push(household.id),
                 Write::VolunteerStatus { user, .. } => written.volunteers.push(*user),
                 Write::NewPledge(record) => written.pledges.push(record.id),
@@ -484,9 +490,8 @@ impl Command {
                 claims: vec![claim.id],
                 ..Needs::default()
             },
-            Command::ReleaseClaim(target)
-            | Command::MarkDelivered(target)
-            | Command::ExpireClaim(target) => claim(target.claim_id),
+            Command::ReleaseClaim(release) => claim(release.claim_id),
+            Command::MarkDelivered(target) | Command::ExpireClaim(target) => claim(target.claim_id),
             Command::ConfirmClaim(confirm) => claim(confirm.claim_id),
             Command::RejectClaim(reject) => claim(reject.claim_id),
             Command::RecordThanks(thanks) => claim(thanks.claim_id),
@@ -555,7 +560,7 @@ impl Command {
 pub fn decide(command: &Command, facts: &Facts, ctx: &Context) -> Result<Decision, RuleError> {
     match command {
         Command::ClaimWish(claim) => claims::claim_wish(claim, facts, ctx),
-        Command::ReleaseClaim(target) => claims::release(target.claim_id, facts, ctx),
+        Command::ReleaseClaim(target) => claims::release(target, facts, ctx),
         Command::MarkDelivered(target) => claims::deliver(target.claim_id, facts, ctx),
         Command::ConfirmClaim(confirm) => claims::confirm(confirm, facts, ctx),
         Command::ExpireClaim(target) => claims::expire(target.claim_id, facts, ctx),

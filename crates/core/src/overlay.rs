@@ -297,6 +297,12 @@ impl LocalState {
                         claim.thanks = Some(text.clone());
                     }
                 }
+                Write::ClaimQuantity { claim, after, .. } => {
+                    if let Some(claim) = self.claims.get_mut(claim) {
+                        claim.quantity = *after;
+                        claim.updated_at = now;
+                    }
+                }
                 Write::PutHousehold { household, .. } => {
                     self.households.insert(household.id, household.clone());
                 }

@@ -168,12 +168,13 @@ pub enum Change {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::command::ClaimRef;
+    use crate::command::ReleaseClaim;
 
     #[test]
     fn a_mutation_is_its_command_with_a_number() {
-        let command = Command::ReleaseClaim(ClaimRef {
+        let command = Command::ReleaseClaim(ReleaseClaim {
             claim_id: ClaimId::generate(),
+            quantity: None,
         });
         let mutation = Mutation {
             id: 7,

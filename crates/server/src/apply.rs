@@ -146,6 +146,11 @@ async fn carry_out(
                 )
                 .await?
             }
+            Write::ClaimQuantity {
+                claim,
+                before,
+                after,
+            } => store::claims::set_quantity(tx, *claim, (*before, *after), ctx.now).await?,
             Write::Thanks { claim, text } => {
                 store::claims::set_thanks(tx, *claim, text, ctx.now).await?
             }

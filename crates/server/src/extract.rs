@@ -70,6 +70,19 @@ where
     }
 }
 
+/// A JSON body read by hand (for an optional body), refused as [`ApiJson`] refuses one.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|error| {
+        if error.is_data() {
+            ApiError::InvalidBody {
+                detail: error.to_string(),
+            }
+        } else {
+            ApiError::bad_request(ProblemCode::MalformedJson, error.to_string())
+        }
+    })
+}
+
 /// The position a paged timeline's `cursor` names (an event number; none: from the start).
 pub fn event_cursor(query: &microwish_core::PageQuery) -> Result<i64, ApiError> {
     match query.cursor.as_deref() {

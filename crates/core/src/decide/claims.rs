@@ -4,9 +4,9 @@
 use super::*;
 use crate::command::{
     may_act_on_claim, may_claim, volunteer_minutes, ClaimWish, ConfirmClaim, RecordThanks,
-    RejectClaim,
+    RejectClaim, ReleaseClaim,
 };
-use crate::error::{Field, FieldCode};
+use crate::error::{Field, FieldCode, ValidationErrors};
 use crate::rules::{next_claim_status, settle_wish_status, ClaimAction};
 
 pub(super) fn claim_wish(
@@ -105,8 +105,78 @@ pub(super) fn claim_wish(
     })
 }
 
-pub(super) fn release(claim: ClaimId, facts: &Facts, ctx: &Context) -> Result<Decision, RuleError> {
-    move_claim(claim, ClaimAction::Release, Moves::default(), facts, ctx)
+pub(super) fn release(
+    target: &ReleaseClaim,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let claim_id = target.claim_id;
+    let claim = facts
+        .claims
+        .get(&claim_id)
+        .ok_or(RuleError::NotFound(Entity::Claim))?;
+    let part = match target.quantity {
+        None => None,
+        Some(quantity) if quantity == claim.quantity => None,
+        Some(quantity) if (1..claim.quantity).contains(&quantity) => Some(quantity),
+        Some(_) => {
+            let mut errors = ValidationErrors::default();
+            errors.add(
+                Field::Quantity,
+                FieldCode::OutOfRange,
+                format!("give back 1 to {} units", claim.quantity),
+            );
+            return Err(RuleError::Validation(errors));
+        }
+    };
+    let Some(given_back) = part else {
+        return move_claim(claim_id, ClaimAction::Release, Moves::default(), facts, ctx);
+    };
+    // Part of it: who may and whether it can still be given back are the full release's rules.
+    may_act_on_claim(ctx.actor, claim.owner, ClaimAction::Release)?;
+    next_claim_status(claim.status, ClaimAction::Release)?;
+    let wish = facts
+        .wishes
+        .get(&claim.wish_id)
+        .ok_or(RuleError::NotFound(Entity::Wish))?;
+    let before = Counts {
+        units: wish.units,
+        status: wish.status,
+    };
+    let units = before
+        .units
+        .after_claim_change(claim.status, ClaimStatus::Released, given_back);
+    let after = Counts {
+        units,
+        status: settle_wish_status(before.status, units),
+    };
+    let kept = claim.quantity - given_back;
+    let mut events = vec![Event {
+        action: EventAction::Release,
+        subject: Subject::Claim(claim_id),
+        wish: Some(claim.wish_id),
+        from: Some(claim.status.as_str()),
+        to: Some(claim.status.as_str()),
+        note: format!("{given_back}/{}", claim.quantity),
+    }];
+    events.extend(wish_moved(claim.wish_id, before, after));
+    Ok(Decision {
+        subject: Subject::Claim(claim_id),
+        replayed: false,
+        writes: vec![
+            Write::WishCounts {
+                wish: claim.wish_id,
+                before,
+                after,
+            },
+            Write::ClaimQuantity {
+                claim: claim_id,
+                before: claim.quantity,
+                after: kept,
+            },
+        ],
+        events,
+    })
 }
 
 pub(super) fn expire(claim: ClaimId, facts: &Facts, ctx: &Context) -> Result<Decision, RuleError> {
@@ -375,6 +445,50 @@ mod tests {
             slot_start: None,
             slot_end: None,
         }
+    }
+
+    #[test]
+    fn part_of_a_claim_is_given_back_and_the_rest_stays_held() {
+        let mut world = World::new();
+        let wish = world.wish(5, WishKind::Item);
+        let donor = world.user(Role::Donor);
+        let claim = claim_of(wish, 4);
+        world
+            .apply(donor, &Command::ClaimWish(claim.clone()))
+            .unwrap();
+        let give_back = |quantity| {
+            Command::ReleaseClaim(ReleaseClaim {
+                claim_id: claim.id,
+                quantity: Some(quantity),
+            })
+        };
+        // Nothing, or more than is held, is not a give-back.
+        for wrong in [0, 5] {
+            let refused = world.decide(donor, &give_back(wrong)).unwrap_err();
+            assert_eq!(refused.code(), ProblemCode::ValidationFailed, "{wrong}");
+        }
+        // Another donor may not.
+        let other = world.user(Role::Donor);
+        assert!(world.decide(other, &give_back(1)).is_err());
+
+        world.apply(donor, &give_back(3)).unwrap();
+        let held = &world.facts.claims[&claim.id];
+        assert_eq!((held.quantity, held.status), (1, ClaimStatus::Active));
+        let wish = &world.facts.wishes[&wish];
+        assert_eq!((wish.units.claimed, wish.status), (1, WishStatus::Open));
+        assert_eq!(
+            world.facts.users[&donor.user_id().unwrap()].active_claim_units,
+            1
+        );
+        // All that is left, given back: the claim ends as a full release.
+        let decision = world.apply(donor, &give_back(1)).unwrap();
+        assert!(decision.writes.iter().any(|write| matches!(
+            write,
+            Write::ClaimStatus {
+                to: ClaimStatus::Released,
+                ..
+            }
+        )));
     }
 
     #[test]

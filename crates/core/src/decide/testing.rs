@@ -176,6 +176,19 @@ impl World {
                     wish.needed_by = date;
                 }
             }
+            Write::ClaimQuantity {
+                claim,
+                before,
+                after,
+            } => {
+                if let Some(claim) = facts.claims.get_mut(claim) {
+                    claim.quantity = *after;
+                    if let Some(owner) = facts.users.get_mut(&claim.owner) {
+                        owner.active_claim_units =
+                            owner.active_claim_units.saturating_sub(before - after);
+                    }
+                }
+            }
             Write::NewClaim(new) => {
                 let service = facts.wishes[&new.wish_id].kind == WishKind::Service;
                 if let Some(owner) = facts.users.get_mut(&new.owner) {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::*;
 use crate::command::Policy;
-use crate::command::{Actor, ClaimRef};
+use crate::command::{Actor, ReleaseClaim};
 use crate::decide::{ClaimState, Facts, WishState};
 use crate::error::RuleError;
 use crate::ids::ClientId;
@@ -700,7 +700,13 @@ fn the_engine_and_the_server_reach_the_same_state() {
     let mut store = Store::default();
     let (claim_id, command) = claim(wish, 2);
     tab.mutate(command, &mut store);
-    tab.mutate(Command::ReleaseClaim(ClaimRef { claim_id }), &mut store);
+    tab.mutate(
+        Command::ReleaseClaim(ReleaseClaim {
+            claim_id,
+            quantity: None,
+        }),
+        &mut store,
+    );
     let shown = tab.engine.view().clone();
     tab.serve(&mut server, &mut store);
     assert_eq!(
@@ -713,7 +719,11 @@ fn the_engine_and_the_server_reach_the_same_state() {
     // The facts the overlay reads are the ones the server's rules need.
     let facts: Facts = tab.engine.view().facts(
         &donor,
-        &Command::ReleaseClaim(ClaimRef { claim_id }).needs(),
+        &Command::ReleaseClaim(ReleaseClaim {
+            claim_id,
+            quantity: None,
+        })
+        .needs(),
     );
     assert_eq!(
         facts.claims[&claim_id],

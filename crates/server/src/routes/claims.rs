@@ -1,12 +1,13 @@
 //! Claims: `POST /api/wishes/{id}/claims`, `POST /api/claims/{id}/release|deliver|confirm|reject|thanks`,
 //! `GET /api/me/claims` and, for workers, `GET /api/claims`.
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use microwish_core::command::{
     ClaimRef, ClaimRequest, Command, ConfirmClaim, ConfirmRequest, RecordThanks, RejectClaim,
-    RejectRequest, ThanksRequest,
+    RejectRequest, ReleaseClaim, ReleaseRequest, ThanksRequest,
 };
 use microwish_core::decide::Subject;
 use microwish_core::{ClaimId, ClaimStatus, ClaimView, Entity, Page, PageQuery, WishId};
@@ -16,7 +17,7 @@ use crate::app::AppState;
 use crate::apply::apply;
 use crate::auth::{Claimer, CurrentUser, Worker};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{parse_id, ApiJson, ApiQuery};
+use crate::extract::{parse_id, parse_json, ApiJson, ApiQuery};
 use crate::routes::created_or_replayed;
 use crate::store::claims::{self, ClaimFilter};
 
@@ -47,7 +48,7 @@ pub async fn create(
     Ok((status, Json(answer(&state, &user, decision.subject).await?)))
 }
 
-/// The claimer gives a held claim back; its units return to the wish.
+/// The claimer gives a held claim back, all of it or `quantity` units; they return to the wish.
 #[utoipa::path(
     post,
     path = "/api/claims/{id}/release",
@@ -55,6 +56,7 @@ pub async fn create(
     operation_id = "claims_release",
     params(("id" = uuid::Uuid, Path, description = "The claim")),
     security(("session" = [])),
+    request_body(content = Option<ReleaseRequest>, description = "How many units to give back (optional; all without it)"),
     responses(
         (status = 200, description = "OK", body = ClaimView)
     )
@@ -63,9 +65,19 @@ pub async fn release(
     state: State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
+    body: Bytes,
 ) -> ApiResult<Json<ClaimView>> {
+    // The body is optional: an empty one gives everything back.
+    let request: ReleaseRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        ReleaseRequest::default()
+    } else {
+        parse_json(&body)?
+    };
     act(state, user, &id, |claim_id| {
-        Command::ReleaseClaim(ClaimRef { claim_id })
+        Command::ReleaseClaim(ReleaseClaim {
+            claim_id,
+            quantity: request.quantity,
+        })
     })
     .await
 }

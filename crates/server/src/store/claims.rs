@@ -318,6 +318,27 @@ pub async fn set_status(
     log_change(tx, Entity::Claim, &id.to_string()).await
 }
 
+/// Part of an active claim given back: its units, compare-and-set from `before`.
+pub async fn set_quantity(
+    tx: &mut SqliteConnection,
+    id: ClaimId,
+    (before, after): (u32, u32),
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let updated = sqlx::query(
+        "UPDATE claims SET quantity = ?, updated_at = ? \
+         WHERE id = ? AND quantity = ? AND status = 'active'",
+    )
+    .bind(i64::from(after))
+    .bind(now)
+    .bind(id.to_string())
+    .bind(i64::from(before))
+    .execute(&mut *tx)
+    .await?;
+    super::still_in(updated.rows_affected(), "active", "active")?;
+    log_change(tx, Entity::Claim, &id.to_string()).await
+}
+
 /// The household's thanks for a claim.
 pub async fn set_thanks(
     tx: &mut SqliteConnection,

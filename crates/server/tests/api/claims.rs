@@ -442,3 +442,52 @@ async fn claim_lists_and_timelines_come_in_pages() {
     )
     .await;
 }
+
+/// A donor gives back part of a claim: the rest stays theirs, the wish gets the units back;
+/// an empty body still gives everything back.
+#[tokio::test]
+async fn part_of_a_claim_can_be_given_back() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let wish = app.open_wish(WishKind::Item, 3).await;
+    app.set_quantity(wish.id, 3).await;
+    let claim = app.claim_ok(&donor, wish.id, 3).await;
+    let path = format!("/api/claims/{}/release", claim.id);
+
+    for wrong in [0, 4] {
+        assert_problem(
+            app.post(Some(&donor), &path, json!({"quantity": wrong}))
+                .await,
+            422,
+            "validation_failed",
+        )
+        .await;
+    }
+    assert_problem(
+        app.post(Some(&donor), &path, json!({"quantity": "two"}))
+            .await,
+        422,
+        "invalid_body",
+    )
+    .await;
+
+    let response = app.post(Some(&donor), &path, json!({"quantity": 2})).await;
+    assert_eq!(response.status(), 200);
+    let kept: ClaimView = response.json().await.unwrap();
+    assert_eq!((kept.quantity, kept.status), (1, ClaimStatus::Active));
+    let wish_now = app.wish(wish.id).await;
+    assert_eq!((wish_now.remaining, wish_now.status), (2, WishStatus::Open));
+
+    // No body at all (only the JSON content type): the rest goes back.
+    let response = app
+        .client
+        .post(app.url(&path))
+        .header("cookie", &donor.cookie)
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(app.claim_status(claim.id).await, "released");
+    assert_eq!(app.wish(wish.id).await.remaining, 3);
+}

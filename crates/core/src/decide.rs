@@ -99,6 +99,14 @@ pub struct WishState {
 }
 
 impl WishState {
+    /// Its counters and status as they are now.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            units: self.units,
+            status: self.status,
+        }
+    }
+
     /// What the rules need of a wish a phone holds (households come separately).
     pub fn of(wish: &PublicWish, household: Option<HouseholdId>) -> WishState {
         WishState {

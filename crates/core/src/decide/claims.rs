@@ -53,10 +53,7 @@ pub(super) fn claim_wish(
         }
     }
     let units = wish.units.claim(wish.status, valid.quantity)?;
-    let before = Counts {
-        units: wish.units,
-        status: wish.status,
-    };
+    let before = wish.counts();
     let after = Counts {
         units,
         status: settle_wish_status(wish.status, units),
@@ -139,10 +136,7 @@ pub(super) fn release(
         .wishes
         .get(&claim.wish_id)
         .ok_or(RuleError::NotFound(Entity::Wish))?;
-    let before = Counts {
-        units: wish.units,
-        status: wish.status,
-    };
+    let before = wish.counts();
     let units = before
         .units
         .after_claim_change(claim.status, ClaimStatus::Released, given_back);
@@ -307,10 +301,7 @@ fn move_claim(
         .wishes
         .get(&claim.wish_id)
         .ok_or(RuleError::NotFound(Entity::Wish))?;
-    let before = Counts {
-        units: wish.units,
-        status: wish.status,
-    };
+    let before = wish.counts();
     let (writes, after) = claim_ends(claim_id, claim, to, before, moves)?;
     let mut events = vec![Event {
         action: action.event(),
@@ -399,10 +390,7 @@ pub(super) fn end_claims(
                     .wishes
                     .get(&claim.wish_id)
                     .ok_or(RuleError::NotFound(Entity::Wish))?;
-                Counts {
-                    units: wish.units,
-                    status: wish.status,
-                }
+                wish.counts()
             }
         };
         let moves = Moves {

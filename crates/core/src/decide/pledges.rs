@@ -124,10 +124,7 @@ pub(super) fn allocate(
         }
         Err(other) => return Err(other),
     };
-    let before = Counts {
-        units: wish.units,
-        status: wish.status,
-    };
+    let before = wish.counts();
     let after = Counts {
         units,
         status: settle_wish_status(wish.status, units),
@@ -307,10 +304,7 @@ fn moved(
     let units =
         wish.units
             .after_claim_change(from.counts_as(), to.counts_as(), allocation.quantity);
-    let before = Counts {
-        units: wish.units,
-        status: wish.status,
-    };
+    let before = wish.counts();
     let after = Counts {
         units,
         status: settle_wish_status(wish.status, units),

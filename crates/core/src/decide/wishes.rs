@@ -120,10 +120,7 @@ pub(super) fn update(
     } else {
         settle_wish_status(wish.status, units)
     };
-    let before = Counts {
-        units: wish.units,
-        status: wish.status,
-    };
+    let before = wish.counts();
     let after = Counts { units, status };
     let mut writes = Vec::new();
     if after != before {
@@ -187,10 +184,7 @@ pub(super) fn cancel(
     let mut counts = HashMap::new();
     let (mut writes, mut events) =
         super::claims::end_claims(&claims, ClaimStatus::Rejected, &reason, facts, &mut counts)?;
-    let before = counts.remove(&cancel.wish_id).unwrap_or(Counts {
-        units: wish.units,
-        status: wish.status,
-    });
+    let before = counts.remove(&cancel.wish_id).unwrap_or(wish.counts());
     let after = Counts {
         units: before.units,
         status: WishStatus::Cancelled,

@@ -274,12 +274,19 @@ fn SearchBox(search: Signal<String>, on_search: Callback<String>) -> impl IntoVi
 #[component]
 fn StatsStrip(wishes_open: u32, units_needed: u32, stats: Option<Stats>) -> impl IntoView {
     let t = t();
-    let server = stats.map(|stats| {
-        view! {
-            <div><dt>{stats.households_helped}</dt><dd>{t.stats_helped}</dd></div>
-            <div><dt>{stats.pledged_units}</dt><dd>{t.stats_pledged}</dd></div>
-        }
-    });
+    // These two come from the server: offline they stay in place, as a dash, rather than
+    // vanishing and moving the others.
+    let (helped, pledged) = match stats {
+        Some(stats) => (
+            stats.households_helped.to_string(),
+            stats.pledged_units.to_string(),
+        ),
+        None => ("–".to_owned(), "–".to_owned()),
+    };
+    let server = view! {
+        <div><dt>{helped}</dt><dd>{t.stats_helped}</dd></div>
+        <div><dt>{pledged}</dt><dd>{t.stats_pledged}</dd></div>
+    };
     view! {
         <dl class="stats">
             <div><dt>{wishes_open}</dt><dd>{t.stats_open}</dd></div>

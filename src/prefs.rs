@@ -37,6 +37,7 @@ impl Language {
     }
 }
 
+// public/prefs.js reads the same two keys to dress index.html's shell before the app loads.
 const LANGUAGE_KEY: &str = "microwish.language";
 const ELDER_KEY: &str = "microwish.elder";
 

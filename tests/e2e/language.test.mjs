@@ -43,6 +43,17 @@ test('English is chosen on 我的, remembered, and switched back', async () => {
     await page.goto(server.url + '/me/claims');
     await page.locator('h1', { hasText: 'My claims' }).waitFor();
 
+    // The shell index.html draws before the app arrives is in English too (the app held back;
+    // no service worker, so the wasm cannot come from its cache).
+    const shellContext = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 360, height: 800 } });
+    await shellContext.addInitScript(() => localStorage.setItem('microwish.language', 'en'));
+    const shellPage = await shellContext.newPage();
+    await shellPage.route('**/*.wasm', (route) => route.abort());
+    await shellPage.goto(server.url + '/');
+    assert.equal(await shellPage.locator('#shell .hero__title').innerText(), 'Micro-wishes');
+    assert.equal(await shellPage.getAttribute('html', 'lang'), 'en');
+    await shellContext.close();
+
     // Back to Chinese.
     await page.goto(server.url + '/me');
     await page.locator('input[name=language][value="zh-CN"]').check();

@@ -213,6 +213,7 @@ pub struct ClaimTexts {
     pub system_actor: &'static str,
     /// `{status}`: the wish's new status.
     pub wish_became: &'static str,
+    pub gave_back_part: &'static str,
 }
 
 /// The workers' page of claims to confirm.

@@ -954,6 +954,12 @@ async fn the_timeline_shows_the_latest_events_first_by_role_or_name() {
             ..event(4, "status", Some(Role::Worker), Some("网格长 李红"))
         },
         event(5, "expire", None, None),
+        // Part of a claim given back: the claim stays active.
+        EventView {
+            from_status: Some("active".into()),
+            to_status: Some("active".into()),
+            ..event(6, "release", Some(Role::Donor), None)
+        },
     ];
     let _mounted = mount_to(root.clone(), move || view! { <Timeline events /> });
     tick().await;
@@ -964,6 +970,7 @@ async fn the_timeline_shows_the_latest_events_first_by_role_or_name() {
     assert_eq!(
         items,
         [
+            "爱心人士 放弃了部分认领",
             "系统 认领超时,数量已退回",
             "心愿状态变为“已实现”",
             "网格长 李红 确认收到",
@@ -971,7 +978,7 @@ async fn the_timeline_shows_the_latest_events_first_by_role_or_name() {
             "社区工作人员 发布了心愿",
         ]
     );
-    assert_eq!(text(&root, ".timeline__time"), "7月3日 15:00");
+    assert_eq!(text(&root, ".timeline__time"), "7月3日 16:00");
 }
 
 #[wasm_bindgen_test]

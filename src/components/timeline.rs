@@ -30,7 +30,16 @@ pub fn Timeline(events: Vec<EventView>) -> impl IntoView {
                         .clone()
                         .or_else(|| event.actor_role.map(|role| t.role(role).to_owned()))
                         .unwrap_or_else(|| t.claim.system_actor.to_owned());
-                    format!("{actor} {}", t.event_action(event.action))
+                    // Part of a claim given back leaves it as it was ("active" to "active").
+                    let partly = event.action == EventAction::Release
+                        && event.from_status.is_some()
+                        && event.from_status == event.to_status;
+                    let action = if partly {
+                        t.claim.gave_back_part
+                    } else {
+                        t.event_action(event.action)
+                    };
+                    format!("{actor} {action}")
                 }
             };
             view! {

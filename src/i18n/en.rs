@@ -157,6 +157,7 @@ pub const EN: Texts = Texts {
         timeline: "Progress",
         system_actor: "System",
         wish_became: "The wish became “{status}”",
+        gave_back_part: "gave back part of the claim",
     },
     worker: WorkerTexts {
         title: "To confirm",

@@ -157,6 +157,7 @@ pub const ZH_CN: Texts = Texts {
         timeline: "心愿进展",
         system_actor: "系统",
         wish_became: "心愿状态变为“{status}”",
+        gave_back_part: "放弃了部分认领",
     },
     worker: WorkerTexts {
         title: "待确认",

@@ -120,9 +120,9 @@ pub struct ReleaseClaim {
 }
 
 /// The body of `POST /api/claims/{id}/release` (optional): how many units to give back.
+/// Other fields are ignored, as they were before the body had any (old clients send some).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
 pub struct ReleaseRequest {
     /// Units to give back; absent: all of them.
     #[serde(default)]

@@ -722,6 +722,16 @@ impl Texts {
         }
     }
 
+    /// "留言:周六送到" / "Note: on Saturday".
+    pub fn labelled(&self, label: &str, value: &str) -> String {
+        self.pick(format!("{label}:{value}"), format!("{label}: {value}"))
+    }
+
+    /// Joins a short list: "独居老人、残疾人" / "Elderly, living alone, Disabled".
+    pub fn list(&self, items: &[&str]) -> String {
+        items.join(self.pick("、", ", "))
+    }
+
     /// "8月31日前" / "by Aug 31".
     pub fn by_date(&self, date: NaiveDate) -> String {
         self.pick(
@@ -1447,6 +1457,9 @@ mod tests {
             "by Jul 4"
         );
         assert_eq!(en.hours(90), "1.5 h");
+        assert_eq!(en.labelled("Note", "Saturday"), "Note: Saturday");
+        assert_eq!(texts(Language::ZhCn).labelled("留言", "周六"), "留言:周六");
+        assert_eq!(en.list(&["Orphan", "Disabled"]), "Orphan, Disabled");
         assert_eq!(
             en.field_error(Field::Title, FieldCode::Length),
             "The title must be 2–40 characters"

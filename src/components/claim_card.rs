@@ -62,7 +62,7 @@ pub fn ClaimCard(
     });
     let slot = claim.slot_start.zip(claim.slot_end).map(|(start, end)| {
         view! {
-            <p class="claim-card__slot">{format!("{}:{}", t.claim.slot_label, t.slot(start, end))}</p>
+            <p class="claim-card__slot">{t.labelled(t.claim.slot_label, &t.slot(start, end))}</p>
         }
     });
     let as_worker = matches!(actions, ClaimActions::Worker { .. });
@@ -84,7 +84,7 @@ pub fn ClaimCard(
         });
         view! {
             <p class="claim-card__claimer">
-                {format!("{}:{who}", t.worker.claimer)}
+                {t.labelled(t.worker.claimer, &who)}
                 {phone}
             </p>
         }
@@ -105,10 +105,10 @@ pub fn ClaimCard(
     // A visit is marked done once its slot has begun (core refuses it before).
     let starts = claim.slot_start.filter(|_| wish.kind == WishKind::Service);
     let note = (!claim.note.is_empty()).then(|| {
-        view! { <p class="claim-card__note">{format!("{}:{}", t.claim.your_note, claim.note)}</p> }
+        view! { <p class="claim-card__note">{t.labelled(t.claim.your_note, &claim.note)}</p> }
     });
     let reject_reason = claim.reject_reason.clone().map(|reason| {
-        view! { <p class="claim-card__reason">{format!("{}:{reason}", t.claim.reject_reason)}</p> }
+        view! { <p class="claim-card__reason">{t.labelled(t.claim.reject_reason, &reason)}</p> }
     });
     let action_buttons = match actions {
         ClaimActions::Owner { deliver, release } if is_active => {

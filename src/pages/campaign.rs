@@ -64,7 +64,7 @@ fn CampaignHeader(campaign: PublicCampaign) -> impl IntoView {
             <p class="hero__community">{t.campaign}</p>
             <h1 class="detail__title">{campaign.title}</h1>
             <p>{campaign.description}</p>
-            {period.map(|period| view! { <p class="campaign__period">{format!("{}:{period}", t.period)}</p> })}
+            {period.map(|period| view! { <p class="campaign__period">{t.labelled(t.period, &period)}</p> })}
             {(campaign.goal > 0).then(|| view! {
                 <ProgressBar done=progress.units_claimed total=campaign.goal label=t.progress_claimed />
                 <p class="campaign__goal">{t.campaign_goal(progress.units_claimed, campaign.goal, &campaign.unit)}</p>

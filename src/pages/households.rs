@@ -101,8 +101,8 @@ fn HouseholdCard(household: Household, grid: String) -> impl IntoView {
         .groups
         .iter()
         .map(|group| t.group(*group))
-        .collect::<Vec<_>>()
-        .join("、");
+        .collect::<Vec<_>>();
+    let groups = t.list(&groups);
     let consent = consent_text(&household);
     let dial: String = household
         .phone

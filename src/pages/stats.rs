@@ -147,7 +147,7 @@ fn ReportView(detail: StatsDetail) -> impl IntoView {
         .join(",");
     let month_chart = view! {
         <BarChart
-            summary=format!("{}:{month_summary}", t.report.by_month)
+            summary=t.labelled(t.report.by_month, &month_summary)
             labels=months
             series=vec![
                 Series {
@@ -186,7 +186,7 @@ fn ReportView(detail: StatsDetail) -> impl IntoView {
         .join(",");
     let grid_chart = view! {
         <BarChart
-            summary=format!("{}:{grid_summary}", t.report.by_grid)
+            summary=t.labelled(t.report.by_grid, &grid_summary)
             labels=detail.by_grid.iter().map(|g| g.grid_name.clone()).collect()
             series=vec![
                 Series {

@@ -143,7 +143,7 @@ fn VolunteerCard(volunteer: VolunteerView) -> impl IntoView {
         _ => t.volunteers.note_label,
     };
     let vetting_note = (!volunteer.note.is_empty()).then(|| {
-        view! { <p class="volunteer-card__note">{format!("{note_label}:{}", volunteer.note)}</p> }
+        view! { <p class="volunteer-card__note">{t.labelled(note_label, &volunteer.note)}</p> }
     });
     let note_max = VETTING_NOTE_MAX_CHARS.to_string();
     let actions = match status {

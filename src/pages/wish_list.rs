@@ -315,23 +315,15 @@ fn CampaignStrip(campaigns: Vec<PublicCampaign>) -> impl IntoView {
                                     label=t.progress_claimed
                                 />
                                 <span class="campaign-card__meta">
-                                    {if campaign.goal > 0 {
-                                        // The goal in its own unit: "已认领 12 / 目标 30 个书包".
-                                        format!(
-                                            "{} · {} {}",
-                                            t.campaign_goal(campaign.progress.units_claimed, campaign.goal, &campaign.unit),
-                                            campaign.progress.wishes,
-                                            t.results,
-                                        )
-                                    } else {
-                                        format!(
-                                            "{} {}% · {} {}",
-                                            t.progress_claimed,
-                                            campaign.progress.claimed_percent(),
-                                            campaign.progress.wishes,
-                                            t.results,
-                                        )
-                                    }}
+                                    {
+                                        // The goal in its own unit when it has one: "已认领 12 / 目标 30 个书包".
+                                        let progress = if campaign.goal > 0 {
+                                            t.campaign_goal(campaign.progress.units_claimed, campaign.goal, &campaign.unit)
+                                        } else {
+                                            format!("{} {}%", t.progress_claimed, campaign.progress.claimed_percent())
+                                        };
+                                        format!("{progress} · {} {}", campaign.progress.wishes, t.results)
+                                    }
                                 </span>
                             </a>
                         }

@@ -12,11 +12,11 @@ use chrono::{DateTime, Utc};
 use microwish_core::command::{Actor, ClaimRef, Command};
 use microwish_core::decide::{decide, Context, Decision, Facts, Write};
 use microwish_core::{Role, RuleError};
-use sqlx::SqliteConnection;
 
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::store;
+use crate::writer::Tx;
 
 /// Applies `command` for `actor` in its own write transaction; tells listening phones.
 pub async fn apply(state: &AppState, actor: Actor, command: Command) -> Result<Decision, ApiError> {
@@ -37,7 +37,7 @@ pub async fn apply_at(
     };
     let decision = state
         .writer
-        .write(move |tx| Box::pin(async move { apply_in(tx, &ctx, &command).await }))
+        .write(move |tx| apply_in(tx, &ctx, &command))
         .await?;
     if !decision.replayed {
         state.notify_change();
@@ -47,14 +47,10 @@ pub async fn apply_at(
 
 /// Applies `command` inside the caller's transaction (sync push records the mutation's
 /// result in the same transaction).
-pub async fn apply_in(
-    tx: &mut SqliteConnection,
-    ctx: &Context,
-    command: &Command,
-) -> Result<Decision, ApiError> {
-    let facts = load_facts(tx, ctx, command).await?;
+pub fn apply_in(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, ApiError> {
+    let facts = load_facts(tx, ctx, command)?;
     let decision = decide(command, &facts, ctx)?;
-    carry_out(tx, ctx, &decision).await?;
+    carry_out(tx, ctx, &decision)?;
     Ok(decision)
 }
 
@@ -62,27 +58,23 @@ pub async fn apply_in(
 /// actor always; a claim's wish with the claim; an allocation's pledge and wish with the
 /// allocation; and, for a worker, a wish's household with the wish and every grid (a
 /// donor's claim, the busiest command, reads neither).
-async fn load_facts(
-    tx: &mut SqliteConnection,
-    ctx: &Context,
-    command: &Command,
-) -> Result<Facts, ApiError> {
+fn load_facts(tx: &Tx, ctx: &Context, command: &Command) -> Result<Facts, ApiError> {
     let needs = command.needs();
     let mut user_ids = needs.users.clone();
     user_ids.extend(ctx.actor.user_id());
-    let users = store::users::states(tx, &user_ids).await?;
+    let users = store::users::states(tx, &user_ids)?;
     let mut claim_ids = needs.claims.clone();
-    claim_ids.extend(store::claims::of_wishes(tx, &needs.claims_of_wishes).await?);
-    claim_ids.extend(store::claims::house_calls_of(tx, &needs.house_calls_of).await?);
-    let claims = store::claims::states(tx, &claim_ids).await?;
-    let allocations = store::pledges::allocation_states(tx, &needs.allocations).await?;
+    claim_ids.extend(store::claims::of_wishes(tx, &needs.claims_of_wishes)?);
+    claim_ids.extend(store::claims::house_calls_of(tx, &needs.house_calls_of)?);
+    let claims = store::claims::states(tx, &claim_ids)?;
+    let allocations = store::pledges::allocation_states(tx, &needs.allocations)?;
     let mut pledge_ids = needs.pledges;
     pledge_ids.extend(allocations.values().map(|allocation| allocation.pledge));
-    let pledges = store::pledges::states(tx, &pledge_ids).await?;
+    let pledges = store::pledges::states(tx, &pledge_ids)?;
     let mut wish_ids = needs.wishes;
     wish_ids.extend(claims.values().map(|claim| claim.wish_id));
     wish_ids.extend(allocations.values().map(|allocation| allocation.wish));
-    let wishes = store::wishes::states(tx, &wish_ids).await?;
+    let wishes = store::wishes::states(tx, &wish_ids)?;
     let worker = matches!(
         ctx.actor,
         Actor::User {
@@ -94,9 +86,9 @@ async fn load_facts(
     if worker {
         household_ids.extend(wishes.values().filter_map(|wish| wish.household));
     }
-    let households = store::households::states(tx, &household_ids).await?;
+    let households = store::households::states(tx, &household_ids)?;
     let grids = if worker {
-        store::community::grid_communities(tx).await?
+        store::community::grid_communities(tx)?
     } else {
         HashMap::new()
     };
@@ -106,105 +98,85 @@ async fn load_facts(
         households,
         users,
         grids,
-        campaigns: store::campaigns::existing(tx, &needs.campaigns).await?,
+        campaigns: store::campaigns::existing(tx, &needs.campaigns)?,
         pledges,
         allocations,
     })
 }
 
-async fn carry_out(
-    tx: &mut SqliteConnection,
-    ctx: &Context,
-    decision: &Decision,
-) -> Result<(), ApiError> {
+fn carry_out(tx: &Tx, ctx: &Context, decision: &Decision) -> Result<(), ApiError> {
     for write in &decision.writes {
         match write {
             Write::WishCounts {
                 wish,
                 before,
                 after,
-            } => store::wishes::set_counts(tx, *wish, *before, *after, ctx.now).await?,
-            Write::NewWish(record) => store::wishes::insert(tx, record, ctx.now).await?,
+            } => store::wishes::set_counts(tx, *wish, *before, *after, ctx.now)?,
+            Write::NewWish(record) => store::wishes::insert(tx, record, ctx.now)?,
             Write::WishFields { wish, changes } => {
-                store::wishes::set_fields(tx, *wish, changes, ctx.now).await?
+                store::wishes::set_fields(tx, *wish, changes, ctx.now)?
             }
-            Write::NewClaim(new) => store::claims::insert(tx, new, ctx.now).await?,
+            Write::NewClaim(new) => store::claims::insert(tx, new, ctx.now)?,
             Write::ClaimStatus {
                 claim,
                 from,
                 to,
                 volunteer_minutes,
                 reason,
-            } => {
-                store::claims::set_status(
-                    tx,
-                    *claim,
-                    (*from, *to),
-                    *volunteer_minutes,
-                    reason.as_deref(),
-                    ctx.now,
-                )
-                .await?
-            }
+            } => store::claims::set_status(
+                tx,
+                *claim,
+                (*from, *to),
+                *volunteer_minutes,
+                reason.as_deref(),
+                ctx.now,
+            )?,
             Write::ClaimQuantity {
                 claim,
                 before,
                 after,
-            } => store::claims::set_quantity(tx, *claim, (*before, *after), ctx.now).await?,
-            Write::Thanks { claim, text } => {
-                store::claims::set_thanks(tx, *claim, text, ctx.now).await?
-            }
+            } => store::claims::set_quantity(tx, *claim, (*before, *after), ctx.now)?,
+            Write::Thanks { claim, text } => store::claims::set_thanks(tx, *claim, text, ctx.now)?,
             Write::PutHousehold { household, created } => {
-                store::households::put(tx, household, *created).await?
+                store::households::put(tx, household, *created)?
             }
             Write::VolunteerStatus {
                 user,
                 from,
                 to,
                 note,
-            } => {
-                store::users::set_volunteer_status(
-                    tx,
-                    *user,
-                    (*from, *to),
-                    note,
-                    ctx.actor.user_id(),
-                    ctx.now,
-                )
-                .await?
-            }
+            } => store::users::set_volunteer_status(
+                tx,
+                *user,
+                (*from, *to),
+                note,
+                ctx.actor.user_id(),
+                ctx.now,
+            )?,
             Write::NewPledge(record) => {
-                let shop_name = store::pledges::shop_name(tx, record.shop).await?;
-                store::pledges::insert(tx, record, &shop_name, ctx.now).await?
+                let shop_name = store::pledges::shop_name(tx, record.shop)?;
+                store::pledges::insert(tx, record, &shop_name, ctx.now)?
             }
             Write::PledgeAllocated {
                 pledge,
                 variant,
                 before,
                 after,
-            } => {
-                store::pledges::set_allocated(tx, *pledge, variant.as_deref(), *before, *after)
-                    .await?
-            }
-            Write::NewAllocation(record) => {
-                store::pledges::insert_allocation(tx, record, ctx.now).await?
-            }
+            } => store::pledges::set_allocated(tx, *pledge, variant.as_deref(), *before, *after)?,
+            Write::NewAllocation(record) => store::pledges::insert_allocation(tx, record, ctx.now)?,
             Write::AllocationStatus {
                 allocation,
                 from,
                 to,
-            } => {
-                store::pledges::set_allocation_status(tx, *allocation, (*from, *to), ctx.now)
-                    .await?
-            }
+            } => store::pledges::set_allocation_status(tx, *allocation, (*from, *to), ctx.now)?,
             Write::AllocationThanks { allocation, text } => {
-                store::pledges::set_allocation_thanks(tx, *allocation, text, ctx.now).await?
+                store::pledges::set_allocation_thanks(tx, *allocation, text, ctx.now)?
             }
-            Write::NewCampaign(record) => store::campaigns::insert(tx, record, ctx.now).await?,
+            Write::NewCampaign(record) => store::campaigns::insert(tx, record, ctx.now)?,
         }
     }
     for event in &decision.events {
-        store::events::record(tx, ctx.now, ctx.actor.user_id(), event).await?;
+        store::events::record(tx, ctx.now, ctx.actor.user_id(), event)?;
     }
     Ok(())
 }
@@ -234,10 +206,10 @@ pub async fn compact_change_log(state: &AppState) -> Result<u64, ApiError> {
     loop {
         let slice = state
             .writer
-            .write(|tx| Box::pin(async move { store::sync::compact(tx, SLICE).await }))
+            .write(|tx| store::sync::compact(tx, SLICE))
             .await?;
-        dropped += slice;
-        if slice < SLICE as u64 {
+        dropped += slice as u64;
+        if (slice as i64) < SLICE {
             return Ok(dropped);
         }
     }

@@ -253,7 +253,11 @@ pub async fn add_user(
         community,
     };
     let hash = state.hashing.hash(account.password).await?;
-    store::users::insert(&state.db, &user, &hash, state.clock.now()).await?;
+    let (stored, now) = (user.clone(), state.clock.now());
+    state
+        .writer
+        .write(move |tx| store::users::insert(tx, &stored, &hash, now))
+        .await?;
     Ok(user)
 }
 

@@ -873,19 +873,23 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     let now = state.clock.now();
     let today = community_today(now);
     let community = CommunityId::generate();
-    let mut tx = state.db.begin().await?;
-    store::community::insert_community(&mut tx, community, COMMUNITY, now).await?;
-    for (position, (id, name, station, location)) in GRIDS.iter().enumerate() {
-        let grid = Grid {
-            id: GridId::from(*id),
-            community,
-            name: (*name).to_owned(),
-            station: (*station).to_owned(),
-            station_location: (*location).to_owned(),
-        };
-        store::community::insert_grid(&mut tx, &grid, position).await?;
-    }
-    tx.commit().await?;
+    state
+        .writer
+        .write(move |tx| {
+            store::community::insert_community(tx, community, COMMUNITY, now)?;
+            for (position, (id, name, station, location)) in GRIDS.iter().enumerate() {
+                let grid = Grid {
+                    id: GridId::from(*id),
+                    community,
+                    name: (*name).to_owned(),
+                    station: (*station).to_owned(),
+                    station_location: (*location).to_owned(),
+                };
+                store::community::insert_grid(tx, &grid, position)?;
+            }
+            Ok(())
+        })
+        .await?;
 
     let mut people = Vec::new();
     for (role, phone, name, password) in DEMO_LOGINS.iter().chain([PENDING_VOLUNTEER].iter()) {

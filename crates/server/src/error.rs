@@ -45,6 +45,9 @@ pub enum ApiError {
     Rule(#[from] RuleError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The writer's connection failed (see `writer`).
+    #[error("database error: {0}")]
+    Write(#[from] rusqlite::Error),
     /// Stored data that no longer parses: a bug or a hand-edited database.
     #[error("corrupt data: {0}")]
     Corrupt(String),
@@ -76,9 +79,10 @@ impl ApiError {
             ApiError::PhoneTaken => ProblemCode::PhoneTaken,
             ApiError::MutationGap { .. } => ProblemCode::MutationGap,
             ApiError::Rule(rule) => rule.code(),
-            ApiError::Database(_) | ApiError::Corrupt(_) | ApiError::Internal(_) => {
-                ProblemCode::Internal
-            }
+            ApiError::Database(_)
+            | ApiError::Write(_)
+            | ApiError::Corrupt(_)
+            | ApiError::Internal(_) => ProblemCode::Internal,
         }
     }
 

@@ -91,7 +91,7 @@ impl Server {
             (file.as_os_str() != ":memory:")
                 .then(|| PathBuf::from(format!("{}-wal", file.display())))
         };
-        let writer = writer::Writer::start(options).await?;
+        let writer = writer::Writer::start(options.get_filename(), config.synchronous).await?;
         let freshness = Arc::new(pages::Freshness::new(wal, writer.commits()));
         let index_html = std::fs::read_to_string(config.dist.join("index.html")).ok();
         let state = AppState {

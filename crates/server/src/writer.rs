@@ -10,16 +10,19 @@
 //! acknowledged write is durable. Another server process on the same file still takes the
 //! lock through SQLite (`BEGIN IMMEDIATE` and the busy timeout), so the database's own
 //! compare-and-set and CHECKs keep guarding the quantities.
-
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+//!
+//! The connection is rusqlite's, called directly on this thread: sqlx's hands every statement
+//! to a worker thread of its own and waits for the answer, two thread switches per statement,
+//! which was most of what a claim cost (1,277 claims/s, p99 73 ms at 64 donors).
 
 use std::panic::AssertUnwindSafe;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
-use futures_util::future::BoxFuture;
-use futures_util::FutureExt;
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Connection, SqliteConnection};
+use rusqlite::Connection;
+use sqlx::sqlite::SqliteSynchronous;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::ApiError;
@@ -27,9 +30,12 @@ use crate::error::ApiError;
 /// The most commands in one transaction (a batch is what queued while the last committed).
 const BATCH_MAX: usize = 256;
 
+/// The connection a write runs on, inside the batch's transaction and its own savepoint.
+pub type Tx = Connection;
+
 /// A queued piece of work: runs in its savepoint, answers whether to keep it, and hands back
 /// how to tell its caller once the batch's fate is known.
-type Job = Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Ran> + Send>;
+type Job = Box<dyn FnOnce(&Tx) -> Ran + Send>;
 
 struct Ran {
     keep: bool,
@@ -47,36 +53,24 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Opens the write connection on its own thread; it lives as long as a handle does.
-    pub async fn start(options: SqliteConnectOptions) -> anyhow::Result<Writer> {
+    /// Opens the write connection to the (already migrated) database `file` on a thread of
+    /// its own; it lives as long as a handle does.
+    pub async fn start(file: &Path, synchronous: SqliteSynchronous) -> anyhow::Result<Writer> {
         let (jobs, queue) = mpsc::unbounded_channel::<Job>();
         let commits = Arc::new(AtomicU64::new(0));
         let counted = commits.clone();
         let (opened, open_result) = oneshot::channel();
+        let file = file.to_path_buf();
         std::thread::Builder::new()
             .name("microwish-writer".into())
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(runtime) => runtime,
-                    Err(error) => {
-                        let _ = opened.send(Err(anyhow::anyhow!("writer runtime: {error}")));
-                        return;
-                    }
-                };
-                runtime.block_on(async move {
-                    match SqliteConnection::connect_with(&options).await {
-                        Ok(connection) => {
-                            let _ = opened.send(Ok(()));
-                            write_batches(connection, queue, &counted).await;
-                        }
-                        Err(error) => {
-                            let _ = opened.send(Err(error.into()));
-                        }
-                    }
-                });
+            .spawn(move || match open(&file, synchronous) {
+                Ok(connection) => {
+                    let _ = opened.send(Ok(()));
+                    write_batches(&connection, queue, &counted);
+                }
+                Err(error) => {
+                    let _ = opened.send(Err(error));
+                }
             })?;
         open_result
             .await
@@ -94,24 +88,20 @@ impl Writer {
     pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Result<T, ApiError>>
-            + Send
-            + 'static,
+        F: FnOnce(&Tx) -> Result<T, ApiError> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T, ApiError>>();
         let job: Job = Box::new(move |connection| {
-            Box::pin(async move {
-                let outcome = work(connection).await;
-                Ran {
-                    keep: outcome.is_ok(),
-                    answer: Box::new(move |committed| {
-                        let _ = reply.send(match committed {
-                            Ok(()) => outcome,
-                            Err(error) => Err(ApiError::Internal(error)),
-                        });
-                    }),
-                }
-            })
+            let outcome = work(connection);
+            Ran {
+                keep: outcome.is_ok(),
+                answer: Box::new(move |committed| {
+                    let _ = reply.send(match committed {
+                        Ok(()) => outcome,
+                        Err(error) => Err(ApiError::Internal(error)),
+                    });
+                }),
+            }
         });
         self.jobs
             .send(job)
@@ -122,18 +112,59 @@ impl Writer {
     }
 }
 
+/// The write connection: the pool's settings (WAL, durability, foreign keys, a busy timeout
+/// for other server processes on the file) and room for every statement the commands use.
+fn open(file: &Path, synchronous: SqliteSynchronous) -> anyhow::Result<Connection> {
+    let connection = Connection::open(file)?;
+    connection.busy_timeout(Duration::from_secs(5))?;
+    connection.set_prepared_statement_cache_capacity(256);
+    let synchronous = match synchronous {
+        SqliteSynchronous::Off => "OFF",
+        SqliteSynchronous::Normal => "NORMAL",
+        SqliteSynchronous::Full => "FULL",
+        SqliteSynchronous::Extra => "EXTRA",
+    };
+    connection.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;"
+    ))?;
+    Ok(connection)
+}
+
+/// Runs `work` in a savepoint of its own inside the caller's transaction: kept when it
+/// succeeds, undone when it fails (sync push keeps a rejected mutation's result, not its
+/// effects).
+pub fn in_savepoint<T>(
+    tx: &Tx,
+    work: impl FnOnce(&Tx) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    tx.execute_batch("SAVEPOINT inner")?;
+    let outcome = work(tx);
+    match &outcome {
+        Ok(_) => tx.execute_batch("RELEASE inner")?,
+        Err(_) => tx.execute_batch("ROLLBACK TO inner; RELEASE inner")?,
+    }
+    outcome
+}
+
 /// The writer's loop: take what has queued (at least one), run it in one transaction,
 /// commit, then answer everyone in it.
-async fn write_batches(
-    mut connection: SqliteConnection,
+fn write_batches(
+    connection: &Connection,
     mut queue: mpsc::UnboundedReceiver<Job>,
     commits: &AtomicU64,
 ) {
     let mut batch = Vec::with_capacity(BATCH_MAX);
-    while queue.recv_many(&mut batch, BATCH_MAX).await > 0 {
+    while let Some(first) = queue.blocking_recv() {
+        batch.push(first);
+        while batch.len() < BATCH_MAX {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
         let mut answers = Vec::with_capacity(batch.len());
-        let committed = run_batch(&mut connection, batch.drain(..), &mut answers).await;
-        let committed = committed.map_err(|error| format!("write failed: {error}"));
+        let committed = run_batch(connection, batch.drain(..), &mut answers)
+            .map_err(|error| format!("write failed: {error}"));
         match &committed {
             Ok(()) => {
                 commits.fetch_add(1, Ordering::Release);
@@ -148,32 +179,45 @@ async fn write_batches(
 
 /// Runs the jobs in one transaction. A job that never ran (the batch failed first) is dropped,
 /// and its caller hears that its write did not happen.
-async fn run_batch(
-    connection: &mut SqliteConnection,
+fn run_batch(
+    connection: &Connection,
     jobs: impl Iterator<Item = Job>,
     answers: &mut Vec<Answer>,
-) -> Result<(), sqlx::Error> {
-    let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
+) -> rusqlite::Result<()> {
+    connection.execute_batch("BEGIN IMMEDIATE")?;
+    let ran = run_jobs(connection, jobs, answers).and_then(|()| connection.execute_batch("COMMIT"));
+    if ran.is_err() && !connection.is_autocommit() {
+        let _ = connection.execute_batch("ROLLBACK");
+    }
+    ran
+}
+
+fn run_jobs(
+    connection: &Connection,
+    jobs: impl Iterator<Item = Job>,
+    answers: &mut Vec<Answer>,
+) -> rusqlite::Result<()> {
     for job in jobs {
-        let mut savepoint = Connection::begin(&mut *tx).await?;
+        connection.execute_batch("SAVEPOINT job")?;
         // A bug that panics in one command must not take the writer (and every later
         // write) down with it: that command's caller hears its write failed, the rest go on.
-        match AssertUnwindSafe(job(&mut savepoint)).catch_unwind().await {
+        let keep = match std::panic::catch_unwind(AssertUnwindSafe(|| job(connection))) {
             Ok(ran) => {
                 answers.push(ran.answer);
-                if ran.keep {
-                    savepoint.commit().await?;
-                } else {
-                    savepoint.rollback().await?;
-                }
+                ran.keep
             }
             Err(_) => {
                 tracing::error!("a write panicked; it was undone");
-                savepoint.rollback().await?;
+                false
             }
+        };
+        if keep {
+            connection.execute_batch("RELEASE job")?;
+        } else {
+            connection.execute_batch("ROLLBACK TO job; RELEASE job")?;
         }
     }
-    tx.commit().await
+    Ok(())
 }
 
 #[cfg(test)]
@@ -186,31 +230,25 @@ mod tests {
     #[tokio::test]
     async fn a_failed_job_leaves_no_trace_and_spares_its_batch() {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("w.db").display());
-        let pool = db::connect(&url).await.unwrap();
+        let file = dir.path().join("w.db");
+        let pool = db::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
         sqlx::query("CREATE TABLE marks (n INTEGER PRIMARY KEY)")
             .execute(&pool)
             .await
             .unwrap();
-        let writer =
-            Writer::start(db::options(&url, sqlx::sqlite::SqliteSynchronous::Full).unwrap())
-                .await
-                .unwrap();
+        let writer = Writer::start(&file, SqliteSynchronous::Full).await.unwrap();
         let mark = |n: i64, fail: bool| {
             let writer = writer.clone();
             async move {
                 writer
                     .write(move |tx| {
-                        Box::pin(async move {
-                            sqlx::query("INSERT INTO marks (n) VALUES (?)")
-                                .bind(n)
-                                .execute(&mut *tx)
-                                .await?;
-                            if fail {
-                                return Err(ApiError::Internal("refused".into()));
-                            }
-                            Ok(n)
-                        })
+                        tx.execute("INSERT INTO marks (n) VALUES (?)", [n])?;
+                        if fail {
+                            return Err(ApiError::Internal("refused".into()));
+                        }
+                        Ok(n)
                     })
                     .await
             }
@@ -235,15 +273,11 @@ mod tests {
         // A command that panics (a bug) fails alone and undone; the writer goes on.
         let panicked = writer
             .write(|tx| {
-                Box::pin(async move {
-                    sqlx::query("INSERT INTO marks (n) VALUES (100)")
-                        .execute(&mut *tx)
-                        .await?;
-                    if std::hint::black_box(true) {
-                        panic!("a bug in a command");
-                    }
-                    Ok(())
-                })
+                tx.execute("INSERT INTO marks (n) VALUES (100)", [])?;
+                if std::hint::black_box(true) {
+                    panic!("a bug in a command");
+                }
+                Ok(())
             })
             .await;
         assert!(panicked.is_err());
@@ -253,5 +287,24 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(after, [(101,)], "the panicked write left nothing");
+
+        // A savepoint inside a job: its failure undoes only what it wrote.
+        let kept = writer
+            .write(|tx| {
+                tx.execute("INSERT INTO marks (n) VALUES (200)", [])?;
+                let inner = in_savepoint(tx, |tx| -> Result<(), ApiError> {
+                    tx.execute("INSERT INTO marks (n) VALUES (201)", [])?;
+                    Err(ApiError::Internal("rejected".into()))
+                });
+                assert!(inner.is_err());
+                Ok(())
+            })
+            .await;
+        assert!(kept.is_ok());
+        let after: Vec<(i64,)> = sqlx::query_as("SELECT n FROM marks WHERE n >= 200")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(after, [(200,)], "the rejected inner write left nothing");
     }
 }

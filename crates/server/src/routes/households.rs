@@ -46,7 +46,7 @@ pub async fn list(
     let community = community_of(&user)?;
     let items = store::households::list(&state.db, community, query.q.as_deref()).await?;
     let ids: Vec<HouseholdId> = items.iter().map(|household| household.id).collect();
-    store::events::record_reads(&state.db, state.clock.now(), user.id, &ids).await?;
+    store::events::record_reads(&state.writer, state.clock.now(), user.id, &ids).await?;
     Ok(Json(Page { items, next: None }))
 }
 
@@ -166,7 +166,7 @@ async fn read(
     let household = store::households::one(&state.db, community, id)
         .await?
         .ok_or(ApiError::not_found(Entity::Household))?;
-    store::events::record_reads(&state.db, state.clock.now(), user.id, &[id]).await?;
+    store::events::record_reads(&state.writer, state.clock.now(), user.id, &[id]).await?;
     Ok(household)
 }
 

@@ -186,7 +186,7 @@ pub async fn export_households(
     // Names, addresses and phones left the server: on each household's record, who and when.
     let ids: Vec<_> = households.iter().map(|household| household.id).collect();
     store::events::record_on_households(
-        &state.db,
+        &state.writer,
         state.clock.now(),
         user.id,
         &ids,

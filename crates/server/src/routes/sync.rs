@@ -19,7 +19,6 @@ use microwish_core::sync::{
 };
 use microwish_core::{ClientId, Entity, GridId, ProblemCode, Role, RuleError, UserId};
 use serde::Deserialize;
-use sqlx::SqliteConnection;
 
 use crate::app::AppState;
 use crate::apply::apply_in;
@@ -28,6 +27,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::security::ClientAddress;
 use crate::store::{self, parse_stored};
+use crate::writer::{in_savepoint, Tx};
 
 /// At most this many mutations in one push, and changes in one pull page.
 pub const PUSH_MAX: usize = microwish_core::engine::PUSH_BATCH;
@@ -123,9 +123,7 @@ async fn push_one(
     let mutation = mutation.clone();
     let pushed = state
         .writer
-        .write(move |tx| {
-            Box::pin(async move { push_in(tx, &ctx, user_id, client_id, &mutation).await })
-        })
+        .write(move |tx| push_in(tx, &ctx, user_id, client_id, &mutation))
         .await?;
     if let Pushed::Applied(_) = pushed {
         state.notify_change();
@@ -135,14 +133,14 @@ async fn push_one(
 
 /// [`push_one`] inside the write transaction: the mutation's effects, the client's last id
 /// and the mutation's result are written together.
-async fn push_in(
-    tx: &mut SqliteConnection,
+fn push_in(
+    tx: &Tx,
     ctx: &Context,
     user_id: UserId,
     client_id: ClientId,
     mutation: &Received,
 ) -> ApiResult<Pushed> {
-    let last = match store::sync::client(tx, client_id).await? {
+    let last = match store::sync::client_in(tx, client_id)? {
         Some((owner, last)) if owner == user_id => last,
         Some(_) => {
             return Err(RuleError::Forbidden {
@@ -160,7 +158,7 @@ async fn push_in(
         // A replay: answer what was answered the first time, change nothing; unless this
         // number stood for another command (the phone's numbering went back).
         return Ok(
-            match store::sync::stored_result(tx, client_id, mutation.id).await? {
+            match store::sync::stored_result(tx, client_id, mutation.id)? {
                 Some((known, result)) if known.is_empty() || known == fingerprint => {
                     Pushed::Answered(result)
                 }
@@ -175,12 +173,8 @@ async fn push_in(
         Err(error) => Err((ProblemCode::InvalidMutation, error.clone())),
         Ok(command) => {
             // A savepoint: a rejected mutation leaves no trace but its result.
-            let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
-            match apply_in(&mut savepoint, ctx, command).await {
-                Ok(_) => {
-                    savepoint.commit().await?;
-                    Ok(())
-                }
+            match in_savepoint(tx, |tx| apply_in(tx, ctx, command)) {
+                Ok(_) => Ok(()),
                 // Not the mutation's fault: nothing is recorded, the client retries.
                 Err(error) if error.is_server_error() => return Err(error),
                 Err(error) => Err((error.code(), error.to_string())),
@@ -201,7 +195,7 @@ async fn push_in(
             message: Some(message),
         },
     };
-    store::sync::record_result(tx, client_id, user_id, &result, &fingerprint, ctx.now).await?;
+    store::sync::record_result(tx, client_id, user_id, &result, &fingerprint, ctx.now)?;
     Ok(match result.status {
         MutationStatus::Applied => Pushed::Applied(result),
         _ => Pushed::Answered(result),
@@ -314,7 +308,7 @@ async fn load_changes(
                     .await?;
             let read: Vec<_> = households.keys().copied().collect();
             // The households' private fields reach this worker's phone: on the record.
-            store::events::record_reads(&state.db, state.clock.now(), worker.id, &read).await?;
+            store::events::record_reads(&state.writer, state.clock.now(), worker.id, &read).await?;
             let ids: Vec<UserId> = ids_of(rows, Entity::Volunteer)?;
             let volunteers = if ids.is_empty() {
                 Vec::new()

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use microwish_core::decide::CampaignRecord;
 use microwish_core::{CampaignId, Entity, Progress, PublicCampaign, WishStatus};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::{count, parse_stored, push_list, CHUNK};
+use super::{count, day, parse_stored, push_list, stamp, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
+use crate::writer::Tx;
 
 #[derive(sqlx::FromRow)]
 struct CampaignRow {
@@ -105,39 +106,34 @@ pub async fn by_ids(
 }
 
 /// Which of `ids` name a campaign.
-pub async fn existing(
-    tx: &mut SqliteConnection,
-    ids: &[CampaignId],
-) -> ApiResult<std::collections::HashSet<CampaignId>> {
-    let mut found = std::collections::HashSet::new();
-    let rows: Vec<(String,)> =
-        super::fetch_in(tx, "SELECT id FROM campaigns WHERE id IN ", ids).await?;
-    for (id,) in rows {
-        found.insert(parse_stored(&id)?);
-    }
-    Ok(found)
+pub fn existing(tx: &Tx, ids: &[CampaignId]) -> ApiResult<std::collections::HashSet<CampaignId>> {
+    let found = super::rows_in(
+        tx,
+        "SELECT id FROM campaigns WHERE id IN ",
+        &[],
+        ids,
+        |row| parse_stored(&row.get::<_, String>(0)?),
+    )?;
+    Ok(found.into_iter().collect())
 }
 
 /// Adds a campaign a worker started.
-pub async fn insert(
-    tx: &mut SqliteConnection,
-    campaign: &CampaignRecord,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    sqlx::query(
+pub fn insert(tx: &Tx, campaign: &CampaignRecord, now: DateTime<Utc>) -> ApiResult<()> {
+    super::run(
+        tx,
         "INSERT INTO campaigns (id, title, description, goal, unit, community_id, starts_on, \
          ends_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(campaign.id.to_string())
-    .bind(&campaign.title)
-    .bind(&campaign.description)
-    .bind(campaign.goal)
-    .bind(&campaign.unit)
-    .bind(campaign.community.to_string())
-    .bind(campaign.starts_on)
-    .bind(campaign.ends_on)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    log_change(tx, Entity::Campaign, &campaign.id.to_string()).await
+        rusqlite::params![
+            campaign.id.to_string(),
+            campaign.title,
+            campaign.description,
+            campaign.goal,
+            campaign.unit,
+            campaign.community.to_string(),
+            day(campaign.starts_on),
+            day(campaign.ends_on),
+            stamp(now),
+        ],
+    )?;
+    log_change(tx, Entity::Campaign, &campaign.id.to_string())
 }

@@ -11,12 +11,13 @@ use microwish_core::{
     ClaimId, ClaimStatus, ClaimView, Entity, HouseContact, Phone, Role, UserId, VolunteerStatus,
     WishId, WishKind,
 };
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::{count, parse_stored, push_list, CHUNK};
+use super::{count, parse_stored, push_list, stamp, stored_time, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
 use crate::store::users::User;
+use crate::writer::Tx;
 
 /// Which claims to read.
 pub enum ClaimFilter<'a> {
@@ -229,170 +230,131 @@ async fn household_contact(
     })
 }
 
-#[derive(sqlx::FromRow)]
-struct StateRow {
-    id: String,
-    wish_id: String,
-    user_id: String,
-    quantity: i64,
-    status: String,
-    slot_start: Option<DateTime<Utc>>,
-    slot_end: Option<DateTime<Utc>>,
-}
-
 /// What the rules need to know of the given claims.
-pub async fn states(
-    tx: &mut SqliteConnection,
-    ids: &[ClaimId],
-) -> ApiResult<HashMap<ClaimId, ClaimState>> {
-    let mut found = HashMap::new();
-    let rows: Vec<StateRow> = super::fetch_in(
+pub fn states(tx: &Tx, ids: &[ClaimId]) -> ApiResult<HashMap<ClaimId, ClaimState>> {
+    let rows = super::rows_in(
         tx,
-        "SELECT id, wish_id, user_id, quantity, status, slot_start, \
-             slot_end FROM claims WHERE id IN ",
+        "SELECT id, wish_id, user_id, quantity, status, slot_start, slot_end \
+         FROM claims WHERE id IN ",
+        &[],
         ids,
-    )
-    .await?;
-    for row in rows {
-        found.insert(
-            parse_stored(&row.id)?,
-            ClaimState {
-                wish_id: parse_stored(&row.wish_id)?,
-                owner: parse_stored(&row.user_id)?,
-                quantity: count(row.quantity)?,
-                status: parse_stored(&row.status)?,
-                slot: row.slot_start.zip(row.slot_end),
-            },
-        );
-    }
-    Ok(found)
+        |row| {
+            let time = |index| -> ApiResult<Option<DateTime<Utc>>> {
+                row.get::<_, Option<String>>(index)?
+                    .as_deref()
+                    .map(stored_time)
+                    .transpose()
+            };
+            let state = ClaimState {
+                wish_id: parse_stored(&row.get::<_, String>(1)?)?,
+                owner: parse_stored(&row.get::<_, String>(2)?)?,
+                quantity: count(row.get(3)?)?,
+                status: parse_stored(&row.get::<_, String>(4)?)?,
+                slot: time(5)?.zip(time(6)?),
+            };
+            Ok((parse_stored(&row.get::<_, String>(0)?)?, state))
+        },
+    )?;
+    Ok(rows.into_iter().collect())
 }
 
-pub async fn insert(
-    tx: &mut SqliteConnection,
-    new: &NewClaim,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    sqlx::query(
+pub fn insert(tx: &Tx, new: &NewClaim, now: DateTime<Utc>) -> ApiResult<()> {
+    super::run(
+        tx,
         "INSERT INTO claims (id, wish_id, user_id, quantity, note, status, slot_start, slot_end, \
          hold_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(new.id.to_string())
-    .bind(new.wish_id.to_string())
-    .bind(new.owner.to_string())
-    .bind(i64::from(new.quantity))
-    .bind(&new.note)
-    .bind(ClaimStatus::Active.as_str())
-    .bind(new.slot.map(|(start, _)| start))
-    .bind(new.slot.map(|(_, end)| end))
-    .bind(new.hold_until)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    log_change(tx, Entity::Claim, &new.id.to_string()).await
+        rusqlite::params![
+            new.id.to_string(),
+            new.wish_id.to_string(),
+            new.owner.to_string(),
+            new.quantity,
+            new.note,
+            ClaimStatus::Active.as_str(),
+            new.slot.map(|(start, _)| stamp(start)),
+            new.slot.map(|(_, end)| stamp(end)),
+            stamp(new.hold_until),
+            stamp(now),
+            stamp(now),
+        ],
+    )?;
+    log_change(tx, Entity::Claim, &new.id.to_string())
 }
 
 /// Moves a claim from `from` to `to`, only if it is still in `from`.
-pub async fn set_status(
-    tx: &mut SqliteConnection,
+pub fn set_status(
+    tx: &Tx,
     id: ClaimId,
     (from, to): (ClaimStatus, ClaimStatus),
     volunteer_minutes: u32,
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let updated = sqlx::query(
+    let updated = super::run(
+        tx,
         "UPDATE claims SET status = ?, volunteer_minutes = ?, \
          reject_reason = COALESCE(?, reject_reason), updated_at = ? WHERE id = ? AND status = ?",
-    )
-    .bind(to.as_str())
-    .bind(i64::from(volunteer_minutes))
-    .bind(reason)
-    .bind(now)
-    .bind(id.to_string())
-    .bind(from.as_str())
-    .execute(&mut *tx)
-    .await?;
-    super::still_in(updated.rows_affected(), from.as_str(), to.as_str())?;
-    log_change(tx, Entity::Claim, &id.to_string()).await
+        rusqlite::params![
+            to.as_str(),
+            volunteer_minutes,
+            reason,
+            stamp(now),
+            id.to_string(),
+            from.as_str(),
+        ],
+    )?;
+    super::still_in(updated, from.as_str(), to.as_str())?;
+    log_change(tx, Entity::Claim, &id.to_string())
 }
 
 /// Part of an active claim given back: its units, compare-and-set from `before`.
-pub async fn set_quantity(
-    tx: &mut SqliteConnection,
+pub fn set_quantity(
+    tx: &Tx,
     id: ClaimId,
     (before, after): (u32, u32),
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let updated = sqlx::query(
+    let updated = super::run(
+        tx,
         "UPDATE claims SET quantity = ?, updated_at = ? \
          WHERE id = ? AND quantity = ? AND status = 'active'",
-    )
-    .bind(i64::from(after))
-    .bind(now)
-    .bind(id.to_string())
-    .bind(i64::from(before))
-    .execute(&mut *tx)
-    .await?;
-    super::still_in(updated.rows_affected(), "active", "active")?;
-    log_change(tx, Entity::Claim, &id.to_string()).await
+        rusqlite::params![after, stamp(now), id.to_string(), before],
+    )?;
+    super::still_in(updated, "active", "active")?;
+    log_change(tx, Entity::Claim, &id.to_string())
 }
 
 /// The household's thanks for a claim.
-pub async fn set_thanks(
-    tx: &mut SqliteConnection,
-    id: ClaimId,
-    text: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    sqlx::query("UPDATE claims SET thanks = ?, thanked_at = ?, updated_at = ? WHERE id = ?")
-        .bind(text)
-        .bind(now)
-        .bind(now)
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?;
-    log_change(tx, Entity::Claim, &id.to_string()).await
+pub fn set_thanks(tx: &Tx, id: ClaimId, text: &str, now: DateTime<Utc>) -> ApiResult<()> {
+    super::run(
+        tx,
+        "UPDATE claims SET thanks = ?, thanked_at = ?, updated_at = ? WHERE id = ?",
+        rusqlite::params![text, stamp(now), stamp(now), id.to_string()],
+    )?;
+    log_change(tx, Entity::Claim, &id.to_string())
 }
 
 /// The claims holding units of these wishes.
-pub async fn of_wishes(tx: &mut SqliteConnection, wishes: &[WishId]) -> ApiResult<Vec<ClaimId>> {
-    let mut found = Vec::new();
-    let rows: Vec<(String,)> = super::fetch_in(
+pub fn of_wishes(tx: &Tx, wishes: &[WishId]) -> ApiResult<Vec<ClaimId>> {
+    super::rows_in(
         tx,
-        "SELECT id FROM claims WHERE status IN ('active', \
-             'delivered', 'confirmed') AND wish_id IN ",
+        "SELECT id FROM claims WHERE status IN ('active', 'delivered', 'confirmed') \
+         AND wish_id IN ",
+        &[],
         wishes,
+        |row| parse_stored(&row.get::<_, String>(0)?),
     )
-    .await?;
-    for (id,) in rows {
-        found.push(parse_stored(&id)?);
-    }
-    Ok(found)
 }
 
 /// These volunteers' active house calls.
-pub async fn house_calls_of(
-    tx: &mut SqliteConnection,
-    users: &[UserId],
-) -> ApiResult<Vec<ClaimId>> {
-    let mut found = Vec::new();
-    for chunk in users.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT c.id FROM claims c JOIN wishes w ON w.id = c.wish_id WHERE c.status = ",
-        );
-        sql.push_bind(ClaimStatus::Active.as_str())
-            .push(" AND w.kind = ")
-            .push_bind(WishKind::Service.as_str())
-            .push(" AND c.user_id IN ");
-        push_list(&mut sql, chunk);
-        let rows: Vec<(String,)> = sql.build_query_as().fetch_all(&mut *tx).await?;
-        for (id,) in rows {
-            found.push(parse_stored(&id)?);
-        }
-    }
-    Ok(found)
+pub fn house_calls_of(tx: &Tx, users: &[UserId]) -> ApiResult<Vec<ClaimId>> {
+    super::rows_in(
+        tx,
+        "SELECT c.id FROM claims c JOIN wishes w ON w.id = c.wish_id \
+         WHERE c.status = ? AND w.kind = ? AND c.user_id IN ",
+        &[&ClaimStatus::Active.as_str(), &WishKind::Service.as_str()],
+        users,
+        |row| parse_stored(&row.get::<_, String>(0)?),
+    )
 }
 
 /// Active claims whose hold ran out by `now`, oldest first.

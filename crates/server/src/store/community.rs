@@ -4,11 +4,12 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use microwish_core::{CommunityId, Entity, Grid, GridId, Stats};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqlitePool;
 
-use super::{count, parse_stored};
+use super::{count, parse_stored, stamp};
 use crate::error::ApiResult;
 use crate::store::sync::log_change;
+use crate::writer::Tx;
 
 /// Every grid, in the communities' order.
 pub async fn grids(db: &SqlitePool) -> ApiResult<Vec<Grid>> {
@@ -32,15 +33,18 @@ pub async fn grids(db: &SqlitePool) -> ApiResult<Vec<Grid>> {
 }
 
 /// Which community each grid belongs to.
-pub async fn grid_communities(
-    conn: &mut SqliteConnection,
-) -> ApiResult<HashMap<GridId, CommunityId>> {
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, community_id FROM grids")
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.into_iter()
-        .map(|(id, community)| Ok((GridId::from(id.as_str()), parse_stored(&community)?)))
-        .collect()
+pub fn grid_communities(tx: &Tx) -> ApiResult<HashMap<GridId, CommunityId>> {
+    let mut statement = tx.prepare_cached("SELECT id, community_id FROM grids")?;
+    let mut rows = statement.query([])?;
+    let mut found = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        found.insert(
+            GridId::from(id.as_str()),
+            parse_stored(&row.get::<_, String>(1)?)?,
+        );
+    }
+    Ok(found)
 }
 
 /// Whether any community has been set up.
@@ -51,18 +55,12 @@ pub async fn has_grids(db: &SqlitePool) -> ApiResult<bool> {
     Ok(grids > 0)
 }
 
-pub async fn insert_community(
-    tx: &mut SqliteConnection,
-    id: CommunityId,
-    name: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    sqlx::query("INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)")
-        .bind(id.to_string())
-        .bind(name)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+pub fn insert_community(tx: &Tx, id: CommunityId, name: &str, now: DateTime<Utc>) -> ApiResult<()> {
+    super::run(
+        tx,
+        "INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)",
+        rusqlite::params![id.to_string(), name, stamp(now)],
+    )?;
     Ok(())
 }
 
@@ -77,20 +75,21 @@ pub async fn communities(db: &SqlitePool) -> ApiResult<Vec<(CommunityId, String)
         .collect()
 }
 
-pub async fn insert_grid(tx: &mut SqliteConnection, grid: &Grid, position: usize) -> ApiResult<()> {
-    sqlx::query(
+pub fn insert_grid(tx: &Tx, grid: &Grid, position: usize) -> ApiResult<()> {
+    super::run(
+        tx,
         "INSERT INTO grids (id, community_id, name, station, station_location, position) \
          VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(grid.id.as_str())
-    .bind(grid.community.to_string())
-    .bind(&grid.name)
-    .bind(&grid.station)
-    .bind(&grid.station_location)
-    .bind(i64::try_from(position).unwrap_or(i64::MAX))
-    .execute(&mut *tx)
-    .await?;
-    log_change(tx, Entity::Grid, grid.id.as_str()).await
+        rusqlite::params![
+            grid.id.as_str(),
+            grid.community.to_string(),
+            grid.name,
+            grid.station,
+            grid.station_location,
+            i64::try_from(position).unwrap_or(i64::MAX),
+        ],
+    )?;
+    log_change(tx, Entity::Grid, grid.id.as_str())
 }
 
 /// The public figures of the home page.

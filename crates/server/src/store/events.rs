@@ -3,68 +3,68 @@
 use chrono::{DateTime, Utc};
 use microwish_core::decide::{Event, Subject};
 use microwish_core::{Entity, EventAction, HouseholdId, Role, UserId, WishId};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqlitePool;
 
-use super::parse_stored;
+use super::{parse_stored, stamp};
 use crate::error::ApiResult;
+use crate::writer::{Tx, Writer};
 
 /// Appends `event`, done by `actor` (`None`: the system) at `at`.
-pub async fn record(
-    tx: &mut SqliteConnection,
-    at: DateTime<Utc>,
-    actor: Option<UserId>,
-    event: &Event,
-) -> ApiResult<()> {
-    sqlx::query(
-        "INSERT INTO events (at, actor_id, entity, entity_id, wish_id, action, from_status, to_status, note) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(at)
-    .bind(actor.map(|id| id.to_string()))
-    .bind(event.subject.entity().as_str())
-    .bind(event.subject.id().to_string())
-    .bind(event.wish.map(|wish| wish.to_string()))
-    .bind(event.action.as_str())
-    .bind(event.from)
-    .bind(event.to)
-    .bind(&event.note)
-    .execute(&mut *tx)
-    .await?;
+pub fn record(tx: &Tx, at: DateTime<Utc>, actor: Option<UserId>, event: &Event) -> ApiResult<()> {
+    super::run(
+        tx,
+        "INSERT INTO events (at, actor_id, entity, entity_id, wish_id, action, from_status, \
+         to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rusqlite::params![
+            stamp(at),
+            actor.map(|id| id.to_string()),
+            event.subject.entity().as_str(),
+            event.subject.id().to_string(),
+            event.wish.map(|wish| wish.to_string()),
+            event.action.as_str(),
+            event.from,
+            event.to,
+            event.note,
+        ],
+    )?;
     Ok(())
 }
 
 /// Records that `actor` read these households' private fields (who, which, when).
 pub async fn record_reads(
-    db: &SqlitePool,
+    writer: &Writer,
     at: DateTime<Utc>,
     actor: UserId,
     households: &[HouseholdId],
 ) -> ApiResult<()> {
-    record_on_households(db, at, actor, households, EventAction::ReadHousehold).await
+    record_on_households(writer, at, actor, households, EventAction::ReadHousehold).await
 }
 
 /// Records `action` (a read, an export) by `actor` on each of these households.
 pub async fn record_on_households(
-    db: &SqlitePool,
+    writer: &Writer,
     at: DateTime<Utc>,
     actor: UserId,
     households: &[HouseholdId],
     action: EventAction,
 ) -> ApiResult<()> {
-    let mut tx = db.begin().await?;
-    for household in households {
-        let event = Event {
-            action,
-            subject: Subject::Household(*household),
-            wish: None,
-            from: None,
-            to: None,
-            note: String::new(),
-        };
-        record(&mut tx, at, Some(actor), &event).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    let households = households.to_vec();
+    writer
+        .write(move |tx| {
+            for household in households {
+                let event = Event {
+                    action,
+                    subject: Subject::Household(household),
+                    wish: None,
+                    from: None,
+                    to: None,
+                    note: String::new(),
+                };
+                record(tx, at, Some(actor), &event)?;
+            }
+            Ok(())
+        })
+        .await
 }
 
 /// One row of a wish's timeline, with who acted.

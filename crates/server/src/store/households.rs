@@ -7,9 +7,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use microwish_core::{BeneficiaryGroup, CommunityId, Entity, Household, HouseholdId, WishId};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
-use super::{parse_stored, push_list, CHUNK};
+use super::{day, parse_stored, push_list, stamp, stored_time, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
+use crate::writer::Tx;
 
 const SELECT_HOUSEHOLD: &str = "SELECT h.id, h.name, h.address, h.phone, h.grid_id, h.groups, \
      h.notes, h.consent_on, h.minor, h.created_at, h.updated_at \
@@ -31,6 +32,24 @@ struct HouseholdRow {
 }
 
 impl HouseholdRow {
+    /// The row as the writer's connection reads it (columns of `SELECT_HOUSEHOLD`).
+    fn read(row: &rusqlite::Row) -> ApiResult<HouseholdRow> {
+        let consent_on: Option<String> = row.get(7)?;
+        Ok(HouseholdRow {
+            id: row.get(0)?,
+            name: row.get(1)?,
+            address: row.get(2)?,
+            phone: row.get(3)?,
+            grid_id: row.get(4)?,
+            groups: row.get(5)?,
+            notes: row.get(6)?,
+            consent_on: consent_on.as_deref().map(parse_stored).transpose()?,
+            minor: row.get(8)?,
+            created_at: stored_time(&row.get::<_, String>(9)?)?,
+            updated_at: stored_time(&row.get::<_, String>(10)?)?,
+        })
+    }
+
     fn into_household(self, wishes: Vec<WishId>) -> ApiResult<Household> {
         let groups: Vec<String> = serde_json::from_str(&self.groups)
             .map_err(|error| ApiError::Corrupt(format!("household groups: {error}")))?;
@@ -55,13 +74,39 @@ impl HouseholdRow {
 }
 
 /// The households with `ids` (whatever their community: the rules check it).
-pub async fn states(
-    tx: &mut SqliteConnection,
-    ids: &[HouseholdId],
-) -> ApiResult<HashMap<HouseholdId, Household>> {
-    let rows: Vec<HouseholdRow> =
-        super::fetch_in(tx, &format!("{SELECT_HOUSEHOLD} WHERE h.id IN "), ids).await?;
-    let wishes = wishes_of(&mut *tx, &rows).await?;
+pub fn states(tx: &Tx, ids: &[HouseholdId]) -> ApiResult<HashMap<HouseholdId, Household>> {
+    let rows = super::rows_in(
+        tx,
+        &format!("{SELECT_HOUSEHOLD} WHERE h.id IN "),
+        &[],
+        ids,
+        HouseholdRow::read,
+    )?;
+    let mut wishes: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for (household, created_at, wish) in super::rows_in(
+        tx,
+        "SELECT household_id, created_at, id FROM wishes WHERE household_id IN ",
+        &[],
+        ids,
+        |row| Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?)),
+    )? {
+        wishes
+            .entry(household)
+            .or_default()
+            .push((created_at, wish));
+    }
+    let wishes = wishes
+        .into_iter()
+        .map(|(household, mut listed)| {
+            // Oldest first, as the pool's reads list them.
+            listed.sort();
+            let ids = listed
+                .iter()
+                .map(|(_, wish)| parse_stored(wish))
+                .collect::<ApiResult<Vec<WishId>>>()?;
+            Ok((household, ids))
+        })
+        .collect::<ApiResult<_>>()?;
     finish(rows, wishes)
 }
 
@@ -72,12 +117,16 @@ pub async fn by_ids(
     ids: &[HouseholdId],
 ) -> ApiResult<HashMap<HouseholdId, Household>> {
     let mut conn = db.acquire().await?;
-    let found = states(&mut conn, ids).await?;
-    let grids = super::community::grid_communities(&mut conn).await?;
-    Ok(found
-        .into_iter()
-        .filter(|(_, household)| grids.get(&household.grid) == Some(&community))
-        .collect())
+    let mut rows: Vec<HouseholdRow> = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let mut sql: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("{SELECT_HOUSEHOLD} WHERE g.community_id = "));
+        sql.push_bind(community.to_string()).push(" AND h.id IN ");
+        push_list(&mut sql, chunk);
+        rows.extend(sql.build_query_as().fetch_all(&mut *conn).await?);
+    }
+    let wishes = wishes_of(&mut conn, &rows).await?;
+    finish(rows, wishes)
 }
 
 /// A community's households, optionally only those whose name, address, phone or notes
@@ -142,46 +191,49 @@ pub async fn one(
 }
 
 /// Stores a household as it is now (a new one, or an edit).
-pub async fn put(tx: &mut SqliteConnection, household: &Household, created: bool) -> ApiResult<()> {
+pub fn put(tx: &Tx, household: &Household, created: bool) -> ApiResult<()> {
     let groups: Vec<&str> = household.groups.iter().map(|g| g.as_str()).collect();
     let groups = serde_json::to_string(&groups).unwrap_or_else(|_| "[]".to_owned());
+    let consent_on = household.consent_on.map(day);
     if created {
-        sqlx::query(
-            "INSERT INTO households (id, name, address, phone, grid_id, groups, notes, consent_on, \
-             minor, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(household.id.to_string())
-        .bind(&household.name)
-        .bind(&household.address)
-        .bind(&household.phone)
-        .bind(household.grid.as_str())
-        .bind(groups)
-        .bind(&household.notes)
-        .bind(household.consent_on)
-        .bind(household.minor)
-        .bind(household.created_at)
-        .bind(household.updated_at)
-        .execute(&mut *tx)
-        .await?;
+        super::run(
+            tx,
+            "INSERT INTO households (id, name, address, phone, grid_id, groups, notes, \
+             consent_on, minor, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rusqlite::params![
+                household.id.to_string(),
+                household.name,
+                household.address,
+                household.phone,
+                household.grid.as_str(),
+                groups,
+                household.notes,
+                consent_on,
+                household.minor,
+                stamp(household.created_at),
+                stamp(household.updated_at),
+            ],
+        )?;
     } else {
-        sqlx::query(
+        super::run(
+            tx,
             "UPDATE households SET name = ?, address = ?, phone = ?, grid_id = ?, groups = ?, \
              notes = ?, consent_on = ?, minor = ?, updated_at = ? WHERE id = ?",
-        )
-        .bind(&household.name)
-        .bind(&household.address)
-        .bind(&household.phone)
-        .bind(household.grid.as_str())
-        .bind(groups)
-        .bind(&household.notes)
-        .bind(household.consent_on)
-        .bind(household.minor)
-        .bind(household.updated_at)
-        .bind(household.id.to_string())
-        .execute(&mut *tx)
-        .await?;
+            rusqlite::params![
+                household.name,
+                household.address,
+                household.phone,
+                household.grid.as_str(),
+                groups,
+                household.notes,
+                consent_on,
+                household.minor,
+                stamp(household.updated_at),
+                household.id.to_string(),
+            ],
+        )?;
     }
-    log_change(tx, Entity::Household, &household.id.to_string()).await
+    log_change(tx, Entity::Household, &household.id.to_string())
 }
 
 /// The wishes posted for each of the rows' households, oldest first.

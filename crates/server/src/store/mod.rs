@@ -1,5 +1,8 @@
 //! The SQL: one module per aggregate, each the only place that knows its tables. Routes and
 //! the apply path call these functions and get core's types back.
+//!
+//! Reads go through the sqlx pool (`&SqlitePool`); every write, and what a command reads
+//! before it writes, runs on the writer's connection (`&Tx`, rusqlite, see `writer`).
 
 pub mod campaigns;
 pub mod claims;
@@ -12,9 +15,12 @@ pub mod sync;
 pub mod users;
 pub mod wishes;
 
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::types::ToSql;
 use sqlx::{QueryBuilder, Sqlite};
 
 use crate::error::ApiError;
+use crate::writer::Tx;
 
 /// A round trip to the database.
 pub async fn ping(db: &sqlx::SqlitePool) -> Result<(), ApiError> {
@@ -57,32 +63,74 @@ fn push_list<'a, T: ToString>(sql: &mut QueryBuilder<'a, Sqlite>, values: &[T]) 
     sql.push(")");
 }
 
-/// The rows `select` (ending in `… IN `) finds for every one of `ids`, asked in chunks below
-/// SQLite's limit on bound parameters.
-async fn fetch_in<R, T>(
-    conn: &mut sqlx::SqliteConnection,
-    select: &str,
-    ids: &[T],
-) -> Result<Vec<R>, ApiError>
-where
-    T: ToString,
-    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
-{
-    let mut rows = Vec::new();
-    for chunk in ids.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(select);
-        push_list(&mut sql, chunk);
-        rows.extend(sql.build_query_as::<R>().fetch_all(&mut *conn).await?);
-    }
-    Ok(rows)
-}
-
 /// Ids go to SQLite in chunks below its limit on bound parameters.
 const CHUNK: usize = 200;
 
+/// The rows `select` (ending in `… IN `, with `leading` bound before the list) finds for
+/// every one of `ids`, asked in chunks below SQLite's limit on bound parameters, each row
+/// read by `read`.
+fn rows_in<T: ToString, R>(
+    tx: &Tx,
+    select: &str,
+    leading: &[&dyn ToSql],
+    ids: &[T],
+    mut read: impl FnMut(&rusqlite::Row) -> Result<R, ApiError>,
+) -> Result<Vec<R>, ApiError> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut statement = tx.prepare_cached(&format!("{select}({marks})"))?;
+        let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+        let mut params: Vec<&dyn ToSql> = leading.to_vec();
+        params.extend(ids.iter().map(|id| id as &dyn ToSql));
+        let mut rows = statement.query(params.as_slice())?;
+        while let Some(row) = rows.next()? {
+            found.push(read(row)?);
+        }
+    }
+    Ok(found)
+}
+
+/// Runs one statement of the writer's; how many rows it changed.
+fn run(tx: &Tx, sql: &str, params: &[&dyn ToSql]) -> Result<usize, ApiError> {
+    Ok(tx.prepare_cached(sql)?.execute(params)?)
+}
+
+/// A time as sqlx writes it (RFC 3339), so that both connections store and compare the same
+/// text.
+fn stamp(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+/// A stored time (as [`stamp`] wrote it).
+fn stored_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|time| time.with_timezone(&Utc))
+        .map_err(|error| ApiError::Corrupt(format!("time {text:?}: {error}")))
+}
+
+/// A date as sqlx writes it (`YYYY-MM-DD`).
+fn day(date: NaiveDate) -> String {
+    date.to_string()
+}
+
+/// Whether the writer's statement broke a CHECK constraint (a quantity rule).
+fn breaks_check(error: &rusqlite::Error) -> bool {
+    error
+        .sqlite_error()
+        .is_some_and(|error| error.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_CHECK)
+}
+
+/// Whether the writer's statement broke a UNIQUE constraint.
+fn breaks_unique(error: &rusqlite::Error) -> bool {
+    error
+        .sqlite_error()
+        .is_some_and(|error| error.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+}
+
 /// A compare-and-set status update (`… WHERE status = <from>`) changed `rows` rows: none means
 /// something else moved the row first, and the command fails as the rules would have.
-pub fn still_in(rows: u64, from: &'static str, to: &'static str) -> Result<(), ApiError> {
+pub fn still_in(rows: usize, from: &'static str, to: &'static str) -> Result<(), ApiError> {
     if rows == 1 {
         Ok(())
     } else {

@@ -14,81 +14,92 @@ use microwish_core::{
 };
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
-use super::{count, parse_stored, push_list, CHUNK};
+use super::{breaks_check, count, day, parse_stored, push_list, stamp, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
+use crate::writer::Tx;
 
-pub async fn insert(
-    tx: &mut SqliteConnection,
+pub fn insert(
+    tx: &Tx,
     pledge: &PledgeRecord,
     shop_name: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    sqlx::query(
+    super::run(
+        tx,
         "INSERT INTO pledges (id, shop_id, shop_name, item, category, quantity, unit, note, \
          available_from, yearly, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(pledge.id.to_string())
-    .bind(pledge.shop.to_string())
-    .bind(shop_name)
-    .bind(&pledge.title)
-    .bind(pledge.category.as_str())
-    .bind(i64::from(pledge.quantity))
-    .bind(&pledge.unit)
-    .bind(&pledge.note)
-    .bind(pledge.available_from)
-    .bind(pledge.yearly)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+        rusqlite::params![
+            pledge.id.to_string(),
+            pledge.shop.to_string(),
+            shop_name,
+            pledge.title,
+            pledge.category.as_str(),
+            pledge.quantity,
+            pledge.unit,
+            pledge.note,
+            pledge.available_from.map(day),
+            pledge.yearly,
+            stamp(now),
+        ],
+    )?;
     for (position, (label, quantity)) in pledge.variants.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO pledge_variants (pledge_id, position, label, quantity) VALUES (?, ?, ?, ?)",
-        )
-        .bind(pledge.id.to_string())
-        .bind(i64::try_from(position).unwrap_or(0))
-        .bind(label)
-        .bind(i64::from(*quantity))
-        .execute(&mut *tx)
-        .await?;
+        super::run(
+            tx,
+            "INSERT INTO pledge_variants (pledge_id, position, label, quantity) \
+             VALUES (?, ?, ?, ?)",
+            rusqlite::params![
+                pledge.id.to_string(),
+                i64::try_from(position).unwrap_or(0),
+                label,
+                quantity
+            ],
+        )?;
     }
-    log_change(tx, Entity::Pledge, &pledge.id.to_string()).await
+    log_change(tx, Entity::Pledge, &pledge.id.to_string())
 }
 
 /// What the rules need to know of the given pledges.
-pub async fn states(
-    tx: &mut SqliteConnection,
-    ids: &[PledgeId],
-) -> ApiResult<HashMap<PledgeId, PledgeState>> {
-    let mut found = HashMap::new();
-    let rows: Vec<(String, String, i64, i64)> = super::fetch_in(
+pub fn states(tx: &Tx, ids: &[PledgeId]) -> ApiResult<HashMap<PledgeId, PledgeState>> {
+    let mut listed = super::rows_in(
+        tx,
+        "SELECT pledge_id, position, label, quantity, allocated FROM pledge_variants \
+         WHERE pledge_id IN ",
+        &[],
+        ids,
+        |row| {
+            let variant = VariantState {
+                label: row.get(2)?,
+                quantity: count(row.get(3)?)?,
+                allocated: count(row.get(4)?)?,
+            };
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?, variant))
+        },
+    )?;
+    listed.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let mut variants: HashMap<String, Vec<VariantState>> = HashMap::new();
+    for (pledge, _, variant) in listed {
+        variants.entry(pledge).or_default().push(variant);
+    }
+    let rows = super::rows_in(
         tx,
         "SELECT id, COALESCE(shop_id, ''), quantity, allocated FROM pledges WHERE id IN ",
+        &[],
         ids,
-    )
-    .await?;
-    for (id, shop, quantity, allocated) in rows {
-        let variants = variants_of(&mut *tx, &id)
-            .await?
-            .into_iter()
-            .map(|variant| VariantState {
-                label: variant.label,
-                quantity: variant.quantity,
-                allocated: variant.allocated,
-            })
-            .collect();
-        found.insert(
-            parse_stored(&id)?,
-            PledgeState {
+        |row| {
+            let id: String = row.get(0)?;
+            let shop: String = row.get(1)?;
+            let state = PledgeState {
                 // A pledge from before shops had accounts belongs to nobody who can act.
                 shop: shop.parse().unwrap_or(UserId(uuid::Uuid::nil())),
-                quantity: count(quantity)?,
-                allocated: count(allocated)?,
-                variants,
-            },
-        );
-    }
-    Ok(found)
+                quantity: count(row.get(2)?)?,
+                allocated: count(row.get(3)?)?,
+                variants: variants.remove(&id).unwrap_or_default(),
+            };
+            Ok((parse_stored(&id)?, state))
+        },
+    )?;
+    Ok(rows.into_iter().collect())
 }
 
 async fn variants_of(conn: &mut SqliteConnection, pledge: &str) -> ApiResult<Vec<PledgeVariant>> {
@@ -110,144 +121,129 @@ async fn variants_of(conn: &mut SqliteConnection, pledge: &str) -> ApiResult<Vec
 }
 
 /// A pledge's (and its variant's) allocated units, only if still as read.
-pub async fn set_allocated(
-    tx: &mut SqliteConnection,
+pub fn set_allocated(
+    tx: &Tx,
     pledge: PledgeId,
     variant: Option<&str>,
     before: (u32, u32),
     after: (u32, u32),
 ) -> ApiResult<()> {
-    let exhausted = || RuleError::PledgeExhausted { remaining: 0 };
-    let updated = sqlx::query("UPDATE pledges SET allocated = ? WHERE id = ? AND allocated = ?")
-        .bind(i64::from(after.0))
-        .bind(pledge.to_string())
-        .bind(i64::from(before.0))
-        .execute(&mut *tx)
-        .await;
-    match updated {
-        Ok(done) if done.rows_affected() == 1 => {}
-        // Another allocation took units between our read and this write.
-        Ok(_) => return Err(exhausted().into()),
-        Err(sqlx::Error::Database(error)) if error.is_check_violation() => {
-            return Err(exhausted().into())
-        }
-        Err(error) => return Err(error.into()),
-    }
-    if let Some(label) = variant {
-        let updated = sqlx::query(
-            "UPDATE pledge_variants SET allocated = ? WHERE pledge_id = ? AND label = ? AND allocated = ?",
-        )
-        .bind(i64::from(after.1))
-        .bind(pledge.to_string())
-        .bind(label)
-        .bind(i64::from(before.1))
-        .execute(&mut *tx)
-        .await;
+    let exhausted = |updated: rusqlite::Result<usize>| -> ApiResult<()> {
         match updated {
-            Ok(done) if done.rows_affected() == 1 => {}
-            Ok(_) => return Err(exhausted().into()),
-            Err(sqlx::Error::Database(error)) if error.is_check_violation() => {
-                return Err(exhausted().into())
+            Ok(1) => Ok(()),
+            // Another allocation took units between our read and this write.
+            Ok(_) => Err(RuleError::PledgeExhausted { remaining: 0 }.into()),
+            Err(error) if breaks_check(&error) => {
+                Err(RuleError::PledgeExhausted { remaining: 0 }.into())
             }
-            Err(error) => return Err(error.into()),
+            Err(error) => Err(error.into()),
         }
+    };
+    exhausted(
+        tx.prepare_cached("UPDATE pledges SET allocated = ? WHERE id = ? AND allocated = ?")?
+            .execute(rusqlite::params![after.0, pledge.to_string(), before.0]),
+    )?;
+    if let Some(label) = variant {
+        exhausted(
+            tx.prepare_cached(
+                "UPDATE pledge_variants SET allocated = ? \
+                 WHERE pledge_id = ? AND label = ? AND allocated = ?",
+            )?
+            .execute(rusqlite::params![
+                after.1,
+                pledge.to_string(),
+                label,
+                before.1
+            ]),
+        )?;
     }
-    log_change(tx, Entity::Pledge, &pledge.to_string()).await
+    log_change(tx, Entity::Pledge, &pledge.to_string())
 }
 
-pub async fn insert_allocation(
-    tx: &mut SqliteConnection,
+pub fn insert_allocation(
+    tx: &Tx,
     allocation: &AllocationRecord,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    sqlx::query(
+    super::run(
+        tx,
         "INSERT INTO allocations (id, pledge_id, wish_id, variant, quantity, status, created_at, \
          updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(allocation.id.to_string())
-    .bind(allocation.pledge.to_string())
-    .bind(allocation.wish.to_string())
-    .bind(&allocation.variant)
-    .bind(i64::from(allocation.quantity))
-    .bind(AllocationStatus::Allocated.as_str())
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    log_change(tx, Entity::Pledge, &allocation.pledge.to_string()).await
+        rusqlite::params![
+            allocation.id.to_string(),
+            allocation.pledge.to_string(),
+            allocation.wish.to_string(),
+            allocation.variant,
+            allocation.quantity,
+            AllocationStatus::Allocated.as_str(),
+            stamp(now),
+            stamp(now),
+        ],
+    )?;
+    log_change(tx, Entity::Pledge, &allocation.pledge.to_string())
 }
 
 /// What the rules need to know of the given allocations.
-pub async fn allocation_states(
-    tx: &mut SqliteConnection,
+pub fn allocation_states(
+    tx: &Tx,
     ids: &[AllocationId],
 ) -> ApiResult<HashMap<AllocationId, AllocationState>> {
-    let mut found = HashMap::new();
-    let rows: Vec<(String, String, String, Option<String>, i64, String)> = super::fetch_in(
+    let rows = super::rows_in(
         tx,
         "SELECT id, pledge_id, wish_id, variant, quantity, status FROM allocations WHERE id IN ",
+        &[],
         ids,
-    )
-    .await?;
-    for (id, pledge, wish, variant, quantity, status) in rows {
-        found.insert(
-            parse_stored(&id)?,
-            AllocationState {
-                pledge: parse_stored(&pledge)?,
-                wish: parse_stored(&wish)?,
-                variant,
-                quantity: count(quantity)?,
-                status: parse_stored(&status)?,
-            },
-        );
-    }
-    Ok(found)
+        |row| {
+            let state = AllocationState {
+                pledge: parse_stored(&row.get::<_, String>(1)?)?,
+                wish: parse_stored(&row.get::<_, String>(2)?)?,
+                variant: row.get(3)?,
+                quantity: count(row.get(4)?)?,
+                status: parse_stored(&row.get::<_, String>(5)?)?,
+            };
+            Ok((parse_stored(&row.get::<_, String>(0)?)?, state))
+        },
+    )?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Moves an allocation, only if it is still in `from`.
-pub async fn set_allocation_status(
-    tx: &mut SqliteConnection,
+pub fn set_allocation_status(
+    tx: &Tx,
     id: AllocationId,
     (from, to): (AllocationStatus, AllocationStatus),
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let updated = sqlx::query(
+    let updated = super::run(
+        tx,
         "UPDATE allocations SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
-    )
-    .bind(to.as_str())
-    .bind(now)
-    .bind(id.to_string())
-    .bind(from.as_str())
-    .execute(&mut *tx)
-    .await?;
-    super::still_in(updated.rows_affected(), from.as_str(), to.as_str())?;
-    log_pledge_of(tx, id).await
+        rusqlite::params![to.as_str(), stamp(now), id.to_string(), from.as_str()],
+    )?;
+    super::still_in(updated, from.as_str(), to.as_str())?;
+    log_pledge_of(tx, id)
 }
 
-pub async fn set_allocation_thanks(
-    tx: &mut SqliteConnection,
+pub fn set_allocation_thanks(
+    tx: &Tx,
     id: AllocationId,
     text: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    sqlx::query("UPDATE allocations SET thanks = ?, thanked_at = ?, updated_at = ? WHERE id = ?")
-        .bind(text)
-        .bind(now)
-        .bind(now)
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?;
-    log_pledge_of(tx, id).await
+    super::run(
+        tx,
+        "UPDATE allocations SET thanks = ?, thanked_at = ?, updated_at = ? WHERE id = ?",
+        rusqlite::params![text, stamp(now), stamp(now), id.to_string()],
+    )?;
+    log_pledge_of(tx, id)
 }
 
-async fn log_pledge_of(tx: &mut SqliteConnection, allocation: AllocationId) -> ApiResult<()> {
-    sqlx::query(
-        "INSERT INTO change_log (entity, entity_id) SELECT ?, pledge_id FROM allocations WHERE id = ?",
-    )
-    .bind(Entity::Pledge.as_str())
-    .bind(allocation.to_string())
-    .execute(&mut *tx)
-    .await?;
+fn log_pledge_of(tx: &Tx, allocation: AllocationId) -> ApiResult<()> {
+    super::run(
+        tx,
+        "INSERT INTO change_log (entity, entity_id) \
+         SELECT ?, pledge_id FROM allocations WHERE id = ?",
+        rusqlite::params![Entity::Pledge.as_str(), allocation.to_string()],
+    )?;
     Ok(())
 }
 
@@ -389,12 +385,11 @@ pub async fn by_ids(db: &SqlitePool, ids: &[PledgeId]) -> ApiResult<HashMap<Pled
 }
 
 /// The shop's display name, stored with its pledges as the public name.
-pub async fn shop_name(tx: &mut SqliteConnection, shop: UserId) -> ApiResult<String> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT display_name FROM users WHERE id = ?")
-        .bind(shop.to_string())
-        .fetch_optional(&mut *tx)
-        .await?;
-    row.map(|(name,)| name)
+pub fn shop_name(tx: &Tx, shop: UserId) -> ApiResult<String> {
+    use rusqlite::OptionalExtension;
+    tx.prepare_cached("SELECT display_name FROM users WHERE id = ?")?
+        .query_row([shop.to_string()], |row| row.get(0))
+        .optional()?
         .ok_or_else(|| ApiError::Corrupt(format!("no shop {shop}")))
 }
 

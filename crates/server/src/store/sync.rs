@@ -3,48 +3,65 @@
 
 use microwish_core::sync::MutationResult;
 use microwish_core::{ClientId, Entity, UserId};
+use rusqlite::OptionalExtension;
 use sqlx::SqliteConnection;
 
 use super::parse_stored;
 use crate::error::{ApiError, ApiResult};
+use crate::writer::Tx;
 
 /// Records that an entity changed, for sync pulls.
-pub async fn log_change(tx: &mut SqliteConnection, entity: Entity, id: &str) -> ApiResult<()> {
-    sqlx::query("INSERT INTO change_log (entity, entity_id) VALUES (?, ?)")
-        .bind(entity.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+pub fn log_change(tx: &Tx, entity: Entity, id: &str) -> ApiResult<()> {
+    super::run(
+        tx,
+        "INSERT INTO change_log (entity, entity_id) VALUES (?, ?)",
+        rusqlite::params![entity.as_str(), id],
+    )?;
     Ok(())
 }
 
-/// A sync client: whose it is, and the last of its mutations processed.
+/// A sync client: whose it is, and the last of its mutations processed (for a pull, which
+/// reads through the pool).
 pub async fn client(
     conn: &mut SqliteConnection,
     client: ClientId,
 ) -> ApiResult<Option<(UserId, u64)>> {
-    let row: Option<(String, i64)> =
-        sqlx::query_as("SELECT user_id, last_mutation_id FROM sync_clients WHERE client_id = ?")
-            .bind(client.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
+    let row: Option<(String, i64)> = sqlx::query_as(CLIENT)
+        .bind(client.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
     row.map(|(user, last)| Ok((parse_stored(&user)?, u64::try_from(last).unwrap_or(0))))
         .transpose()
 }
 
+/// [`client`] in the write transaction (for a push).
+pub fn client_in(tx: &Tx, client: ClientId) -> ApiResult<Option<(UserId, u64)>> {
+    let row: Option<(String, i64)> = tx
+        .prepare_cached(CLIENT)?
+        .query_row([client.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    row.map(|(user, last)| Ok((parse_stored(&user)?, u64::try_from(last).unwrap_or(0))))
+        .transpose()
+}
+
+const CLIENT: &str = "SELECT user_id, last_mutation_id FROM sync_clients WHERE client_id = ?";
+
 /// A processed mutation's fingerprint and result.
-pub async fn stored_result(
-    tx: &mut SqliteConnection,
+pub fn stored_result(
+    tx: &Tx,
     client: ClientId,
     id: u64,
 ) -> ApiResult<Option<(String, MutationResult)>> {
-    let row: Option<(String, Option<String>, Option<String>, String)> = sqlx::query_as(
-        "SELECT status, code, message, fingerprint FROM sync_results WHERE client_id = ? AND mutation_id = ?",
-    )
-    .bind(client.to_string())
-    .bind(i64::try_from(id).unwrap_or(i64::MAX))
-    .fetch_optional(&mut *tx)
-    .await?;
+    let row: Option<(String, Option<String>, Option<String>, String)> = tx
+        .prepare_cached(
+            "SELECT status, code, message, fingerprint FROM sync_results \
+             WHERE client_id = ? AND mutation_id = ?",
+        )?
+        .query_row(
+            rusqlite::params![client.to_string(), i64::try_from(id).unwrap_or(i64::MAX)],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .optional()?;
     row.map(|(status, code, message, fingerprint)| {
         let result = MutationResult {
             id,
@@ -58,8 +75,8 @@ pub async fn stored_result(
 }
 
 /// Stores a mutation's result and moves the client's last mutation id to it.
-pub async fn record_result(
-    tx: &mut SqliteConnection,
+pub fn record_result(
+    tx: &Tx,
     client: ClientId,
     user: UserId,
     result: &MutationResult,
@@ -72,29 +89,26 @@ pub async fn record_result(
             "mutation id too large",
         )
     })?;
-    sqlx::query(
-        "INSERT INTO sync_clients (client_id, user_id, last_mutation_id, updated_at) VALUES (?, ?, ?, ?) \
-         ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, \
-         updated_at = excluded.updated_at",
-    )
-    .bind(client.to_string())
-    .bind(user.to_string())
-    .bind(id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
+    super::run(
+        tx,
+        "INSERT INTO sync_clients (client_id, user_id, last_mutation_id, updated_at) \
+         VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET \
+         last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at",
+        rusqlite::params![client.to_string(), user.to_string(), id, super::stamp(now)],
+    )?;
+    super::run(
+        tx,
         "INSERT INTO sync_results (client_id, mutation_id, status, code, message, fingerprint) \
          VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(client.to_string())
-    .bind(id)
-    .bind(result.status.as_str())
-    .bind(result.code.map(|code| code.as_str()))
-    .bind(&result.message)
-    .bind(fingerprint)
-    .execute(&mut *tx)
-    .await?;
+        rusqlite::params![
+            client.to_string(),
+            id,
+            result.status.as_str(),
+            result.code.map(|code| code.as_str()),
+            result.message,
+            fingerprint,
+        ],
+    )?;
     Ok(())
 }
 
@@ -102,17 +116,15 @@ pub async fn record_result(
 /// many it dropped. A pull answers each entity changed after its cursor once, at its latest
 /// version, so only an entity's latest row is ever read: what this drops changes no answer,
 /// and the log stays as long as there are entities, not as long as there were changes.
-pub async fn compact(tx: &mut SqliteConnection, limit: i64) -> ApiResult<u64> {
-    let done = sqlx::query(
+pub fn compact(tx: &Tx, limit: i64) -> ApiResult<usize> {
+    super::run(
+        tx,
         "DELETE FROM change_log WHERE version IN (SELECT version FROM change_log c \
          WHERE version < (SELECT MAX(version) FROM change_log l \
                           WHERE l.entity = c.entity AND l.entity_id = c.entity_id) \
          ORDER BY version LIMIT ?)",
+        rusqlite::params![limit],
     )
-    .bind(limit)
-    .execute(&mut *tx)
-    .await?;
-    Ok(done.rows_affected())
 }
 
 /// The newest version in the change log (0 when empty).

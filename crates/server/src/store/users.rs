@@ -9,11 +9,12 @@ use microwish_core::{
     ClaimStatus, CommunityId, DisplayName, Entity, Phone, Role, UserId, VolunteerStatus,
     VolunteerView, WishKind,
 };
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::{count, parse_stored, push_list, CHUNK};
+use super::{count, parse_stored, push_list, stamp};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
+use crate::writer::Tx;
 
 /// A user as the server knows them on every request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,39 +73,33 @@ impl TryFrom<UserRow> for User {
 }
 
 /// Adds a user; a phone number already registered is [`ApiError::PhoneTaken`].
-pub async fn insert(
-    db: &SqlitePool,
-    user: &User,
-    password_hash: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    let mut tx = db.begin().await?;
-    let inserted = sqlx::query(
+pub fn insert(tx: &Tx, user: &User, password_hash: &str, now: DateTime<Utc>) -> ApiResult<()> {
+    let inserted = super::run(
+        tx,
         "INSERT INTO users (id, phone, display_name, role, password_hash, created_at, \
          volunteer_status, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(user.id.to_string())
-    .bind(user.phone.as_str())
-    .bind(user.display_name.as_str())
-    .bind(user.role.as_str())
-    .bind(password_hash)
-    .bind(now)
-    .bind(user.volunteer_status.map(VolunteerStatus::as_str))
-    .bind(user.community.map(|id| id.to_string()))
-    .execute(&mut *tx)
-    .await;
+        rusqlite::params![
+            user.id.to_string(),
+            user.phone.as_str(),
+            user.display_name.as_str(),
+            user.role.as_str(),
+            password_hash,
+            stamp(now),
+            user.volunteer_status.map(VolunteerStatus::as_str),
+            user.community.map(|id| id.to_string()),
+        ],
+    );
     match inserted {
         Ok(_) => {}
-        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+        Err(ApiError::Write(error)) if super::breaks_unique(&error) => {
             return Err(ApiError::PhoneTaken)
         }
-        Err(error) => return Err(error.into()),
+        Err(error) => return Err(error),
     }
     if user.role == Role::Volunteer {
         // Workers vetting volunteers see them arrive.
-        log_change(&mut tx, Entity::Volunteer, &user.id.to_string()).await?;
+        log_change(tx, Entity::Volunteer, &user.id.to_string())?;
     }
-    tx.commit().await?;
     Ok(())
 }
 
@@ -170,80 +165,64 @@ pub async fn by_session(
     row.map(User::try_from).transpose()
 }
 
-/// id, role, volunteer status, community, active house calls, item units held.
-type StateRow = (String, String, Option<String>, Option<String>, i64, i64);
-
 /// What the rules need to know of the given users (the actor, a volunteer being vetted).
-pub async fn states(
-    tx: &mut SqliteConnection,
-    ids: &[UserId],
-) -> ApiResult<HashMap<UserId, UserState>> {
-    let mut found = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT u.id, u.role, u.volunteer_status, u.community_id, \
-             CASE WHEN u.role = ",
-        );
-        // Only volunteers book house calls: nobody else's claims need counting.
-        sql.push_bind(Role::Volunteer.as_str())
-            .push(
-                " THEN (SELECT COUNT(*) FROM claims c JOIN wishes w ON w.id = c.wish_id \
-                 WHERE c.user_id = u.id AND c.status = ",
-            )
-            .push_bind(ClaimStatus::Active.as_str())
-            .push(" AND w.kind = ")
-            .push_bind(WishKind::Service.as_str())
-            .push(") ELSE 0 END AS house_calls, ")
-            // Item units held and not yet delivered (the fair share); a few rows at most.
-            .push(
-                "(SELECT COALESCE(SUM(c.quantity), 0) FROM claims c \
-                 JOIN wishes w ON w.id = c.wish_id WHERE c.user_id = u.id AND c.status = ",
-            )
-            .push_bind(ClaimStatus::Active.as_str())
-            .push(" AND w.kind = ")
-            .push_bind(WishKind::Item.as_str())
-            .push(") AS claim_units FROM users u WHERE u.id IN ");
-        push_list(&mut sql, chunk);
-        let rows: Vec<StateRow> = sql.build_query_as().fetch_all(&mut *tx).await?;
-        for (id, role, volunteer, community, house_calls, claim_units) in rows {
-            found.insert(
-                parse_stored(&id)?,
-                UserState {
-                    role: parse_stored(&role)?,
-                    volunteer: volunteer.as_deref().map(parse_stored).transpose()?,
-                    community: community.as_deref().map(parse_stored).transpose()?,
-                    active_house_calls: count(house_calls)?,
-                    active_claim_units: count(claim_units)?,
-                },
-            );
-        }
-    }
-    Ok(found)
+pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> {
+    let rows = super::rows_in(
+        tx,
+        // Only volunteers book house calls: nobody else's claims need counting. Item units
+        // held and not yet delivered are the fair share; a few rows at most.
+        "SELECT u.id, u.role, u.volunteer_status, u.community_id, \
+         CASE WHEN u.role = ?1 THEN (SELECT COUNT(*) FROM claims c JOIN wishes w ON w.id = c.wish_id \
+             WHERE c.user_id = u.id AND c.status = ?2 AND w.kind = ?3) ELSE 0 END, \
+         (SELECT COALESCE(SUM(c.quantity), 0) FROM claims c JOIN wishes w ON w.id = c.wish_id \
+             WHERE c.user_id = u.id AND c.status = ?2 AND w.kind = ?4) \
+         FROM users u WHERE u.id IN ",
+        &[
+            &Role::Volunteer.as_str(),
+            &ClaimStatus::Active.as_str(),
+            &WishKind::Service.as_str(),
+            &WishKind::Item.as_str(),
+        ],
+        ids,
+        |row| {
+            let optional = |index| -> ApiResult<Option<String>> { Ok(row.get(index)?) };
+            let state = UserState {
+                role: parse_stored(&row.get::<_, String>(1)?)?,
+                volunteer: optional(2)?.as_deref().map(parse_stored).transpose()?,
+                community: optional(3)?.as_deref().map(parse_stored).transpose()?,
+                active_house_calls: count(row.get(4)?)?,
+                active_claim_units: count(row.get(5)?)?,
+            };
+            Ok((parse_stored(&row.get::<_, String>(0)?)?, state))
+        },
+    )?;
+    Ok(rows.into_iter().collect())
 }
 
 /// A worker's vetting of a volunteer, only if they are still as read.
-pub async fn set_volunteer_status(
-    tx: &mut SqliteConnection,
+pub fn set_volunteer_status(
+    tx: &Tx,
     user: UserId,
     (from, to): (VolunteerStatus, VolunteerStatus),
     note: &str,
     by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let updated = sqlx::query(
+    let updated = super::run(
+        tx,
         "UPDATE users SET volunteer_status = ?, vetting_note = ?, vetted_at = ?, vetted_by = ? \
          WHERE id = ? AND COALESCE(volunteer_status, 'pending') = ?",
-    )
-    .bind(to.as_str())
-    .bind(note)
-    .bind(now)
-    .bind(by.map(|id| id.to_string()))
-    .bind(user.to_string())
-    .bind(from.as_str())
-    .execute(&mut *tx)
-    .await?;
-    super::still_in(updated.rows_affected(), from.as_str(), to.as_str())?;
-    log_change(tx, Entity::Volunteer, &user.to_string()).await
+        rusqlite::params![
+            to.as_str(),
+            note,
+            stamp(now),
+            by.map(|id| id.to_string()),
+            user.to_string(),
+            from.as_str(),
+        ],
+    )?;
+    super::still_in(updated, from.as_str(), to.as_str())?;
+    log_change(tx, Entity::Volunteer, &user.to_string())
 }
 
 #[derive(sqlx::FromRow)]

@@ -11,11 +11,12 @@ use microwish_core::rules::Units;
 use microwish_core::{
     CommunityId, Entity, Page, ProblemCode, PublicWish, RuleError, WishId, WishQuery, WishStatus,
 };
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::{count, parse_stored, push_list, CHUNK};
+use super::{breaks_check, count, day, parse_stored, push_list, stamp, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
+use crate::writer::Tx;
 
 /// The columns of a public wish and where they come from.
 const SELECT_PUBLIC_WISH: &str = "SELECT w.id, w.kind, w.title, w.description, w.category, \
@@ -255,148 +256,126 @@ pub async fn status(db: &SqlitePool, id: WishId) -> ApiResult<Option<WishStatus>
     row.map(|(status,)| parse_stored(&status)).transpose()
 }
 
-#[derive(sqlx::FromRow)]
-struct StateRow {
-    id: String,
-    grid_id: String,
-    household_id: Option<String>,
-    kind: String,
-    status: String,
-    needed_by: Option<NaiveDate>,
-    quantity: i64,
-    claimed: i64,
-    delivered: i64,
-    fulfilled: i64,
-}
-
 /// What the rules need to know of the given wishes.
-pub async fn states(
-    tx: &mut SqliteConnection,
-    ids: &[WishId],
-) -> ApiResult<HashMap<WishId, WishState>> {
-    let mut found = HashMap::new();
-    let rows: Vec<StateRow> = super::fetch_in(
+pub fn states(tx: &Tx, ids: &[WishId]) -> ApiResult<HashMap<WishId, WishState>> {
+    let rows = super::rows_in(
         tx,
         "SELECT id, grid_id, household_id, kind, status, needed_by, quantity, claimed, \
              delivered, fulfilled FROM wishes WHERE id IN ",
+        &[],
         ids,
-    )
-    .await?;
-    for row in rows {
-        found.insert(
-            parse_stored(&row.id)?,
-            WishState {
-                grid: row.grid_id.as_str().into(),
-                household: row.household_id.as_deref().map(parse_stored).transpose()?,
-                kind: parse_stored(&row.kind)?,
-                status: parse_stored(&row.status)?,
-                needed_by: row.needed_by,
+        |row| {
+            let needed_by: Option<String> = row.get(5)?;
+            let state = WishState {
+                grid: row.get::<_, String>(1)?.as_str().into(),
+                household: row
+                    .get::<_, Option<String>>(2)?
+                    .as_deref()
+                    .map(parse_stored)
+                    .transpose()?,
+                kind: parse_stored(&row.get::<_, String>(3)?)?,
+                status: parse_stored(&row.get::<_, String>(4)?)?,
+                needed_by: needed_by.as_deref().map(parse_stored).transpose()?,
                 units: Units {
-                    quantity: count(row.quantity)?,
-                    claimed: count(row.claimed)?,
-                    delivered: count(row.delivered)?,
-                    fulfilled: count(row.fulfilled)?,
+                    quantity: count(row.get(6)?)?,
+                    claimed: count(row.get(7)?)?,
+                    delivered: count(row.get(8)?)?,
+                    fulfilled: count(row.get(9)?)?,
                 },
-            },
-        );
-    }
-    Ok(found)
+            };
+            Ok((parse_stored(&row.get::<_, String>(0)?)?, state))
+        },
+    )?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Stores new counters and status for a wish, only if nobody changed them since they were
 /// read (compare-and-set); the CHECK on `wishes` backs the quantity rule up.
-pub async fn set_counts(
-    tx: &mut SqliteConnection,
+pub fn set_counts(
+    tx: &Tx,
     id: WishId,
     before: Counts,
     after: Counts,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let result = sqlx::query(
-        "UPDATE wishes SET quantity = ?, claimed = ?, delivered = ?, fulfilled = ?, status = ?, \
-         updated_at = ? WHERE id = ? AND quantity = ? AND claimed = ? AND delivered = ? \
-         AND fulfilled = ? AND status = ?",
-    )
-    .bind(i64::from(after.units.quantity))
-    .bind(i64::from(after.units.claimed))
-    .bind(i64::from(after.units.delivered))
-    .bind(i64::from(after.units.fulfilled))
-    .bind(after.status.as_str())
-    .bind(now)
-    .bind(id.to_string())
-    .bind(i64::from(before.units.quantity))
-    .bind(i64::from(before.units.claimed))
-    .bind(i64::from(before.units.delivered))
-    .bind(i64::from(before.units.fulfilled))
-    .bind(before.status.as_str())
-    .execute(&mut *tx)
-    .await;
+    let result = tx
+        .prepare_cached(
+            "UPDATE wishes SET quantity = ?, claimed = ?, delivered = ?, fulfilled = ?, \
+             status = ?, updated_at = ? WHERE id = ? AND quantity = ? AND claimed = ? \
+             AND delivered = ? AND fulfilled = ? AND status = ?",
+        )?
+        .execute(rusqlite::params![
+            after.units.quantity,
+            after.units.claimed,
+            after.units.delivered,
+            after.units.fulfilled,
+            after.status.as_str(),
+            stamp(now),
+            id.to_string(),
+            before.units.quantity,
+            before.units.claimed,
+            before.units.delivered,
+            before.units.fulfilled,
+            before.status.as_str(),
+        ]);
     match result {
-        Ok(done) if done.rows_affected() == 1 => {
-            log_change(tx, Entity::Wish, &id.to_string()).await?;
+        Ok(1) => {
+            log_change(tx, Entity::Wish, &id.to_string())?;
             // The campaign's progress is derived from its wishes: it changed too.
-            log_campaign(tx, id).await
+            log_campaign(tx, id)
         }
         // Another process changed the wish between our read and this write.
         Ok(_) => Err(RuleError::WishFullyClaimed.into()),
-        Err(sqlx::Error::Database(error)) if error.is_check_violation() => {
-            Err(RuleError::WishFullyClaimed.into())
-        }
+        Err(error) if breaks_check(&error) => Err(RuleError::WishFullyClaimed.into()),
         Err(error) => Err(error.into()),
     }
 }
 
 /// Adds a wish a worker posted.
-pub async fn insert(
-    tx: &mut SqliteConnection,
-    wish: &WishRecord,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
+pub fn insert(tx: &Tx, wish: &WishRecord, now: DateTime<Utc>) -> ApiResult<()> {
     let station = (wish.station != wish.grid).then(|| wish.station.as_str());
-    sqlx::query(
-        "INSERT INTO wishes (id, kind, title, description, category, status, quantity, unit, alias, \
-         beneficiary_group, grid_id, station_grid_id, household_id, needed_by, campaign_id, \
-         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(wish.id.to_string())
-    .bind(wish.kind.as_str())
-    .bind(&wish.title)
-    .bind(&wish.description)
-    .bind(wish.category.as_str())
-    .bind(wish.status.as_str())
-    .bind(i64::from(wish.quantity))
-    .bind(&wish.unit)
-    .bind(&wish.alias)
-    .bind(wish.group.as_str())
-    .bind(wish.grid.as_str())
-    .bind(station)
-    .bind(wish.household.to_string())
-    .bind(wish.needed_by)
-    .bind(wish.campaign_id.map(|id| id.to_string()))
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    log_change(tx, Entity::Wish, &wish.id.to_string()).await?;
+    super::run(
+        tx,
+        "INSERT INTO wishes (id, kind, title, description, category, status, quantity, unit, \
+         alias, beneficiary_group, grid_id, station_grid_id, household_id, needed_by, \
+         campaign_id, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rusqlite::params![
+            wish.id.to_string(),
+            wish.kind.as_str(),
+            wish.title,
+            wish.description,
+            wish.category.as_str(),
+            wish.status.as_str(),
+            wish.quantity,
+            wish.unit,
+            wish.alias,
+            wish.group.as_str(),
+            wish.grid.as_str(),
+            station,
+            wish.household.to_string(),
+            wish.needed_by.map(day),
+            wish.campaign_id.map(|id| id.to_string()),
+            stamp(now),
+            stamp(now),
+        ],
+    )?;
+    log_change(tx, Entity::Wish, &wish.id.to_string())?;
     // The household lists its wishes; a campaign counts them.
-    log_change(tx, Entity::Household, &wish.household.to_string()).await?;
+    log_change(tx, Entity::Household, &wish.household.to_string())?;
     if let Some(campaign) = wish.campaign_id {
-        log_change(tx, Entity::Campaign, &campaign.to_string()).await?;
+        log_change(tx, Entity::Campaign, &campaign.to_string())?;
     }
     Ok(())
 }
 
 /// A worker's edit of a wish's descriptive fields.
-pub async fn set_fields(
-    tx: &mut SqliteConnection,
-    id: WishId,
-    changes: &WishChanges,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE wishes SET updated_at = ");
-    sql.push_bind(now);
+pub fn set_fields(tx: &Tx, id: WishId, changes: &WishChanges, now: DateTime<Utc>) -> ApiResult<()> {
+    let mut sql = String::from("UPDATE wishes SET updated_at = ?");
+    let mut values: Vec<Option<String>> = vec![Some(stamp(now))];
     let mut set = |column: &str, value: Option<String>| {
-        sql.push(format!(", {column} = ")).push_bind(value);
+        sql.push_str(&format!(", {column} = ?"));
+        values.push(value);
     };
     if let Some(title) = &changes.title {
         set("title", Some(title.clone()));
@@ -420,28 +399,28 @@ pub async fn set_fields(
         set("station_grid_id", Some(station.to_string()));
     }
     if let Some(needed_by) = changes.needed_by {
-        set("needed_by", needed_by.map(|date| date.to_string()));
+        set("needed_by", needed_by.map(day));
     }
     if let Some(campaign) = changes.campaign_id {
         set("campaign_id", campaign.map(|id| id.to_string()));
     }
-    sql.push(" WHERE id = ").push_bind(id.to_string());
+    sql.push_str(" WHERE id = ?");
+    values.push(Some(id.to_string()));
     // The campaign the wish leaves (if it moves) changes too.
-    log_campaign(tx, id).await?;
-    sql.build().execute(&mut *tx).await?;
-    log_change(tx, Entity::Wish, &id.to_string()).await?;
-    log_campaign(tx, id).await
+    log_campaign(tx, id)?;
+    tx.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(values))?;
+    log_change(tx, Entity::Wish, &id.to_string())?;
+    log_campaign(tx, id)
 }
 
-async fn log_campaign(tx: &mut SqliteConnection, wish: WishId) -> ApiResult<()> {
-    sqlx::query(
+fn log_campaign(tx: &Tx, wish: WishId) -> ApiResult<()> {
+    super::run(
+        tx,
         "INSERT INTO change_log (entity, entity_id) \
          SELECT ?, campaign_id FROM wishes WHERE id = ? AND campaign_id IS NOT NULL",
-    )
-    .bind(Entity::Campaign.as_str())
-    .bind(wish.to_string())
-    .execute(&mut *tx)
-    .await?;
+        rusqlite::params![Entity::Campaign.as_str(), wish.to_string()],
+    )?;
     Ok(())
 }
 

@@ -24,10 +24,12 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
-    /// Reads (and the few writes outside the rules: sessions, accounts, read logs).
+    /// Reads (and the one write outside the writer: sessions starting and ending).
     pub db: SqlitePool,
-    /// Every command's transaction.
+    /// Every command's transaction, new accounts and the log of household reads.
     pub writer: crate::writer::Writer,
+    /// Recently read sessions (see [`crate::auth::SessionCache`]).
+    pub sessions: Arc<crate::auth::SessionCache>,
     /// The directory Trunk built the SPA into.
     pub dist: PathBuf,
     pub clock: Clock,

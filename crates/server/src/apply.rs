@@ -40,9 +40,20 @@ pub async fn apply_at(
         .write(move |tx| apply_in(tx, &ctx, &command))
         .await?;
     if !decision.replayed {
+        forget_revetted_sessions(state, &decision);
         state.notify_change();
     }
     Ok(decision)
+}
+
+/// A command that changed someone's vetting changes what they may see: their sessions are
+/// read again rather than kept (see [`crate::auth::SessionCache`]).
+pub fn forget_revetted_sessions(state: &AppState, decision: &Decision) {
+    for write in &decision.writes {
+        if let Write::VolunteerStatus { user, .. } = write {
+            state.sessions.forget_user(*user);
+        }
+    }
 }
 
 /// Applies `command` inside the caller's transaction (sync push records the mutation's

@@ -140,8 +140,85 @@ pub async fn create_session(
     Ok(token)
 }
 
-pub async fn end_session(db: &SqlitePool, token: &str) -> Result<(), ApiError> {
-    store::users::delete_session(db, &token_hash(token)).await
+pub async fn end_session(state: &AppState, token: &str) -> Result<(), ApiError> {
+    let token_hash = token_hash(token);
+    state.sessions.forget(&token_hash);
+    store::users::delete_session(&state.db, &token_hash).await
+}
+
+/// The users of sessions seen in the last few seconds, so that a request reads its session
+/// from memory rather than the database (a claim's one other round trip besides its write).
+///
+/// What it answers is never staler than the database by more than [`SessionCache::FOR`], and
+/// not at all for what this process does itself: a logout here forgets the session at once,
+/// a session past its end is never answered, and a change of a user's vetting here forgets
+/// that user's sessions. A logout or vetting on another server process on the same database
+/// reaches this one within [`SessionCache::FOR`].
+pub struct SessionCache {
+    sessions: Mutex<HashMap<String, Kept>>,
+}
+
+struct Kept {
+    user: User,
+    expires_at: DateTime<Utc>,
+    read: std::time::Instant,
+}
+
+impl SessionCache {
+    pub const FOR: std::time::Duration = std::time::Duration::from_secs(5);
+    /// More sessions than this at once and the cache starts over (memory stays bounded).
+    const MOST: usize = 100_000;
+
+    pub fn new() -> SessionCache {
+        SessionCache {
+            sessions: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The session's user, if it was read recently and has not ended by `now`.
+    fn user(&self, token_hash: &str, now: DateTime<Utc>) -> Option<User> {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        match sessions.get(token_hash) {
+            Some(kept) if kept.expires_at > now && kept.read.elapsed() < Self::FOR => {
+                Some(kept.user.clone())
+            }
+            Some(_) => {
+                sessions.remove(token_hash);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn keep(&self, token_hash: String, user: &User, expires_at: DateTime<Utc>) {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        if sessions.len() >= Self::MOST {
+            sessions.clear();
+        }
+        let kept = Kept {
+            user: user.clone(),
+            expires_at,
+            read: std::time::Instant::now(),
+        };
+        sessions.insert(token_hash, kept);
+    }
+
+    fn forget(&self, token_hash: &str) {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        sessions.remove(token_hash);
+    }
+
+    /// Forgets every session of `user` (their vetting changed: what they may see with it).
+    pub fn forget_user(&self, user: UserId) {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        sessions.retain(|_, kept| kept.user.id != user);
+    }
+}
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        SessionCache::new()
+    }
 }
 
 /// The `Set-Cookie` value for a new session; `__Host-` and `Secure` over HTTPS.
@@ -219,9 +296,16 @@ impl FromRequestParts<AppState> for MaybeUser {
         let Some(token) = session_token(&parts.headers) else {
             return Ok(MaybeUser(None));
         };
-        let user =
-            store::users::by_session(&state.db, &token_hash(&token), state.clock.now()).await?;
-        Ok(MaybeUser(user))
+        let token_hash = token_hash(&token);
+        let now = state.clock.now();
+        if let Some(user) = state.sessions.user(&token_hash, now) {
+            return Ok(MaybeUser(Some(user)));
+        }
+        let found = store::users::by_session(&state.db, &token_hash, now).await?;
+        Ok(MaybeUser(found.map(|(user, expires_at)| {
+            state.sessions.keep(token_hash, &user, expires_at);
+            user
+        })))
     }
 }
 

@@ -101,6 +101,7 @@ impl Server {
             clock: config.clock.clone(),
             policy: config.policy,
             throttle: Arc::new(auth::LoginThrottle::default()),
+            sessions: Arc::default(),
             registrations: Arc::new(auth::RateLimit::new(
                 config.registrations_per_hour,
                 chrono::Duration::hours(1),

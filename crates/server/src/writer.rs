@@ -124,8 +124,11 @@ fn open(file: &Path, synchronous: SqliteSynchronous) -> anyhow::Result<Connectio
         SqliteSynchronous::Full => "FULL",
         SqliteSynchronous::Extra => "EXTRA",
     };
+    // A page cache of 64 MiB (SQLite's default is 2 MiB): the rows and indexes a claim
+    // touches stay in memory instead of being read back from the file for every batch.
     connection.execute_batch(&format!(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;"
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
+         PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
     ))?;
     Ok(connection)
 }

@@ -130,7 +130,7 @@ async fn start_session(
 )]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = auth::session_token(&headers) {
-        auth::end_session(&state.db, &token).await?;
+        auth::end_session(&state, &token).await?;
     }
     let https = auth::is_https(&headers);
     let cookies = AppendHeaders([

@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
 use futures_util::stream::Stream;
-use microwish_core::decide::Context;
+use microwish_core::decide::{Context, Decision};
 use microwish_core::sync::{
     Change, Mutation, MutationResult, MutationStatus, Op, PullResponse, PushRequest, PushResponse,
     Received,
@@ -21,7 +21,7 @@ use microwish_core::{ClientId, Entity, GridId, ProblemCode, Role, RuleError, Use
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::apply::apply_in;
+use crate::apply::{apply_in, forget_revetted_sessions};
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
@@ -76,7 +76,7 @@ pub async fn push(
     let mut results = Vec::with_capacity(request.mutations.len());
     for mutation in &request.mutations {
         match push_one(&state, &user, request.client_id, mutation).await? {
-            Pushed::Applied(result) | Pushed::Answered(result) => results.push(result),
+            Pushed::Applied(result, _) | Pushed::Answered(result) => results.push(result),
             Pushed::OutOfLine { expected } if results.is_empty() => {
                 return Err(ApiError::MutationGap {
                     expected,
@@ -91,8 +91,8 @@ pub async fn push(
 }
 
 enum Pushed {
-    /// Applied just now (listening phones are told).
-    Applied(MutationResult),
+    /// Applied just now (listening phones are told), with what it did.
+    Applied(MutationResult, Box<Decision>),
     /// Refused, or a replay answered as the first time.
     Answered(MutationResult),
     /// Not the next mutation the server expects from this client (a gap, or a number that
@@ -125,7 +125,8 @@ async fn push_one(
         .writer
         .write(move |tx| push_in(tx, &ctx, user_id, client_id, &mutation))
         .await?;
-    if let Pushed::Applied(_) = pushed {
+    if let Pushed::Applied(_, decision) = &pushed {
+        forget_revetted_sessions(state, decision);
         state.notify_change();
     }
     Ok(pushed)
@@ -174,31 +175,37 @@ fn push_in(
         Ok(command) => {
             // A savepoint: a rejected mutation leaves no trace but its result.
             match in_savepoint(tx, |tx| apply_in(tx, ctx, command)) {
-                Ok(_) => Ok(()),
+                Ok(decision) => Ok(decision),
                 // Not the mutation's fault: nothing is recorded, the client retries.
                 Err(error) if error.is_server_error() => return Err(error),
                 Err(error) => Err((error.code(), error.to_string())),
             }
         }
     };
-    let result = match outcome {
-        Ok(()) => MutationResult {
-            id: mutation.id,
-            status: MutationStatus::Applied,
-            code: None,
-            message: None,
-        },
-        Err((code, message)) => MutationResult {
-            id: mutation.id,
-            status: MutationStatus::Rejected,
-            code: Some(code),
-            message: Some(message),
-        },
+    let (result, decision) = match outcome {
+        Ok(decision) => {
+            let result = MutationResult {
+                id: mutation.id,
+                status: MutationStatus::Applied,
+                code: None,
+                message: None,
+            };
+            (result, Some(decision))
+        }
+        Err((code, message)) => {
+            let result = MutationResult {
+                id: mutation.id,
+                status: MutationStatus::Rejected,
+                code: Some(code),
+                message: Some(message),
+            };
+            (result, None)
+        }
     };
     store::sync::record_result(tx, client_id, user_id, &result, &fingerprint, ctx.now)?;
-    Ok(match result.status {
-        MutationStatus::Applied => Pushed::Applied(result),
-        _ => Pushed::Answered(result),
+    Ok(match decision {
+        Some(decision) => Pushed::Applied(result, Box::new(decision)),
+        None => Pushed::Answered(result),
     })
 }
 

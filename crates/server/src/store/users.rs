@@ -38,9 +38,6 @@ impl User {
     }
 }
 
-const SELECT_USER: &str =
-    "SELECT u.id, u.role, u.display_name, u.phone, u.volunteer_status, u.community_id FROM users u";
-
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: String,
@@ -149,20 +146,29 @@ pub async fn delete_session(db: &SqlitePool, token_hash: &str) -> ApiResult<()> 
     Ok(())
 }
 
-/// The user a live session belongs to.
+/// The user a live session belongs to, and when the session ends.
 pub async fn by_session(
     db: &SqlitePool,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> ApiResult<Option<User>> {
-    let row: Option<UserRow> = sqlx::query_as(&format!(
-        "{SELECT_USER} JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ? AND s.expires_at > ?"
-    ))
+) -> ApiResult<Option<(User, DateTime<Utc>)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: UserRow,
+        expires_at: DateTime<Utc>,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT u.id, u.role, u.display_name, u.phone, u.volunteer_status, u.community_id, \
+         s.expires_at FROM users u JOIN sessions s ON s.user_id = u.id \
+         WHERE s.token_hash = ? AND s.expires_at > ?",
+    )
     .bind(token_hash)
     .bind(now)
     .fetch_optional(db)
     .await?;
-    row.map(User::try_from).transpose()
+    row.map(|row| Ok((User::try_from(row.user)?, row.expires_at)))
+        .transpose()
 }
 
 /// What the rules need to know of the given users (the actor, a volunteer being vetted).

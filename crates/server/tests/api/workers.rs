@@ -227,6 +227,14 @@ async fn a_suspended_volunteer_loses_the_booking_and_the_address_on_the_next_pul
         )
         .await;
     assert_eq!(response.status(), 200);
+    // Their session was read (and kept in memory) before; it says what is true now.
+    let me: serde_json::Value = app
+        .get_as(&volunteer, "/api/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["volunteer_status"], "suspended", "{me}");
     let after = pull_as(&app, &volunteer, client).await;
     let text = serde_json::to_string(&after).unwrap();
     assert!(

@@ -126,9 +126,12 @@ fn open(file: &Path, synchronous: SqliteSynchronous) -> anyhow::Result<Connectio
     };
     // A page cache of 64 MiB (SQLite's default is 2 MiB): the rows and indexes a claim
     // touches stay in memory instead of being read back from the file for every batch.
+    // Temporary storage in memory: each command's savepoint keeps the pages it changes in a
+    // statement journal, which SQLite otherwise spills to a temporary file past 64 KiB, a
+    // write to disk for every page of every command of a batch.
     connection.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
-         PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
+         PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
     ))?;
     Ok(connection)
 }

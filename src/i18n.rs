@@ -234,6 +234,11 @@ pub struct WorkerTexts {
     pub reject_submit: &'static str,
     pub cancel: &'static str,
     pub confirm_service: &'static str,
+    /// Asked before confirming an item: confirming cannot be taken back.
+    pub confirm_question: &'static str,
+    /// Asked before confirming a house call; `{n}`: the minutes credited.
+    pub confirm_question_service: &'static str,
+    pub confirm_yes: &'static str,
     pub minutes: &'static str,
     pub minutes_hint: &'static str,
     pub record_thanks: &'static str,
@@ -719,6 +724,48 @@ impl Texts {
         match self.language {
             Language::ZhCn => format!("{}月{}日", date.month(), date.day()),
             Language::En => format!("{} {}", month_name(date.month()), date.day()),
+        }
+    }
+
+    /// A year in a date's lists: "2026年" / "2026".
+    pub fn year_choice(&self, year: i32) -> String {
+        self.pick(format!("{year}年"), year.to_string())
+    }
+
+    /// A month in a date's lists: "11月" / "Nov".
+    pub fn month_choice(&self, month: u32) -> String {
+        self.pick(format!("{month}月"), month_name(month).to_owned())
+    }
+
+    /// A day in a date's lists: "29日" / "29".
+    pub fn day_of_month_choice(&self, day: u32) -> String {
+        self.pick(format!("{day}日"), day.to_string())
+    }
+
+    /// What a date's three lists are called (for screen readers).
+    pub fn date_part_labels(&self) -> [&'static str; 3] {
+        self.pick(["年", "月", "日"], ["Year", "Month", "Day"])
+    }
+
+    /// A day to choose for a house call: "11月29日 周日(明天)" / "Sun, Nov 29 (tomorrow)".
+    pub fn day_choice(&self, date: NaiveDate, today: NaiveDate) -> String {
+        let weekday = date.weekday().num_days_from_monday() as usize;
+        let when = match (date - today).num_days() {
+            0 => Some(self.pick("今天", "today")),
+            1 => Some(self.pick("明天", "tomorrow")),
+            _ => None,
+        };
+        match self.language {
+            Language::ZhCn => {
+                const DAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+                let when = when.map(|when| format!("({when})")).unwrap_or_default();
+                format!("{} {}{when}", self.date(date), DAYS[weekday])
+            }
+            Language::En => {
+                const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+                let when = when.map(|when| format!(" ({when})")).unwrap_or_default();
+                format!("{}, {}{when}", DAYS[weekday], self.date(date))
+            }
         }
     }
 
@@ -1377,6 +1424,19 @@ mod tests {
         text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
     }
 
+    /// A house call's days read the same way a notice would, in either language.
+    #[test]
+    fn days_to_choose_name_the_weekday_and_today_or_tomorrow() {
+        // 2026-07-01 is a Wednesday.
+        let (zh, en) = (texts(Language::ZhCn), texts(Language::En));
+        assert_eq!(zh.day_choice(day(1), day(1)), "7月1日 周三(今天)");
+        assert_eq!(zh.day_choice(day(2), day(1)), "7月2日 周四(明天)");
+        assert_eq!(zh.day_choice(day(5), day(1)), "7月5日 周日");
+        assert_eq!(en.day_choice(day(1), day(1)), "Wed, Jul 1 (today)");
+        assert_eq!(en.day_choice(day(2), day(1)), "Thu, Jul 2 (tomorrow)");
+        assert_eq!(en.day_choice(day(6), day(1)), "Mon, Jul 6");
+    }
+
     /// English leaves nothing in Chinese: the table (but for the alias helpers, which make
     /// Chinese aliases, and the language picker's own label) and every text made in code.
     #[test]
@@ -1437,6 +1497,13 @@ mod tests {
             );
         }
         said.push(en.due(day(4), day(1)));
+        said.extend((0..9).map(|n| en.day_choice(day(1 + n), day(1))));
+        said.extend([
+            en.year_choice(2026),
+            en.month_choice(11),
+            en.day_of_month_choice(29),
+        ]);
+        said.extend(en.date_part_labels().map(str::to_owned));
         said.push(en.hours(90));
         said.push(en.month("2026-07", false));
         said.push(en.wishes_and_units(2, 5));

@@ -425,6 +425,8 @@ async fn confirming_a_house_call_queues_the_minutes_the_worker_set() {
     fill_in(&card, "input[name=minutes]", "120");
     click(&card, ".claim-card__confirm");
     settle().await;
+    click(&card, ".claim-card__confirm-yes");
+    settle().await;
     assert_eq!(
         data.claims.get(&visit.id).unwrap().status,
         ClaimStatus::Confirmed
@@ -581,6 +583,8 @@ async fn the_queue_speaks_of_visits_for_house_calls_and_confirms_items_without_m
     );
 
     click(&item_card, ".claim-card__confirm");
+    settle().await;
+    click(&item_card, ".claim-card__confirm-yes");
     settle().await;
     assert_eq!(
         text(&card_for("大米"), ".claim-status"),

@@ -9,8 +9,8 @@ use leptos::task::tick;
 use leptos_router::params::ParamsMap;
 use microwish::components::quantity_stepper::clamp_quantity;
 use microwish::components::{
-    ChipGroup, ClaimActions, ClaimCard, ClaimPanel, FieldMessages, LoadError, QuantityStepper,
-    Timeline, WishList,
+    ChipGroup, ClaimActions, ClaimCard, ClaimPanel, DatePicker, FieldMessages, LoadError,
+    QuantityStepper, Timeline, WishList,
 };
 use microwish::filters::{list_url, query_from_params};
 use microwish::i18n::t;
@@ -288,6 +288,18 @@ fn type_into(root: &Element, selector: &str, value: &str, event: &str) {
     init.set_bubbles(true);
     let event = web_sys::Event::new_with_event_init_dict(event, &init).unwrap();
     field.dispatch_event(&event).unwrap();
+}
+
+/// A form control's current value (an input's or a select's).
+fn value_of(root: &Element, selector: &str) -> String {
+    let control = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"));
+    js_sys::Reflect::get(&control, &"value".into())
+        .unwrap()
+        .as_string()
+        .unwrap_or_default()
 }
 
 /// Picks `value` in a `<select>` the way a person does: the value changes, then `change`.
@@ -612,7 +624,17 @@ async fn a_worker_confirms_or_rejects_with_a_reason_and_sees_who_claimed() {
         !exists(&root, "input[name=minutes]"),
         "items have no minutes"
     );
+    // Confirming cannot be taken back: the card asks first, and "再想想" changes nothing.
     click(&root, ".claim-card__confirm");
+    tick().await;
+    assert!(confirmed.get_untracked().is_empty(), "asked first");
+    assert!(text(&root, ".claim-card__ask p").contains("不能撤回"));
+    click(&root, ".claim-card__confirm-no");
+    tick().await;
+    assert!(confirmed.get_untracked().is_empty());
+    click(&root, ".claim-card__confirm");
+    tick().await;
+    click(&root, ".claim-card__confirm-yes");
     tick().await;
     assert_eq!(confirmed.get_untracked(), vec![None]);
     assert_eq!(text(&root, ".claim-card__confirm"), "确认收到");
@@ -662,6 +684,10 @@ async fn a_house_call_is_confirmed_with_the_minutes_served_and_thanks_are_writte
     assert!(exists(&cards[0], ".field__error[data-field=minutes]"));
     type_into(&cards[0], "input[name=minutes]", "120", "input");
     click(&cards[0], ".claim-card__confirm");
+    tick().await;
+    // The question says what will be credited.
+    assert!(text(&cards[0], ".claim-card__ask p").contains("120 分钟"));
+    click(&cards[0], ".claim-card__confirm-yes");
     tick().await;
     assert_eq!(confirmed.get_untracked(), vec![Some(120)]);
 
@@ -847,7 +873,7 @@ async fn the_claim_panel_gives_a_donor_a_stepper_up_to_what_remains() {
     );
     assert!(exists(&root, "textarea[name=note]"));
     assert!(
-        !exists(&root, "input[type=date]"),
+        !exists(&root, "select[name=slot_date]"),
         "items take no time slot"
     );
     // By when and where, before the tap: the hold (7 days by default) from now.
@@ -899,16 +925,26 @@ async fn a_volunteer_picks_a_china_time_slot_and_bad_slots_are_explained_before_
     let _mounted = mount_claim_panel(&root, visit, SessionState::LoggedIn(me(Role::Volunteer)));
     tick().await;
     assert!(!exists(&root, ".stepper"), "a house call is one visit");
-    let tomorrow = microwish::china_time::today().succ_opt().unwrap();
+    let today = microwish::china_time::today();
+    let tomorrow = today.succ_opt().unwrap();
     assert_eq!(
-        input(&root, "input[type=date]").value(),
+        value_of(&root, "select[name=slot_date]"),
         tomorrow.format("%Y-%m-%d").to_string()
     );
-    assert_eq!(input(&root, "input[name=slot_start]").value(), "09:00");
-    assert_eq!(input(&root, "input[name=slot_end]").value(), "10:00");
+    assert_eq!(value_of(&root, "select[name=slot_start]"), "09:00");
+    assert_eq!(value_of(&root, "select[name=slot_end]"), "10:00");
+    // The days are written in the app's language, not the phone's: today and the 90 after.
+    let days = all(&root, "select[name=slot_date] option");
+    assert_eq!(days.len(), 91);
+    assert!(days[0].text_content().unwrap().ends_with("(今天)"));
+    assert!(days[1].text_content().unwrap().contains("(明天)"));
+    assert!(days[2].text_content().unwrap().contains("周"));
+    // Times on the half hour, 24-hour.
+    assert_eq!(text(&root, "select[name=slot_start] option"), "06:00");
+    assert_eq!(all(&root, "select[name=slot_end] option").len(), 33);
 
     // An end before the start is caught by core's rules, in the browser.
-    type_into(&root, "input[name=slot_end]", "08:30", "input");
+    choose(&root, "select[name=slot_end]", "08:30");
     click(&root, ".claim-panel__submit");
     tick().await;
     assert_eq!(
@@ -916,15 +952,6 @@ async fn a_volunteer_picks_a_china_time_slot_and_bad_slots_are_explained_before_
         "结束时间要晚于开始时间"
     );
     assert_eq!(text(&root, ".form-error"), t().problem.validation_failed);
-
-    // A missing date is asked for.
-    type_into(&root, "input[name=slot_date]", "", "input");
-    click(&root, ".claim-panel__submit");
-    tick().await;
-    assert_eq!(
-        text(&root, ".field__error[data-field=slot_start]"),
-        "请选择上门日期和开始时间"
-    );
     assert_eq!(
         text(&root, ".claim-panel__submit"),
         "确认认领",
@@ -1033,4 +1060,47 @@ async fn a_house_call_note_suggests_a_visit_not_a_drop_off() {
         .unwrap();
     assert!(!placeholder.contains("驿站"), "{placeholder}");
     assert!(!exists(&root, ".claim-panel__held"), "nothing held yet");
+}
+
+/// Dates are chosen from lists in the app's language; the value is whole or empty, and the
+/// days follow the chosen month (a day past its end moves back, in plain sight).
+#[wasm_bindgen_test]
+async fn a_date_is_chosen_from_lists_in_the_apps_language() {
+    let root = container();
+    let value = RwSignal::new("2026-01-31".to_owned());
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <DatePicker name="needed_by" label="日期" value years=2026..=2027 /> }
+    });
+    tick().await;
+    let chosen = |list: &str| {
+        text(
+            &root,
+            &format!("select[name=needed_by_{list}] option:checked"),
+        )
+    };
+    assert_eq!(
+        (chosen("year"), chosen("month"), chosen("day")),
+        ("2026年".to_owned(), "1月".to_owned(), "31日".to_owned())
+    );
+    assert_eq!(all(&root, "select[name=needed_by_day] option").len(), 32);
+
+    choose(&root, "select[name=needed_by_month]", "2");
+    tick().await;
+    assert_eq!(value.get_untracked(), "2026-02-28");
+    assert_eq!(chosen("day"), "28日");
+    assert_eq!(all(&root, "select[name=needed_by_day] option").len(), 29);
+
+    // Leaving a list at "—" leaves no date (the form's rules ask for one if needed).
+    choose(&root, "select[name=needed_by_day]", "");
+    tick().await;
+    assert_eq!(value.get_untracked(), "");
+    assert_eq!(chosen("month"), "2月", "the other lists keep their choice");
+
+    // A date set from elsewhere (a draft loaded) shows in the lists.
+    value.set("2027-03-05".to_owned());
+    tick().await;
+    assert_eq!(
+        (chosen("year"), chosen("month"), chosen("day")),
+        ("2027年".to_owned(), "3月".to_owned(), "5日".to_owned())
+    );
 }

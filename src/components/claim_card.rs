@@ -359,8 +359,8 @@ fn ask_first(
     .into_any()
 }
 
-/// Confirm (a house call with the minutes to credit, the slot's length unless changed), or
-/// reject with a reason typed in a small form.
+/// Confirm (a house call with the minutes to credit, the slot's length unless changed) after
+/// a second tap, as it cannot be taken back; or reject with a reason typed in a small form.
 #[component]
 fn WorkerActions(
     kind: WishKind,
@@ -380,16 +380,50 @@ fn WorkerActions(
     } else {
         t.worker.confirm
     };
+    // What a "yes" confirms (the minutes, for a house call), once asked.
+    let asking = RwSignal::new(None::<Option<u32>>);
     let on_confirm = move |_| {
         if !is_service {
-            return confirm.run(None);
+            return asking.set(Some(None));
         }
         match minutes.get_untracked().trim().parse::<u32>() {
             Ok(value) if (1..=MINUTES_MAX).contains(&value) => {
                 minutes_error.set(false);
-                confirm.run(Some(value));
+                asking.set(Some(Some(value)));
             }
             _ => minutes_error.set(true),
+        }
+    };
+    let question = move |chosen: Option<u32>| {
+        let question = match chosen {
+            Some(minutes) => fill(
+                t.worker.confirm_question_service,
+                &[("n", minutes.to_string())],
+            ),
+            None => t.worker.confirm_question.to_owned(),
+        };
+        view! {
+            <div class="claim-card__ask" role="group">
+                <p>{question}</p>
+                <button
+                    type="button"
+                    class="button claim-card__confirm-yes"
+                    disabled=move || busy.get()
+                    on:click=move |_| {
+                        asking.set(None);
+                        confirm.run(chosen);
+                    }
+                >
+                    {t.worker.confirm_yes}
+                </button>
+                <button
+                    type="button"
+                    class="button button--quiet claim-card__confirm-no"
+                    on:click=move |_| asking.set(None)
+                >
+                    {t.claim.keep}
+                </button>
+            </div>
         }
     };
     view! {
@@ -407,8 +441,9 @@ fn WorkerActions(
         <div class="claim-card__actions">
             <Show
                 when=move || rejecting.get()
-                fallback=move || {
-                    view! {
+                fallback=move || match asking.get() {
+                    Some(chosen) => question(chosen).into_any(),
+                    None => view! {
                         <button
                             type="button"
                             class="button claim-card__confirm"
@@ -426,6 +461,7 @@ fn WorkerActions(
                             {t.worker.reject}
                         </button>
                     }
+                    .into_any(),
                 }
             >
                 <form

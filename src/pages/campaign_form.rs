@@ -6,7 +6,7 @@ use microwish_core::command::{Command, NewCampaign};
 use microwish_core::{CampaignId, Field, FieldCode, FieldError};
 
 use crate::china_time::{date_input_value, today};
-use crate::components::{BackLink, FieldMessages, FormError, WorkerOnly};
+use crate::components::{BackLink, DatePicker, FieldMessages, FormError, WorkerOnly};
 use crate::i18n::t;
 use crate::pages::{form_problem, FormProblem};
 use crate::sync::use_sync;
@@ -111,16 +111,8 @@ fn CampaignForm() -> impl IntoView {
             </div>
             <FieldMessages field=Field::Goal errors />
             <FieldMessages field=Field::Unit errors />
-            <div class="field-row">
-                <label class="field">
-                    <span class="field__label">{t.report.starts_on}</span>
-                    <input class="field__input" name="starts_on" type="date" bind:value=starts_on />
-                </label>
-                <label class="field">
-                    <span class="field__label">{t.report.ends_on}</span>
-                    <input class="field__input" name="ends_on" type="date" bind:value=ends_on />
-                </label>
-            </div>
+            <DatePicker name="starts_on" label=t.report.starts_on value=starts_on years=campaign_years() />
+            <DatePicker name="ends_on" label=t.report.ends_on value=ends_on years=campaign_years() />
             <FieldMessages field=Field::From errors />
             <FieldMessages field=Field::EndsOn errors />
             <FormError message />
@@ -129,4 +121,10 @@ fn CampaignForm() -> impl IntoView {
             </button>
         </form>
     }
+}
+
+/// The years a drive may start or end in: last year's (one still running) to two ahead.
+fn campaign_years() -> std::ops::RangeInclusive<i32> {
+    let year = chrono::Datelike::year(&crate::china_time::today());
+    year - 1..=year + 2
 }

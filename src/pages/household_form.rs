@@ -13,7 +13,7 @@ use microwish_core::{
 
 use crate::api::{self, ApiError};
 use crate::china_time::{date_input_value, today};
-use crate::components::{FieldMessages, FormError, LoadError, WorkerOnly};
+use crate::components::{DatePicker, FieldMessages, FormError, LoadError, WorkerOnly};
 use crate::i18n::t;
 use crate::pages::households::community_grids;
 use crate::pages::{form_problem, not_cached, select_options, FormProblem};
@@ -343,17 +343,13 @@ fn HouseholdForm(me: Me, current: Option<Signal<Household>>) -> impl IntoView {
                 <span class="field__hint">{t.households.notes_hint}</span>
             </label>
             <FieldMessages field=Field::Notes errors />
-            <label class="field">
-                <span class="field__label">{t.households.consent_on}</span>
-                <input
-                    class="field__input"
-                    name="consent_on"
-                    type="date"
-                    max=date_input_value(today())
-                    bind:value=draft.consent_on
-                />
-                <span class="field__hint">{t.households.consent_hint}</span>
-            </label>
+            <DatePicker
+                name="consent_on"
+                label=t.households.consent_on
+                value=draft.consent_on
+                years=chrono::Datelike::year(&today()) - 10..=chrono::Datelike::year(&today())
+                hint=t.households.consent_hint
+            />
             <FieldMessages field=Field::ConsentOn errors />
             <label class="role-choice household-form__minor">
                 <input type="checkbox" name="minor" bind:checked=draft.minor />

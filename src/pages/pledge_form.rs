@@ -5,7 +5,7 @@ use leptos_router::hooks::use_navigate;
 use microwish_core::command::{Command, NewPledge, VariantInput};
 use microwish_core::{Category, Field, FieldCode, FieldError, PledgeId};
 
-use crate::components::{BackLink, FieldMessages, FormError, ShopOnly};
+use crate::components::{BackLink, DatePicker, FieldMessages, FormError, ShopOnly};
 use crate::i18n::t;
 use crate::pages::{form_problem, select_options, FormProblem};
 use crate::sync::use_sync;
@@ -226,10 +226,7 @@ fn PledgeForm() -> impl IntoView {
                 <FieldMessages field=Field::Variants errors />
             </Show>
             <FieldMessages field=Field::Quantity errors />
-            <label class="field">
-                <span class="field__label">{t.shops.available_from}</span>
-                <input class="field__input" name="available_from" type="date" bind:value=available_from />
-            </label>
+            <DatePicker name="available_from" label=t.shops.available_from value=available_from years=coming_years() />
             <label class="role-choice check">
                 <input type="checkbox" name="yearly" bind:checked=yearly />
                 <span>{t.shops.yearly_label}</span>
@@ -245,4 +242,10 @@ fn PledgeForm() -> impl IntoView {
             </button>
         </form>
     }
+}
+
+/// This year and the next two: when pledged goods may be ready.
+fn coming_years() -> std::ops::RangeInclusive<i32> {
+    let year = chrono::Datelike::year(&crate::china_time::today());
+    year..=year + 2
 }

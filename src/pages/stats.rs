@@ -6,7 +6,7 @@ use microwish_core::{GridId, Me};
 
 use crate::api::{self, ApiError, EXPORT_HOUSEHOLDS, EXPORT_WISHES};
 use crate::china_time::{date_input_value, today};
-use crate::components::{BackLink, BarChart, LoadError, Series, WorkerOnly};
+use crate::components::{BackLink, BarChart, DatePicker, LoadError, Series, WorkerOnly};
 use crate::i18n::t;
 use crate::pages::households::community_grids;
 use crate::pages::select_options;
@@ -61,14 +61,8 @@ fn Report(me: Me) -> impl IntoView {
     };
     view! {
         <form class="report-filters" on:submit=|event| event.prevent_default()>
-            <label class="field">
-                <span class="field__label">{t.report.from}</span>
-                <input class="field__input" type="date" name="from" bind:value=from />
-            </label>
-            <label class="field">
-                <span class="field__label">{t.report.to}</span>
-                <input class="field__input" type="date" name="to" bind:value=to />
-            </label>
+            <DatePicker name="from" label=t.report.from value=from years=report_years() />
+            <DatePicker name="to" label=t.report.to value=to years=report_years() />
             <label class="field">
                 <span class="field__label">{t.report.grid}</span>
                 <select class="field__input" name="grid" on:change=move |ev| grid.set(event_target_value(&ev))>
@@ -302,4 +296,10 @@ fn Exports() -> impl IntoView {
             <p class="field__hint export-link__warning">{t.report.export_households_hint}</p>
         </section>
     }
+}
+
+/// The years a report may span: the programme's past few and the next.
+fn report_years() -> std::ops::RangeInclusive<i32> {
+    let year = chrono::Datelike::year(&crate::china_time::today());
+    year - 5..=year + 1
 }

@@ -9,7 +9,7 @@ use microwish_core::{
 };
 
 use crate::china_time::{date_input_value, today};
-use crate::components::{FieldMessages, FormError, WorkerOnly};
+use crate::components::{DatePicker, FieldMessages, FormError, WorkerOnly};
 use crate::i18n::{fill, t};
 use crate::pages::households::community_grids;
 use crate::pages::{form_problem, not_cached, select_options, FormProblem};
@@ -683,16 +683,12 @@ fn WishForm(
                     </label>
                 })}
                 <FieldMessages field=Field::Station errors />
-                <label class="field">
-                    <span class="field__label">{t.needed_by}</span>
-                    <input
-                        class="field__input"
-                        name="needed_by"
-                        type="date"
-                        min=date_input_value(today)
-                        bind:value=draft.needed_by
-                    />
-                </label>
+                <DatePicker
+                    name="needed_by"
+                    label=t.needed_by
+                    value=draft.needed_by
+                    years=chrono::Datelike::year(&today)..=chrono::Datelike::year(&today) + 2
+                />
                 <FieldMessages field=Field::NeededBy errors />
                 <label class="field">
                     <span class="field__label">{t.wish_form.campaign}</span>

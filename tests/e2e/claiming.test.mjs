@@ -146,6 +146,7 @@ test('a new donor claims a wish, delivers it, a worker confirms it, the wish is 
   assert.match(await queued.locator('.claim-card__call').getAttribute('href'), /^tel:1\d{10}$/);
   await workerPage.screenshot({ path: `${screenshotDir}/worker-claims-360x800.png`, fullPage: true });
   await queued.locator('.claim-card__confirm', { hasText: '确认收到' }).click();
+  await queued.locator('.claim-card__confirm-yes').click();
   await workerPage
     .locator('.claim-card', { hasText: wish.title })
     .locator('.claim-status', { hasText: '已确认收到' })
@@ -191,10 +192,13 @@ test('a volunteer books a house call in China time and then sees where to go', a
   await page.waitForURL(`${server.url}/wishes/${wish.id}`);
 
   // The form suggests tomorrow (China time), 09:00–10:00.
-  await page.locator('.claim-form input[type=date]').waitFor();
-  assert.equal(await page.locator('input[name=slot_date]').inputValue(), tomorrow);
-  await page.locator('input[name=slot_start]').fill('14:00');
-  await page.locator('input[name=slot_end]').fill('15:30');
+  await page.locator('.claim-form select[name=slot_date]').waitFor();
+  assert.equal(await page.locator('select[name=slot_date]').inputValue(), tomorrow);
+  // The day is written the app's way (not the phone's 11/29/2026).
+  const dayShown = await page.locator('select[name=slot_date] option:checked').innerText();
+  assert.match(dayShown, /^\d+月\d+日 周.\(明天\)$/);
+  await page.locator('select[name=slot_start]').selectOption('14:00');
+  await page.locator('select[name=slot_end]').selectOption('15:30');
   await page.screenshot({ path: `${screenshotDir}/house-call-form-360x800.png`, fullPage: true });
   await page.locator('.claim-panel__submit').click();
   await page.locator('.claim-success:not(.claim-success--pending)').waitFor();

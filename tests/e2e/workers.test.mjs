@@ -135,6 +135,7 @@ test('a worker registers a household and posts its wish offline; a donor meets i
   await queued.locator('.claim-card__claimer', { hasText: donor.name }).waitFor();
   assert.equal(await queued.locator('.claim-card__call').getAttribute('href'), `tel:${donor.phone}`);
   await queued.locator('.claim-card__confirm', { hasText: '确认收到' }).click();
+  await queued.locator('.claim-card__confirm-yes').click();
   const done = workerPage.locator('.claim-card[data-status=confirmed]', { hasText: title });
   await done.locator('input[name=thanks]').fill('钱奶奶说:谢谢张先生,水壶很暖和!');
   await workerPage.screenshot({ path: `${screenshotDir}/worker-thanks-360x800.png`, fullPage: true });
@@ -186,9 +187,9 @@ test('a new volunteer waits for approval, is approved, books a house call and se
     .waitFor({ state: 'detached', timeout: 10_000 });
 
   // The volunteer's open page turns into the booking form by itself; they book.
-  await page.locator('.claim-form input[type=date]').waitFor({ timeout: 10_000 });
-  await page.locator('input[name=slot_start]').fill('10:00');
-  await page.locator('input[name=slot_end]').fill('11:00');
+  await page.locator('.claim-form select[name=slot_date]').waitFor({ timeout: 10_000 });
+  await page.locator('select[name=slot_start]').selectOption('10:00');
+  await page.locator('select[name=slot_end]').selectOption('11:00');
   await page.locator('.claim-panel__submit').click();
   await page.locator('.claim-success:not(.claim-success--pending)').waitFor();
   await page.locator('.claim-success__link').click();

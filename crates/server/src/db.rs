@@ -22,6 +22,9 @@ pub async fn connect_with(url: &str, synchronous: SqliteSynchronous) -> anyhow::
     let options = options(url, synchronous)?;
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // sqlx pings a connection before lending it, by default: a round trip to its worker
+        // thread before every query. A file on this machine has no network to lose.
+        .test_before_acquire(false)
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;

@@ -226,24 +226,38 @@ fn OwnerActions(
         let units = give_back.get_untracked();
         release.run((units < held).then_some(units));
     });
+    let back = Callback::new(move |()| asking.set(None));
     let question = move |ask: Ask| match ask {
         Ask::Deliver => ask_first(
-            deliver_question,
-            t.claim.deliver_yes,
-            ask,
+            Question {
+                text: deliver_question.to_owned(),
+                yes: t.claim.deliver_yes,
+                name: "deliver",
+                danger: false,
+            },
             busy,
-            asking,
-            deliver,
             None,
+            Callback::new(move |()| {
+                asking.set(None);
+                deliver.run(());
+            }),
+            back,
         ),
+        // Giving a claim back frees it for others: the warning colour.
         Ask::Release => ask_first(
-            t.claim.release_question,
-            t.claim.release_yes,
-            ask,
+            Question {
+                text: t.claim.release_question.to_owned(),
+                yes: t.claim.release_yes,
+                name: "release",
+                danger: true,
+            },
             busy,
-            asking,
-            release_chosen,
             (held > 1).then(|| how_many(held, give_back)),
+            Callback::new(move |()| {
+                asking.set(None);
+                release_chosen.run(());
+            }),
+            back,
         ),
     };
     view! {
@@ -316,41 +330,46 @@ fn how_many(held: u32, give_back: RwSignal<u32>) -> AnyView {
     .into_any()
 }
 
-/// The question before `ask` (with a choice to make first, if any): yes does it, "再想想"
-/// goes back.
-fn ask_first(
-    question: &'static str,
+/// A step that cannot be taken back, asked about first.
+struct Question {
+    text: String,
+    /// What the "yes" button says.
     yes: &'static str,
-    ask: Ask,
+    /// Names the buttons' classes: `claim-card__<name>-yes` and `-no`.
+    name: &'static str,
+    /// The step takes something away (the warning colour).
+    danger: bool,
+}
+
+/// The question (with a choice to make first, if any): yes does it, "再想想" goes back.
+fn ask_first(
+    question: Question,
     busy: Signal<bool>,
-    asking: RwSignal<Option<Ask>>,
-    then: Callback<()>,
     choice: Option<AnyView>,
+    yes: Callback<()>,
+    no: Callback<()>,
 ) -> AnyView {
-    let (name, style) = match ask {
-        Ask::Deliver => ("deliver", "button"),
-        // Giving a claim back frees it for others: the warning colour.
-        Ask::Release => ("release", "button button--danger"),
+    let style = if question.danger {
+        "button button--danger"
+    } else {
+        "button"
     };
     view! {
         <div class="claim-card__ask" role="group">
-            <p>{question}</p>
+            <p>{question.text}</p>
             {choice}
             <button
                 type="button"
-                class=format!("{style} claim-card__{name}-yes")
+                class=format!("{style} claim-card__{}-yes", question.name)
                 disabled=move || busy.get()
-                on:click=move |_| {
-                    asking.set(None);
-                    then.run(());
-                }
+                on:click=move |_| yes.run(())
             >
-                {yes}
+                {question.yes}
             </button>
             <button
                 type="button"
-                class=format!("button button--quiet claim-card__{name}-no")
-                on:click=move |_| asking.set(None)
+                class=format!("button button--quiet claim-card__{}-no", question.name)
+                on:click=move |_| no.run(())
             >
                 {t().claim.keep}
             </button>
@@ -395,36 +414,30 @@ fn WorkerActions(
         }
     };
     let question = move |chosen: Option<u32>| {
-        let question = match chosen {
+        let text = match chosen {
             Some(minutes) => fill(
                 t.worker.confirm_question_service,
                 &[("n", minutes.to_string())],
             ),
             None => t.worker.confirm_question.to_owned(),
         };
-        view! {
-            <div class="claim-card__ask" role="group">
-                <p>{question}</p>
-                <button
-                    type="button"
-                    class="button claim-card__confirm-yes"
-                    disabled=move || busy.get()
-                    on:click=move |_| {
-                        asking.set(None);
-                        confirm.run(chosen);
-                    }
-                >
-                    {t.worker.confirm_yes}
-                </button>
-                <button
-                    type="button"
-                    class="button button--quiet claim-card__confirm-no"
-                    on:click=move |_| asking.set(None)
-                >
-                    {t.claim.keep}
-                </button>
-            </div>
-        }
+        let question = Question {
+            text,
+            yes: t.worker.confirm_yes,
+            name: "confirm",
+            danger: false,
+        };
+        let yes = Callback::new(move |()| {
+            asking.set(None);
+            confirm.run(chosen);
+        });
+        ask_first(
+            question,
+            busy,
+            None,
+            yes,
+            Callback::new(move |()| asking.set(None)),
+        )
     };
     view! {
         {is_service.then(|| view! {
@@ -442,7 +455,7 @@ fn WorkerActions(
             <Show
                 when=move || rejecting.get()
                 fallback=move || match asking.get() {
-                    Some(chosen) => question(chosen).into_any(),
+                    Some(chosen) => question(chosen),
                     None => view! {
                         <button
                             type="button"

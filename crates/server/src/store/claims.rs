@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use microwish_core::command::may_see_contact;
 use microwish_core::decide::{ClaimState, NewClaim};
 use microwish_core::{
-    ClaimId, ClaimStatus, ClaimView, Entity, HouseContact, Phone, Role, UserId, VolunteerStatus,
-    WishId, WishKind,
+    ClaimId, ClaimStatus, ClaimView, Entity, HouseContact, Phone, PublicWish, Role, UserId,
+    VolunteerStatus, WishId, WishKind,
 };
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
@@ -27,15 +27,21 @@ pub enum ClaimFilter<'a> {
     Status(Option<ClaimStatus>),
 }
 
+/// A claim with its wish's public view, in one row (the claim's columns named `claim_…` where
+/// the wish's have the same name).
 #[derive(sqlx::FromRow)]
 struct ClaimRow {
+    #[sqlx(rename = "claim_id")]
     id: String,
-    wish_id: String,
     user_id: String,
+    #[sqlx(rename = "claim_quantity")]
     quantity: i64,
+    #[sqlx(rename = "claim_status")]
     status: String,
     note: String,
+    #[sqlx(rename = "claim_created_at")]
     created_at: DateTime<Utc>,
+    #[sqlx(rename = "claim_updated_at")]
     updated_at: DateTime<Utc>,
     hold_until: DateTime<Utc>,
     slot_start: Option<DateTime<Utc>>,
@@ -46,7 +52,8 @@ struct ClaimRow {
     claimer_role: String,
     claimer_phone: String,
     household_id: Option<String>,
-    alias: String,
+    #[sqlx(flatten)]
+    wish: super::wishes::WishRow,
 }
 
 /// The claims `viewer` may see among those `filter` names: their own, or, for a worker,
@@ -93,27 +100,31 @@ async fn select(
     before: Option<ClaimId>,
     limit: i64,
 ) -> ApiResult<Vec<ClaimView>> {
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT c.id, c.wish_id, c.user_id, c.quantity, c.status, c.note, c.created_at, c.updated_at, \
-         c.hold_until, c.slot_start, c.slot_end, c.reject_reason, c.thanks, \
-         u.display_name AS claimer_name, u.role AS claimer_role, u.phone AS claimer_phone, \
-         w.household_id, w.alias \
-         FROM claims c JOIN users u ON u.id = c.user_id JOIN wishes w ON w.id = c.wish_id \
-         JOIN grids g ON g.id = w.grid_id WHERE ",
-    );
+    // The wish's public view comes in the same row: one query, not one more for the wishes.
+    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(concat!(
+        "SELECT cl.id AS claim_id, cl.user_id, cl.quantity AS claim_quantity, \
+         cl.status AS claim_status, cl.note, cl.created_at AS claim_created_at, \
+         cl.updated_at AS claim_updated_at, cl.hold_until, cl.slot_start, cl.slot_end, \
+         cl.reject_reason, cl.thanks, u.display_name AS claimer_name, u.role AS claimer_role, \
+         u.phone AS claimer_phone, w.household_id, ",
+        super::wishes::public_wish_columns!(),
+        " FROM claims cl JOIN users u ON u.id = cl.user_id JOIN wishes w ON w.id = cl.wish_id ",
+        super::wishes::public_wish_joins!(),
+        " WHERE "
+    ));
     match filter {
         ClaimFilter::One(id) => {
-            sql.push("c.id = ").push_bind(id.to_string());
+            sql.push("cl.id = ").push_bind(id.to_string());
         }
         ClaimFilter::Ids(ids) => {
-            sql.push("c.id IN ");
+            sql.push("cl.id IN ");
             push_list(&mut sql, ids);
         }
         ClaimFilter::OwnedBy(user) => {
-            sql.push("c.user_id = ").push_bind(user.to_string());
+            sql.push("cl.user_id = ").push_bind(user.to_string());
         }
         ClaimFilter::Status(Some(status)) => {
-            sql.push("c.status = ").push_bind(status.as_str());
+            sql.push("cl.status = ").push_bind(status.as_str());
         }
         ClaimFilter::Status(None) => {
             sql.push("1 = 1");
@@ -128,35 +139,28 @@ async fn select(
         sql.push(" AND g.community_id = ").push_bind(community);
     } else {
         // Only workers see other people's claims.
-        sql.push(" AND c.user_id = ")
+        sql.push(" AND cl.user_id = ")
             .push_bind(viewer.id.to_string());
     }
     if let Some(before) = before {
-        sql.push(" AND c.id < ").push_bind(before.to_string());
+        sql.push(" AND cl.id < ").push_bind(before.to_string());
     }
-    sql.push(" ORDER BY c.id DESC LIMIT ").push_bind(limit);
+    sql.push(" ORDER BY cl.id DESC LIMIT ").push_bind(limit);
     let rows: Vec<ClaimRow> = sql.build_query_as().fetch_all(db).await?;
 
-    let wish_ids: Vec<WishId> = rows
-        .iter()
-        .map(|row| parse_stored(&row.wish_id))
-        .collect::<Result<_, _>>()?;
-    let wishes = super::wishes::by_ids(db, &wish_ids).await?;
     let approved = viewer.volunteer_status == Some(VolunteerStatus::Approved);
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
-        let wish_id: WishId = parse_stored(&row.wish_id)?;
-        let wish = wishes
-            .get(&wish_id)
-            .cloned()
-            .ok_or_else(|| ApiError::Corrupt(format!("claim {} names no wish", row.id)))?;
+        let alias = row.wish.alias.clone();
+        let wish = PublicWish::try_from(row.wish)?;
+        let wish_id = wish.id;
         let status: ClaimStatus = parse_stored(&row.status)?;
         let owner: UserId = parse_stored(&row.user_id)?;
         let contact = match &row.household_id {
             Some(household)
                 if may_see_contact(viewer.actor(), approved, owner, wish.kind, status) =>
             {
-                Some(household_contact(db, household, &row.alias, is_worker).await?)
+                Some(household_contact(db, household, &alias, is_worker).await?)
             }
             _ => None,
         };

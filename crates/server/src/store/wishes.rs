@@ -18,20 +18,38 @@ use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
 use crate::writer::Tx;
 
-/// The columns of a public wish and where they come from.
-const SELECT_PUBLIC_WISH: &str = "SELECT w.id, w.kind, w.title, w.description, w.category, \
-     w.status, w.quantity, w.claimed, w.delivered, w.fulfilled, w.unit, w.alias, \
-     w.beneficiary_group, w.grid_id, g.name AS grid_name, s.station, s.station_location, \
-     w.needed_by, w.campaign_id, c.title AS campaign_title, w.created_at, w.updated_at \
-     FROM wishes w JOIN grids g ON g.id = w.grid_id \
-     JOIN grids s ON s.id = COALESCE(w.station_grid_id, w.grid_id) \
-     LEFT JOIN campaigns c ON c.id = w.campaign_id";
+/// The columns of a public wish (read as a [`WishRow`])...
+macro_rules! public_wish_columns {
+    () => {
+        "w.id, w.kind, w.title, w.description, w.category, \
+         w.status, w.quantity, w.claimed, w.delivered, w.fulfilled, w.unit, w.alias, \
+         w.beneficiary_group, w.grid_id, g.name AS grid_name, s.station, s.station_location, \
+         w.needed_by, w.campaign_id, c.title AS campaign_title, w.created_at, w.updated_at"
+    };
+}
+
+/// ...and where they come from, given `wishes w`.
+macro_rules! public_wish_joins {
+    () => {
+        "JOIN grids g ON g.id = w.grid_id \
+         JOIN grids s ON s.id = COALESCE(w.station_grid_id, w.grid_id) \
+         LEFT JOIN campaigns c ON c.id = w.campaign_id"
+    };
+}
+pub(super) use {public_wish_columns, public_wish_joins};
+
+const SELECT_PUBLIC_WISH: &str = concat!(
+    "SELECT ",
+    public_wish_columns!(),
+    " FROM wishes w ",
+    public_wish_joins!()
+);
 
 /// The most urgent wishes come first; wishes without a date come last.
 const URGENCY: &str = "COALESCE(w.needed_by, '9999-12-31')";
 
 #[derive(sqlx::FromRow)]
-struct WishRow {
+pub(super) struct WishRow {
     id: String,
     kind: String,
     title: String,
@@ -43,7 +61,7 @@ struct WishRow {
     delivered: i64,
     fulfilled: i64,
     unit: String,
-    alias: String,
+    pub(super) alias: String,
     beneficiary_group: String,
     grid_id: String,
     grid_name: String,

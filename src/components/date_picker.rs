@@ -70,8 +70,6 @@ pub fn DatePicker(
                 .unwrap_or_default(),
         );
     };
-    // Nothing chosen: the browser shows the first option, "—".
-    let none = || view! { <option value="">"—"</option> };
     let [year_label, month_label, day_label] = t.date_part_labels();
     // A date already held is always offered, whatever its year.
     let years = match parts.year {
@@ -111,45 +109,41 @@ pub fn DatePicker(
         <fieldset class="field date-picker" data-name=name>
             <legend class="field__label">{label}</legend>
             <div class="date-picker__lists">
-                <select
-                    class="field__input"
-                    name=format!("{name}_year")
-                    aria-label=year_label
-                    on:change=move |event| {
-                        year.set(event_target_value(&event).parse().ok());
-                        choose();
-                    }
-                >
-                    {none()}
-                    {year_options}
-                </select>
-                <select
-                    class="field__input"
-                    name=format!("{name}_month")
-                    aria-label=month_label
-                    on:change=move |event| {
-                        month.set(event_target_value(&event).parse().ok());
-                        choose();
-                    }
-                >
-                    {none()}
-                    {month_options}
-                </select>
-                <select
-                    class="field__input"
-                    name=format!("{name}_day")
-                    aria-label=day_label
-                    on:change=move |event| {
-                        day.set(event_target_value(&event).parse().ok());
-                        choose();
-                    }
-                >
-                    {none()}
-                    {day_options}
-                </select>
+                {part_list(format!("{name}_year"), year_label, year_options, move |picked| {
+                    year.set(picked.parse().ok());
+                    choose();
+                })}
+                {part_list(format!("{name}_month"), month_label, month_options, move |picked| {
+                    month.set(picked.parse().ok());
+                    choose();
+                })}
+                {part_list(format!("{name}_day"), day_label, day_options, move |picked| {
+                    day.set(picked.parse().ok());
+                    choose();
+                })}
             </div>
             {hint.map(|hint| view! { <span class="field__hint">{hint}</span> })}
         </fieldset>
+    }
+}
+
+/// One of the three lists; nothing chosen, the browser shows its first option, "—".
+fn part_list(
+    name: String,
+    label: &'static str,
+    options: impl IntoView + 'static,
+    picked: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <select
+            class="field__input"
+            name=name
+            aria-label=label
+            on:change=move |event| picked(event_target_value(&event))
+        >
+            <option value="">"—"</option>
+            {options}
+        </select>
     }
 }
 

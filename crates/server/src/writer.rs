@@ -143,11 +143,14 @@ pub fn in_savepoint<T>(
     tx: &Tx,
     work: impl FnOnce(&Tx) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    tx.execute_batch("SAVEPOINT inner")?;
+    run(tx, "SAVEPOINT inner")?;
     let outcome = work(tx);
     match &outcome {
-        Ok(_) => tx.execute_batch("RELEASE inner")?,
-        Err(_) => tx.execute_batch("ROLLBACK TO inner; RELEASE inner")?,
+        Ok(_) => run(tx, "RELEASE inner")?,
+        Err(_) => {
+            run(tx, "ROLLBACK TO inner")?;
+            run(tx, "RELEASE inner")?
+        }
     }
     outcome
 }
@@ -204,7 +207,7 @@ fn run_jobs(
     answers: &mut Vec<Answer>,
 ) -> rusqlite::Result<()> {
     for job in jobs {
-        connection.execute_batch("SAVEPOINT job")?;
+        run(connection, "SAVEPOINT job")?;
         // A bug that panics in one command must not take the writer (and every later
         // write) down with it: that command's caller hears its write failed, the rest go on.
         let keep = match std::panic::catch_unwind(AssertUnwindSafe(|| job(connection))) {
@@ -217,12 +220,18 @@ fn run_jobs(
                 false
             }
         };
-        if keep {
-            connection.execute_batch("RELEASE job")?;
-        } else {
-            connection.execute_batch("ROLLBACK TO job; RELEASE job")?;
+        if !keep {
+            run(connection, "ROLLBACK TO job")?;
         }
+        run(connection, "RELEASE job")?;
     }
+    Ok(())
+}
+
+/// A statement without parameters, prepared once per connection (a savepoint's, run for
+/// every command).
+fn run(connection: &Connection, sql: &str) -> rusqlite::Result<()> {
+    connection.prepare_cached(sql)?.execute([])?;
     Ok(())
 }
 

@@ -316,34 +316,41 @@ pub fn set_counts(
     after: Counts,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    // The campaign comes back with the update: one statement, not one more to find it.
     let result = tx
         .prepare_cached(
             "UPDATE wishes SET quantity = ?, claimed = ?, delivered = ?, fulfilled = ?, \
              status = ?, updated_at = ? WHERE id = ? AND quantity = ? AND claimed = ? \
-             AND delivered = ? AND fulfilled = ? AND status = ?",
+             AND delivered = ? AND fulfilled = ? AND status = ? RETURNING campaign_id",
         )?
-        .execute(rusqlite::params![
-            after.units.quantity,
-            after.units.claimed,
-            after.units.delivered,
-            after.units.fulfilled,
-            after.status.as_str(),
-            stamp(now),
-            id.to_string(),
-            before.units.quantity,
-            before.units.claimed,
-            before.units.delivered,
-            before.units.fulfilled,
-            before.status.as_str(),
-        ]);
+        .query_row(
+            rusqlite::params![
+                after.units.quantity,
+                after.units.claimed,
+                after.units.delivered,
+                after.units.fulfilled,
+                after.status.as_str(),
+                stamp(now),
+                id.to_string(),
+                before.units.quantity,
+                before.units.claimed,
+                before.units.delivered,
+                before.units.fulfilled,
+                before.status.as_str(),
+            ],
+            |row| row.get::<_, Option<String>>(0),
+        );
     match result {
-        Ok(1) => {
+        Ok(campaign) => {
             log_change(tx, Entity::Wish, &id.to_string())?;
             // The campaign's progress is derived from its wishes: it changed too.
-            log_campaign(tx, id)
+            match campaign {
+                Some(campaign) => log_change(tx, Entity::Campaign, &campaign),
+                None => Ok(()),
+            }
         }
         // Another process changed the wish between our read and this write.
-        Ok(_) => Err(RuleError::WishFullyClaimed.into()),
+        Err(rusqlite::Error::QueryReturnedNoRows) => Err(RuleError::WishFullyClaimed.into()),
         Err(error) if breaks_check(&error) => Err(RuleError::WishFullyClaimed.into()),
         Err(error) => Err(error.into()),
     }

@@ -1,7 +1,7 @@
 //! Sync: pushes apply exactly once and in order; pulls return what the user may see.
 
 use microwish_core::sync::{Change, MutationStatus, Op, PullResponse, PushResponse};
-use microwish_core::{ClaimId, ClientId, ProblemCode, Role, WishId, WishKind};
+use microwish_core::{CampaignId, ClaimId, ClientId, ProblemCode, Role, WishId, WishKind};
 use serde_json::{json, Value};
 
 use crate::helpers::{assert_problem, spawn_demo_app, spawn_demo_app_with, Session, TestApp};
@@ -712,4 +712,57 @@ async fn live_update_streams_are_capped_per_user_and_for_visitors_and_given_back
     }
     assert!(reopened.is_some(), "the closed stream's place came back");
     drop(first);
+}
+
+/// A claim on a drive's wish changes the drive's progress: a pull from before the claim
+/// brings the drive again, counting the claimed units; a claim outside any drive does not.
+#[tokio::test]
+async fn a_claim_in_a_drive_brings_the_drive_to_the_next_pull() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let client = ClientId::generate();
+    let open = app.wishes("?limit=200").await.items;
+    let in_drive = open
+        .iter()
+        .find(|wish| {
+            wish.campaign_id.is_some() && wish.kind == WishKind::Item && wish.remaining > 0
+        })
+        .expect("the demo has an open item wish in a drive");
+    let outside = open
+        .iter()
+        .find(|wish| {
+            wish.campaign_id.is_none() && wish.kind == WishKind::Item && wish.remaining > 0
+        })
+        .expect("the demo has an open item wish in no drive");
+    let campaigns = |pulled: &PullResponse| -> Vec<(CampaignId, u32)> {
+        pulled
+            .changes
+            .iter()
+            .filter_map(|change| match change {
+                Change::Campaign {
+                    id,
+                    data: Some(data),
+                    ..
+                } => Some((*id, data.progress.units_claimed)),
+                _ => None,
+            })
+            .collect()
+    };
+    let start = pull(&app, Some(&donor), client, 0).await;
+    let before = campaigns(&start)
+        .into_iter()
+        .find(|(id, _)| Some(*id) == in_drive.campaign_id)
+        .expect("the drive is in the first pull")
+        .1;
+
+    app.claim_ok(&donor, outside.id, 1).await;
+    let quiet = pull(&app, Some(&donor), client, start.cursor).await;
+    assert_eq!(campaigns(&quiet), vec![], "no drive changed");
+
+    app.claim_ok(&donor, in_drive.id, 1).await;
+    let after = pull(&app, Some(&donor), client, quiet.cursor).await;
+    assert_eq!(
+        campaigns(&after),
+        vec![(in_drive.campaign_id.unwrap(), before + 1)]
+    );
 }

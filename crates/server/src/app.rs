@@ -28,6 +28,8 @@ pub struct AppState {
     pub db: SqlitePool,
     /// Every command's transaction, new accounts and the log of household reads.
     pub writer: crate::writer::Writer,
+    /// Reads on the request's own thread (claims, see [`crate::reader`]).
+    pub reader: Arc<crate::reader::Reader>,
     /// Recently read sessions (see [`crate::auth::SessionCache`]).
     pub sessions: Arc<crate::auth::SessionCache>,
     /// The directory Trunk built the SPA into.

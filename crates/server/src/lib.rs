@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod pages;
+pub mod reader;
 pub mod routes;
 pub mod security;
 pub mod store;
@@ -92,6 +93,7 @@ impl Server {
                 .then(|| PathBuf::from(format!("{}-wal", file.display())))
         };
         let writer = writer::Writer::start(options.get_filename(), config.synchronous).await?;
+        let reader = Arc::new(reader::Reader::new(options.get_filename()));
         let freshness = Arc::new(pages::Freshness::new(wal, writer.commits()));
         let index_html = std::fs::read_to_string(config.dist.join("index.html")).ok();
         let state = AppState {
@@ -102,6 +104,7 @@ impl Server {
             policy: config.policy,
             throttle: Arc::new(auth::LoginThrottle::default()),
             sessions: Arc::default(),
+            reader,
             registrations: Arc::new(auth::RateLimit::new(
                 config.registrations_per_hour,
                 chrono::Duration::hours(1),

@@ -203,7 +203,7 @@ async fn act(
 /// The claim a command made or moved, as its caller may see it.
 async fn answer(state: &AppState, user: &CurrentUser, subject: Subject) -> ApiResult<ClaimView> {
     match subject {
-        Subject::Claim(id) => claims::view(&state.db, id, user).await,
+        Subject::Claim(id) => state.reader.read(|db| claims::view(db, id, user)),
         _ => Err(ApiError::Internal(
             "a claim command answered something else".into(),
         )),
@@ -228,7 +228,11 @@ pub async fn mine(
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<ClaimView>>> {
     let filter = ClaimFilter::OwnedBy(user.id);
-    Ok(Json(claims::page(&state.db, &user, filter, &page).await?))
+    Ok(Json(
+        state
+            .reader
+            .read(|db| claims::page(db, &user, filter, &page))?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -262,5 +266,9 @@ pub async fn all(
         limit: query.limit,
     };
     let filter = ClaimFilter::Status(query.status);
-    Ok(Json(claims::page(&state.db, &user, filter, &page).await?))
+    Ok(Json(
+        state
+            .reader
+            .read(|db| claims::page(db, &user, filter, &page))?,
+    ))
 }

@@ -300,7 +300,10 @@ async fn load_changes(
     // community's).
     let claims = match viewer {
         Some(viewer) => {
-            store::claims::views_by_ids(&state.db, viewer, &ids_of(rows, Entity::Claim)?).await?
+            let ids = ids_of(rows, Entity::Claim)?;
+            state
+                .reader
+                .read(|db| store::claims::views_by_ids(db, viewer, &ids))?
         }
         None => Default::default(),
     };

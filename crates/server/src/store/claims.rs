@@ -11,9 +11,11 @@ use microwish_core::{
     ClaimId, ClaimStatus, ClaimView, Entity, HouseContact, Phone, PublicWish, Role, UserId,
     VolunteerStatus, WishId, WishKind,
 };
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use rusqlite::types::Value;
+use rusqlite::Connection;
+use sqlx::SqlitePool;
 
-use super::{count, parse_stored, push_list, stamp, stored_time, CHUNK};
+use super::{count, parse_stored, stamp, stored_time, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
 use crate::store::users::User;
@@ -29,19 +31,13 @@ pub enum ClaimFilter<'a> {
 
 /// A claim with its wish's public view, in one row (the claim's columns named `claim_…` where
 /// the wish's have the same name).
-#[derive(sqlx::FromRow)]
 struct ClaimRow {
-    #[sqlx(rename = "claim_id")]
     id: String,
     user_id: String,
-    #[sqlx(rename = "claim_quantity")]
     quantity: i64,
-    #[sqlx(rename = "claim_status")]
     status: String,
     note: String,
-    #[sqlx(rename = "claim_created_at")]
     created_at: DateTime<Utc>,
-    #[sqlx(rename = "claim_updated_at")]
     updated_at: DateTime<Utc>,
     hold_until: DateTime<Utc>,
     slot_start: Option<DateTime<Utc>>,
@@ -52,23 +48,51 @@ struct ClaimRow {
     claimer_role: String,
     claimer_phone: String,
     household_id: Option<String>,
-    #[sqlx(flatten)]
     wish: super::wishes::WishRow,
+}
+
+impl ClaimRow {
+    fn read(row: &rusqlite::Row) -> ApiResult<ClaimRow> {
+        let time = |column: &str| -> ApiResult<DateTime<Utc>> {
+            stored_time(&row.get::<_, String>(column)?)
+        };
+        let maybe_time = |column: &str| -> ApiResult<Option<DateTime<Utc>>> {
+            row.get::<_, Option<String>>(column)?
+                .as_deref()
+                .map(stored_time)
+                .transpose()
+        };
+        Ok(ClaimRow {
+            id: row.get("claim_id")?,
+            user_id: row.get("user_id")?,
+            quantity: row.get("claim_quantity")?,
+            status: row.get("claim_status")?,
+            note: row.get("note")?,
+            created_at: time("claim_created_at")?,
+            updated_at: time("claim_updated_at")?,
+            hold_until: time("hold_until")?,
+            slot_start: maybe_time("slot_start")?,
+            slot_end: maybe_time("slot_end")?,
+            reject_reason: row.get("reject_reason")?,
+            thanks: row.get("thanks")?,
+            claimer_name: row.get("claimer_name")?,
+            claimer_role: row.get("claimer_role")?,
+            claimer_phone: row.get("claimer_phone")?,
+            household_id: row.get("household_id")?,
+            wish: super::wishes::WishRow::read(row)?,
+        })
+    }
 }
 
 /// The claims `viewer` may see among those `filter` names: their own, or, for a worker,
 /// every claim on their community's wishes (newest first, at most 500).
-pub async fn views(
-    db: &SqlitePool,
-    viewer: &User,
-    filter: ClaimFilter<'_>,
-) -> ApiResult<Vec<ClaimView>> {
-    select(db, viewer, filter, None, 500).await
+pub fn views(db: &Connection, viewer: &User, filter: ClaimFilter<'_>) -> ApiResult<Vec<ClaimView>> {
+    select(db, viewer, filter, None, 500)
 }
 
 /// A page of [`views`], newest first: `query.cursor` is the `next` of the page before.
-pub async fn page(
-    db: &SqlitePool,
+pub fn page(
+    db: &Connection,
     viewer: &User,
     filter: ClaimFilter<'_>,
     query: &microwish_core::PageQuery,
@@ -83,7 +107,7 @@ pub async fn page(
         })?),
     };
     let limit = query.page_size();
-    let mut items = select(db, viewer, filter, before, i64::from(limit) + 1).await?;
+    let mut items = select(db, viewer, filter, before, i64::from(limit) + 1)?;
     let more = items.len() > limit as usize;
     items.truncate(limit as usize);
     let next = items
@@ -93,15 +117,15 @@ pub async fn page(
     Ok(microwish_core::Page { items, next })
 }
 
-async fn select(
-    db: &SqlitePool,
+fn select(
+    db: &Connection,
     viewer: &User,
     filter: ClaimFilter<'_>,
     before: Option<ClaimId>,
     limit: i64,
 ) -> ApiResult<Vec<ClaimView>> {
     // The wish's public view comes in the same row: one query, not one more for the wishes.
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(concat!(
+    let mut sql = String::from(concat!(
         "SELECT cl.id AS claim_id, cl.user_id, cl.quantity AS claim_quantity, \
          cl.status AS claim_status, cl.note, cl.created_at AS claim_created_at, \
          cl.updated_at AS claim_updated_at, cl.hold_until, cl.slot_start, cl.slot_end, \
@@ -112,22 +136,26 @@ async fn select(
         super::wishes::public_wish_joins!(),
         " WHERE "
     ));
+    let mut values: Vec<Value> = Vec::new();
     match filter {
         ClaimFilter::One(id) => {
-            sql.push("cl.id = ").push_bind(id.to_string());
+            sql.push_str("cl.id = ?");
+            values.push(Value::Text(id.to_string()));
         }
         ClaimFilter::Ids(ids) => {
-            sql.push("cl.id IN ");
-            push_list(&mut sql, ids);
+            sql.push_str(&format!("cl.id IN ({})", vec!["?"; ids.len()].join(", ")));
+            values.extend(ids.iter().map(|id| Value::Text(id.to_string())));
         }
         ClaimFilter::OwnedBy(user) => {
-            sql.push("cl.user_id = ").push_bind(user.to_string());
+            sql.push_str("cl.user_id = ?");
+            values.push(Value::Text(user.to_string()));
         }
         ClaimFilter::Status(Some(status)) => {
-            sql.push("cl.status = ").push_bind(status.as_str());
+            sql.push_str("cl.status = ?");
+            values.push(Value::Text(status.as_str().to_owned()));
         }
         ClaimFilter::Status(None) => {
-            sql.push("1 = 1");
+            sql.push_str("1 = 1");
         }
     }
     let is_worker = viewer.role == Role::Worker;
@@ -136,17 +164,25 @@ async fn select(
             .community
             .map(|id| id.to_string())
             .unwrap_or_default();
-        sql.push(" AND g.community_id = ").push_bind(community);
+        sql.push_str(" AND g.community_id = ?");
+        values.push(Value::Text(community));
     } else {
         // Only workers see other people's claims.
-        sql.push(" AND cl.user_id = ")
-            .push_bind(viewer.id.to_string());
+        sql.push_str(" AND cl.user_id = ?");
+        values.push(Value::Text(viewer.id.to_string()));
     }
     if let Some(before) = before {
-        sql.push(" AND cl.id < ").push_bind(before.to_string());
+        sql.push_str(" AND cl.id < ?");
+        values.push(Value::Text(before.to_string()));
     }
-    sql.push(" ORDER BY cl.id DESC LIMIT ").push_bind(limit);
-    let rows: Vec<ClaimRow> = sql.build_query_as().fetch_all(db).await?;
+    sql.push_str(" ORDER BY cl.id DESC LIMIT ?");
+    values.push(Value::Integer(limit));
+    let mut statement = db.prepare_cached(&sql)?;
+    let mut found = statement.query(rusqlite::params_from_iter(values))?;
+    let mut rows = Vec::new();
+    while let Some(row) = found.next()? {
+        rows.push(ClaimRow::read(row)?);
+    }
 
     let approved = viewer.volunteer_status == Some(VolunteerStatus::Approved);
     let mut views = Vec::with_capacity(rows.len());
@@ -160,7 +196,7 @@ async fn select(
             Some(household)
                 if may_see_contact(viewer.actor(), approved, owner, wish.kind, status) =>
             {
-                Some(household_contact(db, household, &alias, is_worker).await?)
+                Some(household_contact(db, household, &alias, is_worker)?)
             }
             _ => None,
         };
@@ -191,22 +227,21 @@ async fn select(
 }
 
 /// One claim as `viewer` may see it; someone else's claim is a 404 to non-workers.
-pub async fn view(db: &SqlitePool, id: ClaimId, viewer: &User) -> ApiResult<ClaimView> {
-    views(db, viewer, ClaimFilter::One(id))
-        .await?
+pub fn view(db: &Connection, id: ClaimId, viewer: &User) -> ApiResult<ClaimView> {
+    views(db, viewer, ClaimFilter::One(id))?
         .pop()
         .ok_or(ApiError::not_found(Entity::Claim))
 }
 
 /// The given claims that `viewer` may see, by id (for sync pulls).
-pub async fn views_by_ids(
-    db: &SqlitePool,
+pub fn views_by_ids(
+    db: &Connection,
     viewer: &User,
     ids: &[ClaimId],
 ) -> ApiResult<HashMap<ClaimId, ClaimView>> {
     let mut found = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
-        for claim in views(db, viewer, ClaimFilter::Ids(chunk)).await? {
+        for claim in views(db, viewer, ClaimFilter::Ids(chunk))? {
             found.insert(claim.id, claim);
         }
     }
@@ -215,17 +250,17 @@ pub async fn views_by_ids(
 
 /// Where a house call goes: the address and phone, the alias to greet them by, and the real
 /// name for workers only.
-async fn household_contact(
-    db: &SqlitePool,
+fn household_contact(
+    db: &Connection,
     household: &str,
     alias: &str,
     with_name: bool,
 ) -> ApiResult<HouseContact> {
-    let (name, address, phone): (String, String, String) =
-        sqlx::query_as("SELECT name, address, phone FROM households WHERE id = ?")
-            .bind(household)
-            .fetch_one(db)
-            .await?;
+    let (name, address, phone): (String, String, String) = db
+        .prepare_cached("SELECT name, address, phone FROM households WHERE id = ?")?
+        .query_row([household], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?;
     Ok(HouseContact {
         alias: alias.to_owned(),
         address,

@@ -176,12 +176,14 @@ pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> 
     let rows = super::rows_in(
         tx,
         // Only volunteers book house calls: nobody else's claims need counting. Item units
-        // held and not yet delivered are the fair share; a few rows at most.
+        // held and not yet delivered are the fair share: summed per wish from the index
+        // alone, then each wish's kind looked up once.
         "SELECT u.id, u.role, u.volunteer_status, u.community_id, \
          CASE WHEN u.role = ?1 THEN (SELECT COUNT(*) FROM claims c JOIN wishes w ON w.id = c.wish_id \
              WHERE c.user_id = u.id AND c.status = ?2 AND w.kind = ?3) ELSE 0 END, \
-         (SELECT COALESCE(SUM(c.quantity), 0) FROM claims c JOIN wishes w ON w.id = c.wish_id \
-             WHERE c.user_id = u.id AND c.status = ?2 AND w.kind = ?4) \
+         (SELECT COALESCE(SUM(held.units), 0) FROM (SELECT c.wish_id, SUM(c.quantity) AS units \
+             FROM claims c WHERE c.user_id = u.id AND c.status = ?2 GROUP BY c.wish_id) held \
+             JOIN wishes w ON w.id = held.wish_id WHERE w.kind = ?4) \
          FROM users u WHERE u.id IN ",
         &[
             &Role::Volunteer.as_str(),

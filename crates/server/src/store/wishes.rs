@@ -74,6 +74,37 @@ pub(super) struct WishRow {
     updated_at: DateTime<Utc>,
 }
 
+impl WishRow {
+    /// The row as a rusqlite connection reads it (the columns of `public_wish_columns!`).
+    pub(super) fn read(row: &rusqlite::Row) -> ApiResult<WishRow> {
+        let needed_by: Option<String> = row.get("needed_by")?;
+        Ok(WishRow {
+            id: row.get("id")?,
+            kind: row.get("kind")?,
+            title: row.get("title")?,
+            description: row.get("description")?,
+            category: row.get("category")?,
+            status: row.get("status")?,
+            quantity: row.get("quantity")?,
+            claimed: row.get("claimed")?,
+            delivered: row.get("delivered")?,
+            fulfilled: row.get("fulfilled")?,
+            unit: row.get("unit")?,
+            alias: row.get("alias")?,
+            beneficiary_group: row.get("beneficiary_group")?,
+            grid_id: row.get("grid_id")?,
+            grid_name: row.get("grid_name")?,
+            station: row.get("station")?,
+            station_location: row.get("station_location")?,
+            needed_by: needed_by.as_deref().map(parse_stored).transpose()?,
+            campaign_id: row.get("campaign_id")?,
+            campaign_title: row.get("campaign_title")?,
+            created_at: super::stored_time(&row.get::<_, String>("created_at")?)?,
+            updated_at: super::stored_time(&row.get::<_, String>("updated_at")?)?,
+        })
+    }
+}
+
 impl TryFrom<WishRow> for PublicWish {
     type Error = ApiError;
 

@@ -406,6 +406,20 @@ pub struct Event {
     pub note: String,
 }
 
+impl Event {
+    /// Something done to a household's record (registered, edited, read, exported).
+    pub fn on_household(action: EventAction, household: HouseholdId) -> Event {
+        Event {
+            action,
+            subject: Subject::Household(household),
+            wish: None,
+            from: None,
+            to: None,
+            note: String::new(),
+        }
+    }
+}
+
 /// What a command does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {

@@ -41,7 +41,7 @@ pub(super) fn create(
             household,
             created: true,
         }],
-        events: vec![event(EventAction::Register, new.id)],
+        events: vec![Event::on_household(EventAction::Register, new.id)],
     })
 }
 
@@ -77,7 +77,7 @@ pub(super) fn update(
             household,
             created: false,
         }],
-        events: vec![event(EventAction::Update, current.id)],
+        events: vec![Event::on_household(EventAction::Update, current.id)],
     })
 }
 
@@ -91,17 +91,6 @@ fn in_community(grid: &GridId, facts: &Facts, community: CommunityId) -> Result<
             FieldCode::Unknown,
             "not a grid of your community",
         ))
-    }
-}
-
-fn event(action: EventAction, household: HouseholdId) -> Event {
-    Event {
-        action,
-        subject: Subject::Household(household),
-        wish: None,
-        from: None,
-        to: None,
-        note: String::new(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The event log: every state change, who, when, what. Rows are only ever appended.
 
 use chrono::{DateTime, Utc};
-use microwish_core::decide::{Event, Subject};
+use microwish_core::decide::Event;
 use microwish_core::{Entity, EventAction, HouseholdId, Role, UserId, WishId};
 use sqlx::SqlitePool;
 
@@ -52,15 +52,7 @@ pub async fn record_on_households(
     writer
         .write(move |tx| {
             for household in households {
-                let event = Event {
-                    action,
-                    subject: Subject::Household(household),
-                    wish: None,
-                    from: None,
-                    to: None,
-                    note: String::new(),
-                };
-                record(tx, at, Some(actor), &event)?;
+                record(tx, at, Some(actor), &Event::on_household(action, household))?;
             }
             Ok(())
         })

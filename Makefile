@@ -49,9 +49,15 @@ fuzz-api:
 	cargo build -p microwish-server
 	tests/fuzz/schemathesis.sh target/debug/microwish-server
 
+# chromedriver's Chromium leaves a ~140 MB profile in $$TMPDIR per test binary: keep them under
+# target/ and remove them afterwards, whatever the tests' outcome (they filled a disk once).
+BROWSER_TMP := $(CURDIR)/target/tmp/browser
+in_browser_tmp = rm -rf $(BROWSER_TMP) && mkdir -p $(BROWSER_TMP) && \
+	status=0; TMPDIR=$(BROWSER_TMP) $(1) || status=$$?; rm -rf $(BROWSER_TMP); exit $$status
+
 ## wasm-test: the SPA's components in headless Chromium
 wasm-test:
-	cargo test -p microwish --target $(WASM_TARGET)
+	$(call in_browser_tmp,cargo test -p microwish --target $(WASM_TARGET))
 
 ## e2e: the real server with demo data and the release SPA, driven by Playwright at 360x800
 e2e: spa
@@ -65,7 +71,7 @@ e2e: spa
 ## changes, the cost curve). Every figure is printed; exits 1 when any budget broke.
 bench: bench-tools spa
 	cargo bench -p microwish-server --bench sync_pull
-	cargo test -p microwish --release --target $(WASM_TARGET) --features bench --test bench -- --nocapture
+	$(call in_browser_tmp,cargo test -p microwish --release --target $(WASM_TARGET) --features bench --test bench -- --nocapture)
 	cargo build -p microwish-server
 	status=0; \
 	node tests/bench/first_paint.mjs || status=1; \

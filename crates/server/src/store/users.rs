@@ -175,21 +175,16 @@ pub async fn by_session(
 pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> {
     let rows = super::rows_in(
         tx,
-        // Only volunteers book house calls: nobody else's claims need counting. Item units
-        // held and not yet delivered are the fair share: summed per wish from the index
-        // alone, then each wish's kind looked up once.
+        // Only volunteers book house calls: nobody else's claims need counting. The item
+        // units a donor holds (the fair share) are kept on their row (migration 0009).
         "SELECT u.id, u.role, u.volunteer_status, u.community_id, \
          CASE WHEN u.role = ?1 THEN (SELECT COUNT(*) FROM claims c JOIN wishes w ON w.id = c.wish_id \
              WHERE c.user_id = u.id AND c.status = ?2 AND w.kind = ?3) ELSE 0 END, \
-         (SELECT COALESCE(SUM(held.units), 0) FROM (SELECT c.wish_id, SUM(c.quantity) AS units \
-             FROM claims c WHERE c.user_id = u.id AND c.status = ?2 GROUP BY c.wish_id) held \
-             JOIN wishes w ON w.id = held.wish_id WHERE w.kind = ?4) \
-         FROM users u WHERE u.id IN ",
+         u.held_item_units FROM users u WHERE u.id IN ",
         &[
             &Role::Volunteer.as_str(),
             &ClaimStatus::Active.as_str(),
             &WishKind::Service.as_str(),
-            &WishKind::Item.as_str(),
         ],
         ids,
         |row| {

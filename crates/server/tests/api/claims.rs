@@ -1,5 +1,6 @@
 use chrono::Duration;
 use microwish_core::{ClaimStatus, ClaimView, Role, WishKind, WishStatus};
+use microwish_server::apply::expire_due_claims;
 use serde_json::json;
 
 use crate::helpers::{assert_problem, spawn_demo_app, TestApp};
@@ -490,4 +491,79 @@ async fn part_of_a_claim_can_be_given_back() {
     assert_eq!(response.status(), 200);
     assert_eq!(app.claim_status(claim.id).await, "released");
     assert_eq!(app.wish(wish.id).await.remaining, 3);
+}
+
+/// The item units each user's row says they hold (kept by migration 0009's triggers) against
+/// the sum of their active item claims, for every user.
+async fn assert_held_units_true(app: &TestApp, after: &str) {
+    let wrong: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT u.id, u.held_item_units, (SELECT COALESCE(SUM(c.quantity), 0) FROM claims c \
+         JOIN wishes w ON w.id = c.wish_id \
+         WHERE c.user_id = u.id AND c.status = 'active' AND w.kind = 'item') AS summed \
+         FROM users u WHERE u.held_item_units <> summed",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert!(wrong.is_empty(), "after {after}: {wrong:?}");
+}
+
+/// The fair share reads a donor's held units from their row: every way a claim moves keeps
+/// that number equal to their active item claims (a house call never counts).
+#[tokio::test]
+async fn the_units_a_donor_holds_stay_true_through_every_move_of_a_claim() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    let worker = app.worker().await;
+    let first = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(first.id, 20).await;
+    let big = app.claim_ok(&donor, first.id, 5).await;
+    let small = app.claim_ok(&donor, first.id, 2).await;
+    let dropped = app.claim_ok(&donor, first.id, 1).await;
+    assert_held_units_true(&app, "three claims").await;
+    let held: i64 = sqlx::query_scalar("SELECT held_item_units FROM users WHERE id = ?")
+        .bind(donor.me.id.to_string())
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(held, 8);
+
+    let part = format!("/api/claims/{}/release", big.id);
+    let response = app.post(Some(&donor), &part, json!({"quantity": 2})).await;
+    assert_eq!(response.status(), 200);
+    assert_held_units_true(&app, "part given back").await;
+    assert_eq!(
+        app.act(Some(&donor), dropped.id, "release").await.status(),
+        200
+    );
+    assert_held_units_true(&app, "released").await;
+    assert_eq!(
+        app.act(Some(&donor), small.id, "deliver").await.status(),
+        200
+    );
+    assert_held_units_true(&app, "delivered").await;
+    assert_eq!(
+        app.act(Some(&worker), small.id, "confirm").await.status(),
+        200
+    );
+    assert_held_units_true(&app, "confirmed").await;
+
+    let volunteer = app.approved_volunteer().await;
+    let house_call = app.house_call().await;
+    let (start, end) = app.slot_tomorrow(60);
+    let booked = app
+        .claim(
+            &volunteer,
+            house_call.id,
+            json!({"quantity": 1, "slot_start": start, "slot_end": end}),
+        )
+        .await;
+    assert_eq!(booked.status(), 201);
+    assert_held_units_true(&app, "a house call").await;
+
+    // The hold timer lets the rest go.
+    app.clock.advance(Duration::days(30));
+    assert!(expire_due_claims(&app.state).await.unwrap() >= 1);
+    assert_eq!(app.claim_status(big.id).await, "expired");
+    assert_held_units_true(&app, "expiry").await;
 }

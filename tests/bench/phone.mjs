@@ -31,6 +31,16 @@ console.log(`SPA files: ${sizes.join('; ')}`);
 const downloadKb = brotliBytes / KB;
 report('SPA download (brotli, wasm + JS + CSS)', downloadKb.toFixed(1), 'KB', `≤ ${budgets.downloadKb} KB`, downloadKb <= budgets.downloadKb);
 
+// When the first wish card entered the page (LCP may be earlier: the shell's search box).
+const watchFirstWish = () => {
+  new MutationObserver((_, observer) => {
+    if (document.querySelector('.wish-card')) {
+      window.firstWishAt = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
+};
+
 // Largest contentful paint as the page reports it, once the first wish is on screen.
 async function lcp(page, url) {
   await page.goto(url);
@@ -45,7 +55,9 @@ async function lcp(page, url) {
       const cls = performance.getEntriesByType('layout-shift')
         .filter((shift) => !shift.hadRecentInput)
         .reduce((sum, shift) => sum + shift.value, 0);
-      done({ lcp: last.startTime, fcp, cls, element: last.element?.className || last.element?.tagName });
+      // The search box's placeholder lives in the input's own (closed) shadow tree: no element.
+      const element = last.element?.className || last.element?.tagName || 'search__input placeholder';
+      done({ lcp: last.startTime, fcp, cls, element, firstWish: window.firstWishAt });
     }).observe({ type: 'largest-contentful-paint', buffered: true });
   }));
 }
@@ -55,12 +67,13 @@ const browser = await launchBrowser();
 try {
   const context = await phoneContext(browser);
   const page = await context.newPage();
+  await page.addInitScript(watchFirstWish);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', slow4g);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  const { lcp: first, fcp, cls, element } = await lcp(page, server.url);
-  console.log(`first visit: first contentful paint (the shell) at ${fcp.toFixed(0)} ms; largest paint: .${element}`);
+  const { lcp: first, fcp, cls, element, firstWish } = await lcp(page, server.url);
+  console.log(`first visit: first contentful paint (the shell) at ${fcp.toFixed(0)} ms; largest paint: .${element}; first wish card on screen at ${firstWish.toFixed(0)} ms (no budget: it waits for the wasm)`);
   report('first visit LCP (slow 4G, 4× CPU)', first.toFixed(0), 'ms', `≤ ${budgets.firstLcpMs} ms`, first <= budgets.firstLcpMs);
   report('first visit layout shift (CLS) until the list is drawn', cls.toFixed(3), '', `≤ ${budgets.cls}`, cls <= budgets.cls);
   // The service worker has the shell now; the same phone comes back.

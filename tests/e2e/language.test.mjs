@@ -43,16 +43,29 @@ test('English is chosen on 我的, remembered, and switched back', async () => {
     await page.goto(server.url + '/me/claims');
     await page.locator('h1', { hasText: 'My claims' }).waitFor();
 
-    // The shell index.html draws before the app arrives is in English too (the app held back;
-    // no service worker, so the wasm cannot come from its cache).
-    const shellContext = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 360, height: 800 } });
-    await shellContext.addInitScript(() => localStorage.setItem('microwish.language', 'en'));
-    const shellPage = await shellContext.newPage();
-    await shellPage.route('**/*.wasm', (route) => route.abort());
-    await shellPage.goto(server.url + '/');
-    assert.equal(await shellPage.locator('#shell .hero__title').innerText(), 'Micro-wishes');
-    assert.equal(await shellPage.getAttribute('html', 'lang'), 'en');
-    await shellContext.close();
+    // The shell index.html draws before the app arrives says what the app then says, in
+    // either language (the app held back: no service worker, so no wasm from its cache).
+    for (const language of ['en', 'zh-CN']) {
+      const words = async (page, root) => ({
+        title: await page.locator(`${root} .hero__title`).innerText(),
+        tagline: await page.locator(`${root} .hero__tagline`).innerText(),
+        search: await page.locator(`${root} .search__input:visible`).getAttribute('placeholder'),
+        button: await page.locator(`${root} .search__button`).innerText(),
+      });
+      const shellContext = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 360, height: 800 } });
+      await shellContext.addInitScript((chosen) => localStorage.setItem('microwish.language', chosen), language);
+      const shellPage = await shellContext.newPage();
+      await shellPage.route('**/*.wasm', (route) => route.abort());
+      await shellPage.goto(server.url + '/');
+      assert.equal(await shellPage.getAttribute('html', 'lang'), language === 'en' ? 'en' : 'zh-CN');
+      const shell = await words(shellPage, '#shell');
+      await shellPage.unroute('**/*.wasm');
+      await shellPage.reload();
+      await shellPage.locator('.wish-card').first().waitFor();
+      assert.equal(await shellPage.locator('#shell').count(), 0);
+      assert.deepEqual(shell, await words(shellPage, 'body'), language);
+      await shellContext.close();
+    }
 
     // Back to Chinese.
     await page.goto(server.url + '/me');

@@ -53,3 +53,40 @@ async fn responses_are_compressed_when_the_browser_accepts_it() {
         .unwrap();
     assert_eq!(response.status(), 200);
 }
+
+/// The build compresses its files once, at brotli's best (scripts/precompress.mjs): the server
+/// sends those as they are to a browser that takes them, and the plain file to one that does not.
+#[tokio::test]
+async fn files_compressed_at_build_time_are_sent_as_built() {
+    let app = spawn_app().await;
+    let wasm = "microwish-0123456789abcdef_bg.wasm";
+    std::fs::write(app.state.dist.join(wasm), b"\0asm plain").unwrap();
+    std::fs::write(
+        app.state.dist.join(format!("{wasm}.br")),
+        b"built with brotli",
+    )
+    .unwrap();
+    let get = |encoding: &'static str| {
+        app.client
+            .get(format!("{}/{wasm}", app.address))
+            .header("accept-encoding", encoding)
+            .send()
+    };
+
+    let response = get("gzip, deflate, br").await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        b"built with brotli"
+    );
+
+    let response = get("identity").await.unwrap();
+    assert!(response.headers().get("content-encoding").is_none());
+    assert_eq!(response.bytes().await.unwrap().as_ref(), b"\0asm plain");
+}

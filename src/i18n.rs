@@ -820,6 +820,14 @@ impl Texts {
         self.pick(format!("{size}码"), format!("EU {size}"))
     }
 
+    /// A section's count after its title: "待确认(3)" in Chinese, "To confirm (3)" in English.
+    pub fn count_after_title(&self, count: usize) -> String {
+        match self.language {
+            Language::ZhCn => format!("({count})"),
+            Language::En => format!(" ({count})"),
+        }
+    }
+
     /// A wish's date with how long is left, while it still waits ("8月31日前 · 3天后截止");
     /// a wish that is done or ended no longer counts down ("8月31日前").
     pub fn deadline(&self, needed_by: NaiveDate, today: NaiveDate, status: WishStatus) -> String {
@@ -1278,6 +1286,13 @@ mod tests {
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 7, d).unwrap()
+    }
+
+    #[test]
+    fn a_sections_count_follows_its_title_as_each_language_writes_it() {
+        let heading = |t: &Texts| format!("{}{}", t.worker.active_section, t.count_after_title(3));
+        assert_eq!(heading(&ZH_CN), "进行中(3)");
+        assert_eq!(heading(&EN), "In progress (3)");
     }
 
     #[test]

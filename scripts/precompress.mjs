@@ -1,7 +1,9 @@
 // Trunk post_build step (scripts/post-build.sh): leaves `name.br` and `name.gz` beside each
-// text or wasm file of the build, compressed at their best once, so the server sends those
-// (brotli 11 takes seconds on the wasm: too slow per request, where it compresses faster and
-// worse: 766 KB instead of 592). A compressed copy no smaller than its file is not kept.
+// hashed file of the build (the wasm, JS and CSS), compressed at their best once, so the server
+// sends those (brotli 11 takes seconds on the wasm: too slow per request, where it compresses
+// faster and worse: 766 KB instead of 592). Only hashed files: their content never changes
+// under their name, so a copy can never be stale; index.html, sw.js and the rest are small and
+// compressed per request. A compressed copy no smaller than its file is not kept.
 import { readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
@@ -11,7 +13,8 @@ if (!stage) {
   console.error('precompress: run as a Trunk hook (TRUNK_STAGING_DIR) or give the folder');
   process.exit(1);
 }
-const compressible = /\.(wasm|js|css|html|svg|webmanifest|json)$/;
+// Trunk's names: `name-<hash>.js`, `name-<hash>_bg.wasm`, `name-<hash>.css`.
+const compressible = /-[0-9a-f]{1,16}(_bg)?\.(wasm|js|css)$/;
 for (const name of readdirSync(stage)) {
   if (!compressible.test(name)) continue;
   const file = join(stage, name);

@@ -2,6 +2,7 @@
 // device cache of 1,000 wishes, with the server unreachable (so the cache alone paints).
 // Release build, real server for the shell, Chromium at 360x800. Prints the median of 5.
 import { startServer, launchBrowser, phoneContext } from '../e2e/support.mjs';
+import { growWishCache } from './cache.mjs';
 
 const WISHES = 1000;
 const ROUNDS = 5;
@@ -16,27 +17,7 @@ try {
   await page.goto(server.url);
   await page.locator('.wish-card').first().waitFor();
   // Grow the cache to 1,000 wishes by copying the cached ones under new ids.
-  const cached = await page.evaluate(async (target) => {
-    const db = await new Promise((resolve, reject) => {
-      const request = indexedDB.open('microwish');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const tx = db.transaction('wishes', 'readwrite');
-    const store = tx.objectStore('wishes');
-    const all = await new Promise((resolve) => {
-      const request = store.getAll();
-      request.onsuccess = () => resolve(request.result);
-    });
-    for (let n = all.length; n < target; n += 1) {
-      const wish = JSON.parse(all[n % all.length]);
-      wish.id = crypto.randomUUID();
-      store.put(JSON.stringify(wish), wish.id);
-    }
-    await new Promise((resolve) => (tx.oncomplete = resolve));
-    db.close();
-    return target;
-  }, WISHES);
+  const cached = await growWishCache(page, WISHES);
 
   // The cache alone: every API request fails, as with no signal.
   await context.route('**/api/**', (route) => route.abort('internetdisconnected'));

@@ -4,6 +4,7 @@
 // 360x800. (Tried: `content-visibility: auto` on the cards made "show more" 55 → 20 ms but the
 // fling 17 → 33 ms a frame, relaying out thousands of cards as each took its real height.)
 import { startServer, launchBrowser, phoneContext } from '../e2e/support.mjs';
+import { growWishCache } from './cache.mjs';
 
 const WISHES = 10_000;
 // No budget on the first paint from 10,000 (reading 5 MB from IndexedDB alone takes ~230 ms
@@ -20,26 +21,7 @@ try {
   await page.goto(server.url);
   await page.locator('.wish-card').first().waitFor();
   // Copies of the cached wishes under new ids, until the cache holds WISHES.
-  await page.evaluate(async (target) => {
-    const db = await new Promise((resolve, reject) => {
-      const request = indexedDB.open('microwish');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const tx = db.transaction('wishes', 'readwrite');
-    const store = tx.objectStore('wishes');
-    const all = await new Promise((resolve) => {
-      const request = store.getAll();
-      request.onsuccess = () => resolve(request.result);
-    });
-    for (let n = all.length; n < target; n += 1) {
-      const wish = JSON.parse(all[n % all.length]);
-      wish.id = crypto.randomUUID();
-      store.put(JSON.stringify(wish), wish.id);
-    }
-    await new Promise((resolve) => (tx.oncomplete = resolve));
-    db.close();
-  }, WISHES);
+  await growWishCache(page, WISHES);
   await context.route('**/api/**', (route) => route.abort('internetdisconnected'));
 
   await page.goto(server.url, { waitUntil: 'commit' });

@@ -4,7 +4,7 @@
 // `make e2e` (node --test), which builds both first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -69,9 +69,10 @@ test('sw.js is stamped with this build and revalidated on every load', async () 
   const { build, files } = stamp(source);
   assert.match(build, /^[0-9a-f]{16}$/);
 
-  // It precaches every built file (the page, the hashed wasm/JS/CSS, icons, manifest) but itself.
+  // It precaches every built file (the page, the hashed wasm/JS/CSS, icons, manifest) but itself
+  // and the build's brotli/gzip copies (the browser decodes what it fetches).
   const built = readdirSync(dist, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name !== 'sw.js')
+    .filter((entry) => entry.isFile() && entry.name !== 'sw.js' && !/\.(br|gz)$/.test(entry.name))
     .map((entry) => `/${join(entry.parentPath, entry.name).slice(dist.length + 1)}`);
   assert.deepEqual([...files].sort(), built.sort());
   // Trunk names a file by a 64-bit hash in hex without leading zeros: up to 16 digits.
@@ -229,6 +230,11 @@ test('a new build is picked up on the next load and replaces the old cache', asy
     const index = readFileSync(join(copy, 'index.html'), 'utf8');
     writeFileSync(join(copy, 'index.html'), index.replace('</head>', '<meta name="microwish-test-build" content="next" /></head>'));
     writeFileSync(join(copy, 'sw.js'), source.replace(`const BUILD = '${build}';`, `const BUILD = '${next}';`));
+    // A real next build comes seconds later at least. Written within the same second as the
+    // copy, the browser's revalidation (If-Modified-Since, to the second) got 304 for sw.js
+    // and kept the old worker: date the new files later, as a later build would be.
+    const later = new Date(Date.now() + 5_000);
+    for (const file of ['index.html', 'sw.js']) utimesSync(join(copy, file), later, later);
 
     // An ordinary load: the browser checks sw.js, installs and activates the new worker,
     // which drops every other build's cache.
@@ -242,7 +248,13 @@ test('a new build is picked up on the next load and replaces the old cache', asy
       await sleep(200);
       names = await cacheNames();
     }
-    assert.deepEqual(names, [`microwish-${next}`]);
+    // On failure, where the new worker got to.
+    const workers = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      const describe = (worker) => worker && `${worker.state} ${new URL(worker.scriptURL).pathname}`;
+      return { installing: describe(registration?.installing), waiting: describe(registration?.waiting), active: describe(registration?.active) };
+    });
+    assert.deepEqual(names, [`microwish-${next}`], JSON.stringify(workers));
 
     // Offline, the app now opens with the new build's page.
     await context.setOffline(true);

@@ -65,7 +65,7 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    // The build leaves `name.br` / `name.gz` beside each file (scripts/precompress.mjs, at
+    // The build leaves `name.br` / `name.gz` beside each hashed file (scripts/precompress.mjs, at
     // brotli's best, which is too slow to do per request): 592 KB of wasm instead of 766 KB.
     let assets = ServeDir::new(&state.dist)
         .precompressed_br()

@@ -820,12 +820,10 @@ impl Texts {
         self.pick(format!("{size}码"), format!("EU {size}"))
     }
 
-    /// A section's count after its title: "待确认(3)" in Chinese, "To confirm (3)" in English.
-    pub fn count_after_title(&self, count: usize) -> String {
-        match self.language {
-            Language::ZhCn => format!("({count})"),
-            Language::En => format!(" ({count})"),
-        }
+    /// Words in brackets after others, as each language writes it: "赵阿姨(老人)", "进行中(3)";
+    /// "Zhao (Elderly)", "In progress (3)".
+    pub fn in_brackets(&self, inner: impl std::fmt::Display) -> String {
+        self.pick(format!("({inner})"), format!(" ({inner})"))
     }
 
     /// A wish's date with how long is left, while it still waits ("8月31日前 · 3天后截止");
@@ -1289,10 +1287,14 @@ mod tests {
     }
 
     #[test]
-    fn a_sections_count_follows_its_title_as_each_language_writes_it() {
-        let heading = |t: &Texts| format!("{}{}", t.worker.active_section, t.count_after_title(3));
+    fn words_in_brackets_follow_others_as_each_language_writes_them() {
+        let heading = |t: &Texts| format!("{}{}", t.worker.active_section, t.in_brackets(3));
         assert_eq!(heading(&ZH_CN), "进行中(3)");
         assert_eq!(heading(&EN), "In progress (3)");
+        assert_eq!(
+            format!("张先生{}", EN.in_brackets(EN.role(Role::Donor))),
+            "张先生 (Donor)"
+        );
     }
 
     #[test]

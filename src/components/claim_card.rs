@@ -56,7 +56,7 @@ pub fn ClaimCard(
         view! {
             <p class="claim-card__deadline">
                 {text}
-                <span class="claim-card__place">{format!("({})", wish.station_location)}</span>
+                <span class="claim-card__place">{t.in_brackets(&wish.station_location)}</span>
             </p>
         }
     });
@@ -72,7 +72,7 @@ pub fn ClaimCard(
         let who = if claim.claimer_name.contains(role) {
             claim.claimer_name.clone()
         } else {
-            format!("{}({role})", claim.claimer_name)
+            format!("{}{}", claim.claimer_name, t.in_brackets(role))
         };
         let phone = claim.claimer_phone.clone().map(|phone| {
             view! {

@@ -184,7 +184,8 @@ pub const EN: Texts = Texts {
         record_thanks: "Record the household's thanks",
         thanks_placeholder: "What they want to say, e.g. Thank you, the kettle works well!",
         save_thanks: "Save thanks",
-        thanks_title: "The household's thanks:",
+        // The thanks follow on the same line.
+        thanks_title: "The household's thanks: ",
         call: "Call",
     },
     households: HouseholdTexts {

@@ -481,7 +481,7 @@ fn HouseholdRecords(id: HouseholdId, updated: Signal<DateTime<Utc>>) -> impl Int
 fn record(event: EventView) -> impl IntoView {
     let t = t();
     let who = match (&event.actor_name, event.actor_role) {
-        (Some(name), Some(role)) => format!("{name}({})", t.role(role)),
+        (Some(name), Some(role)) => format!("{name}{}", t.in_brackets(t.role(role))),
         (Some(name), None) => name.clone(),
         (None, Some(role)) => t.role(role).to_owned(),
         (None, None) => t.claim.system_actor.to_owned(),

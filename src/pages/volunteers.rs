@@ -42,7 +42,7 @@ fn Section(status: VolunteerStatus, title: &'static str, empty: &'static str) ->
     });
     view! {
         <section class="volunteers" data-status=status.as_str() aria-live="polite">
-            <h2 class="section-title">{title}{move || t.count_after_title(volunteers.with(Vec::len))}</h2>
+            <h2 class="section-title">{title}{move || t.in_brackets(volunteers.with(Vec::len))}</h2>
             {move || {
                 let volunteers = volunteers.get();
                 if !data.loaded.get() {

@@ -63,7 +63,7 @@ fn WishDetail(current: Signal<PublicWish>) -> impl IntoView {
         WishKind::Service => t.house_call_in,
     };
     let place = match wish.kind {
-        WishKind::Item => format!("{}({})", wish.station, wish.station_location),
+        WishKind::Item => format!("{}{}", wish.station, t.in_brackets(&wish.station_location)),
         WishKind::Service => t.address_private.to_owned(),
     };
     let campaign = wish.campaign_id.map(|id| {
@@ -85,7 +85,7 @@ fn WishDetail(current: Signal<PublicWish>) -> impl IntoView {
             {move || current.with(need)}
             <dl class="detail__facts">
                 <dt>{t.beneficiary}</dt>
-                <dd>{format!("{}({})", wish.alias, t.group(wish.group))}</dd>
+                <dd>{format!("{}{}", wish.alias, t.in_brackets(t.group(wish.group)))}</dd>
                 <dt>{t.filter_grid}</dt>
                 <dd>{wish.grid_name.clone()}</dd>
                 <dt>{place_label}</dt>

@@ -53,7 +53,7 @@ fn QueueSection(
     let loaded = move || data.loaded.get();
     view! {
         <section class="claims" aria-live="polite">
-            <h2 class="section-title">{title}{move || t.count_after_title(claims.with(Vec::len))}</h2>
+            <h2 class="section-title">{title}{move || t.in_brackets(claims.with(Vec::len))}</h2>
             {move || {
                 let claims = claims.get();
                 if !loaded() {

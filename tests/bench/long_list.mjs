@@ -24,9 +24,19 @@ try {
   await growWishCache(page, WISHES);
   await context.route('**/api/**', (route) => route.abort('internetdisconnected'));
 
+  // The page's own clock: when the first card went in and the frame after it. (Reading the
+  // clock once Playwright has seen the card adds its polling: ~1.0 s instead of ~0.5 s here.)
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('.wish-card')) {
+        observer.disconnect();
+        requestAnimationFrame(() => (window.firstWishFrame = performance.now()));
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
   await page.goto(server.url, { waitUntil: 'commit' });
-  await page.locator('.wish-card').first().waitFor();
-  const firstPaint = await page.evaluate(() => performance.now());
+  await page.waitForFunction(() => window.firstWishFrame !== undefined);
+  const firstPaint = await page.evaluate(() => window.firstWishFrame);
   console.log(`long list: first wish painted from a cache of ${WISHES} at ${firstPaint.toFixed(0)} ms (no budget)`);
 
   // Every card shown, a page at a time; the last pages' cost, with thousands on screen.

@@ -3,8 +3,8 @@
 // the frames of a steady fling through the middle of the list. Release build, Chromium at
 // 360x800. (Tried: `content-visibility: auto` on the cards made "show more" 55 → 20 ms but the
 // fling 17 → 33 ms a frame, relaying out thousands of cards as each took its real height.)
-import { startServer, launchBrowser, phoneContext } from '../e2e/support.mjs';
-import { growWishCache } from './cache.mjs';
+import { startServer, launchBrowser } from '../e2e/support.mjs';
+import { phoneWithCache, watchFirstWish } from './helpers.mjs';
 
 const WISHES = 10_000;
 // No budget on the first paint from 10,000 (reading 5 MB from IndexedDB alone takes ~230 ms
@@ -16,24 +16,10 @@ const report = (what, value, budget) => results.push({ what, value, budget, with
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  const context = await phoneContext(browser);
-  const page = await context.newPage();
-  await page.goto(server.url);
-  await page.locator('.wish-card').first().waitFor();
-  // Copies of the cached wishes under new ids, until the cache holds WISHES.
-  await growWishCache(page, WISHES);
+  const { context, page } = await phoneWithCache(browser, server.url, WISHES);
   await context.route('**/api/**', (route) => route.abort('internetdisconnected'));
 
-  // The page's own clock: when the first card went in and the frame after it. (Reading the
-  // clock once Playwright has seen the card adds its polling: ~1.0 s instead of ~0.5 s here.)
-  await page.addInitScript(() => {
-    new MutationObserver((_, observer) => {
-      if (document.querySelector('.wish-card')) {
-        observer.disconnect();
-        requestAnimationFrame(() => (window.firstWishFrame = performance.now()));
-      }
-    }).observe(document, { childList: true, subtree: true });
-  });
+  await page.addInitScript(watchFirstWish);
   await page.goto(server.url, { waitUntil: 'commit' });
   await page.waitForFunction(() => window.firstWishFrame !== undefined);
   const firstPaint = await page.evaluate(() => window.firstWishFrame);

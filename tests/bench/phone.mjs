@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { startServer, launchBrowser, phoneContext } from '../e2e/support.mjs';
+import { watchFirstWish } from './helpers.mjs';
 
 const KB = 1024;
 const budgets = { downloadKb: 200, firstLcpMs: 2500, repeatLcpMs: 1000, cls: 0.02 };
@@ -31,16 +32,6 @@ console.log(`SPA files: ${sizes.join('; ')}`);
 const downloadKb = brotliBytes / KB;
 report('SPA download (brotli, wasm + JS + CSS)', downloadKb.toFixed(1), 'KB', `≤ ${budgets.downloadKb} KB`, downloadKb <= budgets.downloadKb);
 
-// When the first wish card entered the page (LCP may be earlier: the shell's search box).
-const watchFirstWish = () => {
-  new MutationObserver((_, observer) => {
-    if (document.querySelector('.wish-card')) {
-      window.firstWishAt = performance.now();
-      observer.disconnect();
-    }
-  }).observe(document, { childList: true, subtree: true });
-};
-
 // Largest contentful paint as the page reports it, once the first wish is on screen.
 async function lcp(page, url) {
   await page.goto(url);
@@ -57,7 +48,7 @@ async function lcp(page, url) {
         .reduce((sum, shift) => sum + shift.value, 0);
       // The search box's placeholder lives in the input's own (closed) shadow tree: no element.
       const element = last.element?.className || last.element?.tagName || 'search__input placeholder';
-      done({ lcp: last.startTime, fcp, cls, element, firstWish: window.firstWishAt });
+      done({ lcp: last.startTime, fcp, cls, element, firstWish: window.firstWishFrame });
     }).observe({ type: 'largest-contentful-paint', buffered: true });
   }));
 }

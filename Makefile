@@ -38,9 +38,12 @@ server-release:
 	cargo build --release -p microwish-server
 
 ## unit: core rules and the sync engine (unit + property tests), the API over real HTTP,
-## and the SPA's pure helpers (texts, time inputs) natively
+## PostgreSQL's schema, change cursor and `migrate` in a throw-away cluster of our own
+## (scripts/pg-cluster.sh, removed afterwards), and the SPA's pure helpers natively
 unit:
-	cargo test -p microwish-core -p microwish-server
+	url=$$(scripts/pg-cluster.sh start) || exit 1; status=0; \
+	MICROWISH_TEST_POSTGRES=$$url cargo test -p microwish-core -p microwish-server || status=$$?; \
+	scripts/pg-cluster.sh stop; exit $$status
 	cargo test -p microwish --lib
 
 ## fuzz-api: schemathesis (PyPI, pinned in tests/fuzz/requirements.txt) fuzzes every operation of

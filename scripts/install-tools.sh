@@ -46,6 +46,9 @@ if [ "$want" = test ] || [ "$want" = bench ]; then
   command -v brotli >/dev/null || missing+=(brotli)
   # A CJK font, so screenshots of the Chinese UI show characters rather than boxes.
   [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+  # PostgreSQL's server, for the API tests on PostgreSQL (scripts/pg-cluster.sh runs a cluster
+  # of its own; the package's own service is not used).
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   if [ "$want" = bench ]; then
     command -v wrk >/dev/null || missing+=(wrk)
   fi

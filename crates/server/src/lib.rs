@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod migrate;
 pub mod openapi;
 pub mod pages;
 pub mod reader;
@@ -84,6 +85,14 @@ pub struct Server {
 impl Server {
     /// Opens the database (creating and migrating it), seeds the demo when asked, binds.
     pub async fn build(config: &ServeConfig) -> anyhow::Result<(Server, Option<demo::Seeded>)> {
+        if migrate::is_postgres(&config.database_url) {
+            // The schema, the commit-ordered change cursor and `migrate` exist; the store's
+            // queries run on SQLite only so far.
+            anyhow::bail!(
+                "serving on PostgreSQL is not built yet: use a sqlite:// database \
+                 (`migrate --from sqlite://… --to postgres://…` already moves one across)"
+            );
+        }
         let serving = db::ServingLock::take(&config.database_url)?;
         let db = db::connect_with(&config.database_url, config.synchronous).await?;
         let options = db::options(&config.database_url, config.synchronous)?;

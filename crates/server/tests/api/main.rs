@@ -11,6 +11,7 @@ mod errors;
 mod hardening;
 mod health;
 mod hold;
+mod postgres;
 mod privacy;
 mod shops;
 mod spa;

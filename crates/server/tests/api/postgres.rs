@@ -1,0 +1,451 @@
+//! PostgreSQL: its schema kept in step with SQLite's, the change cursor that no late commit can
+//! slip under, and `migrate` moving a community across whole. Each test gets a new database in
+//! the project's own throw-away cluster (`scripts/pg-cluster.sh`; `make test` starts and
+//! removes it, or `MICROWISH_TEST_POSTGRES` names another cluster's admin URL).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use microwish_core::{ClientId, Role, WishKind};
+use microwish_server::migrate::{connect_postgres, sqlite_to_postgres, Copied};
+use microwish_server::{ServeConfig, Server};
+use serde_json::json;
+use sqlx::{Connection, PgPool};
+
+use crate::helpers::spawn_demo_app;
+
+/// A new, empty database in the test cluster; its URL.
+async fn postgres_database() -> String {
+    static ADMIN: OnceLock<String> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let admin = ADMIN.get_or_init(|| match std::env::var("MICROWISH_TEST_POSTGRES") {
+        Ok(url) => url,
+        Err(_) => {
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg-cluster.sh");
+            let started = std::process::Command::new(script)
+                .arg("start")
+                .output()
+                .expect("scripts/pg-cluster.sh runs");
+            assert!(
+                started.status.success(),
+                "the test cluster did not start: {}",
+                String::from_utf8_lossy(&started.stderr)
+            );
+            String::from_utf8(started.stdout).unwrap().trim().to_owned()
+        }
+    });
+    let name = format!(
+        "mw_{}_{}_{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut connection = sqlx::PgConnection::connect(admin)
+        .await
+        .expect("the test cluster answers");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    let (server, _) = admin.rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
+
+/// Every table's columns: name → (type class, NOT NULL, has a default).
+type Columns = BTreeMap<String, BTreeMap<String, (String, bool, bool)>>;
+
+async fn sqlite_columns(db: &sqlx::SqlitePool) -> Columns {
+    // A key column counts as NOT NULL: SQLite lets a TEXT PRIMARY KEY hold NULL (a quirk kept
+    // for old versions), PostgreSQL does not, and no code writes one.
+    let rows: Vec<(String, String, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT m.name, c.name, c.type, c.\"notnull\" OR c.pk > 0, c.dflt_value \
+         FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let mut tables = Columns::new();
+    for (table, column, kind, not_null, default) in rows {
+        // The event log's INTEGER PRIMARY KEY is the row id: never NULL, numbered by SQLite
+        // (an identity column on PostgreSQL).
+        let numbered = table == "events" && column == "seq";
+        let entry = (
+            kind.to_lowercase(),
+            not_null == 1 || numbered,
+            default.is_some() || numbered,
+        );
+        tables.entry(table).or_default().insert(column, entry);
+    }
+    tables
+}
+
+async fn postgres_columns(db: &PgPool) -> Columns {
+    let rows: Vec<(String, String, String, String, bool)> = sqlx::query_as(
+        "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text, \
+         column_default IS NOT NULL OR is_identity = 'YES' \
+         FROM information_schema.columns WHERE table_schema = current_schema() \
+         AND table_name NOT IN ('_sqlx_migrations', 'change_clock')",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let mut tables = Columns::new();
+    for (table, column, kind, nullable, default) in rows {
+        let kind = match kind.as_str() {
+            "bigint" => "integer".to_owned(),
+            other => other.to_owned(),
+        };
+        tables
+            .entry(table)
+            .or_default()
+            .insert(column, (kind, nullable == "NO", default));
+    }
+    tables
+}
+
+fn migration_names(dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".sql"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn both_engines_are_migrated_in_step_to_the_same_tables_and_columns() {
+    assert_eq!(
+        migration_names("migrations"),
+        migration_names("migrations-postgres"),
+        "each SQLite migration has its PostgreSQL twin of the same name"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = microwish_server::db::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("schema.db").display()
+    ))
+    .await
+    .unwrap();
+    let postgres = connect_postgres(&postgres_database().await).await.unwrap();
+    let (sqlite, postgres) = (
+        sqlite_columns(&sqlite).await,
+        postgres_columns(&postgres).await,
+    );
+    assert!(sqlite.len() >= 15, "{:?}", sqlite.keys());
+    // The one column that differs on purpose: the change log's version is numbered as the row
+    // is written on SQLite (its row id), at commit on PostgreSQL (NULL until then, see
+    // 0003_sync.sql).
+    let mut expected = sqlite;
+    let version = expected
+        .get_mut("change_log")
+        .and_then(|columns| columns.get_mut("version"))
+        .unwrap();
+    assert_eq!(*version, ("integer".to_owned(), true, false));
+    version.1 = false;
+    assert_eq!(postgres, expected);
+}
+
+/// The versions a reader sees after `cursor`, oldest first.
+async fn changes_after(db: &PgPool, table: &str, cursor: i64) -> Vec<(i64, String)> {
+    sqlx::query_as(&format!(
+        "SELECT version, entity_id FROM {table} WHERE version > $1 ORDER BY version"
+    ))
+    .bind(cursor)
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_change_that_commits_late_takes_a_later_version_so_no_cursor_skips_it() {
+    let db = connect_postgres(&postgres_database().await).await.unwrap();
+    let log = "INSERT INTO change_log (entity, entity_id) VALUES ('wish', $1)";
+
+    // Begun first, committed last.
+    let mut late = db.begin().await.unwrap();
+    sqlx::query(log)
+        .bind("late")
+        .execute(&mut *late)
+        .await
+        .unwrap();
+    let mut early = db.begin().await.unwrap();
+    sqlx::query(log)
+        .bind("early")
+        .execute(&mut *early)
+        .await
+        .unwrap();
+    early.commit().await.unwrap();
+
+    let first_pull = changes_after(&db, "change_log", 0).await;
+    assert_eq!(first_pull, [(1, "early".to_owned())]);
+    late.commit().await.unwrap();
+    let second_pull = changes_after(&db, "change_log", first_pull[0].0).await;
+    assert_eq!(
+        second_pull,
+        [(2, "late".to_owned())],
+        "the late commit is seen"
+    );
+
+    // The same interleaving with a plain sequence: the late change is numbered below a
+    // cursor that has already passed, and is never pulled. This is what the design prevents.
+    sqlx::query("CREATE TABLE plain_log (version BIGSERIAL, entity_id TEXT)")
+        .execute(&db)
+        .await
+        .unwrap();
+    let plain = "INSERT INTO plain_log (entity_id) VALUES ($1)";
+    let mut late = db.begin().await.unwrap();
+    sqlx::query(plain)
+        .bind("late")
+        .execute(&mut *late)
+        .await
+        .unwrap();
+    let mut early = db.begin().await.unwrap();
+    sqlx::query(plain)
+        .bind("early")
+        .execute(&mut *early)
+        .await
+        .unwrap();
+    early.commit().await.unwrap();
+    let first_pull = changes_after(&db, "plain_log", 0).await;
+    assert_eq!(first_pull, [(2, "early".to_owned())]);
+    late.commit().await.unwrap();
+    assert!(changes_after(&db, "plain_log", 2).await.is_empty());
+}
+
+#[tokio::test]
+async fn racing_writers_never_let_a_polling_cursor_skip_a_change() {
+    const WRITERS: usize = 6;
+    const TRANSACTIONS: usize = 25;
+    let db = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(WRITERS as u32 + 2)
+        .connect(&postgres_database().await)
+        .await
+        .unwrap();
+    sqlx::migrate!("./migrations-postgres")
+        .run(&db)
+        .await
+        .unwrap();
+
+    let mut writers = Vec::new();
+    for writer in 0..WRITERS {
+        let db = db.clone();
+        writers.push(tokio::spawn(async move {
+            let mut written = Vec::new();
+            let mut seed = writer as u64 * 7919 + 1;
+            let mut next = move |below: u64| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (seed >> 33) % below
+            };
+            for transaction in 0..TRANSACTIONS {
+                let mut tx = db.begin().await.unwrap();
+                for change in 0..=next(3) {
+                    let id = format!("{writer}-{transaction}-{change}");
+                    sqlx::query("INSERT INTO change_log (entity, entity_id) VALUES ('claim', $1)")
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await
+                        .unwrap();
+                    written.push(id);
+                    // Transactions overlap and commit in another order than they began.
+                    tokio::time::sleep(Duration::from_millis(next(4))).await;
+                }
+                tx.commit().await.unwrap();
+            }
+            written
+        }));
+    }
+
+    let mut cursor = 0;
+    let mut pulled: Vec<(i64, String)> = Vec::new();
+    loop {
+        let done = writers.iter().all(|writer| writer.is_finished());
+        let page = changes_after(&db, "change_log", cursor).await;
+        if let Some((last, _)) = page.last() {
+            cursor = *last;
+        }
+        pulled.extend(page);
+        if done {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let mut written = BTreeSet::new();
+    for writer in writers {
+        written.extend(writer.await.unwrap());
+    }
+    let versions: Vec<i64> = pulled.iter().map(|(version, _)| *version).collect();
+    assert_eq!(
+        versions,
+        (1..=written.len() as i64).collect::<Vec<_>>(),
+        "every version seen once, in order, none missing"
+    );
+    let seen: BTreeSet<String> = pulled.into_iter().map(|(_, id)| id).collect();
+    assert_eq!(seen, written, "the polling reader saw every change");
+}
+
+/// Every row of `table` as text, in a stable order, from either engine.
+async fn rows_of_sqlite(db: &sqlx::SqlitePool, sql: &str) -> Vec<(String, String, i64)> {
+    sqlx::query_as(sql).fetch_all(db).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_community_moves_to_postgres_whole_and_its_rules_hold_there() {
+    let app = spawn_demo_app().await;
+    // Some life first: a claim, a claim pushed by a phone, a worker's login.
+    let donor = app.register(Role::Donor).await;
+    let wish = app.open_wish(WishKind::Item, 2).await;
+    let claim = app.claim_ok(&donor, wish.id, 2).await;
+    let client = ClientId::generate();
+    let other = app.open_wish(WishKind::Item, 1).await;
+    let pushed = app
+        .post(
+            Some(&donor),
+            "/api/sync/push",
+            json!({"client_id": client, "mutations": [{"id": 1, "name": "claim_wish",
+                "args": {"id": microwish_core::ClaimId::generate(), "wish_id": other.id, "quantity": 1}}]}),
+        )
+        .await;
+    assert_eq!(pushed.status(), 200);
+    app.worker().await;
+
+    let target = postgres_database().await;
+    let mut heard = Vec::new();
+    let copied = sqlite_to_postgres(&app.database_url, &target, true, |table, done, total| {
+        heard.push((table.to_owned(), done, total))
+    })
+    .await
+    .expect("migrated");
+    assert!(copied.iter().all(|c| c.source == c.target), "{copied:?}");
+    let count = |table: &str| copied.iter().find(|c| c.table == table).unwrap().target;
+    assert!(count("wishes") > 0 && count("claims") >= 2 && count("events") > 0);
+    assert!(count("sessions") >= 2 && count("sync_results") == 1);
+    assert!(heard.contains(&("claims".to_owned(), count("claims"), count("claims"))));
+
+    let pg = connect_postgres(&target).await.unwrap();
+    // The rows themselves, not only their number.
+    let claims_sql = "SELECT id, status || ' ' || hold_until || ' ' || user_id, quantity \
+                      FROM claims ORDER BY id";
+    let in_sqlite = rows_of_sqlite(&app.db, claims_sql).await;
+    let in_postgres: Vec<(String, String, i64)> =
+        sqlx::query_as(claims_sql).fetch_all(&pg).await.unwrap();
+    assert_eq!(in_postgres, in_sqlite);
+    let log_sql = "SELECT entity_id, entity, version FROM change_log ORDER BY version";
+    let in_postgres: Vec<(String, String, i64)> =
+        sqlx::query_as(log_sql).fetch_all(&pg).await.unwrap();
+    assert_eq!(in_postgres, rows_of_sqlite(&app.db, log_sql).await);
+    let top = in_postgres.last().unwrap().2;
+
+    // Phones keep their cursors: the next change on PostgreSQL comes after every copied one,
+    // and so does the next event.
+    let (held,): (i64,) = sqlx::query_as("SELECT held_item_units FROM users WHERE id = $1")
+        .bind(donor.me.id.to_string())
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    assert_eq!(
+        held, 3,
+        "the donor's 2 + 1 units, recomputed by PostgreSQL's trigger"
+    );
+    let mut tx = pg.begin().await.unwrap();
+    sqlx::query("UPDATE claims SET status = 'released' WHERE id = $1")
+        .bind(claim.id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO change_log (entity, entity_id) VALUES ('claim', $1)")
+        .bind(claim.id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let (seq,): (i64,) = sqlx::query_as(
+        "INSERT INTO events (at, entity, entity_id, action) VALUES ('t', 'claim', $1, 'release') \
+         RETURNING seq",
+    )
+    .bind(claim.id.to_string())
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (max_copied_seq,): (i64,) = sqlx::query_as("SELECT MAX(seq) FROM events WHERE seq < $1")
+        .bind(seq)
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    assert_eq!(seq, max_copied_seq + 1);
+    assert_eq!(
+        changes_after(&pg, "change_log", top).await,
+        [(top + 1, claim.id.to_string())]
+    );
+    let (held,): (i64,) = sqlx::query_as("SELECT held_item_units FROM users WHERE id = $1")
+        .bind(donor.me.id.to_string())
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    assert_eq!(held, 1, "the released claim's units are no longer held");
+
+    // The quantity rule is held by PostgreSQL too.
+    let overclaimed = sqlx::query("UPDATE wishes SET claimed = quantity + 1 WHERE id = $1")
+        .bind(wish.id.to_string())
+        .execute(&pg)
+        .await;
+    assert!(
+        overclaimed.is_err(),
+        "the CHECK refused a wish claimed beyond its quantity"
+    );
+
+    // A database that holds data is never migrated into; sessions can be left behind.
+    let again = sqlite_to_postgres(&app.database_url, &target, true, |_, _, _| {}).await;
+    assert!(again
+        .unwrap_err()
+        .to_string()
+        .contains("already holds data"));
+    let without = sqlite_to_postgres(
+        &app.database_url,
+        &postgres_database().await,
+        false,
+        |_, _, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        without.iter().find(|c| c.table == "sessions"),
+        Some(&Copied {
+            table: "sessions",
+            source: count("sessions"),
+            target: 0
+        })
+    );
+}
+
+#[tokio::test]
+async fn migrate_refuses_what_it_cannot_move() {
+    let target = postgres_database().await;
+    let missing = sqlite_to_postgres("sqlite:///nowhere/at/all.db", &target, true, |_, _, _| {})
+        .await
+        .unwrap_err();
+    assert!(missing.to_string().contains("does not exist"), "{missing}");
+    let backwards = sqlite_to_postgres(&target, "sqlite://x.db", true, |_, _, _| {})
+        .await
+        .unwrap_err();
+    assert!(
+        backwards.to_string().contains("--from must be"),
+        "{backwards}"
+    );
+}
+
+#[tokio::test]
+async fn serving_on_postgres_is_refused_with_a_reason_until_the_store_runs_there() {
+    let config = ServeConfig::new(
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        postgres_database().await,
+        std::path::PathBuf::new(),
+    );
+    let refused = Server::build(&config).await.err().expect("refused");
+    assert!(refused.to_string().contains("PostgreSQL"), "{refused}");
+}

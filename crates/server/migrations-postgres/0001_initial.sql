@@ -1,59 +1,61 @@
 -- PostgreSQL twin of migrations/0001_initial.sql (kept in step: same file names, same tables
 -- and columns; tests/postgres compares the two schemas). Column types mirror SQLite's storage
 -- classes, TEXT and 64-bit integers (ids are UUIDv7 text, times RFC 3339 UTC text, dates
--- YYYY-MM-DD), so one SQL text and one set of row types read both engines.
+-- YYYY-MM-DD), so one SQL text and one set of row types read both engines. Every text column
+-- compares byte by byte (COLLATE "C", as SQLite's BINARY) whatever the database's locale:
+-- ids, times and cursors order the same on both engines.
 
 CREATE TABLE grids (
-    id               TEXT PRIMARY KEY,
-    name             TEXT NOT NULL,
-    station          TEXT NOT NULL,
-    station_location TEXT NOT NULL,
+    id               TEXT COLLATE "C" PRIMARY KEY,
+    name             TEXT COLLATE "C" NOT NULL,
+    station          TEXT COLLATE "C" NOT NULL,
+    station_location TEXT COLLATE "C" NOT NULL,
     position         BIGINT NOT NULL
 );
 
 -- Private: only workers may read these rows. Public queries never join this table.
 CREATE TABLE households (
-    id         TEXT PRIMARY KEY,
-    name       TEXT NOT NULL,
-    address    TEXT NOT NULL,
-    phone      TEXT NOT NULL,
-    grid_id    TEXT NOT NULL REFERENCES grids(id),
-    groups     TEXT NOT NULL,
-    notes      TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    id         TEXT COLLATE "C" PRIMARY KEY,
+    name       TEXT COLLATE "C" NOT NULL,
+    address    TEXT COLLATE "C" NOT NULL,
+    phone      TEXT COLLATE "C" NOT NULL,
+    grid_id    TEXT COLLATE "C" NOT NULL REFERENCES grids(id),
+    groups     TEXT COLLATE "C" NOT NULL,
+    notes      TEXT COLLATE "C" NOT NULL DEFAULT '',
+    created_at TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL
 );
 
 CREATE TABLE campaigns (
-    id          TEXT PRIMARY KEY,
-    title       TEXT NOT NULL,
-    description TEXT NOT NULL DEFAULT '',
-    starts_on   TEXT,
-    ends_on     TEXT,
-    created_at  TEXT NOT NULL
+    id          TEXT COLLATE "C" PRIMARY KEY,
+    title       TEXT COLLATE "C" NOT NULL,
+    description TEXT COLLATE "C" NOT NULL DEFAULT '',
+    starts_on   TEXT COLLATE "C",
+    ends_on     TEXT COLLATE "C",
+    created_at  TEXT COLLATE "C" NOT NULL
 );
 
 CREATE TABLE wishes (
-    id                TEXT PRIMARY KEY,
-    kind              TEXT NOT NULL CHECK (kind IN ('item', 'service')),
-    title             TEXT NOT NULL,
-    description       TEXT NOT NULL DEFAULT '',
-    category          TEXT NOT NULL,
-    status            TEXT NOT NULL
+    id                TEXT COLLATE "C" PRIMARY KEY,
+    kind              TEXT COLLATE "C" NOT NULL CHECK (kind IN ('item', 'service')),
+    title             TEXT COLLATE "C" NOT NULL,
+    description       TEXT COLLATE "C" NOT NULL DEFAULT '',
+    category          TEXT COLLATE "C" NOT NULL,
+    status            TEXT COLLATE "C" NOT NULL
         CHECK (status IN ('draft', 'open', 'claimed', 'fulfilled', 'closed', 'cancelled')),
     quantity          BIGINT NOT NULL CHECK (quantity BETWEEN 1 AND 10000),
     claimed           BIGINT NOT NULL DEFAULT 0,
     delivered         BIGINT NOT NULL DEFAULT 0,
     fulfilled         BIGINT NOT NULL DEFAULT 0,
-    unit              TEXT NOT NULL,
-    alias             TEXT NOT NULL,
-    beneficiary_group TEXT NOT NULL,
-    grid_id           TEXT NOT NULL REFERENCES grids(id),
-    household_id      TEXT REFERENCES households(id),
-    needed_by         TEXT,
-    campaign_id       TEXT REFERENCES campaigns(id),
-    created_at        TEXT NOT NULL,
-    updated_at        TEXT NOT NULL,
+    unit              TEXT COLLATE "C" NOT NULL,
+    alias             TEXT COLLATE "C" NOT NULL,
+    beneficiary_group TEXT COLLATE "C" NOT NULL,
+    grid_id           TEXT COLLATE "C" NOT NULL REFERENCES grids(id),
+    household_id      TEXT COLLATE "C" REFERENCES households(id),
+    needed_by         TEXT COLLATE "C",
+    campaign_id       TEXT COLLATE "C" REFERENCES campaigns(id),
+    created_at        TEXT COLLATE "C" NOT NULL,
+    updated_at        TEXT COLLATE "C" NOT NULL,
     -- The quantity rule, held by the database itself.
     CHECK (0 <= fulfilled AND fulfilled <= delivered AND delivered <= claimed AND claimed <= quantity)
 );
@@ -61,21 +63,21 @@ CREATE INDEX wishes_by_status ON wishes (status, id);
 CREATE INDEX wishes_by_campaign ON wishes (campaign_id);
 
 CREATE TABLE pledges (
-    id         TEXT PRIMARY KEY,
-    shop_name  TEXT NOT NULL,
-    item       TEXT NOT NULL,
+    id         TEXT COLLATE "C" PRIMARY KEY,
+    shop_name  TEXT COLLATE "C" NOT NULL,
+    item       TEXT COLLATE "C" NOT NULL,
     quantity   BIGINT NOT NULL CHECK (quantity BETWEEN 1 AND 100000),
-    unit       TEXT NOT NULL,
+    unit       TEXT COLLATE "C" NOT NULL,
     allocated  BIGINT NOT NULL DEFAULT 0,
-    note       TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
+    note       TEXT COLLATE "C" NOT NULL DEFAULT '',
+    created_at TEXT COLLATE "C" NOT NULL,
     CHECK (0 <= allocated AND allocated <= quantity)
 );
 
 CREATE TABLE pledge_variants (
-    pledge_id TEXT NOT NULL REFERENCES pledges(id) ON DELETE CASCADE,
+    pledge_id TEXT COLLATE "C" NOT NULL REFERENCES pledges(id) ON DELETE CASCADE,
     position  BIGINT NOT NULL,
-    label     TEXT NOT NULL,
+    label     TEXT COLLATE "C" NOT NULL,
     quantity  BIGINT NOT NULL CHECK (quantity >= 1),
     PRIMARY KEY (pledge_id, position)
 );
@@ -83,14 +85,14 @@ CREATE TABLE pledge_variants (
 -- Every state change: who, when, what. Rows are only ever appended.
 CREATE TABLE events (
     seq         BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-    at          TEXT NOT NULL,
-    actor_id    TEXT,
-    entity      TEXT NOT NULL,
-    entity_id   TEXT NOT NULL,
-    wish_id     TEXT,
-    action      TEXT NOT NULL,
-    from_status TEXT,
-    to_status   TEXT,
-    note        TEXT NOT NULL DEFAULT ''
+    at          TEXT COLLATE "C" NOT NULL,
+    actor_id    TEXT COLLATE "C",
+    entity      TEXT COLLATE "C" NOT NULL,
+    entity_id   TEXT COLLATE "C" NOT NULL,
+    wish_id     TEXT COLLATE "C",
+    action      TEXT COLLATE "C" NOT NULL,
+    from_status TEXT COLLATE "C",
+    to_status   TEXT COLLATE "C",
+    note        TEXT COLLATE "C" NOT NULL DEFAULT ''
 );
 CREATE INDEX events_by_wish ON events (wish_id, seq);

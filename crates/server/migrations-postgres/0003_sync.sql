@@ -12,8 +12,8 @@
 -- (the default), where a waiting committer reads the clock as the last one left it.
 CREATE TABLE change_log (
     version   BIGINT UNIQUE,
-    entity    TEXT NOT NULL CHECK (entity IN ('wish', 'claim', 'campaign', 'grid')),
-    entity_id TEXT NOT NULL
+    entity    TEXT COLLATE "C" NOT NULL CHECK (entity IN ('wish', 'claim', 'campaign', 'grid')),
+    entity_id TEXT COLLATE "C" NOT NULL
 );
 CREATE INDEX change_log_by_entity ON change_log (entity, entity_id);
 -- The changes of transactions that are committing right now (few rows, found at once).
@@ -55,17 +55,17 @@ INSERT INTO change_log (entity, entity_id) SELECT 'wish', id FROM wishes ORDER B
 INSERT INTO change_log (entity, entity_id) SELECT 'claim', id FROM claims ORDER BY id;
 
 CREATE TABLE sync_clients (
-    client_id        TEXT PRIMARY KEY,
-    user_id          TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    client_id        TEXT COLLATE "C" PRIMARY KEY,
+    user_id          TEXT COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     last_mutation_id BIGINT NOT NULL DEFAULT 0,
-    updated_at       TEXT NOT NULL
+    updated_at       TEXT COLLATE "C" NOT NULL
 );
 
 CREATE TABLE sync_results (
-    client_id   TEXT NOT NULL REFERENCES sync_clients(client_id) ON DELETE CASCADE,
+    client_id   TEXT COLLATE "C" NOT NULL REFERENCES sync_clients(client_id) ON DELETE CASCADE,
     mutation_id BIGINT NOT NULL,
-    status      TEXT NOT NULL CHECK (status IN ('applied', 'rejected')),
-    code        TEXT,
-    message     TEXT,
+    status      TEXT COLLATE "C" NOT NULL CHECK (status IN ('applied', 'rejected')),
+    code        TEXT COLLATE "C",
+    message     TEXT COLLATE "C",
     PRIMARY KEY (client_id, mutation_id)
 );

@@ -2,11 +2,11 @@
 -- SQLite rebuilds the table).
 
 CREATE TABLE communities (
-    id         TEXT PRIMARY KEY,
-    name       TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL
+    id         TEXT COLLATE "C" PRIMARY KEY,
+    name       TEXT COLLATE "C" NOT NULL UNIQUE,
+    created_at TEXT COLLATE "C" NOT NULL
 );
-ALTER TABLE grids ADD COLUMN community_id TEXT REFERENCES communities(id);
+ALTER TABLE grids ADD COLUMN community_id TEXT COLLATE "C" REFERENCES communities(id);
 CREATE INDEX grids_by_community ON grids (community_id);
 
 INSERT INTO communities (id, name, created_at)
@@ -16,24 +16,24 @@ WHERE EXISTS (SELECT 1 FROM grids);
 UPDATE grids SET community_id = '00000000-0000-7000-8000-000000000001'
 WHERE community_id IS NULL AND EXISTS (SELECT 1 FROM communities);
 
-ALTER TABLE users ADD COLUMN community_id TEXT REFERENCES communities(id);
-ALTER TABLE users ADD COLUMN volunteer_status TEXT
+ALTER TABLE users ADD COLUMN community_id TEXT COLLATE "C" REFERENCES communities(id);
+ALTER TABLE users ADD COLUMN volunteer_status TEXT COLLATE "C"
     CHECK (volunteer_status IN ('pending', 'approved', 'suspended'));
-ALTER TABLE users ADD COLUMN vetting_note TEXT NOT NULL DEFAULT '';
-ALTER TABLE users ADD COLUMN vetted_at TEXT;
-ALTER TABLE users ADD COLUMN vetted_by TEXT REFERENCES users(id);
+ALTER TABLE users ADD COLUMN vetting_note TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN vetted_at TEXT COLLATE "C";
+ALTER TABLE users ADD COLUMN vetted_by TEXT COLLATE "C" REFERENCES users(id);
 UPDATE users SET community_id = (SELECT id FROM communities ORDER BY id LIMIT 1)
 WHERE role = 'worker';
 UPDATE users SET volunteer_status = 'pending' WHERE role = 'volunteer';
 
-ALTER TABLE households ADD COLUMN consent_on TEXT;
+ALTER TABLE households ADD COLUMN consent_on TEXT COLLATE "C";
 ALTER TABLE households ADD COLUMN minor BIGINT NOT NULL DEFAULT 0 CHECK (minor IN (0, 1));
 
-ALTER TABLE wishes ADD COLUMN station_grid_id TEXT REFERENCES grids(id);
+ALTER TABLE wishes ADD COLUMN station_grid_id TEXT COLLATE "C" REFERENCES grids(id);
 CREATE INDEX wishes_by_household ON wishes (household_id);
 
-ALTER TABLE claims ADD COLUMN thanks TEXT;
-ALTER TABLE claims ADD COLUMN thanked_at TEXT;
+ALTER TABLE claims ADD COLUMN thanks TEXT COLLATE "C";
+ALTER TABLE claims ADD COLUMN thanked_at TEXT COLLATE "C";
 
 ALTER TABLE change_log DROP CONSTRAINT change_log_entity_check;
 ALTER TABLE change_log ADD CONSTRAINT change_log_entity_check

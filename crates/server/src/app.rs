@@ -48,8 +48,11 @@ pub struct AppState {
     pub trusted_proxies: Arc<[crate::security::Cidr]>,
     /// The Content-Security-Policy, computed from the built index.html at start.
     pub csp: HeaderValue,
-    /// Pokes the clients listening on `/api/events` after every committed change.
+    /// Pokes the clients listening on `/api/events` when the change log grows (see
+    /// `announce_changes` in lib.rs).
     pub changes: tokio::sync::broadcast::Sender<()>,
+    /// Wakes `announce_changes` after this process's own commits.
+    pub committed: Arc<tokio::sync::Notify>,
     /// The public list, serialised once per change version.
     pub pages: Arc<crate::pages::PageCache>,
     /// The latest change version, without asking the database while nothing changed.
@@ -57,10 +60,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Tells listening clients that something changed, so that they pull.
+    /// Something was committed: listening clients are told (once the change log shows it),
+    /// so that they pull.
     pub fn notify_change(&self) {
-        // No listeners is fine: nobody needs poking.
-        let _ = self.changes.send(());
+        self.committed.notify_one();
     }
 }
 

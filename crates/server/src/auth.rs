@@ -23,6 +23,7 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::store;
 use crate::store::users::User;
+use crate::writer::Writer;
 
 pub const SESSION_COOKIE: &str = "mw_session";
 /// The name over HTTPS: browsers keep a `__Host-` cookie only if it is `Secure`, for this
@@ -439,8 +440,10 @@ pub async fn me(db: &SqlitePool, user: &User) -> Result<Me, ApiError> {
 /// - the phone from anywhere: a guesser spread over many addresses is stopped too (later);
 /// - the address, over all phones: generous, because a mobile carrier puts a whole
 ///   neighbourhood behind one address and a community centre shares one.
+///
+/// The counts live in the database (`store::limits`), so every server process on it shares
+/// them: a guesser gains nothing by landing on another instance.
 pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
     /// Failures allowed for one phone from one address; the other limits are multiples.
     pub max_failures: usize,
     pub window: Duration,
@@ -449,13 +452,12 @@ pub struct LoginThrottle {
 /// A login attempt under way, counted as a failure until [`LoginThrottle::succeeded`].
 pub struct Attempt {
     keys: Vec<(String, usize)>,
-    at: DateTime<Utc>,
+    id: String,
 }
 
 impl Default for LoginThrottle {
     fn default() -> Self {
         LoginThrottle {
-            failures: Mutex::new(HashMap::new()),
             max_failures: 5,
             window: Duration::minutes(15),
         }
@@ -472,76 +474,61 @@ impl LoginThrottle {
         ]
     }
 
-    /// Counts an attempt at once, or `Err(seconds)` to wait when a limit is reached.
-    pub fn attempt(
+    /// Counts an attempt at once, or refuses it (`TooManyAttempts`, with the seconds to wait)
+    /// when a limit is reached.
+    pub async fn attempt(
         &self,
+        writer: &Writer,
         phone: &str,
         address: Option<IpAddr>,
         now: DateTime<Utc>,
-    ) -> Result<Attempt, u64> {
-        let keys = self.keys(phone, address);
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let wait = keys
-            .iter()
-            .filter_map(|(key, limit)| {
-                let times = failures.get_mut(key)?;
-                times.retain(|time| *time > now - self.window);
-                (times.len() >= *limit).then(|| {
-                    let oldest = times[times.len() - limit];
-                    u64::try_from((oldest + self.window - now).num_seconds().max(1)).unwrap_or(1)
-                })
-            })
-            .max();
-        if let Some(wait) = wait {
-            return Err(wait);
-        }
-        for (key, _) in &keys {
-            failures.entry(key.clone()).or_default().push(now);
-        }
-        // Bound the memory an attacker can make us use.
-        if failures.len() > 100_000 {
-            failures.retain(|_, times| times.iter().any(|time| *time > now - self.window));
-        }
-        Ok(Attempt { keys, at: now })
+    ) -> Result<Attempt, ApiError> {
+        let attempt = Attempt {
+            keys: self.keys(phone, address),
+            id: uuid::Uuid::now_v7().to_string(),
+        };
+        let (keys, id) = (attempt.keys.clone(), attempt.id.clone());
+        let window = self.window.num_milliseconds();
+        writer
+            .write(move |tx| store::limits::take(tx, &keys, &id, now.timestamp_millis(), window))
+            .await?
+            .map_err(|retry_after| ApiError::TooManyAttempts { retry_after })?;
+        Ok(attempt)
     }
 
     /// How long to hold back the answer to a wrong password: nothing for the first couple of
     /// slips, then doubling with each failure from this phone and address (0.25 s … 4 s),
     /// so guessing slows down well before the limit, and a right password is never delayed.
-    pub fn delay_after(&self, attempt: &Attempt) -> std::time::Duration {
-        let failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&attempt.keys[0].0)
-            .map_or(0, Vec::len);
-        delay_for(failures)
+    pub async fn delay_after(
+        &self,
+        writer: &Writer,
+        attempt: &Attempt,
+    ) -> Result<std::time::Duration, ApiError> {
+        let key = attempt.keys[0].0.clone();
+        let failures = writer
+            .write(move |tx| store::limits::hits(tx, &key))
+            .await?;
+        Ok(delay_for(failures))
     }
 
     /// The password was never checked (the server was busy): the attempt does not count.
-    pub fn abandoned(&self, attempt: Attempt) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for (key, _) in &attempt.keys {
-            if let Some(times) = failures.get_mut(key) {
-                if let Some(at) = times.iter().position(|time| *time == attempt.at) {
-                    times.remove(at);
-                }
-            }
-        }
+    pub async fn abandoned(&self, writer: &Writer, attempt: Attempt) -> Result<(), ApiError> {
+        writer
+            .write(move |tx| store::limits::forget_attempt(tx, &attempt.id, None))
+            .await
     }
 
     /// The attempt was the owner's: it does not count, and their address starts afresh.
-    pub fn succeeded(&self, attempt: Attempt) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for (index, (key, _)) in attempt.keys.iter().enumerate() {
-            if index == 0 {
-                failures.remove(key);
-            } else if let Some(times) = failures.get_mut(key) {
-                if let Some(at) = times.iter().position(|time| *time == attempt.at) {
-                    times.remove(at);
+    pub async fn succeeded(&self, writer: &Writer, attempt: Attempt) -> Result<(), ApiError> {
+        writer
+            .write(move |tx| {
+                store::limits::clear(tx, &attempt.keys[0].0)?;
+                for (key, _) in &attempt.keys[1..] {
+                    store::limits::forget_attempt(tx, &attempt.id, Some(key))?;
                 }
-            }
-        }
+                Ok(())
+            })
+            .await
     }
 }
 
@@ -553,38 +540,35 @@ fn delay_for(failures: usize) -> std::time::Duration {
     }
 }
 
-/// At most `limit` events per client address in a sliding `window` (registrations).
+/// At most `limit` events per client address in a sliding `window` (registrations), counted
+/// in the database like [`LoginThrottle`]'s.
 pub struct RateLimit {
-    events: Mutex<HashMap<IpAddr, Vec<DateTime<Utc>>>>,
     limit: usize,
     window: Duration,
 }
 
 impl RateLimit {
     pub fn new(limit: usize, window: Duration) -> RateLimit {
-        RateLimit {
-            events: Mutex::new(HashMap::new()),
-            limit,
-            window,
-        }
+        RateLimit { limit, window }
     }
 
-    /// Counts one event for `address`, or `Err(seconds)` to wait.
-    pub fn take(&self, address: IpAddr, now: DateTime<Utc>) -> Result<(), u64> {
-        let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
-        if events.len() > 100_000 {
-            events.retain(|_, times| times.iter().any(|time| *time > now - self.window));
-        }
-        let times = events.entry(address).or_default();
-        times.retain(|time| *time > now - self.window);
-        if times.len() >= self.limit {
-            let oldest = times[times.len() - self.limit];
-            return Err(
-                u64::try_from((oldest + self.window - now).num_seconds().max(1)).unwrap_or(1),
-            );
-        }
-        times.push(now);
-        Ok(())
+    /// Counts one event for `address`, or refuses it (`TooManyAttempts`, with the seconds to
+    /// wait).
+    pub async fn take(
+        &self,
+        writer: &Writer,
+        address: IpAddr,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        let keys = vec![(format!("register:{address}"), self.limit)];
+        let window = self.window.num_milliseconds();
+        writer
+            .write(move |tx| {
+                let id = uuid::Uuid::now_v7().to_string();
+                store::limits::take(tx, &keys, &id, now.timestamp_millis(), window)
+            })
+            .await?
+            .map_err(|retry_after| ApiError::TooManyAttempts { retry_after })
     }
 }
 
@@ -596,15 +580,5 @@ mod tests {
     fn wrong_passwords_are_answered_ever_more_slowly() {
         let delays: Vec<u128> = (1..=9).map(|n| delay_for(n).as_millis()).collect();
         assert_eq!(delays, [0, 0, 250, 500, 1000, 2000, 4000, 4000, 4000]);
-        let throttle = LoginThrottle::default();
-        let now = Utc::now();
-        let mut last = std::time::Duration::ZERO;
-        for _ in 0..5 {
-            let attempt = throttle.attempt("13800000002", None, now).unwrap();
-            let delay = throttle.delay_after(&attempt);
-            assert!(delay >= last);
-            last = delay;
-        }
-        assert_eq!(last, std::time::Duration::from_millis(1000));
     }
 }

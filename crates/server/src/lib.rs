@@ -127,6 +127,7 @@ impl Server {
             )),
             csp: security::content_security_policy(index_html.as_deref()),
             changes: tokio::sync::broadcast::channel(16).0,
+            committed: Arc::default(),
             pages: Arc::default(),
             freshness,
         };
@@ -165,12 +166,14 @@ impl Server {
             self.expiry_interval,
         ));
         let compaction = tokio::spawn(compact_change_log(self.state.clone()));
+        let announcer = tokio::spawn(announce_changes(self.state.clone()));
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         expiry.abort();
         compaction.abort();
+        announcer.abort();
         served
     }
 }
@@ -189,12 +192,54 @@ async fn release_stalled_claims(state: AppState, every: Duration) {
     }
 }
 
-/// Keeps the change log as long as there are entities (see `store::sync::compact`).
+/// How often the change log is looked at for what other server processes on the database
+/// committed (this process's own commits are announced at once).
+const WATCH_OTHERS_EVERY: Duration = Duration::from_millis(250);
+
+/// Pokes this server's listening phones whenever the change log has grown: at once after this
+/// process's own commits, within [`WATCH_OTHERS_EVERY`] after another server process's on the
+/// same database (a phone on one instance sees a claim made on another). Each new version is
+/// announced once, however many commits and wake-ups brought it.
+async fn announce_changes(state: AppState) {
+    let latest = |state: &AppState| state.reader.read(store::sync::newest_version);
+    let mut announced = latest(&state).unwrap_or(0);
+    let mut ticks = tokio::time::interval(WATCH_OTHERS_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticks.tick() => {}
+            () = state.committed.notified() => {}
+        }
+        if state.changes.receiver_count() == 0 {
+            continue;
+        }
+        match latest(&state) {
+            Ok(version) if version > announced => {
+                announced = version;
+                // No listener left since is fine: nobody needs poking.
+                let _ = state.changes.send(());
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "reading the change log's version failed"),
+        }
+    }
+}
+
+/// Keeps the change log as long as there are entities (see `store::sync::compact`), and drops
+/// login and registration counts far older than any limit's window.
 async fn compact_change_log(state: AppState) {
     let mut ticks = tokio::time::interval(Duration::from_secs(600));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
+        let day_ago = (state.clock.now() - chrono::Duration::days(1)).timestamp_millis();
+        if let Err(error) = state
+            .writer
+            .write(move |tx| store::limits::prune(tx, day_ago))
+            .await
+        {
+            tracing::error!(%error, "dropping old login counts failed");
+        }
         match apply::compact_change_log(&state).await {
             Ok(0) => {}
             Ok(dropped) => tracing::info!(dropped, "compacted the change log"),

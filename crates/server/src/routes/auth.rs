@@ -38,8 +38,8 @@ pub async fn register(
     // centre's Wi-Fi on sign-up day) is welcome, a script is not.
     state
         .registrations
-        .take(address, state.clock.now())
-        .map_err(|retry_after| ApiError::TooManyAttempts { retry_after })?;
+        .take(&state.writer, address, state.clock.now())
+        .await?;
     // A volunteer waits for a worker to meet them before any house call.
     let vetting = (account.role == Role::Volunteer).then_some(VolunteerStatus::Pending);
     let user = auth::add_user(&state, account, None, vetting).await?;
@@ -74,8 +74,8 @@ pub async fn login(
     let address = Some(address);
     let attempt = state
         .throttle
-        .attempt(&throttle_key, address, now)
-        .map_err(|retry_after| ApiError::TooManyAttempts { retry_after })?;
+        .attempt(&state.writer, &throttle_key, address, now)
+        .await?;
     let found = match &phone {
         Ok(phone) => store::users::by_phone(&state.db, phone).await?,
         Err(_) => None,
@@ -89,15 +89,15 @@ pub async fn login(
         Ok(matches) => matches,
         Err(error) => {
             // Not checked (the server was busy): the attempt does not count.
-            state.throttle.abandoned(attempt);
+            state.throttle.abandoned(&state.writer, attempt).await?;
             return Err(error);
         }
     };
     let Some((user, _)) = found.filter(|_| matches) else {
-        tokio::time::sleep(state.throttle.delay_after(&attempt)).await;
+        tokio::time::sleep(state.throttle.delay_after(&state.writer, &attempt).await?).await;
         return Err(ApiError::InvalidCredentials);
     };
-    state.throttle.succeeded(attempt);
+    state.throttle.succeeded(&state.writer, attempt).await?;
     start_session(&state, &headers, &user, StatusCode::OK).await
 }
 

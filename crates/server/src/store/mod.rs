@@ -9,6 +9,7 @@ pub mod claims;
 pub mod community;
 pub mod events;
 pub mod households;
+pub mod limits;
 pub mod pledges;
 pub mod reports;
 pub mod sync;

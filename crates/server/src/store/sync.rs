@@ -127,6 +127,14 @@ pub fn compact(tx: &Tx, limit: i64) -> ApiResult<usize> {
     )
 }
 
+/// The newest version in the change log (0 when empty), on a plain connection.
+pub fn newest_version(db: &rusqlite::Connection) -> ApiResult<u64> {
+    let latest: i64 = db
+        .prepare_cached("SELECT COALESCE(MAX(version), 0) FROM change_log")?
+        .query_row([], |row| row.get(0))?;
+    Ok(u64::try_from(latest).unwrap_or(0))
+}
+
 /// The newest version in the change log (0 when empty).
 pub async fn latest_version(conn: &mut SqliteConnection) -> ApiResult<u64> {
     let (latest,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM change_log")

@@ -283,6 +283,54 @@ async fn failed_logins_are_throttled_and_successful_ones_are_not() {
     }
 }
 
+/// Two server processes on one database count the same failures: a guesser who spreads
+/// tries over both instances gets no more than on one, and neither does a burst of signups.
+#[tokio::test]
+async fn limits_are_shared_by_every_server_on_the_database() {
+    let app = spawn_demo_app_with(|config| config.registrations_per_hour = 2).await;
+    let twin = crate::helpers::spawn_twin(&app).await;
+    let wrong = json!({"phone": "13800000002", "password": "not-the-password"});
+    for n in 0..5 {
+        let server = if n % 2 == 0 { &app.address } else { &twin };
+        let response = app
+            .client
+            .post(format!("{server}/api/auth/login"))
+            .json(&wrong)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "try {n}");
+    }
+    for server in [&app.address, &twin] {
+        let refused = app
+            .client
+            .post(format!("{server}/api/auth/login"))
+            .json(&wrong)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(refused, 429, "too_many_attempts").await;
+    }
+
+    // Each server applies its own limit (2 an hour here, the twin's default 30) to the count
+    // the database keeps: a signup on the twin counts on this one.
+    let register = |server: String| {
+        let request = app
+            .client
+            .post(format!("{server}/api/auth/register"))
+            .json(&json!({"display_name": "新邻居", "phone": fresh_phone(),
+                          "password": "a-long-test-password", "role": "donor"}));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(register(twin.clone()).await, 201);
+    assert_eq!(register(app.address.clone()).await, 201);
+    assert_eq!(
+        register(app.address.clone()).await,
+        429,
+        "the twin's signup counted"
+    );
+}
+
 #[tokio::test]
 async fn unknown_phones_fail_like_wrong_passwords() {
     let app = spawn_demo_app().await;

@@ -80,6 +80,11 @@ async fn spawn(demo: bool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp 
 
 /// A second server process's worth of app (own pool, own port) on `app`'s database file.
 pub async fn spawn_twin(app: &TestApp) -> String {
+    spawn_twin_with_state(app).await.0
+}
+
+/// [`spawn_twin`], with the twin's state (to drive its background work from a test).
+pub async fn spawn_twin_with_state(app: &TestApp) -> (String, AppState) {
     let mut config = ServeConfig::new(
         SocketAddr::from(([127, 0, 0, 1], 0)),
         app.database_url.clone(),
@@ -88,8 +93,9 @@ pub async fn spawn_twin(app: &TestApp) -> String {
     config.clock = app.clock.clone();
     let (server, _) = Server::build(&config).await.expect("twin starts");
     let address = format!("http://{}", server.local_addr().unwrap());
+    let state = server.state().clone();
     tokio::spawn(server.run(std::future::pending()));
-    address
+    (address, state)
 }
 
 impl TestApp {

@@ -70,3 +70,31 @@ async fn the_background_timer_releases_stalled_claims_by_itself() {
     }
     panic!("the claim did not expire within 2 s");
 }
+
+/// Every server process runs the hold timer; on one database they never expire a claim twice
+/// nor return its units twice.
+#[tokio::test]
+async fn two_servers_timers_expire_each_stalled_claim_once() {
+    let app = spawn_demo_app().await;
+    let (_, twin) = crate::helpers::spawn_twin_with_state(&app).await;
+    let donor = app.register(Role::Donor).await;
+    let mut claims = Vec::new();
+    for _ in 0..6 {
+        let wish = app.open_wish(WishKind::Item, 1).await;
+        claims.push((wish.id, app.claim_ok(&donor, wish.id, 1).await.id));
+    }
+    app.clock.advance(Duration::days(8));
+    let (here, there) = tokio::join!(expire_due_claims(&app.state), expire_due_claims(&twin));
+    assert_eq!(here.unwrap() + there.unwrap(), claims.len());
+    for (wish, claim) in claims {
+        assert_eq!(app.claim_status(claim).await, "expired");
+        assert_eq!(app.wish(wish).await.claimed, 0, "its unit returned once");
+        let (expiries,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM events WHERE entity_id = ? AND action = 'expire'")
+                .bind(claim.to_string())
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        assert_eq!(expiries, 1);
+    }
+}

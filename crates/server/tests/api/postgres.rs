@@ -84,7 +84,8 @@ async fn sqlite_columns(db: &sqlx::SqlitePool) -> Columns {
 
 async fn postgres_columns(db: &PgPool) -> Columns {
     let rows: Vec<(String, String, String, String, bool)> = sqlx::query_as(
-        "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text, \
+        "SELECT table_name::text, column_name::text, \
+         data_type::text || COALESCE(' collate ' || collation_name::text, ''), is_nullable::text, \
          column_default IS NOT NULL OR is_identity = 'YES' \
          FROM information_schema.columns WHERE table_schema = current_schema() \
          AND table_name NOT IN ('_sqlx_migrations', 'change_clock')",
@@ -94,8 +95,10 @@ async fn postgres_columns(db: &PgPool) -> Columns {
     .unwrap();
     let mut tables = Columns::new();
     for (table, column, kind, nullable, default) in rows {
+        // Text compares byte by byte, as in SQLite, whatever the database's locale.
         let kind = match kind.as_str() {
             "bigint" => "integer".to_owned(),
+            "text collate C" => "text".to_owned(),
             other => other.to_owned(),
         };
         tables

@@ -461,6 +461,34 @@ async fn the_event_stream_pokes_listeners_after_a_change() {
     assert!(text.contains("event: change"), "{text}");
 }
 
+/// Two server processes on one database: a phone listening on one hears of a claim made
+/// through the other within a second, once.
+#[tokio::test]
+async fn a_phone_on_one_server_hears_of_a_claim_made_on_another_within_a_second() {
+    let app = spawn_demo_app().await;
+    let twin = crate::helpers::spawn_twin(&app).await;
+    let donor = app.register(Role::Donor).await;
+    let mut stream = app.get("/api/events").await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    let claimed = app
+        .client
+        .post(format!("{twin}/api/wishes/{}/claims", wish.id))
+        .header("cookie", &donor.cookie)
+        .json(&json!({"quantity": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(claimed.status(), 201);
+    let chunk = tokio::time::timeout(std::time::Duration::from_secs(1), stream.chunk())
+        .await
+        .expect("an event within 1 s")
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&chunk).contains("event: change"));
+    let again = tokio::time::timeout(std::time::Duration::from_millis(700), stream.chunk()).await;
+    assert!(again.is_err(), "one change, one poke: {again:?}");
+}
+
 #[tokio::test]
 async fn a_batch_with_a_hole_in_its_numbering_is_refused_whole() {
     let app = spawn_demo_app().await;

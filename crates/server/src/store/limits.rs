@@ -1,0 +1,95 @@
+//! Sliding-window counts of failed logins and registrations, per key, shared by every server
+//! process on the database (see migration 0010).
+
+use rusqlite::OptionalExtension;
+
+use crate::error::ApiResult;
+use crate::writer::Tx;
+
+/// Counts one hit of `attempt` under each of `keys` (each with its limit), unless a key has
+/// reached its limit within `window_ms`: then nothing is counted and the answer is how many
+/// seconds until its oldest counted hit leaves the window.
+pub fn take(
+    tx: &Tx,
+    keys: &[(String, usize)],
+    attempt: &str,
+    now_ms: i64,
+    window_ms: i64,
+) -> ApiResult<Result<(), u64>> {
+    let mut wait = None;
+    for (key, limit) in keys {
+        super::run(
+            tx,
+            "DELETE FROM limit_hits WHERE key = ? AND at_ms <= ?",
+            rusqlite::params![key, now_ms - window_ms],
+        )?;
+        // The hit that must leave the window before another is allowed: the limit-th newest.
+        let blocking: Option<i64> = tx
+            .prepare_cached(
+                "SELECT at_ms FROM limit_hits WHERE key = ? ORDER BY at_ms DESC LIMIT 1 OFFSET ?",
+            )?
+            .query_row(rusqlite::params![key, (*limit as i64) - 1], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        if let Some(oldest) = blocking {
+            let seconds = ((oldest + window_ms - now_ms) / 1000).max(1);
+            wait = wait.max(Some(u64::try_from(seconds).unwrap_or(1)));
+        }
+    }
+    if let Some(wait) = wait {
+        return Ok(Err(wait));
+    }
+    for (key, _) in keys {
+        super::run(
+            tx,
+            "INSERT INTO limit_hits (key, at_ms, attempt) VALUES (?, ?, ?)",
+            rusqlite::params![key, now_ms, attempt],
+        )?;
+    }
+    Ok(Ok(()))
+}
+
+/// The hits counted under `key` (within the window, as last pruned).
+pub fn hits(tx: &Tx, key: &str) -> ApiResult<usize> {
+    let count: i64 = tx
+        .prepare_cached("SELECT COUNT(*) FROM limit_hits WHERE key = ?")?
+        .query_row([key], |row| row.get(0))?;
+    Ok(usize::try_from(count).unwrap_or(0))
+}
+
+/// Takes back an attempt's hits (under every key, or under `only` alone).
+pub fn forget_attempt(tx: &Tx, attempt: &str, only: Option<&str>) -> ApiResult<()> {
+    match only {
+        Some(key) => super::run(
+            tx,
+            "DELETE FROM limit_hits WHERE attempt = ? AND key = ?",
+            rusqlite::params![attempt, key],
+        )?,
+        None => super::run(
+            tx,
+            "DELETE FROM limit_hits WHERE attempt = ?",
+            rusqlite::params![attempt],
+        )?,
+    };
+    Ok(())
+}
+
+/// Forgets every hit under `key`.
+pub fn clear(tx: &Tx, key: &str) -> ApiResult<()> {
+    super::run(
+        tx,
+        "DELETE FROM limit_hits WHERE key = ?",
+        rusqlite::params![key],
+    )?;
+    Ok(())
+}
+
+/// Drops hits older than `before_ms` under any key (keys nobody tries again).
+pub fn prune(tx: &Tx, before_ms: i64) -> ApiResult<usize> {
+    super::run(
+        tx,
+        "DELETE FROM limit_hits WHERE at_ms < ?",
+        rusqlite::params![before_ms],
+    )
+}

@@ -9,7 +9,8 @@
 -- lock, which is held until the commit is over: the next committer waits for it, so versions
 -- become visible in increasing order and a cursor never skips a change. The lock is held only
 -- for the commit itself, not for the whole transaction. Writers must run at READ COMMITTED
--- (the default), where a waiting committer reads the clock as the last one left it.
+-- (the default), where a waiting committer reads the clock as the last one left it. The
+-- commit also NOTIFYs `microwish_changes` with its top version.
 CREATE TABLE change_log (
     version   BIGINT UNIQUE,
     entity    TEXT COLLATE "C" NOT NULL CHECK (entity IN ('wish', 'claim', 'campaign', 'grid')),
@@ -41,6 +42,9 @@ BEGIN
     FROM (SELECT ctid AS row_id, top - pending + row_number() OVER (ORDER BY ctid) AS version
           FROM change_log WHERE version IS NULL) AS numbered
     WHERE change_log.ctid = numbered.row_id;
+    -- Every server LISTENing hears the new top version when (and only if) this commits, and
+    -- pokes its own phones: live updates across instances.
+    PERFORM pg_notify('microwish_changes', top::text);
     RETURN NULL;
 END;
 $$;

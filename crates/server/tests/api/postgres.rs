@@ -219,6 +219,46 @@ async fn a_change_that_commits_late_takes_a_later_version_so_no_cursor_skips_it(
     assert!(changes_after(&db, "plain_log", 2).await.is_empty());
 }
 
+/// Each commit that logs changes tells every listening server its top version, at commit and
+/// not before (a rolled-back transaction tells nobody).
+#[tokio::test]
+async fn a_commit_notifies_listeners_of_its_version_and_a_rollback_does_not() {
+    let url = postgres_database().await;
+    let db = connect_postgres(&url).await.unwrap();
+    let mut listener = sqlx::postgres::PgListener::connect(&url).await.unwrap();
+    listener.listen("microwish_changes").await.unwrap();
+    let log = "INSERT INTO change_log (entity, entity_id) VALUES ('wish', $1)";
+
+    let mut undone = db.begin().await.unwrap();
+    sqlx::query(log)
+        .bind("undone")
+        .execute(&mut *undone)
+        .await
+        .unwrap();
+    undone.rollback().await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    for id in ["a", "b"] {
+        sqlx::query(log).bind(id).execute(&mut *tx).await.unwrap();
+    }
+    let early = tokio::time::timeout(Duration::from_millis(300), listener.recv()).await;
+    assert!(
+        early.is_err(),
+        "nothing is heard before the commit: {early:?}"
+    );
+    tx.commit().await.unwrap();
+    let heard = tokio::time::timeout(Duration::from_secs(1), listener.recv())
+        .await
+        .expect("heard within 1 s")
+        .unwrap();
+    assert_eq!(
+        heard.payload(),
+        "2",
+        "one notice, with the commit's top version"
+    );
+    let more = tokio::time::timeout(Duration::from_millis(300), listener.recv()).await;
+    assert!(more.is_err(), "one commit, one notice: {more:?}");
+}
+
 #[tokio::test]
 async fn racing_writers_never_let_a_polling_cursor_skip_a_change() {
     const WRITERS: usize = 6;

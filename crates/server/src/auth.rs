@@ -154,7 +154,8 @@ pub async fn end_session(state: &AppState, token: &str) -> Result<(), ApiError> 
 /// not at all for what this process does itself: a logout here forgets the session at once,
 /// a session past its end is never answered, and a change of a user's vetting here forgets
 /// that user's sessions. A logout or vetting on another server process on the same database
-/// reaches this one within [`SessionCache::FOR`].
+/// moves the sessions' epoch (migration 0011), and this server forgets everything it kept
+/// when it sees that, within a quarter of a second (`announce_changes` in lib.rs).
 pub struct SessionCache {
     sessions: Mutex<HashMap<String, Kept>>,
 }
@@ -207,6 +208,14 @@ impl SessionCache {
     fn forget(&self, token_hash: &str) {
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
         sessions.remove(token_hash);
+    }
+
+    /// Forgets every session: one ended, or someone's vetting changed, on another server.
+    pub fn forget_all(&self) {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 
     /// Forgets every session of `user` (their vetting changed: what they may see with it).

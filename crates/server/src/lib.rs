@@ -192,17 +192,20 @@ async fn release_stalled_claims(state: AppState, every: Duration) {
     }
 }
 
-/// How often the change log is looked at for what other server processes on the database
-/// committed (this process's own commits are announced at once).
+/// How often the database is looked at for what other server processes on it committed
+/// (this process's own commits are announced at once).
 const WATCH_OTHERS_EVERY: Duration = Duration::from_millis(250);
 
-/// Pokes this server's listening phones whenever the change log has grown: at once after this
-/// process's own commits, within [`WATCH_OTHERS_EVERY`] after another server process's on the
-/// same database (a phone on one instance sees a claim made on another). Each new version is
-/// announced once, however many commits and wake-ups brought it.
+/// Watches the database for every server process's writes:
+/// - pokes this server's listening phones whenever the change log has grown: at once after
+///   this process's own commits, within [`WATCH_OTHERS_EVERY`] after another server's on the
+///   same database (a phone on one instance sees a claim made on another); each new version is
+///   announced once, however many commits and wake-ups brought it;
+/// - drops the sessions this server keeps in memory when the sessions' epoch moved (a logout
+///   or a change of vetting, wherever it was made).
 async fn announce_changes(state: AppState) {
-    let latest = |state: &AppState| state.reader.read(store::sync::newest_version);
-    let mut announced = latest(&state).unwrap_or(0);
+    let watched = |state: &AppState| state.reader.read(store::sync::watched);
+    let (mut announced, mut epoch) = watched(&state).unwrap_or((0, 0));
     let mut ticks = tokio::time::interval(WATCH_OTHERS_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -210,17 +213,21 @@ async fn announce_changes(state: AppState) {
             _ = ticks.tick() => {}
             () = state.committed.notified() => {}
         }
-        if state.changes.receiver_count() == 0 {
-            continue;
-        }
-        match latest(&state) {
-            Ok(version) if version > announced => {
-                announced = version;
-                // No listener left since is fine: nobody needs poking.
-                let _ = state.changes.send(());
+        let (version, now_epoch) = match watched(&state) {
+            Ok(seen) => seen,
+            Err(error) => {
+                tracing::error!(%error, "watching the database failed");
+                continue;
             }
-            Ok(_) => {}
-            Err(error) => tracing::error!(%error, "reading the change log's version failed"),
+        };
+        if now_epoch != epoch {
+            epoch = now_epoch;
+            state.sessions.forget_all();
+        }
+        if version > announced && state.changes.receiver_count() > 0 {
+            announced = version;
+            // No listener left since is fine: nobody needs poking.
+            let _ = state.changes.send(());
         }
     }
 }

@@ -127,12 +127,16 @@ pub fn compact(tx: &Tx, limit: i64) -> ApiResult<usize> {
     )
 }
 
-/// The newest version in the change log (0 when empty), on a plain connection.
-pub fn newest_version(db: &rusqlite::Connection) -> ApiResult<u64> {
-    let latest: i64 = db
-        .prepare_cached("SELECT COALESCE(MAX(version), 0) FROM change_log")?
-        .query_row([], |row| row.get(0))?;
-    Ok(u64::try_from(latest).unwrap_or(0))
+/// What a server watches for other servers' writes: the change log's newest version (0 when
+/// empty) and the sessions' epoch (see migration 0011).
+pub fn watched(db: &rusqlite::Connection) -> ApiResult<(u64, i64)> {
+    let (latest, epoch): (i64, i64) = db
+        .prepare_cached(
+            "SELECT (SELECT COALESCE(MAX(version), 0) FROM change_log), \
+                    (SELECT epoch FROM auth_epoch)",
+        )?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok((u64::try_from(latest).unwrap_or(0), epoch))
 }
 
 /// The newest version in the change log (0 when empty).

@@ -331,6 +331,62 @@ async fn limits_are_shared_by_every_server_on_the_database() {
     );
 }
 
+/// A server keeps sessions it has read for a few seconds; a logout or a suspension made
+/// through another server on the same database still takes effect on it within a second.
+#[tokio::test]
+async fn a_logout_or_suspension_through_one_server_holds_on_the_other_at_once() {
+    let app = spawn_demo_app().await;
+    let twin = crate::helpers::spawn_twin(&app).await;
+    let me_on_twin = |session: &crate::helpers::Session| {
+        let request = app
+            .client
+            .get(format!("{twin}/api/me"))
+            .header("cookie", &session.cookie);
+        async move { request.send().await.unwrap() }
+    };
+    let until = |what: &'static str| {
+        let started = std::time::Instant::now();
+        move || {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(1),
+                "{what} not seen by the other server within 1 s"
+            );
+        }
+    };
+
+    let donor = app.register(Role::Donor).await;
+    assert_eq!(me_on_twin(&donor).await.status(), 200, "the twin keeps it");
+    let out = app.post(Some(&donor), "/api/auth/logout", json!({})).await;
+    assert!(out.status().is_success(), "{}", out.status());
+    let within = until("the logout");
+    while me_on_twin(&donor).await.status() != 401 {
+        within();
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+
+    let volunteer = app.approved_volunteer().await;
+    let seen: serde_json::Value = me_on_twin(&volunteer).await.json().await.unwrap();
+    assert_eq!(seen["volunteer_status"], "approved");
+    let worker = app.worker().await;
+    let suspended = app
+        .post(
+            Some(&worker),
+            &format!("/api/volunteers/{}/suspend", volunteer.me.id),
+            json!({"note": "暂停"}),
+        )
+        .await;
+    assert_eq!(suspended.status(), 200);
+    let within = until("the suspension");
+    loop {
+        let seen: serde_json::Value = me_on_twin(&volunteer).await.json().await.unwrap();
+        if seen["volunteer_status"] == "suspended" {
+            break;
+        }
+        within();
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
 #[tokio::test]
 async fn unknown_phones_fail_like_wrong_passwords() {
     let app = spawn_demo_app().await;

@@ -480,6 +480,17 @@ async fn migrate_refuses_what_it_cannot_move() {
         backwards.to_string().contains("--from must be"),
         "{backwards}"
     );
+
+    // A table migrate was not told about (a later migration's) stops it before it copies.
+    let app = crate::helpers::spawn_app().await;
+    sqlx::query("CREATE TABLE badges (id TEXT PRIMARY KEY)")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let unknown = sqlite_to_postgres(&app.database_url, &target, true, |_, _, _| {})
+        .await
+        .unwrap_err();
+    assert!(unknown.to_string().contains("badges"), "{unknown}");
 }
 
 #[tokio::test]

@@ -125,9 +125,17 @@ enum UserCommand {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    // PostgreSQL's notices ("relation … already exists, skipping" on every start) are not news.
+    let filter = tracing_subscriber::filter::Targets::new()
+        .with_default(tracing::Level::INFO)
+        .with_target("sqlx::postgres::notice", tracing::Level::WARN);
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .with_writer(std::io::stderr)
+        .finish()
+        .with(filter)
         .init();
     let result = match Cli::parse().command {
         Command::Serve {

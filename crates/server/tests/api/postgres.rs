@@ -466,6 +466,43 @@ async fn a_community_moves_to_postgres_whole_and_its_rules_hold_there() {
     );
 }
 
+/// The command line an operator runs: progress on stderr, every table's count on stdout, and
+/// a refusal (exit 1, a reason) when run a second time into the same database.
+#[tokio::test]
+async fn the_migrate_command_reports_each_table_and_refuses_a_second_run() {
+    let app = spawn_demo_app().await;
+    let target = postgres_database().await;
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_microwish-server"))
+            .args(["migrate", "--from", &app.database_url, "--to", &target])
+            .output()
+            .expect("the server binary runs")
+    };
+    let first = run();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&first.stdout),
+        String::from_utf8_lossy(&first.stderr),
+    );
+    assert!(first.status.success(), "{stdout}{stderr}");
+    assert!(stderr.contains("copying wishes:"), "progress: {stderr}");
+    let wishes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM wishes")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let line = stdout
+        .lines()
+        .find(|line| line.trim_start().starts_with("wishes "))
+        .unwrap_or_else(|| panic!("no wishes line in {stdout}"));
+    assert!(line.contains(&format!(" {wishes} rows")), "{line}");
+    assert!(stdout.contains("every count checked"), "{stdout}");
+
+    let second = run();
+    assert_eq!(second.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(said.contains("already holds data"), "{said}");
+    assert!(!said.contains("skipping"), "no PostgreSQL notices: {said}");
+}
+
 #[tokio::test]
 async fn migrate_refuses_what_it_cannot_move() {
     let target = postgres_database().await;

@@ -74,6 +74,40 @@ async fn pushing_the_same_batch_five_times_applies_it_once() {
     assert_eq!(pulled.last_mutation_id, 2);
 }
 
+/// A phone whose push got no answer sends it again, and a reverse proxy may hand it to the
+/// other server on the database: it is answered from the stored result, never applied twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_replayed_to_another_server_is_answered_and_not_applied_again() {
+    let app = spawn_demo_app().await;
+    let twin = crate::helpers::spawn_twin(&app).await;
+    let donor = app.register(Role::Donor).await;
+    let client = ClientId::generate();
+    let wish = app.open_wish(WishKind::Item, 3).await;
+    let batch = json!([claim_mutation(1, wish.id, 1), claim_mutation(2, wish.id, 1)]);
+    let first = push_ok(&app, &donor, client, batch.clone()).await;
+    assert!(first
+        .results
+        .iter()
+        .all(|r| r.status == MutationStatus::Applied));
+    // The same batch, sent at once to both servers again.
+    let again = |base: String| {
+        let request = app
+            .client
+            .post(format!("{base}/api/sync/push"))
+            .header("cookie", &donor.cookie)
+            .json(&json!({"client_id": client, "mutations": batch.clone()}));
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.json::<PushResponse>().await.unwrap()
+        }
+    };
+    let (here, there) = tokio::join!(again(app.address.clone()), again(twin.clone()));
+    assert_eq!(here, first);
+    assert_eq!(there, first);
+    assert_eq!(app.wish(wish.id).await.claimed, 2, "applied once");
+}
+
 #[tokio::test]
 async fn a_gap_in_mutation_ids_is_refused_and_nothing_is_applied() {
     let app = spawn_demo_app().await;

@@ -20,6 +20,7 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
 /// [`connect`] with another durability setting (for the benchmark that compares them).
 pub async fn connect_with(url: &str, synchronous: SqliteSynchronous) -> anyhow::Result<SqlitePool> {
     let options = options(url, synchronous)?;
+    let _migrating = migration_lock(url).await?;
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         // sqlx pings a connection before lending it, by default: a round trip to its worker
@@ -29,6 +30,24 @@ pub async fn connect_with(url: &str, synchronous: SqliteSynchronous) -> anyhow::
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// Held while a server opens the database and brings its schema up to date: two servers
+/// starting at once on a new database would otherwise both run the first migration ("table
+/// grids already exists"), or find it locked while the other turns on its write-ahead log.
+/// sqlx takes no lock for SQLite; this file lock is released when dropped.
+async fn migration_lock(url: &str) -> anyhow::Result<Option<std::fs::File>> {
+    let Some(database) = database_file(url)? else {
+        return Ok(None);
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(format!("{}-migrate.lock", database.display()))?;
+    // Waiting for the other server's migrations blocks: off the async threads.
+    let file = tokio::task::spawn_blocking(move || file.lock().map(|()| file)).await??;
+    Ok(Some(file))
 }
 
 /// How every connection to `url` is opened (the pool's and the writer's), creating the

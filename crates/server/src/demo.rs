@@ -873,9 +873,14 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     let now = state.clock.now();
     let today = community_today(now);
     let community = CommunityId::generate();
-    state
+    // Checked again in the write: two servers started with --demo at once on a new database
+    // seed it once (the second finds the first's grids and leaves the data to it).
+    let first = state
         .writer
         .write(move |tx| {
+            if store::community::has_grids_now(tx)? {
+                return Ok(false);
+            }
             store::community::insert_community(tx, community, COMMUNITY, now)?;
             for (position, (id, name, station, location)) in GRIDS.iter().enumerate() {
                 let grid = Grid {
@@ -887,9 +892,12 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
                 };
                 store::community::insert_grid(tx, &grid, position)?;
             }
-            Ok(())
+            Ok(true)
         })
         .await?;
+    if !first {
+        return Ok(None);
+    }
 
     let mut people = Vec::new();
     for (role, phone, name, password) in DEMO_LOGINS.iter().chain([PENDING_VOLUNTEER].iter()) {

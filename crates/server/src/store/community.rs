@@ -55,6 +55,14 @@ pub async fn has_grids(db: &SqlitePool) -> ApiResult<bool> {
     Ok(grids > 0)
 }
 
+/// [`has_grids`] inside a write: what another server seeding the same database has committed.
+pub fn has_grids_now(tx: &Tx) -> ApiResult<bool> {
+    let grids: i64 = tx
+        .prepare_cached("SELECT COUNT(*) FROM grids")?
+        .query_row([], |row| row.get(0))?;
+    Ok(grids > 0)
+}
+
 pub fn insert_community(tx: &Tx, id: CommunityId, name: &str, now: DateTime<Utc>) -> ApiResult<()> {
     super::run(
         tx,

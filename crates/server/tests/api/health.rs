@@ -61,3 +61,34 @@ async fn the_openapi_document_lists_only_real_routes() {
     }
     assert!(checked >= 40, "only {checked} operations");
 }
+
+/// Two servers started with `--demo` at once on a new database (a rolling deployment's first
+/// start): both come up, and the demo is written once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_starting_on_a_new_database_seed_the_demo_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |dir: &std::path::Path| {
+        let mut config = microwish_server::ServeConfig::new(
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            format!("sqlite://{}", dir.join("new.db").display()),
+            dir.to_path_buf(),
+        );
+        config.demo = true;
+        config
+    };
+    let (one, other) = (config(dir.path()), config(dir.path()));
+    let (one, other) = tokio::join!(
+        microwish_server::Server::build(&one),
+        microwish_server::Server::build(&other)
+    );
+    let (one, other) = (one.expect("one starts"), other.expect("the other starts"));
+    let seeded: Vec<_> = [&one.1, &other.1].into_iter().flatten().collect();
+    assert_eq!(seeded.len(), 1, "one of them seeded");
+    let (grids, wishes): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM grids), (SELECT COUNT(*) FROM wishes)")
+            .fetch_one(&one.0.state().db)
+            .await
+            .unwrap();
+    assert_eq!(grids, seeded[0].grids as i64);
+    assert_eq!(wishes, seeded[0].wishes as i64);
+}

@@ -290,26 +290,19 @@ async fn limits_are_shared_by_every_server_on_the_database() {
     let app = spawn_demo_app_with(|config| config.registrations_per_hour = 2).await;
     let twin = crate::helpers::spawn_twin(&app).await;
     let wrong = json!({"phone": "13800000002", "password": "not-the-password"});
+    let guess = |server: &String| {
+        let request = app
+            .client
+            .post(format!("{server}/api/auth/login"))
+            .json(&wrong);
+        async move { request.send().await.unwrap() }
+    };
     for n in 0..5 {
         let server = if n % 2 == 0 { &app.address } else { &twin };
-        let response = app
-            .client
-            .post(format!("{server}/api/auth/login"))
-            .json(&wrong)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401, "try {n}");
+        assert_eq!(guess(server).await.status(), 401, "try {n}");
     }
     for server in [&app.address, &twin] {
-        let refused = app
-            .client
-            .post(format!("{server}/api/auth/login"))
-            .json(&wrong)
-            .send()
-            .await
-            .unwrap();
-        assert_problem(refused, 429, "too_many_attempts").await;
+        assert_problem(guess(server).await, 429, "too_many_attempts").await;
     }
 
     // Each server applies its own limit (2 an hour here, the twin's default 30) to the count

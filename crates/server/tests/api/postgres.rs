@@ -163,35 +163,44 @@ async fn changes_after(db: &PgPool, table: &str, cursor: i64) -> Vec<(i64, Strin
     .unwrap()
 }
 
-#[tokio::test]
-async fn a_change_that_commits_late_takes_a_later_version_so_no_cursor_skips_it() {
-    let db = connect_postgres(&postgres_database().await).await.unwrap();
-    let log = "INSERT INTO change_log (entity, entity_id) VALUES ('wish', $1)";
-
-    // Begun first, committed last.
+/// Two transactions writing a change each to `table` with `insert`: "late" begins first and
+/// commits last. A reader pulls after "early" commits and again after "late" does; what each
+/// pull saw.
+async fn pulls_around_a_late_commit(
+    db: &PgPool,
+    table: &str,
+    insert: &str,
+) -> (Vec<(i64, String)>, Vec<(i64, String)>) {
     let mut late = db.begin().await.unwrap();
-    sqlx::query(log)
+    sqlx::query(insert)
         .bind("late")
         .execute(&mut *late)
         .await
         .unwrap();
     let mut early = db.begin().await.unwrap();
-    sqlx::query(log)
+    sqlx::query(insert)
         .bind("early")
         .execute(&mut *early)
         .await
         .unwrap();
     early.commit().await.unwrap();
-
-    let first_pull = changes_after(&db, "change_log", 0).await;
-    assert_eq!(first_pull, [(1, "early".to_owned())]);
+    let first = changes_after(db, table, 0).await;
     late.commit().await.unwrap();
-    let second_pull = changes_after(&db, "change_log", first_pull[0].0).await;
-    assert_eq!(
-        second_pull,
-        [(2, "late".to_owned())],
-        "the late commit is seen"
-    );
+    let cursor = first.last().map_or(0, |(version, _)| *version);
+    (first, changes_after(db, table, cursor).await)
+}
+
+#[tokio::test]
+async fn a_change_that_commits_late_takes_a_later_version_so_no_cursor_skips_it() {
+    let db = connect_postgres(&postgres_database().await).await.unwrap();
+    let (first, second) = pulls_around_a_late_commit(
+        &db,
+        "change_log",
+        "INSERT INTO change_log (entity, entity_id) VALUES ('wish', $1)",
+    )
+    .await;
+    assert_eq!(first, [(1, "early".to_owned())]);
+    assert_eq!(second, [(2, "late".to_owned())], "the late commit is seen");
 
     // The same interleaving with a plain sequence: the late change is numbered below a
     // cursor that has already passed, and is never pulled. This is what the design prevents.
@@ -199,24 +208,14 @@ async fn a_change_that_commits_late_takes_a_later_version_so_no_cursor_skips_it(
         .execute(&db)
         .await
         .unwrap();
-    let plain = "INSERT INTO plain_log (entity_id) VALUES ($1)";
-    let mut late = db.begin().await.unwrap();
-    sqlx::query(plain)
-        .bind("late")
-        .execute(&mut *late)
-        .await
-        .unwrap();
-    let mut early = db.begin().await.unwrap();
-    sqlx::query(plain)
-        .bind("early")
-        .execute(&mut *early)
-        .await
-        .unwrap();
-    early.commit().await.unwrap();
-    let first_pull = changes_after(&db, "plain_log", 0).await;
-    assert_eq!(first_pull, [(2, "early".to_owned())]);
-    late.commit().await.unwrap();
-    assert!(changes_after(&db, "plain_log", 2).await.is_empty());
+    let (first, second) = pulls_around_a_late_commit(
+        &db,
+        "plain_log",
+        "INSERT INTO plain_log (entity_id) VALUES ($1)",
+    )
+    .await;
+    assert_eq!(first, [(2, "early".to_owned())]);
+    assert!(second.is_empty(), "the late change was skipped: {second:?}");
 }
 
 /// Each commit that logs changes tells every listening server its top version, at commit and

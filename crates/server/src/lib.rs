@@ -209,9 +209,14 @@ async fn announce_changes(state: AppState) {
     let mut ticks = tokio::time::interval(WATCH_OTHERS_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tokio::select! {
-            _ = ticks.tick() => {}
-            () = state.committed.notified() => {}
+        let own_commit = tokio::select! {
+            _ = ticks.tick() => false,
+            () = state.committed.notified() => true,
+        };
+        // Under load this process commits thousands of times a second: with no phone
+        // listening here, nothing to do until the next tick.
+        if own_commit && state.changes.receiver_count() == 0 {
+            continue;
         }
         let (version, now_epoch) = match watched(&state) {
             Ok(seen) => seen,

@@ -89,6 +89,10 @@ impl ServingLock {
         let Some(database) = database_file(url)? else {
             return Ok(ServingLock { _file: None });
         };
+        // On a first start the database's directory may not exist yet.
+        if let Some(dir) = database.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)

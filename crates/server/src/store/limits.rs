@@ -18,6 +18,11 @@ pub fn take(
 ) -> ApiResult<Result<(), u64>> {
     let mut wait = None;
     for (key, limit) in keys {
+        if *limit == 0 {
+            // Nothing allowed at all: refuse for the whole window.
+            wait = wait.max(Some(u64::try_from((window_ms + 999) / 1000).unwrap_or(1)));
+            continue;
+        }
         super::run(
             tx,
             "DELETE FROM limit_hits WHERE key = ? AND at_ms <= ?",
@@ -33,7 +38,8 @@ pub fn take(
             })
             .optional()?;
         if let Some(oldest) = blocking {
-            let seconds = ((oldest + window_ms - now_ms) / 1000).max(1);
+            // Rounded up: a client that waits as told is let in.
+            let seconds = ((oldest + window_ms - now_ms + 999) / 1000).max(1);
             wait = wait.max(Some(u64::try_from(seconds).unwrap_or(1)));
         }
     }

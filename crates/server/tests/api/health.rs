@@ -92,3 +92,22 @@ async fn two_servers_starting_on_a_new_database_seed_the_demo_once() {
     assert_eq!(grids, seeded[0].grids as i64);
     assert_eq!(wishes, seeded[0].wishes as i64);
 }
+
+/// A first start with a database in a directory that does not exist yet (the default
+/// `sqlite://data/microwish.db` on a fresh checkout) creates it.
+#[tokio::test]
+async fn a_first_start_creates_the_database_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = microwish_server::ServeConfig::new(
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        format!(
+            "sqlite://{}",
+            dir.path().join("data/new/microwish.db").display()
+        ),
+        dir.path().to_path_buf(),
+    );
+    microwish_server::Server::build(&config)
+        .await
+        .expect("the server starts");
+    assert!(dir.path().join("data/new/microwish.db").exists());
+}

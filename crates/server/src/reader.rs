@@ -11,13 +11,14 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::ApiError;
+use crate::store::sql::Db;
 
 /// Idle connections kept for the next read (more are opened while many read at once).
 const KEEP: usize = 8;
 
 pub struct Reader {
     file: PathBuf,
-    idle: Mutex<Vec<Connection>>,
+    idle: Mutex<Vec<Db>>,
 }
 
 impl Reader {
@@ -29,14 +30,11 @@ impl Reader {
     }
 
     /// Runs `work` on a connection of its own (opened if none is idle).
-    pub fn read<T>(
-        &self,
-        work: impl FnOnce(&Connection) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
+    pub fn read<T>(&self, work: impl FnOnce(&Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
         let lent = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let connection = match lent {
             Some(connection) => connection,
-            None => open(&self.file)?,
+            None => Db::Sqlite(open(&self.file)?),
         };
         let outcome = work(&connection);
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());

@@ -23,6 +23,8 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 use sqlx::sqlite::SqliteSynchronous;
+
+use crate::store::sql::{Db, Pg};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::ApiError;
@@ -31,7 +33,7 @@ use crate::error::ApiError;
 const BATCH_MAX: usize = 256;
 
 /// The connection a write runs on, inside the batch's transaction and its own savepoint.
-pub type Tx = Connection;
+pub type Tx = Db;
 
 /// A queued piece of work: runs in its savepoint, answers whether to keep it, and hands back
 /// how to tell its caller once the batch's fate is known.
@@ -66,10 +68,36 @@ impl Writer {
             .spawn(move || match open(&file, synchronous) {
                 Ok(connection) => {
                     let _ = opened.send(Ok(()));
-                    write_batches(&connection, queue, &counted);
+                    write_batches(&Db::Sqlite(connection), queue, &counted);
                 }
                 Err(error) => {
                     let _ = opened.send(Err(error));
+                }
+            })?;
+        open_result
+            .await
+            .map_err(|_| anyhow::anyhow!("the writer thread stopped while opening"))??;
+        Ok(Writer { jobs, commits })
+    }
+
+    /// The writer on a PostgreSQL database (already migrated): the same queue and group
+    /// commit, on a connection of its own driven from this writer's thread.
+    pub async fn start_postgres(url: &str) -> anyhow::Result<Writer> {
+        let (jobs, queue) = mpsc::unbounded_channel::<Job>();
+        let commits = Arc::new(AtomicU64::new(0));
+        let counted = commits.clone();
+        let (opened, open_result) = oneshot::channel();
+        let url = url.to_owned();
+        let runtime = tokio::runtime::Handle::current();
+        std::thread::Builder::new()
+            .name("microwish-writer".into())
+            .spawn(move || match Pg::connect(&url, runtime) {
+                Ok(connection) => {
+                    let _ = opened.send(Ok(()));
+                    write_batches(&Db::Postgres(connection), queue, &counted);
+                }
+                Err(error) => {
+                    let _ = opened.send(Err(anyhow::anyhow!("{error}")));
                 }
             })?;
         open_result
@@ -198,11 +226,7 @@ pub fn in_savepoint<T>(
 
 /// The writer's loop: take what has queued (at least one), run it in one transaction,
 /// commit, then answer everyone in it.
-fn write_batches(
-    connection: &Connection,
-    mut queue: mpsc::UnboundedReceiver<Job>,
-    commits: &AtomicU64,
-) {
+fn write_batches(connection: &Db, mut queue: mpsc::UnboundedReceiver<Job>, commits: &AtomicU64) {
     let mut batch = Vec::with_capacity(BATCH_MAX);
     while let Some(first) = queue.blocking_recv() {
         batch.push(first);
@@ -231,23 +255,23 @@ fn write_batches(
 /// Runs the jobs in one transaction. A job that never ran (the batch failed first) is dropped,
 /// and its caller hears that its write did not happen.
 fn run_batch(
-    connection: &Connection,
+    connection: &Db,
     jobs: impl Iterator<Item = Job>,
     answers: &mut Vec<Answer>,
-) -> rusqlite::Result<()> {
-    connection.execute_batch("BEGIN IMMEDIATE")?;
-    let ran = run_jobs(connection, jobs, answers).and_then(|()| connection.execute_batch("COMMIT"));
-    if ran.is_err() && !connection.is_autocommit() {
-        let _ = connection.execute_batch("ROLLBACK");
+) -> Result<(), ApiError> {
+    connection.begin_write()?;
+    let ran = run_jobs(connection, jobs, answers).and_then(|()| connection.batch("COMMIT"));
+    if ran.is_err() && connection.in_transaction() {
+        let _ = connection.batch("ROLLBACK");
     }
     ran
 }
 
 fn run_jobs(
-    connection: &Connection,
+    connection: &Db,
     jobs: impl Iterator<Item = Job>,
     answers: &mut Vec<Answer>,
-) -> rusqlite::Result<()> {
+) -> Result<(), ApiError> {
     for job in jobs {
         run(connection, "SAVEPOINT job")?;
         // A bug that panics in one command must not take the writer (and every later
@@ -272,8 +296,8 @@ fn run_jobs(
 
 /// A statement without parameters, prepared once per connection (a savepoint's, run for
 /// every command).
-fn run(connection: &Connection, sql: &str) -> rusqlite::Result<()> {
-    connection.prepare_cached(sql)?.execute([])?;
+fn run(connection: &Db, sql: &str) -> Result<(), ApiError> {
+    connection.execute(sql, &[])?;
     Ok(())
 }
 
@@ -301,7 +325,7 @@ mod tests {
             async move {
                 writer
                     .write(move |tx| {
-                        tx.execute("INSERT INTO marks (n) VALUES (?)", [n])?;
+                        tx.execute("INSERT INTO marks (n) VALUES (?)", crate::args![n])?;
                         if fail {
                             return Err(ApiError::Internal("refused".into()));
                         }
@@ -330,7 +354,7 @@ mod tests {
         // A command that panics (a bug) fails alone and undone; the writer goes on.
         let panicked = writer
             .write(|tx| {
-                tx.execute("INSERT INTO marks (n) VALUES (100)", [])?;
+                tx.execute("INSERT INTO marks (n) VALUES (100)", &[])?;
                 if std::hint::black_box(true) {
                     panic!("a bug in a command");
                 }
@@ -348,9 +372,9 @@ mod tests {
         // A savepoint inside a job: its failure undoes only what it wrote.
         let kept = writer
             .write(|tx| {
-                tx.execute("INSERT INTO marks (n) VALUES (200)", [])?;
+                tx.execute("INSERT INTO marks (n) VALUES (200)", &[])?;
                 let inner = in_savepoint(tx, |tx| -> Result<(), ApiError> {
-                    tx.execute("INSERT INTO marks (n) VALUES (201)", [])?;
+                    tx.execute("INSERT INTO marks (n) VALUES (201)", &[])?;
                     Err(ApiError::Internal("rejected".into()))
                 });
                 assert!(inner.is_err());

@@ -123,7 +123,7 @@ pub fn insert(tx: &Tx, campaign: &CampaignRecord, now: DateTime<Utc>) -> ApiResu
         tx,
         "INSERT INTO campaigns (id, title, description, goal, unit, community_id, starts_on, \
          ends_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rusqlite::params![
+        crate::args![
             campaign.id.to_string(),
             campaign.title,
             campaign.description,

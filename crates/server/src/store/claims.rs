@@ -11,12 +11,11 @@ use microwish_core::{
     ClaimId, ClaimStatus, ClaimView, Entity, HouseContact, Phone, PublicWish, Role, UserId,
     VolunteerStatus, WishId, WishKind,
 };
-use rusqlite::types::Value;
-use rusqlite::Connection;
 use sqlx::SqlitePool;
 
 use super::{count, parse_stored, stamp, stored_time, CHUNK};
 use crate::error::{ApiError, ApiResult};
+use crate::store::sql::{Db, Row, Value};
 use crate::store::sync::log_change;
 use crate::store::users::User;
 use crate::writer::Tx;
@@ -52,7 +51,7 @@ struct ClaimRow {
 }
 
 impl ClaimRow {
-    fn read(row: &rusqlite::Row) -> ApiResult<ClaimRow> {
+    fn read(row: &Row) -> ApiResult<ClaimRow> {
         let time = |column: &str| -> ApiResult<DateTime<Utc>> {
             stored_time(&row.get::<_, String>(column)?)
         };
@@ -86,13 +85,13 @@ impl ClaimRow {
 
 /// The claims `viewer` may see among those `filter` names: their own, or, for a worker,
 /// every claim on their community's wishes (newest first, at most 500).
-pub fn views(db: &Connection, viewer: &User, filter: ClaimFilter<'_>) -> ApiResult<Vec<ClaimView>> {
+pub fn views(db: &Db, viewer: &User, filter: ClaimFilter<'_>) -> ApiResult<Vec<ClaimView>> {
     select(db, viewer, filter, None, 500)
 }
 
 /// A page of [`views`], newest first: `query.cursor` is the `next` of the page before.
 pub fn page(
-    db: &Connection,
+    db: &Db,
     viewer: &User,
     filter: ClaimFilter<'_>,
     query: &microwish_core::PageQuery,
@@ -118,7 +117,7 @@ pub fn page(
 }
 
 fn select(
-    db: &Connection,
+    db: &Db,
     viewer: &User,
     filter: ClaimFilter<'_>,
     before: Option<ClaimId>,
@@ -140,19 +139,19 @@ fn select(
     match filter {
         ClaimFilter::One(id) => {
             sql.push_str("cl.id = ?");
-            values.push(Value::Text(id.to_string()));
+            values.push(Value::text(id.to_string()));
         }
         ClaimFilter::Ids(ids) => {
             sql.push_str(&format!("cl.id IN ({})", vec!["?"; ids.len()].join(", ")));
-            values.extend(ids.iter().map(|id| Value::Text(id.to_string())));
+            values.extend(ids.iter().map(|id| Value::text(id.to_string())));
         }
         ClaimFilter::OwnedBy(user) => {
             sql.push_str("cl.user_id = ?");
-            values.push(Value::Text(user.to_string()));
+            values.push(Value::text(user.to_string()));
         }
         ClaimFilter::Status(Some(status)) => {
             sql.push_str("cl.status = ?");
-            values.push(Value::Text(status.as_str().to_owned()));
+            values.push(Value::text(status.as_str().to_owned()));
         }
         ClaimFilter::Status(None) => {
             sql.push_str("1 = 1");
@@ -165,24 +164,20 @@ fn select(
             .map(|id| id.to_string())
             .unwrap_or_default();
         sql.push_str(" AND g.community_id = ?");
-        values.push(Value::Text(community));
+        values.push(Value::text(community));
     } else {
         // Only workers see other people's claims.
         sql.push_str(" AND cl.user_id = ?");
-        values.push(Value::Text(viewer.id.to_string()));
+        values.push(Value::text(viewer.id.to_string()));
     }
     if let Some(before) = before {
         sql.push_str(" AND cl.id < ?");
-        values.push(Value::Text(before.to_string()));
+        values.push(Value::text(before.to_string()));
     }
     sql.push_str(" ORDER BY cl.id DESC LIMIT ?");
-    values.push(Value::Integer(limit));
-    let mut statement = db.prepare_cached(&sql)?;
-    let mut found = statement.query(rusqlite::params_from_iter(values))?;
-    let mut rows = Vec::new();
-    while let Some(row) = found.next()? {
-        rows.push(ClaimRow::read(row)?);
-    }
+    values.push(Value::Int(limit));
+    let args: Vec<&dyn crate::store::sql::Arg> = values.iter().map(|value| value as _).collect();
+    let rows = db.query(&sql, &args, ClaimRow::read)?;
 
     let approved = viewer.volunteer_status == Some(VolunteerStatus::Approved);
     let mut views = Vec::with_capacity(rows.len());
@@ -227,7 +222,7 @@ fn select(
 }
 
 /// One claim as `viewer` may see it; someone else's claim is a 404 to non-workers.
-pub fn view(db: &Connection, id: ClaimId, viewer: &User) -> ApiResult<ClaimView> {
+pub fn view(db: &Db, id: ClaimId, viewer: &User) -> ApiResult<ClaimView> {
     views(db, viewer, ClaimFilter::One(id))?
         .pop()
         .ok_or(ApiError::not_found(Entity::Claim))
@@ -235,7 +230,7 @@ pub fn view(db: &Connection, id: ClaimId, viewer: &User) -> ApiResult<ClaimView>
 
 /// The given claims that `viewer` may see, by id (for sync pulls).
 pub fn views_by_ids(
-    db: &Connection,
+    db: &Db,
     viewer: &User,
     ids: &[ClaimId],
 ) -> ApiResult<HashMap<ClaimId, ClaimView>> {
@@ -251,16 +246,18 @@ pub fn views_by_ids(
 /// Where a house call goes: the address and phone, the alias to greet them by, and the real
 /// name for workers only.
 fn household_contact(
-    db: &Connection,
+    db: &Db,
     household: &str,
     alias: &str,
     with_name: bool,
 ) -> ApiResult<HouseContact> {
     let (name, address, phone): (String, String, String) = db
-        .prepare_cached("SELECT name, address, phone FROM households WHERE id = ?")?
-        .query_row([household], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })?;
+        .query_row(
+            "SELECT name, address, phone FROM households WHERE id = ?",
+            crate::args![household],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )?
+        .ok_or(ApiError::NotFound("household"))?;
     Ok(HouseContact {
         alias: alias.to_owned(),
         address,
@@ -302,7 +299,7 @@ pub fn insert(tx: &Tx, new: &NewClaim, now: DateTime<Utc>) -> ApiResult<()> {
         tx,
         "INSERT INTO claims (id, wish_id, user_id, quantity, note, status, slot_start, slot_end, \
          hold_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rusqlite::params![
+        crate::args![
             new.id.to_string(),
             new.wish_id.to_string(),
             new.owner.to_string(),
@@ -332,7 +329,7 @@ pub fn set_status(
         tx,
         "UPDATE claims SET status = ?, volunteer_minutes = ?, \
          reject_reason = COALESCE(?, reject_reason), updated_at = ? WHERE id = ? AND status = ?",
-        rusqlite::params![
+        crate::args![
             to.as_str(),
             volunteer_minutes,
             reason,
@@ -356,7 +353,7 @@ pub fn set_quantity(
         tx,
         "UPDATE claims SET quantity = ?, updated_at = ? \
          WHERE id = ? AND quantity = ? AND status = 'active'",
-        rusqlite::params![after, stamp(now), id.to_string(), before],
+        crate::args![after, stamp(now), id.to_string(), before],
     )?;
     super::still_in(updated, "active", "active")?;
     log_change(tx, Entity::Claim, &id.to_string())
@@ -367,7 +364,7 @@ pub fn set_thanks(tx: &Tx, id: ClaimId, text: &str, now: DateTime<Utc>) -> ApiRe
     super::run(
         tx,
         "UPDATE claims SET thanks = ?, thanked_at = ?, updated_at = ? WHERE id = ?",
-        rusqlite::params![text, stamp(now), stamp(now), id.to_string()],
+        crate::args![text, stamp(now), stamp(now), id.to_string()],
     )?;
     log_change(tx, Entity::Claim, &id.to_string())
 }

@@ -34,17 +34,14 @@ pub async fn grids(db: &SqlitePool) -> ApiResult<Vec<Grid>> {
 
 /// Which community each grid belongs to.
 pub fn grid_communities(tx: &Tx) -> ApiResult<HashMap<GridId, CommunityId>> {
-    let mut statement = tx.prepare_cached("SELECT id, community_id FROM grids")?;
-    let mut rows = statement.query([])?;
-    let mut found = HashMap::new();
-    while let Some(row) = rows.next()? {
+    tx.query("SELECT id, community_id FROM grids", &[], |row| {
         let id: String = row.get(0)?;
-        found.insert(
+        Ok((
             GridId::from(id.as_str()),
             parse_stored(&row.get::<_, String>(1)?)?,
-        );
-    }
-    Ok(found)
+        ))
+    })
+    .map(|rows| rows.into_iter().collect())
 }
 
 /// Whether any community has been set up.
@@ -57,17 +54,17 @@ pub async fn has_grids(db: &SqlitePool) -> ApiResult<bool> {
 
 /// [`has_grids`] inside a write: what another server seeding the same database has committed.
 pub fn has_grids_now(tx: &Tx) -> ApiResult<bool> {
-    let grids: i64 = tx
-        .prepare_cached("SELECT COUNT(*) FROM grids")?
-        .query_row([], |row| row.get(0))?;
-    Ok(grids > 0)
+    let grids: Option<i64> = tx.query_row("SELECT COUNT(*) FROM grids", crate::args![], |row| {
+        row.get(0)
+    })?;
+    Ok(grids.unwrap_or(0) > 0)
 }
 
 pub fn insert_community(tx: &Tx, id: CommunityId, name: &str, now: DateTime<Utc>) -> ApiResult<()> {
     super::run(
         tx,
         "INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)",
-        rusqlite::params![id.to_string(), name, stamp(now)],
+        crate::args![id.to_string(), name, stamp(now)],
     )?;
     Ok(())
 }
@@ -88,7 +85,7 @@ pub fn insert_grid(tx: &Tx, grid: &Grid, position: usize) -> ApiResult<()> {
         tx,
         "INSERT INTO grids (id, community_id, name, station, station_location, position) \
          VALUES (?, ?, ?, ?, ?, ?)",
-        rusqlite::params![
+        crate::args![
             grid.id.as_str(),
             grid.community.to_string(),
             grid.name,

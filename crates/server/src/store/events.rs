@@ -15,7 +15,7 @@ pub fn record(tx: &Tx, at: DateTime<Utc>, actor: Option<UserId>, event: &Event) 
         tx,
         "INSERT INTO events (at, actor_id, entity, entity_id, wish_id, action, from_status, \
          to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rusqlite::params![
+        crate::args![
             stamp(at),
             actor.map(|id| id.to_string()),
             event.subject.entity().as_str(),

@@ -33,7 +33,7 @@ struct HouseholdRow {
 
 impl HouseholdRow {
     /// The row as the writer's connection reads it (columns of `SELECT_HOUSEHOLD`).
-    fn read(row: &rusqlite::Row) -> ApiResult<HouseholdRow> {
+    fn read(row: &super::Row) -> ApiResult<HouseholdRow> {
         let consent_on: Option<String> = row.get(7)?;
         Ok(HouseholdRow {
             id: row.get(0)?,
@@ -200,7 +200,7 @@ pub fn put(tx: &Tx, household: &Household, created: bool) -> ApiResult<()> {
             tx,
             "INSERT INTO households (id, name, address, phone, grid_id, groups, notes, \
              consent_on, minor, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rusqlite::params![
+            crate::args![
                 household.id.to_string(),
                 household.name,
                 household.address,
@@ -219,7 +219,7 @@ pub fn put(tx: &Tx, household: &Household, created: bool) -> ApiResult<()> {
             tx,
             "UPDATE households SET name = ?, address = ?, phone = ?, grid_id = ?, groups = ?, \
              notes = ?, consent_on = ?, minor = ?, updated_at = ? WHERE id = ?",
-            rusqlite::params![
+            crate::args![
                 household.name,
                 household.address,
                 household.phone,

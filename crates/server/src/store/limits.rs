@@ -1,8 +1,6 @@
 //! Sliding-window counts of failed logins and registrations, per key, shared by every server
 //! process on the database (see migration 0010).
 
-use rusqlite::OptionalExtension;
-
 use crate::error::ApiResult;
 use crate::writer::Tx;
 
@@ -26,17 +24,14 @@ pub fn take(
         super::run(
             tx,
             "DELETE FROM limit_hits WHERE key = ? AND at_ms <= ?",
-            rusqlite::params![key, now_ms - window_ms],
+            crate::args![key, now_ms - window_ms],
         )?;
         // The hit that must leave the window before another is allowed: the limit-th newest.
-        let blocking: Option<i64> = tx
-            .prepare_cached(
-                "SELECT at_ms FROM limit_hits WHERE key = ? ORDER BY at_ms DESC LIMIT 1 OFFSET ?",
-            )?
-            .query_row(rusqlite::params![key, (*limit as i64) - 1], |row| {
-                row.get(0)
-            })
-            .optional()?;
+        let blocking: Option<i64> = tx.query_row(
+            "SELECT at_ms FROM limit_hits WHERE key = ? ORDER BY at_ms DESC LIMIT 1 OFFSET ?",
+            crate::args![key, (*limit as i64) - 1],
+            |row| row.get(0),
+        )?;
         if let Some(oldest) = blocking {
             // Rounded up: a client that waits as told is let in.
             let seconds = ((oldest + window_ms - now_ms + 999) / 1000).max(1);
@@ -50,7 +45,7 @@ pub fn take(
         super::run(
             tx,
             "INSERT INTO limit_hits (key, at_ms, attempt) VALUES (?, ?, ?)",
-            rusqlite::params![key, now_ms, attempt],
+            crate::args![key, now_ms, attempt],
         )?;
     }
     Ok(Ok(()))
@@ -59,8 +54,12 @@ pub fn take(
 /// The hits counted under `key` (within the window, as last pruned).
 pub fn hits(tx: &Tx, key: &str) -> ApiResult<usize> {
     let count: i64 = tx
-        .prepare_cached("SELECT COUNT(*) FROM limit_hits WHERE key = ?")?
-        .query_row([key], |row| row.get(0))?;
+        .query_row(
+            "SELECT COUNT(*) FROM limit_hits WHERE key = ?",
+            crate::args![key],
+            |row| row.get(0),
+        )?
+        .unwrap_or(0);
     Ok(usize::try_from(count).unwrap_or(0))
 }
 
@@ -70,12 +69,12 @@ pub fn forget_attempt(tx: &Tx, attempt: &str, only: Option<&str>) -> ApiResult<(
         Some(key) => super::run(
             tx,
             "DELETE FROM limit_hits WHERE attempt = ? AND key = ?",
-            rusqlite::params![attempt, key],
+            crate::args![attempt, key],
         )?,
         None => super::run(
             tx,
             "DELETE FROM limit_hits WHERE attempt = ?",
-            rusqlite::params![attempt],
+            crate::args![attempt],
         )?,
     };
     Ok(())
@@ -86,7 +85,7 @@ pub fn clear(tx: &Tx, key: &str) -> ApiResult<()> {
     super::run(
         tx,
         "DELETE FROM limit_hits WHERE key = ?",
-        rusqlite::params![key],
+        crate::args![key],
     )?;
     Ok(())
 }
@@ -96,6 +95,6 @@ pub fn prune(tx: &Tx, before_ms: i64) -> ApiResult<usize> {
     super::run(
         tx,
         "DELETE FROM limit_hits WHERE at_ms < ?",
-        rusqlite::params![before_ms],
+        crate::args![before_ms],
     )
 }

@@ -12,16 +12,18 @@ pub mod households;
 pub mod limits;
 pub mod pledges;
 pub mod reports;
+pub mod sql;
 pub mod sync;
 pub mod users;
 pub mod wishes;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use rusqlite::types::ToSql;
 use sqlx::{QueryBuilder, Sqlite};
 
 use crate::error::ApiError;
 use crate::writer::Tx;
+use sql::Arg;
+pub use sql::{breaks_check, breaks_unique, Row};
 
 /// A round trip to the database.
 pub async fn ping(db: &sqlx::SqlitePool) -> Result<(), ApiError> {
@@ -73,28 +75,24 @@ const CHUNK: usize = 200;
 fn rows_in<T: ToString, R>(
     tx: &Tx,
     select: &str,
-    leading: &[&dyn ToSql],
+    leading: &[&dyn Arg],
     ids: &[T],
-    mut read: impl FnMut(&rusqlite::Row) -> Result<R, ApiError>,
+    mut read: impl FnMut(&Row) -> Result<R, ApiError>,
 ) -> Result<Vec<R>, ApiError> {
     let mut found = Vec::new();
     for chunk in ids.chunks(CHUNK) {
         let marks = vec!["?"; chunk.len()].join(", ");
-        let mut statement = tx.prepare_cached(&format!("{select}({marks})"))?;
         let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();
-        let mut params: Vec<&dyn ToSql> = leading.to_vec();
-        params.extend(ids.iter().map(|id| id as &dyn ToSql));
-        let mut rows = statement.query(params.as_slice())?;
-        while let Some(row) = rows.next()? {
-            found.push(read(row)?);
-        }
+        let mut params: Vec<&dyn Arg> = leading.to_vec();
+        params.extend(ids.iter().map(|id| id as &dyn Arg));
+        found.extend(tx.query(&format!("{select}({marks})"), &params, &mut read)?);
     }
     Ok(found)
 }
 
 /// Runs one statement of the writer's; how many rows it changed.
-fn run(tx: &Tx, sql: &str, params: &[&dyn ToSql]) -> Result<usize, ApiError> {
-    Ok(tx.prepare_cached(sql)?.execute(params)?)
+fn run(tx: &Tx, sql: &str, params: &[&dyn Arg]) -> Result<usize, ApiError> {
+    tx.execute(sql, params)
 }
 
 /// A time as sqlx writes it (RFC 3339), so that both connections store and compare the same
@@ -113,20 +111,6 @@ fn stored_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
 /// A date as sqlx writes it (`YYYY-MM-DD`).
 fn day(date: NaiveDate) -> String {
     date.to_string()
-}
-
-/// Whether the writer's statement broke a CHECK constraint (a quantity rule).
-fn breaks_check(error: &rusqlite::Error) -> bool {
-    error
-        .sqlite_error()
-        .is_some_and(|error| error.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_CHECK)
-}
-
-/// Whether the writer's statement broke a UNIQUE constraint.
-fn breaks_unique(error: &rusqlite::Error) -> bool {
-    error
-        .sqlite_error()
-        .is_some_and(|error| error.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
 
 /// A compare-and-set status update (`… WHERE status = <from>`) changed `rows` rows: none means

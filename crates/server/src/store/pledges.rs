@@ -29,7 +29,7 @@ pub fn insert(
         tx,
         "INSERT INTO pledges (id, shop_id, shop_name, item, category, quantity, unit, note, \
          available_from, yearly, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rusqlite::params![
+        crate::args![
             pledge.id.to_string(),
             pledge.shop.to_string(),
             shop_name,
@@ -48,7 +48,7 @@ pub fn insert(
             tx,
             "INSERT INTO pledge_variants (pledge_id, position, label, quantity) \
              VALUES (?, ?, ?, ?)",
-            rusqlite::params![
+            crate::args![
                 pledge.id.to_string(),
                 i64::try_from(position).unwrap_or(0),
                 label,
@@ -128,7 +128,7 @@ pub fn set_allocated(
     before: (u32, u32),
     after: (u32, u32),
 ) -> ApiResult<()> {
-    let exhausted = |updated: rusqlite::Result<usize>| -> ApiResult<()> {
+    let exhausted = |updated: ApiResult<usize>| -> ApiResult<()> {
         match updated {
             Ok(1) => Ok(()),
             // Another allocation took units between our read and this write.
@@ -136,26 +136,19 @@ pub fn set_allocated(
             Err(error) if breaks_check(&error) => {
                 Err(RuleError::PledgeExhausted { remaining: 0 }.into())
             }
-            Err(error) => Err(error.into()),
+            Err(error) => Err(error),
         }
     };
-    exhausted(
-        tx.prepare_cached("UPDATE pledges SET allocated = ? WHERE id = ? AND allocated = ?")?
-            .execute(rusqlite::params![after.0, pledge.to_string(), before.0]),
-    )?;
+    exhausted(tx.execute(
+        "UPDATE pledges SET allocated = ? WHERE id = ? AND allocated = ?",
+        crate::args![after.0, pledge.to_string(), before.0],
+    ))?;
     if let Some(label) = variant {
-        exhausted(
-            tx.prepare_cached(
-                "UPDATE pledge_variants SET allocated = ? \
+        exhausted(tx.execute(
+            "UPDATE pledge_variants SET allocated = ? \
                  WHERE pledge_id = ? AND label = ? AND allocated = ?",
-            )?
-            .execute(rusqlite::params![
-                after.1,
-                pledge.to_string(),
-                label,
-                before.1
-            ]),
-        )?;
+            crate::args![after.1, pledge.to_string(), label, before.1],
+        ))?;
     }
     log_change(tx, Entity::Pledge, &pledge.to_string())
 }
@@ -169,7 +162,7 @@ pub fn insert_allocation(
         tx,
         "INSERT INTO allocations (id, pledge_id, wish_id, variant, quantity, status, created_at, \
          updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        rusqlite::params![
+        crate::args![
             allocation.id.to_string(),
             allocation.pledge.to_string(),
             allocation.wish.to_string(),
@@ -217,7 +210,7 @@ pub fn set_allocation_status(
     let updated = super::run(
         tx,
         "UPDATE allocations SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
-        rusqlite::params![to.as_str(), stamp(now), id.to_string(), from.as_str()],
+        crate::args![to.as_str(), stamp(now), id.to_string(), from.as_str()],
     )?;
     super::still_in(updated, from.as_str(), to.as_str())?;
     log_pledge_of(tx, id)
@@ -232,7 +225,7 @@ pub fn set_allocation_thanks(
     super::run(
         tx,
         "UPDATE allocations SET thanks = ?, thanked_at = ?, updated_at = ? WHERE id = ?",
-        rusqlite::params![text, stamp(now), stamp(now), id.to_string()],
+        crate::args![text, stamp(now), stamp(now), id.to_string()],
     )?;
     log_pledge_of(tx, id)
 }
@@ -242,7 +235,7 @@ fn log_pledge_of(tx: &Tx, allocation: AllocationId) -> ApiResult<()> {
         tx,
         "INSERT INTO change_log (entity, entity_id) \
          SELECT ?, pledge_id FROM allocations WHERE id = ?",
-        rusqlite::params![Entity::Pledge.as_str(), allocation.to_string()],
+        crate::args![Entity::Pledge.as_str(), allocation.to_string()],
     )?;
     Ok(())
 }
@@ -386,11 +379,12 @@ pub async fn by_ids(db: &SqlitePool, ids: &[PledgeId]) -> ApiResult<HashMap<Pled
 
 /// The shop's display name, stored with its pledges as the public name.
 pub fn shop_name(tx: &Tx, shop: UserId) -> ApiResult<String> {
-    use rusqlite::OptionalExtension;
-    tx.prepare_cached("SELECT display_name FROM users WHERE id = ?")?
-        .query_row([shop.to_string()], |row| row.get(0))
-        .optional()?
-        .ok_or_else(|| ApiError::Corrupt(format!("no shop {shop}")))
+    tx.query_row(
+        "SELECT display_name FROM users WHERE id = ?",
+        crate::args![shop.to_string()],
+        |row| row.get(0),
+    )?
+    .ok_or_else(|| ApiError::Corrupt(format!("no shop {shop}")))
 }
 
 /// The pledge an allocation draws from.

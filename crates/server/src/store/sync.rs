@@ -3,7 +3,6 @@
 
 use microwish_core::sync::MutationResult;
 use microwish_core::{ClientId, Entity, UserId};
-use rusqlite::OptionalExtension;
 use sqlx::SqliteConnection;
 
 use super::parse_stored;
@@ -15,7 +14,7 @@ pub fn log_change(tx: &Tx, entity: Entity, id: &str) -> ApiResult<()> {
     super::run(
         tx,
         "INSERT INTO change_log (entity, entity_id) VALUES (?, ?)",
-        rusqlite::params![entity.as_str(), id],
+        crate::args![entity.as_str(), id],
     )?;
     Ok(())
 }
@@ -36,10 +35,10 @@ pub async fn client(
 
 /// [`client`] in the write transaction (for a push).
 pub fn client_in(tx: &Tx, client: ClientId) -> ApiResult<Option<(UserId, u64)>> {
-    let row: Option<(String, i64)> = tx
-        .prepare_cached(CLIENT)?
-        .query_row([client.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
+    let row: Option<(String, i64)> =
+        tx.query_row(CLIENT, crate::args![client.to_string()], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?;
     row.map(|(user, last)| Ok((parse_stored(&user)?, u64::try_from(last).unwrap_or(0))))
         .transpose()
 }
@@ -52,16 +51,12 @@ pub fn stored_result(
     client: ClientId,
     id: u64,
 ) -> ApiResult<Option<(String, MutationResult)>> {
-    let row: Option<(String, Option<String>, Option<String>, String)> = tx
-        .prepare_cached(
-            "SELECT status, code, message, fingerprint FROM sync_results \
+    let row: Option<(String, Option<String>, Option<String>, String)> = tx.query_row(
+        "SELECT status, code, message, fingerprint FROM sync_results \
              WHERE client_id = ? AND mutation_id = ?",
-        )?
-        .query_row(
-            rusqlite::params![client.to_string(), i64::try_from(id).unwrap_or(i64::MAX)],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-        )
-        .optional()?;
+        crate::args![client.to_string(), i64::try_from(id).unwrap_or(i64::MAX)],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    )?;
     row.map(|(status, code, message, fingerprint)| {
         let result = MutationResult {
             id,
@@ -94,13 +89,13 @@ pub fn record_result(
         "INSERT INTO sync_clients (client_id, user_id, last_mutation_id, updated_at) \
          VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET \
          last_mutation_id = excluded.last_mutation_id, updated_at = excluded.updated_at",
-        rusqlite::params![client.to_string(), user.to_string(), id, super::stamp(now)],
+        crate::args![client.to_string(), user.to_string(), id, super::stamp(now)],
     )?;
     super::run(
         tx,
         "INSERT INTO sync_results (client_id, mutation_id, status, code, message, fingerprint) \
          VALUES (?, ?, ?, ?, ?, ?)",
-        rusqlite::params![
+        crate::args![
             client.to_string(),
             id,
             result.status.as_str(),
@@ -123,19 +118,21 @@ pub fn compact(tx: &Tx, limit: i64) -> ApiResult<usize> {
          WHERE version < (SELECT MAX(version) FROM change_log l \
                           WHERE l.entity = c.entity AND l.entity_id = c.entity_id) \
          ORDER BY version LIMIT ?)",
-        rusqlite::params![limit],
+        crate::args![limit],
     )
 }
 
 /// What a server watches for other servers' writes: the change log's newest version (0 when
 /// empty) and the sessions' epoch (see migration 0011).
-pub fn watched(db: &rusqlite::Connection) -> ApiResult<(u64, i64)> {
+pub fn watched(db: &super::sql::Db) -> ApiResult<(u64, i64)> {
     let (latest, epoch): (i64, i64) = db
-        .prepare_cached(
+        .query_row(
             "SELECT (SELECT COALESCE(MAX(version), 0) FROM change_log), \
                     (SELECT epoch FROM auth_epoch)",
+            crate::args![],
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )?
-        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        .ok_or_else(|| ApiError::Corrupt("auth_epoch has no row".into()))?;
     Ok((u64::try_from(latest).unwrap_or(0), epoch))
 }
 

@@ -75,7 +75,7 @@ pub fn insert(tx: &Tx, user: &User, password_hash: &str, now: DateTime<Utc>) -> 
         tx,
         "INSERT INTO users (id, phone, display_name, role, password_hash, created_at, \
          volunteer_status, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        rusqlite::params![
+        crate::args![
             user.id.to_string(),
             user.phone.as_str(),
             user.display_name.as_str(),
@@ -88,9 +88,7 @@ pub fn insert(tx: &Tx, user: &User, password_hash: &str, now: DateTime<Utc>) -> 
     );
     match inserted {
         Ok(_) => {}
-        Err(ApiError::Write(error)) if super::breaks_unique(&error) => {
-            return Err(ApiError::PhoneTaken)
-        }
+        Err(error) if super::breaks_unique(&error) => return Err(ApiError::PhoneTaken),
         Err(error) => return Err(error),
     }
     if user.role == Role::Volunteer {
@@ -188,7 +186,7 @@ pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> 
         ],
         ids,
         |row| {
-            let optional = |index| -> ApiResult<Option<String>> { Ok(row.get(index)?) };
+            let optional = |index| -> ApiResult<Option<String>> { row.get(index) };
             let state = UserState {
                 role: parse_stored(&row.get::<_, String>(1)?)?,
                 volunteer: optional(2)?.as_deref().map(parse_stored).transpose()?,
@@ -215,7 +213,7 @@ pub fn set_volunteer_status(
         tx,
         "UPDATE users SET volunteer_status = ?, vetting_note = ?, vetted_at = ?, vetted_by = ? \
          WHERE id = ? AND COALESCE(volunteer_status, 'pending') = ?",
-        rusqlite::params![
+        crate::args![
             to.as_str(),
             note,
             stamp(now),

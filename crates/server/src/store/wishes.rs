@@ -76,7 +76,7 @@ pub(super) struct WishRow {
 
 impl WishRow {
     /// The row as a rusqlite connection reads it (the columns of `public_wish_columns!`).
-    pub(super) fn read(row: &rusqlite::Row) -> ApiResult<WishRow> {
+    pub(super) fn read(row: &super::Row) -> ApiResult<WishRow> {
         let needed_by: Option<String> = row.get("needed_by")?;
         Ok(WishRow {
             id: row.get("id")?,
@@ -348,31 +348,28 @@ pub fn set_counts(
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     // The campaign comes back with the update: one statement, not one more to find it.
-    let result = tx
-        .prepare_cached(
-            "UPDATE wishes SET quantity = ?, claimed = ?, delivered = ?, fulfilled = ?, \
+    let result = tx.query_row(
+        "UPDATE wishes SET quantity = ?, claimed = ?, delivered = ?, fulfilled = ?, \
              status = ?, updated_at = ? WHERE id = ? AND quantity = ? AND claimed = ? \
              AND delivered = ? AND fulfilled = ? AND status = ? RETURNING campaign_id",
-        )?
-        .query_row(
-            rusqlite::params![
-                after.units.quantity,
-                after.units.claimed,
-                after.units.delivered,
-                after.units.fulfilled,
-                after.status.as_str(),
-                stamp(now),
-                id.to_string(),
-                before.units.quantity,
-                before.units.claimed,
-                before.units.delivered,
-                before.units.fulfilled,
-                before.status.as_str(),
-            ],
-            |row| row.get::<_, Option<String>>(0),
-        );
+        crate::args![
+            after.units.quantity,
+            after.units.claimed,
+            after.units.delivered,
+            after.units.fulfilled,
+            after.status.as_str(),
+            stamp(now),
+            id.to_string(),
+            before.units.quantity,
+            before.units.claimed,
+            before.units.delivered,
+            before.units.fulfilled,
+            before.status.as_str(),
+        ],
+        |row| row.get::<_, Option<String>>(0),
+    );
     match result {
-        Ok(campaign) => {
+        Ok(Some(campaign)) => {
             log_change(tx, Entity::Wish, &id.to_string())?;
             // The campaign's progress is derived from its wishes: it changed too.
             match campaign {
@@ -381,9 +378,9 @@ pub fn set_counts(
             }
         }
         // Another process changed the wish between our read and this write.
-        Err(rusqlite::Error::QueryReturnedNoRows) => Err(RuleError::WishFullyClaimed.into()),
+        Ok(None) => Err(RuleError::WishFullyClaimed.into()),
         Err(error) if breaks_check(&error) => Err(RuleError::WishFullyClaimed.into()),
-        Err(error) => Err(error.into()),
+        Err(error) => Err(error),
     }
 }
 
@@ -396,7 +393,7 @@ pub fn insert(tx: &Tx, wish: &WishRecord, now: DateTime<Utc>) -> ApiResult<()> {
          alias, beneficiary_group, grid_id, station_grid_id, household_id, needed_by, \
          campaign_id, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rusqlite::params![
+        crate::args![
             wish.id.to_string(),
             wish.kind.as_str(),
             wish.title,
@@ -464,8 +461,8 @@ pub fn set_fields(tx: &Tx, id: WishId, changes: &WishChanges, now: DateTime<Utc>
     values.push(Some(id.to_string()));
     // The campaign the wish leaves (if it moves) changes too.
     log_campaign(tx, id)?;
-    tx.prepare_cached(&sql)?
-        .execute(rusqlite::params_from_iter(values))?;
+    let args: Vec<&dyn super::sql::Arg> = values.iter().map(|value| value as _).collect();
+    tx.execute(&sql, &args)?;
     log_change(tx, Entity::Wish, &id.to_string())?;
     log_campaign(tx, id)
 }
@@ -475,7 +472,7 @@ fn log_campaign(tx: &Tx, wish: WishId) -> ApiResult<()> {
         tx,
         "INSERT INTO change_log (entity, entity_id) \
          SELECT ?, campaign_id FROM wishes WHERE id = ? AND campaign_id IS NOT NULL",
-        rusqlite::params![Entity::Campaign.as_str(), wish.to_string()],
+        crate::args![Entity::Campaign.as_str(), wish.to_string()],
     )?;
     Ok(())
 }

@@ -1,0 +1,450 @@
+//! One way for the store to run a statement on either engine: SQLite through rusqlite (called
+//! directly on the writer's thread and the reader's, see `writer`), or PostgreSQL through sqlx
+//! (each statement awaited on the calling thread, which is never one of the runtime's).
+//!
+//! The store writes one SQL text for both: `?` placeholders (numbered `?1` too), which become
+//! `$1`, `$2`, … for PostgreSQL; values are text, integers or nulls, as both schemas store
+//! them (see `migrations-postgres/`). What the engines truly differ in — starting a write
+//! transaction, telling a broken CHECK or UNIQUE — is answered here.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use sqlx::postgres::{PgArguments, PgConnection, PgRow};
+use sqlx::{Arguments, Column as _, Row as _, TypeInfo as _};
+
+use crate::error::{ApiError, ApiResult};
+
+/// A connection the store runs statements on (the writer's, inside its transaction, or a
+/// reader's).
+pub enum Db {
+    Sqlite(rusqlite::Connection),
+    Postgres(Pg),
+}
+
+/// A PostgreSQL connection driven from a thread of its own: each statement is awaited there.
+pub struct Pg {
+    connection: RefCell<PgConnection>,
+    runtime: tokio::runtime::Handle,
+}
+
+impl Pg {
+    /// Connects to `url`; `runtime` runs the connection's I/O (the caller must not be one of
+    /// its threads).
+    pub fn connect(url: &str, runtime: tokio::runtime::Handle) -> ApiResult<Pg> {
+        use sqlx::Connection as _;
+        let connection = runtime.block_on(PgConnection::connect(url))?;
+        Ok(Pg {
+            connection: RefCell::new(connection),
+            runtime,
+        })
+    }
+}
+
+/// A value bound to a statement.
+pub enum Value<'a> {
+    Text(Cow<'a, str>),
+    Int(i64),
+    /// PostgreSQL types every parameter: a null says which column type it stands for.
+    NullText,
+    NullInt,
+}
+
+impl Value<'static> {
+    pub fn text(text: impl Into<String>) -> Value<'static> {
+        Value::Text(Cow::Owned(text.into()))
+    }
+}
+
+impl Arg for Value<'_> {
+    fn value(&self) -> Value<'_> {
+        match self {
+            Value::Text(text) => Value::Text(Cow::Borrowed(text)),
+            Value::Int(number) => Value::Int(*number),
+            Value::NullText => Value::NullText,
+            Value::NullInt => Value::NullInt,
+        }
+    }
+}
+
+/// What can be bound to a statement (`&[&dyn Arg]`, or [`args!`](crate::args)).
+pub trait Arg {
+    fn value(&self) -> Value<'_>;
+}
+
+/// The null of a type, for `Option`s of it.
+pub trait Nullable {
+    const NULL: Value<'static>;
+}
+
+impl Arg for str {
+    fn value(&self) -> Value<'_> {
+        Value::Text(Cow::Borrowed(self))
+    }
+}
+impl Nullable for str {
+    const NULL: Value<'static> = Value::NullText;
+}
+impl Arg for String {
+    fn value(&self) -> Value<'_> {
+        Value::Text(Cow::Borrowed(self))
+    }
+}
+impl Nullable for String {
+    const NULL: Value<'static> = Value::NullText;
+}
+impl<T: Arg + ?Sized> Arg for &T {
+    fn value(&self) -> Value<'_> {
+        (**self).value()
+    }
+}
+impl<T: Nullable + ?Sized> Nullable for &T {
+    const NULL: Value<'static> = T::NULL;
+}
+impl<T: Arg + Nullable> Arg for Option<T> {
+    fn value(&self) -> Value<'_> {
+        match self {
+            Some(value) => value.value(),
+            None => T::NULL,
+        }
+    }
+}
+
+macro_rules! integer_args {
+    ($($t:ty),*) => {$(
+        impl Arg for $t {
+            fn value(&self) -> Value<'_> {
+                Value::Int(i64::try_from(*self).unwrap_or(i64::MAX))
+            }
+        }
+        impl Nullable for $t {
+            const NULL: Value<'static> = Value::NullInt;
+        }
+    )*};
+}
+integer_args!(i64, i32, u32, u64, usize);
+
+impl Arg for bool {
+    fn value(&self) -> Value<'_> {
+        Value::Int(i64::from(*self))
+    }
+}
+
+/// `&[&dyn Arg]` of the values given, as rusqlite's `params!` makes them.
+#[macro_export]
+macro_rules! args {
+    () => { &[] as &[&dyn $crate::store::sql::Arg] };
+    ($($value:expr),+ $(,)?) => { &[$(&$value as &dyn $crate::store::sql::Arg),+] as &[&dyn $crate::store::sql::Arg] };
+}
+
+impl rusqlite::ToSql for dyn Arg + '_ {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.value() {
+            Value::Text(Cow::Borrowed(text)) => {
+                ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes()))
+            }
+            Value::Text(Cow::Owned(text)) => ToSqlOutput::Owned(text.into()),
+            Value::Int(number) => ToSqlOutput::Owned(number.into()),
+            Value::NullText | Value::NullInt => ToSqlOutput::Owned(rusqlite::types::Value::Null),
+        })
+    }
+}
+
+/// A row a statement returned.
+pub enum Row<'r> {
+    Sqlite(&'r rusqlite::Row<'r>),
+    Postgres(&'r PgRow),
+}
+
+/// A column's position or name.
+pub trait Index: rusqlite::RowIndex + sqlx::ColumnIndex<PgRow> + Copy + std::fmt::Debug {}
+impl Index for usize {}
+impl Index for &str {}
+
+/// A type a column is read as.
+pub trait Column: Sized {
+    fn from_sqlite(row: &rusqlite::Row, index: impl Index) -> rusqlite::Result<Self>;
+    fn from_postgres(row: &PgRow, index: impl Index) -> ApiResult<Self>;
+}
+
+impl Column for String {
+    fn from_sqlite(row: &rusqlite::Row, index: impl Index) -> rusqlite::Result<Self> {
+        row.get(index)
+    }
+    fn from_postgres(row: &PgRow, index: impl Index) -> ApiResult<Self> {
+        Ok(row.try_get(index)?)
+    }
+}
+
+impl Column for Option<String> {
+    fn from_sqlite(row: &rusqlite::Row, index: impl Index) -> rusqlite::Result<Self> {
+        row.get(index)
+    }
+    fn from_postgres(row: &PgRow, index: impl Index) -> ApiResult<Self> {
+        Ok(row.try_get(index)?)
+    }
+}
+
+impl Column for i64 {
+    fn from_sqlite(row: &rusqlite::Row, index: impl Index) -> rusqlite::Result<Self> {
+        row.get(index)
+    }
+    fn from_postgres(row: &PgRow, index: impl Index) -> ApiResult<Self> {
+        postgres_integer(row, index)?
+            .ok_or_else(|| ApiError::Corrupt(format!("column {index:?} is null")))
+    }
+}
+
+impl Column for Option<i64> {
+    fn from_sqlite(row: &rusqlite::Row, index: impl Index) -> rusqlite::Result<Self> {
+        row.get(index)
+    }
+    fn from_postgres(row: &PgRow, index: impl Index) -> ApiResult<Self> {
+        postgres_integer(row, index)
+    }
+}
+
+impl Column for bool {
+    fn from_sqlite(row: &rusqlite::Row, index: impl Index) -> rusqlite::Result<Self> {
+        row.get(index)
+    }
+    fn from_postgres(row: &PgRow, index: impl Index) -> ApiResult<Self> {
+        Ok(i64::from_postgres(row, index)? != 0)
+    }
+}
+
+/// An integer column of any width (`CASE … THEN 1` is an `integer`, `COUNT(*)` a `bigint`).
+/// A `SUM` is `numeric` on PostgreSQL: the store casts it to `BIGINT`.
+fn postgres_integer(row: &PgRow, index: impl Index) -> ApiResult<Option<i64>> {
+    let position = index.index(row)?;
+    match row.column(position).type_info().name() {
+        "INT8" => Ok(row.try_get::<Option<i64>, _>(position)?),
+        "INT4" => Ok(row.try_get::<Option<i32>, _>(position)?.map(i64::from)),
+        "INT2" => Ok(row.try_get::<Option<i16>, _>(position)?.map(i64::from)),
+        "BOOL" => Ok(row.try_get::<Option<bool>, _>(position)?.map(i64::from)),
+        other => Err(ApiError::Corrupt(format!(
+            "column {index:?} is {other}, not an integer (cast it in the SQL)"
+        ))),
+    }
+}
+
+impl Row<'_> {
+    /// The column at `index` (a position or a name) as a `T`.
+    pub fn get<I: Index, T: Column>(&self, index: I) -> ApiResult<T> {
+        match self {
+            Row::Sqlite(row) => Ok(T::from_sqlite(row, index)?),
+            Row::Postgres(row) => T::from_postgres(row, index),
+        }
+    }
+}
+
+impl Db {
+    /// Runs a statement; how many rows it changed.
+    pub fn execute(&self, sql: &str, args: &[&dyn Arg]) -> ApiResult<usize> {
+        match self {
+            Db::Sqlite(connection) => Ok(connection
+                .prepare_cached(sql)?
+                .execute(rusqlite::params_from_iter(args))?),
+            Db::Postgres(pg) => {
+                let sql = numbered(sql);
+                let query = sqlx::query_with(&sql, postgres_args(args)?);
+                let done = pg
+                    .runtime
+                    .block_on(query.execute(&mut *pg.connection.borrow_mut()))?;
+                Ok(done.rows_affected() as usize)
+            }
+        }
+    }
+
+    /// Runs statements without parameters, one after another (transaction control).
+    pub fn batch(&self, sql: &str) -> ApiResult<()> {
+        match self {
+            Db::Sqlite(connection) => Ok(connection.execute_batch(sql)?),
+            Db::Postgres(pg) => {
+                use sqlx::Executor as _;
+                let mut connection = pg.connection.borrow_mut();
+                pg.runtime.block_on(connection.execute(sql))?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Every row a query returns, each read by `read`.
+    pub fn query<T>(
+        &self,
+        sql: &str,
+        args: &[&dyn Arg],
+        mut read: impl FnMut(&Row) -> ApiResult<T>,
+    ) -> ApiResult<Vec<T>> {
+        let mut found = Vec::new();
+        match self {
+            Db::Sqlite(connection) => {
+                let mut statement = connection.prepare_cached(sql)?;
+                let mut rows = statement.query(rusqlite::params_from_iter(args))?;
+                while let Some(row) = rows.next()? {
+                    found.push(read(&Row::Sqlite(row))?);
+                }
+            }
+            Db::Postgres(pg) => {
+                let sql = numbered(sql);
+                let query = sqlx::query_with(&sql, postgres_args(args)?);
+                let rows = pg
+                    .runtime
+                    .block_on(query.fetch_all(&mut *pg.connection.borrow_mut()))?;
+                for row in &rows {
+                    found.push(read(&Row::Postgres(row))?);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The first row a query returns, read by `read`; `None` when there is none.
+    pub fn query_row<T>(
+        &self,
+        sql: &str,
+        args: &[&dyn Arg],
+        read: impl FnOnce(&Row) -> ApiResult<T>,
+    ) -> ApiResult<Option<T>> {
+        match self {
+            Db::Sqlite(connection) => {
+                let mut statement = connection.prepare_cached(sql)?;
+                let mut rows = statement.query(rusqlite::params_from_iter(args))?;
+                match rows.next()? {
+                    Some(row) => read(&Row::Sqlite(row)).map(Some),
+                    None => Ok(None),
+                }
+            }
+            Db::Postgres(pg) => {
+                let sql = numbered(sql);
+                let query = sqlx::query_with(&sql, postgres_args(args)?);
+                let row = pg
+                    .runtime
+                    .block_on(query.fetch_optional(&mut *pg.connection.borrow_mut()))?;
+                row.as_ref()
+                    .map(|row| read(&Row::Postgres(row)))
+                    .transpose()
+            }
+        }
+    }
+
+    /// Starts the write transaction: SQLite takes the file's write lock at once (a read
+    /// first would have to be retried); PostgreSQL locks rows as they are written, at READ
+    /// COMMITTED, and the compare-and-set updates see the latest committed row.
+    pub fn begin_write(&self) -> ApiResult<()> {
+        match self {
+            Db::Sqlite(_) => self.batch("BEGIN IMMEDIATE"),
+            Db::Postgres(_) => self.batch("BEGIN"),
+        }
+    }
+
+    /// Whether a transaction is open (after a failure, to know whether to roll back).
+    pub fn in_transaction(&self) -> bool {
+        match self {
+            Db::Sqlite(connection) => !connection.is_autocommit(),
+            // A failed statement leaves the transaction open (aborted) on PostgreSQL;
+            // rolling back outside one is only a warning.
+            Db::Postgres(_) => true,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Db::Postgres(_))
+    }
+}
+
+/// Whether a statement broke a CHECK constraint (a quantity rule).
+pub fn breaks_check(error: &ApiError) -> bool {
+    match error {
+        ApiError::Write(error) => error
+            .sqlite_error()
+            .is_some_and(|error| error.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_CHECK),
+        ApiError::Database(error) => postgres_code(error) == Some("23514"),
+        _ => false,
+    }
+}
+
+/// Whether a statement broke a UNIQUE constraint.
+pub fn breaks_unique(error: &ApiError) -> bool {
+    match error {
+        ApiError::Write(error) => error
+            .sqlite_error()
+            .is_some_and(|error| error.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE),
+        ApiError::Database(error) => postgres_code(error) == Some("23505"),
+        _ => false,
+    }
+}
+
+fn postgres_code(error: &sqlx::Error) -> Option<&str> {
+    match error {
+        sqlx::Error::Database(error) => error.code().map(|code| match code {
+            Cow::Borrowed(code) => code,
+            // sqlx's PostgreSQL errors always borrow their code; an owned one matches nothing.
+            Cow::Owned(_) => "",
+        }),
+        _ => None,
+    }
+}
+
+fn postgres_args(args: &[&dyn Arg]) -> ApiResult<PgArguments> {
+    let mut bound = PgArguments::default();
+    for arg in args {
+        let added = match arg.value() {
+            Value::Text(text) => bound.add(text.into_owned()),
+            Value::Int(number) => bound.add(number),
+            Value::NullText => bound.add(None::<String>),
+            Value::NullInt => bound.add(None::<i64>),
+        };
+        added.map_err(|error| ApiError::Internal(format!("binding a value: {error}")))?;
+    }
+    Ok(bound)
+}
+
+/// The statement with PostgreSQL's placeholders: `?` becomes `$1`, `$2`, … in order and `?N`
+/// becomes `$N`; a `?` inside a quoted string stays.
+pub fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut next = 0;
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '?' if !quoted => {
+                out.push('$');
+                if chars.peek().is_some_and(char::is_ascii_digit) {
+                    while let Some(digit) = chars.next_if(char::is_ascii_digit) {
+                        out.push(digit);
+                    }
+                } else {
+                    next += 1;
+                    out.push_str(&next.to_string());
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered;
+
+    #[test]
+    fn placeholders_are_numbered_for_postgres_outside_quotes() {
+        assert_eq!(
+            numbered("SELECT a FROM t WHERE b = ? AND c IN (?, ?) AND d <> '?'"),
+            "SELECT a FROM t WHERE b = $1 AND c IN ($2, $3) AND d <> '?'"
+        );
+        assert_eq!(
+            numbered("WHERE role = ?1 AND (kind = ?2 OR other = ?1)"),
+            "WHERE role = $1 AND (kind = $2 OR other = $1)"
+        );
+        assert_eq!(numbered("SELECT 'it''s ?', ?"), "SELECT 'it''s ?', $1");
+    }
+}

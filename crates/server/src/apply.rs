@@ -16,6 +16,7 @@ use microwish_core::{Role, RuleError};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::store;
+use crate::store::sql::lost_race;
 use crate::writer::Tx;
 
 /// Applies `command` for `actor` in its own write transaction; tells listening phones.
@@ -59,11 +60,60 @@ pub fn forget_revetted_sessions(state: &AppState, decision: &Decision) {
 /// Applies `command` inside the caller's transaction (sync push records the mutation's
 /// result in the same transaction).
 pub fn apply_in(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, ApiError> {
-    let facts = load_facts(tx, ctx, command)?;
-    let decision = decide(command, &facts, ctx)?;
-    carry_out(tx, ctx, &decision)?;
+    if !tx.is_postgres() {
+        // SQLite's writer holds the file's write lock from its first read: nothing can
+        // change between what the command read and what it writes.
+        let facts = load_facts(tx, ctx, command)?;
+        let decision = decide(command, &facts, ctx)?;
+        carry_out(tx, ctx, &decision)?;
+        return Ok(decision);
+    }
+    // On PostgreSQL other connections (other servers, this one's other writers) write at the
+    // same time. The rows a command changes are read `FOR UPDATE` (see `load_facts`), so it
+    // waits for whoever holds them and decides on what they committed. Should a compare-and-
+    // set still find its row moved (a row read without a lock), or PostgreSQL break a
+    // deadlock between two commands by failing one, that command is read and decided again
+    // from a savepoint rather than refused: a donor is not turned away while units are left.
+    let mut tries = 1;
+    loop {
+        tx.execute("SAVEPOINT attempt", &[])?;
+        let outcome = attempt(tx, ctx, command);
+        match outcome {
+            Ok(decision) => {
+                tx.execute("RELEASE attempt", &[])?;
+                return Ok(decision);
+            }
+            Err((error, raced)) => {
+                tx.execute("ROLLBACK TO attempt", &[])?;
+                tx.execute("RELEASE attempt", &[])?;
+                if !raced || tries == RACE_ATTEMPTS {
+                    return Err(error);
+                }
+                tries += 1;
+            }
+        }
+    }
+}
+
+/// One reading, decision and writing of a command; a failure says whether it lost a race
+/// (worth another try) or was refused.
+fn attempt(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, (ApiError, bool)> {
+    let facts = load_facts(tx, ctx, command).map_err(|error| {
+        let raced = lost_race(&error);
+        (error, raced)
+    })?;
+    let decision = decide(command, &facts, ctx).map_err(|error| (error.into(), false))?;
+    // A rule refusing the write after core allowed it means the rows moved since they were
+    // read (the compare-and-set and the CHECKs say so with the rule's error).
+    carry_out(tx, ctx, &decision).map_err(|error| {
+        let raced = matches!(error, ApiError::Rule(_)) || lost_race(&error);
+        (error, raced)
+    })?;
     Ok(decision)
 }
+
+/// How often a command that lost a race on PostgreSQL is read and decided again.
+const RACE_ATTEMPTS: usize = 8;
 
 /// What the command needs to know, read in the transaction, by core's loading rules: the
 /// actor always; a claim's wish with the claim; an allocation's pledge and wish with the

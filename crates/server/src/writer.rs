@@ -68,7 +68,8 @@ impl Writer {
             .spawn(move || match open(&file, synchronous) {
                 Ok(connection) => {
                     let _ = opened.send(Ok(()));
-                    write_batches(&Db::Sqlite(connection), queue, &counted);
+                    let queue = std::sync::Mutex::new(queue);
+                    write_batches(&Db::Sqlite(connection), &queue, BATCH_MAX, &counted);
                 }
                 Err(error) => {
                     let _ = opened.send(Err(error));
@@ -80,29 +81,40 @@ impl Writer {
         Ok(Writer { jobs, commits })
     }
 
-    /// The writer on a PostgreSQL database (already migrated): the same queue and group
-    /// commit, on a connection of its own driven from this writer's thread.
-    pub async fn start_postgres(url: &str) -> anyhow::Result<Writer> {
+    /// The writer on a PostgreSQL database (already migrated): `connections` threads, each
+    /// with a connection of its own, take commands from one queue, each command in its own
+    /// transaction. PostgreSQL lets them write at once (it locks rows, not the database);
+    /// one command per transaction because commands batched together would lock their rows
+    /// in whatever order they queued, and two servers' batches could then wait for each
+    /// other (a deadlock PostgreSQL breaks by failing a whole batch).
+    pub async fn start_postgres(url: &str, connections: usize) -> anyhow::Result<Writer> {
         let (jobs, queue) = mpsc::unbounded_channel::<Job>();
+        let queue = Arc::new(std::sync::Mutex::new(queue));
         let commits = Arc::new(AtomicU64::new(0));
-        let counted = commits.clone();
-        let (opened, open_result) = oneshot::channel();
-        let url = url.to_owned();
         let runtime = tokio::runtime::Handle::current();
-        std::thread::Builder::new()
-            .name("microwish-writer".into())
-            .spawn(move || match Pg::connect(&url, runtime) {
-                Ok(connection) => {
-                    let _ = opened.send(Ok(()));
-                    write_batches(&Db::Postgres(connection), queue, &counted);
-                }
-                Err(error) => {
-                    let _ = opened.send(Err(anyhow::anyhow!("{error}")));
-                }
-            })?;
-        open_result
-            .await
-            .map_err(|_| anyhow::anyhow!("the writer thread stopped while opening"))??;
+        for n in 0..connections.max(1) {
+            let (opened, open_result) = oneshot::channel();
+            let (url, runtime, queue, counted) = (
+                url.to_owned(),
+                runtime.clone(),
+                queue.clone(),
+                commits.clone(),
+            );
+            std::thread::Builder::new()
+                .name(format!("microwish-writer-{n}"))
+                .spawn(move || match Pg::connect(&url, runtime) {
+                    Ok(connection) => {
+                        let _ = opened.send(Ok(()));
+                        write_batches(&Db::Postgres(connection), &queue, 1, &counted);
+                    }
+                    Err(error) => {
+                        let _ = opened.send(Err(anyhow::anyhow!("{error}")));
+                    }
+                })?;
+            open_result
+                .await
+                .map_err(|_| anyhow::anyhow!("the writer thread stopped while opening"))??;
+        }
         Ok(Writer { jobs, commits })
     }
 
@@ -226,14 +238,26 @@ pub fn in_savepoint<T>(
 
 /// The writer's loop: take what has queued (at least one), run it in one transaction,
 /// commit, then answer everyone in it.
-fn write_batches(connection: &Db, mut queue: mpsc::UnboundedReceiver<Job>, commits: &AtomicU64) {
-    let mut batch = Vec::with_capacity(BATCH_MAX);
-    while let Some(first) = queue.blocking_recv() {
-        batch.push(first);
-        while batch.len() < BATCH_MAX {
-            match queue.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+fn write_batches(
+    connection: &Db,
+    queue: &std::sync::Mutex<mpsc::UnboundedReceiver<Job>>,
+    batch_max: usize,
+    commits: &AtomicU64,
+) {
+    let mut batch = Vec::with_capacity(batch_max);
+    loop {
+        {
+            // Several writers may share the queue (PostgreSQL): one waits at a time.
+            let mut queue = queue.lock().unwrap_or_else(|p| p.into_inner());
+            match queue.blocking_recv() {
+                Some(first) => batch.push(first),
+                None => return,
+            }
+            while batch.len() < batch_max {
+                match queue.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
             }
         }
         let mut answers = Vec::with_capacity(batch.len());

@@ -268,10 +268,11 @@ fn household_contact(
 
 /// What the rules need to know of the given claims.
 pub fn states(tx: &Tx, ids: &[ClaimId]) -> ApiResult<HashMap<ClaimId, ClaimState>> {
-    let rows = super::rows_in(
+    let rows = super::rows_in_for_update(
         tx,
         "SELECT id, wish_id, user_id, quantity, status, slot_start, slot_end \
          FROM claims WHERE id IN ",
+        "claims",
         &[],
         ids,
         |row| {

@@ -77,6 +77,37 @@ fn rows_in<T: ToString, R>(
     select: &str,
     leading: &[&dyn Arg],
     ids: &[T],
+    read: impl FnMut(&Row) -> Result<R, ApiError>,
+) -> Result<Vec<R>, ApiError> {
+    rows_in_then(tx, select, "", leading, ids, read)
+}
+
+/// [`rows_in`] for what a command is about to change: on PostgreSQL the rows of `table` (its
+/// name or alias in `select`) are locked until the command commits, so that another server's
+/// command on them waits and then reads what that one wrote, rather than deciding on a state
+/// about to be replaced. (SQLite's writer already holds the whole file.)
+fn rows_in_for_update<T: ToString, R>(
+    tx: &Tx,
+    select: &str,
+    table: &str,
+    leading: &[&dyn Arg],
+    ids: &[T],
+    read: impl FnMut(&Row) -> Result<R, ApiError>,
+) -> Result<Vec<R>, ApiError> {
+    let lock = if tx.is_postgres() {
+        format!(" FOR UPDATE OF {table}")
+    } else {
+        String::new()
+    };
+    rows_in_then(tx, select, &lock, leading, ids, read)
+}
+
+fn rows_in_then<T: ToString, R>(
+    tx: &Tx,
+    select: &str,
+    then: &str,
+    leading: &[&dyn Arg],
+    ids: &[T],
     mut read: impl FnMut(&Row) -> Result<R, ApiError>,
 ) -> Result<Vec<R>, ApiError> {
     let mut found = Vec::new();
@@ -85,7 +116,7 @@ fn rows_in<T: ToString, R>(
         let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();
         let mut params: Vec<&dyn Arg> = leading.to_vec();
         params.extend(ids.iter().map(|id| id as &dyn Arg));
-        found.extend(tx.query(&format!("{select}({marks})"), &params, &mut read)?);
+        found.extend(tx.query(&format!("{select}({marks}){then}"), &params, &mut read)?);
     }
     Ok(found)
 }

@@ -81,9 +81,10 @@ pub fn states(tx: &Tx, ids: &[PledgeId]) -> ApiResult<HashMap<PledgeId, PledgeSt
     for (pledge, _, variant) in listed {
         variants.entry(pledge).or_default().push(variant);
     }
-    let rows = super::rows_in(
+    let rows = super::rows_in_for_update(
         tx,
         "SELECT id, COALESCE(shop_id, ''), quantity, allocated FROM pledges WHERE id IN ",
+        "pledges",
         &[],
         ids,
         |row| {
@@ -181,9 +182,10 @@ pub fn allocation_states(
     tx: &Tx,
     ids: &[AllocationId],
 ) -> ApiResult<HashMap<AllocationId, AllocationState>> {
-    let rows = super::rows_in(
+    let rows = super::rows_in_for_update(
         tx,
         "SELECT id, pledge_id, wish_id, variant, quantity, status FROM allocations WHERE id IN ",
+        "allocations",
         &[],
         ids,
         |row| {

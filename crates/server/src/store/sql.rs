@@ -376,6 +376,15 @@ pub fn breaks_unique(error: &ApiError) -> bool {
     }
 }
 
+/// Whether PostgreSQL broke a deadlock by failing this statement (or refused a serialization):
+/// running the command again succeeds.
+pub fn lost_race(error: &ApiError) -> bool {
+    match error {
+        ApiError::Database(error) => matches!(postgres_code(error), Some("40P01" | "40001")),
+        _ => false,
+    }
+}
+
 fn postgres_code(error: &sqlx::Error) -> Option<&str> {
     match error {
         sqlx::Error::Database(error) => error.code().map(|code| match code {
@@ -401,8 +410,9 @@ fn postgres_args(args: &[&dyn Arg]) -> ApiResult<PgArguments> {
     Ok(bound)
 }
 
-/// The statement with PostgreSQL's placeholders: `?` becomes `$1`, `$2`, … in order and `?N`
-/// becomes `$N`; a `?` inside a quoted string stays.
+/// The statement with PostgreSQL's placeholders, numbered as SQLite numbers them: `?N` is
+/// `$N`, and a bare `?` is one more than the largest number before it; a `?` inside a quoted
+/// string stays.
 pub fn numbered(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 16);
     let mut next = 0;
@@ -417,9 +427,12 @@ pub fn numbered(sql: &str) -> String {
             '?' if !quoted => {
                 out.push('$');
                 if chars.peek().is_some_and(char::is_ascii_digit) {
+                    let mut number = String::new();
                     while let Some(digit) = chars.next_if(char::is_ascii_digit) {
-                        out.push(digit);
+                        number.push(digit);
                     }
+                    next = next.max(number.parse().unwrap_or(0));
+                    out.push_str(&number);
                 } else {
                     next += 1;
                     out.push_str(&next.to_string());
@@ -446,5 +459,10 @@ mod tests {
             "WHERE role = $1 AND (kind = $2 OR other = $1)"
         );
         assert_eq!(numbered("SELECT 'it''s ?', ?"), "SELECT 'it''s ?', $1");
+        // A list appended after numbered ones continues after the largest (users' states).
+        assert_eq!(
+            numbered("CASE WHEN r = ?1 THEN ?3 ELSE ?2 END WHERE id IN (?, ?)"),
+            "CASE WHEN r = $1 THEN $3 ELSE $2 END WHERE id IN ($4, $5)"
+        );
     }
 }

@@ -171,7 +171,7 @@ pub async fn by_session(
 
 /// What the rules need to know of the given users (the actor, a volunteer being vetted).
 pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> {
-    let rows = super::rows_in(
+    let rows = super::rows_in_for_update(
         tx,
         // Only volunteers book house calls: nobody else's claims need counting. The item
         // units a donor holds (the fair share) are kept on their row (migration 0009).
@@ -179,6 +179,7 @@ pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> 
          CASE WHEN u.role = ?1 THEN (SELECT COUNT(*) FROM claims c JOIN wishes w ON w.id = c.wish_id \
              WHERE c.user_id = u.id AND c.status = ?2 AND w.kind = ?3) ELSE 0 END, \
          u.held_item_units FROM users u WHERE u.id IN ",
+        "u",
         &[
             &Role::Volunteer.as_str(),
             &ClaimStatus::Active.as_str(),

@@ -307,10 +307,11 @@ pub async fn status(db: &SqlitePool, id: WishId) -> ApiResult<Option<WishStatus>
 
 /// What the rules need to know of the given wishes.
 pub fn states(tx: &Tx, ids: &[WishId]) -> ApiResult<HashMap<WishId, WishState>> {
-    let rows = super::rows_in(
+    let rows = super::rows_in_for_update(
         tx,
         "SELECT id, grid_id, household_id, kind, status, needed_by, quantity, claimed, \
              delivered, fulfilled FROM wishes WHERE id IN ",
+        "wishes",
         &[],
         ids,
         |row| {

@@ -8,8 +8,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use microwish_core::{ClientId, Role, WishKind};
+use microwish_core::command::{Actor, ClaimWish, Command, Policy};
+use microwish_core::decide::Context;
+use microwish_core::{ClaimId, ClientId, Role, RuleError, WishKind};
+use microwish_server::apply::apply_in;
+use microwish_server::error::ApiError;
 use microwish_server::migrate::{connect_postgres, sqlite_to_postgres, Copied};
+use microwish_server::writer::Writer;
 use microwish_server::{ServeConfig, Server};
 use serde_json::json;
 use sqlx::{Connection, PgPool};
@@ -462,6 +467,104 @@ async fn a_community_moves_to_postgres_whole_and_its_rules_hold_there() {
             source: count("sessions"),
             target: 0
         })
+    );
+}
+
+/// The command path on PostgreSQL, as two servers run it (each with 4 writer connections):
+/// 25 donors race for a wish's 25 units through both at once. Each claim's compare-and-set
+/// finds the row moved by the others' commits again and again; reading and deciding again,
+/// every donor gets a unit, none is refused while units are left, and the wish is claimed
+/// exactly 25 times. The 26th is refused by the rules, and the database agrees with itself.
+#[tokio::test]
+async fn claims_racing_through_two_servers_on_postgres_are_each_applied_once() {
+    let app = spawn_demo_app().await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(wish.id, 25).await;
+    let mut donors = Vec::new();
+    for _ in 0..26 {
+        donors.push(app.register(Role::Donor).await.me.id);
+    }
+    let target = postgres_database().await;
+    sqlite_to_postgres(&app.database_url, &target, true, |_, _, _| {})
+        .await
+        .expect("migrated");
+    let servers = [
+        Writer::start_postgres(&target, 4).await.unwrap(),
+        Writer::start_postgres(&target, 4).await.unwrap(),
+    ];
+    let claim = |writer: &Writer, donor| {
+        let writer = writer.clone();
+        let ctx = Context {
+            actor: Actor::User {
+                id: donor,
+                role: Role::Donor,
+            },
+            now: chrono::Utc::now(),
+            policy: Policy::default(),
+        };
+        let command = Command::ClaimWish(ClaimWish {
+            id: ClaimId::generate(),
+            wish_id: wish.id,
+            quantity: 1,
+            note: None,
+            slot_start: None,
+            slot_end: None,
+        });
+        async move { writer.write(move |tx| apply_in(tx, &ctx, &command)).await }
+    };
+    let racing: Vec<_> = donors[..25]
+        .iter()
+        .enumerate()
+        .map(|(n, donor)| tokio::spawn(claim(&servers[n % 2], *donor)))
+        .collect();
+    for (n, task) in racing.into_iter().enumerate() {
+        let claimed = task.await.unwrap();
+        assert!(claimed.is_ok(), "donor {n} was refused: {claimed:?}");
+    }
+    let late = claim(&servers[1], donors[25]).await;
+    assert!(
+        matches!(
+            late,
+            Err(ApiError::Rule(
+                RuleError::WishFullyClaimed | RuleError::InvalidState { .. }
+            ))
+        ),
+        "{late:?}"
+    );
+
+    let pg = connect_postgres(&target).await.unwrap();
+    let (claimed, status): (i64, String) =
+        sqlx::query_as("SELECT claimed, status FROM wishes WHERE id = $1")
+            .bind(wish.id.to_string())
+            .fetch_one(&pg)
+            .await
+            .unwrap();
+    assert_eq!((claimed, status.as_str()), (25, "claimed"));
+    let (claims, units, claimers): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(SUM(quantity) AS BIGINT), COUNT(DISTINCT user_id) FROM claims \
+         WHERE wish_id = $1",
+    )
+    .bind(wish.id.to_string())
+    .fetch_one(&pg)
+    .await
+    .unwrap();
+    assert_eq!((claims, units, claimers), (25, 25, 25));
+    let (held,): (i64,) = sqlx::query_as(
+        "SELECT CAST(SUM(held_item_units) AS BIGINT) FROM users WHERE role = 'donor'",
+    )
+    .fetch_one(&pg)
+    .await
+    .unwrap();
+    assert!(held >= 25, "each new claim is held by its donor ({held})");
+    let (logged,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM change_log WHERE entity = 'wish' AND entity_id = $1")
+            .bind(wish.id.to_string())
+            .fetch_one(&pg)
+            .await
+            .unwrap();
+    assert!(
+        logged >= 25,
+        "every claim told phones the wish changed ({logged})"
     );
 }
 

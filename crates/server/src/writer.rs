@@ -224,13 +224,13 @@ pub fn in_savepoint<T>(
     tx: &Tx,
     work: impl FnOnce(&Tx) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    run(tx, "SAVEPOINT inner")?;
+    run(tx, "SAVEPOINT nested")?;
     let outcome = work(tx);
     match &outcome {
-        Ok(_) => run(tx, "RELEASE inner")?,
+        Ok(_) => run(tx, "RELEASE nested")?,
         Err(_) => {
-            run(tx, "ROLLBACK TO inner")?;
-            run(tx, "RELEASE inner")?
+            run(tx, "ROLLBACK TO nested")?;
+            run(tx, "RELEASE nested")?
         }
     }
     outcome

@@ -90,7 +90,8 @@ pub async fn push(
     Ok(Json(PushResponse { results }))
 }
 
-enum Pushed {
+#[derive(Debug)]
+pub enum Pushed {
     /// Applied just now (listening phones are told), with what it did.
     Applied(MutationResult, Box<Decision>),
     /// Refused, or a replay answered as the first time.
@@ -134,7 +135,32 @@ async fn push_one(
 
 /// [`push_one`] inside the write transaction: the mutation's effects, the client's last id
 /// and the mutation's result are written together.
-fn push_in(
+///
+/// On PostgreSQL the same mutation can arrive through two servers at once (a phone that
+/// timed out retries through the other): both apply it, the second to commit finds its
+/// result already recorded (a UNIQUE breach on `sync_results`), undoes its copy and answers
+/// as a replay, from the stored result.
+pub fn push_in(
+    tx: &Tx,
+    ctx: &Context,
+    user_id: UserId,
+    client_id: ClientId,
+    mutation: &Received,
+) -> ApiResult<Pushed> {
+    if !tx.is_postgres() {
+        // SQLite's writer holds the file: no other server writes between the read of the
+        // client's last id and the record of the result.
+        return push_in_once(tx, ctx, user_id, client_id, mutation);
+    }
+    match in_savepoint(tx, |tx| push_in_once(tx, ctx, user_id, client_id, mutation)) {
+        Err(error) if store::breaks_unique(&error) => {
+            push_in_once(tx, ctx, user_id, client_id, mutation)
+        }
+        pushed => pushed,
+    }
+}
+
+fn push_in_once(
     tx: &Tx,
     ctx: &Context,
     user_id: UserId,

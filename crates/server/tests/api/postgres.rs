@@ -10,10 +10,12 @@ use std::time::Duration;
 
 use microwish_core::command::{Actor, ClaimWish, Command, Policy};
 use microwish_core::decide::Context;
-use microwish_core::{ClaimId, ClientId, Role, RuleError, WishKind};
+use microwish_core::sync::{MutationStatus, Received};
+use microwish_core::{ClaimId, ClientId, Role, RuleError, UserId, WishKind};
 use microwish_server::apply::apply_in;
 use microwish_server::error::ApiError;
 use microwish_server::migrate::{connect_postgres, sqlite_to_postgres, Copied};
+use microwish_server::routes::sync::{push_in, Pushed};
 use microwish_server::writer::Writer;
 use microwish_server::{ServeConfig, Server};
 use serde_json::json;
@@ -566,6 +568,99 @@ async fn claims_racing_through_two_servers_on_postgres_are_each_applied_once() {
         logged >= 25,
         "every claim told phones the wish changed ({logged})"
     );
+}
+
+/// A phone's push that times out and is sent again through the other server, on
+/// PostgreSQL, while the first is still being applied: 8 phones, each pushing its claim
+/// through both servers at the same moment. Each claim is applied once; both answers are
+/// the same result (the second from the stored one), never an error.
+#[tokio::test]
+async fn a_push_sent_through_two_servers_on_postgres_at_once_is_applied_once() {
+    let app = spawn_demo_app().await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(wish.id, 25).await;
+    let mut donors = Vec::new();
+    for _ in 0..8 {
+        donors.push(app.register(Role::Donor).await.me.id);
+    }
+    let target = postgres_database().await;
+    sqlite_to_postgres(&app.database_url, &target, true, |_, _, _| {})
+        .await
+        .expect("migrated");
+    let servers = [
+        Writer::start_postgres(&target, 2).await.unwrap(),
+        Writer::start_postgres(&target, 2).await.unwrap(),
+    ];
+    let push = |writer: &Writer, donor: UserId, client: ClientId, mutation: &Received| {
+        let (writer, mutation) = (writer.clone(), mutation.clone());
+        let ctx = Context {
+            actor: Actor::User {
+                id: donor,
+                role: Role::Donor,
+            },
+            now: chrono::Utc::now(),
+            policy: Policy::default(),
+        };
+        tokio::spawn(async move {
+            writer
+                .write(move |tx| push_in(tx, &ctx, donor, client, &mutation))
+                .await
+        })
+    };
+    let mut pairs = Vec::new();
+    for donor in &donors {
+        let client = ClientId::generate();
+        let mutation = Received {
+            id: 1,
+            command: Ok(Command::ClaimWish(ClaimWish {
+                id: ClaimId::generate(),
+                wish_id: wish.id,
+                quantity: 1,
+                note: None,
+                slot_start: None,
+                slot_end: None,
+            })),
+        };
+        pairs.push([
+            push(&servers[0], *donor, client, &mutation),
+            push(&servers[1], *donor, client, &mutation),
+        ]);
+    }
+    for (n, [first, second]) in pairs.into_iter().enumerate() {
+        let answers = [first.await.unwrap(), second.await.unwrap()];
+        let mut applied = 0;
+        let mut results = Vec::new();
+        for answer in answers {
+            match answer {
+                Ok(Pushed::Applied(result, _)) => {
+                    applied += 1;
+                    results.push(result)
+                }
+                Ok(Pushed::Answered(result)) => results.push(result),
+                other => panic!("phone {n}: {other:?}"),
+            }
+        }
+        assert_eq!(applied, 1, "phone {n}: applied once");
+        assert_eq!(results[0], results[1], "phone {n}: the same answer twice");
+        assert_eq!(results[0].status, MutationStatus::Applied);
+    }
+    let pg = connect_postgres(&target).await.unwrap();
+    let (claimed,): (i64,) = sqlx::query_as("SELECT claimed FROM wishes WHERE id = $1")
+        .bind(wish.id.to_string())
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    let (claims,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM claims WHERE wish_id = $1")
+        .bind(wish.id.to_string())
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    let (results,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sync_results")
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    assert_eq!((claimed, claims), (8, 8));
+    assert_eq!(results, 8, "one result per phone");
 }
 
 /// The command line an operator runs: progress on stderr, every table's count on stdout, and

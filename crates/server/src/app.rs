@@ -10,7 +10,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use microwish_core::command::Policy;
-use sqlx::SqlitePool;
+use crate::store::Pool;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -25,7 +25,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     /// Reads (and the one write outside the writer: sessions starting and ending).
-    pub db: SqlitePool,
+    pub db: Pool,
     /// Every command's transaction, new accounts and the log of household reads.
     pub writer: crate::writer::Writer,
     /// Reads on the request's own thread (claims, see [`crate::reader`]).

@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use microwish_core::account::ValidAccount;
 use microwish_core::{CommunityId, Me, Role, RuleError, UserId, VolunteerStatus};
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use crate::store::Pool;
 
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -128,7 +128,7 @@ fn token_hash(token: &str) -> String {
 
 /// Starts a session: 256 random bits for the client, their hash for the database.
 pub async fn create_session(
-    db: &SqlitePool,
+    db: &Pool,
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<String, ApiError> {
@@ -429,7 +429,7 @@ impl FromRequestParts<AppState> for PledgeReader {
 }
 
 /// What `GET /api/me` shows of a user.
-pub async fn me(db: &SqlitePool, user: &User) -> Result<Me, ApiError> {
+pub async fn me(db: &Pool, user: &User) -> Result<Me, ApiError> {
     Ok(Me {
         id: user.id,
         display_name: user.display_name.clone(),

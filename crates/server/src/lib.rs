@@ -106,7 +106,7 @@ impl Server {
         let freshness = Arc::new(pages::Freshness::new(wal, writer.commits()));
         let index_html = std::fs::read_to_string(config.dist.join("index.html")).ok();
         let state = AppState {
-            db,
+            db: store::Pool::Sqlite(db),
             writer,
             dist: config.dist.clone(),
             clock: config.clock.clone(),

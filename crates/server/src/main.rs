@@ -286,7 +286,7 @@ async fn backup(file: &std::path::Path, database: &str) -> anyhow::Result<()> {
         anyhow::bail!("{} exists; choose a new file", file.display());
     }
     let pool = microwish_server::db::connect(database).await?;
-    microwish_server::store::copy_to(&pool, file).await?;
+    microwish_server::store::copy_to(&microwish_server::store::Pool::Sqlite(pool), file).await?;
     println!("backed up to {}", file.display());
     Ok(())
 }

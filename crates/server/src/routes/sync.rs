@@ -261,9 +261,8 @@ pub async fn pull(
     MaybeUser(user): MaybeUser,
     ApiQuery(query): ApiQuery<PullQuery>,
 ) -> ApiResult<Json<PullResponse>> {
-    let mut conn = state.db.acquire().await?;
-    let latest = store::sync::latest_version(&mut conn).await?;
-    let client = store::sync::client(&mut conn, query.client_id).await?;
+    let latest = store::sync::latest_version(&state.db).await?;
+    let client = store::sync::client(&state.db, query.client_id).await?;
     let user_id = user.as_ref().map(|user| user.id);
     let (visibility_changed, last_mutation_id) = match client {
         Some((owner, last)) => (Some(owner) != user_id, last),
@@ -272,8 +271,7 @@ pub async fn pull(
     // A cursor from the future means the server's data was replaced: start over.
     let reset = query.cursor == 0 || query.cursor > latest || visibility_changed;
     let since = if reset { 0 } else { query.cursor };
-    let rows = store::sync::changed_since(&mut conn, since, PULL_PAGE + 1).await?;
-    drop(conn);
+    let rows = store::sync::changed_since(&state.db, since, PULL_PAGE + 1).await?;
     let more = rows.len() as i64 > PULL_PAGE;
     let rows = &rows[..rows.len().min(PULL_PAGE as usize)];
     let cursor = match (rows.last(), more) {

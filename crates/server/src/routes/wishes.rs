@@ -42,7 +42,7 @@ pub async fn list(
     let raw = raw.unwrap_or_default();
     let version = state
         .freshness
-        .latest(|| async { store::sync::latest_version(&mut *state.db.acquire().await?).await })
+        .latest(|| async { store::sync::latest_version(&state.db).await })
         .await?;
     if let Some(page) = state.pages.get(&raw, version) {
         return Ok(page.respond(&headers));

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use microwish_core::decide::CampaignRecord;
 use microwish_core::{CampaignId, Entity, Progress, PublicCampaign, WishStatus};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::{count, day, parse_stored, push_list, stamp, CHUNK};
+use super::sql::{Parsed, Pool, Statement};
+use super::{count, day, parse_stored, stamp, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
 use crate::writer::Tx;
@@ -19,9 +19,9 @@ struct CampaignRow {
     description: String,
     goal: i64,
     unit: String,
-    starts_on: Option<NaiveDate>,
-    ends_on: Option<NaiveDate>,
-    created_at: DateTime<Utc>,
+    starts_on: Option<Parsed<NaiveDate>>,
+    ends_on: Option<Parsed<NaiveDate>>,
+    created_at: Parsed<DateTime<Utc>>,
     wishes: i64,
     wishes_fulfilled: i64,
     units: i64,
@@ -39,8 +39,8 @@ impl TryFrom<CampaignRow> for PublicCampaign {
             description: row.description,
             goal: count(row.goal)?,
             unit: row.unit,
-            starts_on: row.starts_on,
-            ends_on: row.ends_on,
+            starts_on: row.starts_on.map(|day| day.0),
+            ends_on: row.ends_on.map(|day| day.0),
             progress: Progress {
                 wishes: count(row.wishes)?,
                 wishes_fulfilled: count(row.wishes_fulfilled)?,
@@ -48,26 +48,26 @@ impl TryFrom<CampaignRow> for PublicCampaign {
                 units_claimed: count(row.units_claimed)?,
                 units_fulfilled: count(row.units_fulfilled)?,
             },
-            created_at: row.created_at,
+            created_at: row.created_at.0,
         })
     }
 }
 
 /// Campaigns with progress over their public wishes, optionally only those with `ids`.
-fn query(ids: Option<&[CampaignId]>) -> QueryBuilder<'static, Sqlite> {
-    let mut sql = QueryBuilder::new(
+fn query(ids: Option<&[CampaignId]>) -> Statement {
+    let mut sql = Statement::new(
         "SELECT c.id, c.title, c.description, c.goal, c.unit, c.starts_on, c.ends_on, c.created_at, \
          COUNT(w.id) AS wishes, \
-         COALESCE(SUM(CASE WHEN w.status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END), 0) AS wishes_fulfilled, \
-         COALESCE(SUM(w.quantity), 0) AS units, \
-         COALESCE(SUM(w.claimed), 0) AS units_claimed, \
-         COALESCE(SUM(w.fulfilled), 0) AS units_fulfilled \
+         CAST(COALESCE(SUM(CASE WHEN w.status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END), 0) AS BIGINT) AS wishes_fulfilled, \
+         CAST(COALESCE(SUM(w.quantity), 0) AS BIGINT) AS units, \
+         CAST(COALESCE(SUM(w.claimed), 0) AS BIGINT) AS units_claimed, \
+         CAST(COALESCE(SUM(w.fulfilled), 0) AS BIGINT) AS units_fulfilled \
          FROM campaigns c LEFT JOIN wishes w ON w.campaign_id = c.id AND w.status IN ",
     );
-    push_list(&mut sql, WishStatus::PUBLIC);
+    sql.push_list(WishStatus::PUBLIC);
     if let Some(ids) = ids {
         sql.push(" WHERE c.id IN ");
-        push_list(&mut sql, ids);
+        sql.push_list(ids);
     }
     sql.push(
         " GROUP BY c.id, c.title, c.description, c.goal, c.unit, c.starts_on, c.ends_on, \
@@ -76,27 +76,27 @@ fn query(ids: Option<&[CampaignId]>) -> QueryBuilder<'static, Sqlite> {
     sql
 }
 
-pub async fn all(db: &SqlitePool) -> ApiResult<Vec<PublicCampaign>> {
-    let rows: Vec<CampaignRow> = query(None).build_query_as().fetch_all(db).await?;
+pub async fn all(db: &Pool) -> ApiResult<Vec<PublicCampaign>> {
+    let sql = query(None);
+    let rows: Vec<CampaignRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
     rows.into_iter().map(PublicCampaign::try_from).collect()
 }
 
-pub async fn one(db: &SqlitePool, id: CampaignId) -> ApiResult<Option<PublicCampaign>> {
-    let row: Option<CampaignRow> = query(Some(&[id]))
-        .build_query_as()
-        .fetch_optional(db)
-        .await?;
+pub async fn one(db: &Pool, id: CampaignId) -> ApiResult<Option<PublicCampaign>> {
+    let sql = query(Some(&[id]));
+    let row: Option<CampaignRow> = db.fetch_optional(&sql.sql, &sql.args()).await?;
     row.map(PublicCampaign::try_from).transpose()
 }
 
 /// The given campaigns, by id (for sync pulls).
 pub async fn by_ids(
-    db: &SqlitePool,
+    db: &Pool,
     ids: &[CampaignId],
 ) -> ApiResult<HashMap<CampaignId, PublicCampaign>> {
     let mut found = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
-        let rows: Vec<CampaignRow> = query(Some(chunk)).build_query_as().fetch_all(db).await?;
+        let sql = query(Some(chunk));
+        let rows: Vec<CampaignRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
         for row in rows {
             let campaign = PublicCampaign::try_from(row)?;
             found.insert(campaign.id, campaign);

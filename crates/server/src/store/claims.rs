@@ -11,11 +11,10 @@ use microwish_core::{
     ClaimId, ClaimStatus, ClaimView, Entity, HouseContact, Phone, PublicWish, Role, UserId,
     VolunteerStatus, WishId, WishKind,
 };
-use sqlx::SqlitePool;
 
 use super::{count, parse_stored, stamp, stored_time, CHUNK};
 use crate::error::{ApiError, ApiResult};
-use crate::store::sql::{Db, Row, Value};
+use crate::store::sql::{Db, Pool, Row, Value};
 use crate::store::sync::log_change;
 use crate::store::users::User;
 use crate::writer::Tx;
@@ -395,25 +394,18 @@ pub fn house_calls_of(tx: &Tx, users: &[UserId]) -> ApiResult<Vec<ClaimId>> {
 }
 
 /// Active claims whose hold ran out by `now`, oldest first.
-pub async fn due_for_expiry(db: &SqlitePool, now: DateTime<Utc>) -> ApiResult<Vec<ClaimId>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT id FROM claims WHERE status = ? AND hold_until <= ? ORDER BY hold_until",
-    )
-    .bind(ClaimStatus::Active.as_str())
-    .bind(now)
-    .fetch_all(db)
-    .await?;
+pub async fn due_for_expiry(db: &Pool, now: DateTime<Utc>) -> ApiResult<Vec<ClaimId>> {
+    let rows: Vec<(String,)> = db
+        .fetch_all(
+            "SELECT id FROM claims WHERE status = ? AND hold_until <= ? ORDER BY hold_until",
+            crate::args![ClaimStatus::Active.as_str(), now],
+        )
+        .await?;
     rows.iter().map(|(id,)| parse_stored(id)).collect()
 }
 
 /// Volunteer time credited to `user` for confirmed house calls.
-pub async fn volunteer_minutes(db: &SqlitePool, user: UserId) -> ApiResult<u32> {
-    let (minutes,): (i64,) = sqlx::query_as(
-        "SELECT COALESCE(SUM(volunteer_minutes), 0) FROM claims WHERE user_id = ? AND status = ?",
-    )
-    .bind(user.to_string())
-    .bind(ClaimStatus::Confirmed.as_str())
-    .fetch_one(db)
-    .await?;
+pub async fn volunteer_minutes(db: &Pool, user: UserId) -> ApiResult<u32> {
+    let (minutes,): (i64,) = db.fetch_one("SELECT CAST(COALESCE(SUM(volunteer_minutes), 0) AS BIGINT) FROM claims WHERE user_id = ? AND status = ?", crate::args![user.to_string(), ClaimStatus::Confirmed.as_str()]).await?;
     count(minutes)
 }

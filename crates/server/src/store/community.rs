@@ -4,21 +4,22 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use microwish_core::{CommunityId, Entity, Grid, GridId, Stats};
-use sqlx::SqlitePool;
 
+use super::sql::Pool;
 use super::{count, parse_stored, stamp};
 use crate::error::ApiResult;
 use crate::store::sync::log_change;
 use crate::writer::Tx;
 
 /// Every grid, in the communities' order.
-pub async fn grids(db: &SqlitePool) -> ApiResult<Vec<Grid>> {
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, community_id, name, station, station_location FROM grids \
+pub async fn grids(db: &Pool) -> ApiResult<Vec<Grid>> {
+    let rows: Vec<(String, String, String, String, String)> = db
+        .fetch_all(
+            "SELECT id, community_id, name, station, station_location FROM grids \
          ORDER BY community_id, position, id",
-    )
-    .fetch_all(db)
-    .await?;
+            crate::args![],
+        )
+        .await?;
     rows.into_iter()
         .map(|(id, community, name, station, station_location)| {
             Ok(Grid {
@@ -45,9 +46,9 @@ pub fn grid_communities(tx: &Tx) -> ApiResult<HashMap<GridId, CommunityId>> {
 }
 
 /// Whether any community has been set up.
-pub async fn has_grids(db: &SqlitePool) -> ApiResult<bool> {
-    let (grids,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM grids")
-        .fetch_one(db)
+pub async fn has_grids(db: &Pool) -> ApiResult<bool> {
+    let (grids,): (i64,) = db
+        .fetch_one("SELECT COUNT(*) FROM grids", crate::args![])
         .await?;
     Ok(grids > 0)
 }
@@ -70,11 +71,13 @@ pub fn insert_community(tx: &Tx, id: CommunityId, name: &str, now: DateTime<Utc>
 }
 
 /// Every community: id and name.
-pub async fn communities(db: &SqlitePool) -> ApiResult<Vec<(CommunityId, String)>> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, name FROM communities ORDER BY name")
-            .fetch_all(db)
-            .await?;
+pub async fn communities(db: &Pool) -> ApiResult<Vec<(CommunityId, String)>> {
+    let rows: Vec<(String, String)> = db
+        .fetch_all(
+            "SELECT id, name FROM communities ORDER BY name",
+            crate::args![],
+        )
+        .await?;
     rows.into_iter()
         .map(|(id, name)| Ok((parse_stored(&id)?, name)))
         .collect()
@@ -98,36 +101,36 @@ pub fn insert_grid(tx: &Tx, grid: &Grid, position: usize) -> ApiResult<()> {
 }
 
 /// The public figures of the home page.
-pub async fn stats(db: &SqlitePool) -> ApiResult<Stats> {
+pub async fn stats(db: &Pool) -> ApiResult<Stats> {
     let (wishes_open, wishes_fulfilled, wishes_total, units_needed, services_done): (
         i64,
         i64,
         i64,
         i64,
         i64,
-    ) = sqlx::query_as(
-        "SELECT \
-           COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0), \
-           COALESCE(SUM(CASE WHEN status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END), 0), \
+    ) = db.fetch_one("SELECT \
+           CAST(COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END), 0) AS BIGINT), \
            COUNT(*), \
-           COALESCE(SUM(CASE WHEN status = 'open' THEN quantity - claimed ELSE 0 END), 0), \
-           COALESCE(SUM(CASE WHEN kind = 'service' AND status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END), 0) \
-         FROM wishes WHERE status IN ('open', 'claimed', 'fulfilled', 'closed')",
-    )
-    .fetch_one(db)
-    .await?;
+           CAST(COALESCE(SUM(CASE WHEN status = 'open' THEN quantity - claimed ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN kind = 'service' AND status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM wishes WHERE status IN ('open', 'claimed', 'fulfilled', 'closed')", crate::args![]).await?;
     // Counted from wishes alone: the households table is private and not read here.
-    let (households_helped,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(DISTINCT household_id) FROM wishes \
+    let (households_helped,): (i64,) = db
+        .fetch_one(
+            "SELECT COUNT(DISTINCT household_id) FROM wishes \
          WHERE household_id IS NOT NULL AND status IN ('fulfilled', 'closed')",
-    )
-    .fetch_one(db)
-    .await?;
-    let (pledged_units,): (i64,) = sqlx::query_as("SELECT COALESCE(SUM(quantity), 0) FROM pledges")
-        .fetch_one(db)
+            crate::args![],
+        )
         .await?;
-    let (campaigns,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM campaigns")
-        .fetch_one(db)
+    let (pledged_units,): (i64,) = db
+        .fetch_one(
+            "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM pledges",
+            crate::args![],
+        )
+        .await?;
+    let (campaigns,): (i64,) = db
+        .fetch_one("SELECT COUNT(*) FROM campaigns", crate::args![])
         .await?;
     Ok(Stats {
         wishes_open: count(wishes_open)?,

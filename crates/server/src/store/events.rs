@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use microwish_core::decide::Event;
 use microwish_core::{Entity, EventAction, HouseholdId, Role, UserId, WishId};
-use sqlx::SqlitePool;
 
+use super::sql::Pool;
 use super::{parse_stored, stamp};
 use crate::error::ApiResult;
 use crate::writer::{Tx, Writer};
@@ -91,7 +91,7 @@ struct Row {
 /// A page of a wish's events, oldest first, after event `after` (the household's own events,
 /// its reads and reveals, stay with the household); whether more follow.
 pub async fn timeline(
-    db: &SqlitePool,
+    db: &Pool,
     wish: WishId,
     after: i64,
     limit: u32,
@@ -109,7 +109,7 @@ pub async fn timeline(
 /// A page of everything done with a household's private record (registered, edited, read,
 /// its contact given to a volunteer), oldest first, after event `after`; whether more follow.
 pub async fn of_household(
-    db: &SqlitePool,
+    db: &Pool,
     household: HouseholdId,
     after: i64,
     limit: u32,
@@ -125,22 +125,17 @@ pub async fn of_household(
 }
 
 async fn rows(
-    db: &SqlitePool,
+    db: &Pool,
     condition: &str,
     id: String,
     after: i64,
     limit: u32,
 ) -> ApiResult<(Vec<TimelineRow>, bool)> {
-    let mut rows: Vec<Row> = sqlx::query_as(&format!(
+    let mut rows: Vec<Row> = db.fetch_all(&format!(
         "SELECT e.seq, e.entity, e.at, e.action, e.from_status, e.to_status, e.actor_id, u.role, u.display_name, e.note \
          FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE {condition} AND e.seq > ? \
          ORDER BY e.seq LIMIT ?"
-    ))
-    .bind(id)
-    .bind(after)
-    .bind(i64::from(limit) + 1)
-    .fetch_all(db)
-    .await?;
+    ), crate::args![id, after, i64::from(limit) + 1]).await?;
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let rows = rows

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use microwish_core::{BeneficiaryGroup, CommunityId, Entity, Household, HouseholdId, WishId};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
-use super::{day, parse_stored, push_list, stamp, stored_time, CHUNK};
+use super::sql::{Pool, Statement};
+use super::{day, parse_stored, stamp, stored_time, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
 use crate::writer::Tx;
@@ -112,27 +112,25 @@ pub fn states(tx: &Tx, ids: &[HouseholdId]) -> ApiResult<HashMap<HouseholdId, Ho
 
 /// The households of `community` with `ids`, for a worker's pull.
 pub async fn by_ids(
-    db: &SqlitePool,
+    db: &Pool,
     community: CommunityId,
     ids: &[HouseholdId],
 ) -> ApiResult<HashMap<HouseholdId, Household>> {
-    let mut conn = db.acquire().await?;
     let mut rows: Vec<HouseholdRow> = Vec::new();
     for chunk in ids.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> =
-            QueryBuilder::new(format!("{SELECT_HOUSEHOLD} WHERE g.community_id = "));
+        let mut sql = Statement::new(format!("{SELECT_HOUSEHOLD} WHERE g.community_id = "));
         sql.push_bind(community.to_string()).push(" AND h.id IN ");
-        push_list(&mut sql, chunk);
-        rows.extend(sql.build_query_as().fetch_all(&mut *conn).await?);
+        sql.push_list(chunk);
+        rows.extend(db.fetch_all(&sql.sql, &sql.args()).await?);
     }
-    let wishes = wishes_of(&mut conn, &rows).await?;
+    let wishes = wishes_of(db, &rows).await?;
     finish(rows, wishes)
 }
 
 /// A community's households, optionally only those whose name, address, phone or notes
 /// contain `search`, by name.
 pub async fn list(
-    db: &SqlitePool,
+    db: &Pool,
     community: CommunityId,
     search: Option<&str>,
 ) -> ApiResult<Vec<Household>> {
@@ -140,17 +138,17 @@ pub async fn list(
 }
 
 /// Every household of `community` (the export).
-pub async fn all(db: &SqlitePool, community: CommunityId) -> ApiResult<Vec<Household>> {
+pub async fn all(db: &Pool, community: CommunityId) -> ApiResult<Vec<Household>> {
     select(db, community, None, None).await
 }
 
 async fn select(
-    db: &SqlitePool,
+    db: &Pool,
     community: CommunityId,
     search: Option<&str>,
     limit: Option<u32>,
 ) -> ApiResult<Vec<Household>> {
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_HOUSEHOLD);
+    let mut sql = Statement::new(SELECT_HOUSEHOLD);
     sql.push(" WHERE g.community_id = ")
         .push_bind(community.to_string());
     if let Some(text) = search.map(str::trim).filter(|text| !text.is_empty()) {
@@ -173,9 +171,8 @@ async fn select(
     if let Some(limit) = limit {
         sql.push(" LIMIT ").push_bind(i64::from(limit));
     }
-    let mut conn = db.acquire().await?;
-    let rows: Vec<HouseholdRow> = sql.build_query_as().fetch_all(&mut *conn).await?;
-    let wishes = wishes_of(&mut conn, &rows).await?;
+    let rows: Vec<HouseholdRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
+    let wishes = wishes_of(db, &rows).await?;
     let mut households: Vec<Household> = finish(rows, wishes)?.into_values().collect();
     households.sort_by(|a, b| (&a.grid, &a.name, a.id).cmp(&(&b.grid, &b.name, b.id)));
     Ok(households)
@@ -183,7 +180,7 @@ async fn select(
 
 /// One household of `community`.
 pub async fn one(
-    db: &SqlitePool,
+    db: &Pool,
     community: CommunityId,
     id: HouseholdId,
 ) -> ApiResult<Option<Household>> {
@@ -237,18 +234,14 @@ pub fn put(tx: &Tx, household: &Household, created: bool) -> ApiResult<()> {
 }
 
 /// The wishes posted for each of the rows' households, oldest first.
-async fn wishes_of(
-    conn: &mut SqliteConnection,
-    rows: &[HouseholdRow],
-) -> ApiResult<HashMap<String, Vec<WishId>>> {
+async fn wishes_of(db: &Pool, rows: &[HouseholdRow]) -> ApiResult<HashMap<String, Vec<WishId>>> {
     let mut found: HashMap<String, Vec<WishId>> = HashMap::new();
     let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
     for chunk in ids.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT household_id, id FROM wishes WHERE household_id IN ");
-        push_list(&mut sql, chunk);
+        let mut sql = Statement::new("SELECT household_id, id FROM wishes WHERE household_id IN ");
+        sql.push_list(chunk);
         sql.push(" ORDER BY created_at, id");
-        let pairs: Vec<(String, String)> = sql.build_query_as().fetch_all(&mut *conn).await?;
+        let pairs: Vec<(String, String)> = db.fetch_all(&sql.sql, &sql.args()).await?;
         for (household, wish) in pairs {
             found
                 .entry(household)

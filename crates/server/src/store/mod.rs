@@ -18,26 +18,26 @@ pub mod users;
 pub mod wishes;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use sqlx::{QueryBuilder, Sqlite};
 
 use crate::error::ApiError;
 use crate::writer::Tx;
 use sql::Arg;
-pub use sql::{breaks_check, breaks_unique, Row};
+pub use sql::{breaks_check, breaks_unique, Pool, Row};
 
 /// A round trip to the database.
-pub async fn ping(db: &sqlx::SqlitePool) -> Result<(), ApiError> {
-    sqlx::query("SELECT 1").execute(db).await?;
+pub async fn ping(db: &Pool) -> Result<(), ApiError> {
+    db.execute("SELECT 1", crate::args![]).await?;
     Ok(())
 }
 
 /// Writes a consistent copy of the database to `file` (`VACUUM INTO` takes a snapshot
 /// while the server keeps running).
-pub async fn copy_to(db: &sqlx::SqlitePool, file: &std::path::Path) -> Result<(), ApiError> {
-    sqlx::query("VACUUM INTO ?")
-        .bind(file.to_string_lossy().as_ref())
-        .execute(db)
-        .await?;
+pub async fn copy_to(db: &Pool, file: &std::path::Path) -> Result<(), ApiError> {
+    db.execute(
+        "VACUUM INTO ?",
+        crate::args![file.to_string_lossy().as_ref()],
+    )
+    .await?;
     Ok(())
 }
 
@@ -54,16 +54,6 @@ where
 /// A stored count or quantity; SQLite integers are i64 and ours are never negative.
 pub fn count(value: i64) -> Result<u32, ApiError> {
     u32::try_from(value).map_err(|_| ApiError::Corrupt(format!("bad count {value}")))
-}
-
-/// `(?, ?, …)` with each of `values` bound.
-fn push_list<'a, T: ToString>(sql: &mut QueryBuilder<'a, Sqlite>, values: &[T]) {
-    sql.push("(");
-    let mut list = sql.separated(", ");
-    for value in values {
-        list.push_bind(value.to_string());
-    }
-    sql.push(")");
 }
 
 /// Ids go to SQLite in chunks below its limit on bound parameters.

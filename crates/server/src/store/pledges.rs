@@ -12,9 +12,9 @@ use microwish_core::{
     AllocationId, AllocationStatus, AllocationView, Entity, Pledge, PledgeId, PledgeVariant,
     RuleError, UserId,
 };
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
-use super::{breaks_check, count, day, parse_stored, push_list, stamp, CHUNK};
+use super::sql::{Pool, Statement};
+use super::{breaks_check, count, day, parse_stored, stamp, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
 use crate::writer::Tx;
@@ -103,13 +103,8 @@ pub fn states(tx: &Tx, ids: &[PledgeId]) -> ApiResult<HashMap<PledgeId, PledgeSt
     Ok(rows.into_iter().collect())
 }
 
-async fn variants_of(conn: &mut SqliteConnection, pledge: &str) -> ApiResult<Vec<PledgeVariant>> {
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT label, quantity, allocated FROM pledge_variants WHERE pledge_id = ? ORDER BY position",
-    )
-    .bind(pledge)
-    .fetch_all(&mut *conn)
-    .await?;
+async fn variants_of(db: &Pool, pledge: &str) -> ApiResult<Vec<PledgeVariant>> {
+    let rows: Vec<(String, i64, i64)> = db.fetch_all("SELECT label, quantity, allocated FROM pledge_variants WHERE pledge_id = ? ORDER BY position", crate::args![pledge]).await?;
     rows.into_iter()
         .map(|(label, quantity, allocated)| {
             Ok(PledgeVariant {
@@ -284,8 +279,8 @@ pub enum PledgeFilter<'a> {
 }
 
 /// Pledges with where every unit went (wish title, alias, grid: nothing private).
-pub async fn views(db: &SqlitePool, filter: PledgeFilter<'_>) -> ApiResult<Vec<Pledge>> {
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
+pub async fn views(db: &Pool, filter: PledgeFilter<'_>) -> ApiResult<Vec<Pledge>> {
+    let mut sql = Statement::new(
         "SELECT id, shop_id, shop_name, item, category, quantity, unit, note, available_from, \
          yearly, allocated, created_at FROM pledges",
     );
@@ -296,25 +291,19 @@ pub async fn views(db: &SqlitePool, filter: PledgeFilter<'_>) -> ApiResult<Vec<P
         }
         PledgeFilter::Ids(ids) => {
             sql.push(" WHERE id IN ");
-            push_list(&mut sql, ids);
+            sql.push_list(ids);
         }
     }
     sql.push(" ORDER BY created_at DESC, id LIMIT 500");
-    let mut conn = db.acquire().await?;
-    let rows: Vec<PledgeRow> = sql.build_query_as().fetch_all(&mut *conn).await?;
+    let rows: Vec<PledgeRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
     let mut pledges = Vec::with_capacity(rows.len());
     for row in rows {
-        let variants = variants_of(&mut conn, &row.id).await?;
-        let allocations: Vec<AllocationRow> = sqlx::query_as(
-            "SELECT a.id, a.pledge_id, a.wish_id, w.title, w.alias, w.grid_id, g.name AS grid_name, \
+        let variants = variants_of(db, &row.id).await?;
+        let allocations: Vec<AllocationRow> = db.fetch_all("SELECT a.id, a.pledge_id, a.wish_id, w.title, w.alias, w.grid_id, g.name AS grid_name, \
              s.station, a.variant, a.quantity, a.status, a.thanks, a.created_at, a.updated_at \
              FROM allocations a JOIN wishes w ON w.id = a.wish_id JOIN grids g ON g.id = w.grid_id \
              JOIN grids s ON s.id = COALESCE(w.station_grid_id, w.grid_id) \
-             WHERE a.pledge_id = ? ORDER BY a.created_at, a.id",
-        )
-        .bind(&row.id)
-        .fetch_all(&mut *conn)
-        .await?;
+             WHERE a.pledge_id = ? ORDER BY a.created_at, a.id", crate::args![&row.id]).await?;
         let allocations = allocations
             .into_iter()
             .map(|a| {
@@ -369,7 +358,7 @@ pub async fn views(db: &SqlitePool, filter: PledgeFilter<'_>) -> ApiResult<Vec<P
 }
 
 /// The given pledges by id (for pulls).
-pub async fn by_ids(db: &SqlitePool, ids: &[PledgeId]) -> ApiResult<HashMap<PledgeId, Pledge>> {
+pub async fn by_ids(db: &Pool, ids: &[PledgeId]) -> ApiResult<HashMap<PledgeId, Pledge>> {
     let mut found = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
         for pledge in views(db, PledgeFilter::Ids(chunk)).await? {
@@ -390,10 +379,12 @@ pub fn shop_name(tx: &Tx, shop: UserId) -> ApiResult<String> {
 }
 
 /// The pledge an allocation draws from.
-pub async fn pledge_of(db: &SqlitePool, allocation: AllocationId) -> ApiResult<Option<PledgeId>> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT pledge_id FROM allocations WHERE id = ?")
-        .bind(allocation.to_string())
-        .fetch_optional(db)
+pub async fn pledge_of(db: &Pool, allocation: AllocationId) -> ApiResult<Option<PledgeId>> {
+    let row: Option<(String,)> = db
+        .fetch_optional(
+            "SELECT pledge_id FROM allocations WHERE id = ?",
+            crate::args![allocation.to_string()],
+        )
         .await?;
     row.map(|(id,)| parse_stored(&id)).transpose()
 }

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use microwish_core::stats::{AllocationFact, Facts, HouseCallFact, WishFact};
 use microwish_core::CommunityId;
-use sqlx::SqlitePool;
 
+use super::sql::Pool;
 use super::{count, parse_stored};
 use crate::error::ApiResult;
 
@@ -19,11 +19,12 @@ type WishRow = (
     i64,
 );
 
-pub async fn facts(db: &SqlitePool, community: CommunityId) -> ApiResult<Facts> {
+pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
     let community = community.to_string();
     // Posted: when it was published (a draft waits), else when it was created.
-    let wishes: Vec<WishRow> = sqlx::query_as(
-        "SELECT w.household_id, w.grid_id, \
+    let wishes: Vec<WishRow> = db
+        .fetch_all(
+            "SELECT w.household_id, w.grid_id, \
                COALESCE((SELECT MIN(e.at) FROM events e WHERE e.wish_id = w.id \
                    AND e.entity = 'wish' AND e.action = 'publish'), w.created_at), \
                (SELECT MIN(e.at) FROM events e WHERE e.wish_id = w.id \
@@ -31,29 +32,28 @@ pub async fn facts(db: &SqlitePool, community: CommunityId) -> ApiResult<Facts> 
                w.quantity \
              FROM wishes w JOIN grids g ON g.id = w.grid_id \
              WHERE g.community_id = ? AND w.status NOT IN ('draft', 'cancelled')",
-    )
-    .bind(&community)
-    .fetch_all(db)
-    .await?;
-    let house_calls: Vec<(String, String, DateTime<Utc>, i64)> = sqlx::query_as(
-        "SELECT w.grid_id, c.user_id, e.at, c.volunteer_minutes \
+            crate::args![&community],
+        )
+        .await?;
+    let house_calls: Vec<(String, String, DateTime<Utc>, i64)> = db
+        .fetch_all(
+            "SELECT w.grid_id, c.user_id, e.at, c.volunteer_minutes \
          FROM events e JOIN claims c ON c.id = e.entity_id JOIN wishes w ON w.id = c.wish_id \
          JOIN grids g ON g.id = w.grid_id \
          WHERE e.entity = 'claim' AND e.action = 'confirm' AND w.kind = 'service' \
            AND g.community_id = ?",
-    )
-    .bind(&community)
-    .fetch_all(db)
-    .await?;
-    let allocations: Vec<(String, String, DateTime<Utc>, String, i64)> = sqlx::query_as(
-        "SELECT p.shop_name, w.grid_id, a.created_at, a.status, a.quantity \
+            crate::args![&community],
+        )
+        .await?;
+    let allocations: Vec<(String, String, DateTime<Utc>, String, i64)> = db
+        .fetch_all(
+            "SELECT p.shop_name, w.grid_id, a.created_at, a.status, a.quantity \
          FROM allocations a JOIN pledges p ON p.id = a.pledge_id \
          JOIN wishes w ON w.id = a.wish_id JOIN grids g ON g.id = w.grid_id \
          WHERE g.community_id = ?",
-    )
-    .bind(&community)
-    .fetch_all(db)
-    .await?;
+            crate::args![&community],
+        )
+        .await?;
     Ok(Facts {
         wishes: wishes
             .into_iter()

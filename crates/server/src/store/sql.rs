@@ -1,6 +1,8 @@
-//! One way for the store to run a statement on either engine: SQLite through rusqlite (called
-//! directly on the writer's thread and the reader's, see `writer`), or PostgreSQL through sqlx
-//! (each statement awaited on the calling thread, which is never one of the runtime's).
+//! One way for the store to run a statement on either engine. Two shapes: [`Db`], a
+//! connection called synchronously (SQLite through rusqlite, on the writer's thread and the
+//! reader's, see `writer`; PostgreSQL through sqlx, each statement awaited on the calling
+//! thread, which is never one of the runtime's), and [`Pool`], sqlx's pool of either engine
+//! for the reads requests await, whose rows are read into `sqlx::FromRow` types.
 //!
 //! The store writes one SQL text for both: `?` placeholders (numbered `?1` too), which become
 //! `$1`, `$2`, … for PostgreSQL; values are text, integers or nulls, as both schemas store
@@ -11,8 +13,9 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use sqlx::postgres::{PgArguments, PgConnection, PgRow};
-use sqlx::{Arguments, Column as _, Row as _, TypeInfo as _};
+use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgRow};
+use sqlx::sqlite::{SqliteArguments, SqlitePool, SqliteRow};
+use sqlx::{Arguments, Column as _, FromRow, Row as _, TypeInfo as _};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -69,7 +72,7 @@ impl Arg for Value<'_> {
 }
 
 /// What can be bound to a statement (`&[&dyn Arg]`, or [`args!`](crate::args)).
-pub trait Arg {
+pub trait Arg: Sync {
     fn value(&self) -> Value<'_>;
 }
 
@@ -124,6 +127,24 @@ macro_rules! integer_args {
     )*};
 }
 integer_args!(i64, i32, u32, u64, usize);
+
+/// Times and dates are stored as text, as [`super::stamp`] and [`super::day`] write them.
+impl Arg for chrono::DateTime<chrono::Utc> {
+    fn value(&self) -> Value<'_> {
+        Value::Text(Cow::Owned(super::stamp(*self)))
+    }
+}
+impl Nullable for chrono::DateTime<chrono::Utc> {
+    const NULL: Value<'static> = Value::NullText;
+}
+impl Arg for chrono::NaiveDate {
+    fn value(&self) -> Value<'_> {
+        Value::Text(Cow::Owned(super::day(*self)))
+    }
+}
+impl Nullable for chrono::NaiveDate {
+    const NULL: Value<'static> = Value::NullText;
+}
 
 impl Arg for bool {
     fn value(&self) -> Value<'_> {
@@ -394,6 +415,227 @@ fn postgres_code(error: &sqlx::Error) -> Option<&str> {
         }),
         _ => None,
     }
+}
+
+/// The database requests read from (and the few writes that bypass the writer: sessions).
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A row type either engine can read (`#[derive(sqlx::FromRow)]`, or a tuple), its columns
+/// of types both decode: text, integers (`BIGINT`: cast computed ones), booleans as integers.
+pub trait Record:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> Record for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+impl Pool {
+    /// Every row of a query.
+    pub async fn fetch_all<T: Record>(&self, sql: &str, args: &[&dyn Arg]) -> ApiResult<Vec<T>> {
+        Ok(match self {
+            Pool::Sqlite(pool) => {
+                sqlx::query_as_with(sql, sqlite_args(args)?)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Pool::Postgres(pool) => {
+                let sql = numbered(sql);
+                sqlx::query_as_with(&sql, postgres_args(args)?)
+                    .fetch_all(pool)
+                    .await?
+            }
+        })
+    }
+
+    /// The first row of a query, if any.
+    pub async fn fetch_optional<T: Record>(
+        &self,
+        sql: &str,
+        args: &[&dyn Arg],
+    ) -> ApiResult<Option<T>> {
+        Ok(match self {
+            Pool::Sqlite(pool) => {
+                sqlx::query_as_with(sql, sqlite_args(args)?)
+                    .fetch_optional(pool)
+                    .await?
+            }
+            Pool::Postgres(pool) => {
+                let sql = numbered(sql);
+                sqlx::query_as_with(&sql, postgres_args(args)?)
+                    .fetch_optional(pool)
+                    .await?
+            }
+        })
+    }
+
+    /// The one row a query returns (an aggregate).
+    pub async fn fetch_one<T: Record>(&self, sql: &str, args: &[&dyn Arg]) -> ApiResult<T> {
+        Ok(match self {
+            Pool::Sqlite(pool) => {
+                sqlx::query_as_with(sql, sqlite_args(args)?)
+                    .fetch_one(pool)
+                    .await?
+            }
+            Pool::Postgres(pool) => {
+                let sql = numbered(sql);
+                sqlx::query_as_with(&sql, postgres_args(args)?)
+                    .fetch_one(pool)
+                    .await?
+            }
+        })
+    }
+
+    /// Runs a statement; how many rows it changed.
+    pub async fn execute(&self, sql: &str, args: &[&dyn Arg]) -> ApiResult<u64> {
+        Ok(match self {
+            Pool::Sqlite(pool) => sqlx::query_with(sql, sqlite_args(args)?)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+            Pool::Postgres(pool) => {
+                let sql = numbered(sql);
+                sqlx::query_with(&sql, postgres_args(args)?)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+            }
+        })
+    }
+
+    /// The SQLite pool, for what only SQLite does (a file copy, the tests' own SQL).
+    pub fn sqlite(&self) -> Option<&SqlitePool> {
+        match self {
+            Pool::Sqlite(pool) => Some(pool),
+            Pool::Postgres(_) => None,
+        }
+    }
+}
+
+/// A statement put together piece by piece (filters, lists of ids), with its values.
+#[derive(Default)]
+pub struct Statement {
+    pub sql: String,
+    values: Vec<Value<'static>>,
+}
+
+impl Statement {
+    pub fn new(sql: impl Into<String>) -> Statement {
+        Statement {
+            sql: sql.into(),
+            values: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, sql: impl AsRef<str>) -> &mut Statement {
+        self.sql.push_str(sql.as_ref());
+        self
+    }
+
+    /// A `?` bound to `value`.
+    pub fn push_bind(&mut self, value: impl Arg) -> &mut Statement {
+        self.sql.push('?');
+        self.values.push(value.value().into_owned());
+        self
+    }
+
+    /// `(?, ?, …)` with each of `values` bound.
+    pub fn push_list<T: ToString>(&mut self, values: &[T]) -> &mut Statement {
+        self.sql.push('(');
+        for (n, value) in values.iter().enumerate() {
+            if n > 0 {
+                self.sql.push_str(", ");
+            }
+            self.push_bind(value.to_string());
+        }
+        self.sql.push(')');
+        self
+    }
+
+    /// The bound values, in order.
+    pub fn args(&self) -> Vec<&dyn Arg> {
+        self.values.iter().map(|value| value as &dyn Arg).collect()
+    }
+}
+
+impl Value<'_> {
+    fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Text(text) => Value::Text(Cow::Owned(text.into_owned())),
+            Value::Int(number) => Value::Int(number),
+            Value::NullText => Value::NullText,
+            Value::NullInt => Value::NullInt,
+        }
+    }
+}
+
+/// A column stored as text and read as a `T` (a time, a date: PostgreSQL keeps them as the
+/// same RFC 3339 text SQLite does, see `migrations-postgres/`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Parsed<T>(pub T);
+
+impl<T> sqlx::Type<sqlx::Sqlite> for Parsed<T> {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as sqlx::Type<sqlx::Sqlite>>::type_info()
+    }
+    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
+    }
+}
+
+impl<T> sqlx::Type<sqlx::Postgres> for Parsed<T> {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <String as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+    fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl<'r, T: std::str::FromStr> sqlx::Decode<'r, sqlx::Sqlite> for Parsed<T>
+where
+    T::Err: std::fmt::Display,
+{
+    fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        parse(<&str as sqlx::Decode<sqlx::Sqlite>>::decode(value)?)
+    }
+}
+
+impl<'r, T: std::str::FromStr> sqlx::Decode<'r, sqlx::Postgres> for Parsed<T>
+where
+    T::Err: std::fmt::Display,
+{
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        parse(<&str as sqlx::Decode<sqlx::Postgres>>::decode(value)?)
+    }
+}
+
+fn parse<T: std::str::FromStr>(text: &str) -> Result<Parsed<T>, sqlx::error::BoxDynError>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse()
+        .map(Parsed)
+        .map_err(|error| format!("stored {text:?}: {error}").into())
+}
+
+fn sqlite_args(args: &[&dyn Arg]) -> ApiResult<SqliteArguments<'static>> {
+    let mut bound = SqliteArguments::default();
+    for arg in args {
+        let added = match arg.value() {
+            Value::Text(text) => bound.add(text.into_owned()),
+            Value::Int(number) => bound.add(number),
+            Value::NullText => bound.add(None::<String>),
+            Value::NullInt => bound.add(None::<i64>),
+        };
+        added.map_err(|error| ApiError::Internal(format!("binding a value: {error}")))?;
+    }
+    Ok(bound)
 }
 
 fn postgres_args(args: &[&dyn Arg]) -> ApiResult<PgArguments> {

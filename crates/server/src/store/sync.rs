@@ -1,9 +1,9 @@
 //! Sync bookkeeping: the change log pulls read (a global, increasing version per change),
 //! and per client the last mutation processed and each mutation's result, for replays.
 
+use super::sql::Pool;
 use microwish_core::sync::MutationResult;
 use microwish_core::{ClientId, Entity, UserId};
-use sqlx::SqliteConnection;
 
 use super::parse_stored;
 use crate::error::{ApiError, ApiResult};
@@ -21,13 +21,9 @@ pub fn log_change(tx: &Tx, entity: Entity, id: &str) -> ApiResult<()> {
 
 /// A sync client: whose it is, and the last of its mutations processed (for a pull, which
 /// reads through the pool).
-pub async fn client(
-    conn: &mut SqliteConnection,
-    client: ClientId,
-) -> ApiResult<Option<(UserId, u64)>> {
-    let row: Option<(String, i64)> = sqlx::query_as(CLIENT)
-        .bind(client.to_string())
-        .fetch_optional(&mut *conn)
+pub async fn client(db: &Pool, client: ClientId) -> ApiResult<Option<(UserId, u64)>> {
+    let row: Option<(String, i64)> = db
+        .fetch_optional(CLIENT, crate::args![client.to_string()])
         .await?;
     row.map(|(user, last)| Ok((parse_stored(&user)?, u64::try_from(last).unwrap_or(0))))
         .transpose()
@@ -137,9 +133,12 @@ pub fn watched(db: &super::sql::Db) -> ApiResult<(u64, i64)> {
 }
 
 /// The newest version in the change log (0 when empty).
-pub async fn latest_version(conn: &mut SqliteConnection) -> ApiResult<u64> {
-    let (latest,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM change_log")
-        .fetch_one(&mut *conn)
+pub async fn latest_version(db: &Pool) -> ApiResult<u64> {
+    let (latest,): (i64,) = db
+        .fetch_one(
+            "SELECT COALESCE(MAX(version), 0) FROM change_log",
+            crate::args![],
+        )
         .await?;
     Ok(u64::try_from(latest).unwrap_or(0))
 }
@@ -147,18 +146,17 @@ pub async fn latest_version(conn: &mut SqliteConnection) -> ApiResult<u64> {
 /// Each entity changed after `since`, once, with its latest version, oldest first; at most
 /// `limit` of them.
 pub async fn changed_since(
-    conn: &mut SqliteConnection,
+    db: &Pool,
     since: u64,
     limit: i64,
 ) -> ApiResult<Vec<(Entity, String, u64)>> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT entity, entity_id, MAX(version) AS version FROM change_log WHERE version > ? \
+    let rows: Vec<(String, String, i64)> = db
+        .fetch_all(
+            "SELECT entity, entity_id, MAX(version) AS version FROM change_log WHERE version > ? \
          GROUP BY entity, entity_id ORDER BY version LIMIT ?",
-    )
-    .bind(i64::try_from(since).unwrap_or(i64::MAX))
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+            crate::args![i64::try_from(since).unwrap_or(i64::MAX), limit],
+        )
+        .await?;
     rows.into_iter()
         .map(|(entity, id, version)| {
             Ok((

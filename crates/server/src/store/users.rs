@@ -9,9 +9,9 @@ use microwish_core::{
     ClaimStatus, CommunityId, DisplayName, Entity, Phone, Role, UserId, VolunteerStatus,
     VolunteerView, WishKind,
 };
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::{count, parse_stored, push_list, stamp};
+use super::sql::{Pool, Statement};
+use super::{count, parse_stored, stamp};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
 use crate::writer::Tx;
@@ -99,54 +99,51 @@ pub fn insert(tx: &Tx, user: &User, password_hash: &str, now: DateTime<Utc>) -> 
 }
 
 /// The user with this phone and their password hash, for logging in.
-pub async fn by_phone(db: &SqlitePool, phone: &Phone) -> ApiResult<Option<(User, String)>> {
+pub async fn by_phone(db: &Pool, phone: &Phone) -> ApiResult<Option<(User, String)>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
         user: UserRow,
         password_hash: String,
     }
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT u.id, u.role, u.display_name, u.phone, u.volunteer_status, u.community_id, \
+    let row: Option<Row> = db
+        .fetch_optional(
+            "SELECT u.id, u.role, u.display_name, u.phone, u.volunteer_status, u.community_id, \
          u.password_hash FROM users u WHERE u.phone = ?",
-    )
-    .bind(phone.as_str())
-    .fetch_optional(db)
-    .await?;
+            crate::args![phone.as_str()],
+        )
+        .await?;
     row.map(|row| Ok((User::try_from(row.user)?, row.password_hash)))
         .transpose()
 }
 
 pub async fn insert_session(
-    db: &SqlitePool,
+    db: &Pool,
     token_hash: &str,
     user: UserId,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> ApiResult<()> {
-    sqlx::query(
+    db.execute(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        crate::args![token_hash, user.to_string(), now, expires_at],
     )
-    .bind(token_hash)
-    .bind(user.to_string())
-    .bind(now)
-    .bind(expires_at)
-    .execute(db)
     .await?;
     Ok(())
 }
 
-pub async fn delete_session(db: &SqlitePool, token_hash: &str) -> ApiResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-        .bind(token_hash)
-        .execute(db)
-        .await?;
+pub async fn delete_session(db: &Pool, token_hash: &str) -> ApiResult<()> {
+    db.execute(
+        "DELETE FROM sessions WHERE token_hash = ?",
+        crate::args![token_hash],
+    )
+    .await?;
     Ok(())
 }
 
 /// The user a live session belongs to, and when the session ends.
 pub async fn by_session(
-    db: &SqlitePool,
+    db: &Pool,
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<Option<(User, DateTime<Utc>)>> {
@@ -156,15 +153,14 @@ pub async fn by_session(
         user: UserRow,
         expires_at: DateTime<Utc>,
     }
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT u.id, u.role, u.display_name, u.phone, u.volunteer_status, u.community_id, \
+    let row: Option<Row> = db
+        .fetch_optional(
+            "SELECT u.id, u.role, u.display_name, u.phone, u.volunteer_status, u.community_id, \
          s.expires_at FROM users u JOIN sessions s ON s.user_id = u.id \
          WHERE s.token_hash = ? AND s.expires_at > ?",
-    )
-    .bind(token_hash)
-    .bind(now)
-    .fetch_optional(db)
-    .await?;
+            crate::args![token_hash, now],
+        )
+        .await?;
     row.map(|row| Ok((User::try_from(row.user)?, row.expires_at)))
         .transpose()
 }
@@ -243,30 +239,30 @@ struct VolunteerRow {
 
 /// Volunteers as workers vet them: all, those with `ids`, or those in one status.
 pub async fn volunteers(
-    db: &SqlitePool,
+    db: &Pool,
     ids: Option<&[UserId]>,
     status: Option<VolunteerStatus>,
 ) -> ApiResult<Vec<VolunteerView>> {
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
+    let mut sql = Statement::new(
         "SELECT u.id, u.display_name, u.phone, u.volunteer_status, u.vetting_note, u.vetted_at, \
          v.display_name AS vetted_by, u.created_at, \
          (SELECT COUNT(*) FROM claims c WHERE c.user_id = u.id AND c.status = 'confirmed' \
           AND c.volunteer_minutes > 0) AS house_calls, \
-         (SELECT COALESCE(SUM(c.volunteer_minutes), 0) FROM claims c WHERE c.user_id = u.id \
+         (SELECT CAST(COALESCE(SUM(c.volunteer_minutes), 0) AS BIGINT) FROM claims c WHERE c.user_id = u.id \
           AND c.status = 'confirmed') AS minutes \
          FROM users u LEFT JOIN users v ON v.id = u.vetted_by WHERE u.role = ",
     );
     sql.push_bind(Role::Volunteer.as_str());
     if let Some(ids) = ids {
         sql.push(" AND u.id IN ");
-        push_list(&mut sql, ids);
+        sql.push_list(ids);
     }
     if let Some(status) = status {
         sql.push(" AND COALESCE(u.volunteer_status, 'pending') = ")
             .push_bind(status.as_str());
     }
     sql.push(" ORDER BY u.created_at DESC, u.id LIMIT 1000");
-    let rows: Vec<VolunteerRow> = sql.build_query_as().fetch_all(db).await?;
+    let rows: Vec<VolunteerRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
     rows.into_iter()
         .map(|row| {
             Ok(VolunteerView {

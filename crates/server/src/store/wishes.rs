@@ -11,9 +11,9 @@ use microwish_core::rules::Units;
 use microwish_core::{
     CommunityId, Entity, Page, ProblemCode, PublicWish, RuleError, WishId, WishQuery, WishStatus,
 };
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::{breaks_check, count, day, parse_stored, push_list, stamp, CHUNK};
+use super::sql::{Pool, Statement};
+use super::{breaks_check, count, day, parse_stored, stamp, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
 use crate::writer::Tx;
@@ -144,10 +144,10 @@ impl TryFrom<WishRow> for PublicWish {
 }
 
 /// One page of public wishes matching `query`, most urgent first.
-pub async fn list(db: &SqlitePool, query: &WishQuery) -> ApiResult<Page<PublicWish>> {
+pub async fn list(db: &Pool, query: &WishQuery) -> ApiResult<Page<PublicWish>> {
     let limit = query.page_size();
     let cursor = query.cursor.as_deref().map(Cursor::parse).transpose()?;
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_PUBLIC_WISH);
+    let mut sql = Statement::new(SELECT_PUBLIC_WISH);
     sql.push(" WHERE ");
     match query.status {
         // Asking for a draft or a cancelled wish is allowed and simply finds nothing public.
@@ -162,7 +162,7 @@ pub async fn list(db: &SqlitePool, query: &WishQuery) -> ApiResult<Page<PublicWi
         }
         None => {
             sql.push("w.status IN ");
-            push_list(&mut sql, WishStatus::PUBLIC);
+            sql.push_list(WishStatus::PUBLIC);
         }
     }
     if let Some(kind) = query.kind {
@@ -217,7 +217,7 @@ pub async fn list(db: &SqlitePool, query: &WishQuery) -> ApiResult<Page<PublicWi
     sql.push(format!(" ORDER BY {URGENCY}, w.id LIMIT "))
         .push_bind(i64::from(limit) + 1);
 
-    let rows: Vec<WishRow> = sql.build_query_as().fetch_all(db).await?;
+    let rows: Vec<WishRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
     let mut items = rows
         .into_iter()
         .map(PublicWish::try_from)
@@ -232,25 +232,25 @@ pub async fn list(db: &SqlitePool, query: &WishQuery) -> ApiResult<Page<PublicWi
 }
 
 /// A wish anyone may see (a public status), if there is one with this id.
-pub async fn public(db: &SqlitePool, id: WishId) -> ApiResult<Option<PublicWish>> {
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_PUBLIC_WISH);
+pub async fn public(db: &Pool, id: WishId) -> ApiResult<Option<PublicWish>> {
+    let mut sql = Statement::new(SELECT_PUBLIC_WISH);
     sql.push(" WHERE w.id = ")
         .push_bind(id.to_string())
         .push(" AND w.status IN ");
-    push_list(&mut sql, WishStatus::PUBLIC);
-    let row: Option<WishRow> = sql.build_query_as().fetch_optional(db).await?;
+    sql.push_list(WishStatus::PUBLIC);
+    let row: Option<WishRow> = db.fetch_optional(&sql.sql, &sql.args()).await?;
     row.map(PublicWish::try_from).transpose()
 }
 
 /// The public view of the given wishes, whatever their status (a claimer keeps seeing
 /// the wish they claimed even if it was later cancelled).
-pub async fn by_ids(db: &SqlitePool, ids: &[WishId]) -> ApiResult<HashMap<WishId, PublicWish>> {
+pub async fn by_ids(db: &Pool, ids: &[WishId]) -> ApiResult<HashMap<WishId, PublicWish>> {
     let mut found = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_PUBLIC_WISH);
+        let mut sql = Statement::new(SELECT_PUBLIC_WISH);
         sql.push(" WHERE w.id IN ");
-        push_list(&mut sql, chunk);
-        let rows: Vec<WishRow> = sql.build_query_as().fetch_all(db).await?;
+        sql.push_list(chunk);
+        let rows: Vec<WishRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
         for row in rows {
             let wish = PublicWish::try_from(row)?;
             found.insert(wish.id, wish);
@@ -261,46 +261,49 @@ pub async fn by_ids(db: &SqlitePool, ids: &[WishId]) -> ApiResult<HashMap<WishId
 
 /// Every wish of `community`, whatever its status, oldest first (the export: public fields
 /// only, so aliases and never names).
-pub async fn of_community(db: &SqlitePool, community: CommunityId) -> ApiResult<Vec<PublicWish>> {
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_PUBLIC_WISH);
+pub async fn of_community(db: &Pool, community: CommunityId) -> ApiResult<Vec<PublicWish>> {
+    let mut sql = Statement::new(SELECT_PUBLIC_WISH);
     sql.push(" WHERE g.community_id = ")
         .push_bind(community.to_string())
         .push(" ORDER BY w.created_at, w.id");
-    let rows: Vec<WishRow> = sql.build_query_as().fetch_all(db).await?;
+    let rows: Vec<WishRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
     rows.into_iter().map(PublicWish::try_from).collect()
 }
 
 /// When each wish became fulfilled (its first move to `fulfilled` in the event log).
-pub async fn fulfilled_at(db: &SqlitePool) -> ApiResult<HashMap<WishId, DateTime<Utc>>> {
-    let rows: Vec<(String, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT entity_id, MIN(at) FROM events \
+pub async fn fulfilled_at(db: &Pool) -> ApiResult<HashMap<WishId, DateTime<Utc>>> {
+    let rows: Vec<(String, DateTime<Utc>)> = db
+        .fetch_all(
+            "SELECT entity_id, MIN(at) FROM events \
          WHERE entity = 'wish' AND to_status = 'fulfilled' GROUP BY entity_id",
-    )
-    .fetch_all(db)
-    .await?;
+            crate::args![],
+        )
+        .await?;
     rows.into_iter()
         .map(|(id, at)| Ok((parse_stored(&id)?, at)))
         .collect()
 }
 
 /// The community a wish belongs to (by its grid).
-pub async fn community_of(db: &SqlitePool, id: WishId) -> ApiResult<Option<CommunityId>> {
-    let row: Option<(Option<String>,)> = sqlx::query_as(
-        "SELECT g.community_id FROM wishes w JOIN grids g ON g.id = w.grid_id WHERE w.id = ?",
-    )
-    .bind(id.to_string())
-    .fetch_optional(db)
-    .await?;
+pub async fn community_of(db: &Pool, id: WishId) -> ApiResult<Option<CommunityId>> {
+    let row: Option<(Option<String>,)> = db
+        .fetch_optional(
+            "SELECT g.community_id FROM wishes w JOIN grids g ON g.id = w.grid_id WHERE w.id = ?",
+            crate::args![id.to_string()],
+        )
+        .await?;
     row.and_then(|(community,)| community)
         .map(|community| parse_stored(&community))
         .transpose()
 }
 
 /// A wish's status, whoever may see it.
-pub async fn status(db: &SqlitePool, id: WishId) -> ApiResult<Option<WishStatus>> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT status FROM wishes WHERE id = ?")
-        .bind(id.to_string())
-        .fetch_optional(db)
+pub async fn status(db: &Pool, id: WishId) -> ApiResult<Option<WishStatus>> {
+    let row: Option<(String,)> = db
+        .fetch_optional(
+            "SELECT status FROM wishes WHERE id = ?",
+            crate::args![id.to_string()],
+        )
         .await?;
     row.map(|(status,)| parse_stored(&status)).transpose()
 }

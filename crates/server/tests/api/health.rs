@@ -86,7 +86,7 @@ async fn two_servers_starting_on_a_new_database_seed_the_demo_once() {
     assert_eq!(seeded.len(), 1, "one of them seeded");
     let (grids, wishes): (i64, i64) =
         sqlx::query_as("SELECT (SELECT COUNT(*) FROM grids), (SELECT COUNT(*) FROM wishes)")
-            .fetch_one(&one.0.state().db)
+            .fetch_one(one.0.state().db.sqlite().unwrap())
             .await
             .unwrap();
     assert_eq!(grids, seeded[0].grids as i64);

@@ -70,7 +70,7 @@ async fn spawn(demo: bool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp 
     TestApp {
         address,
         client: reqwest::Client::new(),
-        db: state.db.clone(),
+        db: state.db.sqlite().expect("the tests run on SQLite").clone(),
         clock: state.clock.clone(),
         state,
         database_url,

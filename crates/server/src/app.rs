@@ -4,13 +4,13 @@ use std::path::PathBuf;
 
 use std::sync::Arc;
 
+use crate::store::Pool;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use microwish_core::command::Policy;
-use crate::store::Pool;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;

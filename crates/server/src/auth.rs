@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
+use crate::store::Pool;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -17,7 +18,6 @@ use chrono::{DateTime, Duration, Utc};
 use microwish_core::account::ValidAccount;
 use microwish_core::{CommunityId, Me, Role, RuleError, UserId, VolunteerStatus};
 use sha2::{Digest, Sha256};
-use crate::store::Pool;
 
 use crate::app::AppState;
 use crate::error::ApiError;

@@ -85,6 +85,11 @@ fn database_file(url: &str) -> anyhow::Result<Option<std::path::PathBuf>> {
 }
 
 impl ServingLock {
+    /// No lock: a database with no file here (PostgreSQL).
+    pub fn none() -> ServingLock {
+        ServingLock { _file: None }
+    }
+
     pub fn take(url: &str) -> anyhow::Result<ServingLock> {
         let Some(database) = database_file(url)? else {
             return Ok(ServingLock { _file: None });

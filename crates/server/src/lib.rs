@@ -1,4 +1,4 @@
-//! `microwish-server`: the JSON API over SQLite, and the host of the built SPA.
+//! `microwish-server`: the JSON API over SQLite (or PostgreSQL), and the host of the built SPA.
 
 pub mod app;
 pub mod apply;
@@ -73,6 +73,10 @@ impl ServeConfig {
     }
 }
 
+/// Connections writing at once to PostgreSQL per server (each command its own transaction;
+/// SQLite has one writer, which batches).
+const POSTGRES_WRITERS: usize = 4;
+
 /// A server bound to its port (port 0 picks a free one), ready to run.
 pub struct Server {
     /// Tells a restore that this database is in use, for as long as the server lives.
@@ -85,28 +89,36 @@ pub struct Server {
 impl Server {
     /// Opens the database (creating and migrating it), seeds the demo when asked, binds.
     pub async fn build(config: &ServeConfig) -> anyhow::Result<(Server, Option<demo::Seeded>)> {
-        if migrate::is_postgres(&config.database_url) {
-            // The schema, the commit-ordered change cursor and `migrate` exist; the store's
-            // queries run on SQLite only so far.
-            anyhow::bail!(
-                "serving on PostgreSQL is not built yet: use a sqlite:// database \
-                 (`migrate --from sqlite://… --to postgres://…` already moves one across)"
-            );
-        }
-        let serving = db::ServingLock::take(&config.database_url)?;
-        let db = db::connect_with(&config.database_url, config.synchronous).await?;
-        let options = db::options(&config.database_url, config.synchronous)?;
-        let wal = {
-            let file = options.get_filename();
-            (file.as_os_str() != ":memory:")
-                .then(|| PathBuf::from(format!("{}-wal", file.display())))
+        let url = &config.database_url;
+        let (serving, db, writer, reader, freshness) = if migrate::is_postgres(url) {
+            // Migrated under PostgreSQL's own lock (sqlx takes an advisory lock), so servers
+            // starting together do not race; no file to lock against a restore.
+            let pool = migrate::connect_postgres(url).await?;
+            let writer = writer::Writer::start_postgres(url, POSTGRES_WRITERS).await?;
+            let reader = reader::Reader::postgres(url);
+            // Other servers' commits leave no trace here to watch: read the version each time.
+            let freshness = pages::Freshness::always_read(writer.commits());
+            let db = store::Pool::Postgres(pool);
+            (db::ServingLock::none(), db, writer, reader, freshness)
+        } else {
+            let serving = db::ServingLock::take(url)?;
+            let db = db::connect_with(url, config.synchronous).await?;
+            let options = db::options(url, config.synchronous)?;
+            let wal = {
+                let file = options.get_filename();
+                (file.as_os_str() != ":memory:")
+                    .then(|| PathBuf::from(format!("{}-wal", file.display())))
+            };
+            let writer = writer::Writer::start(options.get_filename(), config.synchronous).await?;
+            let reader = reader::Reader::new(options.get_filename());
+            let freshness = pages::Freshness::new(wal, writer.commits());
+            (serving, store::Pool::Sqlite(db), writer, reader, freshness)
         };
-        let writer = writer::Writer::start(options.get_filename(), config.synchronous).await?;
-        let reader = Arc::new(reader::Reader::new(options.get_filename()));
-        let freshness = Arc::new(pages::Freshness::new(wal, writer.commits()));
+        let reader = Arc::new(reader);
+        let freshness = Arc::new(freshness);
         let index_html = std::fs::read_to_string(config.dist.join("index.html")).ok();
         let state = AppState {
-            db: store::Pool::Sqlite(db),
+            db,
             writer,
             dist: config.dist.clone(),
             clock: config.clock.clone(),
@@ -204,8 +216,11 @@ const WATCH_OTHERS_EVERY: Duration = Duration::from_millis(250);
 /// - drops the sessions this server keeps in memory when the sessions' epoch moved (a logout
 ///   or a change of vetting, wherever it was made).
 async fn announce_changes(state: AppState) {
-    let watched = |state: &AppState| state.reader.read(store::sync::watched);
-    let (mut announced, mut epoch) = watched(&state).unwrap_or((0, 0));
+    let (mut announced, mut epoch) = state
+        .reader
+        .read(store::sync::watched)
+        .await
+        .unwrap_or((0, 0));
     let mut ticks = tokio::time::interval(WATCH_OTHERS_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -218,7 +233,7 @@ async fn announce_changes(state: AppState) {
         if own_commit && state.changes.receiver_count() == 0 {
             continue;
         }
-        let (version, now_epoch) = match watched(&state) {
+        let (version, now_epoch) = match state.reader.read(store::sync::watched).await {
             Ok(seen) => seen,
             Err(error) => {
                 tracing::error!(%error, "watching the database failed");

@@ -203,6 +203,15 @@ impl Freshness {
         }
     }
 
+    /// A version never trusted from memory: read for every page (PostgreSQL, where other
+    /// servers' commits leave no file to watch).
+    pub fn always_read(commits: Arc<AtomicU64>) -> Freshness {
+        Freshness {
+            settle: Duration::MAX,
+            ..Freshness::new(None, commits)
+        }
+    }
+
     fn stamp(&self) -> Stamp {
         // The counter first: a commit that lands after it changes the log, seen below.
         let commits = self.commits.load(Ordering::Acquire);

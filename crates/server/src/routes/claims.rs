@@ -203,7 +203,13 @@ async fn act(
 /// The claim a command made or moved, as its caller may see it.
 async fn answer(state: &AppState, user: &CurrentUser, subject: Subject) -> ApiResult<ClaimView> {
     match subject {
-        Subject::Claim(id) => state.reader.read(|db| claims::view(db, id, user)),
+        Subject::Claim(id) => {
+            let user = user.clone();
+            state
+                .reader
+                .read(move |db| claims::view(db, id, &user))
+                .await
+        }
         _ => Err(ApiError::Internal(
             "a claim command answered something else".into(),
         )),
@@ -231,7 +237,8 @@ pub async fn mine(
     Ok(Json(
         state
             .reader
-            .read(|db| claims::page(db, &user, filter, &page))?,
+            .read(move |db| claims::page(db, &user, filter, &page))
+            .await?,
     ))
 }
 
@@ -269,6 +276,7 @@ pub async fn all(
     Ok(Json(
         state
             .reader
-            .read(|db| claims::page(db, &user, filter, &page))?,
+            .read(move |db| claims::page(db, &user, filter, &page))
+            .await?,
     ))
 }

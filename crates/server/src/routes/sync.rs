@@ -17,7 +17,7 @@ use microwish_core::sync::{
     Change, Mutation, MutationResult, MutationStatus, Op, PullResponse, PushRequest, PushResponse,
     Received,
 };
-use microwish_core::{ClientId, Entity, GridId, ProblemCode, Role, RuleError, UserId};
+use microwish_core::{ClaimId, ClientId, Entity, GridId, ProblemCode, Role, RuleError, UserId};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -324,10 +324,12 @@ async fn load_changes(
     // community's).
     let claims = match viewer {
         Some(viewer) => {
-            let ids = ids_of(rows, Entity::Claim)?;
+            let ids: Vec<ClaimId> = ids_of(rows, Entity::Claim)?;
+            let viewer = viewer.clone();
             state
                 .reader
-                .read(|db| store::claims::views_by_ids(db, viewer, &ids))?
+                .read(move |db| store::claims::views_by_ids(db, &viewer, &ids))
+                .await?
         }
         None => Default::default(),
     };

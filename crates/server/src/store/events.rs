@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use microwish_core::decide::Event;
 use microwish_core::{Entity, EventAction, HouseholdId, Role, UserId, WishId};
 
+use super::sql::Parsed;
 use super::sql::Pool;
 use super::{parse_stored, stamp};
 use crate::error::ApiResult;
@@ -78,7 +79,7 @@ pub struct TimelineRow {
 struct Row {
     seq: i64,
     entity: String,
-    at: DateTime<Utc>,
+    at: Parsed<DateTime<Utc>>,
     action: String,
     from_status: Option<String>,
     to_status: Option<String>,
@@ -144,7 +145,7 @@ async fn rows(
             Ok(TimelineRow {
                 seq: row.seq,
                 entity: parse_stored(&row.entity)?,
-                at: row.at,
+                at: row.at.0,
                 action: parse_stored(&row.action)?,
                 from_status: row.from_status,
                 to_status: row.to_status,

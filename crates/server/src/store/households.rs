@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use microwish_core::{BeneficiaryGroup, CommunityId, Entity, Household, HouseholdId, WishId};
 
+use super::sql::{Flag, Parsed};
 use super::sql::{Pool, Statement};
 use super::{day, parse_stored, stamp, stored_time, CHUNK};
 use crate::error::{ApiError, ApiResult};
@@ -25,10 +26,10 @@ struct HouseholdRow {
     grid_id: String,
     groups: String,
     notes: String,
-    consent_on: Option<NaiveDate>,
-    minor: bool,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+    consent_on: Option<Parsed<NaiveDate>>,
+    minor: Flag,
+    created_at: Parsed<DateTime<Utc>>,
+    updated_at: Parsed<DateTime<Utc>>,
 }
 
 impl HouseholdRow {
@@ -43,10 +44,14 @@ impl HouseholdRow {
             grid_id: row.get(4)?,
             groups: row.get(5)?,
             notes: row.get(6)?,
-            consent_on: consent_on.as_deref().map(parse_stored).transpose()?,
-            minor: row.get(8)?,
-            created_at: stored_time(&row.get::<_, String>(9)?)?,
-            updated_at: stored_time(&row.get::<_, String>(10)?)?,
+            consent_on: consent_on
+                .as_deref()
+                .map(parse_stored)
+                .transpose()?
+                .map(Parsed),
+            minor: Flag(row.get(8)?),
+            created_at: Parsed(stored_time(&row.get::<_, String>(9)?)?),
+            updated_at: Parsed(stored_time(&row.get::<_, String>(10)?)?),
         })
     }
 
@@ -64,11 +69,11 @@ impl HouseholdRow {
                 .map(|group| parse_stored::<BeneficiaryGroup>(group))
                 .collect::<Result<_, _>>()?,
             notes: self.notes,
-            consent_on: self.consent_on,
-            minor: self.minor,
+            consent_on: self.consent_on.map(|day| day.0),
+            minor: self.minor.0,
             wishes,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
+            created_at: self.created_at.0,
+            updated_at: self.updated_at.0,
         })
     }
 }

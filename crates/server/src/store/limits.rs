@@ -15,6 +15,12 @@ pub fn take(
     window_ms: i64,
 ) -> ApiResult<Result<(), u64>> {
     let mut wait = None;
+    // Attempts through other connections (other servers) count one at a time per key.
+    let mut locked: Vec<&str> = keys.iter().map(|(key, _)| key.as_str()).collect();
+    locked.sort_unstable();
+    for key in locked {
+        tx.lock_key(key)?;
+    }
     for (key, limit) in keys {
         if *limit == 0 {
             // Nothing allowed at all: refuse for the whole window.

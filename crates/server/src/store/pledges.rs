@@ -13,6 +13,7 @@ use microwish_core::{
     RuleError, UserId,
 };
 
+use super::sql::{Flag, Parsed};
 use super::sql::{Pool, Statement};
 use super::{breaks_check, count, day, parse_stored, stamp, CHUNK};
 use crate::error::{ApiError, ApiResult};
@@ -247,10 +248,10 @@ struct PledgeRow {
     quantity: i64,
     unit: String,
     note: String,
-    available_from: Option<NaiveDate>,
-    yearly: bool,
+    available_from: Option<Parsed<NaiveDate>>,
+    yearly: Flag,
     allocated: i64,
-    created_at: DateTime<Utc>,
+    created_at: Parsed<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -267,8 +268,8 @@ struct AllocationRow {
     quantity: i64,
     status: String,
     thanks: Option<String>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+    created_at: Parsed<DateTime<Utc>>,
+    updated_at: Parsed<DateTime<Utc>>,
 }
 
 /// Which pledges to read.
@@ -320,8 +321,8 @@ pub async fn views(db: &Pool, filter: PledgeFilter<'_>) -> ApiResult<Vec<Pledge>
                     quantity: count(a.quantity)?,
                     status: parse_stored(&a.status)?,
                     thanks: a.thanks,
-                    created_at: a.created_at,
-                    updated_at: a.updated_at,
+                    created_at: a.created_at.0,
+                    updated_at: a.updated_at.0,
                 })
             })
             .collect::<ApiResult<Vec<_>>>()?;
@@ -341,15 +342,15 @@ pub async fn views(db: &Pool, filter: PledgeFilter<'_>) -> ApiResult<Vec<Pledge>
             quantity,
             unit: row.unit,
             variants,
-            available_from: row.available_from,
-            yearly: row.yearly,
+            available_from: row.available_from.map(|day| day.0),
+            yearly: row.yearly.0,
             note: row.note,
             allocated,
             delivered: 0,
             confirmed: 0,
             remaining: quantity.saturating_sub(allocated),
             allocations,
-            created_at: row.created_at,
+            created_at: row.created_at.0,
         };
         pledge.recount();
         pledges.push(pledge);

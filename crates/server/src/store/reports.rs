@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use microwish_core::stats::{AllocationFact, Facts, HouseCallFact, WishFact};
 use microwish_core::CommunityId;
 
+use super::sql::Parsed;
 use super::sql::Pool;
 use super::{count, parse_stored};
 use crate::error::ApiResult;
@@ -14,10 +15,13 @@ use crate::error::ApiResult;
 type WishRow = (
     Option<String>,
     String,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
+    Parsed<DateTime<Utc>>,
+    Option<Parsed<DateTime<Utc>>>,
     i64,
 );
+
+/// shop, grid, allocated at, status, units.
+type AllocationRow = (String, String, Parsed<DateTime<Utc>>, String, i64);
 
 pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
     let community = community.to_string();
@@ -35,7 +39,7 @@ pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
             crate::args![&community],
         )
         .await?;
-    let house_calls: Vec<(String, String, DateTime<Utc>, i64)> = db
+    let house_calls: Vec<(String, String, Parsed<DateTime<Utc>>, i64)> = db
         .fetch_all(
             "SELECT w.grid_id, c.user_id, e.at, c.volunteer_minutes \
          FROM events e JOIN claims c ON c.id = e.entity_id JOIN wishes w ON w.id = c.wish_id \
@@ -45,7 +49,7 @@ pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
             crate::args![&community],
         )
         .await?;
-    let allocations: Vec<(String, String, DateTime<Utc>, String, i64)> = db
+    let allocations: Vec<AllocationRow> = db
         .fetch_all(
             "SELECT p.shop_name, w.grid_id, a.created_at, a.status, a.quantity \
          FROM allocations a JOIN pledges p ON p.id = a.pledge_id \
@@ -61,8 +65,8 @@ pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
                 Ok(WishFact {
                     household: household.as_deref().map(parse_stored).transpose()?,
                     grid: grid.as_str().into(),
-                    posted_at,
-                    fulfilled_at,
+                    posted_at: posted_at.0,
+                    fulfilled_at: fulfilled_at.map(|time| time.0),
                     units: count(units)?,
                 })
             })
@@ -73,7 +77,7 @@ pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
                 Ok(HouseCallFact {
                     grid: grid.as_str().into(),
                     volunteer: parse_stored(&volunteer)?,
-                    confirmed_at,
+                    confirmed_at: confirmed_at.0,
                     minutes: count(minutes)?,
                 })
             })
@@ -84,7 +88,7 @@ pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
                 Ok(AllocationFact {
                     shop_name,
                     grid: grid.as_str().into(),
-                    allocated_at,
+                    allocated_at: allocated_at.0,
                     status: parse_stored(&status)?,
                     units: count(units)?,
                 })

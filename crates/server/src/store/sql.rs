@@ -370,6 +370,23 @@ impl Db {
         }
     }
 
+    /// Makes other transactions that take the same `key` wait until this one ends (what a
+    /// read-then-write on rows that may not exist yet needs, such as counting a login
+    /// attempt): nothing on SQLite, whose writer already holds the whole file.
+    pub fn lock_key(&self, key: &str) -> ApiResult<()> {
+        match self {
+            Db::Sqlite(_) => Ok(()),
+            Db::Postgres(_) => {
+                self.query(
+                    "SELECT CAST(1 AS BIGINT) FROM (SELECT pg_advisory_xact_lock(hashtextextended(?, 0))) AS locked",
+                    crate::args![key],
+                    |_| Ok(()),
+                )?;
+                Ok(())
+            }
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(self, Db::Postgres(_))
     }
@@ -612,6 +629,45 @@ where
 {
     fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
         parse(<&str as sqlx::Decode<sqlx::Postgres>>::decode(value)?)
+    }
+}
+
+/// A yes/no column, stored as an integer (0 or 1) on both engines.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Flag(pub bool);
+
+impl sqlx::Type<sqlx::Sqlite> for Flag {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <i64 as sqlx::Type<sqlx::Sqlite>>::type_info()
+    }
+    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
+        <i64 as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
+            || <bool as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
+    }
+}
+
+impl sqlx::Type<sqlx::Postgres> for Flag {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <i64 as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+    fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+        <i64 as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Sqlite> for Flag {
+    fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(Flag(
+            <i64 as sqlx::Decode<sqlx::Sqlite>>::decode(value)? != 0,
+        ))
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Postgres> for Flag {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(Flag(
+            <i64 as sqlx::Decode<sqlx::Postgres>>::decode(value)? != 0,
+        ))
     }
 }
 

@@ -10,6 +10,7 @@ use microwish_core::{
     VolunteerView, WishKind,
 };
 
+use super::sql::Parsed;
 use super::sql::{Pool, Statement};
 use super::{count, parse_stored, stamp};
 use crate::error::{ApiError, ApiResult};
@@ -151,7 +152,7 @@ pub async fn by_session(
     struct Row {
         #[sqlx(flatten)]
         user: UserRow,
-        expires_at: DateTime<Utc>,
+        expires_at: Parsed<DateTime<Utc>>,
     }
     let row: Option<Row> = db
         .fetch_optional(
@@ -161,7 +162,7 @@ pub async fn by_session(
             crate::args![token_hash, now],
         )
         .await?;
-    row.map(|row| Ok((User::try_from(row.user)?, row.expires_at)))
+    row.map(|row| Ok((User::try_from(row.user)?, row.expires_at.0)))
         .transpose()
 }
 
@@ -230,9 +231,9 @@ struct VolunteerRow {
     phone: String,
     volunteer_status: Option<String>,
     vetting_note: String,
-    vetted_at: Option<DateTime<Utc>>,
+    vetted_at: Option<Parsed<DateTime<Utc>>>,
     vetted_by: Option<String>,
-    created_at: DateTime<Utc>,
+    created_at: Parsed<DateTime<Utc>>,
     house_calls: i64,
     minutes: i64,
 }
@@ -278,9 +279,9 @@ pub async fn volunteers(
                     .transpose()?
                     .unwrap_or(VolunteerStatus::Pending),
                 note: row.vetting_note,
-                vetted_at: row.vetted_at,
+                vetted_at: row.vetted_at.map(|time| time.0),
                 vetted_by: row.vetted_by,
-                registered_at: row.created_at,
+                registered_at: row.created_at.0,
                 house_calls: count(row.house_calls)?,
                 minutes: count(row.minutes)?,
             })

@@ -12,6 +12,7 @@ use microwish_core::{
     CommunityId, Entity, Page, ProblemCode, PublicWish, RuleError, WishId, WishQuery, WishStatus,
 };
 
+use super::sql::Parsed;
 use super::sql::{Pool, Statement};
 use super::{breaks_check, count, day, parse_stored, stamp, CHUNK};
 use crate::error::{ApiError, ApiResult};
@@ -67,11 +68,11 @@ pub(super) struct WishRow {
     grid_name: String,
     station: String,
     station_location: String,
-    needed_by: Option<NaiveDate>,
+    needed_by: Option<Parsed<NaiveDate>>,
     campaign_id: Option<String>,
     campaign_title: Option<String>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+    created_at: Parsed<DateTime<Utc>>,
+    updated_at: Parsed<DateTime<Utc>>,
 }
 
 impl WishRow {
@@ -96,11 +97,15 @@ impl WishRow {
             grid_name: row.get("grid_name")?,
             station: row.get("station")?,
             station_location: row.get("station_location")?,
-            needed_by: needed_by.as_deref().map(parse_stored).transpose()?,
+            needed_by: needed_by
+                .as_deref()
+                .map(parse_stored)
+                .transpose()?
+                .map(Parsed),
             campaign_id: row.get("campaign_id")?,
             campaign_title: row.get("campaign_title")?,
-            created_at: super::stored_time(&row.get::<_, String>("created_at")?)?,
-            updated_at: super::stored_time(&row.get::<_, String>("updated_at")?)?,
+            created_at: Parsed(super::stored_time(&row.get::<_, String>("created_at")?)?),
+            updated_at: Parsed(super::stored_time(&row.get::<_, String>("updated_at")?)?),
         })
     }
 }
@@ -134,11 +139,11 @@ impl TryFrom<WishRow> for PublicWish {
             grid_name: row.grid_name,
             station: row.station,
             station_location: row.station_location,
-            needed_by: row.needed_by,
+            needed_by: row.needed_by.map(|day| day.0),
             campaign_id: row.campaign_id.as_deref().map(parse_stored).transpose()?,
             campaign_title: row.campaign_title,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
+            created_at: row.created_at.0,
+            updated_at: row.updated_at.0,
         })
     }
 }
@@ -272,7 +277,7 @@ pub async fn of_community(db: &Pool, community: CommunityId) -> ApiResult<Vec<Pu
 
 /// When each wish became fulfilled (its first move to `fulfilled` in the event log).
 pub async fn fulfilled_at(db: &Pool) -> ApiResult<HashMap<WishId, DateTime<Utc>>> {
-    let rows: Vec<(String, DateTime<Utc>)> = db
+    let rows: Vec<(String, Parsed<DateTime<Utc>>)> = db
         .fetch_all(
             "SELECT entity_id, MIN(at) FROM events \
          WHERE entity = 'wish' AND to_status = 'fulfilled' GROUP BY entity_id",
@@ -280,7 +285,7 @@ pub async fn fulfilled_at(db: &Pool) -> ApiResult<HashMap<WishId, DateTime<Utc>>
         )
         .await?;
     rows.into_iter()
-        .map(|(id, at)| Ok((parse_stored(&id)?, at)))
+        .map(|(id, at)| Ok((parse_stored(&id)?, at.0)))
         .collect()
 }
 

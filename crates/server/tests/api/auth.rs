@@ -56,14 +56,16 @@ async fn registering_logs_in_with_a_strict_http_only_cookie() {
     assert_eq!(me["role"], "donor");
 
     // Only a hash of the token is stored, and the password only as argon2id.
-    let (stored,): (String,) = sqlx::query_as("SELECT token_hash FROM sessions")
-        .fetch_one(&app.db)
+    let (stored,): (String,) = app
+        .db
+        .fetch_one("SELECT token_hash FROM sessions", microwish_server::args![])
         .await
         .unwrap();
     assert_ne!(stored, token);
     assert_eq!(stored.len(), 64);
-    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users")
-        .fetch_one(&app.db)
+    let (hash,): (String,) = app
+        .db
+        .fetch_one("SELECT password_hash FROM users", microwish_server::args![])
         .await
         .unwrap();
     assert!(

@@ -59,10 +59,7 @@ async fn campaign_progress_counts_claimed_units() {
         .await
         .items
         .remove(0);
-    sqlx::query("UPDATE wishes SET claimed = quantity, delivered = quantity, fulfilled = quantity, status = 'fulfilled' WHERE id = ?")
-        .bind(wish.id.to_string())
-        .execute(&app.db)
-        .await
+    app.db.execute("UPDATE wishes SET claimed = quantity, delivered = quantity, fulfilled = quantity, status = 'fulfilled' WHERE id = ?", microwish_server::args![wish.id.to_string()]).await
         .unwrap();
     let after: PublicCampaign = serde_json::from_value(
         app.get_json(&format!("/api/campaigns/{}", campaign.id))

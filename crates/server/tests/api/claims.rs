@@ -42,9 +42,12 @@ async fn fifty_donors_race_for_one_unit_and_exactly_one_wins() {
         (after.remaining, after.claimed, after.status),
         (0, 1, WishStatus::Claimed)
     );
-    let (claims,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM claims WHERE wish_id = ?")
-        .bind(wish.id.to_string())
-        .fetch_one(&app.db)
+    let (claims,): (i64,) = app
+        .db
+        .fetch_one(
+            "SELECT COUNT(*) FROM claims WHERE wish_id = ?",
+            microwish_server::args![wish.id.to_string()],
+        )
         .await
         .unwrap();
     assert_eq!(claims, 1);
@@ -496,15 +499,18 @@ async fn part_of_a_claim_can_be_given_back() {
 /// The item units each user's row says they hold (kept by migration 0009's triggers) against
 /// the sum of their active item claims, for every user.
 async fn assert_held_units_true(app: &TestApp, after: &str) {
-    let wrong: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT u.id, u.held_item_units, (SELECT COALESCE(SUM(c.quantity), 0) FROM claims c \
+    let wrong: Vec<(String, i64, i64)> = app
+        .db
+        .fetch_all(
+            "SELECT id, held_item_units, summed FROM (SELECT u.id, u.held_item_units, \
+         (SELECT CAST(COALESCE(SUM(c.quantity), 0) AS BIGINT) FROM claims c \
          JOIN wishes w ON w.id = c.wish_id \
          WHERE c.user_id = u.id AND c.status = 'active' AND w.kind = 'item') AS summed \
-         FROM users u WHERE u.held_item_units <> summed",
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+         FROM users u) AS held WHERE held_item_units <> summed",
+            microwish_server::args![],
+        )
+        .await
+        .unwrap();
     assert!(wrong.is_empty(), "after {after}: {wrong:?}");
 }
 
@@ -521,10 +527,14 @@ async fn the_units_a_donor_holds_stay_true_through_every_move_of_a_claim() {
     let small = app.claim_ok(&donor, first.id, 2).await;
     let dropped = app.claim_ok(&donor, first.id, 1).await;
     assert_held_units_true(&app, "three claims").await;
-    let held: i64 = sqlx::query_scalar("SELECT held_item_units FROM users WHERE id = ?")
-        .bind(donor.me.id.to_string())
-        .fetch_one(&app.db)
+    let held: i64 = app
+        .db
+        .fetch_one::<(_,)>(
+            "SELECT held_item_units FROM users WHERE id = ?",
+            microwish_server::args![donor.me.id.to_string()],
+        )
         .await
+        .map(|(value,)| value)
         .unwrap();
     assert_eq!(held, 8);
 

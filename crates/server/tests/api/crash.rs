@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use microwish_core::sync::{MutationStatus, PushResponse};
 use microwish_core::{ClaimId, ClientId, Role, WishId, WishKind};
+use microwish_server::store::Pool;
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
@@ -76,20 +77,21 @@ struct Seen {
 }
 
 /// The wish's counter equals its claims, and the file passes SQLite's own check.
-async fn assert_whole(db: &SqlitePool, wish: WishId) {
-    let (claimed, counted): (i64, i64) = sqlx::query_as(
-        "SELECT w.claimed, (SELECT COALESCE(SUM(quantity), 0) FROM claims c \
+async fn assert_whole(db: &Pool, wish: WishId) {
+    let (claimed, counted): (i64, i64) = db
+        .fetch_one(
+            "SELECT w.claimed, (SELECT COALESCE(SUM(quantity), 0) FROM claims c \
          WHERE c.wish_id = w.id AND c.status IN ('active', 'delivered', 'confirmed')) \
          FROM wishes w WHERE w.id = ?",
-    )
-    .bind(wish.to_string())
-    .fetch_one(db)
-    .await
-    .unwrap();
-    assert_eq!(claimed, counted, "the counter equals the claims");
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(db)
+            microwish_server::args![wish.to_string()],
+        )
         .await
+        .unwrap();
+    assert_eq!(claimed, counted, "the counter equals the claims");
+    let integrity: String = db
+        .fetch_one::<(_,)>("PRAGMA integrity_check", microwish_server::args![])
+        .await
+        .map(|(value,)| value)
         .unwrap();
     assert_eq!(integrity, "ok");
 }
@@ -162,23 +164,28 @@ async fn acknowledged_writes_survive_sigkill_and_retries_land_once() {
     for _ in 0..DONORS {
         cookies.push(register(&client, &server.base).await);
     }
-    let db = SqlitePool::connect(&database).await.unwrap();
-    let wish: String = sqlx::query_scalar(
-        "SELECT id FROM wishes WHERE kind = ? AND status = 'open' ORDER BY id LIMIT 1",
+    let db = Pool::Sqlite(SqlitePool::connect(&database).await.unwrap());
+    let wish: String = db
+        .fetch_one::<(_,)>(
+            "SELECT id FROM wishes WHERE kind = ? AND status = 'open' ORDER BY id LIMIT 1",
+            microwish_server::args![WishKind::Item.as_str()],
+        )
+        .await
+        .map(|(value,)| value)
+        .unwrap();
+    db.execute(
+        "UPDATE wishes SET quantity = 10000 WHERE id = ?",
+        microwish_server::args![&wish],
     )
-    .bind(WishKind::Item.as_str())
-    .fetch_one(&db)
     .await
     .unwrap();
-    sqlx::query("UPDATE wishes SET quantity = 10000 WHERE id = ?")
-        .bind(&wish)
-        .execute(&db)
+    let before_test: i64 = db
+        .fetch_one::<(_,)>(
+            "SELECT COUNT(*) FROM claims WHERE wish_id = ?",
+            microwish_server::args![&wish],
+        )
         .await
-        .unwrap();
-    let before_test: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM claims WHERE wish_id = ?")
-        .bind(&wish)
-        .fetch_one(&db)
-        .await
+        .map(|(value,)| value)
         .unwrap();
     let wish: WishId = wish.parse().unwrap();
     // Two phones push offline claims; each keeps its numbering across the crashes.
@@ -244,12 +251,14 @@ async fn acknowledged_writes_survive_sigkill_and_retries_land_once() {
             "round {round}: the phones got some claims in"
         );
         for id in &acknowledged {
-            let found: Option<String> =
-                sqlx::query_scalar("SELECT status FROM claims WHERE id = ?")
-                    .bind(id.to_string())
-                    .fetch_optional(&db)
-                    .await
-                    .unwrap();
+            let found: Option<String> = db
+                .fetch_optional::<(_,)>(
+                    "SELECT status FROM claims WHERE id = ?",
+                    microwish_server::args![id.to_string()],
+                )
+                .await
+                .map(|row| row.map(|(value,)| value))
+                .unwrap();
             assert_eq!(
                 found.as_deref(),
                 Some("active"),
@@ -312,10 +321,13 @@ async fn acknowledged_writes_survive_sigkill_and_retries_land_once() {
         .flat_map(|(_, batch, _)| batch.as_array().unwrap().clone())
         .map(|mutation| mutation["args"]["id"].as_str().unwrap().to_owned())
         .collect::<std::collections::HashSet<_>>();
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM claims WHERE wish_id = ?")
-        .bind(wish.to_string())
-        .fetch_one(&db)
+    let rows: i64 = db
+        .fetch_one::<(_,)>(
+            "SELECT COUNT(*) FROM claims WHERE wish_id = ?",
+            microwish_server::args![wish.to_string()],
+        )
         .await
+        .map(|(value,)| value)
         .unwrap();
     assert_eq!(
         rows - before_test,
@@ -365,18 +377,21 @@ async fn a_backup_taken_under_load_restores_and_phones_recover_by_themselves() {
     let server = Process::start(&database, &dist);
     let client = reqwest::Client::new();
     let phone = register(&client, &server.base).await;
-    let db = SqlitePool::connect(&database).await.unwrap();
-    let wish: String = sqlx::query_scalar(
-        "SELECT id FROM wishes WHERE kind = 'item' AND status = 'open' ORDER BY id LIMIT 1",
+    let db = Pool::Sqlite(SqlitePool::connect(&database).await.unwrap());
+    let wish: String = db
+        .fetch_one::<(_,)>(
+            "SELECT id FROM wishes WHERE kind = 'item' AND status = 'open' ORDER BY id LIMIT 1",
+            microwish_server::args![],
+        )
+        .await
+        .map(|(value,)| value)
+        .unwrap();
+    db.execute(
+        "UPDATE wishes SET quantity = 5000 WHERE id = ?",
+        microwish_server::args![&wish],
     )
-    .fetch_one(&db)
     .await
     .unwrap();
-    sqlx::query("UPDATE wishes SET quantity = 5000 WHERE id = ?")
-        .bind(&wish)
-        .execute(&db)
-        .await
-        .unwrap();
     let wish: WishId = wish.parse().unwrap();
     let client_id = ClientId::generate();
     let early = json!([
@@ -491,16 +506,16 @@ async fn a_backup_taken_under_load_restores_and_phones_recover_by_themselves() {
         .await
         .unwrap();
     assert_eq!(replayed, resent);
-    let db = SqlitePool::connect(&database).await.unwrap();
-    let mine: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM claims WHERE wish_id = ? \
+    let db = Pool::Sqlite(SqlitePool::connect(&database).await.unwrap());
+    let mine: i64 = db
+        .fetch_one::<(_,)>(
+            "SELECT COUNT(*) FROM claims WHERE wish_id = ? \
          AND user_id = (SELECT user_id FROM sync_clients WHERE client_id = ?)",
-    )
-    .bind(wish.to_string())
-    .bind(client_id.to_string())
-    .fetch_one(&db)
-    .await
-    .unwrap();
+            microwish_server::args![wish.to_string(), client_id.to_string()],
+        )
+        .await
+        .map(|(value,)| value)
+        .unwrap();
     assert_eq!(mine, 5, "the phone's five claims, each once");
     assert_whole(&db, wish).await;
     server.kill();

@@ -19,13 +19,15 @@ async fn api_answers_are_never_cached() {
 #[tokio::test]
 async fn the_database_syncs_every_commit() {
     let app = crate::helpers::spawn_app().await;
-    let (synchronous,): (i64,) = sqlx::query_as("PRAGMA synchronous")
-        .fetch_one(&app.db)
+    let (synchronous,): (i64,) = app
+        .db
+        .fetch_one("PRAGMA synchronous", microwish_server::args![])
         .await
         .unwrap();
     assert_eq!(synchronous, 2, "FULL");
-    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
-        .fetch_one(&app.db)
+    let (mode,): (String,) = app
+        .db
+        .fetch_one("PRAGMA journal_mode", microwish_server::args![])
         .await
         .unwrap();
     assert_eq!(mode, "wal");
@@ -84,11 +86,16 @@ async fn two_servers_starting_on_a_new_database_seed_the_demo_once() {
     let (one, other) = (one.expect("one starts"), other.expect("the other starts"));
     let seeded: Vec<_> = [&one.1, &other.1].into_iter().flatten().collect();
     assert_eq!(seeded.len(), 1, "one of them seeded");
-    let (grids, wishes): (i64, i64) =
-        sqlx::query_as("SELECT (SELECT COUNT(*) FROM grids), (SELECT COUNT(*) FROM wishes)")
-            .fetch_one(one.0.state().db.sqlite().unwrap())
-            .await
-            .unwrap();
+    let (grids, wishes): (i64, i64) = one
+        .0
+        .state()
+        .db
+        .fetch_one(
+            "SELECT (SELECT COUNT(*) FROM grids), (SELECT COUNT(*) FROM wishes)",
+            microwish_server::args![],
+        )
+        .await
+        .unwrap();
     assert_eq!(grids, seeded[0].grids as i64);
     assert_eq!(wishes, seeded[0].wishes as i64);
 }

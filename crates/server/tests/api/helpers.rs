@@ -1,11 +1,15 @@
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+use sqlx::Connection;
 
 use chrono::{DateTime, Timelike, Utc};
 use microwish_core::{ClaimView, Me, Page, PublicWish, Role, WishKind};
 use microwish_server::clock::Clock;
+use microwish_server::store::Pool;
 use microwish_server::{AppState, ServeConfig, Server};
 use serde_json::{json, Value};
-use sqlx::SqlitePool;
 use tempfile::TempDir;
 
 pub const INDEX_HTML: &str = "<!doctype html><title>微心愿</title>";
@@ -15,13 +19,56 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     /// The app's own pool, for arranging data and reading what the app stored.
-    pub db: SqlitePool,
+    pub db: Pool,
     /// The app's state, to drive background work (the hold timer) from a test.
     pub state: AppState,
     /// A manual clock: tests move time with `clock.advance(…)`.
     pub clock: Clock,
     pub database_url: String,
     _dir: TempDir,
+}
+
+/// A new, empty database in the test cluster; its URL.
+pub async fn postgres_database() -> String {
+    static ADMIN: OnceLock<String> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let admin = ADMIN.get_or_init(|| match std::env::var("MICROWISH_TEST_POSTGRES") {
+        Ok(url) => url,
+        Err(_) => {
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg-cluster.sh");
+            let started = std::process::Command::new(script)
+                .arg("start")
+                .output()
+                .expect("scripts/pg-cluster.sh runs");
+            assert!(
+                started.status.success(),
+                "the test cluster did not start: {}",
+                String::from_utf8_lossy(&started.stderr)
+            );
+            String::from_utf8(started.stdout).unwrap().trim().to_owned()
+        }
+    });
+    let name = format!(
+        "mw_{}_{}_{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut connection = sqlx::PgConnection::connect(admin)
+        .await
+        .expect("the test cluster answers");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    let (server, _) = admin.rsplit_once('/').unwrap();
+    format!("{server}/{name}")
+}
+
+/// Whether this run of the suite is on PostgreSQL (`MICROWISH_TEST_ENGINE=postgres`; `make
+/// unit` runs it on both engines): each app gets a new database in the test cluster.
+pub fn on_postgres() -> bool {
+    std::env::var("MICROWISH_TEST_ENGINE").is_ok_and(|engine| engine == "postgres")
 }
 
 /// A signed-in user: the session cookie to send.
@@ -52,11 +99,12 @@ async fn spawn(demo: bool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp 
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
     std::fs::write(dist.join(HASHED_JS), "console.log('微心愿 '.repeat(100));").unwrap();
-    let mut config = ServeConfig::new(
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-        format!("sqlite://{}", dir.path().join("test.db").display()),
-        dist,
-    );
+    let database_url = if on_postgres() {
+        postgres_database().await
+    } else {
+        format!("sqlite://{}", dir.path().join("test.db").display())
+    };
+    let mut config = ServeConfig::new(SocketAddr::from(([127, 0, 0, 1], 0)), database_url, dist);
     config.demo = demo;
     config.clock = Clock::manual(chrono::Utc::now());
     // Tests sign up many users from one address; the limit has its own test.
@@ -70,7 +118,7 @@ async fn spawn(demo: bool, configure: impl FnOnce(&mut ServeConfig)) -> TestApp 
     TestApp {
         address,
         client: reqwest::Client::new(),
-        db: state.db.sqlite().expect("the tests run on SQLite").clone(),
+        db: state.db.clone(),
         clock: state.clock.clone(),
         state,
         database_url,
@@ -187,22 +235,25 @@ impl TestApp {
     pub async fn other_worker(&self) -> Session {
         let community = microwish_core::CommunityId::generate();
         let grid = format!("grid-{}", &community.to_string()[..8]);
-        sqlx::query("INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)")
-            .bind(community.to_string())
-            .bind(format!("别的社区{grid}"))
-            .bind(chrono::Utc::now())
-            .execute(&self.db)
+        self.db
+            .execute(
+                "INSERT INTO communities (id, name, created_at) VALUES (?, ?, ?)",
+                microwish_server::args![
+                    community.to_string(),
+                    format!("别的社区{grid}"),
+                    chrono::Utc::now()
+                ],
+            )
             .await
             .unwrap();
-        sqlx::query(
-            "INSERT INTO grids (id, community_id, name, station, station_location, position) \
+        self.db
+            .execute(
+                "INSERT INTO grids (id, community_id, name, station, station_location, position) \
              VALUES (?, ?, '别的网格', '别的驿站', '别处', 9)",
-        )
-        .bind(&grid)
-        .bind(community.to_string())
-        .execute(&self.db)
-        .await
-        .unwrap();
+                microwish_server::args![&grid, community.to_string()],
+            )
+            .await
+            .unwrap();
         let phone = fresh_phone();
         let account = microwish_core::account::Registration {
             display_name: "别的网格长".into(),
@@ -301,10 +352,11 @@ impl TestApp {
 
     /// Sets a wish's quantity directly (for tests that need many units).
     pub async fn set_quantity(&self, wish: impl std::fmt::Display, quantity: u32) {
-        sqlx::query("UPDATE wishes SET quantity = ? WHERE id = ?")
-            .bind(i64::from(quantity))
-            .bind(wish.to_string())
-            .execute(&self.db)
+        self.db
+            .execute(
+                "UPDATE wishes SET quantity = ? WHERE id = ?",
+                microwish_server::args![i64::from(quantity), wish.to_string()],
+            )
             .await
             .unwrap();
     }
@@ -331,20 +383,26 @@ impl TestApp {
 
     /// Every household's name, address and phone: what must never leak.
     pub async fn household_secrets(&self) -> Vec<String> {
-        let rows: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT name, address, phone FROM households")
-                .fetch_all(&self.db)
-                .await
-                .unwrap();
+        let rows: Vec<(String, String, String)> = self
+            .db
+            .fetch_all(
+                "SELECT name, address, phone FROM households",
+                microwish_server::args![],
+            )
+            .await
+            .unwrap();
         rows.into_iter()
             .flat_map(|(name, address, phone)| [name, address, phone])
             .collect()
     }
 
     pub async fn claim_status(&self, claim: impl std::fmt::Display) -> String {
-        let (status,): (String,) = sqlx::query_as("SELECT status FROM claims WHERE id = ?")
-            .bind(claim.to_string())
-            .fetch_one(&self.db)
+        let (status,): (String,) = self
+            .db
+            .fetch_one(
+                "SELECT status FROM claims WHERE id = ?",
+                microwish_server::args![claim.to_string()],
+            )
             .await
             .unwrap();
         status

@@ -89,12 +89,14 @@ async fn two_servers_timers_expire_each_stalled_claim_once() {
     for (wish, claim) in claims {
         assert_eq!(app.claim_status(claim).await, "expired");
         assert_eq!(app.wish(wish).await.claimed, 0, "its unit returned once");
-        let (expiries,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM events WHERE entity_id = ? AND action = 'expire'")
-                .bind(claim.to_string())
-                .fetch_one(&app.db)
-                .await
-                .unwrap();
+        let (expiries,): (i64,) = app
+            .db
+            .fetch_one(
+                "SELECT COUNT(*) FROM events WHERE entity_id = ? AND action = 'expire'",
+                microwish_server::args![claim.to_string()],
+            )
+            .await
+            .unwrap();
         assert_eq!(expiries, 1);
     }
 }

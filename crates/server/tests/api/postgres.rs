@@ -4,8 +4,6 @@
 //! removes it, or `MICROWISH_TEST_POSTGRES` names another cluster's admin URL).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use microwish_core::command::{Actor, ClaimWish, Command, Policy};
@@ -16,49 +14,13 @@ use microwish_server::apply::apply_in;
 use microwish_server::error::ApiError;
 use microwish_server::migrate::{connect_postgres, sqlite_to_postgres, Copied};
 use microwish_server::routes::sync::{push_in, Pushed};
+use microwish_server::store::Pool;
 use microwish_server::writer::Writer;
 use microwish_server::{ServeConfig, Server};
 use serde_json::json;
-use sqlx::{Connection, PgPool};
+use sqlx::PgPool;
 
-use crate::helpers::spawn_demo_app;
-
-/// A new, empty database in the test cluster; its URL.
-async fn postgres_database() -> String {
-    static ADMIN: OnceLock<String> = OnceLock::new();
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let admin = ADMIN.get_or_init(|| match std::env::var("MICROWISH_TEST_POSTGRES") {
-        Ok(url) => url,
-        Err(_) => {
-            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg-cluster.sh");
-            let started = std::process::Command::new(script)
-                .arg("start")
-                .output()
-                .expect("scripts/pg-cluster.sh runs");
-            assert!(
-                started.status.success(),
-                "the test cluster did not start: {}",
-                String::from_utf8_lossy(&started.stderr)
-            );
-            String::from_utf8(started.stdout).unwrap().trim().to_owned()
-        }
-    });
-    let name = format!(
-        "mw_{}_{}_{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_micros(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
-    let mut connection = sqlx::PgConnection::connect(admin)
-        .await
-        .expect("the test cluster answers");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut connection)
-        .await
-        .unwrap();
-    let (server, _) = admin.rsplit_once('/').unwrap();
-    format!("{server}/{name}")
-}
+use crate::helpers::{postgres_database, spawn_demo_app};
 
 /// Every table's columns: name → (type class, NOT NULL, has a default).
 type Columns = BTreeMap<String, BTreeMap<String, (String, bool, bool)>>;
@@ -339,8 +301,8 @@ async fn racing_writers_never_let_a_polling_cursor_skip_a_change() {
 }
 
 /// Every row of `table` as text, in a stable order, from either engine.
-async fn rows_of_sqlite(db: &sqlx::SqlitePool, sql: &str) -> Vec<(String, String, i64)> {
-    sqlx::query_as(sql).fetch_all(db).await.unwrap()
+async fn rows_of_sqlite(db: &Pool, sql: &str) -> Vec<(String, String, i64)> {
+    db.fetch_all(sql, &[]).await.unwrap()
 }
 
 #[tokio::test]
@@ -682,8 +644,9 @@ async fn the_migrate_command_reports_each_table_and_refuses_a_second_run() {
     );
     assert!(first.status.success(), "{stdout}{stderr}");
     assert!(stderr.contains("copying wishes:"), "progress: {stderr}");
-    let wishes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM wishes")
-        .fetch_one(&app.db)
+    let (wishes,): (i64,) = app
+        .db
+        .fetch_one("SELECT COUNT(*) FROM wishes", &[])
         .await
         .unwrap();
     let line = stdout
@@ -717,8 +680,8 @@ async fn migrate_refuses_what_it_cannot_move() {
 
     // A table migrate was not told about (a later migration's) stops it before it copies.
     let app = crate::helpers::spawn_app().await;
-    sqlx::query("CREATE TABLE badges (id TEXT PRIMARY KEY)")
-        .execute(&app.db)
+    app.db
+        .execute("CREATE TABLE badges (id TEXT PRIMARY KEY)", &[])
         .await
         .unwrap();
     let unknown = sqlite_to_postgres(&app.database_url, &target, true, |_, _, _| {})
@@ -727,13 +690,71 @@ async fn migrate_refuses_what_it_cannot_move() {
     assert!(unknown.to_string().contains("badges"), "{unknown}");
 }
 
+/// `serve --database postgres://…` on an empty database: migrated, the demo seeded, and a
+/// donor's claim taken and read back (the whole API suite runs on PostgreSQL too, with
+/// `MICROWISH_TEST_ENGINE=postgres`; this one runs in the SQLite pass as well).
 #[tokio::test]
-async fn serving_on_postgres_is_refused_with_a_reason_until_the_store_runs_there() {
-    let config = ServeConfig::new(
+async fn a_server_on_postgres_serves_the_demo_and_takes_a_claim() {
+    let dist = tempfile::tempdir().unwrap();
+    let mut config = ServeConfig::new(
         std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         postgres_database().await,
-        std::path::PathBuf::new(),
+        dist.path().to_path_buf(),
     );
-    let refused = Server::build(&config).await.err().expect("refused");
-    assert!(refused.to_string().contains("PostgreSQL"), "{refused}");
+    config.demo = true;
+    let (server, seeded) = Server::build(&config).await.expect("serves on PostgreSQL");
+    assert!(seeded.is_some(), "the demo was seeded");
+    assert!(server.state().db.sqlite().is_none());
+    let address = format!("http://{}", server.local_addr().unwrap());
+    tokio::spawn(server.run(std::future::pending()));
+    let client = reqwest::Client::new();
+    let page: serde_json::Value = client
+        .get(format!("{address}/api/wishes?kind=item"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let wish = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|wish| wish["remaining"].as_u64() >= Some(1))
+        .expect("an open demo wish")
+        .clone();
+    let login = client
+        .post(format!("{address}/api/auth/login"))
+        .json(&json!({"phone": "13800000002", "password": "xingyi-donor-2026"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200, "{}", login.text().await.unwrap());
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let claimed = client
+        .post(format!(
+            "{address}/api/wishes/{}/claims",
+            wish["id"].as_str().unwrap()
+        ))
+        .header("cookie", cookie.split(';').next().unwrap())
+        .json(&json!({"quantity": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(claimed.status(), 201, "{}", claimed.text().await.unwrap());
+    let after: serde_json::Value = client
+        .get(format!(
+            "{address}/api/wishes/{}",
+            wish["id"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        after["remaining"].as_u64().unwrap() + 1,
+        wish["remaining"].as_u64().unwrap()
+    );
 }

@@ -5,11 +5,14 @@ use crate::helpers::spawn_demo_app;
 #[tokio::test]
 async fn no_public_response_contains_household_details() {
     let app = spawn_demo_app().await;
-    let households: Vec<(String, String, String, String)> =
-        sqlx::query_as("SELECT name, address, phone, notes FROM households")
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
+    let households: Vec<(String, String, String, String)> = app
+        .db
+        .fetch_all(
+            "SELECT name, address, phone, notes FROM households",
+            microwish_server::args![],
+        )
+        .await
+        .unwrap();
     assert!(households.len() >= 12);
     let secrets: Vec<String> = households
         .into_iter()
@@ -70,12 +73,7 @@ async fn only_the_volunteer_on_an_active_house_call_sees_the_address() {
     let contact = claim
         .contact
         .expect("the volunteer gets the address for the visit");
-    let (address, phone): (String, String) = sqlx::query_as(
-        "SELECT h.address, h.phone FROM households h JOIN wishes w ON w.household_id = h.id WHERE w.id = ?",
-    )
-    .bind(wish.id.to_string())
-    .fetch_one(&app.db)
-    .await
+    let (address, phone): (String, String) = app.db.fetch_one("SELECT h.address, h.phone FROM households h JOIN wishes w ON w.household_id = h.id WHERE w.id = ?", microwish_server::args![wish.id.to_string()]).await
     .unwrap();
     assert_eq!(
         (contact.address.as_str(), contact.phone.as_str()),

@@ -192,9 +192,12 @@ async fn a_rejected_mutation_is_explained_leaves_no_trace_and_is_not_retried() {
     assert_eq!(won.results[0].status, MutationStatus::Applied);
     assert_eq!(lost.results[0].status, MutationStatus::Rejected);
     assert_eq!(lost.results[0].code, Some(ProblemCode::WishFullyClaimed));
-    let (claims,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM claims WHERE wish_id = ?")
-        .bind(wish.id.to_string())
-        .fetch_one(&app.db)
+    let (claims,): (i64,) = app
+        .db
+        .fetch_one(
+            "SELECT COUNT(*) FROM claims WHERE wish_id = ?",
+            microwish_server::args![wish.id.to_string()],
+        )
         .await
         .unwrap();
     assert_eq!(claims, 1);
@@ -277,34 +280,49 @@ async fn pull_after_push_shows_the_change_and_cursors_only_move_forward() {
 async fn large_pulls_come_in_pages() {
     let app = spawn_demo_app().await;
     // 1,200 more wishes, as copies of the demo ones.
-    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM wishes")
-        .fetch_all(&app.db)
+    let ids: Vec<(String,)> = app
+        .db
+        .fetch_all("SELECT id FROM wishes", microwish_server::args![])
         .await
         .unwrap();
-    let mut tx = app.db.begin().await.unwrap();
-    for copy in 0..1200 {
-        let id = ClientId::generate().to_string();
-        sqlx::query(
-            "INSERT INTO wishes (id, kind, title, description, category, status, quantity, unit, alias, \
-               beneficiary_group, grid_id, needed_by, created_at, updated_at) \
-             SELECT ?, kind, title, description, category, status, quantity, unit, alias, \
-               beneficiary_group, grid_id, needed_by, created_at, updated_at FROM wishes WHERE id = ?",
-        )
-        .bind(&id)
-        .bind(&ids[copy % ids.len()].0)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        sqlx::query("INSERT INTO change_log (entity, entity_id) VALUES ('wish', ?)")
-            .bind(&id)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+    // A hundred copies a statement (each statement its own transaction, on either engine).
+    let copies: Vec<(String, String)> = (0..1200)
+        .map(|copy| {
+            (
+                ClientId::generate().to_string(),
+                ids[copy % ids.len()].0.clone(),
+            )
+        })
+        .collect();
+    for chunk in copies.chunks(100) {
+        let select = "SELECT ?, kind, title, description, category, status, quantity, unit, \
+             alias, beneficiary_group, grid_id, needed_by, created_at, updated_at \
+             FROM wishes WHERE id = ?";
+        let sql = format!(
+            "INSERT INTO wishes (id, kind, title, description, category, status, quantity, \
+             unit, alias, beneficiary_group, grid_id, needed_by, created_at, updated_at) {}",
+            vec![select; chunk.len()].join(" UNION ALL ")
+        );
+        let args: Vec<&dyn microwish_server::store::sql::Arg> = chunk
+            .iter()
+            .flat_map(|(id, of)| [id as _, of as _])
+            .collect();
+        app.db.execute(&sql, &args).await.unwrap();
+        let sql = format!(
+            "INSERT INTO change_log (entity, entity_id) VALUES {}",
+            vec!["('wish', ?)"; chunk.len()].join(", ")
+        );
+        let args: Vec<&dyn microwish_server::store::sql::Arg> =
+            chunk.iter().map(|(id, _)| id as _).collect();
+        app.db.execute(&sql, &args).await.unwrap();
     }
-    tx.commit().await.unwrap();
     // Everyone sees the public ones (the demo's draft stays with the workers).
-    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM wishes WHERE status <> 'draft'")
-        .fetch_one(&app.db)
+    let (total,): (i64,) = app
+        .db
+        .fetch_one(
+            "SELECT COUNT(*) FROM wishes WHERE status <> 'draft'",
+            microwish_server::args![],
+        )
         .await
         .unwrap();
     let client = ClientId::generate();
@@ -372,12 +390,7 @@ async fn a_donors_pull_never_holds_household_details_and_a_volunteers_only_while
             );
         }
     }
-    let (address,): (String,) = sqlx::query_as(
-        "SELECT h.address FROM households h JOIN wishes w ON w.household_id = h.id WHERE w.id = ?",
-    )
-    .bind(service.id.to_string())
-    .fetch_one(&app.db)
-    .await
+    let (address,): (String,) = app.db.fetch_one("SELECT h.address FROM households h JOIN wishes w ON w.household_id = h.id WHERE w.id = ?", microwish_server::args![service.id.to_string()]).await
     .unwrap();
     let before = pull(&app, Some(&volunteer), volunteer_client, 0).await;
     assert!(
@@ -554,12 +567,18 @@ async fn a_server_restored_from_a_backup_says_which_mutation_it_expects() {
     push_ok(&app, &donor, client, json!([claim_mutation(1, wish.id, 1)])).await;
     push_ok(&app, &donor, client, json!([claim_mutation(2, wish.id, 1)])).await;
     // The database goes back to before mutation 2 (as a restore from an older backup would).
-    sqlx::query("UPDATE sync_clients SET last_mutation_id = 1")
-        .execute(&app.db)
+    app.db
+        .execute(
+            "UPDATE sync_clients SET last_mutation_id = 1",
+            microwish_server::args![],
+        )
         .await
         .unwrap();
-    sqlx::query("DELETE FROM sync_results WHERE mutation_id = 2")
-        .execute(&app.db)
+    app.db
+        .execute(
+            "DELETE FROM sync_results WHERE mutation_id = 2",
+            microwish_server::args![],
+        )
         .await
         .unwrap();
     // The phone's next mutation is 3: the server says it expects 2, the phone renumbers.
@@ -707,12 +726,8 @@ async fn compacting_the_change_log_changes_no_pull_and_bounds_it() {
         .await
         .unwrap();
     assert!(dropped >= 7, "the wish's older versions went: {dropped}");
-    let (rows, entities): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), (SELECT COUNT(*) FROM (SELECT DISTINCT entity, entity_id FROM change_log)) \
-         FROM change_log",
-    )
-    .fetch_one(&app.db)
-    .await
+    let (rows, entities): (i64, i64) = app.db.fetch_one("SELECT COUNT(*), (SELECT COUNT(*) FROM (SELECT DISTINCT entity, entity_id FROM change_log) AS entities) \
+         FROM change_log", microwish_server::args![]).await
     .unwrap();
     assert_eq!(rows, entities, "one row per entity");
     let mut again = Vec::new();

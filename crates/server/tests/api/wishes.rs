@@ -161,18 +161,23 @@ async fn remaining_follows_the_claimed_counter_and_the_database_refuses_overclai
         .find(|w| w.quantity == 4)
         .expect("a demo wish of 4 units");
     let id = wish.id.to_string();
-    sqlx::query("UPDATE wishes SET claimed = 3 WHERE id = ?")
-        .bind(&id)
-        .execute(&app.db)
+    app.db
+        .execute(
+            "UPDATE wishes SET claimed = 3 WHERE id = ?",
+            microwish_server::args![&id],
+        )
         .await
         .unwrap();
     let body = app.get_json(&format!("/api/wishes/{id}")).await;
     assert_eq!(body["remaining"], 1);
     assert_eq!(body["claimed"], 3);
 
-    let over = sqlx::query("UPDATE wishes SET claimed = 5 WHERE id = ?")
-        .bind(&id)
-        .execute(&app.db)
+    let over = app
+        .db
+        .execute(
+            "UPDATE wishes SET claimed = 5 WHERE id = ?",
+            microwish_server::args![&id],
+        )
         .await;
     assert!(
         over.is_err(),
@@ -191,10 +196,11 @@ async fn drafts_and_cancelled_wishes_are_not_public() {
         .map(|w| w.id.to_string())
         .collect();
     for (id, status) in ids.iter().zip(["draft", "cancelled"]) {
-        sqlx::query("UPDATE wishes SET status = ? WHERE id = ?")
-            .bind(status)
-            .bind(id)
-            .execute(&app.db)
+        app.db
+            .execute(
+                "UPDATE wishes SET status = ? WHERE id = ?",
+                microwish_server::args![status, id],
+            )
             .await
             .unwrap();
         assert_eq!(app.get(&format!("/api/wishes/{id}")).await.status(), 404);
@@ -389,11 +395,7 @@ async fn the_list_from_memory_is_never_stale_and_revalidates() {
 #[tokio::test]
 async fn search_finds_a_category_by_its_name_and_needs_every_word() {
     let app = spawn_demo_app().await;
-    let repairs: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM wishes WHERE category = 'repair' AND status IN ('open', 'claimed', 'fulfilled')",
-    )
-    .fetch_one(&app.db)
-    .await
+    let repairs: i64 = app.db.fetch_one::<(_,)>("SELECT COUNT(*) FROM wishes WHERE category = 'repair' AND status IN ('open', 'claimed', 'fulfilled')", microwish_server::args![]).await.map(|(value,)| value)
     .unwrap();
     assert!(repairs >= 2, "the demo has repairs to find");
     let found: Page<PublicWish> = app

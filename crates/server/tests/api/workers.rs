@@ -166,13 +166,14 @@ async fn a_new_volunteer_is_refused_house_calls_and_sees_no_contact_until_approv
         .expect("the address and phone of the house call");
     assert_eq!(contact.alias, visit.alias);
     assert!(contact.name.is_none(), "never the real name");
-    let (name,): (String,) = sqlx::query_as(
-        "SELECT h.name FROM households h JOIN wishes w ON w.household_id = h.id WHERE w.id = ?",
-    )
-    .bind(visit.id.to_string())
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let (name,): (String,) = app
+        .db
+        .fetch_one(
+            "SELECT h.name FROM households h JOIN wishes w ON w.household_id = h.id WHERE w.id = ?",
+            microwish_server::args![visit.id.to_string()],
+        )
+        .await
+        .unwrap();
     let everything =
         serde_json::to_string(&pull_as(&app, &volunteer, ClientId::generate()).await).unwrap();
     assert!(everything.contains(&contact.address));
@@ -181,9 +182,12 @@ async fn a_new_volunteer_is_refused_house_calls_and_sees_no_contact_until_approv
         "the real name never reaches the volunteer"
     );
     // The reveal is on the household's record.
-    let household = sqlx::query_as::<_, (String,)>("SELECT household_id FROM wishes WHERE id = ?")
-        .bind(visit.id.to_string())
-        .fetch_one(&app.db)
+    let household = app
+        .db
+        .fetch_one::<(String,)>(
+            "SELECT household_id FROM wishes WHERE id = ?",
+            microwish_server::args![visit.id.to_string()],
+        )
         .await
         .unwrap()
         .0
@@ -391,8 +395,12 @@ async fn a_wish_posted_offline_is_applied_once_however_often_it_is_sent() {
         .await
         .unwrap();
     assert_eq!(again.results[0].status, MutationStatus::Applied);
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM wishes WHERE title = '一个暖水袋'")
-        .fetch_one(&app.db)
+    let (count,): (i64,) = app
+        .db
+        .fetch_one(
+            "SELECT COUNT(*) FROM wishes WHERE title = '一个暖水袋'",
+            microwish_server::args![],
+        )
         .await
         .unwrap();
     assert_eq!(count, 1);

@@ -49,6 +49,9 @@ pub struct ServeConfig {
     pub hashing: (usize, Duration),
     /// Live-update streams at once: per user, per address, visitors in all.
     pub streams: (usize, usize, usize),
+    /// How often the database is looked at for what other servers on it committed (on
+    /// PostgreSQL they also say so at once, by NOTIFY), and for logouts made there.
+    pub watch_interval: Duration,
 }
 
 impl ServeConfig {
@@ -69,6 +72,7 @@ impl ServeConfig {
                 Duration::from_secs(2),
             ),
             streams: (10, 500, 20_000),
+            watch_interval: Duration::from_millis(250),
         }
     }
 }
@@ -84,6 +88,9 @@ pub struct Server {
     listener: TcpListener,
     state: AppState,
     expiry_interval: Duration,
+    watch_interval: Duration,
+    /// The PostgreSQL database whose change notices to listen to.
+    notices_from: Option<String>,
 }
 
 impl Server {
@@ -156,6 +163,8 @@ impl Server {
             listener,
             state,
             expiry_interval: config.expiry_interval,
+            watch_interval: config.watch_interval,
+            notices_from: migrate::is_postgres(url).then(|| url.clone()),
         };
         Ok((server, seeded))
     }
@@ -178,7 +187,11 @@ impl Server {
             self.expiry_interval,
         ));
         let compaction = tokio::spawn(compact_change_log(self.state.clone()));
-        let announcer = tokio::spawn(announce_changes(self.state.clone()));
+        let announcer = tokio::spawn(announce_changes(
+            self.state.clone(),
+            self.watch_interval,
+            self.notices_from,
+        ));
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
@@ -204,29 +217,46 @@ async fn release_stalled_claims(state: AppState, every: Duration) {
     }
 }
 
-/// How often the database is looked at for what other server processes on it committed
-/// (this process's own commits are announced at once).
-const WATCH_OTHERS_EVERY: Duration = Duration::from_millis(250);
-
 /// Watches the database for every server process's writes:
 /// - pokes this server's listening phones whenever the change log has grown: at once after
-///   this process's own commits, within [`WATCH_OTHERS_EVERY`] after another server's on the
-///   same database (a phone on one instance sees a claim made on another); each new version is
-///   announced once, however many commits and wake-ups brought it;
+///   this process's own commits; after another server's on the same database at once on
+///   PostgreSQL (each commit NOTIFYs `microwish_changes`, see its migration 0003), else
+///   within `every` (a phone on one instance sees a claim made on another); each new version
+///   is announced once, however many commits and wake-ups brought it;
+/// - after the notices' connection was lost and made again (notices may have been missed),
+///   tells every phone to pull;
 /// - drops the sessions this server keeps in memory when the sessions' epoch moved (a logout
-///   or a change of vetting, wherever it was made).
-async fn announce_changes(state: AppState) {
+///   or a change of vetting, wherever it was made), within `every`.
+async fn announce_changes(state: AppState, every: Duration, notices_from: Option<String>) {
+    let mut notices = match &notices_from {
+        Some(url) => match listen_for_changes(url).await {
+            Ok(listener) => Some(listener),
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for other servers' changes; watching instead");
+                None
+            }
+        },
+        None => None,
+    };
     let (mut announced, mut epoch) = state
         .reader
         .read(store::sync::watched)
         .await
         .unwrap_or((0, 0));
-    let mut ticks = tokio::time::interval(WATCH_OTHERS_EVERY);
+    let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let own_commit = tokio::select! {
             _ = ticks.tick() => false,
             () = state.committed.notified() => true,
+            notice = next_notice(&mut notices) => {
+                if !notice {
+                    // Back after a lost connection: whatever was announced meanwhile, a
+                    // pull finds it.
+                    let _ = state.changes.send(());
+                }
+                false
+            }
         };
         // Under load this process commits thousands of times a second: with no phone
         // listening here, nothing to do until the next tick.
@@ -248,6 +278,29 @@ async fn announce_changes(state: AppState) {
             announced = version;
             // No listener left since is fine: nobody needs poking.
             let _ = state.changes.send(());
+        }
+    }
+}
+
+async fn listen_for_changes(url: &str) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
+    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+    listener.listen("microwish_changes").await?;
+    Ok(listener)
+}
+
+/// Waits for the next change notice: `true` for one, `false` when the connection was lost
+/// (the listener connects again on the next call); never, without a listener.
+async fn next_notice(notices: &mut Option<sqlx::postgres::PgListener>) -> bool {
+    let Some(listener) = notices else {
+        return std::future::pending().await;
+    };
+    match listener.try_recv().await {
+        Ok(Some(_)) => true,
+        Ok(None) => false,
+        Err(error) => {
+            tracing::warn!(%error, "listening for changes failed; trying again");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            false
         }
     }
 }

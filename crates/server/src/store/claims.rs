@@ -393,15 +393,23 @@ pub fn house_calls_of(tx: &Tx, users: &[UserId]) -> ApiResult<Vec<ClaimId>> {
     )
 }
 
-/// Active claims whose hold ran out by `now`, oldest first.
-pub async fn due_for_expiry(db: &Pool, now: DateTime<Utc>) -> ApiResult<Vec<ClaimId>> {
-    let rows: Vec<(String,)> = db
-        .fetch_all(
-            "SELECT id FROM claims WHERE status = ? AND hold_until <= ? ORDER BY hold_until",
-            crate::args![ClaimStatus::Active.as_str(), now],
-        )
-        .await?;
-    rows.iter().map(|(id,)| parse_stored(id)).collect()
+/// Up to `limit` active claims whose hold ran out by `now`, oldest first; on PostgreSQL
+/// locked until the transaction ends, skipping those another transaction holds (another
+/// server's hold timer, a command on them).
+pub fn due_for_expiry(tx: &Tx, now: DateTime<Utc>, limit: usize) -> ApiResult<Vec<ClaimId>> {
+    let lock = if tx.is_postgres() {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    tx.query(
+        &format!(
+            "SELECT id FROM claims WHERE status = ? AND hold_until <= ? \
+             ORDER BY hold_until LIMIT ?{lock}"
+        ),
+        crate::args![ClaimStatus::Active.as_str(), now, limit],
+        |row| parse_stored(&row.get::<_, String>(0)?),
+    )
 }
 
 /// Volunteer time credited to `user` for confirmed house calls.

@@ -758,3 +758,99 @@ async fn a_server_on_postgres_serves_the_demo_and_takes_a_claim() {
         wish["remaining"].as_u64().unwrap()
     );
 }
+
+/// Two servers on one PostgreSQL database, each looking at the database only every 30 s: a
+/// phone on one still hears of a claim made on the other within a second (the commit's
+/// NOTIFY), once; and when a server's connection for notices is cut, its phones are told to
+/// pull (notices may have been missed meanwhile).
+#[tokio::test]
+async fn phones_hear_of_other_servers_commits_by_notify_and_pull_after_a_lost_listener() {
+    let url = postgres_database().await;
+    let dist = tempfile::tempdir().unwrap();
+    let start = |demo: bool| {
+        let mut config = ServeConfig::new(
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            url.clone(),
+            dist.path().to_path_buf(),
+        );
+        config.demo = demo;
+        config.watch_interval = Duration::from_secs(30);
+        async move {
+            let (server, _) = Server::build(&config).await.expect("serves");
+            let address = format!("http://{}", server.local_addr().unwrap());
+            tokio::spawn(server.run(std::future::pending()));
+            address
+        }
+    };
+    let one = start(true).await;
+    let other = start(false).await;
+    let client = reqwest::Client::new();
+    let mut stream = client
+        .get(format!("{one}/api/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    // The stream's opening (if any) first.
+    let _ = tokio::time::timeout(Duration::from_millis(300), stream.chunk()).await;
+
+    let login = client
+        .post(format!("{other}/api/auth/login"))
+        .json(&json!({"phone": "13800000002", "password": "xingyi-donor-2026"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let page: serde_json::Value = client
+        .get(format!("{other}/api/wishes?kind=item"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let wish = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|wish| wish["remaining"].as_u64() >= Some(1))
+        .expect("an open demo wish")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let claimed = client
+        .post(format!("{other}/api/wishes/{wish}/claims"))
+        .header("cookie", cookie.split(';').next().unwrap())
+        .json(&json!({"quantity": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(claimed.status(), 201);
+    let chunk = tokio::time::timeout(Duration::from_secs(1), stream.chunk())
+        .await
+        .expect("an event within 1 s, by NOTIFY")
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&chunk).contains("event: change"));
+    let again = tokio::time::timeout(Duration::from_millis(700), stream.chunk()).await;
+    assert!(again.is_err(), "one change, one poke: {again:?}");
+
+    // Every listening connection is cut (both servers'); each connects again and tells its
+    // phones to pull.
+    let admin = connect_postgres(&url).await.unwrap();
+    let cut: Vec<(bool,)> = sqlx::query_as(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+    )
+    .fetch_all(&admin)
+    .await
+    .unwrap();
+    assert_eq!(cut.len(), 2, "one listener per server");
+    let chunk = tokio::time::timeout(Duration::from_secs(3), stream.chunk())
+        .await
+        .expect("told to pull after the listener came back")
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&chunk).contains("event: change"));
+}

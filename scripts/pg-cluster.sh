@@ -8,7 +8,9 @@
 #   scripts/pg-cluster.sh url     # the URL of the running cluster
 #   scripts/pg-cluster.sh stop    # stops it and removes its files
 #
-# Fast rather than durable (fsync off): nothing in it outlives the test run.
+# Fast rather than durable (fsync off): nothing in it outlives the test run. With
+# MICROWISH_PG_DURABLE=1 it syncs every commit as a production server does (`make bench`
+# measures that one, beside SQLite's synchronous=FULL); MICROWISH_PG_DIR moves it elsewhere.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,9 +47,14 @@ case ${1:-} in
     as_owner "$bin/initdb" -D "$data" -U microwish --auth=trust -E UTF8 --locale=C \
       >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    if [ "${MICROWISH_PG_DURABLE:-0}" = 1 ]; then
+      durability="-c fsync=on -c full_page_writes=on -c synchronous_commit=on"
+    else
+      durability="-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+    fi
     as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off \
-          -c synchronous_commit=off -c max_connections=300 -c shared_buffers=128MB" \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $durability \
+          -c max_connections=300 -c shared_buffers=128MB" \
       start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     echo "$port" >"$dir/port"
     url

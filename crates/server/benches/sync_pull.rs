@@ -20,7 +20,7 @@ async fn main() {
     );
     config.demo = true;
     let (server, _) = Server::build(&config).await.expect("server starts");
-    let db = server.state().db.clone();
+    let db = server.state().db.sqlite().expect("a SQLite bench").clone();
     let address = format!("http://{}", server.local_addr().unwrap());
     tokio::spawn(server.run(std::future::pending()));
 

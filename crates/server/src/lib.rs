@@ -77,8 +77,8 @@ impl ServeConfig {
     }
 }
 
-/// Connections writing at once to PostgreSQL per server (each command its own transaction;
-/// SQLite has one writer, which batches).
+/// Connections writing to PostgreSQL at once per server, each command its own transaction
+/// (see `writer::Writer::start_postgres`).
 const POSTGRES_WRITERS: usize = 4;
 
 /// A server bound to its port (port 0 picks a free one), ready to run.

@@ -83,10 +83,12 @@ impl Writer {
 
     /// The writer on a PostgreSQL database (already migrated): `connections` threads, each
     /// with a connection of its own, take commands from one queue, each command in its own
-    /// transaction. PostgreSQL lets them write at once (it locks rows, not the database);
-    /// one command per transaction because commands batched together would lock their rows
-    /// in whatever order they queued, and two servers' batches could then wait for each
-    /// other (a deadlock PostgreSQL breaks by failing a whole batch).
+    /// transaction. PostgreSQL lets them write at once (it locks rows, not the database).
+    /// Not batched as on SQLite: commands batched together lock their rows in whatever order
+    /// they queued, and two connections' batches then wait for each other (deadlocks that
+    /// PostgreSQL breaks only after a second; measured: most claims failed under 64 donors).
+    /// One batched connection per server avoids that but does one statement at a time, each
+    /// a round trip (298 claims/s against 591 with four connections, same machine).
     pub async fn start_postgres(url: &str, connections: usize) -> anyhow::Result<Writer> {
         let (jobs, queue) = mpsc::unbounded_channel::<Job>();
         let queue = Arc::new(std::sync::Mutex::new(queue));
@@ -280,10 +282,30 @@ fn write_batches(
 /// and its caller hears that its write did not happen.
 fn run_batch(
     connection: &Db,
-    jobs: impl Iterator<Item = Job>,
+    mut jobs: impl ExactSizeIterator<Item = Job>,
     answers: &mut Vec<Answer>,
 ) -> Result<(), ApiError> {
     connection.begin_write()?;
+    if jobs.len() == 1 {
+        // A batch of one (PostgreSQL's always, SQLite's when quiet) needs no savepoint: the
+        // transaction is the job's own, committed or rolled back as the job says.
+        let job = jobs.next().expect("one job");
+        let ran = std::panic::catch_unwind(AssertUnwindSafe(|| job(connection)));
+        let ended = match ran {
+            Ok(ran) => {
+                answers.push(ran.answer);
+                connection.batch(if ran.keep { "COMMIT" } else { "ROLLBACK" })
+            }
+            Err(_) => {
+                tracing::error!("a write panicked; it was undone");
+                connection.batch("ROLLBACK")
+            }
+        };
+        if ended.is_err() && connection.in_transaction() {
+            let _ = connection.batch("ROLLBACK");
+        }
+        return ended;
+    }
     let ran = run_jobs(connection, jobs, answers).and_then(|()| connection.batch("COMMIT"));
     if ran.is_err() && connection.in_transaction() {
         let _ = connection.batch("ROLLBACK");

@@ -351,8 +351,9 @@ impl Db {
     }
 
     /// Starts the write transaction: SQLite takes the file's write lock at once (a read
-    /// first would have to be retried); PostgreSQL locks rows as they are written, at READ
-    /// COMMITTED, and the compare-and-set updates see the latest committed row.
+    /// first would have to be retried); PostgreSQL runs at READ COMMITTED, a command locking
+    /// the rows it reads to change (`FOR UPDATE`), so writers on other connections wait only
+    /// where they touch the same rows.
     pub fn begin_write(&self) -> ApiResult<()> {
         match self {
             Db::Sqlite(_) => self.batch("BEGIN IMMEDIATE"),

@@ -157,7 +157,10 @@ async fn select(
     sql.push(" WHERE g.community_id = ")
         .push_bind(community.to_string());
     if let Some(text) = search.map(str::trim).filter(|text| !text.is_empty()) {
-        let pattern = format!("%{}%", super::wishes::escape_like(text));
+        let pattern = format!(
+            "%{}%",
+            super::wishes::escape_like(&text.to_ascii_lowercase())
+        );
         sql.push(" AND (");
         for (index, column) in ["h.name", "h.address", "h.phone", "h.notes"]
             .iter()
@@ -166,7 +169,7 @@ async fn select(
             if index > 0 {
                 sql.push(" OR ");
             }
-            sql.push(format!("{column} LIKE "))
+            sql.push(db.like(column))
                 .push_bind(pattern.clone())
                 .push(" ESCAPE '\\'");
         }

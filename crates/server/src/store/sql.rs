@@ -526,6 +526,16 @@ impl Pool {
         })
     }
 
+    /// `column` compared with a `LIKE` pattern (bound next), ignoring the case of ASCII
+    /// letters on both engines as SQLite's `LIKE` does (and core's search over a phone's
+    /// cache); the pattern is given in lower case.
+    pub fn like(&self, column: &str) -> String {
+        match self {
+            Pool::Sqlite(_) => format!("{column} LIKE "),
+            Pool::Postgres(_) => format!("LOWER({column}) LIKE "),
+        }
+    }
+
     /// The SQLite pool, for what only SQLite does (a file copy, the tests' own SQL).
     pub fn sqlite(&self) -> Option<&SqlitePool> {
         match self {

@@ -186,7 +186,7 @@ pub async fn list(db: &Pool, query: &WishQuery) -> ApiResult<Page<PublicWish>> {
     // Every word of the search, each in the text or naming the category or group (core's
     // `WishQuery::matches` is the same rule over a phone's cache).
     for term in query.search_terms() {
-        let pattern = format!("%{}%", escape_like(term.text));
+        let pattern = format!("%{}%", escape_like(&term.text.to_ascii_lowercase()));
         sql.push(" AND (");
         for (index, column) in ["w.title", "w.description", "w.alias", "w.unit"]
             .iter()
@@ -195,7 +195,7 @@ pub async fn list(db: &Pool, query: &WishQuery) -> ApiResult<Page<PublicWish>> {
             if index > 0 {
                 sql.push(" OR ");
             }
-            sql.push(format!("{column} LIKE "))
+            sql.push(db.like(column))
                 .push_bind(pattern.clone())
                 .push(" ESCAPE '\\'");
         }

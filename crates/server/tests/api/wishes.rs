@@ -90,6 +90,25 @@ async fn filters_combine() {
     assert!(app.wishes("?grid=grid-99").await.items.is_empty());
 }
 
+/// Latin letters match whatever their case, on either engine (PostgreSQL's `LIKE` minds the
+/// case, SQLite's and the phone's search do not).
+#[tokio::test]
+async fn search_ignores_the_case_of_latin_letters() {
+    let app = spawn_demo_app().await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.db
+        .execute(
+            "UPDATE wishes SET title = 'LED 护眼台灯' WHERE id = ?",
+            microwish_server::args![wish.id.to_string()],
+        )
+        .await
+        .unwrap();
+    for query in ["?q=led", "?q=LED", "?q=Led%20%E5%8F%B0%E7%81%AF"] {
+        let found = app.wishes(query).await.items;
+        assert!(found.iter().any(|w| w.id == wish.id), "{query}: {found:?}");
+    }
+}
+
 #[tokio::test]
 async fn search_treats_like_wildcards_as_text() {
     let app = spawn_demo_app().await;

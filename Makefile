@@ -55,10 +55,17 @@ unit:
 	cargo test -p microwish --lib
 
 ## fuzz-api: schemathesis (PyPI, pinned in tests/fuzz/requirements.txt) fuzzes every operation of
-## /api/openapi.json against a live server, anonymously and as each role: no 5xx, all within schema
+## /api/openapi.json against a live server, anonymously and as each role: no 5xx, all within
+## schema; on SQLite, then on PostgreSQL (the project's throw-away cluster)
 fuzz-api:
 	cargo build -p microwish-server
 	tests/fuzz/schemathesis.sh target/debug/microwish-server
+	url=$$(scripts/pg-cluster.sh start) || exit 1; status=0; \
+	echo "== schemathesis again, the server on PostgreSQL =="; \
+	psql "$$url" -qc "CREATE DATABASE fuzz" && \
+	FUZZ_DATABASE=$${url%/postgres}/fuzz tests/fuzz/schemathesis.sh target/debug/microwish-server \
+	  || status=$$?; \
+	scripts/pg-cluster.sh stop; exit $$status
 
 # chromedriver's Chromium leaves a ~140 MB profile in $$TMPDIR per test binary: keep them under
 # target/ and remove them afterwards, whatever the tests' outcome (they filled a disk once).

@@ -5,6 +5,9 @@
 # does not match it. Bounded: EXAMPLES test cases per operation and phase, a fixed seed.
 #
 #   tests/fuzz/schemathesis.sh [path/to/microwish-server]
+#
+# FUZZ_DATABASE=postgres://… fuzzes a server on that (empty) PostgreSQL database instead of a
+# new SQLite file.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,7 +29,7 @@ fi
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
-"$server" serve --addr "127.0.0.1:$port" --database "sqlite://$work/fuzz.db" --demo \
+"$server" serve --addr "127.0.0.1:$port" --database "${FUZZ_DATABASE:-sqlite://$work/fuzz.db}" --demo \
   >"$work/server.log" 2>&1 &
 server_pid=$!
 cleanup() {

@@ -33,8 +33,8 @@ enum Command {
         /// Address to listen on; port 0 picks a free port (printed at start).
         #[arg(long, env = "MICROWISH_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// SQLite database URL; the file is created and migrated on start. (PostgreSQL URLs
-        /// are refused for now: see `migrate`.)
+        /// The database: sqlite://FILE (the default engine; the file is created) or
+        /// postgres://USER@HOST:PORT/NAME (an existing database); migrated on start.
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
         database: String,
         /// Directory holding the SPA built by Trunk.
@@ -281,7 +281,19 @@ async fn add_user(
     Ok(())
 }
 
+/// `backup` and `restore` are SQLite's: PostgreSQL has its own tools.
+fn sqlite_only(database: &str, what: &str) -> anyhow::Result<()> {
+    if microwish_server::migrate::is_postgres(database) {
+        anyhow::bail!(
+            "{what} works on SQLite databases; for PostgreSQL use pg_dump -Fc (while serving) \
+             and pg_restore (servers stopped), see the README"
+        );
+    }
+    Ok(())
+}
+
 async fn backup(file: &std::path::Path, database: &str) -> anyhow::Result<()> {
+    sqlite_only(database, "backup")?;
     if file.exists() {
         anyhow::bail!("{} exists; choose a new file", file.display());
     }
@@ -292,6 +304,7 @@ async fn backup(file: &std::path::Path, database: &str) -> anyhow::Result<()> {
 }
 
 async fn restore(file: &std::path::Path, database: &str, force: bool) -> anyhow::Result<()> {
+    sqlite_only(database, "restore")?;
     let restored = microwish_server::db::restore(file, database, force).await?;
     println!(
         "restored {} into {database}: {} wishes, {} claims, {} accounts",

@@ -854,3 +854,55 @@ async fn phones_hear_of_other_servers_commits_by_notify_and_pull_after_a_lost_li
         .unwrap();
     assert!(String::from_utf8_lossy(&chunk).contains("event: change"));
 }
+
+/// The command line on PostgreSQL: `user add` writes through the same commands; `backup` and
+/// `restore` say to use PostgreSQL's own tools instead.
+#[tokio::test]
+async fn the_command_line_adds_users_on_postgres_and_sends_backups_to_pg_dump() {
+    use std::io::Write;
+    let url = postgres_database().await;
+    let binary = env!("CARGO_BIN_EXE_microwish-server");
+    let mut adding = std::process::Command::new(binary)
+        .args(["user", "add", "--role", "donor", "--phone", "13900000001"])
+        .args([
+            "--name",
+            "命令行的捐赠人",
+            "--password-stdin",
+            "--database",
+            &url,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    adding
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a-long-password-2026\n")
+        .unwrap();
+    let added = adding.wait_with_output().unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let pg = connect_postgres(&url).await.unwrap();
+    let (name,): (String,) = sqlx::query_as("SELECT display_name FROM users WHERE phone = $1")
+        .bind("13900000001")
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    assert_eq!(name, "命令行的捐赠人");
+    for args in [["backup", "copy.db"], ["restore", "copy.db"]] {
+        let refused = std::process::Command::new(binary)
+            .args(args)
+            .args(["--database", &url])
+            .output()
+            .unwrap();
+        assert!(!refused.status.success());
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(said.contains("pg_dump"), "{said}");
+    }
+}

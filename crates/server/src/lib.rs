@@ -295,7 +295,11 @@ async fn next_notice(notices: &mut Option<sqlx::postgres::PgListener>) -> bool {
         return std::future::pending().await;
     };
     match listener.try_recv().await {
-        Ok(Some(_)) => true,
+        Ok(Some(_)) => {
+            // Notices that arrived meanwhile are for the same look at the change log.
+            while listener.next_buffered().is_some() {}
+            true
+        }
         Ok(None) => false,
         Err(error) => {
             tracing::warn!(%error, "listening for changes failed; trying again");

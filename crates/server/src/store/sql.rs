@@ -395,22 +395,21 @@ impl Db {
 
 /// Whether a statement broke a CHECK constraint (a quantity rule).
 pub fn breaks_check(error: &ApiError) -> bool {
-    match error {
-        ApiError::Write(error) => error
-            .sqlite_error()
-            .is_some_and(|error| error.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_CHECK),
-        ApiError::Database(error) => postgres_code(error) == Some("23514"),
-        _ => false,
-    }
+    broke(error, rusqlite::ffi::SQLITE_CONSTRAINT_CHECK, "23514")
 }
 
 /// Whether a statement broke a UNIQUE constraint.
 pub fn breaks_unique(error: &ApiError) -> bool {
+    broke(error, rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE, "23505")
+}
+
+/// Whether `error` is SQLite's extended code `sqlite` or PostgreSQL's SQLSTATE `postgres`.
+fn broke(error: &ApiError, sqlite: i32, postgres: &str) -> bool {
     match error {
         ApiError::Write(error) => error
             .sqlite_error()
-            .is_some_and(|error| error.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE),
-        ApiError::Database(error) => postgres_code(error) == Some("23505"),
+            .is_some_and(|error| error.extended_code == sqlite),
+        ApiError::Database(error) => postgres_code(error) == Some(postgres),
         _ => false,
     }
 }
@@ -453,22 +452,26 @@ impl<T> Record for T where
 {
 }
 
+/// Runs `$sql` with `$args` on the pool's engine, finishing the query with `$run`
+/// (`fetch_all`, `fetch_one`, …) and its answer with `$then`.
+macro_rules! on_pool {
+    ($pool:expr, $sql:expr, $args:expr, $make:ident, $run:ident $(, $then:ident)?) => {
+        match $pool {
+            Pool::Sqlite(pool) => {
+                sqlx::$make($sql, sqlite_args($args)?).$run(pool).await? $(.$then())?
+            }
+            Pool::Postgres(pool) => {
+                let sql = numbered($sql);
+                sqlx::$make(&sql, postgres_args($args)?).$run(pool).await? $(.$then())?
+            }
+        }
+    };
+}
+
 impl Pool {
     /// Every row of a query.
     pub async fn fetch_all<T: Record>(&self, sql: &str, args: &[&dyn Arg]) -> ApiResult<Vec<T>> {
-        Ok(match self {
-            Pool::Sqlite(pool) => {
-                sqlx::query_as_with(sql, sqlite_args(args)?)
-                    .fetch_all(pool)
-                    .await?
-            }
-            Pool::Postgres(pool) => {
-                let sql = numbered(sql);
-                sqlx::query_as_with(&sql, postgres_args(args)?)
-                    .fetch_all(pool)
-                    .await?
-            }
-        })
+        Ok(on_pool!(self, sql, args, query_as_with, fetch_all))
     }
 
     /// The first row of a query, if any.
@@ -477,53 +480,24 @@ impl Pool {
         sql: &str,
         args: &[&dyn Arg],
     ) -> ApiResult<Option<T>> {
-        Ok(match self {
-            Pool::Sqlite(pool) => {
-                sqlx::query_as_with(sql, sqlite_args(args)?)
-                    .fetch_optional(pool)
-                    .await?
-            }
-            Pool::Postgres(pool) => {
-                let sql = numbered(sql);
-                sqlx::query_as_with(&sql, postgres_args(args)?)
-                    .fetch_optional(pool)
-                    .await?
-            }
-        })
+        Ok(on_pool!(self, sql, args, query_as_with, fetch_optional))
     }
 
     /// The one row a query returns (an aggregate).
     pub async fn fetch_one<T: Record>(&self, sql: &str, args: &[&dyn Arg]) -> ApiResult<T> {
-        Ok(match self {
-            Pool::Sqlite(pool) => {
-                sqlx::query_as_with(sql, sqlite_args(args)?)
-                    .fetch_one(pool)
-                    .await?
-            }
-            Pool::Postgres(pool) => {
-                let sql = numbered(sql);
-                sqlx::query_as_with(&sql, postgres_args(args)?)
-                    .fetch_one(pool)
-                    .await?
-            }
-        })
+        Ok(on_pool!(self, sql, args, query_as_with, fetch_one))
     }
 
     /// Runs a statement; how many rows it changed.
     pub async fn execute(&self, sql: &str, args: &[&dyn Arg]) -> ApiResult<u64> {
-        Ok(match self {
-            Pool::Sqlite(pool) => sqlx::query_with(sql, sqlite_args(args)?)
-                .execute(pool)
-                .await?
-                .rows_affected(),
-            Pool::Postgres(pool) => {
-                let sql = numbered(sql);
-                sqlx::query_with(&sql, postgres_args(args)?)
-                    .execute(pool)
-                    .await?
-                    .rows_affected()
-            }
-        })
+        Ok(on_pool!(
+            self,
+            sql,
+            args,
+            query_with,
+            execute,
+            rows_affected
+        ))
     }
 
     /// `column` compared with a `LIKE` pattern (bound next), ignoring the case of ASCII
@@ -607,80 +581,51 @@ impl Value<'_> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Parsed<T>(pub T);
 
-impl<T> sqlx::Type<sqlx::Sqlite> for Parsed<T> {
-    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
-        <String as sqlx::Type<sqlx::Sqlite>>::type_info()
-    }
-    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
-        <String as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
-    }
-}
-
-impl<T> sqlx::Type<sqlx::Postgres> for Parsed<T> {
-    fn type_info() -> sqlx::postgres::PgTypeInfo {
-        <String as sqlx::Type<sqlx::Postgres>>::type_info()
-    }
-    fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
-        <String as sqlx::Type<sqlx::Postgres>>::compatible(ty)
-    }
-}
-
-impl<'r, T: std::str::FromStr> sqlx::Decode<'r, sqlx::Sqlite> for Parsed<T>
-where
-    T::Err: std::fmt::Display,
-{
-    fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        parse(<&str as sqlx::Decode<sqlx::Sqlite>>::decode(value)?)
-    }
-}
-
-impl<'r, T: std::str::FromStr> sqlx::Decode<'r, sqlx::Postgres> for Parsed<T>
-where
-    T::Err: std::fmt::Display,
-{
-    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        parse(<&str as sqlx::Decode<sqlx::Postgres>>::decode(value)?)
-    }
-}
-
 /// A yes/no column, stored as an integer (0 or 1) on both engines.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Flag(pub bool);
 
-impl sqlx::Type<sqlx::Sqlite> for Flag {
-    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
-        <i64 as sqlx::Type<sqlx::Sqlite>>::type_info()
-    }
-    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
-        <i64 as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
-            || <bool as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
-    }
+/// How both engines read [`Parsed`] (from text) and [`Flag`] (from an integer).
+macro_rules! decoded_on {
+    ($db:ident, $module:ident, $info:ident, $value:ident) => {
+        impl<T> sqlx::Type<sqlx::$db> for Parsed<T> {
+            fn type_info() -> sqlx::$module::$info {
+                <String as sqlx::Type<sqlx::$db>>::type_info()
+            }
+            fn compatible(ty: &sqlx::$module::$info) -> bool {
+                <String as sqlx::Type<sqlx::$db>>::compatible(ty)
+            }
+        }
+
+        impl<'r, T: std::str::FromStr> sqlx::Decode<'r, sqlx::$db> for Parsed<T>
+        where
+            T::Err: std::fmt::Display,
+        {
+            fn decode(value: sqlx::$module::$value<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                parse(<&str as sqlx::Decode<sqlx::$db>>::decode(value)?)
+            }
+        }
+
+        impl sqlx::Type<sqlx::$db> for Flag {
+            fn type_info() -> sqlx::$module::$info {
+                <i64 as sqlx::Type<sqlx::$db>>::type_info()
+            }
+            fn compatible(ty: &sqlx::$module::$info) -> bool {
+                <i64 as sqlx::Type<sqlx::$db>>::compatible(ty)
+                    || <bool as sqlx::Type<sqlx::$db>>::compatible(ty)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, sqlx::$db> for Flag {
+            fn decode(value: sqlx::$module::$value<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                Ok(Flag(<i64 as sqlx::Decode<sqlx::$db>>::decode(value)? != 0))
+            }
+        }
+    };
 }
 
-impl sqlx::Type<sqlx::Postgres> for Flag {
-    fn type_info() -> sqlx::postgres::PgTypeInfo {
-        <i64 as sqlx::Type<sqlx::Postgres>>::type_info()
-    }
-    fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
-        <i64 as sqlx::Type<sqlx::Postgres>>::compatible(ty)
-    }
-}
-
-impl<'r> sqlx::Decode<'r, sqlx::Sqlite> for Flag {
-    fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        Ok(Flag(
-            <i64 as sqlx::Decode<sqlx::Sqlite>>::decode(value)? != 0,
-        ))
-    }
-}
-
-impl<'r> sqlx::Decode<'r, sqlx::Postgres> for Flag {
-    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        Ok(Flag(
-            <i64 as sqlx::Decode<sqlx::Postgres>>::decode(value)? != 0,
-        ))
-    }
-}
+decoded_on!(Sqlite, sqlite, SqliteTypeInfo, SqliteValueRef);
+decoded_on!(Postgres, postgres, PgTypeInfo, PgValueRef);
 
 fn parse<T: std::str::FromStr>(text: &str) -> Result<Parsed<T>, sqlx::error::BoxDynError>
 where
@@ -692,21 +637,23 @@ where
 }
 
 fn sqlite_args(args: &[&dyn Arg]) -> ApiResult<SqliteArguments<'static>> {
-    let mut bound = SqliteArguments::default();
-    for arg in args {
-        let added = match arg.value() {
-            Value::Text(text) => bound.add(text.into_owned()),
-            Value::Int(number) => bound.add(number),
-            Value::NullText => bound.add(None::<String>),
-            Value::NullInt => bound.add(None::<i64>),
-        };
-        added.map_err(|error| ApiError::Internal(format!("binding a value: {error}")))?;
-    }
-    Ok(bound)
+    bind(args)
 }
 
 fn postgres_args(args: &[&dyn Arg]) -> ApiResult<PgArguments> {
-    let mut bound = PgArguments::default();
+    bind(args)
+}
+
+/// `args` as an engine's bound arguments.
+fn bind<'q, A>(args: &[&dyn Arg]) -> ApiResult<A>
+where
+    A: Arguments<'q> + Default,
+    String: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
+    i64: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
+    Option<String>: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
+    Option<i64>: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
+{
+    let mut bound = A::default();
     for arg in args {
         let added = match arg.value() {
             Value::Text(text) => bound.add(text.into_owned()),

@@ -9,7 +9,7 @@ use std::time::Duration;
 use microwish_core::command::{Actor, ClaimWish, Command, Policy};
 use microwish_core::decide::Context;
 use microwish_core::sync::{MutationStatus, Received};
-use microwish_core::{ClaimId, ClientId, Role, RuleError, UserId, WishKind};
+use microwish_core::{ClaimId, ClientId, Role, RuleError, UserId, WishId, WishKind};
 use microwish_server::apply::apply_in;
 use microwish_server::error::ApiError;
 use microwish_server::migrate::{connect_postgres, sqlite_to_postgres, Copied};
@@ -434,6 +434,61 @@ async fn a_community_moves_to_postgres_whole_and_its_rules_hold_there() {
     );
 }
 
+/// A wish of 25 units and new donors, moved whole onto a new PostgreSQL database, and two
+/// servers' writers on it.
+struct Racing {
+    wish: WishId,
+    donors: Vec<UserId>,
+    target: String,
+    servers: [Writer; 2],
+}
+
+async fn racing(donors: usize, connections: usize) -> Racing {
+    let app = spawn_demo_app().await;
+    let wish = app.open_wish(WishKind::Item, 1).await.id;
+    app.set_quantity(wish, 25).await;
+    let mut registered = Vec::new();
+    for _ in 0..donors {
+        registered.push(app.register(Role::Donor).await.me.id);
+    }
+    let target = postgres_database().await;
+    sqlite_to_postgres(&app.database_url, &target, true, |_, _, _| {})
+        .await
+        .expect("migrated");
+    let servers = [
+        Writer::start_postgres(&target, connections).await.unwrap(),
+        Writer::start_postgres(&target, connections).await.unwrap(),
+    ];
+    Racing {
+        wish,
+        donors: registered,
+        target,
+        servers,
+    }
+}
+
+fn as_donor(donor: UserId) -> Context {
+    Context {
+        actor: Actor::User {
+            id: donor,
+            role: Role::Donor,
+        },
+        now: chrono::Utc::now(),
+        policy: Policy::default(),
+    }
+}
+
+fn claim_one(wish: WishId) -> Command {
+    Command::ClaimWish(ClaimWish {
+        id: ClaimId::generate(),
+        wish_id: wish,
+        quantity: 1,
+        note: None,
+        slot_start: None,
+        slot_end: None,
+    })
+}
+
 /// The command path on PostgreSQL, as two servers run it (each with 4 writer connections):
 /// 25 donors race for a wish's 25 units through both at once. Each claim's compare-and-set
 /// finds the row moved by the others' commits again and again; reading and deciding again,
@@ -441,39 +496,14 @@ async fn a_community_moves_to_postgres_whole_and_its_rules_hold_there() {
 /// exactly 25 times. The 26th is refused by the rules, and the database agrees with itself.
 #[tokio::test]
 async fn claims_racing_through_two_servers_on_postgres_are_each_applied_once() {
-    let app = spawn_demo_app().await;
-    let wish = app.open_wish(WishKind::Item, 1).await;
-    app.set_quantity(wish.id, 25).await;
-    let mut donors = Vec::new();
-    for _ in 0..26 {
-        donors.push(app.register(Role::Donor).await.me.id);
-    }
-    let target = postgres_database().await;
-    sqlite_to_postgres(&app.database_url, &target, true, |_, _, _| {})
-        .await
-        .expect("migrated");
-    let servers = [
-        Writer::start_postgres(&target, 4).await.unwrap(),
-        Writer::start_postgres(&target, 4).await.unwrap(),
-    ];
+    let Racing {
+        wish,
+        donors,
+        target,
+        servers,
+    } = racing(26, 4).await;
     let claim = |writer: &Writer, donor| {
-        let writer = writer.clone();
-        let ctx = Context {
-            actor: Actor::User {
-                id: donor,
-                role: Role::Donor,
-            },
-            now: chrono::Utc::now(),
-            policy: Policy::default(),
-        };
-        let command = Command::ClaimWish(ClaimWish {
-            id: ClaimId::generate(),
-            wish_id: wish.id,
-            quantity: 1,
-            note: None,
-            slot_start: None,
-            slot_end: None,
-        });
+        let (writer, ctx, command) = (writer.clone(), as_donor(donor), claim_one(wish));
         async move { writer.write(move |tx| apply_in(tx, &ctx, &command)).await }
     };
     let racing: Vec<_> = donors[..25]
@@ -499,7 +529,7 @@ async fn claims_racing_through_two_servers_on_postgres_are_each_applied_once() {
     let pg = connect_postgres(&target).await.unwrap();
     let (claimed, status): (i64, String) =
         sqlx::query_as("SELECT claimed, status FROM wishes WHERE id = $1")
-            .bind(wish.id.to_string())
+            .bind(wish.to_string())
             .fetch_one(&pg)
             .await
             .unwrap();
@@ -508,7 +538,7 @@ async fn claims_racing_through_two_servers_on_postgres_are_each_applied_once() {
         "SELECT COUNT(*), CAST(SUM(quantity) AS BIGINT), COUNT(DISTINCT user_id) FROM claims \
          WHERE wish_id = $1",
     )
-    .bind(wish.id.to_string())
+    .bind(wish.to_string())
     .fetch_one(&pg)
     .await
     .unwrap();
@@ -522,7 +552,7 @@ async fn claims_racing_through_two_servers_on_postgres_are_each_applied_once() {
     assert!(held >= 25, "each new claim is held by its donor ({held})");
     let (logged,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM change_log WHERE entity = 'wish' AND entity_id = $1")
-            .bind(wish.id.to_string())
+            .bind(wish.to_string())
             .fetch_one(&pg)
             .await
             .unwrap();
@@ -538,31 +568,14 @@ async fn claims_racing_through_two_servers_on_postgres_are_each_applied_once() {
 /// the same result (the second from the stored one), never an error.
 #[tokio::test]
 async fn a_push_sent_through_two_servers_on_postgres_at_once_is_applied_once() {
-    let app = spawn_demo_app().await;
-    let wish = app.open_wish(WishKind::Item, 1).await;
-    app.set_quantity(wish.id, 25).await;
-    let mut donors = Vec::new();
-    for _ in 0..8 {
-        donors.push(app.register(Role::Donor).await.me.id);
-    }
-    let target = postgres_database().await;
-    sqlite_to_postgres(&app.database_url, &target, true, |_, _, _| {})
-        .await
-        .expect("migrated");
-    let servers = [
-        Writer::start_postgres(&target, 2).await.unwrap(),
-        Writer::start_postgres(&target, 2).await.unwrap(),
-    ];
+    let Racing {
+        wish,
+        donors,
+        target,
+        servers,
+    } = racing(8, 2).await;
     let push = |writer: &Writer, donor: UserId, client: ClientId, mutation: &Received| {
-        let (writer, mutation) = (writer.clone(), mutation.clone());
-        let ctx = Context {
-            actor: Actor::User {
-                id: donor,
-                role: Role::Donor,
-            },
-            now: chrono::Utc::now(),
-            policy: Policy::default(),
-        };
+        let (writer, mutation, ctx) = (writer.clone(), mutation.clone(), as_donor(donor));
         tokio::spawn(async move {
             writer
                 .write(move |tx| push_in(tx, &ctx, donor, client, &mutation))
@@ -574,14 +587,7 @@ async fn a_push_sent_through_two_servers_on_postgres_at_once_is_applied_once() {
         let client = ClientId::generate();
         let mutation = Received {
             id: 1,
-            command: Ok(Command::ClaimWish(ClaimWish {
-                id: ClaimId::generate(),
-                wish_id: wish.id,
-                quantity: 1,
-                note: None,
-                slot_start: None,
-                slot_end: None,
-            })),
+            command: Ok(claim_one(wish)),
         };
         pairs.push([
             push(&servers[0], *donor, client, &mutation),
@@ -608,12 +614,12 @@ async fn a_push_sent_through_two_servers_on_postgres_at_once_is_applied_once() {
     }
     let pg = connect_postgres(&target).await.unwrap();
     let (claimed,): (i64,) = sqlx::query_as("SELECT claimed FROM wishes WHERE id = $1")
-        .bind(wish.id.to_string())
+        .bind(wish.to_string())
         .fetch_one(&pg)
         .await
         .unwrap();
     let (claims,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM claims WHERE wish_id = $1")
-        .bind(wish.id.to_string())
+        .bind(wish.to_string())
         .fetch_one(&pg)
         .await
         .unwrap();
@@ -707,56 +713,76 @@ async fn a_server_on_postgres_serves_the_demo_and_takes_a_claim() {
     assert!(server.state().db.sqlite().is_none());
     let address = format!("http://{}", server.local_addr().unwrap());
     tokio::spawn(server.run(std::future::pending()));
-    let client = reqwest::Client::new();
-    let page: serde_json::Value = client
-        .get(format!("{address}/api/wishes?kind=item"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let wish = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|wish| wish["remaining"].as_u64() >= Some(1))
-        .expect("an open demo wish")
-        .clone();
-    let login = client
-        .post(format!("{address}/api/auth/login"))
-        .json(&json!({"phone": "13800000002", "password": "xingyi-donor-2026"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200, "{}", login.text().await.unwrap());
-    let cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
-    let claimed = client
-        .post(format!(
-            "{address}/api/wishes/{}/claims",
-            wish["id"].as_str().unwrap()
-        ))
-        .header("cookie", cookie.split(';').next().unwrap())
-        .json(&json!({"quantity": 1}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(claimed.status(), 201, "{}", claimed.text().await.unwrap());
-    let after: serde_json::Value = client
-        .get(format!(
-            "{address}/api/wishes/{}",
-            wish["id"].as_str().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        after["remaining"].as_u64().unwrap() + 1,
-        wish["remaining"].as_u64().unwrap()
-    );
+    let donor = DemoDonor::signs_in(&address).await;
+    let (wish, remaining) = donor.an_open_item_wish().await;
+    assert_eq!(donor.claims_one(&wish).await, 201);
+    let after = donor.get(&format!("/api/wishes/{wish}")).await;
+    assert_eq!(after["remaining"].as_u64().unwrap() + 1, remaining);
+}
+
+/// The demo donor, signed in on the server at `address`.
+struct DemoDonor {
+    client: reqwest::Client,
+    address: String,
+    cookie: String,
+}
+
+impl DemoDonor {
+    async fn signs_in(address: &str) -> DemoDonor {
+        let client = reqwest::Client::new();
+        let login = client
+            .post(format!("{address}/api/auth/login"))
+            .json(&json!({"phone": "13800000002", "password": "xingyi-donor-2026"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), 200, "{}", login.text().await.unwrap());
+        let cookie = login.headers()["set-cookie"].to_str().unwrap();
+        DemoDonor {
+            cookie: cookie.split(';').next().unwrap().to_owned(),
+            client,
+            address: address.to_owned(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> serde_json::Value {
+        let url = format!("{}{path}", self.address);
+        self.client
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// An item wish with a unit left: its id and how many are left.
+    async fn an_open_item_wish(&self) -> (String, u64) {
+        let page = self.get("/api/wishes?kind=item").await;
+        let wish = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|wish| wish["remaining"].as_u64() >= Some(1))
+            .expect("an open demo wish");
+        (
+            wish["id"].as_str().unwrap().to_owned(),
+            wish["remaining"].as_u64().unwrap(),
+        )
+    }
+
+    async fn claims_one(&self, wish: &str) -> u16 {
+        let claimed = self
+            .client
+            .post(format!("{}/api/wishes/{wish}/claims", self.address))
+            .header("cookie", &self.cookie)
+            .json(&json!({"quantity": 1}))
+            .send()
+            .await
+            .unwrap();
+        claimed.status().as_u16()
+    }
 }
 
 /// Two servers on one PostgreSQL database, each looking at the database only every 30 s: a
@@ -794,39 +820,9 @@ async fn phones_hear_of_other_servers_commits_by_notify_and_pull_after_a_lost_li
     // The stream's opening (if any) first.
     let _ = tokio::time::timeout(Duration::from_millis(300), stream.chunk()).await;
 
-    let login = client
-        .post(format!("{other}/api/auth/login"))
-        .json(&json!({"phone": "13800000002", "password": "xingyi-donor-2026"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200);
-    let cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
-    let page: serde_json::Value = client
-        .get(format!("{other}/api/wishes?kind=item"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let wish = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|wish| wish["remaining"].as_u64() >= Some(1))
-        .expect("an open demo wish")["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let claimed = client
-        .post(format!("{other}/api/wishes/{wish}/claims"))
-        .header("cookie", cookie.split(';').next().unwrap())
-        .json(&json!({"quantity": 1}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(claimed.status(), 201);
+    let donor = DemoDonor::signs_in(&other).await;
+    let (wish, _) = donor.an_open_item_wish().await;
+    assert_eq!(donor.claims_one(&wish).await, 201);
     let chunk = tokio::time::timeout(Duration::from_secs(1), stream.chunk())
         .await
         .expect("an event within 1 s, by NOTIFY")

@@ -17,7 +17,7 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::store;
 use crate::store::sql::lost_race;
-use crate::writer::Tx;
+use crate::writer::{in_savepoint, Tx};
 
 /// Applies `command` for `actor` in its own write transaction; tells listening phones.
 pub async fn apply(state: &AppState, actor: Actor, command: Command) -> Result<Decision, ApiError> {
@@ -63,10 +63,7 @@ pub fn apply_in(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, A
     if !tx.is_postgres() {
         // SQLite's writer holds the file's write lock from its first read: nothing can
         // change between what the command read and what it writes.
-        let facts = load_facts(tx, ctx, command)?;
-        let decision = decide(command, &facts, ctx)?;
-        carry_out(tx, ctx, &decision)?;
-        return Ok(decision);
+        return attempt(tx, ctx, command).map_err(Tried::into_error);
     }
     // On PostgreSQL other connections (other servers, this one's other writers) write at the
     // same time. The rows a command changes are read `FOR UPDATE` (see `load_facts`), so it
@@ -76,38 +73,52 @@ pub fn apply_in(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, A
     // from a savepoint rather than refused: a donor is not turned away while units are left.
     let mut tries = 1;
     loop {
-        tx.execute("SAVEPOINT attempt", &[])?;
-        let outcome = attempt(tx, ctx, command);
-        match outcome {
-            Ok(decision) => {
-                tx.execute("RELEASE attempt", &[])?;
-                return Ok(decision);
-            }
-            Err((error, raced)) => {
-                tx.execute("ROLLBACK TO attempt", &[])?;
-                tx.execute("RELEASE attempt", &[])?;
-                if !raced || tries == RACE_ATTEMPTS {
-                    return Err(error);
-                }
-                tries += 1;
-            }
+        match in_savepoint(tx, |tx| attempt(tx, ctx, command)) {
+            Err(Tried::Raced(_)) if tries < RACE_ATTEMPTS => tries += 1,
+            outcome => return outcome.map_err(Tried::into_error),
         }
     }
 }
 
-/// One reading, decision and writing of a command; a failure says whether it lost a race
-/// (worth another try) or was refused.
-fn attempt(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, (ApiError, bool)> {
-    let facts = load_facts(tx, ctx, command).map_err(|error| {
-        let raced = lost_race(&error);
-        (error, raced)
-    })?;
-    let decision = decide(command, &facts, ctx).map_err(|error| (error.into(), false))?;
+/// Why an attempt at a command failed.
+enum Tried {
+    /// Refused by the rules, or failed: final.
+    Refused(ApiError),
+    /// Lost a race with another connection's write: worth another try.
+    Raced(ApiError),
+}
+
+impl Tried {
+    fn into_error(self) -> ApiError {
+        match self {
+            Tried::Refused(error) | Tried::Raced(error) => error,
+        }
+    }
+
+    fn raced_if(error: ApiError, raced: bool) -> Tried {
+        if raced || lost_race(&error) {
+            Tried::Raced(error)
+        } else {
+            Tried::Refused(error)
+        }
+    }
+}
+
+impl From<ApiError> for Tried {
+    fn from(error: ApiError) -> Tried {
+        Tried::raced_if(error, false)
+    }
+}
+
+/// One reading, decision and writing of a command.
+fn attempt(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, Tried> {
+    let facts = load_facts(tx, ctx, command)?;
+    let decision = decide(command, &facts, ctx).map_err(|error| Tried::Refused(error.into()))?;
     // A rule refusing the write after core allowed it means the rows moved since they were
     // read (the compare-and-set and the CHECKs say so with the rule's error).
     carry_out(tx, ctx, &decision).map_err(|error| {
-        let raced = matches!(error, ApiError::Rule(_)) || lost_race(&error);
-        (error, raced)
+        let moved = matches!(error, ApiError::Rule(_));
+        Tried::raced_if(error, moved)
     })?;
     Ok(decision)
 }
@@ -277,7 +288,7 @@ fn expire_slice(tx: &Tx, ctx: &Context, limit: usize) -> Result<(usize, usize), 
     let mut expired = 0;
     for &claim_id in &due {
         let command = Command::ExpireClaim(ClaimRef { claim_id });
-        match crate::writer::in_savepoint(tx, |tx| apply_in(tx, ctx, &command)) {
+        match in_savepoint(tx, |tx| apply_in(tx, ctx, &command)) {
             Ok(_) => expired += 1,
             // Moved on since it was found (on SQLite nothing can; a safeguard).
             Err(ApiError::Rule(RuleError::InvalidState { .. })) => {}

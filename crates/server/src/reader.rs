@@ -22,6 +22,9 @@ const KEEP: usize = 8;
 pub struct Reader {
     source: Source,
     idle: Arc<Mutex<Vec<Db>>>,
+    /// On PostgreSQL, reads at once (each holds a connection): at most [`KEEP`], so that a
+    /// burst waits for the kept connections instead of opening (and dropping) new ones.
+    turns: tokio::sync::Semaphore,
 }
 
 enum Source {
@@ -38,6 +41,7 @@ impl Reader {
         Reader {
             source: Source::Sqlite(file.to_path_buf()),
             idle: Arc::default(),
+            turns: tokio::sync::Semaphore::new(KEEP),
         }
     }
 
@@ -49,6 +53,7 @@ impl Reader {
                 runtime: tokio::runtime::Handle::current(),
             },
             idle: Arc::default(),
+            turns: tokio::sync::Semaphore::new(KEEP),
         }
     }
 
@@ -69,6 +74,11 @@ impl Reader {
                 outcome
             }
             Source::Postgres { url, runtime } => {
+                let _turn = self
+                    .turns
+                    .acquire()
+                    .await
+                    .map_err(|_| ApiError::Internal("the reader has stopped".into()))?;
                 let (url, runtime, idle) = (url.clone(), runtime.clone(), self.idle.clone());
                 tokio::task::spawn_blocking(move || {
                     let connection = match lend(&idle) {

@@ -23,11 +23,10 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 use sqlx::sqlite::SqliteSynchronous;
-
-use crate::store::sql::{Db, Pg};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::ApiError;
+use crate::store::sql::{Db, Pg};
 
 /// The most commands in one transaction (a batch is what queued while the last committed).
 const BATCH_MAX: usize = 256;
@@ -222,10 +221,10 @@ fn make_way_for_other_writers() {
 /// Runs `work` in a savepoint of its own inside the caller's transaction: kept when it
 /// succeeds, undone when it fails (sync push keeps a rejected mutation's result, not its
 /// effects).
-pub fn in_savepoint<T>(
+pub fn in_savepoint<T, E: From<ApiError>>(
     tx: &Tx,
-    work: impl FnOnce(&Tx) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
+    work: impl FnOnce(&Tx) -> Result<T, E>,
+) -> Result<T, E> {
     run(tx, "SAVEPOINT nested")?;
     let outcome = work(tx);
     match &outcome {

@@ -278,7 +278,7 @@ impl Db {
         }
     }
 
-    /// Runs statements without parameters, one after another (transaction control).
+    /// Runs one statement without parameters (transaction control: BEGIN, COMMIT, ROLLBACK).
     pub fn batch(&self, sql: &str) -> ApiResult<()> {
         match self {
             Db::Sqlite(connection) => Ok(connection.execute_batch(sql)?),

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, launchBrowser, screenshotDir } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir } from './support.mjs';
 
 let server;
 let browser;
@@ -21,14 +21,7 @@ after(async () => {
 });
 
 async function firstVisit() {
-  const context = await browser.newContext({
-    viewport: { width: 360, height: 800 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    serviceWorkers: 'block',
-  });
+  const context = await phoneContext(browser, { serviceWorkers: 'block' });
   return { context, page: await context.newPage() };
 }
 

@@ -56,13 +56,15 @@ export function launchBrowser() {
   });
 }
 
-export function phoneContext(browser) {
+// `options`: more of Playwright's context options (e.g. `serviceWorkers: 'block'`).
+export function phoneContext(browser, options = {}) {
   return browser.newContext({
     viewport: { width: 360, height: 800 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
     locale: 'zh-CN',
+    ...options,
   });
 }
 

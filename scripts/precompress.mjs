@@ -13,8 +13,9 @@ if (!stage) {
   console.error('precompress: run as a Trunk hook (TRUNK_STAGING_DIR) or give the folder');
   process.exit(1);
 }
-// Trunk's names: `name-<hash>.js`, `name-<hash>_bg.wasm`, `name-<hash>.css`.
-const compressible = /-[0-9a-f]{1,16}(_bg)?\.(wasm|js|css)$/;
+// Trunk's names: `name-<hash>.js`, `name-<hash>_bg.wasm`, `name-<hash>.css`, and the
+// initializer's `<hash>-name.js`.
+const compressible = /-[0-9a-f]{1,16}(_bg)?\.(wasm|js|css)$|^[0-9a-f]{1,16}-[^/]*\.js$/;
 for (const name of readdirSync(stage)) {
   if (!compressible.test(name)) continue;
   const file = join(stage, name);

@@ -132,15 +132,19 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Trunk names built files `name-<16 hex digits>.ext` (or `…_bg.wasm`).
+/// Trunk names what it builds `name-<hash>.js`, `name-<hash>_bg.wasm`, `name-<hash>.css`, and
+/// the initializer `<hash>-name.js`; the hash is 64 bits in hex without leading zeros (1 to 16
+/// digits). Copied files (icons, prefs.js, sw.js) keep their names.
 fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
-    name.match_indices('-').any(|(at, _)| {
-        let hash = &name[at + 1..];
-        hash.len() > 16
-            && hash.as_bytes()[..16].iter().all(u8::is_ascii_hexdigit)
-            && matches!(hash.as_bytes()[16], b'.' | b'_')
-    })
+    let Some((stem, "js" | "wasm" | "css")) = name.rsplit_once('.') else {
+        return false;
+    };
+    let is_hash =
+        |text: &str| (1..=16).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit());
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| is_hash(hash))
+        || stem.split_once('-').is_some_and(|(hash, _)| is_hash(hash))
 }
 
 #[cfg(test)]
@@ -152,6 +156,13 @@ mod tests {
         assert!(is_hashed_asset("/microwish-3f5a0c8e1b2d4a6f_bg.wasm"));
         assert!(is_hashed_asset("/microwish-3f5a0c8e1b2d4a6f.js"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        // A hash with leading zeros is written shorter; the initializer carries it in front.
+        assert!(is_hashed_asset("/microwish-a0c8e1b2d4a6f_bg.wasm"));
+        assert!(is_hashed_asset("/61bab5066ae2e5cf-loader.js"));
+        assert!(!is_hashed_asset("/icon-192.png"));
+        assert!(!is_hashed_asset("/prefs.js"));
+        assert!(!is_hashed_asset("/microwish-3f5a0c8e1b2d4a6f0.js"));
+        assert!(!is_hashed_asset("/microwish-notahash.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset(

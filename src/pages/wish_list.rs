@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use microwish_core::engine::SyncStatus;
+use microwish_core::stats::{open_need, CountedWish};
 use microwish_core::{Category, PublicCampaign, Stats, WishId, WishKind, WishQuery, WishStatus};
 
 use crate::api;
@@ -76,11 +77,11 @@ pub fn WishListPage() -> impl IntoView {
         campaigns.sort_by_key(|campaign| std::cmp::Reverse(campaign.id));
         campaigns
     });
+    // Counted as the server's summary counts them (core's `stats`), from the cache.
     let open = Memo::new(move |_| {
-        let open = data
-            .wishes
-            .select(|wish| (wish.status == WishStatus::Open).then_some(wish.remaining));
-        (open.len() as u32, open.iter().sum::<u32>())
+        let wishes = data.wishes.select(|wish| Some(CountedWish::of(wish)));
+        let need = open_need(&wishes);
+        (need.wishes, need.units)
     });
     // Households helped and pledged goods come from the server (when it is reachable).
     let stats = LocalResource::new(api::stats);

@@ -413,26 +413,6 @@ pub fn may_act_on_claim(actor: Actor, owner: UserId, action: ClaimAction) -> Res
     }
 }
 
-/// Who may see the household's address and phone on a claim: workers (of its community),
-/// and the approved volunteer holding an active house call (only while it is active).
-pub fn may_see_contact(
-    viewer: Actor,
-    approved: bool,
-    owner: UserId,
-    kind: WishKind,
-    status: ClaimStatus,
-) -> bool {
-    match viewer {
-        Actor::User {
-            role: Role::Worker, ..
-        } => true,
-        Actor::User { id, .. } => {
-            approved && id == owner && kind == WishKind::Service && status == ClaimStatus::Active
-        }
-        Actor::System => false,
-    }
-}
-
 /// What the claim part of a wish's page offers, given who is looking and the wish's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClaimOffer {
@@ -698,35 +678,6 @@ mod tests {
         assert!(may_act_on_claim(Actor::System, owner, ClaimAction::Expire).is_ok());
         assert!(may_act_on_claim(worker, owner, ClaimAction::Expire).is_err());
         assert!(may_act_on_claim(Actor::System, owner, ClaimAction::Release).is_err());
-    }
-
-    #[test]
-    fn only_workers_and_the_volunteer_on_an_active_house_call_see_the_contact() {
-        let owner = UserId::generate();
-        let volunteer = Actor::User {
-            id: owner,
-            role: Role::Volunteer,
-        };
-        let worker = Actor::User {
-            id: UserId::generate(),
-            role: Role::Worker,
-        };
-        let service = WishKind::Service;
-        let see =
-            |viewer, approved, kind, status| may_see_contact(viewer, approved, owner, kind, status);
-        assert!(see(volunteer, true, service, ClaimStatus::Active));
-        assert!(
-            !see(volunteer, false, service, ClaimStatus::Active),
-            "not vetted"
-        );
-        assert!(!see(volunteer, true, service, ClaimStatus::Delivered));
-        assert!(!see(volunteer, true, WishKind::Item, ClaimStatus::Active));
-        let stranger = Actor::User {
-            id: UserId::generate(),
-            role: Role::Volunteer,
-        };
-        assert!(!see(stranger, true, service, ClaimStatus::Active));
-        assert!(see(worker, false, service, ClaimStatus::Confirmed));
     }
 
     #[test]

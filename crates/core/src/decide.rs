@@ -2,10 +2,8 @@
 //! (over its cache, for the optimistic overlay) ask the same question and get the same answer:
 //!
 //! 1. [`Command::needs`] names what the command reads;
-//! 2. each side loads those [`Facts`] (the server from SQL, the phone from its cache), by the
-//!    same rules: the actor always; a claim's wish with the claim; an allocation's pledge and
-//!    wish with the allocation; and, when a worker acts (community scoping and households
-//!    are theirs alone), a wish's household with the wish and every grid;
+//! 2. [`crate::facts::gather`] loads those [`Facts`] by one set of rules, from the server's
+//!    store or the phone's cache (each a [`crate::facts::FactSource`]);
 //! 3. [`decide`] returns a [`Decision`]: the writes to make (counters as compare-and-set from
 //!    what was read), the events to record, and what the command produced; or the
 //!    [`RuleError`] that refuses it. Who may act comes first, then the input, then the state;

@@ -7,10 +7,12 @@
 //! - [`clock`]: China time, "today" and the community day;
 //! - [`rules`]: wish and claim state machines, the quantity rule;
 //! - [`command`]: every write as a command, with its validation;
+//! - [`facts`]: what a decision reads, gathered by one set of rules from the store or the cache;
 //! - [`decide`]: what a command does, decided once from the facts (server and phone alike);
 //! - [`overlay`]: the phone's cache with pending commands applied through [`decide`];
 //! - [`engine`]: the phone's sync engine, a plain state machine over outbox and cache;
 //! - [`stats`]: the workers' report (months, grids, volunteer hours, shops), counted once;
+//! - [`visibility`]: who may see which entity and which of its fields (every read asks it);
 //! - [`sync`]: the push/pull protocol types;
 //! - [`account`], [`validate`]: registration and input validation with per-field errors.
 
@@ -59,6 +61,7 @@ pub mod command;
 pub mod decide;
 pub mod engine;
 pub mod error;
+pub mod facts;
 pub mod ids;
 pub mod model;
 pub mod overlay;
@@ -67,6 +70,7 @@ pub mod rules;
 pub mod stats;
 pub mod sync;
 pub mod validate;
+pub mod visibility;
 
 pub use error::{Field, FieldCode, FieldError, RuleError, ValidationErrors};
 pub use ids::*;

@@ -4,7 +4,7 @@
 //! likely do. The server stays authoritative: a pull replaces what it brings, and a command
 //! the server refuses drops out of the overlay.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -14,7 +14,10 @@ use crate::decide::{
     VariantState, WishRecord, WishState, Write, Written,
 };
 use crate::error::RuleError;
-use crate::ids::{CampaignId, ClaimId, GridId, HouseholdId, PledgeId, UserId, WishId};
+use crate::facts::{gather, FactSource};
+use crate::ids::{
+    AllocationId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId, UserId, WishId,
+};
 use crate::model::{
     AllocationStatus, AllocationView, ClaimStatus, ClaimView, Grid, Household, Me, Pledge,
     PledgeVariant, Progress, PublicCampaign, PublicWish, Role, VolunteerView, WishKind,
@@ -36,124 +39,22 @@ pub struct LocalState {
 }
 
 impl LocalState {
-    /// What the cache knows of what `me`'s command needs, by core's loading rules (the actor;
-    /// a claim's wish with the claim; a wish's household with the wish; every grid).
+    /// What the cache knows of what `me`'s command needs, by core's one set of rules
+    /// ([`crate::facts::gather`]).
     pub fn facts(&self, me: &Me, needs: &Needs) -> Facts {
-        let mut facts = Facts::default();
-        facts.users.insert(
-            me.id,
-            UserState {
-                role: me.role,
-                volunteer: me.volunteer_status,
-                community: me.community,
-                active_house_calls: self.active_house_calls(me.id),
-                active_claim_units: self.active_claim_units(me.id),
-            },
-        );
-        for id in &needs.users {
-            if let Some(volunteer) = self.volunteers.get(id) {
-                facts.users.entry(*id).or_insert(UserState {
-                    role: Role::Volunteer,
-                    volunteer: Some(volunteer.status),
-                    community: None,
-                    active_house_calls: self.active_house_calls(*id),
-                    active_claim_units: self.active_claim_units(*id),
-                });
-            }
+        let source = Cached { state: self, me };
+        match gather(needs, Actor::of(me), &source) {
+            Ok(facts) => facts,
+            Err(never) => match never {},
         }
-        let mut claim_ids = needs.claims.clone();
-        claim_ids.extend(self.claims.values().filter_map(|claim| {
-            let of_wish = needs.claims_of_wishes.contains(&claim.wish_id);
-            let house_call = needs.house_calls_of.contains(&claim.claimer_id)
-                && claim.status == ClaimStatus::Active
-                && claim.wish.kind == WishKind::Service;
-            (of_wish || house_call).then_some(claim.id)
-        }));
-        let mut wish_ids = needs.wishes.clone();
-        let mut pledge_ids = needs.pledges.clone();
-        for pledge in self.pledges.values() {
-            for allocation in &pledge.allocations {
-                if needs.allocations.contains(&allocation.id) {
-                    facts.allocations.insert(
-                        allocation.id,
-                        AllocationState {
-                            pledge: allocation.pledge_id,
-                            wish: allocation.wish_id,
-                            variant: allocation.variant.clone(),
-                            quantity: allocation.quantity,
-                            status: allocation.status,
-                        },
-                    );
-                    pledge_ids.push(allocation.pledge_id);
-                    wish_ids.push(allocation.wish_id);
-                }
-            }
-        }
-        for id in pledge_ids {
-            if let Some(pledge) = self.pledges.get(&id) {
-                facts.pledges.insert(id, PledgeState::of(pledge));
-            }
-        }
-        for id in claim_ids {
-            if let Some(claim) = self.claims.get(&id) {
-                facts.claims.insert(
-                    id,
-                    ClaimState {
-                        wish_id: claim.wish_id,
-                        owner: claim.claimer_id,
-                        quantity: claim.quantity,
-                        status: claim.status,
-                        slot: claim.slot_start.zip(claim.slot_end),
-                    },
-                );
-                wish_ids.push(claim.wish_id);
-            }
-        }
-        let mut household_ids = needs.households.clone();
-        for id in wish_ids {
-            // A claim keeps a copy of its wish, for when the wish itself is not listed.
-            let wish = self.wishes.get(&id).or_else(|| {
-                self.claims
-                    .values()
-                    .find(|claim| claim.wish_id == id)
-                    .map(|claim| &claim.wish)
-            });
-            if let Some(wish) = wish {
-                let household = self.household_of(id);
-                household_ids.extend(household);
-                facts.wishes.insert(id, WishState::of(wish, household));
-            }
-        }
-        for id in household_ids {
-            if let Some(household) = self.households.get(&id) {
-                facts.households.insert(id, household.clone());
-            }
-        }
-        facts.grids = self
-            .grids
-            .values()
-            .map(|grid| (grid.id.clone(), grid.community))
-            .collect();
-        facts.campaigns = needs
-            .campaigns
-            .iter()
-            .filter(|id| self.campaigns.contains_key(id))
-            .copied()
-            .collect();
-        facts
     }
 
-    fn active_house_calls(&self, user: UserId) -> u32 {
-        let count = self
-            .claims
-            .values()
-            .filter(|claim| {
-                claim.claimer_id == user
-                    && claim.status == ClaimStatus::Active
-                    && claim.wish.kind == WishKind::Service
-            })
-            .count();
-        u32::try_from(count).unwrap_or(u32::MAX)
+    fn active_house_calls(&self, user: UserId) -> impl Iterator<Item = &ClaimView> {
+        self.claims.values().filter(move |claim| {
+            claim.claimer_id == user
+                && claim.status == ClaimStatus::Active
+                && claim.wish.kind == WishKind::Service
+        })
     }
 
     fn active_claim_units(&self, user: UserId) -> u32 {
@@ -505,6 +406,156 @@ impl LocalState {
         for id in &written.campaigns {
             copy_entry(&mut self.campaigns, &source.campaigns, id);
         }
+    }
+}
+
+/// The phone's cache as a source of facts: what its user may see, and nothing more (a
+/// donor's cache has no households, so a decision reads none).
+struct Cached<'a> {
+    state: &'a LocalState,
+    me: &'a Me,
+}
+
+impl Cached<'_> {
+    fn user_state(&self, id: UserId) -> Option<UserState> {
+        let (role, volunteer, community) = if id == self.me.id {
+            (self.me.role, self.me.volunteer_status, self.me.community)
+        } else {
+            // Other users a phone knows are the volunteers a worker vets.
+            let volunteer = self.state.volunteers.get(&id)?;
+            (Role::Volunteer, Some(volunteer.status), None)
+        };
+        Some(UserState {
+            role,
+            volunteer,
+            community,
+            active_house_calls: count(self.state.active_house_calls(id).count()),
+            active_claim_units: self.state.active_claim_units(id),
+        })
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl FactSource for Cached<'_> {
+    type Error = std::convert::Infallible;
+
+    fn users(&self, ids: &[UserId]) -> Result<HashMap<UserId, UserState>, Self::Error> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| Some((*id, self.user_state(*id)?)))
+            .collect())
+    }
+
+    fn claims(&self, ids: &[ClaimId]) -> Result<HashMap<ClaimId, ClaimState>, Self::Error> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let claim = self.state.claims.get(id)?;
+                let state = ClaimState {
+                    wish_id: claim.wish_id,
+                    owner: claim.claimer_id,
+                    quantity: claim.quantity,
+                    status: claim.status,
+                    slot: claim.slot_start.zip(claim.slot_end),
+                };
+                Some((*id, state))
+            })
+            .collect())
+    }
+
+    fn claims_holding_units_of(&self, wishes: &[WishId]) -> Result<Vec<ClaimId>, Self::Error> {
+        Ok(self
+            .state
+            .claims
+            .values()
+            .filter(|claim| wishes.contains(&claim.wish_id) && claim.status.holds_units())
+            .map(|claim| claim.id)
+            .collect())
+    }
+
+    fn active_house_calls_of(&self, users: &[UserId]) -> Result<Vec<ClaimId>, Self::Error> {
+        Ok(users
+            .iter()
+            .flat_map(|user| self.state.active_house_calls(*user))
+            .map(|claim| claim.id)
+            .collect())
+    }
+
+    fn allocations(
+        &self,
+        ids: &[AllocationId],
+    ) -> Result<HashMap<AllocationId, AllocationState>, Self::Error> {
+        Ok(self
+            .state
+            .pledges
+            .values()
+            .flat_map(|pledge| &pledge.allocations)
+            .filter(|allocation| ids.contains(&allocation.id))
+            .map(|allocation| {
+                let state = AllocationState {
+                    pledge: allocation.pledge_id,
+                    wish: allocation.wish_id,
+                    variant: allocation.variant.clone(),
+                    quantity: allocation.quantity,
+                    status: allocation.status,
+                };
+                (allocation.id, state)
+            })
+            .collect())
+    }
+
+    fn pledges(&self, ids: &[PledgeId]) -> Result<HashMap<PledgeId, PledgeState>, Self::Error> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| Some((*id, PledgeState::of(self.state.pledges.get(id)?))))
+            .collect())
+    }
+
+    fn wishes(&self, ids: &[WishId]) -> Result<HashMap<WishId, WishState>, Self::Error> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                // A claim keeps a copy of its wish, for when the wish itself is not listed.
+                let wish = self.state.wishes.get(id).or_else(|| {
+                    self.state
+                        .claims
+                        .values()
+                        .find(|claim| claim.wish_id == *id)
+                        .map(|claim| &claim.wish)
+                })?;
+                Some((*id, WishState::of(wish, self.state.household_of(*id))))
+            })
+            .collect())
+    }
+
+    fn households(
+        &self,
+        ids: &[HouseholdId],
+    ) -> Result<HashMap<HouseholdId, Household>, Self::Error> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| Some((*id, self.state.households.get(id)?.clone())))
+            .collect())
+    }
+
+    fn grid_communities(&self) -> Result<HashMap<GridId, CommunityId>, Self::Error> {
+        Ok(self
+            .state
+            .grids
+            .values()
+            .map(|grid| (grid.id.clone(), grid.community))
+            .collect())
+    }
+
+    fn campaigns(&self, ids: &[CampaignId]) -> Result<HashSet<CampaignId>, Self::Error> {
+        Ok(ids
+            .iter()
+            .filter(|id| self.state.campaigns.contains_key(id))
+            .copied()
+            .collect())
     }
 }
 

@@ -1,8 +1,11 @@
-//! The workers' report, `GET /api/stats/detail?from=&to=&grid=`: households helped, wishes
-//! fulfilled by month and by grid, volunteer hours, shop contributions and the median days from
-//! posting to fulfilment. The server reads plain facts (when each wish was posted and
-//! fulfilled, each confirmed house call, each allocation) and this module counts them, so
-//! the numbers mean one thing wherever they are shown.
+//! Every reported number, counted once: the public summary (`GET /api/stats`, and the open
+//! wishes the phone counts from its cache) and the workers' report (`GET /api/stats/detail?
+//! from=&to=&grid=`: households helped, wishes fulfilled by month and by grid, volunteer hours,
+//! shop contributions, the median days from posting to fulfilment). The server reads plain
+//! facts (each published wish, when it was posted and fulfilled, each confirmed house call,
+//! each allocation) and this module counts them, so a number means one thing wherever it is
+//! shown: a wish counts as fulfilled while it is ([`CountedWish::is_fulfilled`]), dated by
+//! when it last became so, and a household is helped by such a wish ([`households_helped`]).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -12,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::community_today;
 use crate::error::{Field, FieldCode, RuleError, ValidationErrors};
 use crate::ids::{GridId, HouseholdId, UserId};
-use crate::model::{AllocationStatus, Grid};
+use crate::model::{AllocationStatus, Grid, PublicWish, Stats, WishKind, WishStatus};
 
 /// The longest period one report covers.
 pub const MAX_DAYS: i64 = 3 * 366;
@@ -82,14 +85,93 @@ impl StatsQuery {
     }
 }
 
-/// A published wish: when it was posted and, if it was, when it was fulfilled.
+/// A published wish as every reported number counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountedWish {
+    /// Absent on a phone (households are private) and for wishes of old versions.
+    pub household: Option<HouseholdId>,
+    pub kind: WishKind,
+    pub status: WishStatus,
+    pub quantity: u32,
+    pub remaining: u32,
+}
+
+impl CountedWish {
+    /// What a phone can count of a wish it holds (no household).
+    pub fn of(wish: &PublicWish) -> CountedWish {
+        CountedWish {
+            household: None,
+            kind: wish.kind,
+            status: wish.status,
+            quantity: wish.quantity,
+            remaining: wish.remaining,
+        }
+    }
+
+    /// Every unit handed over, now (then thanked and closed, perhaps). A wish whose quantity
+    /// was raised after it was fulfilled is open again and no longer counts.
+    pub fn is_fulfilled(&self) -> bool {
+        matches!(self.status, WishStatus::Fulfilled | WishStatus::Closed)
+    }
+}
+
+/// The wishes still open, and the units they still need.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenNeed {
+    pub wishes: u32,
+    pub units: u32,
+}
+
+pub fn open_need<'a>(wishes: impl IntoIterator<Item = &'a CountedWish>) -> OpenNeed {
+    wishes
+        .into_iter()
+        .filter(|wish| wish.status == WishStatus::Open)
+        .fold(OpenNeed::default(), |need, wish| OpenNeed {
+            wishes: need.wishes + 1,
+            units: need.units.saturating_add(wish.remaining),
+        })
+}
+
+/// Distinct households with a wish that counts as fulfilled (counted, never named).
+pub fn households_helped<'a>(wishes: impl IntoIterator<Item = &'a CountedWish>) -> u32 {
+    let helped: HashSet<HouseholdId> = wishes
+        .into_iter()
+        .filter(|wish| wish.is_fulfilled())
+        .filter_map(|wish| wish.household)
+        .collect();
+    count(helped.iter())
+}
+
+/// The public summary of every published wish, the units shops pledged and the campaigns.
+pub fn summary(wishes: &[CountedWish], pledged_units: u32, campaigns: u32) -> Stats {
+    let need = open_need(wishes);
+    let fulfilled = || wishes.iter().filter(|wish| wish.is_fulfilled());
+    Stats {
+        wishes_open: need.wishes,
+        wishes_fulfilled: count(fulfilled()),
+        wishes_total: count(wishes.iter()),
+        units_needed: need.units,
+        households_helped: households_helped(wishes),
+        services_done: count(fulfilled().filter(|wish| wish.kind == WishKind::Service)),
+        pledged_units,
+        campaigns,
+    }
+}
+
+/// A published wish of the report: where, when it was posted and when it last became fulfilled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WishFact {
-    pub household: Option<HouseholdId>,
+    pub wish: CountedWish,
     pub grid: GridId,
     pub posted_at: DateTime<Utc>,
     pub fulfilled_at: Option<DateTime<Utc>>,
-    pub units: u32,
+}
+
+impl WishFact {
+    /// When it was fulfilled, if it counts as fulfilled.
+    pub fn fulfilled(&self) -> Option<DateTime<Utc>> {
+        self.fulfilled_at.filter(|_| self.wish.is_fulfilled())
+    }
 }
 
 /// A house call a worker confirmed, with the minutes credited to the volunteer.
@@ -186,7 +268,7 @@ pub fn detail(period: Period, grid: Option<&GridId>, grids: &[Grid], facts: &Fac
         .wishes
         .iter()
         .filter(|wish| in_grid(&wish.grid))
-        .filter_map(|wish| wish.fulfilled_at.map(|at| (wish, at)))
+        .filter_map(|wish| wish.fulfilled().map(|at| (wish, at)))
         .filter(|(_, at)| period.contains(*at))
         .collect();
     let calls: Vec<&HouseCallFact> = facts
@@ -229,17 +311,18 @@ pub fn detail(period: Period, grid: Option<&GridId>, grids: &[Grid], facts: &Fac
         .iter()
         .filter(|each| in_grid(&each.id))
         .map(|each| {
-            let helped: HashSet<_> = fulfilled
-                .iter()
-                .filter(|(wish, _)| wish.grid == each.id)
-                .filter_map(|(wish, _)| wish.household)
-                .collect();
+            let helped = households_helped(
+                fulfilled
+                    .iter()
+                    .filter(|(wish, _)| wish.grid == each.id)
+                    .map(|(wish, _)| &wish.wish),
+            );
             GridFigures {
                 grid: each.id.clone(),
                 grid_name: each.name.clone(),
                 posted: count(posted.iter().filter(|wish| wish.grid == each.id)),
                 fulfilled: count(fulfilled.iter().filter(|(wish, _)| wish.grid == each.id)),
-                households_helped: count(helped.iter()),
+                households_helped: helped,
             }
         })
         .collect();
@@ -270,10 +353,6 @@ pub fn detail(period: Period, grid: Option<&GridId>, grids: &[Grid], facts: &Fac
         }
     }
 
-    let helped: HashSet<_> = fulfilled
-        .iter()
-        .filter_map(|(wish, _)| wish.household)
-        .collect();
     let volunteers: HashSet<_> = calls.iter().map(|call| call.volunteer).collect();
     let days: Vec<f64> = fulfilled
         .iter()
@@ -283,10 +362,10 @@ pub fn detail(period: Period, grid: Option<&GridId>, grids: &[Grid], facts: &Fac
         from: period.from,
         to: period.to,
         grid: grid.cloned(),
-        households_helped: count(helped.iter()),
+        households_helped: households_helped(fulfilled.iter().map(|(wish, _)| &wish.wish)),
         wishes_posted: count(posted.iter()),
         wishes_fulfilled: count(fulfilled.iter()),
-        units_fulfilled: fulfilled.iter().map(|(wish, _)| wish.units).sum(),
+        units_fulfilled: fulfilled.iter().map(|(wish, _)| wish.wish.quantity).sum(),
         house_calls: count(calls.iter()),
         volunteers: count(volunteers.iter()),
         volunteer_minutes: calls.iter().map(|call| call.minutes).sum(),
@@ -351,11 +430,20 @@ mod tests {
         days: Option<i64>,
     ) -> WishFact {
         WishFact {
-            household: Some(household),
+            wish: CountedWish {
+                household: Some(household),
+                kind: WishKind::Item,
+                status: if days.is_some() {
+                    WishStatus::Fulfilled
+                } else {
+                    WishStatus::Open
+                },
+                quantity: 2,
+                remaining: if days.is_some() { 0 } else { 2 },
+            },
             grid: GridId::from(grid),
             posted_at: posted,
             fulfilled_at: days.map(|days| posted + chrono::Duration::days(days)),
-            units: 2,
         }
     }
 
@@ -455,6 +543,66 @@ mod tests {
         let july = detail(july, None, &grids(), &facts);
         assert_eq!(july.wishes_posted, 2, "the 20:00 UTC wish is August's");
         assert_eq!(july.median_days_to_fulfil, Some(3.0));
+    }
+
+    #[test]
+    fn a_fulfilled_wish_that_reopens_no_longer_counts_in_the_summary_nor_the_report() {
+        let household = HouseholdId::generate();
+        let mut fact = wish("grid-1", household, at(7, 1, 2), Some(4));
+        let period = Period {
+            from: date(7, 1),
+            to: date(7, 31),
+        };
+        let report = |fact: &WishFact| {
+            let facts = Facts {
+                wishes: vec![fact.clone()],
+                ..Facts::default()
+            };
+            detail(period, None, &grids(), &facts)
+        };
+        let summary = |fact: &WishFact| summary(std::slice::from_ref(&fact.wish), 0, 0);
+        assert_eq!(report(&fact).households_helped, 1);
+        assert_eq!(summary(&fact).households_helped, 1);
+        assert_eq!(
+            report(&fact).wishes_fulfilled,
+            summary(&fact).wishes_fulfilled
+        );
+
+        // The worker raises the quantity: the wish is open again, one unit still needed.
+        fact.wish.status = WishStatus::Open;
+        fact.wish.quantity = 3;
+        fact.wish.remaining = 1;
+        let (report, summary) = (report(&fact), summary(&fact));
+        assert_eq!(
+            (report.households_helped, summary.households_helped),
+            (0, 0)
+        );
+        assert_eq!((report.wishes_fulfilled, summary.wishes_fulfilled), (0, 0));
+        assert_eq!((summary.wishes_open, summary.units_needed), (1, 1));
+    }
+
+    #[test]
+    fn the_summary_counts_open_needs_fulfilled_wishes_and_house_calls_once_each() {
+        let (a, b) = (HouseholdId::generate(), HouseholdId::generate());
+        let counted = |household, kind, status, quantity, remaining| CountedWish {
+            household: Some(household),
+            kind,
+            status,
+            quantity,
+            remaining,
+        };
+        let wishes = [
+            counted(a, WishKind::Item, WishStatus::Open, 5, 3),
+            counted(a, WishKind::Item, WishStatus::Claimed, 2, 0),
+            counted(a, WishKind::Service, WishStatus::Fulfilled, 1, 0),
+            counted(a, WishKind::Item, WishStatus::Closed, 4, 0),
+            counted(b, WishKind::Item, WishStatus::Open, 1, 1),
+        ];
+        let stats = summary(&wishes, 104, 2);
+        assert_eq!((stats.wishes_open, stats.units_needed), (2, 4));
+        assert_eq!((stats.wishes_fulfilled, stats.services_done), (2, 1));
+        assert_eq!((stats.wishes_total, stats.households_helped), (5, 1));
+        assert_eq!((stats.pledged_units, stats.campaigns), (104, 2));
     }
 
     #[test]

@@ -6,12 +6,11 @@
 //! compare-and-set from what was read (`WHERE claimed = <read>`), and a CHECK constraint keeps
 //! `claimed ≤ quantity`, so no interleaving of server processes can over-claim a wish.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use microwish_core::command::{Actor, ClaimRef, Command};
-use microwish_core::decide::{decide, Context, Decision, Facts, Write};
-use microwish_core::{Role, RuleError};
+use microwish_core::decide::{decide, Context, Decision, Write};
+use microwish_core::facts::gather;
+use microwish_core::RuleError;
 
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -66,7 +65,7 @@ pub fn apply_in(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, A
         return attempt(tx, ctx, command).map_err(Tried::into_error);
     }
     // On PostgreSQL other connections (other servers, this one's other writers) write at the
-    // same time. The rows a command changes are read `FOR UPDATE` (see `load_facts`), so it
+    // same time. The rows a command changes are read `FOR UPDATE` (see `store::facts`), so it
     // waits for whoever holds them and decides on what they committed. Should a compare-and-
     // set still find its row moved (a row read without a lock), or PostgreSQL break a
     // deadlock between two commands by failing one, that command is read and decided again
@@ -112,7 +111,7 @@ impl From<ApiError> for Tried {
 
 /// One reading, decision and writing of a command.
 fn attempt(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, Tried> {
-    let facts = load_facts(tx, ctx, command)?;
+    let facts = gather(&command.needs(), ctx.actor, &store::facts::InTx(tx))?;
     let decision = decide(command, &facts, ctx).map_err(|error| Tried::Refused(error.into()))?;
     // A rule refusing the write after core allowed it means the rows moved since they were
     // read (the compare-and-set and the CHECKs say so with the rule's error).
@@ -125,56 +124,6 @@ fn attempt(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, Tried>
 
 /// How often a command that lost a race on PostgreSQL is read and decided again.
 const RACE_ATTEMPTS: usize = 8;
-
-/// What the command needs to know, read in the transaction, by core's loading rules: the
-/// actor always; a claim's wish with the claim; an allocation's pledge and wish with the
-/// allocation; and, for a worker, a wish's household with the wish and every grid (a
-/// donor's claim, the busiest command, reads neither).
-fn load_facts(tx: &Tx, ctx: &Context, command: &Command) -> Result<Facts, ApiError> {
-    let needs = command.needs();
-    let mut user_ids = needs.users.clone();
-    user_ids.extend(ctx.actor.user_id());
-    let users = store::users::states(tx, &user_ids)?;
-    let mut claim_ids = needs.claims.clone();
-    claim_ids.extend(store::claims::of_wishes(tx, &needs.claims_of_wishes)?);
-    claim_ids.extend(store::claims::house_calls_of(tx, &needs.house_calls_of)?);
-    let claims = store::claims::states(tx, &claim_ids)?;
-    let allocations = store::pledges::allocation_states(tx, &needs.allocations)?;
-    let mut pledge_ids = needs.pledges;
-    pledge_ids.extend(allocations.values().map(|allocation| allocation.pledge));
-    let pledges = store::pledges::states(tx, &pledge_ids)?;
-    let mut wish_ids = needs.wishes;
-    wish_ids.extend(claims.values().map(|claim| claim.wish_id));
-    wish_ids.extend(allocations.values().map(|allocation| allocation.wish));
-    let wishes = store::wishes::states(tx, &wish_ids)?;
-    let worker = matches!(
-        ctx.actor,
-        Actor::User {
-            role: Role::Worker,
-            ..
-        }
-    );
-    let mut household_ids = needs.households;
-    if worker {
-        household_ids.extend(wishes.values().filter_map(|wish| wish.household));
-    }
-    let households = store::households::states(tx, &household_ids)?;
-    let grids = if worker {
-        store::community::grid_communities(tx)?
-    } else {
-        HashMap::new()
-    };
-    Ok(Facts {
-        wishes,
-        claims,
-        households,
-        users,
-        grids,
-        campaigns: store::campaigns::existing(tx, &needs.campaigns)?,
-        pledges,
-        allocations,
-    })
-}
 
 fn carry_out(tx: &Tx, ctx: &Context, decision: &Decision) -> Result<(), ApiError> {
     for write in &decision.writes {

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use microwish_core::command::{Command, HouseholdPatch, HouseholdUpdate, NewHousehold};
+use microwish_core::visibility;
 use microwish_core::{CommunityId, Entity, EventView, Household, HouseholdId, Page, PageQuery};
 use serde::Deserialize;
 
@@ -149,10 +150,7 @@ pub async fn events(
         .ok_or(ApiError::not_found(Entity::Household))?;
     let (rows, more) = store::events::of_household(&state.db, id, after, page.page_size()).await?;
     let next = rows.last().filter(|_| more).map(|row| row.seq.to_string());
-    let items = rows
-        .into_iter()
-        .map(|row| event_view(row, true, None))
-        .collect();
+    let items = rows.into_iter().map(|row| event_view(row, true)).collect();
     Ok(Json(Page { items, next }))
 }
 
@@ -170,7 +168,7 @@ async fn read(
     Ok(household)
 }
 
+/// Whose households `user` may read (core's rule): their community's.
 fn community_of(user: &store::users::User) -> ApiResult<CommunityId> {
-    user.community
-        .ok_or_else(|| ApiError::Internal("a worker without a community".into()))
+    visibility::households_of(Some(&user.viewer())).ok_or(ApiError::not_found(Entity::Household))
 }

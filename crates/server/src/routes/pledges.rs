@@ -8,7 +8,8 @@ use axum::Json;
 use microwish_core::command::{
     AllocationRef, AllocationRequest, Command, NewPledge, ThankShop, ThanksRequest,
 };
-use microwish_core::{AllocationId, AllocationView, Entity, Page, Pledge, PledgeId, Role};
+use microwish_core::visibility::{self, PledgeScope};
+use microwish_core::{AllocationId, AllocationView, Entity, Page, Pledge, PledgeId};
 
 use crate::app::AppState;
 use crate::apply::apply;
@@ -60,9 +61,16 @@ pub async fn list(
     State(state): State<AppState>,
     PledgeReader(user): PledgeReader,
 ) -> ApiResult<Json<Page<Pledge>>> {
-    let filter = match user.role {
-        Role::Shopkeeper => PledgeFilter::OfShop(user.id),
-        _ => PledgeFilter::All,
+    let filter = match visibility::pledge_scope(Some(&user.viewer())) {
+        PledgeScope::All => PledgeFilter::All,
+        PledgeScope::OfShop(shop) => PledgeFilter::OfShop(shop),
+        // The gate let only shops and workers in.
+        PledgeScope::Nothing => {
+            return Ok(Json(Page {
+                items: Vec::new(),
+                next: None,
+            }))
+        }
     };
     let items = pledges::views(&state.db, filter).await?;
     Ok(Json(Page { items, next: None }))
@@ -221,12 +229,12 @@ async fn act(
     Ok(Json(allocation(&state, &user, allocation_id).await?))
 }
 
-/// A pledge as `user` may see it: a shop only its own.
+/// A pledge as `user` may see it (core's rule: a shop only its own).
 async fn read(state: &AppState, user: &User, id: PledgeId) -> ApiResult<Pledge> {
     pledges::views(&state.db, PledgeFilter::Ids(&[id]))
         .await?
         .pop()
-        .filter(|pledge| user.role == Role::Worker || pledge.shop == user.id)
+        .filter(|pledge| visibility::pledge(Some(&user.viewer()), pledge.shop))
         .ok_or(ApiError::not_found(Entity::Pledge))
 }
 

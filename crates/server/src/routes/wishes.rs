@@ -7,9 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use microwish_core::command::{CancelRequest, CancelWish, Command, NewWish, WishPatch, WishUpdate};
-use microwish_core::{
-    Entity, EventView, Page, PageQuery, PublicWish, Role, UserId, WishId, WishQuery,
-};
+use microwish_core::visibility;
+use microwish_core::{Entity, EventView, Page, PageQuery, PublicWish, WishId, WishQuery};
 
 use crate::app::AppState;
 use crate::apply::apply;
@@ -75,16 +74,17 @@ pub async fn get(
     if let Some(wish) = store::wishes::public(&state.db, id).await? {
         return Ok(Json(wish));
     }
-    match viewer {
-        Some(worker) if works_on(&state, &worker, id).await? => {
-            let mut found = store::wishes::by_ids(&state.db, &[id]).await?;
-            found
-                .remove(&id)
-                .map(Json)
-                .ok_or(ApiError::not_found(Entity::Wish))
-        }
-        _ => Err(ApiError::not_found(Entity::Wish)),
+    // A draft or a cancelled wish: for whom core's rule allows.
+    let wish = store::wishes::by_ids(&state.db, &[id])
+        .await?
+        .remove(&id)
+        .ok_or(ApiError::not_found(Entity::Wish))?;
+    let community = store::wishes::community_of(&state.db, id).await?;
+    let viewer = viewer.as_ref().map(User::viewer);
+    if !visibility::wish(viewer.as_ref(), wish.status, community) {
+        return Err(ApiError::not_found(Entity::Wish));
     }
+    Ok(Json(wish))
 }
 
 /// The wish's timeline. The public sees who acted only as a role ("a donor"); workers of its
@@ -111,26 +111,26 @@ pub async fn events(
     let status = store::wishes::status(&state.db, id)
         .await?
         .ok_or(ApiError::not_found(Entity::Wish))?;
-    let is_worker = match &viewer {
-        Some(user) => works_on(&state, user, id).await?,
-        None => false,
-    };
-    if !status.is_public() && !is_worker {
+    let community = store::wishes::community_of(&state.db, id).await?;
+    let viewer = viewer.as_ref().map(User::viewer);
+    if !visibility::wish(viewer.as_ref(), status, community) {
         return Err(ApiError::not_found(Entity::Wish));
     }
-    let viewer_id = viewer.as_ref().map(|user| user.id);
     let (rows, more) = store::events::timeline(&state.db, id, after, page.page_size()).await?;
     let next = rows.last().filter(|_| more).map(|row| row.seq.to_string());
     let items = rows
         .into_iter()
-        .map(|row| event_view(row, is_worker, viewer_id))
+        .map(|row| {
+            let names = visibility::event_names(viewer.as_ref(), row.actor_id, community);
+            event_view(row, names)
+        })
         .collect();
     Ok(Json(Page { items, next }))
 }
 
-/// An event as `viewer` may see it: names and notes for workers and the actor only.
-pub fn event_view(row: TimelineRow, sees_all: bool, viewer: Option<UserId>) -> EventView {
-    let may_see = sees_all || (row.actor_id.is_some() && row.actor_id == viewer);
+/// An event with who acted and their note where `names` (core's
+/// [`visibility::event_names`]), their role alone otherwise.
+pub fn event_view(row: TimelineRow, names: bool) -> EventView {
     EventView {
         seq: row.seq,
         at: row.at,
@@ -138,8 +138,8 @@ pub fn event_view(row: TimelineRow, sees_all: bool, viewer: Option<UserId>) -> E
         from_status: row.from_status,
         to_status: row.to_status,
         actor_role: row.actor_role,
-        actor_name: row.actor_name.filter(|_| may_see),
-        note: Some(row.note).filter(|note| may_see && !note.is_empty()),
+        actor_name: row.actor_name.filter(|_| names),
+        note: Some(row.note).filter(|note| names && !note.is_empty()),
     }
 }
 
@@ -226,13 +226,4 @@ async fn worker_view(state: &AppState, id: WishId) -> ApiResult<PublicWish> {
         .await?
         .remove(&id)
         .ok_or(ApiError::not_found(Entity::Wish))
-}
-
-/// Whether `user` is a worker of the wish's community.
-async fn works_on(state: &AppState, user: &User, wish: WishId) -> ApiResult<bool> {
-    if user.role != Role::Worker {
-        return Ok(false);
-    }
-    let community = store::wishes::community_of(&state.db, wish).await?;
-    Ok(community.is_some() && community == user.community)
 }

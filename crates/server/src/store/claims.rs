@@ -1,15 +1,14 @@
-//! Claims: the views their owners and workers see (with the household's contact only where
-//! core's [`may_see_contact`] allows it), the state the rules read, and the rows the
-//! commands write.
+//! Claims: the views their owners and workers see (which claims, and which of their fields,
+//! as core's [`visibility`] says), the state the rules read, and the rows the commands write.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use microwish_core::command::may_see_contact;
 use microwish_core::decide::{ClaimState, NewClaim};
+use microwish_core::visibility::{self, ClaimScope, SeenClaim};
 use microwish_core::{
-    ClaimId, ClaimStatus, ClaimView, Entity, HouseContact, Phone, PublicWish, Role, UserId,
-    VolunteerStatus, WishId, WishKind,
+    ClaimId, ClaimStatus, ClaimView, CommunityId, Entity, HouseContact, Phone, PublicWish, UserId,
+    WishId, WishKind,
 };
 
 use super::{count, parse_stored, stamp, stored_time, CHUNK};
@@ -46,6 +45,8 @@ struct ClaimRow {
     claimer_role: String,
     claimer_phone: String,
     household_id: Option<String>,
+    /// The community of the claim's wish.
+    community: String,
     wish: super::wishes::WishRow,
 }
 
@@ -77,6 +78,7 @@ impl ClaimRow {
             claimer_role: row.get("claimer_role")?,
             claimer_phone: row.get("claimer_phone")?,
             household_id: row.get("household_id")?,
+            community: row.get("wish_community")?,
             wish: super::wishes::WishRow::read(row)?,
         })
     }
@@ -128,7 +130,7 @@ fn select(
          cl.status AS claim_status, cl.note, cl.created_at AS claim_created_at, \
          cl.updated_at AS claim_updated_at, cl.hold_until, cl.slot_start, cl.slot_end, \
          cl.reject_reason, cl.thanks, u.display_name AS claimer_name, u.role AS claimer_role, \
-         u.phone AS claimer_phone, w.household_id, ",
+         u.phone AS claimer_phone, w.household_id, g.community_id AS wish_community, ",
         super::wishes::public_wish_columns!(),
         " FROM claims cl JOIN users u ON u.id = cl.user_id JOIN wishes w ON w.id = cl.wish_id ",
         super::wishes::public_wish_joins!(),
@@ -156,18 +158,17 @@ fn select(
             sql.push_str("1 = 1");
         }
     }
-    let is_worker = viewer.role == Role::Worker;
-    if is_worker {
-        let community = viewer
-            .community
-            .map(|id| id.to_string())
-            .unwrap_or_default();
-        sql.push_str(" AND g.community_id = ?");
-        values.push(Value::text(community));
-    } else {
-        // Only workers see other people's claims.
-        sql.push_str(" AND cl.user_id = ?");
-        values.push(Value::text(viewer.id.to_string()));
+    let viewer = viewer.viewer();
+    match visibility::claim_scope(Some(&viewer)) {
+        ClaimScope::Community(community) => {
+            sql.push_str(" AND g.community_id = ?");
+            values.push(Value::text(community.to_string()));
+        }
+        ClaimScope::Own(user) => {
+            sql.push_str(" AND cl.user_id = ?");
+            values.push(Value::text(user.to_string()));
+        }
+        ClaimScope::Nothing => return Ok(Vec::new()),
     }
     if let Some(before) = before {
         sql.push_str(" AND cl.id < ?");
@@ -178,7 +179,6 @@ fn select(
     let args: Vec<&dyn crate::store::sql::Arg> = values.iter().map(|value| value as _).collect();
     let rows = db.query(&sql, &args, ClaimRow::read)?;
 
-    let approved = viewer.volunteer_status == Some(VolunteerStatus::Approved);
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let alias = row.wish.alias.clone();
@@ -186,11 +186,19 @@ fn select(
         let wish_id = wish.id;
         let status: ClaimStatus = parse_stored(&row.status)?;
         let owner: UserId = parse_stored(&row.user_id)?;
-        let contact = match &row.household_id {
-            Some(household)
-                if may_see_contact(viewer.actor(), approved, owner, wish.kind, status) =>
-            {
-                Some(household_contact(db, household, &alias, is_worker)?)
+        let seen = SeenClaim {
+            owner,
+            community: Some(parse_stored::<CommunityId>(&row.community)?),
+            kind: wish.kind,
+            status,
+        };
+        // The scope above is the SQL form of the same rule: a row it let through is visible.
+        let Some(sight) = visibility::claim(Some(&viewer), seen) else {
+            continue;
+        };
+        let contact = match (&row.household_id, sight.contact) {
+            (Some(household), Some(contact)) => {
+                Some(household_contact(db, household, &alias, contact.name)?)
             }
             _ => None,
         };
@@ -209,7 +217,8 @@ fn select(
             claimer_id: owner,
             claimer_name: row.claimer_name,
             claimer_role: parse_stored(&row.claimer_role)?,
-            claimer_phone: is_worker
+            claimer_phone: sight
+                .claimer_phone
                 .then(|| Phone::parse(&row.claimer_phone).ok())
                 .flatten(),
             thanks: row.thanks,

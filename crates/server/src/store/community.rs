@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use microwish_core::{CommunityId, Entity, Grid, GridId, Stats};
+use microwish_core::stats::{self, CountedWish};
+use microwish_core::{CommunityId, Entity, Grid, GridId, Stats, WishStatus};
 
 use super::sql::Pool;
 use super::{count, parse_stored, stamp};
@@ -102,27 +103,32 @@ pub fn insert_grid(tx: &Tx, grid: &Grid, position: usize) -> ApiResult<()> {
 
 /// The public figures of the home page.
 pub async fn stats(db: &Pool) -> ApiResult<Stats> {
-    let (wishes_open, wishes_fulfilled, wishes_total, units_needed, services_done): (
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-    ) = db.fetch_one("SELECT \
-           CAST(COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-           CAST(COALESCE(SUM(CASE WHEN status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END), 0) AS BIGINT), \
-           COUNT(*), \
-           CAST(COALESCE(SUM(CASE WHEN status = 'open' THEN quantity - claimed ELSE 0 END), 0) AS BIGINT), \
-           CAST(COALESCE(SUM(CASE WHEN kind = 'service' AND status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END), 0) AS BIGINT) \
-         FROM wishes WHERE status IN ('open', 'claimed', 'fulfilled', 'closed')", crate::args![]).await?;
-    // Counted from wishes alone: the households table is private and not read here.
-    let (households_helped,): (i64,) = db
-        .fetch_one(
-            "SELECT COUNT(DISTINCT household_id) FROM wishes \
-         WHERE household_id IS NOT NULL AND status IN ('fulfilled', 'closed')",
-            crate::args![],
+    // Every published wish, counted by core (households only as ids: never named here).
+    let public = WishStatus::PUBLIC;
+    let statuses: Vec<&str> = public.iter().map(|status| status.as_str()).collect();
+    let args: Vec<&dyn super::sql::Arg> = statuses.iter().map(|status| status as _).collect();
+    let rows: Vec<(Option<String>, String, String, i64, i64)> = db
+        .fetch_all(
+            &format!(
+                "SELECT household_id, kind, status, quantity, quantity - claimed FROM wishes \
+                 WHERE status IN ({})",
+                vec!["?"; public.len()].join(", ")
+            ),
+            &args,
         )
         .await?;
+    let wishes = rows
+        .into_iter()
+        .map(|(household, kind, status, quantity, remaining)| {
+            Ok(CountedWish {
+                household: household.as_deref().map(parse_stored).transpose()?,
+                kind: parse_stored(&kind)?,
+                status: parse_stored(&status)?,
+                quantity: count(quantity)?,
+                remaining: count(remaining)?,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
     let (pledged_units,): (i64,) = db
         .fetch_one(
             "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM pledges",
@@ -132,14 +138,9 @@ pub async fn stats(db: &Pool) -> ApiResult<Stats> {
     let (campaigns,): (i64,) = db
         .fetch_one("SELECT COUNT(*) FROM campaigns", crate::args![])
         .await?;
-    Ok(Stats {
-        wishes_open: count(wishes_open)?,
-        wishes_fulfilled: count(wishes_fulfilled)?,
-        wishes_total: count(wishes_total)?,
-        units_needed: count(units_needed)?,
-        households_helped: count(households_helped)?,
-        services_done: count(services_done)?,
-        pledged_units: count(pledged_units)?,
-        campaigns: count(campaigns)?,
-    })
+    Ok(stats::summary(
+        &wishes,
+        count(pledged_units)?,
+        count(campaigns)?,
+    ))
 }

@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod claims;
 pub mod community;
 pub mod events;
+pub mod facts;
 pub mod households;
 pub mod limits;
 pub mod pledges;

@@ -3,7 +3,7 @@
 //! allocations of shops' pledges to its wishes.
 
 use chrono::{DateTime, Utc};
-use microwish_core::stats::{AllocationFact, Facts, HouseCallFact, WishFact};
+use microwish_core::stats::{AllocationFact, CountedWish, Facts, HouseCallFact, WishFact};
 use microwish_core::CommunityId;
 
 use super::sql::Parsed;
@@ -11,13 +11,16 @@ use super::sql::Pool;
 use super::{count, parse_stored};
 use crate::error::ApiResult;
 
-/// household, grid, posted at, fulfilled at, units.
+/// household, grid, kind, status, quantity, remaining, posted at, last fulfilled at.
 type WishRow = (
     Option<String>,
     String,
+    String,
+    String,
+    i64,
+    i64,
     Parsed<DateTime<Utc>>,
     Option<Parsed<DateTime<Utc>>>,
-    i64,
 );
 
 /// shop, grid, allocated at, status, units.
@@ -25,15 +28,16 @@ type AllocationRow = (String, String, Parsed<DateTime<Utc>>, String, i64);
 
 pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
     let community = community.to_string();
-    // Posted: when it was published (a draft waits), else when it was created.
+    // Posted: when it was published (a draft waits), else when it was created. Fulfilled:
+    // when it last became so (core counts it only while it still is).
     let wishes: Vec<WishRow> = db
         .fetch_all(
-            "SELECT w.household_id, w.grid_id, \
+            "SELECT w.household_id, w.grid_id, w.kind, w.status, w.quantity, \
+               w.quantity - w.claimed, \
                COALESCE((SELECT MIN(e.at) FROM events e WHERE e.wish_id = w.id \
                    AND e.entity = 'wish' AND e.action = 'publish'), w.created_at), \
-               (SELECT MIN(e.at) FROM events e WHERE e.wish_id = w.id \
-                   AND e.entity = 'wish' AND e.to_status = 'fulfilled'), \
-               w.quantity \
+               (SELECT MAX(e.at) FROM events e WHERE e.wish_id = w.id \
+                   AND e.entity = 'wish' AND e.to_status = 'fulfilled') \
              FROM wishes w JOIN grids g ON g.id = w.grid_id \
              WHERE g.community_id = ? AND w.status NOT IN ('draft', 'cancelled')",
             crate::args![&community],
@@ -61,15 +65,22 @@ pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
     Ok(Facts {
         wishes: wishes
             .into_iter()
-            .map(|(household, grid, posted_at, fulfilled_at, units)| {
-                Ok(WishFact {
-                    household: household.as_deref().map(parse_stored).transpose()?,
-                    grid: grid.as_str().into(),
-                    posted_at: posted_at.0,
-                    fulfilled_at: fulfilled_at.map(|time| time.0),
-                    units: count(units)?,
-                })
-            })
+            .map(
+                |(household, grid, kind, status, quantity, remaining, posted_at, fulfilled_at)| {
+                    Ok(WishFact {
+                        wish: CountedWish {
+                            household: household.as_deref().map(parse_stored).transpose()?,
+                            kind: parse_stored(&kind)?,
+                            status: parse_stored(&status)?,
+                            quantity: count(quantity)?,
+                            remaining: count(remaining)?,
+                        },
+                        grid: grid.as_str().into(),
+                        posted_at: posted_at.0,
+                        fulfilled_at: fulfilled_at.map(|time| time.0),
+                    })
+                },
+            )
             .collect::<ApiResult<_>>()?,
         house_calls: house_calls
             .into_iter()

@@ -31,6 +31,16 @@ pub struct User {
 }
 
 impl User {
+    /// This user as core's visibility rules see them.
+    pub fn viewer(&self) -> microwish_core::visibility::Viewer {
+        microwish_core::visibility::Viewer {
+            id: self.id,
+            role: self.role,
+            community: self.community,
+            volunteer: self.volunteer_status,
+        }
+    }
+
     pub fn actor(&self) -> microwish_core::command::Actor {
         microwish_core::command::Actor::User {
             id: self.id,

@@ -1,0 +1,269 @@
+//! The facts a decision needs, gathered once: [`gather`] follows a command's [`Needs`] to
+//! everything [`crate::decide`] reads, by one set of rules, from a [`FactSource`] — the
+//! server's store (SQL inside the write transaction) or the phone's cache. So both sides
+//! decide on the same facts, and a new need is taught to `gather` and to each source once.
+//!
+//! The rules:
+//! - the actor always, and the users the command names;
+//! - the claims it names, every claim holding units of the wishes it ends, and the active
+//!   house calls of the volunteers it suspends; each claim with its wish;
+//! - the allocations it names, each with its pledge and its wish;
+//! - when a community worker acts (households and community scoping are theirs alone): the
+//!   household of every wish read, and which community each grid belongs to. Nobody else's
+//!   decision reads them, so a donor's claim (the busiest command) loads neither.
+//!
+//! What a source does not have (no such thing, or not visible to this device) is simply
+//! absent; the decision then refuses as if it did not exist.
+//!
+//! The server reads its rows `FOR UPDATE` on PostgreSQL, so `gather` asks in one fixed order
+//! (users, claims, allocations, pledges, wishes, households) and two commands lock alike.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::command::Actor;
+use crate::decide::{AllocationState, ClaimState, Facts, Needs, PledgeState, UserState, WishState};
+use crate::ids::{
+    AllocationId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId, UserId, WishId,
+};
+use crate::model::{Household, Role};
+
+/// Where facts are read from. Each method answers for the ids it finds and leaves out the
+/// rest; none decides anything (that is [`gather`]'s and `decide`'s job).
+pub trait FactSource {
+    type Error;
+
+    fn users(&self, ids: &[UserId]) -> Result<HashMap<UserId, UserState>, Self::Error>;
+    fn claims(&self, ids: &[ClaimId]) -> Result<HashMap<ClaimId, ClaimState>, Self::Error>;
+    /// The claims holding units of these wishes.
+    fn claims_holding_units_of(&self, wishes: &[WishId]) -> Result<Vec<ClaimId>, Self::Error>;
+    /// These volunteers' active house calls.
+    fn active_house_calls_of(&self, users: &[UserId]) -> Result<Vec<ClaimId>, Self::Error>;
+    fn allocations(
+        &self,
+        ids: &[AllocationId],
+    ) -> Result<HashMap<AllocationId, AllocationState>, Self::Error>;
+    fn pledges(&self, ids: &[PledgeId]) -> Result<HashMap<PledgeId, PledgeState>, Self::Error>;
+    fn wishes(&self, ids: &[WishId]) -> Result<HashMap<WishId, WishState>, Self::Error>;
+    fn households(
+        &self,
+        ids: &[HouseholdId],
+    ) -> Result<HashMap<HouseholdId, Household>, Self::Error>;
+    /// Which community every grid belongs to.
+    fn grid_communities(&self) -> Result<HashMap<GridId, CommunityId>, Self::Error>;
+    /// Which of `ids` name a campaign.
+    fn campaigns(&self, ids: &[CampaignId]) -> Result<HashSet<CampaignId>, Self::Error>;
+}
+
+/// Everything a command with `needs`, done by `actor`, reads (see the module's rules).
+pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<Facts, S::Error> {
+    let mut user_ids = needs.users.clone();
+    user_ids.extend(actor.user_id());
+    let users = source.users(&dedup(user_ids))?;
+
+    let mut claim_ids = needs.claims.clone();
+    claim_ids.extend(source.claims_holding_units_of(&needs.claims_of_wishes)?);
+    claim_ids.extend(source.active_house_calls_of(&needs.house_calls_of)?);
+    let claims = source.claims(&dedup(claim_ids))?;
+
+    let allocations = source.allocations(&needs.allocations)?;
+    let mut pledge_ids = needs.pledges.clone();
+    pledge_ids.extend(allocations.values().map(|allocation| allocation.pledge));
+    let pledges = source.pledges(&dedup(pledge_ids))?;
+
+    let mut wish_ids = needs.wishes.clone();
+    wish_ids.extend(claims.values().map(|claim| claim.wish_id));
+    wish_ids.extend(allocations.values().map(|allocation| allocation.wish));
+    let wishes = source.wishes(&dedup(wish_ids))?;
+
+    let worker = matches!(
+        actor,
+        Actor::User {
+            role: Role::Worker,
+            ..
+        }
+    );
+    let mut household_ids = needs.households.clone();
+    if worker {
+        household_ids.extend(wishes.values().filter_map(|wish| wish.household));
+    }
+    let households = source.households(&dedup(household_ids))?;
+    let grids = if worker {
+        source.grid_communities()?
+    } else {
+        HashMap::new()
+    };
+    Ok(Facts {
+        wishes,
+        claims,
+        households,
+        users,
+        grids,
+        campaigns: source.campaigns(&needs.campaigns)?,
+        pledges,
+        allocations,
+    })
+}
+
+/// `ids` without repeats, in their first order (a source may lock rows as it reads them).
+fn dedup<T: Copy + Eq + std::hash::Hash>(ids: Vec<T>) -> Vec<T> {
+    let mut seen = HashSet::with_capacity(ids.len());
+    ids.into_iter().filter(|id| seen.insert(*id)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ClaimStatus, WishKind, WishStatus};
+    use crate::rules::Units;
+    use std::cell::RefCell;
+    use std::convert::Infallible;
+
+    /// A source that remembers what it was asked.
+    #[derive(Default)]
+    struct Recorded {
+        wishes: HashMap<WishId, WishState>,
+        claims: HashMap<ClaimId, ClaimState>,
+        households: HashMap<HouseholdId, Household>,
+        asked_grids: RefCell<bool>,
+        asked_households: RefCell<Vec<HouseholdId>>,
+    }
+
+    impl FactSource for Recorded {
+        type Error = Infallible;
+        fn users(&self, _: &[UserId]) -> Result<HashMap<UserId, UserState>, Infallible> {
+            Ok(HashMap::new())
+        }
+        fn claims(&self, ids: &[ClaimId]) -> Result<HashMap<ClaimId, ClaimState>, Infallible> {
+            Ok(ids
+                .iter()
+                .filter_map(|id| self.claims.get(id).map(|claim| (*id, *claim)))
+                .collect())
+        }
+        fn claims_holding_units_of(&self, wishes: &[WishId]) -> Result<Vec<ClaimId>, Infallible> {
+            Ok(self
+                .claims
+                .iter()
+                .filter(|(_, claim)| wishes.contains(&claim.wish_id))
+                .map(|(id, _)| *id)
+                .collect())
+        }
+        fn active_house_calls_of(&self, _: &[UserId]) -> Result<Vec<ClaimId>, Infallible> {
+            Ok(Vec::new())
+        }
+        fn allocations(
+            &self,
+            _: &[AllocationId],
+        ) -> Result<HashMap<AllocationId, AllocationState>, Infallible> {
+            Ok(HashMap::new())
+        }
+        fn pledges(&self, _: &[PledgeId]) -> Result<HashMap<PledgeId, PledgeState>, Infallible> {
+            Ok(HashMap::new())
+        }
+        fn wishes(&self, ids: &[WishId]) -> Result<HashMap<WishId, WishState>, Infallible> {
+            Ok(ids
+                .iter()
+                .filter_map(|id| self.wishes.get(id).map(|wish| (*id, wish.clone())))
+                .collect())
+        }
+        fn households(
+            &self,
+            ids: &[HouseholdId],
+        ) -> Result<HashMap<HouseholdId, Household>, Infallible> {
+            self.asked_households.borrow_mut().extend(ids);
+            Ok(ids
+                .iter()
+                .filter_map(|id| self.households.get(id).map(|h| (*id, h.clone())))
+                .collect())
+        }
+        fn grid_communities(&self) -> Result<HashMap<GridId, CommunityId>, Infallible> {
+            *self.asked_grids.borrow_mut() = true;
+            Ok(HashMap::from([(
+                GridId::from("grid-1"),
+                CommunityId(uuid::Uuid::nil()),
+            )]))
+        }
+        fn campaigns(&self, _: &[CampaignId]) -> Result<HashSet<CampaignId>, Infallible> {
+            Ok(HashSet::new())
+        }
+    }
+
+    fn world() -> (Recorded, WishId, ClaimId, HouseholdId) {
+        let (wish, claim, household) = (
+            WishId::generate(),
+            ClaimId::generate(),
+            HouseholdId::generate(),
+        );
+        let mut source = Recorded::default();
+        source.wishes.insert(
+            wish,
+            WishState {
+                kind: WishKind::Item,
+                status: WishStatus::Claimed,
+                needed_by: None,
+                units: Units::new(1),
+                grid: GridId::from("grid-1"),
+                household: Some(household),
+            },
+        );
+        source.claims.insert(
+            claim,
+            ClaimState {
+                wish_id: wish,
+                owner: UserId::generate(),
+                quantity: 1,
+                status: ClaimStatus::Active,
+                slot: None,
+            },
+        );
+        (source, wish, claim, household)
+    }
+
+    fn actor(role: Role) -> Actor {
+        Actor::User {
+            id: UserId::generate(),
+            role,
+        }
+    }
+
+    #[test]
+    fn a_claim_brings_its_wish() {
+        let (source, wish, claim, _) = world();
+        let needs = Needs {
+            claims: vec![claim],
+            ..Needs::default()
+        };
+        let facts = gather(&needs, actor(Role::Donor), &source).unwrap();
+        assert!(facts.claims.contains_key(&claim));
+        assert!(facts.wishes.contains_key(&wish));
+    }
+
+    #[test]
+    fn households_and_grids_are_read_for_workers_only() {
+        let (source, _, claim, household) = world();
+        let needs = Needs {
+            claims: vec![claim],
+            ..Needs::default()
+        };
+        let facts = gather(&needs, actor(Role::Donor), &source).unwrap();
+        assert!(facts.households.is_empty() && facts.grids.is_empty());
+        assert!(!*source.asked_grids.borrow());
+        assert!(source.asked_households.borrow().is_empty());
+
+        let facts = gather(&needs, actor(Role::Worker), &source).unwrap();
+        assert_eq!(*source.asked_households.borrow(), vec![household]);
+        assert!(*source.asked_grids.borrow());
+        assert_eq!(facts.grids.len(), 1);
+    }
+
+    #[test]
+    fn cancelling_a_wish_reads_the_claims_that_hold_its_units() {
+        let (source, wish, claim, _) = world();
+        let needs = Needs {
+            wishes: vec![wish],
+            claims_of_wishes: vec![wish],
+            ..Needs::default()
+        };
+        let facts = gather(&needs, actor(Role::Worker), &source).unwrap();
+        assert_eq!(facts.claims.keys().collect::<Vec<_>>(), vec![&claim]);
+    }
+}

@@ -1,0 +1,65 @@
+//! The store as core's [`FactSource`]: what a command reads, from the rows of the write
+//! transaction (locked `FOR UPDATE` on PostgreSQL). Which facts a command needs is core's
+//! [`microwish_core::facts::gather`]; this file only says where each kind of fact lives.
+
+use std::collections::{HashMap, HashSet};
+
+use microwish_core::decide::{AllocationState, ClaimState, PledgeState, UserState, WishState};
+use microwish_core::facts::FactSource;
+use microwish_core::{
+    AllocationId, CampaignId, ClaimId, CommunityId, GridId, Household, HouseholdId, PledgeId,
+    UserId, WishId,
+};
+
+use crate::error::ApiError;
+use crate::writer::Tx;
+
+/// Facts read inside a write transaction.
+pub struct InTx<'a>(pub &'a Tx);
+
+impl FactSource for InTx<'_> {
+    type Error = ApiError;
+
+    fn users(&self, ids: &[UserId]) -> Result<HashMap<UserId, UserState>, ApiError> {
+        super::users::states(self.0, ids)
+    }
+
+    fn claims(&self, ids: &[ClaimId]) -> Result<HashMap<ClaimId, ClaimState>, ApiError> {
+        super::claims::states(self.0, ids)
+    }
+
+    fn claims_holding_units_of(&self, wishes: &[WishId]) -> Result<Vec<ClaimId>, ApiError> {
+        super::claims::of_wishes(self.0, wishes)
+    }
+
+    fn active_house_calls_of(&self, users: &[UserId]) -> Result<Vec<ClaimId>, ApiError> {
+        super::claims::house_calls_of(self.0, users)
+    }
+
+    fn allocations(
+        &self,
+        ids: &[AllocationId],
+    ) -> Result<HashMap<AllocationId, AllocationState>, ApiError> {
+        super::pledges::allocation_states(self.0, ids)
+    }
+
+    fn pledges(&self, ids: &[PledgeId]) -> Result<HashMap<PledgeId, PledgeState>, ApiError> {
+        super::pledges::states(self.0, ids)
+    }
+
+    fn wishes(&self, ids: &[WishId]) -> Result<HashMap<WishId, WishState>, ApiError> {
+        super::wishes::states(self.0, ids)
+    }
+
+    fn households(&self, ids: &[HouseholdId]) -> Result<HashMap<HouseholdId, Household>, ApiError> {
+        super::households::states(self.0, ids)
+    }
+
+    fn grid_communities(&self) -> Result<HashMap<GridId, CommunityId>, ApiError> {
+        super::community::grid_communities(self.0)
+    }
+
+    fn campaigns(&self, ids: &[CampaignId]) -> Result<HashSet<CampaignId>, ApiError> {
+        super::campaigns::existing(self.0, ids)
+    }
+}

@@ -1,8 +1,10 @@
-//! The server's sense of time, injectable so that tests can move it (hold expiry).
+//! The server's sense of time, injectable so that tests can move it (hold expiry). It counts
+//! in microseconds, as times are stored (`store::TIME_FORMAT`): a time the server decided with
+//! is the one it reads back.
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 
 #[derive(Clone)]
 pub enum Clock {
@@ -17,10 +19,11 @@ impl Clock {
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        match self {
+        let now = match self {
             Clock::System => Utc::now(),
             Clock::Manual(time) => *time.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
-        }
+        };
+        now.trunc_subsecs(6)
     }
 
     /// Moves a manual clock forward; the system clock moves by itself.

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use microwish_core::{CommunityId, Entity, Grid, GridId, Stats};
+use microwish_core::{CommunityId, Entity, Grid, GridId, Stats, WishKind, WishStatus};
 
-use super::sql::Pool;
+use super::sql::{Pool, Statement};
 use super::{count, parse_stored, stamp};
 use crate::error::ApiResult;
 use crate::store::sync::log_change;
@@ -108,21 +108,32 @@ pub async fn stats(db: &Pool) -> ApiResult<Stats> {
         i64,
         i64,
         i64,
-    ) = db.fetch_one("SELECT \
-           CAST(COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-           CAST(COALESCE(SUM(CASE WHEN status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END), 0) AS BIGINT), \
-           COUNT(*), \
-           CAST(COALESCE(SUM(CASE WHEN status = 'open' THEN quantity - claimed ELSE 0 END), 0) AS BIGINT), \
-           CAST(COALESCE(SUM(CASE WHEN kind = 'service' AND status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END), 0) AS BIGINT) \
-         FROM wishes WHERE status IN ('open', 'claimed', 'fulfilled', 'closed')", crate::args![]).await?;
+    ) = {
+        let open = WishStatus::Open.as_str();
+        let mut sql = Statement::new("SELECT CAST(COALESCE(SUM(CASE WHEN status = ");
+        sql.push_bind(open)
+            .push(" THEN 1 ELSE 0 END), 0) AS BIGINT), ")
+            .push("CAST(COALESCE(SUM(CASE WHEN status IN ")
+            .push_list(WishStatus::FULFILLED)
+            .push(" THEN 1 ELSE 0 END), 0) AS BIGINT), COUNT(*), ")
+            .push("CAST(COALESCE(SUM(CASE WHEN status = ")
+            .push_bind(open)
+            .push(" THEN quantity - claimed ELSE 0 END), 0) AS BIGINT), ")
+            .push("CAST(COALESCE(SUM(CASE WHEN kind = ")
+            .push_bind(WishKind::Service.as_str())
+            .push(" AND status IN ")
+            .push_list(WishStatus::FULFILLED)
+            .push(" THEN 1 ELSE 0 END), 0) AS BIGINT) FROM wishes WHERE status IN ")
+            .push_list(WishStatus::PUBLIC);
+        db.fetch_one(&sql.sql, &sql.args()).await?
+    };
     // Counted from wishes alone: the households table is private and not read here.
-    let (households_helped,): (i64,) = db
-        .fetch_one(
-            "SELECT COUNT(DISTINCT household_id) FROM wishes \
-         WHERE household_id IS NOT NULL AND status IN ('fulfilled', 'closed')",
-            crate::args![],
-        )
-        .await?;
+    let mut sql = Statement::new(
+        "SELECT COUNT(DISTINCT household_id) FROM wishes \
+         WHERE household_id IS NOT NULL AND status IN ",
+    );
+    sql.push_list(WishStatus::FULFILLED);
+    let (households_helped,): (i64,) = db.fetch_one(&sql.sql, &sql.args()).await?;
     let (pledged_units,): (i64,) = db
         .fetch_one(
             "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM pledges",

@@ -34,3 +34,21 @@ impl Clock {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Timelike};
+
+    use super::*;
+
+    #[test]
+    fn the_clock_counts_in_microseconds_as_times_are_stored() {
+        let start =
+            Utc.with_ymd_and_hms(2026, 7, 1, 2, 0, 5).unwrap() + Duration::nanoseconds(300_000_789);
+        let clock = Clock::manual(start);
+        assert_eq!(clock.now().nanosecond(), 300_000_000);
+        clock.advance(Duration::nanoseconds(1_999));
+        assert_eq!(clock.now().nanosecond(), 300_002_000);
+        assert_eq!(Clock::System.now().nanosecond() % 1_000, 0);
+    }
+}

@@ -424,17 +424,6 @@ mod tests {
     use crate::ProblemCode;
     use chrono::Duration;
 
-    fn claim_of(wish: WishId, quantity: i64) -> ClaimWish {
-        ClaimWish {
-            id: ClaimId::generate(),
-            wish_id: wish,
-            quantity,
-            note: None,
-            slot_start: None,
-            slot_end: None,
-        }
-    }
-
     #[test]
     fn part_of_a_claim_is_given_back_and_the_rest_stays_held() {
         let mut world = World::new();

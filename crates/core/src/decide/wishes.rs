@@ -276,7 +276,7 @@ fn check_campaign(campaign: Option<CampaignId>, facts: &Facts) -> Result<(), Rul
 mod tests {
     use super::super::testing::*;
     use super::*;
-    use crate::command::{ClaimWish, ConfirmClaim, WishPatch};
+    use crate::command::{ConfirmClaim, WishPatch};
     use crate::ProblemCode;
 
     fn new_wish(world: &World, publish: bool) -> NewWish {
@@ -358,15 +358,9 @@ mod tests {
         let worker = world.worker();
         let wish = world.wish(3, WishKind::Item);
         let donor = world.user(Role::Donor);
-        let claim = ClaimWish {
-            id: ClaimId::generate(),
-            wish_id: wish,
-            quantity: 2,
-            note: None,
-            slot_start: None,
-            slot_end: None,
-        };
-        world.apply(donor, &Command::ClaimWish(claim)).unwrap();
+        world
+            .apply(donor, &Command::ClaimWish(claim_of(wish, 2)))
+            .unwrap();
         let shrink = |quantity| {
             Command::UpdateWish(WishUpdate {
                 wish_id: wish,
@@ -392,14 +386,7 @@ mod tests {
         let mut claims = Vec::new();
         for _ in 0..2 {
             let donor = world.user(Role::Donor);
-            let claim = ClaimWish {
-                id: ClaimId::generate(),
-                wish_id: wish,
-                quantity: 1,
-                note: None,
-                slot_start: None,
-                slot_end: None,
-            };
+            let claim = claim_of(wish, 1);
             claims.push(claim.id);
             world.apply(donor, &Command::ClaimWish(claim)).unwrap();
         }
@@ -430,14 +417,7 @@ mod tests {
     fn fulfilled_wish(world: &mut World, worker: Actor) -> WishId {
         let wish = world.wish(1, WishKind::Item);
         let donor = world.user(Role::Donor);
-        let claim = ClaimWish {
-            id: ClaimId::generate(),
-            wish_id: wish,
-            quantity: 1,
-            note: None,
-            slot_start: None,
-            slot_end: None,
-        };
+        let claim = claim_of(wish, 1);
         let claim_id = claim.id;
         world.apply(donor, &Command::ClaimWish(claim)).unwrap();
         let confirm = Command::ConfirmClaim(ConfirmClaim {

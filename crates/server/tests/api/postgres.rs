@@ -160,43 +160,11 @@ async fn the_migration_rewrites_every_older_time_to_the_fixed_width_on_postgres(
     let (_older, migrator) =
         crate::schema::migrations_before_precise_times("migrations-postgres").await;
     migrator.run(&db).await.unwrap();
-    for (n, (old, _)) in crate::schema::OLD_SHAPES.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO users (id, phone, display_name, role, password_hash, created_at, vetted_at) \
-             VALUES ($1, $2, '某人', 'donor', 'x', $3, $3)",
-        )
-        .bind(format!("user-{n}"))
-        .bind(format!("1390000000{n}"))
-        .bind(old)
-        .execute(&db)
-        .await
-        .unwrap();
-        sqlx::query(
-            "INSERT INTO events (at, entity, entity_id, action) VALUES ($1, 'wish', $2, 'publish')",
-        )
-        .bind(old)
-        .bind(format!("wish-{n}"))
-        .execute(&db)
-        .await
-        .unwrap();
-    }
+    crate::schema::store_old_times(&Pool::Postgres(db.clone())).await;
     db.close().await;
 
     let db = connect_postgres(&url).await.unwrap();
-    for (n, (_, new)) in crate::schema::OLD_SHAPES.iter().enumerate() {
-        let (created, vetted): (String, String) =
-            sqlx::query_as("SELECT created_at, vetted_at FROM users WHERE id = $1")
-                .bind(format!("user-{n}"))
-                .fetch_one(&db)
-                .await
-                .unwrap();
-        let (at,): (String,) = sqlx::query_as("SELECT at FROM events WHERE entity_id = $1")
-            .bind(format!("wish-{n}"))
-            .fetch_one(&db)
-            .await
-            .unwrap();
-        assert_eq!([created, vetted, at], [*new; 3].map(str::to_owned));
-    }
+    crate::schema::assert_times_rewritten(&Pool::Postgres(db)).await;
 }
 
 /// The versions a reader sees after `cursor`, oldest first.

@@ -9,7 +9,8 @@ use microwish_core::sync::MutationStatus;
 use microwish_core::{
     AllocationStatus, ClaimStatus, Entity, Role, VolunteerStatus, WishKind, WishStatus,
 };
-use microwish_server::store::TIME_FORMAT;
+use microwish_server::args;
+use microwish_server::store::{Pool, TIME_FORMAT};
 
 use crate::helpers::spawn_demo_app;
 
@@ -188,6 +189,47 @@ pub async fn migrations_before_precise_times(
     (older, migrator)
 }
 
+/// Stores each of [`OLD_SHAPES`] as a user's sign-up and vetting time and as an event's time.
+pub async fn store_old_times(db: &Pool) {
+    for (n, (old, _)) in OLD_SHAPES.iter().enumerate() {
+        db.execute(
+            "INSERT INTO users (id, phone, display_name, role, password_hash, created_at, \
+             vetted_at) VALUES (?, ?, '某人', 'donor', 'x', ?, ?)",
+            args![format!("user-{n}"), format!("1390000000{n}"), *old, *old],
+        )
+        .await
+        .unwrap();
+        db.execute(
+            "INSERT INTO events (at, entity, entity_id, action) VALUES (?, 'wish', ?, 'publish')",
+            args![*old, format!("wish-{n}")],
+        )
+        .await
+        .unwrap();
+    }
+}
+
+/// Asserts that the times [`store_old_times`] stored now have the fixed-width shape.
+pub async fn assert_times_rewritten(db: &Pool) {
+    for (n, (_, new)) in OLD_SHAPES.iter().enumerate() {
+        let (created, vetted): (String, String) = db
+            .fetch_one(
+                "SELECT created_at, vetted_at FROM users WHERE id = ?",
+                args![format!("user-{n}")],
+            )
+            .await
+            .unwrap();
+        let (at,): (String,) = db
+            .fetch_one(
+                "SELECT at FROM events WHERE entity_id = ?",
+                args![format!("wish-{n}")],
+            )
+            .await
+            .unwrap();
+        assert_eq!([created, vetted, at], [*new; 3].map(str::to_owned));
+        stored(new);
+    }
+}
+
 #[tokio::test]
 async fn the_migration_rewrites_every_older_time_to_the_fixed_width() {
     let dir = tempfile::tempdir().unwrap();
@@ -197,43 +239,9 @@ async fn the_migration_rewrites_every_older_time_to_the_fixed_width() {
     let db = sqlx::SqlitePool::connect_with(options).await.unwrap();
     let (_older, migrator) = migrations_before_precise_times("migrations").await;
     migrator.run(&db).await.unwrap();
-    for (n, (old, _)) in OLD_SHAPES.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO users (id, phone, display_name, role, password_hash, created_at, vetted_at) \
-             VALUES (?, ?, '某人', 'donor', 'x', ?, ?)",
-        )
-        .bind(format!("user-{n}"))
-        .bind(format!("1390000000{n}"))
-        .bind(old)
-        .bind(old)
-        .execute(&db)
-        .await
-        .unwrap();
-        sqlx::query(
-            "INSERT INTO events (at, entity, entity_id, action) VALUES (?, 'wish', ?, 'publish')",
-        )
-        .bind(old)
-        .bind(format!("wish-{n}"))
-        .execute(&db)
-        .await
-        .unwrap();
-    }
+    store_old_times(&Pool::Sqlite(db.clone())).await;
     db.close().await;
 
     let db = microwish_server::db::connect(&url).await.unwrap();
-    for (n, (_, new)) in OLD_SHAPES.iter().enumerate() {
-        let (created, vetted): (String, String) =
-            sqlx::query_as("SELECT created_at, vetted_at FROM users WHERE id = ?")
-                .bind(format!("user-{n}"))
-                .fetch_one(&db)
-                .await
-                .unwrap();
-        let (at,): (String,) = sqlx::query_as("SELECT at FROM events WHERE entity_id = ?")
-            .bind(format!("wish-{n}"))
-            .fetch_one(&db)
-            .await
-            .unwrap();
-        assert_eq!([created, vetted, at], [*new; 3].map(str::to_owned));
-        stored(new);
-    }
+    assert_times_rewritten(&Pool::Sqlite(db)).await;
 }

@@ -44,6 +44,7 @@ pub enum Command {
     CreateWish(NewWish),
     UpdateWish(WishUpdate),
     CancelWish(CancelWish),
+    CloseWish(CloseWish),
     ApproveVolunteer(VolunteerDecision),
     SuspendVolunteer(VolunteerDecision),
     CreatePledge(NewPledge),

@@ -23,7 +23,7 @@ use crate::ids::{
 };
 use crate::model::{
     AllocationStatus, BeneficiaryGroup, Category, ClaimStatus, Entity, EventAction, Household,
-    PublicWish, Role, VolunteerStatus, WishKind, WishStatus,
+    PublicWish, Role, Status, VolunteerStatus, WishKind, WishStatus,
 };
 use crate::rules::Units;
 
@@ -399,8 +399,8 @@ pub struct Event {
     pub subject: Subject,
     /// The wish whose timeline it belongs to, if any.
     pub wish: Option<WishId>,
-    pub from: Option<&'static str>,
-    pub to: Option<&'static str>,
+    pub from: Option<Status>,
+    pub to: Option<Status>,
     pub note: String,
 }
 
@@ -539,6 +539,10 @@ impl Command {
                 claims_of_wishes: vec![cancel.wish_id],
                 ..Needs::default()
             },
+            Command::CloseWish(close) => Needs {
+                wishes: vec![close.wish_id],
+                ..Needs::default()
+            },
             Command::ApproveVolunteer(decision) => Needs {
                 users: vec![decision.user_id],
                 ..Needs::default()
@@ -591,6 +595,7 @@ pub fn decide(command: &Command, facts: &Facts, ctx: &Context) -> Result<Decisio
         Command::CreateWish(new) => wishes::create(new, facts, ctx),
         Command::UpdateWish(update) => wishes::update(update, facts, ctx),
         Command::CancelWish(cancel) => wishes::cancel(cancel, facts, ctx),
+        Command::CloseWish(close) => wishes::close(close, facts, ctx),
         Command::ApproveVolunteer(decision) => volunteers::approve(decision, facts, ctx),
         Command::SuspendVolunteer(decision) => volunteers::suspend(decision, facts, ctx),
         Command::CreatePledge(new) => pledges::create(new, facts, ctx),
@@ -613,8 +618,8 @@ fn wish_moved(wish: WishId, before: Counts, after: Counts) -> Option<Event> {
         action: EventAction::Status,
         subject: Subject::Wish(wish),
         wish: Some(wish),
-        from: Some(before.status.as_str()),
-        to: Some(after.status.as_str()),
+        from: Some(before.status.into()),
+        to: Some(after.status.into()),
         note: String::new(),
     })
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Entity;
+use crate::model::{Entity, EventAction, Status};
 use crate::problem::ProblemCode;
 
 /// A text that is not one of an enum's values.
@@ -22,10 +22,11 @@ pub enum RuleError {
     #[error("only {remaining} left to claim")]
     NotEnoughRemaining { remaining: u32 },
     #[error("cannot {action} while {from}")]
-    InvalidState {
-        from: &'static str,
-        action: &'static str,
-    },
+    InvalidState { from: Status, action: EventAction },
+    /// What a command read as `from` was changed by someone else before its write (a
+    /// compare-and-set found the row moved on).
+    #[error("no longer {from}: it was changed meanwhile")]
+    Moved { from: Status },
     #[error("invalid input")]
     Validation(ValidationErrors),
     /// The actor's role may not do this at all.
@@ -62,7 +63,7 @@ impl RuleError {
         match self {
             RuleError::WishFullyClaimed => ProblemCode::WishFullyClaimed,
             RuleError::NotEnoughRemaining { .. } => ProblemCode::NotEnoughRemaining,
-            RuleError::InvalidState { .. } => ProblemCode::InvalidState,
+            RuleError::InvalidState { .. } | RuleError::Moved { .. } => ProblemCode::InvalidState,
             RuleError::Validation(_) => ProblemCode::ValidationFailed,
             RuleError::Forbidden { .. } => ProblemCode::Forbidden,
             RuleError::ClaimNotYours => ProblemCode::ClaimNotYours,
@@ -112,7 +113,6 @@ string_enum! {
         CampaignId = "campaign_id",
         Text = "text",
         Minutes = "minutes",
-        Group = "group",
         Variants = "variants",
         Variant = "variant",
         Goal = "goal",

@@ -17,14 +17,15 @@
 //! - [`account`], [`validate`]: registration and input validation with per-field errors.
 
 /// Declares a fieldless enum stored and sent as a snake_case string, with the complete list
-/// of its values and a parser for query strings and database rows.
+/// of its values and a parser for query strings and database rows. Each value is spelled
+/// once, by its literal: serde, the database (`as_str`) and the parser all use it; a test
+/// per enum (named after it) checks that they agree on every value.
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $text)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -52,7 +53,42 @@ macro_rules! string_enum {
                 f.pad(self.as_str())
             }
         }
+
+        // A function may share the enum's name (they live in different namespaces): the
+        // test reads as `model::WishStatus`.
+        #[cfg(test)]
+        #[test]
+        #[allow(non_snake_case)]
+        fn $name() {
+            $crate::spelled_once($name::ALL);
+        }
     };
+}
+
+/// Every value of a [`string_enum!`] reads and writes as its one literal: serde's JSON string
+/// is `as_str()`, and both parsers (serde's and `FromStr`) give the value back.
+#[cfg(test)]
+fn spelled_once<T>(all: &[T])
+where
+    T: Copy + Eq + std::fmt::Debug + std::fmt::Display + std::str::FromStr,
+    T: serde::Serialize + serde::de::DeserializeOwned,
+    T::Err: std::fmt::Debug,
+{
+    assert!(!all.is_empty());
+    for &value in all {
+        let text = value.to_string();
+        assert_eq!(
+            serde_json::to_value(value).unwrap(),
+            serde_json::Value::String(text.clone()),
+            "{value:?}: serde and the database spell it alike"
+        );
+        assert_eq!(text.parse::<T>().unwrap(), value, "{value:?} from text");
+        assert_eq!(
+            serde_json::from_value::<T>(serde_json::Value::String(text)).unwrap(),
+            value,
+            "{value:?} from JSON"
+        );
+    }
 }
 
 pub mod account;

@@ -213,6 +213,58 @@ string_enum! {
     }
 }
 
+/// The status of anything that has one, as the event log records a move (`from_status` →
+/// `to_status`, in the same words as the entity's own status) and a refusal names what it
+/// found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    Wish(WishStatus),
+    Claim(ClaimStatus),
+    Allocation(AllocationStatus),
+    Volunteer(VolunteerStatus),
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Wish(status) => status.as_str(),
+            Status::Claim(status) => status.as_str(),
+            Status::Allocation(status) => status.as_str(),
+            Status::Volunteer(status) => status.as_str(),
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl From<WishStatus> for Status {
+    fn from(status: WishStatus) -> Status {
+        Status::Wish(status)
+    }
+}
+
+impl From<ClaimStatus> for Status {
+    fn from(status: ClaimStatus) -> Status {
+        Status::Claim(status)
+    }
+}
+
+impl From<AllocationStatus> for Status {
+    fn from(status: AllocationStatus) -> Status {
+        Status::Allocation(status)
+    }
+}
+
+impl From<VolunteerStatus> for Status {
+    fn from(status: VolunteerStatus) -> Status {
+        Status::Volunteer(status)
+    }
+}
+
 impl WishStatus {
     /// Wishes in these states are shown to the public; drafts and cancelled ones are not.
     pub const PUBLIC: &'static [WishStatus] = &[
@@ -221,6 +273,9 @@ impl WishStatus {
         WishStatus::Fulfilled,
         WishStatus::Closed,
     ];
+
+    /// Every unit confirmed: fulfilled, and perhaps closed since (thanked, archived).
+    pub const FULFILLED: &'static [WishStatus] = &[WishStatus::Fulfilled, WishStatus::Closed];
 
     pub fn is_public(self) -> bool {
         Self::PUBLIC.contains(&self)
@@ -239,11 +294,14 @@ impl WishStatus {
 
 impl ClaimStatus {
     /// Claims in these states hold units of their wish.
+    pub const HOLDING: &'static [ClaimStatus] = &[
+        ClaimStatus::Active,
+        ClaimStatus::Delivered,
+        ClaimStatus::Confirmed,
+    ];
+
     pub fn holds_units(self) -> bool {
-        matches!(
-            self,
-            ClaimStatus::Active | ClaimStatus::Delivered | ClaimStatus::Confirmed
-        )
+        Self::HOLDING.contains(&self)
     }
 }
 

@@ -748,6 +748,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_workers_close_shows_at_once_and_only_on_a_fulfilled_wish() {
+        let wish = public_wish(1);
+        let mut state = state_with(&wish);
+        let worker = me(Role::Worker);
+        let close = Command::CloseWish(crate::command::CloseWish { wish_id: wish.id });
+        let refusal = state.apply(&worker, &close, now(), HOLD).unwrap_err();
+        assert_eq!(refusal.code(), ProblemCode::InvalidState);
+        let (claim_id, command) = claim(wish.id, 1);
+        state
+            .apply(&me(Role::Donor), &command, now(), HOLD)
+            .unwrap();
+        let confirm = Command::ConfirmClaim(crate::command::ConfirmClaim {
+            claim_id,
+            minutes: None,
+        });
+        state.apply(&worker, &confirm, now(), HOLD).unwrap();
+        state.apply(&worker, &close, now(), HOLD).unwrap();
+        assert_eq!(state.wishes[&wish.id].status, WishStatus::Closed);
+    }
+
+    #[test]
     fn restoring_takes_an_overlay_back_to_what_was_pulled() {
         let wish = public_wish(1);
         let base = state_with(&wish);

@@ -30,10 +30,6 @@ impl ClaimAction {
             ClaimAction::Reject => EventAction::Reject,
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        self.event().as_str()
-    }
 }
 
 /// The claim state machine: the state `action` leads to from `from`, or why it cannot.
@@ -48,8 +44,8 @@ pub fn next_claim_status(from: ClaimStatus, action: ClaimAction) -> Result<Claim
         (Active, Expire) => Ok(Expired),
         (Active | Delivered, Reject) => Ok(Rejected),
         _ => Err(RuleError::InvalidState {
-            from: from.as_str(),
-            action: action.as_str(),
+            from: from.into(),
+            action: action.event(),
         }),
     }
 }
@@ -102,8 +98,8 @@ impl Units {
             WishStatus::Claimed => return Err(RuleError::WishFullyClaimed),
             other => {
                 return Err(RuleError::InvalidState {
-                    from: other.as_str(),
-                    action: "claim",
+                    from: other.into(),
+                    action: EventAction::Claim,
                 })
             }
         }

@@ -111,7 +111,7 @@ impl CountedWish {
     /// Every unit handed over, now (then thanked and closed, perhaps). A wish whose quantity
     /// was raised after it was fulfilled is open again and no longer counts.
     pub fn is_fulfilled(&self) -> bool {
-        matches!(self.status, WishStatus::Fulfilled | WishStatus::Closed)
+        WishStatus::FULFILLED.contains(&self.status)
     }
 }
 

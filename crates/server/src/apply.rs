@@ -240,7 +240,7 @@ fn expire_slice(tx: &Tx, ctx: &Context, limit: usize) -> Result<(usize, usize), 
         match in_savepoint(tx, |tx| apply_in(tx, ctx, &command)) {
             Ok(_) => expired += 1,
             // Moved on since it was found (on SQLite nothing can; a safeguard).
-            Err(ApiError::Rule(RuleError::InvalidState { .. })) => {}
+            Err(ApiError::Rule(RuleError::InvalidState { .. } | RuleError::Moved { .. })) => {}
             Err(error) => return Err(error),
         }
     }

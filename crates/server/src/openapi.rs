@@ -29,6 +29,7 @@ use crate::routes::{
     paths(
         health,
         wishes::list, wishes::get, wishes::events, wishes::create, wishes::update, wishes::cancel,
+        wishes::close,
         claims::create, claims::release, claims::deliver, claims::confirm, claims::reject,
         claims::thanks, claims::mine, claims::all,
         households::list, households::create, households::get, households::update,
@@ -157,7 +158,7 @@ mod tests {
             .map(|item| item.as_object().unwrap().len())
             .sum();
         // Every route of `routes::api()`, counted by method.
-        assert_eq!(operations, 47, "{:?}", paths.keys().collect::<Vec<_>>());
+        assert_eq!(operations, 48, "{:?}", paths.keys().collect::<Vec<_>>());
         for (path, item) in paths {
             for (method, operation) in item.as_object().unwrap() {
                 assert!(

@@ -233,6 +233,14 @@ pub struct CancelRequest {
     pub reason: String,
 }
 
+/// A worker closes a fulfilled wish (the household thanked, the wish archived); it stays
+/// public, and nothing about it changes after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CloseWish {
+    pub wish_id: WishId,
+}
+
 impl CancelWish {
     pub fn validate(&self) -> Result<String, RuleError> {
         validate::only_text(Field::Reason, &self.reason, crate::command::REASON_CHARS)

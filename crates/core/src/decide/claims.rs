@@ -64,7 +64,7 @@ pub(super) fn claim_wish(
         subject: Subject::Claim(claim.id),
         wish: Some(claim.wish_id),
         from: None,
-        to: Some(ClaimStatus::Active.as_str()),
+        to: Some(ClaimStatus::Active.into()),
         note: valid.note.clone(),
     }];
     events.extend(wish_moved(claim.wish_id, before, after));
@@ -149,8 +149,8 @@ pub(super) fn release(
         action: EventAction::Release,
         subject: Subject::Claim(claim_id),
         wish: Some(claim.wish_id),
-        from: Some(claim.status.as_str()),
-        to: Some(claim.status.as_str()),
+        from: Some(claim.status.into()),
+        to: Some(claim.status.into()),
         note: format!("{given_back}/{}", claim.quantity),
     }];
     events.extend(wish_moved(claim.wish_id, before, after));
@@ -249,8 +249,8 @@ pub(super) fn record_thanks(
     let text = thanks.validate()?;
     if claim.status != ClaimStatus::Confirmed {
         return Err(RuleError::InvalidState {
-            from: claim.status.as_str(),
-            action: EventAction::Thanks.as_str(),
+            from: claim.status.into(),
+            action: EventAction::Thanks,
         });
     }
     Ok(Decision {
@@ -307,8 +307,8 @@ fn move_claim(
         action: action.event(),
         subject: Subject::Claim(claim_id),
         wish: Some(claim.wish_id),
-        from: Some(claim.status.as_str()),
-        to: Some(to.as_str()),
+        from: Some(claim.status.into()),
+        to: Some(to.into()),
         note: writes
             .iter()
             .find_map(|write| match write {
@@ -408,8 +408,8 @@ pub(super) fn end_claims(
             action,
             subject: Subject::Claim(*id),
             wish: Some(claim.wish_id),
-            from: Some(claim.status.as_str()),
-            to: Some(to.as_str()),
+            from: Some(claim.status.into()),
+            to: Some(to.into()),
             note: reason.to_owned(),
         });
     }
@@ -423,17 +423,6 @@ mod tests {
     use crate::command::ClaimRef;
     use crate::ProblemCode;
     use chrono::Duration;
-
-    fn claim_of(wish: WishId, quantity: i64) -> ClaimWish {
-        ClaimWish {
-            id: ClaimId::generate(),
-            wish_id: wish,
-            quantity,
-            note: None,
-            slot_start: None,
-            slot_end: None,
-        }
-    }
 
     #[test]
     fn part_of_a_claim_is_given_back_and_the_rest_stays_held() {

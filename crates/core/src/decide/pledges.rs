@@ -134,7 +134,7 @@ pub(super) fn allocate(
         subject: Subject::Allocation(new.id),
         wish: Some(new.wish_id),
         from: None,
-        to: Some(AllocationStatus::Allocated.as_str()),
+        to: Some(AllocationStatus::Allocated.into()),
         note: String::new(),
     }];
     events.extend(wish_moved(new.wish_id, before, after));
@@ -215,8 +215,8 @@ pub(super) fn thank(
     let text = thanks.validate()?;
     if allocation.status != AllocationStatus::Confirmed {
         return Err(RuleError::InvalidState {
-            from: allocation.status.as_str(),
-            action: EventAction::Thanks.as_str(),
+            from: allocation.status.into(),
+            action: EventAction::Thanks,
         });
     }
     Ok(Decision {
@@ -283,6 +283,11 @@ fn moved(
     facts: &Facts,
 ) -> Result<Decision, RuleError> {
     let from = allocation.status;
+    let action = match to {
+        AllocationStatus::Delivered => EventAction::Deliver,
+        AllocationStatus::Confirmed => EventAction::Confirm,
+        _ => EventAction::Cancel,
+    };
     let allowed = matches!(
         (from, to),
         (AllocationStatus::Allocated, AllocationStatus::Delivered)
@@ -293,8 +298,8 @@ fn moved(
     );
     if !allowed {
         return Err(RuleError::InvalidState {
-            from: from.as_str(),
-            action: to.as_str(),
+            from: from.into(),
+            action,
         });
     }
     let wish = facts
@@ -340,17 +345,12 @@ fn moved(
             ),
         });
     }
-    let action = match to {
-        AllocationStatus::Delivered => EventAction::Deliver,
-        AllocationStatus::Confirmed => EventAction::Confirm,
-        _ => EventAction::Cancel,
-    };
     let mut events = vec![Event {
         action,
         subject: Subject::Allocation(target.allocation_id),
         wish: Some(allocation.wish),
-        from: Some(from.as_str()),
-        to: Some(to.as_str()),
+        from: Some(from.into()),
+        to: Some(to.into()),
         note: String::new(),
     }];
     events.extend(wish_moved(allocation.wish, before, after));

@@ -4,9 +4,22 @@
 use chrono::TimeZone;
 
 use super::*;
+use crate::command::ClaimWish;
 
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 7, 1, 2, 0, 0).unwrap()
+}
+
+/// A claim of `quantity` units of an item wish, with a new id.
+pub fn claim_of(wish: WishId, quantity: i64) -> ClaimWish {
+    ClaimWish {
+        id: ClaimId::generate(),
+        wish_id: wish,
+        quantity,
+        note: None,
+        slot_start: None,
+        slot_end: None,
+    }
 }
 
 pub struct World {

@@ -98,8 +98,8 @@ fn vetted(
         },
         subject: Subject::Volunteer(user),
         wish: None,
-        from: Some(from.as_str()),
-        to: Some(to.as_str()),
+        from: Some(from.into()),
+        to: Some(to.into()),
         note,
     });
     Decision {

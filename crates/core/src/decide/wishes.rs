@@ -1,9 +1,10 @@
 //! Wishes as workers post them on a household's behalf: drafted or published, edited,
-//! cancelled (whoever holds a claim is told why), all within the worker's community.
+//! cancelled (whoever holds a claim is told why), closed once fulfilled, all within the
+//! worker's community.
 
 use super::*;
 use crate::clock::community_today;
-use crate::command::{CancelWish, NewWish, WishUpdate};
+use crate::command::{CancelWish, CloseWish, NewWish, WishUpdate};
 use crate::error::{Field, FieldCode};
 use crate::rules::settle_wish_status;
 
@@ -70,7 +71,7 @@ pub(super) fn create(new: &NewWish, facts: &Facts, ctx: &Context) -> Result<Deci
             subject: Subject::Wish(new.id),
             wish: Some(new.id),
             from: None,
-            to: Some(status.as_str()),
+            to: Some(status.into()),
             note: String::new(),
         }],
     })
@@ -95,8 +96,8 @@ pub(super) fn update(
             .validate(wish.kind, name, minor, community_today(ctx.now))?;
     if wish.status.is_final() {
         return Err(RuleError::InvalidState {
-            from: wish.status.as_str(),
-            action: EventAction::Update.as_str(),
+            from: wish.status.into(),
+            action: EventAction::Update,
         });
     }
     if let Some(station) = &changes.station {
@@ -144,8 +145,8 @@ pub(super) fn update(
         },
         subject: Subject::Wish(update.wish_id),
         wish: Some(update.wish_id),
-        from: published.then_some(WishStatus::Draft.as_str()),
-        to: published.then_some(status.as_str()),
+        from: published.then_some(WishStatus::Draft.into()),
+        to: published.then_some(status.into()),
         note: String::new(),
     }];
     if !published {
@@ -169,8 +170,8 @@ pub(super) fn cancel(
     let reason = cancel.validate()?;
     if wish.status.is_final() {
         return Err(RuleError::InvalidState {
-            from: wish.status.as_str(),
-            action: EventAction::Cancel.as_str(),
+            from: wish.status.into(),
+            action: EventAction::Cancel,
         });
     }
     // Whoever holds a claim on it is sent back, with the reason.
@@ -198,8 +199,8 @@ pub(super) fn cancel(
         action: EventAction::Cancel,
         subject: Subject::Wish(cancel.wish_id),
         wish: Some(cancel.wish_id),
-        from: Some(wish.status.as_str()),
-        to: Some(WishStatus::Cancelled.as_str()),
+        from: Some(wish.status.into()),
+        to: Some(WishStatus::Cancelled.into()),
         note: reason,
     });
     Ok(Decision {
@@ -207,6 +208,44 @@ pub(super) fn cancel(
         replayed: false,
         writes,
         events,
+    })
+}
+
+/// A fulfilled wish is closed (thanked, archived): `fulfilled` → `closed`, nothing else.
+pub(super) fn close(
+    close: &CloseWish,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let community = facts.worker_community(ctx, "workers close wishes")?;
+    let wish = facts.wish_in(close.wish_id, community)?;
+    if wish.status != WishStatus::Fulfilled {
+        return Err(RuleError::InvalidState {
+            from: wish.status.into(),
+            action: EventAction::Close,
+        });
+    }
+    let before = wish.counts();
+    let after = Counts {
+        status: WishStatus::Closed,
+        ..before
+    };
+    Ok(Decision {
+        subject: Subject::Wish(close.wish_id),
+        replayed: false,
+        writes: vec![Write::WishCounts {
+            wish: close.wish_id,
+            before,
+            after,
+        }],
+        events: vec![Event {
+            action: EventAction::Close,
+            subject: Subject::Wish(close.wish_id),
+            wish: Some(close.wish_id),
+            from: Some(before.status.into()),
+            to: Some(after.status.into()),
+            note: String::new(),
+        }],
     })
 }
 
@@ -237,7 +276,7 @@ fn check_campaign(campaign: Option<CampaignId>, facts: &Facts) -> Result<(), Rul
 mod tests {
     use super::super::testing::*;
     use super::*;
-    use crate::command::{ClaimWish, WishPatch};
+    use crate::command::{ConfirmClaim, WishPatch};
     use crate::ProblemCode;
 
     fn new_wish(world: &World, publish: bool) -> NewWish {
@@ -319,15 +358,9 @@ mod tests {
         let worker = world.worker();
         let wish = world.wish(3, WishKind::Item);
         let donor = world.user(Role::Donor);
-        let claim = ClaimWish {
-            id: ClaimId::generate(),
-            wish_id: wish,
-            quantity: 2,
-            note: None,
-            slot_start: None,
-            slot_end: None,
-        };
-        world.apply(donor, &Command::ClaimWish(claim)).unwrap();
+        world
+            .apply(donor, &Command::ClaimWish(claim_of(wish, 2)))
+            .unwrap();
         let shrink = |quantity| {
             Command::UpdateWish(WishUpdate {
                 wish_id: wish,
@@ -353,14 +386,7 @@ mod tests {
         let mut claims = Vec::new();
         for _ in 0..2 {
             let donor = world.user(Role::Donor);
-            let claim = ClaimWish {
-                id: ClaimId::generate(),
-                wish_id: wish,
-                quantity: 1,
-                note: None,
-                slot_start: None,
-                slot_end: None,
-            };
+            let claim = claim_of(wish, 1);
             claims.push(claim.id);
             world.apply(donor, &Command::ClaimWish(claim)).unwrap();
         }
@@ -385,5 +411,94 @@ mod tests {
             world.decide(worker, &cancel).unwrap_err().code(),
             ProblemCode::InvalidState
         );
+    }
+
+    /// A wish of one unit, claimed by a donor and confirmed by a worker.
+    fn fulfilled_wish(world: &mut World, worker: Actor) -> WishId {
+        let wish = world.wish(1, WishKind::Item);
+        let donor = world.user(Role::Donor);
+        let claim = claim_of(wish, 1);
+        let claim_id = claim.id;
+        world.apply(donor, &Command::ClaimWish(claim)).unwrap();
+        let confirm = Command::ConfirmClaim(ConfirmClaim {
+            claim_id,
+            minutes: None,
+        });
+        world.apply(worker, &confirm).unwrap();
+        assert_eq!(world.facts.wishes[&wish].status, WishStatus::Fulfilled);
+        wish
+    }
+
+    #[test]
+    fn a_worker_closes_a_fulfilled_wish_which_stays_public_and_moves_no_more() {
+        let mut world = World::new();
+        let worker = world.worker();
+        let wish = fulfilled_wish(&mut world, worker);
+        let close = Command::CloseWish(CloseWish { wish_id: wish });
+        let decision = world.apply(worker, &close).unwrap();
+        assert_eq!(decision.subject, Subject::Wish(wish));
+        assert_eq!(
+            decision.events,
+            [Event {
+                action: EventAction::Close,
+                subject: Subject::Wish(wish),
+                wish: Some(wish),
+                from: Some(Status::Wish(WishStatus::Fulfilled)),
+                to: Some(Status::Wish(WishStatus::Closed)),
+                note: String::new(),
+            }]
+        );
+        let state = &world.facts.wishes[&wish];
+        assert_eq!(state.status, WishStatus::Closed);
+        assert!(state.status.is_public(), "a closed wish is still shown");
+        assert_eq!(state.units.fulfilled, 1, "its counters stay");
+
+        // Closed is final: not closed twice, not edited, not cancelled.
+        let refused = world.decide(worker, &close).unwrap_err();
+        assert_eq!(
+            refused,
+            RuleError::InvalidState {
+                from: Status::Wish(WishStatus::Closed),
+                action: EventAction::Close,
+            }
+        );
+        let cancel = Command::CancelWish(CancelWish {
+            wish_id: wish,
+            reason: "已归档的心愿".into(),
+        });
+        assert_eq!(
+            world.decide(worker, &cancel).unwrap_err().code(),
+            ProblemCode::InvalidState
+        );
+    }
+
+    #[test]
+    fn only_a_fulfilled_wish_of_the_workers_community_is_closed() {
+        let mut world = World::new();
+        let worker = world.worker();
+        let open = world.wish(2, WishKind::Item);
+        let close = Command::CloseWish(CloseWish { wish_id: open });
+        assert_eq!(
+            world.decide(worker, &close).unwrap_err(),
+            RuleError::InvalidState {
+                from: Status::Wish(WishStatus::Open),
+                action: EventAction::Close,
+            }
+        );
+        let fulfilled = fulfilled_wish(&mut world, worker);
+        let close = Command::CloseWish(CloseWish { wish_id: fulfilled });
+        for role in [Role::Donor, Role::Volunteer, Role::Shopkeeper] {
+            let someone = world.user(role);
+            assert_eq!(
+                world.decide(someone, &close).unwrap_err().code(),
+                ProblemCode::Forbidden
+            );
+        }
+        let outsider = world.worker_elsewhere();
+        assert_eq!(
+            world.decide(outsider, &close).unwrap_err(),
+            RuleError::NotFound(Entity::Wish)
+        );
+        assert!(world.decide(worker, &close).is_ok());
     }
 }

@@ -28,6 +28,7 @@ pub fn api() -> Router<AppState> {
         .route("/wishes/{id}", get(wishes::get).patch(wishes::update))
         .route("/wishes/{id}/events", get(wishes::events))
         .route("/wishes/{id}/cancel", post(wishes::cancel))
+        .route("/wishes/{id}/close", post(wishes::close))
         .route("/wishes/{id}/claims", post(claims::create))
         .route("/claims", get(claims::all))
         .route("/claims/{id}/release", post(claims::release))

@@ -1,12 +1,14 @@
 //! Wishes: the public `GET /api/wishes`, `GET /api/wishes/{id}` and the timeline
 //! `GET /api/wishes/{id}/events`; for workers, `POST /api/wishes` (on a household's behalf),
-//! `PATCH /api/wishes/{id}` and `POST /api/wishes/{id}/cancel`.
+//! `PATCH /api/wishes/{id}`, `POST /api/wishes/{id}/cancel` and `POST /api/wishes/{id}/close`.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use microwish_core::command::{CancelRequest, CancelWish, Command, NewWish, WishPatch, WishUpdate};
+use microwish_core::command::{
+    CancelRequest, CancelWish, CloseWish, Command, NewWish, WishPatch, WishUpdate,
+};
 use microwish_core::visibility;
 use microwish_core::{Entity, EventView, Page, PageQuery, PublicWish, WishId, WishQuery};
 
@@ -217,6 +219,34 @@ pub async fn cancel(
         reason: request.reason,
     });
     apply(&state, user.actor(), command).await?;
+    Ok(Json(worker_view(&state, wish_id).await?))
+}
+
+/// A worker closes a fulfilled wish (the household thanked, the wish archived); it stays
+/// public. Any other status is 409 `invalid_state`.
+#[utoipa::path(
+    post,
+    path = "/api/wishes/{id}/close",
+    tag = "wishes",
+    operation_id = "wishes_close",
+    params(("id" = uuid::Uuid, Path, description = "The wish")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = PublicWish)
+    )
+)]
+pub async fn close(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PublicWish>> {
+    let wish_id = parse_id(&id, Entity::Wish)?;
+    apply(
+        &state,
+        user.actor(),
+        Command::CloseWish(CloseWish { wish_id }),
+    )
+    .await?;
     Ok(Json(worker_view(&state, wish_id).await?))
 }
 

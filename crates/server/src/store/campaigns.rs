@@ -58,7 +58,10 @@ fn query(ids: Option<&[CampaignId]>) -> Statement {
     let mut sql = Statement::new(
         "SELECT c.id, c.title, c.description, c.goal, c.unit, c.starts_on, c.ends_on, c.created_at, \
          COUNT(w.id) AS wishes, \
-         CAST(COALESCE(SUM(CASE WHEN w.status IN ('fulfilled', 'closed') THEN 1 ELSE 0 END), 0) AS BIGINT) AS wishes_fulfilled, \
+         CAST(COALESCE(SUM(CASE WHEN w.status IN ",
+    );
+    sql.push_list(WishStatus::FULFILLED).push(
+        " THEN 1 ELSE 0 END), 0) AS BIGINT) AS wishes_fulfilled, \
          CAST(COALESCE(SUM(w.quantity), 0) AS BIGINT) AS units, \
          CAST(COALESCE(SUM(w.claimed), 0) AS BIGINT) AS units_claimed, \
          CAST(COALESCE(SUM(w.fulfilled), 0) AS BIGINT) AS units_fulfilled \

@@ -13,7 +13,7 @@ use microwish_core::{
 
 use super::{count, parse_stored, stamp, stored_time, CHUNK};
 use crate::error::{ApiError, ApiResult};
-use crate::store::sql::{Db, Pool, Row, Value};
+use crate::store::sql::{Db, Pool, Row, Statement, Value};
 use crate::store::sync::log_change;
 use crate::store::users::User;
 use crate::writer::Tx;
@@ -347,7 +347,7 @@ pub fn set_status(
             from.as_str(),
         ],
     )?;
-    super::still_in(updated, from.as_str(), to.as_str())?;
+    super::still_in(updated, from)?;
     log_change(tx, Entity::Claim, &id.to_string())
 }
 
@@ -361,10 +361,16 @@ pub fn set_quantity(
     let updated = super::run(
         tx,
         "UPDATE claims SET quantity = ?, updated_at = ? \
-         WHERE id = ? AND quantity = ? AND status = 'active'",
-        crate::args![after, stamp(now), id.to_string(), before],
+         WHERE id = ? AND quantity = ? AND status = ?",
+        crate::args![
+            after,
+            stamp(now),
+            id.to_string(),
+            before,
+            ClaimStatus::Active.as_str()
+        ],
     )?;
-    super::still_in(updated, "active", "active")?;
+    super::still_in(updated, ClaimStatus::Active)?;
     log_change(tx, Entity::Claim, &id.to_string())
 }
 
@@ -380,14 +386,13 @@ pub fn set_thanks(tx: &Tx, id: ClaimId, text: &str, now: DateTime<Utc>) -> ApiRe
 
 /// The claims holding units of these wishes.
 pub fn of_wishes(tx: &Tx, wishes: &[WishId]) -> ApiResult<Vec<ClaimId>> {
-    super::rows_in(
-        tx,
-        "SELECT id FROM claims WHERE status IN ('active', 'delivered', 'confirmed') \
-         AND wish_id IN ",
-        &[],
-        wishes,
-        |row| parse_stored(&row.get::<_, String>(0)?),
-    )
+    let mut select = Statement::new("SELECT id FROM claims WHERE status IN ");
+    select
+        .push_list(ClaimStatus::HOLDING)
+        .push(" AND wish_id IN ");
+    super::rows_in(tx, &select.sql, &select.args(), wishes, |row| {
+        parse_stored(&row.get::<_, String>(0)?)
+    })
 }
 
 /// These volunteers' active house calls.

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use microwish_core::stats::{self, CountedWish};
 use microwish_core::{CommunityId, Entity, Grid, GridId, Stats, WishStatus};
 
-use super::sql::Pool;
+use super::sql::{Pool, Statement};
 use super::{count, parse_stored, stamp};
 use crate::error::ApiResult;
 use crate::store::sync::log_change;
@@ -104,19 +104,13 @@ pub fn insert_grid(tx: &Tx, grid: &Grid, position: usize) -> ApiResult<()> {
 /// The public figures of the home page.
 pub async fn stats(db: &Pool) -> ApiResult<Stats> {
     // Every published wish, counted by core (households only as ids: never named here).
-    let public = WishStatus::PUBLIC;
-    let statuses: Vec<&str> = public.iter().map(|status| status.as_str()).collect();
-    let args: Vec<&dyn super::sql::Arg> = statuses.iter().map(|status| status as _).collect();
-    let rows: Vec<(Option<String>, String, String, i64, i64)> = db
-        .fetch_all(
-            &format!(
-                "SELECT household_id, kind, status, quantity, quantity - claimed FROM wishes \
-                 WHERE status IN ({})",
-                vec!["?"; public.len()].join(", ")
-            ),
-            &args,
-        )
-        .await?;
+    let mut sql = Statement::new(
+        "SELECT household_id, kind, status, quantity, quantity - claimed FROM wishes \
+         WHERE status IN ",
+    );
+    sql.push_list(WishStatus::PUBLIC);
+    let rows: Vec<(Option<String>, String, String, i64, i64)> =
+        db.fetch_all(&sql.sql, &sql.args()).await?;
     let wishes = rows
         .into_iter()
         .map(|(household, kind, status, quantity, remaining)| {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use microwish_core::decide::Event;
-use microwish_core::{Entity, EventAction, HouseholdId, Role, UserId, WishId};
+use microwish_core::{Entity, EventAction, HouseholdId, Role, Status, UserId, WishId};
 
 use super::sql::Parsed;
 use super::sql::Pool;
@@ -23,8 +23,8 @@ pub fn record(tx: &Tx, at: DateTime<Utc>, actor: Option<UserId>, event: &Event) 
             event.subject.id().to_string(),
             event.wish.map(|wish| wish.to_string()),
             event.action.as_str(),
-            event.from,
-            event.to,
+            event.from.map(Status::as_str),
+            event.to.map(Status::as_str),
             event.note,
         ],
     )?;
@@ -99,8 +99,8 @@ pub async fn timeline(
 ) -> ApiResult<(Vec<TimelineRow>, bool)> {
     rows(
         db,
-        "e.wish_id = ? AND e.entity <> 'household'",
-        wish.to_string(),
+        "e.wish_id = ? AND e.entity <> ?",
+        [wish.to_string(), Entity::Household.to_string()],
         after,
         limit,
     )
@@ -117,18 +117,19 @@ pub async fn of_household(
 ) -> ApiResult<(Vec<TimelineRow>, bool)> {
     rows(
         db,
-        "e.entity = 'household' AND e.entity_id = ?",
-        household.to_string(),
+        "e.entity = ? AND e.entity_id = ?",
+        [Entity::Household.to_string(), household.to_string()],
         after,
         limit,
     )
     .await
 }
 
+/// The events matching `condition` (its two `?` bound to `bound`).
 async fn rows(
     db: &Pool,
     condition: &str,
-    id: String,
+    bound: [String; 2],
     after: i64,
     limit: u32,
 ) -> ApiResult<(Vec<TimelineRow>, bool)> {
@@ -136,7 +137,7 @@ async fn rows(
         "SELECT e.seq, e.entity, e.at, e.action, e.from_status, e.to_status, e.actor_id, u.role, u.display_name, e.note \
          FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE {condition} AND e.seq > ? \
          ORDER BY e.seq LIMIT ?"
-    ), crate::args![id, after, i64::from(limit) + 1]).await?;
+    ), crate::args![bound[0], bound[1], after, i64::from(limit) + 1]).await?;
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let rows = rows

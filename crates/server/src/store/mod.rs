@@ -18,7 +18,8 @@ pub mod sync;
 pub mod users;
 pub mod wishes;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use microwish_core::{RuleError, Status};
 
 use crate::error::ApiError;
 use crate::writer::Tx;
@@ -117,13 +118,17 @@ fn run(tx: &Tx, sql: &str, params: &[&dyn Arg]) -> Result<usize, ApiError> {
     tx.execute(sql, params)
 }
 
-/// A time as sqlx writes it (RFC 3339), so that both connections store and compare the same
-/// text.
+/// How every time is stored, on both engines: RFC 3339 in UTC to the microsecond, always six
+/// digits and a `Z` (`2026-07-01T02:00:05.300000Z`), so that the text's order is the time's
+/// and a comparison in SQL (`hold_until <= ?`) compares the times. (The server's clock
+/// counts in microseconds too, see `clock`, so a time read back equals the one written.)
+pub const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
+
 fn stamp(time: DateTime<Utc>) -> String {
-    time.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+    time.format(TIME_FORMAT).to_string()
 }
 
-/// A stored time (as [`stamp`] wrote it).
+/// A stored time (as [`stamp`] wrote it; the migrations brought older shapes to it).
 fn stored_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
     DateTime::parse_from_rfc3339(text)
         .map(|time| time.with_timezone(&Utc))
@@ -136,11 +141,12 @@ fn day(date: NaiveDate) -> String {
 }
 
 /// A compare-and-set status update (`… WHERE status = <from>`) changed `rows` rows: none means
-/// something else moved the row first, and the command fails as the rules would have.
-pub fn still_in(rows: usize, from: &'static str, to: &'static str) -> Result<(), ApiError> {
+/// something else moved the row first, and the command fails (see `apply`: on PostgreSQL it
+/// is decided again).
+pub fn still_in(rows: usize, from: impl Into<Status>) -> Result<(), ApiError> {
     if rows == 1 {
         Ok(())
     } else {
-        Err(microwish_core::RuleError::InvalidState { from, action: to }.into())
+        Err(RuleError::Moved { from: from.into() }.into())
     }
 }

@@ -210,7 +210,7 @@ pub fn set_allocation_status(
         "UPDATE allocations SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
         crate::args![to.as_str(), stamp(now), id.to_string(), from.as_str()],
     )?;
-    super::still_in(updated, from.as_str(), to.as_str())?;
+    super::still_in(updated, from)?;
     log_pledge_of(tx, id)
 }
 

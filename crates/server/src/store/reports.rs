@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use microwish_core::stats::{AllocationFact, CountedWish, Facts, HouseCallFact, WishFact};
-use microwish_core::CommunityId;
+use microwish_core::{CommunityId, Entity, EventAction, WishKind, WishStatus};
 
 use super::sql::Parsed;
-use super::sql::Pool;
+use super::sql::{Pool, Statement};
 use super::{count, parse_stored};
 use crate::error::ApiResult;
 
@@ -30,27 +30,35 @@ pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
     let community = community.to_string();
     // Posted: when it was published (a draft waits), else when it was created. Fulfilled:
     // when it last became so (core counts it only while it still is).
-    let wishes: Vec<WishRow> = db
-        .fetch_all(
-            "SELECT w.household_id, w.grid_id, w.kind, w.status, w.quantity, \
-               w.quantity - w.claimed, \
-               COALESCE((SELECT MIN(e.at) FROM events e WHERE e.wish_id = w.id \
-                   AND e.entity = 'wish' AND e.action = 'publish'), w.created_at), \
-               (SELECT MAX(e.at) FROM events e WHERE e.wish_id = w.id \
-                   AND e.entity = 'wish' AND e.to_status = 'fulfilled') \
-             FROM wishes w JOIN grids g ON g.id = w.grid_id \
-             WHERE g.community_id = ? AND w.status NOT IN ('draft', 'cancelled')",
-            crate::args![&community],
-        )
-        .await?;
+    let wish = Entity::Wish.as_str();
+    let mut sql = Statement::new(
+        "SELECT w.household_id, w.grid_id, w.kind, w.status, w.quantity, w.quantity - w.claimed, \
+           COALESCE((SELECT MIN(e.at) FROM events e WHERE e.wish_id = w.id AND e.entity = ",
+    );
+    sql.push_bind(wish)
+        .push(" AND e.action = ")
+        .push_bind(EventAction::Publish.as_str())
+        .push("), w.created_at), (SELECT MAX(e.at) FROM events e WHERE e.wish_id = w.id AND e.entity = ")
+        .push_bind(wish)
+        .push(" AND e.to_status = ")
+        .push_bind(WishStatus::Fulfilled.as_str())
+        .push(") FROM wishes w JOIN grids g ON g.id = w.grid_id WHERE g.community_id = ")
+        .push_bind(community.clone())
+        .push(" AND w.status IN ")
+        .push_list(WishStatus::PUBLIC);
+    let wishes: Vec<WishRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
     let house_calls: Vec<(String, String, Parsed<DateTime<Utc>>, i64)> = db
         .fetch_all(
             "SELECT w.grid_id, c.user_id, e.at, c.volunteer_minutes \
          FROM events e JOIN claims c ON c.id = e.entity_id JOIN wishes w ON w.id = c.wish_id \
          JOIN grids g ON g.id = w.grid_id \
-         WHERE e.entity = 'claim' AND e.action = 'confirm' AND w.kind = 'service' \
-           AND g.community_id = ?",
-            crate::args![&community],
+         WHERE e.entity = ? AND e.action = ? AND w.kind = ? AND g.community_id = ?",
+            crate::args![
+                Entity::Claim.as_str(),
+                EventAction::Confirm.as_str(),
+                WishKind::Service.as_str(),
+                &community
+            ],
         )
         .await?;
     let allocations: Vec<AllocationRow> = db

@@ -546,7 +546,8 @@ impl Statement {
         self
     }
 
-    /// `(?, ?, …)` with each of `values` bound.
+    /// `(?, ?, …)` with each of `values` bound: a list of ids, or a set of core's vocabulary
+    /// (`WishStatus::PUBLIC`, `ClaimStatus::HOLDING`), so that SQL never spells a status.
     pub fn push_list<T: ToString>(&mut self, values: &[T]) -> &mut Statement {
         self.sql.push('(');
         for (n, value) in values.iter().enumerate() {

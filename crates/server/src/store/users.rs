@@ -220,17 +220,18 @@ pub fn set_volunteer_status(
     let updated = super::run(
         tx,
         "UPDATE users SET volunteer_status = ?, vetting_note = ?, vetted_at = ?, vetted_by = ? \
-         WHERE id = ? AND COALESCE(volunteer_status, 'pending') = ?",
+         WHERE id = ? AND COALESCE(volunteer_status, ?) = ?",
         crate::args![
             to.as_str(),
             note,
             stamp(now),
             by.map(|id| id.to_string()),
             user.to_string(),
+            VolunteerStatus::Pending.as_str(),
             from.as_str(),
         ],
     )?;
-    super::still_in(updated, from.as_str(), to.as_str())?;
+    super::still_in(updated, from)?;
     log_change(tx, Entity::Volunteer, &user.to_string())
 }
 
@@ -254,22 +255,32 @@ pub async fn volunteers(
     ids: Option<&[UserId]>,
     status: Option<VolunteerStatus>,
 ) -> ApiResult<Vec<VolunteerView>> {
+    let confirmed = ClaimStatus::Confirmed.as_str();
     let mut sql = Statement::new(
         "SELECT u.id, u.display_name, u.phone, u.volunteer_status, u.vetting_note, u.vetted_at, \
          v.display_name AS vetted_by, u.created_at, \
-         (SELECT COUNT(*) FROM claims c WHERE c.user_id = u.id AND c.status = 'confirmed' \
-          AND c.volunteer_minutes > 0) AS house_calls, \
-         (SELECT CAST(COALESCE(SUM(c.volunteer_minutes), 0) AS BIGINT) FROM claims c WHERE c.user_id = u.id \
-          AND c.status = 'confirmed') AS minutes \
-         FROM users u LEFT JOIN users v ON v.id = u.vetted_by WHERE u.role = ",
+         (SELECT COUNT(*) FROM claims c WHERE c.user_id = u.id AND c.status = ",
     );
-    sql.push_bind(Role::Volunteer.as_str());
+    sql.push_bind(confirmed)
+        .push(
+            " AND c.volunteer_minutes > 0) AS house_calls, \
+         (SELECT CAST(COALESCE(SUM(c.volunteer_minutes), 0) AS BIGINT) FROM claims c \
+          WHERE c.user_id = u.id AND c.status = ",
+        )
+        .push_bind(confirmed)
+        .push(
+            ") AS minutes \
+         FROM users u LEFT JOIN users v ON v.id = u.vetted_by WHERE u.role = ",
+        )
+        .push_bind(Role::Volunteer.as_str());
     if let Some(ids) = ids {
         sql.push(" AND u.id IN ");
         sql.push_list(ids);
     }
     if let Some(status) = status {
-        sql.push(" AND COALESCE(u.volunteer_status, 'pending') = ")
+        sql.push(" AND COALESCE(u.volunteer_status, ")
+            .push_bind(VolunteerStatus::Pending.as_str())
+            .push(") = ")
             .push_bind(status.as_str());
     }
     sql.push(" ORDER BY u.created_at DESC, u.id LIMIT 1000");

@@ -280,8 +280,8 @@ pub async fn fulfilled_at(db: &Pool) -> ApiResult<HashMap<WishId, DateTime<Utc>>
     let rows: Vec<(String, Parsed<DateTime<Utc>>)> = db
         .fetch_all(
             "SELECT entity_id, MIN(at) FROM events \
-         WHERE entity = 'wish' AND to_status = 'fulfilled' GROUP BY entity_id",
-            crate::args![],
+         WHERE entity = ? AND to_status = ? GROUP BY entity_id",
+            crate::args![Entity::Wish.as_str(), WishStatus::Fulfilled.as_str()],
         )
         .await?;
     rows.into_iter()

@@ -1,6 +1,6 @@
 //! The hold timer: an active claim past its `hold_until` expires and its units return.
 
-use chrono::Duration;
+use chrono::{Duration, SubsecRound};
 use microwish_core::{Role, WishKind};
 use microwish_server::apply::expire_due_claims;
 
@@ -43,6 +43,34 @@ async fn stalled_item_claims_expire_after_their_hold() {
     assert!(expiry["actor_role"].is_null(), "the system expired it");
     // Nothing left to expire.
     assert_eq!(expire_due_claims(&app.state).await.unwrap(), 0);
+}
+
+/// Times compare to the microsecond: a hold ending 300 ms from now has not ended, also when
+/// those 300 ms cross a whole second.
+#[tokio::test]
+async fn a_hold_ending_300_ms_from_now_has_not_ended() {
+    let app = spawn_demo_app().await;
+    // The claim is made on a whole second, so its hold ends on one too.
+    let now = app.clock.now();
+    app.clock
+        .advance(now.trunc_subsecs(0) + Duration::seconds(1) - now);
+    let donor = app.register(Role::Donor).await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    let claim = app.claim_ok(&donor, wish.id, 1).await;
+    assert_eq!(claim.hold_until, claim.hold_until.trunc_subsecs(0));
+
+    app.clock
+        .advance(claim.hold_until - app.clock.now() - Duration::milliseconds(300));
+    assert_eq!(expire_due_claims(&app.state).await.unwrap(), 0);
+    assert_eq!(app.claim_status(claim.id).await, "active");
+    app.clock.advance(Duration::milliseconds(299));
+    assert_eq!(expire_due_claims(&app.state).await.unwrap(), 0);
+    assert_eq!(app.claim_status(claim.id).await, "active");
+
+    app.clock.advance(Duration::milliseconds(1));
+    assert_eq!(app.clock.now(), claim.hold_until);
+    assert_eq!(expire_due_claims(&app.state).await.unwrap(), 1);
+    assert_eq!(app.claim_status(claim.id).await, "expired");
 }
 
 #[tokio::test]

@@ -121,6 +121,52 @@ async fn both_engines_are_migrated_in_step_to_the_same_tables_and_columns() {
     assert_eq!(postgres, expected);
 }
 
+#[tokio::test]
+async fn each_postgres_check_lists_exactly_its_enums_values() {
+    let db = connect_postgres(&postgres_database().await).await.unwrap();
+    // `CHECK ((status = ANY (ARRAY['draft'::text, …])))`: the column, then the quoted values.
+    let checks: Vec<(String, String)> = sqlx::query_as(
+        "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint \
+         WHERE contype = 'c' AND connamespace = current_schema()::regnamespace",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    let mut found = crate::schema::Lists::new();
+    for (table, check) in checks {
+        let column: String = check
+            .trim_start_matches("CHECK")
+            .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let values: BTreeSet<String> = check
+            .split('\'')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect();
+        if !values.is_empty() {
+            found.insert((table, column), values);
+        }
+    }
+    assert_eq!(found, crate::schema::expected_lists());
+}
+
+#[tokio::test]
+async fn the_migration_rewrites_every_older_time_to_the_fixed_width_on_postgres() {
+    let url = postgres_database().await;
+    let db = sqlx::PgPool::connect(&url).await.unwrap();
+    let (_older, migrator) =
+        crate::schema::migrations_before_precise_times("migrations-postgres").await;
+    migrator.run(&db).await.unwrap();
+    crate::schema::store_old_times(&Pool::Postgres(db.clone())).await;
+    db.close().await;
+
+    let db = connect_postgres(&url).await.unwrap();
+    crate::schema::assert_times_rewritten(&Pool::Postgres(db)).await;
+}
+
 /// The versions a reader sees after `cursor`, oldest first.
 async fn changes_after(db: &PgPool, table: &str, cursor: i64) -> Vec<(i64, String)> {
     sqlx::query_as(&format!(
@@ -520,7 +566,9 @@ async fn claims_racing_through_two_servers_on_postgres_are_each_applied_once() {
         matches!(
             late,
             Err(ApiError::Rule(
-                RuleError::WishFullyClaimed | RuleError::InvalidState { .. }
+                RuleError::WishFullyClaimed
+                    | RuleError::InvalidState { .. }
+                    | RuleError::Moved { .. }
             ))
         ),
         "{late:?}"

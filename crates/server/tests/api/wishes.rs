@@ -1,8 +1,9 @@
 use std::collections::HashSet;
 
-use microwish_core::{Category, Page, PublicWish, WishKind};
+use microwish_core::{Category, ClientId, Page, PublicWish, Role, WishKind, WishStatus};
+use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, spawn_demo_app};
+use crate::helpers::{assert_problem, spawn_app, spawn_demo_app, Session, TestApp};
 
 #[tokio::test]
 async fn demo_lists_open_wishes_of_both_kinds_with_the_public_fields() {
@@ -441,4 +442,134 @@ async fn search_finds_a_category_by_its_name_and_needs_every_word() {
         both.items.is_empty(),
         "no wish is both a repair and a school bag"
     );
+}
+
+/// A wish of one unit, claimed by a new donor and confirmed by the demo worker: fulfilled.
+async fn fulfilled_wish(app: &TestApp, worker: &Session) -> PublicWish {
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(wish.id, 1).await;
+    let donor = app.register(Role::Donor).await;
+    let claim = app.claim_ok(&donor, wish.id, 1).await;
+    assert_eq!(
+        app.act(Some(worker), claim.id, "confirm").await.status(),
+        200
+    );
+    let fulfilled = app.wish(wish.id).await;
+    assert_eq!(fulfilled.status, WishStatus::Fulfilled);
+    fulfilled
+}
+
+#[tokio::test]
+async fn a_worker_closes_a_fulfilled_wish_which_stays_public_with_its_close_on_the_timeline() {
+    let app = spawn_demo_app().await;
+    let worker = app.worker().await;
+    let wish = fulfilled_wish(&app, &worker).await;
+
+    let response = app
+        .post(
+            Some(&worker),
+            &format!("/api/wishes/{}/close", wish.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let closed: PublicWish = response.json().await.unwrap();
+    assert_eq!(closed.status, WishStatus::Closed);
+    assert_eq!((closed.quantity, closed.fulfilled), (1, 1));
+
+    // Still public: alone, in the list of closed wishes, and its timeline says who closed it.
+    assert_eq!(app.wish(wish.id).await, closed);
+    let listed = app.wishes("?status=closed").await.items;
+    assert!(listed.iter().any(|w| w.id == wish.id));
+    let events = app
+        .get_json(&format!("/api/wishes/{}/events", wish.id))
+        .await;
+    let close = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|event| event["action"] == "close")
+        .expect("a close event");
+    assert_eq!(close["from_status"], "fulfilled");
+    assert_eq!(close["to_status"], "closed");
+    assert_eq!(close["actor_role"], "worker");
+
+    // Closed is final: closing again is a state conflict.
+    assert_problem(
+        app.post(
+            Some(&worker),
+            &format!("/api/wishes/{}/close", wish.id),
+            json!({}),
+        )
+        .await,
+        409,
+        "invalid_state",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn only_a_fulfilled_wish_is_closed_and_only_by_a_worker_of_its_community() {
+    let app = spawn_demo_app().await;
+    let worker = app.worker().await;
+    let open = app.open_wish(WishKind::Item, 1).await;
+    let path = format!("/api/wishes/{}/close", open.id);
+    let body = assert_problem(
+        app.post(Some(&worker), &path, json!({})).await,
+        409,
+        "invalid_state",
+    )
+    .await;
+    assert!(body["detail"].as_str().unwrap().contains("open"), "{body}");
+    assert_eq!(app.wish(open.id).await.status, WishStatus::Open);
+
+    let wish = fulfilled_wish(&app, &worker).await;
+    let path = format!("/api/wishes/{}/close", wish.id);
+    assert_problem(app.post(None, &path, json!({})).await, 401, "not_logged_in").await;
+    for role in [Role::Donor, Role::Volunteer, Role::Shopkeeper] {
+        let someone = app.register(role).await;
+        assert_problem(
+            app.post(Some(&someone), &path, json!({})).await,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    let outsider = app.other_worker().await;
+    assert_problem(
+        app.post(Some(&outsider), &path, json!({})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(app.wish(wish.id).await.status, WishStatus::Fulfilled);
+}
+
+#[tokio::test]
+async fn a_phone_closes_a_wish_with_the_close_wish_mutation() {
+    let app = spawn_demo_app().await;
+    let worker = app.worker().await;
+    let wish = fulfilled_wish(&app, &worker).await;
+    let client = ClientId::generate();
+    let push = |id: u64| {
+        json!({"client_id": client, "mutations": [
+            {"id": id, "name": "close_wish", "args": {"wish_id": wish.id}},
+        ]})
+    };
+    let answer: Value = app
+        .post(Some(&worker), "/api/sync/push", push(1))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
+    assert_eq!(app.wish(wish.id).await.status, WishStatus::Closed);
+    let again: Value = app
+        .post(Some(&worker), "/api/sync/push", push(2))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["results"][0]["status"], "rejected");
+    assert_eq!(again["results"][0]["code"], "invalid_state");
 }

@@ -29,7 +29,7 @@ pub struct HouseholdsQuery {
 /// A worker's households (private: names, addresses, phones). Every read is logged.
 #[utoipa::path(
     get,
-    path = "/api/households",
+    path = "/households",
     tag = "households",
     operation_id = "households_list",
     params(HouseholdsQuery),
@@ -53,7 +53,7 @@ pub async fn list(
 /// A worker registers a household (201; 200 for a retry).
 #[utoipa::path(
     post,
-    path = "/api/households",
+    path = "/households",
     tag = "households",
     operation_id = "households_create",
     request_body = NewHousehold,
@@ -76,7 +76,7 @@ pub async fn create(
 /// One household of the worker's community. The read is logged.
 #[utoipa::path(
     get,
-    path = "/api/households/{id}",
+    path = "/households/{id}",
     tag = "households",
     operation_id = "households_get",
     params(("id" = uuid::Uuid, Path, description = "The household")),
@@ -97,7 +97,7 @@ pub async fn get(
 /// A worker edits a household.
 #[utoipa::path(
     patch,
-    path = "/api/households/{id}",
+    path = "/households/{id}",
     tag = "households",
     operation_id = "households_update",
     params(("id" = uuid::Uuid, Path, description = "The household")),
@@ -126,7 +126,7 @@ pub async fn update(
 /// to a volunteer for a house call (who, when).
 #[utoipa::path(
     get,
-    path = "/api/households/{id}/events",
+    path = "/households/{id}/events",
     tag = "households",
     operation_id = "households_events",
     params(("id" = uuid::Uuid, Path, description = "The household"), PageQuery),

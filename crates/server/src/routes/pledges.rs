@@ -22,7 +22,7 @@ use crate::store::users::User;
 /// A shopkeeper pledges goods in bulk, optionally in sizes (201; 200 for a retry).
 #[utoipa::path(
     post,
-    path = "/api/pledges",
+    path = "/pledges",
     tag = "pledges",
     operation_id = "pledges_create",
     request_body = NewPledge,
@@ -48,7 +48,7 @@ pub async fn create(
 /// A shopkeeper's own pledges; a worker's community's.
 #[utoipa::path(
     get,
-    path = "/api/pledges",
+    path = "/pledges",
     tag = "pledges",
     operation_id = "pledges_list",
     security(("session" = [])),
@@ -71,7 +71,7 @@ pub async fn list(
 /// One pledge with its allocations.
 #[utoipa::path(
     get,
-    path = "/api/pledges/{id}",
+    path = "/pledges/{id}",
     tag = "pledges",
     operation_id = "pledges_get",
     params(("id" = uuid::Uuid, Path, description = "The pledge")),
@@ -92,7 +92,7 @@ pub async fn get(
 /// 201 with the allocation, or 409 `pledge_exhausted` / `wish_full`.
 #[utoipa::path(
     post,
-    path = "/api/pledges/{id}/allocations",
+    path = "/pledges/{id}/allocations",
     tag = "pledges",
     operation_id = "pledges_allocate",
     params(("id" = uuid::Uuid, Path, description = "The pledge")),
@@ -120,7 +120,7 @@ pub async fn allocate(
 /// The shop dropped the goods at the station (core checks it is the pledging shop).
 #[utoipa::path(
     post,
-    path = "/api/allocations/{id}/deliver",
+    path = "/allocations/{id}/deliver",
     tag = "pledges",
     operation_id = "pledges_deliver",
     params(("id" = uuid::Uuid, Path, description = "The allocation")),
@@ -140,7 +140,7 @@ pub async fn deliver(
 /// A worker confirms a delivered allocation.
 #[utoipa::path(
     post,
-    path = "/api/allocations/{id}/confirm",
+    path = "/allocations/{id}/confirm",
     tag = "pledges",
     operation_id = "pledges_confirm",
     params(("id" = uuid::Uuid, Path, description = "The allocation")),
@@ -160,7 +160,7 @@ pub async fn confirm(
 /// A worker cancels an allocation; its units return to the pledge and the wish.
 #[utoipa::path(
     post,
-    path = "/api/allocations/{id}/cancel",
+    path = "/allocations/{id}/cancel",
     tag = "pledges",
     operation_id = "pledges_cancel",
     params(("id" = uuid::Uuid, Path, description = "The allocation")),
@@ -180,7 +180,7 @@ pub async fn cancel(
 /// A worker records the household's thanks; the shop reads it under the pledge.
 #[utoipa::path(
     post,
-    path = "/api/allocations/{id}/thanks",
+    path = "/allocations/{id}/thanks",
     tag = "pledges",
     operation_id = "pledges_thanks",
     params(("id" = uuid::Uuid, Path, description = "The allocation")),

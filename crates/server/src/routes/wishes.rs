@@ -24,7 +24,7 @@ use crate::{pages, store};
 /// The public list, from memory while nothing changed (see [`crate::pages`]).
 #[utoipa::path(
     get,
-    path = "/api/wishes",
+    path = "/wishes",
     tag = "wishes",
     operation_id = "wishes_list",
     params(WishQuery),
@@ -57,7 +57,7 @@ pub async fn list(
 /// A public wish; for a worker of its community, a draft or a cancelled one too.
 #[utoipa::path(
     get,
-    path = "/api/wishes/{id}",
+    path = "/wishes/{id}",
     tag = "wishes",
     operation_id = "wishes_get",
     params(("id" = uuid::Uuid, Path, description = "The wish")),
@@ -91,7 +91,7 @@ pub async fn get(
 /// community and the actor themselves see the name and any note.
 #[utoipa::path(
     get,
-    path = "/api/wishes/{id}/events",
+    path = "/wishes/{id}/events",
     tag = "wishes",
     operation_id = "wishes_events",
     params(("id" = uuid::Uuid, Path, description = "The wish"), PageQuery),
@@ -146,7 +146,7 @@ pub fn event_view(row: TimelineRow, sees_all: bool, viewer: Option<UserId>) -> E
 /// A worker posts a wish on a household's behalf (201; 200 when the same id was already created).
 #[utoipa::path(
     post,
-    path = "/api/wishes",
+    path = "/wishes",
     tag = "wishes",
     operation_id = "wishes_create",
     request_body = NewWish,
@@ -170,7 +170,7 @@ pub async fn create(
 /// A worker edits a wish (draft or published).
 #[utoipa::path(
     patch,
-    path = "/api/wishes/{id}",
+    path = "/wishes/{id}",
     tag = "wishes",
     operation_id = "wishes_update",
     params(("id" = uuid::Uuid, Path, description = "The wish")),
@@ -195,7 +195,7 @@ pub async fn update(
 /// A worker cancels a wish with a reason; its active claims end.
 #[utoipa::path(
     post,
-    path = "/api/wishes/{id}/cancel",
+    path = "/wishes/{id}/cancel",
     tag = "wishes",
     operation_id = "wishes_cancel",
     params(("id" = uuid::Uuid, Path, description = "The wish")),

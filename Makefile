@@ -14,9 +14,10 @@ WASM_TARGET := wasm32-unknown-unknown
 run: tools spa server-release
 	./target/release/microwish-server serve --addr $(ADDR) --database $(DATABASE) --dist dist --demo
 
-## test: install what the tests need, then run them all (unit + API, browser, end-to-end)
+## test: install what the tests need, then run them all (lint first, it is the quickest to
+## fail; unit + API, browser, end-to-end)
 test: test-tools
-	cargo fmt --all --check
+	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) fuzz-api
 	$(MAKE) wasm-test
@@ -99,6 +100,7 @@ bench: bench-tools spa
 	cargo bench -p microwish-server --bench http || status=1; \
 	exit $$status
 
+## lint: formatting, and clippy with every warning an error, natively and for the SPA's wasm
 lint:
 	cargo fmt --all --check
 	cargo clippy -p microwish-core -p microwish-server --all-targets -- -D warnings

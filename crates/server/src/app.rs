@@ -11,6 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use microwish_core::command::Policy;
+use microwish_core::decide::{Decision, Write};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -60,9 +61,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Something was committed: listening clients are told (once the change log shows it),
-    /// so that they pull.
-    pub fn notify_change(&self) {
+    /// What follows every committed decision, whichever path wrote it (a REST command, a sync
+    /// push, the hold timer): users whose vetting changed have their sessions read again rather
+    /// than kept (see [`crate::auth::SessionCache`]), since it changes what they may see; and
+    /// listening clients are told (once the change log shows it), so that they pull. A replay
+    /// wrote nothing.
+    pub fn after_commit(&self, decision: &Decision) {
+        if decision.replayed {
+            return;
+        }
+        for write in &decision.writes {
+            if let Write::VolunteerStatus { user, .. } = write {
+                self.sessions.forget_user(*user);
+            }
+        }
         self.committed.notify_one();
     }
 }
@@ -74,11 +86,12 @@ pub fn router(state: AppState) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(axum::routing::get(spa_index).with_state(state.clone()));
-    let api = routes::api()
+    let (api, _) = routes::api().split_for_parts();
+    let api = api
         .layer(middleware::from_fn(security::guard_writes))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     Router::new()
-        .nest("/api", api)
+        .merge(api)
         .fallback_service(assets)
         .layer(middleware::from_fn(cache_headers))
         .layer(middleware::from_fn_with_state(

@@ -18,7 +18,7 @@ use crate::store;
 use crate::store::sql::lost_race;
 use crate::writer::{in_savepoint, Tx};
 
-/// Applies `command` for `actor` in its own write transaction; tells listening phones.
+/// Applies `command` for `actor` in its own write transaction, then [`AppState::after_commit`].
 pub async fn apply(state: &AppState, actor: Actor, command: Command) -> Result<Decision, ApiError> {
     apply_at(state, actor, command, state.clock.now()).await
 }
@@ -39,21 +39,8 @@ pub async fn apply_at(
         .writer
         .write(move |tx| apply_in(tx, &ctx, &command))
         .await?;
-    if !decision.replayed {
-        forget_revetted_sessions(state, &decision);
-        state.notify_change();
-    }
+    state.after_commit(&decision);
     Ok(decision)
-}
-
-/// A command that changed someone's vetting changes what they may see: their sessions are
-/// read again rather than kept (see [`crate::auth::SessionCache`]).
-pub fn forget_revetted_sessions(state: &AppState, decision: &Decision) {
-    for write in &decision.writes {
-        if let Write::VolunteerStatus { user, .. } = write {
-            state.sessions.forget_user(*user);
-        }
-    }
 }
 
 /// Applies `command` inside the caller's transaction (sync push records the mutation's
@@ -220,25 +207,25 @@ pub async fn expire_due_claims(state: &AppState) -> Result<usize, ApiError> {
             .writer
             .write(move |tx| expire_slice(tx, &ctx, SLICE))
             .await?;
-        if done > 0 {
-            state.notify_change();
+        for decision in &done {
+            state.after_commit(decision);
         }
-        expired += done;
+        expired += done.len();
         if found < SLICE {
             return Ok(expired);
         }
     }
 }
 
-/// Expires up to `limit` due claims in the caller's transaction: how many expired, and how
-/// many were found.
-fn expire_slice(tx: &Tx, ctx: &Context, limit: usize) -> Result<(usize, usize), ApiError> {
+/// Expires up to `limit` due claims in the caller's transaction: what each expiry did, and
+/// how many were found.
+fn expire_slice(tx: &Tx, ctx: &Context, limit: usize) -> Result<(Vec<Decision>, usize), ApiError> {
     let due = store::claims::due_for_expiry(tx, ctx.now, limit)?;
-    let mut expired = 0;
+    let mut expired = Vec::new();
     for &claim_id in &due {
         let command = Command::ExpireClaim(ClaimRef { claim_id });
         match in_savepoint(tx, |tx| apply_in(tx, ctx, &command)) {
-            Ok(_) => expired += 1,
+            Ok(decision) => expired.push(decision),
             // Moved on since it was found (on SQLite nothing can; a safeguard).
             Err(ApiError::Rule(RuleError::InvalidState { .. } | RuleError::Moved { .. })) => {}
             Err(error) => return Err(error),

@@ -15,6 +15,7 @@ pub mod reader;
 pub mod routes;
 pub mod security;
 pub mod store;
+pub mod sync;
 pub mod writer;
 
 pub use app::{router, AppState};

@@ -18,7 +18,7 @@ use crate::store;
 /// A new donor, volunteer or shopkeeper account; signs in (sets the session cookie). Limited per address; 503 `busy` with `Retry-After` when every password hasher is taken.
 #[utoipa::path(
     post,
-    path = "/api/auth/register",
+    path = "/auth/register",
     tag = "auth",
     operation_id = "auth_register",
     request_body = Registration,
@@ -49,7 +49,7 @@ pub async fn register(
 /// Signs in with phone and password (sets the session cookie). Failed attempts are limited per phone and address, with a growing delay; 429 with `Retry-After` beyond them.
 #[utoipa::path(
     post,
-    path = "/api/auth/login",
+    path = "/auth/login",
     tag = "auth",
     operation_id = "auth_login",
     request_body = Login,
@@ -120,7 +120,7 @@ async fn start_session(
 /// Ends the session (if any) and clears the cookie.
 #[utoipa::path(
     post,
-    path = "/api/auth/logout",
+    path = "/auth/logout",
     tag = "auth",
     operation_id = "auth_logout",
     security((), ("session" = [])),
@@ -143,7 +143,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
 /// The signed-in user.
 #[utoipa::path(
     get,
-    path = "/api/me",
+    path = "/me",
     tag = "auth",
     operation_id = "auth_me",
     security(("session" = [])),

@@ -18,7 +18,7 @@ use crate::store;
 /// Every campaign (drive) with its progress.
 #[utoipa::path(
     get,
-    path = "/api/campaigns",
+    path = "/campaigns",
     tag = "campaigns",
     operation_id = "campaigns_list",
     responses(
@@ -33,7 +33,7 @@ pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Page<PublicCa
 /// One campaign with its progress.
 #[utoipa::path(
     get,
-    path = "/api/campaigns/{id}",
+    path = "/campaigns/{id}",
     tag = "campaigns",
     operation_id = "campaigns_get",
     params(("id" = uuid::Uuid, Path, description = "The campaign")),
@@ -53,7 +53,7 @@ pub async fn get(
 /// A worker starts a campaign (201; 200 for a retry).
 #[utoipa::path(
     post,
-    path = "/api/campaigns",
+    path = "/campaigns",
     tag = "campaigns",
     operation_id = "campaigns_create",
     request_body = NewCampaign,

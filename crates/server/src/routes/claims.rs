@@ -24,7 +24,7 @@ use crate::store::claims::{self, ClaimFilter};
 /// A donor claims units of a wish, or an approved volunteer books a house call (201; 200 for a retry with the same claim id).
 #[utoipa::path(
     post,
-    path = "/api/wishes/{id}/claims",
+    path = "/wishes/{id}/claims",
     tag = "claims",
     operation_id = "claims_create",
     params(("id" = uuid::Uuid, Path, description = "The wish")),
@@ -51,7 +51,7 @@ pub async fn create(
 /// The claimer gives a held claim back, all of it or `quantity` units; they return to the wish.
 #[utoipa::path(
     post,
-    path = "/api/claims/{id}/release",
+    path = "/claims/{id}/release",
     tag = "claims",
     operation_id = "claims_release",
     params(("id" = uuid::Uuid, Path, description = "The claim")),
@@ -85,7 +85,7 @@ pub async fn release(
 /// The claimer reports the goods delivered or the house call done.
 #[utoipa::path(
     post,
-    path = "/api/claims/{id}/deliver",
+    path = "/claims/{id}/deliver",
     tag = "claims",
     operation_id = "claims_deliver",
     params(("id" = uuid::Uuid, Path, description = "The claim")),
@@ -108,7 +108,7 @@ pub async fn deliver(
 /// A worker confirms; for a house call, optionally with the minutes to credit.
 #[utoipa::path(
     post,
-    path = "/api/claims/{id}/confirm",
+    path = "/claims/{id}/confirm",
     tag = "claims",
     operation_id = "claims_confirm",
     params(("id" = uuid::Uuid, Path, description = "The claim")),
@@ -136,7 +136,7 @@ pub async fn confirm(
 /// A worker rejects a reported delivery with a reason; the units return to the wish.
 #[utoipa::path(
     post,
-    path = "/api/claims/{id}/reject",
+    path = "/claims/{id}/reject",
     tag = "claims",
     operation_id = "claims_reject",
     params(("id" = uuid::Uuid, Path, description = "The claim")),
@@ -164,7 +164,7 @@ pub async fn reject(
 /// A worker records the household's thanks; the claimer sees it on their claim.
 #[utoipa::path(
     post,
-    path = "/api/claims/{id}/thanks",
+    path = "/claims/{id}/thanks",
     tag = "claims",
     operation_id = "claims_thanks",
     params(("id" = uuid::Uuid, Path, description = "The claim")),
@@ -219,7 +219,7 @@ async fn answer(state: &AppState, user: &CurrentUser, subject: Subject) -> ApiRe
 /// The signed-in user's claims, newest first, a page at a time (`?cursor=&limit=`).
 #[utoipa::path(
     get,
-    path = "/api/me/claims",
+    path = "/me/claims",
     tag = "claims",
     operation_id = "claims_mine",
     params(PageQuery),
@@ -254,7 +254,7 @@ pub struct ClaimsQuery {
 /// Every claim on the worker's community's wishes, for confirming deliveries and visits.
 #[utoipa::path(
     get,
-    path = "/api/claims",
+    path = "/claims",
     tag = "claims",
     operation_id = "claims_all",
     params(ClaimsQuery),

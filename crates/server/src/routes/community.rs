@@ -11,7 +11,7 @@ use crate::store;
 /// The community's grids (网格).
 #[utoipa::path(
     get,
-    path = "/api/grids",
+    path = "/grids",
     tag = "community",
     operation_id = "community_grids",
     responses(
@@ -26,7 +26,7 @@ pub async fn grids(State(state): State<AppState>) -> ApiResult<Json<Page<Grid>>>
 /// Public totals.
 #[utoipa::path(
     get,
-    path = "/api/stats",
+    path = "/stats",
     tag = "community",
     operation_id = "community_stats",
     responses(

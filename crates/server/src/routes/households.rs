@@ -30,7 +30,7 @@ pub struct HouseholdsQuery {
 /// A worker's households (private: names, addresses, phones). Every read is logged.
 #[utoipa::path(
     get,
-    path = "/api/households",
+    path = "/households",
     tag = "households",
     operation_id = "households_list",
     params(HouseholdsQuery),
@@ -54,7 +54,7 @@ pub async fn list(
 /// A worker registers a household (201; 200 for a retry).
 #[utoipa::path(
     post,
-    path = "/api/households",
+    path = "/households",
     tag = "households",
     operation_id = "households_create",
     request_body = NewHousehold,
@@ -77,7 +77,7 @@ pub async fn create(
 /// One household of the worker's community. The read is logged.
 #[utoipa::path(
     get,
-    path = "/api/households/{id}",
+    path = "/households/{id}",
     tag = "households",
     operation_id = "households_get",
     params(("id" = uuid::Uuid, Path, description = "The household")),
@@ -98,7 +98,7 @@ pub async fn get(
 /// A worker edits a household.
 #[utoipa::path(
     patch,
-    path = "/api/households/{id}",
+    path = "/households/{id}",
     tag = "households",
     operation_id = "households_update",
     params(("id" = uuid::Uuid, Path, description = "The household")),
@@ -127,7 +127,7 @@ pub async fn update(
 /// to a volunteer for a house call (who, when).
 #[utoipa::path(
     get,
-    path = "/api/households/{id}/events",
+    path = "/households/{id}/events",
     tag = "households",
     operation_id = "households_events",
     params(("id" = uuid::Uuid, Path, description = "The household"), PageQuery),

@@ -1,4 +1,5 @@
-//! The HTTP API, one file per resource.
+//! The HTTP API, one file per resource (the sync protocol's three in [`crate::sync`]), and the
+//! list of its routes.
 
 pub mod auth;
 pub mod campaigns;
@@ -7,70 +8,73 @@ pub mod community;
 pub mod households;
 pub mod pledges;
 pub mod reports;
-pub mod sync;
 pub mod volunteers;
 pub mod wishes;
 
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::Router;
 use microwish_core::decide::Decision;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::openapi;
+use crate::sync::{events, pull, push};
 
-/// Every `/api` route. Anything else under `/api` is a problem+json 404, never the SPA.
-pub fn api() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(crate::openapi::health))
-        .route("/openapi.json", get(crate::openapi::openapi_json))
-        .route("/wishes", get(wishes::list).post(wishes::create))
-        .route("/wishes/{id}", get(wishes::get).patch(wishes::update))
-        .route("/wishes/{id}/events", get(wishes::events))
-        .route("/wishes/{id}/cancel", post(wishes::cancel))
-        .route("/wishes/{id}/close", post(wishes::close))
-        .route("/wishes/{id}/claims", post(claims::create))
-        .route("/claims", get(claims::all))
-        .route("/claims/{id}/release", post(claims::release))
-        .route("/claims/{id}/deliver", post(claims::deliver))
-        .route("/claims/{id}/confirm", post(claims::confirm))
-        .route("/claims/{id}/reject", post(claims::reject))
-        .route("/claims/{id}/thanks", post(claims::thanks))
-        .route(
-            "/households",
-            get(households::list).post(households::create),
-        )
-        .route(
-            "/households/{id}",
-            get(households::get).patch(households::update),
-        )
-        .route("/households/{id}/events", get(households::events))
-        .route("/volunteers", get(volunteers::list))
-        .route("/volunteers/{id}/approve", post(volunteers::approve))
-        .route("/volunteers/{id}/suspend", post(volunteers::suspend))
-        .route("/auth/register", post(auth::register))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/me", get(auth::me))
-        .route("/me/claims", get(claims::mine))
-        .route("/sync/push", post(sync::push))
-        .route("/sync/pull", get(sync::pull))
-        .route("/events", get(sync::events))
-        .route("/pledges", get(pledges::list).post(pledges::create))
-        .route("/pledges/{id}", get(pledges::get))
-        .route("/pledges/{id}/allocations", post(pledges::allocate))
-        .route("/allocations/{id}/deliver", post(pledges::deliver))
-        .route("/allocations/{id}/confirm", post(pledges::confirm))
-        .route("/allocations/{id}/cancel", post(pledges::cancel))
-        .route("/allocations/{id}/thanks", post(pledges::thanks))
-        .route("/campaigns", get(campaigns::list).post(campaigns::create))
-        .route("/campaigns/{id}", get(campaigns::get))
-        .route("/grids", get(community::grids))
-        .route("/stats", get(community::stats))
-        .route("/stats/detail", get(reports::stats_detail))
-        .route("/export/wishes.csv", get(reports::export_wishes))
-        .route("/export/households.csv", get(reports::export_households))
-        .fallback(|| async { ApiError::NotFound("API route") })
+/// Every `/api` route, and with it the OpenAPI document: one line per path, naming its
+/// handlers, whose `#[utoipa::path]` gives the method and the path (under `/api`). Nothing is
+/// routed here that is not documented: `routes!` needs the handler's annotation. Anything else
+/// under `/api` is a problem+json 404, never the SPA.
+pub fn api() -> OpenApiRouter<AppState> {
+    let paths: Vec<UtoipaMethodRouter<AppState>> = vec![
+        routes!(openapi::health),
+        routes!(openapi::openapi_json),
+        routes!(wishes::list, wishes::create),
+        routes!(wishes::get, wishes::update),
+        routes!(wishes::events),
+        routes!(wishes::cancel),
+        routes!(wishes::close),
+        routes!(claims::create),
+        routes!(claims::all),
+        routes!(claims::release),
+        routes!(claims::deliver),
+        routes!(claims::confirm),
+        routes!(claims::reject),
+        routes!(claims::thanks),
+        routes!(households::list, households::create),
+        routes!(households::get, households::update),
+        routes!(households::events),
+        routes!(volunteers::list),
+        routes!(volunteers::approve),
+        routes!(volunteers::suspend),
+        routes!(auth::register),
+        routes!(auth::login),
+        routes!(auth::logout),
+        routes!(auth::me),
+        routes!(claims::mine),
+        routes!(push::push),
+        routes!(pull::pull),
+        routes!(events::events),
+        routes!(pledges::list, pledges::create),
+        routes!(pledges::get),
+        routes!(pledges::allocate),
+        routes!(pledges::deliver),
+        routes!(pledges::confirm),
+        routes!(pledges::cancel),
+        routes!(pledges::thanks),
+        routes!(campaigns::list, campaigns::create),
+        routes!(campaigns::get),
+        routes!(community::grids),
+        routes!(community::stats),
+        routes!(reports::stats_detail),
+        routes!(reports::export_wishes),
+        routes!(reports::export_households),
+    ];
+    let api = paths
+        .into_iter()
+        .fold(OpenApiRouter::default(), OpenApiRouter::routes)
+        .fallback(|| async { ApiError::NotFound("API route") });
+    OpenApiRouter::default().nest("/api", api)
 }
 
 /// 201 for a command that created something, 200 for a retry of one already applied.

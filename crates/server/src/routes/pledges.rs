@@ -23,7 +23,7 @@ use crate::store::users::User;
 /// A shopkeeper pledges goods in bulk, optionally in sizes (201; 200 for a retry).
 #[utoipa::path(
     post,
-    path = "/api/pledges",
+    path = "/pledges",
     tag = "pledges",
     operation_id = "pledges_create",
     request_body = NewPledge,
@@ -49,7 +49,7 @@ pub async fn create(
 /// A shopkeeper's own pledges; a worker's community's.
 #[utoipa::path(
     get,
-    path = "/api/pledges",
+    path = "/pledges",
     tag = "pledges",
     operation_id = "pledges_list",
     security(("session" = [])),
@@ -79,7 +79,7 @@ pub async fn list(
 /// One pledge with its allocations.
 #[utoipa::path(
     get,
-    path = "/api/pledges/{id}",
+    path = "/pledges/{id}",
     tag = "pledges",
     operation_id = "pledges_get",
     params(("id" = uuid::Uuid, Path, description = "The pledge")),
@@ -100,7 +100,7 @@ pub async fn get(
 /// 201 with the allocation, or 409 `pledge_exhausted` / `wish_full`.
 #[utoipa::path(
     post,
-    path = "/api/pledges/{id}/allocations",
+    path = "/pledges/{id}/allocations",
     tag = "pledges",
     operation_id = "pledges_allocate",
     params(("id" = uuid::Uuid, Path, description = "The pledge")),
@@ -128,7 +128,7 @@ pub async fn allocate(
 /// The shop dropped the goods at the station (core checks it is the pledging shop).
 #[utoipa::path(
     post,
-    path = "/api/allocations/{id}/deliver",
+    path = "/allocations/{id}/deliver",
     tag = "pledges",
     operation_id = "pledges_deliver",
     params(("id" = uuid::Uuid, Path, description = "The allocation")),
@@ -148,7 +148,7 @@ pub async fn deliver(
 /// A worker confirms a delivered allocation.
 #[utoipa::path(
     post,
-    path = "/api/allocations/{id}/confirm",
+    path = "/allocations/{id}/confirm",
     tag = "pledges",
     operation_id = "pledges_confirm",
     params(("id" = uuid::Uuid, Path, description = "The allocation")),
@@ -168,7 +168,7 @@ pub async fn confirm(
 /// A worker cancels an allocation; its units return to the pledge and the wish.
 #[utoipa::path(
     post,
-    path = "/api/allocations/{id}/cancel",
+    path = "/allocations/{id}/cancel",
     tag = "pledges",
     operation_id = "pledges_cancel",
     params(("id" = uuid::Uuid, Path, description = "The allocation")),
@@ -188,7 +188,7 @@ pub async fn cancel(
 /// A worker records the household's thanks; the shop reads it under the pledge.
 #[utoipa::path(
     post,
-    path = "/api/allocations/{id}/thanks",
+    path = "/allocations/{id}/thanks",
     tag = "pledges",
     operation_id = "pledges_thanks",
     params(("id" = uuid::Uuid, Path, description = "The allocation")),

@@ -23,7 +23,7 @@ use crate::store;
 /// A worker's report: months, grids, volunteer hours, shops.
 #[utoipa::path(
     get,
-    path = "/api/stats/detail",
+    path = "/stats/detail",
     tag = "reports",
     operation_id = "reports_stats_detail",
     params(StatsQuery),
@@ -61,7 +61,7 @@ pub async fn stats_detail(
 /// Every wish of the community as CSV (UTF-8 with BOM; no real names).
 #[utoipa::path(
     get,
-    path = "/api/export/wishes.csv",
+    path = "/export/wishes.csv",
     tag = "reports",
     operation_id = "reports_export_wishes",
     security(("session" = [])),
@@ -131,7 +131,7 @@ pub async fn export_wishes(
 /// Every household of the community as CSV (private; the export is logged).
 #[utoipa::path(
     get,
-    path = "/api/export/households.csv",
+    path = "/export/households.csv",
     tag = "reports",
     operation_id = "reports_export_households",
     security(("session" = [])),

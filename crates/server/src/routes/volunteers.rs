@@ -24,7 +24,7 @@ pub struct VolunteersQuery {
 /// Volunteers for a worker to vet, by status.
 #[utoipa::path(
     get,
-    path = "/api/volunteers",
+    path = "/volunteers",
     tag = "volunteers",
     operation_id = "volunteers_list",
     params(VolunteersQuery),
@@ -45,7 +45,7 @@ pub async fn list(
 /// A worker approves a volunteer they have met.
 #[utoipa::path(
     post,
-    path = "/api/volunteers/{id}/approve",
+    path = "/volunteers/{id}/approve",
     tag = "volunteers",
     operation_id = "volunteers_approve",
     params(("id" = uuid::Uuid, Path, description = "The volunteer (a user id)")),
@@ -67,7 +67,7 @@ pub async fn approve(
 /// A worker suspends a volunteer; their booked house calls end.
 #[utoipa::path(
     post,
-    path = "/api/volunteers/{id}/suspend",
+    path = "/volunteers/{id}/suspend",
     tag = "volunteers",
     operation_id = "volunteers_suspend",
     params(("id" = uuid::Uuid, Path, description = "The volunteer (a user id)")),

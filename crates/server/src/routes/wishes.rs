@@ -25,7 +25,7 @@ use crate::{pages, store};
 /// The public list, from memory while nothing changed (see [`crate::pages`]).
 #[utoipa::path(
     get,
-    path = "/api/wishes",
+    path = "/wishes",
     tag = "wishes",
     operation_id = "wishes_list",
     params(WishQuery),
@@ -58,7 +58,7 @@ pub async fn list(
 /// A public wish; for a worker of its community, a draft or a cancelled one too.
 #[utoipa::path(
     get,
-    path = "/api/wishes/{id}",
+    path = "/wishes/{id}",
     tag = "wishes",
     operation_id = "wishes_get",
     params(("id" = uuid::Uuid, Path, description = "The wish")),
@@ -93,7 +93,7 @@ pub async fn get(
 /// community and the actor themselves see the name and any note.
 #[utoipa::path(
     get,
-    path = "/api/wishes/{id}/events",
+    path = "/wishes/{id}/events",
     tag = "wishes",
     operation_id = "wishes_events",
     params(("id" = uuid::Uuid, Path, description = "The wish"), PageQuery),
@@ -148,7 +148,7 @@ pub fn event_view(row: TimelineRow, names: bool) -> EventView {
 /// A worker posts a wish on a household's behalf (201; 200 when the same id was already created).
 #[utoipa::path(
     post,
-    path = "/api/wishes",
+    path = "/wishes",
     tag = "wishes",
     operation_id = "wishes_create",
     request_body = NewWish,
@@ -172,7 +172,7 @@ pub async fn create(
 /// A worker edits a wish (draft or published).
 #[utoipa::path(
     patch,
-    path = "/api/wishes/{id}",
+    path = "/wishes/{id}",
     tag = "wishes",
     operation_id = "wishes_update",
     params(("id" = uuid::Uuid, Path, description = "The wish")),
@@ -197,7 +197,7 @@ pub async fn update(
 /// A worker cancels a wish with a reason; its active claims end.
 #[utoipa::path(
     post,
-    path = "/api/wishes/{id}/cancel",
+    path = "/wishes/{id}/cancel",
     tag = "wishes",
     operation_id = "wishes_cancel",
     params(("id" = uuid::Uuid, Path, description = "The wish")),
@@ -226,7 +226,7 @@ pub async fn cancel(
 /// public. Any other status is 409 `invalid_state`.
 #[utoipa::path(
     post,
-    path = "/api/wishes/{id}/close",
+    path = "/wishes/{id}/close",
     tag = "wishes",
     operation_id = "wishes_close",
     params(("id" = uuid::Uuid, Path, description = "The wish")),

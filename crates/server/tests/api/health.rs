@@ -33,35 +33,49 @@ async fn the_database_syncs_every_commit() {
     assert_eq!(mode, "wal");
 }
 
-/// `/api/openapi.json` is OpenAPI 3.1 and every operation it lists is a real route (the
-/// reverse, every route documented, is a unit test of the document; schemathesis fuzzes it).
+/// `/api/openapi.json` is OpenAPI 3.1 and lists exactly the API's routes: every operation it
+/// lists is routed, and no other method is routed on its paths. (Router and document are built
+/// from one list, `routes::api`, whose entries need a handler's `#[utoipa::path]`: no path is
+/// routed undocumented. schemathesis fuzzes every operation.)
 #[tokio::test]
-async fn the_openapi_document_lists_only_real_routes() {
+async fn the_openapi_document_lists_exactly_the_routes() {
     let app = spawn_app().await;
     let doc = app.get_json("/api/openapi.json").await;
     assert_eq!(doc["openapi"], "3.1.0");
-    let mut checked = 0;
-    for (path, item) in doc["paths"].as_object().expect("paths") {
-        if path == "/api/events" {
-            continue; // an endless stream; its route is tested in sync
-        }
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(
+        paths.contains_key("/api/openapi.json"),
+        "{:?}",
+        paths.keys()
+    );
+    for (path, item) in paths {
         let url = path.replace("{id}", &uuid::Uuid::now_v7().to_string());
-        for method in item.as_object().unwrap().keys() {
-            let method: reqwest::Method = method.to_uppercase().parse().unwrap();
+        let documented = item.as_object().unwrap();
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if path == "/api/events" && method == "get" {
+                continue; // an endless stream; its route is tested in sync
+            }
             let response = app
-                .send(None, method.clone(), &url, serde_json::json!({}))
+                .send(
+                    None,
+                    method.to_uppercase().parse().unwrap(),
+                    &url,
+                    serde_json::json!({}),
+                )
                 .await;
             let status = response.status().as_u16();
             let body = response.text().await.unwrap_or_default();
-            assert_ne!(status, 405, "{method} {path}");
-            assert!(
-                !(status == 404 && body.contains("API route")),
-                "{method} {path} is documented but not routed: {body}"
-            );
-            checked += 1;
+            if documented.contains_key(method) {
+                assert_ne!(status, 405, "{method} {path}");
+                assert!(
+                    !(status == 404 && body.contains("API route")),
+                    "{method} {path} is documented but not routed: {body}"
+                );
+            } else {
+                assert_eq!(status, 405, "{method} {path} is routed but not documented");
+            }
         }
     }
-    assert!(checked >= 40, "only {checked} operations");
 }
 
 /// Two servers started with `--demo` at once on a new database (a rolling deployment's first

@@ -450,3 +450,14 @@ pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str
     );
     body
 }
+
+/// Asserts that the `/api/events` stream pokes within `within` (a `change` event).
+pub async fn assert_poked(stream: &mut reqwest::Response, within: std::time::Duration) {
+    let chunk = tokio::time::timeout(within, stream.chunk())
+        .await
+        .unwrap_or_else(|_| panic!("an event within {within:?}"))
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(&chunk);
+    assert!(text.contains("event: change"), "{text}");
+}

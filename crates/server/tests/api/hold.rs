@@ -4,7 +4,7 @@ use chrono::{Duration, SubsecRound};
 use microwish_core::{Role, WishKind};
 use microwish_server::apply::expire_due_claims;
 
-use crate::helpers::{spawn_demo_app, spawn_demo_app_with};
+use crate::helpers::{assert_poked, spawn_demo_app, spawn_demo_app_with};
 
 #[tokio::test]
 async fn stalled_item_claims_expire_after_their_hold() {
@@ -97,6 +97,25 @@ async fn the_background_timer_releases_stalled_claims_by_itself() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     panic!("the claim did not expire within 2 s");
+}
+
+/// An expiry is followed like any command (`AppState::after_commit`): listening phones are
+/// poked at once (the database watch, which would poke them later, is slowed to a minute here).
+#[tokio::test]
+async fn an_expiry_pokes_listening_phones_at_once() {
+    let app = spawn_demo_app_with(|config| {
+        config.watch_interval = std::time::Duration::from_secs(60);
+    })
+    .await;
+    let donor = app.register(Role::Donor).await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.claim_ok(&donor, wish.id, 1).await;
+    app.clock.advance(Duration::days(8));
+    // The claim is announced (to nobody) before the phone listens.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut stream = app.get("/api/events").await;
+    assert_eq!(expire_due_claims(&app.state).await.unwrap(), 1);
+    assert_poked(&mut stream, std::time::Duration::from_secs(1)).await;
 }
 
 /// Every server process runs the hold timer; on one database they never expire a claim twice

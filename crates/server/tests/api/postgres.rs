@@ -13,8 +13,8 @@ use microwish_core::{ClaimId, ClientId, Role, RuleError, UserId, WishId, WishKin
 use microwish_server::apply::apply_in;
 use microwish_server::error::ApiError;
 use microwish_server::migrate::{connect_postgres, sqlite_to_postgres, Copied};
-use microwish_server::routes::sync::{push_in, Pushed};
 use microwish_server::store::Pool;
+use microwish_server::sync::push::{push_in, Pushed};
 use microwish_server::writer::Writer;
 use microwish_server::{ServeConfig, Server};
 use serde_json::json;

@@ -4,7 +4,9 @@ use microwish_core::sync::{Change, MutationStatus, Op, PullResponse, PushRespons
 use microwish_core::{CampaignId, ClaimId, ClientId, ProblemCode, Role, WishId, WishKind};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_demo_app, spawn_demo_app_with, Session, TestApp};
+use crate::helpers::{
+    assert_poked, assert_problem, spawn_demo_app, spawn_demo_app_with, Session, TestApp,
+};
 
 async fn push(
     app: &TestApp,
@@ -499,13 +501,40 @@ async fn the_event_stream_pokes_listeners_after_a_change() {
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
     let wish = app.open_wish(WishKind::Item, 1).await;
     app.claim_ok(&donor, wish.id, 1).await;
-    let chunk = tokio::time::timeout(std::time::Duration::from_secs(2), stream.chunk())
-        .await
-        .expect("an event within 2 s")
-        .unwrap()
-        .unwrap();
-    let text = String::from_utf8_lossy(&chunk);
-    assert!(text.contains("event: change"), "{text}");
+    assert_poked(&mut stream, std::time::Duration::from_secs(2)).await;
+}
+
+/// What `/api/me` says of the user's vetting.
+async fn volunteer_status(app: &TestApp, session: &Session) -> Value {
+    let me: Value = app.get_as(session, "/api/me").await.json().await.unwrap();
+    me["volunteer_status"].clone()
+}
+
+/// A pushed mutation is followed like any command (`AppState::after_commit`): a suspension a
+/// worker pushes is true for the volunteer's very next request, and listening phones are poked
+/// at once (the database watch, which would catch both later, is slowed to a minute here).
+#[tokio::test]
+async fn a_pushed_suspension_holds_at_once_and_pokes_listening_phones() {
+    let app = spawn_demo_app_with(|config| {
+        config.watch_interval = std::time::Duration::from_secs(60);
+    })
+    .await;
+    let volunteer = app.approved_volunteer().await;
+    assert_eq!(volunteer_status(&app, &volunteer).await, "approved");
+    let worker = app.worker().await;
+    // What the setup committed is announced (to nobody) before the phone listens.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut stream = app.get("/api/events").await;
+    let suspend = json!([{"id": 1, "name": "suspend_volunteer",
+        "args": {"user_id": volunteer.me.id, "note": "多次未按约上门"}}]);
+    let pushed = push_ok(&app, &worker, ClientId::generate(), suspend).await;
+    assert_eq!(
+        pushed.results[0].status,
+        MutationStatus::Applied,
+        "{pushed:?}"
+    );
+    assert_eq!(volunteer_status(&app, &volunteer).await, "suspended");
+    assert_poked(&mut stream, std::time::Duration::from_secs(1)).await;
 }
 
 /// Two server processes on one database: a phone listening on one hears of a claim made
@@ -526,12 +555,7 @@ async fn a_phone_on_one_server_hears_of_a_claim_made_on_another_within_a_second(
         .await
         .unwrap();
     assert_eq!(claimed.status(), 201);
-    let chunk = tokio::time::timeout(std::time::Duration::from_secs(1), stream.chunk())
-        .await
-        .expect("an event within 1 s")
-        .unwrap()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&chunk).contains("event: change"));
+    assert_poked(&mut stream, std::time::Duration::from_secs(1)).await;
     let again = tokio::time::timeout(std::time::Duration::from_millis(700), stream.chunk()).await;
     assert!(again.is_err(), "one change, one poke: {again:?}");
 }

@@ -1,0 +1,250 @@
+//! `GET /api/sync/pull`: what changed after a client's cursor, assembled page by page, each
+//! entity as the caller may see it (visibility decided here, per user).
+
+use axum::extract::State;
+use axum::Json;
+use microwish_core::sync::{Change, Op, PullResponse};
+use microwish_core::{ClaimId, ClientId, Entity, GridId, Role, UserId};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::{CurrentUser, MaybeUser};
+use crate::error::ApiResult;
+use crate::extract::ApiQuery;
+use crate::store::{self, parse_stored};
+
+/// At most this many changes in one pull page.
+pub const PULL_PAGE: i64 = 500;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PullQuery {
+    #[serde(default)]
+    cursor: u64,
+    client_id: ClientId,
+}
+
+/// Every change the caller may see after `cursor` (a snapshot with `reset` when the cursor is too old).
+#[utoipa::path(
+    get,
+    path = "/sync/pull",
+    tag = "sync",
+    operation_id = "sync_pull",
+    params(PullQuery),
+    security((), ("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = PullResponse)
+    )
+)]
+pub async fn pull(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    ApiQuery(query): ApiQuery<PullQuery>,
+) -> ApiResult<Json<PullResponse>> {
+    let latest = store::sync::latest_version(&state.db).await?;
+    let client = store::sync::client(&state.db, query.client_id).await?;
+    let user_id = user.as_ref().map(|user| user.id);
+    let (visibility_changed, last_mutation_id) = match client {
+        Some((owner, last)) => (Some(owner) != user_id, last),
+        None => (false, 0),
+    };
+    // A cursor from the future means the server's data was replaced: start over.
+    let reset = query.cursor == 0 || query.cursor > latest || visibility_changed;
+    let since = if reset { 0 } else { query.cursor };
+    let rows = store::sync::changed_since(&state.db, since, PULL_PAGE + 1).await?;
+    let more = rows.len() as i64 > PULL_PAGE;
+    let rows = &rows[..rows.len().min(PULL_PAGE as usize)];
+    let cursor = match (rows.last(), more) {
+        (Some((_, _, version)), true) => *version,
+        // Everything up to `latest` is in this answer (later changes may be too: harmless).
+        _ => latest.max(since),
+    };
+    let changes = load_changes(&state, user.as_ref(), rows).await?;
+    let me = match &user {
+        Some(user) => Some(crate::auth::me(&state.db, user).await?),
+        None => None,
+    };
+    Ok(Json(PullResponse {
+        cursor,
+        last_mutation_id: if visibility_changed {
+            0
+        } else {
+            last_mutation_id
+        },
+        reset,
+        more,
+        policy: state.policy,
+        me,
+        changes,
+    }))
+}
+
+/// The current state of each changed entity, as `viewer` may see it.
+async fn load_changes(
+    state: &AppState,
+    viewer: Option<&CurrentUser>,
+    rows: &[(Entity, String, u64)],
+) -> ApiResult<Vec<Change>> {
+    fn ids_of<T: std::str::FromStr>(
+        rows: &[(Entity, String, u64)],
+        entity: Entity,
+    ) -> ApiResult<Vec<T>>
+    where
+        T::Err: std::fmt::Display,
+    {
+        rows.iter()
+            .filter(|(kind, _, _)| *kind == entity)
+            .map(|(_, id, _)| parse_stored(id))
+            .collect()
+    }
+    let wishes = store::wishes::by_ids(&state.db, &ids_of(rows, Entity::Wish)?).await?;
+    let campaigns = store::campaigns::by_ids(&state.db, &ids_of(rows, Entity::Campaign)?).await?;
+    let grids = store::community::grids(&state.db).await?;
+    // Claims only for signed-in users, and only those they may see (their own; a worker's
+    // community's).
+    let claims = match viewer {
+        Some(viewer) => {
+            let ids: Vec<ClaimId> = ids_of(rows, Entity::Claim)?;
+            let viewer = viewer.clone();
+            state
+                .reader
+                .read(move |db| store::claims::views_by_ids(db, &viewer, &ids))
+                .await?
+        }
+        None => Default::default(),
+    };
+    // Drafts and cancelled wishes, households and volunteers: for a community's workers only.
+    let community = viewer
+        .filter(|user| user.role == Role::Worker)
+        .and_then(|user| user.community);
+    let (households, volunteers) = match (community, viewer) {
+        (Some(community), Some(worker)) => {
+            let households =
+                store::households::by_ids(&state.db, community, &ids_of(rows, Entity::Household)?)
+                    .await?;
+            let read: Vec<_> = households.keys().copied().collect();
+            // The households' private fields reach this worker's phone: on the record.
+            store::events::record_reads(&state.writer, state.clock.now(), worker.id, &read).await?;
+            let ids: Vec<UserId> = ids_of(rows, Entity::Volunteer)?;
+            let volunteers = if ids.is_empty() {
+                Vec::new()
+            } else {
+                store::users::volunteers(&state.db, Some(&ids), None).await?
+            };
+            (households, volunteers)
+        }
+        _ => Default::default(),
+    };
+    // Pledges: a shop's own; every pledge for workers.
+    let pledges = match viewer {
+        Some(viewer) if matches!(viewer.role, Role::Worker | Role::Shopkeeper) => {
+            let mut pledges =
+                store::pledges::by_ids(&state.db, &ids_of(rows, Entity::Pledge)?).await?;
+            if viewer.role == Role::Shopkeeper {
+                pledges.retain(|_, pledge| pledge.shop == viewer.id);
+            }
+            pledges
+        }
+        _ => Default::default(),
+    };
+    let own_grids: Vec<&GridId> = grids
+        .iter()
+        .filter(|grid| Some(grid.community) == community)
+        .map(|grid| &grid.id)
+        .collect();
+
+    let mut changes = Vec::with_capacity(rows.len());
+    for (entity, id, _) in rows {
+        let change = match entity {
+            Entity::Wish => {
+                let id = parse_stored(id)?;
+                let wish = wishes
+                    .get(&id)
+                    .filter(|wish| wish.status.is_public() || own_grids.contains(&&wish.grid));
+                Change::Wish {
+                    id,
+                    op: if wish.is_some() { Op::Put } else { Op::Del },
+                    data: wish.cloned(),
+                }
+            }
+            Entity::Campaign => {
+                let id = parse_stored(id)?;
+                let campaign = campaigns.get(&id);
+                Change::Campaign {
+                    id,
+                    op: if campaign.is_some() { Op::Put } else { Op::Del },
+                    data: campaign.cloned(),
+                }
+            }
+            Entity::Grid => {
+                let grid = grids.iter().find(|grid| grid.id.as_str() == id);
+                Change::Grid {
+                    id: id.as_str().into(),
+                    op: if grid.is_some() { Op::Put } else { Op::Del },
+                    data: grid.cloned(),
+                }
+            }
+            Entity::Claim => {
+                let id = parse_stored(id)?;
+                match claims.get(&id) {
+                    Some(claim) => Change::Claim {
+                        id,
+                        op: Op::Put,
+                        data: Some(Box::new(claim.clone())),
+                    },
+                    // Someone else's claim: not theirs to know about, not even as a removal.
+                    None => continue,
+                }
+            }
+            Entity::Household => {
+                if community.is_none() {
+                    continue;
+                }
+                let id = parse_stored(id)?;
+                let household = households.get(&id);
+                Change::Household {
+                    id,
+                    op: if household.is_some() {
+                        Op::Put
+                    } else {
+                        Op::Del
+                    },
+                    data: household.cloned().map(Box::new),
+                }
+            }
+            Entity::Volunteer => {
+                if community.is_none() {
+                    continue;
+                }
+                let id = parse_stored(id)?;
+                let volunteer = volunteers.iter().find(|volunteer| volunteer.id == id);
+                Change::Volunteer {
+                    id,
+                    op: if volunteer.is_some() {
+                        Op::Put
+                    } else {
+                        Op::Del
+                    },
+                    data: volunteer.cloned(),
+                }
+            }
+            Entity::Pledge => {
+                let id = parse_stored(id)?;
+                match pledges.get(&id) {
+                    Some(pledge) => Change::Pledge {
+                        id,
+                        op: Op::Put,
+                        data: Some(Box::new(pledge.clone())),
+                    },
+                    // Another shop's pledge: not theirs to know about.
+                    None => continue,
+                }
+            }
+            // Allocations travel inside their pledge.
+            Entity::Allocation => continue,
+        };
+        changes.push(change);
+    }
+    Ok(changes)
+}

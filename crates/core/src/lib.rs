@@ -7,6 +7,7 @@
 //! - [`clock`]: China time, "today" and the community day;
 //! - [`rules`]: wish and claim state machines, the quantity rule;
 //! - [`command`]: every write as a command, with its validation;
+//! - [`gates`]: who may use what by role, each gate once;
 //! - [`decide`]: what a command does, decided once from the facts (server and phone alike);
 //! - [`overlay`]: the phone's cache with pending commands applied through [`decide`];
 //! - [`engine`]: the phone's sync engine, a plain state machine over outbox and cache;
@@ -59,6 +60,7 @@ pub mod command;
 pub mod decide;
 pub mod engine;
 pub mod error;
+pub mod gates;
 pub mod ids;
 pub mod model;
 pub mod overlay;

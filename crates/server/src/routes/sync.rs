@@ -153,7 +153,7 @@ pub fn push_in(
         return push_in_once(tx, ctx, user_id, client_id, mutation);
     }
     match in_savepoint(tx, |tx| push_in_once(tx, ctx, user_id, client_id, mutation)) {
-        Err(error) if store::breaks_unique(&error) => {
+        Err(error) if error.is(store::Failure::Unique) => {
             push_in_once(tx, ctx, user_id, client_id, mutation)
         }
         pushed => pushed,

@@ -18,3 +18,4 @@ mod spa;
 mod sync;
 mod wishes;
 mod workers;
+mod writer;

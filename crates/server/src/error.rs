@@ -117,7 +117,7 @@ impl ApiError {
     }
 
     /// What the client is told: the error itself, but nothing of the server's insides.
-    fn detail(&self) -> String {
+    pub fn detail(&self) -> String {
         match self {
             _ if self.code() == ProblemCode::Internal => SERVER_FAILED.to_owned(),
             ApiError::Store(error) => match error.failure {

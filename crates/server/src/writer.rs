@@ -755,6 +755,8 @@ mod tests {
             .unwrap_err();
         assert!(again.is(Failure::Unique), "{again:?}");
         assert!(!again.is_server_error());
+        // What a client (or a rejected mutation's result) is told names no table.
+        assert!(!again.detail().contains("marks"), "{}", again.detail());
         assert_eq!(answered(again), (409, ProblemCode::IdConflict, None));
         assert_eq!(marked(&pool).await, [1]);
     }

@@ -204,7 +204,7 @@ fn push_in_once(
                 Ok(decision) => Ok(decision),
                 // Not the mutation's fault: nothing is recorded, the client retries.
                 Err(error) if error.is_server_error() => return Err(error),
-                Err(error) => Err((error.code(), error.to_string())),
+                Err(error) => Err((error.code(), error.detail())),
             }
         }
     };

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::community_day_end;
 use crate::error::{Field, FieldCode, RuleError, ValidationErrors};
+use crate::gates::Gate;
 use crate::ids::{ClaimId, UserId, WishId};
 use crate::model::{ClaimStatus, Me, PublicWish, Role, WishKind, WishStatus};
 use crate::rules::ClaimAction;
@@ -369,18 +370,15 @@ impl Actor {
     }
 }
 
-/// Who may claim what: items by donors and volunteers, house calls by volunteers.
+/// Who may claim what: items by donors and volunteers (the claimer gate), house calls by
+/// volunteers.
 pub fn may_claim(role: Role, kind: WishKind) -> Result<(), RuleError> {
+    Gate::Claimer.admit(role, None)?;
     match (role, kind) {
-        (Role::Donor | Role::Volunteer, WishKind::Item) | (Role::Volunteer, WishKind::Service) => {
-            Ok(())
-        }
         (Role::Donor, WishKind::Service) => Err(RuleError::Forbidden {
             reason: "house calls are taken by volunteers",
         }),
-        _ => Err(RuleError::Forbidden {
-            reason: "only donors and volunteers claim wishes",
-        }),
+        _ => Ok(()),
     }
 }
 

@@ -18,6 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::command::{Actor, Command, Policy, Slot, WishChanges};
 use crate::error::RuleError;
+use crate::gates::Gate;
 use crate::ids::{
     AllocationId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId, UserId, WishId,
 };
@@ -162,23 +163,11 @@ impl Facts {
         ctx.actor.user_id().and_then(|id| self.users.get(&id))
     }
 
-    /// The community of the worker acting; anyone else may not.
-    pub fn worker_community(
-        &self,
-        ctx: &Context,
-        reason: &'static str,
-    ) -> Result<CommunityId, RuleError> {
+    /// The community of the worker acting; anyone else may not (the worker gate).
+    pub fn worker_community(&self, ctx: &Context) -> Result<CommunityId, RuleError> {
         match (ctx.actor, self.actor(ctx)) {
-            (
-                Actor::User {
-                    role: Role::Worker, ..
-                },
-                Some(UserState {
-                    community: Some(community),
-                    ..
-                }),
-            ) => Ok(*community),
-            _ => Err(RuleError::Forbidden { reason }),
+            (Actor::User { role, .. }, Some(me)) => Gate::worker_community(role, me.community),
+            _ => Err(Gate::Worker.refusal()),
         }
     }
 

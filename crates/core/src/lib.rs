@@ -8,6 +8,7 @@
 //! - [`rules`]: wish and claim state machines, the quantity rule;
 //! - [`command`]: every write as a command, with its validation;
 //! - [`facts`]: what a decision reads, gathered by one set of rules from the store or the cache;
+//! - [`gates`]: who may use what by role, each gate once;
 //! - [`decide`]: what a command does, decided once from the facts (server and phone alike);
 //! - [`overlay`]: the phone's cache with pending commands applied through [`decide`];
 //! - [`engine`]: the phone's sync engine, a plain state machine over outbox and cache;
@@ -98,6 +99,7 @@ pub mod decide;
 pub mod engine;
 pub mod error;
 pub mod facts;
+pub mod gates;
 pub mod ids;
 pub mod model;
 pub mod overlay;

@@ -15,7 +15,7 @@ use microwish_core::RuleError;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::store;
-use crate::store::sql::lost_race;
+use crate::store::Failure;
 use crate::writer::{in_savepoint, Tx};
 
 /// Applies `command` for `actor` in its own write transaction, then [`AppState::after_commit`].
@@ -82,7 +82,7 @@ impl Tried {
     }
 
     fn raced_if(error: ApiError, raced: bool) -> Tried {
-        if raced || lost_race(&error) {
+        if raced || error.is(Failure::Serialization) {
             Tried::Raced(error)
         } else {
             Tried::Refused(error)

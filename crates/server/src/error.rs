@@ -6,6 +6,8 @@ use axum::response::{IntoResponse, Response};
 use microwish_core::problem::Problem;
 use microwish_core::{Entity, FieldError, ProblemCode, RuleError, ValidationErrors};
 
+use crate::store::sql::{Failure, StoreError};
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// No such resource (an unknown id, an unknown `/api` path).
@@ -32,7 +34,8 @@ pub enum ApiError {
     /// Too many live-update streams (per user, per address, or visitors in all).
     #[error("too many live connections ({0}); close another tab or try again later")]
     TooManyConnections(&'static str),
-    /// Too much at once (password hashing is bounded): come back shortly.
+    /// Too much at once (password hashing and the writer's queue are bounded): come back
+    /// shortly.
     #[error("the server is busy; try again in {retry_after} seconds")]
     Busy { retry_after: u64 },
     #[error("this phone number is already registered")]
@@ -43,11 +46,9 @@ pub enum ApiError {
     /// A rule in core refused the change.
     #[error(transparent)]
     Rule(#[from] RuleError),
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
-    /// The writer's connection failed (see `writer`).
-    #[error("database error: {0}")]
-    Write(#[from] rusqlite::Error),
+    /// A statement or commit failed, on either engine, classified once (`store::sql`).
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// Stored data that no longer parses: a bug or a hand-edited database.
     #[error("corrupt data: {0}")]
     Corrupt(String),
@@ -79,16 +80,57 @@ impl ApiError {
             ApiError::PhoneTaken => ProblemCode::PhoneTaken,
             ApiError::MutationGap { .. } => ProblemCode::MutationGap,
             ApiError::Rule(rule) => rule.code(),
-            ApiError::Database(_)
-            | ApiError::Write(_)
-            | ApiError::Corrupt(_)
-            | ApiError::Internal(_) => ProblemCode::Internal,
+            ApiError::Store(error) => match error.failure {
+                Failure::Busy | Failure::Serialization => ProblemCode::Busy,
+                Failure::Unique => ProblemCode::IdConflict,
+                Failure::Check => ProblemCode::InvalidState,
+                Failure::ForeignKey => ProblemCode::NotFound,
+                Failure::Other => ProblemCode::Internal,
+            },
+            ApiError::Corrupt(_) | ApiError::Internal(_) => ProblemCode::Internal,
         }
     }
 
-    /// Not the request's fault: the server failed (a retry may work).
+    /// Not the request's fault: the server failed or was busy (a retry may work).
     pub fn is_server_error(&self) -> bool {
-        self.code() == ProblemCode::Internal
+        self.code().status() >= 500
+    }
+
+    /// Whether a statement or commit failed this way.
+    pub fn is(&self, failure: Failure) -> bool {
+        matches!(self, ApiError::Store(error) if error.failure == failure)
+    }
+
+    /// The seconds to wait before trying again, when waiting is the answer.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::TooManyAttempts { retry_after } | ApiError::Busy { retry_after } => {
+                Some(*retry_after)
+            }
+            ApiError::Store(error)
+                if matches!(error.failure, Failure::Busy | Failure::Serialization) =>
+            {
+                Some(STORE_RETRY_AFTER)
+            }
+            _ => None,
+        }
+    }
+
+    /// What the client is told: the error itself, but nothing of the server's insides.
+    pub fn detail(&self) -> String {
+        match self {
+            _ if self.code() == ProblemCode::Internal => SERVER_FAILED.to_owned(),
+            ApiError::Store(error) => match error.failure {
+                Failure::Busy | Failure::Serialization => {
+                    "the server is busy; please try again in a moment".to_owned()
+                }
+                Failure::Unique => "something with this id already exists".to_owned(),
+                Failure::Check => "the change breaks a rule of what is stored".to_owned(),
+                Failure::ForeignKey => "something it refers to does not exist".to_owned(),
+                Failure::Other => SERVER_FAILED.to_owned(),
+            },
+            _ => self.to_string(),
+        }
     }
 
     /// The per-field errors a form can show, if any.
@@ -108,16 +150,19 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let code = self.code();
+        // The cause goes to the log, not to the client.
+        match &self {
+            _ if code == ProblemCode::Internal => tracing::error!(error = %self, "request failed"),
+            ApiError::Store(error) => tracing::warn!(%error, "a statement failed"),
+            _ => {}
+        }
         let status =
             StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let detail = if status.is_server_error() && !matches!(self, ApiError::Busy { .. }) {
-            // The cause goes to the log, not to the client.
-            tracing::error!(error = %self, "request failed");
-            "something went wrong on the server; please try again".to_owned()
-        } else {
-            self.to_string()
-        };
-        let mut problem = Problem::new(code, status.canonical_reason().unwrap_or("Error"), detail);
+        let mut problem = Problem::new(
+            code,
+            status.canonical_reason().unwrap_or("Error"),
+            self.detail(),
+        );
         problem.errors = self.field_errors().to_vec();
         if let ApiError::MutationGap { expected, .. } = self {
             problem.expected = Some(expected);
@@ -129,7 +174,7 @@ impl IntoResponse for ApiError {
             body,
         )
             .into_response();
-        if let ApiError::TooManyAttempts { retry_after } | ApiError::Busy { retry_after } = self {
+        if let Some(retry_after) = self.retry_after() {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
@@ -139,3 +184,21 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What a client is told of a failure on the server (the cause goes to the log).
+const SERVER_FAILED: &str = "something went wrong on the server; please try again";
+
+/// How long a client waits after the database was busy.
+const STORE_RETRY_AFTER: u64 = 1;
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(error: rusqlite::Error) -> ApiError {
+        ApiError::Store(error.into())
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> ApiError {
+        ApiError::Store(error.into())
+    }
+}

@@ -48,6 +48,8 @@ pub struct ServeConfig {
     pub registrations_per_hour: usize,
     /// Password hashes computed at once, and how long a request waits for its turn.
     pub hashing: (usize, Duration),
+    /// Writes that may wait for the writer at once; more are answered 503 `busy`.
+    pub writer_queue: usize,
     /// Live-update streams at once: per user, per address, visitors in all.
     pub streams: (usize, usize, usize),
     /// How often the database is looked at for what other servers on it committed (on
@@ -72,6 +74,7 @@ impl ServeConfig {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
                 Duration::from_secs(2),
             ),
+            writer_queue: writer::QUEUE_MAX,
             streams: (10, 500, 20_000),
             watch_interval: Duration::from_millis(250),
         }
@@ -102,7 +105,8 @@ impl Server {
             // Migrated under PostgreSQL's own lock (sqlx takes an advisory lock), so servers
             // starting together do not race; no file to lock against a restore.
             let pool = migrate::connect_postgres(url).await?;
-            let writer = writer::Writer::start_postgres(url, POSTGRES_WRITERS).await?;
+            let writer =
+                writer::Writer::start_postgres(url, POSTGRES_WRITERS, config.writer_queue).await?;
             let reader = reader::Reader::postgres(url);
             // Other servers' commits leave no trace here to watch: read the version each time.
             let freshness = pages::Freshness::always_read(writer.commits());
@@ -117,7 +121,12 @@ impl Server {
                 (file.as_os_str() != ":memory:")
                     .then(|| PathBuf::from(format!("{}-wal", file.display())))
             };
-            let writer = writer::Writer::start(options.get_filename(), config.synchronous).await?;
+            let writer = writer::Writer::start(
+                options.get_filename(),
+                config.synchronous,
+                config.writer_queue,
+            )
+            .await?;
             let reader = reader::Reader::new(options.get_filename());
             let freshness = pages::Freshness::new(wal, writer.commits());
             (serving, store::Pool::Sqlite(db), writer, reader, freshness)

@@ -240,7 +240,7 @@ pub(super) fn record_thanks(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers record a household's thanks")?;
+    let community = facts.worker_community(ctx)?;
     let claim = facts
         .claims
         .get(&thanks.claim_id)
@@ -293,7 +293,7 @@ fn move_claim(
         .ok_or(RuleError::NotFound(Entity::Claim))?;
     may_act_on_claim(ctx.actor, claim.owner, action)?;
     if matches!(action, ClaimAction::Confirm | ClaimAction::Reject) {
-        let community = facts.worker_community(ctx, "workers confirm or send back claims")?;
+        let community = facts.worker_community(ctx)?;
         facts.wish_in(claim.wish_id, community)?;
     }
     let to = next_claim_status(claim.status, action)?;

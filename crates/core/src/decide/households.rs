@@ -10,7 +10,7 @@ pub(super) fn create(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers register households")?;
+    let community = facts.worker_community(ctx)?;
     if facts.households.contains_key(&new.id) {
         // A retry answers the household made the first time.
         return match facts.household_in(new.id, community) {
@@ -50,7 +50,7 @@ pub(super) fn update(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers edit households")?;
+    let community = facts.worker_community(ctx)?;
     let current = facts.household_in(update.household_id, community)?;
     let fields = update
         .patch

@@ -10,17 +10,10 @@ use crate::model::AllocationStatus;
 use crate::rules::settle_wish_status;
 
 pub(super) fn create(new: &NewPledge, facts: &Facts, ctx: &Context) -> Result<Decision, RuleError> {
-    let shop = match ctx.actor {
-        Actor::User {
-            id,
-            role: Role::Shopkeeper,
-        } => id,
-        _ => {
-            return Err(RuleError::Forbidden {
-                reason: "shopkeepers pledge goods",
-            })
-        }
+    let Actor::User { id: shop, role } = ctx.actor else {
+        return Err(Gate::Shopkeeper.refusal());
     };
+    Gate::Shopkeeper.admit(role, None)?;
     if let Some(existing) = facts.pledges.get(&new.id) {
         return if existing.shop == shop {
             Ok(Decision::replay(Subject::Pledge(new.id)))
@@ -60,7 +53,7 @@ pub(super) fn allocate(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers allocate pledged goods")?;
+    let community = facts.worker_community(ctx)?;
     if let Some(existing) = facts.allocations.get(&new.id) {
         return if existing.pledge == new.pledge_id && existing.wish == new.wish_id {
             Ok(Decision::replay(Subject::Allocation(new.id)))
@@ -195,7 +188,7 @@ pub(super) fn settle(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers confirm or cancel allocations")?;
+    let community = facts.worker_community(ctx)?;
     let allocation = allocation(target, facts)?;
     facts.wish_in(allocation.wish, community)?;
     moved(target, allocation, to, facts)
@@ -206,7 +199,7 @@ pub(super) fn thank(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers record a household's thanks")?;
+    let community = facts.worker_community(ctx)?;
     let target = AllocationRef {
         allocation_id: thanks.allocation_id,
     };
@@ -242,7 +235,7 @@ pub(super) fn create_campaign(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers start campaigns")?;
+    let community = facts.worker_community(ctx)?;
     let valid = new.validate()?;
     if facts.campaigns.contains(&new.id) {
         return Ok(Decision::replay(Subject::Campaign(new.id)));

@@ -9,7 +9,7 @@ pub(super) fn approve(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    facts.worker_community(ctx, "workers approve volunteers")?;
+    facts.worker_community(ctx)?;
     let from = volunteer_status(decision.user_id, facts)?;
     let note = decision.validate(false)?;
     if from == VolunteerStatus::Approved {
@@ -30,7 +30,7 @@ pub(super) fn suspend(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    facts.worker_community(ctx, "workers suspend volunteers")?;
+    facts.worker_community(ctx)?;
     let from = volunteer_status(decision.user_id, facts)?;
     let reason = decision.validate(true)?;
     if from == VolunteerStatus::Suspended {

@@ -9,7 +9,7 @@ use crate::error::{Field, FieldCode};
 use crate::rules::settle_wish_status;
 
 pub(super) fn create(new: &NewWish, facts: &Facts, ctx: &Context) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers post wishes")?;
+    let community = facts.worker_community(ctx)?;
     if facts.wishes.contains_key(&new.id) {
         // A retry (or a mutation sent twice) answers the wish made the first time.
         return match facts.wish_in(new.id, community) {
@@ -82,7 +82,7 @@ pub(super) fn update(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers edit wishes")?;
+    let community = facts.worker_community(ctx)?;
     let wish = facts.wish_in(update.wish_id, community)?;
     let (name, minor) = wish
         .household
@@ -165,7 +165,7 @@ pub(super) fn cancel(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers cancel wishes")?;
+    let community = facts.worker_community(ctx)?;
     let wish = facts.wish_in(cancel.wish_id, community)?;
     let reason = cancel.validate()?;
     if wish.status.is_final() {
@@ -217,7 +217,7 @@ pub(super) fn close(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    let community = facts.worker_community(ctx, "workers close wishes")?;
+    let community = facts.worker_community(ctx)?;
     let wish = facts.wish_in(close.wish_id, community)?;
     if wish.status != WishStatus::Fulfilled {
         return Err(RuleError::InvalidState {

@@ -15,9 +15,9 @@ use crate::error::ApiError;
 use crate::writer::Tx;
 
 /// Facts read inside a write transaction.
-pub struct InTx<'a>(pub &'a Tx);
+pub struct InTx<'a, 'c>(pub &'a Tx<'c>);
 
-impl FactSource for InTx<'_> {
+impl FactSource for InTx<'_, '_> {
     type Error = ApiError;
 
     fn users(&self, ids: &[UserId]) -> Result<HashMap<UserId, UserState>, ApiError> {

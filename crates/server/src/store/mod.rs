@@ -24,7 +24,7 @@ use microwish_core::{RuleError, Status};
 use crate::error::ApiError;
 use crate::writer::Tx;
 use sql::Arg;
-pub use sql::{breaks_check, breaks_unique, Pool, Row};
+pub use sql::{Failure, Pool, Row};
 
 /// A round trip to the database.
 pub async fn ping(db: &Pool) -> Result<(), ApiError> {

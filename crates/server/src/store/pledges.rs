@@ -15,7 +15,7 @@ use microwish_core::{
 
 use super::sql::{Flag, Parsed};
 use super::sql::{Pool, Statement};
-use super::{breaks_check, count, day, parse_stored, stamp, CHUNK};
+use super::{count, day, parse_stored, stamp, Failure, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
 use crate::writer::Tx;
@@ -130,7 +130,7 @@ pub fn set_allocated(
             Ok(1) => Ok(()),
             // Another allocation took units between our read and this write.
             Ok(_) => Err(RuleError::PledgeExhausted { remaining: 0 }.into()),
-            Err(error) if breaks_check(&error) => {
+            Err(error) if error.is(Failure::Check) => {
                 Err(RuleError::PledgeExhausted { remaining: 0 }.into())
             }
             Err(error) => Err(error),

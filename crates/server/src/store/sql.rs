@@ -19,8 +19,8 @@ use sqlx::{Arguments, Column as _, FromRow, Row as _, TypeInfo as _};
 
 use crate::error::{ApiError, ApiResult};
 
-/// A connection the store runs statements on (the writer's, inside its transaction, or a
-/// reader's).
+/// A connection the store runs statements on (the writer's, lent to each job as a
+/// [`Tx`](crate::writer::Tx) inside its transaction, or a reader's).
 pub enum Db {
     Sqlite(rusqlite::Connection),
     Postgres(Pg),
@@ -393,45 +393,104 @@ impl Db {
     }
 }
 
-/// Whether a statement broke a CHECK constraint (a quantity rule).
-pub fn breaks_check(error: &ApiError) -> bool {
-    broke(error, rusqlite::ffi::SQLITE_CONSTRAINT_CHECK, "23514")
+/// What a failed statement (or commit) means to whoever asked, told once for both engines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The database stayed locked by another writer past the wait (SQLite's busy or locked),
+    /// or had no connection to spare: nothing was done, come back shortly.
+    Busy,
+    /// PostgreSQL refused a serialization or broke a deadlock by failing this statement:
+    /// running the command again succeeds.
+    Serialization,
+    /// A UNIQUE (or primary key) constraint: the id or key is taken.
+    Unique,
+    /// A CHECK constraint: a quantity rule.
+    Check,
+    /// A FOREIGN KEY constraint: what the row refers to does not exist.
+    ForeignKey,
+    /// Anything else: a bug, a lost connection, a full disk.
+    Other,
 }
 
-/// Whether a statement broke a UNIQUE constraint.
-pub fn breaks_unique(error: &ApiError) -> bool {
-    broke(error, rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE, "23505")
+/// A statement or commit that failed, with what it means.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("database error ({failure:?}): {cause}")]
+pub struct StoreError {
+    pub failure: Failure,
+    cause: std::sync::Arc<dyn std::error::Error + Send + Sync>,
 }
 
-/// Whether `error` is SQLite's extended code `sqlite` or PostgreSQL's SQLSTATE `postgres`.
-fn broke(error: &ApiError, sqlite: i32, postgres: &str) -> bool {
-    match error {
-        ApiError::Write(error) => error
-            .sqlite_error()
-            .is_some_and(|error| error.extended_code == sqlite),
-        ApiError::Database(error) => postgres_code(error) == Some(postgres),
-        _ => false,
+impl StoreError {
+    /// A failure the engines did not report (the writer's own, say), unclassified.
+    pub fn other(cause: impl Into<String>) -> StoreError {
+        let cause: Box<dyn std::error::Error + Send + Sync> = cause.into().into();
+        StoreError {
+            failure: Failure::Other,
+            cause: cause.into(),
+        }
     }
 }
 
-/// Whether PostgreSQL broke a deadlock by failing this statement (or refused a serialization):
-/// running the command again succeeds.
-pub fn lost_race(error: &ApiError) -> bool {
-    match error {
-        ApiError::Database(error) => matches!(postgres_code(error), Some("40P01" | "40001")),
-        _ => false,
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> StoreError {
+        use rusqlite::ffi;
+        let failure = match error.sqlite_error() {
+            Some(error) => match (error.code, error.extended_code) {
+                (ffi::ErrorCode::DatabaseBusy | ffi::ErrorCode::DatabaseLocked, _) => Failure::Busy,
+                (_, ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY) => {
+                    Failure::Unique
+                }
+                (_, ffi::SQLITE_CONSTRAINT_CHECK) => Failure::Check,
+                (_, ffi::SQLITE_CONSTRAINT_FOREIGNKEY) => Failure::ForeignKey,
+                _ => Failure::Other,
+            },
+            None => Failure::Other,
+        };
+        StoreError {
+            failure,
+            cause: std::sync::Arc::new(error),
+        }
     }
 }
 
-fn postgres_code(error: &sqlx::Error) -> Option<&str> {
-    match error {
-        sqlx::Error::Database(error) => error.code().map(|code| match code {
-            Cow::Borrowed(code) => code,
-            // sqlx's PostgreSQL errors always borrow their code; an owned one matches nothing.
-            Cow::Owned(_) => "",
-        }),
-        _ => None,
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        use sqlx::error::ErrorKind;
+        let failure = match &error {
+            sqlx::Error::Database(database) => match database.kind() {
+                ErrorKind::UniqueViolation => Failure::Unique,
+                ErrorKind::CheckViolation => Failure::Check,
+                ErrorKind::ForeignKeyViolation => Failure::ForeignKey,
+                _ => {
+                    match database.code().as_deref() {
+                        // PostgreSQL: serialization failure, deadlock detected.
+                        Some("40001" | "40P01") => Failure::Serialization,
+                        // PostgreSQL: lock not available, too many connections.
+                        Some("55P03" | "53300") => Failure::Busy,
+                        // SQLite (its extended code, in decimal): busy or locked.
+                        Some(code) if sqlite_busy(code) => Failure::Busy,
+                        _ => Failure::Other,
+                    }
+                }
+            },
+            sqlx::Error::PoolTimedOut => Failure::Busy,
+            _ => Failure::Other,
+        };
+        StoreError {
+            failure,
+            cause: std::sync::Arc::new(error),
+        }
     }
+}
+
+/// Whether a SQLite extended result code (as sqlx writes it) is busy or locked.
+fn sqlite_busy(code: &str) -> bool {
+    code.parse::<i32>().is_ok_and(|code| {
+        matches!(
+            code & 0xff,
+            rusqlite::ffi::SQLITE_BUSY | rusqlite::ffi::SQLITE_LOCKED
+        )
+    })
 }
 
 /// The database requests read from (and the few writes that bypass the writer: sessions).
@@ -703,7 +762,57 @@ pub fn numbered(sql: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::numbered;
+    use super::{numbered, Failure, StoreError};
+
+    const SCHEMA: &str = "PRAGMA foreign_keys = ON; \
+        CREATE TABLE a (n INTEGER PRIMARY KEY, u TEXT UNIQUE, q INTEGER CHECK (q >= 0)); \
+        CREATE TABLE b (a INTEGER REFERENCES a (n)); \
+        INSERT INTO a VALUES (1, 'x', 0);";
+
+    /// Each statement that breaks something, and what its failure is.
+    const BREAKING: [(&str, Failure); 5] = [
+        ("INSERT INTO a VALUES (1, 'y', 0)", Failure::Unique),
+        ("INSERT INTO a VALUES (2, 'x', 0)", Failure::Unique),
+        ("INSERT INTO a VALUES (3, 'z', -1)", Failure::Check),
+        ("INSERT INTO b VALUES (9)", Failure::ForeignKey),
+        ("INSERT INTO nowhere VALUES (1)", Failure::Other),
+    ];
+
+    /// The writer's driver (rusqlite) and the pool's (sqlx) tell the same failures apart;
+    /// a write lock held elsewhere is busy on both.
+    #[tokio::test]
+    async fn failures_are_told_apart_the_same_through_either_driver() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f.db");
+        let connection = rusqlite::Connection::open(&file).unwrap();
+        connection.execute_batch(SCHEMA).unwrap();
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&file)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::ZERO);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        for (sql, failure) in BREAKING {
+            let through_rusqlite = connection.execute(sql, []).unwrap_err();
+            assert_eq!(StoreError::from(through_rusqlite).failure, failure, "{sql}");
+            let through_sqlx = sqlx::query(sql).execute(&pool).await.unwrap_err();
+            assert_eq!(StoreError::from(through_sqlx).failure, failure, "{sql}");
+        }
+
+        connection.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let other = rusqlite::Connection::open(&file).unwrap();
+        other.busy_timeout(std::time::Duration::ZERO).unwrap();
+        let locked = other.execute_batch("BEGIN IMMEDIATE").unwrap_err();
+        assert_eq!(StoreError::from(locked).failure, Failure::Busy);
+        let locked = sqlx::query("INSERT INTO a VALUES (4, 'w', 0)")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert_eq!(StoreError::from(locked).failure, Failure::Busy);
+        connection.execute_batch("ROLLBACK").unwrap();
+        // No connection to spare is busy too.
+        let none_free = StoreError::from(sqlx::Error::PoolTimedOut);
+        assert_eq!(none_free.failure, Failure::Busy);
+    }
 
     #[test]
     fn placeholders_are_numbered_for_postgres_outside_quotes() {

@@ -99,7 +99,7 @@ pub fn insert(tx: &Tx, user: &User, password_hash: &str, now: DateTime<Utc>) -> 
     );
     match inserted {
         Ok(_) => {}
-        Err(error) if super::breaks_unique(&error) => return Err(ApiError::PhoneTaken),
+        Err(error) if error.is(super::Failure::Unique) => return Err(ApiError::PhoneTaken),
         Err(error) => return Err(error),
     }
     if user.role == Role::Volunteer {

@@ -14,7 +14,7 @@ use microwish_core::{
 
 use super::sql::Parsed;
 use super::sql::{Pool, Statement};
-use super::{breaks_check, count, day, parse_stored, stamp, CHUNK};
+use super::{count, day, parse_stored, stamp, Failure, CHUNK};
 use crate::error::{ApiError, ApiResult};
 use crate::store::sync::log_change;
 use crate::writer::Tx;
@@ -388,7 +388,7 @@ pub fn set_counts(
         }
         // Another process changed the wish between our read and this write.
         Ok(None) => Err(RuleError::WishFullyClaimed.into()),
-        Err(error) if breaks_check(&error) => Err(RuleError::WishFullyClaimed.into()),
+        Err(error) if error.is(Failure::Check) => Err(RuleError::WishFullyClaimed.into()),
         Err(error) => Err(error),
     }
 }

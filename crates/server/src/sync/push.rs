@@ -141,7 +141,7 @@ pub fn push_in(
         return push_in_once(tx, ctx, user_id, client_id, mutation);
     }
     match in_savepoint(tx, |tx| push_in_once(tx, ctx, user_id, client_id, mutation)) {
-        Err(error) if store::breaks_unique(&error) => {
+        Err(error) if error.is(store::Failure::Unique) => {
             push_in_once(tx, ctx, user_id, client_id, mutation)
         }
         pushed => pushed,
@@ -192,7 +192,7 @@ fn push_in_once(
                 Ok(decision) => Ok(decision),
                 // Not the mutation's fault: nothing is recorded, the client retries.
                 Err(error) if error.is_server_error() => return Err(error),
-                Err(error) => Err((error.code(), error.to_string())),
+                Err(error) => Err((error.code(), error.detail())),
             }
         }
     };

@@ -19,3 +19,4 @@ mod spa;
 mod sync;
 mod wishes;
 mod workers;
+mod writer;

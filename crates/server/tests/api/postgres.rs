@@ -15,7 +15,7 @@ use microwish_server::error::ApiError;
 use microwish_server::migrate::{connect_postgres, sqlite_to_postgres, Copied};
 use microwish_server::store::Pool;
 use microwish_server::sync::push::{push_in, Pushed};
-use microwish_server::writer::Writer;
+use microwish_server::writer::{Writer, QUEUE_MAX};
 use microwish_server::{ServeConfig, Server};
 use serde_json::json;
 use sqlx::PgPool;
@@ -502,8 +502,12 @@ async fn racing(donors: usize, connections: usize) -> Racing {
         .await
         .expect("migrated");
     let servers = [
-        Writer::start_postgres(&target, connections).await.unwrap(),
-        Writer::start_postgres(&target, connections).await.unwrap(),
+        Writer::start_postgres(&target, connections, QUEUE_MAX)
+            .await
+            .unwrap(),
+        Writer::start_postgres(&target, connections, QUEUE_MAX)
+            .await
+            .unwrap(),
     ];
     Racing {
         wish,
@@ -949,4 +953,81 @@ async fn the_command_line_adds_users_on_postgres_and_sends_backups_to_pg_dump() 
         let said = String::from_utf8_lossy(&refused.stderr);
         assert!(said.contains("pg_dump"), "{said}");
     }
+}
+
+/// PostgreSQL's failures are typed as SQLite's are, from its SQLSTATEs, and answered as the
+/// contract says: a taken id 409 `id_conflict`, a broken CHECK 409 `invalid_state`, a missing
+/// referent 404; a serialization failure or deadlock (what the command path retries) and a
+/// lock not available 503 `busy` with `Retry-After`, the request's fault in none of them.
+#[tokio::test]
+async fn failures_on_postgres_are_typed_and_answered_as_the_contract_says() {
+    use axum::response::IntoResponse;
+    use microwish_server::store::Failure;
+
+    let url = postgres_database().await;
+    let pool = connect_postgres(&url).await.unwrap();
+    for table in [
+        "CREATE TABLE a (n BIGINT PRIMARY KEY, q BIGINT CHECK (q >= 0))",
+        "CREATE TABLE b (a BIGINT REFERENCES a (n))",
+        "INSERT INTO a VALUES (1, 0)",
+    ] {
+        sqlx::query(table).execute(&pool).await.unwrap();
+    }
+    let writer = Writer::start_postgres(&url, 1, QUEUE_MAX).await.unwrap();
+    let raise = |state: &str| {
+        format!("DO $$ BEGIN RAISE EXCEPTION 'raised' USING ERRCODE = '{state}'; END $$")
+    };
+    let cases = [
+        (
+            "INSERT INTO a VALUES (1, 0)".to_owned(),
+            Failure::Unique,
+            409,
+            "id_conflict",
+        ),
+        (
+            "INSERT INTO a VALUES (2, -1)".to_owned(),
+            Failure::Check,
+            409,
+            "invalid_state",
+        ),
+        (
+            "INSERT INTO b VALUES (9)".to_owned(),
+            Failure::ForeignKey,
+            404,
+            "not_found",
+        ),
+        (raise("40001"), Failure::Serialization, 503, "busy"),
+        (raise("40P01"), Failure::Serialization, 503, "busy"),
+        (raise("55P03"), Failure::Busy, 503, "busy"),
+        (raise("XX000"), Failure::Other, 500, "internal"),
+    ];
+    for (sql, failure, status, code) in cases {
+        let error = writer
+            .write(move |tx| tx.execute(&sql, &[]))
+            .await
+            .unwrap_err();
+        assert!(error.is(failure), "{failure:?}: {error:?}");
+        assert_eq!(error.is_server_error(), status >= 500, "{error:?}");
+        let response = error.into_response();
+        assert_eq!(response.status().as_u16(), status);
+        assert_eq!(
+            response.headers().get("retry-after").is_some(),
+            status == 503,
+            "{failure:?}"
+        );
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["code"], code);
+        assert!(
+            !problem["detail"].as_str().unwrap().contains("raised"),
+            "the statement's words stay in the log: {problem}"
+        );
+    }
+    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM a")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1, "nothing was written");
 }

@@ -1,0 +1,142 @@
+//! Sessions: opaque tokens stored only as their SHA-256 hashes, started and ended here, and
+//! the recently seen ones kept in memory.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use microwish_core::{Me, UserId};
+use sha2::{Digest, Sha256};
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::store;
+use crate::store::users::User;
+use crate::store::Pool;
+
+/// How long a session lasts (and its cookies).
+pub const SESSION_DAYS: i64 = 30;
+
+pub(super) fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Starts a session: 256 random bits for the client, their hash for the database.
+pub async fn create_session(
+    db: &Pool,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|error| ApiError::Internal(format!("no randomness: {error}")))?;
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let expires = now + Duration::days(SESSION_DAYS);
+    store::users::insert_session(db, &token_hash(&token), user, now, expires).await?;
+    Ok(token)
+}
+
+pub async fn end_session(state: &AppState, token: &str) -> Result<(), ApiError> {
+    let token_hash = token_hash(token);
+    state.sessions.forget(&token_hash);
+    store::users::delete_session(&state.db, &token_hash).await
+}
+
+/// The users of sessions seen in the last few seconds, so that a request reads its session
+/// from memory rather than the database (a claim's one other round trip besides its write).
+///
+/// What it answers is never staler than the database by more than [`SessionCache::FOR`], and
+/// not at all for what this process does itself: a logout here forgets the session at once,
+/// a session past its end is never answered, and a change of a user's vetting here forgets
+/// that user's sessions. A logout or vetting on another server process on the same database
+/// moves the sessions' epoch (migration 0011), and this server forgets everything it kept
+/// when it sees that, within a quarter of a second (`announce_changes` in lib.rs).
+pub struct SessionCache {
+    sessions: Mutex<HashMap<String, Kept>>,
+}
+
+struct Kept {
+    user: User,
+    expires_at: DateTime<Utc>,
+    read: std::time::Instant,
+}
+
+impl SessionCache {
+    pub const FOR: std::time::Duration = std::time::Duration::from_secs(5);
+    /// More sessions than this at once and the cache starts over (memory stays bounded).
+    const MOST: usize = 100_000;
+
+    pub fn new() -> SessionCache {
+        SessionCache {
+            sessions: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The session's user, if it was read recently and has not ended by `now`.
+    pub(super) fn user(&self, token_hash: &str, now: DateTime<Utc>) -> Option<User> {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        match sessions.get(token_hash) {
+            Some(kept) if kept.expires_at > now && kept.read.elapsed() < Self::FOR => {
+                Some(kept.user.clone())
+            }
+            Some(_) => {
+                sessions.remove(token_hash);
+                None
+            }
+            None => None,
+        }
+    }
+
+    pub(super) fn keep(&self, token_hash: String, user: &User, expires_at: DateTime<Utc>) {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        if sessions.len() >= Self::MOST {
+            sessions.clear();
+        }
+        let kept = Kept {
+            user: user.clone(),
+            expires_at,
+            read: std::time::Instant::now(),
+        };
+        sessions.insert(token_hash, kept);
+    }
+
+    pub(super) fn forget(&self, token_hash: &str) {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        sessions.remove(token_hash);
+    }
+
+    /// Forgets every session: one ended, or someone's vetting changed, on another server.
+    pub fn forget_all(&self) {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    /// Forgets every session of `user` (their vetting changed: what they may see with it).
+    pub fn forget_user(&self, user: UserId) {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        sessions.retain(|_, kept| kept.user.id != user);
+    }
+}
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        SessionCache::new()
+    }
+}
+
+/// What `GET /api/me` shows of a user.
+pub async fn me(db: &Pool, user: &User) -> Result<Me, ApiError> {
+    Ok(Me {
+        id: user.id,
+        display_name: user.display_name.clone(),
+        phone: user.phone.clone(),
+        role: user.role,
+        volunteer_minutes: store::claims::volunteer_minutes(db, user.id).await?,
+        volunteer_status: user.volunteer_status,
+        community: user.community,
+    })
+}

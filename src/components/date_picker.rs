@@ -70,7 +70,7 @@ pub fn DatePicker(
                 .unwrap_or_default(),
         );
     };
-    let [year_label, month_label, day_label] = t.date_part_labels();
+    let [year_label, month_label, day_label] = t.calendar.date_parts;
     // A date already held is always offered, whatever its year.
     let years = match parts.year {
         Some(held) => (*years.start()).min(held)..=(*years.end()).max(held),

@@ -8,8 +8,8 @@ use microwish_core::engine::{SessionState, SyncStatus, Unsent};
 use microwish_core::Role;
 
 use crate::components::LogoutPrompt;
-use crate::i18n::t;
-use crate::prefs::{self, Language};
+use crate::i18n::{t, LANGUAGES};
+use crate::prefs;
 use crate::session::{self, login_url, register_url, use_session, LogOutChoice};
 use crate::state::use_data;
 use crate::sync::use_sync;
@@ -63,18 +63,18 @@ fn Settings() -> impl IntoView {
         <div class="account__card account__settings">
             <fieldset class="account__languages">
                 <legend>{t.account.language}</legend>
-                {Language::ALL
+                {LANGUAGES
                     .into_iter()
                     .map(|language| view! {
                         <label class="account__choice">
                             <input
                                 type="radio"
                                 name="language"
-                                value=language.tag()
-                                checked=prefs::language() == language
+                                value=language.tag
+                                checked=t.tag == language.tag
                                 on:change=move |_| prefs::choose_language(language)
                             />
-                            <span lang=language.tag()>{language.name()}</span>
+                            <span lang=language.tag>{language.name}</span>
                         </label>
                     })
                     .collect_view()}

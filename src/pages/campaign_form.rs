@@ -35,7 +35,7 @@ fn CampaignForm() -> impl IntoView {
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let goal = RwSignal::new(String::new());
-    let unit = RwSignal::new(t.pieces().to_owned());
+    let unit = RwSignal::new(t.report.goal_unit_default.to_owned());
     let starts_on = RwSignal::new(date_input_value(start));
     let ends_on = RwSignal::new(date_input_value(start + Days::new(30)));
     let problem = RwSignal::new(None::<FormProblem>);

@@ -46,7 +46,7 @@ fn PledgeForm() -> impl IntoView {
     let title = RwSignal::new(String::new());
     let category = RwSignal::new(Category::Clothing.as_str().to_owned());
     let quantity = RwSignal::new(String::new());
-    let unit = RwSignal::new(t.pairs().to_owned());
+    let unit = RwSignal::new(t.shops.pairs.to_owned());
     let by_variant = RwSignal::new(true);
     let next_key = StoredValue::new(0usize);
     let row = move |label: String| {
@@ -157,7 +157,7 @@ fn PledgeForm() -> impl IntoView {
     let shoe_sizes = move |_| {
         let filled: Vec<VariantRow> = SHOE_SIZES.map(|size| row(t.shoe_size(size))).collect();
         rows.set(filled);
-        unit.set(t.pairs().to_owned());
+        unit.set(t.shops.pairs.to_owned());
     };
     let add_row = move |_| rows.update(|rows| rows.push(row(String::new())));
     let variant_rows = move || {

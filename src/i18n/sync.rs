@@ -1,0 +1,69 @@
+//! The sync indicator, and what it says about changes made offline that the server refused.
+
+use microwish_core::command::Command;
+use microwish_core::engine::{Notice, SyncStatus};
+use microwish_core::ProblemCode;
+
+use super::{fill, Texts};
+
+/// The sync indicator and what it says about changes made offline.
+pub struct SyncTexts {
+    pub starting: &'static str,
+    pub synced: &'static str,
+    /// `{n}`: changes waiting.
+    pub pending: &'static str,
+    pub offline: &'static str,
+    /// `{n}`: changes saved on the phone, waiting.
+    pub offline_waiting: &'static str,
+    pub failed: &'static str,
+    /// `{n}`: changes waiting for the same user to log in again.
+    pub log_in_to_send: &'static str,
+    /// Shown on a claim the server has not confirmed yet.
+    pub pending_badge: &'static str,
+    /// The title of a claim the server has not taken yet.
+    pub saved_title: &'static str,
+    pub saved_offline: &'static str,
+    /// `{n}`: changes not sent yet when logging out.
+    pub unsent_at_logout: &'static str,
+    pub send_then_log_out: &'static str,
+    pub send_then_log_out_offline: &'static str,
+    pub discard_and_log_out: &'static str,
+    pub keep_logged_in: &'static str,
+    pub logging_out_after_send: &'static str,
+    pub dismiss: &'static str,
+    /// `{title}`: the wish.
+    pub claim_taken: &'static str,
+    pub claim_too_many: &'static str,
+    /// `{title}`, `{reason}`.
+    pub claim_failed: &'static str,
+    pub action_failed: &'static str,
+    pub not_cached: &'static str,
+}
+
+impl Texts {
+    /// Why the server refused a change made (maybe offline) earlier, for a notice.
+    pub fn notice(&self, notice: &Notice) -> String {
+        let reason = self.code(notice.code).to_owned();
+        let template = match (&notice.command, notice.code) {
+            (Command::ClaimWish(_), ProblemCode::WishFullyClaimed) => self.sync.claim_taken,
+            (Command::ClaimWish(_), ProblemCode::NotEnoughRemaining) => self.sync.claim_too_many,
+            (Command::ClaimWish(_), _) => self.sync.claim_failed,
+            _ => self.sync.action_failed,
+        };
+        let title = notice.title.clone().unwrap_or_default();
+        fill(template, &[("title", title), ("reason", reason)])
+    }
+
+    /// What the sync indicator says.
+    pub fn sync_status(&self, status: SyncStatus) -> String {
+        match status {
+            SyncStatus::Starting => self.sync.starting.to_owned(),
+            SyncStatus::Synced => self.sync.synced.to_owned(),
+            SyncStatus::Pending(n) => fill(self.sync.pending, &[("n", n.to_string())]),
+            SyncStatus::Offline(0) => self.sync.offline.to_owned(),
+            SyncStatus::Offline(n) => fill(self.sync.offline_waiting, &[("n", n.to_string())]),
+            SyncStatus::LoginToSend(n) => fill(self.sync.log_in_to_send, &[("n", n.to_string())]),
+            SyncStatus::Failed => self.sync.failed.to_owned(),
+        }
+    }
+}

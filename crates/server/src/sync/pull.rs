@@ -1,10 +1,14 @@
 //! `GET /api/sync/pull`: what changed after a client's cursor, assembled page by page, each
-//! entity as the caller may see it (visibility decided here, per user).
+//! entity as the caller may see it (core's [`visibility`] decides; an entity a user may not see
+//! is left out, or sent as a removal where they may have seen it before).
 
 use axum::extract::State;
 use axum::Json;
 use microwish_core::sync::{Change, Op, PullResponse};
-use microwish_core::{ClaimId, ClientId, Entity, GridId, Role, UserId};
+use std::collections::HashMap;
+
+use microwish_core::visibility::{self, Viewer};
+use microwish_core::{ClaimId, ClientId, CommunityId, Entity, GridId, UserId};
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -101,8 +105,9 @@ async fn load_changes(
     let wishes = store::wishes::by_ids(&state.db, &ids_of(rows, Entity::Wish)?).await?;
     let campaigns = store::campaigns::by_ids(&state.db, &ids_of(rows, Entity::Campaign)?).await?;
     let grids = store::community::grids(&state.db).await?;
-    // Claims only for signed-in users, and only those they may see (their own; a worker's
-    // community's).
+    let sight: Option<Viewer> = viewer.map(CurrentUser::viewer);
+    let sight = sight.as_ref();
+    // Claims: read through core's scope and field rules (store::claims).
     let claims = match viewer {
         Some(viewer) => {
             let ids: Vec<ClaimId> = ids_of(rows, Entity::Claim)?;
@@ -114,11 +119,7 @@ async fn load_changes(
         }
         None => Default::default(),
     };
-    // Drafts and cancelled wishes, households and volunteers: for a community's workers only.
-    let community = viewer
-        .filter(|user| user.role == Role::Worker)
-        .and_then(|user| user.community);
-    let (households, volunteers) = match (community, viewer) {
+    let households = match (visibility::households_of(sight), viewer) {
         (Some(community), Some(worker)) => {
             let households =
                 store::households::by_ids(&state.db, community, &ids_of(rows, Entity::Household)?)
@@ -126,32 +127,25 @@ async fn load_changes(
             let read: Vec<_> = households.keys().copied().collect();
             // The households' private fields reach this worker's phone: on the record.
             store::events::record_reads(&state.writer, state.clock.now(), worker.id, &read).await?;
-            let ids: Vec<UserId> = ids_of(rows, Entity::Volunteer)?;
-            let volunteers = if ids.is_empty() {
-                Vec::new()
-            } else {
-                store::users::volunteers(&state.db, Some(&ids), None).await?
-            };
-            (households, volunteers)
+            households
         }
         _ => Default::default(),
     };
-    // Pledges: a shop's own; every pledge for workers.
-    let pledges = match viewer {
-        Some(viewer) if matches!(viewer.role, Role::Worker | Role::Shopkeeper) => {
-            let mut pledges =
-                store::pledges::by_ids(&state.db, &ids_of(rows, Entity::Pledge)?).await?;
-            if viewer.role == Role::Shopkeeper {
-                pledges.retain(|_, pledge| pledge.shop == viewer.id);
-            }
-            pledges
-        }
-        _ => Default::default(),
+    // Volunteers belong to no community yet: every worker vets them.
+    let volunteer_ids: Vec<UserId> = ids_of(rows, Entity::Volunteer)?;
+    let volunteers = if volunteer_ids.is_empty() || !visibility::volunteer(sight, None) {
+        Vec::new()
+    } else {
+        store::users::volunteers(&state.db, Some(&volunteer_ids), None).await?
     };
-    let own_grids: Vec<&GridId> = grids
+    let pledges = if visibility::pledge_scope(sight) == visibility::PledgeScope::Nothing {
+        Default::default()
+    } else {
+        store::pledges::by_ids(&state.db, &ids_of(rows, Entity::Pledge)?).await?
+    };
+    let community_of: HashMap<&GridId, CommunityId> = grids
         .iter()
-        .filter(|grid| Some(grid.community) == community)
-        .map(|grid| &grid.id)
+        .map(|grid| (&grid.id, grid.community))
         .collect();
 
     let mut changes = Vec::with_capacity(rows.len());
@@ -159,9 +153,10 @@ async fn load_changes(
         let change = match entity {
             Entity::Wish => {
                 let id = parse_stored(id)?;
-                let wish = wishes
-                    .get(&id)
-                    .filter(|wish| wish.status.is_public() || own_grids.contains(&&wish.grid));
+                let wish = wishes.get(&id).filter(|wish| {
+                    let community = community_of.get(&wish.grid).copied();
+                    visibility::wish(sight, wish.status, community)
+                });
                 Change::Wish {
                     id,
                     op: if wish.is_some() { Op::Put } else { Op::Del },
@@ -170,7 +165,7 @@ async fn load_changes(
             }
             Entity::Campaign => {
                 let id = parse_stored(id)?;
-                let campaign = campaigns.get(&id);
+                let campaign = campaigns.get(&id).filter(|_| visibility::campaign(sight));
                 Change::Campaign {
                     id,
                     op: if campaign.is_some() { Op::Put } else { Op::Del },
@@ -178,7 +173,10 @@ async fn load_changes(
                 }
             }
             Entity::Grid => {
-                let grid = grids.iter().find(|grid| grid.id.as_str() == id);
+                let grid = grids
+                    .iter()
+                    .find(|grid| grid.id.as_str() == id)
+                    .filter(|_| visibility::grid(sight));
                 Change::Grid {
                     id: id.as_str().into(),
                     op: if grid.is_some() { Op::Put } else { Op::Del },
@@ -198,23 +196,20 @@ async fn load_changes(
                 }
             }
             Entity::Household => {
-                if community.is_none() {
-                    continue;
-                }
                 let id = parse_stored(id)?;
-                let household = households.get(&id);
-                Change::Household {
-                    id,
-                    op: if household.is_some() {
-                        Op::Put
-                    } else {
-                        Op::Del
+                // Only the households this worker may see were read: another community's
+                // are not theirs to know about, not even as a removal (none is ever deleted).
+                match households.get(&id) {
+                    Some(household) => Change::Household {
+                        id,
+                        op: Op::Put,
+                        data: Some(Box::new(household.clone())),
                     },
-                    data: household.cloned().map(Box::new),
+                    None => continue,
                 }
             }
             Entity::Volunteer => {
-                if community.is_none() {
+                if !visibility::volunteer(sight, None) {
                     continue;
                 }
                 let id = parse_stored(id)?;
@@ -231,7 +226,10 @@ async fn load_changes(
             }
             Entity::Pledge => {
                 let id = parse_stored(id)?;
-                match pledges.get(&id) {
+                match pledges
+                    .get(&id)
+                    .filter(|pledge| visibility::pledge(sight, pledge.shop))
+                {
                     Some(pledge) => Change::Pledge {
                         id,
                         op: Op::Put,

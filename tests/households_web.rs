@@ -571,3 +571,43 @@ async fn a_worker_approves_a_volunteer_and_a_suspension_needs_a_reason() {
     assert_eq!(all(&section("suspended"), ".volunteer-card").len(), 1);
     assert_eq!(data.status.get_untracked(), SyncStatus::Offline(2));
 }
+
+#[wasm_bindgen_test]
+async fn a_fulfilled_wish_can_be_closed_and_is_then_only_shown() {
+    let community = CommunityId::generate();
+    let mut elder = household("王成", "grid-2", &[BeneficiaryGroup::ElderlyAlone], false);
+    elder.consent_on = chrono::NaiveDate::from_ymd_opt(2026, 6, 1);
+    let (mounted, root, data) = mount_at(
+        &format!("/worker/wishes/new?household={}", elder.id),
+        community,
+        community_state(community, vec![elder.clone()]),
+    );
+    settle().await;
+    fill_in(&root, "input[name=title]", "新书包一个");
+    fill_in(&root, "input[name=alias]", "王爷爷");
+    click(&root, ".wish-form__publish");
+    settle().await;
+    let mut wish = data.wishes.values(|_| true).remove(0);
+    assert!(
+        root.query_selector(".wish-close").unwrap().is_none(),
+        "nothing to close while it is open"
+    );
+    drop(mounted);
+
+    // Every unit handed over: the worker may close it.
+    wish.status = WishStatus::Fulfilled;
+    (wish.claimed, wish.delivered, wish.fulfilled, wish.remaining) = (1, 1, 1, 0);
+    let mut state = community_state(community, Vec::new());
+    let mut elder = data.households.get(&elder.id).unwrap();
+    elder.wishes = vec![wish.id];
+    state.households.insert(elder.id, elder);
+    state.wishes.insert(wish.id, wish.clone());
+    let (_mounted, root, data) = mount_at(&format!("/worker/wishes/{}", wish.id), community, state);
+    settle().await;
+    assert!(text(&root, ".wish-close").contains(t().wish_form.close_hint));
+    click(&root, ".wish-close__confirm");
+    settle().await;
+    assert_eq!(data.wishes.get(&wish.id).unwrap().status, WishStatus::Closed);
+    assert!(root.query_selector(".wish-close").unwrap().is_none());
+    assert!(text(&root, ".wish-form__state").contains(t().wish_form.read_only_closed));
+}

@@ -371,6 +371,9 @@ pub const EN: Texts = Texts {
         keep: "Not now",
         read_only_cancelled: "This wish was cancelled and can no longer be changed.",
         read_only_closed: "This wish has ended and can no longer be changed.",
+        close_wish: "Close the wish",
+        close_hint: "This wish is fulfilled. Once the household's thanks are written down you can close it: it stays public but can no longer be changed.",
+        closing: "Closing…",
         household_not_found: "Household not found; open it from the household list.",
     },
     volunteers: VolunteerTexts {

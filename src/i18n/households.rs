@@ -90,5 +90,9 @@ pub struct WishFormTexts {
     pub keep: &'static str,
     pub read_only_cancelled: &'static str,
     pub read_only_closed: &'static str,
+    /// Closing a fulfilled wish: archived, once the household's thanks are written down.
+    pub close_wish: &'static str,
+    pub close_hint: &'static str,
+    pub closing: &'static str,
     pub household_not_found: &'static str,
 }

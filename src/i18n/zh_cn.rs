@@ -370,6 +370,9 @@ pub const ZH_CN: Texts = Texts {
         keep: "再想想",
         read_only_cancelled: "这个心愿已取消,不能再修改。",
         read_only_closed: "这个心愿已结束,不能再修改。",
+        close_wish: "结束心愿",
+        close_hint: "心愿已实现。记下住户的感谢后可结束它:结束后仍公开展示,但不能再修改。",
+        closing: "正在结束…",
         household_not_found: "没有找到这个住户,请从住户列表进入。",
     },
     volunteers: VolunteerTexts {

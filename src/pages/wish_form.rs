@@ -11,6 +11,7 @@ use crate::i18n::{fill, t};
 use crate::pages::not_cached;
 use crate::state::use_data;
 
+mod close;
 mod draft;
 mod form;
 

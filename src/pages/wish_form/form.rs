@@ -10,6 +10,7 @@ use microwish_core::{
     WishStatus,
 };
 
+use super::close::CloseSection;
 use super::draft::{station_of, Draft};
 use crate::china_time::today;
 use crate::components::{DatePicker, FieldMessages, FormError};
@@ -394,5 +395,6 @@ pub(super) fn WishForm(
             {actions}
         </form>
         {cancel_section}
+        {existing.map(|wish| view! { <CloseSection wish /> })}
     }
 }

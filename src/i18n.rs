@@ -894,6 +894,10 @@ impl Texts {
             }
             Busy => p.busy,
             Internal | Unknown => self.err_server,
+            // SPA: residents' requests not worded yet (issue 24, SPA slice)
+            CallTaken | TooManyPhotos => p.invalid_state,
+            TooLarge => p.body_too_large,
+            NotAnImage => p.unsupported_media_type,
         }
     }
 
@@ -1156,6 +1160,8 @@ impl Texts {
             Role::Volunteer => self.pick("志愿者", "Volunteer"),
             Role::Shopkeeper => self.pick("爱心商户", "Shop"),
             Role::Worker => self.pick("社区工作人员", "Community worker"),
+            // SPA: residents' requests not worded yet (issue 24, SPA slice)
+            Role::Resident | Role::Property => role.as_str(),
         }
     }
 
@@ -1178,6 +1184,8 @@ impl Texts {
                 "社区工作人员账号由社区统一开通",
                 "Community worker accounts are opened by the community",
             ),
+            // SPA: residents' requests not worded yet (issue 24, SPA slice)
+            Role::Resident | Role::Property => role.as_str(),
         }
     }
 
@@ -1240,6 +1248,20 @@ impl Texts {
             EventAction::ExportHousehold => {
                 self.pick("导出了住户名册", "exported the household register")
             }
+            // SPA: residents' requests not worded yet (issue 24, SPA slice)
+            EventAction::File
+            | EventAction::Accept
+            | EventAction::Dispatch
+            | EventAction::Call
+            | EventAction::Take
+            | EventAction::Start
+            | EventAction::Note
+            | EventAction::Resolve
+            | EventAction::Reopen
+            | EventAction::Decline
+            | EventAction::Merge
+            | EventAction::Convert
+            | EventAction::Photo => action.as_str(),
         }
     }
 

@@ -33,6 +33,7 @@ fn worker(community: CommunityId) -> Me {
         role: Role::Worker,
         volunteer_minutes: 0,
         volunteer_status: None,
+        party_member: false,
         community: Some(community),
     }
 }
@@ -499,6 +500,7 @@ fn volunteer(name: &str, status: VolunteerStatus) -> VolunteerView {
         display_name: DisplayName::parse(name).unwrap(),
         phone: Phone::parse("13800000005").unwrap(),
         status,
+        party_member: false,
         note: String::new(),
         vetted_at: None,
         vetted_by: None,

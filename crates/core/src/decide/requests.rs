@@ -70,7 +70,7 @@ fn viewer(facts: &Facts, ctx: &Context) -> Option<Viewer> {
     })
 }
 
-fn forbidden(allowed: bool, reason: &'static str) -> Result<(), RuleError> {
+fn only_if(allowed: bool, reason: &'static str) -> Result<(), RuleError> {
     if allowed {
         Ok(())
     } else {
@@ -199,7 +199,7 @@ pub(super) fn accept(
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
     let (request, standing) = seen(target.request_id, facts, ctx)?;
-    forbidden(standing.worker, "workers of its community accept requests")?;
+    only_if(standing.worker, "workers of its community accept requests")?;
     let changes = RequestChanges {
         accepted_at: Some(ctx.now),
         ..RequestChanges::default()
@@ -219,7 +219,7 @@ pub(super) fn dispatch(
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
     let (request, standing) = seen(dispatch.request_id, facts, ctx)?;
-    forbidden(
+    only_if(
         standing.worker,
         "workers of its community dispatch requests",
     )?;
@@ -274,7 +274,7 @@ pub(super) fn call(
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
     let (request, standing) = seen(target.request_id, facts, ctx)?;
-    forbidden(standing.worker, "workers of its community call volunteers")?;
+    only_if(standing.worker, "workers of its community call volunteers")?;
     moved(
         target.request_id,
         &request,
@@ -331,7 +331,7 @@ pub(super) fn start(
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
     let (request, standing) = seen(target.request_id, facts, ctx)?;
-    forbidden(standing.handler, "its handler starts on a request")?;
+    only_if(standing.handler, "its handler starts on a request")?;
     moved(
         target.request_id,
         &request,
@@ -372,7 +372,7 @@ pub(super) fn resolve(
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
     let (request, standing) = seen(resolution.request_id, facts, ctx)?;
-    forbidden(
+    only_if(
         standing.worker || standing.handler,
         "its handler or a worker of its community resolves a request",
     )?;
@@ -398,7 +398,7 @@ pub(super) fn confirm(
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
     let (request, standing) = seen(rating.request_id, facts, ctx)?;
-    forbidden(standing.requester, "its requester confirms a request")?;
+    only_if(standing.requester, "its requester confirms a request")?;
     let (stars, note) = rating.validate()?;
     let changes = RequestChanges {
         closed_at: Some(ctx.now),
@@ -415,14 +415,15 @@ pub(super) fn confirm(
 }
 
 /// The requester says it is not fixed, within the answer time: it goes back to the workers,
-/// off the board, waiting for a handler again.
+/// off the board, waiting for a handler again. Its limits stay as first set: a reopened
+/// request is late against the promise made when it was filed.
 pub(super) fn reopen(
     reason: &RequestReason,
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
     let (request, standing) = seen(reason.request_id, facts, ctx)?;
-    forbidden(standing.requester, "its requester reopens a request")?;
+    only_if(standing.requester, "its requester reopens a request")?;
     let text = reason.validate()?;
     let too_late = request
         .resolved_at
@@ -455,7 +456,7 @@ pub(super) fn decline(
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
     let (request, standing) = seen(reason.request_id, facts, ctx)?;
-    forbidden(standing.worker, "workers of its community decline requests")?;
+    only_if(standing.worker, "workers of its community decline requests")?;
     let text = reason.validate()?;
     let changes = RequestChanges {
         closed_at: Some(ctx.now),
@@ -478,7 +479,7 @@ pub(super) fn merge(
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
     let (request, standing) = seen(merge.request_id, facts, ctx)?;
-    forbidden(standing.worker, "workers of its community merge requests")?;
+    only_if(standing.worker, "workers of its community merge requests")?;
     merge.validate()?;
     let into = facts
         .requests
@@ -561,7 +562,7 @@ pub(super) fn close(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    forbidden(
+    only_if(
         ctx.actor == Actor::System,
         "resolved requests close by themselves",
     )?;
@@ -614,7 +615,7 @@ pub fn decide_photo(photo: &NewPhoto, facts: &Facts, ctx: &Context) -> Result<De
         PhotoStage::Before => (standing.requester, request.status.is_open()),
         PhotoStage::After => (standing.handler, handling),
     };
-    forbidden(
+    only_if(
         part,
         "the requester adds photos of the problem, the handler of the fix",
     )?;
@@ -1366,6 +1367,57 @@ mod tests {
                 from: WishStatus::Fulfilled.into(),
                 action: EventAction::Convert
             }
+        );
+    }
+
+    #[test]
+    fn a_shops_goods_handed_over_resolve_the_request_turned_into_their_wish_too() {
+        use crate::command::{AllocationRef, NewAllocation, NewPledge};
+        let mut world = World::new();
+        let (id, _, worker) = accepted(&mut world);
+        let wish = world.wish(2, WishKind::Item);
+        world
+            .apply(
+                worker,
+                &Command::ConvertRequest(RequestConversion {
+                    request_id: id,
+                    wish_id: wish,
+                }),
+            )
+            .unwrap();
+        let shop = world.user(Role::Shopkeeper);
+        let pledge = NewPledge {
+            id: PledgeId::generate(),
+            title: "电暖器".into(),
+            category: Category::Daily,
+            quantity: Some(2),
+            unit: "台".into(),
+            variants: Vec::new(),
+            available_from: None,
+            yearly: false,
+            note: String::new(),
+        };
+        world
+            .apply(shop, &Command::CreatePledge(pledge.clone()))
+            .unwrap();
+        let allocation = NewAllocation {
+            id: AllocationId::generate(),
+            pledge_id: pledge.id,
+            wish_id: wish,
+            quantity: 2,
+            variant: None,
+        };
+        let allocated = world
+            .apply(worker, &Command::AllocatePledge(allocation.clone()))
+            .unwrap();
+        assert!(moved_to(&allocated).is_empty(), "claimed is not fulfilled");
+        let confirm = Command::ConfirmAllocation(AllocationRef {
+            allocation_id: allocation.id,
+        });
+        let decision = world.apply(worker, &confirm).unwrap();
+        assert_eq!(
+            moved_to(&decision),
+            [(RequestStatus::InProgress, RequestStatus::Resolved)]
         );
     }
 

@@ -33,6 +33,7 @@ fn worker(community: CommunityId) -> Me {
         role: Role::Worker,
         volunteer_minutes: 0,
         volunteer_status: None,
+        party_member: false,
         community: Some(community),
     }
 }
@@ -499,6 +500,7 @@ fn volunteer(name: &str, status: VolunteerStatus) -> VolunteerView {
         display_name: DisplayName::parse(name).unwrap(),
         phone: Phone::parse("13800000005").unwrap(),
         status,
+        party_member: false,
         note: String::new(),
         vetted_at: None,
         vetted_by: None,
@@ -607,7 +609,10 @@ async fn a_fulfilled_wish_can_be_closed_and_is_then_only_shown() {
     assert!(text(&root, ".wish-close").contains(t().wish_form.close_hint));
     click(&root, ".wish-close__confirm");
     settle().await;
-    assert_eq!(data.wishes.get(&wish.id).unwrap().status, WishStatus::Closed);
+    assert_eq!(
+        data.wishes.get(&wish.id).unwrap().status,
+        WishStatus::Closed
+    );
     assert!(root.query_selector(".wish-close").unwrap().is_none());
     assert!(text(&root, ".wish-form__state").contains(t().wish_form.read_only_closed));
 }

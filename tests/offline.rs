@@ -222,6 +222,7 @@ fn donor() -> Me {
         role: Role::Donor,
         volunteer_minutes: 0,
         volunteer_status: None,
+        party_member: false,
         community: None,
     }
 }

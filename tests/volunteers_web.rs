@@ -36,6 +36,7 @@ fn person(name: &str, role: Role, community: Option<CommunityId>) -> Me {
         role,
         volunteer_minutes: 0,
         volunteer_status: None,
+        party_member: false,
         community,
     }
 }
@@ -60,6 +61,7 @@ fn volunteer(name: &str, phone: &str, status: VolunteerStatus) -> VolunteerView 
         display_name: DisplayName::parse(name).unwrap(),
         phone: Phone::parse(phone).unwrap(),
         status,
+        party_member: false,
         note: String::new(),
         vetted_at: None,
         vetted_by: None,
@@ -311,6 +313,7 @@ async fn approving_a_pending_volunteer_queues_one_approval_and_moves_the_card() 
         vec![Command::ApproveVolunteer(VolunteerDecision {
             user_id: newcomer.id,
             note: "已面谈,党员报到".into(),
+            party_member: None,
         })]
     );
 }
@@ -352,6 +355,7 @@ async fn suspending_needs_a_reason_and_nothing_is_queued_without_one() {
         vec![Command::SuspendVolunteer(VolunteerDecision {
             user_id: veteran.id,
             note: "多次未按约上门".into(),
+            party_member: None,
         })]
     );
 }

@@ -377,6 +377,7 @@ fn me(role: Role) -> Me {
         volunteer_minutes: 0,
         // A volunteer here has been met and approved (the waiting one is tested apart).
         volunteer_status: (role == Role::Volunteer).then_some(VolunteerStatus::Approved),
+        party_member: false,
         community: None,
     }
 }

@@ -19,6 +19,10 @@ pub struct ProblemTexts {
     pub too_many_house_calls: &'static str,
     pub too_many_claims: &'static str,
     pub busy: &'static str,
+    pub call_taken: &'static str,
+    pub too_many_photos: &'static str,
+    pub photo_too_large: &'static str,
+    pub not_an_image: &'static str,
     pub too_many_connections: &'static str,
     pub pledge_exhausted: &'static str,
     pub wish_full: &'static str,
@@ -87,6 +91,10 @@ impl Texts {
                 self.err_bad_request
             }
             Busy => p.busy,
+            CallTaken => p.call_taken,
+            TooManyPhotos => p.too_many_photos,
+            TooLarge => p.photo_too_large,
+            NotAnImage => p.not_an_image,
             Internal | Unknown => self.err_server,
         }
     }

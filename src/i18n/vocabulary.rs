@@ -49,10 +49,14 @@ pub struct RoleTexts {
     pub volunteer: &'static str,
     pub shopkeeper: &'static str,
     pub worker: &'static str,
+    pub resident: &'static str,
+    pub property: &'static str,
     pub donor_hint: &'static str,
     pub volunteer_hint: &'static str,
     pub shopkeeper_hint: &'static str,
     pub worker_hint: &'static str,
+    pub resident_hint: &'static str,
+    pub property_hint: &'static str,
 }
 
 pub struct ClaimStatusTexts {
@@ -94,6 +98,19 @@ pub struct EventActionTexts {
     pub pledge: &'static str,
     pub allocate: &'static str,
     pub export_household: &'static str,
+    pub file: &'static str,
+    pub accept: &'static str,
+    pub dispatch: &'static str,
+    pub call: &'static str,
+    pub take: &'static str,
+    pub start: &'static str,
+    pub note: &'static str,
+    pub resolve: &'static str,
+    pub reopen: &'static str,
+    pub decline: &'static str,
+    pub merge: &'static str,
+    pub convert: &'static str,
+    pub photo: &'static str,
 }
 
 impl Texts {
@@ -150,6 +167,8 @@ impl Texts {
             Role::Volunteer => words.volunteer,
             Role::Shopkeeper => words.shopkeeper,
             Role::Worker => words.worker,
+            Role::Resident => words.resident,
+            Role::Property => words.property,
         }
     }
 
@@ -161,6 +180,8 @@ impl Texts {
             Role::Volunteer => words.volunteer_hint,
             Role::Shopkeeper => words.shopkeeper_hint,
             Role::Worker => words.worker_hint,
+            Role::Resident => words.resident_hint,
+            Role::Property => words.property_hint,
         }
     }
 
@@ -221,6 +242,19 @@ impl Texts {
             EventAction::Pledge => words.pledge,
             EventAction::Allocate => words.allocate,
             EventAction::ExportHousehold => words.export_household,
+            EventAction::File => words.file,
+            EventAction::Accept => words.accept,
+            EventAction::Dispatch => words.dispatch,
+            EventAction::Call => words.call,
+            EventAction::Take => words.take,
+            EventAction::Start => words.start,
+            EventAction::Note => words.note,
+            EventAction::Resolve => words.resolve,
+            EventAction::Reopen => words.reopen,
+            EventAction::Decline => words.decline,
+            EventAction::Merge => words.merge,
+            EventAction::Convert => words.convert,
+            EventAction::Photo => words.photo,
         }
     }
 }

@@ -101,6 +101,7 @@ fn VolunteerCard(volunteer: VolunteerView) -> impl IntoView {
         let decision = VolunteerDecision {
             user_id: id,
             note: note.get_untracked(),
+            party_member: None,
         };
         match decision.validate(suspend) {
             Err(RuleError::Validation(errors)) => invalid.set(errors.0.first().map(|error| {

@@ -103,15 +103,16 @@ pub struct Login {
 }
 
 impl Registration {
-    /// Self-registration is for donors, volunteers and shopkeepers; workers are
-    /// created by an administrator (`microwish-server user add`, see [`Registration::validate_any_role`]).
+    /// Self-registration is for residents, donors, volunteers and shopkeepers; workers and
+    /// property staff are added by the community (a worker, or `microwish-server user add`,
+    /// see [`Registration::validate_any_role`]).
     pub fn validate(self) -> Result<ValidAccount, RuleError> {
         let mut errors = ValidationErrors::default();
-        if self.role == Role::Worker {
+        if !self.role.is_self_service() {
             errors.add(
                 Field::Role,
                 FieldCode::NotSelfService,
-                "workers are added by the community",
+                "workers and property staff are added by the community",
             );
         }
         let valid = self.validate_any_role();
@@ -220,6 +221,20 @@ mod tests {
         let mut admin = registration();
         admin.role = Role::Worker;
         assert!(admin.validate_any_role().is_ok());
+    }
+
+    #[test]
+    fn residents_sign_up_and_property_staff_are_added_by_the_community() {
+        let mut resident = registration();
+        resident.role = Role::Resident;
+        assert_eq!(resident.validate().unwrap().role, Role::Resident);
+        let mut property = registration();
+        property.role = Role::Property;
+        let RuleError::Validation(errors) = property.clone().validate().unwrap_err() else {
+            panic!()
+        };
+        assert!(errors.has(Field::Role));
+        assert!(property.validate_any_role().is_ok());
     }
 
     #[test]

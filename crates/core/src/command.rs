@@ -17,6 +17,7 @@ use crate::rules::ClaimAction;
 
 mod households;
 mod pledges;
+mod requests;
 #[cfg(test)]
 mod validation_props;
 mod volunteers;
@@ -24,6 +25,7 @@ mod wishes;
 
 pub use households::*;
 pub use pledges::*;
+pub use requests::*;
 pub use volunteers::*;
 pub use wishes::*;
 
@@ -56,6 +58,26 @@ pub enum Command {
     CancelAllocation(AllocationRef),
     ThankShop(ThankShop),
     CreateCampaign(NewCampaign),
+    /// A resident files a request (or a worker logs one on someone's behalf).
+    FileRequest(NewRequest),
+    AcceptRequest(RequestRef),
+    DispatchRequest(RequestDispatch),
+    /// A worker calls the grid's party-member volunteers (支部吹哨).
+    CallVolunteers(RequestRef),
+    /// A party-member volunteer takes the call: the first to take it holds it.
+    TakeCall(RequestRef),
+    StartRequest(RequestRef),
+    NoteRequest(RequestNote),
+    ResolveRequest(RequestResolution),
+    /// The requester confirms the fix, with a rating.
+    ConfirmRequest(RequestRating),
+    ReopenRequest(RequestReason),
+    DeclineRequest(RequestReason),
+    MergeRequest(RequestMerge),
+    ConvertRequest(RequestConversion),
+    /// The requester's answer time ran out: a resolved request closes unrated (only the
+    /// system may, as only it lets claims expire).
+    CloseRequest(RequestRef),
 }
 
 /// A donor or volunteer takes `quantity` units of a wish (a house call: with a time slot).
@@ -500,6 +522,10 @@ pub struct Policy {
     /// How many item units one person may hold claimed (not yet delivered) at once.
     #[serde(default = "default_max_claim_units")]
     pub max_claim_units: u32,
+    /// How fast requests are to be accepted and resolved, and how long a requester has to
+    /// answer a resolution.
+    #[serde(default)]
+    pub requests: crate::model::RequestLimits,
 }
 
 fn default_max_claim_units() -> u32 {
@@ -512,12 +538,13 @@ impl Default for Policy {
             hold: HoldPolicy::default(),
             max_house_calls: 3,
             max_claim_units: 20,
+            requests: crate::model::RequestLimits::default(),
         }
     }
 }
 
 /// Durations travel as whole minutes.
-mod minutes {
+pub(crate) mod minutes {
     use chrono::Duration;
     use serde::{Deserialize, Deserializer, Serializer};
 

@@ -16,23 +16,28 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::command::{Actor, Command, Policy, Slot, WishChanges};
+use crate::command::{Actor, Command, NewPhoto, Policy, Slot, WishChanges};
 use crate::error::RuleError;
 use crate::gates::Gate;
 use crate::ids::{
-    AllocationId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId, UserId, WishId,
+    AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId,
+    RequestId, UserId, WishId,
 };
 use crate::model::{
-    AllocationStatus, BeneficiaryGroup, Category, ClaimStatus, Entity, EventAction, Household,
-    PublicWish, Role, Status, VolunteerStatus, WishKind, WishStatus,
+    AllocationStatus, BeneficiaryGroup, Building, CallView, Category, Channel, ClaimStatus, Entity,
+    EventAction, Handler, Household, OnBehalf, PublicWish, Request, RequestCategory, RequestPhoto,
+    RequestStatus, RequestView, Role, Status, Urgency, VolunteerStatus, WishKind, WishStatus,
 };
 use crate::rules::Units;
 
 mod claims;
 mod households;
 mod pledges;
+mod requests;
 mod volunteers;
 mod wishes;
+
+pub use requests::decide_photo;
 
 /// Who acts, when, and under which settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +61,92 @@ pub struct Needs {
     pub house_calls_of: Vec<UserId>,
     pub pledges: Vec<PledgeId>,
     pub allocations: Vec<AllocationId>,
+    pub requests: Vec<RequestId>,
+    pub buildings: Vec<BuildingId>,
+}
+
+/// A resident's request as the rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestState {
+    pub community: CommunityId,
+    pub grid: GridId,
+    pub category: RequestCategory,
+    pub status: RequestStatus,
+    /// The handler may call the requester.
+    pub contact_ok: bool,
+    /// Absent where the source does not show it (a call, as the volunteers called see it).
+    pub requester: Option<UserId>,
+    pub handler: Option<Handler>,
+    pub unit: Option<String>,
+    /// The name of whom a worker logged it for (public text must not show it).
+    pub on_behalf_name: Option<String>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub wish: Option<WishId>,
+    pub photos: Vec<RequestPhoto>,
+    pub reopen_count: u32,
+}
+
+impl RequestState {
+    /// What the rules need of a stored request.
+    pub fn of_request(request: &Request) -> RequestState {
+        RequestState {
+            community: request.community,
+            grid: request.grid.clone(),
+            category: request.category,
+            status: request.status,
+            contact_ok: request.contact_ok,
+            requester: Some(request.requester),
+            handler: request.handler,
+            unit: request.unit.clone(),
+            on_behalf_name: request.on_behalf.as_ref().and_then(|p| p.name.clone()),
+            accepted_at: request.accepted_at,
+            resolved_at: request.resolved_at,
+            wish: request.wish_id,
+            photos: request.photos.clone(),
+            reopen_count: request.reopen_count,
+        }
+    }
+
+    /// What the rules need of a request a phone holds.
+    pub fn of(view: &RequestView) -> RequestState {
+        RequestState {
+            community: view.community,
+            grid: view.grid.clone(),
+            category: view.category,
+            status: view.status,
+            contact_ok: view.contact_ok,
+            requester: Some(view.requester),
+            handler: view.handler,
+            unit: view.unit.clone(),
+            on_behalf_name: view.on_behalf.as_ref().and_then(|p| p.name.clone()),
+            accepted_at: view.accepted_at,
+            resolved_at: view.resolved_at,
+            wish: view.wish_id,
+            photos: view.photos.clone(),
+            reopen_count: view.reopen_count,
+        }
+    }
+
+    /// What the rules need of a call a volunteer's phone holds (its grid is in `community`).
+    pub fn of_call(call: &CallView, community: CommunityId) -> RequestState {
+        RequestState {
+            community,
+            grid: call.grid.clone(),
+            category: call.category,
+            status: call.status,
+            contact_ok: false,
+            requester: None,
+            handler: None,
+            unit: None,
+            on_behalf_name: None,
+            accepted_at: None,
+            resolved_at: None,
+            wish: None,
+            photos: Vec::new(),
+            reopen_count: 0,
+        }
+    }
 }
 
 /// One variant of a pledge as the rules see it.
@@ -135,7 +226,9 @@ pub struct UserState {
     pub role: Role,
     /// For volunteers: their vetting.
     pub volunteer: Option<VolunteerStatus>,
-    /// For workers: their community.
+    /// For volunteers: marked a party member (党员): they receive the calls for help.
+    pub party_member: bool,
+    /// Their community: the one a worker works for, the one others chose (if they did).
     pub community: Option<CommunityId>,
     /// House calls they hold now (active claims on service wishes).
     pub active_house_calls: u32,
@@ -155,6 +248,8 @@ pub struct Facts {
     pub campaigns: HashSet<CampaignId>,
     pub pledges: HashMap<PledgeId, PledgeState>,
     pub allocations: HashMap<AllocationId, AllocationState>,
+    pub requests: HashMap<RequestId, RequestState>,
+    pub buildings: HashMap<BuildingId, Building>,
 }
 
 impl Facts {
@@ -182,6 +277,30 @@ impl Facts {
             .get(&id)
             .filter(|wish| self.grid_in(&wish.grid, community))
             .ok_or(RuleError::NotFound(Entity::Wish))
+    }
+
+    /// Whether the actor is a worker of `community`.
+    pub fn works_in(&self, ctx: &Context, community: CommunityId) -> bool {
+        matches!(
+            (ctx.actor, self.actor(ctx)),
+            (
+                Actor::User {
+                    role: Role::Worker,
+                    ..
+                },
+                Some(UserState {
+                    community: Some(theirs),
+                    ..
+                }),
+            ) if *theirs == community
+        )
+    }
+
+    /// A request as read (whether the actor may see it is the decision's to say).
+    pub fn request(&self, id: RequestId) -> Result<&RequestState, RuleError> {
+        self.requests
+            .get(&id)
+            .ok_or(RuleError::NotFound(Entity::Request))
     }
 
     /// A household of the worker's community.
@@ -260,6 +379,45 @@ pub struct AllocationRecord {
     pub wish: WishId,
     pub variant: Option<String>,
     pub quantity: u32,
+}
+
+/// A request to file: `submitted`, with its limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub id: RequestId,
+    pub community: CommunityId,
+    pub grid: GridId,
+    pub building_id: BuildingId,
+    pub unit: Option<String>,
+    pub place: Option<String>,
+    pub category: RequestCategory,
+    pub description: String,
+    pub urgency: Urgency,
+    pub contact_ok: bool,
+    pub channel: Channel,
+    pub requester: UserId,
+    pub on_behalf: Option<OnBehalf>,
+    pub accept_by: DateTime<Utc>,
+    pub resolve_by: DateTime<Utc>,
+}
+
+/// What moves with a request's status; absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestChanges {
+    /// `Some(None)` clears it (a reopened request waits for a new handler).
+    pub handler: Option<Option<Handler>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// `Some(None)` clears it (reopened: no longer resolved).
+    pub resolved_at: Option<Option<DateTime<Utc>>>,
+    /// When it ended: closed, declined or merged.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The requester's rating and its note.
+    pub rating: Option<(u8, Option<String>)>,
+    /// `Some(None)` clears it (reopened: off the board).
+    pub public_summary: Option<Option<String>>,
+    pub wish_id: Option<WishId>,
+    pub merged_into: Option<RequestId>,
+    pub reopen_count: Option<u32>,
 }
 
 /// A campaign to create.
@@ -341,6 +499,32 @@ pub enum Write {
         text: String,
     },
     NewCampaign(CampaignRecord),
+    /// A volunteer marked a party member (党员), or no longer one.
+    PartyMember {
+        user: UserId,
+        party_member: bool,
+    },
+    NewRequest(RequestRecord),
+    /// A request's status and what moves with it, compare-and-set from its status and handler
+    /// as read (of two volunteers taking one call, the second finds it moved).
+    RequestMoved {
+        request: RequestId,
+        from: RequestStatus,
+        handler: Option<Handler>,
+        to: RequestStatus,
+        changes: RequestChanges,
+    },
+    /// A note on a request: the text is its event's; the request counts as changed so that
+    /// whoever follows it hears of it.
+    RequestNote {
+        request: RequestId,
+        text: String,
+    },
+    /// A photo of a request was stored (the bytes are the server's).
+    RequestPhoto {
+        request: RequestId,
+        photo: RequestPhoto,
+    },
 }
 
 /// What a command is about, for its answer and its events.
@@ -353,6 +537,7 @@ pub enum Subject {
     Pledge(PledgeId),
     Allocation(AllocationId),
     Campaign(CampaignId),
+    Request(RequestId),
 }
 
 impl Subject {
@@ -365,6 +550,7 @@ impl Subject {
             Subject::Pledge(_) => Entity::Pledge,
             Subject::Allocation(_) => Entity::Allocation,
             Subject::Campaign(_) => Entity::Campaign,
+            Subject::Request(_) => Entity::Request,
         }
     }
 
@@ -377,6 +563,7 @@ impl Subject {
             Subject::Pledge(id) => id.0,
             Subject::Allocation(id) => id.0,
             Subject::Campaign(id) => id.0,
+            Subject::Request(id) => id.0,
         }
     }
 }
@@ -427,6 +614,7 @@ pub struct Written {
     pub volunteers: Vec<UserId>,
     pub pledges: Vec<PledgeId>,
     pub campaigns: Vec<CampaignId>,
+    pub requests: Vec<RequestId>,
 }
 
 impl Written {
@@ -437,6 +625,7 @@ impl Written {
         self.volunteers.extend(other.volunteers);
         self.pledges.extend(other.pledges);
         self.campaigns.extend(other.campaigns);
+        self.requests.extend(other.requests);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -479,6 +668,11 @@ impl Decision {
                 // An allocation lives inside its pledge's view.
                 Write::AllocationStatus { .. } | Write::AllocationThanks { .. } => {}
                 Write::NewCampaign(record) => written.campaigns.push(record.id),
+                Write::PartyMember { user, .. } => written.volunteers.push(*user),
+                Write::NewRequest(record) => written.requests.push(record.id),
+                Write::RequestMoved { request, .. }
+                | Write::RequestNote { request, .. }
+                | Write::RequestPhoto { request, .. } => written.requests.push(*request),
             }
         }
         written
@@ -565,12 +759,64 @@ impl Command {
                 campaigns: vec![new.id],
                 ..Needs::default()
             },
+            Command::FileRequest(new) => Needs {
+                // A request id seen before makes this a retry (or a conflict).
+                requests: vec![new.id],
+                buildings: vec![new.building_id],
+                ..Needs::default()
+            },
+            Command::AcceptRequest(target)
+            | Command::CallVolunteers(target)
+            | Command::TakeCall(target)
+            | Command::StartRequest(target)
+            | Command::CloseRequest(target) => request(target.request_id),
+            Command::DispatchRequest(dispatch) => Needs {
+                requests: vec![dispatch.request_id],
+                users: vec![dispatch.handler.user_id],
+                ..Needs::default()
+            },
+            Command::NoteRequest(note) => request(note.request_id),
+            Command::ResolveRequest(resolution) => request(resolution.request_id),
+            Command::ConfirmRequest(rating) => request(rating.request_id),
+            Command::ReopenRequest(reason) | Command::DeclineRequest(reason) => {
+                request(reason.request_id)
+            }
+            Command::MergeRequest(merge) => Needs {
+                requests: vec![merge.request_id, merge.into],
+                ..Needs::default()
+            },
+            Command::ConvertRequest(conversion) => Needs {
+                requests: vec![conversion.request_id],
+                wishes: vec![conversion.wish_id],
+                ..Needs::default()
+            },
         }
     }
 }
 
-/// What `command` does, given the facts it needs, or why it may not.
+impl NewPhoto {
+    /// What adding the photo reads: its request.
+    pub fn needs(&self) -> Needs {
+        request(self.request_id)
+    }
+}
+
+fn request(id: RequestId) -> Needs {
+    Needs {
+        requests: vec![id],
+        ..Needs::default()
+    }
+}
+
+/// What `command` does, given the facts it needs, or why it may not. Whatever fulfils a
+/// wish also resolves the open requests turned into it.
 pub fn decide(command: &Command, facts: &Facts, ctx: &Context) -> Result<Decision, RuleError> {
+    let mut decision = decide_command(command, facts, ctx)?;
+    requests::resolve_fulfilled(&mut decision, facts, ctx);
+    Ok(decision)
+}
+
+fn decide_command(command: &Command, facts: &Facts, ctx: &Context) -> Result<Decision, RuleError> {
     match command {
         Command::ClaimWish(claim) => claims::claim_wish(claim, facts, ctx),
         Command::ReleaseClaim(target) => claims::release(target, facts, ctx),
@@ -598,6 +844,20 @@ pub fn decide(command: &Command, facts: &Facts, ctx: &Context) -> Result<Decisio
         }
         Command::ThankShop(thanks) => pledges::thank(thanks, facts, ctx),
         Command::CreateCampaign(new) => pledges::create_campaign(new, facts, ctx),
+        Command::FileRequest(new) => requests::file(new, facts, ctx),
+        Command::AcceptRequest(target) => requests::accept(target, facts, ctx),
+        Command::DispatchRequest(dispatch) => requests::dispatch(dispatch, facts, ctx),
+        Command::CallVolunteers(target) => requests::call(target, facts, ctx),
+        Command::TakeCall(target) => requests::take(target, facts, ctx),
+        Command::StartRequest(target) => requests::start(target, facts, ctx),
+        Command::NoteRequest(note) => requests::note(note, facts, ctx),
+        Command::ResolveRequest(resolution) => requests::resolve(resolution, facts, ctx),
+        Command::ConfirmRequest(rating) => requests::confirm(rating, facts, ctx),
+        Command::ReopenRequest(reason) => requests::reopen(reason, facts, ctx),
+        Command::DeclineRequest(reason) => requests::decline(reason, facts, ctx),
+        Command::MergeRequest(merge) => requests::merge(merge, facts, ctx),
+        Command::ConvertRequest(conversion) => requests::convert(conversion, facts, ctx),
+        Command::CloseRequest(target) => requests::close(target, facts, ctx),
     }
 }
 

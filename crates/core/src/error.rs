@@ -55,6 +55,12 @@ pub enum RuleError {
     /// A wish needs fewer units than allocated.
     #[error("the wish needs only {remaining} more")]
     WishFull { remaining: u32 },
+    /// Another volunteer took the call for help first.
+    #[error("another volunteer took this call first")]
+    CallTaken,
+    /// A request has `limit` photos of that stage already.
+    #[error("at most {limit} photos of each stage")]
+    TooManyPhotos { limit: usize },
 }
 
 impl RuleError {
@@ -74,6 +80,8 @@ impl RuleError {
             RuleError::TooManyClaims { .. } => ProblemCode::TooManyClaims,
             RuleError::PledgeExhausted { .. } => ProblemCode::PledgeExhausted,
             RuleError::WishFull { .. } => ProblemCode::WishFull,
+            RuleError::CallTaken => ProblemCode::CallTaken,
+            RuleError::TooManyPhotos { .. } => ProblemCode::TooManyPhotos,
         }
     }
 
@@ -119,6 +127,16 @@ string_enum! {
         EndsOn = "ends_on",
         From = "from",
         To = "to",
+        Category = "category",
+        BuildingId = "building_id",
+        Place = "place",
+        Channel = "channel",
+        OnBehalf = "on_behalf",
+        Handler = "handler",
+        PublicSummary = "public_summary",
+        Rating = "rating",
+        Into = "into",
+        WishId = "wish_id",
     }
 }
 
@@ -152,6 +170,10 @@ string_enum! {
         Duplicate = "duplicate",
         /// A total that is not the sum of its parts.
         NotTheSum = "not_the_sum",
+        /// Public text with a phone number in it.
+        RevealsPhone = "reveals_phone",
+        /// Public text that shows where someone lives (their unit).
+        RevealsAddress = "reveals_address",
     }
 }
 

@@ -8,24 +8,33 @@
 //! - the claims it names, every claim holding units of the wishes it ends, and the active
 //!   house calls of the volunteers it suspends; each claim with its wish;
 //! - the allocations it names, each with its pledge and its wish;
+//! - the requests it names (in id order), and the buildings it names;
 //! - when a community worker acts (households and community scoping are theirs alone): the
-//!   household of every wish read, and which community each grid belongs to. Nobody else's
-//!   decision reads them, so a donor's claim (the busiest command) loads neither.
+//!   household of every wish read, the open requests turned into every wish read (only
+//!   workers fulfil wishes, and a wish's fulfilment resolves them), and which community each
+//!   grid belongs to. Nobody else's decision reads them, so a donor's claim (the busiest
+//!   command) loads none;
+//! - which community each grid belongs to also when a building is read (a request is filed
+//!   in its building's grid's community).
 //!
 //! What a source does not have (no such thing, or not visible to this device) is simply
 //! absent; the decision then refuses as if it did not exist.
 //!
 //! The server reads its rows `FOR UPDATE` on PostgreSQL, so `gather` asks in one fixed order
-//! (users, claims, allocations, pledges, wishes, households) and two commands lock alike.
+//! (users, claims, allocations, pledges, wishes, requests, households, buildings) and two
+//! commands lock alike.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::command::Actor;
-use crate::decide::{AllocationState, ClaimState, Facts, Needs, PledgeState, UserState, WishState};
-use crate::ids::{
-    AllocationId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId, UserId, WishId,
+use crate::decide::{
+    AllocationState, ClaimState, Facts, Needs, PledgeState, RequestState, UserState, WishState,
 };
-use crate::model::{Household, Role};
+use crate::ids::{
+    AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId,
+    RequestId, UserId, WishId,
+};
+use crate::model::{Building, Household, Role};
 
 /// Where facts are read from. Each method answers for the ids it finds and leaves out the
 /// rest; none decides anything (that is [`gather`]'s and `decide`'s job).
@@ -52,6 +61,10 @@ pub trait FactSource {
     fn grid_communities(&self) -> Result<HashMap<GridId, CommunityId>, Self::Error>;
     /// Which of `ids` name a campaign.
     fn campaigns(&self, ids: &[CampaignId]) -> Result<HashSet<CampaignId>, Self::Error>;
+    fn requests(&self, ids: &[RequestId]) -> Result<HashMap<RequestId, RequestState>, Self::Error>;
+    /// The open requests (see [`crate::model::RequestStatus::OPEN`]) turned into these wishes.
+    fn open_requests_of_wishes(&self, wishes: &[WishId]) -> Result<Vec<RequestId>, Self::Error>;
+    fn buildings(&self, ids: &[BuildingId]) -> Result<HashMap<BuildingId, Building>, Self::Error>;
 }
 
 /// Everything a command with `needs`, done by `actor`, reads (see the module's rules).
@@ -82,12 +95,22 @@ pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<
             ..
         }
     );
+    let mut request_ids = needs.requests.clone();
+    if worker {
+        let read: Vec<WishId> = wishes.keys().copied().collect();
+        request_ids.extend(source.open_requests_of_wishes(&read)?);
+    }
+    let mut request_ids = dedup(request_ids);
+    request_ids.sort();
+    let requests = source.requests(&request_ids)?;
+
     let mut household_ids = needs.households.clone();
     if worker {
         household_ids.extend(wishes.values().filter_map(|wish| wish.household));
     }
     let households = source.households(&dedup(household_ids))?;
-    let grids = if worker {
+    let buildings = source.buildings(&dedup(needs.buildings.clone()))?;
+    let grids = if worker || !needs.buildings.is_empty() {
         source.grid_communities()?
     } else {
         HashMap::new()
@@ -101,6 +124,8 @@ pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<
         campaigns: source.campaigns(&needs.campaigns)?,
         pledges,
         allocations,
+        requests,
+        buildings,
     })
 }
 
@@ -124,8 +149,11 @@ mod tests {
         wishes: HashMap<WishId, WishState>,
         claims: HashMap<ClaimId, ClaimState>,
         households: HashMap<HouseholdId, Household>,
+        requests: HashMap<RequestId, RequestState>,
+        buildings: HashMap<BuildingId, Building>,
         asked_grids: RefCell<bool>,
         asked_households: RefCell<Vec<HouseholdId>>,
+        asked_requests: RefCell<Vec<RequestId>>,
     }
 
     impl FactSource for Recorded {
@@ -184,6 +212,33 @@ mod tests {
         }
         fn campaigns(&self, _: &[CampaignId]) -> Result<HashSet<CampaignId>, Infallible> {
             Ok(HashSet::new())
+        }
+        fn requests(
+            &self,
+            ids: &[RequestId],
+        ) -> Result<HashMap<RequestId, RequestState>, Infallible> {
+            self.asked_requests.borrow_mut().extend(ids);
+            Ok(ids
+                .iter()
+                .filter_map(|id| self.requests.get(id).map(|r| (*id, r.clone())))
+                .collect())
+        }
+        fn open_requests_of_wishes(&self, wishes: &[WishId]) -> Result<Vec<RequestId>, Infallible> {
+            Ok(self
+                .requests
+                .iter()
+                .filter(|(_, r)| r.status.is_open() && r.wish.is_some_and(|w| wishes.contains(&w)))
+                .map(|(id, _)| *id)
+                .collect())
+        }
+        fn buildings(
+            &self,
+            ids: &[BuildingId],
+        ) -> Result<HashMap<BuildingId, Building>, Infallible> {
+            Ok(ids
+                .iter()
+                .filter_map(|id| self.buildings.get(id).map(|b| (*id, b.clone())))
+                .collect())
         }
     }
 
@@ -253,6 +308,69 @@ mod tests {
         assert_eq!(*source.asked_households.borrow(), vec![household]);
         assert!(*source.asked_grids.borrow());
         assert_eq!(facts.grids.len(), 1);
+    }
+
+    fn request_for(wish: Option<WishId>) -> RequestState {
+        RequestState {
+            community: CommunityId(uuid::Uuid::nil()),
+            grid: GridId::from("grid-1"),
+            category: crate::model::RequestCategory::Help,
+            status: crate::model::RequestStatus::InProgress,
+            contact_ok: false,
+            requester: Some(UserId::generate()),
+            handler: None,
+            unit: None,
+            on_behalf_name: None,
+            accepted_at: None,
+            resolved_at: None,
+            wish,
+            photos: Vec::new(),
+            reopen_count: 0,
+        }
+    }
+
+    #[test]
+    fn a_workers_command_reads_the_open_requests_turned_into_its_wishes() {
+        let (mut source, wish, claim, _) = world();
+        let linked = RequestId::generate();
+        source.requests.insert(linked, request_for(Some(wish)));
+        source
+            .requests
+            .insert(RequestId::generate(), request_for(None));
+        let needs = Needs {
+            claims: vec![claim],
+            ..Needs::default()
+        };
+        let facts = gather(&needs, actor(Role::Donor), &source).unwrap();
+        assert!(
+            facts.requests.is_empty(),
+            "a donor's claim reads no request"
+        );
+        let facts = gather(&needs, actor(Role::Worker), &source).unwrap();
+        assert_eq!(facts.requests.keys().collect::<Vec<_>>(), vec![&linked]);
+    }
+
+    #[test]
+    fn requests_are_asked_for_in_id_order_and_a_building_brings_the_grids() {
+        let (mut source, ..) = world();
+        let building = Building {
+            id: BuildingId::generate(),
+            name: "32幢".into(),
+            grid: GridId::from("grid-1"),
+        };
+        source.buildings.insert(building.id, building.clone());
+        let (a, b) = (RequestId::generate(), RequestId::generate());
+        let needs = Needs {
+            requests: vec![b, a, b],
+            buildings: vec![building.id],
+            ..Needs::default()
+        };
+        let facts = gather(&needs, actor(Role::Resident), &source).unwrap();
+        let mut sorted = vec![a, b];
+        sorted.sort();
+        assert_eq!(*source.asked_requests.borrow(), sorted);
+        assert_eq!(facts.buildings[&building.id], building);
+        assert_eq!(facts.grids.len(), 1, "the building's community is known");
     }
 
     #[test]

@@ -60,6 +60,14 @@ uuid_id! {
     PledgeId;
     /// Units of a pledge given to a wish.
     AllocationId;
+    /// A resident's request (诉求): a repair, a hazard, a need for help.
+    RequestId;
+    /// A photo of a request (before or after).
+    PhotoId;
+    /// A building (幢) of the community. A uuid rather than a code like [`GridId`]: buildings
+    /// are named by their community ("32幢" is in many), are added by the command line with a
+    /// name only, and several communities share one database, so a minted id never collides.
+    BuildingId;
 }
 
 /// A grid (网格) of the community: a short stable code such as `grid-1`.

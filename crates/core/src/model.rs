@@ -12,6 +12,10 @@ use crate::ids::{
     PledgeId, UserId, WishId,
 };
 
+mod requests;
+
+pub use requests::*;
+
 string_enum! {
     /// An item to hand over (school bag, gift pack) or a service done at home (fix a kettle).
     WishKind { Item = "item", Service = "service" }
@@ -121,6 +125,18 @@ string_enum! {
         Volunteer = "volunteer",
         Shopkeeper = "shopkeeper",
         Worker = "worker",
+        /// Lives in the community and files requests (居民点单).
+        Resident = "resident",
+        /// The property company's staff (物业): handle the requests dispatched to them.
+        Property = "property",
+    }
+}
+
+impl Role {
+    /// Whether people sign up with this role themselves; workers and property staff are
+    /// added by the community (a worker, or the server's command line).
+    pub fn is_self_service(self) -> bool {
+        !matches!(self, Role::Worker | Role::Property)
     }
 }
 
@@ -139,6 +155,15 @@ string_enum! {
         /// A shop's pledge with its allocations: the shop and workers.
         Pledge = "pledge",
         Allocation = "allocation",
+        /// A resident's request: its requester, its community's workers and its handler.
+        Request = "request",
+        /// A request as the party-member volunteers it calls see it (category, building and
+        /// description only): a view of a request, never logged on its own.
+        Call = "call",
+        /// A building of a community (public).
+        Building = "building",
+        /// A community's workers and property staff, for its workers (whom to dispatch to).
+        Staff = "staff",
     }
 }
 
@@ -178,6 +203,33 @@ string_enum! {
         Allocate = "allocate",
         /// A worker exported the households' private fields (households.csv).
         ExportHousehold = "export_household",
+        /// A request was filed (by its requester, or by a worker on someone's behalf). A
+        /// request's timeline also uses `confirm` (the requester rated it) and `close` (its
+        /// answer time passed); `update` marks a volunteer a party member or not.
+        File = "file",
+        /// A worker accepted a request (the response, 响应).
+        Accept = "accept",
+        /// A worker gave a request to a handler (派单).
+        Dispatch = "dispatch",
+        /// A worker called the grid's party-member volunteers (支部吹哨).
+        Call = "call",
+        /// A volunteer took a call (党员报到).
+        Take = "take",
+        /// The handler started on it.
+        Start = "start",
+        /// Someone added a note to a request.
+        Note = "note",
+        Resolve = "resolve",
+        /// The requester reopened a resolved request.
+        Reopen = "reopen",
+        /// A worker declined a request, with the reason.
+        Decline = "decline",
+        /// A worker merged a duplicate into another request.
+        Merge = "merge",
+        /// A worker turned a request for help into a wish for a household.
+        Convert = "convert",
+        /// A photo was added to a request.
+        Photo = "photo",
     }
 }
 
@@ -222,6 +274,7 @@ pub enum Status {
     Claim(ClaimStatus),
     Allocation(AllocationStatus),
     Volunteer(VolunteerStatus),
+    Request(RequestStatus),
 }
 
 impl Status {
@@ -231,6 +284,7 @@ impl Status {
             Status::Claim(status) => status.as_str(),
             Status::Allocation(status) => status.as_str(),
             Status::Volunteer(status) => status.as_str(),
+            Status::Request(status) => status.as_str(),
         }
     }
 }
@@ -262,6 +316,12 @@ impl From<AllocationStatus> for Status {
 impl From<VolunteerStatus> for Status {
     fn from(status: VolunteerStatus) -> Status {
         Status::Volunteer(status)
+    }
+}
+
+impl From<RequestStatus> for Status {
+    fn from(status: RequestStatus) -> Status {
+        Status::Request(status)
     }
 }
 
@@ -368,7 +428,11 @@ pub struct Me {
     /// For volunteers: whether a worker has approved them for house calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volunteer_status: Option<VolunteerStatus>,
-    /// For workers: the community they work for.
+    /// For volunteers: marked a party member (党员) by the worker who approved them, so they
+    /// receive their community's calls for help.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub party_member: bool,
+    /// Their community: the one a worker works for, the one residents and volunteers chose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<CommunityId>,
 }
@@ -446,6 +510,9 @@ pub struct VolunteerView {
     pub display_name: DisplayName,
     pub phone: Phone,
     pub status: VolunteerStatus,
+    /// Marked a party member (党员) by a worker: receives the calls for help.
+    #[serde(default)]
+    pub party_member: bool,
     /// The worker's note from meeting them (党员报到 / 志愿者登记), or why they were suspended.
     pub note: String,
     pub vetted_at: Option<DateTime<Utc>>,
@@ -653,7 +720,7 @@ pub struct AllocationView {
 }
 
 /// Public figures for the home page.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     pub wishes_open: u32,
@@ -665,6 +732,9 @@ pub struct Stats {
     pub services_done: u32,
     pub pledged_units: u32,
     pub campaigns: u32,
+    /// Residents' requests: counts and rates only.
+    #[serde(default)]
+    pub requests: crate::stats::PublicRequestStats,
 }
 
 /// The `{"items": [...], "next": cursor-or-null}` shape of every list endpoint.

@@ -10,22 +10,25 @@ use chrono::{DateTime, Utc};
 
 use crate::command::{Actor, Command, Policy};
 use crate::decide::{
-    decide, AllocationState, ClaimState, Context, Decision, Facts, Needs, PledgeState, UserState,
-    VariantState, WishRecord, WishState, Write, Written,
+    decide, AllocationState, ClaimState, Context, Decision, Facts, Needs, PledgeState,
+    RequestChanges, RequestRecord, RequestState, UserState, VariantState, WishRecord, WishState,
+    Write, Written,
 };
 use crate::error::RuleError;
 use crate::facts::{gather, FactSource};
 use crate::ids::{
-    AllocationId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId, UserId, WishId,
+    AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId,
+    RequestId, UserId, WishId,
 };
 use crate::model::{
-    AllocationStatus, AllocationView, ClaimStatus, ClaimView, Grid, Household, Me, Pledge,
-    PledgeVariant, Progress, PublicCampaign, PublicWish, Role, VolunteerView, WishKind,
+    AllocationStatus, AllocationView, Building, CallView, ClaimStatus, ClaimView, Grid, Household,
+    Me, Pledge, PledgeVariant, Progress, PublicCampaign, PublicWish, Request, RequestStatus,
+    RequestView, Role, StaffMember, VolunteerView, WishKind,
 };
 use crate::rules::Units;
 use crate::sync::{Change, Op};
 
-/// Everything a phone shows, by kind and id (households and volunteers: workers only).
+/// Everything a phone shows, by kind and id (households, volunteers and staff: workers only).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LocalState {
     pub wishes: HashMap<WishId, PublicWish>,
@@ -36,6 +39,13 @@ pub struct LocalState {
     pub volunteers: HashMap<UserId, VolunteerView>,
     /// The shop's own pledges; every pledge for workers.
     pub pledges: HashMap<PledgeId, Pledge>,
+    /// The requests its user filed or handles; every request of their community for workers.
+    pub requests: HashMap<RequestId, RequestView>,
+    /// The open calls for help, for a party-member volunteer.
+    pub calls: HashMap<RequestId, CallView>,
+    pub buildings: HashMap<BuildingId, Building>,
+    /// The community's workers and property staff, for its workers.
+    pub staff: HashMap<UserId, StaffMember>,
 }
 
 impl LocalState {
@@ -75,6 +85,50 @@ impl LocalState {
             .values()
             .find(|household| household.wishes.contains(&wish))
             .map(|household| household.id)
+    }
+
+    /// A request `me` just filed, as the server will store it.
+    fn filed_request(&self, record: &RequestRecord, me: &Me, now: DateTime<Utc>) -> RequestView {
+        let request = Request {
+            id: record.id,
+            community: record.community,
+            grid: record.grid.clone(),
+            building_id: record.building_id,
+            building: self
+                .buildings
+                .get(&record.building_id)
+                .map(|building| building.name.clone())
+                .unwrap_or_default(),
+            unit: record.unit.clone(),
+            place: record.place.clone(),
+            category: record.category,
+            description: record.description.clone(),
+            urgency: record.urgency,
+            contact_ok: record.contact_ok,
+            channel: record.channel,
+            status: RequestStatus::Submitted,
+            requester: record.requester,
+            requester_name: me.display_name.to_string(),
+            requester_phone: me.phone.clone(),
+            on_behalf: record.on_behalf.clone(),
+            handler: None,
+            accept_by: record.accept_by,
+            resolve_by: record.resolve_by,
+            accepted_at: None,
+            resolved_at: None,
+            closed_at: None,
+            rating: None,
+            rating_note: None,
+            public_summary: None,
+            wish_id: None,
+            merged_into: None,
+            photos: Vec::new(),
+            reopen_count: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        // Its requester sees all of it.
+        RequestView::of(&request, true, now)
     }
 
     /// Applies one of `me`'s commands at `now`, decided by core's rules; on a refusal
@@ -323,6 +377,40 @@ impl LocalState {
                         },
                     );
                 }
+                Write::PartyMember { user, party_member } => {
+                    if let Some(volunteer) = self.volunteers.get_mut(user) {
+                        volunteer.party_member = *party_member;
+                    }
+                }
+                Write::NewRequest(record) => {
+                    let request = self.filed_request(record, me, now);
+                    self.requests.insert(record.id, request);
+                }
+                Write::RequestMoved {
+                    request,
+                    to,
+                    changes,
+                    ..
+                } => {
+                    if let Some(view) = self.requests.get_mut(request) {
+                        moved(view, *to, changes, now);
+                    }
+                    // A call this volunteer took shows as theirs until the pull brings it.
+                    if let Some(call) = self.calls.get_mut(request) {
+                        call.status = *to;
+                    }
+                }
+                Write::RequestNote { request, .. } => {
+                    if let Some(view) = self.requests.get_mut(request) {
+                        view.updated_at = now;
+                    }
+                }
+                Write::RequestPhoto { request, photo } => {
+                    if let Some(view) = self.requests.get_mut(request) {
+                        view.photos.push(*photo);
+                        view.updated_at = now;
+                    }
+                }
             }
         }
     }
@@ -382,6 +470,13 @@ impl LocalState {
                 let data = data.as_deref().cloned();
                 put(&mut self.pledges, *id, *op, &data)
             }
+            Change::Request { id, op, data } => {
+                let data = data.as_deref().cloned();
+                put(&mut self.requests, *id, *op, &data)
+            }
+            Change::Call { id, op, data } => put(&mut self.calls, *id, *op, data),
+            Change::Building { id, op, data } => put(&mut self.buildings, *id, *op, data),
+            Change::Staff { id, op, data } => put(&mut self.staff, *id, *op, data),
         }
     }
 
@@ -406,7 +501,47 @@ impl LocalState {
         for id in &written.campaigns {
             copy_entry(&mut self.campaigns, &source.campaigns, id);
         }
+        for id in &written.requests {
+            copy_entry(&mut self.requests, &source.requests, id);
+            copy_entry(&mut self.calls, &source.calls, id);
+        }
     }
+}
+
+/// A request's view after it moved to `to` with `changes`, at `now`.
+fn moved(view: &mut RequestView, to: RequestStatus, changes: &RequestChanges, now: DateTime<Utc>) {
+    let changes = changes.clone();
+    view.status = to;
+    if let Some(handler) = changes.handler {
+        view.handler = handler;
+    }
+    if let Some(at) = changes.accepted_at {
+        view.accepted_at = Some(at);
+    }
+    if let Some(at) = changes.resolved_at {
+        view.resolved_at = at;
+    }
+    if let Some(at) = changes.closed_at {
+        view.closed_at = Some(at);
+    }
+    if let Some((rating, note)) = changes.rating {
+        view.rating = Some(rating);
+        view.rating_note = note;
+    }
+    if let Some(summary) = changes.public_summary {
+        view.public_summary = summary;
+    }
+    if let Some(wish) = changes.wish_id {
+        view.wish_id = Some(wish);
+    }
+    if let Some(into) = changes.merged_into {
+        view.merged_into = Some(into);
+    }
+    if let Some(count) = changes.reopen_count {
+        view.reopen_count = count;
+    }
+    view.updated_at = now;
+    view.overdue = view.overdue(now).is_some();
 }
 
 /// The phone's cache as a source of facts: what its user may see, and nothing more (a
@@ -418,16 +553,26 @@ struct Cached<'a> {
 
 impl Cached<'_> {
     fn user_state(&self, id: UserId) -> Option<UserState> {
-        let (role, volunteer, community) = if id == self.me.id {
-            (self.me.role, self.me.volunteer_status, self.me.community)
+        let me = self.me;
+        let (role, volunteer, community, party_member) = if id == me.id {
+            (me.role, me.volunteer_status, me.community, me.party_member)
+        } else if let Some(volunteer) = self.state.volunteers.get(&id) {
+            // Other users a worker's phone knows: the volunteers they vet …
+            (
+                Role::Volunteer,
+                Some(volunteer.status),
+                None,
+                volunteer.party_member,
+            )
         } else {
-            // Other users a phone knows are the volunteers a worker vets.
-            let volunteer = self.state.volunteers.get(&id)?;
-            (Role::Volunteer, Some(volunteer.status), None)
+            // … and their community's staff, to dispatch requests to.
+            let staff = self.state.staff.get(&id)?;
+            (staff.role, None, Some(staff.community), false)
         };
         Some(UserState {
             role,
             volunteer,
+            party_member,
             community,
             active_house_calls: count(self.state.active_house_calls(id).count()),
             active_claim_units: self.state.active_claim_units(id),
@@ -557,6 +702,40 @@ impl FactSource for Cached<'_> {
             .copied()
             .collect())
     }
+
+    fn requests(&self, ids: &[RequestId]) -> Result<HashMap<RequestId, RequestState>, Self::Error> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                if let Some(view) = self.state.requests.get(id) {
+                    return Some((*id, RequestState::of(view)));
+                }
+                // A call a volunteer's phone holds: its community is its grid's.
+                let call = self.state.calls.get(id)?;
+                let community = self.state.grids.get(&call.grid)?.community;
+                Some((*id, RequestState::of_call(call, community)))
+            })
+            .collect())
+    }
+
+    fn open_requests_of_wishes(&self, wishes: &[WishId]) -> Result<Vec<RequestId>, Self::Error> {
+        Ok(self
+            .state
+            .requests
+            .values()
+            .filter(|request| {
+                request.status.is_open() && request.wish_id.is_some_and(|w| wishes.contains(&w))
+            })
+            .map(|request| request.id)
+            .collect())
+    }
+
+    fn buildings(&self, ids: &[BuildingId]) -> Result<HashMap<BuildingId, Building>, Self::Error> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| Some((*id, self.state.buildings.get(id)?.clone())))
+            .collect())
+    }
 }
 
 impl PledgeState {
@@ -632,6 +811,7 @@ pub(crate) mod tests {
             volunteer_minutes: 0,
             volunteer_status: (role == Role::Volunteer)
                 .then_some(crate::model::VolunteerStatus::Approved),
+            party_member: false,
             community: (role == Role::Worker).then_some(COMMUNITY),
         }
     }
@@ -705,6 +885,14 @@ pub(crate) mod tests {
         },
         max_house_calls: 3,
         max_claim_units: 20,
+        requests: crate::model::RequestLimits {
+            accept_urgent: chrono::Duration::minutes(30),
+            accept_normal: chrono::Duration::hours(4),
+            resolve_urgent: chrono::Duration::hours(24),
+            resolve_normal: chrono::Duration::hours(72),
+            resolve_suggestion: chrono::Duration::days(7),
+            answer: chrono::Duration::days(7),
+        },
     };
 
     #[test]
@@ -778,5 +966,188 @@ pub(crate) mod tests {
         view.restore_from(&base, &decision.written());
         assert_eq!(view, base);
         assert!(!view.claims.contains_key(&claim_id));
+    }
+}
+
+#[cfg(test)]
+mod request_tests {
+    use super::tests::{claim, grid, me, now, public_wish, COMMUNITY};
+    use super::*;
+    use crate::command::{
+        ConfirmClaim, NewRequest, RequestConversion, RequestDispatch, RequestRef,
+    };
+    use crate::ids::Phone;
+    use crate::model::{Handler, HandlerKind, RequestCategory, Urgency};
+    use crate::ProblemCode;
+
+    fn policy() -> Policy {
+        Policy::default()
+    }
+
+    fn building() -> Building {
+        Building {
+            id: BuildingId(uuid::Uuid::from_u128(32)),
+            name: "星怡花园32幢".into(),
+            grid: GridId::from("grid-1"),
+        }
+    }
+
+    fn cache() -> LocalState {
+        let mut state = LocalState::default();
+        state.grids.insert(grid().id, grid());
+        state.buildings.insert(building().id, building());
+        state
+    }
+
+    fn resident() -> Me {
+        Me {
+            community: Some(COMMUNITY),
+            ..me(Role::Resident)
+        }
+    }
+
+    fn filing() -> NewRequest {
+        NewRequest {
+            id: RequestId::generate(),
+            category: RequestCategory::Repair,
+            description: "楼道灯坏了".into(),
+            building_id: building().id,
+            unit: None,
+            place: Some("3楼".into()),
+            urgency: Urgency::Urgent,
+            contact_ok: true,
+            channel: None,
+            on_behalf: None,
+        }
+    }
+
+    #[test]
+    fn a_request_filed_offline_shows_at_once_with_its_limits() {
+        let mut state = cache();
+        let me = resident();
+        let new = filing();
+        state
+            .apply(&me, &Command::FileRequest(new.clone()), now(), policy())
+            .unwrap();
+        let shown = &state.requests[&new.id];
+        assert_eq!(shown.status, RequestStatus::Submitted);
+        assert_eq!((shown.community, &shown.grid), (COMMUNITY, &grid().id));
+        assert_eq!(shown.accept_by, now() + chrono::Duration::minutes(30));
+        assert_eq!(shown.requester, me.id);
+        assert_eq!(shown.contact.as_ref().unwrap().phone, me.phone.as_str());
+        // A building the phone does not know is refused on the phone as on the server.
+        let mut elsewhere = filing();
+        elsewhere.building_id = BuildingId::generate();
+        assert!(state
+            .apply(&me, &Command::FileRequest(elsewhere), now(), policy())
+            .is_err());
+    }
+
+    /// A party member's phone holding one open call.
+    fn calling() -> (LocalState, RequestId, Me) {
+        let mut state = cache();
+        let id = RequestId::generate();
+        state.calls.insert(
+            id,
+            CallView {
+                id,
+                grid: grid().id,
+                building_id: building().id,
+                building: building().name,
+                category: RequestCategory::Help,
+                urgency: Urgency::Normal,
+                description: "独居老人需要有人帮忙换煤气".into(),
+                status: RequestStatus::Calling,
+                created_at: now(),
+            },
+        );
+        let volunteer = Me {
+            party_member: true,
+            community: Some(COMMUNITY),
+            ..me(Role::Volunteer)
+        };
+        (state, id, volunteer)
+    }
+
+    #[test]
+    fn a_party_member_takes_a_call_offline_and_a_refusal_takes_it_back() {
+        let (base, id, volunteer) = calling();
+        let mut view = base.clone();
+        let take = Command::TakeCall(RequestRef { request_id: id });
+        let not_party = Me {
+            party_member: false,
+            ..volunteer.clone()
+        };
+        assert_eq!(
+            view.clone()
+                .apply(&not_party, &take, now(), policy())
+                .unwrap_err(),
+            RuleError::NotFound(crate::model::Entity::Request)
+        );
+        let decision = view.apply(&volunteer, &take, now(), policy()).unwrap();
+        assert_eq!(view.calls[&id].status, RequestStatus::Dispatched);
+        // The server said another volunteer was first: the call is back as pulled.
+        view.restore_from(&base, &decision.written());
+        assert_eq!(view, base);
+    }
+
+    /// A worker's phone with a request turned into a wish, and the wish's claim delivered.
+    #[test]
+    fn a_workers_phone_dispatches_to_its_staff_and_a_fulfilled_wish_resolves_its_request() {
+        let mut state = cache();
+        let worker = me(Role::Worker);
+        let property = StaffMember {
+            id: UserId::generate(),
+            display_name: "物业王师傅".into(),
+            role: Role::Property,
+            phone: Phone::parse("13962800102").unwrap(),
+            community: COMMUNITY,
+        };
+        state.staff.insert(property.id, property.clone());
+        let donor = me(Role::Donor);
+        state
+            .apply(&donor, &Command::FileRequest(filing()), now(), policy())
+            .unwrap();
+        let id = *state.requests.keys().next().unwrap();
+        let accept = Command::AcceptRequest(RequestRef { request_id: id });
+        state.apply(&worker, &accept, now(), policy()).unwrap();
+        let dispatch = |user_id| {
+            Command::DispatchRequest(RequestDispatch {
+                request_id: id,
+                handler: Handler {
+                    kind: HandlerKind::Property,
+                    user_id,
+                },
+            })
+        };
+        let refusal = state
+            .clone()
+            .apply(&worker, &dispatch(UserId::generate()), now(), policy())
+            .unwrap_err();
+        assert_eq!(refusal.code(), ProblemCode::ValidationFailed);
+        state
+            .apply(&worker, &dispatch(property.id), now(), policy())
+            .unwrap();
+        assert_eq!(state.requests[&id].handler.unwrap().user_id, property.id);
+
+        let wish = public_wish(1);
+        state.wishes.insert(wish.id, wish.clone());
+        let convert = Command::ConvertRequest(RequestConversion {
+            request_id: id,
+            wish_id: wish.id,
+        });
+        state.apply(&worker, &convert, now(), policy()).unwrap();
+        assert_eq!(state.requests[&id].wish_id, Some(wish.id));
+        let (claim_id, claim) = claim(wish.id, 1);
+        state.apply(&donor, &claim, now(), policy()).unwrap();
+        let confirm = Command::ConfirmClaim(ConfirmClaim {
+            claim_id,
+            minutes: None,
+        });
+        let decision = state.apply(&worker, &confirm, now(), policy()).unwrap();
+        assert!(decision.written().requests.contains(&id));
+        let resolved = &state.requests[&id];
+        assert_eq!(resolved.status, RequestStatus::Resolved);
+        assert_eq!(resolved.resolved_at, Some(now()));
     }
 }

@@ -42,14 +42,22 @@ string_enum! {
         PledgeExhausted = "pledge_exhausted",
         /// A wish needs fewer units than an allocation gives.
         WishFull = "wish_full",
+        /// Another volunteer took the call for help first (the first to take it holds it).
+        CallTaken = "call_taken",
+        /// A request has as many photos of that stage as it may.
+        TooManyPhotos = "too_many_photos",
         // 413, 415
         BodyTooLarge = "body_too_large",
+        /// An uploaded photo is larger than allowed (bytes or pixels).
+        TooLarge = "too_large",
         UnsupportedMediaType = "unsupported_media_type",
         // 422: well-formed, but wrong.
         ValidationFailed = "validation_failed",
         InvalidBody = "invalid_body",
         /// A pushed mutation this server cannot read (unknown name, wrong arguments).
         InvalidMutation = "invalid_mutation",
+        /// An uploaded photo is not a JPEG, PNG or WebP image one can read.
+        NotAnImage = "not_an_image",
         // 429
         TooManyAttempts = "too_many_attempts",
         /// Too many live-update streams open for this user, address, or visitors at large.
@@ -74,10 +82,11 @@ impl ProblemCode {
             Forbidden | ClaimNotYours | CrossSite | VolunteerNotApproved => 403,
             NotFound => 404,
             WishFullyClaimed | NotEnoughRemaining | InvalidState | IdConflict | PhoneTaken
-            | MutationGap | TooManyHouseCalls | TooManyClaims | PledgeExhausted | WishFull => 409,
-            BodyTooLarge => 413,
+            | MutationGap | TooManyHouseCalls | TooManyClaims | PledgeExhausted | WishFull
+            | CallTaken | TooManyPhotos => 409,
+            BodyTooLarge | TooLarge => 413,
             UnsupportedMediaType => 415,
-            ValidationFailed | InvalidBody | InvalidMutation => 422,
+            ValidationFailed | InvalidBody | InvalidMutation | NotAnImage => 422,
             TooManyAttempts | TooManyConnections => 429,
             Busy => 503,
             Internal | Unknown => 500,
@@ -144,6 +153,10 @@ mod tests {
         }
         assert_eq!(ProblemCode::WishFullyClaimed.status(), 409);
         assert_eq!(ProblemCode::ValidationFailed.status(), 422);
+        assert_eq!(ProblemCode::CallTaken.status(), 409);
+        assert_eq!(ProblemCode::TooManyPhotos.status(), 409);
+        assert_eq!(ProblemCode::TooLarge.status(), 413);
+        assert_eq!(ProblemCode::NotAnImage.status(), 422);
     }
 
     #[test]

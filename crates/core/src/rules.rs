@@ -1,8 +1,8 @@
-//! The state machines of wishes and claims, and the quantity rule:
+//! The state machines of wishes, claims and residents' requests, and the quantity rule:
 //! remaining = quantity − units held by live claims, never below zero.
 
 use crate::error::RuleError;
-use crate::model::{ClaimStatus, EventAction, PublicWish, WishStatus};
+use crate::model::{ClaimStatus, EventAction, PublicWish, RequestStatus, WishStatus};
 
 /// What can happen to a claim after it was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,94 @@ pub fn next_claim_status(from: ClaimStatus, action: ClaimAction) -> Result<Claim
         (Active, Release) => Ok(Released),
         (Active, Expire) => Ok(Expired),
         (Active | Delivered, Reject) => Ok(Rejected),
+        _ => Err(RuleError::InvalidState {
+            from: from.into(),
+            action: action.event(),
+        }),
+    }
+}
+
+/// What can move a request (who may is [`crate::decide`]'s; notes and photos move nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestAction {
+    Accept,
+    Dispatch,
+    /// Call the grid's party-member volunteers.
+    Call,
+    /// A volunteer takes the call.
+    Take,
+    Start,
+    Resolve,
+    /// The requester confirms the fix.
+    Confirm,
+    /// The requester says it is not fixed.
+    Reopen,
+    Decline,
+    Merge,
+    /// Handled through a wish for a household.
+    Convert,
+    /// The requester's answer time ran out.
+    Close,
+}
+
+impl RequestAction {
+    pub const ALL: [RequestAction; 12] = [
+        RequestAction::Accept,
+        RequestAction::Dispatch,
+        RequestAction::Call,
+        RequestAction::Take,
+        RequestAction::Start,
+        RequestAction::Resolve,
+        RequestAction::Confirm,
+        RequestAction::Reopen,
+        RequestAction::Decline,
+        RequestAction::Merge,
+        RequestAction::Convert,
+        RequestAction::Close,
+    ];
+
+    /// What the event log calls it.
+    pub fn event(self) -> EventAction {
+        match self {
+            RequestAction::Accept => EventAction::Accept,
+            RequestAction::Dispatch => EventAction::Dispatch,
+            RequestAction::Call => EventAction::Call,
+            RequestAction::Take => EventAction::Take,
+            RequestAction::Start => EventAction::Start,
+            RequestAction::Resolve => EventAction::Resolve,
+            RequestAction::Confirm => EventAction::Confirm,
+            RequestAction::Reopen => EventAction::Reopen,
+            RequestAction::Decline => EventAction::Decline,
+            RequestAction::Merge => EventAction::Merge,
+            RequestAction::Convert => EventAction::Convert,
+            RequestAction::Close => EventAction::Close,
+        }
+    }
+}
+
+/// The request state machine (DESIGN.md, "Residents' requests"): the state `action` leads to
+/// from `from`, or why it cannot. A worker may hand a request on (dispatch it again) and
+/// resolve it at any open step after accepting it; a request not accepted yet can only be
+/// accepted, declined or merged.
+pub fn next_request_status(
+    from: RequestStatus,
+    action: RequestAction,
+) -> Result<RequestStatus, RuleError> {
+    use RequestAction::*;
+    use RequestStatus::*;
+    let after_accepting = matches!(from, Accepted | Calling | Dispatched | InProgress);
+    match (from, action) {
+        (Submitted, Accept) => Ok(Accepted),
+        (_, Dispatch) if after_accepting => Ok(Dispatched),
+        (Accepted, Call) => Ok(Calling),
+        (Calling, Take) => Ok(Dispatched),
+        (Dispatched, Start) => Ok(InProgress),
+        (_, Resolve) if after_accepting => Ok(Resolved),
+        (_, Convert) if after_accepting => Ok(InProgress),
+        (Resolved, Confirm | Close) => Ok(Closed),
+        (Resolved, Reopen) => Ok(Accepted),
+        (_, Decline) if from.is_open() => Ok(Declined),
+        (_, Merge) if from.is_open() => Ok(Merged),
         _ => Err(RuleError::InvalidState {
             from: from.into(),
             action: action.event(),
@@ -191,6 +279,54 @@ mod tests {
         }
         assert!(next_claim_status(Delivered, Release).is_err());
         assert!(next_claim_status(Delivered, Deliver).is_err());
+    }
+
+    #[test]
+    fn request_lifecycle_follows_the_design() {
+        use RequestAction::*;
+        use RequestStatus::*;
+        let path = [
+            (Submitted, Accept, Accepted),
+            (Accepted, Call, Calling),
+            (Calling, Take, Dispatched),
+            (Dispatched, Start, InProgress),
+            (InProgress, Resolve, Resolved),
+            (Resolved, Reopen, Accepted),
+            (Accepted, Dispatch, Dispatched),
+            (Dispatched, Dispatch, Dispatched),
+            (Dispatched, Resolve, Resolved),
+            (Resolved, Confirm, Closed),
+        ];
+        for (from, action, to) in path {
+            assert_eq!(
+                next_request_status(from, action),
+                Ok(to),
+                "{from} {action:?}"
+            );
+        }
+        assert_eq!(next_request_status(Resolved, Close), Ok(Closed));
+        assert_eq!(next_request_status(Accepted, Convert), Ok(InProgress));
+        // Not accepted yet: accept it, decline it or merge it, nothing else.
+        for action in RequestAction::ALL {
+            let allowed = matches!(action, Accept | Decline | Merge);
+            assert_eq!(
+                next_request_status(Submitted, action).is_ok(),
+                allowed,
+                "{action:?}"
+            );
+        }
+        // Nothing leaves a final state.
+        for from in [Closed, Declined, Merged] {
+            for action in RequestAction::ALL {
+                let refusal = next_request_status(from, action).unwrap_err();
+                assert_eq!(refusal.code(), crate::ProblemCode::InvalidState);
+            }
+        }
+        assert!(
+            next_request_status(Dispatched, Take).is_err(),
+            "taken already"
+        );
+        assert!(next_request_status(Resolved, Decline).is_err());
     }
 
     #[test]

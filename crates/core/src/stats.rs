@@ -6,6 +6,10 @@
 //! each allocation) and this module counts them, so a number means one thing wherever it is
 //! shown: a wish counts as fulfilled while it is ([`CountedWish::is_fulfilled`]), dated by
 //! when it last became so, and a household is helped by such a wish ([`households_helped`]).
+//! Residents' requests likewise: each rate is defined once, on [`RequestFact`] and in
+//! [`request_rates`], and the home page's figures ([`public_requests`]) and the report's
+//! (by month, grid and category) are those same rates over different sets of requests.
+//! A rate is a share in 0..=1 (to four places), or `null` when nothing is there to count.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -15,7 +19,10 @@ use serde::{Deserialize, Serialize};
 use crate::clock::community_today;
 use crate::error::{Field, FieldCode, RuleError, ValidationErrors};
 use crate::ids::{GridId, HouseholdId, UserId};
-use crate::model::{AllocationStatus, Grid, PublicWish, Stats, WishKind, WishStatus};
+use crate::model::{
+    AllocationStatus, Grid, PublicWish, Request, RequestCategory, RequestStatus, Stats, WishKind,
+    WishStatus,
+};
 
 /// The longest period one report covers.
 pub const MAX_DAYS: i64 = 3 * 366;
@@ -142,8 +149,14 @@ pub fn households_helped<'a>(wishes: impl IntoIterator<Item = &'a CountedWish>) 
     count(helped.iter())
 }
 
-/// The public summary of every published wish, the units shops pledged and the campaigns.
-pub fn summary(wishes: &[CountedWish], pledged_units: u32, campaigns: u32) -> Stats {
+/// The public summary of every published wish and every request, the units shops pledged
+/// and the campaigns.
+pub fn summary(
+    wishes: &[CountedWish],
+    requests: &[RequestFact],
+    pledged_units: u32,
+    campaigns: u32,
+) -> Stats {
     let need = open_need(wishes);
     let fulfilled = || wishes.iter().filter(|wish| wish.is_fulfilled());
     Stats {
@@ -155,6 +168,235 @@ pub fn summary(wishes: &[CountedWish], pledged_units: u32, campaigns: u32) -> St
         services_done: count(fulfilled().filter(|wish| wish.kind == WishKind::Service)),
         pledged_units,
         campaigns,
+        requests: public_requests(requests),
+    }
+}
+
+/// A resident's request as the rates count it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestFact {
+    pub grid: GridId,
+    pub category: RequestCategory,
+    pub status: RequestStatus,
+    pub created_at: DateTime<Utc>,
+    pub accept_by: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub rating: Option<u8>,
+    pub reopen_count: u32,
+    /// When it was read: one still unanswered past its limit by then counts as missed.
+    pub read_at: DateTime<Utc>,
+}
+
+impl RequestFact {
+    /// What the rates count of a stored request, read at `read_at`.
+    pub fn of(request: &Request, read_at: DateTime<Utc>) -> RequestFact {
+        RequestFact {
+            grid: request.grid.clone(),
+            category: request.category,
+            status: request.status,
+            created_at: request.created_at,
+            accept_by: request.accept_by,
+            accepted_at: request.accepted_at,
+            resolved_at: request.resolved_at,
+            closed_at: request.closed_at,
+            rating: request.rating,
+            reopen_count: request.reopen_count,
+            read_at,
+        }
+    }
+
+    /// Counted at all: a duplicate merged into another request is that request.
+    pub fn counts(&self) -> bool {
+        self.status != RequestStatus::Merged
+    }
+
+    /// When a worker first answered it: accepted it, or declined it without accepting.
+    pub fn responded_at(&self) -> Option<DateTime<Utc>> {
+        self.accepted_at.or(self
+            .closed_at
+            .filter(|_| self.status == RequestStatus::Declined))
+    }
+
+    /// Due for an answer: answered, or its limit passed unanswered.
+    pub fn due(&self) -> bool {
+        self.responded_at().is_some() || self.accept_by < self.read_at
+    }
+
+    /// Answered within its limit (响应).
+    pub fn responded_in_time(&self) -> bool {
+        self.responded_at().is_some_and(|at| at <= self.accept_by)
+    }
+
+    /// Resolved (办结), and perhaps closed since: not while reopened, declined or open.
+    pub fn is_resolved(&self) -> bool {
+        self.status.is_resolved()
+    }
+
+    /// Resolved the first time: never reopened.
+    pub fn is_solved(&self) -> bool {
+        self.is_resolved() && self.reopen_count == 0
+    }
+
+    /// Its requester rated it 4 or 5 (满意).
+    pub fn is_satisfied(&self) -> bool {
+        self.rating.is_some_and(|rating| rating >= 4)
+    }
+}
+
+/// The rates of a set of requests (merged duplicates left out).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestRates {
+    /// Requests filed.
+    pub total: u32,
+    /// Answered within the limit / due for an answer (answered, or unanswered past the limit).
+    pub response_rate: Option<f64>,
+    /// Resolved or closed after resolving / all.
+    pub resolution_rate: Option<f64>,
+    /// Resolved and never reopened / all.
+    pub solved_rate: Option<f64>,
+    /// Rated 4–5 / rated.
+    pub satisfaction_rate: Option<f64>,
+    /// Median minutes from filing to the first answer, over those answered.
+    pub median_minutes_to_accept: Option<f64>,
+    /// Median minutes from filing to the (latest) resolution, over those resolved.
+    pub median_minutes_to_resolve: Option<f64>,
+}
+
+/// The rates of `requests`, each as [`RequestRates`] defines it.
+pub fn request_rates<'a>(requests: impl IntoIterator<Item = &'a RequestFact>) -> RequestRates {
+    let counted: Vec<&RequestFact> = requests.into_iter().filter(|r| r.counts()).collect();
+    let total = count(counted.iter());
+    let share = |part: usize, whole: usize| {
+        (whole > 0).then(|| ((part as f64 / whole as f64) * 10_000.0).round() / 10_000.0)
+    };
+    let of = |keep: &dyn Fn(&RequestFact) -> bool| counted.iter().filter(|r| keep(r)).count();
+    let minutes = |from: DateTime<Utc>, to: DateTime<Utc>| (to - from).num_seconds() as f64 / 60.0;
+    RequestRates {
+        total,
+        response_rate: share(of(&RequestFact::responded_in_time), of(&RequestFact::due)),
+        resolution_rate: share(of(&RequestFact::is_resolved), counted.len()),
+        solved_rate: share(of(&RequestFact::is_solved), counted.len()),
+        satisfaction_rate: share(of(&RequestFact::is_satisfied), of(&|r| r.rating.is_some())),
+        median_minutes_to_accept: median(
+            counted
+                .iter()
+                .filter_map(|r| Some(minutes(r.created_at, r.responded_at()?)))
+                .collect(),
+        ),
+        median_minutes_to_resolve: median(
+            counted
+                .iter()
+                .filter(|r| r.is_resolved())
+                .filter_map(|r| Some(minutes(r.created_at, r.resolved_at?)))
+                .collect(),
+        ),
+    }
+}
+
+/// The requests on the home page: counts and two rates, over every request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicRequestStats {
+    pub total: u32,
+    /// Resolved, or closed after resolving.
+    pub resolved: u32,
+    pub response_rate: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+}
+
+pub fn public_requests(requests: &[RequestFact]) -> PublicRequestStats {
+    let rates = request_rates(requests);
+    PublicRequestStats {
+        total: rates.total,
+        resolved: count(requests.iter().filter(|r| r.counts() && r.is_resolved())),
+        response_rate: rates.response_rate,
+        satisfaction_rate: rates.satisfaction_rate,
+    }
+}
+
+/// A month of the requests report: those filed in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestMonth {
+    /// "2026-07".
+    pub month: String,
+    #[serde(flatten)]
+    pub rates: RequestRates,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestGrid {
+    pub grid: GridId,
+    pub grid_name: String,
+    #[serde(flatten)]
+    pub rates: RequestRates,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestCategoryFigures {
+    pub category: RequestCategory,
+    #[serde(flatten)]
+    pub rates: RequestRates,
+}
+
+/// The requests filed in a report's period, with their rates, and by month, grid and category.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestStats {
+    #[serde(flatten)]
+    pub rates: RequestRates,
+    pub by_month: Vec<RequestMonth>,
+    pub by_grid: Vec<RequestGrid>,
+    pub by_category: Vec<RequestCategoryFigures>,
+}
+
+/// The requests report of those filed in `period` (only in `grid`, if one is given); every
+/// month of the period, every grid of `grids` and every category has its row.
+pub fn request_stats(
+    period: Period,
+    grid: Option<&GridId>,
+    grids: &[Grid],
+    requests: &[RequestFact],
+) -> RequestStats {
+    let in_grid = |of: &GridId| grid.is_none_or(|grid| grid == of);
+    let filed: Vec<&RequestFact> = requests
+        .iter()
+        .filter(|r| in_grid(&r.grid) && period.contains(r.created_at))
+        .collect();
+    let rates_of = |keep: &dyn Fn(&RequestFact) -> bool| {
+        request_rates(filed.iter().copied().filter(|r| keep(r)))
+    };
+    RequestStats {
+        rates: request_rates(filed.iter().copied()),
+        by_month: period
+            .months()
+            .into_iter()
+            .map(|month| RequestMonth {
+                rates: rates_of(&|r| month_of(community_today(r.created_at)) == month),
+                month,
+            })
+            .collect(),
+        by_grid: grids
+            .iter()
+            .filter(|each| in_grid(&each.id))
+            .map(|each| RequestGrid {
+                grid: each.id.clone(),
+                grid_name: each.name.clone(),
+                rates: rates_of(&|r| r.grid == each.id),
+            })
+            .collect(),
+        by_category: RequestCategory::ALL
+            .iter()
+            .map(|&category| RequestCategoryFigures {
+                category,
+                rates: rates_of(&|r| r.category == category),
+            })
+            .collect(),
     }
 }
 
@@ -199,6 +441,7 @@ pub struct Facts {
     pub wishes: Vec<WishFact>,
     pub house_calls: Vec<HouseCallFact>,
     pub allocations: Vec<AllocationFact>,
+    pub requests: Vec<RequestFact>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,6 +496,9 @@ pub struct StatsDetail {
     pub by_month: Vec<MonthFigures>,
     pub by_grid: Vec<GridFigures>,
     pub shops: Vec<ShopFigures>,
+    /// Residents' requests filed in the period.
+    #[serde(default)]
+    pub requests: RequestStats,
 }
 
 /// Counts `facts` over `period`, only in `grid` if one is given; `grids` names them (in
@@ -373,6 +619,7 @@ pub fn detail(period: Period, grid: Option<&GridId>, grids: &[Grid], facts: &Fac
         by_month: by_month.into_values().collect(),
         by_grid,
         shops: shops.into_values().collect(),
+        requests: request_stats(period, grid, grids, &facts.requests),
     }
 }
 
@@ -498,6 +745,7 @@ mod tests {
                     units: 5,
                 },
             ],
+            requests: Vec::new(),
         };
         let period = Period {
             from: date(7, 1),
@@ -560,7 +808,7 @@ mod tests {
             };
             detail(period, None, &grids(), &facts)
         };
-        let summary = |fact: &WishFact| summary(std::slice::from_ref(&fact.wish), 0, 0);
+        let summary = |fact: &WishFact| summary(std::slice::from_ref(&fact.wish), &[], 0, 0);
         assert_eq!(report(&fact).households_helped, 1);
         assert_eq!(summary(&fact).households_helped, 1);
         assert_eq!(
@@ -598,11 +846,183 @@ mod tests {
             counted(a, WishKind::Item, WishStatus::Closed, 4, 0),
             counted(b, WishKind::Item, WishStatus::Open, 1, 1),
         ];
-        let stats = summary(&wishes, 104, 2);
+        let stats = summary(&wishes, &[], 104, 2);
         assert_eq!((stats.wishes_open, stats.units_needed), (2, 4));
         assert_eq!((stats.wishes_fulfilled, stats.services_done), (2, 1));
         assert_eq!((stats.wishes_total, stats.households_helped), (5, 1));
         assert_eq!((stats.pledged_units, stats.campaigns), (104, 2));
+    }
+
+    /// A request filed at `filed` (China: 8 hours later), due to be accepted 4 hours after.
+    fn request(grid: &str, category: RequestCategory, filed: DateTime<Utc>) -> RequestFact {
+        RequestFact {
+            grid: GridId::from(grid),
+            category,
+            status: RequestStatus::Submitted,
+            created_at: filed,
+            accept_by: filed + chrono::Duration::hours(4),
+            accepted_at: None,
+            resolved_at: None,
+            closed_at: None,
+            rating: None,
+            reopen_count: 0,
+            read_at: at(9, 30, 0),
+        }
+    }
+
+    fn minutes(m: i64) -> chrono::Duration {
+        chrono::Duration::minutes(m)
+    }
+
+    /// Six requests of July: in time and rated 5; late and rated 3; reopened once and rated
+    /// 4; declined at once; still open past its limit; and a merged duplicate.
+    fn july() -> Vec<RequestFact> {
+        let filed = at(7, 1, 2);
+        let settled = |mut r: RequestFact, accept: i64, resolve: i64, rating| {
+            r.status = RequestStatus::Closed;
+            r.accepted_at = Some(r.created_at + minutes(accept));
+            r.resolved_at = Some(r.created_at + minutes(resolve));
+            r.closed_at = r.resolved_at.map(|at| at + chrono::Duration::days(1));
+            r.rating = rating;
+            r
+        };
+        let in_time = settled(
+            request("grid-1", RequestCategory::Repair, filed),
+            30,
+            600,
+            Some(5),
+        );
+        let late = settled(
+            request("grid-1", RequestCategory::Cleaning, filed),
+            300,
+            1200,
+            Some(3),
+        );
+        let mut reopened = settled(
+            request("grid-2", RequestCategory::Repair, filed),
+            60,
+            3000,
+            Some(4),
+        );
+        reopened.reopen_count = 1;
+        let mut declined = request("grid-2", RequestCategory::Other, filed);
+        declined.status = RequestStatus::Declined;
+        declined.closed_at = Some(filed + minutes(10));
+        let waiting = request("grid-2", RequestCategory::Safety, filed);
+        let mut duplicate = request("grid-1", RequestCategory::Repair, filed);
+        duplicate.status = RequestStatus::Merged;
+        vec![in_time, late, reopened, declined, waiting, duplicate]
+    }
+
+    #[test]
+    fn request_rates_count_each_definition_once() {
+        let rates = request_rates(&july());
+        assert_eq!(rates.total, 5, "the merged duplicate is its original");
+        // Answered in time: the first, the reopened one and the declined one, of five due.
+        assert_eq!(rates.response_rate, Some(0.6));
+        // Resolved: three of five; solved the first time: two of five.
+        assert_eq!(rates.resolution_rate, Some(0.6));
+        assert_eq!(rates.solved_rate, Some(0.4));
+        // Rated 4–5: two of three rated.
+        assert_eq!(rates.satisfaction_rate, Some(0.6667));
+        // Answers after 10, 30, 60, 300 minutes; resolutions after 600, 1200, 3000.
+        assert_eq!(rates.median_minutes_to_accept, Some(45.0));
+        assert_eq!(rates.median_minutes_to_resolve, Some(1200.0));
+
+        let empty = request_rates(&[]);
+        assert_eq!((empty.total, empty.response_rate), (0, None));
+        assert_eq!(empty.satisfaction_rate, None, "no denominator: no rate");
+
+        // Filed a minute ago and not answered yet: not due, so not a miss.
+        let mut fresh = request("grid-1", RequestCategory::Repair, at(9, 30, 0) - minutes(1));
+        fresh.read_at = at(9, 30, 0);
+        assert_eq!(request_rates([&fresh]).response_rate, None);
+        fresh.read_at += chrono::Duration::hours(5);
+        assert_eq!(request_rates([&fresh]).response_rate, Some(0.0));
+    }
+
+    #[test]
+    fn a_reopened_request_is_resolved_but_not_solved_and_unresolved_while_open_again() {
+        let mut reopened = july().remove(2);
+        let once = request_rates([&reopened]);
+        assert_eq!(
+            (once.resolution_rate, once.solved_rate),
+            (Some(1.0), Some(0.0))
+        );
+        // Open again, waiting for a handler.
+        reopened.status = RequestStatus::Accepted;
+        reopened.resolved_at = None;
+        reopened.rating = None;
+        let open = request_rates([&reopened]);
+        assert_eq!(
+            (open.resolution_rate, open.solved_rate),
+            (Some(0.0), Some(0.0))
+        );
+        assert_eq!(open.median_minutes_to_resolve, None);
+    }
+
+    #[test]
+    fn the_home_page_and_the_report_count_requests_alike_by_month_grid_and_category() {
+        let mut requests = july();
+        // 31 July 20:00 UTC is 1 August in China: an August request.
+        let mut august = request("grid-1", RequestCategory::Help, at(7, 31, 20));
+        august.accepted_at = Some(august.created_at + minutes(20));
+        requests.push(august);
+        let public = summary(&[], &requests, 0, 0).requests;
+        let period = Period {
+            from: date(7, 1),
+            to: date(8, 31),
+        };
+        let facts = Facts {
+            requests: requests.clone(),
+            ..Facts::default()
+        };
+        let report = detail(period, None, &grids(), &facts).requests;
+        assert_eq!(public.total, report.rates.total);
+        assert_eq!(public.total, 6);
+        assert_eq!(public.resolved, 3);
+        assert_eq!(public.response_rate, report.rates.response_rate);
+        assert_eq!(public.satisfaction_rate, report.rates.satisfaction_rate);
+        let months: Vec<_> = report
+            .by_month
+            .iter()
+            .map(|m| (m.month.as_str(), m.rates.total))
+            .collect();
+        assert_eq!(months, [("2026-07", 5), ("2026-08", 1)]);
+        let by_grid: Vec<_> = report.by_grid.iter().map(|g| g.rates.total).collect();
+        assert_eq!(by_grid, [3, 3]);
+        assert_eq!(report.by_category.len(), RequestCategory::ALL.len());
+        let repairs = &report.by_category[0];
+        assert_eq!(
+            (repairs.category, repairs.rates.total),
+            (RequestCategory::Repair, 2)
+        );
+        let grid2 = GridId::from("grid-2");
+        let one = detail(period, Some(&grid2), &grids(), &facts).requests;
+        assert_eq!((one.rates.total, one.by_grid.len()), (3, 1));
+
+        let json = serde_json::to_value(&report).unwrap();
+        for field in [
+            "total",
+            "response_rate",
+            "resolution_rate",
+            "solved_rate",
+            "satisfaction_rate",
+            "median_minutes_to_accept",
+            "median_minutes_to_resolve",
+            "by_month",
+            "by_grid",
+            "by_category",
+        ] {
+            assert!(json.get(field).is_some(), "{field}");
+        }
+        assert_eq!(json["by_month"][0]["month"], "2026-07");
+        assert_eq!(json["by_month"][0]["total"], 5);
+        let public = serde_json::to_value(public).unwrap();
+        assert_eq!(
+            public.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["resolved", "response_rate", "satisfaction_rate", "total"]
+        );
     }
 
     #[test]

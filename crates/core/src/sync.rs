@@ -4,9 +4,13 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::command::{Command, Policy};
-use crate::ids::{CampaignId, ClaimId, ClientId, GridId, HouseholdId, PledgeId, UserId, WishId};
+use crate::ids::{
+    BuildingId, CampaignId, ClaimId, ClientId, GridId, HouseholdId, PledgeId, RequestId, UserId,
+    WishId,
+};
 use crate::model::{
-    ClaimView, Grid, Household, Me, Pledge, PublicCampaign, PublicWish, VolunteerView,
+    Building, CallView, ClaimView, Grid, Household, Me, Pledge, PublicCampaign, PublicWish,
+    RequestView, StaffMember, VolunteerView,
 };
 use crate::problem::ProblemCode;
 
@@ -163,6 +167,52 @@ pub enum Change {
         op: Op,
         data: Option<Box<Pledge>>,
     },
+    /// Its requester, its community's workers and its handler (see
+    /// [`crate::visibility::request`]); `del` when one of them no longer may see it.
+    Request {
+        id: RequestId,
+        op: Op,
+        data: Option<Box<RequestView>>,
+    },
+    /// An open call for help, for the party-member volunteers it calls; `del` once it is
+    /// taken or no longer calls (the one who took it gets the `request` instead).
+    Call {
+        id: RequestId,
+        op: Op,
+        data: Option<CallView>,
+    },
+    /// Everyone (public).
+    Building {
+        id: BuildingId,
+        op: Op,
+        data: Option<Building>,
+    },
+    /// The community's workers and property staff, for its workers (whom to dispatch to).
+    Staff {
+        id: UserId,
+        op: Op,
+        data: Option<StaffMember>,
+    },
+}
+
+impl Change {
+    /// The entity it is about, as [`crate::Entity`] names it (its `entity` tag).
+    pub fn entity(&self) -> crate::model::Entity {
+        use crate::model::Entity;
+        match self {
+            Change::Wish { .. } => Entity::Wish,
+            Change::Claim { .. } => Entity::Claim,
+            Change::Campaign { .. } => Entity::Campaign,
+            Change::Grid { .. } => Entity::Grid,
+            Change::Household { .. } => Entity::Household,
+            Change::Volunteer { .. } => Entity::Volunteer,
+            Change::Pledge { .. } => Entity::Pledge,
+            Change::Request { .. } => Entity::Request,
+            Change::Call { .. } => Entity::Call,
+            Change::Building { .. } => Entity::Building,
+            Change::Staff { .. } => Entity::Staff,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -214,5 +264,32 @@ mod tests {
             json,
             serde_json::json!({"entity": "grid", "id": "grid-1", "op": "del", "data": null})
         );
+        let id = RequestId::generate();
+        for change in [
+            Change::Request {
+                id,
+                op: Op::Del,
+                data: None,
+            },
+            Change::Call {
+                id,
+                op: Op::Del,
+                data: None,
+            },
+            Change::Building {
+                id: BuildingId::generate(),
+                op: Op::Del,
+                data: None,
+            },
+            Change::Staff {
+                id: UserId::generate(),
+                op: Op::Del,
+                data: None,
+            },
+        ] {
+            let json = serde_json::to_value(&change).unwrap();
+            assert_eq!(json["entity"], change.entity().as_str());
+            assert_eq!(serde_json::from_value::<Change>(json).unwrap(), change);
+        }
     }
 }

@@ -14,11 +14,24 @@
 //!   once volunteers belong to one);
 //! - a pledge, with its allocations, by its shop and by workers;
 //! - the timeline of a visible wish by everyone, but who acted (their name) and their note
-//!   only by the workers of the wish's community and by the actor themselves.
+//!   only by the workers of the wish's community and by the actor themselves;
+//! - a resident's request in full (its words, unit, place, photos, timeline with notes) by its
+//!   requester, the workers of its community and its handler; whom to call about it by the
+//!   requester, those workers, and the handler only if the requester allowed contact; while
+//!   it calls for help, its category, building and description by the approved party-member
+//!   volunteers of its community (a [`crate::model::CallView`]); a volunteer who takes the
+//!   call is its handler from then on. Nobody else sees anything of it but the public board's
+//!   fields, once it is resolved and a worker wrote a public summary for it;
+//! - buildings are public; a community's staff (workers, property) is for its workers.
+
+use chrono::{DateTime, Utc};
 
 use crate::command::Actor;
 use crate::ids::{CommunityId, UserId};
-use crate::model::{ClaimStatus, Me, Role, VolunteerStatus, WishKind, WishStatus};
+use crate::model::{
+    CallView, ClaimStatus, Me, Request, RequestStatus, RequestView, Role, VolunteerStatus,
+    WishKind, WishStatus,
+};
 
 /// A signed-in user as far as what they may see goes. Visitors are `None` wherever an
 /// `Option<&Viewer>` is asked for.
@@ -26,10 +39,12 @@ use crate::model::{ClaimStatus, Me, Role, VolunteerStatus, WishKind, WishStatus}
 pub struct Viewer {
     pub id: UserId,
     pub role: Role,
-    /// For workers: the community they work for.
+    /// Their community: the one a worker works for, the one others chose (if they did).
     pub community: Option<CommunityId>,
     /// For volunteers: their vetting.
     pub volunteer: Option<VolunteerStatus>,
+    /// For volunteers: marked a party member, so they answer calls for help.
+    pub party_member: bool,
 }
 
 impl Viewer {
@@ -39,6 +54,7 @@ impl Viewer {
             role: me.role,
             community: me.community,
             volunteer: me.volunteer_status,
+            party_member: me.party_member,
         }
     }
 
@@ -57,6 +73,15 @@ impl Viewer {
     /// Whether this viewer is a worker of `community` (an unknown community is nobody's).
     pub fn works_in(&self, community: Option<CommunityId>) -> bool {
         community.is_some() && self.works_for() == community
+    }
+
+    /// Whether this viewer answers `community`'s calls for help: an approved volunteer of it,
+    /// marked a party member.
+    pub fn answers_calls_of(&self, community: CommunityId) -> bool {
+        self.role == Role::Volunteer
+            && self.volunteer == Some(VolunteerStatus::Approved)
+            && self.party_member
+            && self.community == Some(community)
     }
 }
 
@@ -210,6 +235,139 @@ pub fn event_names(
     works_in(viewer, wish_community) || (actor.is_some() && viewer.map(|v| v.id) == actor)
 }
 
+/// A request as the rules of sight need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeenRequest {
+    pub community: CommunityId,
+    /// Absent where not known (a call, as a volunteer's phone holds it).
+    pub requester: Option<UserId>,
+    pub handler: Option<UserId>,
+    pub status: RequestStatus,
+    pub contact_ok: bool,
+}
+
+impl SeenRequest {
+    pub fn of(request: &Request) -> SeenRequest {
+        SeenRequest {
+            community: request.community,
+            requester: Some(request.requester),
+            handler: request.handler.map(|handler| handler.user_id),
+            status: request.status,
+            contact_ok: request.contact_ok,
+        }
+    }
+}
+
+/// What of a request a viewer sees (`None` from [`request`]: nothing, not even that it exists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestSight {
+    /// The request in full (a [`RequestView`]), with whom to call only where `contact`.
+    Full { contact: bool },
+    /// An open call's category, building and description (a [`CallView`]).
+    Call,
+}
+
+/// What `viewer` may see of a request.
+pub fn request(viewer: Option<&Viewer>, request: SeenRequest) -> Option<RequestSight> {
+    let viewer = viewer?;
+    if viewer.works_for().is_some() {
+        // Workers see their community's requests (they file and handle only those).
+        return viewer
+            .works_in(Some(request.community))
+            .then_some(RequestSight::Full { contact: true });
+    }
+    if request.requester == Some(viewer.id) {
+        Some(RequestSight::Full { contact: true })
+    } else if request.handler == Some(viewer.id) {
+        Some(RequestSight::Full {
+            contact: request.contact_ok,
+        })
+    } else if request.status == RequestStatus::Calling && viewer.answers_calls_of(request.community)
+    {
+        Some(RequestSight::Call)
+    } else {
+        None
+    }
+}
+
+/// A request as one viewer receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShownRequest {
+    Full(Box<RequestView>),
+    Call(CallView),
+}
+
+/// The view of `stored` that `viewer` may receive at `now`, if any: the one way a request
+/// leaves the store (reads, the pull, exports).
+pub fn show_request(
+    viewer: Option<&Viewer>,
+    stored: &Request,
+    now: DateTime<Utc>,
+) -> Option<ShownRequest> {
+    match request(viewer, SeenRequest::of(stored))? {
+        RequestSight::Full { contact } => Some(ShownRequest::Full(Box::new(RequestView::of(
+            stored, contact, now,
+        )))),
+        RequestSight::Call => Some(ShownRequest::Call(CallView::of(stored))),
+    }
+}
+
+/// Which requests a viewer may list: SQL filters on this, [`request`] decides each one's view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestScope {
+    /// Every request of this community (its workers: the grid's first is the inbox's order).
+    Community(CommunityId),
+    /// Those they filed or handle, and, for a party-member volunteer, the open calls of their
+    /// community.
+    Own {
+        user: UserId,
+        calls_of: Option<CommunityId>,
+    },
+    Nothing,
+}
+
+pub fn request_scope(viewer: Option<&Viewer>) -> RequestScope {
+    match viewer {
+        None => RequestScope::Nothing,
+        Some(viewer) => match viewer.works_for() {
+            Some(community) => RequestScope::Community(community),
+            None => RequestScope::Own {
+                user: viewer.id,
+                calls_of: viewer
+                    .community
+                    .filter(|community| viewer.answers_calls_of(*community)),
+            },
+        },
+    }
+}
+
+/// Whether a request is on the public board: resolved (or closed since) with a summary a
+/// worker wrote for the public. Its other fields never are.
+pub fn on_board(status: RequestStatus, public_summary: Option<&str>) -> bool {
+    status.is_resolved() && public_summary.is_some_and(|summary| !summary.trim().is_empty())
+}
+
+/// Whether `viewer` sees who did something on a request's timeline (those with its full view
+/// see every step and note; names, as on a wish's timeline, only its community's workers and
+/// the actor).
+pub fn request_event_names(
+    viewer: Option<&Viewer>,
+    actor: Option<UserId>,
+    community: CommunityId,
+) -> bool {
+    event_names(viewer, actor, Some(community))
+}
+
+/// Whether `viewer` may see a community's staff (to dispatch requests to): its workers.
+pub fn staff(viewer: Option<&Viewer>, community: CommunityId) -> bool {
+    works_in(viewer, Some(community))
+}
+
+/// Buildings are public (a request names its building, never its unit).
+pub fn building(_viewer: Option<&Viewer>) -> bool {
+    true
+}
+
 /// Campaigns and grids (with their stations, public places) are for everyone.
 pub fn campaign(_viewer: Option<&Viewer>) -> bool {
     true
@@ -227,23 +385,30 @@ mod tests {
     const HERE: CommunityId = CommunityId(Uuid::from_u128(1));
     const THERE: CommunityId = CommunityId(Uuid::from_u128(2));
 
-    /// The people the table walks: visitors, each role, and a worker of another community.
+    /// The people the table walks: visitors, each role, a volunteer marked a party member
+    /// (of this community), and a worker of another community.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     enum Who {
         Visitor,
         Donor,
         PendingVolunteer,
         ApprovedVolunteer,
+        PartyMember,
+        Resident,
+        Property,
         Shopkeeper,
         Worker,
         OtherWorker,
     }
 
-    const EVERYONE: [Who; 7] = [
+    const EVERYONE: [Who; 10] = [
         Who::Visitor,
         Who::Donor,
         Who::PendingVolunteer,
         Who::ApprovedVolunteer,
+        Who::PartyMember,
+        Who::Resident,
+        Who::Property,
         Who::Shopkeeper,
         Who::Worker,
         Who::OtherWorker,
@@ -264,13 +429,21 @@ mod tests {
                 role,
                 community,
                 volunteer,
+                party_member: false,
             })
         };
+        let approved = Some(VolunteerStatus::Approved);
         match who {
             Who::Visitor => None,
             Who::Donor => user(Role::Donor, None, None),
             Who::PendingVolunteer => user(Role::Volunteer, None, Some(VolunteerStatus::Pending)),
-            Who::ApprovedVolunteer => user(Role::Volunteer, None, Some(VolunteerStatus::Approved)),
+            Who::ApprovedVolunteer => user(Role::Volunteer, Some(HERE), approved),
+            Who::PartyMember => user(Role::Volunteer, Some(HERE), approved).map(|viewer| Viewer {
+                party_member: true,
+                ..viewer
+            }),
+            Who::Resident => user(Role::Resident, Some(HERE), None),
+            Who::Property => user(Role::Property, Some(HERE), None),
             Who::Shopkeeper => user(Role::Shopkeeper, None, None),
             Who::Worker => user(Role::Worker, Some(HERE), None),
             Who::OtherWorker => user(Role::Worker, Some(THERE), None),
@@ -287,8 +460,40 @@ mod tests {
     }
 
     /// One row of the table: what each of [`EVERYONE`] sees, in that order.
-    fn row(seen: impl Fn(Who) -> bool) -> [bool; 7] {
+    fn row(seen: impl Fn(Who) -> bool) -> [bool; 10] {
         EVERYONE.map(seen)
+    }
+
+    /// A request of this community in `status`: filed by [`OWNER`] (`by_owner`) or someone
+    /// else, handled by [`OWNER`] (`handled_by_owner`) or nobody.
+    fn a_request(
+        status: RequestStatus,
+        by_owner: bool,
+        handled_by_owner: bool,
+        contact_ok: bool,
+    ) -> SeenRequest {
+        let someone = UserId(Uuid::from_u128(55));
+        SeenRequest {
+            community: HERE,
+            requester: Some(if by_owner { OWNER } else { someone }),
+            handler: handled_by_owner.then_some(OWNER),
+            status,
+            contact_ok,
+        }
+    }
+
+    /// What `who` sees of `request` (owning it as [`a_request`] says).
+    fn sight(who: Who, request: SeenRequest) -> Option<RequestSight> {
+        let owns = request.requester == Some(OWNER) || request.handler == Some(OWNER);
+        super::request(viewer(who, owns).as_ref(), request)
+    }
+
+    fn full(sight: Option<RequestSight>) -> bool {
+        matches!(sight, Some(RequestSight::Full { .. }))
+    }
+
+    fn whom_to_call(sight: Option<RequestSight>) -> bool {
+        matches!(sight, Some(RequestSight::Full { contact: true }))
     }
 
     const Y: bool = true;
@@ -296,39 +501,40 @@ mod tests {
 
     #[test]
     fn every_role_sees_what_the_privacy_rules_allow() {
-        //              visitor donor  pending approved shop  worker other
-        let cases: Vec<(&str, [bool; 7], [bool; 7])> = vec![
+        //              visitor donor pending approved party resident property shop worker other
+        let calling = RequestStatus::Calling;
+        let cases: Vec<(&str, [bool; 10], [bool; 10])> = vec![
             (
                 "an open wish",
                 row(|w| wish(viewer(w, false).as_ref(), WishStatus::Open, Some(HERE))),
-                [Y, Y, Y, Y, Y, Y, Y],
+                [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
             ),
             (
                 "a closed wish",
                 row(|w| wish(viewer(w, false).as_ref(), WishStatus::Closed, Some(HERE))),
-                [Y, Y, Y, Y, Y, Y, Y],
+                [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
             ),
             (
                 "a draft",
                 row(|w| wish(viewer(w, false).as_ref(), WishStatus::Draft, Some(HERE))),
-                [N, N, N, N, N, Y, N],
+                [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
                 "a cancelled wish",
                 row(|w| wish(viewer(w, false).as_ref(), WishStatus::Cancelled, Some(HERE))),
-                [N, N, N, N, N, Y, N],
+                [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
                 "someone else's claim",
                 row(|w| {
                     claim(viewer(w, false).as_ref(), house_call(ClaimStatus::Active)).is_some()
                 }),
-                [N, N, N, N, N, Y, N],
+                [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
                 "one's own claim",
                 row(|w| claim(viewer(w, true).as_ref(), house_call(ClaimStatus::Active)).is_some()),
-                [N, Y, Y, Y, Y, Y, N],
+                [N, Y, Y, Y, Y, Y, Y, Y, Y, N],
             ),
             (
                 "the claimer's phone on one's own claim",
@@ -336,7 +542,7 @@ mod tests {
                     claim(viewer(w, true).as_ref(), house_call(ClaimStatus::Active))
                         .is_some_and(|sight| sight.claimer_phone)
                 }),
-                [N, N, N, N, N, Y, N],
+                [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
                 "the address on one's own active house call",
@@ -344,7 +550,7 @@ mod tests {
                     claim(viewer(w, true).as_ref(), house_call(ClaimStatus::Active))
                         .is_some_and(|sight| sight.contact.is_some())
                 }),
-                [N, N, N, Y, N, Y, N],
+                [N, N, N, Y, Y, N, N, N, Y, N],
             ),
             (
                 "the address on one's own delivered house call",
@@ -352,7 +558,7 @@ mod tests {
                     claim(viewer(w, true).as_ref(), house_call(ClaimStatus::Delivered))
                         .is_some_and(|sight| sight.contact.is_some())
                 }),
-                [N, N, N, N, N, Y, N],
+                [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
                 "the household's name on an active house call",
@@ -361,7 +567,7 @@ mod tests {
                         .and_then(|sight| sight.contact)
                         .is_some_and(|contact| contact.name)
                 }),
-                [N, N, N, N, N, Y, N],
+                [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
                 "the address on one's own item claim",
@@ -372,57 +578,189 @@ mod tests {
                     };
                     claim(viewer(w, true).as_ref(), item).is_some_and(|s| s.contact.is_some())
                 }),
-                [N, N, N, N, N, Y, N],
+                [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
                 "a household's record",
                 row(|w| household(viewer(w, false).as_ref(), Some(HERE))),
-                [N, N, N, N, N, Y, N],
+                [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
                 "this community's households, listed",
                 row(|w| households_of(viewer(w, false).as_ref()) == Some(HERE)),
-                [N, N, N, N, N, Y, N],
+                [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
                 "a volunteer of no community yet",
                 row(|w| volunteer(viewer(w, false).as_ref(), None)),
-                [N, N, N, N, N, Y, Y],
+                [N, N, N, N, N, N, N, N, Y, Y],
             ),
             (
                 "a volunteer of this community",
                 row(|w| volunteer(viewer(w, false).as_ref(), Some(HERE))),
-                [N, N, N, N, N, Y, N],
+                [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
                 "another shop's pledge",
                 row(|w| pledge(viewer(w, false).as_ref(), OWNER)),
-                [N, N, N, N, N, Y, Y],
+                [N, N, N, N, N, N, N, N, Y, Y],
             ),
             (
                 "one's own pledge",
                 row(|w| pledge(viewer(w, true).as_ref(), OWNER)),
-                [N, N, N, N, Y, Y, Y],
+                [N, N, N, N, N, N, N, Y, Y, Y],
             ),
             (
                 "who acted on a wish's timeline",
                 row(|w| event_names(viewer(w, false).as_ref(), Some(OWNER), Some(HERE))),
-                [N, N, N, N, N, Y, N],
+                [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
                 "one's own name on a wish's timeline",
                 row(|w| event_names(viewer(w, true).as_ref(), Some(OWNER), Some(HERE))),
-                [N, Y, Y, Y, Y, Y, Y],
+                [N, Y, Y, Y, Y, Y, Y, Y, Y, Y],
             ),
             (
                 "a campaign",
                 row(|w| campaign(viewer(w, false).as_ref())),
-                [Y, Y, Y, Y, Y, Y, Y],
+                [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
             ),
             (
                 "a grid and its station",
                 row(|w| grid(viewer(w, false).as_ref())),
-                [Y, Y, Y, Y, Y, Y, Y],
+                [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+            ),
+            (
+                "someone else's request",
+                row(|w| {
+                    sight(w, a_request(RequestStatus::Submitted, false, false, true)).is_some()
+                }),
+                [N, N, N, N, N, N, N, N, Y, N],
+            ),
+            (
+                "one's own request, in full",
+                row(|w| {
+                    full(sight(
+                        w,
+                        a_request(RequestStatus::Dispatched, true, false, false),
+                    ))
+                }),
+                [N, Y, Y, Y, Y, Y, Y, Y, Y, N],
+            ),
+            (
+                "whom to call on one's own request",
+                row(|w| {
+                    whom_to_call(sight(
+                        w,
+                        a_request(RequestStatus::Dispatched, true, false, false),
+                    ))
+                }),
+                [N, Y, Y, Y, Y, Y, Y, Y, Y, N],
+            ),
+            (
+                "a request one handles, in full (its words, unit, photos)",
+                row(|w| {
+                    full(sight(
+                        w,
+                        a_request(RequestStatus::InProgress, false, true, false),
+                    ))
+                }),
+                [N, Y, Y, Y, Y, Y, Y, Y, Y, N],
+            ),
+            (
+                "whom to call on a request one handles, contact not allowed",
+                row(|w| {
+                    whom_to_call(sight(
+                        w,
+                        a_request(RequestStatus::InProgress, false, true, false),
+                    ))
+                }),
+                [N, N, N, N, N, N, N, N, Y, N],
+            ),
+            (
+                "whom to call on a request one handles, contact allowed",
+                row(|w| {
+                    whom_to_call(sight(
+                        w,
+                        a_request(RequestStatus::InProgress, false, true, true),
+                    ))
+                }),
+                [N, Y, Y, Y, Y, Y, Y, Y, Y, N],
+            ),
+            (
+                "a request that calls for help, anything of it",
+                row(|w| sight(w, a_request(calling, false, false, true)).is_some()),
+                [N, N, N, N, Y, N, N, N, Y, N],
+            ),
+            (
+                "a request that calls for help, as a call only",
+                row(|w| {
+                    sight(w, a_request(calling, false, false, true)) == Some(RequestSight::Call)
+                }),
+                [N, N, N, N, Y, N, N, N, N, N],
+            ),
+            (
+                "a request that calls for help, in full",
+                row(|w| full(sight(w, a_request(calling, false, false, true)))),
+                [N, N, N, N, N, N, N, N, Y, N],
+            ),
+            (
+                "an accepted request that calls nobody",
+                row(|w| sight(w, a_request(RequestStatus::Accepted, false, false, true)).is_some()),
+                [N, N, N, N, N, N, N, N, Y, N],
+            ),
+            (
+                "open calls of this community, listed",
+                row(|w| {
+                    matches!(
+                        request_scope(viewer(w, false).as_ref()),
+                        RequestScope::Own {
+                            calls_of: Some(HERE),
+                            ..
+                        }
+                    )
+                }),
+                [N, N, N, N, Y, N, N, N, N, N],
+            ),
+            (
+                "this community's requests, listed",
+                row(|w| request_scope(viewer(w, false).as_ref()) == RequestScope::Community(HERE)),
+                [N, N, N, N, N, N, N, N, Y, N],
+            ),
+            (
+                "a resolved request with a public summary, on the board",
+                row(|_| on_board(RequestStatus::Resolved, Some("已更换楼道灯"))),
+                [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+            ),
+            (
+                "a closed request with a public summary, on the board",
+                row(|_| on_board(RequestStatus::Closed, Some("已清理"))),
+                [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+            ),
+            (
+                "a resolved request without a public summary, on the board",
+                row(|_| on_board(RequestStatus::Resolved, Some("  "))),
+                [N, N, N, N, N, N, N, N, N, N],
+            ),
+            (
+                "a declined request, on the board",
+                row(|_| on_board(RequestStatus::Declined, Some("请拨打12345"))),
+                [N, N, N, N, N, N, N, N, N, N],
+            ),
+            (
+                "who acted on a request's timeline",
+                row(|w| request_event_names(viewer(w, false).as_ref(), Some(OWNER), HERE)),
+                [N, N, N, N, N, N, N, N, Y, N],
+            ),
+            (
+                "this community's staff",
+                row(|w| staff(viewer(w, false).as_ref(), HERE)),
+                [N, N, N, N, N, N, N, N, Y, N],
+            ),
+            (
+                "a building",
+                row(|w| building(viewer(w, false).as_ref())),
+                [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
             ),
         ];
         for (what, seen, expected) in cases {
@@ -437,6 +775,35 @@ mod tests {
         let worker = viewer(Who::Worker, false);
         assert!(!wish(worker.as_ref(), WishStatus::Draft, None));
         assert!(wish(worker.as_ref(), WishStatus::Open, None));
+    }
+
+    #[test]
+    fn a_call_reaches_approved_party_members_of_its_community_only() {
+        let call = a_request(RequestStatus::Calling, false, false, true);
+        let party = viewer(Who::PartyMember, false).unwrap();
+        assert_eq!(request(Some(&party), call), Some(RequestSight::Call));
+        let elsewhere = Viewer {
+            community: Some(THERE),
+            ..party
+        };
+        assert_eq!(request(Some(&elsewhere), call), None);
+        let suspended = Viewer {
+            volunteer: Some(VolunteerStatus::Suspended),
+            ..party
+        };
+        assert_eq!(request(Some(&suspended), call), None);
+        let of_no_community = Viewer {
+            community: None,
+            ..party
+        };
+        assert_eq!(request(Some(&of_no_community), call), None);
+        assert_eq!(
+            request_scope(Some(&of_no_community)),
+            RequestScope::Own {
+                user: party.id,
+                calls_of: None
+            }
+        );
     }
 
     #[test]
@@ -461,6 +828,28 @@ mod tests {
                     pledge(looking.as_ref(), OWNER),
                     "pledges, {who:?} owning: {owns}"
                 );
+                for (status, handled) in [
+                    (RequestStatus::Calling, false),
+                    (RequestStatus::Dispatched, true),
+                    (RequestStatus::Resolved, false),
+                ] {
+                    let seen = a_request(status, owns && !handled, owns && handled, true);
+                    let listed = match request_scope(looking.as_ref()) {
+                        RequestScope::Community(community) => community == seen.community,
+                        RequestScope::Own { user, calls_of } => {
+                            seen.requester == Some(user)
+                                || seen.handler == Some(user)
+                                || (calls_of == Some(seen.community)
+                                    && seen.status == RequestStatus::Calling)
+                        }
+                        RequestScope::Nothing => false,
+                    };
+                    assert_eq!(
+                        listed,
+                        request(looking.as_ref(), seen).is_some(),
+                        "requests {status}, {who:?} owning: {owns}"
+                    );
+                }
             }
         }
     }

@@ -181,6 +181,16 @@ fn carry_out(tx: &Tx, ctx: &Context, decision: &Decision) -> Result<(), ApiError
                 store::pledges::set_allocation_thanks(tx, *allocation, text, ctx.now)?
             }
             Write::NewCampaign(record) => store::campaigns::insert(tx, record, ctx.now)?,
+            // server: requests and party members not stored yet (issue 24, server slice)
+            Write::PartyMember { .. }
+            | Write::NewRequest(_)
+            | Write::RequestMoved { .. }
+            | Write::RequestNote { .. }
+            | Write::RequestPhoto { .. } => {
+                return Err(ApiError::Internal(
+                    "residents' requests are not stored by this server yet".into(),
+                ))
+            }
         }
     }
     for event in &decision.events {

@@ -160,6 +160,8 @@ async fn main() -> std::process::ExitCode {
                 },
                 max_house_calls,
                 max_claim_units,
+                // The defaults until the command line sets request limits (issue 24, server slice).
+                requests: Default::default(),
             };
             config.expiry_interval = Duration::from_secs(expiry_check_secs);
             config.trusted_proxies = trusted_proxies;

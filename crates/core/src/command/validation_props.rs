@@ -111,7 +111,7 @@ proptest! {
         short_text_ok(RejectClaim { claim_id: crate::ClaimId::generate(), reason: value.clone() }.validate(), REASON_CHARS)?;
         short_text_ok(CancelWish { wish_id: crate::WishId::generate(), reason: value.clone() }.validate(), REASON_CHARS)?;
         short_text_ok(ThankShop { allocation_id: crate::AllocationId::generate(), text: value.clone() }.validate(), THANKS_CHARS)?;
-        let vetting = VolunteerDecision { user_id: crate::UserId::generate(), note: value };
+        let vetting = VolunteerDecision { user_id: crate::UserId::generate(), note: value, party_member: None };
         let allowed = if required { REASON_CHARS } else { 0..=VETTING_NOTE_MAX_CHARS };
         short_text_ok(vetting.validate(required), allowed)?;
         match (ConfirmClaim { claim_id: crate::ClaimId::generate(), minutes: Some(minutes) }).validate() {

@@ -7,13 +7,16 @@ use crate::ids::UserId;
 use crate::validate;
 
 /// `approve_volunteer` / `suspend_volunteer`: who, and the worker's note (for a suspension,
-/// the reason, which the volunteer's released bookings carry).
+/// the reason, which the volunteer's released bookings carry). An approval may also mark the
+/// volunteer a party member (党员), or no longer one; absent leaves it as it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VolunteerDecision {
     pub user_id: UserId,
     #[serde(default)]
     pub note: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party_member: Option<bool>,
 }
 
 /// The body of `POST /api/volunteers/{user_id}/approve|suspend`.
@@ -23,6 +26,9 @@ pub struct VolunteerDecision {
 pub struct VolunteerRequest {
     #[serde(default)]
     pub note: String,
+    /// On approval: a party member (党员), or no longer one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party_member: Option<bool>,
 }
 
 pub const VETTING_NOTE_MAX_CHARS: usize = 200;

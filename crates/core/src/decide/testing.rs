@@ -29,16 +29,35 @@ pub struct World {
     pub other: CommunityId,
     pub grid: GridId,
     pub household: HouseholdId,
+    /// 32幢, in grid-1.
+    pub building: BuildingId,
+    /// A building of the other community (grid-9).
+    pub building_elsewhere: BuildingId,
 }
 
 impl World {
-    /// Xingyi (grid-1, with 王成's household) and another community (grid-9).
+    /// Xingyi (grid-1, with 王成's household and building 32幢) and another community
+    /// (grid-9, with its own building).
     pub fn new() -> World {
         let community = CommunityId::generate();
         let other = CommunityId::generate();
         let mut facts = Facts::default();
         facts.grids.insert(GridId::from("grid-1"), community);
         facts.grids.insert(GridId::from("grid-9"), other);
+        let mut building = |name: &str, grid: &str| {
+            let id = BuildingId::generate();
+            facts.buildings.insert(
+                id,
+                Building {
+                    id,
+                    name: name.into(),
+                    grid: GridId::from(grid),
+                },
+            );
+            id
+        };
+        let (building, building_elsewhere) =
+            (building("32幢", "grid-1"), building("9幢", "grid-9"));
         let mut world = World {
             facts,
             now: now(),
@@ -46,6 +65,8 @@ impl World {
             other,
             grid: GridId::from("grid-1"),
             household: HouseholdId::generate(),
+            building,
+            building_elsewhere,
         };
         world.household = world.household_named("王成", false);
         world
@@ -90,7 +111,7 @@ impl World {
         id
     }
 
-    fn person(&mut self, state: UserState) -> Actor {
+    pub fn person(&mut self, state: UserState) -> Actor {
         let id = UserId::generate();
         self.facts.users.insert(id, state);
         Actor::User {
@@ -99,46 +120,52 @@ impl World {
         }
     }
 
-    pub fn user(&mut self, role: Role) -> Actor {
-        self.person(UserState {
+    /// Someone of `role`, of `community` (if any), with nothing held.
+    pub fn someone(role: Role, community: Option<CommunityId>) -> UserState {
+        UserState {
             role,
             volunteer: None,
-            community: None,
+            party_member: false,
+            community,
             active_house_calls: 0,
             active_claim_units: 0,
-        })
+        }
+    }
+
+    pub fn user(&mut self, role: Role) -> Actor {
+        self.person(Self::someone(role, None))
     }
 
     pub fn volunteer(&mut self, status: VolunteerStatus) -> Actor {
         self.person(UserState {
-            role: Role::Volunteer,
             volunteer: Some(status),
-            community: None,
-            active_house_calls: 0,
-            active_claim_units: 0,
+            ..Self::someone(Role::Volunteer, None)
         })
     }
 
-    pub fn worker(&mut self) -> Actor {
+    /// An approved volunteer of this community, marked a party member.
+    pub fn party_member(&mut self) -> Actor {
         let community = self.community;
         self.person(UserState {
-            role: Role::Worker,
-            volunteer: None,
-            community: Some(community),
-            active_house_calls: 0,
-            active_claim_units: 0,
+            volunteer: Some(VolunteerStatus::Approved),
+            party_member: true,
+            ..Self::someone(Role::Volunteer, Some(community))
         })
+    }
+
+    /// Someone of `role` who lives in (or works for) this community.
+    pub fn of_community(&mut self, role: Role) -> Actor {
+        let community = self.community;
+        self.person(Self::someone(role, Some(community)))
+    }
+
+    pub fn worker(&mut self) -> Actor {
+        self.of_community(Role::Worker)
     }
 
     pub fn worker_elsewhere(&mut self) -> Actor {
         let community = self.other;
-        self.person(UserState {
-            role: Role::Worker,
-            volunteer: None,
-            community: Some(community),
-            active_house_calls: 0,
-            active_claim_units: 0,
-        })
+        self.person(Self::someone(Role::Worker, Some(community)))
     }
 
     pub fn ctx(&self, actor: Actor) -> Context {
@@ -304,6 +331,64 @@ impl World {
             Write::AllocationThanks { .. } => {}
             Write::NewCampaign(record) => {
                 facts.campaigns.insert(record.id);
+            }
+            Write::PartyMember { user, party_member } => {
+                if let Some(user) = facts.users.get_mut(user) {
+                    user.party_member = *party_member;
+                }
+            }
+            Write::NewRequest(record) => {
+                facts.requests.insert(
+                    record.id,
+                    RequestState {
+                        community: record.community,
+                        grid: record.grid.clone(),
+                        category: record.category,
+                        status: RequestStatus::Submitted,
+                        contact_ok: record.contact_ok,
+                        requester: Some(record.requester),
+                        handler: None,
+                        unit: record.unit.clone(),
+                        on_behalf_name: record.on_behalf.as_ref().and_then(|p| p.name.clone()),
+                        accepted_at: None,
+                        resolved_at: None,
+                        wish: None,
+                        photos: Vec::new(),
+                        reopen_count: 0,
+                    },
+                );
+            }
+            Write::RequestMoved {
+                request,
+                to,
+                changes,
+                ..
+            } => {
+                if let Some(request) = facts.requests.get_mut(request) {
+                    request.status = *to;
+                    let changes = changes.clone();
+                    if let Some(handler) = changes.handler {
+                        request.handler = handler;
+                    }
+                    if let Some(at) = changes.accepted_at {
+                        request.accepted_at = Some(at);
+                    }
+                    if let Some(at) = changes.resolved_at {
+                        request.resolved_at = at;
+                    }
+                    if let Some(wish) = changes.wish_id {
+                        request.wish = Some(wish);
+                    }
+                    if let Some(count) = changes.reopen_count {
+                        request.reopen_count = count;
+                    }
+                }
+            }
+            Write::RequestNote { .. } => {}
+            Write::RequestPhoto { request, photo } => {
+                if let Some(request) = facts.requests.get_mut(request) {
+                    request.photos.push(*photo);
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 //! Vetting volunteers (safeguarding the elderly): a worker approves them after meeting
-//! them, or suspends them, which ends their house calls with the reason.
+//! them (and may mark them party members, who answer the calls for help), or suspends them,
+//! which ends their house calls with the reason.
 
 use super::*;
 use crate::command::VolunteerDecision;
@@ -12,15 +13,39 @@ pub(super) fn approve(
     facts.worker_community(ctx)?;
     let from = volunteer_status(decision.user_id, facts)?;
     let note = decision.validate(false)?;
+    let user = decision.user_id;
+    let was_member = facts.users.get(&user).is_some_and(|user| user.party_member);
+    let marking: Vec<Write> = decision
+        .party_member
+        .filter(|member| *member != was_member)
+        .map(|party_member| Write::PartyMember { user, party_member })
+        .into_iter()
+        .collect();
     if from == VolunteerStatus::Approved {
-        return Ok(Decision::replay(Subject::Volunteer(decision.user_id)));
+        if marking.is_empty() {
+            return Ok(Decision::replay(Subject::Volunteer(user)));
+        }
+        // Already approved: only their record changes, on the record.
+        return Ok(Decision {
+            subject: Subject::Volunteer(user),
+            replayed: false,
+            writes: marking,
+            events: vec![Event {
+                action: EventAction::Update,
+                subject: Subject::Volunteer(user),
+                wish: None,
+                from: Some(from.into()),
+                to: Some(from.into()),
+                note,
+            }],
+        });
     }
     Ok(vetted(
-        decision.user_id,
+        user,
         from,
         VolunteerStatus::Approved,
         note,
-        Vec::new(),
+        marking,
         Vec::new(),
     ))
 }
@@ -126,6 +151,7 @@ mod tests {
         let approve = Command::ApproveVolunteer(VolunteerDecision {
             user_id: id,
             note: "党员报到,已面谈".into(),
+            party_member: None,
         });
         let donor = world.user(Role::Donor);
         assert_eq!(
@@ -152,6 +178,7 @@ mod tests {
             Command::SuspendVolunteer(VolunteerDecision {
                 user_id: id,
                 note: note.into(),
+                party_member: None,
             })
         };
         assert!(
@@ -185,6 +212,41 @@ mod tests {
     }
 
     #[test]
+    fn a_worker_marks_a_volunteer_a_party_member_on_approval_or_after() {
+        let mut world = World::new();
+        let volunteer = world.volunteer(VolunteerStatus::Pending);
+        let id = volunteer.user_id().unwrap();
+        let worker = world.worker();
+        let approve = |party_member| {
+            Command::ApproveVolunteer(VolunteerDecision {
+                user_id: id,
+                note: "党员报到".into(),
+                party_member,
+            })
+        };
+        let decision = world.apply(worker, &approve(Some(true))).unwrap();
+        assert!(decision.writes.contains(&Write::PartyMember {
+            user: id,
+            party_member: true
+        }));
+        assert!(world.facts.users[&id].party_member);
+        assert_eq!(decision.written().volunteers, [id, id]);
+        // Approved already: the same again is a replay, a change is written on its own.
+        assert!(world.decide(worker, &approve(Some(true))).unwrap().replayed);
+        assert!(world.decide(worker, &approve(None)).unwrap().replayed);
+        let unmark = world.apply(worker, &approve(Some(false))).unwrap();
+        assert_eq!(
+            unmark.writes,
+            [Write::PartyMember {
+                user: id,
+                party_member: false
+            }]
+        );
+        assert_eq!(unmark.events[0].action, EventAction::Update);
+        assert!(!world.facts.users[&id].party_member);
+    }
+
+    #[test]
     fn only_volunteers_are_vetted() {
         let mut world = World::new();
         let donor = world.user(Role::Donor);
@@ -192,6 +254,7 @@ mod tests {
         let approve = Command::ApproveVolunteer(VolunteerDecision {
             user_id: donor.user_id().unwrap(),
             note: String::new(),
+            party_member: None,
         });
         assert_eq!(
             world.decide(worker, &approve).unwrap_err(),

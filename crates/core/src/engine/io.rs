@@ -4,7 +4,10 @@
 use crate::command::{Command, Policy};
 use crate::decide::Written;
 use crate::error::RuleError;
-use crate::ids::{CampaignId, ClaimId, ClientId, GridId, HouseholdId, PledgeId, UserId, WishId};
+use crate::ids::{
+    BuildingId, CampaignId, ClaimId, ClientId, GridId, HouseholdId, PledgeId, RequestId, UserId,
+    WishId,
+};
 use crate::model::Me;
 use crate::overlay::LocalState;
 use crate::problem::ProblemCode;
@@ -115,6 +118,11 @@ pub struct Changed {
     pub households: Vec<HouseholdId>,
     pub volunteers: Vec<UserId>,
     pub pledges: Vec<PledgeId>,
+    pub requests: Vec<RequestId>,
+    /// Open calls for help (a volunteer's).
+    pub calls: Vec<RequestId>,
+    pub buildings: Vec<BuildingId>,
+    pub staff: Vec<UserId>,
 }
 
 impl Changed {
@@ -127,6 +135,10 @@ impl Changed {
             && self.households.is_empty()
             && self.volunteers.is_empty()
             && self.pledges.is_empty()
+            && self.requests.is_empty()
+            && self.calls.is_empty()
+            && self.buildings.is_empty()
+            && self.staff.is_empty()
     }
 
     pub(super) fn note(&mut self, change: &Change) {
@@ -138,6 +150,10 @@ impl Changed {
             Change::Household { id, .. } => self.households.push(*id),
             Change::Volunteer { id, .. } => self.volunteers.push(*id),
             Change::Pledge { id, .. } => self.pledges.push(*id),
+            Change::Request { id, .. } => self.requests.push(*id),
+            Change::Call { id, .. } => self.calls.push(*id),
+            Change::Building { id, .. } => self.buildings.push(*id),
+            Change::Staff { id, .. } => self.staff.push(*id),
         }
     }
 
@@ -149,6 +165,9 @@ impl Changed {
         self.volunteers.extend(&written.volunteers);
         self.pledges.extend(&written.pledges);
         self.campaigns.extend(&written.campaigns);
+        // A call a volunteer took changes on screen as a call, until the pull brings it.
+        self.requests.extend(&written.requests);
+        self.calls.extend(&written.requests);
     }
 }
 

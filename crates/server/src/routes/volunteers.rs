@@ -97,6 +97,7 @@ async fn vet(
     let decision = VolunteerDecision {
         user_id,
         note: request.note,
+        party_member: request.party_member,
     };
     apply(&state, user.actor(), command(decision)).await?;
     store::users::volunteers(&state.db, Some(&[user_id]), None)

@@ -4,11 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use microwish_core::decide::{AllocationState, ClaimState, PledgeState, UserState, WishState};
+use microwish_core::decide::{
+    AllocationState, ClaimState, PledgeState, RequestState, UserState, WishState,
+};
 use microwish_core::facts::FactSource;
 use microwish_core::{
-    AllocationId, CampaignId, ClaimId, CommunityId, GridId, Household, HouseholdId, PledgeId,
-    UserId, WishId,
+    AllocationId, Building, BuildingId, CampaignId, ClaimId, CommunityId, GridId, Household,
+    HouseholdId, PledgeId, RequestId, UserId, WishId,
 };
 
 use crate::error::ApiError;
@@ -61,5 +63,20 @@ impl FactSource for InTx<'_, '_> {
 
     fn campaigns(&self, ids: &[CampaignId]) -> Result<HashSet<CampaignId>, ApiError> {
         super::campaigns::existing(self.0, ids)
+    }
+
+    fn requests(&self, _ids: &[RequestId]) -> Result<HashMap<RequestId, RequestState>, ApiError> {
+        // server: requests not stored yet (issue 24, server slice)
+        Ok(Default::default())
+    }
+
+    fn open_requests_of_wishes(&self, _wishes: &[WishId]) -> Result<Vec<RequestId>, ApiError> {
+        // server: requests not stored yet (issue 24, server slice)
+        Ok(Default::default())
+    }
+
+    fn buildings(&self, _ids: &[BuildingId]) -> Result<HashMap<BuildingId, Building>, ApiError> {
+        // server: requests not stored yet (issue 24, server slice)
+        Ok(Default::default())
     }
 }

@@ -113,5 +113,7 @@ pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
                 })
             })
             .collect::<ApiResult<_>>()?,
+        // server: requests not stored yet (issue 24, server slice)
+        requests: Vec::new(),
     })
 }

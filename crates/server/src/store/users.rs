@@ -38,6 +38,8 @@ impl User {
             role: self.role,
             community: self.community,
             volunteer: self.volunteer_status,
+            // server: party members not stored yet (issue 24, server slice)
+            party_member: false,
         }
     }
 
@@ -198,6 +200,8 @@ pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> 
             let state = UserState {
                 role: parse_stored(&row.get::<_, String>(1)?)?,
                 volunteer: optional(2)?.as_deref().map(parse_stored).transpose()?,
+                // server: party members not stored yet (issue 24, server slice)
+                party_member: false,
                 community: optional(3)?.as_deref().map(parse_stored).transpose()?,
                 active_house_calls: count(row.get(4)?)?,
                 active_claim_units: count(row.get(5)?)?,
@@ -299,6 +303,8 @@ pub async fn volunteers(
                     .map(parse_stored)
                     .transpose()?
                     .unwrap_or(VolunteerStatus::Pending),
+                // server: party members not stored yet (issue 24, server slice)
+                party_member: false,
                 note: row.vetting_note,
                 vetted_at: row.vetted_at.map(|time| time.0),
                 vetted_by: row.vetted_by,

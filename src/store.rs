@@ -254,6 +254,8 @@ async fn write_pull(
             | Change::Call { .. }
             | Change::Building { .. }
             | Change::Staff { .. } => continue,
+            // Notices are kept on the phone by the SPA slice of issue 25.
+            Change::Notice { .. } => continue,
         };
         match value {
             Some(value) => drop(store.put(value).with_key(key).primitive()?),

@@ -507,6 +507,7 @@ fn volunteer(name: &str, status: VolunteerStatus) -> VolunteerView {
         registered_at: at,
         house_calls: 0,
         minutes: 0,
+        reachable: Default::default(),
     }
 }
 

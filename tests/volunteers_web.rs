@@ -68,6 +68,7 @@ fn volunteer(name: &str, phone: &str, status: VolunteerStatus) -> VolunteerView 
         registered_at: Utc.with_ymd_and_hms(2026, 6, 1, 2, 0, 0).unwrap(),
         house_calls: 0,
         minutes: 0,
+        reachable: Default::default(),
     }
 }
 

@@ -87,9 +87,9 @@ impl Texts {
             BodyTooLarge => p.body_too_large,
             UnsupportedMediaType | CrossSite => p.unsupported_media_type,
             NotFound => p.not_found,
-            MalformedJson | BadQuery | BadBody | TooManyMutations | BadMutationId | MutationGap => {
-                self.err_bad_request
-            }
+            // Push subscriptions (issue 25): words of their own are the SPA slice's.
+            MalformedJson | BadQuery | BadBody | TooManyMutations | BadMutationId | MutationGap
+            | BadEndpoint => self.err_bad_request,
             Busy => p.busy,
             CallTaken => p.call_taken,
             TooManyPhotos => p.too_many_photos,

@@ -16,6 +16,7 @@ use crate::model::{ClaimStatus, Me, PublicWish, Role, WishKind, WishStatus};
 use crate::rules::ClaimAction;
 
 mod households;
+mod notices;
 mod pledges;
 mod requests;
 #[cfg(test)]
@@ -24,6 +25,7 @@ mod volunteers;
 mod wishes;
 
 pub use households::*;
+pub use notices::*;
 pub use pledges::*;
 pub use requests::*;
 pub use volunteers::*;
@@ -78,6 +80,12 @@ pub enum Command {
     /// The requester's answer time ran out: a resolved request closes unrated (only the
     /// system may, as only it lets claims expire).
     CloseRequest(RequestRef),
+    /// A user marks their notices read.
+    MarkNoticesRead(MarkNoticesRead),
+    /// The hold timer tells the claimer their hold ends within a day (only the system may).
+    RemindClaim(ClaimRef),
+    /// The hold timer tells the workers a request missed a limit (only the system may).
+    RemindRequest(RequestReminder),
 }
 
 /// A donor or volunteer takes `quantity` units of a wish (a house call: with a time slot).

@@ -20,18 +20,20 @@ use crate::command::{Actor, Command, NewPhoto, Policy, Slot, WishChanges};
 use crate::error::RuleError;
 use crate::gates::Gate;
 use crate::ids::{
-    AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId,
-    RequestId, UserId, WishId,
+    AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, NoticeId,
+    PledgeId, RequestId, UserId, WishId,
 };
 use crate::model::{
     AllocationStatus, BeneficiaryGroup, Building, CallView, Category, Channel, ClaimStatus, Entity,
-    EventAction, Handler, Household, OnBehalf, PublicWish, Request, RequestCategory, RequestPhoto,
-    RequestStatus, RequestView, Role, Status, Urgency, VolunteerStatus, WishKind, WishStatus,
+    EventAction, Handler, Household, OnBehalf, PublicWish, Reminder, Request, RequestCategory,
+    RequestPhoto, RequestStatus, RequestView, Role, Status, Urgency, VolunteerStatus, WishKind,
+    WishStatus,
 };
 use crate::rules::Units;
 
 mod claims;
 mod households;
+mod notices;
 mod pledges;
 mod requests;
 mod volunteers;
@@ -63,6 +65,35 @@ pub struct Needs {
     pub allocations: Vec<AllocationId>,
     pub requests: Vec<RequestId>,
     pub buildings: Vec<BuildingId>,
+    pub notices: Vec<NoticeId>,
+    /// Whom a wish's fulfilment tells: the givers of every wish read (see
+    /// [`crate::notices`]).
+    pub givers: bool,
+    /// Whom a request concerns: the team (workers, party-member volunteers) of the community
+    /// of every request and building read.
+    pub teams: bool,
+}
+
+/// A notice as the rules see it: whose, and whether read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoticeState {
+    pub user: UserId,
+    pub read: bool,
+}
+
+/// Someone a community's news goes to, with the grid they look after (if they have one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub id: UserId,
+    pub grid: Option<GridId>,
+}
+
+/// A community's people whom its requests concern.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Team {
+    pub workers: Vec<Member>,
+    /// Its approved volunteers marked party members (they answer calls for help).
+    pub party_members: Vec<Member>,
 }
 
 /// A resident's request as the rules see it.
@@ -71,6 +102,7 @@ pub struct RequestState {
     pub community: CommunityId,
     pub grid: GridId,
     pub category: RequestCategory,
+    pub urgency: Urgency,
     pub status: RequestStatus,
     /// The handler may call the requester.
     pub contact_ok: bool,
@@ -94,6 +126,7 @@ impl RequestState {
             community: request.community,
             grid: request.grid.clone(),
             category: request.category,
+            urgency: request.urgency,
             status: request.status,
             contact_ok: request.contact_ok,
             requester: Some(request.requester),
@@ -114,6 +147,7 @@ impl RequestState {
             community: view.community,
             grid: view.grid.clone(),
             category: view.category,
+            urgency: view.urgency,
             status: view.status,
             contact_ok: view.contact_ok,
             requester: Some(view.requester),
@@ -134,6 +168,7 @@ impl RequestState {
             community,
             grid: call.grid.clone(),
             category: call.category,
+            urgency: call.urgency,
             status: call.status,
             contact_ok: false,
             requester: None,
@@ -250,6 +285,12 @@ pub struct Facts {
     pub allocations: HashMap<AllocationId, AllocationState>,
     pub requests: HashMap<RequestId, RequestState>,
     pub buildings: HashMap<BuildingId, Building>,
+    pub notices: HashMap<NoticeId, NoticeState>,
+    /// Who gave to each wish read (claimers holding its units, shops whose goods it holds),
+    /// when [`Needs::givers`].
+    pub givers: HashMap<WishId, Vec<UserId>>,
+    /// The teams of the communities read, when [`Needs::teams`].
+    pub teams: HashMap<CommunityId, Team>,
 }
 
 impl Facts {
@@ -525,6 +566,18 @@ pub enum Write {
         request: RequestId,
         photo: RequestPhoto,
     },
+    /// A user's notices read: these (`ids`), or every one (`all`).
+    NoticesRead {
+        user: UserId,
+        ids: Vec<NoticeId>,
+        all: bool,
+    },
+    /// The hold timer reminded whom `subject` concerns of `reminder` (once: the store keeps
+    /// the record, and a second one fails).
+    Reminded {
+        subject: Subject,
+        reminder: Reminder,
+    },
 }
 
 /// What a command is about, for its answer and its events.
@@ -538,6 +591,8 @@ pub enum Subject {
     Allocation(AllocationId),
     Campaign(CampaignId),
     Request(RequestId),
+    /// A user's notices.
+    Notices(UserId),
 }
 
 impl Subject {
@@ -551,6 +606,7 @@ impl Subject {
             Subject::Allocation(_) => Entity::Allocation,
             Subject::Campaign(_) => Entity::Campaign,
             Subject::Request(_) => Entity::Request,
+            Subject::Notices(_) => Entity::Notice,
         }
     }
 
@@ -564,6 +620,7 @@ impl Subject {
             Subject::Allocation(id) => id.0,
             Subject::Campaign(id) => id.0,
             Subject::Request(id) => id.0,
+            Subject::Notices(id) => id.0,
         }
     }
 }
@@ -615,6 +672,9 @@ pub struct Written {
     pub pledges: Vec<PledgeId>,
     pub campaigns: Vec<CampaignId>,
     pub requests: Vec<RequestId>,
+    pub notices: Vec<NoticeId>,
+    /// Every notice of the user acting.
+    pub all_notices: bool,
 }
 
 impl Written {
@@ -626,6 +686,8 @@ impl Written {
         self.pledges.extend(other.pledges);
         self.campaigns.extend(other.campaigns);
         self.requests.extend(other.requests);
+        self.notices.extend(other.notices);
+        self.all_notices |= other.all_notices;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -673,6 +735,12 @@ impl Decision {
                 Write::RequestMoved { request, .. }
                 | Write::RequestNote { request, .. }
                 | Write::RequestPhoto { request, .. } => written.requests.push(*request),
+                Write::NoticesRead { ids, all, .. } => {
+                    written.notices.extend(ids);
+                    written.all_notices |= *all;
+                }
+                // A record of the server's, on no phone.
+                Write::Reminded { .. } => {}
             }
         }
         written
@@ -695,7 +763,11 @@ impl Command {
             },
             Command::ReleaseClaim(release) => claim(release.claim_id),
             Command::MarkDelivered(target) | Command::ExpireClaim(target) => claim(target.claim_id),
-            Command::ConfirmClaim(confirm) => claim(confirm.claim_id),
+            // A confirmation may fulfil the wish: its givers are told.
+            Command::ConfirmClaim(confirm) => Needs {
+                givers: true,
+                ..claim(confirm.claim_id)
+            },
             Command::RejectClaim(reject) => claim(reject.claim_id),
             Command::RecordThanks(thanks) => claim(thanks.claim_id),
             Command::CreateHousehold(new) => Needs {
@@ -715,6 +787,8 @@ impl Command {
             Command::UpdateWish(update) => Needs {
                 wishes: vec![update.wish_id],
                 campaigns: update.patch.campaign_id.flatten().into_iter().collect(),
+                // A smaller quantity may leave it fulfilled.
+                givers: true,
                 ..Needs::default()
             },
             Command::CancelWish(cancel) => Needs {
@@ -745,10 +819,13 @@ impl Command {
                 allocations: vec![new.id],
                 ..Needs::default()
             },
-            Command::DeliverAllocation(target)
-            | Command::ConfirmAllocation(target)
-            | Command::CancelAllocation(target) => Needs {
+            Command::DeliverAllocation(target) | Command::CancelAllocation(target) => Needs {
                 allocations: vec![target.allocation_id],
+                ..Needs::default()
+            },
+            Command::ConfirmAllocation(target) => Needs {
+                allocations: vec![target.allocation_id],
+                givers: true,
                 ..Needs::default()
             },
             Command::ThankShop(thanks) => Needs {
@@ -763,10 +840,15 @@ impl Command {
                 // A request id seen before makes this a retry (or a conflict).
                 requests: vec![new.id],
                 buildings: vec![new.building_id],
+                // The grid's workers are told.
+                teams: true,
                 ..Needs::default()
             },
+            Command::CallVolunteers(target) => Needs {
+                teams: true,
+                ..request(target.request_id)
+            },
             Command::AcceptRequest(target)
-            | Command::CallVolunteers(target)
             | Command::TakeCall(target)
             | Command::StartRequest(target)
             | Command::CloseRequest(target) => request(target.request_id),
@@ -789,6 +871,15 @@ impl Command {
                 requests: vec![conversion.request_id],
                 wishes: vec![conversion.wish_id],
                 ..Needs::default()
+            },
+            Command::MarkNoticesRead(mark) => Needs {
+                notices: mark.ids.clone(),
+                ..Needs::default()
+            },
+            Command::RemindClaim(target) => claim(target.claim_id),
+            Command::RemindRequest(reminder) => Needs {
+                teams: true,
+                ..request(reminder.request_id)
             },
         }
     }
@@ -858,6 +949,9 @@ fn decide_command(command: &Command, facts: &Facts, ctx: &Context) -> Result<Dec
         Command::MergeRequest(merge) => requests::merge(merge, facts, ctx),
         Command::ConvertRequest(conversion) => requests::convert(conversion, facts, ctx),
         Command::CloseRequest(target) => requests::close(target, facts, ctx),
+        Command::MarkNoticesRead(mark) => notices::mark_read(mark, facts, ctx),
+        Command::RemindClaim(target) => notices::remind_claim(target.claim_id, facts, ctx),
+        Command::RemindRequest(reminder) => notices::remind_request(reminder, facts, ctx),
     }
 }
 

@@ -15,7 +15,12 @@
 //!   grid belongs to. Nobody else's decision reads them, so a donor's claim (the busiest
 //!   command) loads none;
 //! - which community each grid belongs to also when a building is read (a request is filed
-//!   in its building's grid's community).
+//!   in its building's grid's community);
+//! - the notices it names (their owner decides whether the actor may mark them);
+//! - whom its notices may go to beyond what it reads, where it says so: the givers of every
+//!   wish read ([`Needs::givers`]: a fulfilment tells them), the team of the community of
+//!   every request and building read ([`Needs::teams`]: a new request, a call, an overdue
+//!   one tells them). Only the server tells anyone; a phone's cache may know none of them.
 //!
 //! What a source does not have (no such thing, or not visible to this device) is simply
 //! absent; the decision then refuses as if it did not exist.
@@ -28,11 +33,12 @@ use std::collections::{HashMap, HashSet};
 
 use crate::command::Actor;
 use crate::decide::{
-    AllocationState, ClaimState, Facts, Needs, PledgeState, RequestState, UserState, WishState,
+    AllocationState, ClaimState, Facts, Needs, NoticeState, PledgeState, RequestState, Team,
+    UserState, WishState,
 };
 use crate::ids::{
-    AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId,
-    RequestId, UserId, WishId,
+    AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, NoticeId,
+    PledgeId, RequestId, UserId, WishId,
 };
 use crate::model::{Building, Household, Role};
 
@@ -65,6 +71,16 @@ pub trait FactSource {
     /// The open requests (see [`crate::model::RequestStatus::OPEN`]) turned into these wishes.
     fn open_requests_of_wishes(&self, wishes: &[WishId]) -> Result<Vec<RequestId>, Self::Error>;
     fn buildings(&self, ids: &[BuildingId]) -> Result<HashMap<BuildingId, Building>, Self::Error>;
+    fn notices(&self, ids: &[NoticeId]) -> Result<HashMap<NoticeId, NoticeState>, Self::Error>;
+    /// Who gave to these wishes: the owners of the claims holding their units, and the shops
+    /// of their allocations not cancelled.
+    fn givers_of_wishes(
+        &self,
+        wishes: &[WishId],
+    ) -> Result<HashMap<WishId, Vec<UserId>>, Self::Error>;
+    /// The workers and party-member volunteers of these communities.
+    fn teams(&self, communities: &[CommunityId])
+        -> Result<HashMap<CommunityId, Team>, Self::Error>;
 }
 
 /// Everything a command with `needs`, done by `actor`, reads (see the module's rules).
@@ -115,6 +131,24 @@ pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<
     } else {
         HashMap::new()
     };
+    let givers = if needs.givers {
+        let read: Vec<WishId> = wishes.keys().copied().collect();
+        source.givers_of_wishes(&read)?
+    } else {
+        HashMap::new()
+    };
+    let teams = if needs.teams {
+        let mut communities: Vec<CommunityId> =
+            requests.values().map(|request| request.community).collect();
+        communities.extend(
+            buildings
+                .values()
+                .filter_map(|building| grids.get(&building.grid).copied()),
+        );
+        source.teams(&dedup(communities))?
+    } else {
+        HashMap::new()
+    };
     Ok(Facts {
         wishes,
         claims,
@@ -126,6 +160,9 @@ pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<
         allocations,
         requests,
         buildings,
+        notices: source.notices(&dedup(needs.notices.clone()))?,
+        givers,
+        teams,
     })
 }
 
@@ -154,6 +191,8 @@ mod tests {
         asked_grids: RefCell<bool>,
         asked_households: RefCell<Vec<HouseholdId>>,
         asked_requests: RefCell<Vec<RequestId>>,
+        asked_givers: RefCell<Vec<WishId>>,
+        asked_teams: RefCell<Vec<CommunityId>>,
     }
 
     impl FactSource for Recorded {
@@ -240,6 +279,23 @@ mod tests {
                 .filter_map(|id| self.buildings.get(id).map(|b| (*id, b.clone())))
                 .collect())
         }
+        fn notices(&self, _: &[NoticeId]) -> Result<HashMap<NoticeId, NoticeState>, Infallible> {
+            Ok(HashMap::new())
+        }
+        fn givers_of_wishes(
+            &self,
+            wishes: &[WishId],
+        ) -> Result<HashMap<WishId, Vec<UserId>>, Infallible> {
+            self.asked_givers.borrow_mut().extend(wishes);
+            Ok(HashMap::new())
+        }
+        fn teams(
+            &self,
+            communities: &[CommunityId],
+        ) -> Result<HashMap<CommunityId, Team>, Infallible> {
+            self.asked_teams.borrow_mut().extend(communities);
+            Ok(HashMap::new())
+        }
     }
 
     fn world() -> (Recorded, WishId, ClaimId, HouseholdId) {
@@ -315,6 +371,7 @@ mod tests {
             community: CommunityId(uuid::Uuid::nil()),
             grid: GridId::from("grid-1"),
             category: crate::model::RequestCategory::Help,
+            urgency: crate::model::Urgency::Normal,
             status: crate::model::RequestStatus::InProgress,
             contact_ok: false,
             requester: Some(UserId::generate()),
@@ -371,6 +428,42 @@ mod tests {
         assert_eq!(*source.asked_requests.borrow(), sorted);
         assert_eq!(facts.buildings[&building.id], building);
         assert_eq!(facts.grids.len(), 1, "the building's community is known");
+    }
+
+    #[test]
+    fn givers_and_teams_are_read_only_where_a_command_tells_them() {
+        let (source, wish, claim, _) = world();
+        let confirm = Needs {
+            claims: vec![claim],
+            givers: true,
+            ..Needs::default()
+        };
+        gather(&confirm, actor(Role::Worker), &source).unwrap();
+        assert_eq!(*source.asked_givers.borrow(), vec![wish]);
+        let building = Building {
+            id: BuildingId::generate(),
+            name: "32幢".into(),
+            grid: GridId::from("grid-1"),
+        };
+        let mut source = Recorded::default();
+        source.buildings.insert(building.id, building.clone());
+        let plain = Needs {
+            buildings: vec![building.id],
+            ..Needs::default()
+        };
+        gather(&plain, actor(Role::Resident), &source).unwrap();
+        assert!(source.asked_teams.borrow().is_empty());
+        assert!(source.asked_givers.borrow().is_empty());
+        let filing = Needs {
+            teams: true,
+            ..plain
+        };
+        gather(&filing, actor(Role::Resident), &source).unwrap();
+        assert_eq!(
+            *source.asked_teams.borrow(),
+            vec![CommunityId(uuid::Uuid::nil())],
+            "the building's community"
+        );
     }
 
     #[test]

@@ -68,6 +68,9 @@ uuid_id! {
     /// are named by their community ("32幢" is in many), are added by the command line with a
     /// name only, and several communities share one database, so a minted id never collides.
     BuildingId;
+    /// A notice to one user (通知). Not time-ordered: derived from the event it tells of (see
+    /// [`crate::notices`]), so one event never makes two notices for one person.
+    NoticeId;
 }
 
 /// A grid (网格) of the community: a short stable code such as `grid-1`.

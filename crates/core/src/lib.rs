@@ -14,6 +14,7 @@
 //! - [`engine`]: the phone's sync engine, a plain state machine over outbox and cache;
 //! - [`stats`]: the workers' report (months, grids, volunteer hours, shops), counted once;
 //! - [`visibility`]: who may see which entity and which of its fields (every read asks it);
+//! - [`notices`]: who is told of what a command did, and how a notice leaves the app;
 //! - [`sync`]: the push/pull protocol types;
 //! - [`account`], [`validate`]: registration and input validation with per-field errors.
 
@@ -102,6 +103,7 @@ pub mod facts;
 pub mod gates;
 pub mod ids;
 pub mod model;
+pub mod notices;
 pub mod overlay;
 pub mod problem;
 pub mod rules;

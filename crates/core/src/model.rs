@@ -12,8 +12,10 @@ use crate::ids::{
     PledgeId, UserId, WishId,
 };
 
+mod notices;
 mod requests;
 
+pub use notices::*;
 pub use requests::*;
 
 string_enum! {
@@ -164,6 +166,8 @@ string_enum! {
         Building = "building",
         /// A community's workers and property staff, for its workers (whom to dispatch to).
         Staff = "staff",
+        /// A notice to one user (通知): theirs alone.
+        Notice = "notice",
     }
 }
 
@@ -521,6 +525,9 @@ pub struct VolunteerView {
     /// House calls confirmed, and the time credited for them.
     pub house_calls: u32,
     pub minutes: u32,
+    /// Whether they can be reached beyond the app's inbox (push, SMS).
+    #[serde(default)]
+    pub reachable: crate::model::Reachable,
 }
 
 /// One row of a wish's timeline (`GET /api/wishes/{id}/events`).

@@ -10,20 +10,20 @@ use chrono::{DateTime, Utc};
 
 use crate::command::{Actor, Command, Policy};
 use crate::decide::{
-    decide, AllocationState, ClaimState, Context, Decision, Facts, Needs, PledgeState,
-    RequestChanges, RequestRecord, RequestState, UserState, VariantState, WishRecord, WishState,
-    Write, Written,
+    decide, AllocationState, ClaimState, Context, Decision, Facts, Needs, NoticeState, PledgeState,
+    RequestChanges, RequestRecord, RequestState, Team, UserState, VariantState, WishRecord,
+    WishState, Write, Written,
 };
 use crate::error::RuleError;
 use crate::facts::{gather, FactSource};
 use crate::ids::{
-    AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, PledgeId,
-    RequestId, UserId, WishId,
+    AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, NoticeId,
+    PledgeId, RequestId, UserId, WishId,
 };
 use crate::model::{
     AllocationStatus, AllocationView, Building, CallView, ClaimStatus, ClaimView, Grid, Household,
-    Me, Pledge, PledgeVariant, Progress, PublicCampaign, PublicWish, Request, RequestStatus,
-    RequestView, Role, StaffMember, VolunteerView, WishKind,
+    Me, Notice, Pledge, PledgeVariant, Progress, PublicCampaign, PublicWish, Request,
+    RequestStatus, RequestView, Role, StaffMember, VolunteerView, WishKind,
 };
 use crate::rules::Units;
 use crate::sync::{Change, Op};
@@ -46,6 +46,8 @@ pub struct LocalState {
     pub buildings: HashMap<BuildingId, Building>,
     /// The community's workers and property staff, for its workers.
     pub staff: HashMap<UserId, StaffMember>,
+    /// The user's own notices.
+    pub notices: HashMap<NoticeId, Notice>,
 }
 
 impl LocalState {
@@ -411,6 +413,16 @@ impl LocalState {
                         view.updated_at = now;
                     }
                 }
+                Write::NoticesRead { user, ids, all } => {
+                    for notice in self.notices.values_mut() {
+                        let named = *all || ids.contains(&notice.id);
+                        if notice.user == *user && named && notice.read_at.is_none() {
+                            notice.read_at = Some(now);
+                        }
+                    }
+                }
+                // The system's alone.
+                Write::Reminded { .. } => {}
             }
         }
     }
@@ -477,6 +489,7 @@ impl LocalState {
             Change::Call { id, op, data } => put(&mut self.calls, *id, *op, data),
             Change::Building { id, op, data } => put(&mut self.buildings, *id, *op, data),
             Change::Staff { id, op, data } => put(&mut self.staff, *id, *op, data),
+            Change::Notice { id, op, data } => put(&mut self.notices, *id, *op, data),
         }
     }
 
@@ -504,6 +517,12 @@ impl LocalState {
         for id in &written.requests {
             copy_entry(&mut self.requests, &source.requests, id);
             copy_entry(&mut self.calls, &source.calls, id);
+        }
+        if written.all_notices {
+            self.notices = source.notices.clone();
+        }
+        for id in &written.notices {
+            copy_entry(&mut self.notices, &source.notices, id);
         }
     }
 }
@@ -735,6 +754,35 @@ impl FactSource for Cached<'_> {
             .iter()
             .filter_map(|id| Some((*id, self.state.buildings.get(id)?.clone())))
             .collect())
+    }
+
+    fn notices(&self, ids: &[NoticeId]) -> Result<HashMap<NoticeId, NoticeState>, Self::Error> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let notice = self.state.notices.get(id)?;
+                let state = NoticeState {
+                    user: notice.user,
+                    read: notice.read_at.is_some(),
+                };
+                Some((*id, state))
+            })
+            .collect())
+    }
+
+    // Whom to tell is the server's alone: a phone tells nobody.
+    fn givers_of_wishes(
+        &self,
+        _wishes: &[WishId],
+    ) -> Result<HashMap<WishId, Vec<UserId>>, Self::Error> {
+        Ok(HashMap::new())
+    }
+
+    fn teams(
+        &self,
+        _communities: &[CommunityId],
+    ) -> Result<HashMap<CommunityId, Team>, Self::Error> {
+        Ok(HashMap::new())
     }
 }
 

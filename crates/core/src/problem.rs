@@ -58,6 +58,8 @@ string_enum! {
         InvalidMutation = "invalid_mutation",
         /// An uploaded photo is not a JPEG, PNG or WebP image one can read.
         NotAnImage = "not_an_image",
+        /// A push subscription's endpoint that is not an https URL on a public address.
+        BadEndpoint = "bad_endpoint",
         // 429
         TooManyAttempts = "too_many_attempts",
         /// Too many live-update streams open for this user, address, or visitors at large.
@@ -86,7 +88,7 @@ impl ProblemCode {
             | CallTaken | TooManyPhotos => 409,
             BodyTooLarge | TooLarge => 413,
             UnsupportedMediaType => 415,
-            ValidationFailed | InvalidBody | InvalidMutation | NotAnImage => 422,
+            ValidationFailed | InvalidBody | InvalidMutation | NotAnImage | BadEndpoint => 422,
             TooManyAttempts | TooManyConnections => 429,
             Busy => 503,
             Internal | Unknown => 500,
@@ -157,6 +159,7 @@ mod tests {
         assert_eq!(ProblemCode::TooManyPhotos.status(), 409);
         assert_eq!(ProblemCode::TooLarge.status(), 413);
         assert_eq!(ProblemCode::NotAnImage.status(), 422);
+        assert_eq!(ProblemCode::BadEndpoint.status(), 422);
     }
 
     #[test]

@@ -5,11 +5,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::command::{Command, Policy};
 use crate::ids::{
-    BuildingId, CampaignId, ClaimId, ClientId, GridId, HouseholdId, PledgeId, RequestId, UserId,
-    WishId,
+    BuildingId, CampaignId, ClaimId, ClientId, GridId, HouseholdId, NoticeId, PledgeId, RequestId,
+    UserId, WishId,
 };
 use crate::model::{
-    Building, CallView, ClaimView, Grid, Household, Me, Pledge, PublicCampaign, PublicWish,
+    Building, CallView, ClaimView, Grid, Household, Me, Notice, Pledge, PublicCampaign, PublicWish,
     RequestView, StaffMember, VolunteerView,
 };
 use crate::problem::ProblemCode;
@@ -193,6 +193,13 @@ pub enum Change {
         op: Op,
         data: Option<StaffMember>,
     },
+    /// The user's own notices (see [`crate::visibility::notice`]); nobody else's, not even
+    /// as a removal.
+    Notice {
+        id: NoticeId,
+        op: Op,
+        data: Option<Notice>,
+    },
 }
 
 impl Change {
@@ -211,6 +218,7 @@ impl Change {
             Change::Call { .. } => Entity::Call,
             Change::Building { .. } => Entity::Building,
             Change::Staff { .. } => Entity::Staff,
+            Change::Notice { .. } => Entity::Notice,
         }
     }
 }
@@ -283,6 +291,11 @@ mod tests {
             },
             Change::Staff {
                 id: UserId::generate(),
+                op: Op::Del,
+                data: None,
+            },
+            Change::Notice {
+                id: NoticeId::generate(),
                 op: Op::Del,
                 data: None,
             },

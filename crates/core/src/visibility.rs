@@ -22,7 +22,8 @@
 //!   volunteers of its community (a [`crate::model::CallView`]); a volunteer who takes the
 //!   call is its handler from then on. Nobody else sees anything of it but the public board's
 //!   fields, once it is resolved and a worker wrote a public summary for it;
-//! - buildings are public; a community's staff (workers, property) is for its workers.
+//! - buildings are public; a community's staff (workers, property) is for its workers;
+//! - a notice by the user it is for, and nobody else (not even a worker).
 
 use chrono::{DateTime, Utc};
 
@@ -361,6 +362,11 @@ pub fn request_event_names(
 /// Whether `viewer` may see a community's staff (to dispatch requests to): its workers.
 pub fn staff(viewer: Option<&Viewer>, community: CommunityId) -> bool {
     works_in(viewer, Some(community))
+}
+
+/// Whether `viewer` may see (and mark) a notice to `owner`: theirs alone.
+pub fn notice(viewer: Option<&Viewer>, owner: UserId) -> bool {
+    viewer.is_some_and(|viewer| viewer.id == owner)
 }
 
 /// Buildings are public (a request names its building, never its unit).
@@ -761,6 +767,16 @@ mod tests {
                 "a building",
                 row(|w| building(viewer(w, false).as_ref())),
                 [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+            ),
+            (
+                "a notice to its owner",
+                row(|w| notice(viewer(w, true).as_ref(), OWNER)),
+                [N, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+            ),
+            (
+                "someone else's notice",
+                row(|w| notice(viewer(w, false).as_ref(), OWNER)),
+                [N, N, N, N, N, N, N, N, N, N],
             ),
         ];
         for (what, seen, expected) in cases {

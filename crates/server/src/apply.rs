@@ -8,8 +8,9 @@
 
 use chrono::{DateTime, Utc};
 use microwish_core::command::{Actor, ClaimRef, Command};
-use microwish_core::decide::{decide, Context, Decision, Write};
+use microwish_core::decide::{decide, Context, Decision, Facts, Write};
 use microwish_core::facts::gather;
+use microwish_core::notices::drafts;
 use microwish_core::RuleError;
 
 use crate::app::AppState;
@@ -102,7 +103,7 @@ fn attempt(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, Tried>
     let decision = decide(command, &facts, ctx).map_err(|error| Tried::Refused(error.into()))?;
     // A rule refusing the write after core allowed it means the rows moved since they were
     // read (the compare-and-set and the CHECKs say so with the rule's error).
-    carry_out(tx, ctx, &decision).map_err(|error| {
+    carry_out(tx, ctx, &decision, &facts).map_err(|error| {
         let moved = matches!(error, ApiError::Rule(_));
         Tried::raced_if(error, moved)
     })?;
@@ -112,7 +113,9 @@ fn attempt(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, Tried>
 /// How often a command that lost a race on PostgreSQL is read and decided again.
 const RACE_ATTEMPTS: usize = 8;
 
-fn carry_out(tx: &Tx, ctx: &Context, decision: &Decision) -> Result<(), ApiError> {
+/// Writes what `decision` does, its events, and the notices it makes (core's
+/// [`drafts`], from the facts it was decided on): all in the command's transaction.
+fn carry_out(tx: &Tx, ctx: &Context, decision: &Decision, facts: &Facts) -> Result<(), ApiError> {
     for write in &decision.writes {
         match write {
             Write::WishCounts {
@@ -191,12 +194,18 @@ fn carry_out(tx: &Tx, ctx: &Context, decision: &Decision) -> Result<(), ApiError
                     "residents' requests are not stored by this server yet".into(),
                 ))
             }
+            Write::NoticesRead { user, ids, all } => {
+                store::notices::mark_read(tx, *user, ids, *all, ctx.now)?
+            }
+            Write::Reminded { subject, reminder } => {
+                store::notices::remind(tx, *subject, *reminder, ctx.now)?
+            }
         }
     }
     for event in &decision.events {
         store::events::record(tx, ctx.now, ctx.actor.user_id(), event)?;
     }
-    Ok(())
+    store::notices::insert(tx, &drafts(decision, facts, ctx), ctx.now)
 }
 
 /// The hold timer: every active claim whose hold ran out expires (a command of the system),

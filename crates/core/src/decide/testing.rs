@@ -344,6 +344,7 @@ impl World {
                         community: record.community,
                         grid: record.grid.clone(),
                         category: record.category,
+                        urgency: record.urgency,
                         status: RequestStatus::Submitted,
                         contact_ok: record.contact_ok,
                         requester: Some(record.requester),
@@ -390,6 +391,14 @@ impl World {
                     request.photos.push(*photo);
                 }
             }
+            Write::NoticesRead { user, ids, all } => {
+                for (id, notice) in facts.notices.iter_mut() {
+                    if notice.user == *user && (*all || ids.contains(id)) {
+                        notice.read = true;
+                    }
+                }
+            }
+            Write::Reminded { .. } => {}
         }
     }
 }

@@ -5,8 +5,8 @@ use crate::command::{Command, Policy};
 use crate::decide::Written;
 use crate::error::RuleError;
 use crate::ids::{
-    BuildingId, CampaignId, ClaimId, ClientId, GridId, HouseholdId, PledgeId, RequestId, UserId,
-    WishId,
+    BuildingId, CampaignId, ClaimId, ClientId, GridId, HouseholdId, NoticeId, PledgeId, RequestId,
+    UserId, WishId,
 };
 use crate::model::Me;
 use crate::overlay::LocalState;
@@ -123,6 +123,8 @@ pub struct Changed {
     pub calls: Vec<RequestId>,
     pub buildings: Vec<BuildingId>,
     pub staff: Vec<UserId>,
+    /// The user's notices.
+    pub notices: Vec<NoticeId>,
 }
 
 impl Changed {
@@ -139,6 +141,7 @@ impl Changed {
             && self.calls.is_empty()
             && self.buildings.is_empty()
             && self.staff.is_empty()
+            && self.notices.is_empty()
     }
 
     pub(super) fn note(&mut self, change: &Change) {
@@ -154,6 +157,7 @@ impl Changed {
             Change::Call { id, .. } => self.calls.push(*id),
             Change::Building { id, .. } => self.buildings.push(*id),
             Change::Staff { id, .. } => self.staff.push(*id),
+            Change::Notice { id, .. } => self.notices.push(*id),
         }
     }
 
@@ -168,6 +172,9 @@ impl Changed {
         // A call a volunteer took changes on screen as a call, until the pull brings it.
         self.requests.extend(&written.requests);
         self.calls.extend(&written.requests);
+        self.notices.extend(&written.notices);
+        // Every notice read at once (rare): redraw from the view.
+        self.all |= written.all_notices;
     }
 }
 

@@ -76,12 +76,13 @@ impl RequestStatus {
     }
 }
 
-/// The limit an overdue request missed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overdue {
-    /// Not accepted in time: it goes to every worker of the community.
-    Accept,
-    Resolve,
+string_enum! {
+    /// The limit an overdue request missed.
+    Overdue {
+        /// Not accepted in time: it goes to every worker of the community.
+        Accept = "accept",
+        Resolve = "resolve",
+    }
 }
 
 string_enum! {

@@ -5,12 +5,12 @@
 use std::collections::{HashMap, HashSet};
 
 use microwish_core::decide::{
-    AllocationState, ClaimState, PledgeState, RequestState, UserState, WishState,
+    AllocationState, ClaimState, NoticeState, PledgeState, RequestState, Team, UserState, WishState,
 };
 use microwish_core::facts::FactSource;
 use microwish_core::{
     AllocationId, Building, BuildingId, CampaignId, ClaimId, CommunityId, GridId, Household,
-    HouseholdId, PledgeId, RequestId, UserId, WishId,
+    HouseholdId, NoticeId, PledgeId, RequestId, UserId, WishId,
 };
 
 use crate::error::ApiError;
@@ -78,5 +78,20 @@ impl FactSource for InTx<'_, '_> {
     fn buildings(&self, _ids: &[BuildingId]) -> Result<HashMap<BuildingId, Building>, ApiError> {
         // server: requests not stored yet (issue 24, server slice)
         Ok(Default::default())
+    }
+
+    fn notices(&self, ids: &[NoticeId]) -> Result<HashMap<NoticeId, NoticeState>, ApiError> {
+        super::notices::states(self.0, ids)
+    }
+
+    fn givers_of_wishes(
+        &self,
+        wishes: &[WishId],
+    ) -> Result<HashMap<WishId, Vec<UserId>>, ApiError> {
+        super::notices::givers_of_wishes(self.0, wishes)
+    }
+
+    fn teams(&self, communities: &[CommunityId]) -> Result<HashMap<CommunityId, Team>, ApiError> {
+        super::notices::teams(self.0, communities)
     }
 }

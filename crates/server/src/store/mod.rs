@@ -7,13 +7,16 @@
 pub mod campaigns;
 pub mod claims;
 pub mod community;
+pub mod deliveries;
 pub mod events;
 pub mod facts;
 pub mod households;
 pub mod limits;
+pub mod notices;
 pub mod pledges;
 pub mod reports;
 pub mod sql;
+pub mod subscriptions;
 pub mod sync;
 pub mod users;
 pub mod wishes;

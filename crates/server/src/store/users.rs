@@ -251,6 +251,8 @@ struct VolunteerRow {
     created_at: Parsed<DateTime<Utc>>,
     house_calls: i64,
     minutes: i64,
+    reachable_push: i64,
+    reachable_sms: i64,
 }
 
 /// Volunteers as workers vet them: all, those with `ids`, or those in one status.
@@ -273,7 +275,11 @@ pub async fn volunteers(
         )
         .push_bind(confirmed)
         .push(
-            ") AS minutes \
+            ") AS minutes, \
+         CASE WHEN EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.user_id = u.id) \
+              THEN 1 ELSE 0 END AS reachable_push, \
+         CASE WHEN EXISTS (SELECT 1 FROM notice_preferences n WHERE n.user_id = u.id \
+              AND n.channel = 'sms' AND n.enabled = 1) THEN 1 ELSE 0 END AS reachable_sms \
          FROM users u LEFT JOIN users v ON v.id = u.vetted_by WHERE u.role = ",
         )
         .push_bind(Role::Volunteer.as_str());
@@ -311,6 +317,10 @@ pub async fn volunteers(
                 registered_at: row.created_at.0,
                 house_calls: count(row.house_calls)?,
                 minutes: count(row.minutes)?,
+                reachable: microwish_core::Reachable {
+                    push: row.reachable_push != 0,
+                    sms: row.reachable_sms != 0,
+                },
             })
         })
         .collect()

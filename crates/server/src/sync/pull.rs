@@ -143,6 +143,10 @@ async fn load_changes(
     } else {
         store::pledges::by_ids(&state.db, &ids_of(rows, Entity::Pledge)?).await?
     };
+    let notices = match viewer {
+        Some(_) => store::notices::by_ids(&state.db, &ids_of(rows, Entity::Notice)?).await?,
+        None => Default::default(),
+    };
     let community_of: HashMap<&GridId, CommunityId> = grids
         .iter()
         .map(|grid| (&grid.id, grid.community))
@@ -243,6 +247,21 @@ async fn load_changes(
             Entity::Allocation => continue,
             // server: requests not stored yet (issue 24, server slice)
             Entity::Request | Entity::Call | Entity::Building | Entity::Staff => continue,
+            Entity::Notice => {
+                let id = parse_stored(id)?;
+                match notices
+                    .get(&id)
+                    .filter(|notice| visibility::notice(sight, notice.user))
+                {
+                    Some(notice) => Change::Notice {
+                        id,
+                        op: Op::Put,
+                        data: Some(notice.clone()),
+                    },
+                    // Someone else's notice: not theirs to know about, not even as a removal.
+                    None => continue,
+                }
+            }
         };
         changes.push(change);
     }

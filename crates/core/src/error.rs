@@ -138,6 +138,7 @@ string_enum! {
         Into = "into",
         WishId = "wish_id",
         Ids = "ids",
+        Keys = "keys",
     }
 }
 

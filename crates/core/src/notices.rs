@@ -220,6 +220,27 @@ pub fn drafts(decision: &Decision, facts: &Facts, ctx: &Context) -> Vec<NoticeDr
     tell.drafts
 }
 
+/// Whether `decision` may tell anyone, judged from its writes alone (what [`drafts`] looks at,
+/// without the facts): the server wakes its sender only then, not for every claim.
+pub fn may_tell(decision: &Decision) -> bool {
+    !decision.replayed
+        && decision.writes.iter().any(|write| match write {
+            Write::ClaimStatus { .. }
+            | Write::Thanks { .. }
+            | Write::AllocationThanks { .. }
+            | Write::NewAllocation(_)
+            | Write::VolunteerStatus { .. }
+            | Write::NewRequest(_)
+            | Write::RequestMoved { .. }
+            | Write::Reminded { .. } => true,
+            Write::AllocationStatus { to, .. } => *to == AllocationStatus::Confirmed,
+            Write::WishCounts { before, after, .. } => {
+                after.status == WishStatus::Fulfilled && before.status != WishStatus::Fulfilled
+            }
+            _ => false,
+        })
+}
+
 fn claim_refs(claim: ClaimId, wish: WishId) -> NoticeRefs {
     NoticeRefs {
         claim_id: Some(claim),
@@ -393,6 +414,9 @@ impl PushPayload {
         }
     }
 }
+
+/// How long before an active claim's hold ends its claimer is reminded (once).
+pub const HOLD_REMINDER: Duration = Duration::days(1);
 
 /// How long a push service keeps a message for an offline phone (its `TTL`), and how long a
 /// delivery is tried at all.

@@ -58,14 +58,16 @@ pub struct AppState {
     pub pages: Arc<crate::pages::PageCache>,
     /// The latest change version, without asking the database while nothing changed.
     pub freshness: Arc<crate::pages::Freshness>,
+    /// Sends notices out (Web Push, SMS); woken after commits that may have made some.
+    pub notifier: crate::notify::Notifier,
 }
 
 impl AppState {
     /// What follows every committed decision, whichever path wrote it (a REST command, a sync
     /// push, the hold timer): users whose vetting changed have their sessions read again rather
-    /// than kept (see [`crate::auth::SessionCache`]), since it changes what they may see; and
-    /// listening clients are told (once the change log shows it), so that they pull. A replay
-    /// wrote nothing.
+    /// than kept (see [`crate::auth::SessionCache`]), since it changes what they may see;
+    /// listening clients are told (once the change log shows it), so that they pull; and the
+    /// notice sender wakes if the decision may have told someone. A replay wrote nothing.
     pub fn after_commit(&self, decision: &Decision) {
         if decision.replayed {
             return;
@@ -76,6 +78,9 @@ impl AppState {
             }
         }
         self.committed.notify_one();
+        if microwish_core::notices::may_tell(decision) {
+            self.notifier.wake();
+        }
     }
 }
 

@@ -240,17 +240,70 @@ pub async fn expire_due_claims(state: &AppState) -> Result<usize, ApiError> {
 /// how many were found.
 fn expire_slice(tx: &Tx, ctx: &Context, limit: usize) -> Result<(Vec<Decision>, usize), ApiError> {
     let due = store::claims::due_for_expiry(tx, ctx.now, limit)?;
-    let mut expired = Vec::new();
-    for &claim_id in &due {
-        let command = Command::ExpireClaim(ClaimRef { claim_id });
-        match in_savepoint(tx, |tx| apply_in(tx, ctx, &command)) {
-            Ok(decision) => expired.push(decision),
-            // Moved on since it was found (on SQLite nothing can; a safeguard).
+    let commands = due
+        .into_iter()
+        .map(|claim_id| Command::ExpireClaim(ClaimRef { claim_id }))
+        .collect();
+    apply_each(tx, ctx, commands)
+}
+
+/// The hold timer's reminders: every active claim whose hold ends within a day is reminded
+/// (a command of the system), each once; returns how many were. As with expiry, every server
+/// runs it: PostgreSQL's `SKIP LOCKED` shares the work, the `reminders` record (and the
+/// notices' derived ids) keeps a second server from reminding again.
+pub async fn remind_due(state: &AppState) -> Result<usize, ApiError> {
+    const SLICE: usize = 100;
+    let mut reminded = 0;
+    loop {
+        let ctx = Context {
+            actor: Actor::System,
+            now: state.clock.now(),
+            policy: state.policy,
+        };
+        let (done, found) = state
+            .writer
+            .write(move |tx| {
+                let due = store::claims::due_for_reminder(
+                    tx,
+                    ctx.now,
+                    microwish_core::notices::HOLD_REMINDER,
+                    SLICE,
+                )?;
+                let commands = due
+                    .iter()
+                    .map(|&claim_id| Command::RemindClaim(ClaimRef { claim_id }))
+                    .collect();
+                apply_each(tx, &ctx, commands)
+            })
+            .await?;
+        for decision in &done {
+            state.after_commit(decision);
+        }
+        reminded += done.len();
+        if found < SLICE {
+            return Ok(reminded);
+        }
+    }
+}
+
+/// Applies each of the system's `commands` in a savepoint of its own: what each did, and how
+/// many there were. One that found its subject moved on since it was found (on SQLite nothing
+/// can; a safeguard), or reminded already by another server, is skipped.
+fn apply_each(
+    tx: &Tx,
+    ctx: &Context,
+    commands: Vec<Command>,
+) -> Result<(Vec<Decision>, usize), ApiError> {
+    let mut done = Vec::new();
+    for command in &commands {
+        match in_savepoint(tx, |tx| apply_in(tx, ctx, command)) {
+            Ok(decision) => done.push(decision),
             Err(ApiError::Rule(RuleError::InvalidState { .. } | RuleError::Moved { .. })) => {}
+            Err(error) if error.is(Failure::Unique) => {}
             Err(error) => return Err(error),
         }
     }
-    Ok((expired, due.len()))
+    Ok((done, commands.len()))
 }
 
 /// Compacts the change log in slices (each its own write, so claims go on in between);

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod migrate;
+pub mod notify;
 pub mod openapi;
 pub mod pages;
 pub mod reader;
@@ -55,6 +56,8 @@ pub struct ServeConfig {
     /// How often the database is looked at for what other servers on it committed (on
     /// PostgreSQL they also say so at once, by NOTIFY), and for logouts made there.
     pub watch_interval: Duration,
+    /// Where notices may be pushed besides public https endpoints, and the SMS gateway.
+    pub notify: notify::NotifyConfig,
 }
 
 impl ServeConfig {
@@ -77,6 +80,7 @@ impl ServeConfig {
             writer_queue: writer::QUEUE_MAX,
             streams: (10, 500, 20_000),
             watch_interval: Duration::from_millis(250),
+            notify: notify::NotifyConfig::default(),
         }
     }
 }
@@ -134,6 +138,8 @@ impl Server {
         let reader = Arc::new(reader);
         let freshness = Arc::new(freshness);
         let index_html = std::fs::read_to_string(config.dist.join("index.html")).ok();
+        let notifier =
+            notify::Notifier::start(&writer, config.notify.clone(), config.clock.now()).await?;
         let state = AppState {
             db,
             writer,
@@ -159,6 +165,7 @@ impl Server {
             committed: Arc::default(),
             pages: Arc::default(),
             freshness,
+            notifier,
         };
         let seeded = if config.demo {
             demo::seed_if_empty(&state).await?
@@ -197,6 +204,7 @@ impl Server {
             self.expiry_interval,
         ));
         let compaction = tokio::spawn(compact_change_log(self.state.clone()));
+        let sender = tokio::spawn(notify::run_sender(self.state.clone()));
         let announcer = tokio::spawn(announce_changes(
             self.state.clone(),
             self.watch_interval,
@@ -208,6 +216,7 @@ impl Server {
             .await;
         expiry.abort();
         compaction.abort();
+        sender.abort();
         announcer.abort();
         served
     }
@@ -223,6 +232,11 @@ async fn release_stalled_claims(state: AppState, every: Duration) {
             Ok(0) => {}
             Ok(expired) => tracing::info!(expired, "released stalled claims"),
             Err(error) => tracing::error!(%error, "releasing stalled claims failed"),
+        }
+        match apply::remind_due(&state).await {
+            Ok(0) => {}
+            Ok(reminded) => tracing::info!(reminded, "reminded claimers of holds ending"),
+            Err(error) => tracing::error!(%error, "reminding claimers failed"),
         }
     }
 }

@@ -65,6 +65,17 @@ enum Command {
         /// Seconds between checks for stalled claims.
         #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
         expiry_check_secs: u64,
+        /// A host (and port) push notices may go to although it is not a public https
+        /// endpoint (also over plain http): for tests with a local endpoint. Repeatable.
+        #[arg(long = "allow-push-endpoint", value_name = "HOST[:PORT]")]
+        allow_push_endpoints: Vec<microwish_server::notify::endpoint::AllowedHost>,
+        /// The SMS gateway notices chosen by SMS are POSTed to (signed with --sms-secret-file);
+        /// without one, no SMS is sent.
+        #[arg(long, value_name = "URL", requires = "sms_secret_file")]
+        sms_gateway: Option<String>,
+        /// The file holding the secret the SMS requests are signed with (HMAC-SHA256).
+        #[arg(long, value_name = "F", requires = "sms_gateway")]
+        sms_secret_file: Option<PathBuf>,
     },
     /// Manage accounts.
     User {
@@ -150,6 +161,9 @@ async fn main() -> std::process::ExitCode {
             trusted_proxies,
             registrations_per_hour,
             expiry_check_secs,
+            allow_push_endpoints,
+            sms_gateway,
+            sms_secret_file,
         } => {
             let mut config = ServeConfig::new(addr, database, dist);
             config.demo = demo;
@@ -166,7 +180,19 @@ async fn main() -> std::process::ExitCode {
             config.expiry_interval = Duration::from_secs(expiry_check_secs);
             config.trusted_proxies = trusted_proxies;
             config.registrations_per_hour = usize::try_from(registrations_per_hour).unwrap_or(30);
-            serve(config).await
+            config.notify.allowed_endpoints = allow_push_endpoints;
+            match (sms_gateway, sms_secret_file) {
+                (Some(url), Some(file)) => {
+                    match microwish_server::notify::sms::SmsGateway::new(&url, &file) {
+                        Ok(gateway) => {
+                            config.notify.sms = Some(gateway);
+                            serve(config).await
+                        }
+                        Err(error) => Err(error),
+                    }
+                }
+                _ => serve(config).await,
+            }
         }
         Command::User {
             command:

@@ -33,6 +33,13 @@ const TABLES: &[(&str, &str)] = &[
     ("change_log", "version"),
     ("sync_clients", "client_id"),
     ("sync_results", "client_id, mutation_id"),
+    ("notices", "created_at, id"),
+    ("deliveries", "created_at, id"),
+    ("push_subscriptions", "endpoint"),
+    ("notice_preferences", "user_id, channel, kind"),
+    // The VAPID key: phones' subscriptions are bound to it.
+    ("server_keys", "name"),
+    ("reminders", "subject, reminder"),
 ];
 
 /// Tables left behind on purpose: login and sign-up counts (they expire within the hour) and

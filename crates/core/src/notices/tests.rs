@@ -95,6 +95,10 @@ impl Town {
         let ctx = self.world.ctx(actor);
         let decision = decide(command, &self.world.facts, &ctx).expect("the command is allowed");
         let drafts = super::drafts(&decision, &self.world.facts, &ctx);
+        assert!(
+            drafts.is_empty() || may_tell(&decision),
+            "the sender would sleep through {command:?}"
+        );
         self.world.apply(actor, command).unwrap();
         drafts
     }
@@ -206,6 +210,9 @@ fn what_a_claimer_does_themself_tells_nobody() {
     let wish = town.world.wish(3, WishKind::Item);
     let donor = town.donor;
     let claim = claim_of(wish, 2);
+    let ctx = town.world.ctx(donor);
+    let claimed = decide(&Command::ClaimWish(claim.clone()), &town.world.facts, &ctx).unwrap();
+    assert!(!may_tell(&claimed), "a claim wakes no sender");
     assert!(town
         .told(donor, &Command::ClaimWish(claim.clone()))
         .is_empty());

@@ -6,9 +6,11 @@ pub mod campaigns;
 pub mod claims;
 pub mod community;
 pub mod households;
+pub mod notices;
 pub mod pledges;
 pub mod reports;
 pub mod volunteers;
+pub mod web_push;
 pub mod wishes;
 
 use axum::http::StatusCode;
@@ -69,6 +71,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         routes!(reports::stats_detail),
         routes!(reports::export_wishes),
         routes!(reports::export_households),
+        routes!(notices::list),
+        routes!(notices::read),
+        routes!(notices::preferences, notices::set_preferences),
+        routes!(web_push::key),
+        routes!(web_push::subscribe, web_push::unsubscribe),
     ];
     let api = paths
         .into_iter()

@@ -426,6 +426,36 @@ pub fn due_for_expiry(tx: &Tx, now: DateTime<Utc>, limit: usize) -> ApiResult<Ve
     )
 }
 
+/// Up to `limit` active claims whose hold ends within `ahead` of `now` and whose claimer was
+/// not reminded yet, soonest first; locked on PostgreSQL as [`due_for_expiry`]'s.
+pub fn due_for_reminder(
+    tx: &Tx,
+    now: DateTime<Utc>,
+    ahead: chrono::Duration,
+    limit: usize,
+) -> ApiResult<Vec<ClaimId>> {
+    let lock = if tx.is_postgres() {
+        " FOR UPDATE OF c SKIP LOCKED"
+    } else {
+        ""
+    };
+    tx.query(
+        &format!(
+            "SELECT c.id FROM claims c WHERE c.status = ? AND c.hold_until > ? \
+             AND c.hold_until <= ? AND NOT EXISTS (SELECT 1 FROM reminders r \
+             WHERE r.subject = c.id AND r.reminder = ?) ORDER BY c.hold_until LIMIT ?{lock}"
+        ),
+        crate::args![
+            ClaimStatus::Active.as_str(),
+            now,
+            now + ahead,
+            microwish_core::Reminder::ClaimHold.as_str(),
+            limit
+        ],
+        |row| parse_stored(&row.get::<_, String>(0)?),
+    )
+}
+
 /// Volunteer time credited to `user` for confirmed house calls.
 pub async fn volunteer_minutes(db: &Pool, user: UserId) -> ApiResult<u32> {
     let (minutes,): (i64,) = db.fetch_one("SELECT CAST(COALESCE(SUM(volunteer_minutes), 0) AS BIGINT) FROM claims WHERE user_id = ? AND status = ?", crate::args![user.to_string(), ClaimStatus::Confirmed.as_str()]).await?;

@@ -45,7 +45,7 @@ CREATE TABLE deliveries (
     notice_id    TEXT COLLATE "C" NOT NULL REFERENCES notices(id),
     channel      TEXT COLLATE "C" NOT NULL CHECK (channel IN ('push', 'sms')),
     target       TEXT COLLATE "C" NOT NULL,
-    status       TEXT COLLATE "C" NOT NULL CHECK (status IN ('pending', 'sent', 'gone', 'failed', 'dropped')),
+    status       TEXT COLLATE "C" NOT NULL CHECK (status IN ('pending', 'sent', 'gone', 'dropped')),
     attempts     BIGINT NOT NULL DEFAULT 0,
     due_at       TEXT COLLATE "C" NOT NULL,
     leased_until TEXT COLLATE "C",
@@ -72,5 +72,5 @@ CREATE TABLE reminders (
 
 ALTER TABLE change_log DROP CONSTRAINT change_log_entity_check;
 ALTER TABLE change_log ADD CONSTRAINT change_log_entity_check CHECK (entity IN
-    ('wish', 'claim', 'campaign', 'grid', 'household', 'volunteer', 'pledge', 'allocation',
-     'request', 'call', 'building', 'staff', 'notice'));
+    ('wish', 'claim', 'campaign', 'grid', 'household', 'volunteer', 'pledge', 'request', 'call',
+     'building', 'staff', 'notice'));

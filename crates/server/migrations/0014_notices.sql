@@ -61,7 +61,7 @@ CREATE TABLE deliveries (
     notice_id    TEXT NOT NULL REFERENCES notices(id),
     channel      TEXT NOT NULL CHECK (channel IN ('push', 'sms')),
     target       TEXT NOT NULL,
-    status       TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'gone', 'failed', 'dropped')),
+    status       TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'gone', 'dropped')),
     attempts     INTEGER NOT NULL DEFAULT 0,
     due_at       TEXT NOT NULL,
     leased_until TEXT,
@@ -94,8 +94,8 @@ CREATE TABLE reminders (
 CREATE TABLE change_log_new (
     version   INTEGER PRIMARY KEY AUTOINCREMENT,
     entity    TEXT NOT NULL CHECK (entity IN
-        ('wish', 'claim', 'campaign', 'grid', 'household', 'volunteer', 'pledge', 'allocation',
-         'request', 'call', 'building', 'staff', 'notice')),
+        ('wish', 'claim', 'campaign', 'grid', 'household', 'volunteer', 'pledge', 'request',
+         'call', 'building', 'staff', 'notice')),
     entity_id TEXT NOT NULL
 );
 INSERT INTO change_log_new (version, entity, entity_id)

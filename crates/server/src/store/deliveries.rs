@@ -137,6 +137,10 @@ pub fn lease(
     Ok(due)
 }
 
+/// A delivery's statuses, as its CHECK lists them: waiting (or being sent), sent, its
+/// subscription gone, or dropped for good.
+pub const STATUSES: [&str; 4] = ["pending", "sent", "gone", "dropped"];
+
 /// What became of a try.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Settled {
@@ -155,11 +159,12 @@ pub enum Settled {
 
 /// Marks a leased delivery with what became of it.
 pub fn settle(tx: &Tx, id: &str, settled: &Settled, now: DateTime<Utc>) -> ApiResult<()> {
+    let [pending, sent, gone, dropped] = STATUSES;
     let (status, due_at, error) = match settled {
-        Settled::Sent => ("sent", None, None),
-        Settled::Retry { at, error } => ("pending", Some(stamp(*at)), Some(error.as_str())),
-        Settled::Gone(error) => ("gone", None, Some(error.as_str())),
-        Settled::Dropped(error) => ("dropped", None, Some(error.as_str())),
+        Settled::Sent => (sent, None, None),
+        Settled::Retry { at, error } => (pending, Some(stamp(*at)), Some(error.as_str())),
+        Settled::Gone(error) => (gone, None, Some(error.as_str())),
+        Settled::Dropped(error) => (dropped, None, Some(error.as_str())),
     };
     let sent_at = (*settled == Settled::Sent).then(|| stamp(now));
     super::run(

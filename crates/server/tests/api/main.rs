@@ -11,6 +11,7 @@ mod errors;
 mod hardening;
 mod health;
 mod hold;
+mod notices;
 mod postgres;
 mod privacy;
 mod schema;

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Duration, NaiveDateTime, SubsecRound, Utc};
 use microwish_core::sync::MutationStatus;
 use microwish_core::{
-    AllocationStatus, ClaimStatus, Entity, Role, VolunteerStatus, WishKind, WishStatus,
+    AllocationStatus, ClaimStatus, Entity, NoticeChannel, NoticeKind, Reminder, Role,
+    VolunteerStatus, WishKind, WishStatus,
 };
 use microwish_server::args;
 use microwish_server::store::{Pool, TIME_FORMAT};
@@ -37,6 +38,17 @@ pub fn expected_lists() -> Lists {
         (("users", "volunteer_status"), values(VolunteerStatus::ALL)),
         (("sync_results", "status"), values(MutationStatus::ALL)),
         (("change_log", "entity"), values(&logged)),
+        (("notices", "kind"), values(NoticeKind::ALL)),
+        (
+            ("notice_preferences", "channel"),
+            values(NoticeChannel::ALL),
+        ),
+        (("deliveries", "channel"), values(NoticeChannel::ALL)),
+        (
+            ("deliveries", "status"),
+            values(&microwish_server::store::deliveries::STATUSES),
+        ),
+        (("reminders", "reminder"), values(Reminder::ALL)),
     ]
     .into_iter()
     .map(|((table, column), values)| ((table.to_owned(), column.to_owned()), values))

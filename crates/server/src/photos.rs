@@ -88,8 +88,16 @@ pub fn reencode_now(body: &[u8], declared: ImageFormat) -> Result<Encoded, ApiEr
             name(declared)
         )));
     }
+    if declared == ImageFormat::Jpeg && !jpeg_is_whole(body) {
+        return Err(not_an_image(
+            "the JPEG is cut short (no end after its image data)",
+        ));
+    }
     // The header first: a pixel bomb is refused before a pixel of it is decoded.
-    let (width, height) = ImageReader::with_format(Cursor::new(body), declared)
+    let mut header = ImageReader::with_format(Cursor::new(body), declared);
+    // Only the header is read here: the sizes are this function's to judge.
+    header.no_limits();
+    let (width, height) = header
         .into_dimensions()
         .map_err(|error| not_an_image(format!("the image cannot be read: {error}")))?;
     if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
@@ -130,6 +138,32 @@ pub fn reencode_now(body: &[u8], declared: ImageFormat) -> Result<Encoded, ApiEr
         height: pixels.height(),
         bytes,
     })
+}
+
+/// Whether a JPEG's image data ends (an EOI marker follows its first scan). The decoder fills
+/// a cut-short JPEG with grey rather than refusing it; a phone never sends one on purpose. The
+/// segments before the scan are stepped over by their lengths (an EXIF thumbnail carries
+/// markers of its own); data after the end (a motion photo's video) is left to the decoder.
+fn jpeg_is_whole(body: &[u8]) -> bool {
+    let mut at = 2;
+    loop {
+        while body.get(at) == Some(&0xff) && body.get(at + 1) == Some(&0xff) {
+            at += 1;
+        }
+        match (body.get(at), body.get(at + 1)) {
+            (Some(0xff), Some(0xda)) => {
+                return body[at..].windows(2).any(|pair| pair == [0xff, 0xd9]);
+            }
+            (Some(0xff), Some(0xd9)) | (None, _) | (_, None) => return false,
+            // Markers without a length.
+            (Some(0xff), Some(0x01 | 0xd0..=0xd7)) => at += 2,
+            (Some(0xff), Some(_)) => match (body.get(at + 2), body.get(at + 3)) {
+                (Some(high), Some(low)) => at += 2 + usize::from(u16::from_be_bytes([*high, *low])),
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
 }
 
 /// The image's colours, what is transparent in it laid on white (a JPEG has no alpha).

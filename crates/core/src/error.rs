@@ -139,6 +139,7 @@ string_enum! {
         WishId = "wish_id",
         Ids = "ids",
         Keys = "keys",
+        CommunityId = "community_id",
     }
 }
 

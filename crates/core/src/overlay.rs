@@ -1150,6 +1150,7 @@ mod request_tests {
             role: Role::Property,
             phone: Phone::parse("13962800102").unwrap(),
             community: COMMUNITY,
+            reachable: Default::default(),
         };
         state.staff.insert(property.id, property.clone());
         let donor = me(Role::Donor);

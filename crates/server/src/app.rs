@@ -64,16 +64,17 @@ pub struct AppState {
 
 impl AppState {
     /// What follows every committed decision, whichever path wrote it (a REST command, a sync
-    /// push, the hold timer): users whose vetting changed have their sessions read again rather
-    /// than kept (see [`crate::auth::SessionCache`]), since it changes what they may see;
-    /// listening clients are told (once the change log shows it), so that they pull; and the
-    /// notice sender wakes if the decision may have told someone. A replay wrote nothing.
+    /// push, the hold timer): users whose vetting (or party membership) changed have their
+    /// sessions read again rather than kept (see [`crate::auth::SessionCache`]), since it
+    /// changes what they may see; listening clients are told (once the change log shows it),
+    /// so that they pull; and the notice sender wakes if the decision may have told someone.
+    /// A replay wrote nothing.
     pub fn after_commit(&self, decision: &Decision) {
         if decision.replayed {
             return;
         }
         for write in &decision.writes {
-            if let Write::VolunteerStatus { user, .. } = write {
+            if let Write::VolunteerStatus { user, .. } | Write::PartyMember { user, .. } = write {
                 self.sessions.forget_user(*user);
             }
         }

@@ -15,6 +15,7 @@ pub mod limits;
 pub mod notices;
 pub mod pledges;
 pub mod reports;
+pub mod requests;
 pub mod sql;
 pub mod subscriptions;
 pub mod sync;

@@ -9,7 +9,7 @@ use microwish_core::decide::{Member, NoticeState, Subject, Team};
 use microwish_core::notices::NoticeDraft;
 use microwish_core::{
     AllocationStatus, ClaimStatus, CommunityId, Entity, Notice, NoticeId, NoticePage, NoticeRefs,
-    PageQuery, ProblemCode, Reminder, Role, UserId, WishId,
+    PageQuery, ProblemCode, Reminder, Role, UserId, VolunteerStatus, WishId,
 };
 
 use super::sql::{Pool, Row, Statement};
@@ -204,7 +204,31 @@ pub fn teams(tx: &Tx, communities: &[CommunityId]) -> ApiResult<HashMap<Communit
             .workers
             .push(Member { id, grid: None });
     }
-    // server: party members not stored yet (issue 24, server slice): none is called.
+    // Party members: approved volunteers so marked (of no grid either: the whole community's
+    // are called).
+    let party = super::rows_in(
+        tx,
+        "SELECT id, community_id FROM users WHERE role = ? AND volunteer_status = ? \
+         AND party_member = 1 AND community_id IN ",
+        &[
+            &Role::Volunteer.as_str(),
+            &VolunteerStatus::Approved.as_str(),
+        ],
+        communities,
+        |row| {
+            Ok((
+                parse_stored::<UserId>(&row.get::<_, String>(0)?)?,
+                parse_stored::<CommunityId>(&row.get::<_, String>(1)?)?,
+            ))
+        },
+    )?;
+    for (id, community) in party {
+        teams
+            .entry(community)
+            .or_default()
+            .party_members
+            .push(Member { id, grid: None });
+    }
     for community in communities {
         teams.entry(*community).or_default();
     }

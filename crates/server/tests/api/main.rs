@@ -14,6 +14,7 @@ mod hold;
 mod notices;
 mod postgres;
 mod privacy;
+mod requests;
 mod schema;
 mod shops;
 mod spa;

@@ -187,7 +187,11 @@ async fn a_confirmation_lands_in_the_donors_inbox_and_nobody_elses() {
     assert!(theirs.items.is_empty() && theirs.unread == 0);
     let worker = app.worker().await;
     assert!(
-        notices(&app, &worker).await.items.is_empty(),
+        notices(&app, &worker)
+            .await
+            .items
+            .iter()
+            .all(|notice| notice.refs.claim_id != Some(claim.id)),
         "the worker who confirmed is not told of it"
     );
 }
@@ -260,7 +264,9 @@ async fn a_pull_carries_the_users_own_notices_only() {
     );
     let worker = app.worker().await;
     let changes = pull(&app, &worker, ClientId::generate()).await;
-    assert!(pulled_notices(&changes).is_empty());
+    assert!(pulled_notices(&changes)
+        .iter()
+        .all(|notice| notice.user == worker.me.id));
 }
 
 #[tokio::test]
@@ -350,21 +356,32 @@ async fn the_hold_timer_reminds_a_day_before_once_whatever_servers_run_it() {
     let wish = app.open_wish(WishKind::Item, 1).await;
     let claim = app.claim_ok(&donor, wish.id, 1).await;
     let (_, twin) = spawn_twin_with_state(&app).await;
-
-    assert_eq!(
-        microwish_server::apply::remind_due(&app.state)
+    let reminders_of_claim = || async {
+        let (count,): (i64,) = app
+            .db
+            .fetch_one(
+                "SELECT COUNT(*) FROM reminders WHERE subject = ?",
+                microwish_server::args![claim.id.to_string()],
+            )
             .await
-            .unwrap(),
-        0
-    );
+            .unwrap();
+        count
+    };
+
+    microwish_server::apply::remind_due(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(reminders_of_claim().await, 0, "a week ahead: not yet");
     app.clock
         .advance(claim.hold_until - app.clock.now() - chrono::Duration::hours(23));
     let (here, there) = tokio::join!(
         microwish_server::apply::remind_due(&app.state),
         microwish_server::apply::remind_due(&twin)
     );
-    assert_eq!(here.unwrap() + there.unwrap(), 1, "reminded once");
-    assert_eq!(microwish_server::apply::remind_due(&twin).await.unwrap(), 0);
+    here.unwrap();
+    there.unwrap();
+    microwish_server::apply::remind_due(&twin).await.unwrap();
+    assert_eq!(reminders_of_claim().await, 1, "reminded once");
     let page = notices(&app, &donor).await;
     assert_eq!(kinds(&page), vec![NoticeKind::ClaimExpiring]);
     assert_eq!(page.items[0].refs.claim_id, Some(claim.id));
@@ -817,4 +834,125 @@ async fn without_a_gateway_no_sms_is_queued() {
         .await
         .unwrap();
     assert_eq!((queued, deliveries), (1, 0));
+}
+
+/// A new member of staff of the demo community, added as the command line adds them.
+async fn staff_member(app: &TestApp, role: Role) -> Session {
+    let worker = app.worker().await;
+    let phone = crate::helpers::fresh_phone();
+    let account = microwish_core::account::Registration {
+        display_name: format!("测试{}", &phone[7..]),
+        phone: phone.clone(),
+        password: "a-long-test-password".into(),
+        role,
+        community_id: None,
+    }
+    .validate_any_role()
+    .unwrap();
+    microwish_server::auth::add_user(&app.state, account, worker.me.community, None)
+        .await
+        .unwrap();
+    app.login(&phone, "a-long-test-password").await
+}
+
+async fn request_step(app: &TestApp, who: &Session, request: &Value, action: &str, body: Value) {
+    let path = format!("/api/requests/{}/{action}", request["id"].as_str().unwrap());
+    let response = app.post(Some(who), &path, body).await;
+    assert_eq!(
+        response.status(),
+        200,
+        "{action}: {}",
+        response.text().await.unwrap()
+    );
+}
+
+/// The kinds of `user`'s notices about `request`, oldest first.
+async fn told_of(app: &TestApp, user: &Session, request: &Value) -> Vec<NoticeKind> {
+    let mut kinds: Vec<NoticeKind> = notices(app, user)
+        .await
+        .items
+        .iter()
+        .filter(|notice| notice.refs.request_id.map(|id| json!(id)) == Some(request["id"].clone()))
+        .map(|notice| notice.kind)
+        .collect();
+    kinds.reverse();
+    kinds
+}
+
+#[tokio::test]
+async fn a_request_tells_its_workers_its_requester_its_volunteers_and_its_handler() {
+    let app = spawn_demo_app().await;
+    let resident = app.register(Role::Resident).await;
+    let worker = app.worker().await;
+    let property = staff_member(&app, Role::Property).await;
+    let volunteer = app.approved_volunteer().await;
+    let marked = app
+        .post(
+            Some(&worker),
+            &format!("/api/volunteers/{}/approve", volunteer.me.id),
+            json!({"note": "党员", "party_member": true}),
+        )
+        .await;
+    assert_eq!(marked.status(), 200);
+    let buildings: Value = app.get_json("/api/buildings").await;
+    let building = buildings["items"][0]["id"].clone();
+    let filed = |description: &str| {
+        json!({"category": "help", "description": description, "building_id": building,
+               "urgency": "urgent", "contact_ok": true})
+    };
+    let response = app
+        .post(
+            Some(&resident),
+            "/api/requests",
+            filed("楼下孙爷爷想请人帮忙搬花盆"),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let called: Value = response.json().await.unwrap();
+    assert_eq!(
+        told_of(&app, &worker, &called).await,
+        vec![NoticeKind::RequestNew]
+    );
+    assert!(told_of(&app, &property, &called).await.is_empty());
+    request_step(&app, &worker, &called, "accept", json!({})).await;
+    request_step(&app, &worker, &called, "call", json!({})).await;
+    assert_eq!(
+        told_of(&app, &volunteer, &called).await,
+        vec![NoticeKind::CallForVolunteers]
+    );
+    request_step(&app, &volunteer, &called, "take", json!({})).await;
+    assert_eq!(
+        told_of(&app, &resident, &called).await,
+        vec![NoticeKind::RequestAccepted, NoticeKind::RequestDispatched]
+    );
+
+    let response = app
+        .post(Some(&resident), "/api/requests", filed("2单元楼道灯不亮"))
+        .await;
+    let dispatched: Value = response.json().await.unwrap();
+    request_step(&app, &worker, &dispatched, "accept", json!({})).await;
+    let handler = json!({"handler": {"kind": "property", "user_id": property.me.id}});
+    request_step(&app, &worker, &dispatched, "dispatch", handler).await;
+    assert_eq!(
+        told_of(&app, &property, &dispatched).await,
+        vec![NoticeKind::RequestAssigned]
+    );
+    assert!(told_of(&app, &volunteer, &dispatched).await.is_empty());
+
+    // Past its limit to be resolved (a day, urgent): its workers are told, once.
+    app.clock.advance(chrono::Duration::hours(25));
+    microwish_server::apply::remind_due(&app.state)
+        .await
+        .unwrap();
+    microwish_server::apply::remind_due(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(
+        told_of(&app, &worker, &dispatched).await,
+        vec![NoticeKind::RequestNew, NoticeKind::RequestOverdue]
+    );
+    assert!(told_of(&app, &resident, &dispatched)
+        .await
+        .iter()
+        .all(|kind| *kind != NoticeKind::RequestOverdue));
 }

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Duration, NaiveDateTime, SubsecRound, Utc};
 use microwish_core::sync::MutationStatus;
 use microwish_core::{
-    AllocationStatus, ClaimStatus, Entity, NoticeChannel, NoticeKind, Reminder, Role,
-    VolunteerStatus, WishKind, WishStatus,
+    AllocationStatus, Channel, ClaimStatus, Entity, HandlerKind, NoticeChannel, NoticeKind,
+    PhotoStage, Reminder, RequestCategory, RequestStatus, Role, Urgency, VolunteerStatus, WishKind,
+    WishStatus,
 };
 use microwish_server::args;
 use microwish_server::store::{Pool, TIME_FORMAT};
@@ -23,11 +24,12 @@ pub fn expected_lists() -> Lists {
     fn values<T: std::fmt::Display>(all: &[T]) -> BTreeSet<String> {
         all.iter().map(ToString::to_string).collect()
     }
-    // The change log names what phones sync; an allocation changes inside its pledge's view.
+    // The change log names what phones sync; an allocation changes inside its pledge's view,
+    // a call is a view of a request.
     let logged: Vec<Entity> = Entity::ALL
         .iter()
         .copied()
-        .filter(|entity| *entity != Entity::Allocation)
+        .filter(|entity| !matches!(entity, Entity::Allocation | Entity::Call))
         .collect();
     [
         (("wishes", "kind"), values(WishKind::ALL)),
@@ -38,6 +40,12 @@ pub fn expected_lists() -> Lists {
         (("users", "volunteer_status"), values(VolunteerStatus::ALL)),
         (("sync_results", "status"), values(MutationStatus::ALL)),
         (("change_log", "entity"), values(&logged)),
+        (("requests", "category"), values(RequestCategory::ALL)),
+        (("requests", "urgency"), values(Urgency::ALL)),
+        (("requests", "channel"), values(Channel::ALL)),
+        (("requests", "status"), values(RequestStatus::ALL)),
+        (("requests", "handler_kind"), values(HandlerKind::ALL)),
+        (("request_photos", "stage"), values(PhotoStage::ALL)),
         (("notices", "kind"), values(NoticeKind::ALL)),
         (
             ("notice_preferences", "channel"),

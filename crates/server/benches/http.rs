@@ -10,7 +10,11 @@
 //! - claims/s on PostgreSQL (a cluster of the bench's own, syncing every commit as SQLite's
 //!   `synchronous=FULL` does), with one server and with two (32 connections each);
 //! - the cost curve: claims/s at 10, 100 and 1,000 wishes, and at 1k, 100k and 1M stored
-//!   claims (generated in SQL).
+//!   claims (generated in SQL);
+//! - notices under the claims load: a worker confirms delivered claims as fast as it can while
+//!   the 64 donors claim, each confirmation a notice to a donor whose phone subscribed to a
+//!   local push endpoint (a tiny HTTP server in the bench): notices written per second, and
+//!   the queue's delay from a notice's commit to its push arriving, p50 and p99.
 //!
 //! Each figure is printed with p50 and p99; the budgets below are checked at the end and the
 //! bench exits non-zero when one breaks.
@@ -36,6 +40,8 @@ const BUDGET_TWO_SERVERS_P99_MS: f64 = 100.0;
 /// change clock, one log sync each: ~600 claims/s here, see the README.)
 const BUDGET_POSTGRES_P99_MS: f64 = 500.0;
 const BUDGET_LIST_VS_JSON_SERVER: f64 = 10.0;
+/// A notice reaches a subscribed phone's push service within a second of its event, under load.
+const BUDGET_PUSH_DELAY_P99_MS: f64 = 1_000.0;
 
 #[tokio::main]
 async fn main() {
@@ -44,10 +50,16 @@ async fn main() {
         std::process::exit(2);
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    // `cargo bench --bench http -- postgres`: the PostgreSQL rows alone.
+    // `cargo bench --bench http -- postgres` (or `-- notices`): those rows alone.
     if std::env::args().skip(1).any(|arg| arg == "postgres") {
         let mut budgets = Budgets::default();
         measure_postgres(&mut budgets, dir.path()).await;
+        budgets.finish();
+        return;
+    }
+    if std::env::args().skip(1).any(|arg| arg == "notices") {
+        let mut budgets = Budgets::default();
+        measure_notices(&mut budgets, dir.path()).await;
         budgets.finish();
         return;
     }
@@ -125,6 +137,7 @@ async fn main() {
     }
 
     measure_postgres(&mut budgets, dir.path()).await;
+    measure_notices(&mut budgets, dir.path()).await;
 
     println!("  cost curve (claims/s, p50, p99):");
     // By stored claims first (the headline's run leaves ~70k), then by wishes, then a million.
@@ -199,6 +212,198 @@ async fn measure_postgres(budgets: &mut Budgets, dir: &Path) {
             budgets.check("PostgreSQL measured", 0.0, 1.0);
         }
     }
+}
+
+/// A local push service: when each message arrived, and its body.
+#[derive(Clone, Default)]
+struct PushService {
+    received: std::sync::Arc<std::sync::Mutex<Vec<(chrono::DateTime<chrono::Utc>, Vec<u8>)>>>,
+}
+
+impl PushService {
+    async fn start(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        let received = self.received.clone();
+        let router = axum::Router::new().fallback(move |body: axum::body::Bytes| {
+            let received = received.clone();
+            async move {
+                let at = chrono::Utc::now();
+                received.lock().unwrap().push((at, body.to_vec()));
+                axum::http::StatusCode::CREATED
+            }
+        });
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        address
+    }
+
+    fn count(&self) -> usize {
+        self.received.lock().unwrap().len()
+    }
+}
+
+/// Notices under the claims load, and the push queue's delay to a local endpoint.
+async fn measure_notices(budgets: &mut Budgets, dir: &Path) {
+    use base64::Engine as _;
+    use web_push_native::p256::SecretKey;
+    let dir = dir.join("notices");
+    std::fs::create_dir_all(&dir).unwrap();
+    let push = PushService::default();
+    let address = push.start().await;
+    let database = format!("sqlite://{}", dir.join("notices.db").display());
+    let server = Spawned::serve_with(&dir, &database, true, &["--allow-push-endpoint", &address]);
+    let base = server.base.clone();
+    let db = SqlitePool::connect(&database).await.unwrap();
+    let pool = Pool::Sqlite(db.clone());
+    let cookies = register_donors(&base).await;
+    let cookie_file = dir.join("cookies.txt");
+    std::fs::write(&cookie_file, cookies.join("\n") + "\n").unwrap();
+
+    // Every donor's phone subscribes (one key pair for all: each has its own endpoint).
+    let device = SecretKey::random(&mut web_push_native::p256::elliptic_curve::rand_core::OsRng);
+    let auth = [7u8; 16];
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let client = reqwest::Client::new();
+    for (n, cookie) in cookies.iter().enumerate() {
+        let subscribed = client
+            .post(format!("{base}/api/push/subscriptions"))
+            .header("origin", &base)
+            .header("cookie", cookie)
+            .json(
+                &serde_json::json!({"endpoint": format!("http://{address}/push/{n}"),
+                "keys": {"p256dh": b64.encode(device.public_key().to_sec1_bytes()),
+                         "auth": b64.encode(auth)}}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(subscribed.status(), 201, "a bench phone subscribes");
+    }
+    // Claims for the worker to confirm: made by the donors, delivered.
+    let wishes = open_item_wishes(&pool).await;
+    wrk_claims(&base, &dir, &cookie_file, &wishes, 3);
+    deliver_all(&pool).await;
+    let delivered: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM claims WHERE status = 'delivered' ORDER BY id")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    let login = client
+        .post(format!("{base}/api/auth/login"))
+        .header("origin", &base)
+        .json(&serde_json::json!({"phone": "13800000001", "password": "xingyi-worker-2026"}))
+        .send()
+        .await
+        .unwrap();
+    let worker = login.headers()["set-cookie"].to_str().unwrap();
+    let worker = worker.split(';').next().unwrap().to_owned();
+
+    let count_notices = || async {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notices")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        count
+    };
+    let before = count_notices().await;
+    let pushed_before = push.count();
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(delivered));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let started = Instant::now();
+    let confirmers: Vec<_> = (0..8)
+        .map(|_| {
+            let (client, base, worker, queue, stop) = (
+                client.clone(),
+                base.clone(),
+                worker.clone(),
+                queue.clone(),
+                stop.clone(),
+            );
+            tokio::spawn(async move {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let Some(claim) = queue.lock().unwrap().pop() else {
+                        return;
+                    };
+                    let confirmed = client
+                        .post(format!("{base}/api/claims/{claim}/confirm"))
+                        .header("origin", &base)
+                        .header("cookie", &worker)
+                        .json(&serde_json::json!({}))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(confirmed.status(), 200, "a confirmation under load");
+                }
+            })
+        })
+        .collect();
+    let claims = {
+        let (base, dir, cookie_file, wishes) = (
+            base.clone(),
+            dir.clone(),
+            cookie_file.clone(),
+            wishes.clone(),
+        );
+        tokio::task::spawn_blocking(move || wrk_claims(&base, &dir, &cookie_file, &wishes, 10))
+            .await
+            .unwrap()
+    };
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for confirmer in confirmers {
+        confirmer.await.unwrap();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let made = count_notices().await - before;
+    // Every notice of the run pushed (or a while waited for it).
+    for _ in 0..600 {
+        if push.count() >= pushed_before + made as usize {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let secret = &device;
+    let auth = web_push_native::Auth::clone_from_slice(&auth);
+    let arrivals: Vec<(chrono::DateTime<chrono::Utc>, String)> = push.received.lock().unwrap()
+        [pushed_before..]
+        .iter()
+        .map(|(at, body)| {
+            let plain = web_push_native::decrypt(body.clone(), secret, &auth).unwrap();
+            let payload: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+            (*at, payload["id"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    let mut delays = Vec::with_capacity(arrivals.len());
+    for (at, id) in &arrivals {
+        let created: String = sqlx::query_scalar("SELECT created_at FROM notices WHERE id = ?")
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        let created = chrono::DateTime::parse_from_rfc3339(&created).unwrap();
+        delays.push(
+            (*at - created.with_timezone(&chrono::Utc))
+                .num_microseconds()
+                .unwrap_or(0) as f64
+                / 1000.0,
+        );
+    }
+    delays.sort_by(f64::total_cmp);
+    let percentile = |p: f64| -> f64 {
+        if delays.is_empty() {
+            return f64::INFINITY;
+        }
+        delays[((delays.len() - 1) as f64 * p).round() as usize]
+    };
+    let (p50, p99) = (percentile(0.50), percentile(0.99));
+    println!("  claims while a worker confirms (8 at a time): {claims}");
+    println!(
+        "  notices written under that load: {made} in {seconds:.1} s = {:.0}/s; \
+         pushed to a local endpoint: {} (queue delay p50 {p50:.1} ms, p99 {p99:.1} ms)",
+        made as f64 / seconds,
+        arrivals.len()
+    );
+    budgets.check("pushes arrived", arrivals.len() as f64, made as f64);
+    budgets.check_below("push delay p99 ms", p99, BUDGET_PUSH_DELAY_P99_MS);
 }
 
 /// Claims through two servers at once, half the crowd each; prints the row, answers the
@@ -344,6 +549,11 @@ impl Spawned {
 
     /// A server on `database` (another on the same one when it already has one).
     fn serve_on(dir: &Path, database: &str, demo: bool) -> Spawned {
+        Spawned::serve_with(dir, database, demo, &[])
+    }
+
+    /// [`Spawned::serve_on`] with more of `serve`'s options.
+    fn serve_with(dir: &Path, database: &str, demo: bool, options: &[&str]) -> Spawned {
         let port = free_port();
         let database = database.to_owned();
         let child = Command::new(env!("CARGO_BIN_EXE_microwish-server"))
@@ -360,6 +570,7 @@ impl Spawned {
             .arg(&database)
             .arg("--dist")
             .arg(dir)
+            .args(options)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -72,5 +72,5 @@ CREATE TABLE reminders (
 
 ALTER TABLE change_log DROP CONSTRAINT change_log_entity_check;
 ALTER TABLE change_log ADD CONSTRAINT change_log_entity_check CHECK (entity IN
-    ('wish', 'claim', 'campaign', 'grid', 'household', 'volunteer', 'pledge', 'request', 'call',
+    ('wish', 'claim', 'campaign', 'grid', 'household', 'volunteer', 'pledge', 'request',
      'building', 'staff', 'notice'));

@@ -95,7 +95,7 @@ CREATE TABLE change_log_new (
     version   INTEGER PRIMARY KEY AUTOINCREMENT,
     entity    TEXT NOT NULL CHECK (entity IN
         ('wish', 'claim', 'campaign', 'grid', 'household', 'volunteer', 'pledge', 'request',
-         'call', 'building', 'staff', 'notice')),
+         'building', 'staff', 'notice')),
     entity_id TEXT NOT NULL
 );
 INSERT INTO change_log_new (version, entity, entity_id)

@@ -26,12 +26,18 @@ struct Process {
 
 impl Process {
     fn start(database: &str, dist: &std::path::Path) -> Process {
+        Process::start_with(database, dist, &[])
+    }
+
+    /// [`Process::start`] with more of `serve`'s options.
+    fn start_with(database: &str, dist: &std::path::Path, options: &[&str]) -> Process {
         let mut child = Command::new(env!("CARGO_BIN_EXE_microwish-server"))
             .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
             .args(["--database", database])
             .arg("--dist")
             .arg(dist)
             .args(["--max-claim-units", "10000"])
+            .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -519,4 +525,148 @@ async fn a_backup_taken_under_load_restores_and_phones_recover_by_themselves() {
     assert_eq!(mine, 5, "the phone's five claims, each once");
     assert_whole(&db, wish).await;
     server.kill();
+}
+
+/// Push deliveries survive a SIGKILL between the event and the send, and none is sent twice
+/// after the restart: some notices pushed before the kill, some whose pushes failed and wait
+/// for their retry, some committed just before it; after the restart the device has received
+/// each notice exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_deliveries_survive_sigkill_and_none_is_sent_twice() {
+    use crate::notices::{Device, LocalEndpoint};
+    use axum::http::StatusCode;
+
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
+    let database = format!("sqlite://{}", dir.path().join("push.db").display());
+    let endpoint = LocalEndpoint::start().await;
+    let options = ["--allow-push-endpoint", endpoint.address.as_str()];
+    let mut server = Process::start_with(&database, &dist, &options);
+    let client = reqwest::Client::new();
+    let donor = register(&client, &server.base).await;
+    let device = Device::new(format!("http://{}/push/1", endpoint.address));
+    let subscribed = client
+        .post(format!("{}/api/push/subscriptions", server.base))
+        .header("cookie", &donor)
+        .json(&device.subscription())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(subscribed.status(), 201);
+    let db = Pool::Sqlite(SqlitePool::connect(&database).await.unwrap());
+    let wish: String = db
+        .fetch_one::<(_,)>(
+            "SELECT id FROM wishes WHERE kind = 'item' AND status = 'open' ORDER BY id LIMIT 1",
+            microwish_server::args![],
+        )
+        .await
+        .map(|(value,)| value)
+        .unwrap();
+    db.execute(
+        "UPDATE wishes SET quantity = 100 WHERE id = ?",
+        microwish_server::args![&wish],
+    )
+    .await
+    .unwrap();
+    let worker = login(&client, &server.base, "13800000001", "xingyi-worker-2026").await;
+    let confirm = |base: String| {
+        let (client, donor, worker, wish) =
+            (client.clone(), donor.clone(), worker.clone(), wish.clone());
+        async move {
+            let id = ClaimId::generate();
+            let post = |path: String, cookie: &str, body: Value| {
+                client
+                    .post(format!("{base}{path}"))
+                    .header("cookie", cookie)
+                    .json(&body)
+                    .send()
+            };
+            let claim = json!({"id": id, "quantity": 1});
+            let claimed = post(format!("/api/wishes/{wish}/claims"), &donor, claim)
+                .await
+                .unwrap();
+            assert_eq!(claimed.status(), 201);
+            post(format!("/api/claims/{id}/deliver"), &donor, json!({}))
+                .await
+                .unwrap();
+            let confirmed = post(format!("/api/claims/{id}/confirm"), &worker, json!({}))
+                .await
+                .unwrap();
+            assert_eq!(confirmed.status(), 200);
+        }
+    };
+    // Pushed before the kill.
+    for _ in 0..3 {
+        confirm(server.base.clone()).await;
+    }
+    endpoint.wait_for(3).await;
+    // Tried, failed, waiting for their retry.
+    endpoint.answer(StatusCode::SERVICE_UNAVAILABLE);
+    for _ in 0..3 {
+        confirm(server.base.clone()).await;
+    }
+    for _ in 0..200 {
+        let (tried,): (i64,) = db
+            .fetch_one(
+                "SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND attempts > 0",
+                microwish_server::args![],
+            )
+            .await
+            .unwrap();
+        if tried == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Committed right before the kill: not queued or not sent yet.
+    for _ in 0..2 {
+        confirm(server.base.clone()).await;
+    }
+    server.kill();
+    endpoint.answer(StatusCode::CREATED);
+    let server = Process::start_with(&database, &dist, &options);
+
+    // The retries are due ten seconds after their failure; a lease the dead server held runs
+    // out within a minute.
+    for _ in 0..1800 {
+        if endpoint.count() >= 8 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let received: Vec<String> = endpoint
+        .received
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| device.decrypt(body)["id"].as_str().unwrap().to_owned())
+        .collect();
+    let distinct: std::collections::HashSet<&String> = received.iter().collect();
+    assert_eq!(received.len(), 8, "every notice pushed: {received:?}");
+    assert_eq!(distinct.len(), 8, "none twice: {received:?}");
+    let (stored,): (i64,) = db
+        .fetch_one(
+            "SELECT COUNT(*) FROM notices WHERE kind = 'claim_confirmed' AND user_id = \
+             (SELECT user_id FROM push_subscriptions)",
+            microwish_server::args![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored, 8);
+    server.kill();
+}
+
+async fn login(client: &reqwest::Client, base: &str, phone: &str, password: &str) -> String {
+    let response = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({"phone": phone, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
 }

@@ -866,7 +866,8 @@ async fn request_step(app: &TestApp, who: &Session, request: &Value, action: &st
     );
 }
 
-/// The kinds of `user`'s notices about `request`, oldest first.
+/// The kinds of `user`'s notices about `request`, in the kinds' order (those of one instant
+/// have no order of their own).
 async fn told_of(app: &TestApp, user: &Session, request: &Value) -> Vec<NoticeKind> {
     let mut kinds: Vec<NoticeKind> = notices(app, user)
         .await
@@ -875,7 +876,7 @@ async fn told_of(app: &TestApp, user: &Session, request: &Value) -> Vec<NoticeKi
         .filter(|notice| notice.refs.request_id.map(|id| json!(id)) == Some(request["id"].clone()))
         .map(|notice| notice.kind)
         .collect();
-    kinds.reverse();
+    kinds.sort();
     kinds
 }
 

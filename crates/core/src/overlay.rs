@@ -1199,4 +1199,47 @@ mod request_tests {
         assert_eq!(resolved.status, RequestStatus::Resolved);
         assert_eq!(resolved.resolved_at, Some(now()));
     }
+
+    #[test]
+    fn notices_read_offline_show_read_at_once_and_are_taken_back_with_the_pull() {
+        use crate::model::{Notice, NoticeKind, NoticeRefs};
+        let donor = me(Role::Donor);
+        let notice = |user| Notice {
+            id: crate::ids::NoticeId::generate(),
+            user,
+            kind: NoticeKind::ClaimConfirmed,
+            refs: NoticeRefs::default(),
+            created_at: now(),
+            read_at: None,
+        };
+        let (mine, other) = (notice(donor.id), notice(donor.id));
+        let mut pulled = LocalState::default();
+        for notice in [&mine, &other] {
+            pulled.apply_change(&Change::Notice {
+                id: notice.id,
+                op: Op::Put,
+                data: Some(notice.clone()),
+            });
+        }
+        let mut state = pulled.clone();
+        let mark = Command::MarkNoticesRead(crate::command::MarkNoticesRead {
+            ids: vec![mine.id],
+            all: false,
+        });
+        let decision = state.apply(&donor, &mark, now(), HOLD).unwrap();
+        assert_eq!(state.notices[&mine.id].read_at, Some(now()));
+        assert_eq!(state.notices[&other.id].read_at, None);
+        state.restore_from(&pulled, &decision.written());
+        assert_eq!(state.notices[&mine.id].read_at, None, "taken back");
+        let all = Command::MarkNoticesRead(crate::command::MarkNoticesRead {
+            ids: Vec::new(),
+            all: true,
+        });
+        state.apply(&donor, &all, now(), HOLD).unwrap();
+        assert!(state.notices.values().all(|notice| notice.read_at.is_some()));
+        let stranger = state
+            .apply(&me(Role::Donor), &mark, now(), HOLD)
+            .unwrap_err();
+        assert_eq!(stranger.code(), ProblemCode::NotFound, "someone else's");
+    }
 }

@@ -287,10 +287,10 @@ pub async fn staff(db: &Pool, ids: &[UserId]) -> ApiResult<Vec<StaffMember>> {
 
 /// Whether the user `u` can be reached beyond the inbox: `reachable_push` (a device
 /// subscribed) and `reachable_sms` (some kind chosen by SMS), 0 or 1.
-const REACHABLE: &str = "CASE WHEN EXISTS (SELECT 1 FROM push_subscriptions p \
-     WHERE p.user_id = u.id) THEN 1 ELSE 0 END AS reachable_push, \
-     CASE WHEN EXISTS (SELECT 1 FROM notice_preferences n WHERE n.user_id = u.id \
-     AND n.channel = 'sms' AND n.enabled = 1) THEN 1 ELSE 0 END AS reachable_sms";
+const REACHABLE: &str = "CAST(CASE WHEN EXISTS (SELECT 1 FROM push_subscriptions p \
+     WHERE p.user_id = u.id) THEN 1 ELSE 0 END AS BIGINT) AS reachable_push, \
+     CAST(CASE WHEN EXISTS (SELECT 1 FROM notice_preferences n WHERE n.user_id = u.id \
+     AND n.channel = 'sms' AND n.enabled = 1) THEN 1 ELSE 0 END AS BIGINT) AS reachable_sms";
 
 fn reachable(push: i64, sms: i64) -> microwish_core::Reachable {
     microwish_core::Reachable {

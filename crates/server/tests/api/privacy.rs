@@ -149,16 +149,21 @@ async fn only_the_volunteer_on_an_active_house_call_sees_the_address() {
     }
 }
 
+/// A request's description, unit, on-behalf name and phone, and its requester's phone.
+type Secrets = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
 #[tokio::test]
 async fn no_public_response_carries_a_requests_private_fields() {
     let app = spawn_demo_app().await;
-    let requests: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-    )> = app
+    // A place ("地下车库") may be named in what a worker writes for the board; the rest
+    // never: the words, the unit, whom it was logged for and whom to call.
+    let requests: Vec<Secrets> = app
         .db
         .fetch_all(
             "SELECT r.description, r.unit, r.on_behalf_name, r.on_behalf_phone, u.phone \

@@ -607,7 +607,10 @@ async fn a_fulfilled_wish_can_be_closed_and_is_then_only_shown() {
     assert!(text(&root, ".wish-close").contains(t().wish_form.close_hint));
     click(&root, ".wish-close__confirm");
     settle().await;
-    assert_eq!(data.wishes.get(&wish.id).unwrap().status, WishStatus::Closed);
+    assert_eq!(
+        data.wishes.get(&wish.id).unwrap().status,
+        WishStatus::Closed
+    );
     assert!(root.query_selector(".wish-close").unwrap().is_none());
     assert!(text(&root, ".wish-form__state").contains(t().wish_form.read_only_closed));
 }

@@ -55,6 +55,7 @@ pub fn RegisterPage() -> impl IntoView {
                 phone: phone.get_untracked().trim().to_owned(),
                 password: password.get_untracked(),
                 role: role.get_untracked(),
+                community_id: None,
             });
         }
     };

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Field, FieldCode, RuleError, ValidationErrors};
-use crate::ids::{DisplayName, Phone};
+use crate::ids::{CommunityId, DisplayName, Phone};
 use crate::model::Role;
 
 pub const PASSWORD_MIN_CHARS: usize = 8;
@@ -82,6 +82,10 @@ pub struct Registration {
     pub phone: String,
     pub password: String,
     pub role: Role,
+    /// The community a resident (or a volunteer) lives in; the only one when left out and
+    /// there is only one (the server decides; other roles keep none unless they name one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community_id: Option<CommunityId>,
 }
 
 /// An account that passed validation: phone normalised, name trimmed.
@@ -200,6 +204,7 @@ mod tests {
             phone: "139 1234 5678".into(),
             password: "xingyi-garden-52".into(),
             role: Role::Donor,
+            community_id: None,
         }
     }
 

@@ -137,6 +137,7 @@ string_enum! {
         Rating = "rating",
         Into = "into",
         WishId = "wish_id",
+        CommunityId = "community_id",
     }
 }
 

@@ -290,8 +290,11 @@ pub fn request(viewer: Option<&Viewer>, request: SeenRequest) -> Option<RequestS
     }
 }
 
-/// A request as one viewer receives it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A request as one viewer receives it. On the wire it is either shape as it is (a
+/// [`RequestView`] names its `requester`, a [`CallView`] its `building`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
 pub enum ShownRequest {
     Full(Box<RequestView>),
     Call(CallView),
@@ -339,6 +342,20 @@ pub fn request_scope(viewer: Option<&Viewer>) -> RequestScope {
             },
         },
     }
+}
+
+/// Whether `viewer`, who may no longer see a request of `community`, is told that it left
+/// their phone (a removal names the id, nothing more): the property staff and volunteers it
+/// may have been handed to (a reopened request waits for a new handler), and the volunteers
+/// its call went out to (taken by another, or no longer calling). Nobody else learns that
+/// it exists.
+pub fn told_request_left(viewer: Option<&Viewer>, community: CommunityId) -> bool {
+    viewer.is_some_and(|viewer| match viewer.role {
+        Role::Property => viewer.community == Some(community),
+        // An approved volunteer of no community yet may be dispatched one.
+        Role::Volunteer => viewer.community.is_none_or(|theirs| theirs == community),
+        _ => false,
+    })
 }
 
 /// Whether a request is on the public board: resolved (or closed since) with a summary a
@@ -751,6 +768,11 @@ mod tests {
                 "who acted on a request's timeline",
                 row(|w| request_event_names(viewer(w, false).as_ref(), Some(OWNER), HERE)),
                 [N, N, N, N, N, N, N, N, Y, N],
+            ),
+            (
+                "told that a request of this community left their phone",
+                row(|w| told_request_left(viewer(w, false).as_ref(), HERE)),
+                [N, N, Y, Y, Y, N, Y, N, N, N],
             ),
             (
                 "this community's staff",

@@ -62,7 +62,7 @@ pub struct AppState {
 
 impl AppState {
     /// What follows every committed decision, whichever path wrote it (a REST command, a sync
-    /// push, the hold timer): users whose vetting changed have their sessions read again rather
+    /// push, the hold timer): users whose vetting (or party membership) changed have their sessions read again rather
     /// than kept (see [`crate::auth::SessionCache`]), since it changes what they may see; and
     /// listening clients are told (once the change log shows it), so that they pull. A replay
     /// wrote nothing.
@@ -71,7 +71,7 @@ impl AppState {
             return;
         }
         for write in &decision.writes {
-            if let Write::VolunteerStatus { user, .. } = write {
+            if let Write::VolunteerStatus { user, .. } | Write::PartyMember { user, .. } = write {
                 self.sessions.forget_user(*user);
             }
         }

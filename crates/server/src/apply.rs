@@ -7,13 +7,14 @@
 //! `claimed ≤ quantity`, so no interleaving of server processes can over-claim a wish.
 
 use chrono::{DateTime, Utc};
-use microwish_core::command::{Actor, ClaimRef, Command};
-use microwish_core::decide::{decide, Context, Decision, Write};
+use microwish_core::command::{Actor, ClaimRef, Command, NewPhoto, RequestRef};
+use microwish_core::decide::{decide, decide_photo, Context, Decision, Write};
 use microwish_core::facts::gather;
 use microwish_core::RuleError;
 
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::photos::Encoded;
 use crate::store;
 use crate::store::Failure;
 use crate::writer::{in_savepoint, Tx};
@@ -46,10 +47,61 @@ pub async fn apply_at(
 /// Applies `command` inside the caller's transaction (sync push records the mutation's
 /// result in the same transaction).
 pub fn apply_in(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, ApiError> {
+    decided_in(tx, |tx| attempt(tx, ctx, command))
+}
+
+/// Adds a photo (re-encoded already, see `crate::photos`) to a request for `actor`, as core's
+/// `decide_photo` allows: its bytes and the request's change in one write transaction.
+pub async fn add_photo(
+    state: &AppState,
+    actor: Actor,
+    photo: NewPhoto,
+    image: Encoded,
+) -> Result<Decision, ApiError> {
+    let ctx = Context {
+        actor,
+        now: state.clock.now(),
+        policy: state.policy,
+    };
+    let decision = state
+        .writer
+        .write(move |tx| decided_in(tx, |tx| photo_attempt(tx, &ctx, &photo, &image)))
+        .await?;
+    state.after_commit(&decision);
+    Ok(decision)
+}
+
+fn photo_attempt(
+    tx: &Tx,
+    ctx: &Context,
+    photo: &NewPhoto,
+    image: &Encoded,
+) -> Result<Decision, Tried> {
+    let facts = gather(&photo.needs(), ctx.actor, &store::facts::InTx(tx))?;
+    let decision =
+        decide_photo(photo, &facts, ctx).map_err(|error| Tried::Refused(error.into()))?;
+    for write in &decision.writes {
+        if let Write::RequestPhoto { request, photo } = write {
+            store::requests::insert_photo(tx, *request, *photo, image, ctx.now)?;
+        }
+    }
+    carry_out(tx, ctx, &decision).map_err(|error| {
+        let moved = matches!(error, ApiError::Rule(_));
+        Tried::raced_if(error, moved)
+    })?;
+    Ok(decision)
+}
+
+/// Runs `attempt` (one reading, decision and writing) in the caller's transaction, again
+/// from a savepoint on PostgreSQL when it lost a race.
+fn decided_in(
+    tx: &Tx,
+    attempt: impl Fn(&Tx) -> Result<Decision, Tried>,
+) -> Result<Decision, ApiError> {
     if !tx.is_postgres() {
         // SQLite's writer holds the file's write lock from its first read: nothing can
         // change between what the command read and what it writes.
-        return attempt(tx, ctx, command).map_err(Tried::into_error);
+        return attempt(tx).map_err(Tried::into_error);
     }
     // On PostgreSQL other connections (other servers, this one's other writers) write at the
     // same time. The rows a command changes are read `FOR UPDATE` (see `store::facts`), so it
@@ -59,7 +111,7 @@ pub fn apply_in(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, A
     // from a savepoint rather than refused: a donor is not turned away while units are left.
     let mut tries = 1;
     loop {
-        match in_savepoint(tx, |tx| attempt(tx, ctx, command)) {
+        match in_savepoint(tx, &attempt) {
             Err(Tried::Raced(_)) if tries < RACE_ATTEMPTS => tries += 1,
             outcome => return outcome.map_err(Tried::into_error),
         }
@@ -181,15 +233,20 @@ fn carry_out(tx: &Tx, ctx: &Context, decision: &Decision) -> Result<(), ApiError
                 store::pledges::set_allocation_thanks(tx, *allocation, text, ctx.now)?
             }
             Write::NewCampaign(record) => store::campaigns::insert(tx, record, ctx.now)?,
-            // server: requests and party members not stored yet (issue 24, server slice)
-            Write::PartyMember { .. }
-            | Write::NewRequest(_)
-            | Write::RequestMoved { .. }
-            | Write::RequestNote { .. }
-            | Write::RequestPhoto { .. } => {
-                return Err(ApiError::Internal(
-                    "residents' requests are not stored by this server yet".into(),
-                ))
+            Write::PartyMember { user, party_member } => {
+                store::users::set_party_member(tx, *user, *party_member)?
+            }
+            Write::NewRequest(record) => store::requests::insert(tx, record, ctx.now)?,
+            Write::RequestMoved {
+                request,
+                from,
+                handler,
+                to,
+                changes,
+            } => store::requests::moved(tx, *request, (*from, *handler), *to, changes, ctx.now)?,
+            // A photo's bytes were stored by `add_photo`, in the same transaction.
+            Write::RequestNote { request, .. } | Write::RequestPhoto { request, .. } => {
+                store::requests::touch(tx, *request, ctx.now)?
             }
         }
     }
@@ -242,6 +299,51 @@ fn expire_slice(tx: &Tx, ctx: &Context, limit: usize) -> Result<(Vec<Decision>, 
         }
     }
     Ok((expired, due.len()))
+}
+
+/// The requests' timer: every resolved request its requester left unanswered past the answer
+/// time closes (core's system command `close_request`), a slice per write; returns how many
+/// did. Every server runs it, as [`expire_due_claims`]: on PostgreSQL a slice's requests are
+/// locked as they are found and another server skips them, so each closes once.
+pub async fn close_answered_requests(state: &AppState) -> Result<usize, ApiError> {
+    const SLICE: usize = 100;
+    let mut closed = 0;
+    loop {
+        let ctx = Context {
+            actor: Actor::System,
+            now: state.clock.now(),
+            policy: state.policy,
+        };
+        let (done, found) = state
+            .writer
+            .write(move |tx| close_slice(tx, &ctx, SLICE))
+            .await?;
+        for decision in &done {
+            state.after_commit(decision);
+        }
+        closed += done.len();
+        if found < SLICE {
+            return Ok(closed);
+        }
+    }
+}
+
+/// Closes up to `limit` requests whose answer time ran out, in the caller's transaction.
+fn close_slice(tx: &Tx, ctx: &Context, limit: usize) -> Result<(Vec<Decision>, usize), ApiError> {
+    // Resolved at or before this, the answer time (`answer_until`) has passed.
+    let cutoff = ctx.now - ctx.policy.requests.answer;
+    let due = store::requests::due_for_closing(tx, cutoff, limit)?;
+    let mut closed = Vec::new();
+    for &request_id in &due {
+        let command = Command::CloseRequest(RequestRef { request_id });
+        match in_savepoint(tx, |tx| apply_in(tx, ctx, &command)) {
+            Ok(decision) => closed.push(decision),
+            // Moved on since it was found (confirmed, reopened): nothing to close.
+            Err(ApiError::Rule(RuleError::InvalidState { .. } | RuleError::Moved { .. })) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok((closed, due.len()))
 }
 
 /// Compacts the change log in slices (each its own write, so claims go on in between);

@@ -1,7 +1,8 @@
 //! `serve --demo`: fills an empty database with the Xingyi community (星怡社区) of the
-//! seed story: four grids with their stations, needy households under aliases (化名),
-//! wishes of both kinds, two campaigns and the children's shoe shop's pledge; a volunteer
-//! waiting to be vetted, a draft wish, a confirmed claim with the household's thanks.
+//! seed story: four grids with their stations and forty buildings, needy households under
+//! aliases (化名), wishes of both kinds, two campaigns and the children's shoe shop's pledge;
+//! a volunteer waiting to be vetted, a draft wish, a confirmed claim with the household's
+//! thanks; and a season of residents' requests (see `requests`).
 
 use chrono::{DateTime, Days, Utc};
 use microwish_core::account::Registration;
@@ -13,8 +14,10 @@ use microwish_core::command::{
 };
 use microwish_core::{
     AllocationId, BeneficiaryGroup, CampaignId, Category, ClaimId, CommunityId, Grid, GridId,
-    HouseholdId, PledgeId, Role, VolunteerStatus, WishId, WishKind,
+    HouseholdId, PledgeId, Role, UserId, VolunteerStatus, WishId, WishKind,
 };
+
+mod requests;
 
 use crate::app::AppState;
 use crate::apply::apply_at;
@@ -31,6 +34,8 @@ pub struct Seeded {
     pub households: usize,
     pub wishes: usize,
     pub campaigns: usize,
+    pub buildings: usize,
+    pub requests: usize,
 }
 
 /// Demo accounts, one per role: (role, phone, name, password). Printed at start.
@@ -58,6 +63,18 @@ pub const DEMO_LOGINS: &[(Role, &str, &str, &str)] = &[
         "13800000004",
         "大拇哥童鞋店 王荣亮",
         "xingyi-shop-2026",
+    ),
+    (
+        Role::Resident,
+        "13800000005",
+        "居民 王阿姨",
+        "xingyi-resident-2026",
+    ),
+    (
+        Role::Property,
+        "13800000006",
+        "红色物业 刘师傅",
+        "xingyi-property-2026",
     ),
 ];
 
@@ -563,7 +580,7 @@ pub const COMMUNITY: &str = "星怡社区";
 /// nothing they can do yet that a donor cannot).
 const PENDING_VOLUNTEER: (Role, &str, &str, &str) = (
     Role::Volunteer,
-    "13800000005",
+    "13800000009",
     "志愿者 小林",
     "xingyi-newcomer-2026",
 );
@@ -873,6 +890,8 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     let now = state.clock.now();
     let today = community_today(now);
     let community = CommunityId::generate();
+    let buildings = requests::buildings();
+    let set_up = buildings.clone();
     // Checked again in the write: two servers started with --demo at once on a new database
     // seed it once (the second finds the first's grids and leaves the data to it).
     let first = state
@@ -892,6 +911,9 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
                 };
                 store::community::insert_grid(tx, &grid, position)?;
             }
+            for (position, building) in set_up.iter().enumerate() {
+                store::community::insert_building(tx, building, position)?;
+            }
             Ok(true)
         })
         .await?;
@@ -906,16 +928,18 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
             phone: (*phone).to_owned(),
             password: (*password).to_owned(),
             role: *role,
+            community_id: None,
         }
         .validate_any_role()
         .map_err(|error| anyhow::anyhow!("demo login {phone} is invalid: {error:?}"))?;
         let (place, vetting) = match role {
-            Role::Worker => (Some(community), None),
-            // The printed volunteer has been met already; the other one waits.
+            Role::Worker | Role::Property | Role::Resident => (Some(community), None),
+            // The printed volunteer has been met already (and lives here: he answers the
+            // grid's calls); the other one waits.
             Role::Volunteer if *phone == PENDING_VOLUNTEER.1 => {
                 (None, Some(VolunteerStatus::Pending))
             }
-            Role::Volunteer => (None, Some(VolunteerStatus::Approved)),
+            Role::Volunteer => (Some(community), Some(VolunteerStatus::Approved)),
             _ => (None, None),
         };
         people.push(add_user(state, account, place, vetting).await?);
@@ -927,6 +951,8 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
         donor: people[1].actor(),
         volunteer: people[2].actor(),
         shop: people[3].actor(),
+        resident: people[4].actor(),
+        property: people[5].id,
     };
     let start = now - Days::new(160);
 
@@ -1113,11 +1139,21 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     demo.at(now, demo.shop, Command::DeliverAllocation(at_station))
         .await?;
 
+    // A season of residents' requests in the four grids.
+    let (household, household_id) = household_of(requests::NEIGHBOUR)?;
+    let requests = demo
+        .requests(&buildings, (household.alias, household_id))
+        .await
+        .map_err(|error| anyhow::anyhow!("demo requests: {error}"))?;
+
     Ok(Some(Seeded {
         grids: GRIDS.len(),
         households: HOUSEHOLDS.len(),
-        wishes: wish_ids.len() + HISTORY.len(),
+        // The neighbour's house call, turned from her request.
+        wishes: wish_ids.len() + HISTORY.len() + 1,
         campaigns: campaigns.len(),
+        buildings: buildings.len(),
+        requests,
     }))
 }
 
@@ -1129,6 +1165,10 @@ struct Demo<'a> {
     donor: Actor,
     volunteer: Actor,
     shop: Actor,
+    /// 居民 王阿姨, who files most of the season's requests.
+    resident: Actor,
+    /// 红色物业 刘师傅, to whom the workers dispatch.
+    property: UserId,
 }
 
 impl Demo<'_> {

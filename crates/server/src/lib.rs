@@ -11,6 +11,7 @@ pub mod extract;
 pub mod migrate;
 pub mod openapi;
 pub mod pages;
+pub mod photos;
 pub mod reader;
 pub mod routes;
 pub mod security;
@@ -213,7 +214,8 @@ impl Server {
     }
 }
 
-/// The hold timer: active claims past their `hold_until` expire and their units return.
+/// The hold timer: active claims past their `hold_until` expire and their units return; and
+/// resolved requests their requesters left unanswered past the answer time close.
 async fn release_stalled_claims(state: AppState, every: Duration) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -223,6 +225,11 @@ async fn release_stalled_claims(state: AppState, every: Duration) {
             Ok(0) => {}
             Ok(expired) => tracing::info!(expired, "released stalled claims"),
             Err(error) => tracing::error!(%error, "releasing stalled claims failed"),
+        }
+        match apply::close_answered_requests(&state).await {
+            Ok(0) => {}
+            Ok(closed) => tracing::info!(closed, "closed requests left unanswered"),
+            Err(error) => tracing::error!(%error, "closing unanswered requests failed"),
         }
     }
 }

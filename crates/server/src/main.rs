@@ -104,8 +104,10 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Add an account of any role (workers are only made this way).
+    /// Add an account of any role: worker, property (the property company's staff), resident,
+    /// donor, volunteer or shopkeeper (workers and property staff are only made this way).
     Add {
+        /// worker | property | resident | donor | volunteer | shopkeeper
         #[arg(long)]
         role: Role,
         #[arg(long)]
@@ -115,7 +117,8 @@ enum UserCommand {
         /// Read the password from standard input (so it stays out of shell history).
         #[arg(long, required = true)]
         password_stdin: bool,
-        /// A worker's community, by name or id (the only one, when there is one).
+        /// The community, by name or id: the one a worker or property staff works for, a
+        /// resident or volunteer lives in (the only one, when there is one and none is named).
         #[arg(long)]
         community: Option<String>,
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
@@ -160,7 +163,8 @@ async fn main() -> std::process::ExitCode {
                 },
                 max_house_calls,
                 max_claim_units,
-                // The defaults until the command line sets request limits (issue 24, server slice).
+                // Requests' limits (DESIGN: 30 min / 4 h to accept, 24 h / 72 h / 7 days to
+                // resolve, 7 days to answer); not set from the command line yet.
                 requests: Default::default(),
             };
             config.expiry_interval = Duration::from_secs(expiry_check_secs);
@@ -204,8 +208,14 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let (server, seeded) = Server::build(&config).await?;
     if let Some(seeded) = seeded {
         println!(
-            "demo data: 星怡社区, {} grids, {} households, {} wishes, {} campaigns, 1 shop pledge",
-            seeded.grids, seeded.households, seeded.wishes, seeded.campaigns
+            "demo data: 星怡社区, {} grids, {} buildings, {} households, {} wishes, {} campaigns, \
+             1 shop pledge, {} residents' requests",
+            seeded.grids,
+            seeded.buildings,
+            seeded.households,
+            seeded.wishes,
+            seeded.campaigns,
+            seeded.requests
         );
         println!("demo logins (phone / password):");
         for (role, phone, name, password) in DEMO_LOGINS {
@@ -240,6 +250,7 @@ async fn add_user(
         phone: phone.to_owned(),
         password,
         role,
+        community_id: None,
     }
     .validate_any_role()
     .map_err(|error| match error {
@@ -260,20 +271,29 @@ async fn add_user(
     );
     let state = Server::build(&config).await?.0.state().clone();
     let communities = microwish_server::store::community::communities(&state.db).await?;
-    let community = match (role, community) {
-        (Role::Worker, Some(wanted)) => Some(
+    let named = match community {
+        Some(wanted) => Some(
             communities
                 .iter()
                 .find(|(id, name)| name == wanted || id.to_string() == wanted)
                 .map(|(id, _)| *id)
                 .ok_or_else(|| anyhow::anyhow!("no community {wanted:?}"))?,
         ),
-        (Role::Worker, None) => match communities.as_slice() {
+        None => None,
+    };
+    // Workers and property staff work for a community; residents and volunteers live in one
+    // (the only one, unless named); donors and shopkeepers belong to none unless named.
+    let community = match (role, named) {
+        (_, Some(named)) => Some(named),
+        (Role::Worker | Role::Property, None) => match communities.as_slice() {
             [(id, _)] => Some(*id),
             [] => anyhow::bail!("no community yet: start the server with --demo, or add one"),
             _ => anyhow::bail!("several communities: choose one with --community"),
         },
-        (_, Some(_)) => anyhow::bail!("only workers belong to a community"),
+        (Role::Resident | Role::Volunteer, None) => match communities.as_slice() {
+            [(id, _)] => Some(*id),
+            _ => None,
+        },
         (_, None) => None,
     };
     // A volunteer added by an administrator has been met already: approved.

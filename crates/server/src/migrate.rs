@@ -28,6 +28,11 @@ const TABLES: &[(&str, &str)] = &[
     ("pledge_variants", "pledge_id, position"),
     ("allocations", "id"),
     ("claims", "id"),
+    ("buildings", "community_id, position, id"),
+    // A duplicate names the request it was merged into: the later merges first (one merged
+    // into a request that was itself merged later comes after it).
+    ("requests", "merged_into IS NOT NULL, closed_at DESC, id"),
+    ("request_photos", "request_id, created_at, id"),
     ("events", "seq"),
     ("sessions", "token_hash"),
     ("change_log", "version"),
@@ -210,12 +215,13 @@ async fn copy_table(
     .bind(table)
     .fetch_all(&mut **tx)
     .await?;
-    let columns: Vec<(String, bool)> = columns
+    let columns: Vec<(String, Kind)> = columns
         .into_iter()
         .filter(|(name, _)| !RECOMPUTED.contains(&(table, name.as_str())))
         .map(|(name, kind)| match kind.as_str() {
-            "bigint" => Ok((name, true)),
-            "text" => Ok((name, false)),
+            "bigint" => Ok((name, Kind::Integer)),
+            "text" => Ok((name, Kind::Text)),
+            "bytea" => Ok((name, Kind::Bytes)),
             other => bail!("{table}.{name}: no copy for the column type {other}"),
         })
         .collect::<anyhow::Result<_>>()?;
@@ -247,26 +253,40 @@ async fn copy_table(
     Ok(())
 }
 
+/// What a column holds, as both engines store it.
+#[derive(Clone, Copy)]
+enum Kind {
+    Integer,
+    Text,
+    /// A photo's bytes (BLOB, BYTEA).
+    Bytes,
+}
+
 /// One multi-row `INSERT` of `rows` (read from SQLite) into `table`.
 async fn insert_rows(
     tx: &mut sqlx::Transaction<'_, Postgres>,
     table: &str,
     names: &str,
-    columns: &[(String, bool)],
+    columns: &[(String, Kind)],
     rows: &[sqlx::sqlite::SqliteRow],
 ) -> anyhow::Result<()> {
     let mut insert = QueryBuilder::<Postgres>::new(format!("INSERT INTO {table} ({names}) "));
     let mut failed = None;
     insert.push_values(rows, |mut values, row| {
-        for (index, (name, integer)) in columns.iter().enumerate() {
-            let read = if *integer {
-                row.try_get::<Option<i64>, _>(index)
+        for (index, (name, kind)) in columns.iter().enumerate() {
+            let read = match kind {
+                Kind::Integer => row
+                    .try_get::<Option<i64>, _>(index)
                     .map(|value| values.push_bind(value))
-                    .map(drop)
-            } else {
-                row.try_get::<Option<String>, _>(index)
+                    .map(drop),
+                Kind::Text => row
+                    .try_get::<Option<String>, _>(index)
                     .map(|value| values.push_bind(value))
-                    .map(drop)
+                    .map(drop),
+                Kind::Bytes => row
+                    .try_get::<Option<Vec<u8>>, _>(index)
+                    .map(|value| values.push_bind(value))
+                    .map(drop),
             };
             if let Err(error) = read {
                 failed.get_or_insert(format!("{name}: {error}"));

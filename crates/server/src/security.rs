@@ -84,8 +84,10 @@ pub async fn security_headers(
     response
 }
 
-/// State-changing requests must be JSON (a cross-site HTML form cannot send that without a
-/// CORS preflight, which we never grant) and must not come from another site.
+/// State-changing requests must be JSON, or an image (a photo's bytes) — a cross-site HTML
+/// form can send neither without a CORS preflight, which we never grant — and must not come
+/// from another site. (Each endpoint then takes only its own type: JSON bodies refuse an
+/// image with 415, the photo upload anything but a JPEG, PNG or WebP with 422.)
 pub async fn guard_writes(request: Request, next: Next) -> Response {
     let reads = [Method::GET, Method::HEAD, Method::OPTIONS];
     if !reads.contains(request.method()) {
@@ -94,12 +96,15 @@ pub async fn guard_writes(request: Request, next: Next) -> Response {
         if site == Some("cross-site") {
             return ApiError::CrossSite.into_response();
         }
-        let json = headers
+        let mime = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
-            .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
-        if !json {
+            .map(|mime| mime.trim().to_ascii_lowercase());
+        let taken = mime
+            .as_deref()
+            .is_some_and(|mime| mime == "application/json" || mime.starts_with("image/"));
+        if !taken {
             return ApiError::UnsupportedMediaType.into_response();
         }
     }

@@ -377,6 +377,32 @@ impl CallView {
     }
 }
 
+/// `GET /api/requests/{id}`: the request as the viewer may see it (see
+/// [`crate::visibility::show_request`]) with its timeline, oldest first — every step and note
+/// for those who see it in full (names as [`crate::visibility::request_event_names`] says),
+/// none for the volunteers a call goes out to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestDetail {
+    #[serde(flatten)]
+    pub request: crate::visibility::ShownRequest,
+    pub timeline: Vec<super::EventView>,
+}
+
+/// The answer to `PUT /api/requests/{id}/photos/{photo_id}`: the photo as the server keeps it
+/// (re-encoded, shrunk to at most [`PHOTO_LONG_SIDE`] pixels on its long side).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UploadedPhoto {
+    pub id: PhotoId,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The longest side of a stored photo, in pixels (the phone shrinks them to this before
+/// sending; the server again, whatever arrives).
+pub const PHOTO_LONG_SIDE: u32 = 1600;
+
 /// A fixed problem on the public board (已办结, `GET /api/board`): what the worker wrote for
 /// the public, the category, the building (never the unit) and the day it was resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -663,6 +689,33 @@ mod tests {
             RequestView::of(&mine, true, now).contact.unwrap().phone,
             "13912345678"
         );
+    }
+
+    #[test]
+    fn a_detail_travels_as_either_view_with_its_timeline_and_comes_back_the_same() {
+        use crate::visibility::ShownRequest;
+        let stored = request(RequestStatus::Calling);
+        let full = RequestDetail {
+            request: ShownRequest::Full(Box::new(RequestView::of(
+                &stored,
+                true,
+                stored.created_at,
+            ))),
+            timeline: Vec::new(),
+        };
+        let call = RequestDetail {
+            request: ShownRequest::Call(CallView::of(&stored)),
+            timeline: Vec::new(),
+        };
+        for detail in [full, call] {
+            let json = serde_json::to_value(&detail).unwrap();
+            assert!(
+                json["timeline"].is_array() && json["id"].is_string(),
+                "{json}"
+            );
+            let back: RequestDetail = serde_json::from_value(json).unwrap();
+            assert_eq!(back, detail);
+        }
     }
 
     #[test]

@@ -213,6 +213,7 @@ pub async fn add_user(
         phone: account.phone,
         volunteer_status: vetting,
         community,
+        party_member: false,
     };
     let hash = state.hashing.hash(account.password).await?;
     let (stored, now) = (user.clone(), state.clock.now());

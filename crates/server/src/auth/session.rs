@@ -137,8 +137,7 @@ pub async fn me(db: &Pool, user: &User) -> Result<Me, ApiError> {
         role: user.role,
         volunteer_minutes: store::claims::volunteer_minutes(db, user.id).await?,
         volunteer_status: user.volunteer_status,
-        // server: party members not stored yet (issue 24, server slice)
-        party_member: false,
+        party_member: user.party_member,
         community: user.community,
     })
 }

@@ -6,7 +6,7 @@ use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
 use microwish_core::account::{Login, Registration};
 use microwish_core::problem::Problem;
-use microwish_core::{Me, Phone, Role, VolunteerStatus};
+use microwish_core::{CommunityId, Field, FieldCode, Me, Phone, Role, RuleError, VolunteerStatus};
 
 use crate::app::AppState;
 use crate::auth::{self, CurrentUser};
@@ -15,7 +15,7 @@ use crate::extract::ApiJson;
 use crate::security::ClientAddress;
 use crate::store;
 
-/// A new donor, volunteer or shopkeeper account; signs in (sets the session cookie). Limited per address; 503 `busy` with `Retry-After` when every password hasher is taken.
+/// A new resident, donor, volunteer or shopkeeper account (workers and property staff are added by the community: 422); signs in (sets the session cookie). `community_id` names the community a resident or volunteer lives in (the only one when left out). Limited per address; 503 `busy` with `Retry-After` when every password hasher is taken.
 #[utoipa::path(
     post,
     path = "/auth/register",
@@ -33,7 +33,9 @@ pub async fn register(
     headers: HeaderMap,
     ApiJson(registration): ApiJson<Registration>,
 ) -> ApiResult<Response> {
+    let wanted = registration.community_id;
     let account = registration.validate()?;
+    let community = home_community(&state, account.role, wanted).await?;
     // Each account costs a slow hash: a few dozen an hour from one address (a community
     // centre's Wi-Fi on sign-up day) is welcome, a script is not.
     state
@@ -42,8 +44,32 @@ pub async fn register(
         .await?;
     // A volunteer waits for a worker to meet them before any house call.
     let vetting = (account.role == Role::Volunteer).then_some(VolunteerStatus::Pending);
-    let user = auth::add_user(&state, account, None, vetting).await?;
+    let user = auth::add_user(&state, account, community, vetting).await?;
     start_session(&state, &headers, &user, StatusCode::CREATED).await
+}
+
+/// The community a new account belongs to: the one it names (which must exist), else for a
+/// resident or a volunteer (who files requests and answers calls where they live) the only
+/// community there is; none otherwise.
+async fn home_community(
+    state: &AppState,
+    role: Role,
+    wanted: Option<CommunityId>,
+) -> ApiResult<Option<CommunityId>> {
+    let communities = store::community::communities(&state.db).await?;
+    match wanted {
+        Some(wanted) if communities.iter().any(|(id, _)| *id == wanted) => Ok(Some(wanted)),
+        Some(_) => {
+            Err(
+                RuleError::field(Field::CommunityId, FieldCode::Unknown, "no such community")
+                    .into(),
+            )
+        }
+        None => Ok(match (role, communities.as_slice()) {
+            (Role::Resident | Role::Volunteer, [(only, _)]) => Some(*only),
+            _ => None,
+        }),
+    }
 }
 
 /// Signs in with phone and password (sets the session cookie). Failed attempts are limited per phone and address, with a growing delay; 429 with `Retry-After` beyond them.

@@ -1,10 +1,11 @@
-//! The community at a glance: `GET /api/grids` and `GET /api/stats`.
+//! The community at a glance: `GET /api/grids`, `GET /api/buildings` and `GET /api/stats`.
 
 use axum::extract::State;
 use axum::Json;
-use microwish_core::{Grid, Page, Stats};
+use microwish_core::{Building, Grid, Page, Stats};
 
 use crate::app::AppState;
+use crate::auth::MaybeUser;
 use crate::error::ApiResult;
 use crate::store;
 
@@ -23,7 +24,28 @@ pub async fn grids(State(state): State<AppState>) -> ApiResult<Json<Page<Grid>>>
     Ok(Json(Page { items, next: None }))
 }
 
-/// Public totals.
+/// The buildings (幢) of the caller's community, each in its grid (to say where a request is);
+/// for visitors and those of no community, every community's.
+#[utoipa::path(
+    get,
+    path = "/buildings",
+    tag = "community",
+    operation_id = "community_buildings",
+    security((), ("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Page<Building>)
+    )
+)]
+pub async fn buildings(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+) -> ApiResult<Json<Page<Building>>> {
+    let community = user.and_then(|user| user.community);
+    let items = store::community::buildings(&state.db, community).await?;
+    Ok(Json(Page { items, next: None }))
+}
+
+/// Public totals (wishes, and the requests' counts and rates).
 #[utoipa::path(
     get,
     path = "/stats",
@@ -34,5 +56,7 @@ pub async fn grids(State(state): State<AppState>) -> ApiResult<Json<Page<Grid>>>
     )
 )]
 pub async fn stats(State(state): State<AppState>) -> ApiResult<Json<Stats>> {
-    Ok(Json(store::community::stats(&state.db).await?))
+    Ok(Json(
+        store::community::stats(&state.db, state.clock.now()).await?,
+    ))
 }

@@ -8,6 +8,7 @@ pub mod community;
 pub mod households;
 pub mod pledges;
 pub mod reports;
+pub mod requests;
 pub mod volunteers;
 pub mod wishes;
 
@@ -65,10 +66,28 @@ pub fn api() -> OpenApiRouter<AppState> {
         routes!(campaigns::list, campaigns::create),
         routes!(campaigns::get),
         routes!(community::grids),
+        routes!(community::buildings),
         routes!(community::stats),
         routes!(reports::stats_detail),
         routes!(reports::export_wishes),
         routes!(reports::export_households),
+        routes!(reports::export_requests),
+        routes!(requests::list, requests::create),
+        routes!(requests::get),
+        routes!(requests::put_photo, requests::get_photo),
+        routes!(requests::accept),
+        routes!(requests::dispatch),
+        routes!(requests::call),
+        routes!(requests::take),
+        routes!(requests::start),
+        routes!(requests::notes),
+        routes!(requests::resolve),
+        routes!(requests::confirm),
+        routes!(requests::reopen),
+        routes!(requests::decline),
+        routes!(requests::merge),
+        routes!(requests::convert),
+        routes!(requests::board),
     ];
     let api = paths
         .into_iter()

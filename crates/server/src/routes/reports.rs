@@ -1,8 +1,9 @@
 //! For workers: `GET /api/stats/detail?from=&to=&grid=` (the report, counted by core's
-//! `stats`) and the spreadsheets `GET /api/export/wishes.csv` and `/api/export/households.csv`,
-//! UTF-8 with a byte-order mark so that Excel opens the Chinese. wishes.csv is built from the
-//! public wish view (aliases, never names); every households.csv download is recorded on each
-//! household's record.
+//! `stats`) and the spreadsheets `GET /api/export/wishes.csv`, `/api/export/households.csv`
+//! and `/api/export/requests.csv`, UTF-8 with a byte-order mark so that Excel opens the
+//! Chinese. wishes.csv is built from the public wish view (aliases, never names); every
+//! households.csv download is recorded on each household's record; requests.csv holds no
+//! name, phone or unit.
 
 use axum::extract::State;
 use axum::http::header;
@@ -49,7 +50,7 @@ pub async fn stats_detail(
             return Err(RuleError::field(Field::Grid, FieldCode::Unknown, "no such grid").into());
         }
     }
-    let facts = store::reports::facts(&state.db, community).await?;
+    let facts = store::reports::facts(&state.db, community, state.clock.now()).await?;
     Ok(Json(stats::detail(
         period,
         query.grid.as_ref(),
@@ -197,6 +198,108 @@ pub async fn export_households(
     )
     .await?;
     Ok(csv.download("households", state.clock.now()))
+}
+
+/// Every request of the community as CSV (UTF-8 with BOM), one row each with what its rates
+/// count (answered in time, minutes to accept and to resolve, rating). The requesters' words
+/// (description, rating note) are in it, as the workers read them in their inbox; never a
+/// name, a phone or a unit — so, unlike households.csv, the download is not recorded on each
+/// request.
+#[utoipa::path(
+    get,
+    path = "/export/requests.csv",
+    tag = "reports",
+    operation_id = "reports_export_requests",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "CSV", body = String, content_type = "text/csv")
+    )
+)]
+pub async fn export_requests(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+) -> ApiResult<Response> {
+    let viewer = user.viewer();
+    let visibility::RequestScope::Community(community) = visibility::request_scope(Some(&viewer))
+    else {
+        return Err(ApiError::NotLoggedIn);
+    };
+    let now = state.clock.now();
+    let requests = store::requests::of_community(&state.db, community).await?;
+    let grids = store::community::grids(&state.db).await?;
+    let mut csv = Csv::new(&[
+        "编号 id",
+        "提交时间 created_at",
+        "网格 grid",
+        "楼栋 building",
+        "类别 category",
+        "紧急程度 urgency",
+        "渠道 channel",
+        "状态 status",
+        "诉求内容 description",
+        "处理方 handler",
+        "受理时限 accept_by",
+        "受理时间 accepted_at",
+        "按时响应 responded_in_time",
+        "受理用时(分钟) minutes_to_accept",
+        "办结时限 resolve_by",
+        "办结时间 resolved_at",
+        "办结用时(分钟) minutes_to_resolve",
+        "关闭时间 closed_at",
+        "逾期 overdue",
+        "评分 rating",
+        "评价 rating_note",
+        "重新打开 reopen_count",
+        "公开说明 public_summary",
+    ]);
+    let minutes = |from: DateTime<Utc>, to: Option<DateTime<Utc>>| {
+        to.map(|to| (to - from).num_minutes().to_string())
+            .unwrap_or_default()
+    };
+    let time = |at: Option<DateTime<Utc>>| at.map(china_time).unwrap_or_default();
+    for request in &requests {
+        let Some(visibility::ShownRequest::Full(view)) =
+            visibility::show_request(Some(&viewer), request, now)
+        else {
+            continue;
+        };
+        let fact = stats::RequestFact::of(request, now);
+        let grid = grids
+            .iter()
+            .find(|grid| grid.id == view.grid)
+            .map_or(view.grid.as_str(), |grid| grid.name.as_str());
+        let answered = match (fact.responded_in_time(), fact.due()) {
+            (true, _) => "是 yes",
+            (false, true) => "否 no",
+            (false, false) => "",
+        };
+        csv.row(&[
+            &view.id.to_string(),
+            &china_time(view.created_at),
+            grid,
+            &request.building,
+            view.category.as_str(),
+            view.urgency.as_str(),
+            view.channel.as_str(),
+            view.status.as_str(),
+            &view.description,
+            view.handler.map(|h| h.kind.as_str()).unwrap_or_default(),
+            &china_time(view.accept_by),
+            &time(view.accepted_at),
+            answered,
+            &minutes(view.created_at, fact.responded_at()),
+            &china_time(view.resolve_by),
+            &time(view.resolved_at),
+            &minutes(view.created_at, view.resolved_at),
+            &time(view.closed_at),
+            if view.overdue { "是 yes" } else { "否 no" },
+            &view.rating.map(|r| r.to_string()).unwrap_or_default(),
+            view.rating_note.as_deref().unwrap_or_default(),
+            &view.reopen_count.to_string(),
+            view.public_summary.as_deref().unwrap_or_default(),
+        ]);
+    }
+    Ok(csv.download("requests", now))
 }
 
 fn china_time(at: DateTime<Utc>) -> String {

@@ -1,10 +1,10 @@
-//! Communities and their grids (with the stations), and the public figures.
+//! Communities, their grids (with the stations) and buildings, and the public figures.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use microwish_core::stats::{self, CountedWish};
-use microwish_core::{CommunityId, Entity, Grid, GridId, Stats, WishStatus};
+use microwish_core::{Building, BuildingId, CommunityId, Entity, Grid, GridId, Stats, WishStatus};
 
 use super::sql::{Pool, Statement};
 use super::{count, parse_stored, stamp};
@@ -101,8 +101,90 @@ pub fn insert_grid(tx: &Tx, grid: &Grid, position: usize) -> ApiResult<()> {
     log_change(tx, Entity::Grid, grid.id.as_str())
 }
 
-/// The public figures of the home page.
-pub async fn stats(db: &Pool) -> ApiResult<Stats> {
+pub fn insert_building(tx: &Tx, building: &Building, position: usize) -> ApiResult<()> {
+    super::run(
+        tx,
+        "INSERT INTO buildings (id, community_id, grid_id, name, position) \
+         SELECT ?, community_id, id, ?, ? FROM grids WHERE id = ?",
+        crate::args![
+            building.id.to_string(),
+            building.name,
+            i64::try_from(position).unwrap_or(i64::MAX),
+            building.grid.as_str(),
+        ],
+    )?;
+    log_change(tx, Entity::Building, &building.id.to_string())
+}
+
+#[derive(sqlx::FromRow)]
+struct BuildingRow {
+    id: String,
+    name: String,
+    grid_id: String,
+}
+
+impl TryFrom<BuildingRow> for Building {
+    type Error = crate::error::ApiError;
+
+    fn try_from(row: BuildingRow) -> ApiResult<Building> {
+        Ok(Building {
+            id: parse_stored(&row.id)?,
+            name: row.name,
+            grid: row.grid_id.as_str().into(),
+        })
+    }
+}
+
+/// The buildings of `community` (of every community without one), in their order.
+pub async fn buildings(db: &Pool, community: Option<CommunityId>) -> ApiResult<Vec<Building>> {
+    let mut sql = Statement::new("SELECT id, name, grid_id FROM buildings");
+    if let Some(community) = community {
+        sql.push(" WHERE community_id = ")
+            .push_bind(community.to_string());
+    }
+    sql.push(" ORDER BY community_id, position, id");
+    let rows: Vec<BuildingRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
+    rows.into_iter().map(Building::try_from).collect()
+}
+
+/// The buildings with these ids (for a pull).
+pub async fn buildings_by_ids(
+    db: &Pool,
+    ids: &[BuildingId],
+) -> ApiResult<HashMap<BuildingId, Building>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut sql = Statement::new("SELECT id, name, grid_id FROM buildings WHERE id IN ");
+    sql.push_list(ids);
+    let rows: Vec<BuildingRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
+    rows.into_iter()
+        .map(|row| Building::try_from(row).map(|building| (building.id, building)))
+        .collect()
+}
+
+/// The buildings a command names (a request is filed in one). Read without a lock: a
+/// building never changes once set up.
+pub fn building_states(tx: &Tx, ids: &[BuildingId]) -> ApiResult<HashMap<BuildingId, Building>> {
+    let rows = super::rows_in(
+        tx,
+        "SELECT id, name, grid_id FROM buildings WHERE id IN ",
+        &[],
+        ids,
+        |row| {
+            let building = Building {
+                id: parse_stored(&row.get::<_, String>(0)?)?,
+                name: row.get(1)?,
+                grid: row.get::<_, String>(2)?.as_str().into(),
+            };
+            Ok((building.id, building))
+        },
+    )?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The public figures of the home page (the requests' rates as of `now`).
+pub async fn stats(db: &Pool, now: DateTime<Utc>) -> ApiResult<Stats> {
     // Every published wish, counted by core (households only as ids: never named here).
     let mut sql = Statement::new(
         "SELECT household_id, kind, status, quantity, quantity - claimed FROM wishes \
@@ -132,10 +214,10 @@ pub async fn stats(db: &Pool) -> ApiResult<Stats> {
     let (campaigns,): (i64,) = db
         .fetch_one("SELECT COUNT(*) FROM campaigns", crate::args![])
         .await?;
+    let requests = super::requests::facts(db, None, now).await?;
     Ok(stats::summary(
         &wishes,
-        // server: requests not stored yet (issue 24, server slice)
-        &[],
+        &requests,
         count(pledged_units)?,
         count(campaigns)?,
     ))

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use microwish_core::decide::Event;
-use microwish_core::{Entity, EventAction, HouseholdId, Role, Status, UserId, WishId};
+use microwish_core::{Entity, EventAction, HouseholdId, RequestId, Role, Status, UserId, WishId};
 
 use super::sql::Parsed;
 use super::sql::Pool;
@@ -60,7 +60,7 @@ pub async fn record_on_households(
         .await
 }
 
-/// One row of a wish's timeline, with who acted.
+/// One row of a timeline (a wish's, a household's, a request's), with who acted.
 pub struct TimelineRow {
     pub seq: i64,
     /// What the event was about.
@@ -119,6 +119,24 @@ pub async fn of_household(
         db,
         "e.entity = ? AND e.entity_id = ?",
         [Entity::Household.to_string(), household.to_string()],
+        after,
+        limit,
+    )
+    .await
+}
+
+/// A page of a request's timeline (every step and note), oldest first, after event `after`;
+/// whether more follow.
+pub async fn of_request(
+    db: &Pool,
+    request: RequestId,
+    after: i64,
+    limit: u32,
+) -> ApiResult<(Vec<TimelineRow>, bool)> {
+    rows(
+        db,
+        "e.entity = ? AND e.entity_id = ?",
+        [Entity::Request.to_string(), request.to_string()],
         after,
         limit,
     )

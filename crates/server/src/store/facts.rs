@@ -65,18 +65,15 @@ impl FactSource for InTx<'_, '_> {
         super::campaigns::existing(self.0, ids)
     }
 
-    fn requests(&self, _ids: &[RequestId]) -> Result<HashMap<RequestId, RequestState>, ApiError> {
-        // server: requests not stored yet (issue 24, server slice)
-        Ok(Default::default())
+    fn requests(&self, ids: &[RequestId]) -> Result<HashMap<RequestId, RequestState>, ApiError> {
+        super::requests::states(self.0, ids)
     }
 
-    fn open_requests_of_wishes(&self, _wishes: &[WishId]) -> Result<Vec<RequestId>, ApiError> {
-        // server: requests not stored yet (issue 24, server slice)
-        Ok(Default::default())
+    fn open_requests_of_wishes(&self, wishes: &[WishId]) -> Result<Vec<RequestId>, ApiError> {
+        super::requests::open_of_wishes(self.0, wishes)
     }
 
-    fn buildings(&self, _ids: &[BuildingId]) -> Result<HashMap<BuildingId, Building>, ApiError> {
-        // server: requests not stored yet (issue 24, server slice)
-        Ok(Default::default())
+    fn buildings(&self, ids: &[BuildingId]) -> Result<HashMap<BuildingId, Building>, ApiError> {
+        super::community::building_states(self.0, ids)
     }
 }

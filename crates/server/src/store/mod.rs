@@ -13,6 +13,7 @@ pub mod households;
 pub mod limits;
 pub mod pledges;
 pub mod reports;
+pub mod requests;
 pub mod sql;
 pub mod sync;
 pub mod users;

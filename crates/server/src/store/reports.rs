@@ -1,6 +1,6 @@
 //! What the workers' report counts (core's `stats` counts it): a community's published
 //! wishes with when they were posted and fulfilled, its confirmed house calls, the
-//! allocations of shops' pledges to its wishes.
+//! allocations of shops' pledges to its wishes, and its residents' requests.
 
 use chrono::{DateTime, Utc};
 use microwish_core::stats::{AllocationFact, CountedWish, Facts, HouseCallFact, WishFact};
@@ -26,7 +26,8 @@ type WishRow = (
 /// shop, grid, allocated at, status, units.
 type AllocationRow = (String, String, Parsed<DateTime<Utc>>, String, i64);
 
-pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
+pub async fn facts(db: &Pool, community: CommunityId, now: DateTime<Utc>) -> ApiResult<Facts> {
+    let requests = super::requests::facts(db, Some(community), now).await?;
     let community = community.to_string();
     // Posted: when it was published (a draft waits), else when it was created. Fulfilled:
     // when it last became so (core counts it only while it still is).
@@ -113,7 +114,6 @@ pub async fn facts(db: &Pool, community: CommunityId) -> ApiResult<Facts> {
                 })
             })
             .collect::<ApiResult<_>>()?,
-        // server: requests not stored yet (issue 24, server slice)
-        requests: Vec::new(),
+        requests,
     })
 }

@@ -49,6 +49,8 @@ impl Pg {
 pub enum Value<'a> {
     Text(Cow<'a, str>),
     Int(i64),
+    /// A photo's bytes (BLOB on SQLite, BYTEA on PostgreSQL).
+    Bytes(Cow<'a, [u8]>),
     /// PostgreSQL types every parameter: a null says which column type it stands for.
     NullText,
     NullInt,
@@ -65,6 +67,7 @@ impl Arg for Value<'_> {
         match self {
             Value::Text(text) => Value::Text(Cow::Borrowed(text)),
             Value::Int(number) => Value::Int(*number),
+            Value::Bytes(bytes) => Value::Bytes(Cow::Borrowed(bytes)),
             Value::NullText => Value::NullText,
             Value::NullInt => Value::NullInt,
         }
@@ -96,6 +99,16 @@ impl Arg for String {
 }
 impl Nullable for String {
     const NULL: Value<'static> = Value::NullText;
+}
+impl Arg for [u8] {
+    fn value(&self) -> Value<'_> {
+        Value::Bytes(Cow::Borrowed(self))
+    }
+}
+impl Arg for Vec<u8> {
+    fn value(&self) -> Value<'_> {
+        Value::Bytes(Cow::Borrowed(self))
+    }
 }
 impl<T: Arg + ?Sized> Arg for &T {
     fn value(&self) -> Value<'_> {
@@ -167,6 +180,8 @@ impl rusqlite::ToSql for dyn Arg + '_ {
             }
             Value::Text(Cow::Owned(text)) => ToSqlOutput::Owned(text.into()),
             Value::Int(number) => ToSqlOutput::Owned(number.into()),
+            Value::Bytes(Cow::Borrowed(bytes)) => ToSqlOutput::Borrowed(ValueRef::Blob(bytes)),
+            Value::Bytes(Cow::Owned(bytes)) => ToSqlOutput::Owned(bytes.into()),
             Value::NullText | Value::NullInt => ToSqlOutput::Owned(rusqlite::types::Value::Null),
         })
     }
@@ -630,6 +645,7 @@ impl Value<'_> {
         match self {
             Value::Text(text) => Value::Text(Cow::Owned(text.into_owned())),
             Value::Int(number) => Value::Int(number),
+            Value::Bytes(bytes) => Value::Bytes(Cow::Owned(bytes.into_owned())),
             Value::NullText => Value::NullText,
             Value::NullInt => Value::NullInt,
         }
@@ -712,12 +728,14 @@ where
     i64: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
     Option<String>: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
     Option<i64>: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
+    Vec<u8>: sqlx::Encode<'q, A::Database> + sqlx::Type<A::Database>,
 {
     let mut bound = A::default();
     for arg in args {
         let added = match arg.value() {
             Value::Text(text) => bound.add(text.into_owned()),
             Value::Int(number) => bound.add(number),
+            Value::Bytes(bytes) => bound.add(bytes.into_owned()),
             Value::NullText => bound.add(None::<String>),
             Value::NullInt => bound.add(None::<i64>),
         };

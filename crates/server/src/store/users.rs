@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use microwish_core::decide::UserState;
 use microwish_core::{
-    ClaimStatus, CommunityId, DisplayName, Entity, Phone, Role, UserId, VolunteerStatus,
-    VolunteerView, WishKind,
+    ClaimStatus, CommunityId, DisplayName, Entity, Phone, Role, StaffMember, UserId,
+    VolunteerStatus, VolunteerView, WishKind,
 };
 
-use super::sql::Parsed;
+use super::sql::{Flag, Parsed};
 use super::sql::{Pool, Statement};
 use super::{count, parse_stored, stamp};
 use crate::error::{ApiError, ApiResult};
@@ -26,8 +26,11 @@ pub struct User {
     pub phone: Phone,
     /// For volunteers: their vetting.
     pub volunteer_status: Option<VolunteerStatus>,
-    /// For workers: their community.
+    /// The community a worker or property staff works for; the one a resident (or a
+    /// volunteer) lives in.
     pub community: Option<CommunityId>,
+    /// For volunteers: marked a party member (党员), they answer the calls for help.
+    pub party_member: bool,
 }
 
 impl User {
@@ -38,8 +41,7 @@ impl User {
             role: self.role,
             community: self.community,
             volunteer: self.volunteer_status,
-            // server: party members not stored yet (issue 24, server slice)
-            party_member: false,
+            party_member: self.party_member,
         }
     }
 
@@ -59,6 +61,7 @@ struct UserRow {
     phone: String,
     volunteer_status: Option<String>,
     community_id: Option<String>,
+    party_member: Flag,
 }
 
 impl TryFrom<UserRow> for User {
@@ -78,6 +81,7 @@ impl TryFrom<UserRow> for User {
                 .map(parse_stored)
                 .transpose()?,
             community: row.community_id.as_deref().map(parse_stored).transpose()?,
+            party_member: row.party_member.0,
         })
     }
 }
@@ -87,7 +91,7 @@ pub fn insert(tx: &Tx, user: &User, password_hash: &str, now: DateTime<Utc>) -> 
     let inserted = super::run(
         tx,
         "INSERT INTO users (id, phone, display_name, role, password_hash, created_at, \
-         volunteer_status, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         volunteer_status, community_id, party_member) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         crate::args![
             user.id.to_string(),
             user.phone.as_str(),
@@ -97,6 +101,7 @@ pub fn insert(tx: &Tx, user: &User, password_hash: &str, now: DateTime<Utc>) -> 
             stamp(now),
             user.volunteer_status.map(VolunteerStatus::as_str),
             user.community.map(|id| id.to_string()),
+            user.party_member,
         ],
     );
     match inserted {
@@ -104,9 +109,12 @@ pub fn insert(tx: &Tx, user: &User, password_hash: &str, now: DateTime<Utc>) -> 
         Err(error) if error.is(super::Failure::Unique) => return Err(ApiError::PhoneTaken),
         Err(error) => return Err(error),
     }
-    if user.role == Role::Volunteer {
+    match user.role {
         // Workers vetting volunteers see them arrive.
-        log_change(tx, Entity::Volunteer, &user.id.to_string())?;
+        Role::Volunteer => log_change(tx, Entity::Volunteer, &user.id.to_string())?,
+        // Workers dispatching requests see the community's staff.
+        Role::Worker | Role::Property => log_change(tx, Entity::Staff, &user.id.to_string())?,
+        _ => {}
     }
     Ok(())
 }
@@ -122,7 +130,7 @@ pub async fn by_phone(db: &Pool, phone: &Phone) -> ApiResult<Option<(User, Strin
     let row: Option<Row> = db
         .fetch_optional(
             "SELECT u.id, u.role, u.display_name, u.phone, u.volunteer_status, u.community_id, \
-         u.password_hash FROM users u WHERE u.phone = ?",
+         u.party_member, u.password_hash FROM users u WHERE u.phone = ?",
             crate::args![phone.as_str()],
         )
         .await?;
@@ -169,7 +177,7 @@ pub async fn by_session(
     let row: Option<Row> = db
         .fetch_optional(
             "SELECT u.id, u.role, u.display_name, u.phone, u.volunteer_status, u.community_id, \
-         s.expires_at FROM users u JOIN sessions s ON s.user_id = u.id \
+         u.party_member, s.expires_at FROM users u JOIN sessions s ON s.user_id = u.id \
          WHERE s.token_hash = ? AND s.expires_at > ?",
             crate::args![token_hash, now],
         )
@@ -184,7 +192,7 @@ pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> 
         tx,
         // Only volunteers book house calls: nobody else's claims need counting. The item
         // units a donor holds (the fair share) are kept on their row (migration 0009).
-        "SELECT u.id, u.role, u.volunteer_status, u.community_id, \
+        "SELECT u.id, u.role, u.volunteer_status, u.community_id, u.party_member, \
          CASE WHEN u.role = ?1 THEN (SELECT COUNT(*) FROM claims c JOIN wishes w ON w.id = c.wish_id \
              WHERE c.user_id = u.id AND c.status = ?2 AND w.kind = ?3) ELSE 0 END, \
          u.held_item_units FROM users u WHERE u.id IN ",
@@ -200,11 +208,10 @@ pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> 
             let state = UserState {
                 role: parse_stored(&row.get::<_, String>(1)?)?,
                 volunteer: optional(2)?.as_deref().map(parse_stored).transpose()?,
-                // server: party members not stored yet (issue 24, server slice)
-                party_member: false,
+                party_member: row.get(4)?,
                 community: optional(3)?.as_deref().map(parse_stored).transpose()?,
-                active_house_calls: count(row.get(4)?)?,
-                active_claim_units: count(row.get(5)?)?,
+                active_house_calls: count(row.get(5)?)?,
+                active_claim_units: count(row.get(6)?)?,
             };
             Ok((parse_stored(&row.get::<_, String>(0)?)?, state))
         },
@@ -239,6 +246,44 @@ pub fn set_volunteer_status(
     log_change(tx, Entity::Volunteer, &user.to_string())
 }
 
+/// A worker marked a volunteer a party member (党员), or no longer one.
+pub fn set_party_member(tx: &Tx, user: UserId, party_member: bool) -> ApiResult<()> {
+    super::run(
+        tx,
+        "UPDATE users SET party_member = ? WHERE id = ?",
+        crate::args![party_member, user.to_string()],
+    )?;
+    log_change(tx, Entity::Volunteer, &user.to_string())
+}
+
+/// The community's workers and property staff with these ids (whom a worker dispatches to).
+pub async fn staff(db: &Pool, ids: &[UserId]) -> ApiResult<Vec<StaffMember>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Statement::new(
+        "SELECT id, display_name, role, phone, community_id FROM users \
+         WHERE community_id IS NOT NULL AND role IN ",
+    );
+    sql.push_list(&[Role::Worker, Role::Property])
+        .push(" AND id IN ")
+        .push_list(ids);
+    let rows: Vec<(String, String, String, String, String)> =
+        db.fetch_all(&sql.sql, &sql.args()).await?;
+    rows.into_iter()
+        .map(|(id, name, role, phone, community)| {
+            Ok(StaffMember {
+                id: parse_stored(&id)?,
+                display_name: name,
+                role: parse_stored(&role)?,
+                phone: Phone::parse(&phone)
+                    .map_err(|_| ApiError::Corrupt(format!("phone {phone:?}")))?,
+                community: parse_stored(&community)?,
+            })
+        })
+        .collect()
+}
+
 #[derive(sqlx::FromRow)]
 struct VolunteerRow {
     id: String,
@@ -246,6 +291,7 @@ struct VolunteerRow {
     phone: String,
     volunteer_status: Option<String>,
     vetting_note: String,
+    party_member: Flag,
     vetted_at: Option<Parsed<DateTime<Utc>>>,
     vetted_by: Option<String>,
     created_at: Parsed<DateTime<Utc>>,
@@ -261,7 +307,7 @@ pub async fn volunteers(
 ) -> ApiResult<Vec<VolunteerView>> {
     let confirmed = ClaimStatus::Confirmed.as_str();
     let mut sql = Statement::new(
-        "SELECT u.id, u.display_name, u.phone, u.volunteer_status, u.vetting_note, u.vetted_at, \
+        "SELECT u.id, u.display_name, u.phone, u.volunteer_status, u.vetting_note, u.party_member, u.vetted_at, \
          v.display_name AS vetted_by, u.created_at, \
          (SELECT COUNT(*) FROM claims c WHERE c.user_id = u.id AND c.status = ",
     );
@@ -303,8 +349,7 @@ pub async fn volunteers(
                     .map(parse_stored)
                     .transpose()?
                     .unwrap_or(VolunteerStatus::Pending),
-                // server: party members not stored yet (issue 24, server slice)
-                party_member: false,
+                party_member: row.party_member.0,
                 note: row.vetting_note,
                 vetted_at: row.vetted_at.map(|time| time.0),
                 vetted_by: row.vetted_by,

@@ -7,7 +7,7 @@ use axum::Json;
 use microwish_core::sync::{Change, Op, PullResponse};
 use std::collections::HashMap;
 
-use microwish_core::visibility::{self, Viewer};
+use microwish_core::visibility::{self, ShownRequest, Viewer};
 use microwish_core::{ClaimId, ClientId, CommunityId, Entity, GridId, UserId};
 use serde::Deserialize;
 
@@ -143,6 +143,16 @@ async fn load_changes(
     } else {
         store::pledges::by_ids(&state.db, &ids_of(rows, Entity::Pledge)?).await?
     };
+    // Requests: each as core's visibility shows it to this viewer (in full, as a call, or
+    // not at all); buildings are public; the staff for the workers of their community.
+    let requests = store::requests::by_ids(&state.db, &ids_of(rows, Entity::Request)?).await?;
+    let buildings =
+        store::community::buildings_by_ids(&state.db, &ids_of(rows, Entity::Building)?).await?;
+    let staff = match sight.and_then(Viewer::works_for) {
+        Some(_) => store::users::staff(&state.db, &ids_of(rows, Entity::Staff)?).await?,
+        None => Vec::new(),
+    };
+    let now = state.clock.now();
     let community_of: HashMap<&GridId, CommunityId> = grids
         .iter()
         .map(|grid| (&grid.id, grid.community))
@@ -241,8 +251,75 @@ async fn load_changes(
             }
             // Allocations travel inside their pledge.
             Entity::Allocation => continue,
-            // server: requests not stored yet (issue 24, server slice)
-            Entity::Request | Entity::Call | Entity::Building | Entity::Staff => continue,
+            Entity::Request => {
+                let id = parse_stored(id)?;
+                let Some(request) = requests.get(&id) else {
+                    continue;
+                };
+                let shown = visibility::show_request(sight, request, now);
+                let calls_me =
+                    sight.is_some_and(|viewer| viewer.answers_calls_of(request.community));
+                let as_call = matches!(shown, Some(ShownRequest::Call(_)));
+                let gone = || Change::Request {
+                    id,
+                    op: Op::Del,
+                    data: None,
+                };
+                match shown {
+                    Some(ShownRequest::Full(view)) => changes.push(Change::Request {
+                        id,
+                        op: Op::Put,
+                        data: Some(view),
+                    }),
+                    Some(ShownRequest::Call(call)) => changes.push(Change::Call {
+                        id,
+                        op: Op::Put,
+                        data: Some(call),
+                    }),
+                    // Not theirs to know about, unless it may have been on their phone.
+                    None if visibility::told_request_left(sight, request.community) => {
+                        changes.push(gone())
+                    }
+                    None => {}
+                }
+                // A call taken (by this volunteer, who has the request now, or another) or no
+                // longer calling leaves the phones of those it called.
+                if calls_me && !as_call {
+                    changes.push(Change::Call {
+                        id,
+                        op: Op::Del,
+                        data: None,
+                    });
+                }
+                continue;
+            }
+            // Never logged: a call is a view of a request.
+            Entity::Call => continue,
+            Entity::Building => {
+                let id = parse_stored(id)?;
+                let building = buildings.get(&id).filter(|_| visibility::building(sight));
+                Change::Building {
+                    id,
+                    op: if building.is_some() { Op::Put } else { Op::Del },
+                    data: building.cloned(),
+                }
+            }
+            Entity::Staff => {
+                let id = parse_stored(id)?;
+                match staff
+                    .iter()
+                    .find(|member| member.id == id)
+                    .filter(|member| visibility::staff(sight, member.community))
+                {
+                    Some(member) => Change::Staff {
+                        id,
+                        op: Op::Put,
+                        data: Some(member.clone()),
+                    },
+                    // Another community's staff: not theirs to know about.
+                    None => continue,
+                }
+            }
         };
         changes.push(change);
     }

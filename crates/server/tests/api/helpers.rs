@@ -260,6 +260,7 @@ impl TestApp {
             phone: phone.clone(),
             password: "another-worker-2026".into(),
             role: Role::Worker,
+            community_id: None,
         }
         .validate_any_role()
         .unwrap();

@@ -68,6 +68,7 @@ async fn postgres_columns(db: &PgPool) -> Columns {
         let kind = match kind.as_str() {
             "bigint" => "integer".to_owned(),
             "text collate C" => "text".to_owned(),
+            "bytea" => "blob".to_owned(),
             other => other.to_owned(),
         };
         tables

@@ -48,9 +48,7 @@ impl Sync {
         }
         self.show_photos().await;
         // A photo added to a request already on the server goes at once.
-        self.photo_sender
-            .update_value(|sender| sender.not_before = 0.0);
-        self.send_photos();
+        self.retry_photos();
         Ok(photo)
     }
 
@@ -86,6 +84,14 @@ impl Sync {
         if self.data.photos.with_untracked(|shown| *shown != waiting) {
             self.data.photos.set(waiting);
         }
+    }
+
+    /// Tries the waiting photos again now (the network came back), whatever the last round
+    /// found.
+    pub fn retry_photos(&self) {
+        self.photo_sender
+            .update_value(|sender| sender.not_before = 0.0);
+        self.send_photos();
     }
 
     /// Starts a round of sending, unless one runs (then it runs again after) or the last

@@ -234,6 +234,7 @@ fn RequestForm(me: Me) -> impl IntoView {
         <header class="page-head">
             <h1 class="page-head__title">{title}</h1>
         </header>
+        <div class="page">
         <p class="page-head__intro">{intro}</p>
         <form class="auth-form request-form" novalidate on:submit=on_submit>
             {someone}
@@ -295,6 +296,7 @@ fn RequestForm(me: Me) -> impl IntoView {
                 {move || if pending.get() { t.request_form.submitting } else { t.request_form.submit }}
             </button>
         </form>
+        </div>
     }
 }
 

@@ -42,8 +42,12 @@ pub(super) fn Triage(request: Signal<RequestView>, me: Me) -> impl IntoView {
             open.set(None);
         }
     });
+    // A request already handled through a wish is not turned into another.
     let allowed = move |action: RequestAction| {
-        request.with(|r| next_request_status(r.status, action).is_ok())
+        request.with(|r| {
+            next_request_status(r.status, action).is_ok()
+                && !(action == RequestAction::Convert && r.wish_id.is_some())
+        })
     };
     let toggle = move |form: Open| {
         step.problem.set(None);

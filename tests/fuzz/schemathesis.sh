@@ -62,12 +62,14 @@ declare -A cookies=(
   [donor]=$(session 13800000002 xingyi-donor-2026)
   [volunteer]=$(session 13800000003 xingyi-volunteer-2026)
   [shopkeeper]=$(session 13800000004 xingyi-shop-2026)
+  [resident]=$(session 13800000005 xingyi-resident-2026)
+  [property]=$(session 13800000006 xingyi-property-2026)
 )
 
 mkdir -p "$out"
 cd "$out" # schemathesis keeps its own state in the working directory
 failed=()
-for role in visitor worker donor volunteer shopkeeper; do
+for role in visitor worker donor volunteer shopkeeper resident property; do
   say "schemathesis as $role: $examples examples per operation and phase"
   args=(run "$base/api/openapi.json"
     --max-examples "$examples" --seed "$seed" --generation-database none --no-color

@@ -10,7 +10,11 @@
 //! - claims/s on PostgreSQL (a cluster of the bench's own, syncing every commit as SQLite's
 //!   `synchronous=FULL` does), with one server and with two (32 connections each);
 //! - the cost curve: claims/s at 10, 100 and 1,000 wishes, and at 1k, 100k and 1M stored
-//!   claims (generated in SQL).
+//!   claims (generated in SQL);
+//! - residents' requests: filed with a photo (a phone-sized JPEG of 1600 × 1200, decoded and
+//!   re-encoded by the server) by 16 residents at once, requests/s and p99 of the pair; and
+//!   the workers' inbox (`GET /api/requests?limit=50`, and its overdue filter) with 10,000
+//!   requests stored (generated in SQL).
 //!
 //! Each figure is printed with p50 and p99; the budgets below are checked at the end and the
 //! bench exits non-zero when one breaks.
@@ -36,6 +40,13 @@ const BUDGET_TWO_SERVERS_P99_MS: f64 = 100.0;
 /// change clock, one log sync each: ~600 claims/s here, see the README.)
 const BUDGET_POSTGRES_P99_MS: f64 = 500.0;
 const BUDGET_LIST_VS_JSON_SERVER: f64 = 10.0;
+/// Residents filing at once (each a request, then its photo).
+const FILERS: usize = 16;
+/// A request with its photo: the photo's decoding is the cost (two at a time).
+const BUDGET_FILED_WITH_PHOTO_PER_S: f64 = 10.0;
+const BUDGET_FILED_WITH_PHOTO_P99_MS: f64 = 3_000.0;
+/// The inbox's first page with 10,000 requests stored.
+const BUDGET_INBOX_P99_MS: f64 = 200.0;
 
 #[tokio::main]
 async fn main() {
@@ -48,6 +59,13 @@ async fn main() {
     if std::env::args().skip(1).any(|arg| arg == "postgres") {
         let mut budgets = Budgets::default();
         measure_postgres(&mut budgets, dir.path()).await;
+        budgets.finish();
+        return;
+    }
+    // `cargo bench --bench http -- requests`: the residents' requests rows alone.
+    if std::env::args().skip(1).any(|arg| arg == "requests") {
+        let mut budgets = Budgets::default();
+        measure_requests(&mut budgets, dir.path()).await;
         budgets.finish();
         return;
     }
@@ -124,6 +142,7 @@ async fn main() {
         budgets.check_below("two servers' claims p99 ms", p99, BUDGET_TWO_SERVERS_P99_MS);
     }
 
+    measure_requests(&mut budgets, dir.path()).await;
     measure_postgres(&mut budgets, dir.path()).await;
 
     println!("  cost curve (claims/s, p50, p99):");
@@ -153,6 +172,206 @@ async fn main() {
     at_stored(1_000_000).await;
     drop(server);
     budgets.finish();
+}
+
+/// Residents' requests on a server of their own: filed with a photo by [`FILERS`] residents at
+/// once, then the workers' inbox with 10,000 requests stored.
+async fn measure_requests(budgets: &mut Budgets, dir: &Path) {
+    let own = dir.join("requests");
+    std::fs::create_dir_all(&own).unwrap();
+    let server = Spawned::serve(&own);
+    let client = reqwest::Client::new();
+    let buildings: serde_json::Value = client
+        .get(format!("{}/api/buildings", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let buildings: Vec<String> = buildings["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|building| building["id"].as_str().unwrap().to_owned())
+        .collect();
+    let residents = register(&server.base, "resident", 137, FILERS).await;
+    let photo = std::sync::Arc::new(phone_photo());
+
+    // Each resident files a request and sends its photo, again and again, for 10 s.
+    let until = Instant::now() + Duration::from_secs(10);
+    let started = Instant::now();
+    let runs: Vec<Vec<f64>> =
+        futures_util::future::join_all(residents.iter().enumerate().map(|(n, cookie)| {
+            let (client, base, photo) = (client.clone(), server.base.clone(), photo.clone());
+            let building = buildings[n % buildings.len()].clone();
+            async move {
+                let mut took = Vec::new();
+                while Instant::now() < until {
+                    let began = Instant::now();
+                    let filed = client
+                        .post(format!("{base}/api/requests"))
+                        .header("cookie", cookie)
+                        .json(&serde_json::json!({
+                            "category": "repair", "description": "楼道灯坏了,晚上看不见台阶",
+                            "building_id": building, "place": "3单元楼道",
+                            "urgency": "normal", "contact_ok": true,
+                        }))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(filed.status(), 201, "a bench request is filed");
+                    let id = filed.json::<serde_json::Value>().await.unwrap()["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned();
+                    let sent = client
+                        .put(format!(
+                            "{base}/api/requests/{id}/photos/{}",
+                            uuid::Uuid::now_v7()
+                        ))
+                        .header("cookie", cookie)
+                        .header("content-type", "image/jpeg")
+                        .body(photo.as_ref().clone())
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(sent.status(), 201, "a bench photo is stored");
+                    took.push(began.elapsed().as_secs_f64() * 1_000.0);
+                }
+                took
+            }
+        }))
+        .await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut took: Vec<f64> = runs.into_iter().flatten().collect();
+    took.sort_by(f64::total_cmp);
+    let filed = Measured {
+        per_s: took.len() as f64 / elapsed,
+        p50_ms: percentile(&took, 0.50),
+        p99_ms: percentile(&took, 0.99),
+    };
+    println!(
+        "  requests filed with a photo ({} KB JPEG, {FILERS} residents at once): {filed}",
+        photo.len() / 1024
+    );
+    budgets.check(
+        "requests filed with a photo /s",
+        filed.per_s,
+        BUDGET_FILED_WITH_PHOTO_PER_S,
+    );
+    budgets.check_below(
+        "requests filed with a photo p99 ms",
+        filed.p99_ms,
+        BUDGET_FILED_WITH_PHOTO_P99_MS,
+    );
+
+    // The inbox with 10,000 requests stored, as the grid's worker reads it.
+    let db = SqlitePool::connect(&server.database).await.unwrap();
+    let stored = top_up_requests(&db, 10_000).await;
+    let worker = login(&server.base, "13800000001", "xingyi-worker-2026").await;
+    for (what, path) in [
+        ("inbox, first 50", "/api/requests?limit=50"),
+        ("inbox, overdue", "/api/requests?limit=50&overdue=true"),
+        (
+            "inbox, one grid's repairs",
+            "/api/requests?limit=50&grid=grid-2&category=repair",
+        ),
+    ] {
+        let read = wrk_get_as(&server.base, path, &worker, 6, &own);
+        println!("  {what} ({stored} requests stored): {read}");
+        budgets.check_below(&format!("{what} p99 ms"), read.p99_ms, BUDGET_INBOX_P99_MS);
+    }
+}
+
+/// A phone's photo as the SPA sends it: 1600 × 1200, a JPEG at quality 85 with some texture.
+fn phone_photo() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(1600, 1200, |x, y| {
+        let noise = (x.wrapping_mul(7919) ^ y.wrapping_mul(104_729)) % 37;
+        image::Rgb([
+            ((x / 7 + noise) % 256) as u8,
+            ((y / 5 + noise * 3) % 256) as u8,
+            ((x + y) / 11 % 256) as u8,
+        ])
+    });
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
+        .encode_image(&image)
+        .unwrap();
+    bytes
+}
+
+fn percentile(sorted: &[f64], share: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let at = ((sorted.len() as f64 - 1.0) * share).round() as usize;
+    sorted[at]
+}
+
+/// Adds requests (filed over the last 90 days in every status, in the demo's buildings, by the
+/// demo resident) until `target` are stored; how many are.
+async fn top_up_requests(db: &SqlitePool, target: i64) -> i64 {
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM requests")
+            .fetch_one(db)
+            .await
+            .unwrap()
+    };
+    let first = count().await;
+    let mut conn = db.acquire().await.unwrap();
+    for sql in [
+        "CREATE TEMP TABLE IF NOT EXISTS bench_buildings (k INTEGER PRIMARY KEY, id TEXT, \
+         grid TEXT, community TEXT)",
+        "DELETE FROM bench_buildings",
+        "INSERT INTO bench_buildings (id, grid, community) \
+         SELECT id, grid_id, community_id FROM buildings ORDER BY position",
+        "CREATE TEMP TABLE IF NOT EXISTS bench_statuses (k INTEGER PRIMARY KEY, status TEXT)",
+        "DELETE FROM bench_statuses",
+        "INSERT INTO bench_statuses (status) VALUES ('submitted'), ('accepted'), \
+         ('in_progress'), ('resolved'), ('closed'), ('closed'), ('closed'), ('declined')",
+    ] {
+        sqlx::query(sql).execute(&mut *conn).await.unwrap();
+    }
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2 - 1), \
+         made AS (SELECT i, strftime('%Y-%m-%dT%H:%M:%S.000000Z', 'now', \
+                  '-' || (i % 129600) || ' minutes') AS at FROM n) \
+         INSERT INTO requests (id, community_id, grid_id, building_id, category, description, \
+             urgency, contact_ok, channel, status, requester_id, accept_by, resolve_by, \
+             accepted_at, resolved_at, closed_at, created_at, updated_at) \
+         SELECT printf('00000000-0000-7000-9000-%012x', i), b.community, b.grid, b.id, \
+             CASE i % 3 WHEN 0 THEN 'repair' WHEN 1 THEN 'cleaning' ELSE 'help' END, \
+             '楼道灯坏了,晚上看不见台阶', 'normal', 1, 'app', s.status, \
+             (SELECT id FROM users WHERE role = 'resident' ORDER BY created_at LIMIT 1), \
+             strftime('%Y-%m-%dT%H:%M:%S.000000Z', made.at, '+4 hours'), \
+             strftime('%Y-%m-%dT%H:%M:%S.000000Z', made.at, '+72 hours'), \
+             CASE WHEN s.status <> 'submitted' THEN made.at END, \
+             CASE WHEN s.status IN ('resolved', 'closed') THEN made.at END, \
+             CASE WHEN s.status IN ('closed', 'declined') THEN made.at END, made.at, made.at \
+         FROM made JOIN bench_buildings b ON b.k = made.i % 40 + 1 \
+         JOIN bench_statuses s ON s.k = made.i % 8 + 1",
+    )
+    .bind(first)
+    .bind(target)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    drop(conn);
+    count().await
+}
+
+/// The session cookie of a login.
+async fn login(base: &str, phone: &str, password: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({"phone": phone, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "the bench logs in");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
 }
 
 /// The same claims on PostgreSQL, one server then two on the one database.
@@ -447,22 +666,27 @@ fn cores() -> usize {
 
 /// Signs up the donors; their session cookies.
 async fn register_donors(base: &str) -> Vec<String> {
+    register(base, "donor", 136, DONORS).await
+}
+
+/// Signs up `count` people of `role`, their phones starting with `prefix`; their cookies.
+async fn register(base: &str, role: &str, prefix: u32, count: usize) -> Vec<String> {
     let client = reqwest::Client::new();
-    let mut cookies = Vec::with_capacity(DONORS);
-    for n in 0..DONORS {
+    let mut cookies = Vec::with_capacity(count);
+    for n in 0..count {
         let response = client
             .post(format!("{base}/api/auth/register"))
             .header("origin", base)
             .json(&serde_json::json!({
                 "display_name": format!("压测{n}"),
-                "phone": format!("136{n:08}"),
+                "phone": format!("{prefix}{n:08}"),
                 "password": "bench-password-2026",
-                "role": "donor",
+                "role": role,
             }))
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 201, "a bench donor registers");
+        assert_eq!(response.status(), 201, "a bench {role} registers");
         let cookie = response.headers()["set-cookie"].to_str().unwrap();
         cookies.push(cookie.split(';').next().unwrap().to_owned());
     }
@@ -601,6 +825,13 @@ async fn top_up_claims(db: &SqlitePool, target: i64) {
 
 fn wrk_get(base: &str, path: &str, seconds: u32) -> Measured {
     wrk(base, path, seconds, None, CONNECTIONS)
+}
+
+/// [`wrk_get`] signed in with `cookie`.
+fn wrk_get_as(base: &str, path: &str, cookie: &str, seconds: u32, dir: &Path) -> Measured {
+    let script = dir.join("signed-in.lua");
+    std::fs::write(&script, format!("wrk.headers[\"cookie\"] = \"{cookie}\"\n")).unwrap();
+    wrk(base, path, seconds, Some(&script), CONNECTIONS)
 }
 
 /// Claims of one unit, each request by the next donor on the next wish.

@@ -88,8 +88,16 @@ pub fn reencode_now(body: &[u8], declared: ImageFormat) -> Result<Encoded, ApiEr
             name(declared)
         )));
     }
+    if declared == ImageFormat::Jpeg && !jpeg_is_whole(body) {
+        return Err(not_an_image(
+            "the JPEG is cut short (no end after its image data)",
+        ));
+    }
     // The header first: a pixel bomb is refused before a pixel of it is decoded.
-    let (width, height) = ImageReader::with_format(Cursor::new(body), declared)
+    let mut header = ImageReader::with_format(Cursor::new(body), declared);
+    // Only the header is read here: the sizes are this function's to judge.
+    header.no_limits();
+    let (width, height) = header
         .into_dimensions()
         .map_err(|error| not_an_image(format!("the image cannot be read: {error}")))?;
     if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
@@ -132,6 +140,32 @@ pub fn reencode_now(body: &[u8], declared: ImageFormat) -> Result<Encoded, ApiEr
     })
 }
 
+/// Whether a JPEG's image data ends (an EOI marker follows its first scan). The decoder fills
+/// a cut-short JPEG with grey rather than refusing it; a phone never sends one on purpose. The
+/// segments before the scan are stepped over by their lengths (an EXIF thumbnail carries
+/// markers of its own); data after the end (a motion photo's video) is left to the decoder.
+fn jpeg_is_whole(body: &[u8]) -> bool {
+    let mut at = 2;
+    loop {
+        while body.get(at) == Some(&0xff) && body.get(at + 1) == Some(&0xff) {
+            at += 1;
+        }
+        match (body.get(at), body.get(at + 1)) {
+            (Some(0xff), Some(0xda)) => {
+                return body[at..].windows(2).any(|pair| pair == [0xff, 0xd9]);
+            }
+            (Some(0xff), Some(0xd9)) | (None, _) | (_, None) => return false,
+            // Markers without a length.
+            (Some(0xff), Some(0x01 | 0xd0..=0xd7)) => at += 2,
+            (Some(0xff), Some(_)) => match (body.get(at + 2), body.get(at + 3)) {
+                (Some(high), Some(low)) => at += 2 + usize::from(u16::from_be_bytes([*high, *low])),
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+}
+
 /// The image's colours, what is transparent in it laid on white (a JPEG has no alpha).
 fn on_white(image: DynamicImage) -> RgbImage {
     if !image.color().has_alpha() {
@@ -160,4 +194,64 @@ fn name(format: ImageFormat) -> &'static str {
 
 fn not_an_image(detail: impl Into<String>) -> ApiError {
     ApiError::bad_request(ProblemCode::NotAnImage, detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg() -> Vec<u8> {
+        let image = RgbImage::from_fn(32, 24, |x, y| image::Rgb([x as u8 * 8, y as u8 * 8, 90]));
+        let mut bytes = Vec::new();
+        JpegEncoder::new_with_quality(&mut bytes, 90)
+            .encode_image(&image)
+            .unwrap();
+        bytes
+    }
+
+    /// `jpeg` with an APP1 segment holding a thumbnail's own end marker before its scan.
+    fn with_thumbnail_end(jpeg: &[u8]) -> Vec<u8> {
+        let payload = b"Exif\0\0thumbnail \xff\xd8 ... \xff\xd9";
+        let mut out = jpeg[..2].to_vec();
+        out.extend([0xff, 0xe1]);
+        out.extend(((payload.len() + 2) as u16).to_be_bytes());
+        out.extend(payload);
+        out.extend(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn a_jpeg_is_whole_only_when_its_scan_ends() {
+        let whole = jpeg();
+        assert!(jpeg_is_whole(&whole));
+        let mut motion_photo = whole.clone();
+        motion_photo.extend(b"....ftypmp42 a video after the image");
+        assert!(
+            jpeg_is_whole(&motion_photo),
+            "data after the end is the decoder's"
+        );
+        let cut = &whole[..whole.len() - 40];
+        assert!(!jpeg_is_whole(cut));
+        let thumbnail = with_thumbnail_end(&whole);
+        assert!(jpeg_is_whole(&thumbnail));
+        assert!(
+            !jpeg_is_whole(&thumbnail[..thumbnail.len() - 40]),
+            "a thumbnail's end marker is not the image's"
+        );
+        assert!(!jpeg_is_whole(&whole[..2]));
+    }
+
+    #[test]
+    fn what_is_kept_is_a_jpeg_of_the_pixels_at_most_1600_on_the_long_side() {
+        let big = RgbImage::from_pixel(3200, 1000, image::Rgb([10, 200, 30]));
+        let mut png = Vec::new();
+        DynamicImage::ImageRgb8(big)
+            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+            .unwrap();
+        let kept = reencode_now(&png, ImageFormat::Png).unwrap();
+        assert_eq!((kept.width, kept.height), (1600, 500));
+        assert_eq!(image::guess_format(&kept.bytes).unwrap(), ImageFormat::Jpeg);
+        let error = reencode_now(&png, ImageFormat::WebP).unwrap_err();
+        assert_eq!(error.code(), ProblemCode::NotAnImage);
+    }
 }

@@ -151,6 +151,11 @@ fn timeline_entry(row: TimelineRow, viewer: &Viewer, request: &Request) -> Event
     }
 }
 
+/// A photo's bytes as they travel (a JPEG, PNG or WebP up; the server's JPEG down).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PhotoBytes(pub Vec<u8>);
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -177,7 +182,14 @@ pub struct PhotoQuery {
         ("photo_id" = uuid::Uuid, Path, description = "The photo (made by the client, so a retry adds it once)"),
         PhotoQuery
     ),
-    request_body(content = Vec<u8>, description = "The photo's bytes", content_type = "image/jpeg"),
+    request_body(
+        description = "The photo's bytes",
+        content(
+            (PhotoBytes = "image/jpeg"),
+            (PhotoBytes = "image/png"),
+            (PhotoBytes = "image/webp")
+        )
+    ),
     security(("session" = [])),
     responses(
         (status = 201, description = "Stored", body = UploadedPhoto),
@@ -249,7 +261,7 @@ pub async fn put_photo(
     ),
     security(("session" = [])),
     responses(
-        (status = 200, description = "The photo", body = Vec<u8>, content_type = "image/jpeg")
+        (status = 200, description = "The photo", body = PhotoBytes, content_type = "image/jpeg")
     )
 )]
 pub async fn get_photo(

@@ -64,7 +64,7 @@ pub async fn pull(
         // Everything up to `latest` is in this answer (later changes may be too: harmless).
         _ => latest.max(since),
     };
-    let changes = load_changes(&state, user.as_ref(), rows).await?;
+    let changes = load_changes(&state, user.as_ref(), rows, reset).await?;
     let me = match &user {
         Some(user) => Some(crate::auth::me(&state.db, user).await?),
         None => None,
@@ -84,11 +84,13 @@ pub async fn pull(
     }))
 }
 
-/// The current state of each changed entity, as `viewer` may see it.
+/// The current state of each changed entity, as `viewer` may see it (`reset`: the phone starts
+/// over, so nothing needs removing from it).
 async fn load_changes(
     state: &AppState,
     viewer: Option<&CurrentUser>,
     rows: &[(Entity, String, u64)],
+    reset: bool,
 ) -> ApiResult<Vec<Change>> {
     fn ids_of<T: std::str::FromStr>(
         rows: &[(Entity, String, u64)],
@@ -257,8 +259,8 @@ async fn load_changes(
                     continue;
                 };
                 let shown = visibility::show_request(sight, request, now);
-                let calls_me =
-                    sight.is_some_and(|viewer| viewer.answers_calls_of(request.community));
+                let calls_me = !reset
+                    && sight.is_some_and(|viewer| viewer.answers_calls_of(request.community));
                 let as_call = matches!(shown, Some(ShownRequest::Call(_)));
                 let gone = || Change::Request {
                     id,
@@ -277,7 +279,7 @@ async fn load_changes(
                         data: Some(call),
                     }),
                     // Not theirs to know about, unless it may have been on their phone.
-                    None if visibility::told_request_left(sight, request.community) => {
+                    None if !reset && visibility::told_request_left(sight, request.community) => {
                         changes.push(gone())
                     }
                     None => {}

@@ -177,3 +177,82 @@ async fn reading_claims_is_private() {
         cast.owner.me.display_name.as_str()
     );
 }
+
+/// A request the owner filed: who may read it, add a note, accept it, start on it; a refused
+/// call changes nothing.
+#[tokio::test]
+async fn request_steps_by_every_caller_on_anothers_request() {
+    let app = spawn_demo_app().await;
+    let cast = Cast::new(&app).await;
+    let buildings = app.get_json("/api/buildings").await;
+    let building = buildings["items"][0]["id"].clone();
+    let filed = app
+        .post(
+            Some(&cast.owner),
+            "/api/requests",
+            json!({"category": "repair", "description": "楼道灯坏了", "building_id": building,
+                   "urgency": "normal", "contact_ok": true}),
+        )
+        .await;
+    assert_eq!(filed.status(), 201);
+    let request: serde_json::Value = filed.json().await.unwrap();
+    let id = request["id"].as_str().unwrap().to_owned();
+    // (what, caller) → expected status: the requester and the workers see it; only workers
+    // accept; nobody but a handler starts (there is none yet).
+    let expected = |what: &str, caller: Caller| -> u16 {
+        match (what, caller) {
+            (_, Caller::Anonymous) => 401,
+            ("read" | "notes", Caller::Owner | Caller::Worker) => 200,
+            ("read" | "notes", _) => 404,
+            ("accept", Caller::Worker) => 200,
+            ("accept", _) => 403,
+            ("start", Caller::Owner | Caller::Worker) => 403,
+            ("start", _) => 404,
+            _ => unreachable!(),
+        }
+    };
+    for what in ["read", "notes", "start", "accept"] {
+        for caller in CALLERS {
+            let session = cast.session(caller);
+            let before: (String,) = app
+                .db
+                .fetch_one(
+                    "SELECT status FROM requests WHERE id = ?",
+                    microwish_server::args![id],
+                )
+                .await
+                .unwrap();
+            let response = match what {
+                "read" => match session {
+                    Some(session) => app.get_as(session, &format!("/api/requests/{id}")).await,
+                    None => app.get(&format!("/api/requests/{id}")).await,
+                },
+                "notes" => {
+                    app.post(
+                        session,
+                        &format!("/api/requests/{id}/notes"),
+                        json!({"text": "看到了"}),
+                    )
+                    .await
+                }
+                _ => {
+                    app.post(session, &format!("/api/requests/{id}/{what}"), json!({}))
+                        .await
+                }
+            };
+            let want = expected(what, caller);
+            assert_eq!(response.status(), want, "{caller:?} {what}");
+            if want != 200 {
+                let after: (String,) = app
+                    .db
+                    .fetch_one(
+                        "SELECT status FROM requests WHERE id = ?",
+                        microwish_server::args![id],
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(before, after, "{caller:?} {what} changed the request");
+            }
+        }
+    }
+}

@@ -175,6 +175,13 @@ impl TestApp {
         response.json().await.expect("JSON body")
     }
 
+    /// GETs `path` as `session`, asserts a 200, returns the JSON body.
+    pub async fn get_json_as(&self, session: &Session, path: &str) -> Value {
+        let response = self.get_as(session, path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("JSON body")
+    }
+
     pub async fn wishes(&self, query: &str) -> Page<PublicWish> {
         let body = self.get_json(&format!("/api/wishes{query}")).await;
         serde_json::from_value(body).expect("a page of public wishes")

@@ -13,6 +13,7 @@ mod health;
 mod hold;
 mod postgres;
 mod privacy;
+mod requests;
 mod schema;
 mod shops;
 mod spa;

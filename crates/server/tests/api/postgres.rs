@@ -371,6 +371,16 @@ async fn a_community_moves_to_postgres_whole_and_its_rules_hold_there() {
         .await;
     assert_eq!(pushed.status(), 200);
     app.worker().await;
+    // A request's photo: bytes, not text.
+    let photo: Vec<u8> = vec![0xff, 0xd8, 0x00, 0x80, 0xff, 0xd9];
+    app.db
+        .execute(
+            "INSERT INTO request_photos (id, request_id, stage, width, height, bytes, created_at) \
+             SELECT 'photo-1', id, 'before', 1, 1, ?, created_at FROM requests LIMIT 1",
+            microwish_server::args![photo],
+        )
+        .await
+        .unwrap();
 
     let target = postgres_database().await;
     let mut heard = Vec::new();
@@ -384,8 +394,15 @@ async fn a_community_moves_to_postgres_whole_and_its_rules_hold_there() {
     assert!(count("wishes") > 0 && count("claims") >= 2 && count("events") > 0);
     assert!(count("sessions") >= 2 && count("sync_results") == 1);
     assert!(heard.contains(&("claims".to_owned(), count("claims"), count("claims"))));
+    assert!(count("buildings") == 40 && count("requests") >= 10);
 
     let pg = connect_postgres(&target).await.unwrap();
+    let (moved,): (Vec<u8>,) =
+        sqlx::query_as("SELECT bytes FROM request_photos WHERE id = 'photo-1'")
+            .fetch_one(&pg)
+            .await
+            .unwrap();
+    assert_eq!(moved, photo);
     // The rows themselves, not only their number.
     let claims_sql = "SELECT id, status || ' ' || hold_until || ' ' || user_id, quantity \
                       FROM claims ORDER BY id";

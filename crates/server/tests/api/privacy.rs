@@ -1,4 +1,5 @@
-//! No public endpoint ever carries a household's name, address, phone or notes.
+//! No public endpoint ever carries a household's name, address, phone or notes, nor a
+//! resident's request's words, unit or whom to call.
 
 use crate::helpers::spawn_demo_app;
 
@@ -26,6 +27,8 @@ async fn no_public_response_contains_household_details() {
         "/api/campaigns".to_owned(),
         "/api/stats".to_owned(),
         "/api/grids".to_owned(),
+        "/api/buildings".to_owned(),
+        "/api/board".to_owned(),
         "/api/health".to_owned(),
     ];
     for wish in app.wishes("?limit=200").await.items {
@@ -143,5 +146,57 @@ async fn only_the_volunteer_on_an_active_house_call_sees_the_address() {
             !mine.contains(secret.as_str()),
             "after release the volunteer still sees {secret:?}"
         );
+    }
+}
+
+/// A request's description, unit, on-behalf name and phone, and its requester's phone.
+type Secrets = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+#[tokio::test]
+async fn no_public_response_carries_a_requests_private_fields() {
+    let app = spawn_demo_app().await;
+    // A place ("地下车库") may be named in what a worker writes for the board; the rest
+    // never: the words, the unit, whom it was logged for and whom to call.
+    let requests: Vec<Secrets> = app
+        .db
+        .fetch_all(
+            "SELECT r.description, r.unit, r.on_behalf_name, r.on_behalf_phone, u.phone \
+             FROM requests r JOIN users u ON u.id = r.requester_id",
+            microwish_server::args![],
+        )
+        .await
+        .unwrap();
+    assert!(requests.len() >= 10, "the demo's season");
+    let secrets: Vec<String> = requests
+        .into_iter()
+        .flat_map(|(description, unit, name, phone, requester)| {
+            [Some(description), unit, name, phone, Some(requester)]
+        })
+        .flatten()
+        .collect();
+    for path in [
+        "/api/board",
+        "/api/board?limit=1",
+        "/api/stats",
+        "/api/buildings",
+        "/api/wishes?limit=200",
+        "/api/grids",
+    ] {
+        let body = app.get(path).await.text().await.unwrap();
+        for secret in &secrets {
+            assert!(!body.contains(secret.as_str()), "{path} leaks {secret:?}");
+        }
+    }
+    // The board holds only what workers wrote for the public.
+    let board = app.get_json("/api/board").await;
+    assert!(!board["items"].as_array().unwrap().is_empty());
+    for item in board["items"].as_array().unwrap() {
+        assert_eq!(item.as_object().unwrap().len(), 5, "{item}");
     }
 }

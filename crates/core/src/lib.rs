@@ -20,9 +20,11 @@
 /// Declares a fieldless enum stored and sent as a snake_case string, with the complete list
 /// of its values and a parser for query strings and database rows. Each value is spelled
 /// once, by its literal: serde, the database (`as_str`) and the parser all use it; a test
-/// per enum (named after it) checks that they agree on every value.
+/// per enum (named after it) checks that they agree on every value. The literal is taken as a
+/// plain token (`tt`, not `literal`): utoipa cannot read a `literal` fragment inside
+/// `#[serde(rename = …)]` and would document the Rust variant names instead.
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

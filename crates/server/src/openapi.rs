@@ -128,6 +128,47 @@ impl Modify for EveryOperation {
 mod tests {
     use super::*;
 
+    /// The document names each enum's values as they travel (core's one literal per value):
+    /// a schema that fell back to the Rust variant names (`WishFullyClaimed`) made every
+    /// refusal "violate" it.
+    #[test]
+    fn enum_schemas_name_the_values_as_they_travel() {
+        let doc: serde_json::Value = serde_json::from_str(document()).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        let values = |name: &str| -> Vec<String> {
+            schemas[name]["enum"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name} is an enum"))
+                .iter()
+                .map(|value| value.as_str().unwrap().to_owned())
+                .collect()
+        };
+        let texts = |all: &[&str]| {
+            all.iter()
+                .map(|text| (*text).to_owned())
+                .collect::<Vec<_>>()
+        };
+        use microwish_core::{ProblemCode, Role, WishStatus};
+        let problem: Vec<_> = ProblemCode::ALL.iter().map(|code| code.as_str()).collect();
+        assert_eq!(values("ProblemCode"), texts(&problem));
+        let status: Vec<_> = WishStatus::ALL
+            .iter()
+            .map(|status| status.as_str())
+            .collect();
+        assert_eq!(values("WishStatus"), texts(&status));
+        let role: Vec<_> = Role::ALL.iter().map(|role| role.as_str()).collect();
+        assert_eq!(values("Role"), texts(&role));
+        for (name, schema) in schemas {
+            for value in schema["enum"].as_array().into_iter().flatten() {
+                let value = value.as_str().unwrap_or_default();
+                assert!(
+                    !value.chars().any(|c| c.is_ascii_uppercase()),
+                    "{name}: {value} is not how it travels"
+                );
+            }
+        }
+    }
+
     #[test]
     fn every_operation_is_under_api_once_and_documents_its_refusals() {
         let doc: serde_json::Value = serde_json::from_str(document()).unwrap();

@@ -459,6 +459,10 @@ pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str
     body
 }
 
+/// How long a test waits for a poke: generous, so a loaded machine does not fail it; still far
+/// below the minute the "at once" tests slow the database watch to.
+pub const POKE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Asserts that the `/api/events` stream pokes within `within` (a `change` event).
 pub async fn assert_poked(stream: &mut reqwest::Response, within: std::time::Duration) {
     let chunk = tokio::time::timeout(within, stream.chunk())

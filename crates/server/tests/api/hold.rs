@@ -4,7 +4,7 @@ use chrono::{Duration, SubsecRound};
 use microwish_core::{Role, WishKind};
 use microwish_server::apply::expire_due_claims;
 
-use crate::helpers::{assert_poked, spawn_demo_app, spawn_demo_app_with};
+use crate::helpers::{assert_poked, spawn_demo_app, spawn_demo_app_with, POKE_WAIT};
 
 #[tokio::test]
 async fn stalled_item_claims_expire_after_their_hold() {
@@ -115,7 +115,7 @@ async fn an_expiry_pokes_listening_phones_at_once() {
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let mut stream = app.get("/api/events").await;
     assert_eq!(expire_due_claims(&app.state).await.unwrap(), 1);
-    assert_poked(&mut stream, std::time::Duration::from_secs(1)).await;
+    assert_poked(&mut stream, POKE_WAIT).await;
 }
 
 /// Every server process runs the hold timer; on one database they never expire a claim twice

@@ -5,7 +5,7 @@ use microwish_core::{CampaignId, ClaimId, ClientId, ProblemCode, Role, WishId, W
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    assert_poked, assert_problem, spawn_demo_app, spawn_demo_app_with, Session, TestApp,
+    assert_poked, assert_problem, spawn_demo_app, spawn_demo_app_with, Session, TestApp, POKE_WAIT,
 };
 
 async fn push(
@@ -501,7 +501,7 @@ async fn the_event_stream_pokes_listeners_after_a_change() {
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
     let wish = app.open_wish(WishKind::Item, 1).await;
     app.claim_ok(&donor, wish.id, 1).await;
-    assert_poked(&mut stream, std::time::Duration::from_secs(2)).await;
+    assert_poked(&mut stream, POKE_WAIT).await;
 }
 
 /// What `/api/me` says of the user's vetting.
@@ -534,7 +534,7 @@ async fn a_pushed_suspension_holds_at_once_and_pokes_listening_phones() {
         "{pushed:?}"
     );
     assert_eq!(volunteer_status(&app, &volunteer).await, "suspended");
-    assert_poked(&mut stream, std::time::Duration::from_secs(1)).await;
+    assert_poked(&mut stream, POKE_WAIT).await;
 }
 
 /// Two server processes on one database: a phone listening on one hears of a claim made
@@ -555,7 +555,7 @@ async fn a_phone_on_one_server_hears_of_a_claim_made_on_another_within_a_second(
         .await
         .unwrap();
     assert_eq!(claimed.status(), 201);
-    assert_poked(&mut stream, std::time::Duration::from_secs(1)).await;
+    assert_poked(&mut stream, POKE_WAIT).await;
     let again = tokio::time::timeout(std::time::Duration::from_millis(700), stream.chunk()).await;
     assert!(again.is_err(), "one change, one poke: {again:?}");
 }

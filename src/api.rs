@@ -11,7 +11,8 @@ use microwish_core::problem::Problem;
 use microwish_core::stats::{StatsDetail, StatsQuery};
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
 use microwish_core::{
-    ClientId, EventView, FieldError, HouseholdId, Me, Page, ProblemCode, Stats, WishId,
+    BoardItem, ClientId, EventView, FieldError, HouseholdId, Me, Page, PhotoId, ProblemCode,
+    RequestId, Stats, WishId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -219,6 +220,52 @@ pub async fn stats_detail(query: &StatsQuery) -> Result<StatsDetail, ApiError> {
 /// Where a worker downloads the spreadsheets (plain links: the browser saves the file).
 pub const EXPORT_WISHES: &str = "/api/export/wishes.csv";
 pub const EXPORT_HOUSEHOLDS: &str = "/api/export/households.csv";
+pub const EXPORT_REQUESTS: &str = "/api/export/requests.csv";
+
+/// A request's timeline, oldest first (`GET /api/requests/{id}` answers the request with it;
+/// the request itself the phone has from its sync).
+pub async fn request_timeline(id: RequestId) -> Result<Vec<EventView>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct WithTimeline {
+        #[serde(alias = "events")]
+        timeline: Vec<EventView>,
+    }
+    let answer: WithTimeline = get_json(&format!("/api/requests/{id}")).await?;
+    Ok(answer.timeline)
+}
+
+/// Where a request's photo is read from (the session cookie goes with an `<img>`'s request).
+pub fn photo_url(request: RequestId, photo: PhotoId) -> String {
+    format!("/api/requests/{request}/photos/{photo}")
+}
+
+/// Sends a photo of a request, as a JPEG; sending it again is harmless (the server knows
+/// the photo's id).
+pub async fn put_photo(
+    request: RequestId,
+    photo: PhotoId,
+    jpeg: &web_sys::Blob,
+) -> Result<(), ApiError> {
+    let response = Request::put(&photo_url(request, photo))
+        .header("accept", "application/json")
+        .header("content-type", "image/jpeg")
+        .body(jpeg)
+        .map_err(|error| ApiError::Unexpected(error.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(problem(response).await)
+    }
+}
+
+/// The public board of fixed problems (已办结), newest first.
+pub async fn board() -> Result<Vec<BoardItem>, ApiError> {
+    let page: Page<BoardItem> = get_json("/api/board").await?;
+    Ok(page.items)
+}
 
 /// Creates an account and logs it in (the answer sets the session cookie).
 pub async fn register(registration: &Registration) -> Result<Me, ApiError> {

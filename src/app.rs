@@ -6,10 +6,10 @@ use leptos_router::path;
 
 use crate::components::{NavBar, SyncBar};
 use crate::pages::{
-    AccountPage, AllocatePage, CampaignFormPage, CampaignPage, ConsolePage, HouseholdPage,
-    HouseholdsPage, LoginPage, MyClaimsPage, NotFound, PledgeFormPage, PledgesPage, RegisterPage,
-    ShopPage, StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage,
-    WorkerClaimsPage,
+    AccountPage, AllocatePage, AssignedPage, BoardPage, CallsPage, CampaignFormPage, CampaignPage,
+    ConsolePage, HouseholdPage, HouseholdsPage, InboxPage, LoginPage, MyClaimsPage, MyRequestsPage,
+    NotFound, PledgeFormPage, PledgesPage, RegisterPage, RequestFormPage, RequestPage, ShopPage,
+    StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
 };
 use crate::session::Session;
 use crate::state::Data;
@@ -80,6 +80,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/worker/stats") view=StatsPage />
                     <Route path=path!("/shop") view=ShopPage />
                     <Route path=path!("/shop/pledges/new") view=PledgeFormPage />
+                    <Route path=path!("/requests/new") view=RequestFormPage />
+                    <Route path=path!("/requests/:id") view=RequestPage />
+                    <Route path=path!("/me/requests") view=MyRequestsPage />
+                    <Route path=path!("/worker/requests") view=InboxPage />
+                    <Route path=path!("/assigned") view=AssignedPage />
+                    <Route path=path!("/calls") view=CallsPage />
+                    <Route path=path!("/board") view=BoardPage />
                 </Routes>
             </main>
             <NavBar />

@@ -13,6 +13,10 @@ mod fields;
 mod households;
 mod problems;
 mod report;
+#[cfg(test)]
+mod request_tests;
+mod request_work;
+mod requests;
 mod shops;
 mod sync;
 #[cfg(test)]
@@ -29,6 +33,11 @@ pub use fields::FieldErrorTexts;
 pub use households::{HouseholdTexts, WishFormTexts};
 pub use problems::ProblemTexts;
 pub use report::ReportTexts;
+pub use request_work::{BoardTexts, RequestAnswerTexts, RequestWorkTexts};
+pub use requests::{
+    ChannelTexts, HandlerKindTexts, RequestCategoryTexts, RequestFieldTexts, RequestFormTexts,
+    RequestStatusTexts, RequestTexts, UrgencyTexts,
+};
 pub use shops::ShopTexts;
 pub use sync::SyncTexts;
 pub use vocabulary::{
@@ -118,6 +127,17 @@ pub struct Texts {
     pub problem: ProblemTexts,
     pub field_errors: FieldErrorTexts,
     pub sync: SyncTexts,
+    pub request_statuses: RequestStatusTexts,
+    pub request_categories: RequestCategoryTexts,
+    pub urgencies: UrgencyTexts,
+    pub channels: ChannelTexts,
+    pub handler_kinds: HandlerKindTexts,
+    pub request_form: RequestFormTexts,
+    pub requests: RequestTexts,
+    pub request_fields: RequestFieldTexts,
+    pub request_work: RequestWorkTexts,
+    pub request_answer: RequestAnswerTexts,
+    pub board: BoardTexts,
 }
 
 /// How a language puts words together.

@@ -5,7 +5,8 @@
 //! - [`sync`]: the driver that runs core's sync engine in the browser; [`store`]: IndexedDB;
 //! - [`api`]: the typed HTTP client over core's types;
 //! - [`pages`]: one routed page per file; [`components`]: reusable pieces;
-//! - [`filters`]: the wish-list filters, kept in the URL;
+//! - [`filters`]: the wish-list and inbox filters, kept in the URL;
+//! - [`photos`]: a request's photos, made smaller on the phone and sent once their request is;
 //! - [`china_time`]: the browser's clock and the time inputs (the rules are core's `clock`);
 //! - [`i18n`]: every user-visible string (zh-CN first, English); [`prefs`]: language and
 //!   elder mode, per device.
@@ -17,6 +18,7 @@ pub mod components;
 pub mod filters;
 pub mod i18n;
 pub mod pages;
+pub mod photos;
 pub mod prefs;
 pub mod service_worker;
 pub mod session;

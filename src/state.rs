@@ -11,9 +11,12 @@ use microwish_core::decide::Written;
 use microwish_core::engine::{Changed, Notice, SessionState, SyncStatus};
 use microwish_core::overlay::LocalState;
 use microwish_core::{
-    CampaignId, ClaimId, ClaimView, Grid, GridId, Household, HouseholdId, Me, Pledge, PledgeId,
-    PublicCampaign, PublicWish, UserId, VolunteerView, WishId,
+    Building, BuildingId, CallView, CampaignId, ClaimId, ClaimView, Grid, GridId, Household,
+    HouseholdId, Me, Pledge, PledgeId, PublicCampaign, PublicWish, RequestId, RequestView,
+    StaffMember, UserId, VolunteerView, WishId,
 };
+
+use crate::photos::{PhotoProblem, QueuedPhoto};
 
 /// One kind of entity: which ids exist (a signal that changes only when one comes or goes)
 /// and a signal per entity (that changes only when that entity does).
@@ -198,12 +201,23 @@ pub struct Data {
     pub volunteers: Collection<UserId, VolunteerView>,
     /// A shop's own pledges; every pledge for workers.
     pub pledges: Collection<PledgeId, Pledge>,
+    /// The requests the user filed or handles; every request of their community for workers.
+    pub requests: Collection<RequestId, RequestView>,
+    /// Open calls for help, for a party-member volunteer.
+    pub calls: Collection<RequestId, CallView>,
+    pub buildings: Collection<BuildingId, Building>,
+    /// The community's workers and property staff, for its workers (whom to dispatch to).
+    pub staff: Collection<UserId, StaffMember>,
     /// Claims and wishes with changes the server has not taken yet.
     pub pending_claims: RwSignal<HashSet<ClaimId>>,
     pub pending_wishes: RwSignal<HashSet<WishId>>,
     pub pending_pledges: RwSignal<HashSet<PledgeId>>,
     pub pending_households: RwSignal<HashSet<HouseholdId>>,
     pub pending_volunteers: RwSignal<HashSet<UserId>>,
+    pub pending_requests: RwSignal<HashSet<RequestId>>,
+    /// Photos kept on the phone until their request is on the server, and those it refused.
+    pub photos: RwSignal<Vec<QueuedPhoto>>,
+    pub photo_problems: RwSignal<Vec<PhotoProblem>>,
     /// The device's cache has been read.
     pub loaded: RwSignal<bool>,
     /// The cache holds a complete copy from some pull (possibly an old one).
@@ -223,11 +237,18 @@ impl Data {
             households: Collection::new(),
             volunteers: Collection::new(),
             pledges: Collection::new(),
+            requests: Collection::new(),
+            calls: Collection::new(),
+            buildings: Collection::new(),
+            staff: Collection::new(),
             pending_claims: RwSignal::new(HashSet::new()),
             pending_wishes: RwSignal::new(HashSet::new()),
             pending_pledges: RwSignal::new(HashSet::new()),
             pending_households: RwSignal::new(HashSet::new()),
             pending_volunteers: RwSignal::new(HashSet::new()),
+            pending_requests: RwSignal::new(HashSet::new()),
+            photos: RwSignal::new(Vec::new()),
+            photo_problems: RwSignal::new(Vec::new()),
             loaded: RwSignal::new(false),
             synced: RwSignal::new(false),
             status: RwSignal::new(SyncStatus::Starting),
@@ -249,6 +270,11 @@ impl Data {
         self.pending_pledges.with(|pending| pending.contains(&id))
     }
 
+    /// Whether a request has changes the server has not taken yet (tracked).
+    pub fn is_pending_request(&self, id: RequestId) -> bool {
+        self.pending_requests.with(|pending| pending.contains(&id))
+    }
+
     /// Whether a claim waits for the server (tracked).
     pub fn is_pending_claim(&self, id: ClaimId) -> bool {
         self.pending_claims.with(|pending| pending.contains(&id))
@@ -265,6 +291,10 @@ impl Data {
             self.households.replace_all(&view.households);
             self.volunteers.replace_all(&view.volunteers);
             self.pledges.replace_all(&view.pledges);
+            self.requests.replace_all(&view.requests);
+            self.calls.replace_all(&view.calls);
+            self.buildings.replace_all(&view.buildings);
+            self.staff.replace_all(&view.staff);
         } else {
             for id in &changed.wishes {
                 self.wishes.put(*id, view.wishes.get(id).cloned());
@@ -287,12 +317,25 @@ impl Data {
             for id in &changed.pledges {
                 self.pledges.put(*id, view.pledges.get(id).cloned());
             }
+            for id in &changed.requests {
+                self.requests.put(*id, view.requests.get(id).cloned());
+            }
+            for id in &changed.calls {
+                self.calls.put(*id, view.calls.get(id).cloned());
+            }
+            for id in &changed.buildings {
+                self.buildings.put(*id, view.buildings.get(id).cloned());
+            }
+            for id in &changed.staff {
+                self.staff.put(*id, view.staff.get(id).cloned());
+            }
         }
         set_if_changed(self.pending_wishes, &pending.wishes);
         set_if_changed(self.pending_claims, &pending.claims);
         set_if_changed(self.pending_pledges, &pending.pledges);
         set_if_changed(self.pending_households, &pending.households);
         set_if_changed(self.pending_volunteers, &pending.volunteers);
+        set_if_changed(self.pending_requests, &pending.requests);
         if self.synced.get_untracked() != synced {
             self.synced.set(synced);
         }

@@ -1,6 +1,7 @@
 //! The device's copy of everything the user may see, in IndexedDB: one object store per
 //! entity (values are the server's JSON, keyed by id), the outbox of mutations not yet
-//! answered by the server, and meta (client id, pull cursor, mutation counter, who is logged in).
+//! answered by the server, meta (client id, pull cursor, mutation counter, who is logged in),
+//! and the photos of requests waiting to be sent ([`photos`]).
 //!
 //! Every write the sync engine asks for is one transaction, so the cache is never
 //! half-updated; the outbox is written before anything is sent, so a closed tab loses
@@ -15,14 +16,16 @@ use microwish_core::engine::{renumber, Meta, Renumber, Save, Snapshot};
 use microwish_core::overlay::LocalState;
 use microwish_core::sync::{Change, Mutation, Op, PullResponse};
 use microwish_core::{
-    ClaimView, Grid, Household, Pledge, PublicCampaign, PublicWish, VolunteerView,
+    Building, CallView, ClaimView, Grid, Household, Pledge, PublicCampaign, PublicWish,
+    RequestView, StaffMember, VolunteerView,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub const DB_NAME: &str = "microwish";
-/// 2: households and volunteers (workers' data) have stores of their own; 3: pledges.
-const DB_VERSION: u32 = 3;
+/// 2: households and volunteers (workers' data) have stores of their own; 3: pledges;
+/// 4: residents' requests, calls, buildings, staff, and the photos waiting to be sent.
+const DB_VERSION: u32 = 4;
 
 const WISHES: &str = "wishes";
 const CLAIMS: &str = "claims";
@@ -31,14 +34,24 @@ const GRIDS: &str = "grids";
 const HOUSEHOLDS: &str = "households";
 const VOLUNTEERS: &str = "volunteers";
 const PLEDGES: &str = "pledges";
+const REQUESTS: &str = "requests";
+const CALLS: &str = "calls";
+const BUILDINGS: &str = "buildings";
+const STAFF: &str = "staff";
+const PHOTOS: &str = "photos";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
-const ENTITY_STORES: [&str; 7] = [
-    WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS, PLEDGES,
+const ENTITY_STORES: [&str; 11] = [
+    WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS, PLEDGES, REQUESTS, CALLS, BUILDINGS,
+    STAFF,
 ];
-const ALL_STORES: [&str; 9] = [
-    WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS, PLEDGES, OUTBOX, META,
+/// Logging out (a wipe) empties every one, the waiting photos too.
+const ALL_STORES: [&str; 14] = [
+    WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS, PLEDGES, REQUESTS, CALLS, BUILDINGS,
+    STAFF, PHOTOS, OUTBOX, META,
 ];
+
+mod photos;
 
 /// Why the local store failed (quota, private mode, a corrupt record).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +97,11 @@ impl Store {
                 if event.old_version() < 3.0 {
                     db.create_object_store(PLEDGES).build()?;
                 }
+                if event.old_version() < 4.0 {
+                    for store in [REQUESTS, CALLS, BUILDINGS, STAFF, PHOTOS] {
+                        db.create_object_store(store).build()?;
+                    }
+                }
                 Ok(())
             })
             .await?;
@@ -105,8 +123,10 @@ impl Store {
             households: read_all(&tx.object_store(HOUSEHOLDS)?, |h: &Household| h.id).await?,
             volunteers: read_all(&tx.object_store(VOLUNTEERS)?, |v: &VolunteerView| v.id).await?,
             pledges: read_all(&tx.object_store(PLEDGES)?, |p: &Pledge| p.id).await?,
-            // SPA: requests, calls, buildings and staff not stored yet (issue 24, SPA slice)
-            ..LocalState::default()
+            requests: read_all(&tx.object_store(REQUESTS)?, |r: &RequestView| r.id).await?,
+            calls: read_all(&tx.object_store(CALLS)?, |c: &CallView| c.id).await?,
+            buildings: read_all(&tx.object_store(BUILDINGS)?, |b: &Building| b.id).await?,
+            staff: read_all(&tx.object_store(STAFF)?, |s: &StaffMember| s.id).await?,
         };
         let outbox = read_list(&tx.object_store(OUTBOX)?).await?;
         let meta = read_meta(&tx.object_store(META)?).await?;
@@ -233,6 +253,10 @@ async fn write_pull(
     let households = tx.object_store(HOUSEHOLDS)?;
     let volunteers = tx.object_store(VOLUNTEERS)?;
     let pledges = tx.object_store(PLEDGES)?;
+    let requests = tx.object_store(REQUESTS)?;
+    let calls = tx.object_store(CALLS)?;
+    let buildings = tx.object_store(BUILDINGS)?;
+    let staff = tx.object_store(STAFF)?;
     for change in &pull.changes {
         // Requests go out as they are built; the commit waits for all of them.
         let (store, key, value) = match change {
@@ -249,11 +273,12 @@ async fn write_pull(
                 (&volunteers, id.to_string(), put_value(*op, data)?)
             }
             Change::Pledge { id, op, data } => (&pledges, id.to_string(), put_value(*op, data)?),
-            // SPA: requests, calls, buildings and staff not stored yet (issue 24, SPA slice)
-            Change::Request { .. }
-            | Change::Call { .. }
-            | Change::Building { .. }
-            | Change::Staff { .. } => continue,
+            Change::Request { id, op, data } => (&requests, id.to_string(), put_value(*op, data)?),
+            Change::Call { id, op, data } => (&calls, id.to_string(), put_value(*op, data)?),
+            Change::Building { id, op, data } => {
+                (&buildings, id.to_string(), put_value(*op, data)?)
+            }
+            Change::Staff { id, op, data } => (&staff, id.to_string(), put_value(*op, data)?),
             // Notices are kept on the phone by the SPA slice of issue 25.
             Change::Notice { .. } => continue,
         };

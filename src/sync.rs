@@ -25,6 +25,7 @@ use crate::state::Data;
 use crate::store::{Store, DB_NAME};
 
 mod browser;
+mod photos;
 
 use browser::session_hint;
 pub use browser::{sleep, within};
@@ -41,6 +42,9 @@ pub struct Sync {
     store: StoredValue<Option<Rc<Store>>, LocalStorage>,
     inputs: StoredValue<Option<mpsc::UnboundedSender<Input>>, LocalStorage>,
     timer: StoredValue<Option<i32>, LocalStorage>,
+    /// The photo outbox of a device without a store (in-memory syncs), and its sender's state.
+    photo_memory: StoredValue<Vec<(crate::photos::QueuedPhoto, web_sys::Blob)>, LocalStorage>,
+    photo_sender: StoredValue<photos::Sender, LocalStorage>,
     pub data: Data,
 }
 
@@ -85,6 +89,8 @@ impl Sync {
             store: StoredValue::new_local(None),
             inputs: StoredValue::new_local(inputs),
             timer: StoredValue::new_local(None),
+            photo_memory: StoredValue::new_local(Vec::new()),
+            photo_sender: StoredValue::new_local(photos::Sender::default()),
             data,
         }
     }
@@ -146,6 +152,7 @@ impl Sync {
             }
         };
         self.store.set_value(Some(store));
+        self.show_photos().await;
         snapshot
     }
 
@@ -164,6 +171,9 @@ impl Sync {
                                 &format!("cache write failed: {}", error.0).into(),
                             );
                         }
+                    }
+                    if matches!(save, Save::Wipe(_)) {
+                        self.forget_photos();
                     }
                 }
                 Effect::ReadOutbox { renumber } => {
@@ -219,10 +229,22 @@ impl Sync {
     /// Effects that only change what the screens show.
     fn show(&self, effect: Effect) {
         match effect {
-            Effect::Changed(changed) => self.publish(&changed),
-            Effect::Status(status) => self.data.status.set(status),
+            Effect::Changed(changed) => {
+                self.publish(&changed);
+                self.send_photos();
+            }
+            Effect::Status(status) => {
+                self.data.status.set(status);
+                self.send_photos();
+            }
             Effect::Session(session) => self.data.session.set(session),
-            Effect::Notice(notice) => self.data.notices.update(|all| all.push(notice)),
+            Effect::Notice(notice) => {
+                if let Command::FileRequest(refused) = &notice.command {
+                    self.drop_photos_of(refused.id);
+                }
+                self.data.notices.update(|all| all.push(notice));
+            }
+            Effect::Save(Save::Wipe(_)) => self.forget_photos(),
             _ => {}
         }
     }

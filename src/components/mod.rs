@@ -29,7 +29,7 @@ pub use chip_group::ChipGroup;
 pub use claim_card::{ClaimActions, ClaimCard};
 pub use claim_panel::ClaimPanel;
 pub use date_picker::DatePicker;
-pub use field_messages::FieldMessages;
+pub use field_messages::{FieldMessages, FieldWords};
 pub use form_error::FormError;
 pub use live_claim::LiveClaim;
 pub use load_error::LoadError;

@@ -9,7 +9,8 @@ use crate::i18n::t;
 use crate::session::{login_url, register_url, safe_next, use_session};
 
 /// The bar at the bottom of every page, where a thumb reaches: the wishes, the user's
-/// claims or the workers' queue by role, logging in, and 我的 (the account, settings and
+/// claims, requests or the workers' queue by role (a resident's 诉求, property staff's
+/// 派给我的, a party-member volunteer's 召集), logging in, and 我的 (the account, settings and
 /// logging out).
 #[component]
 pub fn NavBar() -> impl IntoView {
@@ -54,8 +55,15 @@ pub fn NavBar() -> impl IntoView {
                 }
                 .into_any(),
                 SessionState::LoggedIn(me) => match me.role {
-                    Role::Donor | Role::Volunteer => view! {
+                    Role::Donor => view! {
                         <A href="/me/claims" attr:class="tabbar__item tabbar__claims">{t.nav.my_claims}</A>
+                    }
+                    .into_any(),
+                    Role::Volunteer => view! {
+                        <A href="/me/claims" attr:class="tabbar__item tabbar__claims">{t.nav.my_claims}</A>
+                        {me.party_member.then(|| view! {
+                            <A href="/calls" attr:class="tabbar__item tabbar__calls">{t.nav.calls}</A>
+                        })}
                     }
                     .into_any(),
                     Role::Worker => view! {
@@ -68,8 +76,14 @@ pub fn NavBar() -> impl IntoView {
                         <A href="/shop" attr:class="tabbar__item tabbar__donations">{t.nav.donations}</A>
                     }
                     .into_any(),
-                    // SPA: residents' and property staff's tabs not built yet (issue 24, SPA slice)
-                    Role::Resident | Role::Property => ().into_any(),
+                    Role::Resident => view! {
+                        <A href="/me/requests" attr:class="tabbar__item tabbar__requests">{t.nav.requests}</A>
+                    }
+                    .into_any(),
+                    Role::Property => view! {
+                        <A href="/assigned" attr:class="tabbar__item tabbar__assigned">{t.nav.assigned}</A>
+                    }
+                    .into_any(),
                 },
             }}
             <A href="/me" exact=true attr:class="tabbar__item tabbar__me">{t.nav.me}</A>

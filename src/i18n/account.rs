@@ -10,6 +10,11 @@ pub struct NavTexts {
     pub volunteers: &'static str,
     pub console: &'static str,
     pub donations: &'static str,
+    /// A resident's requests; property staff's requests dispatched to them; a party-member
+    /// volunteer's calls.
+    pub requests: &'static str,
+    pub assigned: &'static str,
+    pub calls: &'static str,
     pub login: &'static str,
     pub register: &'static str,
     pub logout: &'static str,

@@ -37,6 +37,8 @@ pub struct SyncTexts {
     /// `{title}`, `{reason}`.
     pub claim_failed: &'static str,
     pub action_failed: &'static str,
+    /// `{reason}`: a change to a request the server refused.
+    pub request_failed: &'static str,
     pub not_cached: &'static str,
 }
 
@@ -48,6 +50,7 @@ impl Texts {
             (Command::ClaimWish(_), ProblemCode::WishFullyClaimed) => self.sync.claim_taken,
             (Command::ClaimWish(_), ProblemCode::NotEnoughRemaining) => self.sync.claim_too_many,
             (Command::ClaimWish(_), _) => self.sync.claim_failed,
+            (command, _) if is_about_a_request(command) => self.sync.request_failed,
             _ => self.sync.action_failed,
         };
         let title = notice.title.clone().unwrap_or_default();
@@ -66,4 +69,25 @@ impl Texts {
             SyncStatus::Failed => self.sync.failed.to_owned(),
         }
     }
+}
+
+/// Whether a command is a step of a resident's request (its notice names no wish).
+fn is_about_a_request(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::FileRequest(_)
+            | Command::AcceptRequest(_)
+            | Command::DispatchRequest(_)
+            | Command::CallVolunteers(_)
+            | Command::TakeCall(_)
+            | Command::StartRequest(_)
+            | Command::NoteRequest(_)
+            | Command::ResolveRequest(_)
+            | Command::ConfirmRequest(_)
+            | Command::ReopenRequest(_)
+            | Command::DeclineRequest(_)
+            | Command::MergeRequest(_)
+            | Command::ConvertRequest(_)
+            | Command::CloseRequest(_)
+    )
 }

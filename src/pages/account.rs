@@ -1,5 +1,6 @@
-//! `/me` (我的): who is signed in (the full name the tab bar has no room for), this device's
-//! language and elder mode, and logging out. Visitors get the settings and a way in.
+//! `/me` (我的): who is signed in (the full name the tab bar has no room for), a way to report
+//! something and to their requests, this device's language and elder mode, and logging out.
+//! Visitors get the settings and a way in.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -44,6 +45,14 @@ pub fn AccountPage() -> impl IntoView {
                             <dd>{t.account.volunteer_time}" "{t.hours(me.volunteer_minutes)}</dd>
                         })}
                     </dl>
+                    {(me.role != Role::Worker).then(|| view! {
+                        <div class="account__card account__requests">
+                            <a class="button button--wide account__report" href="/requests/new">{t.requests.report}</a>
+                            <a class="button button--quiet button--wide account__my-requests" href="/me/requests">
+                                {t.requests.my_link}
+                            </a>
+                        </div>
+                    })}
                 }
                 .into_any(),
             }}

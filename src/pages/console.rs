@@ -1,12 +1,14 @@
 use leptos::prelude::*;
 use microwish_core::VolunteerStatus;
 
+use crate::china_time::now;
 use crate::components::WorkerOnly;
 use crate::i18n::t;
 use crate::state::use_data;
 
 /// `/worker` 工作台: the worker's other tools, one tap away (the tab bar keeps the daily
-/// ones: the queue and the households).
+/// ones: the queue and the households), the residents' requests first with how many are
+/// overdue.
 #[component]
 pub fn ConsolePage() -> impl IntoView {
     let t = t();
@@ -17,6 +19,13 @@ pub fn ConsolePage() -> impl IntoView {
             .len()
     };
     let pledges_with_units = move || data.pledges.filter(|pledge| pledge.remaining > 0).len();
+    // Late requests stand out here too (督).
+    let overdue_requests = move || {
+        let now = now();
+        data.requests
+            .filter(|request| request.overdue(now).is_some())
+            .len()
+    };
     view! {
         <header class="page-head">
             <h1 class="page-head__title">{t.report.console_title}</h1>
@@ -24,6 +33,14 @@ pub fn ConsolePage() -> impl IntoView {
         <WorkerOnly children=move |_| view! {
             <p class="page-head__intro">{t.report.console_intro}</p>
             <ul class="console">
+                <li>
+                    <a class="console__link console__requests" href="/worker/requests">
+                        <span>{t.request_work.to_inbox}</span>
+                        {move || (overdue_requests() > 0).then(|| view! {
+                            <span class="badge badge--count badge--overdue-count">{t.overdue_count(overdue_requests())}</span>
+                        })}
+                    </a>
+                </li>
                 <li>
                     <a class="console__link" href="/worker/volunteers">
                         <span>{t.report.to_volunteers}</span>

@@ -13,6 +13,7 @@ pub mod not_found;
 pub mod pledge_form;
 pub mod pledges;
 pub mod register;
+pub mod requests;
 pub mod shop;
 pub mod stats;
 pub mod volunteers;
@@ -34,6 +35,9 @@ pub use not_found::NotFound;
 pub use pledge_form::PledgeFormPage;
 pub use pledges::PledgesPage;
 pub use register::RegisterPage;
+pub use requests::{
+    AssignedPage, BoardPage, CallsPage, InboxPage, MyRequestsPage, RequestFormPage, RequestPage,
+};
 pub use shop::ShopPage;
 pub use stats::StatsPage;
 pub use volunteers::VolunteersPage;

@@ -12,8 +12,23 @@ use crate::pages::login::{go_on_when_logged_in, next_param, AlreadyLoggedIn};
 use crate::pages::{failure, field_errors};
 use crate::session::{login_url, use_session};
 
-/// The roles people give themselves; workers are added by the community.
-const SELF_SERVICE_ROLES: [Role; 3] = [Role::Donor, Role::Volunteer, Role::Shopkeeper];
+/// The roles people give themselves; workers and property staff are added by the community.
+const SELF_SERVICE_ROLES: [Role; 4] = [
+    Role::Resident,
+    Role::Donor,
+    Role::Volunteer,
+    Role::Shopkeeper,
+];
+
+/// The role offered first: a resident's when they came to report something, else a donor's
+/// (most come from a wish).
+fn default_role(next: &str) -> Role {
+    if next.starts_with("/requests") || next.starts_with("/me/requests") {
+        Role::Resident
+    } else {
+        Role::Donor
+    }
+}
 
 /// `/register?next=/path`: a name, a phone, a password and a role; logged in at once.
 #[component]
@@ -23,7 +38,7 @@ pub fn RegisterPage() -> impl IntoView {
     let display_name = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let role = RwSignal::new(Role::Donor);
+    let role = RwSignal::new(default_role(&next.get_untracked()));
     let register = Action::new_local(|registration: &Registration| {
         let registration = registration.clone();
         async move { api::register(&registration).await }

@@ -4,7 +4,7 @@ use microwish_core::engine::SyncStatus;
 use microwish_core::stats::{StatsDetail, StatsQuery};
 use microwish_core::{GridId, Me};
 
-use crate::api::{self, ApiError, EXPORT_HOUSEHOLDS, EXPORT_WISHES};
+use crate::api::{self, ApiError, EXPORT_HOUSEHOLDS, EXPORT_REQUESTS, EXPORT_WISHES};
 use crate::china_time::{date_input_value, today};
 use crate::components::{BackLink, BarChart, DatePicker, LoadError, Series, WorkerOnly};
 use crate::i18n::t;
@@ -12,10 +12,14 @@ use crate::pages::households::community_grids;
 use crate::pages::select_options;
 use crate::state::use_data;
 
+mod requests;
+
+use requests::RequestsReport;
+
 /// `/worker/stats` 统计与导出: the community's report for a period (and a grid) — households
 /// helped, wishes by month and by grid, volunteer time, shops' contributions, the median
-/// days from posting to fulfilment — each chart with its numbers in a table beside it; and
-/// the two spreadsheets. The report is counted by the server (it needs the network).
+/// days from posting to fulfilment, the residents' requests and their rates — each chart with
+/// its numbers in a table beside it; and the three spreadsheets. The report is counted by the server (it needs the network).
 #[component]
 pub fn StatsPage() -> impl IntoView {
     let t = t();
@@ -275,6 +279,7 @@ fn ReportView(detail: StatsDetail) -> impl IntoView {
         </table>
         <h2 class="section-title">{t.report.shops}</h2>
         {shops}
+        <RequestsReport requests=detail.requests.clone() />
     }
 }
 
@@ -294,6 +299,10 @@ fn Exports() -> impl IntoView {
                 {t.report.export_households}
             </a>
             <p class="field__hint export-link__warning">{t.report.export_households_hint}</p>
+            <a class="button button--wide export-link export-link--requests" href=EXPORT_REQUESTS download="" rel="external">
+                {t.board.export}
+            </a>
+            <p class="field__hint">{t.board.export_hint}</p>
         </section>
     }
 }

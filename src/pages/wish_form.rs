@@ -1,10 +1,11 @@
 //! `/worker/wishes/new?household=ID` and `/worker/wishes/:id`: a worker posts or edits a wish
-//! on a household's behalf. The page finds the household or the wish in the cache; the form
+//! on a household's behalf (`&request=ID`: the wish answers a resident's request, which is
+//! tied to it once posted). The page finds the household or the wish in the cache; the form
 //! is [`form`], what it holds and the commands it makes are [`draft`].
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use microwish_core::{HouseholdId, Me, WishId};
+use microwish_core::{HouseholdId, Me, RequestId, WishId};
 
 use crate::components::WorkerOnly;
 use crate::i18n::{fill, t};
@@ -21,7 +22,7 @@ use form::WishForm;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
     /// A new wish for this household (`?household=ID`).
-    New(Option<HouseholdId>),
+    New(Option<HouseholdId>, Option<RequestId>),
     Existing(WishId),
     /// A malformed id in the address.
     Unknown,
@@ -36,20 +37,21 @@ pub fn WishFormPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let target = Memo::new(move |_| match params.read().get_str("id") {
-        None | Some("new") => Target::New(
-            query
-                .read()
-                .get_str("household")
-                .and_then(|id| id.parse().ok()),
-        ),
+        None | Some("new") => {
+            let query = query.read();
+            Target::New(
+                query.get_str("household").and_then(|id| id.parse().ok()),
+                query.get_str("request").and_then(|id| id.parse().ok()),
+            )
+        }
         Some(id) => id.parse().map_or(Target::Unknown, Target::Existing),
     });
     view! {
         <WorkerOnly children=move |me| {
             move || match target.get() {
-                Target::New(Some(household)) => view! { <NewWish household me=me.clone() /> }.into_any(),
+                Target::New(Some(household), request) => view! { <NewWish household request me=me.clone() /> }.into_any(),
                 Target::Existing(id) => view! { <ExistingWish id me=me.clone() /> }.into_any(),
-                Target::New(None) | Target::Unknown => view! {
+                Target::New(None, _) | Target::Unknown => view! {
                     <TopBar household=None />
                     <section class="page not-found"><p>{t.wish_form.household_not_found}</p></section>
                 }
@@ -83,11 +85,21 @@ fn not_in_cache(gone: &'static str) -> AnyView {
     .into_any()
 }
 
-/// A new wish for a household of the cache.
+/// A new wish for a household of the cache (answering `request`, when it is one).
 #[component]
-fn NewWish(household: HouseholdId, me: Me) -> impl IntoView {
+fn NewWish(household: HouseholdId, request: Option<RequestId>, me: Me) -> impl IntoView {
     let t = t();
     let data = use_data();
+    let answering = move || {
+        request
+            .and_then(|id| data.requests.get(&id))
+            .map(|request| {
+                fill(
+                    t.request_work.converting,
+                    &[("what", t.request_category(request.category).to_owned())],
+                )
+            })
+    };
     let cached = Memo::new(move |_| data.households.signal(&household).is_some());
     move || {
         if let Some(found) = cached
@@ -101,8 +113,9 @@ fn NewWish(household: HouseholdId, me: Me) -> impl IntoView {
                     <h1 class="page-head__title">{t.wish_form.title_new}</h1>
                 </header>
                 <p class="page-head__sub">{fill(t.wish_form.for_household, &[("name", found.name.clone())])}</p>
+                {answering().map(|text| view! { <p class="form-note wish-form__converting">{text}</p> })}
                 <div class="page worker-page">
-                    <WishForm me=me.clone() household=Some(found) existing=None />
+                    <WishForm me=me.clone() household=Some(found) existing=None converts=request />
                 </div>
             }
             .into_any()

@@ -123,6 +123,9 @@ pub fn WishListPage() -> impl IntoView {
             }}
         </header>
 
+        <ReportEntry />
+        {move || stats.get().and_then(Result::ok).map(|stats| view! { <RequestsStrip stats /> })}
+
         {move || {
             let campaigns = campaigns.get();
             (!campaigns.is_empty()).then(|| view! { <CampaignStrip campaigns /> })
@@ -294,6 +297,45 @@ fn StatsStrip(wishes_open: u32, units_needed: u32, stats: Option<Stats>) -> impl
             <div><dt>{units_needed}</dt><dd>{t.stats_units}</dd></div>
             {server}
         </dl>
+    }
+}
+
+/// 我要反映, for anyone signed in but workers (they log requests from their inbox).
+#[component]
+fn ReportEntry() -> impl IntoView {
+    let t = t();
+    let session = crate::session::use_session();
+    move || {
+        session
+            .user()
+            .filter(|me| me.role != microwish_core::Role::Worker)
+            .map(|_| {
+                view! {
+                    <a class="report-entry" href="/requests/new">
+                        <span class="report-entry__title">{t.requests.report}</span>
+                        <span class="report-entry__hint">{t.requests.report_hint}</span>
+                    </a>
+                }
+            })
+    }
+}
+
+/// The residents' requests in numbers (counts and rates only), with the board of fixed ones.
+#[component]
+fn RequestsStrip(stats: Stats) -> impl IntoView {
+    let t = t();
+    let requests = stats.requests;
+    view! {
+        <section class="requests-strip" aria-label=t.board.summary_title>
+            <h2 class="section-title">{t.board.summary_title}</h2>
+            <dl class="stats stats--requests">
+                <div><dt>{requests.total}</dt><dd>{t.board.filed}</dd></div>
+                <div><dt>{requests.resolved}</dt><dd>{t.board.resolved}</dd></div>
+                <div><dt>{t.rate(requests.response_rate)}</dt><dd>{t.board.response_rate}</dd></div>
+                <div><dt>{t.rate(requests.satisfaction_rate)}</dt><dd>{t.board.satisfaction_rate}</dd></div>
+            </dl>
+            <a class="button button--quiet requests-strip__board" href="/board">{format!("{} ›", t.board.link)}</a>
+        </section>
     }
 }
 

@@ -37,7 +37,10 @@ impl Sync {
             return;
         };
         let sync = *self;
-        let online = Closure::<dyn FnMut()>::new(move || sync.send(Input::Online));
+        let online = Closure::<dyn FnMut()>::new(move || {
+            sync.send(Input::Online);
+            sync.retry_photos();
+        });
         let offline = Closure::<dyn FnMut()>::new(move || sync.send(Input::Offline));
         let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
         let _ =

@@ -3,11 +3,14 @@
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use microwish_core::command::{NewWish, WishPatch};
+use microwish_core::command::{Command, NewWish, RequestConversion, WishPatch};
+use microwish_core::engine::MutateError;
 use microwish_core::{
     BeneficiaryGroup, CampaignId, Category, Grid, GridId, Household, HouseholdId, PublicWish,
-    WishId, WishKind,
+    RequestId, WishId, WishKind,
 };
+
+use crate::sync::Sync;
 
 use crate::china_time::date_input_value;
 use crate::i18n::t;
@@ -43,6 +46,37 @@ pub(super) fn station_of(grids: &[Grid], wish: &PublicWish) -> GridId {
         .iter()
         .find(|grid| grid.station == wish.station && grid.station_location == wish.station_location)
         .map_or_else(|| wish.grid.clone(), |grid| grid.id.clone())
+}
+
+/// Saves the form's `command`; a new wish (`wish`) answering a resident's request is then tied
+/// to it (`convert_request`), so the wish's fulfilment resolves the request.
+pub(super) async fn save(
+    sync: Sync,
+    command: Command,
+    converts: Option<RequestId>,
+    wish: WishId,
+) -> Result<(), MutateError> {
+    let created = matches!(command, Command::CreateWish(_));
+    sync.mutate(command).await?;
+    match converts.filter(|_| created) {
+        Some(request_id) => {
+            let conversion = RequestConversion {
+                request_id,
+                wish_id: wish,
+            };
+            sync.mutate(Command::ConvertRequest(conversion)).await
+        }
+        None => Ok(()),
+    }
+}
+
+/// Where the form goes once saved: back to the request it answers, or to the household.
+pub(super) fn saved_to(converts: Option<RequestId>, household: Option<HouseholdId>) -> String {
+    match (converts, household) {
+        (Some(request), _) => format!("/requests/{request}"),
+        (None, Some(id)) => format!("/worker/households/{id}"),
+        (None, None) => "/worker/households".to_owned(),
+    }
 }
 
 /// What the worker types, as the inputs hold it.

@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use microwish_core::command::{CancelWish, Command, WishPatch, WishUpdate};
 use microwish_core::{
-    Category, CommunityId, Field, Household, Me, PublicCampaign, PublicWish, WishId, WishKind,
-    WishStatus,
+    Category, CommunityId, Field, Household, Me, PublicCampaign, PublicWish, RequestId, WishId,
+    WishKind, WishStatus,
 };
 
 use super::close::CloseSection;
-use super::draft::{station_of, Draft};
+use super::draft::{save, saved_to, station_of, Draft};
 use crate::china_time::today;
 use crate::components::{DatePicker, FieldMessages, FormError};
 use crate::i18n::t;
@@ -27,6 +27,9 @@ pub(super) fn WishForm(
     me: Me,
     household: Option<Household>,
     existing: Option<Signal<PublicWish>>,
+    /// The resident's request a new wish answers: tied to it once the wish is posted.
+    #[prop(default = None)]
+    converts: Option<RequestId>,
 ) -> impl IntoView {
     let t = t();
     let data = use_data();
@@ -58,18 +61,11 @@ pub(super) fn WishForm(
     let reason = RwSignal::new(String::new());
 
     let submit = Action::new_local(move |command: &Command| {
-        let command = command.clone();
-        async move { sync.mutate(command).await }
+        save(sync, command.clone(), converts, new_id.get_value())
     });
     let pending = submit.pending();
     Effect::new(move |_| match submit.value().get() {
-        Some(Ok(())) => {
-            let to = household_id.map_or_else(
-                || "/worker/households".to_owned(),
-                |id| format!("/worker/households/{id}"),
-            );
-            navigate(&to, Default::default());
-        }
+        Some(Ok(())) => navigate(&saved_to(converts, household_id), Default::default()),
         Some(Err(error)) => problem.set(Some(FormProblem::Refused(error))),
         None => {}
     });

@@ -520,7 +520,8 @@ impl HoldPolicy {
 }
 
 /// The settings the rules run with: the server's (from its command line), sent to phones with
-/// every pull so that the overlay decides as the server will.
+/// every pull so that the overlay decides as the server will (and, for 我的, whether notices
+/// can go out by SMS at all).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Policy {
@@ -534,6 +535,10 @@ pub struct Policy {
     /// answer a resolution.
     #[serde(default)]
     pub requests: crate::model::RequestLimits,
+    /// Whether this server sends SMS (an operator named a gateway): without one the phone
+    /// offers no SMS choices.
+    #[serde(default)]
+    pub sms: bool,
 }
 
 fn default_max_claim_units() -> u32 {
@@ -547,6 +552,7 @@ impl Default for Policy {
             max_house_calls: 3,
             max_claim_units: 20,
             requests: crate::model::RequestLimits::default(),
+            sms: false,
         }
     }
 }

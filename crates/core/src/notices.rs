@@ -32,10 +32,11 @@ use uuid::Uuid;
 
 use crate::clock::{community_today, from_china, to_china};
 use crate::decide::{Context, Decision, Facts, Member, Subject, Write};
+use crate::gates::Gate;
 use crate::ids::{AllocationId, ClaimId, CommunityId, GridId, NoticeId, RequestId, UserId, WishId};
 use crate::model::{
     AllocationStatus, ClaimStatus, Notice, NoticeKind, NoticeRefs, Overdue, Reminder,
-    RequestStatus, Urgency, VolunteerStatus, WishStatus,
+    RequestStatus, Role, Urgency, VolunteerStatus, WishStatus,
 };
 
 /// A notice to write: to whom, of what, about which ids; whether it is about something urgent
@@ -85,6 +86,33 @@ fn repeats(kind: NoticeKind) -> bool {
             | NoticeKind::RequestResolved
             | NoticeKind::CallForVolunteers
     )
+}
+
+/// The kinds of notice someone of `role` can be told of (the module's rules by role, in
+/// [`NoticeKind::ALL`]'s order): what their settings in 我的 offer.
+pub fn kinds_for(role: Role) -> Vec<NoticeKind> {
+    use NoticeKind::*;
+    let claimer = Gate::Claimer.admits(role, None);
+    NoticeKind::ALL
+        .iter()
+        .copied()
+        .filter(|kind| match kind {
+            ClaimConfirmed | ClaimRejected | ClaimExpiring | ClaimExpired | WishWithdrawn => {
+                claimer
+            }
+            ThanksReceived | WishFulfilled => claimer || role == Role::Shopkeeper,
+            VolunteerApproved | VolunteerDeclined | VolunteerSuspended | CallForVolunteers => {
+                role == Role::Volunteer
+            }
+            AllocationMade | AllocationConfirmed => role == Role::Shopkeeper,
+            // Every signed-in non-worker may file a request.
+            RequestAccepted | RequestDispatched | RequestResolved | RequestClosed => {
+                role != Role::Worker
+            }
+            RequestNew | RequestOverdue => role == Role::Worker,
+            RequestAssigned => matches!(role, Role::Worker | Role::Property | Role::Volunteer),
+        })
+        .collect()
 }
 
 /// The notices `decision` makes (see the module's rules), each recipient once per kind and

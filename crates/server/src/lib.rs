@@ -146,7 +146,11 @@ impl Server {
             writer,
             dist: config.dist.clone(),
             clock: config.clock.clone(),
-            policy: config.policy,
+            // Phones learn from the policy whether SMS can go out at all.
+            policy: Policy {
+                sms: config.notify.sms.is_some(),
+                ..config.policy
+            },
             throttle: Arc::new(auth::LoginThrottle::default()),
             sessions: Arc::default(),
             reader,

@@ -180,6 +180,8 @@ async fn main() -> std::process::ExitCode {
                 // Requests' limits (DESIGN: 30 min / 4 h to accept, 24 h / 72 h / 7 days to
                 // resolve, 7 days to answer); not set from the command line yet.
                 requests: Default::default(),
+                // Set from the gateway below, once the server starts.
+                sms: false,
             };
             config.expiry_interval = Duration::from_secs(expiry_check_secs);
             config.trusted_proxies = trusted_proxies;

@@ -782,3 +782,37 @@ fn what_leaves_the_app_is_kind_and_ids() {
     let params = sms_params(&notice);
     assert_eq!(params.as_object().unwrap().len(), 2, "the ids only");
 }
+
+#[test]
+fn every_kind_reaches_some_role_and_each_role_only_its_own() {
+    for kind in NoticeKind::ALL {
+        assert!(
+            Role::ALL.iter().any(|role| kinds_for(*role).contains(kind)),
+            "{kind} reaches nobody"
+        );
+    }
+    let donor = kinds_for(Role::Donor);
+    assert!(donor.contains(&NoticeKind::ClaimConfirmed));
+    assert!(
+        donor.contains(&NoticeKind::RequestResolved),
+        "donors file requests too"
+    );
+    assert!(!donor.contains(&NoticeKind::RequestNew));
+    assert!(!donor.contains(&NoticeKind::AllocationMade));
+    let worker = kinds_for(Role::Worker);
+    assert_eq!(
+        worker,
+        [
+            NoticeKind::RequestNew,
+            NoticeKind::RequestOverdue,
+            NoticeKind::RequestAssigned
+        ]
+    );
+    let shop = kinds_for(Role::Shopkeeper);
+    assert!(shop.contains(&NoticeKind::AllocationConfirmed));
+    assert!(shop.contains(&NoticeKind::ThanksReceived));
+    assert!(!shop.contains(&NoticeKind::ClaimConfirmed));
+    assert!(kinds_for(Role::Volunteer).contains(&NoticeKind::CallForVolunteers));
+    assert!(kinds_for(Role::Property).contains(&NoticeKind::RequestAssigned));
+    assert!(!kinds_for(Role::Resident).contains(&NoticeKind::RequestAssigned));
+}

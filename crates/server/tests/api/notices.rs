@@ -836,6 +836,23 @@ async fn without_a_gateway_no_sms_is_queued() {
     assert_eq!((queued, deliveries), (1, 0));
 }
 
+/// The policy of a pull, as `user`'s phone learns it.
+async fn pulled_policy(app: &TestApp, user: &Session) -> microwish_core::command::Policy {
+    let path = format!("/api/sync/pull?cursor=0&client_id={}", ClientId::generate());
+    let page: PullResponse = app.get_as(user, &path).await.json().await.unwrap();
+    page.policy
+}
+
+#[tokio::test]
+async fn phones_learn_from_the_pull_whether_sms_can_go_out() {
+    let app = spawn_demo_app().await;
+    let donor = app.register(Role::Donor).await;
+    assert!(!pulled_policy(&app, &donor).await.sms, "no gateway");
+    let gateway = LocalEndpoint::start().await;
+    let (texting, donor, _dir) = texting_app(&gateway, "a-secret-of-the-gateway").await;
+    assert!(pulled_policy(&texting, &donor).await.sms, "a gateway");
+}
+
 /// A new member of staff of the demo community, added as the command line adds them.
 async fn staff_member(app: &TestApp, role: Role) -> Session {
     let worker = app.worker().await;

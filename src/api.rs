@@ -11,8 +11,8 @@ use microwish_core::problem::Problem;
 use microwish_core::stats::{StatsDetail, StatsQuery};
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
 use microwish_core::{
-    BoardItem, ClientId, EventView, FieldError, HouseholdId, Me, Page, PhotoId, ProblemCode,
-    RequestId, Stats, WishId,
+    BoardItem, ClientId, EventView, FieldError, HouseholdId, Me, Page, PhotoId, Preferences,
+    ProblemCode, PushEndpoint, PushKey, PushSubscription, RequestId, Stats, WishId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -301,4 +301,55 @@ pub async fn pull(cursor: u64, client_id: ClientId) -> Result<PullResponse, ApiE
         "/api/sync/pull?cursor={cursor}&client_id={client_id}"
     ))
     .await
+}
+
+/// The server's VAPID public key, this device's `applicationServerKey` for Web Push.
+pub async fn push_key() -> Result<PushKey, ApiError> {
+    get_json("/api/push/key").await
+}
+
+/// Pushes the user's notices to this device's push service from now on.
+pub async fn subscribe_push(subscription: &PushSubscription) -> Result<(), ApiError> {
+    send_without_answer(Request::post("/api/push/subscriptions"), subscription).await
+}
+
+/// Stops pushing the user's notices to `endpoint`.
+pub async fn unsubscribe_push(endpoint: &PushEndpoint) -> Result<(), ApiError> {
+    send_without_answer(Request::delete("/api/push/subscriptions"), endpoint).await
+}
+
+/// Which kinds of notice the user gets by push and by SMS (every kind listed).
+pub async fn preferences() -> Result<Preferences, ApiError> {
+    get_json("/api/me/preferences").await
+}
+
+/// Sets the kinds `changes` names; every kind's setting comes back.
+pub async fn set_preferences(changes: &Preferences) -> Result<Preferences, ApiError> {
+    let response = Request::put("/api/me/preferences")
+        .header("accept", "application/json")
+        .json(changes)
+        .map_err(|error| ApiError::Unexpected(error.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    decode(response).await
+}
+
+/// Sends `body` as JSON with a method whose answer has nothing to read.
+async fn send_without_answer(
+    request: gloo_net::http::RequestBuilder,
+    body: &impl Serialize,
+) -> Result<(), ApiError> {
+    let response = request
+        .header("accept", "application/json")
+        .json(body)
+        .map_err(|error| ApiError::Unexpected(error.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(problem(response).await)
+    }
 }

@@ -8,8 +8,9 @@ use crate::components::{NavBar, SyncBar};
 use crate::pages::{
     AccountPage, AllocatePage, AssignedPage, BoardPage, CallsPage, CampaignFormPage, CampaignPage,
     ConsolePage, HouseholdPage, HouseholdsPage, InboxPage, LoginPage, MyClaimsPage, MyRequestsPage,
-    NotFound, PledgeFormPage, PledgesPage, RegisterPage, RequestFormPage, RequestPage, ShopPage,
-    StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
+    NotFound, NoticeOpenPage, NoticesPage, PledgeFormPage, PledgesPage, RegisterPage,
+    RequestFormPage, RequestPage, ShopPage, StatsPage, VolunteersPage, WishDetailPage,
+    WishFormPage, WishListPage, WorkerClaimsPage,
 };
 use crate::session::Session;
 use crate::state::Data;
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
     provide_context(data);
     provide_context(Session(data.session));
     provide_context(Sync::start(data));
+    crate::push::forget_at_logout(data);
     view! {
         <Router>
             <main class="app">
@@ -87,6 +89,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/assigned") view=AssignedPage />
                     <Route path=path!("/calls") view=CallsPage />
                     <Route path=path!("/board") view=BoardPage />
+                    <Route path=path!("/notices") view=NoticesPage />
+                    <Route path=path!("/notices/:id") view=NoticeOpenPage />
                 </Routes>
             </main>
             <NavBar />

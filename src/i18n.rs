@@ -11,6 +11,9 @@ mod claim;
 mod en;
 mod fields;
 mod households;
+#[cfg(test)]
+mod notice_tests;
+mod notices;
 mod problems;
 mod report;
 #[cfg(test)]
@@ -31,6 +34,7 @@ pub use claim::{ClaimTexts, WorkerTexts};
 pub use en::EN;
 pub use fields::FieldErrorTexts;
 pub use households::{HouseholdTexts, WishFormTexts};
+pub use notices::{NoticeKindTexts, NoticeTexts};
 pub use problems::ProblemTexts;
 pub use report::ReportTexts;
 pub use request_work::{BoardTexts, RequestAnswerTexts, RequestWorkTexts};
@@ -122,6 +126,8 @@ pub struct Texts {
     pub households: HouseholdTexts,
     pub wish_form: WishFormTexts,
     pub volunteers: VolunteerTexts,
+    pub notice_kinds: NoticeKindTexts,
+    pub notices: NoticeTexts,
     pub shops: ShopTexts,
     pub report: ReportTexts,
     pub problem: ProblemTexts,

@@ -7,6 +7,7 @@
 //! - [`pages`]: one routed page per file; [`components`]: reusable pieces;
 //! - [`filters`]: the wish-list and inbox filters, kept in the URL;
 //! - [`photos`]: a request's photos, made smaller on the phone and sent once their request is;
+//! - [`notices`]: what a notice links to and names; [`push`]: its alerts on this device;
 //! - [`china_time`]: the browser's clock and the time inputs (the rules are core's `clock`);
 //! - [`i18n`]: every user-visible string (zh-CN first, English); [`prefs`]: language and
 //!   elder mode, per device.
@@ -17,9 +18,11 @@ pub mod china_time;
 pub mod components;
 pub mod filters;
 pub mod i18n;
+pub mod notices;
 pub mod pages;
 pub mod photos;
 pub mod prefs;
+pub mod push;
 pub mod service_worker;
 pub mod session;
 pub mod state;

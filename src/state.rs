@@ -1,6 +1,7 @@
 //! What the screens show, as fine-grained reactive state: a signal per wish, per claim, per
 //! campaign, per grid, so that a pull touching one wish re-renders that wish's card and
-//! nothing else; plus the sync indicator, the notices and who is logged in. The sync driver
+//! nothing else; plus the user's notices (通知), the sync indicator, the sync's messages and
+//! who is logged in. The sync driver
 //! writes it; pages and components only read it.
 
 use std::collections::{HashMap, HashSet};
@@ -12,8 +13,8 @@ use microwish_core::engine::{Changed, Notice, SessionState, SyncStatus};
 use microwish_core::overlay::LocalState;
 use microwish_core::{
     Building, BuildingId, CallView, CampaignId, ClaimId, ClaimView, Grid, GridId, Household,
-    HouseholdId, Me, Pledge, PledgeId, PublicCampaign, PublicWish, RequestId, RequestView,
-    StaffMember, UserId, VolunteerView, WishId,
+    HouseholdId, Me, NoticeId, Pledge, PledgeId, PublicCampaign, PublicWish, RequestId,
+    RequestView, StaffMember, UserId, VolunteerView, WishId,
 };
 
 use crate::photos::{PhotoProblem, QueuedPhoto};
@@ -208,6 +209,8 @@ pub struct Data {
     pub buildings: Collection<BuildingId, Building>,
     /// The community's workers and property staff, for its workers (whom to dispatch to).
     pub staff: Collection<UserId, StaffMember>,
+    /// The user's notices (通知), as read offline too; marking read shows at once.
+    pub my_notices: Collection<NoticeId, microwish_core::Notice>,
     /// Claims and wishes with changes the server has not taken yet.
     pub pending_claims: RwSignal<HashSet<ClaimId>>,
     pub pending_wishes: RwSignal<HashSet<WishId>>,
@@ -223,6 +226,7 @@ pub struct Data {
     /// The cache holds a complete copy from some pull (possibly an old one).
     pub synced: RwSignal<bool>,
     pub status: RwSignal<SyncStatus>,
+    /// What the sync has to tell (a change the server refused), until dismissed.
     pub notices: RwSignal<Vec<Notice>>,
     pub session: RwSignal<SessionState>,
 }
@@ -241,6 +245,7 @@ impl Data {
             calls: Collection::new(),
             buildings: Collection::new(),
             staff: Collection::new(),
+            my_notices: Collection::new(),
             pending_claims: RwSignal::new(HashSet::new()),
             pending_wishes: RwSignal::new(HashSet::new()),
             pending_pledges: RwSignal::new(HashSet::new()),
@@ -275,6 +280,13 @@ impl Data {
         self.pending_requests.with(|pending| pending.contains(&id))
     }
 
+    /// How many of the user's notices are unread (tracked: the tab bar's badge).
+    pub fn unread_notices(&self) -> usize {
+        self.my_notices
+            .select(|notice| notice.read_at.is_none().then_some(()))
+            .len()
+    }
+
     /// Whether a claim waits for the server (tracked).
     pub fn is_pending_claim(&self, id: ClaimId) -> bool {
         self.pending_claims.with(|pending| pending.contains(&id))
@@ -295,6 +307,7 @@ impl Data {
             self.calls.replace_all(&view.calls);
             self.buildings.replace_all(&view.buildings);
             self.staff.replace_all(&view.staff);
+            self.my_notices.replace_all(&view.notices);
         } else {
             for id in &changed.wishes {
                 self.wishes.put(*id, view.wishes.get(id).cloned());
@@ -328,6 +341,9 @@ impl Data {
             }
             for id in &changed.staff {
                 self.staff.put(*id, view.staff.get(id).cloned());
+            }
+            for id in &changed.notices {
+                self.my_notices.put(*id, view.notices.get(id).cloned());
             }
         }
         set_if_changed(self.pending_wishes, &pending.wishes);

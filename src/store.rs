@@ -1,5 +1,6 @@
 //! The device's copy of everything the user may see, in IndexedDB: one object store per
-//! entity (values are the server's JSON, keyed by id), the outbox of mutations not yet
+//! entity (values are the server's JSON, keyed by id; the signed-in user's notices too), the
+//! outbox of mutations not yet
 //! answered by the server, meta (client id, pull cursor, mutation counter, who is logged in),
 //! and the photos of requests waiting to be sent ([`photos`]).
 //!
@@ -16,7 +17,7 @@ use microwish_core::engine::{renumber, Meta, Renumber, Save, Snapshot};
 use microwish_core::overlay::LocalState;
 use microwish_core::sync::{Change, Mutation, Op, PullResponse};
 use microwish_core::{
-    Building, CallView, ClaimView, Grid, Household, Pledge, PublicCampaign, PublicWish,
+    Building, CallView, ClaimView, Grid, Household, Notice, Pledge, PublicCampaign, PublicWish,
     RequestView, StaffMember, VolunteerView,
 };
 use serde::de::DeserializeOwned;
@@ -24,8 +25,9 @@ use serde::Serialize;
 
 pub const DB_NAME: &str = "microwish";
 /// 2: households and volunteers (workers' data) have stores of their own; 3: pledges;
-/// 4: residents' requests, calls, buildings, staff, and the photos waiting to be sent.
-const DB_VERSION: u32 = 4;
+/// 4: residents' requests, calls, buildings, staff, and the photos waiting to be sent;
+/// 5: the user's notices (通知).
+const DB_VERSION: u32 = 5;
 
 const WISHES: &str = "wishes";
 const CLAIMS: &str = "claims";
@@ -38,17 +40,18 @@ const REQUESTS: &str = "requests";
 const CALLS: &str = "calls";
 const BUILDINGS: &str = "buildings";
 const STAFF: &str = "staff";
+const NOTICES: &str = "notices";
 const PHOTOS: &str = "photos";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
-const ENTITY_STORES: [&str; 11] = [
+const ENTITY_STORES: [&str; 12] = [
     WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS, PLEDGES, REQUESTS, CALLS, BUILDINGS,
-    STAFF,
+    STAFF, NOTICES,
 ];
 /// Logging out (a wipe) empties every one, the waiting photos too.
-const ALL_STORES: [&str; 14] = [
+const ALL_STORES: [&str; 15] = [
     WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS, PLEDGES, REQUESTS, CALLS, BUILDINGS,
-    STAFF, PHOTOS, OUTBOX, META,
+    STAFF, NOTICES, PHOTOS, OUTBOX, META,
 ];
 
 mod photos;
@@ -102,6 +105,9 @@ impl Store {
                         db.create_object_store(store).build()?;
                     }
                 }
+                if event.old_version() < 5.0 {
+                    db.create_object_store(NOTICES).build()?;
+                }
                 Ok(())
             })
             .await?;
@@ -112,9 +118,18 @@ impl Store {
         self.db.close();
     }
 
-    /// Reads every store in one read-only transaction.
+    /// Reads every store in one read-only transaction. Notices are the signed-in user's only:
+    /// one of anybody else's (never written, as a wipe comes with every change of user) is
+    /// left out all the same.
     pub async fn load(&self) -> Result<Snapshot, StoreError> {
         let tx = self.db.transaction(ALL_STORES).build()?;
+        let meta = read_meta(&tx.object_store(META)?).await?;
+        let user = meta
+            .as_ref()
+            .and_then(|meta| meta.me.as_ref())
+            .map(|me| me.id);
+        let mut notices = read_all(&tx.object_store(NOTICES)?, |n: &Notice| n.id).await?;
+        notices.retain(|_, notice| Some(notice.user) == user);
         let state = LocalState {
             wishes: read_all(&tx.object_store(WISHES)?, |w: &PublicWish| w.id).await?,
             claims: read_all(&tx.object_store(CLAIMS)?, |c: &ClaimView| c.id).await?,
@@ -127,9 +142,9 @@ impl Store {
             calls: read_all(&tx.object_store(CALLS)?, |c: &CallView| c.id).await?,
             buildings: read_all(&tx.object_store(BUILDINGS)?, |b: &Building| b.id).await?,
             staff: read_all(&tx.object_store(STAFF)?, |s: &StaffMember| s.id).await?,
+            notices,
         };
         let outbox = read_list(&tx.object_store(OUTBOX)?).await?;
-        let meta = read_meta(&tx.object_store(META)?).await?;
         Ok(Snapshot {
             state,
             outbox,
@@ -257,6 +272,7 @@ async fn write_pull(
     let calls = tx.object_store(CALLS)?;
     let buildings = tx.object_store(BUILDINGS)?;
     let staff = tx.object_store(STAFF)?;
+    let notices = tx.object_store(NOTICES)?;
     for change in &pull.changes {
         // Requests go out as they are built; the commit waits for all of them.
         let (store, key, value) = match change {
@@ -279,8 +295,7 @@ async fn write_pull(
                 (&buildings, id.to_string(), put_value(*op, data)?)
             }
             Change::Staff { id, op, data } => (&staff, id.to_string(), put_value(*op, data)?),
-            // Notices are kept on the phone by the SPA slice of issue 25.
-            Change::Notice { .. } => continue,
+            Change::Notice { id, op, data } => (&notices, id.to_string(), put_value(*op, data)?),
         };
         match value {
             Some(value) => drop(store.put(value).with_key(key).primitive()?),

@@ -7,15 +7,18 @@ use microwish_core::engine::SessionState;
 
 use crate::i18n::t;
 use crate::session::{login_url, register_url, safe_next, use_session};
+use crate::state::use_data;
 
 /// The bar at the bottom of every page, where a thumb reaches: the wishes, the user's
 /// claims, requests or the workers' queue by role (a resident's 诉求, property staff's
-/// 派给我的, a party-member volunteer's 召集), logging in, and 我的 (the account, settings and
-/// logging out).
+/// 派给我的, a party-member volunteer's 召集), logging in, the signed-in user's 通知 (with how
+/// many are unread), and 我的 (the account, settings and logging out).
 #[component]
 pub fn NavBar() -> impl IntoView {
     let t = t();
     let session = use_session();
+    let data = use_data();
+    let unread = Memo::new(move |_| data.unread_notices());
     let location = use_location();
     // Where logging in should come back to: here, or, from the login and registration
     // pages themselves, where they were going to come back to.
@@ -86,6 +89,15 @@ pub fn NavBar() -> impl IntoView {
                     .into_any(),
                 },
             }}
+            {move || session.user().map(|_| view! {
+                <A href="/notices" attr:class="tabbar__item tabbar__notices">
+                    {t.notices.title}
+                    {move || (unread.get() > 0).then(|| view! {
+                        <span class="tabbar__badge" aria-hidden="true">{t.badge(unread.get())}</span>
+                        <span class="visually-hidden">{t.in_brackets(t.unread(unread.get()))}</span>
+                    })}
+                </A>
+            })}
             <A href="/me" exact=true attr:class="tabbar__item tabbar__me">{t.nav.me}</A>
         </nav>
     }

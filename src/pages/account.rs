@@ -1,6 +1,6 @@
 //! `/me` (我的): who is signed in (the full name the tab bar has no room for), a way to report
-//! something and to their requests, this device's language and elder mode, and logging out.
-//! Visitors get the settings and a way in.
+//! something and to their requests, their notices' alerts ([`notices`]), this device's language
+//! and elder mode, and logging out. Visitors get the settings and a way in.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -14,6 +14,10 @@ use crate::prefs;
 use crate::session::{self, login_url, register_url, use_session, LogOutChoice};
 use crate::state::use_data;
 use crate::sync::use_sync;
+
+mod notices;
+
+use notices::NoticeSettings;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -53,6 +57,7 @@ pub fn AccountPage() -> impl IntoView {
                             </a>
                         </div>
                     })}
+                    <NoticeSettings role=me.role />
                 }
                 .into_any(),
             }}

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use microwish_core::command::{Command, VolunteerDecision, REASON_CHARS, VETTING_NOTE_MAX_CHARS};
 use microwish_core::{Field, FieldCode, RuleError, VolunteerStatus, VolunteerView};
 
-use crate::components::WorkerOnly;
+use crate::components::{Reachability, WorkerOnly};
 use crate::i18n::{fill, t};
 use crate::state::use_data;
 use crate::sync::use_sync;
@@ -65,7 +65,7 @@ fn Section(status: VolunteerStatus, title: &'static str, empty: &'static str) ->
     }
 }
 
-/// One volunteer: who, how to call them, what they have done, how they were vetted, and what
+/// One volunteer: who, how to call them (and whether alerts reach them), what they have done, how they were vetted, and what
 /// a worker may do now. A decision shows at once (the overlay applies it) and is marked
 /// "已保存,待提交" until the server has it.
 #[component]
@@ -228,6 +228,7 @@ fn VolunteerCard(volunteer: VolunteerView) -> impl IntoView {
                 </Show>
             </p>
             <a class="volunteer-card__phone" href=format!("tel:{phone}")>{phone.clone()}</a>
+            <Reachability reachable=volunteer.reachable />
             <p class="volunteer-card__meta">
                 {fill(t.volunteers.registered, &[("date", t.date_time(volunteer.registered_at))])}
                 " · "

@@ -1,5 +1,6 @@
 //! What the sync driver takes from the browser besides fetch and IndexedDB: the network's
-//! and the server's events, timers, and the session cookie's hint.
+//! and the server's events (a notice the service worker was pushed too), timers, and the
+//! session cookie's hint.
 
 use leptos::prelude::{GetValue, SetValue};
 use wasm_bindgen::prelude::*;
@@ -45,9 +46,18 @@ impl Sync {
         let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
         let _ =
             window.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
+        // A notice pushed to this device: something changed, pull it now (the event stream of
+        // a page in the background may be asleep).
+        let container = window.navigator().service_worker();
+        let pushed = Closure::<dyn FnMut()>::new(move || sync.send(Input::Wake));
+        if !container.is_undefined() {
+            let _ = container
+                .add_event_listener_with_callback("message", pushed.as_ref().unchecked_ref());
+        }
         // They live as long as the app.
         online.forget();
         offline.forget();
+        pushed.forget();
         let Ok(events) = web_sys::EventSource::new("/api/events") else {
             return;
         };

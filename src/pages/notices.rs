@@ -42,14 +42,16 @@ pub fn NoticesPage() -> impl IntoView {
     }
 }
 
-/// Marks `ids` (or, with none, every notice) read, through the outbox.
-fn mark_read(sync: Sync, ids: Vec<NoticeId>) {
+/// Marks `ids` (or, with none, every notice) read, through the outbox; `then` runs once it is
+/// queued.
+fn mark_read(sync: Sync, ids: Vec<NoticeId>, then: impl FnOnce() + 'static) {
     let all = ids.is_empty();
     leptos::task::spawn_local(async move {
         // Refused only for a notice the cache no longer holds: nothing to mark then.
         let _ = sync
             .mutate(Command::MarkNoticesRead(MarkNoticesRead { ids, all }))
             .await;
+        then();
     });
 }
 
@@ -65,6 +67,8 @@ fn Inbox() -> impl IntoView {
         all
     });
     let unread = Memo::new(move |_| data.unread_notices());
+    // Set at the tap, before anything is queued: a second tap meanwhile queues nothing.
+    let marking = RwSignal::new(false);
     view! {
         <div class="notices__head">
             <p class="notices__count" aria-live="polite">
@@ -73,11 +77,14 @@ fn Inbox() -> impl IntoView {
             <button
                 type="button"
                 class="button button--quiet notices__mark-all"
-                disabled=move || unread.get() == 0
+                disabled=move || marking.get() || unread.get() == 0
                 on:click=move |_| {
-                    // Shown read at once (the button goes quiet), so a second tap queues nothing.
-                    if unread.get_untracked() > 0 {
-                        mark_read(sync, Vec::new());
+                    if !marking.get_untracked() && unread.get_untracked() > 0 {
+                        marking.set(true);
+                        // Shown read at once; the button stays quiet until a new one comes.
+                        mark_read(sync, Vec::new(), move || {
+                            marking.try_set(false);
+                        });
                     }
                 }
             >
@@ -142,7 +149,7 @@ fn NoticeItem(notice: Notice) -> impl IntoView {
             href=link(notice.kind, &notice.refs)
             on:click=move |_| {
                 if unread {
-                    mark_read(sync, vec![id]);
+                    mark_read(sync, vec![id], || ());
                 }
             }
         >
@@ -207,7 +214,7 @@ fn OpenNotice() -> impl IntoView {
         };
         if let Some(notice) = data.my_notices.get(&id) {
             if notice.read_at.is_none() {
-                mark_read(sync, vec![id]);
+                mark_read(sync, vec![id], || ());
             }
             return go(&link(notice.kind, &notice.refs));
         }

@@ -10,13 +10,14 @@ const root = resolve(import.meta.dirname, '../..');
 export const screenshotDir = join(root, 'target', 'e2e');
 mkdirSync(screenshotDir, { recursive: true });
 
-// `dist`: the built SPA to serve (a test may serve a copy that it changes).
-export async function startServer({ dist = join(root, 'dist') } = {}) {
+// `dist`: the built SPA to serve (a test may serve a copy that it changes); `args`: more of
+// `serve`'s options (e.g. `--allow-push-endpoint`).
+export async function startServer({ dist = join(root, 'dist'), args = [] } = {}) {
   const binary = process.env.MICROWISH_SERVER ?? join(root, 'target/debug/microwish-server');
   const dir = mkdtempSync(join(tmpdir(), 'microwish-e2e-'));
   const child = spawn(
     binary,
-    ['serve', '--addr', '127.0.0.1:0', '--database', `sqlite://${dir}/e2e.db`, '--dist', dist, '--demo'],
+    ['serve', '--addr', '127.0.0.1:0', '--database', `sqlite://${dir}/e2e.db`, '--dist', dist, '--demo', ...args],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise((resolveUrl, reject) => {
@@ -101,11 +102,11 @@ export async function everyPage(server, browser, check, { setUp = async () => {}
   const campaign = (await json('/api/campaigns')).items[0];
   const tour = [
     [null, ['/', `/wishes/${item.id}`, `/campaigns/${campaign.id}`, '/login', '/register', '/me']],
-    [demo.donor, ['/', `/wishes/${item.id}`, '/me/claims', '/me']],
+    [demo.donor, ['/', `/wishes/${item.id}`, '/me/claims', '/notices', '/me']],
     [demo.volunteer, [`/wishes/${service.id}`, '/me/claims']],
     [demo.worker, ['/worker', '/worker/claims', '/worker/volunteers', '/worker/households',
       '/worker/households/new', '/worker/wishes/new', '/worker/pledges', '/worker/campaigns/new',
-      '/worker/stats', `/campaigns/${campaign.id}`]],
+      '/worker/stats', `/campaigns/${campaign.id}`, '/notices', '/me']],
     [demo.shop, ['/shop', '/shop/pledges/new', '/me']],
   ];
   for (const [who, paths] of tour) {

@@ -253,7 +253,7 @@ async fn the_inbox_shows_the_notices_offline_newest_first_with_the_unread_marked
     let (_mounted, root, _data, _sync) = mount_at("/notices", &me, state);
     settle().await;
 
-    let kinds: Vec<String> = all(&root, ".notice")
+    let kinds: Vec<String> = all(&root, ".inbox-notice")
         .iter()
         .map(|item| item.get_attribute("data-kind").unwrap())
         .collect();
@@ -261,13 +261,13 @@ async fn the_inbox_shows_the_notices_offline_newest_first_with_the_unread_marked
         kinds,
         ["request_closed", "request_resolved", "request_accepted"]
     );
-    let unread: Vec<String> = all(&root, ".notice--unread")
+    let unread: Vec<String> = all(&root, ".inbox-notice--unread")
         .iter()
         .map(|item| item.get_attribute("data-kind").unwrap())
         .collect();
     assert_eq!(unread, ["request_closed", "request_resolved"]);
     let t = t();
-    let first = text(&root, ".notice");
+    let first = text(&root, ".inbox-notice");
     assert!(
         first.contains(t.notice_kind(NoticeKind::RequestClosed)),
         "{first}"
@@ -278,7 +278,7 @@ async fn the_inbox_shows_the_notices_offline_newest_first_with_the_unread_marked
     );
     assert_eq!(text(&root, ".notices__count"), t.unread(2));
     // Each is a link to what it is about.
-    let links: Vec<String> = all(&root, "a.notice")
+    let links: Vec<String> = all(&root, "a.inbox-notice")
         .iter()
         .map(|link| link.get_attribute("href").unwrap())
         .collect();
@@ -290,7 +290,7 @@ async fn an_empty_inbox_says_what_will_come() {
     let me = person(Role::Donor);
     let (_mounted, root, _data, _sync) = mount_at("/notices", &me, LocalState::default());
     settle().await;
-    assert!(all(&root, ".notice").is_empty());
+    assert!(all(&root, ".inbox-notice").is_empty());
     assert_eq!(text(&root, ".empty__title"), t().notices.empty);
     assert!(find(&root, ".notices__mark-all")
         .unchecked_into::<web_sys::HtmlButtonElement>()
@@ -348,7 +348,7 @@ async fn mark_all_read_is_queued_once_and_shown_at_once() {
     ]);
     let (_mounted, root, _data, sync) = mount_at("/notices", &me, state);
     settle().await;
-    assert_eq!(all(&root, ".notice--unread").len(), 2);
+    assert_eq!(all(&root, ".inbox-notice--unread").len(), 2);
     let mark_all = find(&root, ".notices__mark-all");
     mark_all.click();
     mark_all.click();
@@ -357,7 +357,7 @@ async fn mark_all_read_is_queued_once_and_shown_at_once() {
     settle().await;
 
     assert!(
-        all(&root, ".notice--unread").is_empty(),
+        all(&root, ".inbox-notice--unread").is_empty(),
         "read at once, offline"
     );
     assert!(all(&root, ".tabbar__badge").is_empty());
@@ -379,7 +379,7 @@ async fn tapping_a_notice_links_to_what_it_is_about_and_marks_it_read() {
     let resolved = about_request(notice(&me, NoticeKind::RequestResolved, 0, false), request);
     let (_mounted, root, _data, sync) = mount_at("/notices", &me, state_with(&[resolved.clone()]));
     settle().await;
-    let link = find(&root, "a.notice");
+    let link = find(&root, "a.inbox-notice");
     assert_eq!(
         link.get_attribute("href").unwrap(),
         format!("/requests/{request}")
@@ -429,10 +429,13 @@ async fn every_kind_reads_in_chinese_and_in_english() {
         i18n::speak(language);
         let (mounted, root, _data, _sync) = mount_at("/notices", &me, state_with(&notices));
         settle().await;
-        let shown: Vec<(String, String)> = all(&root, ".notice")
+        let shown: Vec<(String, String)> = all(&root, ".inbox-notice")
             .iter()
             .map(|item| {
-                let title = item.query_selector(".notice__title").unwrap().unwrap();
+                let title = item
+                    .query_selector(".inbox-notice__title")
+                    .unwrap()
+                    .unwrap();
                 (
                     item.get_attribute("data-kind").unwrap(),
                     title.text_content().unwrap(),

@@ -91,11 +91,14 @@ pub fn NavBar() -> impl IntoView {
             }}
             {move || session.user().map(|_| view! {
                 <A href="/notices" attr:class="tabbar__item tabbar__notices">
-                    {t.notices.title}
-                    {move || (unread.get() > 0).then(|| view! {
-                        <span class="tabbar__badge" aria-hidden="true">{t.badge(unread.get())}</span>
-                        <span class="visually-hidden">{t.in_brackets(t.unread(unread.get()))}</span>
-                    })}
+                    // The badge sits on the label's corner, taking no room from the other tabs.
+                    <span class="tabbar__label">
+                        {t.notices.title}
+                        {move || (unread.get() > 0).then(|| view! {
+                            <span class="tabbar__badge" aria-hidden="true">{t.badge(unread.get())}</span>
+                            <span class="visually-hidden">{t.in_brackets(t.unread(unread.get()))}</span>
+                        })}
+                    </span>
                 </A>
             })}
             <A href="/me" exact=true attr:class="tabbar__item tabbar__me">{t.nav.me}</A>

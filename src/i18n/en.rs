@@ -466,7 +466,7 @@ pub const EN: Texts = Texts {
         kind_column: "Notice",
         push_column: "Push",
         sms_column: "SMS",
-        push_not_on_here: "Alerts are not on for this phone: pushes go to your other phones that have them.",
+        push_not_on_here: "Pushes go only to phones where Notify me was tapped.",
         sms_unavailable: "This community does not send SMS yet.",
         choices_offline: "Go online to see and change alert settings.",
         choices_failed: "Not saved. Please try again.",

@@ -465,7 +465,7 @@ pub const ZH_CN: Texts = Texts {
         kind_column: "事项",
         push_column: "推送",
         sms_column: "短信",
-        push_not_on_here: "本机还没开启通知,推送会发到你已开启的其他手机。",
+        push_not_on_here: "推送只发到点过“通知我”的手机。",
         sms_unavailable: "本社区暂未开通短信提醒。",
         choices_offline: "联网后才能查看和更改提醒设置。",
         choices_failed: "没有保存成功,请重试。",

@@ -143,8 +143,8 @@ fn NoticeItem(notice: Notice) -> impl IntoView {
     };
     view! {
         <a
-            class="notice"
-            class:notice--unread=unread
+            class="inbox-notice"
+            class:inbox-notice--unread=unread
             data-kind=notice.kind.as_str()
             href=link(notice.kind, &notice.refs)
             on:click=move |_| {
@@ -153,15 +153,15 @@ fn NoticeItem(notice: Notice) -> impl IntoView {
                 }
             }
         >
-            <span class="notice__title">
+            <span class="inbox-notice__title">
                 {unread.then(|| view! {
-                    <span class="notice__dot" aria-hidden="true"></span>
+                    <span class="inbox-notice__dot" aria-hidden="true"></span>
                     <span class="visually-hidden">{t.in_brackets(t.notices.unread_mark)}</span>
                 })}
                 {t.notice_kind(notice.kind)}
             </span>
-            {move || about().map(|about| view! { <span class="notice__subject">{about}</span> })}
-            <time class="notice__time" datetime=notice.created_at.to_rfc3339()>
+            {move || about().map(|about| view! { <span class="inbox-notice__subject">{about}</span> })}
+            <time class="inbox-notice__time" datetime=notice.created_at.to_rfc3339()>
                 {t.date_time(notice.created_at)}
             </time>
         </a>

@@ -81,11 +81,11 @@ test("a donor's confirmed delivery puts 1 on their tab bar and is named in the i
 
     await donor.locator('.tabbar__notices').click();
     await donor.waitForURL(`${server.url}/notices`);
-    const first = donor.locator('.notice').first();
+    const first = donor.locator('.inbox-notice').first();
     assert.equal(await first.getAttribute('data-kind'), 'claim_confirmed');
     assert.match(await first.innerText(), /认领已确认/);
-    await first.locator('.notice__subject', { hasText: title }).waitFor();
-    assert.equal(await donor.locator('.notice--unread').count(), 1);
+    await first.locator('.inbox-notice__subject', { hasText: title }).waitFor();
+    assert.equal(await donor.locator('.inbox-notice--unread').count(), 1);
 
     // Opening it goes to the claim and reads it: the badge goes, and the server knows.
     await first.click();
@@ -185,6 +185,7 @@ test('a pushed notice is shown by the service worker in the page\'s language and
     await notifyMe.click();
     await page.locator('.notice-settings__off').waitFor();
     await page.locator('.notice-settings__state').waitFor();
+    await page.screenshot({ path: join(screenshotDir, 'notices-me-on.png'), fullPage: true });
 
     // The worker confirms the donor's delivery: the server pushes it.
     const { claim } = await claimAndDeliver(page);

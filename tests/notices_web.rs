@@ -377,7 +377,8 @@ async fn tapping_a_notice_links_to_what_it_is_about_and_marks_it_read() {
     let me = person(Role::Resident);
     let request = RequestId::generate();
     let resolved = about_request(notice(&me, NoticeKind::RequestResolved, 0, false), request);
-    let (_mounted, root, _data, sync) = mount_at("/notices", &me, state_with(&[resolved.clone()]));
+    let (_mounted, root, _data, sync) =
+        mount_at("/notices", &me, state_with(std::slice::from_ref(&resolved)));
     settle().await;
     let link = find(&root, "a.inbox-notice");
     assert_eq!(
@@ -407,7 +408,8 @@ async fn a_notice_opened_from_the_lock_screen_goes_on_to_its_page_read() {
         request,
     );
     let path = format!("/notices/{}", call.id);
-    let (_mounted, root, data, _sync) = mount_at(&path, &me, state_with(&[call.clone()]));
+    let (_mounted, root, data, _sync) =
+        mount_at(&path, &me, state_with(std::slice::from_ref(&call)));
     settle().await;
     assert_eq!(
         window().location().pathname().unwrap(),

@@ -433,10 +433,13 @@ async fn measure_postgres(budgets: &mut Budgets, dir: &Path) {
     }
 }
 
+/// A message a push service received: when, and its body.
+type Arrival = (chrono::DateTime<chrono::Utc>, Vec<u8>);
+
 /// A local push service: when each message arrived, and its body.
 #[derive(Clone, Default)]
 struct PushService {
-    received: std::sync::Arc<std::sync::Mutex<Vec<(chrono::DateTime<chrono::Utc>, Vec<u8>)>>>,
+    received: std::sync::Arc<std::sync::Mutex<Vec<Arrival>>>,
 }
 
 impl PushService {

@@ -82,11 +82,15 @@ fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
 }
 
 impl Store {
-    /// Opens (creating on first use) the database named `name`.
+    /// Opens (creating on first use) the database named `name`. A cache from before notices
+    /// were kept (version < 5) pulls everything again: its cursor is past notices it dropped.
     pub async fn open(name: &str) -> Result<Store, StoreError> {
+        let upgraded_from = std::rc::Rc::new(std::cell::Cell::new(None));
+        let seen = upgraded_from.clone();
         let db = Database::open(name)
             .with_version(DB_VERSION)
-            .with_on_upgrade_needed(|event, db| {
+            .with_on_upgrade_needed(move |event, db| {
+                seen.set(Some(event.old_version()));
                 if event.old_version() < 1.0 {
                     for store in [WISHES, CLAIMS, CAMPAIGNS, GRIDS, OUTBOX, META] {
                         db.create_object_store(store).build()?;
@@ -111,7 +115,31 @@ impl Store {
                 Ok(())
             })
             .await?;
-        Ok(Store { db })
+        let store = Store { db };
+        if upgraded_from
+            .get()
+            .is_some_and(|old| (1.0..5.0).contains(&old))
+        {
+            store.pull_from_start().await?;
+        }
+        Ok(store)
+    }
+
+    /// Sets the pull cursor back to the start (the next pull is a whole copy); the client,
+    /// its outbox and mutation numbers stay.
+    async fn pull_from_start(&self) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let store = tx.object_store(META)?;
+        if let Some(mut meta) = read_meta(&store).await? {
+            meta.cursor = 0;
+            write_meta(&store, &meta).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     pub fn close(self) {

@@ -243,6 +243,80 @@ async fn pulled_notices_are_kept_on_the_phone_for_their_user_and_wiped_at_logout
 }
 
 #[wasm_bindgen_test]
+async fn a_cache_from_before_notices_were_kept_pulls_everything_again() {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+
+    // A phone's cache as version 4 left it: its cursor past notices it never kept.
+    let name = format!("microwish-test-{}", NoticeId::generate());
+    let old = Database::open(&name)
+        .with_version(4u32)
+        .with_on_upgrade_needed(|_, db| {
+            for store in [
+                "wishes",
+                "claims",
+                "campaigns",
+                "grids",
+                "outbox",
+                "meta",
+                "households",
+                "volunteers",
+                "pledges",
+                "requests",
+                "calls",
+                "buildings",
+                "staff",
+                "photos",
+            ] {
+                db.create_object_store(store).build()?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let mut meta = Meta::fresh(Some(person(Role::Donor)));
+    meta.cursor = 42;
+    meta.next_mutation_id = 7;
+    let tx = old
+        .transaction("meta")
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store("meta")
+        .unwrap()
+        .put(serde_json::to_string(&meta).unwrap())
+        .with_key("meta")
+        .primitive()
+        .unwrap()
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    old.close();
+
+    let store = Store::open(&name).await.unwrap();
+    let kept = store.load().await.unwrap().meta.unwrap();
+    assert_eq!(
+        kept.cursor, 0,
+        "the next pull brings everything, notices too"
+    );
+    assert_eq!(kept.client_id, meta.client_id);
+    assert_eq!(
+        kept.next_mutation_id, 7,
+        "queued changes keep their numbers"
+    );
+
+    // Opened again at this version: the cursor moves on as pulls say.
+    let mut pulled = kept.clone();
+    pulled.cursor = 50;
+    store.save(&Save::Meta(pulled)).await.unwrap();
+    store.close();
+    let store = Store::open(&name).await.unwrap();
+    assert_eq!(store.load().await.unwrap().meta.unwrap().cursor, 50);
+    store.close();
+}
+
+#[wasm_bindgen_test]
 async fn the_inbox_shows_the_notices_offline_newest_first_with_the_unread_marked() {
     let me = person(Role::Resident);
     let request = RequestId::generate();

@@ -47,11 +47,12 @@ async function openControlled(page, url) {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 }
 
-// Every cache of the origin, with the paths it holds (once no worker is changing them).
+// Every build's cache of the origin, with the paths it holds (once no worker is changing them).
+// ('microwish.settings' is not a build's: it keeps the page's language for lock-screen notices.)
 function cacheContents(page) {
   return page.evaluate(async () => {
     const contents = {};
-    for (const name of await caches.keys()) {
+    for (const name of (await caches.keys()).filter((name) => name.startsWith('microwish-'))) {
       const requests = await (await caches.open(name)).keys();
       contents[name] = requests.map((request) => new URL(request.url).pathname).sort();
     }
@@ -241,7 +242,8 @@ test('a new build is picked up on the next load and replaces the old cache', asy
     await page.reload();
     await page.locator('.app').waitFor();
     // Only the names are polled: opening a cache the worker is deleting would recreate it.
-    const cacheNames = () => page.evaluate(() => caches.keys());
+    const cacheNames = () => page.evaluate(async () =>
+      (await caches.keys()).filter((name) => name.startsWith('microwish-')));
     const deadline = Date.now() + 20_000;
     let names = await cacheNames();
     while (names.join() !== `microwish-${next}` && Date.now() < deadline) {

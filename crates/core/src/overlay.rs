@@ -1226,7 +1226,7 @@ mod request_tests {
             ids: vec![mine.id],
             all: false,
         });
-        let decision = state.apply(&donor, &mark, now(), HOLD).unwrap();
+        let decision = state.apply(&donor, &mark, now(), policy()).unwrap();
         assert_eq!(state.notices[&mine.id].read_at, Some(now()));
         assert_eq!(state.notices[&other.id].read_at, None);
         state.restore_from(&pulled, &decision.written());
@@ -1235,10 +1235,13 @@ mod request_tests {
             ids: Vec::new(),
             all: true,
         });
-        state.apply(&donor, &all, now(), HOLD).unwrap();
-        assert!(state.notices.values().all(|notice| notice.read_at.is_some()));
+        state.apply(&donor, &all, now(), policy()).unwrap();
+        assert!(state
+            .notices
+            .values()
+            .all(|notice| notice.read_at.is_some()));
         let stranger = state
-            .apply(&me(Role::Donor), &mark, now(), HOLD)
+            .apply(&me(Role::Donor), &mark, now(), policy())
             .unwrap_err();
         assert_eq!(stranger.code(), ProblemCode::NotFound, "someone else's");
     }

@@ -433,10 +433,13 @@ async fn measure_postgres(budgets: &mut Budgets, dir: &Path) {
     }
 }
 
-/// A local push service: when each message arrived, and its body.
+/// A message the local push service received: when it arrived, and its body.
+type Arrival = (chrono::DateTime<chrono::Utc>, Vec<u8>);
+
+/// A local push service: the messages it received.
 #[derive(Clone, Default)]
 struct PushService {
-    received: std::sync::Arc<std::sync::Mutex<Vec<(chrono::DateTime<chrono::Utc>, Vec<u8>)>>>,
+    received: std::sync::Arc<std::sync::Mutex<Vec<Arrival>>>,
 }
 
 impl PushService {

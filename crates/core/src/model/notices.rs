@@ -232,7 +232,7 @@ mod tests {
         let complete = preferences.complete();
         assert_eq!(complete.push.len(), NoticeKind::ALL.len());
         assert_eq!(complete.sms.len(), NoticeKind::ALL.len());
-        assert_eq!(complete.sms[&NoticeKind::ClaimExpiring], true);
+        assert!(complete.sms[&NoticeKind::ClaimExpiring]);
     }
 
     #[test]

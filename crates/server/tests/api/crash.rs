@@ -543,7 +543,7 @@ async fn push_deliveries_survive_sigkill_and_none_is_sent_twice() {
     let database = format!("sqlite://{}", dir.path().join("push.db").display());
     let endpoint = LocalEndpoint::start().await;
     let options = ["--allow-push-endpoint", endpoint.address.as_str()];
-    let mut server = Process::start_with(&database, &dist, &options);
+    let server = Process::start_with(&database, &dist, &options);
     let client = reqwest::Client::new();
     let donor = register(&client, &server.base).await;
     let device = Device::new(format!("http://{}/push/1", endpoint.address));

@@ -20,12 +20,15 @@ use crate::helpers::{
     assert_problem, spawn_demo_app, spawn_demo_app_with, spawn_twin_with_state, Session, TestApp,
 };
 
+/// What a local endpoint received: each POST's headers and body.
+pub type Received = Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>;
+
 /// A local push service or SMS gateway: answers every POST with `status` and keeps what it
 /// received.
 #[derive(Clone)]
 pub struct LocalEndpoint {
     pub address: String,
-    pub received: Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>,
+    pub received: Received,
     pub status: Arc<Mutex<StatusCode>>,
 }
 

@@ -338,11 +338,13 @@ fn answer_with(answer: &str, code: &str) {
     js_sys::Reflect::set(&window(), &"__code".into(), &code.into()).unwrap();
 }
 
-fn calls() -> Vec<String> {
+/// The photos sent to the fake server (the page's other reads, such as a timeline, left out).
+fn uploads() -> Vec<String> {
     let calls = js_sys::Reflect::get(&window(), &"__calls".into()).unwrap();
     js_sys::Array::from(&calls)
         .iter()
         .filter_map(|call| call.as_string())
+        .filter(|call| call.starts_with("PUT "))
         .collect()
 }
 
@@ -403,6 +405,7 @@ async fn a_request_filed_offline_waits_in_the_outbox_and_shows_at_once() {
     );
     fill_in(&root, "input[name=place]", "3楼楼道");
     fill_in(&root, "textarea[name=description]", "楼道地上有油,很滑");
+    settle().await;
     assert_eq!(text(&root, ".request-form__counter"), "9/500");
     click(&root, "input[name=urgency][value=urgent]");
     click(&root, "input[name=contact_ok]");
@@ -511,7 +514,7 @@ async fn photos_wait_for_their_request_go_once_and_stay_after_a_network_error() 
     settle().await;
     assert_eq!(data.photos.get_untracked().len(), 2, "kept on the phone");
     assert_eq!(
-        calls(),
+        uploads(),
         Vec::<String>::new(),
         "nothing sent before the request"
     );
@@ -522,8 +525,8 @@ async fn photos_wait_for_their_request_go_once_and_stay_after_a_network_error() 
     server_applies(&sync, &resident, vec![stored.clone()]);
     settle().await;
     let path = format!("PUT /api/requests/{}/photos/", new.id);
-    assert_eq!(calls().len(), 1, "the first photo tried, the round stopped");
-    assert!(calls()[0].starts_with(&path), "{:?}", calls());
+    assert_eq!(uploads().len(), 1, "the first photo tried, the round stopped");
+    assert!(uploads()[0].starts_with(&path), "{:?}", uploads());
     assert_eq!(
         data.photos.get_untracked().len(),
         2,
@@ -534,7 +537,7 @@ async fn photos_wait_for_their_request_go_once_and_stay_after_a_network_error() 
     answer_with("201", "");
     sync.retry_photos();
     settle().await;
-    let sent = calls();
+    let sent = uploads();
     assert_eq!(sent.len(), 3, "{sent:?}");
     let ids: Vec<String> = data
         .photos
@@ -550,7 +553,7 @@ async fn photos_wait_for_their_request_go_once_and_stay_after_a_network_error() 
     assert_ne!(sent[1], sent[2], "each photo once");
     sync.retry_photos();
     settle().await;
-    assert_eq!(calls().len(), 3, "nothing is sent again");
+    assert_eq!(uploads().len(), 3, "nothing is sent again");
     drop(root);
 }
 
@@ -568,7 +571,7 @@ async fn a_photo_the_server_refuses_is_dropped_and_the_user_told_why() {
     answer_with("422", "not_an_image");
     sync.queue_photo(filed.id, jpeg()).await.unwrap();
     settle().await;
-    assert_eq!(calls().len(), 1, "on the server already: sent at once");
+    assert_eq!(uploads().len(), 1, "on the server already: sent at once");
     assert!(data.photos.get_untracked().is_empty(), "not kept");
     let problems = data.photo_problems.get_untracked();
     assert_eq!(problems.len(), 1);

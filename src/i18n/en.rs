@@ -731,7 +731,7 @@ pub const EN: Texts = Texts {
         place: "Where",
         urgency: "Urgency",
         channel: "Came by",
-        logged_for: "Logged for",
+        logged_for: "Raised by",
         contact: "Contact",
         call: "Call",
         handler: "Handled by",

@@ -731,7 +731,7 @@ pub const ZH_CN: Texts = Texts {
         place: "位置",
         urgency: "紧急程度",
         channel: "来源",
-        logged_for: "代谁登记",
+        logged_for: "反映人",
         contact: "联系人",
         call: "拨打",
         handler: "处理人",

@@ -116,7 +116,7 @@ fn Shown(request: Signal<RequestView>, me: Me) -> impl IntoView {
             {move || overdue().map(|words| view! { <p class="badge badge--overdue request__overdue">{words}</p> })}
             {move || pending().then(|| view! { <p class="badge badge--pending">{t.sync.pending_badge}</p> })}
             <p class="request__text">{move || request.with(|r| r.description.clone())}</p>
-            <Facts request />
+            <Facts request me=me.clone() />
             <Photos request />
             {move || (requester && request.with(|r| r.status == RequestStatus::Resolved))
                 .then(|| view! { <Answer request /> })}
@@ -127,22 +127,27 @@ fn Shown(request: Signal<RequestView>, me: Me) -> impl IntoView {
     }
 }
 
-/// What, where, who and by when.
+/// What, where, who and by when. The requester is not offered their own phone to call, and
+/// whoever holds the request reads their own name as its handler.
 #[component]
-fn Facts(request: Signal<RequestView>) -> impl IntoView {
+fn Facts(request: Signal<RequestView>, me: Me) -> impl IntoView {
     let t = t();
     let data = use_data();
     move || {
         let r = request.get();
         let w = &t.requests;
+        let requester = r.requester == me.id;
         let fact = |label: &'static str, value: String| {
             view! { <dt>{label}</dt><dd>{value}</dd> }
         };
         let handler = r.handler.map(|handler| {
-            let name = data
-                .staff
-                .get(&handler.user_id)
-                .map(|staff| staff.display_name);
+            let name = if handler.user_id == me.id {
+                Some(me.display_name.to_string())
+            } else {
+                data.staff
+                    .get(&handler.user_id)
+                    .map(|staff| staff.display_name)
+            };
             let kind = t.handler_kind(handler.kind).to_owned();
             match name {
                 Some(name) if handler.kind != HandlerKind::Volunteer => {
@@ -158,7 +163,14 @@ fn Facts(request: Signal<RequestView>) -> impl IntoView {
             Some(by) => Some(fill(w.resolve_by, &[("time", t.date_time(by))])),
             None => None,
         };
-        let contact = r.contact.clone().map(|contact| {
+        let contact = r.contact.clone().filter(|_| !requester);
+        // A request logged for someone names them once: as its contact when that shows.
+        let logged_for = r
+            .on_behalf
+            .as_ref()
+            .and_then(|person| person.name.clone())
+            .filter(|name| contact.as_ref().is_none_or(|contact| &contact.name != name));
+        let contact = contact.map(|contact| {
             let href = format!("tel:{}", contact.phone.replace([' ', '-'], ""));
             view! {
                 <dt>{w.contact}</dt>
@@ -177,7 +189,7 @@ fn Facts(request: Signal<RequestView>) -> impl IntoView {
                 {r.place.clone().map(|place| fact(w.place, place))}
                 {fact(w.urgency, t.urgency(r.urgency).to_owned())}
                 {(r.channel != Channel::App).then(|| fact(w.channel, t.channel(r.channel).to_owned()))}
-                {r.on_behalf.as_ref().and_then(|person| person.name.clone()).map(|name| fact(w.logged_for, name))}
+                {logged_for.map(|name| fact(w.logged_for, name))}
                 {contact}
                 {handler.map(|handler| fact(w.handler, handler))}
                 {fact(w.filed_at, t.date_time(r.created_at))}

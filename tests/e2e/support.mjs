@@ -74,6 +74,8 @@ export const demo = {
   donor: { phone: '13800000002', password: 'xingyi-donor-2026', name: '爱心人士 张先生' },
   volunteer: { phone: '13800000003', password: 'xingyi-volunteer-2026' },
   shop: { phone: '13800000004', password: 'xingyi-shop-2026', name: '大拇哥童鞋店 王荣亮' },
+  resident: { phone: '13800000005', password: 'xingyi-resident-2026', name: '居民 王阿姨' },
+  property: { phone: '13800000006', password: 'xingyi-property-2026', name: '红色物业 刘师傅' },
 };
 
 // Fills in and sends the login form the page shows.

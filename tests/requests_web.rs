@@ -272,6 +272,38 @@ fn server_applies(sync: &Sync, me: &Me, requests: Vec<RequestView>) {
     });
 }
 
+/// Plays the server's next pull bringing `requests` as they now are (`applied`: the last of
+/// this phone's mutations it has applied).
+fn server_pulls(sync: &Sync, applied: u64, requests: Vec<RequestView>) {
+    let effects = sync.handle_locally(Input::Wake);
+    let token = effects
+        .iter()
+        .find_map(|effect| match effect {
+            Effect::Pull { token, .. } => Some(*token),
+            _ => None,
+        })
+        .expect("a pull");
+    sync.handle_locally(Input::Pulled {
+        token,
+        result: Ok(PullResponse {
+            cursor: 3,
+            last_mutation_id: applied,
+            reset: false,
+            more: false,
+            policy: Default::default(),
+            me: None,
+            changes: requests
+                .into_iter()
+                .map(|request| Change::Request {
+                    id: request.id,
+                    op: Op::Put,
+                    data: Some(Box::new(request)),
+                })
+                .collect(),
+        }),
+    });
+}
+
 async fn settle() {
     for _ in 0..4 {
         sleep(5).await;
@@ -938,6 +970,23 @@ async fn a_photo_picked_in_the_form_waits_with_its_request_and_goes_once_the_req
         "gone from the phone"
     );
     assert!(!exists(&root, ".request-photos__waiting"));
+    assert_eq!(
+        text(&root, ".request__filed"),
+        t().requests.saved,
+        "on the server"
+    );
+
+    // Once a worker takes it, "filed" is old news.
+    let mut accepted = filed.clone();
+    accepted.status = RequestStatus::Accepted;
+    accepted.updated_at = now();
+    server_pulls(&sync, 1, vec![accepted]);
+    settle().await;
+    assert_eq!(
+        text(&root, ".request-head .request-status"),
+        t().request_status(RequestStatus::Accepted)
+    );
+    assert!(!exists(&root, ".request__filed"));
 }
 
 fn event(

@@ -752,6 +752,8 @@ pub const EN: Texts = Texts {
         confirmed: "confirmed it is fixed and rated it",
         closed_by_itself: "Not rated within 7 days: the request closed by itself",
         merged_here: "merged a duplicate request into this one",
+        photo_before: "added a photo of the problem",
+        photo_after: "added a photo of the fix",
         rating_given: "Rating",
         saved: "Sent. The community will accept it soon.",
         saved_offline: "Saved on this phone; it is sent once you are online.",

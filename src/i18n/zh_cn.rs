@@ -752,6 +752,8 @@ pub const ZH_CN: Texts = Texts {
         confirmed: "确认已解决,并做了评价",
         closed_by_itself: "7 天内没有评价,诉求自动完结",
         merged_here: "把一条重复的诉求合并到这里",
+        photo_before: "上传了问题照片",
+        photo_after: "上传了处理后的照片",
         rating_given: "评价",
         saved: "已提交,社区会尽快受理。",
         saved_offline: "已保存在本机,联网后自动提交。",

@@ -88,7 +88,11 @@ fn Shown(request: Signal<RequestView>, me: Me) -> impl IntoView {
     let requester = initial.requester == me.id;
     let worker = me.role == Role::Worker;
     let holds = move || request.with(|r| r.handler.is_some_and(|handler| handler.user_id == me.id));
-    let just_filed = move || query.with(|query| query.get_str("filed").is_some());
+    // Said after filing, until the request moves on (the address keeps `?filed=1`).
+    let just_filed = move || {
+        query.with(|query| query.get_str("filed").is_some())
+            && request.with(|r| r.status == RequestStatus::Submitted)
+    };
     let pending = move || data.is_pending_request(id);
     let overdue = move || {
         request.with(|r| {

@@ -754,6 +754,7 @@ pub const EN: Texts = Texts {
         merged_here: "merged a duplicate request into this one",
         photo_before: "added a photo of the problem",
         photo_after: "added a photo of the fix",
+        rating_note: "Comment",
         rating_given: "Rating",
         saved: "Sent. The community will accept it soon.",
         saved_offline: "Saved on this phone; it is sent once you are online.",
@@ -852,7 +853,7 @@ pub const EN: Texts = Texts {
         answer_until: "You can rate or reopen it until {date}; then it closes by itself.",
     },
     board: BoardTexts {
-        title: "Fixed",
+        title: "What was fixed",
         intro: "Residents' requests the community has resolved: what was done, never who or which flat.",
         empty: "Nothing on the board yet.",
         link: "What was fixed",

@@ -144,6 +144,8 @@ pub struct RequestTexts {
     /// A photo's timeline entry, by its stage (the stage travels as the event's note).
     pub photo_before: &'static str,
     pub photo_after: &'static str,
+    /// The requester's word with their rating, as a fact of the request.
+    pub rating_note: &'static str,
     pub rating_given: &'static str,
     pub saved: &'static str,
     pub saved_offline: &'static str,

@@ -754,6 +754,7 @@ pub const ZH_CN: Texts = Texts {
         merged_here: "把一条重复的诉求合并到这里",
         photo_before: "上传了问题照片",
         photo_after: "上传了处理后的照片",
+        rating_note: "评价留言",
         rating_given: "评价",
         saved: "已提交,社区会尽快受理。",
         saved_offline: "已保存在本机,联网后自动提交。",

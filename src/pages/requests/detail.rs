@@ -157,7 +157,8 @@ fn Facts(request: Signal<RequestView>, me: Me) -> impl IntoView {
                 Some(name) if handler.kind != HandlerKind::Volunteer => {
                     format!("{name}{}", t.in_brackets(kind))
                 }
-                _ => kind,
+                // Alone, the kind starts the line ("property staff" is worded for a sentence).
+                _ => sentence_case(&kind),
             }
         });
         let limits = match r.next_deadline() {
@@ -200,7 +201,7 @@ fn Facts(request: Signal<RequestView>, me: Me) -> impl IntoView {
                 {limits.map(|limits| fact(w.limits, limits))}
                 {r.public_summary.clone().map(|summary| fact(w.public_summary, summary))}
                 {r.rating.map(|stars| fact(w.rating_given, t.stars(stars)))}
-                {r.rating_note.clone().map(|note| fact(t.request_answer.note, note))}
+                {r.rating_note.clone().map(|note| fact(w.rating_note, note))}
             </dl>
             {r.merged_into.map(|into| view! {
                 <a class="button button--quiet" href=format!("/requests/{into}")>{w.merged_into}</a>
@@ -278,5 +279,26 @@ fn Photos(request: Signal<RequestView>) -> impl IntoView {
                 </button>
             </div>
         }).collect_view()}
+    }
+}
+
+/// `words` with its first letter in capitals (a no-op in Chinese).
+fn sentence_case(words: &str) -> String {
+    let mut letters = words.chars();
+    letters
+        .next()
+        .map(|first| first.to_uppercase().chain(letters).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence_case;
+
+    #[test]
+    fn a_handlers_kind_alone_starts_with_a_capital() {
+        assert_eq!(sentence_case("property staff"), "Property staff");
+        assert_eq!(sentence_case("物业"), "物业");
+        assert_eq!(sentence_case(""), "");
     }
 }

@@ -14,7 +14,10 @@ use leptos_router::path;
 use microwish::china_time::now;
 use microwish::filters::InboxFilters;
 use microwish::i18n::t;
-use microwish::pages::{InboxPage, RequestFormPage, RequestPage};
+use microwish::pages::{
+    AssignedPage, BoardPage, CallsPage, InboxPage, MyRequestsPage, RequestFormPage, RequestPage,
+    StatsPage, WishFormPage,
+};
 use microwish::session::Session;
 use microwish::state::Data;
 use microwish::sync::{sleep, Sync};
@@ -166,6 +169,12 @@ fn mount_at(path: &str, me: &Me, state: LocalState) -> (impl Drop, HtmlElement, 
                     <Route path=path!("/requests/new") view=RequestFormPage />
                     <Route path=path!("/requests/:id") view=RequestPage />
                     <Route path=path!("/worker/requests") view=InboxPage />
+                    <Route path=path!("/me/requests") view=MyRequestsPage />
+                    <Route path=path!("/assigned") view=AssignedPage />
+                    <Route path=path!("/calls") view=CallsPage />
+                    <Route path=path!("/board") view=BoardPage />
+                    <Route path=path!("/worker/stats") view=StatsPage />
+                    <Route path=path!("/worker/wishes/new") view=WishFormPage />
                 </Routes>
             </Router>
         }
@@ -263,6 +272,38 @@ fn server_applies(sync: &Sync, me: &Me, requests: Vec<RequestView>) {
     });
 }
 
+/// Plays the server's next pull bringing `requests` as they now are (`applied`: the last of
+/// this phone's mutations it has applied).
+fn server_pulls(sync: &Sync, applied: u64, requests: Vec<RequestView>) {
+    let effects = sync.handle_locally(Input::Wake);
+    let token = effects
+        .iter()
+        .find_map(|effect| match effect {
+            Effect::Pull { token, .. } => Some(*token),
+            _ => None,
+        })
+        .expect("a pull");
+    sync.handle_locally(Input::Pulled {
+        token,
+        result: Ok(PullResponse {
+            cursor: 3,
+            last_mutation_id: applied,
+            reset: false,
+            more: false,
+            policy: Default::default(),
+            me: None,
+            changes: requests
+                .into_iter()
+                .map(|request| Change::Request {
+                    id: request.id,
+                    op: Op::Put,
+                    data: Some(Box::new(request)),
+                })
+                .collect(),
+        }),
+    });
+}
+
 async fn settle() {
     for _ in 0..4 {
         sleep(5).await;
@@ -314,13 +355,18 @@ fn location() -> String {
     )
 }
 
-/// Replaces the page's `fetch` with a fake server that records each call and answers as
-/// `answer` says: `"offline"` (a network error) or an HTTP status.
+/// Replaces the page's `fetch` with a fake server that records each call and answers: a
+/// route set by [`route`] with its JSON; anything else (photo uploads) as `answer` says,
+/// `"offline"` (a network error) or an HTTP status.
 fn fake_server(answer: &str) {
     let fake = js_sys::Function::new_with_args(
         "input",
         "window.__calls = window.__calls || [];\
-         window.__calls.push(input.method + ' ' + new URL(input.url).pathname);\
+         const key = input.method + ' ' + new URL(input.url).pathname;\
+         window.__calls.push(key);\
+         const routed = (window.__routes || {})[key];\
+         if (routed !== undefined) return Promise.resolve(new Response(routed,\
+           {status: 200, headers: {'content-type': 'application/json'}}));\
          if (window.__answer === 'offline') return Promise.reject(new TypeError('Failed to fetch'));\
          const status = Number(window.__answer);\
          const body = status < 300 ? {id: 'x', width: 1, height: 1}\
@@ -331,6 +377,14 @@ fn fake_server(answer: &str) {
     js_sys::Reflect::set(&window(), &"fetch".into(), &fake).unwrap();
     js_sys::Reflect::set(&window(), &"__answer".into(), &answer.into()).unwrap();
     js_sys::Reflect::set(&window(), &"__calls".into(), &js_sys::Array::new()).unwrap();
+    js_sys::Reflect::set(&window(), &"__routes".into(), &js_sys::Object::new()).unwrap();
+}
+
+/// The fake server answers `GET path` with `body` as JSON.
+fn route(path: &str, body: &impl serde::Serialize) {
+    let routes = js_sys::Reflect::get(&window(), &"__routes".into()).unwrap();
+    let json = serde_json::to_string(body).unwrap();
+    js_sys::Reflect::set(&routes, &format!("GET {path}").into(), &json.into()).unwrap();
 }
 
 fn answer_with(answer: &str, code: &str) {
@@ -338,11 +392,13 @@ fn answer_with(answer: &str, code: &str) {
     js_sys::Reflect::set(&window(), &"__code".into(), &code.into()).unwrap();
 }
 
-fn calls() -> Vec<String> {
+/// The photos sent to the fake server (the page's other reads, such as a timeline, left out).
+fn uploads() -> Vec<String> {
     let calls = js_sys::Reflect::get(&window(), &"__calls".into()).unwrap();
     js_sys::Array::from(&calls)
         .iter()
         .filter_map(|call| call.as_string())
+        .filter(|call| call.starts_with("PUT "))
         .collect()
 }
 
@@ -403,6 +459,7 @@ async fn a_request_filed_offline_waits_in_the_outbox_and_shows_at_once() {
     );
     fill_in(&root, "input[name=place]", "3楼楼道");
     fill_in(&root, "textarea[name=description]", "楼道地上有油,很滑");
+    settle().await;
     assert_eq!(text(&root, ".request-form__counter"), "9/500");
     click(&root, "input[name=urgency][value=urgent]");
     click(&root, "input[name=contact_ok]");
@@ -511,7 +568,7 @@ async fn photos_wait_for_their_request_go_once_and_stay_after_a_network_error() 
     settle().await;
     assert_eq!(data.photos.get_untracked().len(), 2, "kept on the phone");
     assert_eq!(
-        calls(),
+        uploads(),
         Vec::<String>::new(),
         "nothing sent before the request"
     );
@@ -522,8 +579,12 @@ async fn photos_wait_for_their_request_go_once_and_stay_after_a_network_error() 
     server_applies(&sync, &resident, vec![stored.clone()]);
     settle().await;
     let path = format!("PUT /api/requests/{}/photos/", new.id);
-    assert_eq!(calls().len(), 1, "the first photo tried, the round stopped");
-    assert!(calls()[0].starts_with(&path), "{:?}", calls());
+    assert_eq!(
+        uploads().len(),
+        1,
+        "the first photo tried, the round stopped"
+    );
+    assert!(uploads()[0].starts_with(&path), "{:?}", uploads());
     assert_eq!(
         data.photos.get_untracked().len(),
         2,
@@ -534,7 +595,7 @@ async fn photos_wait_for_their_request_go_once_and_stay_after_a_network_error() 
     answer_with("201", "");
     sync.retry_photos();
     settle().await;
-    let sent = calls();
+    let sent = uploads();
     assert_eq!(sent.len(), 3, "{sent:?}");
     let ids: Vec<String> = data
         .photos
@@ -550,7 +611,7 @@ async fn photos_wait_for_their_request_go_once_and_stay_after_a_network_error() 
     assert_ne!(sent[1], sent[2], "each photo once");
     sync.retry_photos();
     settle().await;
-    assert_eq!(calls().len(), 3, "nothing is sent again");
+    assert_eq!(uploads().len(), 3, "nothing is sent again");
     drop(root);
 }
 
@@ -568,7 +629,7 @@ async fn a_photo_the_server_refuses_is_dropped_and_the_user_told_why() {
     answer_with("422", "not_an_image");
     sync.queue_photo(filed.id, jpeg()).await.unwrap();
     settle().await;
-    assert_eq!(calls().len(), 1, "on the server already: sent at once");
+    assert_eq!(uploads().len(), 1, "on the server already: sent at once");
     assert!(data.photos.get_untracked().is_empty(), "not kept");
     let problems = data.photo_problems.get_untracked();
     assert_eq!(problems.len(), 1);
@@ -758,12 +819,20 @@ async fn the_requester_rates_a_resolved_request_with_stars() {
     let resident = person(Role::Resident, "居民 王阿姨", community.id);
     let mut resolved = community.request(resident.id, &community.east, RequestStatus::Resolved, 30);
     resolved.resolved_at = Some(now() - Duration::hours(2));
+    resolved.contact = Some(microwish_core::RequestContact {
+        name: "居民 王阿姨".into(),
+        phone: "13800000005".into(),
+    });
     let (_mounted, root, data, sync) = mount_at(
         &format!("/requests/{}", resolved.id),
         &resident,
         community.state(std::slice::from_ref(&resolved)),
     );
     settle().await;
+    assert!(
+        !exists(&root, ".request__call"),
+        "the requester is not offered their own phone"
+    );
     // Five radio buttons, each named for a screen reader, in one group with a legend.
     let stars = all(&root, ".stars input[type=radio][name=rating]");
     assert_eq!(stars.len(), 5);
@@ -794,4 +863,801 @@ async fn the_requester_rates_a_resolved_request_with_stars() {
         ),
         "{commands:?}"
     );
+}
+
+/// Picks a photo in the form's file input, as the camera or the gallery would hand it over.
+async fn pick_photo(root: &Element) {
+    let input = find(root, "input[type=file][name=photo]");
+    let pick = js_sys::Function::new_with_args(
+        "input",
+        "return (async () => {\
+           const canvas = document.createElement('canvas');\
+           canvas.width = 64; canvas.height = 48;\
+           const context = canvas.getContext('2d');\
+           context.fillStyle = '#c33'; context.fillRect(0, 0, 64, 48);\
+           const blob = await new Promise((done) => canvas.toBlob(done, 'image/png'));\
+           const picked = new DataTransfer();\
+           picked.items.add(new File([blob], 'stairs.png', {type: 'image/png'}));\
+           input.files = picked.files;\
+           input.dispatchEvent(new Event('change', {bubbles: true}));\
+         })()",
+    );
+    let promise: js_sys::Promise = pick.call1(&JsValue::NULL, &input).unwrap().unchecked_into();
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits (up to two seconds) for `selector` to show under `root`.
+async fn wait_for(root: &Element, selector: &str) {
+    for _ in 0..100 {
+        if exists(root, selector) {
+            return;
+        }
+        sleep(20).await;
+    }
+    panic!("{selector} never showed");
+}
+
+/// Waits (up to two seconds) for `done`.
+async fn wait_until(done: impl Fn() -> bool, what: &str) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        sleep(20).await;
+    }
+    panic!("never: {what} (at {})", location());
+}
+
+fn hrefs(root: &Element, selector: &str) -> Vec<String> {
+    all(root, selector)
+        .iter()
+        .map(|link| link.get_attribute("href").unwrap())
+        .collect()
+}
+
+fn page_of(request: &RequestView) -> String {
+    format!("/requests/{}", request.id)
+}
+
+#[wasm_bindgen_test]
+async fn a_photo_picked_in_the_form_waits_with_its_request_and_goes_once_the_request_is_on_the_server(
+) {
+    let community = Community::new();
+    let resident = person(Role::Resident, "居民 王阿姨", community.id);
+    let (_mounted, root, data, sync) = mount_at("/requests/new", &resident, community.state(&[]));
+    fake_server("201");
+    settle().await;
+    pick_photo(&root).await;
+    wait_for(&root, ".photo-picker__item").await;
+    assert_eq!(all(&root, ".photo-picker__item").len(), 1, "shown to check");
+    fill_in(
+        &root,
+        "select[name=building_id]",
+        &community.east.id.to_string(),
+    );
+    fill_in(&root, "textarea[name=description]", "楼道地上有油,很滑");
+    click(&root, ".request-form__submit");
+    settle().await;
+
+    let filed: Vec<RequestView> = data.requests.values(|_| true);
+    assert_eq!(filed.len(), 1);
+    let filed = filed[0].clone();
+    let waiting = data.photos.get_untracked();
+    assert_eq!(waiting.len(), 1, "the photo waits in the photo outbox");
+    assert_eq!(waiting[0].request_id, filed.id);
+    assert_eq!(
+        text(&root, ".request-photos__waiting"),
+        microwish::i18n::fill(t().requests.photos_waiting, &[("n", "1".to_owned())])
+    );
+    assert_eq!(
+        uploads(),
+        Vec::<String>::new(),
+        "not before the request is on the server"
+    );
+
+    server_applies(&sync, &resident, vec![filed.clone()]);
+    settle().await;
+    assert_eq!(
+        uploads(),
+        [format!(
+            "PUT /api/requests/{}/photos/{}",
+            filed.id, waiting[0].id
+        )],
+        "sent once, with the id it was kept under"
+    );
+    assert!(
+        data.photos.get_untracked().is_empty(),
+        "gone from the phone"
+    );
+    assert!(!exists(&root, ".request-photos__waiting"));
+    assert_eq!(
+        text(&root, ".request__filed"),
+        t().requests.saved,
+        "on the server"
+    );
+
+    // Once a worker takes it, "filed" is old news.
+    let mut accepted = filed.clone();
+    accepted.status = RequestStatus::Accepted;
+    accepted.updated_at = now();
+    server_pulls(&sync, 1, vec![accepted]);
+    settle().await;
+    assert_eq!(
+        text(&root, ".request-head .request-status"),
+        t().request_status(RequestStatus::Accepted)
+    );
+    assert!(!exists(&root, ".request__filed"));
+}
+
+fn event(
+    seq: i64,
+    hours_ago: i64,
+    action: microwish_core::EventAction,
+    actor: Option<(Role, &str)>,
+    note: Option<&str>,
+) -> microwish_core::EventView {
+    microwish_core::EventView {
+        seq,
+        at: now() - Duration::hours(hours_ago),
+        action,
+        from_status: None,
+        to_status: None,
+        actor_role: actor.map(|(role, _)| role),
+        actor_name: actor.map(|(_, name)| name.to_owned()),
+        note: note.map(str::to_owned),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn my_requests_are_mine_newest_first_and_a_timeline_reads_in_plain_words() {
+    use microwish_core::EventAction;
+    let community = Community::new();
+    let resident = person(Role::Resident, "居民 王阿姨", community.id);
+    let mut older = community.request(resident.id, &community.west, RequestStatus::Resolved, 50);
+    older.handler = Some(microwish_core::Handler {
+        kind: HandlerKind::Property,
+        user_id: community.staff.id,
+    });
+    let newer = community.request(resident.id, &community.east, RequestStatus::Submitted, 2);
+    let theirs = community.request(
+        UserId::generate(),
+        &community.east,
+        RequestStatus::Submitted,
+        1,
+    );
+    let (_mounted, root, _data, _sync) = mount_at(
+        "/me/requests",
+        &resident,
+        community.state(&[older.clone(), newer.clone(), theirs]),
+    );
+    fake_server("404");
+    let events = vec![
+        event(
+            1,
+            50,
+            EventAction::File,
+            Some((Role::Resident, "居民 王阿姨")),
+            None,
+        ),
+        event(
+            2,
+            49,
+            EventAction::Accept,
+            Some((Role::Worker, "网格长 李红")),
+            None,
+        ),
+        event(
+            3,
+            49,
+            EventAction::Dispatch,
+            Some((Role::Worker, "网格长 李红")),
+            Some("property"),
+        ),
+        event(
+            4,
+            30,
+            EventAction::Start,
+            Some((Role::Property, "红色物业 刘师傅")),
+            None,
+        ),
+        event(
+            5,
+            20,
+            EventAction::Resolve,
+            Some((Role::Property, "红色物业 刘师傅")),
+            Some("换了新灯泡"),
+        ),
+    ];
+    route(
+        &format!("/api/requests/{}", older.id),
+        &serde_json::json!({ "timeline": events }),
+    );
+    settle().await;
+    assert_eq!(
+        hrefs(&root, ".request-card"),
+        [page_of(&newer), page_of(&older)],
+        "only the user's own, the newest first"
+    );
+    assert_eq!(
+        all(&root, ".request-card")[1]
+            .query_selector(".request-status")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        t().request_status(RequestStatus::Resolved),
+        "the status in words"
+    );
+
+    // Its page (the card links there).
+    drop(_mounted);
+    let (_mounted, root, _data, _sync) = mount_at(
+        &page_of(&older),
+        &resident,
+        community.state(&[older.clone(), newer.clone()]),
+    );
+    wait_for(&root, ".timeline__item").await;
+    let said: Vec<String> = all(&root, ".timeline__what")
+        .iter()
+        .map(|what| what.text_content().unwrap())
+        .collect();
+    let expected: Vec<String> = events.iter().rev().map(|e| t().request_event(e)).collect();
+    assert_eq!(said, expected, "newest first, each step in words");
+    assert_eq!(
+        said[2],
+        format!(
+            "网格长 李红 {}",
+            microwish::i18n::fill(
+                t().requests.dispatched_to,
+                &[(
+                    "handler",
+                    t().handler_kind(HandlerKind::Property).to_owned()
+                )]
+            )
+        ),
+        "a dispatch names who it went to, not its code"
+    );
+    assert!(said.iter().all(|words| !words.contains("property")));
+    assert_eq!(text(&root, ".timeline__note"), "换了新灯泡");
+}
+
+#[wasm_bindgen_test]
+async fn the_requester_reopens_what_is_not_fixed_with_a_reason_within_the_answer_time() {
+    use microwish_core::rules::{next_request_status, RequestAction};
+    let community = Community::new();
+    let resident = person(Role::Resident, "居民 王阿姨", community.id);
+    let mut resolved = community.request(resident.id, &community.east, RequestStatus::Resolved, 30);
+    resolved.resolved_at = Some(now() - Duration::hours(2));
+    let mut long_ago =
+        community.request(resident.id, &community.west, RequestStatus::Resolved, 300);
+    long_ago.resolved_at = Some(now() - Duration::days(8));
+    let (_mounted, root, data, sync) = mount_at(
+        &page_of(&resolved),
+        &resident,
+        community.state(&[resolved.clone(), long_ago.clone()]),
+    );
+    settle().await;
+    click(&root, ".request-answer__reopen");
+    settle().await;
+    click(&root, ".request-answer__reopen-submit");
+    settle().await;
+    assert!(
+        exists(&root, ".field__error[data-field=reason]"),
+        "what is still wrong is asked"
+    );
+    assert_eq!(
+        data.requests.get(&resolved.id).unwrap().status,
+        RequestStatus::Resolved
+    );
+    fill_in(&root, "textarea[name=reopen_reason]", "灯还是不亮");
+    click(&root, ".request-answer__reopen-submit");
+    settle().await;
+    let reopened = data.requests.get(&resolved.id).unwrap();
+    assert_eq!(
+        reopened.status,
+        next_request_status(RequestStatus::Resolved, RequestAction::Reopen).unwrap()
+    );
+    assert!(!exists(&root, ".request-answer"), "no longer to answer");
+    let commands = queued(&sync, &resident);
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::ReopenRequest(reason)] if reason.reason == "灯还是不亮"
+        ),
+        "{commands:?}"
+    );
+    drop(_mounted);
+
+    // Past the answer time it can only be rated.
+    let (_mounted, root, _data, _sync) = mount_at(
+        &page_of(&long_ago),
+        &resident,
+        community.state(std::slice::from_ref(&long_ago)),
+    );
+    settle().await;
+    assert!(exists(&root, ".request-answer__confirm"));
+    assert!(!exists(&root, ".request-answer__reopen"));
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_calls_the_grids_party_members() {
+    let community = Community::new();
+    let worker = person(Role::Worker, "网格长 李红", community.id);
+    let mut accepted = community.request(
+        UserId::generate(),
+        &community.east,
+        RequestStatus::Accepted,
+        1,
+    );
+    accepted.category = RequestCategory::Help;
+    let (_mounted, root, data, sync) = mount_at(
+        &page_of(&accepted),
+        &worker,
+        community.state(std::slice::from_ref(&accepted)),
+    );
+    settle().await;
+    click(&root, ".triage__call");
+    settle().await;
+    assert_eq!(
+        data.requests.get(&accepted.id).unwrap().status,
+        RequestStatus::Calling
+    );
+    assert_eq!(
+        text(&root, ".triage .form-note"),
+        t().request_work.call_hint
+    );
+    assert!(!exists(&root, ".triage__call"), "called once");
+    let commands = queued(&sync, &worker);
+    assert!(
+        matches!(commands.as_slice(), [Command::CallVolunteers(call)] if call.request_id == accepted.id),
+        "{commands:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_request_is_declined_only_with_a_reason_and_then_is_final() {
+    let community = Community::new();
+    let worker = person(Role::Worker, "网格长 李红", community.id);
+    let mut filed = community.request(
+        UserId::generate(),
+        &community.east,
+        RequestStatus::Submitted,
+        1,
+    );
+    filed.category = RequestCategory::Suggestion;
+    let (_mounted, root, data, sync) = mount_at(
+        &page_of(&filed),
+        &worker,
+        community.state(std::slice::from_ref(&filed)),
+    );
+    settle().await;
+    click(&root, ".triage__decline");
+    settle().await;
+    click(&root, ".triage__decline-submit");
+    settle().await;
+    assert!(exists(&root, ".field__error[data-field=reason]"));
+    assert_eq!(
+        data.requests.get(&filed.id).unwrap().status,
+        RequestStatus::Submitted
+    );
+    fill_in(
+        &root,
+        "textarea[name=decline_reason]",
+        "不属于社区办理范围,请拨打12345市民热线",
+    );
+    click(&root, ".triage__decline-submit");
+    settle().await;
+    assert_eq!(
+        data.requests.get(&filed.id).unwrap().status,
+        RequestStatus::Declined
+    );
+    assert!(
+        all(&root, ".triage__buttons button").is_empty(),
+        "nothing more to do with it"
+    );
+    let commands = queued(&sync, &worker);
+    assert!(
+        matches!(commands.as_slice(), [Command::DeclineRequest(reason)] if reason.reason.contains("12345")),
+        "{commands:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_duplicate_is_merged_into_the_request_it_repeats() {
+    let community = Community::new();
+    let worker = person(Role::Worker, "网格长 李红", community.id);
+    let someone = UserId::generate();
+    let duplicate = community.request(someone, &community.east, RequestStatus::Submitted, 1);
+    let original = community.request(someone, &community.east, RequestStatus::Accepted, 5);
+    let elsewhere = community.request(someone, &community.west, RequestStatus::Submitted, 3);
+    let declined = community.request(someone, &community.east, RequestStatus::Declined, 2);
+    let (_mounted, root, data, sync) = mount_at(
+        &page_of(&duplicate),
+        &worker,
+        community.state(&[
+            duplicate.clone(),
+            original.clone(),
+            elsewhere.clone(),
+            declined,
+        ]),
+    );
+    settle().await;
+    click(&root, ".triage__merge");
+    settle().await;
+    let offered: Vec<String> = all(&root, "input[name=into]")
+        .iter()
+        .map(|choice| choice.get_attribute("value").unwrap())
+        .collect();
+    assert_eq!(
+        offered,
+        [original.id.to_string(), elsewhere.id.to_string()],
+        "those still followed, the same building's first"
+    );
+    click(
+        &root,
+        &format!("input[name=into][value=\"{}\"]", original.id),
+    );
+    click(&root, ".triage__merge-submit");
+    settle().await;
+    let merged = data.requests.get(&duplicate.id).unwrap();
+    assert_eq!(merged.status, RequestStatus::Merged);
+    assert_eq!(merged.merged_into, Some(original.id));
+    let commands = queued(&sync, &worker);
+    assert!(
+        matches!(commands.as_slice(), [Command::MergeRequest(merge)] if merge.into == original.id),
+        "{commands:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_request_for_help_becomes_a_house_call_for_the_household() {
+    use microwish_core::{Household, HouseholdId, WishKind};
+    let community = Community::new();
+    let worker = person(Role::Worker, "网格长 李红", community.id);
+    let mut help = community.request(
+        UserId::generate(),
+        &community.east,
+        RequestStatus::Accepted,
+        3,
+    );
+    help.category = RequestCategory::Help;
+    help.description = "隔壁独居的马奶奶卫生间灯坏了".into();
+    let at = now() - Duration::days(30);
+    let household = Household {
+        id: HouseholdId::generate(),
+        name: "马玉珍".into(),
+        address: "星怡花园32幢104室".into(),
+        phone: "13962800111".into(),
+        grid: community.east.grid.clone(),
+        groups: vec![microwish_core::BeneficiaryGroup::ElderlyAlone],
+        notes: String::new(),
+        consent_on: Some(microwish_core::clock::community_today(at)),
+        minor: false,
+        wishes: Vec::new(),
+        created_at: at,
+        updated_at: at,
+    };
+    let mut state = community.state(std::slice::from_ref(&help));
+    state.households.insert(household.id, household.clone());
+    let (_mounted, root, _data, _sync) = mount_at(&page_of(&help), &worker, state);
+    settle().await;
+    click(&root, ".triage__convert");
+    settle().await;
+    assert!(
+        !exists(&root, ".triage__convert-submit"),
+        "a household first"
+    );
+    fill_in(&root, "select[name=household]", &household.id.to_string());
+    settle().await;
+    assert_eq!(
+        find(&root, ".triage__convert-submit")
+            .get_attribute("href")
+            .unwrap(),
+        format!(
+            "/worker/wishes/new?household={}&request={}",
+            household.id, help.id
+        )
+    );
+    // The wish form it links to.
+    let href = find(&root, ".triage__convert-submit")
+        .get_attribute("href")
+        .unwrap();
+    drop(_mounted);
+    let mut state = community.state(std::slice::from_ref(&help));
+    state.households.insert(household.id, household.clone());
+    let (_mounted, root, data, sync) = mount_at(&href, &worker, state);
+    settle().await;
+    click(&root, "input[name=kind][value=service]");
+    settle().await;
+    fill_in(&root, "input[name=title]", "更换卫生间灯泡");
+    fill_in(&root, "select[name=category]", "repair");
+    click(&root, ".wish-form__save");
+    settle().await;
+
+    let wishes = data.wishes.values(|_| true);
+    assert_eq!(wishes.len(), 1);
+    assert_eq!(wishes[0].kind, WishKind::Service);
+    let converted = data.requests.get(&help.id).unwrap();
+    assert_eq!(
+        converted.wish_id,
+        Some(wishes[0].id),
+        "tied to the house call"
+    );
+    wait_until(|| location() == page_of(&help), "back to the request").await;
+    let commands = queued(&sync, &worker);
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::CreateWish(wish), Command::ConvertRequest(conversion)]
+                if conversion.wish_id == wish.id && conversion.request_id == help.id
+        ),
+        "{commands:?}"
+    );
+    assert!(
+        exists(&root, &format!("a[href=\"/wishes/{}\"]", wishes[0].id)),
+        "the request links to its wish"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn property_staff_see_what_is_dispatched_to_them_and_handle_it() {
+    let community = Community::new();
+    let mut staff = person(Role::Property, "红色物业 刘师傅", community.id);
+    staff.id = community.staff.id;
+    let to_me = microwish_core::Handler {
+        kind: HandlerKind::Property,
+        user_id: staff.id,
+    };
+    let someone = UserId::generate();
+    let mut open = community.request(someone, &community.east, RequestStatus::Dispatched, 10);
+    open.handler = Some(to_me);
+    open.contact = Some(microwish_core::RequestContact {
+        name: "居民 王阿姨".into(),
+        phone: "13800000005".into(),
+    });
+    let mut done = community.request(someone, &community.west, RequestStatus::Closed, 100);
+    done.handler = Some(to_me);
+    let mut not_mine = community.request(someone, &community.east, RequestStatus::Dispatched, 5);
+    not_mine.handler = Some(microwish_core::Handler {
+        kind: HandlerKind::Property,
+        user_id: UserId::generate(),
+    });
+    let (_mounted, root, _data, _sync) = mount_at(
+        "/assigned",
+        &staff,
+        community.state(&[open.clone(), done.clone(), not_mine]),
+    );
+    settle().await;
+    let lists = all(&root, ".request-list");
+    assert_eq!(lists.len(), 2, "to handle, then handled");
+    assert_eq!(hrefs(&lists[0], ".request-card"), [page_of(&open)]);
+    assert_eq!(hrefs(&lists[1], ".request-card"), [page_of(&done)]);
+
+    // Its page (the card links there).
+    drop(_mounted);
+    let (_mounted, root, data, sync) = mount_at(
+        &page_of(&open),
+        &staff,
+        community.state(std::slice::from_ref(&open)),
+    );
+    settle().await;
+    assert!(!exists(&root, ".triage"), "no triage but for workers");
+    assert_eq!(
+        find(&root, ".request__call").get_attribute("href").unwrap(),
+        "tel:13800000005",
+        "whoever holds it may call the requester"
+    );
+    let facts = text(&root, ".request__facts");
+    assert!(
+        facts.contains("红色物业 刘师傅"),
+        "the handler reads their own name: {facts}"
+    );
+    click(&root, ".handling__start");
+    settle().await;
+    assert_eq!(
+        data.requests.get(&open.id).unwrap().status,
+        RequestStatus::InProgress
+    );
+    click(&root, ".handling__resolve");
+    settle().await;
+    fill_in(&root, "textarea[name=resolve_note]", "换了新灯泡");
+    fill_in(&root, "textarea[name=public_summary]", "32幢楼道灯已更换");
+    click(&root, ".handling__resolve-submit");
+    settle().await;
+    let resolved = data.requests.get(&open.id).unwrap();
+    assert_eq!(resolved.status, RequestStatus::Resolved);
+    assert_eq!(resolved.public_summary.as_deref(), Some("32幢楼道灯已更换"));
+    let commands = queued(&sync, &staff);
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::StartRequest(_), Command::ResolveRequest(resolution)]
+                if resolution.note == "换了新灯泡"
+        ),
+        "{commands:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_party_member_takes_a_call_and_other_volunteers_have_none() {
+    let community = Community::new();
+    let mut member = person(Role::Volunteer, "志愿者 陈师傅", community.id);
+    member.party_member = true;
+    member.volunteer_status = Some(microwish_core::VolunteerStatus::Approved);
+    let mut state = community.state(&[]);
+    let call = microwish_core::CallView {
+        id: RequestId::generate(),
+        grid: community.east.grid.clone(),
+        building_id: community.east.id,
+        building: community.east.name.clone(),
+        category: RequestCategory::Help,
+        urgency: Urgency::Normal,
+        description: "孙爷爷想把阳台上的花盆搬下楼".into(),
+        status: RequestStatus::Calling,
+        created_at: now() - Duration::hours(1),
+    };
+    state.calls.insert(call.id, call.clone());
+    let (_mounted, root, data, sync) = mount_at("/calls", &member, state.clone());
+    settle().await;
+    assert_eq!(all(&root, ".call-card").len(), 1);
+    let card = text(&root, ".call-card");
+    assert!(card.contains(&community.east.name) && card.contains("花盆"));
+    assert_eq!(
+        text(&root, ".call-card .tag"),
+        t().request_category(RequestCategory::Help)
+    );
+    click(&root, ".call-card__take");
+    settle().await;
+    assert_ne!(
+        data.calls.get(&call.id).unwrap().status,
+        RequestStatus::Calling,
+        "held by this volunteer"
+    );
+    assert!(!exists(&root, ".call-card__take"));
+    let commands = queued(&sync, &member);
+    assert!(
+        matches!(commands.as_slice(), [Command::TakeCall(take)] if take.request_id == call.id),
+        "{commands:?}"
+    );
+    drop(_mounted);
+
+    // A volunteer who is not a party member gets no calls.
+    let mut plain = person(Role::Volunteer, "志愿者 小林", community.id);
+    plain.volunteer_status = Some(microwish_core::VolunteerStatus::Approved);
+    let (_mounted, root, _data, _sync) = mount_at("/calls", &plain, state);
+    settle().await;
+    assert!(!exists(&root, ".call-card"));
+    assert_eq!(text(&root, ".empty"), t().request_work.calls_party_only);
+}
+
+#[wasm_bindgen_test]
+async fn the_board_shows_what_was_fixed_and_nothing_of_the_resident() {
+    let community = Community::new();
+    let donor = person(Role::Donor, "爱心人士 张先生", community.id);
+    fake_server("404");
+    // Whatever else an answer carried, the board has no field to show it in.
+    route(
+        "/api/board",
+        &serde_json::json!({
+            "items": [{
+                "id": RequestId::generate(),
+                "category": "cleaning",
+                "building": "星怡花园12幢",
+                "resolved_on": "2026-10-04",
+                "public_summary": "12幢楼道油污已清理",
+                "description": "王阿姨家门口洒了油",
+                "unit": "1202室",
+                "phone": "13800000005"
+            }],
+            "next": null
+        }),
+    );
+    let (_mounted, root, _data, _sync) = mount_at("/board", &donor, community.state(&[]));
+    wait_for(&root, ".board-item").await;
+    let shown = text(&root, ".board__list");
+    for public in [
+        "星怡花园12幢",
+        "12幢楼道油污已清理",
+        t().request_category(RequestCategory::Cleaning),
+    ] {
+        assert!(shown.contains(public), "{public} in {shown}");
+    }
+    assert!(shown.contains(&t().date(chrono::NaiveDate::from_ymd_opt(2026, 10, 4).unwrap())));
+    for private in ["王阿姨", "1202室", "13800000005"] {
+        assert!(!shown.contains(private), "{private} in {shown}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_report_shows_the_requests_rates_and_leaves_out_empty_months() {
+    use microwish_core::stats::{
+        RequestCategoryFigures, RequestGrid, RequestMonth, RequestRates, RequestStats, StatsDetail,
+    };
+    let community = Community::new();
+    let worker = person(Role::Worker, "网格长 李红", community.id);
+    let rates = RequestRates {
+        total: 11,
+        response_rate: Some(0.7),
+        resolution_rate: Some(0.4545),
+        solved_rate: Some(0.3636),
+        satisfaction_rate: Some(0.75),
+        median_minutes_to_accept: Some(40.0),
+        median_minutes_to_resolve: Some(1560.0),
+    };
+    let month = |month: &str, rates: RequestRates| RequestMonth {
+        month: month.into(),
+        rates,
+    };
+    let report = StatsDetail {
+        from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+        grid: None,
+        households_helped: 0,
+        wishes_posted: 0,
+        wishes_fulfilled: 0,
+        units_fulfilled: 0,
+        house_calls: 0,
+        volunteers: 0,
+        volunteer_minutes: 0,
+        median_days_to_fulfil: None,
+        by_month: Vec::new(),
+        by_grid: Vec::new(),
+        shops: Vec::new(),
+        requests: RequestStats {
+            rates: rates.clone(),
+            by_month: vec![
+                month("2026-10", RequestRates::default()),
+                month("2026-11", rates.clone()),
+            ],
+            by_grid: vec![RequestGrid {
+                grid: GridId::from("grid-1"),
+                grid_name: "第一网格".into(),
+                rates: rates.clone(),
+            }],
+            by_category: vec![
+                RequestCategoryFigures {
+                    category: RequestCategory::Repair,
+                    rates: rates.clone(),
+                },
+                RequestCategoryFigures {
+                    category: RequestCategory::Neighbour,
+                    rates: RequestRates::default(),
+                },
+            ],
+        },
+    };
+    fake_server("404");
+    route("/api/stats/detail", &report);
+    let (_mounted, root, _data, _sync) = mount_at("/worker/stats", &worker, community.state(&[]));
+    wait_for(&root, ".report--requests").await;
+    let section = find(&root, ".report--requests");
+    let values: Vec<String> = all(&section, ".tile__value")
+        .iter()
+        .map(|value| value.text_content().unwrap())
+        .collect();
+    let t = t();
+    assert_eq!(
+        values,
+        [
+            "11".to_owned(),
+            t.rate(Some(0.7)),
+            t.rate(Some(0.4545)),
+            t.rate(Some(0.3636)),
+            t.rate(Some(0.75)),
+            t.median_minutes(Some(40.0)),
+            t.median_minutes(Some(1560.0)),
+        ]
+    );
+    assert_eq!(t.rate(Some(0.7)).trim_end_matches('%').trim(), "70");
+    let tables = all(&section, ".report-table--rates");
+    assert_eq!(tables.len(), 3, "by month, by grid, by category");
+    let rows = |table: &Element| all(table, "tbody tr").len();
+    assert_eq!(rows(&tables[0]), 1, "a month without a request is left out");
+    assert_eq!(rows(&tables[1]), 1);
+    assert_eq!(
+        rows(&tables[2]),
+        1,
+        "a category without a request is left out"
+    );
+    assert!(text(&tables[2], "tbody").contains(t.request_category(RequestCategory::Repair)));
 }

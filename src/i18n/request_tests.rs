@@ -57,6 +57,13 @@ fn a_requests_timeline_reads_as_plain_words() {
         "Community worker merged a duplicate request into this one"
     );
     assert_eq!(EN.request_event_note(&merged_here), None, "never a raw id");
+    let photo = event(EventAction::Photo, Some(Role::Property), Some("after"));
+    assert_eq!(ZH_CN.request_event(&photo), "物业 上传了处理后的照片");
+    assert_eq!(
+        ZH_CN.request_event_note(&photo),
+        None,
+        "the stage is in the words, not shown as its code"
+    );
 }
 
 #[test]

@@ -8,8 +8,8 @@ use microwish_core::command::{
     REQUEST_PLACE_MAX_CHARS, REQUEST_UNIT_MAX_CHARS,
 };
 use microwish_core::{
-    Channel, EventAction, EventView, Field, FieldCode, HandlerKind, RequestCategory, RequestStatus,
-    Urgency,
+    Channel, EventAction, EventView, Field, FieldCode, HandlerKind, PhotoStage, RequestCategory,
+    RequestStatus, Urgency,
 };
 
 use super::{fill, Texts};
@@ -141,6 +141,11 @@ pub struct RequestTexts {
     pub confirmed: &'static str,
     pub closed_by_itself: &'static str,
     pub merged_here: &'static str,
+    /// A photo's timeline entry, by its stage (the stage travels as the event's note).
+    pub photo_before: &'static str,
+    pub photo_after: &'static str,
+    /// The requester's word with their rating, as a fact of the request.
+    pub rating_note: &'static str,
     pub rating_given: &'static str,
     pub saved: &'static str,
     pub saved_offline: &'static str,
@@ -234,6 +239,11 @@ impl Texts {
             }
             // The other request's side of a merge has no status of its own.
             EventAction::Merge if event.from_status.is_none() => words.merged_here.to_owned(),
+            EventAction::Photo => match event.note.as_deref().map(str::parse::<PhotoStage>) {
+                Some(Ok(PhotoStage::Before)) => words.photo_before.to_owned(),
+                Some(Ok(PhotoStage::After)) => words.photo_after.to_owned(),
+                _ => self.event_action(EventAction::Photo).to_owned(),
+            },
             other => self.event_action(other).to_owned(),
         };
         format!("{actor} {action}")
@@ -243,7 +253,7 @@ impl Texts {
     /// the other request's id of a merge (both are in the words already).
     pub fn request_event_note(&self, event: &EventView) -> Option<String> {
         match event.action {
-            EventAction::Dispatch | EventAction::Merge => None,
+            EventAction::Dispatch | EventAction::Merge | EventAction::Photo => None,
             _ => event.note.clone().filter(|note| !note.is_empty()),
         }
     }

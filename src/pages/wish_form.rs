@@ -113,7 +113,9 @@ fn NewWish(household: HouseholdId, request: Option<RequestId>, me: Me) -> impl I
                     <h1 class="page-head__title">{t.wish_form.title_new}</h1>
                 </header>
                 <p class="page-head__sub">{fill(t.wish_form.for_household, &[("name", found.name.clone())])}</p>
-                {answering().map(|text| view! { <p class="form-note wish-form__converting">{text}</p> })}
+                // Redrawn on its own: the request changes as the wish is tied to it, and the
+                // form (waiting to go back to the request) must stay.
+                {move || answering().map(|text| view! { <p class="form-note wish-form__converting">{text}</p> })}
                 <div class="page worker-page">
                     <WishForm me=me.clone() household=Some(found) existing=None converts=request />
                 </div>

@@ -97,6 +97,10 @@ impl Sync {
     /// Starts a round of sending, unless one runs (then it runs again after) or the last
     /// found no server a moment ago.
     pub(super) fn send_photos(&self) {
+        // Nothing waits (the list mirrors the store's): no round, and no task on every change.
+        if self.data.photos.with_untracked(Vec::is_empty) {
+            return;
+        }
         let mut start = false;
         self.photo_sender.update_value(|sender| {
             if sender.busy {

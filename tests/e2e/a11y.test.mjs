@@ -41,7 +41,7 @@ for (const [look, setUp] of [
         const violations = await seriousViolations(page);
         if (violations.length > 0) found[label] = violations;
       }, { setUp });
-      assert.ok(pages >= 20, `only ${pages} pages checked`);
+      assert.ok(pages >= 36, `only ${pages} pages checked`);
       assert.deepEqual(found, {}, JSON.stringify(found, null, 1));
     } finally {
       await browser.close();

@@ -75,6 +75,8 @@ export const demo = {
   donor: { phone: '13800000002', password: 'xingyi-donor-2026', name: '爱心人士 张先生' },
   volunteer: { phone: '13800000003', password: 'xingyi-volunteer-2026' },
   shop: { phone: '13800000004', password: 'xingyi-shop-2026', name: '大拇哥童鞋店 王荣亮' },
+  resident: { phone: '13800000005', password: 'xingyi-resident-2026', name: '居民 王阿姨' },
+  property: { phone: '13800000006', password: 'xingyi-property-2026', name: '红色物业 刘师傅' },
 };
 
 // Fills in and sends the login form the page shows.
@@ -90,24 +92,32 @@ export async function tapLogOut(page) {
   await page.locator('.account__logout').click();
 }
 
-// Walks every page a person reaches, as each role (visitor, donor, volunteer, worker, shop),
-// calling `check(page, label)` on each once it has drawn. Tests that hold for every page
-// (touch targets, accessibility) share this one list. `setUp(context)` runs on each role's
-// browser context first (e.g. to turn on elder mode).
+// Walks every page a person reaches, as each role (visitor, donor, volunteer, worker, shop,
+// resident, property staff), calling `check(page, label)` on each once it has drawn. Tests
+// that hold for every page (touch targets, accessibility) share this one list. `setUp(context)`
+// runs on each role's browser context first (e.g. to turn on elder mode). A step `open:SELECTOR`
+// follows the first link the page shows that matches (a request's page, whose id only the
+// signed-in know).
 export async function everyPage(server, browser, check, { setUp = async () => {} } = {}) {
   const json = async (path) => (await fetch(server.url + path)).json();
   const wishes = (await json('/api/wishes?limit=100')).items;
   const item = wishes.find((wish) => wish.kind === 'item' && wish.status === 'open') ?? wishes[0];
   const service = wishes.find((wish) => wish.kind === 'service' && wish.status === 'open') ?? item;
   const campaign = (await json('/api/campaigns')).items[0];
+  // The inbox's request not yet accepted, so its page offers the whole triage.
+  const waiting = '/worker/requests?status=submitted';
   const tour = [
-    [null, ['/', `/wishes/${item.id}`, `/campaigns/${campaign.id}`, '/login', '/register', '/me']],
+    [null, ['/', `/wishes/${item.id}`, `/campaigns/${campaign.id}`, '/login', '/register', '/me',
+      '/board']],
     [demo.donor, ['/', `/wishes/${item.id}`, '/me/claims', '/notices', '/me']],
-    [demo.volunteer, [`/wishes/${service.id}`, '/me/claims']],
+    [demo.volunteer, [`/wishes/${service.id}`, '/me/claims', '/calls', 'open:.request-card']],
     [demo.worker, ['/worker', '/worker/claims', '/worker/volunteers', '/worker/households',
       '/worker/households/new', '/worker/wishes/new', '/worker/pledges', '/worker/campaigns/new',
-      '/worker/stats', `/campaigns/${campaign.id}`, '/notices', '/me']],
+      '/worker/stats', `/campaigns/${campaign.id}`, waiting, 'open:.request-card', '/notices',
+      '/me']],
     [demo.shop, ['/shop', '/shop/pledges/new', '/me']],
+    [demo.resident, ['/', '/requests/new', '/me/requests', 'open:.request-card[data-status=in_progress]']],
+    [demo.property, ['/assigned', 'open:.request-card[data-status=dispatched]']],
   ];
   for (const [who, paths] of tour) {
     const context = await phoneContext(browser);
@@ -120,10 +130,19 @@ export async function everyPage(server, browser, check, { setUp = async () => {}
       await page.waitForURL((to) => !to.pathname.startsWith('/login'));
     }
     for (const path of paths) {
-      await page.goto(server.url + path);
+      let label = path;
+      if (path.startsWith('open:')) {
+        const link = page.locator(path.slice('open:'.length)).first();
+        await link.waitFor();
+        label = await link.getAttribute('href');
+        await link.click();
+        await page.waitForURL(`${server.url}${label}`);
+      } else {
+        await page.goto(server.url + path);
+      }
       await page.locator('main, .page, .wish-list').first().waitFor();
       await page.waitForTimeout(800);
-      await check(page, `${role} ${path}`);
+      await check(page, `${role} ${label}`);
     }
     await context.close();
   }

@@ -12,7 +12,8 @@ use crate::app::AppState;
 use crate::error::ApiError;
 
 /// The Content-Security-Policy for the SPA in `index_html`. Trunk starts the app with an
-/// inline module script; its hash is allowed, no other inline script is.
+/// inline module script; its hash is allowed, no other inline script is. Images may also come
+/// from the page's own `blob:` addresses: a request's photos, shown before they are sent.
 pub fn content_security_policy(index_html: Option<&str>) -> HeaderValue {
     let inline_scripts: String = index_html
         .map(inline_script_hashes)
@@ -22,7 +23,7 @@ pub fn content_security_policy(index_html: Option<&str>) -> HeaderValue {
         .collect();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{inline_scripts}; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
          manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
          frame-ancestors 'none'; form-action 'self'"
     );

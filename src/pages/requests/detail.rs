@@ -88,7 +88,11 @@ fn Shown(request: Signal<RequestView>, me: Me) -> impl IntoView {
     let requester = initial.requester == me.id;
     let worker = me.role == Role::Worker;
     let holds = move || request.with(|r| r.handler.is_some_and(|handler| handler.user_id == me.id));
-    let just_filed = move || query.with(|query| query.get_str("filed").is_some());
+    // Said after filing, until the request moves on (the address keeps `?filed=1`).
+    let just_filed = move || {
+        query.with(|query| query.get_str("filed").is_some())
+            && request.with(|r| r.status == RequestStatus::Submitted)
+    };
     let pending = move || data.is_pending_request(id);
     let overdue = move || {
         request.with(|r| {
@@ -116,7 +120,7 @@ fn Shown(request: Signal<RequestView>, me: Me) -> impl IntoView {
             {move || overdue().map(|words| view! { <p class="badge badge--overdue request__overdue">{words}</p> })}
             {move || pending().then(|| view! { <p class="badge badge--pending">{t.sync.pending_badge}</p> })}
             <p class="request__text">{move || request.with(|r| r.description.clone())}</p>
-            <Facts request />
+            <Facts request me=me.clone() />
             <Photos request />
             {move || (requester && request.with(|r| r.status == RequestStatus::Resolved))
                 .then(|| view! { <Answer request /> })}
@@ -127,28 +131,34 @@ fn Shown(request: Signal<RequestView>, me: Me) -> impl IntoView {
     }
 }
 
-/// What, where, who and by when.
+/// What, where, who and by when. The requester is not offered their own phone to call, and
+/// whoever holds the request reads their own name as its handler.
 #[component]
-fn Facts(request: Signal<RequestView>) -> impl IntoView {
+fn Facts(request: Signal<RequestView>, me: Me) -> impl IntoView {
     let t = t();
     let data = use_data();
     move || {
         let r = request.get();
         let w = &t.requests;
+        let requester = r.requester == me.id;
         let fact = |label: &'static str, value: String| {
             view! { <dt>{label}</dt><dd>{value}</dd> }
         };
         let handler = r.handler.map(|handler| {
-            let name = data
-                .staff
-                .get(&handler.user_id)
-                .map(|staff| staff.display_name);
+            let name = if handler.user_id == me.id {
+                Some(me.display_name.to_string())
+            } else {
+                data.staff
+                    .get(&handler.user_id)
+                    .map(|staff| staff.display_name)
+            };
             let kind = t.handler_kind(handler.kind).to_owned();
             match name {
                 Some(name) if handler.kind != HandlerKind::Volunteer => {
                     format!("{name}{}", t.in_brackets(kind))
                 }
-                _ => kind,
+                // Alone, the kind starts the line ("property staff" is worded for a sentence).
+                _ => sentence_case(&kind),
             }
         });
         let limits = match r.next_deadline() {
@@ -158,7 +168,14 @@ fn Facts(request: Signal<RequestView>) -> impl IntoView {
             Some(by) => Some(fill(w.resolve_by, &[("time", t.date_time(by))])),
             None => None,
         };
-        let contact = r.contact.clone().map(|contact| {
+        let contact = r.contact.clone().filter(|_| !requester);
+        // A request logged for someone names them once: as its contact when that shows.
+        let logged_for = r
+            .on_behalf
+            .as_ref()
+            .and_then(|person| person.name.clone())
+            .filter(|name| contact.as_ref().is_none_or(|contact| &contact.name != name));
+        let contact = contact.map(|contact| {
             let href = format!("tel:{}", contact.phone.replace([' ', '-'], ""));
             view! {
                 <dt>{w.contact}</dt>
@@ -177,14 +194,14 @@ fn Facts(request: Signal<RequestView>) -> impl IntoView {
                 {r.place.clone().map(|place| fact(w.place, place))}
                 {fact(w.urgency, t.urgency(r.urgency).to_owned())}
                 {(r.channel != Channel::App).then(|| fact(w.channel, t.channel(r.channel).to_owned()))}
-                {r.on_behalf.as_ref().and_then(|person| person.name.clone()).map(|name| fact(w.logged_for, name))}
+                {logged_for.map(|name| fact(w.logged_for, name))}
                 {contact}
                 {handler.map(|handler| fact(w.handler, handler))}
                 {fact(w.filed_at, t.date_time(r.created_at))}
                 {limits.map(|limits| fact(w.limits, limits))}
                 {r.public_summary.clone().map(|summary| fact(w.public_summary, summary))}
                 {r.rating.map(|stars| fact(w.rating_given, t.stars(stars)))}
-                {r.rating_note.clone().map(|note| fact(t.request_answer.note, note))}
+                {r.rating_note.clone().map(|note| fact(w.rating_note, note))}
             </dl>
             {r.merged_into.map(|into| view! {
                 <a class="button button--quiet" href=format!("/requests/{into}")>{w.merged_into}</a>
@@ -262,5 +279,26 @@ fn Photos(request: Signal<RequestView>) -> impl IntoView {
                 </button>
             </div>
         }).collect_view()}
+    }
+}
+
+/// `words` with its first letter in capitals (a no-op in Chinese).
+fn sentence_case(words: &str) -> String {
+    let mut letters = words.chars();
+    letters
+        .next()
+        .map(|first| first.to_uppercase().chain(letters).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence_case;
+
+    #[test]
+    fn a_handlers_kind_alone_starts_with_a_capital() {
+        assert_eq!(sentence_case("property staff"), "Property staff");
+        assert_eq!(sentence_case("物业"), "物业");
+        assert_eq!(sentence_case(""), "");
     }
 }

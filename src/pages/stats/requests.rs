@@ -67,9 +67,11 @@ pub(super) fn RequestsReport(requests: RequestStats) -> impl IntoView {
         .iter()
         .map(|g| (g.grid_name.clone(), g.rates.total))
         .collect();
+    // The tables leave out months and categories without a request (the chart shows them).
     let month_rows = requests
         .by_month
         .iter()
+        .filter(|m| m.rates.total > 0)
         .map(|m| (t.month(&m.month, false), &m.rates))
         .map(|(label, rates)| row(label, rates))
         .collect_view();
@@ -81,6 +83,7 @@ pub(super) fn RequestsReport(requests: RequestStats) -> impl IntoView {
     let category_rows = requests
         .by_category
         .iter()
+        .filter(|c| c.rates.total > 0)
         .map(|c| row(t.request_category(c.category).to_owned(), &c.rates))
         .collect_view();
     view! {

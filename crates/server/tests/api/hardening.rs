@@ -130,6 +130,7 @@ async fn every_response_carries_security_headers() {
         let csp = headers["content-security-policy"].to_str().unwrap();
         for directive in [
             "script-src 'self' 'wasm-unsafe-eval'",
+            "img-src 'self' data: blob:",
             "object-src 'none'",
             "base-uri 'none'",
             "frame-ancestors 'none'",

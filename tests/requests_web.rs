@@ -77,6 +77,7 @@ impl Community {
                 role: Role::Property,
                 phone: Phone::parse("13800000006").unwrap(),
                 community: id,
+                reachable: Default::default(),
             },
         }
     }

@@ -11,7 +11,7 @@ use microwish_core::problem::Problem;
 use microwish_core::stats::{StatsDetail, StatsQuery};
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
 use microwish_core::{
-    BoardItem, ClientId, EventView, FieldError, HouseholdId, Me, Page, PhotoId, Preferences,
+    BoardItem, ClientId, Community, EventView, FieldError, HouseholdId, Me, Page, PhotoId, Preferences,
     ProblemCode, PushEndpoint, PushKey, PushSubscription, RequestId, Stats, WishId,
 };
 use serde::de::DeserializeOwned;
@@ -268,6 +268,11 @@ pub async fn board() -> Result<Vec<BoardItem>, ApiError> {
 }
 
 /// Creates an account and logs it in (the answer sets the session cookie).
+/// Every community (id and name): whom to sign up with.
+pub async fn communities() -> Result<Page<Community>, ApiError> {
+    get_json("/api/communities").await
+}
+
 pub async fn register(registration: &Registration) -> Result<Me, ApiError> {
     post_json("/api/auth/register", registration).await
 }

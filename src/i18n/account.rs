@@ -33,6 +33,9 @@ pub struct AccountTexts {
     pub password: &'static str,
     pub password_hint: &'static str,
     pub role: &'static str,
+    /// The community select, shown when the server holds several.
+    pub community: &'static str,
+    pub community_choose: &'static str,
     pub submit_login: &'static str,
     pub submit_register: &'static str,
     pub submitting: &'static str,

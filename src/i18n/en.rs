@@ -199,6 +199,8 @@ pub const EN: Texts = Texts {
         password: "Password",
         password_hint: "At least 8 characters; not a common one like 12345678",
         role: "I am",
+        community: "My community",
+        community_choose: "Choose your community",
         submit_login: "Log in",
         submit_register: "Sign up and log in",
         submitting: "Sending…",
@@ -670,6 +672,8 @@ pub const EN: Texts = Texts {
         grid: "Choose a grid",
         station: "Choose a station",
         campaign: "No such campaign",
+        community_required: "Choose the community you live in",
+        community: "No such community",
     },
     sync: SyncTexts {
         starting: "Syncing…",

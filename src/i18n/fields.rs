@@ -66,6 +66,8 @@ pub struct FieldErrorTexts {
     pub grid: &'static str,
     pub station: &'static str,
     pub campaign: &'static str,
+    pub community_required: &'static str,
+    pub community: &'static str,
 }
 
 impl Texts {
@@ -142,6 +144,8 @@ impl Texts {
             (Field::Grid, _) => words.grid.to_owned(),
             (Field::Station, _) => words.station.to_owned(),
             (Field::CampaignId, _) => words.campaign.to_owned(),
+            (Field::CommunityId, FieldCode::Required) => words.community_required.to_owned(),
+            (Field::CommunityId, _) => words.community.to_owned(),
             _ => self.problem.field_invalid.to_owned(),
         }
     }

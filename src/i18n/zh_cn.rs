@@ -199,6 +199,8 @@ pub const ZH_CN: Texts = Texts {
         password: "密码",
         password_hint: "至少 8 位,不要用 12345678 这类常见密码",
         role: "我的身份",
+        community: "所在社区",
+        community_choose: "请选择社区",
         submit_login: "登录",
         submit_register: "注册并登录",
         submitting: "正在提交…",
@@ -669,6 +671,8 @@ pub const ZH_CN: Texts = Texts {
         grid: "请选择一个网格",
         station: "请选择一个驿站",
         campaign: "没有这个活动",
+        community_required: "请选择您所在的社区",
+        community: "没有这个社区",
     },
     sync: SyncTexts {
         starting: "正在同步…",

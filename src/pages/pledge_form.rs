@@ -127,6 +127,7 @@ fn PledgeForm() -> impl IntoView {
                 .ok(),
             yearly: yearly.get_untracked(),
             note: note.get_untracked(),
+            community_id: None,
         };
         match new.validate() {
             Ok(_) if problems.is_empty() => {

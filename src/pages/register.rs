@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use microwish_core::account::{Registration, PASSWORD_MAX_CHARS};
 use microwish_core::DisplayName;
 use microwish_core::Field;
-use microwish_core::Role;
+use microwish_core::{CommunityId, Role};
 
 use crate::api;
 use crate::components::{FieldMessages, FormError};
@@ -39,6 +39,16 @@ pub fn RegisterPage() -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let role = RwSignal::new(default_role(&next.get_untracked()));
+    // Several communities in one server: residents and volunteers say which is theirs (with
+    // one, the server takes it; offline or unanswered, nothing is shown).
+    let communities = LocalResource::new(|| async {
+        api::communities()
+            .await
+            .map(|page| page.items)
+            .unwrap_or_default()
+    });
+    let community = RwSignal::new(None::<CommunityId>);
+    let several = move || communities.get().is_some_and(|items| items.len() > 1);
     let register = Action::new_local(|registration: &Registration| {
         let registration = registration.clone();
         async move { api::register(&registration).await }
@@ -55,7 +65,11 @@ pub fn RegisterPage() -> impl IntoView {
                 phone: phone.get_untracked().trim().to_owned(),
                 password: password.get_untracked(),
                 role: role.get_untracked(),
-                community_id: None,
+                community_id: if several() {
+                    community.get_untracked()
+                } else {
+                    None
+                },
             });
         }
     };
@@ -130,6 +144,41 @@ pub fn RegisterPage() -> impl IntoView {
                     {role_choices}
                 </fieldset>
                 <FieldMessages field=Field::Role errors />
+                <Show when=several>
+                    <label class="field">
+                        <span class="field__label">{t.account.community}</span>
+                        <select
+                            class="field__input"
+                            name="community_id"
+                            on:change=move |ev| {
+                                community.set(event_target_value(&ev).parse().ok());
+                            }
+                        >
+                            <option value="" selected=move || community.get().is_none()>
+                                {t.account.community_choose}
+                            </option>
+                            {move || {
+                                communities
+                                    .get()
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|choice| {
+                                        let id = choice.id;
+                                        view! {
+                                            <option
+                                                value=id.to_string()
+                                                selected=move || community.get() == Some(id)
+                                            >
+                                                {choice.name}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </select>
+                    </label>
+                    <FieldMessages field=Field::CommunityId errors />
+                </Show>
                 <FormError message=Signal::derive(move || error.get().map(|error| t.problem(&error))) />
                 <button class="button button--wide auth-form__submit" type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { t.account.submitting } else { t.account.submit_register }}

@@ -12,7 +12,7 @@
 //! A new command is one `needs` arm, one `decide` arm and, if it writes something new, one
 //! [`Write`] variant that both sides learn to carry out.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -72,6 +72,8 @@ pub struct Needs {
     /// Whom a request concerns: the team (workers, party-member volunteers) of the community
     /// of every request and building read.
     pub teams: bool,
+    /// Which community each grid belongs to (a pledge offered to a community names one).
+    pub grids: bool,
 }
 
 /// A notice as the rules see it: whose, and whether read.
@@ -196,6 +198,9 @@ pub struct VariantState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PledgeState {
     pub shop: UserId,
+    /// The community it is offered to (its workers alone give it out); every community's
+    /// when `None`.
+    pub community: Option<CommunityId>,
     pub quantity: u32,
     pub allocated: u32,
     pub variants: Vec<VariantState>,
@@ -280,7 +285,8 @@ pub struct Facts {
     pub users: HashMap<UserId, UserState>,
     /// Every grid, with the community it belongs to.
     pub grids: HashMap<GridId, CommunityId>,
-    pub campaigns: HashSet<CampaignId>,
+    /// The campaigns read, each with the community running it.
+    pub campaigns: HashMap<CampaignId, Option<CommunityId>>,
     pub pledges: HashMap<PledgeId, PledgeState>,
     pub allocations: HashMap<AllocationId, AllocationState>,
     pub requests: HashMap<RequestId, RequestState>,
@@ -402,6 +408,8 @@ pub struct WishRecord {
 pub struct PledgeRecord {
     pub id: PledgeId,
     pub shop: UserId,
+    /// The community it is offered to (every community's when `None`).
+    pub community: Option<CommunityId>,
     pub title: String,
     pub category: Category,
     pub quantity: u32,
@@ -811,6 +819,7 @@ impl Command {
             },
             Command::CreatePledge(new) => Needs {
                 pledges: vec![new.id],
+                grids: new.community_id.is_some(),
                 ..Needs::default()
             },
             Command::AllocatePledge(new) => Needs {

@@ -15,7 +15,8 @@
 //!   grid belongs to. Nobody else's decision reads them, so a donor's claim (the busiest
 //!   command) loads none;
 //! - which community each grid belongs to also when a building is read (a request is filed
-//!   in its building's grid's community);
+//!   in its building's grid's community) and when a volunteer acts (house calls are booked in
+//!   their own community only);
 //! - the notices it names (their owner decides whether the actor may mark them);
 //! - whom its notices may go to beyond what it reads, where it says so: the givers of every
 //!   wish read ([`Needs::givers`]: a fulfilment tells them), the team of the community of
@@ -65,8 +66,11 @@ pub trait FactSource {
     ) -> Result<HashMap<HouseholdId, Household>, Self::Error>;
     /// Which community every grid belongs to.
     fn grid_communities(&self) -> Result<HashMap<GridId, CommunityId>, Self::Error>;
-    /// Which of `ids` name a campaign.
-    fn campaigns(&self, ids: &[CampaignId]) -> Result<HashSet<CampaignId>, Self::Error>;
+    /// Which of `ids` name a campaign, each with the community running it.
+    fn campaigns(
+        &self,
+        ids: &[CampaignId],
+    ) -> Result<HashMap<CampaignId, Option<CommunityId>>, Self::Error>;
     fn requests(&self, ids: &[RequestId]) -> Result<HashMap<RequestId, RequestState>, Self::Error>;
     /// The open requests (see [`crate::model::RequestStatus::OPEN`]) turned into these wishes.
     fn open_requests_of_wishes(&self, wishes: &[WishId]) -> Result<Vec<RequestId>, Self::Error>;
@@ -126,7 +130,15 @@ pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<
     }
     let households = source.households(&dedup(household_ids))?;
     let buildings = source.buildings(&dedup(needs.buildings.clone()))?;
-    let grids = if worker || !needs.buildings.is_empty() {
+    // A volunteer books house calls in their own community only: their wish's grid's.
+    let volunteer = matches!(
+        actor,
+        Actor::User {
+            role: Role::Volunteer,
+            ..
+        }
+    );
+    let grids = if worker || volunteer || needs.grids || !needs.buildings.is_empty() {
         source.grid_communities()?
     } else {
         HashMap::new()
@@ -249,8 +261,11 @@ mod tests {
                 CommunityId(uuid::Uuid::nil()),
             )]))
         }
-        fn campaigns(&self, _: &[CampaignId]) -> Result<HashSet<CampaignId>, Infallible> {
-            Ok(HashSet::new())
+        fn campaigns(
+            &self,
+            _: &[CampaignId],
+        ) -> Result<HashMap<CampaignId, Option<CommunityId>>, Infallible> {
+            Ok(HashMap::new())
         }
         fn requests(
             &self,

@@ -547,6 +547,14 @@ pub struct EventView {
     pub note: Option<String>,
 }
 
+/// A community (社区), as anyone may see it: whom to sign up with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Community {
+    pub id: CommunityId,
+    pub name: String,
+}
+
 /// A named drive grouping wishes, with its progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -563,6 +571,9 @@ pub struct PublicCampaign {
     pub ends_on: Option<NaiveDate>,
     pub progress: Progress,
     pub created_at: DateTime<Utc>,
+    /// The community running the drive (its workers alone see it among theirs).
+    #[serde(default)]
+    pub community_id: Option<CommunityId>,
 }
 
 /// How far a set of wishes has come, in units and in wishes.
@@ -632,6 +643,10 @@ pub struct Pledge {
     pub remaining: u32,
     pub allocations: Vec<AllocationView>,
     pub created_at: DateTime<Utc>,
+    /// The community it is offered to (its workers alone see and give it out); every
+    /// community's when absent.
+    #[serde(default)]
+    pub community_id: Option<CommunityId>,
 }
 
 impl Pledge {
@@ -968,6 +983,7 @@ mod tests {
             remaining: 15,
             allocations: Vec::new(),
             created_at: at,
+            community_id: None,
         };
         assert_eq!(shoes.left(Some("32码")), 15);
         assert_eq!(shoes.left(Some("33码")), 0);

@@ -4,7 +4,7 @@
 //! likely do. The server stays authoritative: a pull replaces what it brings, and a command
 //! the server refuses drops out of the overlay.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
@@ -300,6 +300,7 @@ impl LocalState {
                             remaining: record.quantity,
                             allocations: Vec::new(),
                             created_at: now,
+                            community_id: record.community,
                         },
                     );
                 }
@@ -376,6 +377,7 @@ impl LocalState {
                             ends_on: Some(record.ends_on),
                             progress: Progress::default(),
                             created_at: now,
+                            community_id: Some(record.community),
                         },
                     );
                 }
@@ -714,11 +716,13 @@ impl FactSource for Cached<'_> {
             .collect())
     }
 
-    fn campaigns(&self, ids: &[CampaignId]) -> Result<HashSet<CampaignId>, Self::Error> {
+    fn campaigns(
+        &self,
+        ids: &[CampaignId],
+    ) -> Result<HashMap<CampaignId, Option<CommunityId>>, Self::Error> {
         Ok(ids
             .iter()
-            .filter(|id| self.state.campaigns.contains_key(id))
-            .copied()
+            .filter_map(|id| Some((*id, self.state.campaigns.get(id)?.community_id)))
             .collect())
     }
 
@@ -791,6 +795,7 @@ impl PledgeState {
     pub fn of(pledge: &Pledge) -> PledgeState {
         PledgeState {
             shop: pledge.shop,
+            community: pledge.community_id,
             quantity: pledge.quantity,
             allocated: pledge.allocated,
             variants: pledge

@@ -10,9 +10,10 @@
 //! - a household's private record (name, address, phone, notes) by the workers of its
 //!   community only; its address and phone (never its name) also by the approved volunteer
 //!   holding an active house call there, while it is active;
-//! - a volunteer's vetting record (with their phone) by workers (of the volunteer's community,
-//!   once volunteers belong to one);
-//! - a pledge, with its allocations, by its shop and by workers;
+//! - a volunteer's vetting record (with their phone) by the workers of the volunteer's
+//!   community only (a volunteer of no community by no worker: communities are sealed);
+//! - a pledge, with its allocations, by its shop and by the workers of the community it is
+//!   offered to (of every community, when offered to all);
 //! - the timeline of a visible wish by everyone, but who acted (their name) and their note
 //!   only by the workers of the wish's community and by the actor themselves;
 //! - a resident's request in full (its words, unit, place, photos, timeline with notes) by its
@@ -189,21 +190,23 @@ pub fn households_of(viewer: Option<&Viewer>) -> Option<CommunityId> {
     viewer.and_then(Viewer::works_for)
 }
 
-/// Whether `viewer` may see a volunteer's vetting record (with their phone). A volunteer of no
-/// community yet is for every worker to vet.
+/// Whether `viewer` may see a volunteer's vetting record (with their phone): the workers of
+/// the volunteer's community only. A volunteer of no community is seen by no worker.
 pub fn volunteer(viewer: Option<&Viewer>, volunteer_community: Option<CommunityId>) -> bool {
-    match (viewer.and_then(Viewer::works_for), volunteer_community) {
-        (Some(_), None) => true,
-        (Some(worker), Some(theirs)) => worker == theirs,
-        (None, _) => false,
-    }
+    works_in(viewer, volunteer_community)
+}
+
+/// Whose volunteers a viewer may list: their community's, for its workers.
+pub fn volunteers_of(viewer: Option<&Viewer>) -> Option<CommunityId> {
+    viewer.and_then(Viewer::works_for)
 }
 
 /// Which pledges a viewer may list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PledgeScope {
-    /// Every pledge (workers allocate them).
-    All,
+    /// The pledges offered to this community or to every community (its workers allocate
+    /// them).
+    OfferedTo(CommunityId),
     /// A shop's own.
     OfShop(UserId),
     Nothing,
@@ -211,16 +214,21 @@ pub enum PledgeScope {
 
 pub fn pledge_scope(viewer: Option<&Viewer>) -> PledgeScope {
     match viewer {
-        Some(viewer) if viewer.works_for().is_some() => PledgeScope::All,
+        Some(Viewer {
+            role: Role::Worker,
+            community: Some(community),
+            ..
+        }) => PledgeScope::OfferedTo(*community),
         Some(viewer) if viewer.role == Role::Shopkeeper => PledgeScope::OfShop(viewer.id),
         _ => PledgeScope::Nothing,
     }
 }
 
-/// Whether `viewer` may see the pledge of `shop` (and its allocations).
-pub fn pledge(viewer: Option<&Viewer>, shop: UserId) -> bool {
+/// Whether `viewer` may see the pledge of `shop` offered to `offered_to` (every community
+/// when `None`), and its allocations.
+pub fn pledge(viewer: Option<&Viewer>, shop: UserId, offered_to: Option<CommunityId>) -> bool {
     match pledge_scope(viewer) {
-        PledgeScope::All => true,
+        PledgeScope::OfferedTo(community) => offered_to.is_none_or(|offered| offered == community),
         PledgeScope::OfShop(own) => own == shop,
         PledgeScope::Nothing => false,
     }
@@ -391,11 +399,16 @@ pub fn building(_viewer: Option<&Viewer>) -> bool {
     true
 }
 
-/// Campaigns and grids (with their stations, public places) are for everyone.
-pub fn campaign(_viewer: Option<&Viewer>) -> bool {
-    true
+/// Campaigns are for everyone but workers, who see their own community's only.
+pub fn campaign(viewer: Option<&Viewer>, community: Option<CommunityId>) -> bool {
+    match viewer.and_then(Viewer::works_for) {
+        // Communities are sealed: a worker sees (and fills) their own community's drives.
+        Some(_) => works_in(viewer, community),
+        None => true,
+    }
 }
 
+/// Grids (with their stations, public places) are for everyone.
 pub fn grid(_viewer: Option<&Viewer>) -> bool {
     true
 }
@@ -614,9 +627,14 @@ mod tests {
                 [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
-                "a volunteer of no community yet",
+                "a volunteer of no community (sealed: nobody's to vet)",
                 row(|w| volunteer(viewer(w, false).as_ref(), None)),
-                [N, N, N, N, N, N, N, N, Y, Y],
+                [N, N, N, N, N, N, N, N, N, N],
+            ),
+            (
+                "this community's volunteers, listed",
+                row(|w| volunteers_of(viewer(w, false).as_ref()) == Some(HERE)),
+                [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
                 "a volunteer of this community",
@@ -624,14 +642,19 @@ mod tests {
                 [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
-                "another shop's pledge",
-                row(|w| pledge(viewer(w, false).as_ref(), OWNER)),
+                "another shop's pledge offered to every community",
+                row(|w| pledge(viewer(w, false).as_ref(), OWNER, None)),
                 [N, N, N, N, N, N, N, N, Y, Y],
             ),
             (
+                "another shop's pledge offered to this community",
+                row(|w| pledge(viewer(w, false).as_ref(), OWNER, Some(HERE))),
+                [N, N, N, N, N, N, N, N, Y, N],
+            ),
+            (
                 "one's own pledge",
-                row(|w| pledge(viewer(w, true).as_ref(), OWNER)),
-                [N, N, N, N, N, N, N, Y, Y, Y],
+                row(|w| pledge(viewer(w, true).as_ref(), OWNER, Some(THERE))),
+                [N, N, N, N, N, N, N, Y, N, Y],
             ),
             (
                 "who acted on a wish's timeline",
@@ -644,9 +667,14 @@ mod tests {
                 [N, Y, Y, Y, Y, Y, Y, Y, Y, Y],
             ),
             (
-                "a campaign",
-                row(|w| campaign(viewer(w, false).as_ref())),
-                [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y],
+                "a campaign of this community",
+                row(|w| campaign(viewer(w, false).as_ref(), Some(HERE))),
+                [Y, Y, Y, Y, Y, Y, Y, Y, Y, N],
+            ),
+            (
+                "a campaign of another community",
+                row(|w| campaign(viewer(w, false).as_ref(), Some(THERE))),
+                [Y, Y, Y, Y, Y, Y, Y, Y, N, Y],
             ),
             (
                 "a grid and its station",
@@ -856,16 +884,28 @@ mod tests {
                 };
                 let seen = claim(looking.as_ref(), house_call(ClaimStatus::Active)).is_some();
                 assert_eq!(listed, seen, "claims, {who:?} owning: {owns}");
-                let pledges = match pledge_scope(looking.as_ref()) {
-                    PledgeScope::All => true,
-                    PledgeScope::OfShop(shop) => shop == OWNER,
-                    PledgeScope::Nothing => false,
-                };
-                assert_eq!(
-                    pledges,
-                    pledge(looking.as_ref(), OWNER),
-                    "pledges, {who:?} owning: {owns}"
-                );
+                for offered in [None, Some(HERE), Some(THERE)] {
+                    let pledges = match pledge_scope(looking.as_ref()) {
+                        PledgeScope::OfferedTo(community) => {
+                            offered.is_none_or(|offered| offered == community)
+                        }
+                        PledgeScope::OfShop(shop) => shop == OWNER,
+                        PledgeScope::Nothing => false,
+                    };
+                    assert_eq!(
+                        pledges,
+                        pledge(looking.as_ref(), OWNER, offered),
+                        "pledges, {who:?} owning: {owns}, offered to {offered:?}"
+                    );
+                }
+                let volunteers = volunteers_of(looking.as_ref());
+                for theirs in [None, Some(HERE), Some(THERE)] {
+                    assert_eq!(
+                        theirs.is_some() && volunteers == theirs,
+                        volunteer(looking.as_ref(), theirs),
+                        "volunteers, {who:?}, of {theirs:?}"
+                    );
+                }
                 for (status, handled) in [
                     (RequestStatus::Calling, false),
                     (RequestStatus::Dispatched, true),

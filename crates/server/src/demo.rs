@@ -973,6 +973,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
         available_from: Some(community_today(start)),
         yearly: true,
         note: "每年捐赠104双童鞋,已坚持十年;送到各网格驿站。".to_owned(),
+        community_id: None,
     };
     demo.at(start, demo.shop, Command::CreatePledge(pledge))
         .await?;

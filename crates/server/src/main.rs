@@ -82,6 +82,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Set up communities (several in one database, sealed from each other).
+    Community {
+        #[command(subcommand)]
+        command: CommunityCommand,
+    },
     /// Write a consistent copy of the (live) database to FILE.
     Backup {
         file: PathBuf,
@@ -135,6 +140,41 @@ enum UserCommand {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
         database: String,
     },
+}
+
+#[derive(Subcommand)]
+enum CommunityCommand {
+    /// Add a community with its grids (each with its station) and buildings.
+    Add {
+        /// The community's name (unique), e.g. 星怡社区.
+        #[arg(long)]
+        name: String,
+        /// A grid and its drop-off station: NAME=STATION (repeat for each grid; at least one).
+        #[arg(long = "grid", value_name = "NAME=STATION", required = true, value_parser = pair)]
+        grids: Vec<(String, String)>,
+        /// A building and the grid it is in: NAME=GRID (a grid named by --grid; repeatable).
+        #[arg(long = "building", value_name = "NAME=GRID", value_parser = pair)]
+        buildings: Vec<(String, String)>,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
+        database: String,
+    },
+    /// List the communities: id, name and grids.
+    List {
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
+        database: String,
+    },
+}
+
+/// `NAME=VALUE`, both sides trimmed and not empty.
+fn pair(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, got {text:?}"))?;
+    let (name, value) = (name.trim(), value.trim());
+    if name.is_empty() || value.is_empty() {
+        return Err(format!("expected NAME=VALUE, both given, got {text:?}"));
+    }
+    Ok((name.to_owned(), value.to_owned()))
 }
 
 #[tokio::main]
@@ -211,6 +251,18 @@ async fn main() -> std::process::ExitCode {
                     database,
                 },
         } => add_user(role, &phone, &name, community.as_deref(), &database).await,
+        Command::Community {
+            command:
+                CommunityCommand::Add {
+                    name,
+                    grids,
+                    buildings,
+                    database,
+                },
+        } => add_community(&name, &grids, &buildings, &database).await,
+        Command::Community {
+            command: CommunityCommand::List { database },
+        } => list_communities(&database).await,
         Command::Backup { file, database } => backup(&file, &database).await,
         Command::Restore {
             file,
@@ -320,7 +372,9 @@ async fn add_user(
         },
         (Role::Resident | Role::Volunteer, None) => match communities.as_slice() {
             [(id, _)] => Some(*id),
-            _ => None,
+            [] => None,
+            // A volunteer of no community is vetted by nobody: communities are sealed.
+            _ => anyhow::bail!("several communities: choose one with --community"),
         },
         (_, None) => None,
     };
@@ -328,6 +382,117 @@ async fn add_user(
     let vetting = (role == Role::Volunteer).then_some(VolunteerStatus::Approved);
     let user = add_user_to(&state, account, community, vetting).await?;
     println!("added {} {} ({})", role, user.phone, user.display_name);
+    Ok(())
+}
+
+/// The app's state on `database` (migrated), for a command that changes it.
+async fn state_of(database: &str) -> anyhow::Result<microwish_server::app::AppState> {
+    let config = ServeConfig::new(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        database.to_owned(),
+        PathBuf::new(),
+    );
+    Ok(Server::build(&config).await?.0.state().clone())
+}
+
+async fn add_community(
+    name: &str,
+    grids: &[(String, String)],
+    buildings: &[(String, String)],
+    database: &str,
+) -> anyhow::Result<()> {
+    use microwish_core::{Building, BuildingId, CommunityId, Grid, GridId};
+    use microwish_server::store::community as store;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        anyhow::bail!("--name: 1 to 60 characters");
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some((grid, _)) = grids.iter().find(|(grid, _)| !seen.insert(grid)) {
+        anyhow::bail!("--grid {grid:?} is given twice");
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some((building, _)) = buildings.iter().find(|(building, _)| !seen.insert(building)) {
+        anyhow::bail!("--building {building:?} is given twice");
+    }
+    let community = CommunityId::generate();
+    // Grid ids are short codes, unique across communities: the community's id makes them so.
+    let short = community.to_string().replace('-', "");
+    let short = &short[short.len() - 8..];
+    let grids: Vec<Grid> = grids
+        .iter()
+        .enumerate()
+        .map(|(position, (grid, station))| Grid {
+            id: GridId::from(format!("grid-{short}-{}", position + 1).as_str()),
+            community,
+            name: grid.clone(),
+            station: station.clone(),
+            station_location: station.clone(),
+        })
+        .collect();
+    let buildings: Vec<Building> = buildings
+        .iter()
+        .map(|(building, grid)| {
+            let grid = grids
+                .iter()
+                .find(|each| each.name == *grid)
+                .ok_or_else(|| {
+                    anyhow::anyhow!("--building {building}={grid}: no --grid named {grid:?}")
+                })?;
+            Ok(Building {
+                id: BuildingId::generate(),
+                name: building.clone(),
+                grid: grid.id.clone(),
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let state = state_of(database).await?;
+    if store::communities(&state.db)
+        .await?
+        .iter()
+        .any(|(_, existing)| existing == name)
+    {
+        anyhow::bail!("a community named {name:?} exists already");
+    }
+    let now = state.clock.now();
+    let (owned_name, set_up, placed) = (name.to_owned(), grids.clone(), buildings.clone());
+    state
+        .writer
+        .write(move |tx| {
+            store::insert_community(tx, community, &owned_name, now)?;
+            for (position, grid) in set_up.iter().enumerate() {
+                store::insert_grid(tx, grid, position)?;
+            }
+            for (position, building) in placed.iter().enumerate() {
+                store::insert_building(tx, building, position)?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|error| anyhow::anyhow!("could not add the community: {error}"))?;
+    println!(
+        "added community {community} {name}: {} grids, {} buildings",
+        grids.len(),
+        buildings.len()
+    );
+    Ok(())
+}
+
+async fn list_communities(database: &str) -> anyhow::Result<()> {
+    let state = state_of(database).await?;
+    let communities = microwish_server::store::community::communities(&state.db).await?;
+    let grids = microwish_server::store::community::grids(&state.db).await?;
+    if communities.is_empty() {
+        println!("no community yet: start the server with --demo, or add one with `community add`");
+    }
+    for (id, name) in communities {
+        let theirs: Vec<String> = grids
+            .iter()
+            .filter(|grid| grid.community == id)
+            .map(|grid| format!("{}={}", grid.name, grid.station))
+            .collect();
+        println!("{id}\t{name}\t{}", theirs.join(", "));
+    }
     Ok(())
 }
 

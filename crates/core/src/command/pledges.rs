@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Field, FieldCode, RuleError, ValidationErrors};
-use crate::ids::{AllocationId, CampaignId, PledgeId, WishId};
+use crate::ids::{AllocationId, CampaignId, CommunityId, PledgeId, WishId};
 use crate::model::Category;
 use crate::validate::{self, DESCRIPTION_MAX_CHARS, TITLE_CHARS, UNIT_CHARS};
 
@@ -44,6 +44,10 @@ pub struct NewPledge {
     /// Where and when the shop drops the goods, or anything else to know.
     #[serde(default)]
     pub note: String,
+    /// The community it is offered to (its workers alone give it out); left out, the shop's
+    /// own community if it has one, else every community's.
+    #[serde(default)]
+    pub community_id: Option<CommunityId>,
 }
 
 /// A pledge's fields, checked and trimmed.
@@ -272,6 +276,7 @@ mod tests {
             available_from: None,
             yearly: true,
             note: "每年六一前送到驿站".into(),
+            community_id: None,
         }
     }
 

@@ -187,6 +187,7 @@ proptest! {
             quantity, unit: unit.clone(),
             variants: variants.into_iter().map(|(label, quantity)| pledges::VariantInput { label, quantity }).collect(),
             available_from: None, yearly: false, note,
+            community_id: None,
         };
         match pledge.validate() {
             Ok(valid) => {

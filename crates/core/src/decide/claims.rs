@@ -39,6 +39,14 @@ pub(super) fn claim_wish(
         if me.and_then(|me| me.volunteer) != Some(VolunteerStatus::Approved) {
             return Err(RuleError::VolunteerNotApproved);
         }
+        // Communities are sealed: a volunteer was met and approved by their own community's
+        // workers, and goes into homes there only.
+        let home = me.and_then(|me| me.community);
+        if home.is_none() || facts.grids.get(&wish.grid).copied() != home {
+            return Err(RuleError::Forbidden {
+                reason: "house calls are booked in your own community only",
+            });
+        }
         let limit = ctx.policy.max_house_calls;
         if me.is_some_and(|me| me.active_house_calls >= limit) {
             return Err(RuleError::TooManyHouseCalls { limit });
@@ -611,6 +619,31 @@ mod tests {
             world.decide(vetted, &fourth).unwrap_err(),
             RuleError::TooManyHouseCalls { limit: 3 }
         );
+    }
+
+    #[test]
+    fn a_volunteer_books_house_calls_in_their_own_community_only() {
+        let mut world = World::new();
+        let wish = world.wish(1, WishKind::Service);
+        let mut claim = claim_of(wish, 1);
+        claim.slot_start = Some(now() + Duration::hours(2));
+        claim.slot_end = Some(now() + Duration::hours(3));
+        let booking = Command::ClaimWish(claim);
+        let elsewhere = world.volunteer_elsewhere(VolunteerStatus::Approved);
+        assert_eq!(
+            world.decide(elsewhere, &booking).unwrap_err().code(),
+            ProblemCode::Forbidden
+        );
+        let nowhere = world.person(UserState {
+            volunteer: Some(VolunteerStatus::Approved),
+            ..World::someone(Role::Volunteer, None)
+        });
+        assert_eq!(
+            world.decide(nowhere, &booking).unwrap_err().code(),
+            ProblemCode::Forbidden
+        );
+        let here = world.volunteer(VolunteerStatus::Approved);
+        world.apply(here, &booking).unwrap();
     }
 
     #[test]

@@ -22,12 +22,24 @@ pub(super) fn create(new: &NewPledge, facts: &Facts, ctx: &Context) -> Result<De
         };
     }
     let valid = new.validate()?;
+    let community = match new.community_id {
+        Some(wanted) if facts.grids.values().any(|community| *community == wanted) => Some(wanted),
+        Some(_) => {
+            return Err(RuleError::field(
+                Field::CommunityId,
+                FieldCode::Unknown,
+                "no such community",
+            ))
+        }
+        None => facts.actor(ctx).and_then(|me| me.community),
+    };
     Ok(Decision {
         subject: Subject::Pledge(new.id),
         replayed: false,
         writes: vec![Write::NewPledge(PledgeRecord {
             id: new.id,
             shop,
+            community,
             title: valid.title,
             category: new.category,
             quantity: valid.quantity,
@@ -61,9 +73,11 @@ pub(super) fn allocate(
             Err(RuleError::IdConflict)
         };
     }
+    // Communities are sealed: a pledge offered to another community is as good as absent.
     let pledge = facts
         .pledges
         .get(&new.pledge_id)
+        .filter(|pledge| pledge.community.is_none_or(|offered| offered == community))
         .ok_or(RuleError::NotFound(Entity::Pledge))?;
     let wish = facts.wish_in(new.wish_id, community)?;
     if !(1..=i64::from(u32::MAX)).contains(&new.quantity) {
@@ -237,7 +251,7 @@ pub(super) fn create_campaign(
 ) -> Result<Decision, RuleError> {
     let community = facts.worker_community(ctx)?;
     let valid = new.validate()?;
-    if facts.campaigns.contains(&new.id) {
+    if facts.campaigns.contains_key(&new.id) {
         return Ok(Decision::replay(Subject::Campaign(new.id)));
     }
     Ok(Decision {
@@ -382,6 +396,7 @@ mod tests {
             available_from: None,
             yearly: true,
             note: String::new(),
+            community_id: None,
         };
         world
             .apply(shop, &Command::CreatePledge(new.clone()))
@@ -397,6 +412,64 @@ mod tests {
             quantity,
             variant: Some(variant.into()),
         })
+    }
+
+    #[test]
+    fn a_pledge_offered_to_a_community_is_given_out_by_its_workers_only() {
+        let mut world = World::new();
+        let shop = world.user(Role::Shopkeeper);
+        let offer = |community| NewPledge {
+            id: PledgeId::generate(),
+            title: "爱心面包".into(),
+            category: Category::Food,
+            quantity: Some(10),
+            unit: "个".into(),
+            variants: Vec::new(),
+            available_from: None,
+            yearly: false,
+            note: String::new(),
+            community_id: community,
+        };
+        let unknown = offer(Some(CommunityId::generate()));
+        let RuleError::Validation(errors) = world
+            .decide(shop, &Command::CreatePledge(unknown))
+            .unwrap_err()
+        else {
+            panic!("a field error")
+        };
+        assert_eq!(errors.0[0].field, Field::CommunityId);
+        let ours = offer(Some(world.community));
+        let decision = world
+            .apply(shop, &Command::CreatePledge(ours.clone()))
+            .unwrap();
+        let Write::NewPledge(record) = &decision.writes[0] else {
+            panic!()
+        };
+        assert_eq!(record.community, Some(world.community));
+        let wish = world.wish(3, WishKind::Item);
+        let allocation = Command::AllocatePledge(NewAllocation {
+            id: AllocationId::generate(),
+            pledge_id: ours.id,
+            wish_id: wish,
+            quantity: 1,
+            variant: None,
+        });
+        let elsewhere = world.worker_elsewhere();
+        assert_eq!(
+            world.decide(elsewhere, &allocation).unwrap_err(),
+            RuleError::NotFound(Entity::Pledge)
+        );
+        let worker = world.worker();
+        world.apply(worker, &allocation).unwrap();
+        // A shop of a community offers to it unless it says otherwise.
+        let local = world.of_community(Role::Shopkeeper);
+        let decision = world
+            .apply(local, &Command::CreatePledge(offer(None)))
+            .unwrap();
+        let Write::NewPledge(record) = &decision.writes[0] else {
+            panic!()
+        };
+        assert_eq!(record.community, Some(world.community));
     }
 
     #[test]

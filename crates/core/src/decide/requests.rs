@@ -1396,6 +1396,7 @@ mod tests {
             available_from: None,
             yearly: false,
             note: String::new(),
+            community_id: None,
         };
         world
             .apply(shop, &Command::CreatePledge(pledge.clone()))

@@ -139,7 +139,15 @@ impl World {
     pub fn volunteer(&mut self, status: VolunteerStatus) -> Actor {
         self.person(UserState {
             volunteer: Some(status),
-            ..Self::someone(Role::Volunteer, None)
+            ..Self::someone(Role::Volunteer, Some(self.community))
+        })
+    }
+
+    /// A volunteer of the other community.
+    pub fn volunteer_elsewhere(&mut self, status: VolunteerStatus) -> Actor {
+        self.person(UserState {
+            volunteer: Some(status),
+            ..Self::someone(Role::Volunteer, Some(self.other))
         })
     }
 
@@ -280,6 +288,7 @@ impl World {
                     record.id,
                     PledgeState {
                         shop: record.shop,
+                        community: record.community,
                         quantity: record.quantity,
                         allocated: 0,
                         variants: record
@@ -330,7 +339,7 @@ impl World {
             }
             Write::AllocationThanks { .. } => {}
             Write::NewCampaign(record) => {
-                facts.campaigns.insert(record.id);
+                facts.campaigns.insert(record.id, Some(record.community));
             }
             Write::PartyMember { user, party_member } => {
                 if let Some(user) = facts.users.get_mut(user) {

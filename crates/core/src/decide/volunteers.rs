@@ -10,8 +10,8 @@ pub(super) fn approve(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    facts.worker_community(ctx)?;
-    let from = volunteer_status(decision.user_id, facts)?;
+    let community = facts.worker_community(ctx)?;
+    let from = volunteer_status(decision.user_id, community, facts)?;
     let note = decision.validate(false)?;
     let user = decision.user_id;
     let was_member = facts.users.get(&user).is_some_and(|user| user.party_member);
@@ -55,8 +55,8 @@ pub(super) fn suspend(
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
-    facts.worker_community(ctx)?;
-    let from = volunteer_status(decision.user_id, facts)?;
+    let community = facts.worker_community(ctx)?;
+    let from = volunteer_status(decision.user_id, community, facts)?;
     let reason = decision.validate(true)?;
     if from == VolunteerStatus::Suspended {
         return Ok(Decision::replay(Subject::Volunteer(decision.user_id)));
@@ -93,11 +93,17 @@ pub(super) fn suspend(
     ))
 }
 
-fn volunteer_status(user: UserId, facts: &Facts) -> Result<VolunteerStatus, RuleError> {
+/// A volunteer of the worker's `community`: another community's (or one of none) is vetted by
+/// nobody here, as good as absent (communities are sealed).
+fn volunteer_status(
+    user: UserId,
+    community: CommunityId,
+    facts: &Facts,
+) -> Result<VolunteerStatus, RuleError> {
     facts
         .users
         .get(&user)
-        .filter(|user| user.role == Role::Volunteer)
+        .filter(|user| user.role == Role::Volunteer && user.community == Some(community))
         .map(|user| user.volunteer.unwrap_or(VolunteerStatus::Pending))
         .ok_or(RuleError::NotFound(Entity::Volunteer))
 }
@@ -244,6 +250,47 @@ mod tests {
         );
         assert_eq!(unmark.events[0].action, EventAction::Update);
         assert!(!world.facts.users[&id].party_member);
+    }
+
+    #[test]
+    fn a_worker_vets_only_their_own_communitys_volunteers() {
+        let mut world = World::new();
+        let theirs = world.volunteer_elsewhere(VolunteerStatus::Pending);
+        let mine = world.volunteer(VolunteerStatus::Pending);
+        let worker = world.worker();
+        let other_worker = world.worker_elsewhere();
+        let decision = |user: Actor, suspend: bool| {
+            let decision = VolunteerDecision {
+                user_id: user.user_id().unwrap(),
+                note: "已面谈".into(),
+                party_member: None,
+            };
+            if suspend {
+                Command::SuspendVolunteer(decision)
+            } else {
+                Command::ApproveVolunteer(decision)
+            }
+        };
+        for suspend in [false, true] {
+            for (by, whom) in [(worker, theirs), (other_worker, mine)] {
+                assert_eq!(
+                    world.decide(by, &decision(whom, suspend)).unwrap_err(),
+                    RuleError::NotFound(Entity::Volunteer),
+                    "another community's volunteer is as good as absent"
+                );
+            }
+        }
+        world.apply(worker, &decision(mine, false)).unwrap();
+        world.apply(other_worker, &decision(theirs, false)).unwrap();
+        // A volunteer of no community is nobody's to vet.
+        let nobodys = world.person(UserState {
+            volunteer: Some(VolunteerStatus::Pending),
+            ..World::someone(Role::Volunteer, None)
+        });
+        assert_eq!(
+            world.decide(worker, &decision(nobodys, false)).unwrap_err(),
+            RuleError::NotFound(Entity::Volunteer)
+        );
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub(super) fn create(new: &NewWish, facts: &Facts, ctx: &Context) -> Result<Deci
         .clone()
         .unwrap_or_else(|| household.grid.clone());
     check_station(&station, facts, community)?;
-    check_campaign(new.campaign_id, facts)?;
+    check_campaign(new.campaign_id, community, facts)?;
     let status = if new.publish {
         WishStatus::Open
     } else {
@@ -103,7 +103,7 @@ pub(super) fn update(
     if let Some(station) = &changes.station {
         check_station(station, facts, community)?;
     }
-    check_campaign(changes.campaign_id.flatten(), facts)?;
+    check_campaign(changes.campaign_id.flatten(), community, facts)?;
     let mut units = wish.units;
     if let Some(quantity) = quantity {
         if quantity < units.claimed {
@@ -261,14 +261,25 @@ fn check_station(station: &GridId, facts: &Facts, community: CommunityId) -> Res
     }
 }
 
-fn check_campaign(campaign: Option<CampaignId>, facts: &Facts) -> Result<(), RuleError> {
-    match campaign {
-        Some(campaign) if !facts.campaigns.contains(&campaign) => Err(RuleError::field(
+/// A campaign of the worker's `community`: another community's is as good as absent
+/// (communities are sealed). One whose community a phone's cache does not know yet passes
+/// there; the server always knows.
+fn check_campaign(
+    campaign: Option<CampaignId>,
+    community: CommunityId,
+    facts: &Facts,
+) -> Result<(), RuleError> {
+    let Some(campaign) = campaign else {
+        return Ok(());
+    };
+    match facts.campaigns.get(&campaign) {
+        Some(Some(runs)) if *runs == community => Ok(()),
+        Some(None) => Ok(()),
+        _ => Err(RuleError::field(
             Field::CampaignId,
             FieldCode::Unknown,
-            "no such campaign",
+            "not a campaign of your community",
         )),
-        _ => Ok(()),
     }
 }
 
@@ -296,6 +307,29 @@ mod tests {
             campaign_id: None,
             publish,
         }
+    }
+
+    #[test]
+    fn a_wish_joins_only_its_own_communitys_campaign() {
+        let mut world = World::new();
+        let worker = world.worker();
+        let (ours, theirs) = (CampaignId::generate(), CampaignId::generate());
+        world.facts.campaigns.insert(ours, Some(world.community));
+        world.facts.campaigns.insert(theirs, Some(world.other));
+        let into = |campaign| {
+            Command::CreateWish(NewWish {
+                campaign_id: Some(campaign),
+                ..new_wish(&world, false)
+            })
+        };
+        for campaign in [theirs, CampaignId::generate()] {
+            let RuleError::Validation(errors) = world.decide(worker, &into(campaign)).unwrap_err()
+            else {
+                panic!("a field error")
+            };
+            assert_eq!(errors.0[0].field, Field::CampaignId);
+        }
+        world.apply(worker, &into(ours)).unwrap();
     }
 
     #[test]

@@ -336,6 +336,7 @@ fn a_shop_hears_where_its_goods_went() {
         available_from: None,
         yearly: false,
         note: String::new(),
+        community_id: None,
     };
     assert!(town
         .told(shop, &Command::CreatePledge(pledge.clone()))

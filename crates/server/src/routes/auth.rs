@@ -50,7 +50,7 @@ pub async fn register(
 
 /// The community a new account belongs to: the one it names (which must exist), else for a
 /// resident or a volunteer (who files requests and answers calls where they live) the only
-/// community there is; none otherwise.
+/// community there is; with several, they must name one (422). None otherwise.
 async fn home_community(
     state: &AppState,
     role: Role,
@@ -65,10 +65,16 @@ async fn home_community(
                     .into(),
             )
         }
-        None => Ok(match (role, communities.as_slice()) {
-            (Role::Resident | Role::Volunteer, [(only, _)]) => Some(*only),
-            _ => None,
-        }),
+        None => match (role, communities.as_slice()) {
+            (Role::Resident | Role::Volunteer, [(only, _)]) => Ok(Some(*only)),
+            (Role::Resident | Role::Volunteer, [_, _, ..]) => Err(RuleError::field(
+                Field::CommunityId,
+                FieldCode::Required,
+                "choose your community",
+            )
+            .into()),
+            _ => Ok(None),
+        },
     }
 }
 

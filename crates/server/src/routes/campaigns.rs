@@ -5,28 +5,38 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use microwish_core::command::{Command, NewCampaign};
+use microwish_core::visibility;
 use microwish_core::{Entity, Page, PublicCampaign};
 
 use crate::app::AppState;
 use crate::apply::apply;
-use crate::auth::Worker;
+use crate::auth::{MaybeUser, Worker};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ApiJson};
 use crate::routes::created_or_replayed;
 use crate::store;
 
-/// Every campaign (drive) with its progress.
+/// Every campaign (drive) with its progress; a worker's own community's only.
 #[utoipa::path(
     get,
     path = "/campaigns",
     tag = "campaigns",
     operation_id = "campaigns_list",
+    security((), ("session" = [])),
     responses(
         (status = 200, description = "OK", body = Page<PublicCampaign>)
     )
 )]
-pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Page<PublicCampaign>>> {
-    let items = store::campaigns::all(&state.db).await?;
+pub async fn list(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+) -> ApiResult<Json<Page<PublicCampaign>>> {
+    let sight = user.as_ref().map(|user| user.viewer());
+    let items = store::campaigns::all(&state.db)
+        .await?
+        .into_iter()
+        .filter(|campaign| visibility::campaign(sight.as_ref(), campaign.community_id))
+        .collect();
     Ok(Json(Page { items, next: None }))
 }
 
@@ -37,16 +47,21 @@ pub async fn list(State(state): State<AppState>) -> ApiResult<Json<Page<PublicCa
     tag = "campaigns",
     operation_id = "campaigns_get",
     params(("id" = uuid::Uuid, Path, description = "The campaign")),
+    security((), ("session" = [])),
     responses(
         (status = 200, description = "OK", body = PublicCampaign)
     )
 )]
 pub async fn get(
     State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<PublicCampaign>> {
     let id = parse_id(&id, Entity::Campaign)?;
-    let campaign = store::campaigns::one(&state.db, id).await?;
+    let sight = user.as_ref().map(|user| user.viewer());
+    let campaign = store::campaigns::one(&state.db, id)
+        .await?
+        .filter(|campaign| visibility::campaign(sight.as_ref(), campaign.community_id));
     Ok(Json(campaign.ok_or(ApiError::not_found(Entity::Campaign))?))
 }
 

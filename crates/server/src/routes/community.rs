@@ -1,13 +1,33 @@
-//! The community at a glance: `GET /api/grids`, `GET /api/buildings` and `GET /api/stats`.
+//! The community at a glance: `GET /api/communities`, `GET /api/grids`, `GET /api/buildings`
+//! and `GET /api/stats`.
 
 use axum::extract::State;
 use axum::Json;
-use microwish_core::{Building, Grid, Page, Stats};
+use microwish_core::{Building, Community, Grid, Page, Stats};
 
 use crate::app::AppState;
 use crate::auth::MaybeUser;
 use crate::error::ApiResult;
 use crate::store;
+
+/// Every community (id and name): whom a resident or volunteer signs up with.
+#[utoipa::path(
+    get,
+    path = "/communities",
+    tag = "community",
+    operation_id = "community_list",
+    responses(
+        (status = 200, description = "OK", body = Page<Community>)
+    )
+)]
+pub async fn communities(State(state): State<AppState>) -> ApiResult<Json<Page<Community>>> {
+    let items = store::community::communities(&state.db)
+        .await?
+        .into_iter()
+        .map(|(id, name)| Community { id, name })
+        .collect();
+    Ok(Json(Page { items, next: None }))
+}
 
 /// The community's grids (网格).
 #[utoipa::path(

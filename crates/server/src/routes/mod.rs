@@ -67,6 +67,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         routes!(pledges::thanks),
         routes!(campaigns::list, campaigns::create),
         routes!(campaigns::get),
+        routes!(community::communities),
         routes!(community::grids),
         routes!(community::buildings),
         routes!(community::stats),

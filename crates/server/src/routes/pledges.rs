@@ -62,7 +62,7 @@ pub async fn list(
     PledgeReader(user): PledgeReader,
 ) -> ApiResult<Json<Page<Pledge>>> {
     let filter = match visibility::pledge_scope(Some(&user.viewer())) {
-        PledgeScope::All => PledgeFilter::All,
+        PledgeScope::OfferedTo(community) => PledgeFilter::OfferedTo(community),
         PledgeScope::OfShop(shop) => PledgeFilter::OfShop(shop),
         // The gate let only shops and workers in.
         PledgeScope::Nothing => {
@@ -234,7 +234,9 @@ async fn read(state: &AppState, user: &User, id: PledgeId) -> ApiResult<Pledge> 
     pledges::views(&state.db, PledgeFilter::Ids(&[id]))
         .await?
         .pop()
-        .filter(|pledge| visibility::pledge(Some(&user.viewer()), pledge.shop))
+        .filter(|pledge| {
+            visibility::pledge(Some(&user.viewer()), pledge.shop, pledge.community_id)
+        })
         .ok_or(ApiError::not_found(Entity::Pledge))
 }
 

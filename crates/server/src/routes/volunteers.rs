@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use microwish_core::command::{Command, VolunteerDecision, VolunteerRequest};
+use microwish_core::visibility;
 use microwish_core::{Entity, Page, UserId, VolunteerStatus, VolunteerView};
 use serde::Deserialize;
 
@@ -21,7 +22,7 @@ pub struct VolunteersQuery {
     status: Option<VolunteerStatus>,
 }
 
-/// Volunteers for a worker to vet, by status.
+/// The volunteers of the worker's community for them to vet, by status (another community's are never listed).
 #[utoipa::path(
     get,
     path = "/volunteers",
@@ -35,10 +36,16 @@ pub struct VolunteersQuery {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    Worker(_): Worker,
+    Worker(user): Worker,
     ApiQuery(query): ApiQuery<VolunteersQuery>,
 ) -> ApiResult<Json<Page<VolunteerView>>> {
-    let items = store::users::volunteers(&state.db, None, query.status).await?;
+    let Some(community) = visibility::volunteers_of(Some(&user.viewer())) else {
+        return Ok(Json(Page {
+            items: Vec::new(),
+            next: None,
+        }));
+    };
+    let items = store::users::volunteers(&state.db, community, None, query.status).await?;
     Ok(Json(Page { items, next: None }))
 }
 
@@ -100,7 +107,9 @@ async fn vet(
         party_member: request.party_member,
     };
     apply(&state, user.actor(), command(decision)).await?;
-    store::users::volunteers(&state.db, Some(&[user_id]), None)
+    let community =
+        visibility::volunteers_of(Some(&user.viewer())).ok_or(ApiError::not_found(Entity::Volunteer))?;
+    store::users::volunteers(&state.db, community, Some(&[user_id]), None)
         .await?
         .pop()
         .map(Json)

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use microwish_core::decide::CampaignRecord;
-use microwish_core::{CampaignId, Entity, Progress, PublicCampaign, WishStatus};
+use microwish_core::{CampaignId, CommunityId, Entity, Progress, PublicCampaign, WishStatus};
 
 use super::sql::{Parsed, Pool, Statement};
 use super::{count, day, parse_stored, stamp, CHUNK};
@@ -22,6 +22,7 @@ struct CampaignRow {
     starts_on: Option<Parsed<NaiveDate>>,
     ends_on: Option<Parsed<NaiveDate>>,
     created_at: Parsed<DateTime<Utc>>,
+    community_id: Option<String>,
     wishes: i64,
     wishes_fulfilled: i64,
     units: i64,
@@ -49,6 +50,7 @@ impl TryFrom<CampaignRow> for PublicCampaign {
                 units_fulfilled: count(row.units_fulfilled)?,
             },
             created_at: row.created_at.0,
+            community_id: row.community_id.as_deref().map(parse_stored).transpose()?,
         })
     }
 }
@@ -57,7 +59,7 @@ impl TryFrom<CampaignRow> for PublicCampaign {
 fn query(ids: Option<&[CampaignId]>) -> Statement {
     let mut sql = Statement::new(
         "SELECT c.id, c.title, c.description, c.goal, c.unit, c.starts_on, c.ends_on, c.created_at, \
-         COUNT(w.id) AS wishes, \
+         c.community_id, COUNT(w.id) AS wishes, \
          CAST(COALESCE(SUM(CASE WHEN w.status IN ",
     );
     sql.push_list(WishStatus::FULFILLED).push(
@@ -74,7 +76,7 @@ fn query(ids: Option<&[CampaignId]>) -> Statement {
     }
     sql.push(
         " GROUP BY c.id, c.title, c.description, c.goal, c.unit, c.starts_on, c.ends_on, \
-         c.created_at ORDER BY c.id DESC",
+         c.created_at, c.community_id ORDER BY c.id DESC",
     );
     sql
 }
@@ -108,14 +110,23 @@ pub async fn by_ids(
     Ok(found)
 }
 
-/// Which of `ids` name a campaign.
-pub fn existing(tx: &Tx, ids: &[CampaignId]) -> ApiResult<std::collections::HashSet<CampaignId>> {
+/// Which of `ids` name a campaign, each with the community running it.
+pub fn existing(
+    tx: &Tx,
+    ids: &[CampaignId],
+) -> ApiResult<HashMap<CampaignId, Option<CommunityId>>> {
     let found = super::rows_in(
         tx,
-        "SELECT id FROM campaigns WHERE id IN ",
+        "SELECT id, community_id FROM campaigns WHERE id IN ",
         &[],
         ids,
-        |row| parse_stored(&row.get::<_, String>(0)?),
+        |row| {
+            let community: Option<String> = row.get(1)?;
+            Ok((
+                parse_stored(&row.get::<_, String>(0)?)?,
+                community.as_deref().map(parse_stored).transpose()?,
+            ))
+        },
     )?;
     Ok(found.into_iter().collect())
 }

@@ -2,7 +2,7 @@
 //! transaction (locked `FOR UPDATE` on PostgreSQL). Which facts a command needs is core's
 //! [`microwish_core::facts::gather`]; this file only says where each kind of fact lives.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use microwish_core::decide::{
     AllocationState, ClaimState, NoticeState, PledgeState, RequestState, Team, UserState, WishState,
@@ -61,7 +61,10 @@ impl FactSource for InTx<'_, '_> {
         super::community::grid_communities(self.0)
     }
 
-    fn campaigns(&self, ids: &[CampaignId]) -> Result<HashSet<CampaignId>, ApiError> {
+    fn campaigns(
+        &self,
+        ids: &[CampaignId],
+    ) -> Result<HashMap<CampaignId, Option<CommunityId>>, ApiError> {
         super::campaigns::existing(self.0, ids)
     }
 

@@ -9,7 +9,7 @@ use microwish_core::decide::{
     AllocationRecord, AllocationState, PledgeRecord, PledgeState, VariantState,
 };
 use microwish_core::{
-    AllocationId, AllocationStatus, AllocationView, Entity, Pledge, PledgeId, PledgeVariant,
+    AllocationId, AllocationStatus, AllocationView, CommunityId, Entity, Pledge, PledgeId, PledgeVariant,
     RuleError, UserId,
 };
 
@@ -29,7 +29,8 @@ pub fn insert(
     super::run(
         tx,
         "INSERT INTO pledges (id, shop_id, shop_name, item, category, quantity, unit, note, \
-         available_from, yearly, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         available_from, yearly, created_at, community_id) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         crate::args![
             pledge.id.to_string(),
             pledge.shop.to_string(),
@@ -42,6 +43,7 @@ pub fn insert(
             pledge.available_from.map(day),
             pledge.yearly,
             stamp(now),
+            pledge.community.map(|community| community.to_string()),
         ],
     )?;
     for (position, (label, quantity)) in pledge.variants.iter().enumerate() {
@@ -84,7 +86,8 @@ pub fn states(tx: &Tx, ids: &[PledgeId]) -> ApiResult<HashMap<PledgeId, PledgeSt
     }
     let rows = super::rows_in_for_update(
         tx,
-        "SELECT id, COALESCE(shop_id, ''), quantity, allocated FROM pledges WHERE id IN ",
+        "SELECT id, COALESCE(shop_id, ''), quantity, allocated, community_id FROM pledges \
+         WHERE id IN ",
         "pledges",
         &[],
         ids,
@@ -96,6 +99,11 @@ pub fn states(tx: &Tx, ids: &[PledgeId]) -> ApiResult<HashMap<PledgeId, PledgeSt
                 shop: shop.parse().unwrap_or(UserId(uuid::Uuid::nil())),
                 quantity: count(row.get(2)?)?,
                 allocated: count(row.get(3)?)?,
+                community: row
+                    .get::<_, Option<String>>(4)?
+                    .as_deref()
+                    .map(parse_stored)
+                    .transpose()?,
                 variants: variants.remove(&id).unwrap_or_default(),
             };
             Ok((parse_stored(&id)?, state))
@@ -252,6 +260,7 @@ struct PledgeRow {
     yearly: Flag,
     allocated: i64,
     created_at: Parsed<DateTime<Utc>>,
+    community_id: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -274,7 +283,8 @@ struct AllocationRow {
 
 /// Which pledges to read.
 pub enum PledgeFilter<'a> {
-    All,
+    /// Those offered to this community or to every community.
+    OfferedTo(CommunityId),
     OfShop(UserId),
     Ids(&'a [PledgeId]),
 }
@@ -283,10 +293,14 @@ pub enum PledgeFilter<'a> {
 pub async fn views(db: &Pool, filter: PledgeFilter<'_>) -> ApiResult<Vec<Pledge>> {
     let mut sql = Statement::new(
         "SELECT id, shop_id, shop_name, item, category, quantity, unit, note, available_from, \
-         yearly, allocated, created_at FROM pledges",
+         yearly, allocated, created_at, community_id FROM pledges",
     );
     match filter {
-        PledgeFilter::All => {}
+        PledgeFilter::OfferedTo(community) => {
+            sql.push(" WHERE (community_id IS NULL OR community_id = ")
+                .push_bind(community.to_string())
+                .push(")");
+        }
         PledgeFilter::OfShop(shop) => {
             sql.push(" WHERE shop_id = ").push_bind(shop.to_string());
         }
@@ -351,6 +365,7 @@ pub async fn views(db: &Pool, filter: PledgeFilter<'_>) -> ApiResult<Vec<Pledge>
             remaining: quantity.saturating_sub(allocated),
             allocations,
             created_at: row.created_at.0,
+            community_id: row.community_id.as_deref().map(parse_stored).transpose()?,
         };
         pledge.recount();
         pledges.push(pledge);

@@ -316,9 +316,11 @@ struct VolunteerRow {
     reachable_sms: i64,
 }
 
-/// Volunteers as workers vet them: all, those with `ids`, or those in one status.
+/// Volunteers of `community` as its workers vet them: all, those with `ids`, or those in one
+/// status (another community's, or those of none, never: communities are sealed).
 pub async fn volunteers(
     db: &Pool,
+    community: CommunityId,
     ids: Option<&[UserId]>,
     status: Option<VolunteerStatus>,
 ) -> ApiResult<Vec<VolunteerView>> {
@@ -339,7 +341,9 @@ pub async fn volunteers(
             ") AS minutes, {REACHABLE} \
              FROM users u LEFT JOIN users v ON v.id = u.vetted_by WHERE u.role = "
         ))
-        .push_bind(Role::Volunteer.as_str());
+        .push_bind(Role::Volunteer.as_str())
+        .push(" AND u.community_id = ")
+        .push_bind(community.to_string());
     if let Some(ids) = ids {
         sql.push(" AND u.id IN ");
         sql.push_list(ids);

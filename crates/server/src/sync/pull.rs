@@ -133,12 +133,13 @@ async fn load_changes(
         }
         _ => Default::default(),
     };
-    // Volunteers belong to no community yet: every worker vets them.
+    // Volunteers: those of the worker's own community only (communities are sealed).
     let volunteer_ids: Vec<UserId> = ids_of(rows, Entity::Volunteer)?;
-    let volunteers = if volunteer_ids.is_empty() || !visibility::volunteer(sight, None) {
-        Vec::new()
-    } else {
-        store::users::volunteers(&state.db, Some(&volunteer_ids), None).await?
+    let volunteers = match visibility::volunteers_of(sight) {
+        Some(community) if !volunteer_ids.is_empty() => {
+            store::users::volunteers(&state.db, community, Some(&volunteer_ids), None).await?
+        }
+        _ => Vec::new(),
     };
     let pledges = if visibility::pledge_scope(sight) == visibility::PledgeScope::Nothing {
         Default::default()
@@ -181,11 +182,21 @@ async fn load_changes(
             }
             Entity::Campaign => {
                 let id = parse_stored(id)?;
-                let campaign = campaigns.get(&id).filter(|_| visibility::campaign(sight));
-                Change::Campaign {
-                    id,
-                    op: if campaign.is_some() { Op::Put } else { Op::Del },
-                    data: campaign.cloned(),
+                match campaigns.get(&id) {
+                    Some(campaign) if visibility::campaign(sight, campaign.community_id) => {
+                        Change::Campaign {
+                            id,
+                            op: Op::Put,
+                            data: Some(campaign.clone()),
+                        }
+                    }
+                    // Another community's drive: not a worker's to know about, not even its id.
+                    Some(_) => continue,
+                    None => Change::Campaign {
+                        id,
+                        op: Op::Del,
+                        data: None,
+                    },
                 }
             }
             Entity::Grid => {
@@ -225,26 +236,23 @@ async fn load_changes(
                 }
             }
             Entity::Volunteer => {
-                if !visibility::volunteer(sight, None) {
-                    continue;
-                }
                 let id = parse_stored(id)?;
-                let volunteer = volunteers.iter().find(|volunteer| volunteer.id == id);
-                Change::Volunteer {
-                    id,
-                    op: if volunteer.is_some() {
-                        Op::Put
-                    } else {
-                        Op::Del
+                // Another community's volunteer: not theirs to know about, not even as a
+                // removal (a volunteer never moves between communities).
+                match volunteers.iter().find(|volunteer| volunteer.id == id) {
+                    Some(volunteer) => Change::Volunteer {
+                        id,
+                        op: Op::Put,
+                        data: Some(volunteer.clone()),
                     },
-                    data: volunteer.cloned(),
+                    None => continue,
                 }
             }
             Entity::Pledge => {
                 let id = parse_stored(id)?;
                 match pledges
                     .get(&id)
-                    .filter(|pledge| visibility::pledge(sight, pledge.shop))
+                    .filter(|pledge| visibility::pledge(sight, pledge.shop, pledge.community_id))
                 {
                     Some(pledge) => Change::Pledge {
                         id,

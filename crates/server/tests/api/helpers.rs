@@ -426,7 +426,7 @@ pub fn fresh_phone() -> String {
     format!("139{:08}", (salt * 100_000 + n) % 100_000_000)
 }
 
-async fn session_from(response: reqwest::Response) -> Session {
+pub async fn session_from(response: reqwest::Response) -> Session {
     let cookie = response
         .headers()
         .get("set-cookie")

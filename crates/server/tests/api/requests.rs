@@ -951,6 +951,8 @@ async fn a_photos_exif_and_gps_never_leave_the_server_and_only_those_who_see_the
     assert_eq!(view["photos"][0]["stage"], "before");
     photo_bytes(&app, &app.worker().await, request.id, photo).await;
     let path = format!("/api/requests/{}/photos/{photo}", request.id);
+    // A resident of this community (signed up while it is the only one).
+    let stranger = app.register(Role::Resident).await;
     for session in [
         app.register(Role::Resident).await,
         app.register(Role::Donor).await,
@@ -960,7 +962,6 @@ async fn a_photos_exif_and_gps_never_leave_the_server_and_only_those_who_see_the
     }
     assert_eq!(app.get(&path).await.status(), 401);
     // Nobody else adds photos to it.
-    let stranger = app.register(Role::Resident).await;
     let response = put_photo(
         &app,
         &stranger,

@@ -11,8 +11,8 @@ use microwish_core::problem::Problem;
 use microwish_core::stats::{StatsDetail, StatsQuery};
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
 use microwish_core::{
-    BoardItem, ClientId, Community, EventView, FieldError, HouseholdId, Me, Page, PhotoId, Preferences,
-    ProblemCode, PushEndpoint, PushKey, PushSubscription, RequestId, Stats, WishId,
+    BoardItem, ClientId, Community, EventView, FieldError, HouseholdId, Me, Page, PhotoId,
+    Preferences, ProblemCode, PushEndpoint, PushKey, PushSubscription, RequestId, Stats, WishId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -412,7 +412,10 @@ async fn add_community(
         anyhow::bail!("--grid {grid:?} is given twice");
     }
     let mut seen = std::collections::HashSet::new();
-    if let Some((building, _)) = buildings.iter().find(|(building, _)| !seen.insert(building)) {
+    if let Some((building, _)) = buildings
+        .iter()
+        .find(|(building, _)| !seen.insert(building))
+    {
         anyhow::bail!("--building {building:?} is given twice");
     }
     let community = CommunityId::generate();

@@ -234,9 +234,7 @@ async fn read(state: &AppState, user: &User, id: PledgeId) -> ApiResult<Pledge> 
     pledges::views(&state.db, PledgeFilter::Ids(&[id]))
         .await?
         .pop()
-        .filter(|pledge| {
-            visibility::pledge(Some(&user.viewer()), pledge.shop, pledge.community_id)
-        })
+        .filter(|pledge| visibility::pledge(Some(&user.viewer()), pledge.shop, pledge.community_id))
         .ok_or(ApiError::not_found(Entity::Pledge))
 }
 

@@ -107,8 +107,8 @@ async fn vet(
         party_member: request.party_member,
     };
     apply(&state, user.actor(), command(decision)).await?;
-    let community =
-        visibility::volunteers_of(Some(&user.viewer())).ok_or(ApiError::not_found(Entity::Volunteer))?;
+    let community = visibility::volunteers_of(Some(&user.viewer()))
+        .ok_or(ApiError::not_found(Entity::Volunteer))?;
     store::users::volunteers(&state.db, community, Some(&[user_id]), None)
         .await?
         .pop()

@@ -9,8 +9,8 @@ use microwish_core::decide::{
     AllocationRecord, AllocationState, PledgeRecord, PledgeState, VariantState,
 };
 use microwish_core::{
-    AllocationId, AllocationStatus, AllocationView, CommunityId, Entity, Pledge, PledgeId, PledgeVariant,
-    RuleError, UserId,
+    AllocationId, AllocationStatus, AllocationView, CommunityId, Entity, Pledge, PledgeId,
+    PledgeVariant, RuleError, UserId,
 };
 
 use super::sql::{Flag, Parsed};

@@ -109,7 +109,8 @@ async fn communities_are_listed_and_sign_up_names_one_when_there_are_several() {
     );
     // Several: volunteers and residents must choose; donors and shops need not.
     for role in [Role::Volunteer, Role::Resident] {
-        let problem = assert_problem(sign_up(&app, role, None).await, 422, "validation_failed").await;
+        let problem =
+            assert_problem(sign_up(&app, role, None).await, 422, "validation_failed").await;
         assert_eq!(problem["errors"][0]["field"], "community_id", "{problem}");
         assert_eq!(problem["errors"][0]["code"], "required", "{problem}");
     }
@@ -270,9 +271,12 @@ async fn a_wish_cannot_join_another_communitys_campaign() {
         .await;
     let campaign: Value = response.json().await.unwrap();
     assert_eq!(
-        app.get_as(&here, &format!("/api/campaigns/{}", campaign["id"].as_str().unwrap()))
-            .await
-            .status(),
+        app.get_as(
+            &here,
+            &format!("/api/campaigns/{}", campaign["id"].as_str().unwrap())
+        )
+        .await
+        .status(),
         404
     );
     let (household,): (String,) = app
@@ -290,7 +294,8 @@ async fn a_wish_cannot_join_another_communitys_campaign() {
                "alias": "钱婆婆", "publish": false, "campaign_id": campaign})
     };
     let problem = assert_problem(
-        app.post(Some(&here), "/api/wishes", wish(&campaign["id"])).await,
+        app.post(Some(&here), "/api/wishes", wish(&campaign["id"]))
+            .await,
         422,
         "validation_failed",
     )
@@ -401,22 +406,43 @@ async fn the_command_line_adds_and_lists_communities() {
     assert!(ok && out.contains("no community yet"), "{out}");
     let (ok, out, err) = cli(
         &[
-            "community", "add", "--name", "星怡社区", "--grid", "第一网格=第一网格驿站",
-            "--grid", "第二网格=第二网格驿站", "--building", "星怡花园32幢=第一网格",
+            "community",
+            "add",
+            "--name",
+            "星怡社区",
+            "--grid",
+            "第一网格=第一网格驿站",
+            "--grid",
+            "第二网格=第二网格驿站",
+            "--building",
+            "星怡花园32幢=第一网格",
         ],
         db,
     );
     assert!(ok, "{err}");
     assert!(out.contains("2 grids, 1 buildings"), "{out}");
     let (ok, _, err) = cli(
-        &["community", "add", "--name", "朝阳社区", "--grid", "朝阳一网格=朝阳驿站"],
+        &[
+            "community",
+            "add",
+            "--name",
+            "朝阳社区",
+            "--grid",
+            "朝阳一网格=朝阳驿站",
+        ],
         db,
     );
     assert!(ok, "{err}");
     let (ok, out, _) = cli(&["community", "list"], db);
     assert!(ok);
-    assert!(out.contains("星怡社区") && out.contains("第二网格=第二网格驿站"), "{out}");
-    assert!(out.contains("朝阳社区") && out.contains("朝阳一网格=朝阳驿站"), "{out}");
+    assert!(
+        out.contains("星怡社区") && out.contains("第二网格=第二网格驿站"),
+        "{out}"
+    );
+    assert!(
+        out.contains("朝阳社区") && out.contains("朝阳一网格=朝阳驿站"),
+        "{out}"
+    );
     let listed = app.get_json("/api/communities").await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 2);
     for id in ids_of(&listed) {
@@ -430,12 +456,25 @@ async fn the_command_line_adds_and_lists_communities() {
     // Clear errors, and nothing written.
     for (args, said) in [
         (
-            vec!["community", "add", "--name", "星怡社区", "--grid", "一=驿站"],
+            vec![
+                "community",
+                "add",
+                "--name",
+                "星怡社区",
+                "--grid",
+                "一=驿站",
+            ],
             "exists already",
         ),
         (
             vec![
-                "community", "add", "--name", "新社区", "--grid", "一=驿站", "--building",
+                "community",
+                "add",
+                "--name",
+                "新社区",
+                "--grid",
+                "一=驿站",
+                "--building",
                 "1幢=二",
             ],
             "no --grid named",
@@ -446,7 +485,16 @@ async fn the_command_line_adds_and_lists_communities() {
             "NAME=VALUE",
         ),
         (
-            vec!["community", "add", "--name", "新社区", "--grid", "一=驿站", "--grid", "一=别"],
+            vec![
+                "community",
+                "add",
+                "--name",
+                "新社区",
+                "--grid",
+                "一=驿站",
+                "--grid",
+                "一=别",
+            ],
             "twice",
         ),
     ] {
@@ -460,7 +508,14 @@ async fn the_command_line_adds_and_lists_communities() {
     let (ok, _, err) = {
         use std::io::Write;
         let mut adding = std::process::Command::new(env!("CARGO_BIN_EXE_microwish-server"))
-            .args(["user", "add", "--role", "volunteer", "--phone", &fresh_phone()])
+            .args([
+                "user",
+                "add",
+                "--role",
+                "volunteer",
+                "--phone",
+                &fresh_phone(),
+            ])
             .args(["--name", "志愿者", "--password-stdin", "--database", db])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())

@@ -114,6 +114,7 @@ impl Texts {
             (Field::SlotEnd, FieldCode::AfterNeededBy) => words.slot_end_after_needed_by.to_owned(),
             (Field::Reason, _) => range(words.reason, &REASON_CHARS),
             (Field::Variant, FieldCode::Required) => words.variant_required.to_owned(),
+            (Field::CommunityId, FieldCode::Required) => words.community_required.to_owned(),
             (_, FieldCode::RevealsName) => words.reveals_name.to_owned(),
             (_, FieldCode::ControlCharacters) => words.control_characters.to_owned(),
             (_, FieldCode::Required) => words.required.to_owned(),
@@ -144,7 +145,6 @@ impl Texts {
             (Field::Grid, _) => words.grid.to_owned(),
             (Field::Station, _) => words.station.to_owned(),
             (Field::CampaignId, _) => words.campaign.to_owned(),
-            (Field::CommunityId, FieldCode::Required) => words.community_required.to_owned(),
             (Field::CommunityId, _) => words.community.to_owned(),
             _ => self.problem.field_invalid.to_owned(),
         }

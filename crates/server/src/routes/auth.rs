@@ -15,7 +15,7 @@ use crate::extract::ApiJson;
 use crate::security::ClientAddress;
 use crate::store;
 
-/// A new resident, donor, volunteer or shopkeeper account (workers and property staff are added by the community: 422); signs in (sets the session cookie). `community_id` names the community a resident or volunteer lives in (the only one when left out). Limited per address; 503 `busy` with `Retry-After` when every password hasher is taken.
+/// A new resident, donor, volunteer or shopkeeper account (workers and property staff are added by the community: 422); signs in (sets the session cookie). `community_id` names the community a resident or volunteer lives in: the only one when left out; with several communities it is required of residents and volunteers (422 `required`), and an unknown one is 422 `unknown`. Limited per address; 503 `busy` with `Retry-After` when every password hasher is taken.
 #[utoipa::path(
     post,
     path = "/auth/register",

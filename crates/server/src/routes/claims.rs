@@ -21,7 +21,7 @@ use crate::extract::{parse_id, parse_json, ApiJson, ApiQuery};
 use crate::routes::created_or_replayed;
 use crate::store::claims::{self, ClaimFilter};
 
-/// A donor claims units of a wish, or an approved volunteer books a house call (201; 200 for a retry with the same claim id).
+/// A donor claims units of a wish, or an approved volunteer books a house call in their own community (another community's: 403 `forbidden`) (201; 200 for a retry with the same claim id).
 #[utoipa::path(
     post,
     path = "/wishes/{id}/claims",

@@ -20,7 +20,7 @@ use crate::routes::created_or_replayed;
 use crate::store::pledges::{self, PledgeFilter};
 use crate::store::users::User;
 
-/// A shopkeeper pledges goods in bulk, optionally in sizes (201; 200 for a retry).
+/// A shopkeeper pledges goods in bulk, optionally in sizes, to one community (`community_id`; left out, the shop's own if it has one, else every community's) (201; 200 for a retry; 422 for an unknown community).
 #[utoipa::path(
     post,
     path = "/pledges",
@@ -46,7 +46,7 @@ pub async fn create(
     ))
 }
 
-/// A shopkeeper's own pledges; a worker's community's.
+/// A shopkeeper's own pledges; a worker's: those offered to their community or to every community.
 #[utoipa::path(
     get,
     path = "/pledges",
@@ -76,7 +76,7 @@ pub async fn list(
     Ok(Json(Page { items, next: None }))
 }
 
-/// One pledge with its allocations.
+/// One pledge with its allocations (404 to a worker of a community it is not offered to).
 #[utoipa::path(
     get,
     path = "/pledges/{id}",
@@ -229,7 +229,8 @@ async fn act(
     Ok(Json(allocation(&state, &user, allocation_id).await?))
 }
 
-/// A pledge as `user` may see it (core's rule: a shop only its own).
+/// A pledge as `user` may see it (core's rule: a shop only its own, a worker one offered to
+/// their community or to all).
 async fn read(state: &AppState, user: &User, id: PledgeId) -> ApiResult<Pledge> {
     pledges::views(&state.db, PledgeFilter::Ids(&[id]))
         .await?

@@ -49,7 +49,7 @@ pub async fn list(
     Ok(Json(Page { items, next: None }))
 }
 
-/// A worker approves a volunteer they have met.
+/// A worker approves a volunteer of their community they have met (another community's: 404).
 #[utoipa::path(
     post,
     path = "/volunteers/{id}/approve",
@@ -71,7 +71,7 @@ pub async fn approve(
     vet(state, worker, &id, request, Command::ApproveVolunteer).await
 }
 
-/// A worker suspends a volunteer; their booked house calls end.
+/// A worker suspends a volunteer of their community; their booked house calls end (another community's: 404).
 #[utoipa::path(
     post,
     path = "/volunteers/{id}/suspend",

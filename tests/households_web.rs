@@ -59,6 +59,7 @@ fn household(name: &str, grid: &str, groups: &[BeneficiaryGroup], minor: bool) -
         groups: groups.to_vec(),
         notes: String::new(),
         consent_on: None,
+        guardian_consent_on: None,
         minor,
         wishes: Vec::new(),
         created_at: at,

@@ -31,6 +31,8 @@ pub struct HouseholdTexts {
     pub notes_hint: &'static str,
     pub consent_on: &'static str,
     pub consent_hint: &'static str,
+    pub guardian_consent_on: &'static str,
+    pub guardian_consent_hint: &'static str,
     pub minor: &'static str,
     pub create: &'static str,
     pub save: &'static str,

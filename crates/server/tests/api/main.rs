@@ -6,6 +6,7 @@ mod access;
 mod auth;
 mod campaigns;
 mod claims;
+mod consent;
 mod crash;
 mod errors;
 mod hardening;

@@ -325,6 +325,7 @@ pub const EN: Texts = Texts {
         minor_badge: "Minor",
         consented: "Agreed to publish on {date}",
         no_consent: "No consent recorded",
+        no_guardian_consent: "No guardian's consent recorded",
         wish_count: "{n} wishes",
         date_full: "{y}-{m}-{d}",
         name: "Name",

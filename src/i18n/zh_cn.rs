@@ -324,6 +324,7 @@ pub const ZH_CN: Texts = Texts {
         minor_badge: "未成年人",
         consented: "{date} 同意公开",
         no_consent: "未登记同意",
+        no_guardian_consent: "未登记监护人同意",
         wish_count: "{n} 个心愿",
         date_full: "{y}年{m}月{d}日",
         name: "姓名",

@@ -470,8 +470,10 @@ pub struct ClaimView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thanks: Option<String>,
     pub wish: PublicWish,
-    /// The household's contact, only for the volunteer holding an active house call
-    /// (and for workers); absent everywhere else.
+    /// The household's contact on a house call only (items go to the grid station, never to
+    /// a home): for the volunteer holding it while active, and for the community's workers
+    /// (with the real name: each such read is logged on the household); absent everywhere
+    /// else.
     pub contact: Option<HouseContact>,
 }
 

@@ -59,6 +59,7 @@ fn household(name: &str, grid: &str, groups: &[BeneficiaryGroup], minor: bool) -
         groups: groups.to_vec(),
         notes: String::new(),
         consent_on: None,
+        guardian_consent_on: None,
         minor,
         wishes: Vec::new(),
         created_at: at,
@@ -216,6 +217,22 @@ async fn the_household_form_refuses_an_empty_name_and_queues_nothing() {
 }
 
 #[wasm_bindgen_test]
+async fn the_guardians_consent_is_asked_for_only_where_a_child_lives() {
+    let community = CommunityId::generate();
+    let (_mounted, root, _data) = mount_at(
+        "/worker/households/new",
+        community,
+        community_state(community, Vec::new()),
+    );
+    settle().await;
+    assert!(all(&root, "select[name=guardian_consent_on_year]").is_empty());
+    click(&root, "input[name=minor]");
+    settle().await;
+    assert_eq!(all(&root, "select[name=guardian_consent_on_year]").len(), 1);
+    assert!(text(&root, ".household-form").contains(t().households.guardian_consent_on));
+}
+
+#[wasm_bindgen_test]
 async fn a_valid_household_is_registered_at_once_offline_and_opened() {
     let community = CommunityId::generate();
     let (_mounted, root, data) = mount_at(
@@ -369,12 +386,15 @@ async fn the_households_list_sorts_by_grid_and_filters_as_the_worker_types() {
 #[wasm_bindgen_test]
 async fn the_wish_form_suggests_an_alias_without_the_real_name_and_refuses_the_real_name() {
     let community = CommunityId::generate();
-    let child = household(
+    let mut child = household(
         "周小娟",
         "grid-10",
         &[BeneficiaryGroup::ChildInDifficulty],
         true,
     );
+    // The household and the child's guardian agreed: its wishes may be published.
+    child.consent_on = chrono::NaiveDate::from_ymd_opt(2026, 3, 5);
+    child.guardian_consent_on = chrono::NaiveDate::from_ymd_opt(2026, 3, 5);
     let (_mounted, root, data) = mount_at(
         &format!("/worker/wishes/new?household={}", child.id),
         community,

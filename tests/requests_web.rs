@@ -1333,6 +1333,7 @@ async fn a_request_for_help_becomes_a_house_call_for_the_household() {
         groups: vec![microwish_core::BeneficiaryGroup::ElderlyAlone],
         notes: String::new(),
         consent_on: Some(microwish_core::clock::community_today(at)),
+        guardian_consent_on: None,
         minor: false,
         wishes: Vec::new(),
         created_at: at,

@@ -17,6 +17,8 @@ pub struct HouseholdTexts {
     /// `{date}`: when the household agreed.
     pub consented: &'static str,
     pub no_consent: &'static str,
+    /// A child lives there and no guardian's consent is recorded.
+    pub no_guardian_consent: &'static str,
     /// `{n}`: wishes posted for the household.
     pub wish_count: &'static str,
     /// `{y}`, `{m}`, `{d}`: a date with its year.
@@ -31,6 +33,8 @@ pub struct HouseholdTexts {
     pub notes_hint: &'static str,
     pub consent_on: &'static str,
     pub consent_hint: &'static str,
+    pub guardian_consent_on: &'static str,
+    pub guardian_consent_hint: &'static str,
     pub minor: &'static str,
     pub create: &'static str,
     pub save: &'static str,

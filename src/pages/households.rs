@@ -129,7 +129,7 @@ fn HouseholdCard(household: Household, grid: String) -> impl IntoView {
                 <a class="household-card__phone" href=format!("tel:{dial}")>{household.phone.clone()}</a>
                 <span
                     class="household-card__consent"
-                    class:household-card__consent--missing=household.consent_on.is_none()
+                    class:household-card__consent--missing=!household.consents_to_publish()
                 >
                     {consent}
                 </span>
@@ -186,11 +186,15 @@ pub(super) fn grid_name(data: Data, grid: &GridId) -> String {
         .map_or_else(|| grid.to_string(), |grid| grid.name)
 }
 
-/// When the household agreed to have its wishes published, or that it has not (yet).
+/// When the household agreed to have its wishes published, or that it has not (yet): where a
+/// child lives, a guardian's consent is needed too.
 pub(super) fn consent_text(household: &Household) -> String {
     match household.consent_on {
-        Some(date) => fill(t().households.consented, &[("date", full_date(date))]),
         None => t().households.no_consent.to_owned(),
+        Some(_) if !household.consents_to_publish() => {
+            t().households.no_guardian_consent.to_owned()
+        }
+        Some(date) => fill(t().households.consented, &[("date", full_date(date))]),
     }
 }
 

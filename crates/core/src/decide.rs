@@ -61,6 +61,9 @@ pub struct Needs {
     pub claims_of_wishes: Vec<WishId>,
     /// These volunteers' active house calls (a suspension ends them).
     pub house_calls_of: Vec<UserId>,
+    /// Every wish of these households, with the claims holding their units (withdrawing a
+    /// household's consent unpublishes its wishes and ends those claims).
+    pub wishes_of_households: Vec<HouseholdId>,
     pub pledges: Vec<PledgeId>,
     pub allocations: Vec<AllocationId>,
     pub requests: Vec<RequestId>,
@@ -784,6 +787,13 @@ impl Command {
             },
             Command::UpdateHousehold(update) => Needs {
                 households: vec![update.household_id],
+                // A consent withdrawn (or a child added) takes its wishes off the public.
+                wishes_of_households: update
+                    .patch
+                    .touches_consent()
+                    .then_some(update.household_id)
+                    .into_iter()
+                    .collect(),
                 ..Needs::default()
             },
             Command::CreateWish(new) => Needs {

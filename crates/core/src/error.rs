@@ -61,6 +61,11 @@ pub enum RuleError {
     /// A request has `limit` photos of that stage already.
     #[error("at most {limit} photos of each stage")]
     TooManyPhotos { limit: usize },
+    /// A wish is published only for a household that consented (a child's guardian too).
+    #[error(
+        "the household has not consented to publishing (a child also needs a guardian's consent)"
+    )]
+    ConsentMissing,
 }
 
 impl RuleError {
@@ -82,6 +87,7 @@ impl RuleError {
             RuleError::WishFull { .. } => ProblemCode::WishFull,
             RuleError::CallTaken => ProblemCode::CallTaken,
             RuleError::TooManyPhotos { .. } => ProblemCode::TooManyPhotos,
+            RuleError::ConsentMissing => ProblemCode::ConsentMissing,
         }
     }
 
@@ -116,6 +122,7 @@ string_enum! {
         Groups = "groups",
         Notes = "notes",
         ConsentOn = "consent_on",
+        GuardianConsentOn = "guardian_consent_on",
         HouseholdId = "household_id",
         Station = "station",
         CampaignId = "campaign_id",

@@ -7,6 +7,8 @@
 //! - the actor always, and the users the command names;
 //! - the claims it names, every claim holding units of the wishes it ends, and the active
 //!   house calls of the volunteers it suspends; each claim with its wish;
+//! - every wish of the households whose consent it changes, with the claims holding units
+//!   of them (a withdrawn consent unpublishes them);
 //! - the allocations it names, each with its pledge and its wish;
 //! - the requests it names (in id order), and the buildings it names;
 //! - when a community worker acts (households and community scoping are theirs alone): the
@@ -54,6 +56,8 @@ pub trait FactSource {
     fn claims_holding_units_of(&self, wishes: &[WishId]) -> Result<Vec<ClaimId>, Self::Error>;
     /// These volunteers' active house calls.
     fn active_house_calls_of(&self, users: &[UserId]) -> Result<Vec<ClaimId>, Self::Error>;
+    /// Every wish posted for these households (ids only: nothing is locked).
+    fn wishes_of_households(&self, households: &[HouseholdId]) -> Result<Vec<WishId>, Self::Error>;
     fn allocations(
         &self,
         ids: &[AllocationId],
@@ -93,8 +97,15 @@ pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<
     user_ids.extend(actor.user_id());
     let users = source.users(&dedup(user_ids))?;
 
+    let mut of_wishes = needs.claims_of_wishes.clone();
+    let household_wishes = if needs.wishes_of_households.is_empty() {
+        Vec::new()
+    } else {
+        source.wishes_of_households(&needs.wishes_of_households)?
+    };
+    of_wishes.extend(household_wishes.iter().copied());
     let mut claim_ids = needs.claims.clone();
-    claim_ids.extend(source.claims_holding_units_of(&needs.claims_of_wishes)?);
+    claim_ids.extend(source.claims_holding_units_of(&dedup(of_wishes))?);
     claim_ids.extend(source.active_house_calls_of(&needs.house_calls_of)?);
     let claims = source.claims(&dedup(claim_ids))?;
 
@@ -104,6 +115,7 @@ pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<
     let pledges = source.pledges(&dedup(pledge_ids))?;
 
     let mut wish_ids = needs.wishes.clone();
+    wish_ids.extend(household_wishes);
     wish_ids.extend(claims.values().map(|claim| claim.wish_id));
     wish_ids.extend(allocations.values().map(|allocation| allocation.wish));
     let wishes = source.wishes(&dedup(wish_ids))?;
@@ -228,6 +240,17 @@ mod tests {
         }
         fn active_house_calls_of(&self, _: &[UserId]) -> Result<Vec<ClaimId>, Infallible> {
             Ok(Vec::new())
+        }
+        fn wishes_of_households(
+            &self,
+            households: &[HouseholdId],
+        ) -> Result<Vec<WishId>, Infallible> {
+            Ok(self
+                .wishes
+                .iter()
+                .filter(|(_, wish)| wish.household.is_some_and(|h| households.contains(&h)))
+                .map(|(id, _)| *id)
+                .collect())
         }
         fn allocations(
             &self,
@@ -479,6 +502,19 @@ mod tests {
             vec![CommunityId(uuid::Uuid::nil())],
             "the building's community"
         );
+    }
+
+    #[test]
+    fn a_households_consent_reads_its_wishes_and_their_claims() {
+        let (source, wish, claim, household) = world();
+        let needs = Needs {
+            households: vec![household],
+            wishes_of_households: vec![household],
+            ..Needs::default()
+        };
+        let facts = gather(&needs, actor(Role::Worker), &source).unwrap();
+        assert_eq!(facts.wishes.keys().collect::<Vec<_>>(), vec![&wish]);
+        assert_eq!(facts.claims.keys().collect::<Vec<_>>(), vec![&claim]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! - [`ids`]: typed ids, phone numbers and display names, parsed once at the edge;
 //! - [`model`]: domain types and the views that leave the server;
 //! - [`problem`]: the problem codes every refusal is reported with, and their HTTP statuses;
+//! - [`public_text`]: what public text may not show of a household (name, address, phones);
 //! - [`clock`]: China time, "today" and the community day;
 //! - [`rules`]: wish and claim state machines, the quantity rule;
 //! - [`command`]: every write as a command, with its validation;
@@ -108,6 +109,7 @@ pub mod model;
 pub mod notices;
 pub mod overlay;
 pub mod problem;
+pub mod public_text;
 pub mod rules;
 pub mod stats;
 pub mod sync;

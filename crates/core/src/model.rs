@@ -196,8 +196,10 @@ string_enum! {
         Thanks = "thanks",
         /// A household's address and phone were given to a volunteer for a house call.
         RevealContact = "reveal_contact",
-        /// A worker read a household's private fields.
+        /// A worker read a household's private fields (its page, or a claim view that names it).
         ReadHousehold = "read_household",
+        /// A published wish went back to a draft: its household withdrew its consent.
+        Unpublish = "unpublish",
         /// A worker approved or suspended a volunteer.
         Approve = "approve",
         Suspend = "suspend",
@@ -468,8 +470,10 @@ pub struct ClaimView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thanks: Option<String>,
     pub wish: PublicWish,
-    /// The household's contact, only for the volunteer holding an active house call
-    /// (and for workers); absent everywhere else.
+    /// The household's contact on a house call only (items go to the grid station, never to
+    /// a home): for the volunteer holding it while active, and for the community's workers
+    /// (with the real name: each such read is logged on the household); absent everywhere
+    /// else.
     pub contact: Option<HouseContact>,
 }
 
@@ -498,12 +502,24 @@ pub struct Household {
     pub notes: String,
     /// When the household agreed that its wishes be published (under an alias).
     pub consent_on: Option<NaiveDate>,
+    /// When a guardian agreed for the child living here (PIPL art. 31); a household with a
+    /// child needs it before a wish is published.
+    #[serde(default)]
+    pub guardian_consent_on: Option<NaiveDate>,
     /// A child under 14 lives here: nothing identifying may ever be public (PIPL art. 28).
     pub minor: bool,
     /// The wishes posted on its behalf, newest last.
     pub wishes: Vec<WishId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Household {
+    /// Whether its wishes may be public: it consented (PIPL art. 13), and where a child
+    /// lives, a guardian consented too (art. 31).
+    pub fn consents_to_publish(&self) -> bool {
+        self.consent_on.is_some() && (!self.minor || self.guardian_consent_on.is_some())
+    }
 }
 
 /// A volunteer as workers see them when vetting.

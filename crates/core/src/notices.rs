@@ -133,10 +133,12 @@ pub fn drafts(decision: &Decision, facts: &Facts, ctx: &Context) -> Vec<NoticeDr
                 };
                 let kind = match (to, decision.subject) {
                     (ClaimStatus::Confirmed, _) => NoticeKind::ClaimConfirmed,
-                    // A cancelled wish ends the claims on it.
-                    (ClaimStatus::Rejected | ClaimStatus::Released, Subject::Wish(_)) => {
-                        NoticeKind::WishWithdrawn
-                    }
+                    // A cancelled wish ends the claims on it; so does a household's withdrawn
+                    // consent (its wishes are taken off the public).
+                    (
+                        ClaimStatus::Rejected | ClaimStatus::Released,
+                        Subject::Wish(_) | Subject::Household(_),
+                    ) => NoticeKind::WishWithdrawn,
                     (ClaimStatus::Rejected, _) => NoticeKind::ClaimRejected,
                     (ClaimStatus::Expired, _) => NoticeKind::ClaimExpired,
                     // Given back by its owner; a suspended volunteer's house calls (they are

@@ -642,6 +642,14 @@ impl FactSource for Cached<'_> {
             .collect())
     }
 
+    fn wishes_of_households(&self, households: &[HouseholdId]) -> Result<Vec<WishId>, Self::Error> {
+        Ok(households
+            .iter()
+            .filter_map(|id| self.state.households.get(id))
+            .flat_map(|household| household.wishes.iter().copied())
+            .collect())
+    }
+
     fn active_house_calls_of(&self, users: &[UserId]) -> Result<Vec<ClaimId>, Self::Error> {
         Ok(users
             .iter()

@@ -46,6 +46,9 @@ string_enum! {
         CallTaken = "call_taken",
         /// A request has as many photos of that stage as it may.
         TooManyPhotos = "too_many_photos",
+        /// A wish published for a household without a consent date (or, where a child
+        /// lives, without a guardian's consent date).
+        ConsentMissing = "consent_missing",
         // 413, 415
         BodyTooLarge = "body_too_large",
         /// An uploaded photo is larger than allowed (bytes or pixels).
@@ -85,7 +88,7 @@ impl ProblemCode {
             NotFound => 404,
             WishFullyClaimed | NotEnoughRemaining | InvalidState | IdConflict | PhoneTaken
             | MutationGap | TooManyHouseCalls | TooManyClaims | PledgeExhausted | WishFull
-            | CallTaken | TooManyPhotos => 409,
+            | CallTaken | TooManyPhotos | ConsentMissing => 409,
             BodyTooLarge | TooLarge => 413,
             UnsupportedMediaType => 415,
             ValidationFailed | InvalidBody | InvalidMutation | NotAnImage | BadEndpoint => 422,

@@ -103,62 +103,7 @@ pub fn needed_by(errors: &mut ValidationErrors, date: NaiveDate, today: NaiveDat
     }
 }
 
-/// Public text must not show the household's real name: neither the full name nor the
-/// given name (the name without its one-character surname) may appear in it.
-pub fn hides_name(errors: &mut ValidationErrors, field: Field, public: &str, real_name: &str) {
-    let name: String = real_name.chars().filter(|c| !c.is_whitespace()).collect();
-    let given: String = name.chars().skip(1).collect();
-    let reveals = (!name.is_empty() && public.contains(&name))
-        || (given.chars().count() >= 2 && public.contains(&given));
-    if reveals {
-        errors.add(
-            field,
-            FieldCode::RevealsName,
-            "must not show the household's real name",
-        );
-    }
-}
-
-/// A run of this many digits in public text is taken for a phone number (a landline has 7 or
-/// 8 digits, a mobile 11); dates and counts ("2026年7月", "104双") stay shorter.
-pub const PHONE_DIGITS: usize = 7;
-
-/// Public text must not hold a phone number: no run of [`PHONE_DIGITS`] digits (ASCII or
-/// full-width), counting through the spaces and dashes people put between them (so a date
-/// written "2026-07-03" is refused too; Chinese text writes it 7月3日).
-pub fn hides_phone(errors: &mut ValidationErrors, field: Field, public: &str) {
-    let mut run = 0;
-    let mut longest = 0;
-    for c in public.chars() {
-        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-            run += 1;
-            longest = longest.max(run);
-        } else if !matches!(c, ' ' | '-' | '\u{3000}' | '－') {
-            run = 0;
-        }
-    }
-    if longest >= PHONE_DIGITS {
-        errors.add(
-            field,
-            FieldCode::RevealsPhone,
-            "must not show a phone number",
-        );
-    }
-}
-
-/// Public text must not show the unit someone lives in ("1202室"): the building is public, the
-/// building and room together are an address.
-pub fn hides_unit(errors: &mut ValidationErrors, field: Field, public: &str, unit: &str) {
-    let unit: String = unit.chars().filter(|c| !c.is_whitespace()).collect();
-    let public: String = public.chars().filter(|c| !c.is_whitespace()).collect();
-    if unit.chars().count() >= 2 && public.contains(&unit) {
-        errors.add(
-            field,
-            FieldCode::RevealsAddress,
-            "must not show where someone lives",
-        );
-    }
-}
+// What public text may not show (a name, an address, a phone) is `crate::public_text`.
 
 /// A household's phone: a mobile or a landline (digits, with spaces or dashes people type).
 pub fn household_phone(errors: &mut ValidationErrors, phone: &str) -> String {
@@ -204,20 +149,6 @@ mod tests {
     }
 
     #[test]
-    fn aliases_never_show_the_real_name() {
-        let check = |public: &str, name: &str| {
-            let mut errors = ValidationErrors::default();
-            hides_name(&mut errors, Field::Alias, public, name);
-            errors.is_empty()
-        };
-        assert!(check("王爷爷", "王成"));
-        assert!(!check("小娟", "周小娟"), "the given name shows");
-        assert!(!check("周小娟的书包", "周小娟"));
-        assert!(check("小宇", "张宇航"));
-        assert!(!check("宇航", "张宇航"));
-    }
-
-    #[test]
     fn quantities_and_dates() {
         let mut errors = ValidationErrors::default();
         assert_eq!(quantity(&mut errors, 3, false), 3);
@@ -241,28 +172,6 @@ mod tests {
             today,
         );
         assert_eq!(errors.0.len(), 2);
-    }
-
-    #[test]
-    fn public_text_holds_no_phone_number_nor_unit() {
-        let shows_phone = |text: &str| {
-            let mut errors = ValidationErrors::default();
-            hides_phone(&mut errors, Field::PublicSummary, text);
-            !errors.is_empty()
-        };
-        assert!(shows_phone("有事打13962800101"));
-        assert!(shows_phone("电话 139-6280-0101"));
-        assert!(shows_phone("物业 8888 888"), "a landline, spaced");
-        assert!(shows_phone("１３９６２８００１０１"), "full-width digits");
-        assert!(!shows_phone("2026年7月3日更换了32幢的104盏灯"));
-        assert!(!shows_phone("已清理,共3处"));
-        let shows_unit = |text: &str| {
-            let mut errors = ValidationErrors::default();
-            hides_unit(&mut errors, Field::PublicSummary, text, "1202室");
-            !errors.is_empty()
-        };
-        assert!(shows_unit("已修好1202 室的水管"));
-        assert!(!shows_unit("已修好32幢的水管"));
     }
 
     #[test]

@@ -146,9 +146,13 @@ pub fn claim(viewer: Option<&Viewer>, claim: SeenClaim) -> Option<ClaimSight> {
     })
 }
 
-/// Who sees a household's address and phone on a claim: the workers of its community, and the
-/// approved volunteer who holds it as an active house call, only while it is active.
+/// Who sees a household's address and phone on a claim: only on a house call (items go to a
+/// grid station, never to a home), to the workers of its community (with the real name: a
+/// read the server logs) and to the approved volunteer who holds it, only while it is active.
 fn contact(viewer: &Viewer, claim: SeenClaim) -> Option<ContactSight> {
+    if claim.kind != WishKind::Service {
+        return None;
+    }
     if viewer.works_in(claim.community) {
         return Some(ContactSight { name: true });
     }
@@ -606,7 +610,7 @@ mod tests {
                 [N, N, N, N, N, N, N, N, Y, N],
             ),
             (
-                "the address on one's own item claim",
+                "a home's address on an item claim (items go to the station)",
                 row(|w| {
                     let item = SeenClaim {
                         kind: WishKind::Item,
@@ -614,7 +618,7 @@ mod tests {
                     };
                     claim(viewer(w, true).as_ref(), item).is_some_and(|s| s.contact.is_some())
                 }),
-                [N, N, N, N, N, N, N, N, Y, N],
+                [N, N, N, N, N, N, N, N, N, N],
             ),
             (
                 "a household's record",

@@ -1013,6 +1013,8 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
             groups: household.groups.to_vec(),
             notes: household.notes.to_owned(),
             consent_on: Some(community_today(start)),
+            // A child's guardian signed the same day.
+            guardian_consent_on: household.minor.then(|| community_today(start)),
             minor: household.minor,
         };
         demo.at(

@@ -30,6 +30,7 @@ struct Draft {
     groups: RwSignal<Vec<BeneficiaryGroup>>,
     notes: RwSignal<String>,
     consent_on: RwSignal<String>,
+    guardian_consent_on: RwSignal<String>,
     minor: RwSignal<bool>,
 }
 
@@ -61,6 +62,12 @@ impl Draft {
                     .map(date_input_value)
                     .unwrap_or_default(),
             ),
+            guardian_consent_on: RwSignal::new(
+                household
+                    .and_then(|household| household.guardian_consent_on)
+                    .map(date_input_value)
+                    .unwrap_or_default(),
+            ),
             minor: RwSignal::new(household.is_some_and(|household| household.minor)),
         }
     }
@@ -72,13 +79,17 @@ impl Draft {
         if grid.is_empty() {
             problems.push(field_error(Field::Grid, FieldCode::Required));
         }
-        let consent = self.consent_on.get_untracked();
-        let consent_on = match consent.trim() {
+        let mut date = |field: Field, value: RwSignal<String>| match value.get_untracked().trim() {
             "" => None,
             day => NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                .map_err(|_| problems.push(field_error(Field::ConsentOn, FieldCode::Invalid)))
+                .map_err(|_| problems.push(field_error(field, FieldCode::Invalid)))
                 .ok(),
         };
+        let consent_on = date(Field::ConsentOn, self.consent_on);
+        let minor = self.minor.get_untracked();
+        // Without a child there is no guardian's consent to keep.
+        let guardian_consent_on =
+            date(Field::GuardianConsentOn, self.guardian_consent_on).filter(|_| minor);
         let fields = HouseholdFields {
             name: self.name.get_untracked(),
             address: self.address.get_untracked(),
@@ -87,7 +98,8 @@ impl Draft {
             groups: self.groups.get_untracked(),
             notes: self.notes.get_untracked(),
             consent_on,
-            minor: self.minor.get_untracked(),
+            guardian_consent_on,
+            minor,
         };
         match fields.validate(today) {
             Ok(fields) if problems.is_empty() => Ok(fields),
@@ -120,6 +132,8 @@ fn patch_of(current: &HouseholdFields, new: HouseholdFields) -> HouseholdPatch {
         groups: (new.groups != current.groups).then_some(new.groups),
         notes: (new.notes != current.notes).then_some(new.notes),
         consent_on: (new.consent_on != current.consent_on).then_some(new.consent_on),
+        guardian_consent_on: (new.guardian_consent_on != current.guardian_consent_on)
+            .then_some(new.guardian_consent_on),
         minor: (new.minor != current.minor).then_some(new.minor),
     }
 }
@@ -278,6 +292,16 @@ pub(super) fn HouseholdForm(me: Me, current: Option<Signal<Household>>) -> impl 
                 <input type="checkbox" name="minor" bind:checked=draft.minor />
                 <span>{t.households.minor}</span>
             </label>
+            {move || draft.minor.get().then(|| view! {
+                <DatePicker
+                    name="guardian_consent_on"
+                    label=t.households.guardian_consent_on
+                    value=draft.guardian_consent_on
+                    years=chrono::Datelike::year(&today()) - 10..=chrono::Datelike::year(&today())
+                    hint=t.households.guardian_consent_hint
+                />
+                <FieldMessages field=Field::GuardianConsentOn errors />
+            })}
             <FormError message />
             {move || saved.get().map(|text| view! { <p class="form-status" role="status">{text}</p> })}
             <button type="submit" class="button button--wide household-form__submit" disabled=move || pending.get()>

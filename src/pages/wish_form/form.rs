@@ -5,6 +5,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use microwish_core::command::{CancelWish, Command, WishPatch, WishUpdate};
+use microwish_core::public_text::Private;
 use microwish_core::{
     Category, CommunityId, Field, Household, Me, PublicCampaign, PublicWish, RequestId, WishId,
     WishKind, WishStatus,
@@ -46,11 +47,16 @@ pub(super) fn WishForm(
         Some(wish) => Draft::of(wish, initial_station.as_ref().unwrap_or(&wish.grid)),
         None => Draft::for_household(household.as_ref()),
     };
-    let (real_name, minor) = household
-        .as_ref()
-        .map_or((String::new(), false), |household| {
-            (household.name.clone(), household.minor)
-        });
+    let (real_name, address, minor) =
+        household
+            .as_ref()
+            .map_or((String::new(), String::new(), false), |household| {
+                (
+                    household.name.clone(),
+                    household.address.clone(),
+                    household.minor,
+                )
+            });
     let household_id = household.as_ref().map(|household| household.id);
     let new_id = StoredValue::new(WishId::generate());
     // Which submit button was pressed (Enter in a field saves without publishing).
@@ -88,7 +94,11 @@ pub(super) fn WishForm(
                     return;
                 };
                 let new = draft.new_wish(new_id.get_value(), household, publish);
-                if let Err(error) = new.validate(&real_name, minor, today) {
+                let private = Private {
+                    name: Some(&real_name),
+                    address: Some(&address),
+                };
+                if let Err(error) = new.validate(private, today) {
                     return problem.set(Some(FormProblem::invalid(error)));
                 }
                 Command::CreateWish(new)
@@ -100,7 +110,11 @@ pub(super) fn WishForm(
                 if patch == WishPatch::default() {
                     return note.set(Some(t.wish_form.no_changes));
                 }
-                if let Err(error) = patch.validate(wish.kind, &real_name, minor, today) {
+                let private = Private {
+                    name: Some(&real_name),
+                    address: Some(&address),
+                };
+                if let Err(error) = patch.validate(wish.kind, private, today) {
                     return problem.set(Some(FormProblem::invalid(error)));
                 }
                 Command::UpdateWish(WishUpdate {
@@ -205,7 +219,7 @@ pub(super) fn WishForm(
     let consent_warning = (initial.is_none()
         && household
             .as_ref()
-            .is_some_and(|household| household.consent_on.is_none()))
+            .is_some_and(|household| !household.consents_to_publish()))
     .then(|| view! { <p class="form-note">{t.wish_form.no_consent}</p> });
     let state_note = move || match status.get() {
         Some(WishStatus::Cancelled) => Some(t.wish_form.read_only_cancelled),

@@ -23,6 +23,9 @@ pub struct HouseholdFields {
     /// When the household agreed that its wishes be published (under an alias).
     #[serde(default)]
     pub consent_on: Option<NaiveDate>,
+    /// When a guardian agreed for the child (needed to publish when `minor`).
+    #[serde(default)]
+    pub guardian_consent_on: Option<NaiveDate>,
     /// A child under 14 lives here.
     #[serde(default)]
     pub minor: bool,
@@ -51,6 +54,13 @@ impl HouseholdFields {
                 "must be today or earlier",
             );
         }
+        if self.guardian_consent_on.is_some_and(|day| day > today) {
+            errors.add(
+                Field::GuardianConsentOn,
+                FieldCode::InTheFuture,
+                "must be today or earlier",
+            );
+        }
         let mut groups = self.groups;
         groups.sort();
         groups.dedup();
@@ -74,6 +84,7 @@ impl HouseholdFields {
             groups: household.groups.clone(),
             notes: household.notes.clone(),
             consent_on: household.consent_on,
+            guardian_consent_on: household.guardian_consent_on,
             minor: household.minor,
         }
     }
@@ -112,11 +123,23 @@ pub struct HouseholdPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub consent_on: Option<Option<NaiveDate>>,
+    /// `null` withdraws the guardian's consent.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub guardian_consent_on: Option<Option<NaiveDate>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minor: Option<bool>,
 }
 
 impl HouseholdPatch {
+    /// Whether it changes what publishing its wishes depends on: a consent, or a child.
+    pub fn touches_consent(&self) -> bool {
+        self.consent_on.is_some() || self.guardian_consent_on.is_some() || self.minor.is_some()
+    }
+
     /// The household's fields with this patch applied.
     pub fn apply_to(self, household: &Household) -> HouseholdFields {
         let current = HouseholdFields::of(household);
@@ -128,6 +151,9 @@ impl HouseholdPatch {
             groups: self.groups.unwrap_or(current.groups),
             notes: self.notes.unwrap_or(current.notes),
             consent_on: self.consent_on.unwrap_or(current.consent_on),
+            guardian_consent_on: self
+                .guardian_consent_on
+                .unwrap_or(current.guardian_consent_on),
             minor: self.minor.unwrap_or(current.minor),
         }
     }
@@ -168,6 +194,7 @@ mod tests {
             ],
             notes: String::new(),
             consent_on: Some(today()),
+            guardian_consent_on: None,
             minor: false,
         }
     }
@@ -183,6 +210,7 @@ mod tests {
         bad.phone = "none".into();
         bad.groups.clear();
         bad.consent_on = today().succ_opt();
+        bad.guardian_consent_on = today().succ_opt();
         let Err(RuleError::Validation(errors)) = bad.validate(today()) else {
             panic!()
         };
@@ -192,6 +220,7 @@ mod tests {
             Field::Phone,
             Field::Groups,
             Field::ConsentOn,
+            Field::GuardianConsentOn,
         ] {
             assert!(errors.has(field), "{field}");
         }

@@ -238,6 +238,15 @@ impl NewCampaign {
             goal: u32::try_from(self.goal).unwrap_or(0),
             unit: validate::text(&mut errors, Field::Unit, &self.unit, UNIT_CHARS),
         };
+        // A campaign speaks of no one household: no phone, nobody's building and room.
+        let nobody = crate::public_text::Private::NOBODY;
+        crate::public_text::check(&mut errors, Field::Title, &campaign.title, nobody);
+        crate::public_text::check(
+            &mut errors,
+            Field::Description,
+            &campaign.description,
+            nobody,
+        );
         if !(1..=PLEDGE_QUANTITY_MAX).contains(&self.goal) {
             errors.add(
                 Field::Goal,

@@ -215,13 +215,11 @@ impl RequestResolution {
             &self.public_summary,
             PUBLIC_SUMMARY_MAX_CHARS,
         );
-        validate::hides_phone(&mut errors, Field::PublicSummary, &summary);
-        if let Some(unit) = unit {
-            validate::hides_unit(&mut errors, Field::PublicSummary, &summary, unit);
-        }
-        if let Some(name) = name {
-            validate::hides_name(&mut errors, Field::PublicSummary, &summary, name);
-        }
+        let private = crate::public_text::Private {
+            name,
+            address: unit,
+        };
+        crate::public_text::check(&mut errors, Field::PublicSummary, &summary, private);
         errors.into_result((note, Some(summary).filter(|s| !s.is_empty())))
     }
 }

@@ -124,7 +124,8 @@ proptest! {
     #[test]
     fn wishes(title in text(), description in text(), unit in text(), alias in text(),
               quantity in number(), service in any::<bool>(), needed_by in proptest::option::of(date()),
-              real_name in text(), minor in any::<bool>()) {
+              real_name in text(), address in text()) {
+        let private = crate::public_text::Private { name: Some(&real_name), address: Some(&address) };
         let kind = if service { WishKind::Service } else { WishKind::Item };
         let wish = NewWish {
             id: crate::WishId::generate(),
@@ -133,7 +134,7 @@ proptest! {
             quantity, unit: unit.clone(), alias: alias.clone(), group: None, station: None,
             needed_by, campaign_id: None, publish: true,
         };
-        match wish.validate(&real_name, minor, today()) {
+        match wish.validate(private, today()) {
             Ok(texts) => {
                 prop_assert!(TITLE_CHARS.contains(&chars(&texts.title)) && trimmed(&texts.title));
                 prop_assert!(chars(&texts.description) <= DESCRIPTION_MAX_CHARS);
@@ -148,7 +149,7 @@ proptest! {
             alias: Some(alias), quantity: Some(quantity), needed_by: Some(needed_by),
             ..WishPatch::default()
         };
-        match patch.validate(kind, &real_name, minor, today()) {
+        match patch.validate(kind, private, today()) {
             Ok((changes, quantity)) => {
                 let title = changes.title.unwrap_or_default();
                 prop_assert!(TITLE_CHARS.contains(&chars(&title)) && trimmed(&title));
@@ -161,9 +162,10 @@ proptest! {
     #[test]
     fn households(name in text(), address in text(), phone in text(), notes in text(),
                   groups in proptest::sample::subsequence(BeneficiaryGroup::ALL.to_vec(), 0..=3),
-                  consent_on in proptest::option::of(date()), minor in any::<bool>()) {
+                  consent_on in proptest::option::of(date()), minor in any::<bool>(),
+                  guardian_consent_on in proptest::option::of(date())) {
         let fields = households::HouseholdFields {
-            name, address, phone, grid: GridId::from("grid-1"), groups, notes, consent_on, minor,
+            name, address, phone, grid: GridId::from("grid-1"), groups, notes, consent_on, guardian_consent_on, minor,
         };
         match fields.validate(today()) {
             Ok(valid) => {

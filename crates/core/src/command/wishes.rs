@@ -8,6 +8,7 @@ use crate::command::households::present;
 use crate::error::{Field, RuleError, ValidationErrors};
 use crate::ids::{CampaignId, GridId, HouseholdId, WishId};
 use crate::model::{BeneficiaryGroup, Category, WishKind};
+use crate::public_text::{self, Private};
 use crate::validate::{self, ALIAS_CHARS, DESCRIPTION_MAX_CHARS, TITLE_CHARS, UNIT_CHARS};
 
 /// `POST /api/wishes` (worker): a wish on behalf of a household; its grid is the household's.
@@ -55,14 +56,9 @@ pub struct WishTexts {
 }
 
 impl NewWish {
-    /// Checks every field at `today`, and that neither the alias nor (for a child) the
-    /// description shows `real_name`.
-    pub fn validate(
-        &self,
-        real_name: &str,
-        minor: bool,
-        today: NaiveDate,
-    ) -> Result<WishTexts, RuleError> {
+    /// Checks every field at `today`, and that no public text (title, description, alias)
+    /// shows the household's name, address or a phone ([`public_text`]).
+    pub fn validate(&self, private: Private<'_>, today: NaiveDate) -> Result<WishTexts, RuleError> {
         let mut errors = ValidationErrors::default();
         let texts = WishTexts {
             title: validate::text(&mut errors, Field::Title, &self.title, TITLE_CHARS),
@@ -80,16 +76,9 @@ impl NewWish {
             unit: validate::text(&mut errors, Field::Unit, &self.unit, UNIT_CHARS),
             alias: validate::text(&mut errors, Field::Alias, &self.alias, ALIAS_CHARS),
         };
-        validate::hides_name(&mut errors, Field::Alias, &texts.alias, real_name);
-        validate::hides_name(&mut errors, Field::Title, &texts.title, real_name);
-        if minor {
-            validate::hides_name(
-                &mut errors,
-                Field::Description,
-                &texts.description,
-                real_name,
-            );
-        }
+        public_text::check(&mut errors, Field::Title, &texts.title, private);
+        public_text::check(&mut errors, Field::Description, &texts.description, private);
+        public_text::check(&mut errors, Field::Alias, &texts.alias, private);
         if let Some(date) = self.needed_by {
             validate::needed_by(&mut errors, date, today);
         }
@@ -162,8 +151,7 @@ impl WishPatch {
     pub fn validate(
         &self,
         kind: WishKind,
-        real_name: &str,
-        minor: bool,
+        private: Private<'_>,
         today: NaiveDate,
     ) -> Result<(WishChanges, Option<u32>), RuleError> {
         let mut errors = ValidationErrors::default();
@@ -193,14 +181,14 @@ impl WishPatch {
         let quantity = self
             .quantity
             .map(|quantity| validate::quantity(&mut errors, quantity, kind == WishKind::Service));
-        if let Some(alias) = &changes.alias {
-            validate::hides_name(&mut errors, Field::Alias, alias, real_name);
-        }
-        if let Some(title) = &changes.title {
-            validate::hides_name(&mut errors, Field::Title, title, real_name);
-        }
-        if let (true, Some(description)) = (minor, &changes.description) {
-            validate::hides_name(&mut errors, Field::Description, description, real_name);
+        for (field, text) in [
+            (Field::Title, &changes.title),
+            (Field::Description, &changes.description),
+            (Field::Alias, &changes.alias),
+        ] {
+            if let Some(text) = text {
+                public_text::check(&mut errors, field, text, private);
+            }
         }
         if let Some(Some(date)) = self.needed_by {
             validate::needed_by(&mut errors, date, today);
@@ -256,6 +244,13 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 7, 1).unwrap()
     }
 
+    fn of(name: &'static str) -> Private<'static> {
+        Private {
+            name: Some(name),
+            address: Some("星怡花园31幢104室"),
+        }
+    }
+
     fn school_bag() -> NewWish {
         NewWish {
             id: WishId::generate(),
@@ -284,7 +279,7 @@ mod tests {
 
     #[test]
     fn a_good_wish_passes_trimmed() {
-        let texts = school_bag().validate("周小娟", true, today()).unwrap();
+        let texts = school_bag().validate(of("周小娟"), today()).unwrap();
         assert_eq!(texts.title, "新书包一个");
         assert_eq!(texts.quantity, 1);
     }
@@ -298,7 +293,7 @@ mod tests {
         wish.quantity = 0;
         wish.needed_by = NaiveDate::from_ymd_opt(2026, 6, 30);
         wish.description = "周小娟三年级".into();
-        let found = fields(wish.validate("周小娟", true, today()).unwrap_err());
+        let found = fields(wish.validate(of("周小娟"), today()).unwrap_err());
         for expected in [
             (Field::Title, FieldCode::Length),
             (Field::Unit, FieldCode::Required),
@@ -309,10 +304,18 @@ mod tests {
         ] {
             assert!(found.contains(&expected), "{expected:?} in {found:?}");
         }
-        // An adult's own description may name them (a note for the volunteer), not the alias.
+        // Nobody's description may name them, a child's or an adult's, nor give their
+        // building and room or a phone.
         let mut adult = school_bag();
-        adult.description = "周小娟需要".into();
-        assert!(adult.validate("周小娟", false, today()).is_ok());
+        adult.description = "周小娟需要, 住31幢104室, 电话139 6280 0101".into();
+        assert_eq!(
+            fields(adult.validate(of("周小娟"), today()).unwrap_err()),
+            [
+                (Field::Description, FieldCode::RevealsName),
+                (Field::Description, FieldCode::RevealsAddress),
+                (Field::Description, FieldCode::RevealsPhone),
+            ]
+        );
     }
 
     #[test]
@@ -321,9 +324,7 @@ mod tests {
             "quantity": 3, "needed_by": null, "publish": true
         }))
         .unwrap();
-        let (changes, quantity) = patch
-            .validate(WishKind::Item, "王成", false, today())
-            .unwrap();
+        let (changes, quantity) = patch.validate(WishKind::Item, of("王成"), today()).unwrap();
         assert_eq!(quantity, Some(3));
         assert_eq!(changes.needed_by, Some(None));
         assert!(patch.publish);
@@ -332,7 +333,7 @@ mod tests {
             ..WishPatch::default()
         };
         assert!(two_visits
-            .validate(WishKind::Service, "王成", false, today())
+            .validate(WishKind::Service, of("王成"), today())
             .is_err());
         let named = WishPatch {
             alias: Some("王成".into()),
@@ -341,7 +342,7 @@ mod tests {
         assert_eq!(
             fields(
                 named
-                    .validate(WishKind::Item, "王成", false, today())
+                    .validate(WishKind::Item, of("王成"), today())
                     .unwrap_err()
             ),
             [(Field::Alias, FieldCode::RevealsName)]

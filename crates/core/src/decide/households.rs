@@ -29,6 +29,7 @@ pub(super) fn create(
         groups: fields.groups,
         notes: fields.notes,
         consent_on: fields.consent_on,
+        guardian_consent_on: fields.guardian_consent_on,
         minor: fields.minor,
         wishes: Vec::new(),
         created_at: ctx.now,
@@ -58,6 +59,7 @@ pub(super) fn update(
         .apply_to(current)
         .validate(community_today(ctx.now))?;
     in_community(&fields.grid, facts, community)?;
+    let withdrawn = !fields_consent(&fields);
     let household = Household {
         name: fields.name,
         address: fields.address,
@@ -66,19 +68,36 @@ pub(super) fn update(
         groups: fields.groups,
         notes: fields.notes,
         consent_on: fields.consent_on,
+        guardian_consent_on: fields.guardian_consent_on,
         minor: fields.minor,
         updated_at: ctx.now,
         ..current.clone()
     };
+    let mut writes = vec![Write::PutHousehold {
+        household,
+        created: false,
+    }];
+    let mut events = vec![Event::on_household(EventAction::Update, current.id)];
+    if withdrawn {
+        // Without consent (a child's guardian's too) nothing of it stays public.
+        let (more, unpublished) =
+            super::wishes::unpublish_all(current.id, CONSENT_WITHDRAWN, facts)?;
+        writes.extend(more);
+        events.extend(unpublished);
+    }
     Ok(Decision {
         subject: Subject::Household(current.id),
         replayed: false,
-        writes: vec![Write::PutHousehold {
-            household,
-            created: false,
-        }],
-        events: vec![Event::on_household(EventAction::Update, current.id)],
+        writes,
+        events,
     })
+}
+
+/// The reason the holders of a claim on an unpublished wish read.
+pub const CONSENT_WITHDRAWN: &str = "受助家庭撤回了公开同意,心愿已下架";
+
+fn fields_consent(fields: &crate::command::HouseholdFields) -> bool {
+    fields.consent_on.is_some() && (!fields.minor || fields.guardian_consent_on.is_some())
 }
 
 /// A grid of the worker's own community.
@@ -112,6 +131,7 @@ mod tests {
                 groups: vec![BeneficiaryGroup::ElderlyAlone],
                 notes: "听力不好".into(),
                 consent_on: None,
+                guardian_consent_on: None,
                 minor: false,
             },
         }

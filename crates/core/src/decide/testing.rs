@@ -84,7 +84,9 @@ impl World {
                 grid: self.grid.clone(),
                 groups: vec![BeneficiaryGroup::ElderlyAlone],
                 notes: String::new(),
-                consent_on: None,
+                // Consented (a child's guardian too), so that its wishes may be published.
+                consent_on: Some(now().date_naive()),
+                guardian_consent_on: minor.then(|| now().date_naive()),
                 minor,
                 wishes: Vec::new(),
                 created_at: now(),

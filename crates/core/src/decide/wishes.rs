@@ -6,6 +6,7 @@ use super::*;
 use crate::clock::community_today;
 use crate::command::{CancelWish, CloseWish, NewWish, WishUpdate};
 use crate::error::{Field, FieldCode};
+use crate::public_text::Private;
 use crate::rules::settle_wish_status;
 
 pub(super) fn create(new: &NewWish, facts: &Facts, ctx: &Context) -> Result<Decision, RuleError> {
@@ -26,7 +27,10 @@ pub(super) fn create(new: &NewWish, facts: &Facts, ctx: &Context) -> Result<Deci
                 "not a household of your community",
             )
         })?;
-    let texts = new.validate(&household.name, household.minor, community_today(ctx.now))?;
+    let texts = new.validate(Private::of(household), community_today(ctx.now))?;
+    if new.publish && !household.consents_to_publish() {
+        return Err(RuleError::ConsentMissing);
+    }
     let station = new
         .station
         .clone()
@@ -84,16 +88,12 @@ pub(super) fn update(
 ) -> Result<Decision, RuleError> {
     let community = facts.worker_community(ctx)?;
     let wish = facts.wish_in(update.wish_id, community)?;
-    let (name, minor) = wish
-        .household
-        .and_then(|id| facts.households.get(&id))
-        .map_or(("", false), |household| {
-            (household.name.as_str(), household.minor)
-        });
+    let household = wish.household.and_then(|id| facts.households.get(&id));
+    let private = household.map_or(Private::NOBODY, Private::of);
     let (changes, quantity) =
         update
             .patch
-            .validate(wish.kind, name, minor, community_today(ctx.now))?;
+            .validate(wish.kind, private, community_today(ctx.now))?;
     if wish.status.is_final() {
         return Err(RuleError::InvalidState {
             from: wish.status.into(),
@@ -116,6 +116,9 @@ pub(super) fn update(
         units.quantity = quantity;
     }
     let published = update.patch.publish && wish.status == WishStatus::Draft;
+    if published && household.is_some_and(|household| !household.consents_to_publish()) {
+        return Err(RuleError::ConsentMissing);
+    }
     let status = if published {
         settle_wish_status(WishStatus::Open, units)
     } else {
@@ -158,6 +161,58 @@ pub(super) fn update(
         writes,
         events,
     })
+}
+
+/// The household's published wishes not yet fulfilled go back to drafts: what it consented
+/// to is withdrawn. Whoever holds a claim on them is sent back with `reason` (told the wish was
+/// withdrawn); what was confirmed stays confirmed.
+pub(super) fn unpublish_all(
+    household: HouseholdId,
+    reason: &str,
+    facts: &Facts,
+) -> Result<(Vec<Write>, Vec<Event>), RuleError> {
+    let mut wishes: Vec<(&WishId, &WishState)> = facts
+        .wishes
+        .iter()
+        .filter(|(_, wish)| {
+            wish.household == Some(household)
+                && matches!(wish.status, WishStatus::Open | WishStatus::Claimed)
+        })
+        .collect();
+    wishes.sort_by_key(|(id, _)| **id);
+    let (mut writes, mut events) = (Vec::new(), Vec::new());
+    for (id, wish) in wishes {
+        let mut claims: Vec<(ClaimId, ClaimState)> = facts
+            .claims
+            .iter()
+            .filter(|(_, claim)| claim.wish_id == *id && claim.status == ClaimStatus::Active)
+            .map(|(id, claim)| (*id, *claim))
+            .collect();
+        claims.sort_by_key(|(id, _)| *id);
+        let mut counts = HashMap::new();
+        let (more, ended) =
+            super::claims::end_claims(&claims, ClaimStatus::Rejected, reason, facts, &mut counts)?;
+        writes.extend(more);
+        events.extend(ended);
+        let before = counts.remove(id).unwrap_or(wish.counts());
+        writes.push(Write::WishCounts {
+            wish: *id,
+            before,
+            after: Counts {
+                units: before.units,
+                status: WishStatus::Draft,
+            },
+        });
+        events.push(Event {
+            action: EventAction::Unpublish,
+            subject: Subject::Wish(*id),
+            wish: Some(*id),
+            from: Some(before.status.into()),
+            to: Some(WishStatus::Draft.into()),
+            note: reason.to_owned(),
+        });
+    }
+    Ok((writes, events))
 }
 
 pub(super) fn cancel(
@@ -445,6 +500,101 @@ mod tests {
             world.decide(worker, &cancel).unwrap_err().code(),
             ProblemCode::InvalidState
         );
+    }
+
+    #[test]
+    fn a_wish_is_published_only_with_the_households_consent_and_a_childs_guardians() {
+        let mut world = World::new();
+        let worker = world.worker();
+        let household = world.household;
+        world
+            .facts
+            .households
+            .get_mut(&household)
+            .unwrap()
+            .consent_on = None;
+        let refused = world.decide(worker, &Command::CreateWish(new_wish(&world, true)));
+        assert_eq!(refused.unwrap_err(), RuleError::ConsentMissing);
+        assert_eq!(ProblemCode::ConsentMissing.status(), 409);
+        // A draft may wait for the consent; publishing it may not.
+        let draft = new_wish(&world, false);
+        world
+            .apply(worker, &Command::CreateWish(draft.clone()))
+            .unwrap();
+        let publish = Command::UpdateWish(WishUpdate {
+            wish_id: draft.id,
+            patch: WishPatch {
+                publish: true,
+                ..WishPatch::default()
+            },
+        });
+        assert_eq!(
+            world.decide(worker, &publish).unwrap_err(),
+            RuleError::ConsentMissing
+        );
+        // A child: the household's consent is not enough without the guardian's.
+        let home = world.facts.households.get_mut(&household).unwrap();
+        home.consent_on = Some(now().date_naive());
+        home.minor = true;
+        assert_eq!(
+            world.decide(worker, &publish).unwrap_err(),
+            RuleError::ConsentMissing
+        );
+        world
+            .facts
+            .households
+            .get_mut(&household)
+            .unwrap()
+            .guardian_consent_on = Some(now().date_naive());
+        world.apply(worker, &publish).unwrap();
+        assert_eq!(world.facts.wishes[&draft.id].status, WishStatus::Open);
+    }
+
+    #[test]
+    fn withdrawing_consent_unpublishes_the_wishes_and_ends_their_claims_with_a_reason() {
+        use crate::command::{HouseholdPatch, HouseholdUpdate};
+        let mut world = World::new();
+        let worker = world.worker();
+        let wish = world.wish(3, WishKind::Item);
+        let donor = world.user(Role::Donor);
+        let claim = claim_of(wish, 2);
+        world
+            .apply(donor, &Command::ClaimWish(claim.clone()))
+            .unwrap();
+        let withdraw = Command::UpdateHousehold(HouseholdUpdate {
+            household_id: world.household,
+            patch: HouseholdPatch {
+                consent_on: Some(None),
+                ..HouseholdPatch::default()
+            },
+        });
+        assert_eq!(withdraw.needs().wishes_of_households, vec![world.household]);
+        let decision = world.apply(worker, &withdraw).unwrap();
+        assert_eq!(world.facts.claims[&claim.id].status, ClaimStatus::Rejected);
+        let state = &world.facts.wishes[&wish];
+        assert_eq!((state.status, state.units.claimed), (WishStatus::Draft, 0));
+        assert!(decision
+            .events
+            .iter()
+            .any(|e| e.subject == Subject::Claim(claim.id)
+                && e.note == super::super::households::CONSENT_WITHDRAWN));
+        assert!(decision
+            .events
+            .iter()
+            .any(|e| e.action == EventAction::Unpublish && e.wish == Some(wish)));
+        let notices = crate::notices::drafts(&decision, &world.facts, &world.ctx(worker));
+        assert!(notices
+            .iter()
+            .any(|n| n.kind == crate::model::NoticeKind::WishWithdrawn));
+        // A notes-only edit takes nothing down.
+        let notes = Command::UpdateHousehold(HouseholdUpdate {
+            household_id: world.household,
+            patch: HouseholdPatch {
+                notes: Some("请先电话".into()),
+                ..HouseholdPatch::default()
+            },
+        });
+        assert!(notes.needs().wishes_of_households.is_empty());
     }
 
     /// A wish of one unit, claimed by a donor and confirmed by a worker.

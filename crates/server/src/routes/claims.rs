@@ -204,11 +204,12 @@ async fn act(
 async fn answer(state: &AppState, user: &CurrentUser, subject: Subject) -> ApiResult<ClaimView> {
     match subject {
         Subject::Claim(id) => {
-            let user = user.clone();
-            state
+            let reader = user.clone();
+            let named = state
                 .reader
-                .read(move |db| claims::view(db, id, &user))
-                .await
+                .read(move |db| claims::view(db, id, &reader))
+                .await?;
+            Ok(logged(state, user, named).await?)
         }
         _ => Err(ApiError::Internal(
             "a claim command answered something else".into(),
@@ -234,12 +235,27 @@ pub async fn mine(
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<ClaimView>>> {
     let filter = ClaimFilter::OwnedBy(user.id);
-    Ok(Json(
-        state
-            .reader
-            .read(move |db| claims::page(db, &user, filter, &page))
-            .await?,
-    ))
+    let reader = user.clone();
+    let named = state
+        .reader
+        .read(move |db| claims::page(db, &reader, filter, &page))
+        .await?;
+    Ok(Json(logged(&state, &user, named).await?))
+}
+
+/// The claims read, once the real names they show (a worker's view of house calls) are on
+/// each household's record, as a household's own read is.
+async fn logged<T>(state: &AppState, user: &CurrentUser, named: claims::Named<T>) -> ApiResult<T> {
+    if !named.households.is_empty() {
+        crate::store::events::record_reads(
+            &state.writer,
+            state.clock.now(),
+            user.id,
+            &named.households,
+        )
+        .await?;
+    }
+    Ok(named.views)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -273,10 +289,10 @@ pub async fn all(
         limit: query.limit,
     };
     let filter = ClaimFilter::Status(query.status);
-    Ok(Json(
-        state
-            .reader
-            .read(move |db| claims::page(db, &user, filter, &page))
-            .await?,
-    ))
+    let reader = user.clone();
+    let named = state
+        .reader
+        .read(move |db| claims::page(db, &reader, filter, &page))
+        .await?;
+    Ok(Json(logged(&state, &user, named).await?))
 }

@@ -95,7 +95,9 @@ pub async fn get(
     Ok(Json(read(&state, &user, id).await?))
 }
 
-/// A worker edits a household.
+/// A worker edits a household. Clearing `consent_on` (or, where a child lives,
+/// `guardian_consent_on`) takes its open and claimed wishes back to drafts and ends their
+/// active claims with a reason (their holders are told `wish_withdrawn`).
 #[utoipa::path(
     patch,
     path = "/households/{id}",

@@ -157,6 +157,7 @@ pub async fn export_households(
         "备注 notes",
         "同意公开日期 consent_on",
         "有未成年人 minor",
+        "监护人同意日期 guardian_consent_on",
         "心愿数 wishes",
         "登记时间 created_at",
     ]);
@@ -183,6 +184,10 @@ pub async fn export_households(
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
             if household.minor { "是 yes" } else { "否 no" },
+            &household
+                .guardian_consent_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             &household.wishes.len().to_string(),
             &china_time(household.created_at),
         ]);

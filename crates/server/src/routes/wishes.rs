@@ -146,6 +146,10 @@ pub fn event_view(row: TimelineRow, names: bool) -> EventView {
 }
 
 /// A worker posts a wish on a household's behalf (201; 200 when the same id was already created).
+/// A title, description or alias showing the household's name, address (or building and room)
+/// or any phone number is 422 with a field error (`reveals_name`, `reveals_address`,
+/// `reveals_phone`); publishing for a household without a consent date (where a child lives,
+/// also a guardian's) is 409 `consent_missing`.
 #[utoipa::path(
     post,
     path = "/wishes",
@@ -169,7 +173,8 @@ pub async fn create(
     Ok((status, Json(worker_view(&state, id).await?)))
 }
 
-/// A worker edits a wish (draft or published).
+/// A worker edits a wish (draft or published): public text is checked as on creation, and
+/// publishing a draft needs the household's consent (409 `consent_missing`).
 #[utoipa::path(
     patch,
     path = "/wishes/{id}",

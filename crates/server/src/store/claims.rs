@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use microwish_core::decide::{ClaimState, NewClaim};
 use microwish_core::visibility::{self, ClaimScope, SeenClaim};
 use microwish_core::{
-    ClaimId, ClaimStatus, ClaimView, CommunityId, Entity, HouseContact, Phone, PublicWish, UserId,
-    WishId, WishKind,
+    ClaimId, ClaimStatus, ClaimView, CommunityId, Entity, HouseContact, HouseholdId, Phone,
+    PublicWish, UserId, WishId, WishKind,
 };
 
 use super::{count, parse_stored, stamp, stored_time, CHUNK};
@@ -84,10 +84,19 @@ impl ClaimRow {
     }
 }
 
+/// Claims as a viewer sees them, with the households whose real names they show: a worker's
+/// read of a house call's contact, which the caller logs as it logs a household's read
+/// ([`crate::store::events::record_reads`]).
+#[derive(Debug)]
+pub struct Named<T> {
+    pub views: T,
+    pub households: Vec<HouseholdId>,
+}
+
 /// The claims `viewer` may see among those `filter` names: their own, or, for a worker,
 /// every claim on their community's wishes (newest first, at most 500).
-pub fn views(db: &Db, viewer: &User, filter: ClaimFilter<'_>) -> ApiResult<Vec<ClaimView>> {
-    select(db, viewer, filter, None, 500)
+pub fn views(db: &Db, viewer: &User, filter: ClaimFilter<'_>) -> ApiResult<Named<Vec<ClaimView>>> {
+    select(db, viewer, filter, None, 500).map(Into::into)
 }
 
 /// A page of [`views`], newest first: `query.cursor` is the `next` of the page before.
@@ -96,7 +105,7 @@ pub fn page(
     viewer: &User,
     filter: ClaimFilter<'_>,
     query: &microwish_core::PageQuery,
-) -> ApiResult<microwish_core::Page<ClaimView>> {
+) -> ApiResult<Named<microwish_core::Page<ClaimView>>> {
     let before = match query.cursor.as_deref().filter(|text| !text.is_empty()) {
         None => None,
         Some(text) => Some(text.parse::<ClaimId>().map_err(|_| {
@@ -107,14 +116,45 @@ pub fn page(
         })?),
     };
     let limit = query.page_size();
-    let mut items = select(db, viewer, filter, before, i64::from(limit) + 1)?;
-    let more = items.len() > limit as usize;
+    let selected = select(db, viewer, filter, before, i64::from(limit) + 1)?;
+    let more = selected.views.len() > limit as usize;
+    let mut named = Vec::new();
+    let mut items = selected.views;
     items.truncate(limit as usize);
+    for (claim, household) in &selected.households_by_claim {
+        if items.iter().any(|view| view.id == *claim) && !named.contains(household) {
+            named.push(*household);
+        }
+    }
     let next = items
         .last()
         .filter(|_| more)
         .map(|claim| claim.id.to_string());
-    Ok(microwish_core::Page { items, next })
+    Ok(Named {
+        views: microwish_core::Page { items, next },
+        households: named,
+    })
+}
+
+/// What [`select`] found: the views, and for each view naming a household, which.
+struct Selected {
+    views: Vec<ClaimView>,
+    households_by_claim: Vec<(ClaimId, HouseholdId)>,
+}
+
+impl From<Selected> for Named<Vec<ClaimView>> {
+    fn from(selected: Selected) -> Self {
+        let mut households = Vec::new();
+        for (_, household) in selected.households_by_claim {
+            if !households.contains(&household) {
+                households.push(household);
+            }
+        }
+        Named {
+            views: selected.views,
+            households,
+        }
+    }
 }
 
 fn select(
@@ -123,7 +163,7 @@ fn select(
     filter: ClaimFilter<'_>,
     before: Option<ClaimId>,
     limit: i64,
-) -> ApiResult<Vec<ClaimView>> {
+) -> ApiResult<Selected> {
     // The wish's public view comes in the same row: one query, not one more for the wishes.
     let mut sql = String::from(concat!(
         "SELECT cl.id AS claim_id, cl.user_id, cl.quantity AS claim_quantity, \
@@ -168,7 +208,12 @@ fn select(
             sql.push_str(" AND cl.user_id = ?");
             values.push(Value::text(user.to_string()));
         }
-        ClaimScope::Nothing => return Ok(Vec::new()),
+        ClaimScope::Nothing => {
+            return Ok(Selected {
+                views: Vec::new(),
+                households_by_claim: Vec::new(),
+            })
+        }
     }
     if let Some(before) = before {
         sql.push_str(" AND cl.id < ?");
@@ -180,6 +225,7 @@ fn select(
     let rows = db.query(&sql, &args, ClaimRow::read)?;
 
     let mut views = Vec::with_capacity(rows.len());
+    let mut households_by_claim = Vec::new();
     for row in rows {
         let alias = row.wish.alias.clone();
         let wish = PublicWish::try_from(row.wish)?;
@@ -196,14 +242,18 @@ fn select(
         let Some(sight) = visibility::claim(Some(&viewer), seen) else {
             continue;
         };
+        let id: ClaimId = parse_stored(&row.id)?;
         let contact = match (&row.household_id, sight.contact) {
             (Some(household), Some(contact)) => {
+                if contact.name {
+                    households_by_claim.push((id, parse_stored(household)?));
+                }
                 Some(household_contact(db, household, &alias, contact.name)?)
             }
             _ => None,
         };
         views.push(ClaimView {
-            id: parse_stored(&row.id)?,
+            id,
             wish_id,
             quantity: count(row.quantity)?,
             status,
@@ -226,14 +276,25 @@ fn select(
             contact,
         });
     }
-    Ok(views)
+    Ok(Selected {
+        views,
+        households_by_claim,
+    })
 }
 
 /// One claim as `viewer` may see it; someone else's claim is a 404 to non-workers.
-pub fn view(db: &Db, id: ClaimId, viewer: &User) -> ApiResult<ClaimView> {
-    views(db, viewer, ClaimFilter::One(id))?
-        .pop()
-        .ok_or(ApiError::not_found(Entity::Claim))
+pub fn view(db: &Db, id: ClaimId, viewer: &User) -> ApiResult<Named<ClaimView>> {
+    let found = views(db, viewer, ClaimFilter::One(id))?;
+    let households = found.households;
+    let view = found
+        .views
+        .into_iter()
+        .next()
+        .ok_or(ApiError::not_found(Entity::Claim))?;
+    Ok(Named {
+        views: view,
+        households,
+    })
 }
 
 /// The given claims that `viewer` may see, by id (for sync pulls).
@@ -241,14 +302,24 @@ pub fn views_by_ids(
     db: &Db,
     viewer: &User,
     ids: &[ClaimId],
-) -> ApiResult<HashMap<ClaimId, ClaimView>> {
+) -> ApiResult<Named<HashMap<ClaimId, ClaimView>>> {
     let mut found = HashMap::new();
+    let mut households = Vec::new();
     for chunk in ids.chunks(CHUNK) {
-        for claim in views(db, viewer, ClaimFilter::Ids(chunk))? {
+        let named = views(db, viewer, ClaimFilter::Ids(chunk))?;
+        for household in named.households {
+            if !households.contains(&household) {
+                households.push(household);
+            }
+        }
+        for claim in named.views {
             found.insert(claim.id, claim);
         }
     }
-    Ok(found)
+    Ok(Named {
+        views: found,
+        households,
+    })
 }
 
 /// Where a house call goes: the address and phone, the alias to greet them by, and the real

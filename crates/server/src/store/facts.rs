@@ -34,6 +34,10 @@ impl FactSource for InTx<'_, '_> {
         super::claims::of_wishes(self.0, wishes)
     }
 
+    fn wishes_of_households(&self, households: &[HouseholdId]) -> Result<Vec<WishId>, ApiError> {
+        super::households::wish_ids(self.0, households)
+    }
+
     fn active_house_calls_of(&self, users: &[UserId]) -> Result<Vec<ClaimId>, ApiError> {
         super::claims::house_calls_of(self.0, users)
     }

@@ -14,7 +14,7 @@ use crate::store::sync::log_change;
 use crate::writer::Tx;
 
 const SELECT_HOUSEHOLD: &str = "SELECT h.id, h.name, h.address, h.phone, h.grid_id, h.groups, \
-     h.notes, h.consent_on, h.minor, h.created_at, h.updated_at \
+     h.notes, h.consent_on, h.minor, h.created_at, h.updated_at, h.guardian_consent_on \
      FROM households h JOIN grids g ON g.id = h.grid_id";
 
 #[derive(sqlx::FromRow)]
@@ -27,6 +27,7 @@ struct HouseholdRow {
     groups: String,
     notes: String,
     consent_on: Option<Parsed<NaiveDate>>,
+    guardian_consent_on: Option<Parsed<NaiveDate>>,
     minor: Flag,
     created_at: Parsed<DateTime<Utc>>,
     updated_at: Parsed<DateTime<Utc>>,
@@ -35,6 +36,9 @@ struct HouseholdRow {
 impl HouseholdRow {
     /// The row as the writer's connection reads it (columns of `SELECT_HOUSEHOLD`).
     fn read(row: &super::Row) -> ApiResult<HouseholdRow> {
+        let day = |stored: Option<String>| -> ApiResult<Option<Parsed<NaiveDate>>> {
+            Ok(stored.as_deref().map(parse_stored).transpose()?.map(Parsed))
+        };
         let consent_on: Option<String> = row.get(7)?;
         Ok(HouseholdRow {
             id: row.get(0)?,
@@ -49,6 +53,7 @@ impl HouseholdRow {
                 .map(parse_stored)
                 .transpose()?
                 .map(Parsed),
+            guardian_consent_on: day(row.get(11)?)?,
             minor: Flag(row.get(8)?),
             created_at: Parsed(stored_time(&row.get::<_, String>(9)?)?),
             updated_at: Parsed(stored_time(&row.get::<_, String>(10)?)?),
@@ -70,6 +75,7 @@ impl HouseholdRow {
                 .collect::<Result<_, _>>()?,
             notes: self.notes,
             consent_on: self.consent_on.map(|day| day.0),
+            guardian_consent_on: self.guardian_consent_on.map(|day| day.0),
             minor: self.minor.0,
             wishes,
             created_at: self.created_at.0,
@@ -113,6 +119,17 @@ pub fn states(tx: &Tx, ids: &[HouseholdId]) -> ApiResult<HashMap<HouseholdId, Ho
         })
         .collect::<ApiResult<_>>()?;
     finish(rows, wishes)
+}
+
+/// The ids of every wish posted for these households.
+pub fn wish_ids(tx: &Tx, households: &[HouseholdId]) -> ApiResult<Vec<WishId>> {
+    super::rows_in(
+        tx,
+        "SELECT id FROM wishes WHERE household_id IN ",
+        &[],
+        households,
+        |row| parse_stored(&row.get::<_, String>(0)?),
+    )
 }
 
 /// The households of `community` with `ids`, for a worker's pull.
@@ -200,11 +217,13 @@ pub fn put(tx: &Tx, household: &Household, created: bool) -> ApiResult<()> {
     let groups: Vec<&str> = household.groups.iter().map(|g| g.as_str()).collect();
     let groups = serde_json::to_string(&groups).unwrap_or_else(|_| "[]".to_owned());
     let consent_on = household.consent_on.map(day);
+    let guardian_consent_on = household.guardian_consent_on.map(day);
     if created {
         super::run(
             tx,
             "INSERT INTO households (id, name, address, phone, grid_id, groups, notes, \
-             consent_on, minor, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             consent_on, minor, created_at, updated_at, guardian_consent_on) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             crate::args![
                 household.id.to_string(),
                 household.name,
@@ -217,13 +236,15 @@ pub fn put(tx: &Tx, household: &Household, created: bool) -> ApiResult<()> {
                 household.minor,
                 stamp(household.created_at),
                 stamp(household.updated_at),
+                guardian_consent_on,
             ],
         )?;
     } else {
         super::run(
             tx,
             "UPDATE households SET name = ?, address = ?, phone = ?, grid_id = ?, groups = ?, \
-             notes = ?, consent_on = ?, minor = ?, updated_at = ? WHERE id = ?",
+             notes = ?, consent_on = ?, minor = ?, updated_at = ?, guardian_consent_on = ? \
+             WHERE id = ?",
             crate::args![
                 household.name,
                 household.address,
@@ -234,6 +255,7 @@ pub fn put(tx: &Tx, household: &Household, created: bool) -> ApiResult<()> {
                 consent_on,
                 household.minor,
                 stamp(household.updated_at),
+                guardian_consent_on,
                 household.id.to_string(),
             ],
         )?;

@@ -113,11 +113,22 @@ async fn load_changes(
     let claims = match viewer {
         Some(viewer) => {
             let ids: Vec<ClaimId> = ids_of(rows, Entity::Claim)?;
-            let viewer = viewer.clone();
-            state
+            let reader = viewer.clone();
+            let named = state
                 .reader
-                .read(move |db| store::claims::views_by_ids(db, &viewer, &ids))
-                .await?
+                .read(move |db| store::claims::views_by_ids(db, &reader, &ids))
+                .await?;
+            // A worker's phone receives house calls' real names: on each household's record.
+            if !named.households.is_empty() {
+                store::events::record_reads(
+                    &state.writer,
+                    state.clock.now(),
+                    viewer.id,
+                    &named.households,
+                )
+                .await?;
+            }
+            named.views
         }
         None => Default::default(),
     };

@@ -7,6 +7,7 @@ mod auth;
 mod campaigns;
 mod claims;
 mod communities;
+mod consent;
 mod crash;
 mod errors;
 mod hardening;

@@ -19,7 +19,7 @@ fn new_household() -> Value {
         "grid": "grid-1",
         "groups": ["elderly_alone"],
         "notes": "耳背,敲门要响",
-        "consent_on": null,
+        "consent_on": "2026-01-05",
         "minor": false,
     })
 }
@@ -329,6 +329,38 @@ async fn a_worker_registers_a_household_and_posts_a_draft_then_publishes_it() {
     )
     .await;
     assert_eq!(body["errors"][0]["code"], "reveals_name");
+
+    // Without the household's consent the draft stays a draft.
+    let withdraw = app
+        .send(
+            Some(&worker),
+            Method::PATCH,
+            &format!("/api/households/{}", household.id),
+            json!({"consent_on": null}),
+        )
+        .await;
+    assert_eq!(withdraw.status(), 200);
+    assert_problem(
+        app.send(
+            Some(&worker),
+            Method::PATCH,
+            &format!("/api/wishes/{}", draft.id),
+            json!({"publish": true}),
+        )
+        .await,
+        409,
+        "consent_missing",
+    )
+    .await;
+    let consent = app
+        .send(
+            Some(&worker),
+            Method::PATCH,
+            &format!("/api/households/{}", household.id),
+            json!({"consent_on": "2026-01-05"}),
+        )
+        .await;
+    assert_eq!(consent.status(), 200);
 
     let published: PublicWish = app
         .send(

@@ -119,18 +119,18 @@ pub fn compact(tx: &Tx, limit: i64) -> ApiResult<usize> {
 }
 
 /// What a server watches for other servers' writes: the change log's newest version (0 when
-/// empty) and the sessions' epoch (see migration 0011).
+/// empty) and the sessions' epoch (see migration 0011). A restore's mark (migration 0017) is
+/// left out: changes after it are numbered past it, and a restore restarts the servers.
 pub fn watched(db: &super::sql::Db) -> ApiResult<(u64, i64)> {
-    let (latest, epoch, restored): (i64, i64, i64) = db
+    let (latest, epoch): (i64, i64) = db
         .query_row(
             "SELECT (SELECT COALESCE(MAX(version), 0) FROM change_log), \
-                    (SELECT epoch FROM auth_epoch), \
-                    (SELECT COALESCE(MAX(through_version) + 1, 0) FROM lost_versions)",
+                    (SELECT epoch FROM auth_epoch)",
             crate::args![],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )?
         .ok_or_else(|| ApiError::Corrupt("auth_epoch has no row".into()))?;
-    Ok((u64::try_from(latest.max(restored)).unwrap_or(0), epoch))
+    Ok((u64::try_from(latest).unwrap_or(0), epoch))
 }
 
 /// The newest version: the change log's (0 when empty), or a restore's mark when no change

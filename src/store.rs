@@ -1,7 +1,8 @@
 //! The device's copy of everything the user may see, in IndexedDB: one object store per
 //! entity (values are the server's JSON, keyed by id; the signed-in user's notices too), the
 //! outbox of mutations not yet
-//! answered by the server, meta (client id, pull cursor, mutation counter, who is logged in),
+//! answered by the server, the answered mutations kept in case the server is restored from an
+//! older backup (sent again then, see core's `sync::to_resend`), meta (client id, pull cursor, mutation counter, who is logged in),
 //! and the photos of requests waiting to be sent ([`photos`]).
 //!
 //! Every write the sync engine asks for is one transaction, so the cache is never
@@ -15,7 +16,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use microwish_core::command::Command;
 use microwish_core::engine::{renumber, Meta, Renumber, Save, Snapshot};
 use microwish_core::overlay::LocalState;
-use microwish_core::sync::{Change, Mutation, Op, PullResponse};
+use microwish_core::sync::{kept_to_drop, to_resend, Change, Mutation, Op, PullResponse};
 use microwish_core::{
     Building, CallView, ClaimView, Grid, Household, Notice, Pledge, PublicCampaign, PublicWish,
     RequestView, StaffMember, VolunteerView,
@@ -26,8 +27,9 @@ use serde::Serialize;
 pub const DB_NAME: &str = "microwish";
 /// 2: households and volunteers (workers' data) have stores of their own; 3: pledges;
 /// 4: residents' requests, calls, buildings, staff, and the photos waiting to be sent;
-/// 5: the user's notices (通知).
-const DB_VERSION: u32 = 5;
+/// 5: the user's notices (通知); 6: answered mutations kept (for a server restored from an
+/// older backup).
+const DB_VERSION: u32 = 6;
 
 const WISHES: &str = "wishes";
 const CLAIMS: &str = "claims";
@@ -43,15 +45,16 @@ const STAFF: &str = "staff";
 const NOTICES: &str = "notices";
 const PHOTOS: &str = "photos";
 const OUTBOX: &str = "outbox";
+const KEPT: &str = "kept";
 const META: &str = "meta";
 const ENTITY_STORES: [&str; 12] = [
     WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS, PLEDGES, REQUESTS, CALLS, BUILDINGS,
     STAFF, NOTICES,
 ];
 /// Logging out (a wipe) empties every one, the waiting photos too.
-const ALL_STORES: [&str; 15] = [
+const ALL_STORES: [&str; 16] = [
     WISHES, CLAIMS, CAMPAIGNS, GRIDS, HOUSEHOLDS, VOLUNTEERS, PLEDGES, REQUESTS, CALLS, BUILDINGS,
-    STAFF, NOTICES, PHOTOS, OUTBOX, META,
+    STAFF, NOTICES, PHOTOS, OUTBOX, KEPT, META,
 ];
 
 mod photos;
@@ -111,6 +114,9 @@ impl Store {
                 }
                 if event.old_version() < 5.0 {
                     db.create_object_store(NOTICES).build()?;
+                }
+                if event.old_version() < 6.0 {
+                    db.create_object_store(KEPT).build()?;
                 }
                 Ok(())
             })
@@ -173,9 +179,11 @@ impl Store {
             notices,
         };
         let outbox = read_list(&tx.object_store(OUTBOX)?).await?;
+        let kept = read_list(&tx.object_store(KEPT)?).await?;
         Ok(Snapshot {
             state,
             outbox,
+            kept,
             meta,
         })
     }
@@ -195,6 +203,21 @@ impl Store {
                 }
             }
             Save::Pulled(page) => write_pull(&tx, page).await?,
+            Save::Resend { after } => {
+                // The kept mutations the server no longer has go back into the outbox (the
+                // outbox read that follows numbers them in line).
+                let kept = tx.object_store(KEPT)?;
+                let outbox = tx.object_store(OUTBOX)?;
+                let held: Vec<Mutation> = read_list(&kept).await?;
+                for mutation in to_resend(&held, *after) {
+                    outbox
+                        .put(json(&mutation)?)
+                        .with_key(outbox_key(mutation.id))
+                        .primitive()?
+                        .await?;
+                    kept.delete(outbox_key(mutation.id)).primitive()?.await?;
+                }
+            }
             Save::Meta(meta) => {
                 let store = tx.object_store(META)?;
                 let stored = read_meta(&store).await?;
@@ -279,7 +302,8 @@ impl Store {
 
 /// A pull page in the transaction: on `reset` the entity stores are emptied first; every
 /// change is put or deleted; the cursor, the acknowledged mutation id and the hold policy
-/// move; acknowledged mutations leave the outbox.
+/// move; acknowledged mutations leave the outbox for the kept ones (of which core says which
+/// may go).
 async fn write_pull(
     tx: &indexed_db_futures::transaction::Transaction<'_>,
     pull: &PullResponse,
@@ -339,18 +363,27 @@ async fn write_pull(
         write_meta(&meta_store, &meta).await?;
     }
     let outbox = tx.object_store(OUTBOX)?;
-    let keys: Vec<String> = outbox
+    let kept = tx.object_store(KEPT)?;
+    let waiting: Vec<Mutation> = read_list(&outbox).await?;
+    for mutation in waiting
+        .iter()
+        .filter(|mutation| mutation.id <= pull.last_mutation_id)
+    {
+        let key = outbox_key(mutation.id);
+        kept.put(json(mutation)?)
+            .with_key(key.clone())
+            .primitive()?
+            .await?;
+        outbox.delete(key).primitive()?.await?;
+    }
+    let held: Vec<u64> = kept
         .get_all_keys::<String>()
         .primitive()?
         .await?
-        .collect::<Result<_, _>>()?;
-    for key in keys {
-        if key
-            .parse::<u64>()
-            .is_ok_and(|id| id <= pull.last_mutation_id)
-        {
-            outbox.delete(key).primitive()?.await?;
-        }
+        .filter_map(|key| key.ok()?.parse().ok())
+        .collect();
+    for id in kept_to_drop(&held, pull.last_mutation_id) {
+        kept.delete(outbox_key(id)).primitive()?.await?;
     }
     Ok(())
 }

@@ -70,6 +70,7 @@ impl Sync {
         let snapshot = Snapshot {
             state,
             outbox: Vec::new(),
+            kept: Vec::new(),
             meta: Some(meta),
         };
         let effects = sync.engine().borrow_mut().handle(

@@ -174,6 +174,41 @@ async fn the_outbox_keeps_order_across_reopening_and_drops_acknowledged_mutation
 }
 
 #[wasm_bindgen_test]
+async fn answered_mutations_are_kept_and_go_back_when_the_server_lost_them() {
+    let (store, name, _) = fresh_store().await;
+    let bag = wish("书包", 20);
+    let commands: Vec<Command> = (0..3).map(|_| claim(&bag, 1).1).collect();
+    for command in &commands {
+        store.enqueue(command).await.unwrap();
+    }
+    // The server answered the first two: they leave the outbox, and are kept (across
+    // reopening too).
+    store.save(&pull(5, 2, false, Vec::new())).await.unwrap();
+    store.close();
+    let store = Store::open(&name).await.unwrap();
+    let snapshot = store.load().await.unwrap();
+    assert_eq!(ids(&snapshot.outbox), vec![3]);
+    assert_eq!(ids(&snapshot.kept), vec![1, 2]);
+    assert_eq!(snapshot.kept[0].command, commands[0]);
+
+    // Restored from a backup taken after mutation 1: the server starts this phone over and
+    // has only mutation 1. The second goes back, ahead of the third, in line.
+    store.save(&pull(300, 1, true, Vec::new())).await.unwrap();
+    store.save(&Save::Resend { after: 1 }).await.unwrap();
+    let outbox = store
+        .read_outbox(Some(Renumber { from: 2, after: 1 }))
+        .await
+        .unwrap();
+    assert_eq!(ids(&outbox), vec![2, 3]);
+    assert_eq!(outbox[0].command, commands[1]);
+    assert_eq!(ids(&store.load().await.unwrap().kept), vec![1]);
+
+    // A wipe (another user) leaves nothing kept.
+    store.save(&Save::Wipe(Meta::fresh(None))).await.unwrap();
+    assert!(store.load().await.unwrap().kept.is_empty());
+}
+
+#[wasm_bindgen_test]
 async fn two_tabs_share_one_counter_and_renumbering_lines_them_up() {
     let (first, name, meta) = fresh_store().await;
     let second = Store::open(&name).await.unwrap();

@@ -60,6 +60,12 @@ pub struct Engine {
     /// What is shown: `base` with the pending commands applied.
     view: LocalState,
     outbox: Vec<Mutation>,
+    /// Answered mutations, kept until a restore of the server can no longer need them (the
+    /// store keeps the same, for every tab).
+    kept: Vec<Mutation>,
+    /// The server said it no longer has this client's mutations after this id: they go
+    /// again once the pull under way has ended.
+    lost_after: Option<u64>,
     /// What the pending commands wrote in `view`.
     touched: Written,
     /// Mutations up to this id were answered by a push (they wait for the pull).
@@ -95,6 +101,8 @@ impl Engine {
             base: LocalState::default(),
             view: LocalState::default(),
             outbox: Vec::new(),
+            kept: Vec::new(),
+            lost_after: None,
             touched: Written::default(),
             answered: 0,
             loaded: false,
@@ -135,6 +143,11 @@ impl Engine {
         &self.outbox
     }
 
+    /// The answered mutations kept in case the server is restored from an older backup.
+    pub fn kept(&self) -> &[Mutation] {
+        &self.kept
+    }
+
     /// Everything with changes the server has not taken yet.
     pub fn pending(&self) -> &Written {
         &self.touched
@@ -168,6 +181,28 @@ impl Engine {
             .next_mutation_id
             .max(after_outbox)
             .max(self.meta.last_mutation_id + 1)
+    }
+
+    /// The server no longer has this client's mutations after `after` (restored from an
+    /// older backup): the kept ones after it go back into the outbox, and the whole queue is
+    /// read again numbered from `after + 1` (ids it has never seen, so each is applied once;
+    /// the claims they create keep their own ids).
+    pub(super) fn resend(&mut self, after: u64, now: DateTime<Utc>) {
+        let again = crate::sync::to_resend(&self.kept, after);
+        self.kept.retain(|m| m.id <= after);
+        self.outbox.extend(again);
+        self.outbox.sort_by_key(|m| m.id);
+        self.outbox.dedup_by_key(|m| m.id);
+        self.answered = after;
+        self.reapply_outbox(now);
+        self.effects.push(Effect::Save(Save::Resend { after }));
+        let _ = self.request(Request::Outbox);
+        self.effects.push(Effect::ReadOutbox {
+            renumber: Some(Renumber {
+                from: after + 1,
+                after,
+            }),
+        });
     }
 
     /// The outbox as [`Effect::ReadOutbox`] asks for it, for a device with no store.
@@ -298,6 +333,8 @@ impl Engine {
         self.base = snapshot.state;
         self.outbox = snapshot.outbox;
         self.outbox.sort_by_key(|m| m.id);
+        self.kept = snapshot.kept;
+        self.kept.sort_by_key(|m| m.id);
         match snapshot.meta {
             Some(meta) => self.meta = meta,
             None => self

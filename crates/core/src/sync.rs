@@ -223,6 +223,62 @@ impl Change {
     }
 }
 
+/// Versions a restore took away: the restored database's top was `after`, the live one had
+/// reached `through`; the restore numbers on past `through` (its own mark is `through + 1`),
+/// so no version is ever handed out twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LostVersions {
+    pub after: u64,
+    pub through: u64,
+}
+
+impl LostVersions {
+    /// The top a database has after this restore (no later change has a lower version).
+    pub fn restored_top(&self) -> u64 {
+        self.through + 1
+    }
+}
+
+/// Must a phone pulling from `cursor` throw its cache away and start over? When it has none
+/// (0); when its cursor is from the future (`top` is the server's newest version: the data
+/// was replaced); and when its cursor is from before a restore (at or below a restore's
+/// `through`): it may hold what the restore took away, and mutations the server answered
+/// but no longer has, which it sends again when it starts over. A cursor handed out after a
+/// restore is past its `through`, so each phone starts over once.
+pub fn must_start_over(cursor: u64, top: u64, lost: &[LostVersions]) -> bool {
+    cursor == 0 || cursor > top || lost.iter().any(|range| cursor <= range.through)
+}
+
+/// The answered mutations a phone keeps (in case the server is restored from a backup
+/// taken before them) that the server no longer has, by the last id it reports for the
+/// phone: they go out again, in order, with their own ids (an id the server applied
+/// already answers with its stored result).
+pub fn to_resend(kept: &[Mutation], last_mutation_id: u64) -> Vec<Mutation> {
+    let mut again: Vec<Mutation> = kept
+        .iter()
+        .filter(|m| m.id > last_mutation_id)
+        .cloned()
+        .collect();
+    again.sort_by_key(|m| m.id);
+    again
+}
+
+/// How many answered mutations a phone keeps (the newest; older ones are dropped once a
+/// pull past them confirmed them and this many newer ones were answered).
+pub const KEPT_MUTATIONS: usize = 200;
+
+/// The kept mutations to drop: the confirmed ones (ids up to `confirmed`, the last id the
+/// server reports after a pull that went past them) beyond the newest [`KEPT_MUTATIONS`].
+pub fn kept_to_drop(kept: &[u64], confirmed: u64) -> Vec<u64> {
+    let mut ids: Vec<u64> = kept.to_vec();
+    ids.sort_unstable();
+    let surplus = ids.len().saturating_sub(KEPT_MUTATIONS);
+    ids.into_iter()
+        .take(surplus)
+        .filter(|id| *id <= confirmed)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,5 +360,51 @@ mod tests {
             assert_eq!(json["entity"], change.entity().as_str());
             assert_eq!(serde_json::from_value::<Change>(json).unwrap(), change);
         }
+    }
+
+    #[test]
+    fn a_cursor_from_before_a_restore_starts_over() {
+        // Cursor 250, a backup at 250, a claim applied at 251, the restore (the live top was
+        // 251), four other claims numbered past it.
+        let lost = [LostVersions {
+            after: 250,
+            through: 251,
+        }];
+        assert_eq!(lost[0].restored_top(), 252);
+        let top = 252 + 4;
+        assert!(must_start_over(250, top, &lost), "at the backup's top");
+        assert!(must_start_over(251, top, &lost), "inside the lost range");
+        assert!(must_start_over(100, top, &lost), "older still");
+        assert!(
+            !must_start_over(252, top, &lost),
+            "handed out after the restore"
+        );
+        assert!(!must_start_over(255, top, &lost));
+        assert!(must_start_over(257, top, &lost), "from the future");
+        assert!(must_start_over(0, top, &lost), "nothing yet");
+        assert!(!must_start_over(250, 260, &[]), "no restore: go on");
+    }
+
+    #[test]
+    fn what_the_server_no_longer_has_goes_again_in_order() {
+        let mutation = |id| Mutation {
+            id,
+            command: Command::ReleaseClaim(ReleaseClaim {
+                claim_id: ClaimId::generate(),
+                quantity: None,
+            }),
+        };
+        let kept = [mutation(7), mutation(5), mutation(6)];
+        let ids: Vec<u64> = to_resend(&kept, 5).iter().map(|m| m.id).collect();
+        assert_eq!(ids, [6, 7]);
+        assert!(to_resend(&kept, 7).is_empty());
+    }
+
+    #[test]
+    fn only_confirmed_mutations_beyond_the_newest_are_dropped() {
+        let kept: Vec<u64> = (1..=KEPT_MUTATIONS as u64 + 3).collect();
+        assert_eq!(kept_to_drop(&kept, 2), [1, 2]);
+        assert_eq!(kept_to_drop(&kept, 500), [1, 2, 3]);
+        assert!(kept_to_drop(&kept[..10], 500).is_empty());
     }
 }

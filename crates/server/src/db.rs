@@ -116,14 +116,107 @@ pub struct Restored {
     pub wishes: i64,
     pub claims: i64,
     pub users: i64,
+    /// The versions the restored database no longer has (recorded in it, see migration 0017).
+    pub lost: microwish_core::sync::LostVersions,
+}
+
+/// The newest version a database at `file` has handed out (0 when there is none, or it is no
+/// microwish database): its change log's top, or a former restore's mark.
+async fn top_of(file: &std::path::Path) -> anyhow::Result<u64> {
+    use sqlx::Connection;
+    if !file.exists() {
+        return Ok(0);
+    }
+    // Not read-only: a log the server left behind (killed, or still running with --force)
+    // is read too.
+    let options = SqliteConnectOptions::new().filename(file);
+    let mut db = sqlx::SqliteConnection::connect_with(&options).await?;
+    let logged: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM change_log")
+        .fetch_one(&mut db)
+        .await
+        .unwrap_or(None);
+    // Absent before migration 0017.
+    let restored: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(through_version) + 1 FROM lost_versions")
+            .fetch_one(&mut db)
+            .await
+            .unwrap_or(None);
+    // The numbering SQLite continues from (versions of changes compacted away count too).
+    let numbered: Option<i64> =
+        sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'")
+            .fetch_optional(&mut db)
+            .await
+            .unwrap_or(None);
+    db.close().await?;
+    let top = [logged, restored, numbered].into_iter().flatten().max();
+    Ok(top.map_or(0, |top| u64::try_from(top).unwrap_or(0)))
+}
+
+/// Brings the copy at `file` (about to replace a database whose top was `live_top`) up to
+/// date and records the versions it lost: from its own top through `live_top`. Its numbering
+/// goes on past them, so no phone is ever handed a version twice, and every phone from
+/// before the restore starts over (core's `sync::must_start_over`).
+async fn record_restore(
+    file: &std::path::Path,
+    live_top: u64,
+) -> anyhow::Result<microwish_core::sync::LostVersions> {
+    use sqlx::Connection;
+    let options = SqliteConnectOptions::new()
+        .filename(file)
+        .journal_mode(SqliteJournalMode::Delete)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true);
+    let mut db = sqlx::SqliteConnection::connect_with(&options).await?;
+    sqlx::migrate!("./migrations").run(&mut db).await?;
+    let (logged, restored): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COALESCE(MAX(version), 0) FROM change_log), \
+                (SELECT COALESCE(MAX(through_version) + 1, 0) FROM lost_versions)",
+    )
+    .fetch_one(&mut db)
+    .await?;
+    let after = u64::try_from(logged.max(restored)).unwrap_or(0);
+    let lost = microwish_core::sync::LostVersions {
+        after,
+        through: live_top.max(after),
+    };
+    let through = i64::try_from(lost.through)?;
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO lost_versions (after_version, through_version, restored_at) VALUES (?, ?, ?)",
+    )
+    .bind(i64::try_from(lost.after)?)
+    .bind(through)
+    .bind(
+        chrono::Utc::now()
+            .format(crate::store::TIME_FORMAT)
+            .to_string(),
+    )
+    .execute(&mut *tx)
+    .await?;
+    // The next change is numbered past the restore's mark (`through + 1`).
+    let moved =
+        sqlx::query("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'change_log'")
+            .bind(through + 1)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if moved == 0 {
+        sqlx::query("INSERT INTO sqlite_sequence (name, seq) VALUES ('change_log', ?)")
+            .bind(through + 1)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    db.close().await?;
+    Ok(lost)
 }
 
 /// Replaces the database at `url` with the backup `file`: the backup is checked first
 /// (`PRAGMA integrity_check`, and that it is a microwish database), and a database a server
 /// is running on is refused unless `force` (then restart that server at once: it still holds
-/// the old file). Phones that synced after the backup recover by themselves: their cursor is
-/// ahead of the restored log (they start over) and their queued changes are numbered past
-/// what the restored server recorded (they send them again, applied once).
+/// the old file). The restored copy records the versions it lost (see [`record_restore`]):
+/// every phone from before the restore starts over on its next pull and sends again the
+/// changes the server answered but no longer has (phones keep them), each applied once.
 pub async fn restore(file: &std::path::Path, url: &str, force: bool) -> anyhow::Result<Restored> {
     use sqlx::Connection;
     let target = database_file(url)?
@@ -172,6 +265,21 @@ pub async fn restore(file: &std::path::Path, url: &str, force: bool) -> anyhow::
         .execute(&mut backup)
         .await?;
     backup.close().await?;
+    // Read after the server stopped writing (or while it still runs, with --force: the top
+    // it had reached then).
+    // A damaged live database (a reason to restore) must not stop it: numbering then goes on
+    // from the backup's own top, and phones from the future still start over.
+    let live_top = top_of(&target).await.unwrap_or_else(|error| {
+        tracing::warn!(%error, "cannot read the top version of the database being replaced");
+        0
+    });
+    let lost = match record_restore(&fresh, live_top).await {
+        Ok(lost) => lost,
+        Err(error) => {
+            let _ = std::fs::remove_file(&fresh);
+            return Err(error.context(format!("cannot prepare the copy of {}", file.display())));
+        }
+    };
     // The old database's log must never be replayed onto the restored file: remove it first.
     for suffix in ["-wal", "-shm"] {
         let side = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
@@ -186,5 +294,6 @@ pub async fn restore(file: &std::path::Path, url: &str, force: bool) -> anyhow::
         wishes,
         claims,
         users,
+        lost,
     })
 }

@@ -525,11 +525,14 @@ async fn restore(file: &std::path::Path, database: &str, force: bool) -> anyhow:
     sqlite_only(database, "restore")?;
     let restored = microwish_server::db::restore(file, database, force).await?;
     println!(
-        "restored {} into {database}: {} wishes, {} claims, {} accounts",
+        "restored {} into {database}: {} wishes, {} claims, {} accounts; versions {}..={} \
+         are gone (every phone from before the restore starts over and sends its changes again)",
         file.display(),
         restored.wishes,
         restored.claims,
-        restored.users
+        restored.users,
+        restored.lost.after + 1,
+        restored.lost.through
     );
     Ok(())
 }

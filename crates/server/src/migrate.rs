@@ -36,6 +36,7 @@ const TABLES: &[(&str, &str)] = &[
     ("events", "seq"),
     ("sessions", "token_hash"),
     ("change_log", "version"),
+    ("lost_versions", "through_version"),
     ("sync_clients", "client_id"),
     ("sync_results", "client_id, mutation_id"),
     ("notices", "created_at, id"),
@@ -179,7 +180,9 @@ pub async fn sqlite_to_postgres(
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "UPDATE change_clock SET version = (SELECT COALESCE(MAX(version), 0) FROM change_log)",
+        "UPDATE change_clock SET version = GREATEST( \
+         (SELECT COALESCE(MAX(version), 0) FROM change_log), \
+         (SELECT COALESCE(MAX(through_version) + 1, 0) FROM lost_versions))",
     )
     .execute(&mut *tx)
     .await?;

@@ -40,6 +40,15 @@ impl Engine {
                     client_id: self.meta.client_id,
                 });
             }
+            Err(Failure::Gap { expected })
+                if self.gap_retries < 3
+                    && expected <= self.answered.max(self.meta.last_mutation_id) =>
+            {
+                // The server forgot mutations it had answered (restored from an older
+                // backup): the kept ones go again, with the queue, in line.
+                self.gap_retries += 1;
+                self.resend(expected.saturating_sub(1), now);
+            }
             Err(Failure::Gap { expected }) if self.gap_retries < 3 => {
                 // Another tab of this phone numbered mutations too, or one side was restored
                 // from an older state: read what the store holds, and line it up again.
@@ -108,6 +117,11 @@ impl Engine {
             self.view.apply_change(change);
             self.changed.note(change);
         }
+        // The server no longer has mutations it answered (restored from an older backup):
+        // the kept ones go again when this pull has ended.
+        if page.last_mutation_id < self.answered.max(self.meta.last_mutation_id) {
+            self.lost_after = Some(page.last_mutation_id);
+        }
         self.meta.cursor = page.cursor;
         self.meta.last_mutation_id = page.last_mutation_id;
         self.meta.next_mutation_id = self.meta.next_mutation_id.max(page.last_mutation_id + 1);
@@ -126,9 +140,22 @@ impl Engine {
                 self.effects.push(Effect::Session(self.session()));
             }
         }
+        if self.lost_after.is_some() {
+            self.answered = page.last_mutation_id;
+        }
         self.answered = self.answered.max(page.last_mutation_id);
-        // Answered mutations are part of the pulled state now.
-        self.outbox.retain(|m| m.id > page.last_mutation_id);
+        // Answered mutations are part of the pulled state now; they are kept (in case the
+        // server is restored from a backup taken before them) until core lets them go.
+        let (answered, waiting): (Vec<Mutation>, Vec<Mutation>) = std::mem::take(&mut self.outbox)
+            .into_iter()
+            .partition(|m| m.id <= page.last_mutation_id);
+        self.outbox = waiting;
+        self.kept.extend(answered);
+        self.kept.sort_by_key(|m| m.id);
+        self.kept.dedup_by_key(|m| m.id);
+        let ids: Vec<u64> = self.kept.iter().map(|m| m.id).collect();
+        let dropped = crate::sync::kept_to_drop(&ids, page.last_mutation_id);
+        self.kept.retain(|m| !dropped.contains(&m.id));
         self.reapply_outbox(now);
         let more = page.more;
         self.effects.push(Effect::Save(Save::Pulled(page)));
@@ -139,6 +166,12 @@ impl Engine {
                 cursor: self.meta.cursor,
                 client_id: self.meta.client_id,
             });
+        } else if let Some(after) = self
+            .lost_after
+            .take()
+            .filter(|after| self.kept.iter().chain(&self.outbox).any(|m| m.id > *after))
+        {
+            self.resend(after, now);
         } else if self.session == Known::Yes
             && self.meta.me.is_some()
             && self.outbox.iter().any(|m| m.id > self.answered)
@@ -230,6 +263,8 @@ impl Engine {
         self.base = public.clone();
         self.view = public;
         self.outbox.clear();
+        self.kept.clear();
+        self.lost_after = None;
         self.touched = Written::default();
         self.answered = 0;
         self.in_flight = None;

@@ -52,6 +52,9 @@ impl Meta {
 pub struct Snapshot {
     pub state: LocalState,
     pub outbox: Vec<Mutation>,
+    /// Answered mutations kept in case the server is restored from an older backup (see
+    /// [`Save::Pulled`] and [`Save::Resend`]).
+    pub kept: Vec<Mutation>,
     /// Absent on a new device.
     pub meta: Option<Meta>,
 }
@@ -184,7 +187,13 @@ pub enum Save {
     /// Remove answered mutations from the outbox.
     Drop(Vec<u64>),
     /// A pull page: its changes, the cursor, the acknowledged mutations and the hold policy.
+    /// The acknowledged mutations move from the outbox to the kept ones (which then lose
+    /// what core's [`crate::sync::kept_to_drop`] says).
     Pulled(PullResponse),
+    /// The server no longer has the answered mutations after this id (it was restored from
+    /// an older backup): the kept ones after it go back into the outbox, to be sent again
+    /// (the [`Effect::ReadOutbox`] that follows numbers them in line).
+    Resend { after: u64 },
     /// Replace the meta record (the store never lowers its mutation counter).
     Meta(Meta),
     /// Empty everything and start over with `meta` (another user, or nobody).

@@ -119,6 +119,7 @@ fn apply(state: &mut LocalState, user: &Me, command: &Command) -> Result<(), Rul
 #[derive(Default)]
 struct Store {
     outbox: Vec<Mutation>,
+    kept: Vec<Mutation>,
     next: u64,
 }
 
@@ -153,6 +154,7 @@ impl Tab {
         let snapshot = Snapshot {
             state: server.state.clone(),
             outbox: Vec::new(),
+            kept: Vec::new(),
             meta: Some(meta),
         };
         tab.input(Input::Loaded {
@@ -224,8 +226,21 @@ impl Tab {
                         next = Some(Input::OutboxRead(store.outbox.clone()))
                     }
                     Effect::Save(Save::Pulled(page)) => {
-                        store.outbox.retain(|m| m.id > page.last_mutation_id);
+                        let (answered, waiting) = std::mem::take(&mut store.outbox)
+                            .into_iter()
+                            .partition(|m| m.id <= page.last_mutation_id);
+                        store.outbox = waiting;
+                        store.kept.extend::<Vec<Mutation>>(answered);
+                        let ids: Vec<u64> = store.kept.iter().map(|m| m.id).collect();
+                        let dropped = crate::sync::kept_to_drop(&ids, page.last_mutation_id);
+                        store.kept.retain(|m| !dropped.contains(&m.id));
                         store.next = store.next.max(page.last_mutation_id + 1);
+                    }
+                    Effect::Save(Save::Resend { after }) => {
+                        let again = crate::sync::to_resend(&store.kept, *after);
+                        store.kept.retain(|m| m.id <= *after);
+                        store.outbox.extend(again);
+                        store.outbox.sort_by_key(|m| m.id);
                     }
                     Effect::Save(Save::Drop(ids)) => store.outbox.retain(|m| !ids.contains(&m.id)),
                     _ => {}
@@ -382,6 +397,7 @@ fn two_tabs_working_offline_on_one_phone_both_get_their_changes_applied_once() {
         snapshot: Box::new(Snapshot {
             state: first.engine.view().clone(),
             outbox: Vec::new(),
+            kept: Vec::new(),
             meta: Some(first.engine.meta().clone()),
         }),
         online: false,
@@ -407,17 +423,24 @@ fn two_tabs_working_offline_on_one_phone_both_get_their_changes_applied_once() {
 }
 
 #[test]
-fn a_server_restored_from_an_older_backup_takes_the_queue_renumbered() {
+fn a_server_restored_from_an_older_backup_takes_the_lost_mutations_and_the_queue_in_line() {
     let (mut server, wish) = Server::with_wish(9);
     let donor = me(Role::Donor);
     let mut tab = Tab::synced(&donor, &mut server);
     let mut store = Store::default();
+    let mut claims = Vec::new();
     for _ in 0..3 {
-        tab.mutate(claim(wish, 1).1, &mut store);
+        let (id, command) = claim(wish, 1);
+        claims.push(id);
+        tab.mutate(command, &mut store);
         tab.serve(&mut server, &mut store);
     }
     assert_eq!(server.state.wishes[&wish].claimed, 3);
     // The server goes back to before mutation 2: it forgot two claims and their numbers.
+    for id in &claims[1..] {
+        server.state.claims.remove(id);
+    }
+    server.state.wishes.get_mut(&wish).unwrap().claimed = 1;
     let backup_client = server
         .clients
         .get_mut(&tab.engine.meta().client_id)
@@ -427,19 +450,59 @@ fn a_server_restored_from_an_older_backup_takes_the_queue_renumbered() {
     tab.input(Input::Offline);
     tab.mutate(claim(wish, 2).1, &mut store); // numbered 4 on the phone
     assert_eq!(store.outbox[0].id, 4);
+    assert_eq!(
+        store.kept.iter().map(|m| m.id).collect::<Vec<_>>(),
+        [1, 2, 3],
+        "answered mutations are kept"
+    );
     tab.input(Input::Online);
     tab.serve(&mut server, &mut store);
     assert_eq!(
         server.clients[&tab.engine.meta().client_id].0,
-        2,
-        "renumbered to 2"
+        4,
+        "the two it forgot sent again (2, 3), the queued one after them (4)"
     );
-    assert_eq!(
-        server.state.wishes[&wish].claimed, 5,
-        "the queued claim applied"
-    );
+    assert_eq!(server.state.wishes[&wish].claimed, 1 + 2 + 2, "each once");
+    assert!(claims.iter().all(|id| server.state.claims.contains_key(id)));
+    assert!(tab.notices().is_empty(), "{:?}", tab.notices());
     assert!(tab.engine.outbox().is_empty() && store.outbox.is_empty());
     assert_eq!(tab.engine.status(), SyncStatus::Synced);
+}
+
+#[test]
+fn a_server_restored_from_an_older_backup_gets_the_answered_claim_again_on_its_next_pull() {
+    let (mut server, wish) = Server::with_wish(9);
+    let donor = me(Role::Donor);
+    let mut tab = Tab::synced(&donor, &mut server);
+    let mut store = Store::default();
+    let (claim_id, command) = claim(wish, 1);
+    tab.mutate(command, &mut store);
+    tab.serve(&mut server, &mut store);
+    assert!(store.outbox.is_empty());
+    assert_eq!(store.kept.len(), 1, "answered, and kept");
+    // The server is restored from a backup taken before the claim: it has neither the claim
+    // nor the mutation.
+    server.state.claims.remove(&claim_id);
+    server.state.wishes.get_mut(&wish).unwrap().claimed = 0;
+    server.clients.remove(&tab.engine.meta().client_id);
+    // The next pull starts over and says the server has none of this phone's mutations.
+    tab.input(Input::Wake);
+    tab.serve(&mut server, &mut store);
+    assert!(
+        server.state.claims.contains_key(&claim_id),
+        "the claim was sent again"
+    );
+    assert_eq!(server.state.wishes[&wish].claimed, 1, "once");
+    assert_eq!(server.clients[&tab.engine.meta().client_id].0, 1);
+    assert!(tab.engine.outbox().is_empty() && store.outbox.is_empty());
+    assert_eq!(store.kept.len(), 1, "kept again");
+    assert!(tab.engine.view().claims.contains_key(&claim_id));
+    assert!(tab.notices().is_empty());
+    assert_eq!(tab.engine.status(), SyncStatus::Synced);
+    // Nothing forgotten: the next round sends nothing again.
+    tab.input(Input::Wake);
+    tab.serve(&mut server, &mut store);
+    assert_eq!(server.state.wishes[&wish].claimed, 1);
 }
 
 #[test]
@@ -462,6 +525,7 @@ fn a_phone_restored_from_an_old_state_does_not_mistake_new_changes_for_old_ones(
         snapshot: Box::new(Snapshot {
             state: server.state.clone(),
             outbox: Vec::new(),
+            kept: Vec::new(),
             meta: Some(old_meta),
         }),
         online: false,

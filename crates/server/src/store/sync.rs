@@ -2,7 +2,7 @@
 //! and per client the last mutation processed and each mutation's result, for replays.
 
 use super::sql::Pool;
-use microwish_core::sync::MutationResult;
+use microwish_core::sync::{LostVersions, MutationResult};
 use microwish_core::{ClientId, Entity, UserId};
 
 use super::parse_stored;
@@ -119,7 +119,8 @@ pub fn compact(tx: &Tx, limit: i64) -> ApiResult<usize> {
 }
 
 /// What a server watches for other servers' writes: the change log's newest version (0 when
-/// empty) and the sessions' epoch (see migration 0011).
+/// empty) and the sessions' epoch (see migration 0011). A restore's mark (migration 0017) is
+/// left out: changes after it are numbered past it, and a restore restarts the servers.
 pub fn watched(db: &super::sql::Db) -> ApiResult<(u64, i64)> {
     let (latest, epoch): (i64, i64) = db
         .query_row(
@@ -132,15 +133,31 @@ pub fn watched(db: &super::sql::Db) -> ApiResult<(u64, i64)> {
     Ok((u64::try_from(latest).unwrap_or(0), epoch))
 }
 
-/// The newest version in the change log (0 when empty).
+/// The newest version: the change log's (0 when empty), or a restore's mark when no change
+/// came after it (see migration 0017).
 pub async fn latest_version(db: &Pool) -> ApiResult<u64> {
-    let (latest,): (i64,) = db
-        .fetch_one(
-            "SELECT COALESCE(MAX(version), 0) FROM change_log",
+    let (latest, restored): (i64, i64) = db.fetch_one(LATEST, crate::args![]).await?;
+    Ok(u64::try_from(latest.max(restored)).unwrap_or(0))
+}
+
+const LATEST: &str = "SELECT (SELECT COALESCE(MAX(version), 0) FROM change_log), \
+     (SELECT COALESCE(MAX(through_version) + 1, 0) FROM lost_versions)";
+
+/// The versions restores took away, oldest first.
+pub async fn lost_versions(db: &Pool) -> ApiResult<Vec<LostVersions>> {
+    let rows: Vec<(i64, i64)> = db
+        .fetch_all(
+            "SELECT after_version, through_version FROM lost_versions ORDER BY through_version",
             crate::args![],
         )
         .await?;
-    Ok(u64::try_from(latest).unwrap_or(0))
+    Ok(rows
+        .into_iter()
+        .map(|(after, through)| LostVersions {
+            after: u64::try_from(after).unwrap_or(0),
+            through: u64::try_from(through).unwrap_or(0),
+        })
+        .collect())
 }
 
 /// Each entity changed after `since`, once, with its latest version, oldest first; at most

@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use microwish_core::sync::{Change, Op, PullResponse};
+use microwish_core::sync::{must_start_over, Change, Op, PullResponse};
 use std::collections::HashMap;
 
 use microwish_core::visibility::{self, ShownRequest, Viewer};
@@ -53,8 +53,10 @@ pub async fn pull(
         Some((owner, last)) => (Some(owner) != user_id, last),
         None => (false, 0),
     };
-    // A cursor from the future means the server's data was replaced: start over.
-    let reset = query.cursor == 0 || query.cursor > latest || visibility_changed;
+    // No cursor, one from the future (the data was replaced) or from before a restore:
+    // start over (core decides; the phone then sends again what the restore lost).
+    let lost = store::sync::lost_versions(&state.db).await?;
+    let reset = must_start_over(query.cursor, latest, &lost) || visibility_changed;
     let since = if reset { 0 } else { query.cursor };
     let rows = store::sync::changed_since(&state.db, since, PULL_PAGE + 1).await?;
     let more = rows.len() as i64 > PULL_PAGE;

@@ -527,6 +527,162 @@ async fn a_backup_taken_under_load_restores_and_phones_recover_by_themselves() {
     server.kill();
 }
 
+/// Issue 23's sequence: a phone at cursor 250 (here 1000), a backup, the phone's claim applied (and
+/// answered), a restore, four other claims, the phone's pull: it is told to start over (its
+/// cursor is from before the restore, though not ahead of the restored log), and learns the
+/// server no longer has its claim; it sends it again (it kept it) and the claim exists, once.
+/// No version is handed out twice: the changes after the restore are numbered past the top the
+/// live database had reached, and a phone that had seen that top starts over too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_restore_every_phone_starts_over_and_its_lost_claim_is_sent_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
+    let database = format!("sqlite://{}", dir.path().join("live.db").display());
+    let backup = dir.path().join("backup.db");
+    let backup_arg = backup.to_str().unwrap();
+
+    let server = Process::start(&database, &dist);
+    let client = reqwest::Client::new();
+    let phone = register(&client, &server.base).await;
+    let witness = register(&client, &server.base).await;
+    let db = Pool::Sqlite(SqlitePool::connect(&database).await.unwrap());
+    let (wish,): (String,) = db
+        .fetch_one(
+            "SELECT id FROM wishes WHERE kind = 'item' AND status = 'open' ORDER BY id LIMIT 1",
+            microwish_server::args![],
+        )
+        .await
+        .unwrap();
+    // The log numbered on to 999; the wish's change is 1000 (the issue's phone was at 250;
+    // the demo data alone is past 400).
+    db.execute(
+        "UPDATE sqlite_sequence SET seq = 999 WHERE name = 'change_log'",
+        microwish_server::args![],
+    )
+    .await
+    .unwrap();
+    db.execute(
+        "UPDATE wishes SET quantity = 5000 WHERE id = ?",
+        microwish_server::args![&wish],
+    )
+    .await
+    .unwrap();
+    db.execute(
+        "INSERT INTO change_log (entity, entity_id) VALUES ('wish', ?)",
+        microwish_server::args![&wish],
+    )
+    .await
+    .unwrap();
+    let wish: WishId = wish.parse().unwrap();
+    let client_id = ClientId::generate();
+    let mut page = pull(&client, &server.base, &phone, client_id, 0).await;
+    while page["more"] == true {
+        let cursor = page["cursor"].as_u64().unwrap();
+        page = pull(&client, &server.base, &phone, client_id, cursor).await;
+    }
+    let cursor = page["cursor"].as_u64().unwrap();
+    assert_eq!(cursor, 1000);
+
+    let backed_up = cli(&["backup", backup_arg, "--database", &database]);
+    assert!(
+        backed_up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backed_up.stderr)
+    );
+    // The phone's claim is applied and answered after the backup.
+    let mutation = claim_mutation(1, wish);
+    let claim_id = mutation["args"]["id"].as_str().unwrap().to_owned();
+    let answered = push(&client, &server.base, &phone, client_id, &json!([mutation]))
+        .await
+        .unwrap();
+    assert_eq!(answered.results[0].status, MutationStatus::Applied);
+    // Another phone saw the live database's top.
+    let witness_id = ClientId::generate();
+    let mut seen = pull(&client, &server.base, &witness, witness_id, 0).await;
+    while seen["more"] == true {
+        let cursor = seen["cursor"].as_u64().unwrap();
+        seen = pull(&client, &server.base, &witness, witness_id, cursor).await;
+    }
+    let live_top = seen["cursor"].as_u64().unwrap();
+    assert!(live_top > 1000);
+    drop(db);
+    server.kill();
+
+    let restored = cli(&["restore", backup_arg, "--database", &database]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    let said = String::from_utf8_lossy(&restored.stdout);
+    assert!(
+        said.contains(&format!("versions 1001..={live_top}")),
+        "{said}"
+    );
+    let server = Process::start(&database, &dist);
+    let others = register(&client, &server.base).await;
+    for _ in 0..4 {
+        let status = claim(&client, &server.base, &others, wish, ClaimId::generate())
+            .await
+            .unwrap();
+        assert_eq!(status, 201);
+    }
+    let db = Pool::Sqlite(SqlitePool::connect(&database).await.unwrap());
+    let (first_new,): (i64,) = db
+        .fetch_one(
+            "SELECT MIN(version) FROM change_log WHERE version > 1000",
+            microwish_server::args![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        u64::try_from(first_new).unwrap() > live_top + 1,
+        "no version handed out twice: {first_new} after {live_top}"
+    );
+
+    // The phone at 1000 starts over, and learns the server has none of its mutations.
+    let after = pull(&client, &server.base, &phone, client_id, cursor).await;
+    assert_eq!(
+        after["reset"], true,
+        "a phone from before the restore starts over"
+    );
+    assert_eq!(after["last_mutation_id"], 0);
+    // The phone that had seen the lost top starts over too.
+    let witnessed = pull(&client, &server.base, &witness, witness_id, live_top).await;
+    assert_eq!(witnessed["reset"], true);
+    // The phone sends its kept claim again: applied now, once.
+    let resent = push(&client, &server.base, &phone, client_id, &json!([mutation]))
+        .await
+        .unwrap();
+    assert_eq!(resent.results[0].status, MutationStatus::Applied);
+    let replayed = push(&client, &server.base, &phone, client_id, &json!([mutation]))
+        .await
+        .unwrap();
+    assert_eq!(replayed, resent);
+    let (found,): (i64,) = db
+        .fetch_one(
+            "SELECT COUNT(*) FROM claims WHERE id = ? AND status = 'active'",
+            microwish_server::args![&claim_id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(found, 1, "the phone's claim exists after the restore");
+    // Once started over, the phone goes on from its new cursor.
+    let mut page = pull(&client, &server.base, &phone, client_id, 0).await;
+    while page["more"] == true {
+        let cursor = page["cursor"].as_u64().unwrap();
+        page = pull(&client, &server.base, &phone, client_id, cursor).await;
+    }
+    let fresh = page["cursor"].as_u64().unwrap();
+    assert!(fresh > live_top);
+    let again = pull(&client, &server.base, &phone, client_id, fresh).await;
+    assert_eq!(again["reset"], false, "each phone starts over once");
+    assert_whole(&db, wish).await;
+    server.kill();
+}
+
 /// Push deliveries survive a SIGKILL between the event and the send, and none is sent twice
 /// after the restart: some notices pushed before the kill, some whose pushes failed and wait
 /// for their retry, some committed just before it; after the restart the device has received

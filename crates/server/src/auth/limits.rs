@@ -7,28 +7,36 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::error::ApiError;
 use crate::store;
+use crate::store::limits::Check;
 use crate::writer::Writer;
 
 /// Failed logins in a sliding window, counted *before* the password is checked (an attempt is
 /// a failure until it succeeds), so a burst of guesses sent at once gets no more tries than a
-/// trickle. Three counts, each with its own limit:
+/// trickle. Three counts:
 /// - the phone from one address: the guesser is stopped after a few, while the phone's owner,
 ///   elsewhere, still gets in;
-/// - the phone from anywhere: a guesser spread over many addresses is stopped too (later);
+/// - the phone from anywhere: a guesser spread over many addresses is slowed, ever more, from
+///   every address that has already failed for the phone (1 s, 2 s, 4 s … 64 s between
+///   guesses), but never refused from an address that has not: the owner, elsewhere, is never
+///   locked out by someone else's guesses;
 /// - the address, over all phones: generous, because a mobile carrier puts a whole
 ///   neighbourhood behind one address and a community centre shares one.
 ///
-/// The counts live in the database (`store::limits`), so every server process on it shares
-/// them: a guesser gains nothing by landing on another instance.
+/// Addresses are counted by [`address_key`] (an IPv6 /64 is one client). The counts live in
+/// the database (`store::limits`), so every server process on it shares them: a guesser gains
+/// nothing by landing on another instance.
 pub struct LoginThrottle {
     /// Failures allowed for one phone from one address; the other limits are multiples.
     pub max_failures: usize,
     pub window: Duration,
 }
 
+/// The longest wait between guesses at one phone from addresses that failed for it.
+const MAX_PHONE_GAP_MS: i64 = 64_000;
+
 /// A login attempt under way, counted as a failure until [`LoginThrottle::succeeded`].
 pub struct Attempt {
-    keys: Vec<(String, usize)>,
+    keys: Vec<(String, Check)>,
     id: String,
 }
 
@@ -41,13 +49,36 @@ impl Default for LoginThrottle {
     }
 }
 
+/// The key a client address is counted under: an IPv4 address is itself (an IPv4-mapped IPv6
+/// address counts as its IPv4 address); an IPv6 address counts by its /64, the network one
+/// household or phone is given, inside which it can pick any address.
+pub fn address_key(address: IpAddr) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let network = u128::from(v6) & !(u128::MAX >> 64);
+                format!("{}/64", std::net::Ipv6Addr::from(network))
+            }
+        },
+    }
+}
+
 impl LoginThrottle {
-    fn keys(&self, phone: &str, address: Option<IpAddr>) -> Vec<(String, usize)> {
-        let address = address.map_or_else(|| "-".to_owned(), |address| address.to_string());
+    fn keys(&self, phone: &str, address: Option<IpAddr>) -> Vec<(String, Check)> {
+        let address = address.map_or_else(|| "-".to_owned(), address_key);
         vec![
-            (format!("pair:{phone}@{address}"), self.max_failures),
-            (format!("phone:{phone}"), self.max_failures * 10),
-            (format!("addr:{address}"), self.max_failures * 20),
+            (
+                format!("pair:{phone}@{address}"),
+                Check::AtMost(self.max_failures),
+            ),
+            // Paced only for addresses that have failed (see `attempt`).
+            (format!("phone:{phone}"), Check::Counted),
+            (
+                format!("addr:{address}"),
+                Check::AtMost(self.max_failures * 20),
+            ),
         ]
     }
 
@@ -64,10 +95,27 @@ impl LoginThrottle {
             keys: self.keys(phone, address),
             id: uuid::Uuid::now_v7().to_string(),
         };
-        let (keys, id) = (attempt.keys.clone(), attempt.id.clone());
+        let (mut keys, id) = (attempt.keys.clone(), attempt.id.clone());
         let window = self.window.num_milliseconds();
+        let paced = Check::Paced {
+            free: self.max_failures * 2,
+            max_gap_ms: MAX_PHONE_GAP_MS,
+        };
         writer
-            .write(move |tx| store::limits::take(tx, &keys, &id, now.timestamp_millis(), window))
+            .write(move |tx| {
+                // Every key locked in one order (as `take` does) before the address's
+                // failures for the phone are read.
+                let mut locked: Vec<String> = keys.iter().map(|(key, _)| key.clone()).collect();
+                locked.sort_unstable();
+                for key in &locked {
+                    tx.lock_key(key)?;
+                }
+                store::limits::prune_key(tx, &keys[0].0, now.timestamp_millis() - window)?;
+                if store::limits::hits(tx, &keys[0].0)? > 0 {
+                    keys[1].1 = paced;
+                }
+                store::limits::take(tx, &keys, &id, now.timestamp_millis(), window)
+            })
             .await?
             .map_err(|retry_after| ApiError::TooManyAttempts { retry_after })?;
         Ok(attempt)
@@ -137,7 +185,10 @@ impl RateLimit {
         address: IpAddr,
         now: DateTime<Utc>,
     ) -> Result<(), ApiError> {
-        let keys = vec![(format!("register:{address}"), self.limit)];
+        let keys = vec![(
+            format!("register:{}", address_key(address)),
+            Check::AtMost(self.limit),
+        )];
         let window = self.window.num_milliseconds();
         writer
             .write(move |tx| {
@@ -157,5 +208,20 @@ mod tests {
     fn wrong_passwords_are_answered_ever_more_slowly() {
         let delays: Vec<u128> = (1..=9).map(|n| delay_for(n).as_millis()).collect();
         assert_eq!(delays, [0, 0, 250, 500, 1000, 2000, 4000, 4000, 4000]);
+    }
+
+    #[test]
+    fn addresses_are_counted_by_ipv4_address_or_ipv6_64() {
+        let key = |address: &str| address_key(address.parse().unwrap());
+        assert_eq!(key("203.0.113.5"), "203.0.113.5");
+        assert_eq!(key("::ffff:203.0.113.5"), "203.0.113.5");
+        assert_eq!(key("2001:db8:1:2::5"), "2001:db8:1:2::/64");
+        assert_eq!(
+            key("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            "2001:db8:1:2::/64",
+            "one /64, one client"
+        );
+        assert_eq!(key("2001:db8:1:3::5"), "2001:db8:1:3::/64");
+        assert_eq!(key("::1"), "::/64");
     }
 }

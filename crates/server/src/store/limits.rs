@@ -4,12 +4,40 @@
 use crate::error::ApiResult;
 use crate::writer::Tx;
 
-/// Counts one hit of `attempt` under each of `keys` (each with its limit), unless a key has
-/// reached its limit within `window_ms`: then nothing is counted and the answer is how many
-/// seconds until its oldest counted hit leaves the window.
+/// What a key allows within the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// At most this many hits.
+    AtMost(usize),
+    /// Any number of hits, but once `free` are counted each next one waits after the newest
+    /// for a gap that doubles with every hit beyond them ([`paced_gap_ms`]).
+    Paced { free: usize, max_gap_ms: i64 },
+    /// Counted, never refused.
+    Counted,
+}
+
+/// The gap a [`Check::Paced`] key wants after its newest hit when it holds `hits`: none below
+/// `free`, then 1 s, 2 s, 4 s … doubling, at most `max_gap_ms`.
+pub fn paced_gap_ms(hits: usize, free: usize, max_gap_ms: i64) -> i64 {
+    if hits < free {
+        return 0;
+    }
+    let doublings = u32::try_from(hits - free).unwrap_or(u32::MAX).min(20);
+    (1000_i64 << doublings).min(max_gap_ms)
+}
+
+/// Seconds from `now_ms` until `at_ms`, rounded up (a client that waits as told is let in),
+/// at least 1.
+fn seconds_until(at_ms: i64, now_ms: i64) -> u64 {
+    u64::try_from(((at_ms - now_ms + 999) / 1000).max(1)).unwrap_or(1)
+}
+
+/// Counts one hit of `attempt` under each of `keys` (each with its check), unless a key
+/// refuses it within `window_ms`: then nothing is counted and the answer is how many seconds
+/// until the key would let it in.
 pub fn take(
     tx: &Tx,
-    keys: &[(String, usize)],
+    keys: &[(String, Check)],
     attempt: &str,
     now_ms: i64,
     window_ms: i64,
@@ -21,27 +49,38 @@ pub fn take(
     for key in locked {
         tx.lock_key(key)?;
     }
-    for (key, limit) in keys {
-        if *limit == 0 {
+    for (key, check) in keys {
+        if *check == Check::AtMost(0) {
             // Nothing allowed at all: refuse for the whole window.
-            wait = wait.max(Some(u64::try_from((window_ms + 999) / 1000).unwrap_or(1)));
+            wait = wait.max(Some(seconds_until(window_ms, 0)));
             continue;
         }
-        super::run(
-            tx,
-            "DELETE FROM limit_hits WHERE key = ? AND at_ms <= ?",
-            crate::args![key, now_ms - window_ms],
-        )?;
-        // The hit that must leave the window before another is allowed: the limit-th newest.
-        let blocking: Option<i64> = tx.query_row(
-            "SELECT at_ms FROM limit_hits WHERE key = ? ORDER BY at_ms DESC LIMIT 1 OFFSET ?",
-            crate::args![key, (*limit as i64) - 1],
-            |row| row.get(0),
-        )?;
-        if let Some(oldest) = blocking {
-            // Rounded up: a client that waits as told is let in.
-            let seconds = ((oldest + window_ms - now_ms + 999) / 1000).max(1);
-            wait = wait.max(Some(u64::try_from(seconds).unwrap_or(1)));
+        prune_key(tx, key, now_ms - window_ms)?;
+        match *check {
+            Check::AtMost(limit) => {
+                // The hit that must leave the window before another is allowed: the
+                // limit-th newest.
+                let blocking: Option<i64> = tx.query_row(
+                    "SELECT at_ms FROM limit_hits WHERE key = ? ORDER BY at_ms DESC LIMIT 1 OFFSET ?",
+                    crate::args![key, (limit as i64) - 1],
+                    |row| row.get(0),
+                )?;
+                if let Some(oldest) = blocking {
+                    wait = wait.max(Some(seconds_until(oldest + window_ms, now_ms)));
+                }
+            }
+            Check::Paced { free, max_gap_ms } => {
+                let gap = paced_gap_ms(hits(tx, key)?, free, max_gap_ms);
+                let newest: Option<i64> = tx.query_row(
+                    "SELECT at_ms FROM limit_hits WHERE key = ? ORDER BY at_ms DESC LIMIT 1",
+                    crate::args![key],
+                    |row| row.get(0),
+                )?;
+                if let Some(newest) = newest.filter(|newest| gap > 0 && newest + gap > now_ms) {
+                    wait = wait.max(Some(seconds_until(newest + gap, now_ms)));
+                }
+            }
+            Check::Counted => {}
         }
     }
     if let Some(wait) = wait {
@@ -55,6 +94,16 @@ pub fn take(
         )?;
     }
     Ok(Ok(()))
+}
+
+/// Drops the hits under `key` at or before `before_ms` (out of its window).
+pub fn prune_key(tx: &Tx, key: &str, before_ms: i64) -> ApiResult<()> {
+    super::run(
+        tx,
+        "DELETE FROM limit_hits WHERE key = ? AND at_ms <= ?",
+        crate::args![key, before_ms],
+    )?;
+    Ok(())
 }
 
 /// The hits counted under `key` (within the window, as last pruned).
@@ -103,4 +152,19 @@ pub fn prune(tx: &Tx, before_ms: i64) -> ApiResult<usize> {
         "DELETE FROM limit_hits WHERE at_ms < ?",
         crate::args![before_ms],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paced_gaps_double_beyond_the_free_hits_up_to_the_cap() {
+        let gaps: Vec<i64> = (0..=12).map(|hits| paced_gap_ms(hits, 4, 64_000)).collect();
+        assert_eq!(
+            gaps,
+            [0, 0, 0, 0, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 64000, 64000]
+        );
+        assert_eq!(paced_gap_ms(usize::MAX, 0, 64_000), 64_000);
+    }
 }

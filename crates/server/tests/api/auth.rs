@@ -523,3 +523,94 @@ async fn password_hashing_is_bounded_and_the_rest_are_told_to_come_back() {
     );
     assert!(statuses.iter().all(|status| matches!(status, 401 | 503)));
 }
+
+/// Guesses at one phone from many addresses slow down, ever more, from every address that has
+/// failed, but never lock the owner out: the right password from an address that has not
+/// failed gets in, however many guesses came from elsewhere.
+#[tokio::test]
+async fn guesses_from_many_addresses_are_slowed_but_never_lock_the_owner_out() {
+    let app = spawn_demo_app_with(|config| {
+        config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let login = |from: String, password: &'static str| {
+        let request = app
+            .client
+            .post(app.url("/api/auth/login"))
+            .header("x-forwarded-for", from)
+            .json(&json!({"phone": "13800000002", "password": password}));
+        async move { request.send().await.unwrap() }
+    };
+    let guesser = |n: usize| format!("203.0.113.{n}");
+    // Twenty addresses, five rounds of guesses each, all at once.
+    let mut checked = 0;
+    for _round in 0..5 {
+        for n in 1..=20 {
+            let answer = login(guesser(n), "not-the-password").await;
+            match answer.status().as_u16() {
+                401 => checked += 1,
+                429 => {}
+                status => panic!("{status}"),
+            }
+        }
+    }
+    // The owner, on an address that has not failed, gets in.
+    assert_eq!(
+        login("198.51.100.7".to_owned(), "xingyi-donor-2026")
+            .await
+            .status(),
+        200,
+        "the owner is not locked out"
+    );
+    // The first guess from each address is checked; an address that failed waits (the phone
+    // has more than 10 failures: 64 s at most, not the window's 15 minutes).
+    assert_eq!(checked, 20);
+    let slowed = login(guesser(1), "not-the-password").await;
+    let retry_after: u64 = slowed.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=64).contains(&retry_after), "{retry_after}");
+    assert_problem(slowed, 429, "too_many_attempts").await;
+
+    // A guesser's address is let in after waiting as told, once, and then waits again.
+    app.clock.advance(chrono::Duration::seconds(65));
+    assert_eq!(login(guesser(1), "not-the-password").await.status(), 401);
+    assert_eq!(login(guesser(2), "not-the-password").await.status(), 429);
+    // The owner who slipped once at home waits at most a minute, then gets in there too.
+    app.clock.advance(chrono::Duration::seconds(65));
+    assert_eq!(login(guesser(3), "xingyi-donor-2026").await.status(), 200);
+}
+
+/// An IPv6 client is counted by its /64 (it can pick any address in it); an IPv4-mapped
+/// address is the IPv4 address.
+#[tokio::test]
+async fn addresses_in_one_ipv6_64_share_a_limit() {
+    let app = spawn_demo_app_with(|config| {
+        config.registrations_per_hour = 2;
+        config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let register = |forwarded_for: &'static str| {
+        let request = app
+            .client
+            .post(app.url("/api/auth/register"))
+            .header("x-forwarded-for", forwarded_for)
+            .json(&json!({"display_name": "新邻居", "phone": fresh_phone(),
+                          "password": "a-long-test-password", "role": "donor"}));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(register("2001:db8:1:2::5").await, 201);
+    assert_eq!(register("2001:db8:1:2:aaaa:bbbb:cccc:dddd").await, 201);
+    assert_eq!(register("2001:db8:1:2::6").await, 429, "the same /64");
+    assert_eq!(register("2001:db8:1:3::5").await, 201, "another /64");
+
+    assert_eq!(register("203.0.113.9").await, 201);
+    assert_eq!(register("::ffff:203.0.113.9").await, 201);
+    assert_eq!(
+        register("203.0.113.9").await,
+        429,
+        "the mapped address counted"
+    );
+}

@@ -251,8 +251,9 @@ pub fn must_start_over(cursor: u64, top: u64, lost: &[LostVersions]) -> bool {
 
 /// The answered mutations a phone keeps (in case the server is restored from a backup
 /// taken before them) that the server no longer has, by the last id it reports for the
-/// phone: they go out again, in order, with their own ids (an id the server applied
-/// already answers with its stored result).
+/// phone: they go out again, in order (the engine numbers them on from that last id, ids the
+/// restored server has never seen; the claims they create keep their own ids, so none is
+/// applied twice).
 pub fn to_resend(kept: &[Mutation], last_mutation_id: u64) -> Vec<Mutation> {
     let mut again: Vec<Mutation> = kept
         .iter()

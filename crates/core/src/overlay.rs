@@ -578,11 +578,12 @@ impl Cached<'_> {
         let (role, volunteer, community, party_member) = if id == me.id {
             (me.role, me.volunteer_status, me.community, me.party_member)
         } else if let Some(volunteer) = self.state.volunteers.get(&id) {
-            // Other users a worker's phone knows: the volunteers they vet …
+            // Other users a worker's phone knows: the volunteers they vet (the pull brings
+            // their own community's only, so a cached volunteer is of the worker's community) …
             (
                 Role::Volunteer,
                 Some(volunteer.status),
-                None,
+                me.community,
                 volunteer.party_member,
             )
         } else {

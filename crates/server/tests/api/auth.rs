@@ -108,6 +108,17 @@ async fn cookies_are_secure_behind_https() {
         .await
         .unwrap();
     assert_eq!(me.status(), 200);
+    // Over HTTPS the unprefixed name is not a session (a sibling subdomain could plant it).
+    let token = session.split_once('=').unwrap().1;
+    let unprefixed = app
+        .client
+        .get(app.url("/api/me"))
+        .header("x-forwarded-proto", "https")
+        .header("cookie", format!("mw_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unprefixed.status(), 401);
     // Over plain HTTP: no HSTS, and the plain name (browsers refuse `Secure` there).
     let plain = app.get("/api/health").await;
     assert!(plain.headers().get("strict-transport-security").is_none());

@@ -239,6 +239,9 @@ pub const REASON_CHARS: std::ops::RangeInclusive<usize> = 2..=200;
 pub const CLAIM_QUANTITY_MAX: i64 = 10_000;
 pub const SLOT_MIN_MINUTES: i64 = 15;
 pub const SLOT_MAX_MINUTES: i64 = 8 * 60;
+/// How far ahead a house call may be booked for a wish without a date (China days from
+/// today): a slot years ahead would hold the visit, and the household's contact, for nothing.
+pub const SLOT_HORIZON_DAYS: u64 = 90;
 
 /// A house call's time slot.
 pub type Slot = (DateTime<Utc>, DateTime<Utc>);
@@ -359,13 +362,28 @@ fn check_slot(
             "must be in the future",
         );
     }
-    if let Some(needed_by) = needed_by {
-        if end > community_day_end(needed_by) {
-            errors.add(
-                Field::SlotEnd,
-                FieldCode::AfterNeededBy,
-                "must end by the wish's date",
-            );
+    match needed_by {
+        Some(needed_by) => {
+            if end > community_day_end(needed_by) {
+                errors.add(
+                    Field::SlotEnd,
+                    FieldCode::AfterNeededBy,
+                    "must end by the wish's date",
+                );
+            }
+        }
+        None => {
+            let today = crate::clock::community_today(now);
+            let last = today
+                .checked_add_days(chrono::Days::new(SLOT_HORIZON_DAYS))
+                .unwrap_or(today);
+            if start >= community_day_end(last) {
+                errors.add(
+                    Field::SlotStart,
+                    FieldCode::TooFar,
+                    format!("must be within {SLOT_HORIZON_DAYS} days"),
+                );
+            }
         }
     }
 }
@@ -675,6 +693,21 @@ mod tests {
         past.slot_start = Some(now() - Duration::hours(2));
         past.slot_end = Some(now() - Duration::hours(1));
         assert!(past.validate(service, by(3), now()).is_err());
+        // A wish without a date takes a slot up to 90 days ahead (China days), not years.
+        let mut far = visit.clone();
+        far.slot_start = Some(now() + Duration::days(365 * 3));
+        far.slot_end = far.slot_start.map(|s| s + Duration::hours(1));
+        let errors = fields(far.validate(service, None, now()).unwrap_err());
+        assert!(errors.has(Field::SlotStart));
+        assert_eq!(errors.0[0].code, FieldCode::TooFar);
+        let last_day = crate::clock::community_today(now()) + Duration::days(90);
+        let ten = chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap();
+        far.slot_start = Some(crate::clock::from_china(last_day, ten));
+        far.slot_end = far.slot_start.map(|s| s + Duration::hours(1));
+        assert!(far.validate(service, None, now()).is_ok());
+        far.slot_start = far.slot_start.map(|s| s + Duration::days(1));
+        far.slot_end = far.slot_start.map(|s| s + Duration::hours(1));
+        assert!(far.validate(service, None, now()).is_err());
         // Two people for one visit is still one visit.
         let mut two = visit;
         two.quantity = 2;

@@ -33,6 +33,8 @@ pub struct AppState {
     pub reader: Arc<crate::reader::Reader>,
     /// Recently read sessions (see [`crate::auth::SessionCache`]).
     pub sessions: Arc<crate::auth::SessionCache>,
+    /// How long a session may go unused before it ends.
+    pub session_idle: chrono::Duration,
     /// The directory Trunk built the SPA into.
     pub dist: PathBuf,
     pub clock: Clock,

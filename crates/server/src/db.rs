@@ -59,12 +59,32 @@ pub fn options(url: &str, synchronous: SqliteSynchronous) -> anyhow::Result<Sqli
         .synchronous(synchronous)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
-    if let Some(dir) = options.get_filename().parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)?;
+    let file = options.get_filename();
+    if file.as_os_str() != ":memory:" {
+        if let Some(dir) = file.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)?;
+            }
         }
+        // SQLite gives its `-wal` and `-shm` files the database file's own mode.
+        create_private(file)?;
     }
     Ok(options)
+}
+
+/// Creates `file` empty, readable and writable by its owner alone (0600 on Unix: a database
+/// or a backup holds every household's address and phone), unless it exists; whether it
+/// was created. SQLite then opens it as a new database, `VACUUM INTO` fills it.
+pub fn create_private(file: &std::path::Path) -> std::io::Result<bool> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(file) {
+        Ok(_) => Ok(true),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(error) => Err(error),
+    }
 }
 
 /// Held (shared: several server processes may share a file) by every server while it runs on
@@ -260,6 +280,7 @@ pub async fn restore(file: &std::path::Path, url: &str, force: bool) -> anyhow::
     }
     let fresh = std::path::PathBuf::from(format!("{}-restoring", target.display()));
     let _ = std::fs::remove_file(&fresh);
+    create_private(&fresh)?;
     sqlx::query("VACUUM INTO ?")
         .bind(fresh.to_string_lossy().as_ref())
         .execute(&mut backup)

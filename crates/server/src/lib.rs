@@ -48,6 +48,8 @@ pub struct ServeConfig {
     pub trusted_proxies: Vec<security::Cidr>,
     /// Accounts one client address may register per hour.
     pub registrations_per_hour: usize,
+    /// How long a session may go unused before it ends (and is deleted).
+    pub session_idle: chrono::Duration,
     /// Password hashes computed at once, and how long a request waits for its turn.
     pub hashing: (usize, Duration),
     /// Writes that may wait for the writer at once; more are answered 503 `busy`.
@@ -74,6 +76,7 @@ impl ServeConfig {
             synchronous: sqlx::sqlite::SqliteSynchronous::Full,
             trusted_proxies: Vec::new(),
             registrations_per_hour: 30,
+            session_idle: chrono::Duration::days(auth::SESSION_IDLE_DAYS.into()),
             hashing: (
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
                 Duration::from_secs(2),
@@ -153,6 +156,7 @@ impl Server {
             },
             throttle: Arc::new(auth::LoginThrottle::default()),
             sessions: Arc::default(),
+            session_idle: config.session_idle,
             reader,
             registrations: Arc::new(auth::RateLimit::new(
                 config.registrations_per_hour,
@@ -344,8 +348,9 @@ async fn next_notice(notices: &mut Option<sqlx::postgres::PgListener>) -> bool {
     }
 }
 
-/// Keeps the change log as long as there are entities (see `store::sync::compact`), and drops
-/// login and registration counts far older than any limit's window.
+/// Keeps the change log as long as there are entities (see `store::sync::compact`), drops
+/// login and registration counts far older than any limit's window, and sessions that ended
+/// (past their end, or unused too long) whose cookies never came back.
 async fn compact_change_log(state: AppState) {
     let mut ticks = tokio::time::interval(Duration::from_secs(600));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -358,6 +363,12 @@ async fn compact_change_log(state: AppState) {
             .await
         {
             tracing::error!(%error, "dropping old login counts failed");
+        }
+        let now = state.clock.now();
+        match store::users::delete_ended_sessions(&state.db, now, now - state.session_idle).await {
+            Ok(0) => {}
+            Ok(ended) => tracing::info!(ended, "deleted sessions that ended"),
+            Err(error) => tracing::error!(%error, "deleting sessions that ended failed"),
         }
         match apply::compact_change_log(&state).await {
             Ok(0) => {}

@@ -59,6 +59,10 @@ enum Command {
         /// Accounts one client address may register per hour.
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100_000))]
         registrations_per_hour: u32,
+        /// Days a session may go unused before it ends (the user signs in again); a session
+        /// ends 30 days after sign-in in any case.
+        #[arg(long, default_value_t = microwish_server::auth::SESSION_IDLE_DAYS, value_parser = clap::value_parser!(u32).range(1..=30))]
+        session_idle_days: u32,
         /// Item units one donor may hold claimed and not yet delivered, at once.
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         max_claim_units: u32,
@@ -203,6 +207,7 @@ async fn main() -> std::process::ExitCode {
             max_claim_units,
             trusted_proxies,
             registrations_per_hour,
+            session_idle_days,
             expiry_check_secs,
             allow_push_endpoints,
             sms_gateway,
@@ -226,6 +231,7 @@ async fn main() -> std::process::ExitCode {
             config.expiry_interval = Duration::from_secs(expiry_check_secs);
             config.trusted_proxies = trusted_proxies;
             config.registrations_per_hour = usize::try_from(registrations_per_hour).unwrap_or(30);
+            config.session_idle = chrono::Duration::days(session_idle_days.into());
             config.notify.allowed_endpoints = allow_push_endpoints;
             match (sms_gateway, sms_secret_file) {
                 (Some(url), Some(file)) => {

@@ -188,7 +188,10 @@ impl Cidr {
 
 /// The client's address: the peer's, unless the peer is a trusted proxy; then the nearest
 /// address in `X-Forwarded-For` that is not a trusted proxy itself (whatever a client wrote
-/// further left is its own claim, not believed).
+/// further left is its own claim, not believed). The list is read from the right, hop by
+/// hop; an entry that is not an address where the client's would be ends the walk there:
+/// the client is then the last trusted hop read (the one that wrote the junk, or passed it
+/// on), never an address further left, which the client could have forged behind the junk.
 pub fn client_address(
     peer: std::net::IpAddr,
     headers: &axum::http::HeaderMap,
@@ -198,18 +201,22 @@ pub fn client_address(
     if !is_trusted(peer) {
         return peer;
     }
-    let forwarded: Vec<std::net::IpAddr> = headers
+    let entries: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|value| value.to_str().ok())
+        .map(|value| value.to_str().unwrap_or(""))
         .flat_map(|value| value.split(','))
-        .map_while(|part| part.trim().parse().ok())
+        .map(str::trim)
         .collect();
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|address| !is_trusted(*address))
-        .unwrap_or(peer)
+    let mut nearest = peer;
+    for entry in entries.into_iter().rev() {
+        match entry.parse::<std::net::IpAddr>() {
+            Ok(address) if is_trusted(address) => nearest = address,
+            Ok(address) => return address,
+            Err(_) => return nearest,
+        }
+    }
+    nearest
 }
 
 /// The request's client address (see [`client_address`]).
@@ -267,6 +274,22 @@ mod proxy_tests {
             ip("10.0.0.5")
         );
         assert!("10.0.0.0/33".parse::<Cidr>().is_err());
+        // Junk in the list never lets a forged address further left stand in for the client.
+        let forged = |list: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-forwarded-for", HeaderValue::from_static(list));
+            client_address(ip("10.0.0.5"), &headers, &trusted)
+        };
+        assert_eq!(forged("6.6.6.6, junk, 203.0.113.9"), ip("203.0.113.9"));
+        assert_eq!(
+            forged("6.6.6.6, junk, 203.0.113.9, 10.1.2.3"),
+            ip("203.0.113.9")
+        );
+        // Junk where the client would be: the hop that passed it on, not 6.6.6.6.
+        assert_eq!(forged("6.6.6.6, junk"), ip("10.0.0.5"));
+        assert_eq!(forged("6.6.6.6, junk, 10.1.2.3"), ip("10.1.2.3"));
+        assert_eq!(forged("6.6.6.6, , 10.1.2.3"), ip("10.1.2.3"));
+        assert_eq!(forged("6.6.6.6,203.0.113.9:4711"), ip("10.0.0.5"));
         assert!("proxy".parse::<Cidr>().is_err());
         assert!("0.0.0.0/0".parse::<Cidr>().unwrap().contains(ip("8.8.8.8")));
         assert!(!"192.168.1.0/24"

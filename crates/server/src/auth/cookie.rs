@@ -59,15 +59,18 @@ pub fn is_https(headers: &HeaderMap) -> bool {
         .is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
 }
 
-/// The session token the request carries, if any.
+/// The session token the request carries, if any. Over HTTPS only the `__Host-` cookie
+/// counts: a plain `mw_session` there could have been planted by a sibling subdomain or a
+/// plain-HTTP page of this host (which is what the prefix guards against), so it is ignored.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    let https = is_https(headers);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|cookies| cookies.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE || *name == HOST_SESSION_COOKIE)
+        .find(|(name, _)| *name == HOST_SESSION_COOKIE || (!https && *name == SESSION_COOKIE))
         .map(|(_, value)| value.to_owned())
         .filter(|token| !token.is_empty())
 }

@@ -5,11 +5,10 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use microwish_core::gates::Gate;
 
-use super::session::token_hash;
+use super::session::{live_session, token_hash};
 use super::session_token;
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::store;
 use crate::store::users::User;
 
 /// The signed-in user of a request; extracting it answers 401 when there is none.
@@ -25,16 +24,8 @@ impl FromRequestParts<AppState> for MaybeUser {
         let Some(token) = session_token(&parts.headers) else {
             return Ok(MaybeUser(None));
         };
-        let token_hash = token_hash(&token);
-        let now = state.clock.now();
-        if let Some(user) = state.sessions.user(&token_hash, now) {
-            return Ok(MaybeUser(Some(user)));
-        }
-        let found = store::users::by_session(&state.db, &token_hash, now).await?;
-        Ok(MaybeUser(found.map(|(user, expires_at)| {
-            state.sessions.keep(token_hash, &user, expires_at);
-            user
-        })))
+        let user = live_session(state, token_hash(&token), state.clock.now()).await?;
+        Ok(MaybeUser(user))
     }
 }
 

@@ -14,4 +14,4 @@ pub use cookie::{
 pub use extract::{Claimer, CurrentUser, MaybeUser, PledgeReader, Shopkeeper, Worker};
 pub use limits::{Attempt, LoginThrottle, RateLimit};
 pub use password::{add_user, dummy_hash, HashingPool};
-pub use session::{create_session, end_session, me, SessionCache};
+pub use session::{create_session, end_session, me, SessionCache, SESSION_IDLE_DAYS};

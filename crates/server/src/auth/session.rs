@@ -15,8 +15,12 @@ use crate::store;
 use crate::store::users::User;
 use crate::store::Pool;
 
-/// How long a session lasts (and its cookies).
+/// How long a session lasts at most (and its cookies).
 pub const SESSION_DAYS: i64 = 30;
+/// Days a session may go unused before it ends (`serve --session-idle-days`).
+pub const SESSION_IDLE_DAYS: u32 = 14;
+/// How often a session's last use is written down: at most hourly, so that reads stay reads.
+pub const SEEN_EVERY: Duration = Duration::hours(1);
 
 pub(super) fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
@@ -36,6 +40,39 @@ pub async fn create_session(
     let expires = now + Duration::days(SESSION_DAYS);
     store::users::insert_session(db, &token_hash(&token), user, now, expires).await?;
     Ok(token)
+}
+
+/// The user of the session stored under `token_hash` if it is live at `now`: not past its
+/// end, and used within `idle`. A session that ended is deleted; a live one's last use is
+/// written down when the stored one is [`SEEN_EVERY`] old.
+pub(super) async fn live_session(
+    state: &AppState,
+    token_hash: String,
+    now: DateTime<Utc>,
+) -> Result<Option<User>, ApiError> {
+    if let Some(user) = state.sessions.user(&token_hash, now) {
+        return Ok(Some(user));
+    }
+    let Some(stored) = store::users::by_session(&state.db, &token_hash).await? else {
+        return Ok(None);
+    };
+    let idle_end = stored.last_seen_at + state.session_idle;
+    if stored.expires_at <= now || idle_end <= now {
+        state.sessions.forget(&token_hash);
+        store::users::delete_session(&state.db, &token_hash).await?;
+        return Ok(None);
+    }
+    let last_seen_at = if now - stored.last_seen_at >= SEEN_EVERY {
+        store::users::touch_session(&state.db, &token_hash, now).await?;
+        now
+    } else {
+        stored.last_seen_at
+    };
+    let ends = stored.expires_at.min(last_seen_at + state.session_idle);
+    state
+        .sessions
+        .keep(token_hash, &stored.user, ends, last_seen_at);
+    Ok(Some(stored.user))
 }
 
 pub async fn end_session(state: &AppState, token: &str) -> Result<(), ApiError> {
@@ -59,7 +96,11 @@ pub struct SessionCache {
 
 struct Kept {
     user: User,
+    /// When the session ends: its own end, or its last use plus the idle time if sooner.
     expires_at: DateTime<Utc>,
+    /// Its last use as stored; once that is [`SEEN_EVERY`] old, the database is asked again
+    /// (and told of this use).
+    last_seen_at: DateTime<Utc>,
     read: std::time::Instant,
 }
 
@@ -78,7 +119,11 @@ impl SessionCache {
     pub(super) fn user(&self, token_hash: &str, now: DateTime<Utc>) -> Option<User> {
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
         match sessions.get(token_hash) {
-            Some(kept) if kept.expires_at > now && kept.read.elapsed() < Self::FOR => {
+            Some(kept)
+                if kept.expires_at > now
+                    && now - kept.last_seen_at < SEEN_EVERY
+                    && kept.read.elapsed() < Self::FOR =>
+            {
                 Some(kept.user.clone())
             }
             Some(_) => {
@@ -89,7 +134,13 @@ impl SessionCache {
         }
     }
 
-    pub(super) fn keep(&self, token_hash: String, user: &User, expires_at: DateTime<Utc>) {
+    pub(super) fn keep(
+        &self,
+        token_hash: String,
+        user: &User,
+        expires_at: DateTime<Utc>,
+        last_seen_at: DateTime<Utc>,
+    ) {
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
         if sessions.len() >= Self::MOST {
             sessions.clear();
@@ -97,6 +148,7 @@ impl SessionCache {
         let kept = Kept {
             user: user.clone(),
             expires_at,
+            last_seen_at,
             read: std::time::Instant::now(),
         };
         sessions.insert(token_hash, kept);

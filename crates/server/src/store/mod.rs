@@ -39,12 +39,20 @@ pub async fn ping(db: &Pool) -> Result<(), ApiError> {
 /// Writes a consistent copy of the database to `file` (`VACUUM INTO` takes a snapshot
 /// while the server keeps running).
 pub async fn copy_to(db: &Pool, file: &std::path::Path) -> Result<(), ApiError> {
-    db.execute(
-        "VACUUM INTO ?",
-        crate::args![file.to_string_lossy().as_ref()],
-    )
-    .await?;
-    Ok(())
+    // Readable by its owner alone, like the database (see `db::create_private`).
+    let created = crate::db::create_private(file).map_err(|error| {
+        ApiError::Internal(format!("cannot create {}: {error}", file.display()))
+    })?;
+    let copied = db
+        .execute(
+            "VACUUM INTO ?",
+            crate::args![file.to_string_lossy().as_ref()],
+        )
+        .await;
+    if copied.is_err() && created {
+        let _ = std::fs::remove_file(file);
+    }
+    copied.map(|_| ())
 }
 
 /// Parses a value the database holds. A failure means the database holds something no

@@ -146,11 +146,43 @@ pub async fn insert_session(
     expires_at: DateTime<Utc>,
 ) -> ApiResult<()> {
     db.execute(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-        crate::args![token_hash, user.to_string(), now, expires_at],
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) \
+         VALUES (?, ?, ?, ?, ?)",
+        crate::args![token_hash, user.to_string(), now, expires_at, now],
     )
     .await?;
     Ok(())
+}
+
+/// Notes that a session was used at `now` (at most hourly: see `auth::session`).
+pub async fn touch_session(db: &Pool, token_hash: &str, now: DateTime<Utc>) -> ApiResult<()> {
+    db.execute(
+        "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
+        crate::args![now, token_hash],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deletes the sessions that have ended by `now`: past their end, or last used at or before
+/// `idle_since`. How many.
+pub async fn delete_ended_sessions(
+    db: &Pool,
+    now: DateTime<Utc>,
+    idle_since: DateTime<Utc>,
+) -> ApiResult<u64> {
+    db.execute(
+        "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?",
+        crate::args![now, idle_since],
+    )
+    .await
+}
+
+/// A session as stored: its user, when it ends, and when it was last used.
+pub struct StoredSession {
+    pub user: User,
+    pub expires_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
 }
 
 pub async fn delete_session(db: &Pool, token_hash: &str) -> ApiResult<()> {
@@ -162,28 +194,32 @@ pub async fn delete_session(db: &Pool, token_hash: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// The user a live session belongs to, and when the session ends.
-pub async fn by_session(
-    db: &Pool,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<Option<(User, DateTime<Utc>)>> {
+/// The session stored under `token_hash`, live or not (the caller decides, and deletes one
+/// that ended).
+pub async fn by_session(db: &Pool, token_hash: &str) -> ApiResult<Option<StoredSession>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
         user: UserRow,
         expires_at: Parsed<DateTime<Utc>>,
+        last_seen_at: Parsed<DateTime<Utc>>,
     }
     let row: Option<Row> = db
         .fetch_optional(
             "SELECT u.id, u.role, u.display_name, u.phone, u.volunteer_status, u.community_id, \
-         u.party_member, s.expires_at FROM users u JOIN sessions s ON s.user_id = u.id \
-         WHERE s.token_hash = ? AND s.expires_at > ?",
-            crate::args![token_hash, now],
+         u.party_member, s.expires_at, s.last_seen_at FROM users u \
+         JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ?",
+            crate::args![token_hash],
         )
         .await?;
-    row.map(|row| Ok((User::try_from(row.user)?, row.expires_at.0)))
-        .transpose()
+    row.map(|row| {
+        Ok(StoredSession {
+            user: User::try_from(row.user)?,
+            expires_at: row.expires_at.0,
+            last_seen_at: row.last_seen_at.0,
+        })
+    })
+    .transpose()
 }
 
 /// What the rules need to know of the given users (the actor, a volunteer being vetted).

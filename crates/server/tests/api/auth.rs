@@ -108,6 +108,17 @@ async fn cookies_are_secure_behind_https() {
         .await
         .unwrap();
     assert_eq!(me.status(), 200);
+    // Over HTTPS the unprefixed name is not a session (a sibling subdomain could plant it).
+    let token = session.split_once('=').unwrap().1;
+    let unprefixed = app
+        .client
+        .get(app.url("/api/me"))
+        .header("x-forwarded-proto", "https")
+        .header("cookie", format!("mw_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unprefixed.status(), 401);
     // Over plain HTTP: no HSTS, and the plain name (browsers refuse `Secure` there).
     let plain = app.get("/api/health").await;
     assert!(plain.headers().get("strict-transport-security").is_none());
@@ -228,10 +239,80 @@ async fn login_logout_and_me() {
 async fn sessions_expire() {
     let app = spawn_demo_app().await;
     let worker = app.worker().await;
-    app.clock.advance(chrono::Duration::days(29));
-    assert_eq!(app.get_as(&worker, "/api/me").await.status(), 200);
+    // However often it is used, a session ends 30 days after sign-in.
+    for days in [10, 10, 9] {
+        app.clock.advance(chrono::Duration::days(days));
+        assert_eq!(app.get_as(&worker, "/api/me").await.status(), 200);
+    }
     app.clock.advance(chrono::Duration::days(2));
     assert_problem(app.get_as(&worker, "/api/me").await, 401, "not_logged_in").await;
+}
+
+#[tokio::test]
+async fn sessions_end_when_idle_and_use_keeps_them_alive() {
+    let app = spawn_demo_app().await;
+    let worker = app.worker().await;
+    let sessions = || async {
+        let (count,): (i64,) = app
+            .db
+            .fetch_one("SELECT COUNT(*) FROM sessions", microwish_server::args![])
+            .await
+            .unwrap();
+        count
+    };
+    let last_seen = || async {
+        let (seen,): (String,) = app
+            .db
+            .fetch_one(
+                "SELECT MAX(last_seen_at) FROM sessions",
+                microwish_server::args![],
+            )
+            .await
+            .unwrap();
+        seen
+    };
+    // Used every 13 days, a session lives on (to its 30-day end).
+    for _ in 0..2 {
+        app.clock.advance(chrono::Duration::days(13));
+        assert_eq!(app.get_as(&worker, "/api/me").await.status(), 200);
+    }
+    // A read within the hour writes nothing; after it, the use is written down.
+    let seen = last_seen().await;
+    app.clock.advance(chrono::Duration::minutes(30));
+    assert_eq!(app.get_as(&worker, "/api/me").await.status(), 200);
+    assert_eq!(last_seen().await, seen);
+    app.clock.advance(chrono::Duration::minutes(31));
+    assert_eq!(app.get_as(&worker, "/api/me").await.status(), 200);
+    assert!(last_seen().await > seen);
+    // Unused for 14 days, it has ended, and is gone from the database.
+    let idle = app.worker().await;
+    assert_eq!(sessions().await, 2);
+    app.clock.advance(chrono::Duration::days(14));
+    assert_problem(app.get_as(&idle, "/api/me").await, 401, "not_logged_in").await;
+    assert_eq!(sessions().await, 1);
+    assert_problem(app.get_as(&worker, "/api/me").await, 401, "not_logged_in").await;
+    assert_eq!(sessions().await, 0);
+    // Sessions whose cookies never come back are swept (every ten minutes) once idle.
+    let (_kept, _left) = (app.worker().await, app.worker().await);
+    app.clock.advance(chrono::Duration::days(13));
+    let now = app.clock.now();
+    let idle_since = now - app.state.session_idle;
+    use microwish_server::store::users::delete_ended_sessions;
+    assert_eq!(
+        delete_ended_sessions(&app.db, now, idle_since)
+            .await
+            .unwrap(),
+        0
+    );
+    app.clock.advance(chrono::Duration::days(1));
+    let now = app.clock.now();
+    let idle_since = now - app.state.session_idle;
+    assert_eq!(
+        delete_ended_sessions(&app.db, now, idle_since)
+            .await
+            .unwrap(),
+        2
+    );
 }
 
 #[tokio::test]

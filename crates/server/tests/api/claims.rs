@@ -577,3 +577,40 @@ async fn the_units_a_donor_holds_stay_true_through_every_move_of_a_claim() {
     assert_eq!(app.claim_status(big.id).await, "expired");
     assert_held_units_true(&app, "expiry").await;
 }
+
+#[tokio::test]
+async fn a_house_call_without_a_date_is_booked_at_most_90_days_ahead() {
+    let app = spawn_demo_app().await;
+    let volunteer = app.approved_volunteer().await;
+    let house_call = app.house_call().await;
+    app.db
+        .execute(
+            "UPDATE wishes SET needed_by = NULL WHERE id = ?",
+            microwish_server::args![house_call.id.to_string()],
+        )
+        .await
+        .unwrap();
+    let (start, end) = app.slot_tomorrow(60);
+    let years = Duration::days(3 * 365);
+    let body = assert_problem(
+        app.claim(
+            &volunteer,
+            house_call.id,
+            json!({"quantity": 1, "slot_start": start + years, "slot_end": end + years}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "slot_start");
+    assert_eq!(body["errors"][0]["code"], "too_far");
+    let booked = app
+        .claim(
+            &volunteer,
+            house_call.id,
+            json!({"quantity": 1, "slot_start": start, "slot_end": end}),
+        )
+        .await;
+    assert_eq!(booked.status(), 201);
+}

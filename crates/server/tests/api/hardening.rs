@@ -142,3 +142,38 @@ async fn every_response_carries_security_headers() {
         assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
     }
 }
+
+/// The database, its `-wal` and `-shm` files, a backup and a restored copy hold every
+/// household's address and phone: only their owner may read them.
+#[cfg(unix)]
+#[tokio::test]
+async fn database_and_backup_files_are_readable_by_their_owner_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    if crate::helpers::on_postgres() {
+        return;
+    }
+    let app = spawn_demo_app().await;
+    // A write, so that the write-ahead log has something in it.
+    app.register(Role::Donor).await;
+    let database = app.database_url.trim_start_matches("sqlite://").to_owned();
+    let mode = |path: &str| {
+        let mode = std::fs::metadata(path).unwrap().permissions().mode();
+        format!("{:o}", mode & 0o777)
+    };
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{database}{suffix}");
+        assert_eq!(mode(&file), "600", "{file}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("backup.db");
+    microwish_server::store::copy_to(&app.db, &backup)
+        .await
+        .unwrap();
+    assert_eq!(mode(backup.to_str().unwrap()), "600");
+    let restored = dir.path().join("restored.db");
+    let url = format!("sqlite://{}", restored.display());
+    microwish_server::db::restore(&backup, &url, false)
+        .await
+        .unwrap();
+    assert_eq!(mode(restored.to_str().unwrap()), "600");
+}

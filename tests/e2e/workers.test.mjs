@@ -86,6 +86,10 @@ test('a worker registers a household and posts its wish offline; a donor meets i
   await workerPage.locator('input[name=phone]').fill('13962800199');
   await workerPage.locator('select[name=grid]').selectOption('grid-1');
   await workerPage.locator('input[name=groups][value=elderly_alone]').check();
+  // She agreed to her wish being published (on 1 January: never a future date).
+  await workerPage.locator('select[name=consent_on_year]').selectOption(String(new Date().getFullYear()));
+  await workerPage.locator('select[name=consent_on_month]').selectOption('1');
+  await workerPage.locator('select[name=consent_on_day]').selectOption('1');
   await workerPage.locator('.household-form__submit').click();
   await workerPage.waitForURL(/\/worker\/households\/[0-9a-f-]{36}$/);
   await workerPage.locator('.household-wishes__post').click();

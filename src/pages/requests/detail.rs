@@ -88,6 +88,9 @@ fn Shown(request: Signal<RequestView>, me: Me) -> impl IntoView {
     let requester = initial.requester == me.id;
     let worker = me.role == Role::Worker;
     let holds = move || request.with(|r| r.handler.is_some_and(|handler| handler.user_id == me.id));
+    // A memo, so that a pull changing the request keeps the handling's open form (a new
+    // Handling closed it under the handler's fingers); it is redrawn only when this flips.
+    let shows_handling = Memo::new(move |_| worker || holds());
     // Said after filing, until the request moves on (the address keeps `?filed=1`).
     let just_filed = move || {
         query.with(|query| query.get_str("filed").is_some())
@@ -125,7 +128,7 @@ fn Shown(request: Signal<RequestView>, me: Me) -> impl IntoView {
             {move || (requester && request.with(|r| r.status == RequestStatus::Resolved))
                 .then(|| view! { <Answer request /> })}
             {move || worker.then(|| view! { <Triage request me=me.clone() /> })}
-            {move || (worker || holds()).then(|| view! { <Handling request holds=Signal::derive(holds) /> })}
+            {move || shows_handling.get().then(|| view! { <Handling request holds=Signal::derive(holds) /> })}
             <RequestTimeline request />
         </div>
     }

@@ -246,15 +246,13 @@ pub async fn mine(
 /// The claims read, once the real names they show (a worker's view of house calls) are on
 /// each household's record, as a household's own read is.
 async fn logged<T>(state: &AppState, user: &CurrentUser, named: claims::Named<T>) -> ApiResult<T> {
-    if !named.households.is_empty() {
-        crate::store::events::record_reads(
-            &state.writer,
-            state.clock.now(),
-            user.id,
-            &named.households,
-        )
-        .await?;
-    }
+    crate::store::events::record_reads(
+        &state.writer,
+        state.clock.now(),
+        user.id,
+        &named.households,
+    )
+    .await?;
     Ok(named.views)
 }
 

@@ -49,6 +49,10 @@ pub async fn record_on_households(
     households: &[HouseholdId],
     action: EventAction,
 ) -> ApiResult<()> {
+    // Nothing read, nothing to write: no turn at the writer (a worker's pull comes here often).
+    if households.is_empty() {
+        return Ok(());
+    }
     let households = households.to_vec();
     writer
         .write(move |tx| {

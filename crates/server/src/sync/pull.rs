@@ -121,15 +121,13 @@ async fn load_changes(
                 .read(move |db| store::claims::views_by_ids(db, &reader, &ids))
                 .await?;
             // A worker's phone receives house calls' real names: on each household's record.
-            if !named.households.is_empty() {
-                store::events::record_reads(
-                    &state.writer,
-                    state.clock.now(),
-                    viewer.id,
-                    &named.households,
-                )
-                .await?;
-            }
+            store::events::record_reads(
+                &state.writer,
+                state.clock.now(),
+                viewer.id,
+                &named.households,
+            )
+            .await?;
             named.views
         }
         None => Default::default(),

@@ -45,6 +45,10 @@ pub struct AppState {
     pub registrations: Arc<crate::auth::RateLimit>,
     /// Password hashing, a few at a time.
     pub hashing: Arc<crate::auth::HashingPool>,
+    /// Mutations a sync client may push (a user: twice as many).
+    pub push_rate: crate::store::limits::Rate,
+    /// The anonymous snapshot, built once per version, and who asked for it how often.
+    pub snapshots: Arc<crate::sync::pull::Snapshots>,
     /// Live-update streams open at once.
     pub streams: Arc<crate::security::StreamLimits>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.

@@ -31,6 +31,9 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("too many failed attempts; try again in {retry_after} seconds")]
     TooManyAttempts { retry_after: u64 },
+    /// Too many requests of a kind from one client (pushed mutations, anonymous snapshots).
+    #[error("too many requests; try again in {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
     /// Too many live-update streams (per user, per address, or visitors in all).
     #[error("too many live connections ({0}); close another tab or try again later")]
     TooManyConnections(&'static str),
@@ -74,7 +77,9 @@ impl ApiError {
             ApiError::CrossSite => ProblemCode::CrossSite,
             ApiError::NotLoggedIn => ProblemCode::NotLoggedIn,
             ApiError::InvalidCredentials => ProblemCode::InvalidCredentials,
-            ApiError::TooManyAttempts { .. } => ProblemCode::TooManyAttempts,
+            ApiError::TooManyAttempts { .. } | ApiError::RateLimited { .. } => {
+                ProblemCode::TooManyAttempts
+            }
             ApiError::TooManyConnections(_) => ProblemCode::TooManyConnections,
             ApiError::Busy { .. } => ProblemCode::Busy,
             ApiError::PhoneTaken => ProblemCode::PhoneTaken,
@@ -104,9 +109,9 @@ impl ApiError {
     /// The seconds to wait before trying again, when waiting is the answer.
     fn retry_after(&self) -> Option<u64> {
         match self {
-            ApiError::TooManyAttempts { retry_after } | ApiError::Busy { retry_after } => {
-                Some(*retry_after)
-            }
+            ApiError::TooManyAttempts { retry_after }
+            | ApiError::RateLimited { retry_after }
+            | ApiError::Busy { retry_after } => Some(*retry_after),
             ApiError::Store(error)
                 if matches!(error.failure, Failure::Busy | Failure::Serialization) =>
             {

@@ -54,6 +54,12 @@ pub struct ServeConfig {
     pub hashing: (usize, Duration),
     /// Writes that may wait for the writer at once; more are answered 503 `busy`.
     pub writer_queue: usize,
+    /// Mutations one sync client may push: on average, and at once (a user may push twice
+    /// as many, over all their phones).
+    pub push_rate: store::limits::Rate,
+    /// Anonymous snapshots (`/api/sync/pull` without a session from scratch) one client
+    /// address may ask for: on average, and at once.
+    pub snapshot_rate: store::limits::Rate,
     /// Live-update streams at once: per user, per address, visitors in all.
     pub streams: (usize, usize, usize),
     /// How often the database is looked at for what other servers on it committed (on
@@ -82,6 +88,8 @@ impl ServeConfig {
                 Duration::from_secs(2),
             ),
             writer_queue: writer::QUEUE_MAX,
+            push_rate: sync::push::PUSH_RATE,
+            snapshot_rate: sync::pull::SNAPSHOT_RATE,
             streams: (10, 500, 20_000),
             watch_interval: Duration::from_millis(250),
             notify: notify::NotifyConfig::default(),
@@ -163,6 +171,8 @@ impl Server {
                 chrono::Duration::hours(1),
             )),
             hashing: Arc::new(auth::HashingPool::new(config.hashing.0, config.hashing.1)),
+            push_rate: config.push_rate,
+            snapshots: Arc::new(sync::pull::Snapshots::new(config.snapshot_rate)),
             trusted_proxies: config.trusted_proxies.clone().into(),
             streams: Arc::new(security::StreamLimits::new(
                 config.streams.0,

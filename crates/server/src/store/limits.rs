@@ -145,13 +145,93 @@ pub fn clear(tx: &Tx, key: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Drops hits older than `before_ms` under any key (keys nobody tries again).
+/// Drops hits older than `before_ms` under any key (keys nobody tries again), and rates
+/// that have run down by then (an absent rate is an empty one).
 pub fn prune(tx: &Tx, before_ms: i64) -> ApiResult<usize> {
-    super::run(
+    let rates = super::run(
         tx,
-        "DELETE FROM limit_hits WHERE at_ms < ?",
+        "DELETE FROM rate_limits WHERE full_at_ms < ?",
         crate::args![before_ms],
-    )
+    )?;
+    Ok(rates
+        + super::run(
+            tx,
+            "DELETE FROM limit_hits WHERE at_ms < ?",
+            crate::args![before_ms],
+        )?)
+}
+
+/// A rate: on average one event per `interval_ms`, with bursts of up to `burst` events at
+/// once (the generic cell rate algorithm, see migration 0020).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rate {
+    pub interval_ms: i64,
+    pub burst: u64,
+}
+
+impl Rate {
+    /// `per_minute` events a minute on average, `burst` at once.
+    pub fn per_minute(per_minute: u64, burst: u64) -> Rate {
+        Rate {
+            interval_ms: 60_000 / i64::try_from(per_minute.max(1)).unwrap_or(i64::MAX),
+            burst,
+        }
+    }
+
+    /// Where a key's theoretical arrival time `full_at_ms` moves when `cost` events arrive at
+    /// `now_ms`: `Ok(the new time)`, or `Err(ms to wait)` when they do not fit in the burst.
+    pub fn admit(&self, full_at_ms: Option<i64>, cost: u64, now_ms: i64) -> Result<i64, i64> {
+        let cost = i64::try_from(cost).unwrap_or(i64::MAX);
+        let burst = i64::try_from(self.burst).unwrap_or(i64::MAX);
+        let start = full_at_ms.unwrap_or(now_ms).max(now_ms);
+        let next = start.saturating_add(cost.saturating_mul(self.interval_ms));
+        let over = next - now_ms - burst.saturating_mul(self.interval_ms);
+        if over > 0 {
+            Err(over)
+        } else {
+            Ok(next)
+        }
+    }
+}
+
+/// Counts `cost` events under each key at its rate, or none when a key has no room for them:
+/// then the answer is how many seconds until it would have.
+pub fn take_rate(
+    tx: &Tx,
+    keys: &[(String, Rate)],
+    cost: u64,
+    now_ms: i64,
+) -> ApiResult<Result<(), u64>> {
+    let mut locked: Vec<&str> = keys.iter().map(|(key, _)| key.as_str()).collect();
+    locked.sort_unstable();
+    for key in locked {
+        tx.lock_key(key)?;
+    }
+    let mut next = Vec::with_capacity(keys.len());
+    let mut wait = None;
+    for (key, rate) in keys {
+        let full_at: Option<i64> = tx.query_row(
+            "SELECT full_at_ms FROM rate_limits WHERE key = ?",
+            crate::args![key],
+            |row| row.get(0),
+        )?;
+        match rate.admit(full_at, cost, now_ms) {
+            Ok(at) => next.push((key, at)),
+            Err(over) => wait = wait.max(Some(seconds_until(now_ms + over, now_ms))),
+        }
+    }
+    if let Some(wait) = wait {
+        return Ok(Err(wait));
+    }
+    for (key, at) in next {
+        super::run(
+            tx,
+            "INSERT INTO rate_limits (key, full_at_ms) VALUES (?, ?) \
+             ON CONFLICT (key) DO UPDATE SET full_at_ms = excluded.full_at_ms",
+            crate::args![key, at],
+        )?;
+    }
+    Ok(Ok(()))
 }
 
 #[cfg(test)]
@@ -166,5 +246,22 @@ mod tests {
             [0, 0, 0, 0, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 64000, 64000]
         );
         assert_eq!(paced_gap_ms(usize::MAX, 0, 64_000), 64_000);
+    }
+
+    #[test]
+    fn a_rate_lets_a_burst_in_then_one_event_per_interval() {
+        let rate = Rate::per_minute(120, 200);
+        assert_eq!(rate.interval_ms, 500);
+        // An empty key takes a whole burst at once, and nothing more.
+        let full = rate.admit(None, 200, 0).unwrap();
+        assert_eq!(full, 100_000);
+        assert_eq!(rate.admit(Some(full), 1, 0), Err(500));
+        // Half a second later there is room for one.
+        assert_eq!(rate.admit(Some(full), 1, 500), Ok(100_500));
+        assert_eq!(rate.admit(Some(full), 2, 500), Err(500));
+        // Long after, the key is empty again (a time in the past counts from now).
+        assert_eq!(rate.admit(Some(full), 200, 1_000_000), Ok(1_100_000));
+        // More than a burst never fits.
+        assert!(rate.admit(None, 201, 0).is_err());
     }
 }

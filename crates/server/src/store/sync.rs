@@ -41,7 +41,82 @@ pub fn client_in(tx: &Tx, client: ClientId) -> ApiResult<Option<(UserId, u64)>> 
 
 const CLIENT: &str = "SELECT user_id, last_mutation_id FROM sync_clients WHERE client_id = ?";
 
-/// A processed mutation's fingerprint and result.
+/// What a processed mutation's fingerprint is kept as: a SHA-256 digest of core's fingerprint
+/// (the command's JSON, up to the body limit), not the JSON itself; none for a mutation
+/// without a command.
+pub fn stored_fingerprint(fingerprint: &str) -> String {
+    use sha2::{Digest, Sha256};
+    if fingerprint.is_empty() {
+        return String::new();
+    }
+    let digest = Sha256::digest(fingerprint.as_bytes());
+    let mut stored = String::with_capacity(7 + 64);
+    stored.push_str("sha256:");
+    for byte in digest {
+        stored.push_str(&format!("{byte:02x}"));
+    }
+    stored
+}
+
+/// Whether a stored fingerprint stands for the command whose fingerprint is `fingerprint`:
+/// its digest, or (results stored before migration 0020, not yet acknowledged) the same
+/// JSON; a result stored without one (a mutation without a command, or stored before
+/// fingerprints) answers any replay.
+pub fn same_command(stored: &str, fingerprint: &str) -> bool {
+    stored.is_empty() || stored == fingerprint || stored == stored_fingerprint(fingerprint)
+}
+
+/// Results pruned per push at most (the rest on the next ones): a client from before
+/// migration 0020 with a long history is pruned in steps.
+pub const ACKNOWLEDGE_STEP: i64 = 1_000;
+
+/// The client has every result before `first_pushed` (it pushes from there on: the phone sends
+/// only mutations above the last it knows answered): those results keep only what a replay
+/// needs (status, code, fingerprint digest); their messages are dropped, and a fingerprint
+/// stored whole before migration 0020 becomes its digest. Nothing for another user's client.
+pub fn acknowledge(tx: &Tx, client: ClientId, user: UserId, first_pushed: u64) -> ApiResult<()> {
+    let row: Option<(String, i64)> = tx.query_row(
+        "SELECT user_id, acknowledged_mutation_id FROM sync_clients WHERE client_id = ?",
+        crate::args![client.to_string()],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    let Some((owner, acknowledged)) = row else {
+        return Ok(());
+    };
+    let through = i64::try_from(first_pushed.saturating_sub(1)).unwrap_or(i64::MAX);
+    if owner != user.to_string() || through <= acknowledged {
+        return Ok(());
+    }
+    let through = through.min(acknowledged + ACKNOWLEDGE_STEP);
+    let (client, range) = (client.to_string(), (acknowledged, through));
+    super::run(
+        tx,
+        "UPDATE sync_results SET message = NULL WHERE client_id = ? \
+         AND mutation_id > ? AND mutation_id <= ? AND message IS NOT NULL",
+        crate::args![client.as_str(), range.0, range.1],
+    )?;
+    let whole: Vec<(i64, String)> = tx.query(
+        "SELECT mutation_id, fingerprint FROM sync_results WHERE client_id = ? \
+         AND mutation_id > ? AND mutation_id <= ? AND fingerprint LIKE '{%'",
+        crate::args![client.as_str(), range.0, range.1],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    for (id, fingerprint) in whole {
+        super::run(
+            tx,
+            "UPDATE sync_results SET fingerprint = ? WHERE client_id = ? AND mutation_id = ?",
+            crate::args![stored_fingerprint(&fingerprint), client.as_str(), id],
+        )?;
+    }
+    super::run(
+        tx,
+        "UPDATE sync_clients SET acknowledged_mutation_id = ? WHERE client_id = ?",
+        crate::args![through, client.as_str()],
+    )?;
+    Ok(())
+}
+
+/// A processed mutation's fingerprint (as stored: see [`same_command`]) and result.
 pub fn stored_result(
     tx: &Tx,
     client: ClientId,
@@ -97,7 +172,7 @@ pub fn record_result(
             result.status.as_str(),
             result.code.map(|code| code.as_str()),
             result.message,
-            fingerprint,
+            stored_fingerprint(fingerprint),
         ],
     )?;
     Ok(())

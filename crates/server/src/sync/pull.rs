@@ -2,10 +2,14 @@
 //! entity as the caller may see it (core's [`visibility`] decides; an entity a user may not see
 //! is left out, or sent as a removal where they may have seen it before).
 
-use axum::extract::State;
-use axum::Json;
-use microwish_core::sync::{must_start_over, Change, Op, PullResponse};
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use microwish_core::sync::{must_start_over, Change, LostVersions, Op, PullResponse};
 
 use microwish_core::visibility::{self, ShownRequest, Viewer};
 use microwish_core::{ClaimId, ClientId, CommunityId, Entity, GridId, UserId};
@@ -13,8 +17,10 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth::{CurrentUser, MaybeUser};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
+use crate::security::ClientAddress;
+use crate::store::limits::Rate;
 use crate::store::{self, parse_stored};
 
 /// At most this many changes in one pull page.
@@ -29,6 +35,106 @@ pub struct PullQuery {
     client_id: ClientId,
 }
 
+/// Anonymous snapshots one client address may ask for: 60 a minute on average, 120 at once
+/// (a community centre or a carrier's address is shared by many phones; each asks once, when
+/// it first opens the app or after a restore).
+pub const SNAPSHOT_RATE: Rate = Rate {
+    interval_ms: 1_000,
+    burst: 120,
+};
+
+/// Addresses remembered at most; beyond it those whose rate has run down are forgotten.
+const MAX_ADDRESSES: usize = 100_000;
+
+/// The anonymous snapshot (a pull from scratch without a session, what every visitor's phone
+/// asks first): the same for every visitor, so built once per version of the data (the change
+/// log's top and the restores behind it), by one request while those asking with it wait for
+/// that build, and served as the same bytes until the data changes. Without it each such pull
+/// grouped the whole change log (160–220 ms at 300k claims). Who asks is counted per client
+/// address, in memory: counting in the database would make each anonymous request a write,
+/// the very cost this bounds.
+pub struct Snapshots {
+    rate: Rate,
+    asked: std::sync::Mutex<HashMap<String, i64>>,
+    current: std::sync::Mutex<Option<(SnapshotKey, Arc<tokio::sync::OnceCell<Bytes>>)>>,
+    builds: std::sync::atomic::AtomicU64,
+}
+
+/// The version of the data a snapshot shows: the top version, and the restores behind it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct SnapshotKey {
+    latest: u64,
+    restores: usize,
+    last_restore: u64,
+}
+
+impl Snapshots {
+    pub fn new(rate: Rate) -> Snapshots {
+        Snapshots {
+            rate,
+            asked: Default::default(),
+            current: Default::default(),
+            builds: Default::default(),
+        }
+    }
+
+    /// How many snapshots were built (for tests: once per version however many ask).
+    pub fn builds(&self) -> u64 {
+        self.builds.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Counts a snapshot for `address`, or refuses it (`RateLimited`).
+    fn take(&self, address: std::net::IpAddr, now_ms: i64) -> ApiResult<()> {
+        let key = crate::auth::address_key(address);
+        let mut asked = self.asked.lock().unwrap_or_else(|p| p.into_inner());
+        if asked.len() >= MAX_ADDRESSES && !asked.contains_key(&key) {
+            asked.retain(|_, full_at| *full_at > now_ms);
+        }
+        match self.rate.admit(asked.get(&key).copied(), 1, now_ms) {
+            Ok(full_at) => {
+                asked.insert(key, full_at);
+                Ok(())
+            }
+            Err(over_ms) => Err(ApiError::RateLimited {
+                retry_after: u64::try_from((over_ms + 999) / 1000).unwrap_or(1).max(1),
+            }),
+        }
+    }
+
+    /// The snapshot at `key`: the one built, or built now (once, whoever else waits for it).
+    async fn get<F, Fut>(&self, key: SnapshotKey, build: F) -> ApiResult<Bytes>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = ApiResult<PullResponse>>,
+    {
+        let cell = {
+            let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
+            match &*current {
+                Some((kept, cell)) if *kept == key => Some(cell.clone()),
+                // An older version: a newer one is kept; build this one without keeping it.
+                Some((kept, _)) if *kept > key => None,
+                _ => {
+                    let cell = Arc::new(tokio::sync::OnceCell::new());
+                    *current = Some((key, cell.clone()));
+                    Some(cell)
+                }
+            }
+        };
+        let build = || async {
+            self.builds
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let answer = build().await?;
+            serde_json::to_vec(&answer)
+                .map(Bytes::from)
+                .map_err(|error| ApiError::Internal(format!("snapshot not serialised: {error}")))
+        };
+        match cell {
+            Some(cell) => cell.get_or_try_init(build).await.cloned(),
+            None => build().await,
+        }
+    }
+}
+
 /// Every change the caller may see after `cursor` (a snapshot with `reset` when the cursor is too old).
 #[utoipa::path(
     get,
@@ -38,17 +144,61 @@ pub struct PullQuery {
     params(PullQuery),
     security((), ("session" = [])),
     responses(
-        (status = 200, description = "OK", body = PullResponse)
+        (status = 200, description = "OK", body = PullResponse),
+        (status = 429, description = "too_many_attempts: this address asked for the anonymous snapshot (a pull from scratch without a session) more often than 60 times a minute (120 at once); `Retry-After` says when to come back", body = microwish_core::problem::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn pull(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
+    ClientAddress(address): ClientAddress,
     ApiQuery(query): ApiQuery<PullQuery>,
-) -> ApiResult<Json<PullResponse>> {
+) -> ApiResult<Response> {
+    let start = start(&state, user.as_ref(), query.cursor, query.client_id).await?;
+    if user.is_none() && start.reset {
+        // The anonymous snapshot: counted per address, built once per version.
+        state
+            .snapshots
+            .take(address, state.clock.now().timestamp_millis())?;
+        let key = SnapshotKey {
+            latest: start.latest,
+            restores: start.lost.len(),
+            last_restore: start.lost.last().map_or(0, |lost| lost.through),
+        };
+        let body = state
+            .snapshots
+            .get(key, || assemble(&state, None, &start))
+            .await?;
+        return Ok((
+            [(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response());
+    }
+    Ok(Json(assemble(&state, user.as_ref(), &start).await?).into_response())
+}
+
+/// What a pull starts from: the top version, the restores, and where this caller's answer begins.
+struct Start {
+    latest: u64,
+    lost: Vec<LostVersions>,
+    reset: bool,
+    since: u64,
+    last_mutation_id: u64,
+}
+
+async fn start(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    cursor: u64,
+    client_id: ClientId,
+) -> ApiResult<Start> {
     let latest = store::sync::latest_version(&state.db).await?;
-    let client = store::sync::client(&state.db, query.client_id).await?;
-    let user_id = user.as_ref().map(|user| user.id);
+    let client = store::sync::client(&state.db, client_id).await?;
+    let user_id = user.map(|user| user.id);
     let (visibility_changed, last_mutation_id) = match client {
         Some((owner, last)) => (Some(owner) != user_id, last),
         None => (false, 0),
@@ -56,8 +206,38 @@ pub async fn pull(
     // No cursor, one from the future (the data was replaced) or from before a restore:
     // start over (core decides; the phone then sends again what the restore lost).
     let lost = store::sync::lost_versions(&state.db).await?;
-    let reset = must_start_over(query.cursor, latest, &lost) || visibility_changed;
-    let since = if reset { 0 } else { query.cursor };
+    let reset = must_start_over(cursor, latest, &lost) || visibility_changed;
+    Ok(Start {
+        latest,
+        reset,
+        since: if reset { 0 } else { cursor },
+        last_mutation_id: if visibility_changed {
+            0
+        } else {
+            last_mutation_id
+        },
+        lost,
+    })
+}
+
+/// The answer to a pull, built afresh (what the anonymous snapshot's cache must equal, byte
+/// for byte: the tests compare the two).
+pub async fn uncached(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    cursor: u64,
+    client_id: ClientId,
+) -> ApiResult<PullResponse> {
+    let start = start(state, user, cursor, client_id).await?;
+    assemble(state, user, &start).await
+}
+
+async fn assemble(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    start: &Start,
+) -> ApiResult<PullResponse> {
+    let (latest, since, reset) = (start.latest, start.since, start.reset);
     let rows = store::sync::changed_since(&state.db, since, PULL_PAGE + 1).await?;
     let more = rows.len() as i64 > PULL_PAGE;
     let rows = &rows[..rows.len().min(PULL_PAGE as usize)];
@@ -66,24 +246,20 @@ pub async fn pull(
         // Everything up to `latest` is in this answer (later changes may be too: harmless).
         _ => latest.max(since),
     };
-    let changes = load_changes(&state, user.as_ref(), rows, reset).await?;
-    let me = match &user {
+    let changes = load_changes(state, user, rows, reset).await?;
+    let me = match user {
         Some(user) => Some(crate::auth::me(&state.db, user).await?),
         None => None,
     };
-    Ok(Json(PullResponse {
+    Ok(PullResponse {
         cursor,
-        last_mutation_id: if visibility_changed {
-            0
-        } else {
-            last_mutation_id
-        },
+        last_mutation_id: start.last_mutation_id,
         reset,
         more,
         policy: state.policy,
         me,
         changes,
-    }))
+    })
 }
 
 /// The current state of each changed entity, as `viewer` may see it (`reset`: the phone starts

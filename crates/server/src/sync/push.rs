@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::Json;
 use microwish_core::decide::{Context, Decision};
 use microwish_core::sync::{
-    Mutation, MutationResult, MutationStatus, PushRequest, PushResponse, Received,
+    Mutation, MutationResult, MutationStatus, PushRequest, PushResponse, Received, KEPT_MUTATIONS,
 };
 use microwish_core::{ClientId, ProblemCode, RuleError, UserId};
 
@@ -17,10 +17,20 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::store;
+use crate::store::limits::Rate;
 use crate::writer::{in_savepoint, Tx};
 
 /// At most this many mutations in one push.
 pub const PUSH_MAX: usize = microwish_core::engine::PUSH_BATCH;
+
+/// Mutations one client may push: 120 a minute on average, and three times as many as a phone
+/// keeps answered ([`KEPT_MUTATIONS`]) at once, so that a phone back online with a full outbox
+/// (and, after a restore, its kept mutations again) is never told to wait on its first sync.
+/// A user may push twice this (two phones back at once), over all their clients.
+pub const PUSH_RATE: Rate = Rate {
+    interval_ms: 500,
+    burst: 3 * KEPT_MUTATIONS as u64,
+};
 
 /// A client's numbered mutations, applied exactly once and in order; each gets `applied` or `rejected` with a code.
 #[utoipa::path(
@@ -31,7 +41,9 @@ pub const PUSH_MAX: usize = microwish_core::engine::PUSH_BATCH;
     request_body = PushRequest,
     security(("session" = [])),
     responses(
-        (status = 200, description = "OK", body = PushResponse)
+        (status = 200, description = "OK", body = PushResponse),
+        (status = 429, description = "too_many_attempts: more mutations than this client (120 a minute, 600 at once) or user (twice that) may push; `Retry-After` says when to come back", body = microwish_core::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "busy: the writer's queue is full; `Retry-After` says when to come back", body = microwish_core::problem::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn push(
@@ -62,6 +74,9 @@ pub async fn push(
             got: pair[1].id,
         });
     }
+    if let Some(first) = request.mutations.first() {
+        take_turn(&state, &user, request.client_id, first.id, request.mutations.len()).await?;
+    }
     let mut results = Vec::with_capacity(request.mutations.len());
     for mutation in &request.mutations {
         match push_one(&state, &user, request.client_id, mutation).await? {
@@ -77,6 +92,39 @@ pub async fn push(
         }
     }
     Ok(Json(PushResponse { results }))
+}
+
+/// Counts a push's mutations against its client's and user's rates (429 with `Retry-After`
+/// beyond them), and prunes the results the client has acknowledged by pushing from `first`
+/// on: one write before the mutations' own.
+async fn take_turn(
+    state: &AppState,
+    user: &CurrentUser,
+    client_id: ClientId,
+    first: u64,
+    count: usize,
+) -> ApiResult<()> {
+    let client_rate = state.push_rate;
+    let user_rate = Rate {
+        interval_ms: (client_rate.interval_ms / 2).max(1),
+        burst: client_rate.burst.saturating_mul(2),
+    };
+    let keys = vec![
+        (format!("push-client:{client_id}"), client_rate),
+        (format!("push-user:{}", user.id), user_rate),
+    ];
+    let (user_id, now) = (user.id, state.clock.now().timestamp_millis());
+    state
+        .writer
+        .write(move |tx| {
+            let taken = store::limits::take_rate(tx, &keys, count as u64, now)?;
+            if taken.is_ok() {
+                store::sync::acknowledge(tx, client_id, user_id, first)?;
+            }
+            Ok(taken)
+        })
+        .await?
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })
 }
 
 #[derive(Debug)]
@@ -174,7 +222,7 @@ fn push_in_once(
         // number stood for another command (the phone's numbering went back).
         return Ok(
             match store::sync::stored_result(tx, client_id, mutation.id)? {
-                Some((known, result)) if known.is_empty() || known == fingerprint => {
+                Some((known, result)) if store::sync::same_command(&known, &fingerprint) => {
                     Pushed::Answered(result)
                 }
                 _ => Pushed::OutOfLine { expected: last + 1 },

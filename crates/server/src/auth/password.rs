@@ -183,7 +183,7 @@ impl HashingPool {
 
     /// Runs `work` on one of the pool's threads when a turn is free; not at all if the caller
     /// stopped waiting (its request was dropped) before the work began.
-    async fn run<T: Send + 'static>(
+    pub async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ApiError> {
@@ -410,7 +410,11 @@ mod tests {
             let ran = pool.ran.clone();
             move || ran.load(std::sync::atomic::Ordering::SeqCst)
         });
-        assert_eq!(ran_before.await.unwrap(), 1, "only the hash under way ran first");
+        assert_eq!(
+            ran_before.await.unwrap(),
+            1,
+            "only the hash under way ran first"
+        );
         assert_eq!(pool.ran(), 2);
         assert_eq!(pool.waiting.load(std::sync::atomic::Ordering::SeqCst), 0);
         assert_eq!(pool.permits.available_permits(), 1, "no turn was lost");

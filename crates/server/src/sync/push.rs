@@ -75,7 +75,14 @@ pub async fn push(
         });
     }
     if let Some(first) = request.mutations.first() {
-        take_turn(&state, &user, request.client_id, first.id, request.mutations.len()).await?;
+        take_turn(
+            &state,
+            &user,
+            request.client_id,
+            first.id,
+            request.mutations.len(),
+        )
+        .await?;
     }
     let mut results = Vec::with_capacity(request.mutations.len());
     for mutation in &request.mutations {

@@ -8,6 +8,7 @@ mod campaigns;
 mod claims;
 mod communities;
 mod consent;
+mod costs;
 mod crash;
 mod errors;
 mod hardening;

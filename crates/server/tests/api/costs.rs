@@ -181,6 +181,9 @@ async fn anonymous_snapshots_are_rate_limited_per_address() {
     assert_eq!(app.get_as(&donor, &path()).await.status(), 200);
 }
 
+/// A stored push result: id, status, code, message, fingerprint.
+type StoredResult = (i64, String, Option<String>, Option<String>, String);
+
 /// The stored results a phone has acknowledged (its next push starts above them) keep only
 /// what a replay needs: the message goes, the fingerprint is a digest, never the command. A
 /// replay still answers the same and applies nothing; another command under the same number
@@ -197,7 +200,7 @@ async fn acknowledged_results_keep_only_what_a_replay_needs() {
     assert_eq!(answered.results[0].status, MutationStatus::Applied);
     assert_eq!(answered.results[1].code, Some(ProblemCode::InvalidMutation));
     let stored = || async {
-        let rows: Vec<(i64, String, Option<String>, Option<String>, String)> = app
+        let rows: Vec<StoredResult> = app
             .db
             .fetch_all(
                 "SELECT mutation_id, status, code, message, fingerprint FROM sync_results \

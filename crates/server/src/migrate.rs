@@ -48,9 +48,9 @@ const TABLES: &[(&str, &str)] = &[
     ("reminders", "subject, reminder"),
 ];
 
-/// Tables left behind on purpose: login and sign-up counts (they expire within the hour) and
-/// the sessions' epoch (each database counts its own).
-const NOT_COPIED: &[&str] = &["limit_hits", "auth_epoch"];
+/// Tables left behind on purpose: login and sign-up counts (they expire within the hour), push
+/// rates (they run down within minutes) and the sessions' epoch (each database counts its own).
+const NOT_COPIED: &[&str] = &["limit_hits", "rate_limits", "auth_epoch"];
 
 /// Kept by PostgreSQL's own trigger as the claims arrive (then checked against the source).
 const RECOMPUTED: &[(&str, &str)] = &[("users", "held_item_units")];

@@ -30,6 +30,7 @@ use chrono::{DateTime, Utc};
 
 use crate::command::Actor;
 use crate::ids::{CommunityId, UserId};
+use crate::model::Entity;
 use crate::model::{
     CallView, ClaimStatus, Me, Request, RequestStatus, RequestView, Role, VolunteerStatus,
     WishKind, WishStatus,
@@ -89,6 +90,24 @@ impl Viewer {
 
 fn works_in(viewer: Option<&Viewer>, community: Option<CommunityId>) -> bool {
     viewer.is_some_and(|viewer| viewer.works_in(community))
+}
+
+/// What a visitor (no session) may ever be told of: wishes, campaigns, grids and buildings.
+/// Every other kind of change (claims, households, volunteers, pledges, requests, staff,
+/// notices) is never a visitor's, not even as a removal (see the functions below, each with
+/// `None` for the viewer).
+pub const PUBLIC_ENTITIES: &[Entity] = &[
+    Entity::Wish,
+    Entity::Campaign,
+    Entity::Grid,
+    Entity::Building,
+];
+
+/// The kinds of change a pull by `viewer` may carry, when fewer than all: a visitor's pull
+/// reads only the public ones from the change log (a log of 300k claims is not a visitor's to
+/// page through).
+pub fn entities_of(viewer: Option<&Viewer>) -> Option<&'static [Entity]> {
+    viewer.is_none().then_some(PUBLIC_ENTITIES)
 }
 
 /// Whether `viewer` may see a wish in `status` of `community` (its grid's).

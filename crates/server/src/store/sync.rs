@@ -236,16 +236,28 @@ pub async fn lost_versions(db: &Pool) -> ApiResult<Vec<LostVersions>> {
 }
 
 /// Each entity changed after `since`, once, with its latest version, oldest first; at most
-/// `limit` of them.
+/// `limit` of them; of the kinds in `only` when given (a visitor's pull: see core's
+/// `visibility::entities_of`).
 pub async fn changed_since(
     db: &Pool,
     since: u64,
     limit: i64,
+    only: Option<&[Entity]>,
 ) -> ApiResult<Vec<(Entity, String, u64)>> {
+    // The kinds are core's names, never a caller's text: written into the statement.
+    let kinds = only.map_or_else(String::new, |only| {
+        let names: Vec<String> = only
+            .iter()
+            .map(|entity| format!("'{}'", entity.as_str()))
+            .collect();
+        format!(" AND entity IN ({})", names.join(", "))
+    });
     let rows: Vec<(String, String, i64)> = db
         .fetch_all(
-            "SELECT entity, entity_id, MAX(version) AS version FROM change_log WHERE version > ? \
-         GROUP BY entity, entity_id ORDER BY version LIMIT ?",
+            &format!(
+                "SELECT entity, entity_id, MAX(version) AS version FROM change_log \
+                 WHERE version > ?{kinds} GROUP BY entity, entity_id ORDER BY version LIMIT ?"
+            ),
             crate::args![i64::try_from(since).unwrap_or(i64::MAX), limit],
         )
         .await?;

@@ -238,7 +238,9 @@ async fn assemble(
     start: &Start,
 ) -> ApiResult<PullResponse> {
     let (latest, since, reset) = (start.latest, start.since, start.reset);
-    let rows = store::sync::changed_since(&state.db, since, PULL_PAGE + 1).await?;
+    // A visitor's pull reads only what a visitor may see (core says which kinds).
+    let only = visibility::entities_of(user.map(CurrentUser::viewer).as_ref());
+    let rows = store::sync::changed_since(&state.db, since, PULL_PAGE + 1, only).await?;
     let more = rows.len() as i64 > PULL_PAGE;
     let rows = &rows[..rows.len().min(PULL_PAGE as usize)];
     let cursor = match (rows.last(), more) {

@@ -355,3 +355,64 @@ async fn pushes_are_rate_limited_but_a_full_outbox_syncs_at_once() {
     app.clock.advance(chrono::Duration::minutes(1));
     push_ok(&app, &donor, phone, unreadable(next, 1)).await;
 }
+
+/// A visitor's pull reads only the kinds of change a visitor may see (core's
+/// `visibility::entities_of`): 600 claims logged before a wish's change do not make it
+/// page through them (one page, the wish on it), while a signed-in pull still pages.
+#[tokio::test]
+async fn a_visitors_pull_reads_only_public_changes() {
+    let app = spawn_demo_app().await;
+    let before: PullResponse = serde_json::from_value(
+        app.get_json(&format!(
+            "/api/sync/pull?cursor=0&client_id={}",
+            ClientId::generate()
+        ))
+        .await,
+    )
+    .unwrap();
+    let wish = app.open_wish(WishKind::Item, 2).await;
+    let donor = app.register(Role::Donor).await;
+    let claims: Vec<String> = (0..600)
+        .map(|_| format!("('claim', '{}')", ClaimId::generate()))
+        .collect();
+    app.db
+        .execute(
+            &format!(
+                "INSERT INTO change_log (entity, entity_id) VALUES {}",
+                claims.join(", ")
+            ),
+            microwish_server::args![],
+        )
+        .await
+        .unwrap();
+    // The wish changes after them (a unit claimed).
+    app.claim_ok(&donor, wish.id, 1).await;
+    let has_wish = |page: &PullResponse| {
+        page.changes.iter().any(|change| {
+            matches!(change, microwish_core::sync::Change::Wish { id, .. } if *id == wish.id)
+        })
+    };
+    for cursor in [0, before.cursor] {
+        let page: PullResponse = serde_json::from_value(
+            app.get_json(&format!(
+                "/api/sync/pull?cursor={cursor}&client_id={}",
+                ClientId::generate()
+            ))
+            .await,
+        )
+        .unwrap();
+        assert!(!page.more, "one page from {cursor}");
+        assert!(has_wish(&page), "the changed wish, from {cursor}");
+    }
+    let path = format!(
+        "/api/sync/pull?cursor={}&client_id={}",
+        before.cursor,
+        ClientId::generate()
+    );
+    let signed_in: PullResponse =
+        serde_json::from_value(app.get_json_as(&donor, &path).await).unwrap();
+    assert!(
+        signed_in.more,
+        "a signed-in pull pages through every change"
+    );
+}

@@ -444,6 +444,19 @@ mod tests {
     const HERE: CommunityId = CommunityId(Uuid::from_u128(1));
     const THERE: CommunityId = CommunityId(Uuid::from_u128(2));
 
+    /// A visitor's pull reads only the public kinds; what it leaves out, the rules below never
+    /// show a visitor anyway (claims, households, volunteers, pledges, requests, staff, notices).
+    #[test]
+    fn a_visitor_is_told_of_public_kinds_only() {
+        assert_eq!(entities_of(None), Some(PUBLIC_ENTITIES));
+        assert_eq!(pledge_scope(None), PledgeScope::Nothing);
+        assert_eq!(request_scope(None), RequestScope::Nothing);
+        assert!(volunteers_of(None).is_none() && households_of(None).is_none());
+        assert!(!told_request_left(None, HERE));
+        assert!(!staff(None, HERE) && !notice(None, UserId(Uuid::from_u128(3))));
+        assert_eq!(claim_scope(None), ClaimScope::Nothing);
+    }
+
     /// The people the table walks: visitors, each role, a volunteer marked a party member
     /// (of this community), and a worker of another community.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -19,6 +18,7 @@ use crate::app::AppState;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
+use crate::pages::Page;
 use crate::security::ClientAddress;
 use crate::store::limits::Rate;
 use crate::store::{self, parse_stored};
@@ -49,14 +49,14 @@ const MAX_ADDRESSES: usize = 100_000;
 /// The anonymous snapshot (a pull from scratch without a session, what every visitor's phone
 /// asks first): the same for every visitor, so built once per version of the data (the change
 /// log's top and the restores behind it), by one request while those asking with it wait for
-/// that build, and served as the same bytes until the data changes. Without it each such pull
+/// that build, and served as the same bytes (each encoding made once) until the data changes. Without it each such pull
 /// grouped the whole change log (160–220 ms at 300k claims). Who asks is counted per client
 /// address, in memory: counting in the database would make each anonymous request a write,
 /// the very cost this bounds.
 pub struct Snapshots {
     rate: Rate,
     asked: std::sync::Mutex<HashMap<String, i64>>,
-    current: std::sync::Mutex<Option<(SnapshotKey, Arc<tokio::sync::OnceCell<Bytes>>)>>,
+    current: std::sync::Mutex<Option<(SnapshotKey, Arc<tokio::sync::OnceCell<Arc<Page>>>)>>,
     builds: std::sync::atomic::AtomicU64,
 }
 
@@ -102,11 +102,12 @@ impl Snapshots {
     }
 
     /// The snapshot at `key`: the one built, or built now (once, whoever else waits for it).
-    async fn get<F, Fut>(&self, key: SnapshotKey, build: F) -> ApiResult<Bytes>
+    async fn get<F, Fut>(&self, key: SnapshotKey, build: F) -> ApiResult<Arc<Page>>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = ApiResult<PullResponse>>,
     {
+        let version = key.latest;
         let cell = {
             let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
             match &*current {
@@ -125,7 +126,7 @@ impl Snapshots {
                 .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let answer = build().await?;
             serde_json::to_vec(&answer)
-                .map(Bytes::from)
+                .map(|json| Arc::new(Page::new(version, json)))
                 .map_err(|error| ApiError::Internal(format!("snapshot not serialised: {error}")))
         };
         match cell {
@@ -152,6 +153,7 @@ pub async fn pull(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
     ClientAddress(address): ClientAddress,
+    headers: axum::http::HeaderMap,
     ApiQuery(query): ApiQuery<PullQuery>,
 ) -> ApiResult<Response> {
     let start = start(&state, user.as_ref(), query.cursor, query.client_id).await?;
@@ -165,18 +167,12 @@ pub async fn pull(
             restores: start.lost.len(),
             last_restore: start.lost.last().map_or(0, |lost| lost.through),
         };
-        let body = state
+        let page = state
             .snapshots
             .get(key, || assemble(&state, None, &start))
             .await?;
-        return Ok((
-            [(
-                axum::http::header::CONTENT_TYPE,
-                axum::http::HeaderValue::from_static("application/json"),
-            )],
-            body,
-        )
-            .into_response());
+        // Each encoding (brotli, gzip) made once per version, like the public list's.
+        return Ok(page.respond(&headers));
     }
     Ok(Json(assemble(&state, user.as_ref(), &start).await?).into_response())
 }

@@ -56,9 +56,12 @@ const MAX_ADDRESSES: usize = 100_000;
 pub struct Snapshots {
     rate: Rate,
     asked: std::sync::Mutex<HashMap<String, i64>>,
-    current: std::sync::Mutex<Option<(SnapshotKey, Arc<tokio::sync::OnceCell<Arc<Page>>>)>>,
+    current: std::sync::Mutex<Option<(SnapshotKey, Arc<Built>)>>,
     builds: std::sync::atomic::AtomicU64,
 }
+
+/// A snapshot built, or being built (those asking meanwhile wait for the one build).
+type Built = tokio::sync::OnceCell<Arc<Page>>;
 
 /// The version of the data a snapshot shows: the top version, and the restores behind it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

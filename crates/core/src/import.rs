@@ -341,7 +341,8 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
         })
         .collect();
     let mut parts = normal.trim().split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return None;
     };
@@ -360,9 +361,10 @@ fn parse_bool(text: &str) -> Option<bool> {
 
 fn parse_group(word: &str) -> Option<BeneficiaryGroup> {
     let lower = word.trim().to_lowercase();
-    BeneficiaryGroup::ALL.iter().copied().find(|group| {
-        group.as_str() == lower || group.search_words().contains(&lower.as_str())
-    })
+    BeneficiaryGroup::ALL
+        .iter()
+        .copied()
+        .find(|group| group.as_str() == lower || group.search_words().contains(&lower.as_str()))
 }
 
 fn parse_groups(text: &str) -> Result<Vec<BeneficiaryGroup>, String> {
@@ -499,7 +501,11 @@ pub fn households(
             let text = row.get("minor");
             let minor = parse_bool(text);
             if minor.is_none() {
-                error("minor", FieldCode::Invalid, format!("{text}: 是 or 否 (yes or no)"));
+                error(
+                    "minor",
+                    FieldCode::Invalid,
+                    format!("{text}: 是 or 否 (yes or no)"),
+                );
             }
             minor
         } else {
@@ -647,7 +653,10 @@ pub fn wishes(rows: &[Vec<String>], context: &WishContext<'_>) -> Plan {
                 error(
                     "phone",
                     FieldCode::Unknown,
-                    format!("{}: no household of your community has this phone", row.get("phone")),
+                    format!(
+                        "{}: no household of your community has this phone",
+                        row.get("phone")
+                    ),
                 );
             }
             found
@@ -676,7 +685,11 @@ pub fn wishes(rows: &[Vec<String>], context: &WishContext<'_>) -> Plan {
             WishKind::Item
         } else {
             parse_kind(kind_text).unwrap_or_else(|| {
-                error("kind", FieldCode::Unknown, format!("{kind_text}: item (物品) or service (服务)"));
+                error(
+                    "kind",
+                    FieldCode::Unknown,
+                    format!("{kind_text}: item (物品) or service (服务)"),
+                );
                 WishKind::Item
             })
         };
@@ -686,7 +699,11 @@ pub fn wishes(rows: &[Vec<String>], context: &WishContext<'_>) -> Plan {
             Category::Other
         } else {
             parse_category(category_text).unwrap_or_else(|| {
-                error("category", FieldCode::Unknown, format!("{category_text}: not a category"));
+                error(
+                    "category",
+                    FieldCode::Unknown,
+                    format!("{category_text}: not a category"),
+                );
                 Category::Other
             })
         };
@@ -708,7 +725,11 @@ pub fn wishes(rows: &[Vec<String>], context: &WishContext<'_>) -> Plan {
         } else {
             let group = parse_group(group_text);
             if group.is_none() {
-                error("group", FieldCode::Unknown, format!("{group_text}: not a group"));
+                error(
+                    "group",
+                    FieldCode::Unknown,
+                    format!("{group_text}: not a group"),
+                );
             }
             group
         };
@@ -851,10 +872,31 @@ mod tests {
     fn a_row_becomes_a_household_and_a_known_phone_an_update_or_nothing() {
         let file = rows(&[
             &["姓名", "地址", "电话", "网格", "群体", "有未成年人"],
-            &["马玉珍", "星怡花园31幢104室", "139-6280-0111", "第一网格", "独居老人", "否"],
-            &["王成", "星怡花园32幢102室", "13962800101", "grid-1", "elderly_alone", "否 no"],
+            &[
+                "马玉珍",
+                "星怡花园31幢104室",
+                "139-6280-0111",
+                "第一网格",
+                "独居老人",
+                "否",
+            ],
+            &[
+                "王成",
+                "星怡花园32幢102室",
+                "13962800101",
+                "grid-1",
+                "elderly_alone",
+                "否 no",
+            ],
             &["", "", "", "", "", ""],
-            &["王成", "星怡花园32幢102室", "13962800102", "第一网格", "独居老人 低保", "否"],
+            &[
+                "王成",
+                "星怡花园32幢102室",
+                "13962800102",
+                "第一网格",
+                "独居老人 低保",
+                "否",
+            ],
         ]);
         let known = [household("13962800101"), household("139 6280 0102")];
         let plan = households(&file, &grids(), &known, today());
@@ -874,13 +916,69 @@ mod tests {
     #[test]
     fn every_problem_is_reported_by_row_and_column() {
         let file = rows(&[
-            &["name", "address", "phone", "grid", "groups", "consent_on", "minor"],
-            &["", "星怡花园31幢104室", "13962800111", "第一网格", "独居老人", "", ""],
-            &["马", "星怡花园31幢104室", "call me", "第一网格", "独居老人", "", ""],
-            &["马", "星怡花园31幢104室", "13962800113", "第九网格", "独居老人", "", ""],
-            &["马", "星怡花园31幢104室", "13962800114", "第一网格", "外星人", "", ""],
-            &["马", "星怡花园31幢104室", "13962800115", "第一网格", "独居老人", "昨天", ""],
-            &["马", "星怡花园31幢104室", "13962800115", "第一网格", "独居老人", "", "也许"],
+            &[
+                "name",
+                "address",
+                "phone",
+                "grid",
+                "groups",
+                "consent_on",
+                "minor",
+            ],
+            &[
+                "",
+                "星怡花园31幢104室",
+                "13962800111",
+                "第一网格",
+                "独居老人",
+                "",
+                "",
+            ],
+            &[
+                "马",
+                "星怡花园31幢104室",
+                "call me",
+                "第一网格",
+                "独居老人",
+                "",
+                "",
+            ],
+            &[
+                "马",
+                "星怡花园31幢104室",
+                "13962800113",
+                "第九网格",
+                "独居老人",
+                "",
+                "",
+            ],
+            &[
+                "马",
+                "星怡花园31幢104室",
+                "13962800114",
+                "第一网格",
+                "外星人",
+                "",
+                "",
+            ],
+            &[
+                "马",
+                "星怡花园31幢104室",
+                "13962800115",
+                "第一网格",
+                "独居老人",
+                "昨天",
+                "",
+            ],
+            &[
+                "马",
+                "星怡花园31幢104室",
+                "13962800115",
+                "第一网格",
+                "独居老人",
+                "",
+                "也许",
+            ],
         ]);
         let plan = households(&file, &grids(), &[], today());
         let found: Vec<(usize, &str, &str)> = plan
@@ -917,7 +1015,13 @@ mod tests {
 
     #[test]
     fn dates_and_defused_cells_read_as_typed() {
-        for text in ["2026-07-01", "2026/7/1", "2026.7.1", "2026年7月1日", "2026-07-01 00:00:00"] {
+        for text in [
+            "2026-07-01",
+            "2026/7/1",
+            "2026.7.1",
+            "2026年7月1日",
+            "2026-07-01 00:00:00",
+        ] {
             assert_eq!(parse_date(text), Some(today()), "{text}");
         }
         assert_eq!(parse_date("7/1"), None);

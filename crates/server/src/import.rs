@@ -16,7 +16,8 @@ pub fn decode(bytes: &[u8]) -> Result<(Vec<Vec<String>>, &'static str), String> 
         return spreadsheet(bytes).map(|rows| (rows, "xlsx"));
     }
     let (text, format) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        let text = std::str::from_utf8(rest).map_err(|_| "the file is not UTF-8 after its byte-order mark")?;
+        let text = std::str::from_utf8(rest)
+            .map_err(|_| "the file is not UTF-8 after its byte-order mark")?;
         (text.to_owned(), "csv_utf8_bom")
     } else if let Ok(text) = std::str::from_utf8(bytes) {
         (text.to_owned(), "csv_utf8")

@@ -172,15 +172,17 @@ async fn read(
                 ApiError::bad_request(ProblemCode::BadBody, "the file did not arrive whole")
             }
         })?;
-    Ok(crate::import::decode(&bytes).map_err(|message| ImportReport {
-        errors: vec![ImportError {
-            row: 0,
-            column: String::new(),
-            code: "unreadable".into(),
-            message,
-        }],
-        ..ImportReport::default()
-    }))
+    Ok(
+        crate::import::decode(&bytes).map_err(|message| ImportReport {
+            errors: vec![ImportError {
+                row: 0,
+                column: String::new(),
+                code: "unreadable".into(),
+                message,
+            }],
+            ..ImportReport::default()
+        }),
+    )
 }
 
 /// Applies the plan's commands in one transaction, each in a savepoint of its own so that
@@ -276,4 +278,3 @@ async fn grids_of(
 fn community_of(user: &store::users::User) -> ApiResult<CommunityId> {
     visibility::households_of(Some(&user.viewer())).ok_or(ApiError::NotLoggedIn)
 }
-

@@ -136,6 +136,19 @@ fn column_of(field: Field) -> &'static str {
     }
 }
 
+/// The template a worker fills in for `households`: the export's columns (those an import
+/// reads) and one example row.
+pub const HOUSEHOLDS_TEMPLATE: &str =
+    "\u{feff}姓名 name,地址 address,电话 phone,网格 grid,群体 groups,备注 notes,\
+同意公开日期 consent_on,有未成年人 minor,监护人同意日期 guardian_consent_on\r\n\
+王小明,星怡花园1幢101室,139-0000-0000,第一网格,独居老人,上门请先电话,2026-01-05,否 no,\r\n";
+
+/// The template for `wishes`: the household's phone, the wish's columns, one example row.
+pub const WISHES_TEMPLATE: &str =
+    "\u{feff}电话 phone,标题 title,描述 description,类型 kind,类别 category,\
+数量 quantity,单位 unit,化名 alias,截止日期 needed_by,活动 campaign\r\n\
+139-0000-0000,冬天的棉被,,item,daily,1,床,王爷爷,,\r\n";
+
 /// A column of our exports: its English key and its Chinese header.
 struct Column {
     key: &'static str,
@@ -251,6 +264,12 @@ fn blank(cells: &[String]) -> bool {
     cells.iter().all(|cell| cell.trim().is_empty())
 }
 
+/// Where each recognised column is, by its key.
+type Columns = HashMap<&'static str, usize>;
+
+/// The data rows that are not blank, each with its row number in the sheet.
+type DataRows<'a> = Vec<(usize, &'a [String])>;
+
 /// The start of a plan: the header recognised, the data rows counted and limited. `None`
 /// when the file cannot be read on (no header, too many rows).
 fn start<'a>(
@@ -258,7 +277,7 @@ fn start<'a>(
     columns: &[Column],
     required: &[&str],
     plan: &mut Plan,
-) -> Option<(HashMap<&'static str, usize>, Vec<(usize, &'a [String])>)> {
+) -> Option<(Columns, DataRows<'a>)> {
     let Some(header_at) = rows.iter().position(|cells| !blank(cells)) else {
         plan.report
             .errors
@@ -617,9 +636,9 @@ pub fn wishes(rows: &[Vec<String>], context: &WishContext<'_>) -> Plan {
     ) else {
         return plan;
     };
-    if !columns.contains_key("phone")
-        && !(columns.contains_key("name") && columns.contains_key("address"))
-    {
+    let whose = columns.contains_key("phone")
+        || (columns.contains_key("name") && columns.contains_key("address"));
+    if !whose {
         plan.report.errors.push(ImportError::new(
             1,
             "phone",
@@ -1011,6 +1030,36 @@ mod tests {
         let plan = households(&file, &grids(), &[], today());
         assert_eq!(plan.report.errors[0].code, "too_many_rows");
         assert!(plan.commands.is_empty());
+    }
+
+    #[test]
+    fn the_templates_are_read_by_their_own_import() {
+        let known = [household("13900000000")];
+        let rows: Vec<Vec<String>> = HOUSEHOLDS_TEMPLATE
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .map(|line| line.split(',').map(str::to_owned).collect())
+            .collect();
+        let plan = households(&rows, &grids(), &[], today());
+        assert!(plan.report.errors.is_empty(), "{:?}", plan.report.errors);
+        assert!(plan.report.ignored_columns.is_empty());
+        assert_eq!(plan.commands.len(), 1);
+        let rows: Vec<Vec<String>> = WISHES_TEMPLATE
+            .lines()
+            .map(|line| line.split(',').map(str::to_owned).collect())
+            .collect();
+        let plan = wishes(
+            &rows,
+            &WishContext {
+                households: &known,
+                grids: &grids(),
+                campaigns: &[],
+                wishes: &HashSet::new(),
+            },
+        );
+        assert!(plan.report.errors.is_empty(), "{:?}", plan.report.errors);
+        assert!(plan.report.ignored_columns.is_empty());
+        assert_eq!(plan.commands.len(), 1);
     }
 
     #[test]

@@ -120,10 +120,9 @@ async fn a_utf8_csv_is_previewed_without_a_change_then_applied_once() {
 async fn a_gb18030_csv_is_read_as_excel_saves_it() {
     let app = spawn_demo_app().await;
     let worker = app.worker().await;
-    let text = format!(
-        "姓名,电话,地址,网格,群体\r\n李秀兰,13962800921,星怡花园8幢502室,第三网格,独居老人\r\n"
-    );
-    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
+    let text =
+        "姓名,电话,地址,网格,群体\r\n李秀兰,13962800921,星怡花园8幢502室,第三网格,独居老人\r\n";
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
     assert!(!unmappable);
     assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
     let (status, report) = import(

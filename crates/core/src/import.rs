@@ -547,7 +547,14 @@ pub fn households(
             continue;
         }
         let fields = match current {
-            Some(household) => patch.clone().apply_to(household),
+            // A blank consent cell never withdraws a consent given: that is the form's to do,
+            // deliberately (it takes the household's wishes down).
+            Some(household) => HouseholdPatch {
+                consent_on: patch.consent_on.filter(Option::is_some),
+                guardian_consent_on: patch.guardian_consent_on.filter(Option::is_some),
+                ..patch.clone()
+            }
+            .apply_to(household),
             None => HouseholdFields {
                 name: patch.name.clone().unwrap_or_default(),
                 address: patch.address.clone().unwrap_or_default(),
@@ -930,6 +937,13 @@ mod tests {
         assert_eq!(new.fields.grid, GridId::from("grid-1"));
         assert!(plan.commands[1].updates);
         assert_eq!(plan.commands[1].row, 5);
+
+        // A blank consent cell leaves a consent given as it is.
+        let mut consented = household("13962800101");
+        consented.consent_on = Some(today());
+        let file = rows(&[&["电话", "同意公开日期"], &["13962800101", ""]]);
+        let plan = households(&file, &grids(), &[consented], today());
+        assert_eq!((plan.report.skipped, plan.commands.len()), (1, 0));
     }
 
     #[test]

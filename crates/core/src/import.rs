@@ -542,10 +542,6 @@ pub fn households(
             guardian_consent_on,
             minor,
         };
-        if !errors.is_empty() {
-            plan.report.errors.extend(errors);
-            continue;
-        }
         let fields = match current {
             // A blank consent cell never withdraws a consent given: that is the form's to do,
             // deliberately (it takes the household's wishes down).
@@ -567,10 +563,20 @@ pub fn households(
                 minor: patch.minor.unwrap_or(false),
             },
         };
-        let fields = match fields.validate(today) {
-            Ok(fields) => fields,
-            Err(refused) => {
-                plan.refused(number, &refused);
+        // Every problem of the row at once: the form's checks too, on the columns read.
+        let fields = fields.validate(today);
+        if let Err(refused) = &fields {
+            let read: Vec<String> = errors.iter().map(|error| error.column.clone()).collect();
+            errors.extend(
+                row_errors(number, refused)
+                    .into_iter()
+                    .filter(|error| !read.contains(&error.column)),
+            );
+        }
+        let fields = match fields {
+            Ok(fields) if errors.is_empty() => fields,
+            _ => {
+                plan.report.errors.extend(errors);
                 continue;
             }
         };
@@ -988,6 +994,15 @@ mod tests {
             &[
                 "马",
                 "星怡花园31幢104室",
+                "123",
+                "第九网格",
+                "外星人",
+                "",
+                "",
+            ],
+            &[
+                "马",
+                "星怡花园31幢104室",
                 "13962800114",
                 "第一网格",
                 "外星人",
@@ -1026,10 +1041,13 @@ mod tests {
                 (2, "name", "required"),
                 (3, "phone", "invalid"),
                 (4, "grid", "unknown"),
+                (5, "grid", "unknown"),
                 (5, "groups", "unknown"),
-                (6, "consent_on", "invalid"),
-                (7, "phone", "duplicate"),
-                (7, "minor", "invalid"),
+                (5, "phone", "invalid"),
+                (6, "groups", "unknown"),
+                (7, "consent_on", "invalid"),
+                (8, "phone", "duplicate"),
+                (8, "minor", "invalid"),
             ]
         );
         assert!(plan.commands.is_empty());

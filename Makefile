@@ -91,6 +91,7 @@ e2e: spa
 ## changes, the cost curve). Every figure is printed; exits 1 when any budget broke.
 bench: bench-tools spa
 	cargo bench -p microwish-server --bench sync_pull
+	cargo bench -p microwish-server --bench import
 	$(call in_browser_tmp,cargo test -p microwish --release --target $(WASM_TARGET) --features bench --test bench -- --nocapture)
 	cargo build -p microwish-server
 	status=0; \

@@ -261,6 +261,40 @@ pub async fn put_photo(
     }
 }
 
+/// Sends a spreadsheet to `/api/import/{what}` (`households` or `wishes`): a preview when
+/// `dry_run`, else applied (all or nothing). Its report either way: a 422 with errors is a
+/// report too (nothing was applied).
+pub async fn import(
+    what: &str,
+    dry_run: bool,
+    file: &web_sys::File,
+) -> Result<microwish_core::import::ImportReport, ApiError> {
+    let name = file.name().to_lowercase();
+    let content_type = if name.ends_with(".xlsx") {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    } else if name.ends_with(".xls") {
+        "application/vnd.ms-excel"
+    } else {
+        "text/csv"
+    };
+    let response = Request::post(&format!("/api/import/{what}?dry_run={dry_run}"))
+        .header("accept", "application/json")
+        .header("content-type", content_type)
+        .body(&**file)
+        .map_err(|error| ApiError::Unexpected(error.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    if response.ok() || response.status() == 422 {
+        response
+            .json()
+            .await
+            .map_err(|error| ApiError::Unexpected(error.to_string()))
+    } else {
+        Err(problem(response).await)
+    }
+}
+
 /// The public board of fixed problems (已办结), newest first.
 pub async fn board() -> Result<Vec<BoardItem>, ApiError> {
     let page: Page<BoardItem> = get_json("/api/board").await?;

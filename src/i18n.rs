@@ -11,6 +11,7 @@ mod claim;
 mod en;
 mod fields;
 mod households;
+mod import;
 #[cfg(test)]
 mod notice_tests;
 mod notices;
@@ -34,6 +35,7 @@ pub use claim::{ClaimTexts, WorkerTexts};
 pub use en::EN;
 pub use fields::FieldErrorTexts;
 pub use households::{HouseholdTexts, WishFormTexts};
+pub use import::ImportTexts;
 pub use notices::{NoticeKindTexts, NoticeTexts};
 pub use problems::ProblemTexts;
 pub use report::ReportTexts;
@@ -130,6 +132,7 @@ pub struct Texts {
     pub notices: NoticeTexts,
     pub shops: ShopTexts,
     pub report: ReportTexts,
+    pub import: ImportTexts,
     pub problem: ProblemTexts,
     pub field_errors: FieldErrorTexts,
     pub sync: SyncTexts,

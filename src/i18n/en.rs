@@ -918,6 +918,7 @@ pub const EN: Texts = Texts {
         reopen_submit: "Reopen",
         answer_until: "You can rate or reopen it until {date}; then it closes by itself.",
     },
+    import: import::EN,
     board: BoardTexts {
         title: "What was fixed",
         intro: "Residents' requests the community has resolved: what was done, never who or which flat.",

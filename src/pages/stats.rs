@@ -12,14 +12,17 @@ use crate::pages::households::community_grids;
 use crate::pages::select_options;
 use crate::state::use_data;
 
+mod import;
 mod requests;
 
+use import::Import;
 use requests::RequestsReport;
 
 /// `/worker/stats` 统计与导出: the community's report for a period (and a grid) — households
 /// helped, wishes by month and by grid, volunteer time, shops' contributions, the median
 /// days from posting to fulfilment, the residents' requests and their rates — each chart with
-/// its numbers in a table beside it; and the three spreadsheets. The report is counted by the server (it needs the network).
+/// its numbers in a table beside it; the three spreadsheets; and the import of a worker's
+/// lists. The report is counted by the server (it needs the network).
 #[component]
 pub fn StatsPage() -> impl IntoView {
     let t = t();
@@ -28,7 +31,7 @@ pub fn StatsPage() -> impl IntoView {
         <header class="page-head">
             <h1 class="page-head__title">{t.report.stats_title}</h1>
         </header>
-        <WorkerOnly children=|me: Me| view! { <Report me /> <Exports /> } />
+        <WorkerOnly children=|me: Me| view! { <Report me /> <Exports /> <Import /> } />
     }
 }
 

@@ -17,6 +17,7 @@
 //! - [`visibility`]: who may see which entity and which of its fields (every read asks it);
 //! - [`notices`]: who is told of what a command did, and how a notice leaves the app;
 //! - [`sync`]: the push/pull protocol types;
+//! - [`import`]: a worker's spreadsheet of households or wishes as commands, with its report;
 //! - [`account`], [`validate`]: registration and input validation with per-field errors.
 
 /// Declares a fieldless enum stored and sent as a snake_case string, with the complete list
@@ -105,6 +106,7 @@ pub mod error;
 pub mod facts;
 pub mod gates;
 pub mod ids;
+pub mod import;
 pub mod model;
 pub mod notices;
 pub mod overlay;

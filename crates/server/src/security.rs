@@ -85,10 +85,19 @@ pub async fn security_headers(
     response
 }
 
+/// The types an import takes (`/api/import/…`); none is one a form may send across sites
+/// without asking (CORS-safelisted are only text/plain, forms and multipart).
+pub const SPREADSHEETS: &[&str] = &[
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel",
+];
+
 /// State-changing requests must be JSON, or an image (a photo's bytes) — a cross-site HTML
 /// form can send neither without a CORS preflight, which we never grant — and must not come
 /// from another site. (Each endpoint then takes only its own type: JSON bodies refuse an
-/// image with 415, the photo upload anything but a JPEG, PNG or WebP with 422.)
+/// image with 415, the photo upload anything but a JPEG, PNG or WebP with 422; an import
+/// takes a spreadsheet, [`SPREADSHEETS`].)
 pub async fn guard_writes(request: Request, next: Next) -> Response {
     let reads = [Method::GET, Method::HEAD, Method::OPTIONS];
     if !reads.contains(request.method()) {
@@ -102,9 +111,9 @@ pub async fn guard_writes(request: Request, next: Next) -> Response {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
             .map(|mime| mime.trim().to_ascii_lowercase());
-        let taken = mime
-            .as_deref()
-            .is_some_and(|mime| mime == "application/json" || mime.starts_with("image/"));
+        let taken = mime.as_deref().is_some_and(|mime| {
+            mime == "application/json" || mime.starts_with("image/") || SPREADSHEETS.contains(&mime)
+        });
         if !taken {
             return ApiError::UnsupportedMediaType.into_response();
         }

@@ -6,6 +6,7 @@ pub mod campaigns;
 pub mod claims;
 pub mod community;
 pub mod households;
+pub mod import;
 pub mod notices;
 pub mod pledges;
 pub mod reports;
@@ -75,6 +76,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         routes!(reports::export_wishes),
         routes!(reports::export_households),
         routes!(reports::export_requests),
+        routes!(import::households),
+        routes!(import::wishes),
         routes!(requests::list, requests::create),
         routes!(requests::get),
         routes!(requests::put_photo, requests::get_photo),

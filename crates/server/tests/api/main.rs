@@ -14,6 +14,7 @@ mod errors;
 mod hardening;
 mod health;
 mod hold;
+mod import;
 mod notices;
 mod postgres;
 mod privacy;

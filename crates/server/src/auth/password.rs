@@ -417,6 +417,13 @@ mod tests {
         );
         assert_eq!(pool.ran(), 2);
         assert_eq!(pool.waiting.load(std::sync::atomic::Ordering::SeqCst), 0);
+        // The turn is handed back just after the answer is sent: wait for it (bounded).
+        for _ in 0..200 {
+            if pool.permits.available_permits() == 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         assert_eq!(pool.permits.available_permits(), 1, "no turn was lost");
     }
 

@@ -26,6 +26,11 @@ pub struct ImportTexts {
     pub whole_file: &'static str,
     /// `{columns}`.
     pub ignored: &'static str,
+    /// Whether the server's own words (English) follow a problem's code words: they carry
+    /// detail ("the same phone as row 3"), but Chinese readers get the cell instead.
+    pub server_words: bool,
+    /// A cell as it was read: `{value}`.
+    pub value: &'static str,
     /// Each error code in words (others: the server's message alone).
     pub codes: &'static [(&'static str, &'static str)],
     /// Each column's name (by its key).
@@ -88,6 +93,8 @@ pub const ZH: ImportTexts = ImportTexts {
     at: "第 {row} 行 · {column}",
     whole_file: "整个文件",
     ignored: "未识别的列(已忽略):{columns}",
+    server_words: false,
+    value: "“{value}”",
     codes: &[
         ("required", "不能为空"),
         ("invalid", "格式不对"),
@@ -149,6 +156,8 @@ pub const EN: ImportTexts = ImportTexts {
     at: "Row {row} · {column}",
     whole_file: "The whole file",
     ignored: "Columns not recognised (ignored): {columns}",
+    server_words: true,
+    value: "“{value}”",
     codes: &[
         ("required", "must not be empty"),
         ("invalid", "not in the right form"),

@@ -44,6 +44,9 @@ test('a worker previews a spreadsheet of households, sees its problem, then impo
   const problem = await section.locator('.import__error').first().textContent();
   assert.match(problem, /第 2 行 · 网格/);
   assert.match(problem, /找不到/);
+  // In Chinese throughout: the cell as typed, not the server's English detail.
+  assert.match(problem, /“第九网格”/);
+  assert.doesNotMatch(problem, /[A-Za-z]{3,}/);
   assert.equal(await section.locator('.import__apply').count(), 0, 'nothing to apply with a problem');
   await section.screenshot({ path: join(screenshotDir, 'import-preview-problem.png') });
 

@@ -20,7 +20,7 @@ use crate::command::{
 };
 use crate::error::{Field, FieldCode, RuleError};
 use crate::ids::{CampaignId, GridId, HouseholdId, WishId};
-use crate::model::{BeneficiaryGroup, Category, Grid, Household, WishKind};
+use crate::model::{BeneficiaryGroup, Category, Grid, Household, WishKind, WishStatus};
 
 /// The most bytes a file may have (413 `too_large` beyond).
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -57,7 +57,12 @@ pub struct ImportError {
     /// A field code (`required`, `invalid`, `unknown`, `reveals_name`, …), a problem code
     /// (`consent_missing`, …) or `too_many_rows`, `no_header`, `duplicate`.
     pub code: String,
+    /// The problem in the server's words (English), for a reader without the code's.
     pub message: String,
+    /// The cell as it was read (empty when the problem is not one cell's), so the app can
+    /// say what is wrong in its own language: 第 3 行 · 网格 “七网格”:找不到.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub value: String,
 }
 
 impl ImportError {
@@ -67,7 +72,13 @@ impl ImportError {
             column: column.to_owned(),
             code: code.to_owned(),
             message: message.into(),
+            value: String::new(),
         }
+    }
+
+    fn of_cell(mut self, value: &str) -> ImportError {
+        self.value = value.trim().to_owned();
+        self
     }
 }
 
@@ -445,7 +456,9 @@ pub fn households(
         };
         let mut errors = Vec::new();
         let mut error = |column: &str, code: FieldCode, message: String| {
-            errors.push(ImportError::new(number, column, code.as_str(), message));
+            errors.push(
+                ImportError::new(number, column, code.as_str(), message).of_cell(row.get(column)),
+            );
         };
         let phone = clean_phone(row.get("phone"));
         let key = phone_key(&phone);
@@ -629,13 +642,19 @@ pub fn households(
 }
 
 /// What a wish file is imported against: the community's households, grids and campaigns,
-/// and the ids of its wishes (a row of `wishes.csv` with an id already there is skipped).
+/// the ids of its wishes (a row of `wishes.csv` with an id already there is skipped), and the
+/// household and title of each wish still under way (draft, open or claimed: a row asking
+/// the same of the same household is already there, so a list imported twice adds nothing).
 pub struct WishContext<'a> {
     pub households: &'a [Household],
     pub grids: &'a [Grid],
     pub campaigns: &'a [(CampaignId, String)],
     pub wishes: &'a HashSet<WishId>,
+    pub under_way: &'a HashSet<(HouseholdId, String)>,
 }
+
+/// A wish still under way: asking the same again would double it.
+pub const UNDER_WAY: &[WishStatus] = &[WishStatus::Draft, WishStatus::Open, WishStatus::Claimed];
 
 /// A file of wishes (`rows`: the header first) as commands: each published at once (its
 /// household's consent is `decide`'s to check, with the public-text checks).
@@ -660,6 +679,7 @@ pub fn wishes(rows: &[Vec<String>], context: &WishContext<'_>) -> Plan {
         ));
         return plan;
     }
+    let mut seen: HashMap<(HouseholdId, String), usize> = HashMap::new();
     for (number, cells) in data {
         let row = Row {
             cells,
@@ -673,7 +693,9 @@ pub fn wishes(rows: &[Vec<String>], context: &WishContext<'_>) -> Plan {
         }
         let mut errors = Vec::new();
         let mut error = |column: &str, code: FieldCode, message: String| {
-            errors.push(ImportError::new(number, column, code.as_str(), message));
+            errors.push(
+                ImportError::new(number, column, code.as_str(), message).of_cell(row.get(column)),
+            );
         };
         let phone = phone_key(row.get("phone"));
         let household = if !phone.is_empty() {
@@ -817,6 +839,20 @@ pub fn wishes(rows: &[Vec<String>], context: &WishContext<'_>) -> Plan {
             }
             campaign
         };
+        let same = household.map(|household| (household.id, row.get("title").trim().to_owned()));
+        if let Some(same) = &same {
+            if context.under_way.contains(same) {
+                plan.report.skipped += 1;
+                continue;
+            }
+            if let Some(first) = seen.insert(same.clone(), number) {
+                error(
+                    "title",
+                    FieldCode::Duplicate,
+                    format!("the same wish for the same household as row {first}"),
+                );
+            }
+        }
         let (Some(household), true) = (household, errors.is_empty()) else {
             plan.report.errors.extend(errors);
             continue;
@@ -1087,11 +1123,46 @@ mod tests {
                 grids: &grids(),
                 campaigns: &[],
                 wishes: &HashSet::new(),
+                under_way: &HashSet::new(),
             },
         );
         assert!(plan.report.errors.is_empty(), "{:?}", plan.report.errors);
         assert!(plan.report.ignored_columns.is_empty());
         assert_eq!(plan.commands.len(), 1);
+    }
+
+    #[test]
+    fn a_wish_asked_again_of_the_same_household_is_not_doubled() {
+        let known = [household("13900000000"), household("13900000001")];
+        let file = rows(&[
+            &["电话", "标题", "类别", "数量", "单位", "化名"],
+            &["13900000000", "冬天的棉被", "daily", "1", "床", "王爷爷"],
+            &["13900000001", "冬天的棉被", "daily", "1", "床", "李奶奶"],
+            &["13900000001", " 冬天的棉被 ", "daily", "1", "床", "李奶奶"],
+        ]);
+        let under_way = HashSet::from([(known[0].id, "冬天的棉被".to_owned())]);
+        let plan = wishes(
+            &file,
+            &WishContext {
+                households: &known,
+                grids: &grids(),
+                campaigns: &[],
+                wishes: &HashSet::new(),
+                under_way: &under_way,
+            },
+        );
+        // Row 2 is already under way; row 4 repeats row 3 in the same file.
+        assert_eq!(plan.report.skipped, 1);
+        assert_eq!(plan.commands.len(), 1);
+        assert_eq!(plan.commands[0].row, 3);
+        assert_eq!(plan.report.errors.len(), 1, "{:?}", plan.report.errors);
+        assert_eq!(
+            (
+                plan.report.errors[0].row,
+                plan.report.errors[0].code.as_str()
+            ),
+            (4, "duplicate")
+        );
     }
 
     #[test]

@@ -113,6 +113,7 @@ pub mod overlay;
 pub mod problem;
 pub mod public_text;
 pub mod rules;
+pub mod share;
 pub mod stats;
 pub mod sync;
 pub mod validate;

@@ -104,6 +104,14 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     Router::new()
         .merge(api)
+        .route(
+            "/wishes/{id}",
+            axum::routing::get(crate::shared_pages::wish),
+        )
+        .route(
+            "/campaigns/{id}",
+            axum::routing::get(crate::shared_pages::campaign),
+        )
         .fallback_service(assets)
         .layer(middleware::from_fn(cache_headers))
         .layer(middleware::from_fn_with_state(
@@ -127,15 +135,17 @@ async fn spa_index(
     }
     match tokio::fs::read(state.dist.join("index.html")).await {
         Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
-        Err(error) => {
-            tracing::error!(%error, dist = %state.dist.display(), "index.html missing: build the SPA first");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The app has not been built: run `make run` (or `trunk build`).",
-            )
-                .into_response()
-        }
+        Err(_) => spa_index_missing(&state),
     }
+}
+
+pub(crate) fn spa_index_missing(state: &AppState) -> Response {
+    tracing::error!(dist = %state.dist.display(), "index.html missing: build the SPA first");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The app has not been built: run `make run` (or `trunk build`).",
+    )
+        .into_response()
 }
 
 /// Hashed assets never change, so browsers may keep them for a year; everything else

@@ -17,6 +17,7 @@ pub mod photos;
 pub mod reader;
 pub mod routes;
 pub mod security;
+pub mod shared_pages;
 pub mod store;
 pub mod sync;
 pub mod writer;

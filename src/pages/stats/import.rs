@@ -68,12 +68,22 @@ pub(super) fn Import() -> impl IntoView {
                 .iter()
                 .map(|error| {
                     let words = t.import.code(&error.code);
+                    let value = (!error.value.is_empty())
+                        .then(|| fill(t.import.value, &[("value", error.value.clone())]));
+                    // The server's English detail where the code has no words here, or
+                    // where the reader reads English.
+                    let detail = (words.is_none() || t.import.server_words)
+                        .then(|| error.message.clone());
                     view! {
                         <li class="import__error">
                             <strong>{t.import.at(error.row, &error.column)}</strong>
                             " "
-                            {words.map(|words| format!("{words}: "))}
-                            <span class="import__detail">{error.message.clone()}</span>
+                            {value.map(|value| view! { <span class="import__value">{value}</span> " " })}
+                            {words}
+                            {detail.map(|detail| view! {
+                                {words.map(|_| ": ")}
+                                <span class="import__detail">{detail}</span>
+                            })}
                         </li>
                     }
                 })

@@ -132,6 +132,7 @@ pub async fn wishes(
         .into_iter()
         .map(|wish| wish.id)
         .collect();
+    let under_way = store::wishes::under_way(&state.db, community).await?;
     let plan = import::wishes(
         &rows,
         &WishContext {
@@ -139,6 +140,7 @@ pub async fn wishes(
             grids: &grids,
             campaigns: &campaigns,
             wishes: &wishes,
+            under_way: &under_way,
         },
     );
     run(&state, &user, plan, format, query.dry_run).await
@@ -179,6 +181,7 @@ async fn read(
                 column: String::new(),
                 code: "unreadable".into(),
                 message,
+                value: String::new(),
             }],
             ..ImportReport::default()
         }),

@@ -2,14 +2,15 @@
 //! never join `households`, so no household field can reach it), the state the rules read,
 //! and the counters the commands write.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use microwish_core::command::WishChanges;
 use microwish_core::decide::{Counts, WishRecord, WishState};
 use microwish_core::rules::Units;
 use microwish_core::{
-    CommunityId, Entity, Page, ProblemCode, PublicWish, RuleError, WishId, WishQuery, WishStatus,
+    CommunityId, Entity, HouseholdId, Page, ProblemCode, PublicWish, RuleError, WishId, WishQuery,
+    WishStatus,
 };
 
 use super::sql::Parsed;
@@ -273,6 +274,25 @@ pub async fn of_community(db: &Pool, community: CommunityId) -> ApiResult<Vec<Pu
         .push(" ORDER BY w.created_at, w.id");
     let rows: Vec<WishRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
     rows.into_iter().map(PublicWish::try_from).collect()
+}
+
+/// The household and title of each wish of `community` still under way (core's
+/// `import::UNDER_WAY`), titles trimmed: what an import must not ask again.
+pub async fn under_way(
+    db: &Pool,
+    community: CommunityId,
+) -> ApiResult<HashSet<(HouseholdId, String)>> {
+    let mut sql = Statement::new(
+        "SELECT w.household_id, w.title FROM wishes w JOIN grids g ON g.id = w.grid_id \
+         WHERE w.household_id IS NOT NULL AND g.community_id = ",
+    );
+    sql.push_bind(community.to_string())
+        .push(" AND w.status IN ");
+    sql.push_list(microwish_core::import::UNDER_WAY);
+    let rows: Vec<(String, String)> = db.fetch_all(&sql.sql, &sql.args()).await?;
+    rows.into_iter()
+        .map(|(household, title)| Ok((parse_stored(&household)?, title.trim().to_owned())))
+        .collect()
 }
 
 /// When each wish became fulfilled (its first move to `fulfilled` in the event log).

@@ -370,7 +370,7 @@ async fn open_wishes_are_imported_for_known_households_with_the_public_text_chec
         "139-6280-0101,冬天的棉被,item,daily,1,床,王爷爷,",
         "13962800101,一副老花镜,物品,生活用品,1,副,王成,",
         "13900000000,一副老花镜,item,daily,1,副,某某,",
-        "13962800101,一副老花镜,item,daily,1,副,王爷爷,明天",
+        "13962800101,一双棉拖鞋,item,daily,1,双,王爷爷,明天",
     ]);
     let (status, preview) = import(&app, &worker, "wishes", true, "text/csv", file.clone()).await;
     assert_eq!(status, 200, "{preview}");
@@ -387,10 +387,18 @@ async fn open_wishes_are_imported_for_known_households_with_the_public_text_chec
     assert_eq!(wishes().await, open, "nothing published");
 
     let good = csv_bom(&[header, "139-6280-0101,冬天的棉被,item,daily,1,床,王爷爷,"]);
-    let (status, report) = import(&app, &worker, "wishes", false, "text/csv", good).await;
+    let (status, report) = import(&app, &worker, "wishes", false, "text/csv", good.clone()).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["created"], 1);
     assert_eq!(wishes().await, open + 1);
+    // The same list again (no ids: the worker's own sheet) asks nothing new.
+    let (status, report) = import(&app, &worker, "wishes", false, "text/csv", good).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(
+        (report["created"].as_u64(), report["skipped"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(wishes().await, open + 1, "not doubled");
     let listed = app.wishes("?q=%E6%A3%89%E8%A2%AB").await;
     assert!(listed
         .items

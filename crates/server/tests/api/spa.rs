@@ -1,15 +1,20 @@
-use crate::helpers::{spawn_app, HASHED_JS, INDEX_HTML};
+use microwish_core::WishKind;
+
+use crate::helpers::{spawn_app, spawn_demo_app, HASHED_JS, INDEX_HTML};
 
 #[tokio::test]
 async fn index_and_client_routes_get_the_app_uncached() {
     let app = spawn_app().await;
-    for path in [
-        "/",
-        "/wishes/0190a0b2-4c1d-7e3f-8a9b-0c1d2e3f4a5b",
-        "/campaigns/x",
+    for (path, status) in [
+        ("/", 200),
+        ("/login", 200),
+        ("/worker/claims", 200),
+        // A shared link to nothing (DESIGN.md "Shared pages"): the app's page, with 404.
+        ("/wishes/0190a0b2-4c1d-7e3f-8a9b-0c1d2e3f4a5b", 404),
+        ("/campaigns/x", 404),
     ] {
         let response = app.get(path).await;
-        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.status(), status, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
         assert!(response.headers()["content-type"]
             .to_str()
@@ -89,4 +94,104 @@ async fn files_compressed_at_build_time_are_sent_as_built() {
     let response = get("identity").await.unwrap();
     assert!(response.headers().get("content-encoding").is_none());
     assert_eq!(response.bytes().await.unwrap().as_ref(), b"\0asm plain");
+}
+
+/// The app's real page, as the build leaves it, in the test server's `dist`.
+fn with_real_index(app: &crate::helpers::TestApp) -> String {
+    let index = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../index.html"))
+        .expect("the app's index.html");
+    std::fs::write(app.state.dist.join("index.html"), &index).unwrap();
+    index
+}
+
+/// What a chat's link preview reads: `<meta property="og:…" content="…">`.
+fn meta(html: &str, property: &str) -> Option<String> {
+    let start = html.find(&format!("property=\"{property}\" content=\""))?;
+    let rest = &html[start..];
+    let value = &rest[rest.find("content=\"")? + 9..];
+    Some(value[..value.find('"')?].to_owned())
+}
+
+#[tokio::test]
+async fn a_shared_wish_link_names_the_wish_from_public_fields_only() {
+    let app = spawn_demo_app().await;
+    let index = with_real_index(&app);
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    let response = app.get(&format!("/wishes/{}", wish.id)).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    let html = response.text().await.unwrap();
+    let og_title = meta(&html, "og:title").expect("og:title");
+    assert!(og_title.contains(&wish.title), "{og_title}");
+    assert!(og_title.contains(&wish.alias), "{og_title}");
+    assert!(html.contains(&format!("<title>{og_title} · 微心愿</title>")));
+    let description = meta(&html, "og:description").expect("og:description");
+    assert!(description.contains(&wish.grid_name), "{description}");
+    assert!(description.contains(&format!("还需 {}/{}", wish.remaining, wish.quantity)));
+    assert!(html.contains(&format!(
+        "<meta name=\"description\" content=\"{description}\" />"
+    )));
+    assert!(meta(&html, "og:image").is_some_and(|url| url.ends_with("/icon-512.png")));
+    // Only one title and one description: the generic ones are replaced.
+    assert_eq!(html.matches("<title>").count(), 1);
+    assert_eq!(html.matches("name=\"description\"").count(), 1);
+    // The first screen: the wish drawn in the shell before the app arrives.
+    let shell = &html[html.find("id=\"shell\"").unwrap()..];
+    assert!(shell.contains(&format!(
+        "<h1 class=\"wish-card__title\">{}</h1>",
+        wish.title
+    )));
+    assert!(html.len() > index.len());
+    for secret in app.household_secrets().await {
+        assert!(
+            !html.contains(&secret),
+            "a household's {secret} in the shared page"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_shared_link_to_a_draft_or_cancelled_wish_is_the_plain_page_with_404() {
+    let app = spawn_demo_app().await;
+    let index = with_real_index(&app);
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    for status in ["draft", "cancelled"] {
+        app.db
+            .execute(
+                "UPDATE wishes SET status = ? WHERE id = ?",
+                microwish_server::args![status, wish.id.to_string()],
+            )
+            .await
+            .unwrap();
+        let response = app.get(&format!("/wishes/{}", wish.id)).await;
+        assert_eq!(response.status(), 404, "{status}");
+        let html = response.text().await.unwrap();
+        assert_eq!(html, index, "{status}");
+        assert!(!html.contains(&wish.title));
+    }
+    assert_eq!(app.get("/wishes/not-an-id").await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_shared_campaign_link_names_the_drive_and_its_progress() {
+    let app = spawn_demo_app().await;
+    with_real_index(&app);
+    let campaigns = app.get_json("/api/campaigns").await;
+    let drive = &campaigns["items"][0];
+    let id = drive["id"].as_str().unwrap();
+    let response = app.get(&format!("/campaigns/{id}")).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert_eq!(meta(&html, "og:title").as_deref(), drive["title"].as_str());
+    let description = meta(&html, "og:description").unwrap();
+    assert!(
+        description.starts_with(&format!("已认领 {}/", drive["progress"]["units_claimed"])),
+        "{description}"
+    );
+    assert_eq!(
+        app.get("/campaigns/0190a0b2-4c1d-7e3f-8a9b-0c1d2e3f4a5b")
+            .await
+            .status(),
+        404
+    );
 }

@@ -70,6 +70,7 @@ pub fn RegisterPage() -> impl IntoView {
                 } else {
                     None
                 },
+                privacy: Some(true),
             });
         }
     };

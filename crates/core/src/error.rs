@@ -66,6 +66,9 @@ pub enum RuleError {
         "the household has not consented to publishing (a child also needs a guardian's consent)"
     )]
     ConsentMissing,
+    /// The last worker of a community may not delete their own account.
+    #[error("you are the last worker of your community: add another worker first")]
+    LastWorker,
 }
 
 impl RuleError {
@@ -88,6 +91,7 @@ impl RuleError {
             RuleError::CallTaken => ProblemCode::CallTaken,
             RuleError::TooManyPhotos { .. } => ProblemCode::TooManyPhotos,
             RuleError::ConsentMissing => ProblemCode::ConsentMissing,
+            RuleError::LastWorker => ProblemCode::LastWorker,
         }
     }
 

@@ -263,6 +263,9 @@ impl LocalState {
                 Write::PutHousehold { household, .. } => {
                     self.households.insert(household.id, household.clone());
                 }
+                Write::EraseHousehold { household } => {
+                    self.households.remove(household);
+                }
                 Write::VolunteerStatus { user, to, note, .. } => {
                     if let Some(volunteer) = self.volunteers.get_mut(user) {
                         volunteer.status = *to;

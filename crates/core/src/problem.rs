@@ -49,6 +49,9 @@ string_enum! {
         /// A wish published for a household without a consent date (or, where a child
         /// lives, without a guardian's consent date).
         ConsentMissing = "consent_missing",
+        /// The last worker of a community may not delete their account (nobody would be
+        /// left to look after its households).
+        LastWorker = "last_worker",
         // 413, 415
         BodyTooLarge = "body_too_large",
         /// An uploaded photo is larger than allowed (bytes or pixels).
@@ -88,7 +91,7 @@ impl ProblemCode {
             NotFound => 404,
             WishFullyClaimed | NotEnoughRemaining | InvalidState | IdConflict | PhoneTaken
             | MutationGap | TooManyHouseCalls | TooManyClaims | PledgeExhausted | WishFull
-            | CallTaken | TooManyPhotos | ConsentMissing => 409,
+            | CallTaken | TooManyPhotos | ConsentMissing | LastWorker => 409,
             BodyTooLarge | TooLarge => 413,
             UnsupportedMediaType => 415,
             ValidationFailed | InvalidBody | InvalidMutation | NotAnImage | BadEndpoint => 422,
@@ -163,6 +166,7 @@ mod tests {
         assert_eq!(ProblemCode::TooLarge.status(), 413);
         assert_eq!(ProblemCode::NotAnImage.status(), 422);
         assert_eq!(ProblemCode::BadEndpoint.status(), 422);
+        assert_eq!(ProblemCode::LastWorker.status(), 409);
     }
 
     #[test]

@@ -203,6 +203,9 @@ fn carry_out(tx: &Tx, ctx: &Context, decision: &Decision, facts: &Facts) -> Resu
             Write::PutHousehold { household, created } => {
                 store::households::put(tx, household, *created)?
             }
+            Write::EraseHousehold { household } => {
+                store::households::erase(tx, *household, ctx.now)?
+            }
             Write::VolunteerStatus {
                 user,
                 from,

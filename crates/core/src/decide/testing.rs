@@ -280,6 +280,9 @@ impl World {
             Write::PutHousehold { household, .. } => {
                 facts.households.insert(household.id, household.clone());
             }
+            Write::EraseHousehold { household } => {
+                facts.households.remove(household);
+            }
             Write::VolunteerStatus { user, to, .. } => {
                 if let Some(user) = facts.users.get_mut(user) {
                     user.volunteer = Some(*to);

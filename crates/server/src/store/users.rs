@@ -73,8 +73,7 @@ impl TryFrom<UserRow> for User {
             role: parse_stored(&row.role)?,
             display_name: DisplayName::parse(&row.display_name)
                 .map_err(|_| ApiError::Corrupt(format!("name {:?}", row.display_name)))?,
-            phone: Phone::parse(&row.phone)
-                .map_err(|_| ApiError::Corrupt(format!("phone {:?}", row.phone)))?,
+            phone: stored_phone(&row.phone)?,
             volunteer_status: row
                 .volunteer_status
                 .as_deref()
@@ -84,6 +83,80 @@ impl TryFrom<UserRow> for User {
             party_member: row.party_member.0,
         })
     }
+}
+
+/// A user's phone as stored: a number, or a deleted account's erased one.
+pub fn stored_phone(stored: &str) -> ApiResult<Phone> {
+    if microwish_core::account::is_erased_phone(stored) {
+        return Ok(Phone::erased());
+    }
+    Phone::parse(stored).map_err(|_| ApiError::Corrupt(format!("phone {stored:?}")))
+}
+
+/// Notes that the person accepted the privacy notice at sign-up.
+pub fn record_privacy_accepted(tx: &Tx, user: UserId, now: DateTime<Utc>) -> ApiResult<()> {
+    super::run(
+        tx,
+        "UPDATE users SET privacy_accepted_at = ? WHERE id = ?",
+        crate::args![stamp(now), user.to_string()],
+    )?;
+    Ok(())
+}
+
+/// How many workers other than `except` look after `community` (deleted accounts aside).
+pub fn other_workers(tx: &Tx, community: CommunityId, except: UserId) -> ApiResult<u64> {
+    let found: Option<i64> = tx.query_row(
+        "SELECT COUNT(*) FROM users WHERE role = ? AND community_id = ? AND id <> ? \
+         AND deleted_at IS NULL",
+        crate::args![
+            Role::Worker.as_str(),
+            community.to_string(),
+            except.to_string()
+        ],
+        |row| row.get(0),
+    )?;
+    Ok(u64::try_from(found.unwrap_or(0)).unwrap_or(0))
+}
+
+/// Erases a deleted account (core's [`Erasure`]): its name, phone, password and vetting note
+/// go, its sessions end, its push subscriptions and notice preferences are removed. Its row
+/// stays for its claims, which then show the erased name. An account already deleted is 404.
+pub fn erase(
+    tx: &Tx,
+    user: &User,
+    erasure: &microwish_core::account::Erasure,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let id = user.id.to_string();
+    let erased = super::run(
+        tx,
+        // `!` is no argon2 hash: nothing verifies against it.
+        "UPDATE users SET display_name = ?, phone = ?, password_hash = '!', vetting_note = '', \
+         party_member = 0, deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+        crate::args![
+            erasure.display_name.as_str(),
+            erasure.stored_phone.as_str(),
+            stamp(now),
+            id.as_str()
+        ],
+    )?;
+    if erased == 0 {
+        return Err(ApiError::NotFound("user"));
+    }
+    for table in ["sessions", "push_subscriptions", "notice_preferences"] {
+        super::run(
+            tx,
+            &format!("DELETE FROM {table} WHERE user_id = ?"),
+            crate::args![id.as_str()],
+        )?;
+    }
+    match user.role {
+        // Workers' phones drop the volunteer or the staff member from their lists.
+        Role::Volunteer => log_change(tx, Entity::Volunteer, &id)?,
+        Role::Worker | Role::Property => log_change(tx, Entity::Staff, &id)?,
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Adds a user; a phone number already registered is [`ApiError::PhoneTaken`].
@@ -299,7 +372,7 @@ pub async fn staff(db: &Pool, ids: &[UserId]) -> ApiResult<Vec<StaffMember>> {
     }
     let mut sql = Statement::new(format!(
         "SELECT u.id, u.display_name, u.role, u.phone, u.community_id, {REACHABLE} FROM users u \
-         WHERE u.community_id IS NOT NULL AND u.role IN "
+         WHERE u.community_id IS NOT NULL AND u.deleted_at IS NULL AND u.role IN "
     ));
     sql.push_list(&[Role::Worker, Role::Property])
         .push(" AND u.id IN ")
@@ -312,8 +385,7 @@ pub async fn staff(db: &Pool, ids: &[UserId]) -> ApiResult<Vec<StaffMember>> {
                 id: parse_stored(&id)?,
                 display_name: name,
                 role: parse_stored(&role)?,
-                phone: Phone::parse(&phone)
-                    .map_err(|_| ApiError::Corrupt(format!("phone {phone:?}")))?,
+                phone: stored_phone(&phone)?,
                 community: parse_stored(&community)?,
                 reachable: reachable(push, sms),
             })
@@ -378,7 +450,7 @@ pub async fn volunteers(
              FROM users u LEFT JOIN users v ON v.id = u.vetted_by WHERE u.role = "
         ))
         .push_bind(Role::Volunteer.as_str())
-        .push(" AND u.community_id = ")
+        .push(" AND u.deleted_at IS NULL AND u.community_id = ")
         .push_bind(community.to_string());
     if let Some(ids) = ids {
         sql.push(" AND u.id IN ");
@@ -398,8 +470,7 @@ pub async fn volunteers(
                 id: parse_stored(&row.id)?,
                 display_name: DisplayName::parse(&row.display_name)
                     .map_err(|_| ApiError::Corrupt(format!("name {:?}", row.display_name)))?,
-                phone: Phone::parse(&row.phone)
-                    .map_err(|_| ApiError::Corrupt(format!("phone {:?}", row.phone)))?,
+                phone: stored_phone(&row.phone)?,
                 status: row
                     .volunteer_status
                     .as_deref()

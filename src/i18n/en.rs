@@ -921,6 +921,7 @@ pub const EN: Texts = Texts {
         answer_until: "You can rate or reopen it until {date}; then it closes by itself.",
     },
     import: import::EN,
+    privacy: super::privacy::EN,
     board: BoardTexts {
         title: "What was fixed",
         intro: "Residents' requests the community has resolved: what was done, never who or which flat.",

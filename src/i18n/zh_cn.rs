@@ -921,6 +921,7 @@ pub const ZH_CN: Texts = Texts {
         answer_until: "{date}前可以评价或重新打开,之后自动完结。",
     },
     import: import::ZH,
+    privacy: super::privacy::ZH,
     board: BoardTexts {
         title: "已办结",
         intro: "社区办好的居民诉求公示。只写办了什么,不写住户和门牌。",

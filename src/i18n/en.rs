@@ -610,6 +610,7 @@ pub const EN: Texts = Texts {
         too_many_photos: "At most 3 photos at this step.",
         consent_missing: "This household has no consent date (and a child also needs a guardian's), so the wish can only be saved as a draft.",
         last_worker: "You are the last worker of your community: add another worker before deleting your account.",
+        too_many_reveals: "You booked house calls at 3 homes today; please book more tomorrow.",
         photo_too_large: "The photo is too large (5 MB at most); choose another or shrink it.",
         not_an_image: "That is not an image we can read; upload a JPEG, PNG or WebP photo.",
         too_many_claims: "You hold as many undelivered items as anyone may. Bring some to the station or give some back before claiming more, so neighbours get a chance too.",

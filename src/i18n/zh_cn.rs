@@ -609,6 +609,7 @@ pub const ZH_CN: Texts = Texts {
         too_many_photos: "这一环节最多上传 3 张照片。",
         consent_missing: "该住户还没有登记同意公开的日期(有儿童的还需监护人同意),心愿只能先保存为草稿。",
         last_worker: "你是本社区唯一的工作人员,请先添加另一位工作人员再注销账号。",
+        too_many_reveals: "今天已预约 3 户的上门服务,明天再预约吧,谢谢你的热心。",
         photo_too_large: "照片太大了(最多 5 MB),请换一张或缩小后再传。",
         not_an_image: "这不是一张可以识别的图片,请上传 JPEG、PNG 或 WebP 照片。",
         too_many_claims: "你认领中、尚未送达的物品已到上限。请先送到驿站或退回一些,再认领新的心愿,把机会也留给其他邻居。",

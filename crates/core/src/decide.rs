@@ -277,6 +277,9 @@ pub struct UserState {
     pub active_house_calls: u32,
     /// Item units they hold claimed and not yet delivered.
     pub active_claim_units: u32,
+    /// Households whose address and phone reached them (house calls booked) in the last
+    /// 24 hours: a volunteer may not book and release to read many homes' contacts.
+    pub homes_revealed_today: u32,
 }
 
 /// What was found of what a command needs (absent: no such thing, or not visible).

@@ -66,6 +66,9 @@ pub enum RuleError {
         "the household has not consented to publishing (a child also needs a guardian's consent)"
     )]
     ConsentMissing,
+    /// A volunteer received as many households' contacts in a day as one may.
+    #[error("you booked house calls at {limit} homes today; more tomorrow")]
+    TooManyReveals { limit: u32 },
     /// The last worker of a community may not delete their own account.
     #[error("you are the last worker of your community: add another worker first")]
     LastWorker,
@@ -92,6 +95,7 @@ impl RuleError {
             RuleError::TooManyPhotos { .. } => ProblemCode::TooManyPhotos,
             RuleError::ConsentMissing => ProblemCode::ConsentMissing,
             RuleError::LastWorker => ProblemCode::LastWorker,
+            RuleError::TooManyReveals { .. } => ProblemCode::TooManyReveals,
         }
     }
 

@@ -70,6 +70,9 @@ string_enum! {
         TooManyAttempts = "too_many_attempts",
         /// Too many live-update streams open for this user, address, or visitors at large.
         TooManyConnections = "too_many_connections",
+        /// A volunteer received as many households' contacts today as one may (house calls
+        /// booked at 3 homes in 24 hours).
+        TooManyReveals = "too_many_reveals",
         /// Too much at once: come back after `Retry-After` (nothing was done).
         Busy = "busy",
         // 500
@@ -95,7 +98,7 @@ impl ProblemCode {
             BodyTooLarge | TooLarge => 413,
             UnsupportedMediaType => 415,
             ValidationFailed | InvalidBody | InvalidMutation | NotAnImage | BadEndpoint => 422,
-            TooManyAttempts | TooManyConnections => 429,
+            TooManyAttempts | TooManyConnections | TooManyReveals => 429,
             Busy => 503,
             Internal | Unknown => 500,
         }
@@ -167,6 +170,7 @@ mod tests {
         assert_eq!(ProblemCode::NotAnImage.status(), 422);
         assert_eq!(ProblemCode::BadEndpoint.status(), 422);
         assert_eq!(ProblemCode::LastWorker.status(), 409);
+        assert_eq!(ProblemCode::TooManyReveals.status(), 429);
     }
 
     #[test]

@@ -78,7 +78,7 @@ fn photo_attempt(
     photo: &NewPhoto,
     image: &Encoded,
 ) -> Result<Decision, Tried> {
-    let facts = gather(&photo.needs(), ctx.actor, &store::facts::InTx(tx))?;
+    let facts = gather(&photo.needs(), ctx.actor, &store::facts::InTx(tx, ctx.now))?;
     let decision =
         decide_photo(photo, &facts, ctx).map_err(|error| Tried::Refused(error.into()))?;
     for write in &decision.writes {
@@ -151,7 +151,7 @@ impl From<ApiError> for Tried {
 
 /// One reading, decision and writing of a command.
 fn attempt(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, Tried> {
-    let facts = gather(&command.needs(), ctx.actor, &store::facts::InTx(tx))?;
+    let facts = gather(&command.needs(), ctx.actor, &store::facts::InTx(tx, ctx.now))?;
     let decision = decide(command, &facts, ctx).map_err(|error| Tried::Refused(error.into()))?;
     // A rule refusing the write after core allowed it means the rows moved since they were
     // read (the compare-and-set and the CHECKs say so with the rule's error).

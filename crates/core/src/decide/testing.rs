@@ -131,6 +131,7 @@ impl World {
             community,
             active_house_calls: 0,
             active_claim_units: 0,
+            homes_revealed_today: 0,
         }
     }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use microwish_core::decide::UserState;
 use microwish_core::{
-    ClaimStatus, CommunityId, DisplayName, Entity, Phone, Role, StaffMember, UserId,
+    ClaimStatus, CommunityId, DisplayName, Entity, EventAction, Phone, Role, StaffMember, UserId,
     VolunteerStatus, VolunteerView, WishKind,
 };
 
@@ -295,8 +295,10 @@ pub async fn by_session(db: &Pool, token_hash: &str) -> ApiResult<Option<StoredS
     .transpose()
 }
 
-/// What the rules need to know of the given users (the actor, a volunteer being vetted).
-pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> {
+/// What the rules need to know of the given users (the actor, a volunteer being vetted), at
+/// `now`.
+pub fn states(tx: &Tx, ids: &[UserId], now: DateTime<Utc>) -> ApiResult<HashMap<UserId, UserState>> {
+    let day_ago = stamp(now - chrono::Duration::hours(24));
     let rows = super::rows_in_for_update(
         tx,
         // Only volunteers book house calls: nobody else's claims need counting. The item
@@ -304,12 +306,17 @@ pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> 
         "SELECT u.id, u.role, u.volunteer_status, u.community_id, u.party_member, \
          CASE WHEN u.role = ?1 THEN (SELECT COUNT(*) FROM claims c JOIN wishes w ON w.id = c.wish_id \
              WHERE c.user_id = u.id AND c.status = ?2 AND w.kind = ?3) ELSE 0 END, \
-         u.held_item_units FROM users u WHERE u.id IN ",
+         u.held_item_units, \
+         CASE WHEN u.role = ?1 THEN (SELECT COUNT(DISTINCT e.entity_id) FROM events e \
+             WHERE e.actor_id = u.id AND e.action = ?4 AND e.at >= ?5) ELSE 0 END \
+         FROM users u WHERE u.id IN ",
         "u",
         &[
             &Role::Volunteer.as_str(),
             &ClaimStatus::Active.as_str(),
             &WishKind::Service.as_str(),
+            &EventAction::RevealContact.as_str(),
+            &day_ago,
         ],
         ids,
         |row| {
@@ -321,6 +328,7 @@ pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> 
                 community: optional(3)?.as_deref().map(parse_stored).transpose()?,
                 active_house_calls: count(row.get(5)?)?,
                 active_claim_units: count(row.get(6)?)?,
+                homes_revealed_today: count(row.get(7)?)?,
             };
             Ok((parse_stored(&row.get::<_, String>(0)?)?, state))
         },

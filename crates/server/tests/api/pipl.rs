@@ -259,3 +259,63 @@ async fn prune_deletes_old_events_and_ended_sessions() {
         .unwrap();
     assert_eq!(ended, 0);
 }
+
+#[tokio::test]
+async fn a_volunteer_receives_three_homes_contacts_a_day_at_most() {
+    let app = spawn_demo_app().await;
+    let worker = app.worker().await;
+    let mut calls = Vec::new();
+    for n in 0..4 {
+        let response = app
+            .post(
+                Some(&worker),
+                "/api/households",
+                json!({"name": format!("独居老人{n}"), "address": format!("星怡花园{n}幢101室"),
+                       "phone": format!("1396280{n:04}"), "grid": "grid-1",
+                       "groups": ["elderly_alone"], "consent_on": "2026-01-05"}),
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+        let home: Household = response.json().await.unwrap();
+        let response = app
+            .post(
+                Some(&worker),
+                "/api/wishes",
+                json!({"household_id": home.id, "kind": "service", "title": "修水龙头",
+                       "description": "", "category": "repair", "quantity": 1, "unit": "次",
+                       "alias": format!("李奶奶{n}"), "publish": true}),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        let wish: PublicWish = response.json().await.unwrap();
+        calls.push(wish.id);
+    }
+    let volunteer = app.approved_volunteer().await;
+    let (start, end) = app.slot_tomorrow(60);
+    let booking = json!({"quantity": 1, "slot_start": start, "slot_end": end});
+    // Book and release, book and release: each booking hands over one home's contact.
+    for wish in &calls[..3] {
+        let response = app.claim(&volunteer, wish, booking.clone()).await;
+        assert_eq!(response.status(), 201);
+        let claim: ClaimView = response.json().await.unwrap();
+        assert!(claim.contact.is_some());
+        assert_eq!(app.act(Some(&volunteer), claim.id, "release").await.status(), 200);
+    }
+    assert_problem(
+        app.claim(&volunteer, calls[3], booking.clone()).await,
+        429,
+        "too_many_reveals",
+    )
+    .await;
+    // A day later the volunteer may book again.
+    app.clock.advance(chrono::Duration::hours(25));
+    let (start, end) = app.slot_tomorrow(60);
+    let response = app
+        .claim(
+            &volunteer,
+            calls[3],
+            json!({"quantity": 1, "slot_start": start, "slot_end": end}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+}

@@ -2,12 +2,12 @@
 //! something and to their requests, their notices' alerts ([`notices`]), this device's language
 //! and elder mode, and logging out. Visitors get the settings and a way in.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use microwish_core::engine::{SessionState, SyncStatus, Unsent};
-use leptos::ev::SubmitEvent;
 use microwish_core::account::AccountDeletion;
+use microwish_core::engine::{SessionState, SyncStatus, Unsent};
 use microwish_core::{Field, Role};
 
 use crate::api;

@@ -266,11 +266,19 @@ mod tests {
     #[test]
     fn anyone_may_delete_their_account_but_the_last_worker_of_a_community() {
         let user = UserId::generate();
-        for role in [Role::Donor, Role::Volunteer, Role::Resident, Role::Shopkeeper] {
+        for role in [
+            Role::Donor,
+            Role::Volunteer,
+            Role::Resident,
+            Role::Shopkeeper,
+        ] {
             let erased = decide_account_deletion(user, role, 0).unwrap();
             assert_eq!(erased.display_name.as_str(), ERASED_NAME);
             assert!(is_erased_phone(&erased.stored_phone));
-            assert!(Phone::parse(&erased.stored_phone).is_err(), "never a number");
+            assert!(
+                Phone::parse(&erased.stored_phone).is_err(),
+                "never a number"
+            );
         }
         assert_eq!(
             decide_account_deletion(user, Role::Worker, 0).unwrap_err(),

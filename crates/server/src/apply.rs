@@ -151,7 +151,11 @@ impl From<ApiError> for Tried {
 
 /// One reading, decision and writing of a command.
 fn attempt(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, Tried> {
-    let facts = gather(&command.needs(), ctx.actor, &store::facts::InTx(tx, ctx.now))?;
+    let facts = gather(
+        &command.needs(),
+        ctx.actor,
+        &store::facts::InTx(tx, ctx.now),
+    )?;
     let decision = decide(command, &facts, ctx).map_err(|error| Tried::Refused(error.into()))?;
     // A rule refusing the write after core allowed it means the rows moved since they were
     // read (the compare-and-set and the CHECKs say so with the rule's error).

@@ -350,7 +350,7 @@ async fn add_user(
         password,
         role,
         community_id: None,
-            privacy: None,
+        privacy: None,
     }
     .validate_any_role()
     .map_err(|error| match error {
@@ -524,8 +524,7 @@ async fn prune(database: &str, events_days: u32) -> anyhow::Result<()> {
     let now = state.clock.now();
     let before = now - chrono::Duration::days(events_days.into());
     let events = microwish_server::store::events::delete_older_than(&state.db, before).await?;
-    let idle_since =
-        now - chrono::Duration::days(microwish_server::auth::SESSION_IDLE_DAYS.into());
+    let idle_since = now - chrono::Duration::days(microwish_server::auth::SESSION_IDLE_DAYS.into());
     let sessions =
         microwish_server::store::users::delete_ended_sessions(&state.db, now, idle_since).await?;
     println!(

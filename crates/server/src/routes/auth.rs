@@ -239,9 +239,7 @@ pub async fn delete_me(
     };
     if !matches {
         tokio::time::sleep(state.throttle.delay_after(&state.writer, &attempt).await?).await;
-        return Err(
-            RuleError::field(Field::Password, FieldCode::Invalid, "wrong password").into(),
-        );
+        return Err(RuleError::field(Field::Password, FieldCode::Invalid, "wrong password").into());
     }
     state.throttle.succeeded(&state.writer, attempt).await?;
     let erased = user.clone();

@@ -10,8 +10,8 @@ use microwish_core::decide::{RequestChanges, RequestRecord, RequestState};
 use microwish_core::stats::RequestFact;
 use microwish_core::visibility::RequestScope;
 use microwish_core::{
-    CommunityId, Entity, Handler, OnBehalf, Phone, PhotoId, ProblemCode, Request, RequestId,
-    RequestPhoto, RequestQuery, RequestStatus, UploadedPhoto, WishId,
+    CommunityId, Entity, Handler, OnBehalf, PhotoId, ProblemCode, Request, RequestId, RequestPhoto,
+    RequestQuery, RequestStatus, UploadedPhoto, WishId,
 };
 
 use super::sql::{Flag, Parsed, Pool, Statement};

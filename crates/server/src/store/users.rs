@@ -297,7 +297,11 @@ pub async fn by_session(db: &Pool, token_hash: &str) -> ApiResult<Option<StoredS
 
 /// What the rules need to know of the given users (the actor, a volunteer being vetted), at
 /// `now`.
-pub fn states(tx: &Tx, ids: &[UserId], now: DateTime<Utc>) -> ApiResult<HashMap<UserId, UserState>> {
+pub fn states(
+    tx: &Tx,
+    ids: &[UserId],
+    now: DateTime<Utc>,
+) -> ApiResult<HashMap<UserId, UserState>> {
     let day_ago = stamp(now - chrono::Duration::hours(24));
     let rows = super::rows_in_for_update(
         tx,

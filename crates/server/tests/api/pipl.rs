@@ -105,7 +105,9 @@ async fn sign_up_records_the_privacy_notice_when_ticked() {
     let app = spawn_demo_app().await;
     let (ticked, silent) = (fresh_phone(), fresh_phone());
     assert_eq!(
-        sign_up(&app, &ticked, json!({"privacy": true})).await.status(),
+        sign_up(&app, &ticked, json!({"privacy": true}))
+            .await
+            .status(),
         201
     );
     assert_eq!(sign_up(&app, &silent, json!({})).await.status(), 201);
@@ -171,7 +173,12 @@ async fn a_worker_deletes_a_household_its_details_go_and_its_wishes_are_withdraw
         .send(Some(&worker), Method::DELETE, &path, json!(null))
         .await;
     assert_eq!(again.status(), 404);
-    let listed = app.get_as(&worker, "/api/households").await.text().await.unwrap();
+    let listed = app
+        .get_as(&worker, "/api/households")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!listed.contains("赵桂兰") && !listed.contains(&home.id.to_string()));
 
     // Its open wish is withdrawn through the consent rule: off the public, its claim ended
@@ -190,7 +197,10 @@ async fn a_worker_deletes_a_household_its_details_go_and_its_wishes_are_withdraw
         )
         .await
         .unwrap();
-    assert_eq!([name, address, phone, notes], ["", "", "", ""].map(String::from));
+    assert_eq!(
+        [name, address, phone, notes],
+        ["", "", "", ""].map(String::from)
+    );
     let (logged,): (i64,) = app
         .db
         .fetch_one(
@@ -234,11 +244,21 @@ async fn prune_deletes_old_events_and_ended_sessions() {
         .await
         .unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_microwish-server"))
-        .args(["prune", "--events-days", "30", "--database", &app.database_url])
+        .args([
+            "prune",
+            "--events-days",
+            "30",
+            "--database",
+            &app.database_url,
+        ])
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{out} {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{out} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(out.contains("pruned 1 events older than 30 days"), "{out}");
     let notes: Vec<(String,)> = app
         .db
@@ -299,7 +319,12 @@ async fn a_volunteer_receives_three_homes_contacts_a_day_at_most() {
         assert_eq!(response.status(), 201);
         let claim: ClaimView = response.json().await.unwrap();
         assert!(claim.contact.is_some());
-        assert_eq!(app.act(Some(&volunteer), claim.id, "release").await.status(), 200);
+        assert_eq!(
+            app.act(Some(&volunteer), claim.id, "release")
+                .await
+                .status(),
+            200
+        );
     }
     assert_problem(
         app.claim(&volunteer, calls[3], booking.clone()).await,

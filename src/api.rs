@@ -5,7 +5,7 @@
 //! request, so no function here deals with tokens.
 
 use gloo_net::http::{Request, Response};
-use microwish_core::account::{Login, Registration};
+use microwish_core::account::{AccountDeletion, Login, Registration};
 use microwish_core::engine::Failure;
 use microwish_core::problem::Problem;
 use microwish_core::stats::{StatsDetail, StatsQuery};
@@ -322,6 +322,11 @@ pub async fn logout() -> Result<(), ApiError> {
     } else {
         Err(problem(response).await)
     }
+}
+
+/// Deletes the signed-in account (its password asked again); the session ends with it.
+pub async fn delete_account(deletion: &AccountDeletion) -> Result<(), ApiError> {
+    send_without_answer(Request::delete("/api/me"), deletion).await
 }
 
 /// Who the session cookie belongs to; `not_logged_in` when nobody.

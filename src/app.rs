@@ -8,7 +8,7 @@ use crate::components::{NavBar, SyncBar};
 use crate::pages::{
     AccountPage, AllocatePage, AssignedPage, BoardPage, CallsPage, CampaignFormPage, CampaignPage,
     ConsolePage, HouseholdPage, HouseholdsPage, InboxPage, LoginPage, MyClaimsPage, MyRequestsPage,
-    NotFound, NoticeOpenPage, NoticesPage, PledgeFormPage, PledgesPage, RegisterPage,
+    NotFound, NoticeOpenPage, NoticesPage, PledgeFormPage, PledgesPage, PrivacyPage, RegisterPage,
     RequestFormPage, RequestPage, ShopPage, StatsPage, VolunteersPage, WishDetailPage,
     WishFormPage, WishListPage, WorkerClaimsPage,
 };
@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns/:id") view=CampaignPage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/register") view=RegisterPage />
+                    <Route path=path!("/privacy") view=PrivacyPage />
                     <Route path=path!("/me") view=AccountPage />
                     <Route path=path!("/me/claims") view=MyClaimsPage />
                     <Route path=path!("/worker/claims") view=WorkerClaimsPage />

@@ -15,6 +15,7 @@ mod import;
 #[cfg(test)]
 mod notice_tests;
 mod notices;
+mod privacy;
 mod problems;
 mod report;
 #[cfg(test)]
@@ -37,6 +38,7 @@ pub use fields::FieldErrorTexts;
 pub use households::{HouseholdTexts, WishFormTexts};
 pub use import::ImportTexts;
 pub use notices::{NoticeKindTexts, NoticeTexts};
+pub use privacy::PrivacyTexts;
 pub use problems::ProblemTexts;
 pub use report::ReportTexts;
 pub use request_work::{BoardTexts, RequestAnswerTexts, RequestWorkTexts};
@@ -147,6 +149,7 @@ pub struct Texts {
     pub request_work: RequestWorkTexts,
     pub request_answer: RequestAnswerTexts,
     pub board: BoardTexts,
+    pub privacy: PrivacyTexts,
 }
 
 /// How a language puts words together.

@@ -49,6 +49,11 @@ pub struct AccountTexts {
     pub me_title: &'static str,
     pub visitor_intro: &'static str,
     pub settings: &'static str,
+    /// Deleting one's account (注销账号): a folded box with the password asked again.
+    pub delete_title: &'static str,
+    pub delete_intro: &'static str,
+    pub delete_password: &'static str,
+    pub delete_submit: &'static str,
     pub language: &'static str,
     pub elder_mode: &'static str,
     pub elder_mode_hint: &'static str,

@@ -2,14 +2,18 @@
 //! something and to their requests, their notices' alerts ([`notices`]), this device's language
 //! and elder mode, and logging out. Visitors get the settings and a way in.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use microwish_core::account::AccountDeletion;
 use microwish_core::engine::{SessionState, SyncStatus, Unsent};
-use microwish_core::Role;
+use microwish_core::{Field, Role};
 
-use crate::components::LogoutPrompt;
+use crate::api;
+use crate::components::{FieldMessages, FormError, LogoutPrompt};
 use crate::i18n::{t, LANGUAGES};
+use crate::pages::{failure, field_errors};
 use crate::prefs;
 use crate::session::{self, login_url, register_url, use_session, LogOutChoice};
 use crate::state::use_data;
@@ -63,7 +67,7 @@ pub fn AccountPage() -> impl IntoView {
             }}
             <h2 class="section-title">{t.account.settings}</h2>
             <Settings />
-            {move || session.user().map(|_| view! { <LogOut /> })}
+            {move || session.user().map(|_| view! { <LogOut /> <DeleteAccount /> })}
         </section>
     }
 }
@@ -160,5 +164,66 @@ fn LogOut() -> impl IntoView {
         >
             {t.nav.logout}
         </button>
+    }
+}
+
+/// Deleting one's account (PIPL): the password again, then the device forgets everything as
+/// at a logout (unsent changes are dropped: the account they were for is gone).
+#[component]
+fn DeleteAccount() -> impl IntoView {
+    let t = t();
+    let sync = use_sync();
+    let navigate = use_navigate();
+    let password = RwSignal::new(String::new());
+    let delete = Action::new_local(move |password: &String| {
+        let deletion = AccountDeletion {
+            password: password.clone(),
+        };
+        async move {
+            api::delete_account(&deletion).await?;
+            session::log_out_with(sync, LogOutChoice::Discard).await;
+            Ok::<(), api::ApiError>(())
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            navigate("/", Default::default());
+        }
+    });
+    let error = Signal::derive(move || failure(delete.value().get().as_ref()));
+    let errors = field_errors(error);
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if !delete.pending().get_untracked() {
+            delete.dispatch(password.get_untracked());
+        }
+    };
+    view! {
+        <details class="account__card account__delete">
+            <summary>{t.account.delete_title}</summary>
+            <p class="account__hint">{t.account.delete_intro}</p>
+            <form on:submit=on_submit>
+                <label class="field">
+                    <span class="field__label">{t.account.delete_password}</span>
+                    <input
+                        class="field__input"
+                        name="delete_password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                        bind:value=password
+                    />
+                </label>
+                <FieldMessages field=Field::Password errors />
+                <FormError message=Signal::derive(move || error.get().map(|error| t.problem(&error))) />
+                <button
+                    class="button button--danger button--wide account__delete-submit"
+                    type="submit"
+                    disabled=move || delete.pending().get()
+                >
+                    {t.account.delete_submit}
+                </button>
+            </form>
+        </details>
     }
 }

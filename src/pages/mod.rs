@@ -13,6 +13,7 @@ pub mod not_found;
 pub mod notices;
 pub mod pledge_form;
 pub mod pledges;
+pub mod privacy;
 pub mod register;
 pub mod requests;
 pub mod shop;
@@ -36,6 +37,7 @@ pub use not_found::NotFound;
 pub use notices::{NoticeOpenPage, NoticesPage};
 pub use pledge_form::PledgeFormPage;
 pub use pledges::PledgesPage;
+pub use privacy::PrivacyPage;
 pub use register::RegisterPage;
 pub use requests::{
     AssignedPage, BoardPage, CallsPage, InboxPage, MyRequestsPage, RequestFormPage, RequestPage,

@@ -48,6 +48,9 @@ pub fn RegisterPage() -> impl IntoView {
             .unwrap_or_default()
     });
     let community = RwSignal::new(None::<CommunityId>);
+    // The privacy notice must be accepted before an account is made (the server records when).
+    let agreed = RwSignal::new(false);
+    let unticked = RwSignal::new(false);
     let several = move || communities.get().is_some_and(|items| items.len() > 1);
     let register = Action::new_local(|registration: &Registration| {
         let registration = registration.clone();
@@ -59,7 +62,8 @@ pub fn RegisterPage() -> impl IntoView {
     let pending = register.pending();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if !pending.get_untracked() {
+        unticked.set(!agreed.get_untracked());
+        if !pending.get_untracked() && agreed.get_untracked() {
             register.dispatch(Registration {
                 display_name: display_name.get_untracked().trim().to_owned(),
                 phone: phone.get_untracked().trim().to_owned(),
@@ -70,6 +74,7 @@ pub fn RegisterPage() -> impl IntoView {
                 } else {
                     None
                 },
+                privacy: Some(true),
             });
         }
     };
@@ -178,6 +183,25 @@ pub fn RegisterPage() -> impl IntoView {
                         </select>
                     </label>
                     <FieldMessages field=Field::CommunityId errors />
+                </Show>
+                <label class="field field--check register__privacy">
+                    <input
+                        type="checkbox"
+                        name="privacy"
+                        required
+                        prop:checked=move || agreed.get()
+                        on:change=move |ev| {
+                            agreed.set(event_target_checked(&ev));
+                            unticked.set(false);
+                        }
+                    />
+                    <span>
+                        {t.privacy.agree}
+                        <a href="/privacy" target="_blank">{t.privacy.agree_link}</a>
+                    </span>
+                </label>
+                <Show when=move || unticked.get()>
+                    <p class="field__error register__privacy-missing">{t.privacy.agree_required}</p>
                 </Show>
                 <FormError message=Signal::derive(move || error.get().map(|error| t.problem(&error))) />
                 <button class="button button--wide auth-form__submit" type="submit" disabled=move || pending.get()>

@@ -77,6 +77,9 @@ test('a new donor claims a wish, delivers it, a worker confirms it, the wish is 
   await page.locator('input[name=phone]').fill(phone);
   // A well-known password is refused, with the reason under the field.
   await page.locator('input[name=password]').fill('12345678');
+  // The privacy notice is linked, and must be accepted before an account is made.
+  assert.equal(await page.locator('.register__privacy a').getAttribute('href'), '/privacy');
+  await page.locator('input[name=privacy]').check();
   assert.ok(await page.locator('input[name=role][value=donor]').isChecked(), 'donor is the default role');
   await page.locator('.auth-form__submit').click();
   await page.locator('.field__error[data-field=password]').waitFor();

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Field, FieldCode, RuleError, ValidationErrors};
-use crate::ids::{CommunityId, DisplayName, Phone};
+use crate::ids::{CommunityId, DisplayName, Phone, UserId};
 use crate::model::Role;
 
 pub const PASSWORD_MIN_CHARS: usize = 8;
@@ -86,6 +86,10 @@ pub struct Registration {
     /// there is only one (the server decides; other roles keep none unless they name one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community_id: Option<CommunityId>,
+    /// The person ticked "我已阅读并同意隐私说明" (the privacy notice): the server records
+    /// when. Optional: accounts made without it (the command line, older apps) record none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<bool>,
 }
 
 /// An account that passed validation: phone normalised, name trimmed.
@@ -104,6 +108,56 @@ pub struct ValidAccount {
 pub struct Login {
     pub phone: String,
     pub password: String,
+}
+
+/// The body of `DELETE /api/me`: the account's password, asked again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccountDeletion {
+    pub password: String,
+}
+
+/// The name a deleted account's claims, events and timelines show (PIPL: no name is kept).
+pub const ERASED_NAME: &str = "已注销用户";
+
+/// What deleting an account does to its row: the name, phone and password are erased (the
+/// phone is replaced by a value no number can equal, so the number may sign up again), every
+/// session ends and every push subscription and notice preference goes. Its claims stay (the
+/// community's counts and the households' timelines need them) and show [`ERASED_NAME`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erasure {
+    pub display_name: DisplayName,
+    /// What the phone column holds afterwards: unique per account, never a phone number.
+    pub stored_phone: String,
+}
+
+/// Whether `user` (of `role`) may delete their account, and what is erased. Any signed-in
+/// user may, once their password was checked again; but a worker who is the last one of
+/// their community (`other_workers` is how many others it has) may not: nobody would be
+/// left to look after its households (409 `last_worker`).
+pub fn decide_account_deletion(
+    user: UserId,
+    role: Role,
+    other_workers: u64,
+) -> Result<Erasure, RuleError> {
+    if role == Role::Worker && other_workers == 0 {
+        return Err(RuleError::LastWorker);
+    }
+    Ok(Erasure {
+        display_name: DisplayName::parse(ERASED_NAME).expect("a plain name"),
+        stored_phone: erased_phone(user),
+    })
+}
+
+/// The phone column of a deleted account: `erased:` and its id.
+pub fn erased_phone(user: UserId) -> String {
+    format!("erased:{user}")
+}
+
+/// Whether a stored phone is a deleted account's.
+pub fn is_erased_phone(stored: &str) -> bool {
+    stored.starts_with("erased:")
 }
 
 impl Registration {
@@ -205,7 +259,37 @@ mod tests {
             password: "xingyi-garden-52".into(),
             role: Role::Donor,
             community_id: None,
+            privacy: None,
         }
+    }
+
+    #[test]
+    fn anyone_may_delete_their_account_but_the_last_worker_of_a_community() {
+        let user = UserId::generate();
+        for role in [
+            Role::Donor,
+            Role::Volunteer,
+            Role::Resident,
+            Role::Shopkeeper,
+        ] {
+            let erased = decide_account_deletion(user, role, 0).unwrap();
+            assert_eq!(erased.display_name.as_str(), ERASED_NAME);
+            assert!(is_erased_phone(&erased.stored_phone));
+            assert!(
+                Phone::parse(&erased.stored_phone).is_err(),
+                "never a number"
+            );
+        }
+        assert_eq!(
+            decide_account_deletion(user, Role::Worker, 0).unwrap_err(),
+            RuleError::LastWorker
+        );
+        assert!(decide_account_deletion(user, Role::Worker, 1).is_ok());
+        assert_ne!(
+            erased_phone(user),
+            erased_phone(UserId::generate()),
+            "unique per account"
+        );
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub enum Command {
     RecordThanks(RecordThanks),
     CreateHousehold(NewHousehold),
     UpdateHousehold(HouseholdUpdate),
+    /// A worker deletes a household (PIPL): its private fields are erased, its open wishes
+    /// withdrawn.
+    DeleteHousehold(HouseholdRef),
     CreateWish(NewWish),
     UpdateWish(WishUpdate),
     CancelWish(CancelWish),

@@ -277,6 +277,9 @@ pub struct UserState {
     pub active_house_calls: u32,
     /// Item units they hold claimed and not yet delivered.
     pub active_claim_units: u32,
+    /// Households whose address and phone reached them (house calls booked) in the last
+    /// 24 hours: a volunteer may not book and release to read many homes' contacts.
+    pub homes_revealed_today: u32,
 }
 
 /// What was found of what a command needs (absent: no such thing, or not visible).
@@ -522,6 +525,10 @@ pub enum Write {
         text: String,
     },
     /// A household as it is now (new, or edited).
+    /// A household deleted (PIPL): its private fields erased, never read again.
+    EraseHousehold {
+        household: HouseholdId,
+    },
     PutHousehold {
         household: Household,
         created: bool,
@@ -734,6 +741,7 @@ impl Decision {
                 | Write::ClaimQuantity { claim, .. }
                 | Write::Thanks { claim, .. } => written.claims.push(*claim),
                 Write::PutHousehold { household, .. } => written.households.push(household.id),
+                Write::EraseHousehold { household } => written.households.push(*household),
                 Write::VolunteerStatus { user, .. } => written.volunteers.push(*user),
                 Write::NewPledge(record) => written.pledges.push(record.id),
                 Write::PledgeAllocated { pledge, .. } => written.pledges.push(*pledge),
@@ -794,6 +802,12 @@ impl Command {
                     .then_some(update.household_id)
                     .into_iter()
                     .collect(),
+                ..Needs::default()
+            },
+            Command::DeleteHousehold(target) => Needs {
+                households: vec![target.household_id],
+                // Its open wishes are withdrawn.
+                wishes_of_households: vec![target.household_id],
                 ..Needs::default()
             },
             Command::CreateWish(new) => Needs {
@@ -937,6 +951,7 @@ fn decide_command(command: &Command, facts: &Facts, ctx: &Context) -> Result<Dec
         Command::RecordThanks(thanks) => claims::record_thanks(thanks, facts, ctx),
         Command::CreateHousehold(new) => households::create(new, facts, ctx),
         Command::UpdateHousehold(update) => households::update(update, facts, ctx),
+        Command::DeleteHousehold(target) => households::delete(target, facts, ctx),
         Command::CreateWish(new) => wishes::create(new, facts, ctx),
         Command::UpdateWish(update) => wishes::update(update, facts, ctx),
         Command::CancelWish(cancel) => wishes::cancel(cancel, facts, ctx),

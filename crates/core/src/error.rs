@@ -66,6 +66,12 @@ pub enum RuleError {
         "the household has not consented to publishing (a child also needs a guardian's consent)"
     )]
     ConsentMissing,
+    /// A volunteer received as many households' contacts in a day as one may.
+    #[error("you booked house calls at {limit} homes today; more tomorrow")]
+    TooManyReveals { limit: u32 },
+    /// The last worker of a community may not delete their own account.
+    #[error("you are the last worker of your community: add another worker first")]
+    LastWorker,
 }
 
 impl RuleError {
@@ -88,6 +94,8 @@ impl RuleError {
             RuleError::CallTaken => ProblemCode::CallTaken,
             RuleError::TooManyPhotos { .. } => ProblemCode::TooManyPhotos,
             RuleError::ConsentMissing => ProblemCode::ConsentMissing,
+            RuleError::LastWorker => ProblemCode::LastWorker,
+            RuleError::TooManyReveals { .. } => ProblemCode::TooManyReveals,
         }
     }
 

@@ -124,6 +124,15 @@ impl Phone {
         }
     }
 
+    /// The phone of a deleted account (PIPL: erased, so the number may sign up again): empty.
+    pub fn erased() -> Phone {
+        Phone(String::new())
+    }
+
+    pub fn is_erased(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -138,6 +147,10 @@ impl fmt::Display for Phone {
 impl TryFrom<String> for Phone {
     type Error = String;
     fn try_from(text: String) -> Result<Self, String> {
+        if text.is_empty() {
+            // A deleted account's, as the server shows it.
+            return Ok(Phone::erased());
+        }
         Phone::parse(&text).map_err(|_| format!("{text:?} is not a mainland mobile number"))
     }
 }

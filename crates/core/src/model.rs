@@ -200,6 +200,8 @@ string_enum! {
         ReadHousehold = "read_household",
         /// A published wish went back to a draft: its household withdrew its consent.
         Unpublish = "unpublish",
+        /// A worker deleted a household (PIPL): its name, address, phone and notes were erased.
+        Erase = "erase",
         /// A worker approved or suspended a volunteer.
         Approve = "approve",
         Suspend = "suspend",

@@ -263,6 +263,9 @@ impl LocalState {
                 Write::PutHousehold { household, .. } => {
                     self.households.insert(household.id, household.clone());
                 }
+                Write::EraseHousehold { household } => {
+                    self.households.remove(household);
+                }
                 Write::VolunteerStatus { user, to, note, .. } => {
                     if let Some(volunteer) = self.volunteers.get_mut(user) {
                         volunteer.status = *to;
@@ -598,6 +601,8 @@ impl Cached<'_> {
             community,
             active_house_calls: count(self.state.active_house_calls(id).count()),
             active_claim_units: self.state.active_claim_units(id),
+            // The server counts these; the phone cannot (its refusal comes back from the push).
+            homes_revealed_today: 0,
         })
     }
 }

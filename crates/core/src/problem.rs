@@ -49,6 +49,9 @@ string_enum! {
         /// A wish published for a household without a consent date (or, where a child
         /// lives, without a guardian's consent date).
         ConsentMissing = "consent_missing",
+        /// The last worker of a community may not delete their account (nobody would be
+        /// left to look after its households).
+        LastWorker = "last_worker",
         // 413, 415
         BodyTooLarge = "body_too_large",
         /// An uploaded photo is larger than allowed (bytes or pixels).
@@ -67,6 +70,9 @@ string_enum! {
         TooManyAttempts = "too_many_attempts",
         /// Too many live-update streams open for this user, address, or visitors at large.
         TooManyConnections = "too_many_connections",
+        /// A volunteer received as many households' contacts today as one may (house calls
+        /// booked at 3 homes in 24 hours).
+        TooManyReveals = "too_many_reveals",
         /// Too much at once: come back after `Retry-After` (nothing was done).
         Busy = "busy",
         // 500
@@ -88,11 +94,11 @@ impl ProblemCode {
             NotFound => 404,
             WishFullyClaimed | NotEnoughRemaining | InvalidState | IdConflict | PhoneTaken
             | MutationGap | TooManyHouseCalls | TooManyClaims | PledgeExhausted | WishFull
-            | CallTaken | TooManyPhotos | ConsentMissing => 409,
+            | CallTaken | TooManyPhotos | ConsentMissing | LastWorker => 409,
             BodyTooLarge | TooLarge => 413,
             UnsupportedMediaType => 415,
             ValidationFailed | InvalidBody | InvalidMutation | NotAnImage | BadEndpoint => 422,
-            TooManyAttempts | TooManyConnections => 429,
+            TooManyAttempts | TooManyConnections | TooManyReveals => 429,
             Busy => 503,
             Internal | Unknown => 500,
         }
@@ -163,6 +169,8 @@ mod tests {
         assert_eq!(ProblemCode::TooLarge.status(), 413);
         assert_eq!(ProblemCode::NotAnImage.status(), 422);
         assert_eq!(ProblemCode::BadEndpoint.status(), 422);
+        assert_eq!(ProblemCode::LastWorker.status(), 409);
+        assert_eq!(ProblemCode::TooManyReveals.status(), 429);
     }
 
     #[test]

@@ -78,7 +78,7 @@ fn photo_attempt(
     photo: &NewPhoto,
     image: &Encoded,
 ) -> Result<Decision, Tried> {
-    let facts = gather(&photo.needs(), ctx.actor, &store::facts::InTx(tx))?;
+    let facts = gather(&photo.needs(), ctx.actor, &store::facts::InTx(tx, ctx.now))?;
     let decision =
         decide_photo(photo, &facts, ctx).map_err(|error| Tried::Refused(error.into()))?;
     for write in &decision.writes {
@@ -151,7 +151,11 @@ impl From<ApiError> for Tried {
 
 /// One reading, decision and writing of a command.
 fn attempt(tx: &Tx, ctx: &Context, command: &Command) -> Result<Decision, Tried> {
-    let facts = gather(&command.needs(), ctx.actor, &store::facts::InTx(tx))?;
+    let facts = gather(
+        &command.needs(),
+        ctx.actor,
+        &store::facts::InTx(tx, ctx.now),
+    )?;
     let decision = decide(command, &facts, ctx).map_err(|error| Tried::Refused(error.into()))?;
     // A rule refusing the write after core allowed it means the rows moved since they were
     // read (the compare-and-set and the CHECKs say so with the rule's error).
@@ -202,6 +206,9 @@ fn carry_out(tx: &Tx, ctx: &Context, decision: &Decision, facts: &Facts) -> Resu
             Write::Thanks { claim, text } => store::claims::set_thanks(tx, *claim, text, ctx.now)?,
             Write::PutHousehold { household, created } => {
                 store::households::put(tx, household, *created)?
+            }
+            Write::EraseHousehold { household } => {
+                store::households::erase(tx, *household, ctx.now)?
             }
             Write::VolunteerStatus {
                 user,

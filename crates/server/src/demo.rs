@@ -929,6 +929,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
             password: (*password).to_owned(),
             role: *role,
             community_id: None,
+            privacy: None,
         }
         .validate_any_role()
         .map_err(|error| anyhow::anyhow!("demo login {phone} is invalid: {error:?}"))?;

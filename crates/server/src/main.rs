@@ -111,6 +111,15 @@ enum Command {
         #[arg(long)]
         skip_sessions: bool,
     },
+    /// Retention (PIPL): delete event-log rows (the audit of reads, reveals and changes) older
+    /// than --events-days, and sessions that have ended; prints what it removed.
+    Prune {
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
+        database: String,
+        /// Days the event log keeps its rows.
+        #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36_500))]
+        events_days: u32,
+    },
     /// Put the backup FILE back as the database (checked first; stop the server before).
     Restore {
         file: PathBuf,
@@ -270,6 +279,10 @@ async fn main() -> std::process::ExitCode {
             command: CommunityCommand::List { database },
         } => list_communities(&database).await,
         Command::Backup { file, database } => backup(&file, &database).await,
+        Command::Prune {
+            database,
+            events_days,
+        } => prune(&database, events_days).await,
         Command::Restore {
             file,
             database,
@@ -337,6 +350,7 @@ async fn add_user(
         password,
         role,
         community_id: None,
+        privacy: None,
     }
     .validate_any_role()
     .map_err(|error| match error {
@@ -502,6 +516,22 @@ async fn list_communities(database: &str) -> anyhow::Result<()> {
             .collect();
         println!("{id}\t{name}\t{}", theirs.join(", "));
     }
+    Ok(())
+}
+
+async fn prune(database: &str, events_days: u32) -> anyhow::Result<()> {
+    let state = state_of(database).await?;
+    let now = state.clock.now();
+    let before = now - chrono::Duration::days(events_days.into());
+    let events = microwish_server::store::events::delete_older_than(&state.db, before).await?;
+    let idle_since = now - chrono::Duration::days(microwish_server::auth::SESSION_IDLE_DAYS.into());
+    let sessions =
+        microwish_server::store::users::delete_ended_sessions(&state.db, now, idle_since).await?;
+    println!(
+        "pruned {events} events older than {events_days} days (before {}) and {sessions} ended \
+         sessions",
+        before.format("%Y-%m-%d")
+    );
     Ok(())
 }
 

@@ -167,6 +167,14 @@ pub struct HouseholdUpdate {
     pub patch: HouseholdPatch,
 }
 
+/// A worker deletes a household (PIPL): `delete_household {household_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdRef {
+    pub household_id: HouseholdId,
+}
+
 /// A field that is present (even as `null`) is `Some`; an absent one stays `None`.
 pub(crate) fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     deserializer: D,

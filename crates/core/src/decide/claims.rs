@@ -9,6 +9,9 @@ use crate::command::{
 use crate::error::{Field, FieldCode, ValidationErrors};
 use crate::rules::{next_claim_status, settle_wish_status, ClaimAction};
 
+/// Households whose contact one volunteer may receive in 24 hours (by booking house calls).
+pub const MAX_HOMES_REVEALED_A_DAY: u32 = 3;
+
 pub(super) fn claim_wish(
     claim: &ClaimWish,
     facts: &Facts,
@@ -50,6 +53,15 @@ pub(super) fn claim_wish(
         let limit = ctx.policy.max_house_calls;
         if me.is_some_and(|me| me.active_house_calls >= limit) {
             return Err(RuleError::TooManyHouseCalls { limit });
+        }
+        // Each booking gives a household's address and phone: a few homes a day, not a
+        // directory read by booking and releasing.
+        if wish.household.is_some()
+            && me.is_some_and(|me| me.homes_revealed_today >= MAX_HOMES_REVEALED_A_DAY)
+        {
+            return Err(RuleError::TooManyReveals {
+                limit: MAX_HOMES_REVEALED_A_DAY,
+            });
         }
     }
     let valid = claim.validate(wish.kind, wish.needed_by, ctx.now)?;
@@ -619,6 +631,30 @@ mod tests {
             world.decide(vetted, &fourth).unwrap_err(),
             RuleError::TooManyHouseCalls { limit: 3 }
         );
+    }
+
+    #[test]
+    fn a_volunteer_receives_three_homes_contacts_a_day_at_most() {
+        let mut world = World::new();
+        let wish = world.wish(1, WishKind::Service);
+        let mut claim = claim_of(wish, 1);
+        claim.slot_start = Some(now() + Duration::hours(2));
+        claim.slot_end = Some(now() + Duration::hours(3));
+        let booking = Command::ClaimWish(claim);
+        let curious = world.person(UserState {
+            volunteer: Some(VolunteerStatus::Approved),
+            homes_revealed_today: MAX_HOMES_REVEALED_A_DAY,
+            ..World::someone(Role::Volunteer, Some(world.community))
+        });
+        let refused = world.decide(curious, &booking).unwrap_err();
+        assert_eq!(refused, RuleError::TooManyReveals { limit: 3 });
+        assert_eq!(refused.code().status(), 429);
+        let fresh = world.person(UserState {
+            volunteer: Some(VolunteerStatus::Approved),
+            homes_revealed_today: MAX_HOMES_REVEALED_A_DAY - 1,
+            ..World::someone(Role::Volunteer, Some(world.community))
+        });
+        world.apply(fresh, &booking).unwrap();
     }
 
     #[test]

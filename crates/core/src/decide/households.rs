@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::clock::community_today;
-use crate::command::{HouseholdUpdate, NewHousehold};
+use crate::command::{HouseholdRef, HouseholdUpdate, NewHousehold};
 use crate::error::{Field, FieldCode};
 
 pub(super) fn create(
@@ -93,6 +93,34 @@ pub(super) fn update(
     })
 }
 
+/// A worker of its community deletes a household (PIPL): its private fields are erased and
+/// its open wishes withdrawn as when consent is withdrawn (their claims end with a reason,
+/// their holders are told); fulfilled wishes stay, with nothing private left to link to.
+pub(super) fn delete(
+    target: &HouseholdRef,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let community = facts.worker_community(ctx)?;
+    let current = facts.household_in(target.household_id, community)?;
+    let (more, unpublished) = super::wishes::unpublish_all(current.id, HOUSEHOLD_DELETED, facts)?;
+    let mut writes = vec![Write::EraseHousehold {
+        household: current.id,
+    }];
+    writes.extend(more);
+    let mut events = vec![Event::on_household(EventAction::Erase, current.id)];
+    events.extend(unpublished);
+    Ok(Decision {
+        subject: Subject::Household(current.id),
+        replayed: false,
+        writes,
+        events,
+    })
+}
+
+/// The reason the holders of a claim on a deleted household's wish read.
+pub const HOUSEHOLD_DELETED: &str = "受助家庭的资料已删除,心愿已下架";
+
 /// The reason the holders of a claim on an unpublished wish read.
 pub const CONSENT_WITHDRAWN: &str = "受助家庭撤回了公开同意,心愿已下架";
 
@@ -173,6 +201,40 @@ mod tests {
         assert!(!created);
         assert_eq!(household.notes, "请先电话");
         assert_eq!(household.name, "马玉珍", "the rest stays");
+    }
+
+    #[test]
+    fn only_a_worker_of_its_community_deletes_a_household() {
+        let mut world = World::new();
+        let new = new_household("grid-1");
+        let worker = world.worker();
+        world
+            .apply(worker, &Command::CreateHousehold(new.clone()))
+            .unwrap();
+        let delete = Command::DeleteHousehold(HouseholdRef {
+            household_id: new.id,
+        });
+        let donor = world.user(Role::Donor);
+        assert_eq!(
+            world.decide(donor, &delete).unwrap_err().code(),
+            ProblemCode::Forbidden
+        );
+        let outsider = world.worker_elsewhere();
+        assert_eq!(
+            world.decide(outsider, &delete).unwrap_err(),
+            RuleError::NotFound(Entity::Household)
+        );
+        let decision = world.apply(worker, &delete).unwrap();
+        assert_eq!(
+            decision.writes[0],
+            Write::EraseHousehold { household: new.id }
+        );
+        assert_eq!(decision.events[0].action, EventAction::Erase);
+        assert_eq!(
+            world.decide(worker, &delete).unwrap_err(),
+            RuleError::NotFound(Entity::Household),
+            "gone"
+        );
     }
 
     #[test]

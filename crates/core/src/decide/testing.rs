@@ -131,6 +131,7 @@ impl World {
             community,
             active_house_calls: 0,
             active_claim_units: 0,
+            homes_revealed_today: 0,
         }
     }
 
@@ -279,6 +280,9 @@ impl World {
             Write::Thanks { .. } => {}
             Write::PutHousehold { household, .. } => {
                 facts.households.insert(household.id, household.clone());
+            }
+            Write::EraseHousehold { household } => {
+                facts.households.remove(household);
             }
             Write::VolunteerStatus { user, to, .. } => {
                 if let Some(user) = facts.users.get_mut(user) {

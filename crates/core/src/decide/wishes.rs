@@ -116,7 +116,12 @@ pub(super) fn update(
         units.quantity = quantity;
     }
     let published = update.patch.publish && wish.status == WishStatus::Draft;
-    if published && household.is_some_and(|household| !household.consents_to_publish()) {
+    // A deleted household (read as none) consents to nothing any more.
+    let consents = match wish.household {
+        Some(_) => household.is_some_and(Household::consents_to_publish),
+        None => true,
+    };
+    if published && !consents {
         return Err(RuleError::ConsentMissing);
     }
     let status = if published {

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
-use microwish_core::account::{Login, Registration};
+use microwish_core::account::{decide_account_deletion, AccountDeletion, Login, Registration};
 use microwish_core::problem::Problem;
 use microwish_core::{CommunityId, Field, FieldCode, Me, Phone, Role, RuleError, VolunteerStatus};
 
@@ -34,6 +34,7 @@ pub async fn register(
     ApiJson(registration): ApiJson<Registration>,
 ) -> ApiResult<Response> {
     let wanted = registration.community_id;
+    let registration_privacy = registration.privacy;
     let account = registration.validate()?;
     let community = home_community(&state, account.role, wanted).await?;
     // Each account costs a slow hash: a few dozen an hour from one address (a community
@@ -44,7 +45,15 @@ pub async fn register(
         .await?;
     // A volunteer waits for a worker to meet them before any house call.
     let vetting = (account.role == Role::Volunteer).then_some(VolunteerStatus::Pending);
+    let accepted_privacy = registration_privacy == Some(true);
     let user = auth::add_user(&state, account, community, vetting).await?;
+    if accepted_privacy {
+        let (id, now) = (user.id, state.clock.now());
+        state
+            .writer
+            .write(move |tx| store::users::record_privacy_accepted(tx, id, now))
+            .await?;
+    }
     start_session(&state, &headers, &user, StatusCode::CREATED).await
 }
 
@@ -185,4 +194,73 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
 )]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Me>> {
     Ok(Json(auth::me(&state.db, &user).await?))
+}
+
+/// Deletes the signed-in account (PIPL): the password is asked again (a wrong one is 422 on
+/// `password`, limited like logins). The name, phone and password are erased (the number may
+/// sign up again), every session ends, push subscriptions go; claims stay, showing no name.
+/// The last worker of a community may not (409 `last_worker`).
+#[utoipa::path(
+    delete,
+    path = "/me",
+    tag = "auth",
+    operation_id = "auth_delete_me",
+    request_body = AccountDeletion,
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Deleted and signed out"),
+        (status = 409, description = "The last worker of a community (`last_worker`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong password (field `password`, code `invalid`)", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn delete_me(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    user: CurrentUser,
+    ApiJson(deletion): ApiJson<AccountDeletion>,
+) -> ApiResult<Response> {
+    let now = state.clock.now();
+    let attempt = state
+        .throttle
+        .attempt(&state.writer, user.phone.as_str(), Some(address), now)
+        .await?;
+    let hash = store::users::by_phone(&state.db, &user.phone)
+        .await?
+        .filter(|(found, _)| found.id == user.id)
+        .map(|(_, hash)| hash)
+        .ok_or(ApiError::NotLoggedIn)?;
+    let matches = match state.hashing.verify(deletion.password, hash).await {
+        Ok(matches) => matches,
+        Err(error) => {
+            state.throttle.abandoned(&state.writer, attempt).await?;
+            return Err(error);
+        }
+    };
+    if !matches {
+        tokio::time::sleep(state.throttle.delay_after(&state.writer, &attempt).await?).await;
+        return Err(RuleError::field(Field::Password, FieldCode::Invalid, "wrong password").into());
+    }
+    state.throttle.succeeded(&state.writer, attempt).await?;
+    let erased = user.clone();
+    state
+        .writer
+        .write(move |tx| {
+            // Counted in the deletion's transaction: two last workers leaving at once cannot
+            // both go.
+            let others = match erased.community {
+                Some(community) => store::users::other_workers(tx, community, erased.id)?,
+                None => 0,
+            };
+            let erasure = decide_account_deletion(erased.id, erased.role, others)?;
+            store::users::erase(tx, &erased, &erasure, now)
+        })
+        .await?;
+    state.sessions.forget_user(user.id);
+    let https = auth::is_https(&headers);
+    let cookies = AppendHeaders([
+        (header::SET_COOKIE, auth::expired_cookie(https)),
+        (header::SET_COOKIE, auth::signed_in_hint(false, https)),
+    ]);
+    Ok((StatusCode::NO_CONTENT, cookies).into_response())
 }

@@ -1,11 +1,13 @@
-//! Households (worker only): `GET/POST /api/households`, `GET/PATCH /api/households/{id}`,
+//! Households (worker only): `GET/POST /api/households`, `GET/PATCH/DELETE /api/households/{id}`,
 //! `GET /api/households/{id}/events`. A worker sees only their community's households (another
 //! community's are 404), and every read of the private fields is written to the event log.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use microwish_core::command::{Command, HouseholdPatch, HouseholdUpdate, NewHousehold};
+use microwish_core::command::{
+    Command, HouseholdPatch, HouseholdRef, HouseholdUpdate, NewHousehold,
+};
 use microwish_core::visibility;
 use microwish_core::{CommunityId, Entity, EventView, Household, HouseholdId, Page, PageQuery};
 use serde::Deserialize;
@@ -123,6 +125,33 @@ pub async fn update(
     });
     apply(&state, user.actor(), command).await?;
     Ok(Json(read(&state, &user, household_id).await?))
+}
+
+/// A worker deletes a household of their community (PIPL; another community's is 404): its
+/// name, address, phone and notes are erased and it is never listed or read again; its open
+/// and claimed wishes go back to drafts and their active claims end with a reason (their
+/// holders are told `wish_withdrawn`), as when consent is withdrawn; fulfilled wishes stay,
+/// linked to nothing private. The deletion is in the event log (`erase`).
+#[utoipa::path(
+    delete,
+    path = "/households/{id}",
+    tag = "households",
+    operation_id = "households_delete",
+    params(("id" = uuid::Uuid, Path, description = "The household")),
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Deleted")
+    )
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let household_id = parse_id(&id, Entity::Household)?;
+    let command = Command::DeleteHousehold(HouseholdRef { household_id });
+    apply(&state, user.actor(), command).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// What was done with the household's record: registered, edited, read, its contact given

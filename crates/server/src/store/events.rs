@@ -1,4 +1,5 @@
-//! The event log: every state change, who, when, what. Rows are only ever appended.
+//! The event log: every state change, who, when, what. Rows are only ever appended, and
+//! deleted only by age (`microwish-server prune`, the retention PIPL asks for).
 
 use chrono::{DateTime, Utc};
 use microwish_core::decide::Event;
@@ -29,6 +30,15 @@ pub fn record(tx: &Tx, at: DateTime<Utc>, actor: Option<UserId>, event: &Event) 
         ],
     )?;
     Ok(())
+}
+
+/// Retention: deletes the rows recorded before `before` (`microwish-server prune`); how many.
+pub async fn delete_older_than(db: &Pool, before: DateTime<Utc>) -> ApiResult<u64> {
+    db.execute(
+        "DELETE FROM events WHERE at < ?",
+        crate::args![stamp(before)],
+    )
+    .await
 }
 
 /// Records that `actor` read these households' private fields (who, which, when).

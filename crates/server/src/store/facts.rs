@@ -16,14 +16,14 @@ use microwish_core::{
 use crate::error::ApiError;
 use crate::writer::Tx;
 
-/// Facts read inside a write transaction.
-pub struct InTx<'a, 'c>(pub &'a Tx<'c>);
+/// Facts read inside a write transaction, at the command's time.
+pub struct InTx<'a, 'c>(pub &'a Tx<'c>, pub chrono::DateTime<chrono::Utc>);
 
 impl FactSource for InTx<'_, '_> {
     type Error = ApiError;
 
     fn users(&self, ids: &[UserId]) -> Result<HashMap<UserId, UserState>, ApiError> {
-        super::users::states(self.0, ids)
+        super::users::states(self.0, ids, self.1)
     }
 
     fn claims(&self, ids: &[ClaimId]) -> Result<HashMap<ClaimId, ClaimState>, ApiError> {

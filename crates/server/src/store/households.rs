@@ -15,7 +15,7 @@ use crate::writer::Tx;
 
 const SELECT_HOUSEHOLD: &str = "SELECT h.id, h.name, h.address, h.phone, h.grid_id, h.groups, \
      h.notes, h.consent_on, h.minor, h.created_at, h.updated_at, h.guardian_consent_on \
-     FROM households h JOIN grids g ON g.id = h.grid_id";
+     FROM households h JOIN grids g ON g.id = h.grid_id AND h.deleted_at IS NULL";
 
 #[derive(sqlx::FromRow)]
 struct HouseholdRow {
@@ -149,6 +149,29 @@ pub async fn by_ids(
     finish(rows, wishes)
 }
 
+/// Which of `ids` are deleted households of `community` (their removal reaches its
+/// workers' phones).
+pub async fn deleted_of(
+    db: &Pool,
+    community: CommunityId,
+    ids: &[HouseholdId],
+) -> ApiResult<std::collections::HashSet<HouseholdId>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in ids.chunks(CHUNK) {
+        let mut sql = Statement::new(
+            "SELECT h.id FROM households h JOIN grids g ON g.id = h.grid_id \
+             WHERE h.deleted_at IS NOT NULL AND g.community_id = ",
+        );
+        sql.push_bind(community.to_string()).push(" AND h.id IN ");
+        sql.push_list(chunk);
+        let rows: Vec<(String,)> = db.fetch_all(&sql.sql, &sql.args()).await?;
+        for (id,) in rows {
+            found.insert(parse_stored(&id)?);
+        }
+    }
+    Ok(found)
+}
+
 /// A community's households, optionally only those whose name, address, phone or notes
 /// contain `search`, by name.
 pub async fn list(
@@ -261,6 +284,22 @@ pub fn put(tx: &Tx, household: &Household, created: bool) -> ApiResult<()> {
         )?;
     }
     log_change(tx, Entity::Household, &household.id.to_string())
+}
+
+/// Erases a deleted household's private fields (PIPL): its name, address, phone and notes
+/// are emptied and it is never read again (every read above skips it). Its wishes keep its
+/// id, which now leads to nothing private.
+pub fn erase(tx: &Tx, household: HouseholdId, now: DateTime<Utc>) -> ApiResult<()> {
+    let erased = super::run(
+        tx,
+        "UPDATE households SET name = '', address = '', phone = '', notes = '', \
+         updated_at = ?, deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+        crate::args![stamp(now), stamp(now), household.to_string()],
+    )?;
+    if erased == 0 {
+        return Err(ApiError::NotFound("household"));
+    }
+    log_change(tx, Entity::Household, &household.to_string())
 }
 
 /// The wishes posted for each of the rows' households, oldest first.

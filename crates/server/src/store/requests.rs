@@ -10,8 +10,8 @@ use microwish_core::decide::{RequestChanges, RequestRecord, RequestState};
 use microwish_core::stats::RequestFact;
 use microwish_core::visibility::RequestScope;
 use microwish_core::{
-    CommunityId, Entity, Handler, OnBehalf, Phone, PhotoId, ProblemCode, Request, RequestId,
-    RequestPhoto, RequestQuery, RequestStatus, UploadedPhoto, WishId,
+    CommunityId, Entity, Handler, OnBehalf, PhotoId, ProblemCode, Request, RequestId, RequestPhoto,
+    RequestQuery, RequestStatus, UploadedPhoto, WishId,
 };
 
 use super::sql::{Flag, Parsed, Pool, Statement};
@@ -88,8 +88,7 @@ impl RequestRow {
             status: parse_stored(&self.status)?,
             requester: parse_stored(&self.requester_id)?,
             requester_name: self.requester_name,
-            requester_phone: Phone::parse(&self.requester_phone)
-                .map_err(|_| ApiError::Corrupt(format!("phone {:?}", self.requester_phone)))?,
+            requester_phone: super::users::stored_phone(&self.requester_phone)?,
             on_behalf: self.on_behalf.0.then_some(OnBehalf {
                 name: self.on_behalf_name,
                 phone: self.on_behalf_phone,

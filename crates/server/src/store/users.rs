@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use microwish_core::decide::UserState;
 use microwish_core::{
-    ClaimStatus, CommunityId, DisplayName, Entity, Phone, Role, StaffMember, UserId,
+    ClaimStatus, CommunityId, DisplayName, Entity, EventAction, Phone, Role, StaffMember, UserId,
     VolunteerStatus, VolunteerView, WishKind,
 };
 
@@ -73,8 +73,7 @@ impl TryFrom<UserRow> for User {
             role: parse_stored(&row.role)?,
             display_name: DisplayName::parse(&row.display_name)
                 .map_err(|_| ApiError::Corrupt(format!("name {:?}", row.display_name)))?,
-            phone: Phone::parse(&row.phone)
-                .map_err(|_| ApiError::Corrupt(format!("phone {:?}", row.phone)))?,
+            phone: stored_phone(&row.phone)?,
             volunteer_status: row
                 .volunteer_status
                 .as_deref()
@@ -84,6 +83,80 @@ impl TryFrom<UserRow> for User {
             party_member: row.party_member.0,
         })
     }
+}
+
+/// A user's phone as stored: a number, or a deleted account's erased one.
+pub fn stored_phone(stored: &str) -> ApiResult<Phone> {
+    if microwish_core::account::is_erased_phone(stored) {
+        return Ok(Phone::erased());
+    }
+    Phone::parse(stored).map_err(|_| ApiError::Corrupt(format!("phone {stored:?}")))
+}
+
+/// Notes that the person accepted the privacy notice at sign-up.
+pub fn record_privacy_accepted(tx: &Tx, user: UserId, now: DateTime<Utc>) -> ApiResult<()> {
+    super::run(
+        tx,
+        "UPDATE users SET privacy_accepted_at = ? WHERE id = ?",
+        crate::args![stamp(now), user.to_string()],
+    )?;
+    Ok(())
+}
+
+/// How many workers other than `except` look after `community` (deleted accounts aside).
+pub fn other_workers(tx: &Tx, community: CommunityId, except: UserId) -> ApiResult<u64> {
+    let found: Option<i64> = tx.query_row(
+        "SELECT COUNT(*) FROM users WHERE role = ? AND community_id = ? AND id <> ? \
+         AND deleted_at IS NULL",
+        crate::args![
+            Role::Worker.as_str(),
+            community.to_string(),
+            except.to_string()
+        ],
+        |row| row.get(0),
+    )?;
+    Ok(u64::try_from(found.unwrap_or(0)).unwrap_or(0))
+}
+
+/// Erases a deleted account (core's [`Erasure`]): its name, phone, password and vetting note
+/// go, its sessions end, its push subscriptions and notice preferences are removed. Its row
+/// stays for its claims, which then show the erased name. An account already deleted is 404.
+pub fn erase(
+    tx: &Tx,
+    user: &User,
+    erasure: &microwish_core::account::Erasure,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let id = user.id.to_string();
+    let erased = super::run(
+        tx,
+        // `!` is no argon2 hash: nothing verifies against it.
+        "UPDATE users SET display_name = ?, phone = ?, password_hash = '!', vetting_note = '', \
+         party_member = 0, deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+        crate::args![
+            erasure.display_name.as_str(),
+            erasure.stored_phone.as_str(),
+            stamp(now),
+            id.as_str()
+        ],
+    )?;
+    if erased == 0 {
+        return Err(ApiError::NotFound("user"));
+    }
+    for table in ["sessions", "push_subscriptions", "notice_preferences"] {
+        super::run(
+            tx,
+            &format!("DELETE FROM {table} WHERE user_id = ?"),
+            crate::args![id.as_str()],
+        )?;
+    }
+    match user.role {
+        // Workers' phones drop the volunteer or the staff member from their lists.
+        Role::Volunteer => log_change(tx, Entity::Volunteer, &id)?,
+        Role::Worker | Role::Property => log_change(tx, Entity::Staff, &id)?,
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Adds a user; a phone number already registered is [`ApiError::PhoneTaken`].
@@ -222,8 +295,14 @@ pub async fn by_session(db: &Pool, token_hash: &str) -> ApiResult<Option<StoredS
     .transpose()
 }
 
-/// What the rules need to know of the given users (the actor, a volunteer being vetted).
-pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> {
+/// What the rules need to know of the given users (the actor, a volunteer being vetted), at
+/// `now`.
+pub fn states(
+    tx: &Tx,
+    ids: &[UserId],
+    now: DateTime<Utc>,
+) -> ApiResult<HashMap<UserId, UserState>> {
+    let day_ago = stamp(now - chrono::Duration::hours(24));
     let rows = super::rows_in_for_update(
         tx,
         // Only volunteers book house calls: nobody else's claims need counting. The item
@@ -231,12 +310,17 @@ pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> 
         "SELECT u.id, u.role, u.volunteer_status, u.community_id, u.party_member, \
          CASE WHEN u.role = ?1 THEN (SELECT COUNT(*) FROM claims c JOIN wishes w ON w.id = c.wish_id \
              WHERE c.user_id = u.id AND c.status = ?2 AND w.kind = ?3) ELSE 0 END, \
-         u.held_item_units FROM users u WHERE u.id IN ",
+         u.held_item_units, \
+         CASE WHEN u.role = ?1 THEN (SELECT COUNT(DISTINCT e.entity_id) FROM events e \
+             WHERE e.actor_id = u.id AND e.action = ?4 AND e.at >= ?5) ELSE 0 END \
+         FROM users u WHERE u.id IN ",
         "u",
         &[
             &Role::Volunteer.as_str(),
             &ClaimStatus::Active.as_str(),
             &WishKind::Service.as_str(),
+            &EventAction::RevealContact.as_str(),
+            &day_ago,
         ],
         ids,
         |row| {
@@ -248,6 +332,7 @@ pub fn states(tx: &Tx, ids: &[UserId]) -> ApiResult<HashMap<UserId, UserState>> 
                 community: optional(3)?.as_deref().map(parse_stored).transpose()?,
                 active_house_calls: count(row.get(5)?)?,
                 active_claim_units: count(row.get(6)?)?,
+                homes_revealed_today: count(row.get(7)?)?,
             };
             Ok((parse_stored(&row.get::<_, String>(0)?)?, state))
         },
@@ -299,7 +384,7 @@ pub async fn staff(db: &Pool, ids: &[UserId]) -> ApiResult<Vec<StaffMember>> {
     }
     let mut sql = Statement::new(format!(
         "SELECT u.id, u.display_name, u.role, u.phone, u.community_id, {REACHABLE} FROM users u \
-         WHERE u.community_id IS NOT NULL AND u.role IN "
+         WHERE u.community_id IS NOT NULL AND u.deleted_at IS NULL AND u.role IN "
     ));
     sql.push_list(&[Role::Worker, Role::Property])
         .push(" AND u.id IN ")
@@ -312,8 +397,7 @@ pub async fn staff(db: &Pool, ids: &[UserId]) -> ApiResult<Vec<StaffMember>> {
                 id: parse_stored(&id)?,
                 display_name: name,
                 role: parse_stored(&role)?,
-                phone: Phone::parse(&phone)
-                    .map_err(|_| ApiError::Corrupt(format!("phone {phone:?}")))?,
+                phone: stored_phone(&phone)?,
                 community: parse_stored(&community)?,
                 reachable: reachable(push, sms),
             })
@@ -378,7 +462,7 @@ pub async fn volunteers(
              FROM users u LEFT JOIN users v ON v.id = u.vetted_by WHERE u.role = "
         ))
         .push_bind(Role::Volunteer.as_str())
-        .push(" AND u.community_id = ")
+        .push(" AND u.deleted_at IS NULL AND u.community_id = ")
         .push_bind(community.to_string());
     if let Some(ids) = ids {
         sql.push(" AND u.id IN ");
@@ -398,8 +482,7 @@ pub async fn volunteers(
                 id: parse_stored(&row.id)?,
                 display_name: DisplayName::parse(&row.display_name)
                     .map_err(|_| ApiError::Corrupt(format!("name {:?}", row.display_name)))?,
-                phone: Phone::parse(&row.phone)
-                    .map_err(|_| ApiError::Corrupt(format!("phone {:?}", row.phone)))?,
+                phone: stored_phone(&row.phone)?,
                 status: row
                     .volunteer_status
                     .as_deref()

@@ -317,10 +317,17 @@ async fn load_changes(
             let read: Vec<_> = households.keys().copied().collect();
             // The households' private fields reach this worker's phone: on the record.
             store::events::record_reads(&state.writer, state.clock.now(), worker.id, &read).await?;
-            households
+            let deleted = store::households::deleted_of(
+                &state.db,
+                community,
+                &ids_of(rows, Entity::Household)?,
+            )
+            .await?;
+            (households, deleted)
         }
         _ => Default::default(),
     };
+    let (households, deleted_households) = households;
     // Volunteers: those of the worker's own community only (communities are sealed).
     let volunteer_ids: Vec<UserId> = ids_of(rows, Entity::Volunteer)?;
     let volunteers = match visibility::volunteers_of(sight) {
@@ -413,12 +420,18 @@ async fn load_changes(
             Entity::Household => {
                 let id = parse_stored(id)?;
                 // Only the households this worker may see were read: another community's
-                // are not theirs to know about, not even as a removal (none is ever deleted).
+                // are not theirs to know about, not even as a removal. One of theirs deleted (PIPL)
+                // leaves their phone.
                 match households.get(&id) {
                     Some(household) => Change::Household {
                         id,
                         op: Op::Put,
                         data: Some(Box::new(household.clone())),
+                    },
+                    None if deleted_households.contains(&id) => Change::Household {
+                        id,
+                        op: Op::Del,
+                        data: None,
                     },
                     None => continue,
                 }

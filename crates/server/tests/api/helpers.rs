@@ -268,6 +268,7 @@ impl TestApp {
             password: "another-worker-2026".into(),
             role: Role::Worker,
             community_id: None,
+            privacy: None,
         }
         .validate_any_role()
         .unwrap();

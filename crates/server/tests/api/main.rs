@@ -16,6 +16,7 @@ mod health;
 mod hold;
 mod import;
 mod notices;
+mod pipl;
 mod postgres;
 mod privacy;
 mod requests;

@@ -866,6 +866,7 @@ async fn staff_member(app: &TestApp, role: Role) -> Session {
         password: "a-long-test-password".into(),
         role,
         community_id: None,
+        privacy: None,
     }
     .validate_any_role()
     .unwrap();

@@ -86,6 +86,7 @@ async fn member(app: &TestApp, role: Role) -> Session {
         password: "a-long-test-password".into(),
         role,
         community_id: None,
+        privacy: None,
     }
     .validate_any_role()
     .unwrap();

@@ -607,6 +607,7 @@ pub const EN: Texts = Texts {
         busy: "Many people are using it right now; please try again in a few seconds.",
         call_taken: "Another volunteer has already taken this call. Thank you for answering.",
         too_many_photos: "At most 3 photos at this step.",
+        unknown_code: "No hand-over with this code here: check the code (another community's codes are not valid here).",
         consent_missing: "This household has no consent date (and a child also needs a guardian's), so the wish can only be saved as a draft.",
         photo_too_large: "The photo is too large (5 MB at most); choose another or shrink it.",
         not_an_image: "That is not an image we can read; upload a JPEG, PNG or WebP photo.",

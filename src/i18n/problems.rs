@@ -22,6 +22,8 @@ pub struct ProblemTexts {
     pub call_taken: &'static str,
     pub too_many_photos: &'static str,
     pub consent_missing: &'static str,
+    /// A hand-over code that names nothing of the worker's community.
+    pub unknown_code: &'static str,
     pub photo_too_large: &'static str,
     pub not_an_image: &'static str,
     pub too_many_connections: &'static str,
@@ -95,6 +97,7 @@ impl Texts {
             CallTaken => p.call_taken,
             TooManyPhotos => p.too_many_photos,
             ConsentMissing => p.consent_missing,
+            UnknownCode => p.unknown_code,
             TooLarge => p.photo_too_large,
             NotAnImage => p.not_an_image,
             Internal | Unknown => self.err_server,

@@ -606,6 +606,7 @@ pub const ZH_CN: Texts = Texts {
         busy: "现在使用的人很多,请几秒钟后再试。",
         call_taken: "已有其他志愿者接下了这条召集,谢谢你的响应。",
         too_many_photos: "这一环节最多上传 3 张照片。",
+        unknown_code: "本社区没有这个交接码:请核对交接码(其他社区的交接码在这里无效)。",
         consent_missing: "该住户还没有登记同意公开的日期(有儿童的还需监护人同意),心愿只能先保存为草稿。",
         photo_too_large: "照片太大了(最多 5 MB),请换一张或缩小后再传。",
         not_an_image: "这不是一张可以识别的图片,请上传 JPEG、PNG 或 WebP 照片。",

@@ -66,6 +66,9 @@ pub enum RuleError {
         "the household has not consented to publishing (a child also needs a guardian's consent)"
     )]
     ConsentMissing,
+    /// A hand-over code that names no claim or allocation of the worker's community.
+    #[error("no hand-over with this code here")]
+    UnknownCode,
 }
 
 impl RuleError {
@@ -88,6 +91,7 @@ impl RuleError {
             RuleError::CallTaken => ProblemCode::CallTaken,
             RuleError::TooManyPhotos { .. } => ProblemCode::TooManyPhotos,
             RuleError::ConsentMissing => ProblemCode::ConsentMissing,
+            RuleError::UnknownCode => ProblemCode::UnknownCode,
         }
     }
 

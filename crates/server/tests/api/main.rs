@@ -12,6 +12,7 @@ mod costs;
 mod crash;
 mod errors;
 mod hardening;
+mod handover;
 mod health;
 mod hold;
 mod import;

@@ -481,6 +481,15 @@ pub const EN: Texts = Texts {
         reachable_sms: "Gets SMS alerts",
         reachable_none: "No alerts on: call them",
     },
+    handover: HandoverTexts {
+        code_title: "Hand-over code",
+        code_hint: "Show it at the grid station: the worker there confirms the hand-over (works offline too).",
+        confirm_title: "Confirm hand-over",
+        confirm_intro: "Type the 6-character code the giver shows to confirm the goods arrived at the station; offline, it is sent when you are back online.",
+        code_label: "Hand-over code",
+        submit: "Confirm hand-over",
+        confirmed: "Hand-over confirmed; it syncs when online.",
+    },
     shops: ShopTexts {
         title: "Donations",
         intro: "Register what your shop gives; the community allocates it to families in need. Where each item went, and the thanks, show here.",

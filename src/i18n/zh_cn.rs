@@ -480,6 +480,15 @@ pub const ZH_CN: Texts = Texts {
         reachable_sms: "能收到短信提醒",
         reachable_none: "没开启提醒,有事请打电话",
     },
+    handover: HandoverTexts {
+        code_title: "交接码",
+        code_hint: "送到网格驿站时出示给工作人员,由他们确认交接(无网络也可以)。",
+        confirm_title: "确认交接",
+        confirm_intro: "输入捐赠人出示的 6 位交接码,确认物品已送到驿站;无网络时先记下,联网后自动提交。",
+        code_label: "交接码",
+        submit: "确认交接",
+        confirmed: "已确认交接,联网后同步。",
+    },
     shops: ShopTexts {
         title: "我的捐赠",
         intro: "店里愿意捐出的物品在这里登记,社区会分配给需要的家庭;每一件送到了哪里、收到的感谢,都在这里。",

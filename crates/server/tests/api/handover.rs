@@ -212,28 +212,14 @@ async fn a_pushed_confirm_handover_is_applied_once() {
     let results: PushResponse = response.json().await.unwrap();
     assert_eq!(results.results[0].status, MutationStatus::Applied);
     assert_eq!(app.claim_status(claim.id).await, "confirmed");
-    let events = |app: &TestApp| {
-        let id = claim.id.to_string();
-        async move {
-            let (n,): (i64,) = app
-                .db
-                .fetch_one(
-                    "SELECT COUNT(*) FROM events WHERE entity_id = ? AND action = 'confirm'",
-                    microwish_server::args![id],
-                )
-                .await
-                .unwrap();
-            n
-        }
-    };
-    assert_eq!(events(&app).await, 1);
+    assert_eq!(confirm_events(&app, claim.id).await, 1);
     // The same mutation again (a retried push), then a second one with the same code.
     let again = push(1, code.clone()).await;
     assert_eq!(again.status(), 200);
     let second = push(2, code).await;
     let results: PushResponse = second.json().await.unwrap();
     assert_eq!(results.results[0].status, MutationStatus::Applied);
-    assert_eq!(events(&app).await, 1, "confirmed once");
+    assert_eq!(confirm_events(&app, claim.id).await, 1, "confirmed once");
 }
 
 #[tokio::test]
@@ -281,4 +267,17 @@ async fn a_shop_and_the_worker_see_an_allocations_code_which_confirms_it() {
     // Another community's worker: the code names nothing there.
     let outsider = app.other_worker().await;
     assert_problem(confirm(&app, Some(&outsider), &code).await, 404, "unknown_code").await;
+}
+
+/// How many times the claim was confirmed (its timeline's entries).
+async fn confirm_events(app: &TestApp, claim: impl std::fmt::Display) -> i64 {
+    let (n,): (i64,) = app
+        .db
+        .fetch_one(
+            "SELECT COUNT(*) FROM events WHERE entity_id = ? AND action = 'confirm'",
+            microwish_server::args![claim.to_string()],
+        )
+        .await
+        .unwrap();
+    n
 }

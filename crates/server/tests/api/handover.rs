@@ -214,8 +214,10 @@ async fn a_pushed_confirm_handover_is_applied_once() {
     assert_eq!(app.claim_status(claim.id).await, "confirmed");
     assert_eq!(confirm_events(&app, claim.id).await, 1);
     // The same mutation again (a retried push), then a second one with the same code.
-    let again = push(1, code.clone()).await;
+    let again = push(1, code.to_lowercase()).await;
     assert_eq!(again.status(), 200);
+    let results: PushResponse = again.json().await.unwrap();
+    assert_eq!(results.results[0].status, MutationStatus::Applied);
     let second = push(2, code).await;
     let results: PushResponse = second.json().await.unwrap();
     assert_eq!(results.results[0].status, MutationStatus::Applied);

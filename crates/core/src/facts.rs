@@ -41,11 +41,11 @@ use crate::decide::{
     AllocationState, ClaimState, Facts, Needs, NoticeState, PledgeState, RequestState, Team,
     UserState, WishState,
 };
+use crate::handover::{HandoverCode, HandoverTarget};
 use crate::ids::{
     AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, NoticeId,
     PledgeId, RequestId, UserId, WishId,
 };
-use crate::handover::{HandoverCode, HandoverTarget};
 use crate::model::{Building, Household, Role};
 
 /// Where facts are read from. Each method answers for the ids it finds and leaves out the

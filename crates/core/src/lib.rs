@@ -120,8 +120,8 @@ pub mod sync;
 pub mod validate;
 pub mod visibility;
 
-pub use handover::{HandoverCode, HandoverConfirmed, HandoverKind, HandoverTarget};
 pub use error::{Field, FieldCode, FieldError, RuleError, ValidationErrors};
+pub use handover::{HandoverCode, HandoverConfirmed, HandoverKind, HandoverTarget};
 pub use ids::*;
 pub use model::*;
 pub use problem::ProblemCode;

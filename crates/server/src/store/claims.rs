@@ -386,7 +386,12 @@ pub fn states(tx: &Tx, ids: &[ClaimId]) -> ApiResult<HashMap<ClaimId, ClaimState
 pub fn insert(tx: &Tx, new: &NewClaim, now: DateTime<Utc>) -> ApiResult<()> {
     // An item is handed over at the station (a house call, the only claim with a slot, is not).
     let code = match new.slot {
-        None => Some(super::handover::code_for(tx, HandoverTarget::Claim(new.id), new.wish_id, now)?),
+        None => Some(super::handover::code_for(
+            tx,
+            HandoverTarget::Claim(new.id),
+            new.wish_id,
+            now,
+        )?),
         Some(_) => None,
     };
     super::run(

@@ -11,8 +11,8 @@ use microwish_core::{
 use sha2::Sha256;
 
 use super::parse_stored;
-use crate::store::sync::log_change;
 use crate::error::{ApiError, ApiResult};
+use crate::store::sync::log_change;
 use crate::writer::Tx;
 
 /// The name of the key in `server_keys`.
@@ -87,10 +87,7 @@ fn live_in_community(tx: &Tx, code: &HandoverCode, wish: WishId) -> ApiResult<bo
 
 /// What these codes stand for, in every community (ended claims and allocations too: a
 /// replayed confirmation finds what it confirmed).
-pub fn targets(
-    tx: &Tx,
-    codes: &[HandoverCode],
-) -> ApiResult<Vec<(HandoverCode, HandoverTarget)>> {
+pub fn targets(tx: &Tx, codes: &[HandoverCode]) -> ApiResult<Vec<(HandoverCode, HandoverTarget)>> {
     let read = |row: &crate::store::sql::Row| -> ApiResult<(String, String)> {
         Ok((row.get(0)?, row.get(1)?))
     };

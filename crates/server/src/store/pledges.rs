@@ -8,11 +8,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use microwish_core::decide::{
     AllocationRecord, AllocationState, PledgeRecord, PledgeState, VariantState,
 };
+use microwish_core::visibility::{self, Viewer};
 use microwish_core::{
     AllocationId, AllocationStatus, AllocationView, CommunityId, Entity, HandoverCode,
     HandoverTarget, Pledge, PledgeId, PledgeVariant, RuleError, UserId,
 };
-use microwish_core::visibility::{self, Viewer};
 
 use super::sql::{Flag, Parsed};
 use super::sql::{Pool, Statement};

@@ -1,8 +1,8 @@
 //! Hand-over at the station (issue 28, item 1): a giver's code, shown to the giver and the
 //! community's workers only, confirms the claim (or allocation) once when a worker types it.
 
-use microwish_core::sync::{MutationStatus, PushResponse};
 use microwish_core::handover::ALPHABET;
+use microwish_core::sync::{MutationStatus, PushResponse};
 use microwish_core::{ClaimView, ClientId, Role, WishKind};
 use serde_json::{json, Value};
 
@@ -92,7 +92,12 @@ async fn an_unknown_code_is_404_unknown_code() {
     let other = if last == b'A' { 'C' } else { 'A' };
     let unknown = format!("{}{other}", &code[..5]);
     for typed in [unknown.as_str(), "OOOOOO", "x"] {
-        assert_problem(confirm(&app, Some(&worker), typed).await, 404, "unknown_code").await;
+        assert_problem(
+            confirm(&app, Some(&worker), typed).await,
+            404,
+            "unknown_code",
+        )
+        .await;
     }
     assert_eq!(app.claim_status(claim.id).await, "active");
 }
@@ -127,7 +132,9 @@ async fn an_expired_claim_is_refused_as_invalid_state() {
     let app = spawn_demo_app().await;
     let (_, claim) = donor_claim(&app).await;
     app.clock.advance(chrono::Duration::days(8));
-    microwish_server::apply::expire_due_claims(&app.state).await.unwrap();
+    microwish_server::apply::expire_due_claims(&app.state)
+        .await
+        .unwrap();
     assert_eq!(app.claim_status(claim.id).await, "expired");
     let worker = app.worker().await;
     assert_problem(
@@ -145,7 +152,10 @@ async fn the_code_is_shown_to_the_giver_and_the_workers_only() {
     let code = code_of(&claim);
 
     // The giver, in 我的认领 and on the claim itself.
-    assert_eq!(my_claim(&app, &donor, claim.id).await["handover_code"], json!(code));
+    assert_eq!(
+        my_claim(&app, &donor, claim.id).await["handover_code"],
+        json!(code)
+    );
     // The community's workers, in their list of claims.
     let worker = app.worker().await;
     let all = app.get_json_as(&worker, "/api/claims").await;
@@ -172,18 +182,24 @@ async fn the_code_is_shown_to_the_giver_and_the_workers_only() {
     }
     let client = ClientId::generate();
     let pull = |session: Option<&Session>| {
-        let mut request = app.client.get(app.url(&format!(
-            "/api/sync/pull?cursor=0&client_id={client}"
-        )));
+        let mut request = app
+            .client
+            .get(app.url(&format!("/api/sync/pull?cursor=0&client_id={client}")));
         if let Some(session) = session {
             request = request.header("cookie", &session.cookie);
         }
         request.send()
     };
     let anonymous = pull(None).await.unwrap().text().await.unwrap();
-    assert!(!anonymous.contains(&code), "the anonymous pull shows the code");
+    assert!(
+        !anonymous.contains(&code),
+        "the anonymous pull shows the code"
+    );
     let stranger = pull(Some(&other)).await.unwrap().text().await.unwrap();
-    assert!(!stranger.contains(&code), "another donor's pull shows the code");
+    assert!(
+        !stranger.contains(&code),
+        "another donor's pull shows the code"
+    );
     // The giver's and the worker's pulls carry it (offline at the station).
     let giver = pull(Some(&donor)).await.unwrap().text().await.unwrap();
     assert!(giver.contains(&code), "the giver's pull has the code");
@@ -254,7 +270,11 @@ async fn a_shop_and_the_worker_see_an_allocations_code_which_confirms_it() {
         .expect("the worker sees the allocation's code")
         .to_owned();
     let seen = app.get_json_as(&shop, &pledge_path).await;
-    assert_eq!(seen["allocations"][0]["handover_code"], json!(code), "the shop sees it");
+    assert_eq!(
+        seen["allocations"][0]["handover_code"],
+        json!(code),
+        "the shop sees it"
+    );
 
     let response = confirm(&app, Some(&worker), &code.to_lowercase()).await;
     assert_eq!(response.status(), 200);
@@ -268,7 +288,12 @@ async fn a_shop_and_the_worker_see_an_allocations_code_which_confirms_it() {
 
     // Another community's worker: the code names nothing there.
     let outsider = app.other_worker().await;
-    assert_problem(confirm(&app, Some(&outsider), &code).await, 404, "unknown_code").await;
+    assert_problem(
+        confirm(&app, Some(&outsider), &code).await,
+        404,
+        "unknown_code",
+    )
+    .await;
 }
 
 /// How many times the claim was confirmed (its timeline's entries).

@@ -10,6 +10,7 @@ mod calendar;
 mod claim;
 mod en;
 mod fields;
+mod handover;
 mod households;
 mod import;
 #[cfg(test)]
@@ -35,6 +36,7 @@ pub use calendar::CalendarTexts;
 pub use claim::{ClaimTexts, WorkerTexts};
 pub use en::EN;
 pub use fields::FieldErrorTexts;
+pub use handover::HandoverTexts;
 pub use households::{HouseholdTexts, WishFormTexts};
 pub use import::ImportTexts;
 pub use notices::{NoticeKindTexts, NoticeTexts};
@@ -133,6 +135,7 @@ pub struct Texts {
     pub notice_kinds: NoticeKindTexts,
     pub notices: NoticeTexts,
     pub shops: ShopTexts,
+    pub handover: HandoverTexts,
     pub report: ReportTexts,
     pub import: ImportTexts,
     pub problem: ProblemTexts,

@@ -136,6 +136,7 @@ fn house_call(status: ClaimStatus) -> ClaimView {
         claimer_role: Role::Volunteer,
         claimer_phone: Some(Phone::parse("13800000005").unwrap()),
         thanks: None,
+        handover_code: None,
         wish,
         contact: None,
     }

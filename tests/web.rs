@@ -348,6 +348,7 @@ fn claim(status: ClaimStatus, wish: PublicWish) -> ClaimView {
         claimer_role: Role::Donor,
         claimer_phone: None,
         thanks: None,
+        handover_code: None,
         wish,
         contact: None,
     }

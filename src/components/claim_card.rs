@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use microwish_core::{ClaimStatus, ClaimView, HouseContact, WishKind};
 
+use crate::components::HandoverCodeView;
 use crate::i18n::{fill, t};
 
 mod ask;
@@ -109,6 +110,13 @@ pub fn ClaimCard(
         .map(|(start, end)| u32::try_from((end - start).num_minutes()).unwrap_or(0));
     // A visit is marked done once its slot has begun (core refuses it before).
     let starts = claim.slot_start.filter(|_| wish.kind == WishKind::Service);
+    // The giver shows it at the station while the hand-over is still to come.
+    let handover = claim
+        .handover_code
+        .clone()
+        .filter(|_| !matches!(actions, ClaimActions::Worker { .. }))
+        .filter(|_| matches!(claim.status, ClaimStatus::Active | ClaimStatus::Delivered))
+        .map(|code| view! { <HandoverCodeView code /> });
     let note = (!claim.note.is_empty()).then(|| {
         view! { <p class="claim-card__note">{t.labelled(t.claim.your_note, &claim.note)}</p> }
     });
@@ -150,6 +158,7 @@ pub fn ClaimCard(
                 {format!(" · {} · {}", wish.alias, wish.grid_name)}
             </p>
             {claimer}
+            {handover}
             {deadline}
             {slot}
             {claim.contact.map(|contact| view! { <Contact contact /> })}

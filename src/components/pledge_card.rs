@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use microwish_core::command::{AllocationRef, Command, ThankShop};
 use microwish_core::{AllocationStatus, AllocationView, Pledge};
 
-use crate::components::ProgressBar;
+use crate::components::{HandoverCodeView, ProgressBar};
 use crate::i18n::t;
 use crate::state::use_data;
 use crate::sync::use_sync;
@@ -130,6 +130,12 @@ fn AllocationRow(
         status,
         AllocationStatus::Allocated | AllocationStatus::Delivered
     );
+    // The shop shows it at the station while the hand-over is still to come.
+    let handover = allocation
+        .handover_code
+        .clone()
+        .filter(|_| live && !as_worker)
+        .map(|code| view! { <HandoverCodeView code /> });
     let actions = if as_worker {
         let confirm = target.clone();
         let cancel = target.clone();
@@ -220,6 +226,7 @@ fn AllocationRow(
                     {text}
                 </blockquote>
             })}
+            {handover}
             {actions}
         </div>
     }

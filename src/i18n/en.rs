@@ -486,6 +486,15 @@ pub const EN: Texts = Texts {
         reachable_sms: "Gets SMS alerts",
         reachable_none: "No alerts on: call them",
     },
+    handover: HandoverTexts {
+        code_title: "Hand-over code",
+        code_hint: "Show it at the grid station: the worker there confirms the hand-over (works offline too).",
+        confirm_title: "Confirm hand-over",
+        confirm_intro: "Type the 6-character code the giver shows to confirm the goods arrived at the station; offline, it is sent when you are back online.",
+        code_label: "Hand-over code",
+        submit: "Confirm hand-over",
+        confirmed: "Hand-over confirmed; it syncs when online.",
+    },
     shops: ShopTexts {
         title: "Donations",
         intro: "Register what your shop gives; the community allocates it to families in need. Where each item went, and the thanks, show here.",
@@ -612,6 +621,7 @@ pub const EN: Texts = Texts {
         busy: "Many people are using it right now; please try again in a few seconds.",
         call_taken: "Another volunteer has already taken this call. Thank you for answering.",
         too_many_photos: "At most 3 photos at this step.",
+        unknown_code: "No hand-over with this code here: check the code (another community's codes are not valid here).",
         consent_missing: "This household has no consent date (and a child also needs a guardian's), so the wish can only be saved as a draft.",
         last_worker: "You are the last worker of your community: add another worker before deleting your account.",
         too_many_reveals: "You booked house calls at 3 homes today; please book more tomorrow.",

@@ -24,6 +24,8 @@ pub struct ProblemTexts {
     pub consent_missing: &'static str,
     pub last_worker: &'static str,
     pub too_many_reveals: &'static str,
+    /// A hand-over code that names nothing of the worker's community.
+    pub unknown_code: &'static str,
     pub photo_too_large: &'static str,
     pub not_an_image: &'static str,
     pub too_many_connections: &'static str,
@@ -99,6 +101,7 @@ impl Texts {
             ConsentMissing => p.consent_missing,
             LastWorker => p.last_worker,
             TooManyReveals => p.too_many_reveals,
+            UnknownCode => p.unknown_code,
             TooLarge => p.photo_too_large,
             NotAnImage => p.not_an_image,
             Internal | Unknown => self.err_server,

@@ -485,6 +485,15 @@ pub const ZH_CN: Texts = Texts {
         reachable_sms: "能收到短信提醒",
         reachable_none: "没开启提醒,有事请打电话",
     },
+    handover: HandoverTexts {
+        code_title: "交接码",
+        code_hint: "送到网格驿站时出示给工作人员,由他们确认交接(无网络也可以)。",
+        confirm_title: "确认交接",
+        confirm_intro: "输入捐赠人出示的 6 位交接码,确认物品已送到驿站;无网络时先记下,联网后自动提交。",
+        code_label: "交接码",
+        submit: "确认交接",
+        confirmed: "已确认交接,联网后同步。",
+    },
     shops: ShopTexts {
         title: "我的捐赠",
         intro: "店里愿意捐出的物品在这里登记,社区会分配给需要的家庭;每一件送到了哪里、收到的感谢,都在这里。",
@@ -611,6 +620,7 @@ pub const ZH_CN: Texts = Texts {
         busy: "现在使用的人很多,请几秒钟后再试。",
         call_taken: "已有其他志愿者接下了这条召集,谢谢你的响应。",
         too_many_photos: "这一环节最多上传 3 张照片。",
+        unknown_code: "本社区没有这个交接码:请核对交接码(其他社区的交接码在这里无效)。",
         consent_missing: "该住户还没有登记同意公开的日期(有儿童的还需监护人同意),心愿只能先保存为草稿。",
         last_worker: "你是本社区唯一的工作人员,请先添加另一位工作人员再注销账号。",
         too_many_reveals: "今天已预约 3 户的上门服务,明天再预约吧,谢谢你的热心。",

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use microwish_core::VolunteerStatus;
 
 use crate::china_time::now;
-use crate::components::WorkerOnly;
+use crate::components::{HandoverForm, WorkerOnly};
 use crate::i18n::t;
 use crate::state::use_data;
 
@@ -60,6 +60,7 @@ pub fn ConsolePage() -> impl IntoView {
                 <li><a class="console__link" href="/worker/campaigns/new">{t.report.to_new_campaign}</a></li>
                 <li><a class="console__link" href="/worker/stats">{t.report.to_stats}</a></li>
             </ul>
+            <HandoverForm />
         } />
     }
 }

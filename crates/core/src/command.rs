@@ -89,6 +89,10 @@ pub enum Command {
     RemindClaim(ClaimRef),
     /// The hold timer tells the workers a request missed a limit (only the system may).
     RemindRequest(RequestReminder),
+    /// A worker at the station confirms what a giver's hand-over code stands for: the claim's
+    /// delivery or the allocation's receipt, as [`Command::ConfirmClaim`] and
+    /// [`Command::ConfirmAllocation`] do.
+    ConfirmHandover(ConfirmHandover),
 }
 
 /// A donor or volunteer takes `quantity` units of a wish (a house call: with a time slot).
@@ -172,6 +176,15 @@ pub struct ConfirmClaim {
     pub claim_id: ClaimId,
     #[serde(default)]
     pub minutes: Option<u32>,
+}
+
+/// The code a giver shows at the station, as the worker typed or scanned it (read by
+/// [`crate::handover::HandoverCode::parse`]); also the body of `POST /api/handover`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmHandover {
+    pub code: String,
 }
 
 /// The body of `POST /api/claims/{id}/confirm`.

@@ -19,6 +19,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::command::{Actor, Command, NewPhoto, Policy, Slot, WishChanges};
 use crate::error::RuleError;
 use crate::gates::Gate;
+use crate::handover::{HandoverCode, HandoverTarget};
 use crate::ids::{
     AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, NoticeId,
     PledgeId, RequestId, UserId, WishId,
@@ -32,6 +33,7 @@ use crate::model::{
 use crate::rules::Units;
 
 mod claims;
+mod handover;
 mod households;
 mod notices;
 mod pledges;
@@ -77,6 +79,8 @@ pub struct Needs {
     pub teams: bool,
     /// Which community each grid belongs to (a pledge offered to a community names one).
     pub grids: bool,
+    /// What these hand-over codes stand for (each with its claim or allocation).
+    pub handover_codes: Vec<HandoverCode>,
 }
 
 /// A notice as the rules see it: whose, and whether read.
@@ -303,6 +307,9 @@ pub struct Facts {
     pub givers: HashMap<WishId, Vec<UserId>>,
     /// The teams of the communities read, when [`Needs::teams`].
     pub teams: HashMap<CommunityId, Team>,
+    /// What each hand-over code read stands for: codes are unique within a community, so
+    /// one code may stand for things of several communities.
+    pub handovers: HashMap<HandoverCode, Vec<HandoverTarget>>,
 }
 
 impl Facts {
@@ -914,6 +921,12 @@ impl Command {
                 teams: true,
                 ..request(reminder.request_id)
             },
+            // A confirmation may fulfil the wish: its givers are told.
+            Command::ConfirmHandover(confirm) => Needs {
+                handover_codes: HandoverCode::parse(&confirm.code).into_iter().collect(),
+                givers: true,
+                ..Needs::default()
+            },
         }
     }
 }
@@ -986,6 +999,7 @@ fn decide_command(command: &Command, facts: &Facts, ctx: &Context) -> Result<Dec
         Command::MarkNoticesRead(mark) => notices::mark_read(mark, facts, ctx),
         Command::RemindClaim(target) => notices::remind_claim(target.claim_id, facts, ctx),
         Command::RemindRequest(reminder) => notices::remind_request(reminder, facts, ctx),
+        Command::ConfirmHandover(confirm) => handover::confirm(confirm, facts, ctx),
     }
 }
 

@@ -72,6 +72,9 @@ pub enum RuleError {
     /// The last worker of a community may not delete their own account.
     #[error("you are the last worker of your community: add another worker first")]
     LastWorker,
+    /// A hand-over code that names no claim or allocation of the worker's community.
+    #[error("no hand-over with this code here")]
+    UnknownCode,
 }
 
 impl RuleError {
@@ -96,6 +99,7 @@ impl RuleError {
             RuleError::ConsentMissing => ProblemCode::ConsentMissing,
             RuleError::LastWorker => ProblemCode::LastWorker,
             RuleError::TooManyReveals { .. } => ProblemCode::TooManyReveals,
+            RuleError::UnknownCode => ProblemCode::UnknownCode,
         }
     }
 

@@ -10,6 +10,8 @@
 //! - every wish of the households whose consent it changes, with the claims holding units
 //!   of them (a withdrawn consent unpublishes them);
 //! - the allocations it names, each with its pledge and its wish;
+//! - what the hand-over codes it names stand for (in every community), each claim or
+//!   allocation as if named;
 //! - the requests it names (in id order), and the buildings it names;
 //! - when a community worker acts (households and community scoping are theirs alone): the
 //!   household of every wish read, the open requests turned into every wish read (only
@@ -39,6 +41,7 @@ use crate::decide::{
     AllocationState, ClaimState, Facts, Needs, NoticeState, PledgeState, RequestState, Team,
     UserState, WishState,
 };
+use crate::handover::{HandoverCode, HandoverTarget};
 use crate::ids::{
     AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, NoticeId,
     PledgeId, RequestId, UserId, WishId,
@@ -89,6 +92,11 @@ pub trait FactSource {
     /// The workers and party-member volunteers of these communities.
     fn teams(&self, communities: &[CommunityId])
         -> Result<HashMap<CommunityId, Team>, Self::Error>;
+    /// What these hand-over codes stand for, in any community (ids only: nothing is locked).
+    fn handovers(
+        &self,
+        codes: &[HandoverCode],
+    ) -> Result<Vec<(HandoverCode, HandoverTarget)>, Self::Error>;
 }
 
 /// Everything a command with `needs`, done by `actor`, reads (see the module's rules).
@@ -96,6 +104,23 @@ pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<
     let mut user_ids = needs.users.clone();
     user_ids.extend(actor.user_id());
     let users = source.users(&dedup(user_ids))?;
+
+    let mut handovers: HashMap<HandoverCode, Vec<HandoverTarget>> = HashMap::new();
+    if !needs.handover_codes.is_empty() {
+        for (code, target) in source.handovers(&needs.handover_codes)? {
+            handovers.entry(code).or_default().push(target);
+        }
+    }
+    let handed_over = handovers.values().flatten();
+    let handover_claims = handed_over.clone().filter_map(|target| match target {
+        HandoverTarget::Claim(id) => Some(*id),
+        HandoverTarget::Allocation(_) => None,
+    });
+    let mut allocation_ids = needs.allocations.clone();
+    allocation_ids.extend(handed_over.filter_map(|target| match target {
+        HandoverTarget::Allocation(id) => Some(*id),
+        HandoverTarget::Claim(_) => None,
+    }));
 
     let mut of_wishes = needs.claims_of_wishes.clone();
     let household_wishes = if needs.wishes_of_households.is_empty() {
@@ -105,11 +130,12 @@ pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<
     };
     of_wishes.extend(household_wishes.iter().copied());
     let mut claim_ids = needs.claims.clone();
+    claim_ids.extend(handover_claims);
     claim_ids.extend(source.claims_holding_units_of(&dedup(of_wishes))?);
     claim_ids.extend(source.active_house_calls_of(&needs.house_calls_of)?);
     let claims = source.claims(&dedup(claim_ids))?;
 
-    let allocations = source.allocations(&needs.allocations)?;
+    let allocations = source.allocations(&dedup(allocation_ids))?;
     let mut pledge_ids = needs.pledges.clone();
     pledge_ids.extend(allocations.values().map(|allocation| allocation.pledge));
     let pledges = source.pledges(&dedup(pledge_ids))?;
@@ -187,6 +213,7 @@ pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<
         notices: source.notices(&dedup(needs.notices.clone()))?,
         givers,
         teams,
+        handovers,
     })
 }
 
@@ -217,6 +244,7 @@ mod tests {
         asked_requests: RefCell<Vec<RequestId>>,
         asked_givers: RefCell<Vec<WishId>>,
         asked_teams: RefCell<Vec<CommunityId>>,
+        handovers: Vec<(HandoverCode, HandoverTarget)>,
     }
 
     impl FactSource for Recorded {
@@ -334,6 +362,17 @@ mod tests {
             self.asked_teams.borrow_mut().extend(communities);
             Ok(HashMap::new())
         }
+        fn handovers(
+            &self,
+            codes: &[HandoverCode],
+        ) -> Result<Vec<(HandoverCode, HandoverTarget)>, Infallible> {
+            Ok(self
+                .handovers
+                .iter()
+                .filter(|(code, _)| codes.contains(code))
+                .cloned()
+                .collect())
+        }
     }
 
     fn world() -> (Recorded, WishId, ClaimId, HouseholdId) {
@@ -384,6 +423,29 @@ mod tests {
         let facts = gather(&needs, actor(Role::Donor), &source).unwrap();
         assert!(facts.claims.contains_key(&claim));
         assert!(facts.wishes.contains_key(&wish));
+    }
+
+    #[test]
+    fn a_hand_over_code_brings_its_claim_and_wish() {
+        let (mut source, wish, claim, _) = world();
+        let code = HandoverCode::parse("ACDEFG").unwrap();
+        source
+            .handovers
+            .push((code.clone(), HandoverTarget::Claim(claim)));
+        let needs = Needs {
+            handover_codes: vec![code.clone()],
+            ..Needs::default()
+        };
+        let facts = gather(&needs, actor(Role::Worker), &source).unwrap();
+        assert_eq!(facts.handovers[&code], vec![HandoverTarget::Claim(claim)]);
+        assert!(facts.claims.contains_key(&claim));
+        assert!(facts.wishes.contains_key(&wish));
+        let other = Needs {
+            handover_codes: vec![HandoverCode::parse("CCCCCC").unwrap()],
+            ..Needs::default()
+        };
+        let facts = gather(&other, actor(Role::Worker), &source).unwrap();
+        assert!(facts.handovers.is_empty() && facts.claims.is_empty());
     }
 
     #[test]

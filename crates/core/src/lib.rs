@@ -10,6 +10,7 @@
 //! - [`command`]: every write as a command, with its validation;
 //! - [`facts`]: what a decision reads, gathered by one set of rules from the store or the cache;
 //! - [`gates`]: who may use what by role, each gate once;
+//! - [`handover`]: the codes givers show at the station, and how a typed one is read;
 //! - [`decide`]: what a command does, decided once from the facts (server and phone alike);
 //! - [`overlay`]: the phone's cache with pending commands applied through [`decide`];
 //! - [`engine`]: the phone's sync engine, a plain state machine over outbox and cache;
@@ -105,6 +106,7 @@ pub mod engine;
 pub mod error;
 pub mod facts;
 pub mod gates;
+pub mod handover;
 pub mod ids;
 pub mod import;
 pub mod model;
@@ -120,6 +122,7 @@ pub mod validate;
 pub mod visibility;
 
 pub use error::{Field, FieldCode, FieldError, RuleError, ValidationErrors};
+pub use handover::{HandoverCode, HandoverConfirmed, HandoverKind, HandoverTarget};
 pub use ids::*;
 pub use model::*;
 pub use problem::ProblemCode;

@@ -471,6 +471,10 @@ pub struct ClaimView {
     /// The household's thanks, recorded by a worker once the claim was confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thanks: Option<String>,
+    /// The code the giver shows at the station (item claims): for the giver and the
+    /// community's workers only (see [`crate::visibility::claim`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handover_code: Option<crate::handover::HandoverCode>,
     pub wish: PublicWish,
     /// The household's contact on a house call only (items go to the grid station, never to
     /// a home): for the volunteer holding it while active, and for the community's workers
@@ -755,6 +759,10 @@ pub struct AllocationView {
     pub quantity: u32,
     pub status: AllocationStatus,
     pub thanks: Option<String>,
+    /// The code the shop shows at the station: for the shop and the workers of the wish's
+    /// community only (see [`crate::visibility::allocation_code`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handover_code: Option<crate::handover::HandoverCode>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

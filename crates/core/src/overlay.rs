@@ -16,6 +16,7 @@ use crate::decide::{
 };
 use crate::error::RuleError;
 use crate::facts::{gather, FactSource};
+use crate::handover::{HandoverCode, HandoverTarget};
 use crate::ids::{
     AllocationId, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HouseholdId, NoticeId,
     PledgeId, RequestId, UserId, WishId,
@@ -228,6 +229,8 @@ impl LocalState {
                             claimer_role: me.role,
                             claimer_phone: None,
                             thanks: None,
+                            // The server derives it with its key: it comes with the next pull.
+                            handover_code: None,
                             wish,
                             // The household's contact comes from the server, never from here.
                             contact: None,
@@ -342,6 +345,7 @@ impl LocalState {
                             quantity: record.quantity,
                             status: AllocationStatus::Allocated,
                             thanks: None,
+                            handover_code: None,
                             created_at: now,
                             updated_at: now,
                         });
@@ -801,6 +805,31 @@ impl FactSource for Cached<'_> {
         _communities: &[CommunityId],
     ) -> Result<HashMap<CommunityId, Team>, Self::Error> {
         Ok(HashMap::new())
+    }
+
+    /// A worker's phone checks a code against the claims and allocations it holds: offline
+    /// at the station, the same answer as the server's.
+    fn handovers(
+        &self,
+        codes: &[HandoverCode],
+    ) -> Result<Vec<(HandoverCode, HandoverTarget)>, Self::Error> {
+        let claims = self.state.claims.values().filter_map(|claim| {
+            let code = claim.handover_code.as_ref()?;
+            Some((code.clone(), HandoverTarget::Claim(claim.id)))
+        });
+        let allocations = self
+            .state
+            .pledges
+            .values()
+            .flat_map(|pledge| &pledge.allocations)
+            .filter_map(|allocation| {
+                let code = allocation.handover_code.as_ref()?;
+                Some((code.clone(), HandoverTarget::Allocation(allocation.id)))
+            });
+        Ok(claims
+            .chain(allocations)
+            .filter(|(code, _)| codes.contains(code))
+            .collect())
     }
 }
 

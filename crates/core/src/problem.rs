@@ -27,6 +27,8 @@ string_enum! {
         VolunteerNotApproved = "volunteer_not_approved",
         // 404
         NotFound = "not_found",
+        /// A hand-over code that names nothing of the worker's community.
+        UnknownCode = "unknown_code",
         // 409: the state of things does not allow it (now).
         WishFullyClaimed = "wish_fully_claimed",
         NotEnoughRemaining = "not_enough_remaining",
@@ -91,7 +93,7 @@ impl ProblemCode {
             MalformedJson | BadQuery | BadBody | TooManyMutations | BadMutationId => 400,
             NotLoggedIn | InvalidCredentials => 401,
             Forbidden | ClaimNotYours | CrossSite | VolunteerNotApproved => 403,
-            NotFound => 404,
+            NotFound | UnknownCode => 404,
             WishFullyClaimed | NotEnoughRemaining | InvalidState | IdConflict | PhoneTaken
             | MutationGap | TooManyHouseCalls | TooManyClaims | PledgeExhausted | WishFull
             | CallTaken | TooManyPhotos | ConsentMissing | LastWorker => 409,

@@ -6,14 +6,16 @@
 //! - wishes in a public status ([`WishStatus::PUBLIC`]), campaigns and grids are for everyone;
 //!   drafts and cancelled wishes for the workers of the wish's community only;
 //! - a claim is seen by its owner and by the workers of its wish's community; the claimer's
-//!   phone by those workers only;
+//!   phone by those workers only; an item claim's hand-over code by the same two (the giver
+//!   shows it, the workers check it offline);
 //! - a household's private record (name, address, phone, notes) by the workers of its
 //!   community only; its address and phone (never its name) also by the approved volunteer
 //!   holding an active house call there, while it is active;
 //! - a volunteer's vetting record (with their phone) by the workers of the volunteer's
 //!   community only (a volunteer of no community by no worker: communities are sealed);
 //! - a pledge, with its allocations, by its shop and by the workers of the community it is
-//!   offered to (of every community, when offered to all);
+//!   offered to (of every community, when offered to all); an allocation's hand-over code by
+//!   its shop and the workers of its wish's community only;
 //! - the timeline of a visible wish by everyone, but who acted (their name) and their note
 //!   only by the workers of the wish's community and by the actor themselves;
 //! - a resident's request in full (its words, unit, place, photos, timeline with notes) by its
@@ -137,6 +139,8 @@ pub struct ClaimSight {
     pub claimer_phone: bool,
     /// The household's contact on it, if any part of it.
     pub contact: Option<ContactSight>,
+    /// Its hand-over code (items only: a house call is not handed over at a station).
+    pub handover_code: bool,
 }
 
 /// What of a household's contact a viewer sees: always its address and phone, and the alias
@@ -162,7 +166,25 @@ pub fn claim(viewer: Option<&Viewer>, claim: SeenClaim) -> Option<ClaimSight> {
     Some(ClaimSight {
         claimer_phone: worker,
         contact: contact(viewer, claim),
+        handover_code: handover_code(viewer, claim),
     })
+}
+
+/// Who sees a claim's hand-over code: its giver (to show at the station) and the workers of
+/// its wish's community (to check it offline); nobody else, on no public view.
+fn handover_code(viewer: &Viewer, claim: SeenClaim) -> bool {
+    claim.kind == WishKind::Item && (viewer.id == claim.owner || viewer.works_in(claim.community))
+}
+
+/// Who sees an allocation's hand-over code: its shop and the workers of the community of the
+/// wish it goes to (a pledge offered to every community is seen by every community's
+/// workers; its allocations' codes are not).
+pub fn allocation_code(
+    viewer: Option<&Viewer>,
+    shop: UserId,
+    wish_community: Option<CommunityId>,
+) -> bool {
+    viewer.is_some_and(|viewer| viewer.id == shop) || works_in(viewer, wish_community)
 }
 
 /// Who sees a household's address and phone on a claim: only on a house call (items go to a

@@ -154,6 +154,12 @@ impl Server {
         let index_html = std::fs::read_to_string(config.dist.join("index.html")).ok();
         let notifier =
             notify::Notifier::start(&writer, config.notify.clone(), config.clock.now()).await?;
+        // Claims and allocations live before hand-over codes existed get theirs (once).
+        let now = config.clock.now();
+        writer
+            .write(move |tx| crate::store::handover::fill_missing(tx, now))
+            .await
+            .map_err(|error| anyhow::anyhow!("hand-over codes: {error}"))?;
         let state = AppState {
             db,
             writer,

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod claims;
 pub mod community;
+pub mod handover;
 pub mod households;
 pub mod import;
 pub mod notices;
@@ -45,6 +46,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         routes!(claims::confirm),
         routes!(claims::reject),
         routes!(claims::thanks),
+        routes!(handover::confirm),
         routes!(households::list, households::create),
         routes!(households::get, households::update, households::delete),
         routes!(households::events),

@@ -72,7 +72,7 @@ pub async fn list(
             }))
         }
     };
-    let items = pledges::views(&state.db, filter).await?;
+    let items = pledges::views(&state.db, Some(&user.viewer()), filter).await?;
     Ok(Json(Page { items, next: None }))
 }
 
@@ -232,7 +232,7 @@ async fn act(
 /// A pledge as `user` may see it (core's rule: a shop only its own, a worker one offered to
 /// their community or to all).
 async fn read(state: &AppState, user: &User, id: PledgeId) -> ApiResult<Pledge> {
-    pledges::views(&state.db, PledgeFilter::Ids(&[id]))
+    pledges::views(&state.db, Some(&user.viewer()), PledgeFilter::Ids(&[id]))
         .await?
         .pop()
         .filter(|pledge| visibility::pledge(Some(&user.viewer()), pledge.shop, pledge.community_id))

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use microwish_core::decide::{ClaimState, NewClaim};
 use microwish_core::visibility::{self, ClaimScope, SeenClaim};
+use microwish_core::HandoverCode;
 use microwish_core::{
-    ClaimId, ClaimStatus, ClaimView, CommunityId, Entity, HouseContact, HouseholdId, Phone,
-    PublicWish, UserId, WishId, WishKind,
+    ClaimId, ClaimStatus, ClaimView, CommunityId, Entity, HandoverTarget, HouseContact,
+    HouseholdId, Phone, PublicWish, UserId, WishId, WishKind,
 };
 
 use super::{count, parse_stored, stamp, stored_time, CHUNK};
@@ -41,6 +42,7 @@ struct ClaimRow {
     slot_end: Option<DateTime<Utc>>,
     reject_reason: Option<String>,
     thanks: Option<String>,
+    handover_code: Option<String>,
     claimer_name: String,
     claimer_role: String,
     claimer_phone: String,
@@ -74,6 +76,7 @@ impl ClaimRow {
             slot_end: maybe_time("slot_end")?,
             reject_reason: row.get("reject_reason")?,
             thanks: row.get("thanks")?,
+            handover_code: row.get("handover_code")?,
             claimer_name: row.get("claimer_name")?,
             claimer_role: row.get("claimer_role")?,
             claimer_phone: row.get("claimer_phone")?,
@@ -169,7 +172,8 @@ fn select(
         "SELECT cl.id AS claim_id, cl.user_id, cl.quantity AS claim_quantity, \
          cl.status AS claim_status, cl.note, cl.created_at AS claim_created_at, \
          cl.updated_at AS claim_updated_at, cl.hold_until, cl.slot_start, cl.slot_end, \
-         cl.reject_reason, cl.thanks, u.display_name AS claimer_name, u.role AS claimer_role, \
+         cl.reject_reason, cl.thanks, cl.handover_code, u.display_name AS claimer_name, \
+         u.role AS claimer_role, \
          u.phone AS claimer_phone, w.household_id, g.community_id AS wish_community, ",
         super::wishes::public_wish_columns!(),
         " FROM claims cl JOIN users u ON u.id = cl.user_id JOIN wishes w ON w.id = cl.wish_id ",
@@ -272,6 +276,11 @@ fn select(
                 .then(|| Phone::parse(&row.claimer_phone).ok())
                 .flatten(),
             thanks: row.thanks,
+            handover_code: row
+                .handover_code
+                .as_deref()
+                .filter(|_| sight.handover_code)
+                .and_then(HandoverCode::parse),
             wish,
             contact,
         });
@@ -375,10 +384,21 @@ pub fn states(tx: &Tx, ids: &[ClaimId]) -> ApiResult<HashMap<ClaimId, ClaimState
 }
 
 pub fn insert(tx: &Tx, new: &NewClaim, now: DateTime<Utc>) -> ApiResult<()> {
+    // An item is handed over at the station (a house call, the only claim with a slot, is not).
+    let code = match new.slot {
+        None => Some(super::handover::code_for(
+            tx,
+            HandoverTarget::Claim(new.id),
+            new.wish_id,
+            now,
+        )?),
+        Some(_) => None,
+    };
     super::run(
         tx,
         "INSERT INTO claims (id, wish_id, user_id, quantity, note, status, slot_start, slot_end, \
-         hold_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         hold_until, created_at, updated_at, handover_code) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         crate::args![
             new.id.to_string(),
             new.wish_id.to_string(),
@@ -391,6 +411,7 @@ pub fn insert(tx: &Tx, new: &NewClaim, now: DateTime<Utc>) -> ApiResult<()> {
             stamp(new.hold_until),
             stamp(now),
             stamp(now),
+            code.map(|code| code.to_string()),
         ],
     )?;
     log_change(tx, Entity::Claim, &new.id.to_string())

@@ -9,8 +9,8 @@ use microwish_core::decide::{
 };
 use microwish_core::facts::FactSource;
 use microwish_core::{
-    AllocationId, Building, BuildingId, CampaignId, ClaimId, CommunityId, GridId, Household,
-    HouseholdId, NoticeId, PledgeId, RequestId, UserId, WishId,
+    AllocationId, Building, BuildingId, CampaignId, ClaimId, CommunityId, GridId, HandoverCode,
+    HandoverTarget, Household, HouseholdId, NoticeId, PledgeId, RequestId, UserId, WishId,
 };
 
 use crate::error::ApiError;
@@ -97,5 +97,12 @@ impl FactSource for InTx<'_, '_> {
 
     fn teams(&self, communities: &[CommunityId]) -> Result<HashMap<CommunityId, Team>, ApiError> {
         super::notices::teams(self.0, communities)
+    }
+
+    fn handovers(
+        &self,
+        codes: &[HandoverCode],
+    ) -> Result<Vec<(HandoverCode, HandoverTarget)>, ApiError> {
+        super::handover::targets(self.0, codes)
     }
 }

@@ -10,6 +10,7 @@ pub mod community;
 pub mod deliveries;
 pub mod events;
 pub mod facts;
+pub mod handover;
 pub mod households;
 pub mod limits;
 pub mod notices;

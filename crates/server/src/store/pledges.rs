@@ -8,9 +8,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use microwish_core::decide::{
     AllocationRecord, AllocationState, PledgeRecord, PledgeState, VariantState,
 };
+use microwish_core::visibility::{self, Viewer};
 use microwish_core::{
-    AllocationId, AllocationStatus, AllocationView, CommunityId, Entity, Pledge, PledgeId,
-    PledgeVariant, RuleError, UserId,
+    AllocationId, AllocationStatus, AllocationView, CommunityId, Entity, HandoverCode,
+    HandoverTarget, Pledge, PledgeId, PledgeVariant, RuleError, UserId,
 };
 
 use super::sql::{Flag, Parsed};
@@ -163,10 +164,16 @@ pub fn insert_allocation(
     allocation: &AllocationRecord,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    let code = super::handover::code_for(
+        tx,
+        HandoverTarget::Allocation(allocation.id),
+        allocation.wish,
+        now,
+    )?;
     super::run(
         tx,
         "INSERT INTO allocations (id, pledge_id, wish_id, variant, quantity, status, created_at, \
-         updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         updated_at, handover_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         crate::args![
             allocation.id.to_string(),
             allocation.pledge.to_string(),
@@ -176,6 +183,7 @@ pub fn insert_allocation(
             AllocationStatus::Allocated.as_str(),
             stamp(now),
             stamp(now),
+            code.to_string(),
         ],
     )?;
     log_change(tx, Entity::Pledge, &allocation.pledge.to_string())
@@ -277,6 +285,8 @@ struct AllocationRow {
     quantity: i64,
     status: String,
     thanks: Option<String>,
+    handover_code: Option<String>,
+    wish_community: String,
     created_at: Parsed<DateTime<Utc>>,
     updated_at: Parsed<DateTime<Utc>>,
 }
@@ -289,8 +299,13 @@ pub enum PledgeFilter<'a> {
     Ids(&'a [PledgeId]),
 }
 
-/// Pledges with where every unit went (wish title, alias, grid: nothing private).
-pub async fn views(db: &Pool, filter: PledgeFilter<'_>) -> ApiResult<Vec<Pledge>> {
+/// Pledges with where every unit went (wish title, alias, grid: nothing private), each
+/// allocation's hand-over code only where core's visibility shows it to `viewer`.
+pub async fn views(
+    db: &Pool,
+    viewer: Option<&Viewer>,
+    filter: PledgeFilter<'_>,
+) -> ApiResult<Vec<Pledge>> {
     let mut sql = Statement::new(
         "SELECT id, shop_id, shop_name, item, category, quantity, unit, note, available_from, \
          yearly, allocated, created_at, community_id FROM pledges",
@@ -315,13 +330,23 @@ pub async fn views(db: &Pool, filter: PledgeFilter<'_>) -> ApiResult<Vec<Pledge>
     for row in rows {
         let variants = variants_of(db, &row.id).await?;
         let allocations: Vec<AllocationRow> = db.fetch_all("SELECT a.id, a.pledge_id, a.wish_id, w.title, w.alias, w.grid_id, g.name AS grid_name, \
-             s.station, a.variant, a.quantity, a.status, a.thanks, a.created_at, a.updated_at \
+             s.station, a.variant, a.quantity, a.status, a.thanks, a.handover_code, \
+             g.community_id AS wish_community, a.created_at, a.updated_at \
              FROM allocations a JOIN wishes w ON w.id = a.wish_id JOIN grids g ON g.id = w.grid_id \
              JOIN grids s ON s.id = COALESCE(w.station_grid_id, w.grid_id) \
              WHERE a.pledge_id = ? ORDER BY a.created_at, a.id", crate::args![&row.id]).await?;
+        // A pledge whose shop was removed has none (no viewer is the nil id).
+        let shop: UserId = row
+            .shop_id
+            .as_deref()
+            .map(parse_stored)
+            .transpose()?
+            .unwrap_or(UserId(uuid::Uuid::nil()));
         let allocations = allocations
             .into_iter()
             .map(|a| {
+                let community: CommunityId = parse_stored(&a.wish_community)?;
+                let sees_code = visibility::allocation_code(viewer, shop, Some(community));
                 Ok(AllocationView {
                     id: parse_stored(&a.id)?,
                     pledge_id: parse_stored(&a.pledge_id)?,
@@ -335,6 +360,11 @@ pub async fn views(db: &Pool, filter: PledgeFilter<'_>) -> ApiResult<Vec<Pledge>
                     quantity: count(a.quantity)?,
                     status: parse_stored(&a.status)?,
                     thanks: a.thanks,
+                    handover_code: a
+                        .handover_code
+                        .as_deref()
+                        .filter(|_| sees_code)
+                        .and_then(HandoverCode::parse),
                     created_at: a.created_at.0,
                     updated_at: a.updated_at.0,
                 })
@@ -374,10 +404,14 @@ pub async fn views(db: &Pool, filter: PledgeFilter<'_>) -> ApiResult<Vec<Pledge>
 }
 
 /// The given pledges by id (for pulls).
-pub async fn by_ids(db: &Pool, ids: &[PledgeId]) -> ApiResult<HashMap<PledgeId, Pledge>> {
+pub async fn by_ids(
+    db: &Pool,
+    viewer: Option<&Viewer>,
+    ids: &[PledgeId],
+) -> ApiResult<HashMap<PledgeId, Pledge>> {
     let mut found = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
-        for pledge in views(db, PledgeFilter::Ids(chunk)).await? {
+        for pledge in views(db, viewer, PledgeFilter::Ids(chunk)).await? {
             found.insert(pledge.id, pledge);
         }
     }

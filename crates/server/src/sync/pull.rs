@@ -339,7 +339,7 @@ async fn load_changes(
     let pledges = if visibility::pledge_scope(sight) == visibility::PledgeScope::Nothing {
         Default::default()
     } else {
-        store::pledges::by_ids(&state.db, &ids_of(rows, Entity::Pledge)?).await?
+        store::pledges::by_ids(&state.db, sight, &ids_of(rows, Entity::Pledge)?).await?
     };
     // Requests: each as core's visibility shows it to this viewer (in full, as a call, or
     // not at all); buildings are public; the staff for the workers of their community.

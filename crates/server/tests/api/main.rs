@@ -11,6 +11,7 @@ mod consent;
 mod costs;
 mod crash;
 mod errors;
+mod handover;
 mod hardening;
 mod health;
 mod hold;

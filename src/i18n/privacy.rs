@@ -7,7 +7,7 @@ pub struct PrivacyTexts {
     pub intro: &'static str,
     /// Each part of the notice: a heading and its paragraphs.
     pub sections: &'static [(&'static str, &'static [&'static str])],
-    /// The sign-up box: "我已阅读并同意" + the link's words.
+    /// The sign-up box's words, and the link beside it to the notice.
     pub agree: &'static str,
     pub agree_link: &'static str,
     /// Said when the box was left unticked.
@@ -57,8 +57,8 @@ pub const ZH: PrivacyTexts = PrivacyTexts {
             ],
         ),
     ],
-    agree: "我已阅读并同意",
-    agree_link: "隐私说明",
+    agree: "我已阅读并同意隐私说明",
+    agree_link: "阅读隐私说明",
     agree_required: "请先阅读并勾选同意隐私说明。",
 };
 
@@ -105,7 +105,7 @@ pub const EN: PrivacyTexts = PrivacyTexts {
             ],
         ),
     ],
-    agree: "I have read and agree to the ",
-    agree_link: "privacy notice",
+    agree: "I have read and agree to the privacy notice",
+    agree_link: "Read the privacy notice",
     agree_required: "Please read and tick the privacy notice first.",
 };

@@ -184,22 +184,26 @@ pub fn RegisterPage() -> impl IntoView {
                     </label>
                     <FieldMessages field=Field::CommunityId errors />
                 </Show>
-                <label class="field field--check register__privacy">
-                    <input
-                        type="checkbox"
-                        name="privacy"
-                        required
-                        prop:checked=move || agreed.get()
-                        on:change=move |ev| {
-                            agreed.set(event_target_checked(&ev));
-                            unticked.set(false);
-                        }
-                    />
-                    <span>
-                        {t.privacy.agree}
-                        <a href="/privacy" target="_blank">{t.privacy.agree_link}</a>
-                    </span>
-                </label>
+                // The link sits beside the box, not in its label: tapping it must not tick the
+                // box, and it gets a full-size target of its own.
+                <div class="register__privacy">
+                    <label class="field field--check">
+                        <input
+                            type="checkbox"
+                            name="privacy"
+                            required
+                            prop:checked=move || agreed.get()
+                            on:change=move |ev| {
+                                agreed.set(event_target_checked(&ev));
+                                unticked.set(false);
+                            }
+                        />
+                        <span>{t.privacy.agree}</span>
+                    </label>
+                    <a class="register__privacy-link" href="/privacy" target="_blank">
+                        {t.privacy.agree_link}
+                    </a>
+                </div>
                 <Show when=move || unticked.get()>
                     <p class="field__error register__privacy-missing">{t.privacy.agree_required}</p>
                 </Show>

@@ -7,6 +7,9 @@
 use gloo_net::http::{Request, Response};
 use microwish_core::account::{AccountDeletion, Login, Registration};
 use microwish_core::engine::Failure;
+use microwish_core::phone_code::{
+    CodeRequest, CodeSent, PasswordChange, PasswordReset, PhoneVerification,
+};
 use microwish_core::problem::Problem;
 use microwish_core::stats::{StatsDetail, StatsQuery};
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
@@ -327,6 +330,32 @@ pub async fn logout() -> Result<(), ApiError> {
 /// Deletes the signed-in account (its password asked again); the session ends with it.
 pub async fn delete_account(deletion: &AccountDeletion) -> Result<(), ApiError> {
     send_without_answer(Request::delete("/api/me"), deletion).await
+}
+
+/// Asks for a one-time SMS code (the answer is the same whoever owns the number);
+/// `sms_unavailable` when the server sends no SMS.
+pub async fn request_code(request: &CodeRequest) -> Result<CodeSent, ApiError> {
+    post_json("/api/auth/code", request).await
+}
+
+/// Sets a new password with an SMS code; signs in.
+pub async fn reset_password(reset: &PasswordReset) -> Result<Me, ApiError> {
+    post_json("/api/auth/reset", reset).await
+}
+
+/// Proves the signed-in user's number with the code sent to it.
+pub async fn verify_phone(verification: &PhoneVerification) -> Result<Me, ApiError> {
+    post_json("/api/me/phone", verification).await
+}
+
+/// Changes the password (the current one asked again); other sessions end.
+pub async fn change_password(change: &PasswordChange) -> Result<(), ApiError> {
+    send_without_answer(Request::post("/api/me/password"), change).await
+}
+
+/// Ends every session of the account, on every device.
+pub async fn end_all_sessions() -> Result<(), ApiError> {
+    send_without_answer(Request::delete("/api/me/sessions"), &NoFields {}).await
 }
 
 /// Who the session cookie belongs to; `not_logged_in` when nobody.

@@ -9,7 +9,7 @@ use crate::pages::{
     AccountPage, AllocatePage, AssignedPage, BoardPage, CallsPage, CampaignFormPage, CampaignPage,
     ConsolePage, HouseholdPage, HouseholdsPage, InboxPage, LoginPage, MyClaimsPage, MyRequestsPage,
     NotFound, NoticeOpenPage, NoticesPage, PledgeFormPage, PledgesPage, PrivacyPage, RegisterPage,
-    RequestFormPage, RequestPage, ShopPage, StatsPage, VolunteersPage, WishDetailPage,
+    RequestFormPage, RequestPage, ResetPage, ShopPage, StatsPage, VolunteersPage, WishDetailPage,
     WishFormPage, WishListPage, WorkerClaimsPage,
 };
 use crate::session::Session;
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/register") view=RegisterPage />
                     <Route path=path!("/privacy") view=PrivacyPage />
+                    <Route path=path!("/reset") view=ResetPage />
                     <Route path=path!("/me") view=AccountPage />
                     <Route path=path!("/me/claims") view=MyClaimsPage />
                     <Route path=path!("/worker/claims") view=WorkerClaimsPage />

@@ -16,6 +16,7 @@ mod import;
 #[cfg(test)]
 mod notice_tests;
 mod notices;
+mod phone;
 mod privacy;
 mod problems;
 mod report;
@@ -40,6 +41,7 @@ pub use handover::HandoverTexts;
 pub use households::{HouseholdTexts, WishFormTexts};
 pub use import::ImportTexts;
 pub use notices::{NoticeKindTexts, NoticeTexts};
+pub use phone::PhoneTexts;
 pub use privacy::PrivacyTexts;
 pub use problems::ProblemTexts;
 pub use report::ReportTexts;
@@ -153,6 +155,7 @@ pub struct Texts {
     pub request_answer: RequestAnswerTexts,
     pub board: BoardTexts,
     pub privacy: PrivacyTexts,
+    pub phone: PhoneTexts,
 }
 
 /// How a language puts words together.

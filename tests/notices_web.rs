@@ -40,6 +40,7 @@ fn person(role: Role) -> Me {
         volunteer_status: None,
         party_member: false,
         community: Some(CommunityId::generate()),
+        phone_verified: false,
     }
 }
 

@@ -259,6 +259,7 @@ fn donor() -> Me {
         volunteer_status: None,
         party_member: false,
         community: None,
+        phone_verified: false,
     }
 }
 

@@ -38,6 +38,7 @@ fn person(name: &str, role: Role, community: Option<CommunityId>) -> Me {
         volunteer_status: None,
         party_member: false,
         community,
+        phone_verified: false,
     }
 }
 

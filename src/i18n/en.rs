@@ -937,6 +937,7 @@ pub const EN: Texts = Texts {
     },
     import: import::EN,
     privacy: super::privacy::EN,
+    phone: super::phone::EN,
     board: BoardTexts {
         title: "What was fixed",
         intro: "Residents' requests the community has resolved: what was done, never who or which flat.",

@@ -150,6 +150,8 @@ impl Texts {
             (Field::Station, _) => words.station.to_owned(),
             (Field::CampaignId, _) => words.campaign.to_owned(),
             (Field::CommunityId, _) => words.community.to_owned(),
+            (Field::Code, _) => self.phone.wrong_code.to_owned(),
+            (Field::CurrentPassword, _) => self.phone.wrong_current_password.to_owned(),
             _ => self.problem.field_invalid.to_owned(),
         }
     }

@@ -102,6 +102,8 @@ impl Texts {
             LastWorker => p.last_worker,
             TooManyReveals => p.too_many_reveals,
             UnknownCode => p.unknown_code,
+            CodeRequired => self.phone.code_required,
+            SmsUnavailable => self.phone.sms_unavailable,
             TooLarge => p.photo_too_large,
             NotAnImage => p.not_an_image,
             Internal | Unknown => self.err_server,

@@ -937,6 +937,7 @@ pub const ZH_CN: Texts = Texts {
     },
     import: import::ZH,
     privacy: super::privacy::ZH,
+    phone: super::phone::ZH,
     board: BoardTexts {
         title: "已办结",
         intro: "社区办好的居民诉求公示。只写办了什么,不写住户和门牌。",

@@ -20,8 +20,10 @@ use crate::state::use_data;
 use crate::sync::use_sync;
 
 mod notices;
+mod security;
 
 use notices::NoticeSettings;
+use security::Security;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -48,7 +50,12 @@ pub fn AccountPage() -> impl IntoView {
                     <dl class="account__card account__who">
                         <dt class="account__name">{me.display_name.to_string()}</dt>
                         <dd class="account__role">{t.role(me.role)}</dd>
-                        <dd class="account__phone">{t.account.phone_shown}" "{me.phone.to_string()}</dd>
+                        <dd class="account__phone">
+                            {t.account.phone_shown}" "{me.phone.to_string()}" · "
+                            <span class=if me.phone_verified { "account__verified" } else { "account__unverified" }>
+                                {if me.phone_verified { t.phone.verified } else { t.phone.unverified }}
+                            </span>
+                        </dd>
                         {(me.role == Role::Volunteer).then(|| view! {
                             <dd>{t.account.volunteer_time}" "{t.hours(me.volunteer_minutes)}</dd>
                         })}
@@ -62,6 +69,7 @@ pub fn AccountPage() -> impl IntoView {
                         </div>
                     })}
                     <NoticeSettings role=me.role />
+                    <Security me=me.clone() />
                 }
                 .into_any(),
             }}

@@ -3,11 +3,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use microwish_core::account::Login;
-use microwish_core::Field;
+use microwish_core::phone_code::CodePurpose;
 use microwish_core::Me;
+use microwish_core::{Field, ProblemCode};
 
 use crate::api::{self, ApiError};
-use crate::components::{FieldMessages, FormError};
+use crate::components::{CodeField, FieldMessages, FormError};
 use crate::i18n::{fill, t};
 use crate::pages::{failure, field_errors};
 use crate::session::{self, register_url, safe_next, use_session, Session};
@@ -22,19 +23,34 @@ pub fn LoginPage() -> impl IntoView {
     let next = next_param();
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
     let login = Action::new_local(|login: &Login| {
         let login = login.clone();
         async move { api::login(&login).await }
     });
     go_on_when_logged_in(login.value().into(), next);
     let error = Signal::derive(move || login.value().with(|answer| failure(answer.as_ref())));
+    // After failed logins a worker's account asks for the code sent to its phone; once
+    // asked, the field stays until the login succeeds.
+    let code_asked = RwSignal::new(false);
+    Effect::new(move |_| {
+        if error.with(|error| {
+            error
+                .as_ref()
+                .is_some_and(|error| error.is(ProblemCode::CodeRequired))
+        }) {
+            code_asked.set(true);
+        }
+    });
     let pending = login.pending();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if !pending.get_untracked() {
+            let typed = code.get_untracked();
             login.dispatch(Login {
                 phone: phone.get_untracked().trim().to_owned(),
                 password: password.get_untracked(),
+                code: (code_asked.get_untracked() && !typed.trim().is_empty()).then_some(typed),
             });
         }
     };
@@ -70,11 +86,17 @@ pub fn LoginPage() -> impl IntoView {
                     />
                 </label>
                 <FieldMessages field=Field::Password errors=field_errors />
+                <Show when=move || code_asked.get()>
+                    <CodeField phone purpose=CodePurpose::Login code errors=field_errors sent_already=true />
+                </Show>
                 <FormError message=Signal::derive(move || error.get().map(|error| t.problem(&error))) />
                 <button class="button button--wide auth-form__submit" type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { t.account.submitting } else { t.account.submit_login }}
                 </button>
             </form>
+            <p class="auth__switch">
+                <a class="auth__forgot" href="/reset">{t.phone.forgot}</a>
+            </p>
             <p class="auth__switch">
                 {t.account.no_account}
                 " "

@@ -16,6 +16,7 @@ pub mod pledges;
 pub mod privacy;
 pub mod register;
 pub mod requests;
+pub mod reset;
 pub mod shop;
 pub mod stats;
 pub mod volunteers;
@@ -42,6 +43,7 @@ pub use register::RegisterPage;
 pub use requests::{
     AssignedPage, BoardPage, CallsPage, InboxPage, MyRequestsPage, RequestFormPage, RequestPage,
 };
+pub use reset::ResetPage;
 pub use shop::ShopPage;
 pub use stats::StatsPage;
 pub use volunteers::VolunteersPage;

@@ -1,12 +1,13 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use microwish_core::account::{Registration, PASSWORD_MAX_CHARS};
+use microwish_core::phone_code::CodePurpose;
 use microwish_core::DisplayName;
 use microwish_core::Field;
 use microwish_core::{CommunityId, Role};
 
 use crate::api;
-use crate::components::{FieldMessages, FormError};
+use crate::components::{CodeField, FieldMessages, FormError};
 use crate::i18n::t;
 use crate::pages::login::{go_on_when_logged_in, next_param, AlreadyLoggedIn};
 use crate::pages::{failure, field_errors};
@@ -38,6 +39,8 @@ pub fn RegisterPage() -> impl IntoView {
     let display_name = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    // An SMS code is optional: with it the number starts verified.
+    let code = RwSignal::new(String::new());
     let role = RwSignal::new(default_role(&next.get_untracked()));
     // Several communities in one server: residents and volunteers say which is theirs (with
     // one, the server takes it; offline or unanswered, nothing is shown).
@@ -75,6 +78,7 @@ pub fn RegisterPage() -> impl IntoView {
                     None
                 },
                 privacy: Some(true),
+                code: Some(code.get_untracked().trim().to_owned()).filter(|code| !code.is_empty()),
             });
         }
     };
@@ -130,6 +134,7 @@ pub fn RegisterPage() -> impl IntoView {
                     />
                 </label>
                 <FieldMessages field=Field::Phone errors />
+                <CodeField phone purpose=CodePurpose::Register code errors hint=t.phone.code_optional />
                 <label class="field">
                     <span class="field__label">{t.account.password}</span>
                     <input

@@ -107,7 +107,7 @@ export async function everyPage(server, browser, check, { setUp = async () => {}
   // The inbox's request not yet accepted, so its page offers the whole triage.
   const waiting = '/worker/requests?status=submitted';
   const tour = [
-    [null, ['/', `/wishes/${item.id}`, `/campaigns/${campaign.id}`, '/login', '/register', '/privacy', '/me',
+    [null, ['/', `/wishes/${item.id}`, `/campaigns/${campaign.id}`, '/login', '/register', '/reset', '/privacy', '/me',
       '/board']],
     [demo.donor, ['/', `/wishes/${item.id}`, '/me/claims', '/notices', '/me']],
     [demo.volunteer, [`/wishes/${service.id}`, '/me/claims', '/calls', 'open:.request-card']],

@@ -90,6 +90,10 @@ pub struct Registration {
     /// when. Optional: accounts made without it (the command line, older apps) record none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<bool>,
+    /// The SMS code sent for [`crate::phone_code::CodePurpose::Register`]: proves the number
+    /// (the account starts verified). Optional: without it the account starts unverified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// An account that passed validation: phone normalised, name trimmed.
@@ -108,6 +112,9 @@ pub struct ValidAccount {
 pub struct Login {
     pub phone: String,
     pub password: String,
+    /// The SMS code a worker's account asks for after failed logins (401 `code_required`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// The body of `DELETE /api/me`: the account's password, asked again.
@@ -260,6 +267,7 @@ mod tests {
             role: Role::Donor,
             community_id: None,
             privacy: None,
+            code: None,
         }
     }
 

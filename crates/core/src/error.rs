@@ -159,6 +159,9 @@ string_enum! {
         Ids = "ids",
         Keys = "keys",
         CommunityId = "community_id",
+        /// A one-time SMS code.
+        Code = "code",
+        CurrentPassword = "current_password",
     }
 }
 

@@ -112,6 +112,7 @@ pub mod import;
 pub mod model;
 pub mod notices;
 pub mod overlay;
+pub mod phone_code;
 pub mod problem;
 pub mod public_text;
 pub mod rules;

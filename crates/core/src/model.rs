@@ -443,6 +443,10 @@ pub struct Me {
     /// Their community: the one a worker works for, the one residents and volunteers chose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<CommunityId>,
+    /// Whether the number was proven by an SMS code (or the account was added by the
+    /// community, which knows it).
+    #[serde(default)]
+    pub phone_verified: bool,
 }
 
 /// A claim as its owner and workers see it.

@@ -909,6 +909,7 @@ pub(crate) mod tests {
                 .then_some(crate::model::VolunteerStatus::Approved),
             party_member: false,
             community: (role == Role::Worker).then_some(COMMUNITY),
+            phone_verified: false,
         }
     }
 

@@ -19,6 +19,9 @@ string_enum! {
         // 401
         NotLoggedIn = "not_logged_in",
         InvalidCredentials = "invalid_credentials",
+        /// The password was right, but after failed logins a worker's account also asks for
+        /// the code just sent to its phone (`code` in the login).
+        CodeRequired = "code_required",
         // 403
         Forbidden = "forbidden",
         ClaimNotYours = "claim_not_yours",
@@ -54,6 +57,8 @@ string_enum! {
         /// The last worker of a community may not delete their account (nobody would be
         /// left to look after its households).
         LastWorker = "last_worker",
+        /// The server has no SMS gateway, so it sends no codes.
+        SmsUnavailable = "sms_unavailable",
         // 413, 415
         BodyTooLarge = "body_too_large",
         /// An uploaded photo is larger than allowed (bytes or pixels).
@@ -91,12 +96,12 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             MalformedJson | BadQuery | BadBody | TooManyMutations | BadMutationId => 400,
-            NotLoggedIn | InvalidCredentials => 401,
+            NotLoggedIn | InvalidCredentials | CodeRequired => 401,
             Forbidden | ClaimNotYours | CrossSite | VolunteerNotApproved => 403,
             NotFound | UnknownCode => 404,
             WishFullyClaimed | NotEnoughRemaining | InvalidState | IdConflict | PhoneTaken
             | MutationGap | TooManyHouseCalls | TooManyClaims | PledgeExhausted | WishFull
-            | CallTaken | TooManyPhotos | ConsentMissing | LastWorker => 409,
+            | CallTaken | TooManyPhotos | ConsentMissing | LastWorker | SmsUnavailable => 409,
             BodyTooLarge | TooLarge => 413,
             UnsupportedMediaType => 415,
             ValidationFailed | InvalidBody | InvalidMutation | NotAnImage | BadEndpoint => 422,

@@ -383,6 +383,13 @@ async fn compact_change_log(state: AppState) {
             tracing::error!(%error, "dropping old login counts failed");
         }
         let now = state.clock.now();
+        if let Err(error) = state
+            .writer
+            .write(move |tx| store::phone_codes::prune(tx, now))
+            .await
+        {
+            tracing::error!(%error, "dropping expired phone codes failed");
+        }
         match store::users::delete_ended_sessions(&state.db, now, now - state.session_idle).await {
             Ok(0) => {}
             Ok(ended) => tracing::info!(ended, "deleted sessions that ended"),

@@ -222,7 +222,7 @@ proptest! {
     #[test]
     fn accounts(display_name in text(), phone in text(), password in text(),
                 role in proptest::sample::select(Role::ALL.to_vec())) {
-        let registration = Registration { display_name, phone, password, role, community_id: None, privacy: None };
+        let registration = Registration { display_name, phone, password, role, community_id: None, privacy: None, code: None };
         match registration.validate() {
             Ok(account) => {
                 prop_assert!(account.role != Role::Worker, "workers are never self-registered");

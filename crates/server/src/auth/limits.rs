@@ -157,6 +157,65 @@ impl LoginThrottle {
     }
 }
 
+impl LoginThrottle {
+    /// Failed logins at `attempt`'s phone from anywhere within the window, this attempt not
+    /// counted (it counts as a failure until it succeeds): a worker's account asks for a
+    /// second factor beyond a few.
+    pub async fn failures_at_phone(
+        &self,
+        writer: &Writer,
+        attempt: &Attempt,
+        now: DateTime<Utc>,
+    ) -> Result<usize, ApiError> {
+        let key = attempt.keys[1].0.clone();
+        let since = now.timestamp_millis() - self.window.num_milliseconds();
+        writer
+            .write(move |tx| {
+                store::limits::prune_key(tx, &key, since)?;
+                Ok(store::limits::hits(tx, &key)?.saturating_sub(1))
+            })
+            .await
+    }
+}
+
+/// Counts a request for an SMS code, or refuses it (`TooManyAttempts`, with the seconds to
+/// wait): one a minute and a few an hour per number (whoever asks: a stranger cannot flood a
+/// phone), and a generous number an hour per client address.
+pub async fn take_code_request(
+    writer: &Writer,
+    phone: &str,
+    address: IpAddr,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    use microwish_core::phone_code::{
+        CODES_PER_ADDRESS_PER_HOUR, CODES_PER_PHONE_PER_HOUR, CODE_GAP,
+    };
+    let id = uuid::Uuid::now_v7().to_string();
+    let gap = vec![(format!("code-gap:{phone}"), Check::AtMost(1))];
+    let hourly = vec![
+        (
+            format!("code-phone:{phone}"),
+            Check::AtMost(CODES_PER_PHONE_PER_HOUR),
+        ),
+        (
+            format!("code-addr:{}", address_key(address)),
+            Check::AtMost(CODES_PER_ADDRESS_PER_HOUR),
+        ),
+    ];
+    let now_ms = now.timestamp_millis();
+    writer
+        .write(move |tx| {
+            if let Err(wait) =
+                store::limits::take(tx, &gap, &id, now_ms, CODE_GAP.num_milliseconds())?
+            {
+                return Ok(Err(wait));
+            }
+            store::limits::take(tx, &hourly, &id, now_ms, 3_600_000)
+        })
+        .await?
+        .map_err(|retry_after| ApiError::TooManyAttempts { retry_after })
+}
+
 /// The hold-back after `failures` failed logins (this one included).
 fn delay_for(failures: usize) -> std::time::Duration {
     match failures {

@@ -22,7 +22,8 @@ pub const SESSION_IDLE_DAYS: u32 = 14;
 /// How often a session's last use is written down: at most hourly, so that reads stay reads.
 pub const SEEN_EVERY: Duration = Duration::hours(1);
 
-pub(super) fn token_hash(token: &str) -> String {
+/// The hash a session token is stored under.
+pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
@@ -191,5 +192,6 @@ pub async fn me(db: &Pool, user: &User) -> Result<Me, ApiError> {
         volunteer_status: user.volunteer_status,
         party_member: user.party_member,
         community: user.community,
+        phone_verified: store::phone_codes::is_verified(db, user.id).await?,
     })
 }

@@ -104,6 +104,34 @@ impl Notifier {
         })
     }
 
+    /// Whether the operator named an SMS gateway (one-time codes need one).
+    pub fn has_sms(&self) -> bool {
+        self.inner.sms.is_some()
+    }
+
+    /// Sends one SMS soon, in the background and not through the durable queue: a one-time
+    /// code (kept nowhere in clear) or the note to a number's owner that someone tried to
+    /// sign up with it. A code that did not arrive is simply asked for again. The caller
+    /// answers at once, so how long the gateway takes tells nobody whether the number has an
+    /// account.
+    pub fn text_soon(&self, message: SmsMessage) {
+        let Some(gateway) = self.inner.sms.clone() else {
+            return;
+        };
+        let client = self.inner.client.clone();
+        tokio::spawn(async move {
+            let body = serde_json::to_vec(&message).unwrap_or_default();
+            let sending = client
+                .post(gateway.url.as_str())
+                .header("content-type", "application/json")
+                .header("x-signature", gateway.signature(&body))
+                .body(body);
+            if let Err(failed) = answered(sending.send().await, false) {
+                tracing::warn!(template = %message.template, ?failed, "an SMS was not sent");
+            }
+        });
+    }
+
     /// Wakes the sender: notices may have been written.
     pub fn wake(&self) {
         self.inner.wake.notify_one();
@@ -291,6 +319,7 @@ async fn send(notifier: &Notifier, taken: &Taken, now: DateTime<Utc>) -> Settled
 }
 
 /// Why a send failed.
+#[derive(Debug)]
 enum Failed {
     /// Worth another try later (network, 429, 5xx).
     Again(String),

@@ -5,6 +5,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
 use microwish_core::account::{decide_account_deletion, AccountDeletion, Login, Registration};
+use microwish_core::phone_code::CodePurpose;
 use microwish_core::problem::Problem;
 use microwish_core::{CommunityId, Field, FieldCode, Me, Phone, Role, RuleError, VolunteerStatus};
 
@@ -35,6 +36,7 @@ pub async fn register(
 ) -> ApiResult<Response> {
     let wanted = registration.community_id;
     let registration_privacy = registration.privacy;
+    let code = registration.code.clone();
     let account = registration.validate()?;
     let community = home_community(&state, account.role, wanted).await?;
     // Each account costs a slow hash: a few dozen an hour from one address (a community
@@ -43,15 +45,28 @@ pub async fn register(
         .registrations
         .take(&state.writer, address, state.clock.now())
         .await?;
+    // A code proves the number. For a taken number none was sent (its owner was told
+    // instead), so a sign-up with a code reads the same whether or not the number is taken.
+    if let Some(code) = &code {
+        super::account::check_code(&state, &account.phone, CodePurpose::Register, code).await?;
+    }
     // A volunteer waits for a worker to meet them before any house call.
     let vetting = (account.role == Role::Volunteer).then_some(VolunteerStatus::Pending);
     let accepted_privacy = registration_privacy == Some(true);
     let user = auth::add_user(&state, account, community, vetting).await?;
-    if accepted_privacy {
-        let (id, now) = (user.id, state.clock.now());
+    if accepted_privacy || code.is_some() {
+        let (id, now, verified) = (user.id, state.clock.now(), code.is_some());
         state
             .writer
-            .write(move |tx| store::users::record_privacy_accepted(tx, id, now))
+            .write(move |tx| {
+                if accepted_privacy {
+                    store::users::record_privacy_accepted(tx, id, now)?;
+                }
+                if verified {
+                    store::phone_codes::mark_verified(tx, id, now)?;
+                }
+                Ok(())
+            })
             .await?;
     }
     start_session(&state, &headers, &user, StatusCode::CREATED).await
@@ -112,6 +127,7 @@ pub async fn login(
         Ok(phone) => phone.as_str().to_owned(),
         Err(_) => login.phone.trim().to_owned(),
     };
+    let client = address;
     let address = Some(address);
     let attempt = state
         .throttle
@@ -138,11 +154,22 @@ pub async fn login(
         tokio::time::sleep(state.throttle.delay_after(&state.writer, &attempt).await?).await;
         return Err(ApiError::InvalidCredentials);
     };
+    let failures = state
+        .throttle
+        .failures_at_phone(&state.writer, &attempt, now)
+        .await?;
+    if let Err(refused) =
+        super::account::second_factor(&state, &user, failures, login.code.as_deref(), client).await
+    {
+        // The password was right: this attempt is no failure, but no session either.
+        state.throttle.abandoned(&state.writer, attempt).await?;
+        return Err(refused);
+    }
     state.throttle.succeeded(&state.writer, attempt).await?;
     start_session(&state, &headers, &user, StatusCode::OK).await
 }
 
-async fn start_session(
+pub(crate) async fn start_session(
     state: &AppState,
     headers: &HeaderMap,
     user: &CurrentUser,

@@ -1,6 +1,7 @@
 //! The HTTP API, one file per resource (the sync protocol's three in [`crate::sync`]), and the
 //! list of its routes.
 
+pub mod account;
 pub mod auth;
 pub mod campaigns;
 pub mod claims;
@@ -57,6 +58,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         routes!(auth::login),
         routes!(auth::logout),
         routes!(auth::me, auth::delete_me),
+        routes!(account::request_code),
+        routes!(account::reset_password),
+        routes!(account::verify_phone),
+        routes!(account::change_password),
+        routes!(account::end_all_sessions),
         routes!(claims::mine),
         routes!(push::push),
         routes!(pull::pull),

@@ -14,6 +14,7 @@ pub mod handover;
 pub mod households;
 pub mod limits;
 pub mod notices;
+pub mod phone_codes;
 pub mod pledges;
 pub mod reports;
 pub mod requests;

@@ -269,6 +269,7 @@ impl TestApp {
             role: Role::Worker,
             community_id: None,
             privacy: None,
+            code: None,
         }
         .validate_any_role()
         .unwrap();

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod access;
+mod account;
 mod auth;
 mod campaigns;
 mod claims;

@@ -867,6 +867,7 @@ async fn staff_member(app: &TestApp, role: Role) -> Session {
         role,
         community_id: None,
         privacy: None,
+        code: None,
     }
     .validate_any_role()
     .unwrap();

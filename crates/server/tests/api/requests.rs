@@ -87,6 +87,7 @@ async fn member(app: &TestApp, role: Role) -> Session {
         role,
         community_id: None,
         privacy: None,
+        code: None,
     }
     .validate_any_role()
     .unwrap();

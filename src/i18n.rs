@@ -97,6 +97,8 @@ pub struct Texts {
     pub progress_claimed: &'static str,
     pub progress_fulfilled: &'static str,
     pub campaigns: &'static str,
+    /// On a drive's page once its last day has passed.
+    pub campaign_ended: &'static str,
     pub campaign: &'static str,
     pub campaign_wishes: &'static str,
     pub period: &'static str,

@@ -62,7 +62,10 @@ fn CampaignHeader(campaign: PublicCampaign) -> impl IntoView {
     view! {
         <header class="page campaign">
             <p class="hero__community">{t.campaign}</p>
-            <h1 class="detail__title">{campaign.title}</h1>
+            <h1 class="detail__title">{campaign.title.clone()}</h1>
+            {campaign.has_ended(crate::china_time::today()).then(|| view! {
+                <p class="campaign__ended tag">{t.campaign_ended}</p>
+            })}
             <p>{campaign.description}</p>
             {period.map(|period| view! { <p class="campaign__period">{t.labelled(t.period, &period)}</p> })}
             {(campaign.goal > 0).then(|| view! {

@@ -73,7 +73,10 @@ pub fn WishListPage() -> impl IntoView {
     });
     let grids = Memo::new(move |_| data.grids.values(|_| true));
     let campaigns = Memo::new(move |_| {
-        let mut campaigns: Vec<PublicCampaign> = data.campaigns.values(|_| true);
+        // Ongoing means running today: an ended drive stays on its own page, not here.
+        let today = today();
+        let mut campaigns: Vec<PublicCampaign> =
+            data.campaigns.values(|campaign| campaign.is_running(today));
         campaigns.sort_by_key(|campaign| std::cmp::Reverse(campaign.id));
         campaigns
     });
@@ -351,10 +354,10 @@ fn CampaignStrip(campaigns: Vec<PublicCampaign>) -> impl IntoView {
                     .map(|campaign| {
                         view! {
                             <a class="campaign-card" href=format!("/campaigns/{}", campaign.id)>
-                                <span class="campaign-card__title">{campaign.title}</span>
+                                <span class="campaign-card__title">{campaign.title.clone()}</span>
                                 <ProgressBar
                                     done=campaign.progress.units_claimed
-                                    total=campaign.progress.units
+                                    total=campaign.target_units()
                                     label=t.progress_claimed
                                 />
                                 <span class="campaign-card__meta">

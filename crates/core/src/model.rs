@@ -602,6 +602,30 @@ pub struct PublicCampaign {
     pub community_id: Option<CommunityId>,
 }
 
+impl PublicCampaign {
+    /// Whether the drive runs on `today` (the community's date): begun, or with no start,
+    /// and not past its last day. Only running drives are listed as ongoing.
+    pub fn is_running(&self, today: NaiveDate) -> bool {
+        self.starts_on.is_none_or(|start| start <= today)
+            && self.ends_on.is_none_or(|end| today <= end)
+    }
+
+    /// Whether its last day has passed.
+    pub fn has_ended(&self, today: NaiveDate) -> bool {
+        self.ends_on.is_some_and(|end| end < today)
+    }
+
+    /// What its progress is counted against: the goal when it has one (as its text says
+    /// "已认领 5 / 目标 6 件"), else the units its wishes ask for.
+    pub fn target_units(&self) -> u32 {
+        if self.goal > 0 {
+            self.goal
+        } else {
+            self.progress.units
+        }
+    }
+}
+
 /// How far a set of wishes has come, in units and in wishes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -1132,5 +1156,52 @@ mod tests {
     fn wish_query_refuses_unknown_fields() {
         let parsed: Result<WishQuery, _> = serde_json::from_str(r#"{"colour":"red"}"#);
         assert!(parsed.is_err());
+    }
+}
+
+#[cfg(test)]
+mod campaign_tests {
+    use super::*;
+
+    fn drive(starts: Option<&str>, ends: Option<&str>, goal: u32) -> PublicCampaign {
+        let date = |text: &str| text.parse::<NaiveDate>().unwrap();
+        PublicCampaign {
+            id: CampaignId::generate(),
+            title: "六一童心愿".into(),
+            description: String::new(),
+            goal,
+            unit: "件".into(),
+            starts_on: starts.map(date),
+            ends_on: ends.map(date),
+            progress: Progress {
+                wishes: 4,
+                units: 5,
+                units_claimed: 5,
+                ..Progress::default()
+            },
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+            community_id: None,
+        }
+    }
+
+    #[test]
+    fn a_drive_runs_from_its_first_to_its_last_day() {
+        let today = "2026-07-28".parse().unwrap();
+        assert!(drive(Some("2026-05-20"), Some("2026-07-28"), 6).is_running(today));
+        assert!(drive(None, None, 6).is_running(today));
+        let ended = drive(Some("2026-05-20"), Some("2026-07-27"), 6);
+        assert!(!ended.is_running(today) && ended.has_ended(today));
+        let later = drive(Some("2026-07-29"), None, 6);
+        assert!(!later.is_running(today) && !later.has_ended(today));
+    }
+
+    #[test]
+    fn progress_counts_against_the_goal_the_text_names() {
+        assert_eq!(
+            drive(None, None, 6).target_units(),
+            6,
+            "5 of 6, not a full bar"
+        );
+        assert_eq!(drive(None, None, 0).target_units(), 5);
     }
 }

@@ -49,8 +49,9 @@ const TABLES: &[(&str, &str)] = &[
 ];
 
 /// Tables left behind on purpose: login and sign-up counts (they expire within the hour), push
-/// rates (they run down within minutes) and the sessions' epoch (each database counts its own).
-const NOT_COPIED: &[&str] = &["limit_hits", "rate_limits", "auth_epoch"];
+/// rates (they run down within minutes), the sessions' epoch (each database counts its own)
+/// and one-time SMS codes (they expire within five minutes; a new one is asked for).
+const NOT_COPIED: &[&str] = &["limit_hits", "rate_limits", "auth_epoch", "phone_codes"];
 
 /// Kept by PostgreSQL's own trigger as the claims arrive (then checked against the source).
 const RECOMPUTED: &[(&str, &str)] = &[("users", "held_item_units")];

@@ -1,0 +1,111 @@
+// End-to-end: what a season of use tripped over (issue 26), at 360x800. Campaigns: only running
+// drives are listed as ongoing, a drive's bar counts against the goal its text names, an ended
+// drive's page says so. Elder mode and English: the hero's figures never leave one character
+// alone on a line, a chip row that scrolls fades at its edge, the first wish shows on the first
+// screen in elder mode, and links drawn as buttons centre their labels. Run by `make e2e`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, phoneContext, screenshotDir } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+// A phone whose 我的 settings are already chosen (elder mode, English).
+async function phone({ elder = false, english = false } = {}) {
+  const context = await phoneContext(browser);
+  await context.addInitScript(([elder, english]) => {
+    if (elder) localStorage.setItem('microwish.elder', 'on');
+    if (english) localStorage.setItem('microwish.language', 'en');
+  }, [elder, english]);
+  return context;
+}
+
+test('only running drives are ongoing, counted against their goal; an ended one says so', async () => {
+  const campaigns = (await (await fetch(`${server.url}/api/campaigns`)).json()).items;
+  const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10); // China's date
+  const ended = campaigns.find((campaign) => campaign.ends_on && campaign.ends_on < today);
+  const running = campaigns.filter((campaign) => !(campaign.ends_on && campaign.ends_on < today)
+    && !(campaign.starts_on && campaign.starts_on > today));
+  assert.ok(ended, 'the demo has a drive that ended (六一童心愿)');
+  assert.ok(running.length > 0, 'and one that runs');
+
+  const context = await phone();
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await page.locator('.campaign-card').first().waitFor();
+  const listed = await page.locator('.campaign-card__title').allInnerTexts();
+  assert.ok(!listed.includes(ended.title), `${ended.title} is not ongoing: ${listed}`);
+  assert.deepEqual(new Set(listed), new Set(running.map((campaign) => campaign.title)));
+  for (const campaign of running.filter((campaign) => campaign.goal > 0)) {
+    const bar = page.locator('.campaign-card', { hasText: campaign.title }).locator('.progress');
+    assert.equal(await bar.getAttribute('aria-valuemax'), String(campaign.goal), campaign.title);
+  }
+
+  await page.goto(`${server.url}/campaigns/${ended.id}`);
+  await page.locator('.campaign__ended').waitFor();
+  assert.equal(await page.locator('.campaign__ended').innerText(), '活动已结束');
+  await page.screenshot({ path: `${screenshotDir}/campaign-ended-360x800.png` });
+  await context.close();
+});
+
+// Lines of each element's text that hold a single character (CJK wraps anywhere).
+function lonelyCharacters(selector) {
+  const lonely = [];
+  for (const element of document.querySelectorAll(selector)) {
+    const text = element.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+    const lines = new Map();
+    for (let i = 0; i < text.length; i++) {
+      const range = document.createRange();
+      range.setStart(text, i);
+      range.setEnd(text, i + 1);
+      const top = Math.round(range.getBoundingClientRect().top);
+      lines.set(top, (lines.get(top) ?? '') + text.data[i]);
+    }
+    for (const line of lines.values()) {
+      if (line.trim().length === 1) lonely.push(`${element.textContent}: "${line}"`);
+    }
+  }
+  return lonely;
+}
+
+for (const [label, options] of [
+  ['elder mode', { elder: true }],
+  ['English', { english: true }],
+  ['elder mode in English', { elder: true, english: true }],
+]) {
+  test(`the list reads well in ${label}`, async () => {
+    const context = await phone(options);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.locator('.wish-card').first().waitFor();
+    await page.locator('.hero .stats dd').first().waitFor({ state: 'attached' });
+    assert.deepEqual(await page.evaluate(lonelyCharacters, '.hero .stats dd, .requests-strip dd'), []);
+    // A row that scrolls hints at it: its right edge fades.
+    for (const row of await page.locator('.chips__row').all()) {
+      const mask = await row.evaluate((element) => getComputedStyle(element).maskImage
+        || getComputedStyle(element).webkitMaskImage);
+      assert.match(mask, /gradient/);
+    }
+    if (options.elder) {
+      const top = await page.locator('.wish-card').first().evaluate((card) => card.getBoundingClientRect().top);
+      assert.ok(top < 800 - 160, `the first wish begins at y=${top}, on the first screen`);
+    }
+    await page.screenshot({ path: `${screenshotDir}/list-${label.replaceAll(' ', '-')}-360x800.png` });
+    await page.goto(`${server.url}/me`);
+    const login = page.locator('.account__login');
+    await login.waitFor();
+    assert.equal(await login.evaluate((element) => getComputedStyle(element).textAlign), 'center');
+    await context.close();
+  });
+}

@@ -79,9 +79,10 @@ wasm-test:
 	$(call in_browser_tmp,cargo test -p microwish --target $(WASM_TARGET))
 
 ## e2e: the real server with demo data and the release SPA, driven by Playwright at 360x800
+## (each test bounded to 5 minutes: a hang fails, it does not eat CI's time)
 e2e: spa
 	cargo build -p microwish-server
-	node --test --test-concurrency=1 tests/e2e/*.test.mjs
+	node --test --test-concurrency=1 --test-timeout=300000 tests/e2e/*.test.mjs
 
 ## bench: server pull of 10,000 changed wishes; the browser's decode, IndexedDB write and read of
 ## 10,000 wishes, a pull of 500 and of 1 changed wishes with 1,000 on screen; the phone budgets

@@ -287,6 +287,13 @@ impl Data {
             .len()
     }
 
+    /// How many claims wait for a worker's confirmation (tracked: 待确认's badge).
+    pub fn awaiting_worker(&self) -> usize {
+        self.claims
+            .select(|claim| claim.status.awaits_worker().then_some(()))
+            .len()
+    }
+
     /// Whether a claim waits for the server (tracked).
     pub fn is_pending_claim(&self, id: ClaimId) -> bool {
         self.pending_claims.with(|pending| pending.contains(&id))

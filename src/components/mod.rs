@@ -27,7 +27,7 @@ pub mod wish_card;
 pub mod wish_list;
 pub mod worker_only;
 
-pub use back_link::BackLink;
+pub use back_link::{Back, BackLink};
 pub use bar_chart::{BarChart, Series};
 pub use chip_group::ChipGroup;
 pub use claim_card::{ClaimActions, ClaimCard};

@@ -19,6 +19,7 @@ pub fn NavBar() -> impl IntoView {
     let session = use_session();
     let data = use_data();
     let unread = Memo::new(move |_| data.unread_notices());
+    let awaiting = Memo::new(move |_| data.awaiting_worker());
     let location = use_location();
     // Where logging in should come back to: here, or, from the login and registration
     // pages themselves, where they were going to come back to.
@@ -70,7 +71,15 @@ pub fn NavBar() -> impl IntoView {
                     }
                     .into_any(),
                     Role::Worker => view! {
-                        <A href="/worker/claims" attr:class="tabbar__item tabbar__queue">{t.nav.to_confirm}</A>
+                        <A href="/worker/claims" attr:class="tabbar__item tabbar__queue">
+                            <span class="tabbar__label">
+                                {t.nav.to_confirm}
+                                {move || (awaiting.get() > 0).then(|| view! {
+                                    <span class="tabbar__badge" aria-hidden="true">{t.badge(awaiting.get())}</span>
+                                    <span class="visually-hidden">{t.in_brackets(t.waiting(awaiting.get()))}</span>
+                                })}
+                            </span>
+                        </A>
                         <A href="/worker/households" attr:class="tabbar__item tabbar__households">{t.nav.households}</A>
                         <A href="/worker" exact=true attr:class="tabbar__item tabbar__console">{t.nav.console}</A>
                     }

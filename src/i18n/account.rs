@@ -6,6 +6,8 @@ pub struct NavTexts {
     pub wishes: &'static str,
     pub my_claims: &'static str,
     pub to_confirm: &'static str,
+    /// For screen readers beside 待确认's badge: `{n}` claims wait.
+    pub waiting: &'static str,
     pub households: &'static str,
     pub volunteers: &'static str,
     pub console: &'static str,

@@ -99,4 +99,8 @@ pub struct WishFormTexts {
     pub close_hint: &'static str,
     pub closing: &'static str,
     pub household_not_found: &'static str,
+    /// `/worker/wishes/new` opened without a household: choose one.
+    pub choose_household: &'static str,
+    pub no_households: &'static str,
+    pub add_household: &'static str,
 }

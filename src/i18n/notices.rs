@@ -105,6 +105,11 @@ impl Texts {
         fill(self.notices.unread, &[("n", n.to_string())])
     }
 
+    /// Claims waiting for a worker, for screen readers beside 待确认's badge.
+    pub fn waiting(&self, n: usize) -> String {
+        fill(self.nav.waiting, &[("n", n.to_string())])
+    }
+
     /// What a badge shows: the count, or "99+".
     pub fn badge(&self, n: usize) -> String {
         if n > 99 {

@@ -8,6 +8,7 @@ pub struct ReportTexts {
     pub console_intro: &'static str,
     pub to_volunteers: &'static str,
     pub to_pledges: &'static str,
+    pub to_new_wish: &'static str,
     pub to_new_campaign: &'static str,
     pub to_stats: &'static str,
     pub campaign_form_title: &'static str,

@@ -3,7 +3,7 @@ use leptos_router::hooks::use_navigate;
 use microwish_core::command::{Command, NewAllocation};
 use microwish_core::{AllocationId, Me, Pledge, PledgeId, PublicWish, WishId};
 
-use crate::components::{BackLink, FormError, QuantityStepper, WorkerOnly};
+use crate::components::{Back, BackLink, FormError, QuantityStepper, WorkerOnly};
 use crate::i18n::t;
 use crate::pages::{id_param, not_cached, FormProblem};
 use crate::state::use_data;
@@ -21,7 +21,7 @@ pub fn AllocatePage() -> impl IntoView {
     // The form stays while the pledge changes under it (its own allocation among them).
     let shown = Memo::new(move |_| id().filter(|id| data.pledges.get(id).is_some()));
     view! {
-        <BackLink />
+        <BackLink to=Back::Pledges />
         <header class="page-head">
             <h1 class="page-head__title">{t.shops.allocate_title}</h1>
         </header>

@@ -6,7 +6,7 @@ use microwish_core::command::{Command, NewCampaign};
 use microwish_core::{CampaignId, Field, FieldCode, FieldError};
 
 use crate::china_time::{date_input_value, today};
-use crate::components::{BackLink, DatePicker, FieldMessages, FormError, WorkerOnly};
+use crate::components::{Back, BackLink, DatePicker, FieldMessages, FormError, WorkerOnly};
 use crate::i18n::t;
 use crate::pages::{form_problem, FormProblem};
 use crate::sync::use_sync;
@@ -17,7 +17,7 @@ use crate::sync::use_sync;
 pub fn CampaignFormPage() -> impl IntoView {
     let t = t();
     view! {
-        <BackLink />
+        <BackLink to=Back::Console />
         <header class="page-head">
             <h1 class="page-head__title">{t.report.campaign_form_title}</h1>
         </header>

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_navigate;
 use microwish_core::command::{Command, NewPledge, VariantInput};
 use microwish_core::{Category, Field, FieldCode, FieldError, PledgeId};
 
-use crate::components::{BackLink, DatePicker, FieldMessages, FormError, ShopOnly};
+use crate::components::{Back, BackLink, DatePicker, FieldMessages, FormError, ShopOnly};
 use crate::i18n::t;
 use crate::pages::{form_problem, select_options, FormProblem};
 use crate::sync::use_sync;
@@ -28,7 +28,7 @@ struct VariantRow {
 pub fn PledgeFormPage() -> impl IntoView {
     let t = t();
     view! {
-        <BackLink />
+        <BackLink to=Back::Shop />
         <header class="page-head">
             <h1 class="page-head__title">{t.shops.form_title}</h1>
             <p class="page-head__intro">{t.shops.form_intro}</p>

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use microwish_core::Pledge;
 
-use crate::components::{BackLink, PledgeCard, WorkerOnly};
+use crate::components::{Back, BackLink, PledgeCard, WorkerOnly};
 use crate::i18n::t;
 use crate::state::use_data;
 
@@ -23,7 +23,7 @@ pub fn PledgesPage() -> impl IntoView {
         all
     });
     view! {
-        <BackLink />
+        <BackLink to=Back::Console />
         <header class="page-head">
             <h1 class="page-head__title">{t.shops.pledges_title}</h1>
         </header>

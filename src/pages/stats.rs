@@ -6,7 +6,7 @@ use microwish_core::{GridId, Me};
 
 use crate::api::{self, ApiError, EXPORT_HOUSEHOLDS, EXPORT_REQUESTS, EXPORT_WISHES};
 use crate::china_time::{date_input_value, today};
-use crate::components::{BackLink, BarChart, DatePicker, LoadError, Series, WorkerOnly};
+use crate::components::{Back, BackLink, BarChart, DatePicker, LoadError, Series, WorkerOnly};
 use crate::i18n::t;
 use crate::pages::households::community_grids;
 use crate::pages::select_options;
@@ -27,7 +27,7 @@ use requests::RequestsReport;
 pub fn StatsPage() -> impl IntoView {
     let t = t();
     view! {
-        <BackLink />
+        <BackLink to=Back::Console />
         <header class="page-head">
             <h1 class="page-head__title">{t.report.stats_title}</h1>
         </header>

@@ -51,13 +51,74 @@ pub fn WishFormPage() -> impl IntoView {
             move || match target.get() {
                 Target::New(Some(household), request) => view! { <NewWish household request me=me.clone() /> }.into_any(),
                 Target::Existing(id) => view! { <ExistingWish id me=me.clone() /> }.into_any(),
-                Target::New(None, _) | Target::Unknown => view! {
+                Target::New(None, request) => view! { <ChooseHousehold request /> }.into_any(),
+                Target::Unknown => view! {
                     <TopBar household=None />
                     <section class="page not-found"><p>{t.wish_form.household_not_found}</p></section>
                 }
                 .into_any(),
             }
         } />
+    }
+}
+
+/// `/worker/wishes/new` without a household (from 工作台): whom the wish is for, from the
+/// community's households in the cache, each leading to its form.
+#[component]
+fn ChooseHousehold(request: Option<RequestId>) -> impl IntoView {
+    let t = t();
+    let data = use_data();
+    let grid_name = move |id| {
+        data.grids
+            .get(&id)
+            .map(|grid| grid.name)
+            .unwrap_or_default()
+    };
+    // By grid, then by name: as the households page lists them.
+    let households = Memo::new(move |_| {
+        let mut households = data.households.values(|_| true);
+        households
+            .sort_by_cached_key(|household| (grid_name(household.grid), household.name.clone()));
+        households
+    });
+    let form_url = move |household: HouseholdId| match request {
+        Some(request) => format!("/worker/wishes/new?household={household}&request={request}"),
+        None => format!("/worker/wishes/new?household={household}"),
+    };
+    view! {
+        <nav class="topbar">
+            <a class="topbar__back" href="/worker">{format!("‹ {}", t.back_to_console)}</a>
+        </nav>
+        <section class="page choose-household">
+            <h1 class="page-title">{t.wish_form.choose_household}</h1>
+            {move || {
+                let households = households.get();
+                if households.is_empty() {
+                    view! {
+                        <p class="empty">{t.wish_form.no_households}</p>
+                        <a class="button button--wide" href="/worker/households/new">{t.wish_form.add_household}</a>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <ul class="console choose-household__list">
+                            {households
+                                .into_iter()
+                                .map(|household| view! {
+                                    <li>
+                                        <a class="console__link choose-household__link" href=form_url(household.id)>
+                                            <span>{household.name}</span>
+                                            <span class="choose-household__grid">{grid_name(household.grid)}</span>
+                                        </a>
+                                    </li>
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }
+            }}
+        </section>
     }
 }
 

@@ -216,15 +216,26 @@ test('a pushed notice is shown by the service worker in the page\'s language and
       if (ours) resolve(ours.registrationId);
     }));
     await cdp.send('ServiceWorker.enable');
-    const registrationId = await registration;
+    const registrationId = await Promise.race([
+      registration,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no service worker registration within 20 s')), 20_000)),
+    ]);
     const sw = context.serviceWorkers().find((one) => one.url().startsWith(server.url))
       ?? await context.waitForEvent('serviceworker');
     const shown = async () => sw.evaluate(async () => (await self.registration.getNotifications())
       .map((n) => ({ title: n.title, body: n.body, lang: n.lang, data: n.data })));
-    const heard = page.evaluate(() => new Promise((resolve) => navigator.serviceWorker.addEventListener(
-      'message', (event) => resolve(event.data), { once: true })));
+    // The page listens before the push is delivered (a listener added after the message
+    // came would wait for ever on a loaded machine).
+    await page.evaluate(() => {
+      window.heardFromWorker = new Promise((resolve) => navigator.serviceWorker.addEventListener(
+        'message', (event) => resolve(event.data), { once: true }));
+    });
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: plain });
-    assert.deepEqual(await heard, { type: 'notice', id: payload.id, kind: 'claim_confirmed' }, 'the page pulls at once');
+    const heard = await page.evaluate(() => Promise.race([
+      window.heardFromWorker,
+      new Promise((resolve) => setTimeout(() => resolve('nothing within 20 s'), 20_000)),
+    ]));
+    assert.deepEqual(heard, { type: 'notice', id: payload.id, kind: 'claim_confirmed' }, 'the page pulls at once');
     let notifications = await shown();
     assert.equal(notifications.length, 1);
     assert.equal(notifications[0].title, '认领已确认');

@@ -2,7 +2,9 @@
 // drives are listed as ongoing, a drive's bar counts against the goal its text names, an ended
 // drive's page says so. Elder mode and English: the hero's figures never leave one character
 // alone on a line, a chip row that scrolls fades at its edge, the first wish shows on the first
-// screen in elder mode, and links drawn as buttons centre their labels. Run by `make e2e`.
+// screen in elder mode, and links drawn as buttons centre their labels. Workers: 待确认 shows
+// how many wait, 工作台 posts a wish (choosing the household first), and worker and shop pages
+// lead back to their own home. Run by `make e2e`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, phoneContext, screenshotDir } from './support.mjs';
@@ -109,3 +111,48 @@ for (const [label, options] of [
     await context.close();
   });
 }
+
+// Signs `account` in on a fresh phone and opens `path`.
+async function signedIn(account, path) {
+  const context = await phone();
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login?next=${encodeURIComponent(path)}`);
+  await page.locator('input[name=phone]').fill(account.phone);
+  await page.locator('input[name=password]').fill(account.password);
+  await page.locator('.auth-form__submit').click();
+  await page.waitForURL(`${server.url}${path}`);
+  return { context, page };
+}
+
+test('a worker sees what waits on the tab, posts a wish from the console, and goes back where they came from', async () => {
+  const { context, page } = await signedIn(demo.worker, '/worker');
+  // 待确认 counts the claims delivered and not yet confirmed, as its first section lists them.
+  await page.goto(`${server.url}/worker/claims`);
+  await page.locator('.claim-list').first().waitFor();
+  const waiting = await page.locator('.claims').first().locator('.claim-list > li').count();
+  assert.ok(waiting > 0, 'the demo has deliveries waiting');
+  assert.equal(await page.locator('.tabbar__queue .tabbar__badge').innerText(), String(waiting));
+
+  // 工作台 → 发布心愿 → whom for → the form.
+  await page.locator('.tabbar__console').click();
+  await page.locator('.console__new-wish').click();
+  await page.waitForURL(`${server.url}/worker/wishes/new`);
+  await page.locator('.choose-household__link').first().waitFor();
+  await page.screenshot({ path: `${screenshotDir}/worker-choose-household-360x800.png` });
+  await page.locator('.choose-household__link').first().click();
+  await page.waitForURL(/\/worker\/wishes\/new\?household=/);
+  await page.locator('input[name=title]').waitFor();
+
+  // A worker's pages lead back to the console, not to the wish list.
+  await page.goto(`${server.url}/worker/pledges`);
+  const back = page.locator('.topbar__back');
+  assert.equal(await back.innerText(), '‹ 返回工作台');
+  await back.click();
+  await page.waitForURL(`${server.url}/worker`);
+  await context.close();
+
+  const shop = await signedIn(demo.shop, '/shop/pledges/new');
+  assert.equal(await shop.page.locator('.topbar__back').innerText(), '‹ 返回我的捐赠');
+  assert.equal(await shop.page.locator('.topbar__back').getAttribute('href'), '/shop');
+  await shop.context.close();
+});

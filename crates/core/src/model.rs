@@ -252,6 +252,14 @@ string_enum! {
     }
 }
 
+impl ClaimStatus {
+    /// Waiting for a worker: delivered to the station, or the house call made, not yet
+    /// confirmed (待确认, and the count on its tab).
+    pub fn awaits_worker(self) -> bool {
+        self == ClaimStatus::Delivered
+    }
+}
+
 impl AllocationStatus {
     /// How an allocation counts towards its wish: like a claim in this state.
     pub fn counts_as(self) -> ClaimStatus {

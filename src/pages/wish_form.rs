@@ -77,8 +77,9 @@ fn ChooseHousehold(request: Option<RequestId>) -> impl IntoView {
     // By grid, then by name: as the households page lists them.
     let households = Memo::new(move |_| {
         let mut households = data.households.values(|_| true);
-        households
-            .sort_by_cached_key(|household| (grid_name(household.grid), household.name.clone()));
+        households.sort_by_cached_key(|household| {
+            (grid_name(household.grid.clone()), household.name.clone())
+        });
         households
     });
     let form_url = move |household: HouseholdId| match request {

@@ -7,7 +7,7 @@
 // lead back to their own home. Run by `make e2e`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext, screenshotDir } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, demo } from './support.mjs';
 
 let server;
 let browser;
@@ -125,13 +125,32 @@ async function signedIn(account, path) {
 }
 
 test('a worker sees what waits on the tab, posts a wish from the console, and goes back where they came from', async () => {
+  // A donor delivers two units to the station.
+  const donor = await signedIn(demo.donor, '/');
+  await donor.page.evaluate(async () => {
+    const send = (path, body) => fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const wishes = (await (await fetch('/api/wishes?status=open&kind=item&limit=50')).json()).items;
+    for (const wish of wishes.filter((w) => w.remaining >= 1).slice(0, 2)) {
+      const claim = await (await send(`/api/wishes/${wish.id}/claims`, { quantity: 1 })).json();
+      const delivered = await send(`/api/claims/${claim.id}/deliver`, {});
+      if (!delivered.ok) throw new Error(`deliver: ${delivered.status}`);
+    }
+  });
+  await donor.context.close();
+
   const { context, page } = await signedIn(demo.worker, '/worker');
   // 待确认 counts the claims delivered and not yet confirmed, as its first section lists them.
   await page.goto(`${server.url}/worker/claims`);
-  await page.locator('.claim-list').first().waitFor();
-  const waiting = await page.locator('.claims').first().locator('.claim-list > li').count();
-  assert.ok(waiting > 0, 'the demo has deliveries waiting');
+  const firstSection = page.locator('.claims').first();
+  await firstSection.locator('.claim-list > li').first().waitFor();
+  const waiting = await firstSection.locator('.claim-list > li').count();
+  assert.ok(waiting >= 2, `the two deliveries wait: ${waiting}`);
   assert.equal(await page.locator('.tabbar__queue .tabbar__badge').innerText(), String(waiting));
+  await page.screenshot({ path: `${screenshotDir}/worker-queue-badge-360x800.png` });
 
   // 工作台 → 发布心愿 → whom for → the form.
   await page.locator('.tabbar__console').click();

@@ -221,30 +221,14 @@ pub async fn change_password(
     ApiJson(change): ApiJson<PasswordChange>,
 ) -> ApiResult<StatusCode> {
     change.validate()?;
-    let now = state.clock.now();
-    let attempt = state
-        .throttle
-        .attempt(&state.writer, user.phone.as_str(), Some(address), now)
-        .await?;
-    let hash = store::users::by_phone(&state.db, &user.phone)
-        .await?
-        .filter(|(found, _)| found.id == user.id)
-        .map(|(_, hash)| hash)
-        .ok_or(ApiError::NotLoggedIn)?;
-    let matches = match state.hashing.verify(change.current_password, hash).await {
-        Ok(matches) => matches,
-        Err(error) => {
-            state.throttle.abandoned(&state.writer, attempt).await?;
-            return Err(error);
-        }
-    };
-    if !matches {
-        tokio::time::sleep(state.throttle.delay_after(&state.writer, &attempt).await?).await;
-        return Err(
-            RuleError::field(Field::CurrentPassword, FieldCode::Invalid, "wrong password").into(),
-        );
-    }
-    state.throttle.succeeded(&state.writer, attempt).await?;
+    crate::routes::auth::password_again(
+        &state,
+        &user,
+        address,
+        change.current_password,
+        Field::CurrentPassword,
+    )
+    .await?;
     let new_hash = state.hashing.hash(change.password).await?;
     let id = user.id;
     state

@@ -248,27 +248,7 @@ pub async fn delete_me(
     ApiJson(deletion): ApiJson<AccountDeletion>,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
-    let attempt = state
-        .throttle
-        .attempt(&state.writer, user.phone.as_str(), Some(address), now)
-        .await?;
-    let hash = store::users::by_phone(&state.db, &user.phone)
-        .await?
-        .filter(|(found, _)| found.id == user.id)
-        .map(|(_, hash)| hash)
-        .ok_or(ApiError::NotLoggedIn)?;
-    let matches = match state.hashing.verify(deletion.password, hash).await {
-        Ok(matches) => matches,
-        Err(error) => {
-            state.throttle.abandoned(&state.writer, attempt).await?;
-            return Err(error);
-        }
-    };
-    if !matches {
-        tokio::time::sleep(state.throttle.delay_after(&state.writer, &attempt).await?).await;
-        return Err(RuleError::field(Field::Password, FieldCode::Invalid, "wrong password").into());
-    }
-    state.throttle.succeeded(&state.writer, attempt).await?;
+    password_again(&state, &user, address, deletion.password, Field::Password).await?;
     let erased = user.clone();
     state
         .writer
@@ -290,4 +270,37 @@ pub async fn delete_me(
         (header::SET_COOKIE, auth::signed_in_hint(false, https)),
     ]);
     Ok((StatusCode::NO_CONTENT, cookies).into_response())
+}
+
+/// The signed-in user's password, asked again before something grave (deleting the account,
+/// changing the password): limited and slowed like a login; a wrong one is 422 on `field`.
+pub(crate) async fn password_again(
+    state: &AppState,
+    user: &CurrentUser,
+    address: std::net::IpAddr,
+    password: String,
+    field: Field,
+) -> ApiResult<()> {
+    let now = state.clock.now();
+    let attempt = state
+        .throttle
+        .attempt(&state.writer, user.phone.as_str(), Some(address), now)
+        .await?;
+    let hash = store::users::by_phone(&state.db, &user.phone)
+        .await?
+        .filter(|(found, _)| found.id == user.id)
+        .map(|(_, hash)| hash)
+        .ok_or(ApiError::NotLoggedIn)?;
+    let matches = match state.hashing.verify(password, hash).await {
+        Ok(matches) => matches,
+        Err(error) => {
+            state.throttle.abandoned(&state.writer, attempt).await?;
+            return Err(error);
+        }
+    };
+    if !matches {
+        tokio::time::sleep(state.throttle.delay_after(&state.writer, &attempt).await?).await;
+        return Err(RuleError::field(field, FieldCode::Invalid, "wrong password").into());
+    }
+    state.throttle.succeeded(&state.writer, attempt).await
 }

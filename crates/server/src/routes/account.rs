@@ -5,8 +5,8 @@
 //! and what a number's phone receives are core's (`microwish_core::phone_code`).
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{AppendHeaders, IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use microwish_core::phone_code::{
     code_from_random, code_message, parse_code, wrong_code, CodeMessage, CodePurpose, CodeRequest,
@@ -258,12 +258,7 @@ pub async fn end_all_sessions(
     user: CurrentUser,
 ) -> ApiResult<Response> {
     end_sessions(&state, &user, None).await?;
-    let https = auth::is_https(&headers);
-    let cookies = AppendHeaders([
-        (header::SET_COOKIE, auth::expired_cookie(https)),
-        (header::SET_COOKIE, auth::signed_in_hint(false, https)),
-    ]);
-    Ok((StatusCode::NO_CONTENT, cookies).into_response())
+    Ok(super::auth::signed_out(&headers))
 }
 
 /// A worker whose number saw [`WORKER_SECOND_FACTOR_AFTER`] failed logins lately must also

@@ -200,12 +200,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
     if let Some(token) = auth::session_token(&headers) {
         auth::end_session(&state, &token).await?;
     }
-    let https = auth::is_https(&headers);
-    let cookies = AppendHeaders([
-        (header::SET_COOKIE, auth::expired_cookie(https)),
-        (header::SET_COOKIE, auth::signed_in_hint(false, https)),
-    ]);
-    Ok((StatusCode::NO_CONTENT, cookies).into_response())
+    Ok(signed_out(&headers))
 }
 
 /// The signed-in user.
@@ -264,12 +259,7 @@ pub async fn delete_me(
         })
         .await?;
     state.sessions.forget_user(user.id);
-    let https = auth::is_https(&headers);
-    let cookies = AppendHeaders([
-        (header::SET_COOKIE, auth::expired_cookie(https)),
-        (header::SET_COOKIE, auth::signed_in_hint(false, https)),
-    ]);
-    Ok((StatusCode::NO_CONTENT, cookies).into_response())
+    Ok(signed_out(&headers))
 }
 
 /// The signed-in user's password, asked again before something grave (deleting the account,
@@ -303,4 +293,15 @@ pub(crate) async fn password_again(
         return Err(RuleError::field(field, FieldCode::Invalid, "wrong password").into());
     }
     state.throttle.succeeded(&state.writer, attempt).await
+}
+
+/// 204 with the session cookie cleared and the signed-in hint off: every way out (logging
+/// out, out everywhere, deleting the account) answers alike.
+pub(crate) fn signed_out(headers: &HeaderMap) -> Response {
+    let https = auth::is_https(headers);
+    let cookies = AppendHeaders([
+        (header::SET_COOKIE, auth::expired_cookie(https)),
+        (header::SET_COOKIE, auth::signed_in_hint(false, https)),
+    ]);
+    (StatusCode::NO_CONTENT, cookies).into_response()
 }

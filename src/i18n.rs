@@ -25,6 +25,7 @@ mod request_tests;
 mod request_work;
 mod requests;
 mod shops;
+mod stations;
 mod sync;
 #[cfg(test)]
 mod tests;
@@ -51,6 +52,7 @@ pub use requests::{
     RequestStatusTexts, RequestTexts, UrgencyTexts,
 };
 pub use shops::ShopTexts;
+pub use stations::StationTexts;
 pub use sync::SyncTexts;
 pub use vocabulary::{
     AllocationStatusTexts, CategoryTexts, ClaimStatusTexts, EventActionTexts, GroupTexts,
@@ -161,6 +163,7 @@ pub struct Texts {
     pub board: BoardTexts,
     pub privacy: PrivacyTexts,
     pub phone: PhoneTexts,
+    pub stations: StationTexts,
 }
 
 /// How a language puts words together.

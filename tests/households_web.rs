@@ -36,6 +36,7 @@ fn worker(community: CommunityId) -> Me {
         party_member: false,
         community: Some(community),
         phone_verified: false,
+        volunteer_reason: None,
     }
 }
 
@@ -46,6 +47,9 @@ fn grid(code: &str, name: &str, community: CommunityId) -> Grid {
         name: name.into(),
         station: format!("{name}驿站"),
         station_location: "星怡花园32幢东侧".into(),
+        station_hours: String::new(),
+        station_contact: String::new(),
+        station_phone: String::new(),
     }
 }
 

@@ -41,6 +41,7 @@ fn person(role: Role) -> Me {
         party_member: false,
         community: Some(CommunityId::generate()),
         phone_verified: false,
+        volunteer_reason: None,
     }
 }
 

@@ -105,6 +105,9 @@ async fn a_pull_batch_round_trips_through_the_store() {
         name: "第四网格".into(),
         station: "第四网格驿站".into(),
         station_location: "32幢东侧".into(),
+        station_hours: String::new(),
+        station_contact: String::new(),
+        station_phone: String::new(),
     };
     let grid_change = Change::Grid {
         id: grid.id.clone(),
@@ -260,6 +263,7 @@ fn donor() -> Me {
         party_member: false,
         community: None,
         phone_verified: false,
+        volunteer_reason: None,
     }
 }
 

@@ -49,6 +49,7 @@ fn person(role: Role, name: &str, community: CommunityId) -> Me {
         party_member: false,
         community: Some(community),
         phone_verified: false,
+        volunteer_reason: None,
     }
 }
 
@@ -92,6 +93,9 @@ impl Community {
                 name: name.into(),
                 station: format!("{name}驿站"),
                 station_location: "东侧".into(),
+                station_hours: String::new(),
+                station_contact: String::new(),
+                station_phone: String::new(),
             };
             state.grids.insert(grid.id.clone(), grid);
         }

@@ -39,6 +39,7 @@ fn person(name: &str, role: Role, community: Option<CommunityId>) -> Me {
         party_member: false,
         community,
         phone_verified: false,
+        volunteer_reason: None,
     }
 }
 
@@ -51,6 +52,9 @@ fn community_state(community: CommunityId) -> LocalState {
         name: "第二网格".into(),
         station: "第二网格驿站".into(),
         station_location: "星怡花园32幢东侧".into(),
+        station_hours: String::new(),
+        station_contact: String::new(),
+        station_phone: String::new(),
     };
     state.grids.insert(grid.id.clone(), grid);
     state
@@ -292,7 +296,7 @@ async fn approving_a_pending_volunteer_queues_one_approval_and_moves_the_card() 
     let known = card_of(&section(&root, VolunteerStatus::Approved), "陈师傅");
     let meta = text(&known, ".volunteer-card__meta");
     assert!(meta.contains("3"), "house calls in {meta:?}");
-    assert!(meta.contains(&t().hours(270)), "hours in {meta:?}");
+    assert!(meta.contains(&t().duration(270)), "hours in {meta:?}");
     assert!(known.text_content().unwrap().contains("网格长 王芳"));
     assert!(text(&known, ".volunteer-card__note").contains("党员报到"));
     assert!(!exists(&known, ".badge--pending"));

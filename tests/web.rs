@@ -381,6 +381,7 @@ fn me(role: Role) -> Me {
         party_member: false,
         community: None,
         phone_verified: false,
+        volunteer_reason: None,
     }
 }
 

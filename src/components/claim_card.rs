@@ -1,15 +1,37 @@
 //! A claim's card: the wish, how much, its state, what to do by when and where, and the
 //! actions its viewer may take (the owner's in [`owner`], a worker's in [`worker`]).
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use microwish_core::rules;
 use microwish_core::{ClaimStatus, ClaimView, HouseContact, WishKind};
 
-use crate::components::HandoverCodeView;
+use crate::china_time::now;
+
+use crate::components::{HandoverCodeView, WishStation};
 use crate::i18n::{fill, t};
 
 mod ask;
 mod owner;
 mod worker;
+
+/// Whether a house call's slot has begun (core's [`visit_begun`]: before it, the visit can be
+/// neither reported nor confirmed done), turning true by itself when the slot begins while
+/// the card is open.
+fn visit_begun(starts: Option<DateTime<Utc>>) -> RwSignal<bool> {
+    let begun = RwSignal::new(rules::visit_begun(starts, now()));
+    if let Some(start) = starts.filter(|_| !begun.get_untracked()) {
+        let wait = (start - now()).to_std().unwrap_or_default();
+        // Browsers run a longer timeout at once (its milliseconds overflow 32 bits); a card
+        // open that long is drawn again before then anyway.
+        if wait < std::time::Duration::from_secs(24 * 24 * 3600) {
+            if let Ok(timer) = set_timeout_with_handle(move || begun.set(true), wait) {
+                on_cleanup(move || timer.clear());
+            }
+        }
+    }
+    begun
+}
 
 use owner::OwnerActions;
 use worker::{ThanksForm, WorkerActions};
@@ -64,6 +86,7 @@ pub fn ClaimCard(
                 {text}
                 <span class="claim-card__place">{t.in_brackets(&wish.station_location)}</span>
             </p>
+            <WishStation wish=wish.clone() />
         }
     });
     let slot = claim.slot_start.zip(claim.slot_end).map(|(start, end)| {
@@ -108,7 +131,7 @@ pub fn ClaimCard(
         .slot_start
         .zip(claim.slot_end)
         .map(|(start, end)| u32::try_from((end - start).num_minutes()).unwrap_or(0));
-    // A visit is marked done once its slot has begun (core refuses it before).
+    // A visit is marked (and confirmed) done once its slot has begun.
     let starts = claim.slot_start.filter(|_| wish.kind == WishKind::Service);
     // The giver shows it at the station while the hand-over is still to come.
     let handover = claim
@@ -131,7 +154,8 @@ pub fn ClaimCard(
         ClaimActions::Worker {
             confirm, reject, ..
         } if matches!(claim.status, ClaimStatus::Active | ClaimStatus::Delivered) => {
-            view! { <WorkerActions kind=wish.kind slot_minutes confirm reject busy /> }.into_any()
+            view! { <WorkerActions kind=wish.kind starts slot_minutes confirm reject busy /> }
+                .into_any()
         }
         ClaimActions::Worker { thank, .. }
             if claim.status == ClaimStatus::Confirmed && claim.thanks.is_none() =>

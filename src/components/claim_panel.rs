@@ -10,7 +10,7 @@ use microwish_core::{
 use crate::api::ApiError;
 use crate::china_time::{now, today};
 use crate::components::slot_picker::{SlotDraft, SlotPicker};
-use crate::components::{FieldMessages, FormError, QuantityStepper};
+use crate::components::{FieldMessages, FormError, QuantityStepper, WishStation};
 use crate::i18n::{fill, t};
 use crate::session::{login_url, Session};
 use crate::sync::use_sync;
@@ -246,8 +246,8 @@ fn ClaimForm(
     let quantity_field = (kind == WishKind::Item).then(|| {
         // Before the tap, not after it: by when and where the item has to arrive.
         let deadline = sync.policy().hold.hold_until(now(), None);
-        let (station, location) =
-            wish.with_untracked(|wish| (wish.station.clone(), wish.station_location.clone()));
+        let shown = wish.get_untracked();
+        let (station, location) = (shown.station.clone(), shown.station_location.clone());
         view! {
             <div class="field">
                 <span class="field__label">{t.claim.quantity}</span>
@@ -264,6 +264,7 @@ fn ClaimForm(
                     ],
                 )}
             </p>
+            <WishStation wish=shown />
         }
     });
     let slot_field = (kind == WishKind::Service).then(|| {
@@ -293,7 +294,11 @@ fn ClaimForm(
                 class="button button--wide claim-panel__submit"
                 disabled=move || pending.get()
             >
-                {move || if pending.get() { t.claim.submitting } else { t.claim.submit }}
+                {move || match (pending.get(), kind) {
+                    (true, _) => t.claim.submitting,
+                    (false, WishKind::Item) => t.claim.submit,
+                    (false, WishKind::Service) => t.claim.submit_service,
+                }}
             </button>
         </form>
     }
@@ -335,12 +340,15 @@ fn ClaimSuccess(claim: microwish_core::ClaimView, pending: bool) -> impl IntoVie
                 )}
             </p>
             <p class="claim-success__where">{wish.station_location.clone()}</p>
+            <WishStation wish=wish.clone() />
         }
         .into_any(),
     };
     view! {
         <div class="claim-success" role="status">
-            <h2 class="claim-success__title">{t.claim.success_title}</h2>
+            <h2 class="claim-success__title">
+                {if wish.kind == WishKind::Service { t.claim.success_title_service } else { t.claim.success_title }}
+            </h2>
             <p class="claim-success__quantity">
                 {fill(
                     t.claim.quantity_of,

@@ -1,8 +1,10 @@
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use leptos::prelude::*;
+use microwish_core::clock::from_china;
+use microwish_core::command::slot_start_allowed;
 use microwish_core::{Field, FieldError};
 
-use crate::china_time::{date_input_value, slot_from_inputs};
+use crate::china_time::{date_input_value, now, slot_from_inputs};
 use crate::components::FieldMessages;
 use crate::i18n::t;
 
@@ -59,10 +61,35 @@ pub fn SlotPicker(
     #[prop(into)] errors: Signal<Vec<FieldError>>,
 ) -> impl IntoView {
     let t = t();
+    let now = now();
+    // Late in the evening no time is left today: the list starts tomorrow.
+    let first_day = if earliest_start(first_day, now).is_some() {
+        first_day
+    } else {
+        first_day + Duration::days(1)
+    };
+    // Only times a visit may still start at (core's rule): a past time is never offered.
+    let earliest = Memo::new(move |_| {
+        let day = NaiveDate::parse_from_str(&draft.date.get(), "%Y-%m-%d").unwrap_or(first_day);
+        earliest_start(day, now).unwrap_or(LAST_TIME)
+    });
+    Effect::new(move |_| {
+        let earliest = earliest.get();
+        let pick = |signal: RwSignal<String>, at: u32| {
+            if minutes_of(&signal.get_untracked()).is_none_or(|chosen| chosen < at) {
+                signal.set(time_value(at));
+            }
+        };
+        pick(draft.start, earliest);
+        pick(draft.end, (earliest + 60).min(LAST_TIME));
+    });
     let horizon = first_day + Duration::days(DAYS_AHEAD);
     let last_day = last_day
         .map_or(horizon, |last| last.min(horizon))
         .max(first_day);
+    if draft.date.get_untracked() < date_input_value(first_day) {
+        draft.date.set(date_input_value(first_day));
+    }
     let chosen_day = draft.date.get_untracked();
     let days = first_day
         .iter_days()
@@ -89,12 +116,12 @@ pub fn SlotPicker(
             <div class="slot__times">
                 <label class="field">
                     <span class="field__label">{t.claim.slot_start}</span>
-                    {times("slot_start", draft.start)}
+                    {times("slot_start", draft.start, earliest)}
                 </label>
                 <span class="slot__dash" aria-hidden="true">"–"</span>
                 <label class="field">
                     <span class="field__label">{t.claim.slot_end}</span>
-                    {times("slot_end", draft.end)}
+                    {times("slot_end", draft.end, earliest)}
                 </label>
             </div>
             <FieldMessages field=Field::SlotStart errors />
@@ -103,23 +130,43 @@ pub fn SlotPicker(
     }
 }
 
-/// A list of times on the half hour ("09:30", 24-hour as China writes them), `chosen`
-/// selected.
-fn times(name: &'static str, chosen: RwSignal<String>) -> impl IntoView {
-    let current = chosen.get_untracked();
-    let options = (FIRST_TIME..=LAST_TIME)
-        .step_by(TIME_STEP)
-        .map(|minutes| {
-            let value = format!("{:02}:{:02}", minutes / 60, minutes % 60);
-            let selected = value == current;
-            let label = value.clone();
-            view! { <option value=value selected=selected>{label}</option> }
-        })
-        .collect_view();
+/// The first time on the half hour that a visit on `day` may still start at, if any.
+fn earliest_start(day: NaiveDate, now: DateTime<Utc>) -> Option<u32> {
+    (FIRST_TIME..=LAST_TIME).step_by(TIME_STEP).find(|minutes| {
+        NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0)
+            .is_some_and(|time| slot_start_allowed(from_china(day, time), now))
+    })
+}
+
+fn time_value(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+fn minutes_of(value: &str) -> Option<u32> {
+    let (hours, minutes) = value.split_once(':')?;
+    Some(hours.parse::<u32>().ok()? * 60 + minutes.parse::<u32>().ok()?)
+}
+
+/// A list of times on the half hour ("09:30", 24-hour as China writes them) from `earliest`
+/// on (a visit cannot start in the past), `chosen` selected.
+fn times(name: &'static str, chosen: RwSignal<String>, earliest: Memo<u32>) -> impl IntoView {
+    let options = move || {
+        let current = chosen.get_untracked();
+        (earliest.get()..=LAST_TIME)
+            .step_by(TIME_STEP)
+            .map(|minutes| {
+                let value = time_value(minutes);
+                let selected = value == current;
+                let label = value.clone();
+                view! { <option value=value selected=selected>{label}</option> }
+            })
+            .collect_view()
+    };
     view! {
         <select
             class="field__input"
             name=name
+            prop:value=move || chosen.get()
             on:change=move |event| chosen.set(event_target_value(&event))
         >
             {options}

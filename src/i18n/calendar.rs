@@ -31,6 +31,8 @@ pub struct CalendarTexts {
     pub by_date: &'static str,
     /// `{hours}`, a number: "12.5 小时".
     pub hours: &'static str,
+    /// `{n}`, a whole number: "40 分钟".
+    pub minutes: &'static str,
     /// `{days}`, a number: "3.5 天".
     pub days: &'static str,
 }
@@ -144,8 +146,11 @@ impl Texts {
         }
     }
 
-    /// "12.5 小时", from minutes.
-    pub fn hours(&self, minutes: u32) -> String {
+    /// Time served, written one way everywhere: "40 分钟" under an hour, else "1.5 小时".
+    pub fn duration(&self, minutes: u32) -> String {
+        if minutes < 60 {
+            return fill(self.calendar.minutes, &[("n", minutes.to_string())]);
+        }
         let hours = if minutes.is_multiple_of(60) {
             (minutes / 60).to_string()
         } else {

@@ -23,8 +23,11 @@ pub struct ClaimTexts {
     pub slot_start: &'static str,
     pub slot_end: &'static str,
     pub submit: &'static str,
+    /// A house call is booked, not claimed.
+    pub submit_service: &'static str,
     pub submitting: &'static str,
     pub success_title: &'static str,
+    pub success_title_service: &'static str,
     /// `{time}` the deadline, `{station}` the grid station.
     pub deliver_by: &'static str,
     /// `{slot}` the agreed time.
@@ -70,7 +73,7 @@ pub struct ClaimTexts {
     pub my_title: &'static str,
     pub empty: &'static str,
     pub browse: &'static str,
-    /// `{minutes}`: volunteer time credited so far.
+    /// `{time}`: volunteer time credited so far ("40 分钟", "1.5 小时").
     pub volunteer_time: &'static str,
     pub timeline: &'static str,
     pub system_actor: &'static str,
@@ -97,6 +100,8 @@ pub struct WorkerTexts {
     pub reject_submit: &'static str,
     pub cancel: &'static str,
     pub confirm_service: &'static str,
+    /// A house call's confirm waits for its slot to begin.
+    pub confirm_after_visit: &'static str,
     /// Asked before confirming an item: confirming cannot be taken back.
     pub confirm_question: &'static str,
     /// Asked before confirming a house call; `{n}`: the minutes credited.

@@ -75,7 +75,7 @@ impl Texts {
         fill(
             self.report.time_and_visits,
             &[
-                ("hours", self.hours(minutes)),
+                ("hours", self.duration(minutes)),
                 ("visits", visits.to_string()),
             ],
         )

@@ -171,7 +171,7 @@ impl Texts {
                 self.board.minutes,
                 &[("n", format!("{:.0}", minutes.max(0.0)))],
             ),
-            Some(minutes) => self.hours(minutes.round() as u32),
+            Some(minutes) => self.duration(minutes.round() as u32),
         }
     }
 }

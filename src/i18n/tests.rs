@@ -250,7 +250,7 @@ fn english_is_english_throughout() {
         en.day_of_month_choice(29),
     ]);
     said.extend(en.calendar.date_parts.map(str::to_owned));
-    said.push(en.hours(90));
+    said.push(en.duration(90));
     said.push(en.month("2026-07", false));
     said.push(en.wishes_and_units(2, 5));
     said.push(en.shoe_size(32));
@@ -269,7 +269,11 @@ fn english_is_english_throughout() {
         en.deadline(day(4), day(1), WishStatus::Fulfilled),
         "by Jul 4"
     );
-    assert_eq!(en.hours(90), "1.5 h");
+    assert_eq!(en.duration(90), "1.5 h");
+    // Time served reads one way everywhere: minutes under an hour, hours from there.
+    assert_eq!(ZH_CN.duration(40), "40 分钟");
+    assert_eq!(ZH_CN.duration(60), "1 小时");
+    assert_eq!(en.duration(45), "45 min");
     assert_eq!(en.labelled("Note", "Saturday"), "Note: Saturday");
     assert_eq!(ZH_CN.labelled("留言", "周六"), "留言:周六");
     assert_eq!(en.list(&["Orphan", "Disabled"]), "Orphan, Disabled");

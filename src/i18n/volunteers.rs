@@ -28,4 +28,19 @@ pub struct VolunteerTexts {
     pub restore: &'static str,
     pub restore_placeholder: &'static str,
     pub cancel: &'static str,
+    /// A pending volunteer is declined, with a reason they read.
+    pub decline: &'static str,
+    pub decline_reason: &'static str,
+    pub decline_placeholder: &'static str,
+    pub decline_hint: &'static str,
+    pub decline_submit: &'static str,
+    /// The volunteer's own standing, on 我的.
+    pub me_pending_title: &'static str,
+    pub me_pending: &'static str,
+    pub me_approved_title: &'static str,
+    pub me_approved: &'static str,
+    pub me_browse_services: &'static str,
+    pub me_suspended_title: &'static str,
+    pub me_suspended: &'static str,
+    pub me_reason: &'static str,
 }

@@ -21,9 +21,11 @@ use crate::sync::use_sync;
 
 mod notices;
 mod security;
+mod vetting;
 
 use notices::NoticeSettings;
 use security::Security;
+use vetting::VolunteerStanding;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -57,9 +59,10 @@ pub fn AccountPage() -> impl IntoView {
                             </span>
                         </dd>
                         {(me.role == Role::Volunteer).then(|| view! {
-                            <dd>{t.account.volunteer_time}" "{t.hours(me.volunteer_minutes)}</dd>
+                            <dd>{t.account.volunteer_time}" "{t.duration(me.volunteer_minutes)}</dd>
                         })}
                     </dl>
+                    {(me.role == Role::Volunteer).then(|| view! { <VolunteerStanding me=me.clone() /> })}
                     {(me.role != Role::Worker).then(|| view! {
                         <div class="account__card account__requests">
                             <a class="button button--wide account__report" href="/requests/new">{t.requests.report}</a>

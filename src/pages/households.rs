@@ -165,7 +165,7 @@ fn matches_search(household: &Household, query: &str) -> bool {
 }
 
 /// Grids in their natural order (`grid-2` before `grid-10`).
-pub(super) fn grid_order(grid: &GridId) -> (String, u64, String) {
+pub fn grid_order(grid: &GridId) -> (String, u64, String) {
     let code = grid.as_str();
     let prefix = code.trim_end_matches(|c: char| c.is_ascii_digit());
     let number = code[prefix.len()..].parse().unwrap_or(0);
@@ -173,7 +173,7 @@ pub(super) fn grid_order(grid: &GridId) -> (String, u64, String) {
 }
 
 /// The grids of the worker's community, in order (tracked).
-pub(super) fn community_grids(data: Data, community: Option<CommunityId>) -> Vec<Grid> {
+pub fn community_grids(data: Data, community: Option<CommunityId>) -> Vec<Grid> {
     let mut grids = data.grids.values(|grid| Some(grid.community) == community);
     grids.sort_by_cached_key(|grid| grid_order(&grid.id));
     grids

@@ -38,8 +38,8 @@ fn MyClaims(me: Me) -> impl IntoView {
     });
     let loaded = move || data.loaded.get();
     let volunteer_time = (me.role == Role::Volunteer).then(|| {
-        let minutes = me.volunteer_minutes.to_string();
-        view! { <p class="page-head__sub">{fill(t.claim.volunteer_time, &[("minutes", minutes)])}</p> }
+        let time = t.duration(me.volunteer_minutes);
+        view! { <p class="page-head__sub">{fill(t.claim.volunteer_time, &[("time", time)])}</p> }
     });
     view! {
         {volunteer_time}

@@ -173,7 +173,7 @@ fn ReportView(detail: StatsDetail) -> impl IntoView {
                     <th scope="row">{t.month(&m.month, false)}</th>
                     <td>{m.posted}</td>
                     <td>{m.fulfilled}</td>
-                    <td>{t.hours(m.volunteer_minutes)}</td>
+                    <td>{t.duration(m.volunteer_minutes)}</td>
                 </tr>
             }
         })

@@ -126,7 +126,7 @@ fn VolunteerCard(volunteer: VolunteerView) -> impl IntoView {
         t.volunteers.served,
         &[
             ("n", volunteer.house_calls.to_string()),
-            ("hours", t.hours(volunteer.minutes)),
+            ("hours", t.duration(volunteer.minutes)),
         ],
     );
     let vetted = volunteer.vetted_at.map(|at| {
@@ -147,36 +147,93 @@ fn VolunteerCard(volunteer: VolunteerView) -> impl IntoView {
         view! { <p class="volunteer-card__note">{t.labelled(note_label, &volunteer.note)}</p> }
     });
     let note_max = VETTING_NOTE_MAX_CHARS.to_string();
+    // A suspension (of an approved volunteer) or a decline (of a pending one) asks for the
+    // reason the volunteer will read; both end in `suspend_volunteer`.
+    let reason_form = move |declining: bool| {
+        let (label, placeholder, hint, submit) = if declining {
+            (
+                t.volunteers.decline_reason,
+                t.volunteers.decline_placeholder,
+                t.volunteers.decline_hint,
+                t.volunteers.decline_submit,
+            )
+        } else {
+            (
+                t.volunteers.suspend_reason,
+                t.volunteers.suspend_placeholder,
+                t.volunteers.suspend_hint,
+                t.volunteers.suspend_submit,
+            )
+        };
+        view! {
+            <form class="volunteer-card__form" on:submit=move |ev| {
+                ev.prevent_default();
+                decide(true);
+            }>
+                <label class="field">
+                    <span class="field__label">{label}</span>
+                    <input class="field__input" name="reason"
+                        maxlength=REASON_CHARS.end().to_string()
+                        placeholder=placeholder bind:value=note />
+                    <span class="field__hint">{hint}</span>
+                </label>
+                <div class="volunteer-card__actions">
+                    <button type="submit" class="button button--danger volunteer-card__suspend-yes"
+                        disabled=move || busy.get()>
+                        {submit}
+                    </button>
+                    <button type="button" class="button button--quiet volunteer-card__suspend-no"
+                        on:click=move |_| {
+                            suspending.set(false);
+                            invalid.set(None);
+                        }>
+                        {t.volunteers.cancel}
+                    </button>
+                </div>
+            </form>
+        }
+    };
     let actions = match status {
-        VolunteerStatus::Pending | VolunteerStatus::Suspended => {
-            let (placeholder, label, class) = if status == VolunteerStatus::Pending {
-                (
-                    t.volunteers.note_placeholder,
-                    t.volunteers.approve,
-                    "button volunteer-card__approve",
-                )
-            } else {
-                (
-                    t.volunteers.restore_placeholder,
-                    t.volunteers.restore,
-                    "button volunteer-card__restore",
-                )
-            };
-            view! {
+        VolunteerStatus::Pending => view! {
+            <Show when=move || suspending.get() fallback=move || view! {
                 <form class="volunteer-card__form" on:submit=move |ev| {
                     ev.prevent_default();
                     decide(false);
                 }>
                     <label class="field">
                         <span class="field__label">{t.volunteers.note_label}</span>
-                        <input class="field__input" name="note" maxlength=note_max
-                            placeholder=placeholder bind:value=note />
+                        <input class="field__input" name="note" maxlength=note_max.clone()
+                            placeholder=t.volunteers.note_placeholder bind:value=note />
                     </label>
-                    <button type="submit" class=class disabled=move || busy.get()>{label}</button>
+                    <div class="volunteer-card__actions">
+                        <button type="submit" class="button volunteer-card__approve"
+                            disabled=move || busy.get()>{t.volunteers.approve}</button>
+                        <button type="button" class="button button--quiet volunteer-card__decline"
+                            disabled=move || busy.get() on:click=move |_| suspending.set(true)>
+                            {t.volunteers.decline}
+                        </button>
+                    </div>
                 </form>
-            }
-            .into_any()
+            }>
+                {reason_form(true)}
+            </Show>
         }
+        .into_any(),
+        VolunteerStatus::Suspended => view! {
+            <form class="volunteer-card__form" on:submit=move |ev| {
+                ev.prevent_default();
+                decide(false);
+            }>
+                <label class="field">
+                    <span class="field__label">{t.volunteers.note_label}</span>
+                    <input class="field__input" name="note" maxlength=note_max
+                        placeholder=t.volunteers.restore_placeholder bind:value=note />
+                </label>
+                <button type="submit" class="button volunteer-card__restore"
+                    disabled=move || busy.get()>{t.volunteers.restore}</button>
+            </form>
+        }
+        .into_any(),
         VolunteerStatus::Approved => view! {
             <Show
                 when=move || suspending.get()
@@ -189,31 +246,7 @@ fn VolunteerCard(volunteer: VolunteerView) -> impl IntoView {
                     </div>
                 }
             >
-                <form class="volunteer-card__form" on:submit=move |ev| {
-                    ev.prevent_default();
-                    decide(true);
-                }>
-                    <label class="field">
-                        <span class="field__label">{t.volunteers.suspend_reason}</span>
-                        <input class="field__input" name="reason"
-                            maxlength=REASON_CHARS.end().to_string()
-                            placeholder=t.volunteers.suspend_placeholder bind:value=note />
-                        <span class="field__hint">{t.volunteers.suspend_hint}</span>
-                    </label>
-                    <div class="volunteer-card__actions">
-                        <button type="submit" class="button button--danger volunteer-card__suspend-yes"
-                            disabled=move || busy.get()>
-                            {t.volunteers.suspend_submit}
-                        </button>
-                        <button type="button" class="button button--quiet volunteer-card__suspend-no"
-                            on:click=move |_| {
-                                suspending.set(false);
-                                invalid.set(None);
-                            }>
-                            {t.volunteers.cancel}
-                        </button>
-                    </div>
-                </form>
+                {reason_form(false)}
             </Show>
         }
         .into_any(),

@@ -343,6 +343,12 @@ impl ClaimWish {
     }
 }
 
+/// Whether a house call may start at `start`: not in the past (with a little slack for a
+/// phone whose clock is a few minutes behind). The booking form offers only such times.
+pub fn slot_start_allowed(start: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    start >= now - Duration::minutes(5)
+}
+
 fn check_slot(
     errors: &mut ValidationErrors,
     start: DateTime<Utc>,
@@ -370,8 +376,7 @@ fn check_slot(
             format!("at most {} hours", SLOT_MAX_MINUTES / 60),
         );
     }
-    // A little slack for a phone whose clock is a few minutes behind.
-    if start < now - Duration::minutes(5) {
+    if !slot_start_allowed(start, now) {
         errors.add(
             Field::SlotStart,
             FieldCode::InThePast,

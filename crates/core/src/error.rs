@@ -137,6 +137,8 @@ string_enum! {
         GuardianConsentOn = "guardian_consent_on",
         HouseholdId = "household_id",
         Station = "station",
+        Hours = "hours",
+        Contact = "contact",
         CampaignId = "campaign_id",
         Text = "text",
         Minutes = "minutes",

@@ -904,6 +904,9 @@ mod tests {
             name: "第一网格".into(),
             station: "一号驿站".into(),
             station_location: "东门".into(),
+            station_hours: String::new(),
+            station_contact: String::new(),
+            station_phone: String::new(),
         }]
     }
 

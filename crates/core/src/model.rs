@@ -393,6 +393,30 @@ pub struct Grid {
     pub station: String,
     /// Where the station is, e.g. "星怡花园32幢东侧"; a public place, never a home.
     pub station_location: String,
+    /// When the station is open, e.g. "每天 9:00–17:00" (empty: not set).
+    #[serde(default)]
+    pub station_hours: String,
+    /// Whom to ask for there (staff, public), e.g. "网格长 李敏".
+    #[serde(default)]
+    pub station_contact: String,
+    /// The station's phone, a mobile or a landline (staff, public).
+    #[serde(default)]
+    pub station_phone: String,
+}
+
+impl Grid {
+    /// Whether this grid's station is the one `wish` names (a public wish carries the
+    /// station's name and place, not its grid).
+    pub fn is_station_of(&self, wish: &PublicWish) -> bool {
+        self.station == wish.station && self.station_location == wish.station_location
+    }
+
+    /// Whether the community has said when the station is open, whom to ask or whom to call.
+    pub fn has_station_details(&self) -> bool {
+        !(self.station_hours.is_empty()
+            && self.station_contact.is_empty()
+            && self.station_phone.is_empty())
+    }
 }
 
 /// A wish as anyone may see it: the household behind it appears only as an alias and a broad group.
@@ -455,6 +479,9 @@ pub struct Me {
     /// community, which knows it).
     #[serde(default)]
     pub phone_verified: bool,
+    /// For a declined or suspended volunteer: the reason the worker gave them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volunteer_reason: Option<String>,
 }
 
 /// A claim as its owner and workers see it.

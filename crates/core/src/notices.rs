@@ -172,11 +172,15 @@ pub fn drafts(decision: &Decision, facts: &Facts, ctx: &Context) -> Vec<NoticeDr
                     tell.to(pledge.shop, NoticeKind::AllocationMade, refs, false);
                 }
             }
-            Write::VolunteerStatus { user, to, .. } => {
-                let kind = match to {
-                    VolunteerStatus::Approved => NoticeKind::VolunteerApproved,
-                    VolunteerStatus::Suspended => NoticeKind::VolunteerSuspended,
-                    VolunteerStatus::Pending => continue,
+            Write::VolunteerStatus { user, from, to, .. } => {
+                let kind = match (from, to) {
+                    (_, VolunteerStatus::Approved) => NoticeKind::VolunteerApproved,
+                    // Turned away before ever being approved: declined, not suspended.
+                    (VolunteerStatus::Pending, VolunteerStatus::Suspended) => {
+                        NoticeKind::VolunteerDeclined
+                    }
+                    (_, VolunteerStatus::Suspended) => NoticeKind::VolunteerSuspended,
+                    (_, VolunteerStatus::Pending) => continue,
                 };
                 tell.to(*user, kind, NoticeRefs::default(), false);
             }

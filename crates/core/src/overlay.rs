@@ -910,6 +910,7 @@ pub(crate) mod tests {
             party_member: false,
             community: (role == Role::Worker).then_some(COMMUNITY),
             phone_verified: false,
+            volunteer_reason: None,
         }
     }
 
@@ -965,6 +966,9 @@ pub(crate) mod tests {
             name: "第一网格".into(),
             station: "第一网格驿站".into(),
             station_location: "6幢".into(),
+            station_hours: String::new(),
+            station_contact: String::new(),
+            station_phone: String::new(),
         }
     }
 

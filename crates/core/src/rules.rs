@@ -3,6 +3,7 @@
 
 use crate::error::RuleError;
 use crate::model::{ClaimStatus, EventAction, PublicWish, RequestStatus, WishStatus};
+use chrono::{DateTime, Utc};
 
 /// What can happen to a claim after it was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,12 @@ impl ClaimAction {
             ClaimAction::Reject => EventAction::Reject,
         }
     }
+}
+
+/// Whether a house call's visit may be reported done (or confirmed done): once its slot
+/// has begun, never before. A claim without a slot (an item) has no such wait.
+pub fn visit_begun(slot_start: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    slot_start.is_none_or(|start| now >= start)
 }
 
 /// The claim state machine: the state `action` leads to from `from`, or why it cannot.

@@ -666,6 +666,9 @@ mod tests {
                 name: format!("网格{id}"),
                 station: String::new(),
                 station_location: String::new(),
+                station_hours: String::new(),
+                station_contact: String::new(),
+                station_phone: String::new(),
             })
             .collect()
     }

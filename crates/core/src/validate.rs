@@ -120,9 +120,55 @@ pub fn household_phone(errors: &mut ValidationErrors, phone: &str) -> String {
     phone.to_owned()
 }
 
+pub const STATION_HOURS_MAX_CHARS: usize = 40;
+pub const STATION_CONTACT_MAX_CHARS: usize = 20;
+
+/// A grid station's details as the community sets them (each may be left empty): opening
+/// hours, a contact person, and a phone (a mobile or a landline); trimmed.
+pub fn station_details(
+    hours: &str,
+    contact: &str,
+    phone: &str,
+) -> Result<(String, String, String), crate::error::RuleError> {
+    let mut errors = ValidationErrors::default();
+    let hours = long_text(&mut errors, Field::Hours, hours, STATION_HOURS_MAX_CHARS);
+    let contact = long_text(
+        &mut errors,
+        Field::Contact,
+        contact,
+        STATION_CONTACT_MAX_CHARS,
+    );
+    let phone = if phone.trim().is_empty() {
+        String::new()
+    } else {
+        household_phone(&mut errors, phone)
+    };
+    errors.into_result((hours, contact, phone))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_station_takes_hours_a_contact_and_a_mobile_or_landline() {
+        let (hours, contact, phone) =
+            station_details(" 每天 9:00–17:00 ", "网格长 李敏", "0571-8888 1234").unwrap();
+        assert_eq!(
+            (hours.as_str(), contact.as_str(), phone.as_str()),
+            ("每天 9:00–17:00", "网格长 李敏", "0571-8888 1234")
+        );
+        assert!(
+            station_details("", "", "").is_ok(),
+            "each may be left empty"
+        );
+        let Err(crate::error::RuleError::Validation(errors)) =
+            station_details(&"早".repeat(41), "李", "call me")
+        else {
+            panic!("too long hours and a phone that is no number are refused");
+        };
+        assert!(errors.has(Field::Hours) && errors.has(Field::Phone));
+    }
 
     #[test]
     fn texts_are_trimmed_and_bounded() {

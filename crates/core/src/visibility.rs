@@ -204,6 +204,12 @@ fn contact(viewer: &Viewer, claim: SeenClaim) -> Option<ContactSight> {
     house_call.then_some(ContactSight { name: false })
 }
 
+/// What a volunteer is told of their vetting note: the reason, once a worker declined or
+/// suspended them (an approval's note is the worker's own record of the meeting).
+pub fn vetting_reason(status: Option<VolunteerStatus>, note: Option<String>) -> Option<String> {
+    note.filter(|note| status == Some(VolunteerStatus::Suspended) && !note.trim().is_empty())
+}
+
 /// Which claims a viewer may list: SQL filters on this, [`claim`] decides each one's fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClaimScope {

@@ -90,6 +90,15 @@ const GRIDS: &[(&str, &str, &str, &str)] = &[
     ("grid-4", "第四网格", "第四网格驿站", "星怡花园32幢东侧"),
 ];
 
+/// Each demo station's opening hours, contact person and phone (staff: public), in
+/// [`GRIDS`]' order.
+const STATIONS: [(&str, &str, &str); 4] = [
+    ("周一至周六 9:00–17:00", "网格长 李敏", "0571-8650 1201"),
+    ("每天 8:30–18:00", "网格长 王建", "0571-8650 1202"),
+    ("周一至周五 9:00–17:00", "网格长 陈芳", "13900000302"),
+    ("每天 9:00–19:00", "网格长 赵刚", "0571-8650 1204"),
+];
+
 struct DemoHousehold {
     name: &'static str,
     address: &'static str,
@@ -901,13 +910,18 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
                 return Ok(false);
             }
             store::community::insert_community(tx, community, COMMUNITY, now)?;
-            for (position, (id, name, station, location)) in GRIDS.iter().enumerate() {
+            for (position, ((id, name, station, location), (hours, contact, phone))) in
+                GRIDS.iter().zip(STATIONS).enumerate()
+            {
                 let grid = Grid {
                     id: GridId::from(*id),
                     community,
                     name: (*name).to_owned(),
                     station: (*station).to_owned(),
                     station_location: (*location).to_owned(),
+                    station_hours: hours.to_owned(),
+                    station_contact: contact.to_owned(),
+                    station_phone: phone.to_owned(),
                 };
                 store::community::insert_grid(tx, &grid, position)?;
             }

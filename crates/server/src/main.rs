@@ -176,6 +176,27 @@ enum CommunityCommand {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
         database: String,
     },
+    /// Set a grid station's opening hours, contact person and phone (public: staff, shown
+    /// wherever a drop-off deadline is). An option left out clears that detail.
+    Station {
+        /// The grid: its id, or its name (with --community when several communities have it).
+        #[arg(long)]
+        grid: String,
+        /// The community (id or name), when the grid's name is not enough.
+        #[arg(long)]
+        community: Option<String>,
+        /// When the station is open, e.g. "周一至周六 9:00–17:00".
+        #[arg(long, default_value = "")]
+        hours: String,
+        /// Whom to ask for there, e.g. "网格长 李敏".
+        #[arg(long, default_value = "")]
+        contact: String,
+        /// The station's phone: a mobile or a landline.
+        #[arg(long, default_value = "")]
+        phone: String,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE)]
+        database: String,
+    },
 }
 
 /// `NAME=VALUE`, both sides trimmed and not empty.
@@ -278,6 +299,25 @@ async fn main() -> std::process::ExitCode {
         Command::Community {
             command: CommunityCommand::List { database },
         } => list_communities(&database).await,
+        Command::Community {
+            command:
+                CommunityCommand::Station {
+                    grid,
+                    community,
+                    hours,
+                    contact,
+                    phone,
+                    database,
+                },
+        } => {
+            set_station(
+                &grid,
+                community.as_deref(),
+                (&hours, &contact, &phone),
+                &database,
+            )
+            .await
+        }
         Command::Backup { file, database } => backup(&file, &database).await,
         Command::Prune {
             database,
@@ -458,6 +498,9 @@ async fn add_community(
             name: grid.clone(),
             station: station.clone(),
             station_location: station.clone(),
+            station_hours: String::new(),
+            station_contact: String::new(),
+            station_phone: String::new(),
         })
         .collect();
     let buildings: Vec<Building> = buildings
@@ -523,6 +566,65 @@ async fn list_communities(database: &str) -> anyhow::Result<()> {
             .collect();
         println!("{id}\t{name}\t{}", theirs.join(", "));
     }
+    Ok(())
+}
+
+async fn set_station(
+    grid: &str,
+    community: Option<&str>,
+    (hours, contact, phone): (&str, &str, &str),
+    database: &str,
+) -> anyhow::Result<()> {
+    use microwish_server::store::community as store;
+    let details =
+        microwish_core::validate::station_details(hours, contact, phone).map_err(|error| {
+            match error {
+                microwish_core::RuleError::Validation(errors) => {
+                    let said: Vec<String> = errors
+                        .0
+                        .iter()
+                        .map(|each| format!("--{}: {}", each.field, each.message))
+                        .collect();
+                    anyhow::anyhow!("{}", said.join("; "))
+                }
+                other => anyhow::anyhow!("{other}"),
+            }
+        })?;
+    let state = state_of(database).await?;
+    let communities = store::communities(&state.db).await?;
+    let community = match community {
+        Some(wanted) => Some(
+            communities
+                .iter()
+                .find(|(id, name)| id.to_string() == wanted || name == wanted)
+                .map(|(id, _)| *id)
+                .ok_or_else(|| anyhow::anyhow!("--community {wanted:?}: no such community"))?,
+        ),
+        None => None,
+    };
+    let grids = store::grids(&state.db).await?;
+    let matching: Vec<_> = grids
+        .iter()
+        .filter(|each| each.id.as_str() == grid || each.name == grid)
+        .filter(|each| community.is_none_or(|community| each.community == community))
+        .collect();
+    let found = match matching.as_slice() {
+        [] => anyhow::bail!("--grid {grid:?}: no such grid (see `community list`)"),
+        [one] => (*one).clone(),
+        _ => anyhow::bail!("--grid {grid:?} is in several communities: add --community"),
+    };
+    let id = found.id.clone();
+    let (hours, contact, phone) = details.clone();
+    state
+        .writer
+        .write(move |tx| store::set_station(tx, &id, (&hours, &contact, &phone)))
+        .await
+        .map_err(|error| anyhow::anyhow!("could not set the station: {error}"))?;
+    let (hours, contact, phone) = details;
+    println!(
+        "{}: hours {hours:?}, contact {contact:?}, phone {phone:?}",
+        found.station
+    );
     Ok(())
 }
 

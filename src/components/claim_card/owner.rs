@@ -1,14 +1,11 @@
 //! The claimer's actions on their own claim: mark it delivered (a house call once its slot
 //! has begun), or give some or all of it back.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use microwish_core::WishKind;
 
 use super::ask::{ask_first, Question};
-use crate::china_time::now;
 use crate::i18n::{fill, t};
 
 /// Deliver (a house call once its slot has begun), or release after a second tap: giving a
@@ -27,17 +24,7 @@ pub(super) fn OwnerActions(
     let t = t();
     // Both cannot be taken back: each asks first.
     let asking = RwSignal::new(None::<Ask>);
-    let started = RwSignal::new(starts.is_none_or(|start| now() >= start));
-    if let Some(start) = starts.filter(|_| !started.get_untracked()) {
-        let wait = (start - now()).to_std().unwrap_or_default();
-        // Browsers run a longer timeout at once (its milliseconds overflow 32 bits); a card
-        // open that long is drawn again before then anyway.
-        if wait < Duration::from_secs(24 * 24 * 3600) {
-            if let Ok(timer) = set_timeout_with_handle(move || started.set(true), wait) {
-                on_cleanup(move || timer.clear());
-            }
-        }
-    }
+    let started = super::visit_begun(starts);
     let (deliver_label, deliver_question) = match kind {
         WishKind::Item => (t.claim.deliver, t.claim.deliver_question),
         WishKind::Service => (t.claim.deliver_service, t.claim.deliver_question_service),

@@ -1,6 +1,7 @@
 //! A worker's actions on a claim: confirm it (a house call with the minutes to credit) or
 //! send it back with a reason; once confirmed, write down the household's thanks.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use microwish_core::command::{MINUTES_MAX, REASON_CHARS, THANKS_CHARS};
 use microwish_core::{Field, FieldCode, WishKind};
@@ -13,12 +14,15 @@ use crate::i18n::{fill, t};
 #[component]
 pub(super) fn WorkerActions(
     kind: WishKind,
+    /// When a house call's slot begins: it is confirmed done only from then.
+    starts: Option<DateTime<Utc>>,
     slot_minutes: Option<u32>,
     confirm: Callback<Option<u32>>,
     reject: Callback<String>,
     busy: Signal<bool>,
 ) -> impl IntoView {
     let t = t();
+    let begun = super::visit_begun(starts);
     let rejecting = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let minutes = RwSignal::new(slot_minutes.map(|m| m.to_string()).unwrap_or_default());
@@ -87,14 +91,21 @@ pub(super) fn WorkerActions(
                 fallback=move || match asking.get() {
                     Some(chosen) => question(chosen),
                     None => view! {
-                        <button
-                            type="button"
-                            class="button claim-card__confirm"
-                            disabled=move || busy.get()
-                            on:click=on_confirm
+                        <Show
+                            when=move || begun.get()
+                            fallback=move || view! {
+                                <p class="claim-card__wait">{t.worker.confirm_after_visit}</p>
+                            }
                         >
-                            {move || if busy.get() { t.claim.working } else { confirm_label }}
-                        </button>
+                            <button
+                                type="button"
+                                class="button claim-card__confirm"
+                                disabled=move || busy.get()
+                                on:click=on_confirm
+                            >
+                                {move || if busy.get() { t.claim.working } else { confirm_label }}
+                            </button>
+                        </Show>
                         <button
                             type="button"
                             class="button button--quiet claim-card__reject"

@@ -44,7 +44,7 @@ fn suggested_alias(household: &Household) -> String {
 pub(super) fn station_of(grids: &[Grid], wish: &PublicWish) -> GridId {
     grids
         .iter()
-        .find(|grid| grid.station == wish.station && grid.station_location == wish.station_location)
+        .find(|grid| grid.is_station_of(wish))
         .map_or_else(|| wish.grid.clone(), |grid| grid.id.clone())
 }
 

@@ -202,14 +202,12 @@ pub(super) fn expire(claim: ClaimId, facts: &Facts, ctx: &Context) -> Result<Dec
 pub(super) fn deliver(claim: ClaimId, facts: &Facts, ctx: &Context) -> Result<Decision, RuleError> {
     if let Some(state) = facts.claims.get(&claim) {
         may_act_on_claim(ctx.actor, state.owner, ClaimAction::Deliver)?;
-        if let Some((start, _)) = state.slot {
-            if ctx.now < start {
-                return Err(RuleError::field(
-                    Field::SlotStart,
-                    FieldCode::BeforeSlot,
-                    "the visit has not begun yet",
-                ));
-            }
+        if !crate::rules::visit_begun(state.slot.map(|(start, _)| start), ctx.now) {
+            return Err(RuleError::field(
+                Field::SlotStart,
+                FieldCode::BeforeSlot,
+                "the visit has not begun yet",
+            ));
         }
     }
     move_claim(claim, ClaimAction::Deliver, Moves::default(), facts, ctx)

@@ -323,6 +323,22 @@ fn a_volunteer_hears_of_their_approval_and_suspension_only() {
 }
 
 #[test]
+fn a_volunteer_turned_away_before_approval_hears_it_was_declined() {
+    let mut town = Town::new();
+    let volunteer = town.volunteer;
+    let decline = VolunteerDecision {
+        user_id: id(volunteer),
+        note: "需先到驿站当面登记".into(),
+        party_member: None,
+    };
+    let worker = town.worker;
+    assert_eq!(
+        town.told(worker, &Command::SuspendVolunteer(decline)),
+        vec![(id(volunteer), NoticeKind::VolunteerDeclined)]
+    );
+}
+
+#[test]
 fn a_shop_hears_where_its_goods_went() {
     let mut town = Town::new();
     let shop = town.shop;

@@ -183,6 +183,7 @@ impl Default for SessionCache {
 
 /// What `GET /api/me` shows of a user.
 pub async fn me(db: &Pool, user: &User) -> Result<Me, ApiError> {
+    let standing = store::phone_codes::standing(db, user.id).await?;
     Ok(Me {
         id: user.id,
         display_name: user.display_name.clone(),
@@ -192,6 +193,10 @@ pub async fn me(db: &Pool, user: &User) -> Result<Me, ApiError> {
         volunteer_status: user.volunteer_status,
         party_member: user.party_member,
         community: user.community,
-        phone_verified: store::phone_codes::is_verified(db, user.id).await?,
+        phone_verified: standing.phone_verified,
+        volunteer_reason: microwish_core::visibility::vetting_reason(
+            user.volunteer_status,
+            standing.vetting_note,
+        ),
     })
 }

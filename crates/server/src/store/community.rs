@@ -14,21 +14,35 @@ use crate::writer::Tx;
 
 /// Every grid, in the communities' order.
 pub async fn grids(db: &Pool) -> ApiResult<Vec<Grid>> {
-    let rows: Vec<(String, String, String, String, String)> = db
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: String,
+        community_id: String,
+        name: String,
+        station: String,
+        station_location: String,
+        station_hours: String,
+        station_contact: String,
+        station_phone: String,
+    }
+    let rows: Vec<Row> = db
         .fetch_all(
-            "SELECT id, community_id, name, station, station_location FROM grids \
-         ORDER BY community_id, position, id",
+            "SELECT id, community_id, name, station, station_location, station_hours, \
+             station_contact, station_phone FROM grids ORDER BY community_id, position, id",
             crate::args![],
         )
         .await?;
     rows.into_iter()
-        .map(|(id, community, name, station, station_location)| {
+        .map(|row| {
             Ok(Grid {
-                id: id.as_str().into(),
-                community: parse_stored(&community)?,
-                name,
-                station,
-                station_location,
+                id: row.id.as_str().into(),
+                community: parse_stored(&row.community_id)?,
+                name: row.name,
+                station: row.station,
+                station_location: row.station_location,
+                station_hours: row.station_hours,
+                station_contact: row.station_contact,
+                station_phone: row.station_phone,
             })
         })
         .collect()
@@ -87,18 +101,41 @@ pub async fn communities(db: &Pool) -> ApiResult<Vec<(CommunityId, String)>> {
 pub fn insert_grid(tx: &Tx, grid: &Grid, position: usize) -> ApiResult<()> {
     super::run(
         tx,
-        "INSERT INTO grids (id, community_id, name, station, station_location, position) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO grids (id, community_id, name, station, station_location, station_hours, \
+         station_contact, station_phone, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         crate::args![
             grid.id.as_str(),
             grid.community.to_string(),
             grid.name,
             grid.station,
             grid.station_location,
+            grid.station_hours,
+            grid.station_contact,
+            grid.station_phone,
             i64::try_from(position).unwrap_or(i64::MAX),
         ],
     )?;
     log_change(tx, Entity::Grid, grid.id.as_str())
+}
+
+/// Sets a station's opening hours, contact person and phone (already checked by core's
+/// [`microwish_core::validate::station_details`]); phones pull the grid again. Whether the
+/// grid was found.
+pub fn set_station(
+    tx: &Tx,
+    grid: &GridId,
+    (hours, contact, phone): (&str, &str, &str),
+) -> ApiResult<bool> {
+    let changed = super::run(
+        tx,
+        "UPDATE grids SET station_hours = ?, station_contact = ?, station_phone = ? WHERE id = ?",
+        crate::args![hours, contact, phone, grid.as_str()],
+    )?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    log_change(tx, Entity::Grid, grid.as_str())?;
+    Ok(true)
 }
 
 pub fn insert_building(tx: &Tx, building: &Building, position: usize) -> ApiResult<()> {

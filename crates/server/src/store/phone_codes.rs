@@ -147,19 +147,33 @@ pub fn mark_verified(tx: &Tx, user: UserId, now: DateTime<Utc>) -> ApiResult<()>
     Ok(())
 }
 
-/// Whether `user`'s number was proven.
-pub async fn is_verified(db: &Pool, user: UserId) -> ApiResult<bool> {
+/// What `/api/me` says of an account beyond who it is: whether its number is verified, and
+/// a volunteer's vetting note (the reason they were declined or suspended, for them to read).
+pub struct AccountStanding {
+    pub phone_verified: bool,
+    pub vetting_note: Option<String>,
+}
+
+pub async fn standing(db: &Pool, user: UserId) -> ApiResult<AccountStanding> {
     #[derive(sqlx::FromRow)]
     struct Row {
         phone_verified_at: Option<Parsed<DateTime<Utc>>>,
+        vetting_note: Option<String>,
     }
     let row: Option<Row> = db
         .fetch_optional(
-            "SELECT phone_verified_at FROM users WHERE id = ?",
+            "SELECT phone_verified_at, vetting_note FROM users WHERE id = ?",
             crate::args![user.to_string()],
         )
         .await?;
-    Ok(row.is_some_and(|row| row.phone_verified_at.is_some()))
+    Ok(AccountStanding {
+        phone_verified: row
+            .as_ref()
+            .is_some_and(|row| row.phone_verified_at.is_some()),
+        vetting_note: row
+            .and_then(|row| row.vetting_note)
+            .filter(|note| !note.is_empty()),
+    })
 }
 
 /// Sets `user`'s password hash.

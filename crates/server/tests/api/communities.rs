@@ -537,3 +537,76 @@ async fn the_command_line_adds_and_lists_communities() {
     };
     assert!(!ok && err.contains("--community"), "{err}");
 }
+
+#[tokio::test]
+async fn the_command_line_sets_a_stations_hours_contact_and_phone_for_everyone_to_see() {
+    let app = spawn_app().await;
+    let db = app.database_url.as_str();
+    for name in ["星怡社区", "朝阳社区"] {
+        let (ok, _, err) = cli(
+            &[
+                "community",
+                "add",
+                "--name",
+                name,
+                "--grid",
+                "第一网格=第一网格驿站",
+            ],
+            db,
+        );
+        assert!(ok, "{err}");
+    }
+    let station = |name: &str| {
+        vec![
+            "community".to_owned(),
+            "station".to_owned(),
+            "--grid".to_owned(),
+            name.to_owned(),
+            "--hours".to_owned(),
+            "周一至周六 9:00–17:00".to_owned(),
+            "--contact".to_owned(),
+            "网格长 李敏".to_owned(),
+            "--phone".to_owned(),
+            "0571-8650 1201".to_owned(),
+        ]
+    };
+    let run = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        cli(&args, db)
+    };
+    // The grid's name is in both communities: which one must be said.
+    let (ok, _, err) = run(station("第一网格"));
+    assert!(!ok && err.contains("--community"), "{err}");
+    let mut args = station("第一网格");
+    args.extend(["--community".to_owned(), "星怡社区".to_owned()]);
+    let (ok, out, err) = run(args.clone());
+    assert!(ok, "{err}");
+    assert!(out.contains("第一网格驿站"), "{out}");
+    // A phone that is no number is refused, and nothing changes.
+    let mut wrong = args.clone();
+    wrong[9] = "call me".to_owned();
+    let (ok, _, err) = run(wrong);
+    assert!(!ok && err.contains("phone"), "{err}");
+
+    let grids = app.get_json("/api/grids").await;
+    let items = grids["items"].as_array().unwrap();
+    let communities = app.get_json("/api/communities").await;
+    let xingyi = communities["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|community| community["name"] == "星怡社区")
+        .unwrap()["id"]
+        .clone();
+    for grid in items {
+        let ours = grid["community"] == xingyi;
+        let (hours, contact, phone) = if ours {
+            ("周一至周六 9:00–17:00", "网格长 李敏", "0571-8650 1201")
+        } else {
+            ("", "", "")
+        };
+        assert_eq!(grid["station_hours"], hours, "{grid}");
+        assert_eq!(grid["station_contact"], contact, "{grid}");
+        assert_eq!(grid["station_phone"], phone, "{grid}");
+    }
+}

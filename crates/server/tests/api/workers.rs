@@ -239,6 +239,7 @@ async fn a_suspended_volunteer_loses_the_booking_and_the_address_on_the_next_pul
         .await
         .unwrap();
     assert_eq!(me["volunteer_status"], "suspended", "{me}");
+    assert_eq!(me["volunteer_reason"], "多次未按约上门", "they read why");
     let after = pull_as(&app, &volunteer, client).await;
     let text = serde_json::to_string(&after).unwrap();
     assert!(
@@ -692,4 +693,51 @@ async fn every_worker_endpoint_refuses_the_other_roles_and_other_communities() {
         !pulled.contains("星怡花园9幢101室"),
         "no household of another community"
     );
+}
+
+#[tokio::test]
+async fn a_pending_volunteer_can_be_declined_with_a_reason_they_read() {
+    let app = spawn_demo_app().await;
+    let volunteer = app.register(Role::Volunteer).await;
+    let me: Value = app
+        .get_as(&volunteer, "/api/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(me.get("volunteer_reason").is_none(), "{me}");
+    let worker = app.worker().await;
+    let response = app
+        .post(
+            Some(&worker),
+            &format!("/api/volunteers/{}/suspend", volunteer.me.id),
+            json!({"note": "请先带身份证到驿站当面登记"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let me: Value = app
+        .get_as(&volunteer, "/api/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["volunteer_status"], "suspended", "{me}");
+    assert_eq!(me["volunteer_reason"], "请先带身份证到驿站当面登记", "{me}");
+    let notices: Value = app
+        .get_as(&volunteer, "/api/me/notices")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = notices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|notice| notice["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["volunteer_declined"], "declined, not suspended");
+    // An approval's note is the worker's own record: the volunteer is not shown it.
+    let approved = app.approved_volunteer().await;
+    let me: Value = app.get_as(&approved, "/api/me").await.json().await.unwrap();
+    assert!(me.get("volunteer_reason").is_none(), "{me}");
 }

@@ -137,7 +137,14 @@ pub fn ClaimPanel(#[prop(into)] wish: Signal<PublicWish>, session: Session) -> i
         }
         .into_any(),
         ClaimOffer::VolunteersOnly => notice(t.claim.donor_on_service),
-        ClaimOffer::AwaitingApproval => notice(t.problem.volunteer_not_approved),
+        // Where to be met is on 我的 (the stations, their hours and whom to ask for).
+        ClaimOffer::AwaitingApproval => view! {
+            <p class="claim-panel__notice">
+                {t.problem.volunteer_not_approved}" "
+                <a class="claim-panel__where" href="/me">{t.volunteers.me_where}</a>
+            </p>
+        }
+        .into_any(),
         ClaimOffer::NotForRole(Role::Worker) => notice(t.claim.worker_cannot_claim),
         ClaimOffer::NotForRole(_) => notice(t.claim.shopkeeper_cannot_claim),
         // Theirs: the note above says so; "no longer open" would only confuse.

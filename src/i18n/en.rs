@@ -454,6 +454,7 @@ pub const EN: Texts = Texts {
         me_suspended_title: "House calls paused",
         me_suspended: "A community worker declined or paused your house calls. If you have questions, ask the grid leader at a grid station.",
         me_reason: "Why",
+        me_where: "Where to be met",
         cancel: "Cancel",
     },
     notice_kinds: NoticeKindTexts {

@@ -43,4 +43,6 @@ pub struct VolunteerTexts {
     pub me_suspended_title: &'static str,
     pub me_suspended: &'static str,
     pub me_reason: &'static str,
+    /// From a house call's page: where a pending volunteer is met (on 我的).
+    pub me_where: &'static str,
 }

@@ -453,6 +453,7 @@ pub const ZH_CN: Texts = Texts {
         me_suspended_title: "暂不能预约上门服务",
         me_suspended: "社区工作人员没有通过或暂停了你的上门服务资格。如有疑问,请到网格驿站找网格长。",
         me_reason: "原因",
+        me_where: "去哪里审核",
         cancel: "取消",
     },
     notice_kinds: NoticeKindTexts {

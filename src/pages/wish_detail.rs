@@ -4,7 +4,7 @@ use microwish_core::{PublicWish, WishId, WishKind};
 
 use crate::api;
 use crate::china_time::today;
-use crate::components::{BackLink, ClaimPanel, ProgressBar, Timeline, WishStation};
+use crate::components::{BackLink, ClaimPanel, ProgressBar, Timeline};
 use crate::i18n::t;
 use crate::pages::id_param;
 use crate::session::use_session;
@@ -89,10 +89,7 @@ fn WishDetail(current: Signal<PublicWish>) -> impl IntoView {
                 <dt>{t.filter_grid}</dt>
                 <dd>{wish.grid_name.clone()}</dd>
                 <dt>{place_label}</dt>
-                <dd>
-                    {place}
-                    {(wish.kind == WishKind::Item).then(|| view! { <WishStation wish=wish.clone() /> })}
-                </dd>
+                <dd>{place}</dd>
                 {wish.needed_by.map(|date| view! {
                     <dt>{t.needed_by}</dt>
                     <dd>{t.deadline(date, today, wish.status)}</dd>

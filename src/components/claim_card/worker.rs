@@ -75,6 +75,7 @@ pub(super) fn WorkerActions(
     };
     view! {
         {is_service.then(|| view! {
+            <Show when=move || begun.get()>
             <label class="field claim-card__minutes">
                 <span class="field__label">{t.worker.minutes}</span>
                 <input class="field__input" name="minutes" type="number" inputmode="numeric" min="1"
@@ -83,6 +84,7 @@ pub(super) fn WorkerActions(
             </label>
             <Show when=move || minutes_error.get()>
                 <p class="field__error" data-field="minutes">{t.field_error(Field::Minutes, FieldCode::OutOfRange)}</p>
+            </Show>
             </Show>
         })}
         <div class="claim-card__actions">

@@ -937,12 +937,25 @@ async fn a_volunteer_picks_a_china_time_slot_and_bad_slots_are_explained_before_
     );
     assert_eq!(value_of(&root, "select[name=slot_start]"), "09:00");
     assert_eq!(value_of(&root, "select[name=slot_end]"), "10:00");
-    // The days are written in the app's language, not the phone's: today and the 90 after.
+    // The days are written in the app's language, not the phone's: today and the 90 after
+    // (late in the evening, when no time is left today, from tomorrow).
     let days = all(&root, "select[name=slot_date] option");
-    assert_eq!(days.len(), 91);
-    assert!(days[0].text_content().unwrap().ends_with("(今天)"));
-    assert!(days[1].text_content().unwrap().contains("(明天)"));
-    assert!(days[2].text_content().unwrap().contains("周"));
+    let ten_pm = chrono::NaiveTime::from_hms_opt(22, 0, 0).unwrap();
+    let late = !microwish_core::command::slot_start_allowed(
+        microwish_core::clock::from_china(today, ten_pm),
+        microwish::china_time::now(),
+    );
+    let days = if late {
+        assert_eq!(days.len(), 90);
+        assert!(days[0].text_content().unwrap().contains("(明天)"));
+        &days[..]
+    } else {
+        assert_eq!(days.len(), 91);
+        assert!(days[0].text_content().unwrap().ends_with("(今天)"));
+        &days[1..]
+    };
+    assert!(days[0].text_content().unwrap().contains("(明天)"));
+    assert!(days[1].text_content().unwrap().contains("周"));
     // Times on the half hour, 24-hour.
     assert_eq!(text(&root, "select[name=slot_start] option"), "06:00");
     assert_eq!(all(&root, "select[name=slot_end] option").len(), 33);
@@ -958,9 +971,39 @@ async fn a_volunteer_picks_a_china_time_slot_and_bad_slots_are_explained_before_
     assert_eq!(text(&root, ".form-error"), t().problem.validation_failed);
     assert_eq!(
         text(&root, ".claim-panel__submit"),
-        "确认认领",
+        t().claim.submit_service,
         "nothing was sent"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_house_call_for_today_offers_only_times_still_to_come() {
+    let root = container();
+    let mut visit = wish("修电热水壶", WishKind::Service, 1, 0, 5);
+    visit.needed_by = None;
+    let _mounted = mount_claim_panel(&root, visit, SessionState::LoggedIn(me(Role::Volunteer)));
+    tick().await;
+    let today = microwish::china_time::today();
+    let first = value_of(&root, "select[name=slot_date] option");
+    if first != today.format("%Y-%m-%d").to_string() {
+        return; // Late in the evening: no time is left today (the test above covers it).
+    }
+    choose(&root, "select[name=slot_date]", &first);
+    tick().await;
+    let now = microwish::china_time::now();
+    for option in all(&root, "select[name=slot_start] option") {
+        let value = option.get_attribute("value").unwrap();
+        let time = chrono::NaiveTime::parse_from_str(&value, "%H:%M").unwrap();
+        assert!(
+            microwish_core::command::slot_start_allowed(
+                microwish_core::clock::from_china(today, time),
+                now
+            ),
+            "{value} is already past"
+        );
+    }
+    let start = value_of(&root, "select[name=slot_start]");
+    assert!(!start.is_empty(), "a time still to come is chosen");
 }
 
 #[wasm_bindgen_test]

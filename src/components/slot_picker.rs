@@ -62,6 +62,8 @@ pub fn SlotPicker(
 ) -> impl IntoView {
     let t = t();
     let now = now();
+    // Core counts the horizon from today, whatever day the list starts on.
+    let horizon = first_day + Duration::days(DAYS_AHEAD);
     // Late in the evening no time is left today: the list starts tomorrow.
     let first_day = if earliest_start(first_day, now).is_some() {
         first_day
@@ -83,7 +85,6 @@ pub fn SlotPicker(
         pick(draft.start, earliest);
         pick(draft.end, (earliest + 60).min(LAST_TIME));
     });
-    let horizon = first_day + Duration::days(DAYS_AHEAD);
     let last_day = last_day
         .map_or(horizon, |last| last.min(horizon))
         .max(first_day);

@@ -6,15 +6,17 @@ use microwish_core::{CommunityId, Grid, PublicWish};
 
 use crate::i18n::t;
 use crate::pages::households::community_grids;
-use crate::state::use_data;
+use crate::state::{use_data, Data};
 
 /// The details of the station `wish` names, once the community has set any (from the cached
 /// grids: offline too).
 #[component]
 pub fn WishStation(wish: PublicWish) -> impl IntoView {
-    let data = use_data();
+    // A card drawn outside the app (no cached data) shows the deadline alone.
+    let data = use_context::<Data>();
     move || {
-        data.grids
+        data?
+            .grids
             .values(|grid| grid.is_station_of(&wish) && grid.has_station_details())
             .into_iter()
             .next()

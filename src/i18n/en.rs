@@ -347,6 +347,8 @@ pub const EN: Texts = Texts {
         name: "Name",
         address: "Address",
         phone: "Phone",
+        phone_hint: "A mobile or a landline, e.g. 13912345678 or 0571-8888 1234",
+        phone_invalid: "Enter a mobile or landline number",
         grid: "Grid",
         choose_grid: "Choose a grid",
         groups: "Needs (choose any)",

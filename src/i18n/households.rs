@@ -26,6 +26,9 @@ pub struct HouseholdTexts {
     pub name: &'static str,
     pub address: &'static str,
     pub phone: &'static str,
+    /// A household's phone may be a mobile or a landline.
+    pub phone_hint: &'static str,
+    pub phone_invalid: &'static str,
     pub grid: &'static str,
     pub choose_grid: &'static str,
     pub groups: &'static str,
@@ -103,4 +106,18 @@ pub struct WishFormTexts {
     pub choose_household: &'static str,
     pub no_households: &'static str,
     pub add_household: &'static str,
+}
+
+impl super::Texts {
+    /// A household form's field errors: its phone may be a landline (a sign-up's may not).
+    pub fn household_field_error(
+        &self,
+        field: microwish_core::Field,
+        code: microwish_core::FieldCode,
+    ) -> String {
+        match field {
+            microwish_core::Field::Phone => self.households.phone_invalid.to_owned(),
+            _ => self.field_error(field, code),
+        }
+    }
 }

@@ -346,6 +346,8 @@ pub const ZH_CN: Texts = Texts {
         name: "姓名",
         address: "住址",
         phone: "电话",
+        phone_hint: "手机或座机都可以,如 13912345678 或 0571-8888 1234",
+        phone_invalid: "请填写正确的手机号或座机号",
         grid: "所属网格",
         choose_grid: "请选择网格",
         groups: "困难类别(可多选)",

@@ -375,6 +375,25 @@ fn is_amount(plain: &[char], start: usize, end: usize) -> bool {
             .is_some_and(|c| UNITS.contains(*c) || *c == '.')
 }
 
+/// Common surnames a pseudonym (化名) may borrow.
+const PSEUDONYM_SURNAMES: [char; 12] = [
+    '王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙',
+];
+
+/// A surname for a household's pseudonym that is never its real one (a real surname with
+/// the grid is half a name): chosen from common surnames by `seed` (the household's id), so
+/// the same household is offered the same one each time.
+pub fn pseudonym_surname(real_name: &str, seed: &str) -> char {
+    let real = real_name.trim().chars().next();
+    let start = seed.bytes().fold(0usize, |sum, byte| {
+        sum.wrapping_mul(31).wrapping_add(usize::from(byte))
+    });
+    (0..PSEUDONYM_SURNAMES.len())
+        .map(|step| PSEUDONYM_SURNAMES[(start + step) % PSEUDONYM_SURNAMES.len()])
+        .find(|surname| Some(*surname) != real)
+        .unwrap_or('王')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,6 +405,17 @@ mod tests {
 
     fn shows(text: &str) -> Vec<Exposure> {
         exposures(text, WANG)
+    }
+
+    #[test]
+    fn a_pseudonym_never_borrows_the_real_surname() {
+        for seed in ["a", "b", "0193f0c2-7a1b-7c3d-9e4f-5a6b7c8d9e0f", ""] {
+            for name in ["周桂兰", "王成", "李娜", "赵小宇"] {
+                let surname = pseudonym_surname(name, seed);
+                assert_ne!(Some(surname), name.chars().next(), "{name} {seed}");
+                assert_eq!(surname, pseudonym_surname(name, seed), "the same each time");
+            }
+        }
     }
 
     #[test]

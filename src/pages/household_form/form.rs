@@ -14,7 +14,7 @@ use microwish_core::{
 
 use crate::china_time::{date_input_value, today};
 use crate::components::{DatePicker, FieldMessages, FormError};
-use crate::i18n::t;
+use crate::i18n::{t, Texts};
 use crate::pages::households::community_grids;
 use crate::pages::{form_problem, select_options, FormProblem};
 use crate::state::use_data;
@@ -256,8 +256,9 @@ pub(super) fn HouseholdForm(me: Me, current: Option<Signal<Household>>) -> impl 
             <label class="field">
                 <span class="field__label">{t.households.phone}</span>
                 <input class="field__input" name="phone" type="tel" inputmode="tel" autocomplete="off" bind:value=draft.phone />
+                <span class="field__hint">{t.households.phone_hint}</span>
             </label>
-            <FieldMessages field=Field::Phone errors />
+            <FieldMessages field=Field::Phone errors words=Texts::household_field_error />
             <label class="field">
                 <span class="field__label">{t.households.grid}</span>
                 <select

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use microwish_core::command::{Command, NewWish, RequestConversion, WishPatch};
 use microwish_core::engine::MutateError;
+use microwish_core::public_text::pseudonym_surname;
 use microwish_core::{
     BeneficiaryGroup, CampaignId, Category, Grid, GridId, Household, HouseholdId, PublicWish,
     RequestId, WishId, WishKind,
@@ -15,14 +16,15 @@ use crate::sync::Sync;
 use crate::china_time::date_input_value;
 use crate::i18n::t;
 
-/// A first suggestion for the alias: the surname with a respectful word, never the given
-/// name. A child (小周), an elderly person (王老人: their sex is not recorded), anyone
-/// else (王阿姨).
+/// A first suggestion for the alias: a borrowed surname (never the household's own: core's
+/// [`pseudonym_surname`]) with a respectful word. A child (小周), an elderly person (王老人:
+/// their sex is not recorded), anyone else (王阿姨).
 fn suggested_alias(household: &Household) -> String {
     let words = &t().wish_form;
-    let Some(surname) = household.name.trim().chars().next() else {
+    if household.name.trim().is_empty() {
         return String::new();
-    };
+    }
+    let surname = pseudonym_surname(&household.name, &household.id.to_string());
     let child = household.minor
         || household.groups.iter().any(|group| {
             matches!(

@@ -415,12 +415,17 @@ fn parse_category(text: &str) -> Option<Category> {
     })
 }
 
-fn parse_kind(text: &str) -> Option<WishKind> {
-    match text.trim().to_lowercase().as_str() {
-        "item" | "物品" | "实物" => Some(WishKind::Item),
-        "service" | "服务" => Some(WishKind::Service),
-        _ => None,
-    }
+pub(crate) fn parse_kind(text: &str) -> Option<WishKind> {
+    let text = text.trim().to_lowercase();
+    WishKind::ALL
+        .iter()
+        .copied()
+        .find(|kind| text == kind.as_str() || text == crate::sheet::kind(*kind))
+        .or(match text.as_str() {
+            "实物" => Some(WishKind::Item),
+            "上门服务" => Some(WishKind::Service),
+            _ => None,
+        })
 }
 
 /// A grid of the community by its name (as exported) or id.

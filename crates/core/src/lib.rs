@@ -117,6 +117,7 @@ pub mod problem;
 pub mod public_text;
 pub mod rules;
 pub mod share;
+pub mod sheet;
 pub mod stats;
 pub mod sync;
 pub mod validate;

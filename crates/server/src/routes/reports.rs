@@ -12,7 +12,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use microwish_core::clock::{community_today, to_china};
 use microwish_core::stats::{self, StatsDetail, StatsQuery};
-use microwish_core::visibility;
+use microwish_core::{sheet, visibility};
 use microwish_core::{EventAction, Field, FieldCode, RuleError};
 
 use crate::app::AppState;
@@ -104,9 +104,9 @@ pub async fn export_wishes(
         csv.row(&[
             &wish.id.to_string(),
             &wish.title,
-            wish.kind.as_str(),
-            wish.category.as_str(),
-            wish.status.as_str(),
+            sheet::kind(wish.kind),
+            sheet::category(wish.category),
+            sheet::wish_status(wish.status),
             &wish.quantity.to_string(),
             &wish.claimed.to_string(),
             &wish.delivered.to_string(),
@@ -114,7 +114,7 @@ pub async fn export_wishes(
             &wish.remaining.to_string(),
             &wish.unit,
             &wish.alias,
-            wish.group.as_str(),
+            sheet::group(wish.group),
             &wish.grid_name,
             &wish.station,
             &wish.needed_by.map(|d| d.to_string()).unwrap_or_default(),
@@ -169,7 +169,7 @@ pub async fn export_households(
         let groups: Vec<&str> = household
             .groups
             .iter()
-            .map(|group| group.as_str())
+            .map(|group| sheet::group(*group))
             .collect();
         csv.row(&[
             &household.id.to_string(),

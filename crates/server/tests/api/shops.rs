@@ -554,6 +554,14 @@ async fn the_spreadsheets_open_in_excel_and_wishes_csv_names_nobody() {
         assert!(!text.contains(name), "{name} is in wishes.csv");
     }
     assert!(text.contains("雨雨"), "aliases are");
+    // Kinds, categories, statuses and groups in the file's language, not codes.
+    let cells: Vec<&str> = lines[1..].iter().flat_map(|line| line.split(',')).collect();
+    for code in ["item", "service", "open", "fulfilled", "elderly_alone", "school"] {
+        assert!(!cells.contains(&code), "{code} is written as a code");
+    }
+    for word in ["物品", "服务", "待认领", "独居老人"] {
+        assert!(cells.contains(&word), "{word} is missing");
+    }
     if app.wish(wish.id).await.title.starts_with('=') {
         assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""));
         assert!(!text.contains(",=HYPERLINK"));
@@ -569,6 +577,10 @@ async fn the_spreadsheets_open_in_excel_and_wishes_csv_names_nobody() {
         .unwrap();
     assert_eq!(text.split_terminator("\r\n").count() as i64, households + 1);
     assert!(text.contains("王成") && text.contains("139-6280-0101"));
+    assert!(
+        text.contains(",独居老人,") && !text.contains("elderly_alone"),
+        "groups in Chinese"
+    );
     // Every household's record says who exported it.
     let (logged,): (i64,) = app
         .db

@@ -6,11 +6,11 @@ use leptos_router::path;
 
 use crate::components::{NavBar, SyncBar};
 use crate::pages::{
-    AccountPage, AllocatePage, AssignedPage, BoardPage, CallsPage, CampaignFormPage, CampaignPage,
-    ConsolePage, HouseholdPage, HouseholdsPage, InboxPage, LoginPage, MyClaimsPage, MyRequestsPage,
-    NotFound, NoticeOpenPage, NoticesPage, PledgeFormPage, PledgesPage, PrivacyPage, RegisterPage,
-    RequestFormPage, RequestPage, ResetPage, ShopPage, StatsPage, VolunteersPage, WishDetailPage,
-    WishFormPage, WishListPage, WorkerClaimsPage,
+    AccountPage, AllocatePage, AssignedPage, BoardPage, CallsPage, CampaignEditPage,
+    CampaignFormPage, CampaignPage, ConsolePage, HouseholdPage, HouseholdsPage, InboxPage,
+    LoginPage, MyClaimsPage, MyRequestsPage, NotFound, NoticeOpenPage, NoticesPage, PledgeFormPage,
+    PledgesPage, PrivacyPage, RegisterPage, RequestFormPage, RequestPage, ResetPage, ShopPage,
+    StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
 };
 use crate::session::Session;
 use crate::state::Data;
@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/worker/pledges") view=PledgesPage />
                     <Route path=path!("/worker/pledges/:id") view=AllocatePage />
                     <Route path=path!("/worker/campaigns/new") view=CampaignFormPage />
+                    <Route path=path!("/worker/campaigns/:id/edit") view=CampaignEditPage />
                     <Route path=path!("/worker/stats") view=StatsPage />
                     <Route path=path!("/shop") view=ShopPage />
                     <Route path=path!("/shop/pledges/new") view=PledgeFormPage />

@@ -2,11 +2,16 @@ use leptos::prelude::*;
 use microwish_core::engine::SyncStatus;
 use microwish_core::{CampaignId, PublicCampaign, WishId, WishQuery};
 
+use microwish_core::command::{CampaignRef, Command};
+use microwish_core::Role;
+
 use crate::china_time::today;
-use crate::components::{BackLink, LiveWishList, ProgressBar};
+use crate::components::{BackLink, FormError, LiveWishList, ProgressBar};
 use crate::i18n::t;
 use crate::pages::id_param;
+use crate::session::use_session;
 use crate::state::use_data;
+use crate::sync::use_sync;
 
 /// `/campaigns/:id`: a drive, its progress and its wishes, from the device's cache.
 #[component]
@@ -33,7 +38,8 @@ pub fn CampaignPage() -> impl IntoView {
         <BackLink />
         {move || match campaign.get() {
             Some(campaign) => view! {
-                <CampaignHeader campaign />
+                <CampaignHeader campaign=campaign.clone() />
+                <WorkerActions campaign />
                 <h2 class="section-title">{t.campaign_wishes}</h2>
                 <LiveWishList ids=wishes today=today() />
             }
@@ -85,5 +91,73 @@ fn CampaignHeader(campaign: PublicCampaign) -> impl IntoView {
                 )}
             </p>
         </header>
+    }
+}
+
+/// For a worker of the drive's community: edit it, or end it early (asked first; offline
+/// too, through the outbox).
+#[component]
+fn WorkerActions(campaign: PublicCampaign) -> impl IntoView {
+    let t = t();
+    let session = use_session();
+    let sync = use_sync();
+    let theirs = move || {
+        session.user().is_some_and(|me| {
+            me.role == Role::Worker
+                && me.community.is_some()
+                && me.community == campaign.community_id
+        })
+    };
+    let asking = RwSignal::new(false);
+    let end = Action::new_local(move |campaign_id: &CampaignId| {
+        let command = Command::EndCampaign(CampaignRef {
+            campaign_id: *campaign_id,
+        });
+        async move { sync.mutate(command).await }
+    });
+    let message = Signal::derive(move || match end.value().get() {
+        Some(Err(error)) => Some(t.mutate_error(&error)),
+        _ => None,
+    });
+    let id = campaign.id;
+    let running = !campaign.has_ended(today());
+    move || {
+        theirs().then(|| {
+            view! {
+                <div class="campaign__actions">
+                    <a class="button button--quiet campaign__edit" href=format!("/worker/campaigns/{id}/edit")>
+                        {t.report.edit_campaign}
+                    </a>
+                    {running.then(|| view! {
+                        <Show
+                            when=move || asking.get()
+                            fallback=move || view! {
+                                <button type="button" class="button button--quiet campaign__end"
+                                    on:click=move |_| asking.set(true)>
+                                    {t.report.end_campaign}
+                                </button>
+                            }
+                        >
+                            <div class="campaign__ask" role="alertdialog">
+                                <p>{t.report.end_campaign_question}</p>
+                                <button type="button" class="button button--danger campaign__end-yes"
+                                    disabled=move || end.pending().get()
+                                    on:click=move |_| {
+                                        asking.set(false);
+                                        end.dispatch(id);
+                                    }>
+                                    {t.report.end_campaign_yes}
+                                </button>
+                                <button type="button" class="button button--quiet campaign__end-no"
+                                    on:click=move |_| asking.set(false)>
+                                    {t.report.keep_campaign}
+                                </button>
+                            </div>
+                        </Show>
+                    })}
+                    <FormError message />
+                </div>
+            }
+        })
     }
 }

@@ -2,13 +2,14 @@ use chrono::{Days, NaiveDate};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use microwish_core::command::{Command, NewCampaign};
-use microwish_core::{CampaignId, Field, FieldCode, FieldError};
+use microwish_core::command::{CampaignUpdate, Command, NewCampaign};
+use microwish_core::{CampaignId, Field, FieldCode, FieldError, PublicCampaign};
 
 use crate::china_time::{date_input_value, today};
 use crate::components::{Back, BackLink, DatePicker, FieldMessages, FormError, WorkerOnly};
 use crate::i18n::t;
-use crate::pages::{form_problem, FormProblem};
+use crate::pages::{form_problem, id_param, FormProblem};
+use crate::state::use_data;
 use crate::sync::use_sync;
 
 /// `/worker/campaigns/new`: a drive with a goal and dates ("暖心行动送书包: 30 个书包").
@@ -21,23 +22,63 @@ pub fn CampaignFormPage() -> impl IntoView {
         <header class="page-head">
             <h1 class="page-head__title">{t.report.campaign_form_title}</h1>
         </header>
-        <WorkerOnly children=|_| view! { <CampaignForm /> } />
+        <WorkerOnly children=|_| view! { <CampaignForm existing=None /> } />
+    }
+}
+
+/// `/worker/campaigns/:id/edit`: the same form, filled with the drive as it is; saving sends
+/// `update_campaign` (offline too).
+#[component]
+pub fn CampaignEditPage() -> impl IntoView {
+    let t = t();
+    let data = use_data();
+    let id = id_param::<CampaignId>();
+    let campaign = Memo::new(move |_| data.campaigns.get(&id()?));
+    view! {
+        <BackLink />
+        <header class="page-head">
+            <h1 class="page-head__title">{t.report.campaign_edit_title}</h1>
+        </header>
+        <WorkerOnly children=move |_| view! {
+            {move || match campaign.get() {
+                Some(campaign) => view! { <CampaignForm existing=Some(campaign) /> }.into_any(),
+                None => view! { <p class="loading">{t.loading}</p> }.into_any(),
+            }}
+        } />
     }
 }
 
 #[component]
-fn CampaignForm() -> impl IntoView {
+fn CampaignForm(existing: Option<PublicCampaign>) -> impl IntoView {
     let t = t();
     let sync = use_sync();
     let navigate = use_navigate();
-    let id = StoredValue::new(CampaignId::generate());
+    let editing = existing.is_some();
+    let id = StoredValue::new(
+        existing
+            .as_ref()
+            .map_or_else(CampaignId::generate, |campaign| campaign.id),
+    );
     let start = today();
-    let title = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let goal = RwSignal::new(String::new());
-    let unit = RwSignal::new(t.report.goal_unit_default.to_owned());
-    let starts_on = RwSignal::new(date_input_value(start));
-    let ends_on = RwSignal::new(date_input_value(start + Days::new(30)));
+    let was = |pick: fn(&PublicCampaign) -> String, otherwise: String| {
+        existing.as_ref().map_or(otherwise, pick)
+    };
+    let title = RwSignal::new(was(|c| c.title.clone(), String::new()));
+    let description = RwSignal::new(was(|c| c.description.clone(), String::new()));
+    let goal = RwSignal::new(was(|c| c.goal.to_string(), String::new()));
+    let unit = RwSignal::new(was(
+        |c| c.unit.clone(),
+        t.report.goal_unit_default.to_owned(),
+    ));
+    let starts_on = RwSignal::new(date_input_value(
+        existing.as_ref().and_then(|c| c.starts_on).unwrap_or(start),
+    ));
+    let ends_on = RwSignal::new(date_input_value(
+        existing
+            .as_ref()
+            .and_then(|c| c.ends_on)
+            .unwrap_or(start + Days::new(30)),
+    ));
     let problem = RwSignal::new(None::<FormProblem>);
     let submit = Action::new_local(move |command: &Command| {
         let command = command.clone();
@@ -80,7 +121,19 @@ fn CampaignForm() -> impl IntoView {
         match new.validate() {
             Ok(_) if problems.is_empty() => {
                 problem.set(None);
-                submit.dispatch(Command::CreateCampaign(new));
+                submit.dispatch(if editing {
+                    Command::UpdateCampaign(CampaignUpdate {
+                        campaign_id: new.id,
+                        title: new.title,
+                        description: new.description,
+                        goal: new.goal,
+                        unit: new.unit,
+                        starts_on: new.starts_on,
+                        ends_on: new.ends_on,
+                    })
+                } else {
+                    Command::CreateCampaign(new)
+                });
             }
             Ok(_) => problem.set(Some(FormProblem::Invalid(problems))),
             Err(error) => problem.set(Some(FormProblem::invalid(error))),
@@ -117,7 +170,7 @@ fn CampaignForm() -> impl IntoView {
             <FieldMessages field=Field::EndsOn errors />
             <FormError message />
             <button type="submit" class="button button--primary button--wide" disabled=move || pending.get()>
-                {t.report.start_campaign}
+                {if editing { t.report.save_campaign } else { t.report.start_campaign }}
             </button>
         </form>
     }

@@ -28,7 +28,7 @@ pub mod worker_claims;
 pub use account::AccountPage;
 pub use allocate::AllocatePage;
 pub use campaign::CampaignPage;
-pub use campaign_form::CampaignFormPage;
+pub use campaign_form::{CampaignEditPage, CampaignFormPage};
 pub use console::ConsolePage;
 pub use household_form::HouseholdPage;
 pub use households::HouseholdsPage;

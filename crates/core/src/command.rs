@@ -63,6 +63,10 @@ pub enum Command {
     CancelAllocation(AllocationRef),
     ThankShop(ThankShop),
     CreateCampaign(NewCampaign),
+    /// A worker changes a drive's text, goal or dates.
+    UpdateCampaign(CampaignUpdate),
+    /// A worker ends a drive early.
+    EndCampaign(CampaignRef),
     /// A resident files a request (or a worker logs one on someone's behalf).
     FileRequest(NewRequest),
     AcceptRequest(RequestRef),

@@ -547,6 +547,13 @@ pub enum Write {
         note: String,
     },
     NewPledge(PledgeRecord),
+    /// A drive's text, goal and dates, all replaced.
+    CampaignChanged(CampaignRecord),
+    /// A drive ended early (the first end counts).
+    CampaignEnded {
+        campaign: CampaignId,
+        at: DateTime<Utc>,
+    },
     /// A pledge's allocated units (and its variant's), compare-and-set: `(pledge, variant)`.
     PledgeAllocated {
         pledge: PledgeId,
@@ -755,7 +762,10 @@ impl Decision {
                 Write::NewAllocation(record) => written.pledges.push(record.pledge),
                 // An allocation lives inside its pledge's view.
                 Write::AllocationStatus { .. } | Write::AllocationThanks { .. } => {}
-                Write::NewCampaign(record) => written.campaigns.push(record.id),
+                Write::NewCampaign(record) | Write::CampaignChanged(record) => {
+                    written.campaigns.push(record.id)
+                }
+                Write::CampaignEnded { campaign, .. } => written.campaigns.push(*campaign),
                 Write::PartyMember { user, .. } => written.volunteers.push(*user),
                 Write::NewRequest(record) => written.requests.push(record.id),
                 Write::RequestMoved { request, .. }
@@ -876,6 +886,14 @@ impl Command {
                 campaigns: vec![new.id],
                 ..Needs::default()
             },
+            Command::UpdateCampaign(update) => Needs {
+                campaigns: vec![update.campaign_id],
+                ..Needs::default()
+            },
+            Command::EndCampaign(target) => Needs {
+                campaigns: vec![target.campaign_id],
+                ..Needs::default()
+            },
             Command::FileRequest(new) => Needs {
                 // A request id seen before makes this a retry (or a conflict).
                 requests: vec![new.id],
@@ -982,6 +1000,8 @@ fn decide_command(command: &Command, facts: &Facts, ctx: &Context) -> Result<Dec
         }
         Command::ThankShop(thanks) => pledges::thank(thanks, facts, ctx),
         Command::CreateCampaign(new) => pledges::create_campaign(new, facts, ctx),
+        Command::UpdateCampaign(update) => pledges::update_campaign(update, facts, ctx),
+        Command::EndCampaign(target) => pledges::end_campaign(target.campaign_id, facts, ctx),
         Command::FileRequest(new) => requests::file(new, facts, ctx),
         Command::AcceptRequest(target) => requests::accept(target, facts, ctx),
         Command::DispatchRequest(dispatch) => requests::dispatch(dispatch, facts, ctx),

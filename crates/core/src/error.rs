@@ -145,6 +145,7 @@ string_enum! {
         Variants = "variants",
         Variant = "variant",
         Goal = "goal",
+        StartsOn = "starts_on",
         EndsOn = "ends_on",
         From = "from",
         To = "to",

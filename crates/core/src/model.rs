@@ -635,19 +635,23 @@ pub struct PublicCampaign {
     /// The community running the drive (its workers alone see it among theirs).
     #[serde(default)]
     pub community_id: Option<CommunityId>,
+    /// When a worker ended the drive early (`end_campaign`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
 impl PublicCampaign {
     /// Whether the drive runs on `today` (the community's date): begun, or with no start,
-    /// and not past its last day. Only running drives are listed as ongoing.
+    /// not past its last day, and not ended early. Only running drives are listed as ongoing.
     pub fn is_running(&self, today: NaiveDate) -> bool {
-        self.starts_on.is_none_or(|start| start <= today)
+        self.ended_at.is_none()
+            && self.starts_on.is_none_or(|start| start <= today)
             && self.ends_on.is_none_or(|end| today <= end)
     }
 
-    /// Whether its last day has passed.
+    /// Whether it is over: its last day has passed, or a worker ended it.
     pub fn has_ended(&self, today: NaiveDate) -> bool {
-        self.ends_on.is_some_and(|end| end < today)
+        self.ended_at.is_some() || self.ends_on.is_some_and(|end| end < today)
     }
 
     /// What its progress is counted against: the goal when it has one (as its text says
@@ -1216,7 +1220,17 @@ mod campaign_tests {
             },
             created_at: DateTime::<Utc>::UNIX_EPOCH,
             community_id: None,
+            ended_at: None,
         }
+    }
+
+    #[test]
+    fn a_drive_ended_early_is_no_longer_running() {
+        let today = "2026-07-10".parse().unwrap();
+        let mut drive = drive(Some("2026-05-20"), Some("2026-07-28"), 6);
+        assert!(drive.is_running(today));
+        drive.ended_at = Some(DateTime::<Utc>::UNIX_EPOCH);
+        assert!(!drive.is_running(today) && drive.has_ended(today));
     }
 
     #[test]

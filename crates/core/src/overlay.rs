@@ -385,8 +385,24 @@ impl LocalState {
                             progress: Progress::default(),
                             created_at: now,
                             community_id: Some(record.community),
+                            ended_at: None,
                         },
                     );
+                }
+                Write::CampaignChanged(record) => {
+                    if let Some(campaign) = self.campaigns.get_mut(&record.id) {
+                        campaign.title.clone_from(&record.title);
+                        campaign.description.clone_from(&record.description);
+                        campaign.goal = record.goal;
+                        campaign.unit.clone_from(&record.unit);
+                        campaign.starts_on = Some(record.starts_on);
+                        campaign.ends_on = Some(record.ends_on);
+                    }
+                }
+                Write::CampaignEnded { campaign, at } => {
+                    if let Some(campaign) = self.campaigns.get_mut(campaign) {
+                        campaign.ended_at.get_or_insert(*at);
+                    }
                 }
                 Write::PartyMember { user, party_member } => {
                     if let Some(volunteer) = self.volunteers.get_mut(user) {

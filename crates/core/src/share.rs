@@ -136,6 +136,7 @@ mod tests {
             },
             created_at: DateTime::<Utc>::UNIX_EPOCH,
             community_id: None,
+            ended_at: None,
         };
         let preview = campaign(&drive);
         assert_eq!(preview.title, "暖心行动送书包");

@@ -243,6 +243,8 @@ fn carry_out(tx: &Tx, ctx: &Context, decision: &Decision, facts: &Facts) -> Resu
                 store::pledges::set_allocation_thanks(tx, *allocation, text, ctx.now)?
             }
             Write::NewCampaign(record) => store::campaigns::insert(tx, record, ctx.now)?,
+            Write::CampaignChanged(record) => store::campaigns::update(tx, record)?,
+            Write::CampaignEnded { campaign, at } => store::campaigns::end(tx, *campaign, *at)?,
             Write::PartyMember { user, party_member } => {
                 store::users::set_party_member(tx, *user, *party_member)?
             }

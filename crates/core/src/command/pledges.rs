@@ -265,6 +265,91 @@ impl NewCampaign {
     }
 }
 
+/// `update_campaign` (`PATCH /api/campaigns/{id}`, worker of its community): the drive's
+/// text, goal and dates, all of them, checked as a new one is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignUpdate {
+    pub campaign_id: CampaignId,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub goal: i64,
+    #[serde(default = "default_unit")]
+    pub unit: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+impl CampaignUpdate {
+    pub fn validate(&self) -> Result<ValidCampaign, RuleError> {
+        NewCampaign {
+            id: self.campaign_id,
+            title: self.title.clone(),
+            description: self.description.clone(),
+            goal: self.goal,
+            unit: self.unit.clone(),
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+        }
+        .validate()
+    }
+}
+
+/// The body of `PATCH /api/campaigns/{id}`: only what changes; the rest stays.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CampaignPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_on: Option<NaiveDate>,
+}
+
+impl CampaignPatch {
+    /// The whole drive after this patch of `current` (a drive of old kept no dates: then the
+    /// patch must give them).
+    pub fn over(self, current: &crate::model::PublicCampaign) -> Result<CampaignUpdate, RuleError> {
+        let mut errors = ValidationErrors::default();
+        let mut date = |given: Option<NaiveDate>, had: Option<NaiveDate>, field: Field| {
+            given.or(had).unwrap_or_else(|| {
+                errors.add(field, FieldCode::Required, "must be given");
+                NaiveDate::MIN
+            })
+        };
+        let starts_on = date(self.starts_on, current.starts_on, Field::StartsOn);
+        let ends_on = date(self.ends_on, current.ends_on, Field::EndsOn);
+        errors.into_result(CampaignUpdate {
+            campaign_id: current.id,
+            title: self.title.unwrap_or_else(|| current.title.clone()),
+            description: self
+                .description
+                .unwrap_or_else(|| current.description.clone()),
+            goal: self.goal.unwrap_or(i64::from(current.goal)),
+            unit: self.unit.unwrap_or_else(|| current.unit.clone()),
+            starts_on,
+            ends_on,
+        })
+    }
+}
+
+/// `end_campaign` (`POST /api/campaigns/{id}/end`, worker of its community): the drive stops
+/// being ongoing now, whatever its last day was; its wishes stay as they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignRef {
+    pub campaign_id: CampaignId,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,9 @@
 //! Allocated units count as claimed units of the wish. And campaigns, which workers start.
 
 use super::*;
-use crate::command::{AllocationRef, NewAllocation, NewCampaign, NewPledge, ThankShop};
+use crate::command::{
+    AllocationRef, CampaignUpdate, NewAllocation, NewCampaign, NewPledge, ThankShop,
+};
 use crate::error::{Field, FieldCode};
 use crate::model::AllocationStatus;
 use crate::rules::settle_wish_status;
@@ -269,6 +271,61 @@ pub(super) fn create_campaign(
         })],
         events: Vec::new(),
     })
+}
+
+pub(super) fn update_campaign(
+    update: &CampaignUpdate,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let community = own_campaign(update.campaign_id, facts, ctx)?;
+    let valid = update.validate()?;
+    Ok(Decision {
+        subject: Subject::Campaign(update.campaign_id),
+        replayed: false,
+        writes: vec![Write::CampaignChanged(CampaignRecord {
+            id: update.campaign_id,
+            community,
+            title: valid.title,
+            description: valid.description,
+            goal: valid.goal,
+            unit: valid.unit,
+            starts_on: update.starts_on,
+            ends_on: update.ends_on,
+        })],
+        events: Vec::new(),
+    })
+}
+
+pub(super) fn end_campaign(
+    campaign: CampaignId,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    own_campaign(campaign, facts, ctx)?;
+    Ok(Decision {
+        subject: Subject::Campaign(campaign),
+        replayed: false,
+        writes: vec![Write::CampaignEnded {
+            campaign,
+            at: ctx.now,
+        }],
+        events: Vec::new(),
+    })
+}
+
+/// The community of a drive the acting worker may change: their own community's (another
+/// community's, or none, is as good as absent).
+fn own_campaign(
+    campaign: CampaignId,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<CommunityId, RuleError> {
+    let community = facts.worker_community(ctx)?;
+    match facts.campaigns.get(&campaign) {
+        Some(Some(owner)) if *owner == community => Ok(community),
+        _ => Err(RuleError::NotFound(Entity::Campaign)),
+    }
 }
 
 fn allocation<'a>(

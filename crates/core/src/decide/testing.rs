@@ -347,6 +347,8 @@ impl World {
             Write::NewCampaign(record) => {
                 facts.campaigns.insert(record.id, Some(record.community));
             }
+            // Only a drive's community is a fact the rules read.
+            Write::CampaignChanged(_) | Write::CampaignEnded { .. } => {}
             Write::PartyMember { user, party_member } => {
                 if let Some(user) = facts.users.get_mut(user) {
                     user.party_member = *party_member;

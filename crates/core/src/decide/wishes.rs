@@ -393,6 +393,62 @@ mod tests {
     }
 
     #[test]
+    fn a_worker_edits_and_ends_only_their_own_communitys_drive() {
+        use crate::command::{CampaignRef, CampaignUpdate};
+        let mut world = World::new();
+        let worker = world.worker();
+        let (ours, theirs) = (CampaignId::generate(), CampaignId::generate());
+        world.facts.campaigns.insert(ours, Some(world.community));
+        world.facts.campaigns.insert(theirs, Some(world.other));
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 6, d).unwrap();
+        let update = |campaign_id, ends_on| {
+            Command::UpdateCampaign(CampaignUpdate {
+                campaign_id,
+                title: " 六一童心愿 ".into(),
+                description: String::new(),
+                goal: 40,
+                unit: "件".into(),
+                starts_on: day(1),
+                ends_on,
+            })
+        };
+        let decision = world.apply(worker, &update(ours, day(30))).unwrap();
+        let Write::CampaignChanged(record) = &decision.writes[0] else {
+            panic!("{decision:?}")
+        };
+        assert_eq!((record.title.as_str(), record.goal), ("六一童心愿", 40));
+        // Checked as a new drive is: it cannot end before it starts.
+        let RuleError::Validation(errors) = world
+            .decide(
+                worker,
+                &update(ours, chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()),
+            )
+            .unwrap_err()
+        else {
+            panic!("a field error")
+        };
+        assert!(errors.has(Field::EndsOn));
+        let end = |campaign_id| Command::EndCampaign(CampaignRef { campaign_id });
+        let decision = world.apply(worker, &end(ours)).unwrap();
+        assert!(
+            matches!(decision.writes[0], Write::CampaignEnded { campaign, .. } if campaign == ours)
+        );
+        for command in [
+            update(theirs, day(30)),
+            end(theirs),
+            end(CampaignId::generate()),
+        ] {
+            assert_eq!(
+                world.decide(worker, &command).unwrap_err(),
+                RuleError::NotFound(Entity::Campaign),
+                "another community's drive is as good as absent"
+            );
+        }
+        let donor = world.user(Role::Donor);
+        assert!(world.decide(donor, &end(ours)).is_err(), "workers only");
+    }
+
+    #[test]
     fn a_worker_posts_a_draft_publishes_it_and_a_retry_makes_no_second_wish() {
         let mut world = World::new();
         let worker = world.worker();

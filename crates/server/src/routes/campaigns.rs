@@ -1,10 +1,11 @@
 //! `GET /api/campaigns`, `GET /api/campaigns/{id}`: drives with their progress;
-//! `POST /api/campaigns` (worker) starts one.
+//! `POST /api/campaigns` (worker) starts one, `PATCH /api/campaigns/{id}` changes it and
+//! `POST /api/campaigns/{id}/end` ends it early.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use microwish_core::command::{Command, NewCampaign};
+use microwish_core::command::{CampaignPatch, CampaignRef, Command, NewCampaign};
 use microwish_core::visibility;
 use microwish_core::{Entity, Page, PublicCampaign};
 
@@ -90,4 +91,70 @@ pub async fn create(
         created_or_replayed(&decision),
         Json(campaign.ok_or(ApiError::not_found(Entity::Campaign))?),
     ))
+}
+
+/// A worker changes their community's drive: only the fields given (another community's: 404).
+#[utoipa::path(
+    patch,
+    path = "/campaigns/{id}",
+    tag = "campaigns",
+    operation_id = "campaigns_update",
+    params(("id" = uuid::Uuid, Path, description = "The campaign")),
+    request_body = CampaignPatch,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = PublicCampaign)
+    )
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<CampaignPatch>,
+) -> ApiResult<Json<PublicCampaign>> {
+    let current = own(&state, &user, &id).await?;
+    let update = patch.over(&current)?;
+    apply(&state, user.actor(), Command::UpdateCampaign(update)).await?;
+    own(&state, &user, &id).await.map(Json)
+}
+
+/// A worker ends their community's drive early: no longer listed as ongoing (a retry changes
+/// nothing; another community's: 404).
+#[utoipa::path(
+    post,
+    path = "/campaigns/{id}/end",
+    tag = "campaigns",
+    operation_id = "campaigns_end",
+    params(("id" = uuid::Uuid, Path, description = "The campaign")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = PublicCampaign)
+    )
+)]
+pub async fn end(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PublicCampaign>> {
+    let campaign_id = own(&state, &user, &id).await?.id;
+    apply(
+        &state,
+        user.actor(),
+        Command::EndCampaign(CampaignRef { campaign_id }),
+    )
+    .await?;
+    own(&state, &user, &id).await.map(Json)
+}
+
+/// The drive `id` as the worker sees it: their own community's, else 404.
+async fn own(
+    state: &AppState,
+    user: &crate::store::users::User,
+    id: &str,
+) -> ApiResult<PublicCampaign> {
+    let id = parse_id(id, Entity::Campaign)?;
+    store::campaigns::one(&state.db, id)
+        .await?
+        .filter(|campaign| visibility::campaign(Some(&user.viewer()), campaign.community_id))
+        .ok_or(ApiError::not_found(Entity::Campaign))
 }

@@ -23,6 +23,7 @@ struct CampaignRow {
     ends_on: Option<Parsed<NaiveDate>>,
     created_at: Parsed<DateTime<Utc>>,
     community_id: Option<String>,
+    ended_at: Option<Parsed<DateTime<Utc>>>,
     wishes: i64,
     wishes_fulfilled: i64,
     units: i64,
@@ -51,6 +52,7 @@ impl TryFrom<CampaignRow> for PublicCampaign {
             },
             created_at: row.created_at.0,
             community_id: row.community_id.as_deref().map(parse_stored).transpose()?,
+            ended_at: row.ended_at.map(|at| at.0),
         })
     }
 }
@@ -59,7 +61,7 @@ impl TryFrom<CampaignRow> for PublicCampaign {
 fn query(ids: Option<&[CampaignId]>) -> Statement {
     let mut sql = Statement::new(
         "SELECT c.id, c.title, c.description, c.goal, c.unit, c.starts_on, c.ends_on, c.created_at, \
-         c.community_id, COUNT(w.id) AS wishes, \
+         c.community_id, c.ended_at, COUNT(w.id) AS wishes, \
          CAST(COALESCE(SUM(CASE WHEN w.status IN ",
     );
     sql.push_list(WishStatus::FULFILLED).push(
@@ -76,7 +78,7 @@ fn query(ids: Option<&[CampaignId]>) -> Statement {
     }
     sql.push(
         " GROUP BY c.id, c.title, c.description, c.goal, c.unit, c.starts_on, c.ends_on, \
-         c.created_at, c.community_id ORDER BY c.id DESC",
+         c.created_at, c.community_id, c.ended_at ORDER BY c.id DESC",
     );
     sql
 }
@@ -150,4 +152,36 @@ pub fn insert(tx: &Tx, campaign: &CampaignRecord, now: DateTime<Utc>) -> ApiResu
         ],
     )?;
     log_change(tx, Entity::Campaign, &campaign.id.to_string())
+}
+
+/// A drive's text, goal and dates, replaced (already checked by core).
+pub fn update(tx: &Tx, campaign: &CampaignRecord) -> ApiResult<()> {
+    super::run(
+        tx,
+        "UPDATE campaigns SET title = ?, description = ?, goal = ?, unit = ?, starts_on = ?, \
+         ends_on = ? WHERE id = ?",
+        crate::args![
+            campaign.title,
+            campaign.description,
+            campaign.goal,
+            campaign.unit,
+            day(campaign.starts_on),
+            day(campaign.ends_on),
+            campaign.id.to_string(),
+        ],
+    )?;
+    log_change(tx, Entity::Campaign, &campaign.id.to_string())
+}
+
+/// A drive ended early: the first end counts (a retry changes nothing).
+pub fn end(tx: &Tx, campaign: CampaignId, at: DateTime<Utc>) -> ApiResult<()> {
+    let changed = super::run(
+        tx,
+        "UPDATE campaigns SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+        crate::args![stamp(at), campaign.to_string()],
+    )?;
+    if changed > 0 {
+        log_change(tx, Entity::Campaign, &campaign.to_string())?;
+    }
+    Ok(())
 }

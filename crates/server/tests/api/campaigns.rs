@@ -119,3 +119,103 @@ async fn grids_list_the_four_grid_stations() {
         .unwrap()
         .contains("驿站"));
 }
+
+#[tokio::test]
+async fn a_worker_edits_and_ends_their_own_drive_and_no_other() {
+    use reqwest::Method;
+    use serde_json::json;
+    let app = spawn_demo_app().await;
+    let worker = app.worker().await;
+    let campaigns: Page<PublicCampaign> =
+        serde_json::from_value(app.get_json("/api/campaigns").await).unwrap();
+    let today = microwish_core::clock::community_today(chrono::Utc::now());
+    let drive = campaigns
+        .items
+        .iter()
+        .find(|campaign| campaign.is_running(today))
+        .expect("a running demo drive")
+        .clone();
+    let path = format!("/api/campaigns/{}", drive.id);
+
+    // Only what is sent changes.
+    let response = app
+        .send(
+            Some(&worker),
+            Method::PATCH,
+            &path,
+            json!({"goal": 50, "title": "暖心行动送书包(加量)"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let changed: PublicCampaign = response.json().await.unwrap();
+    assert_eq!(
+        (changed.goal, changed.title.as_str()),
+        (50, "暖心行动送书包(加量)")
+    );
+    assert_eq!(
+        (changed.starts_on, changed.ends_on),
+        (drive.starts_on, drive.ends_on)
+    );
+    // Checked as a new drive is.
+    let response = app
+        .send(
+            Some(&worker),
+            Method::PATCH,
+            &path,
+            json!({"ends_on": "2000-01-01"}),
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let response = app
+        .send(
+            Some(&worker),
+            Method::PATCH,
+            &path,
+            json!({"colour": "red"}),
+        )
+        .await;
+    assert_eq!(response.status(), 422, "unknown fields are refused");
+
+    // Another community's worker, a donor, a visitor: nothing.
+    let other = app.other_worker().await;
+    let donor = app.register(microwish_core::Role::Donor).await;
+    let end = format!("{path}/end");
+    assert_eq!(
+        app.send(Some(&other), Method::POST, &end, json!({}))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.send(Some(&other), Method::PATCH, &path, json!({"goal": 1}))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.send(Some(&donor), Method::POST, &end, json!({}))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.send(None, Method::POST, &end, json!({})).await.status(),
+        401
+    );
+
+    // Ended early: no longer running; a retry changes nothing.
+    let response = app.send(Some(&worker), Method::POST, &end, json!({})).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let ended: PublicCampaign = response.json().await.unwrap();
+    let at = ended.ended_at.expect("ended");
+    assert!(!ended.is_running(today) && ended.has_ended(today));
+    let again: PublicCampaign = app
+        .send(Some(&worker), Method::POST, &end, json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again.ended_at, Some(at));
+    let public: PublicCampaign = serde_json::from_value(app.get_json(&path).await).unwrap();
+    assert_eq!(public.ended_at, Some(at), "everyone sees it ended");
+}

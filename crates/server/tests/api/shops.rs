@@ -556,7 +556,14 @@ async fn the_spreadsheets_open_in_excel_and_wishes_csv_names_nobody() {
     assert!(text.contains("雨雨"), "aliases are");
     // Kinds, categories, statuses and groups in the file's language, not codes.
     let cells: Vec<&str> = lines[1..].iter().flat_map(|line| line.split(',')).collect();
-    for code in ["item", "service", "open", "fulfilled", "elderly_alone", "school"] {
+    for code in [
+        "item",
+        "service",
+        "open",
+        "fulfilled",
+        "elderly_alone",
+        "school",
+    ] {
         assert!(!cells.contains(&code), "{code} is written as a code");
     }
     for word in ["物品", "服务", "待认领", "独居老人"] {

@@ -611,6 +611,8 @@ pub const EN: Texts = Texts {
         end_campaign_question: "End this campaign now? It will no longer show as ongoing; its wishes stay as they are.",
         end_campaign_yes: "End it",
         keep_campaign: "Keep it going",
+        campaign_no_wishes: "No wishes in this campaign yet",
+        campaign_no_wishes_hint: "Wishes appear here once the community posts them under this campaign.",
         stats_title: "Numbers and exports",
         from: "From",
         to: "To",

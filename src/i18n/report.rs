@@ -29,6 +29,9 @@ pub struct ReportTexts {
     pub end_campaign_question: &'static str,
     pub end_campaign_yes: &'static str,
     pub keep_campaign: &'static str,
+    /// A drive with no wishes yet, and how wishes join one.
+    pub campaign_no_wishes: &'static str,
+    pub campaign_no_wishes_hint: &'static str,
     pub stats_title: &'static str,
     pub from: &'static str,
     pub to: &'static str,

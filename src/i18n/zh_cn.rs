@@ -610,6 +610,8 @@ pub const ZH_CN: Texts = Texts {
         end_campaign_question: "现在结束这个活动吗?结束后不再显示为进行中,已发布的心愿不受影响。",
         end_campaign_yes: "确认结束",
         keep_campaign: "先不结束",
+        campaign_no_wishes: "这个活动还没有心愿",
+        campaign_no_wishes_hint: "社区发布心愿时选上这个活动,心愿就会出现在这里。",
         stats_title: "统计与导出",
         from: "从",
         to: "到",

@@ -41,7 +41,8 @@ pub fn CampaignPage() -> impl IntoView {
                 <CampaignHeader campaign=campaign.clone() />
                 <WorkerActions campaign />
                 <h2 class="section-title">{t.campaign_wishes}</h2>
-                <LiveWishList ids=wishes today=today() />
+                <LiveWishList ids=wishes today=today()
+                    empty_text=(t.report.campaign_no_wishes, t.report.campaign_no_wishes_hint) />
             }
             .into_any(),
             None if data.synced.get() => view! {

@@ -33,16 +33,21 @@ pub fn CampaignEditPage() -> impl IntoView {
     let t = t();
     let data = use_data();
     let id = id_param::<CampaignId>();
-    let campaign = Memo::new(move |_| data.campaigns.get(&id()?));
+    // Drawn once the drive is known, and not again when saving changes it (the form would
+    // start over and miss its own answer).
+    let known = Memo::new(move |_| id().is_some_and(|id| data.campaigns.get(&id).is_some()));
     view! {
-        <BackLink />
+        <BackLink to=Back::Console />
         <header class="page-head">
             <h1 class="page-head__title">{t.report.campaign_edit_title}</h1>
         </header>
         <WorkerOnly children=move |_| view! {
-            {move || match campaign.get() {
-                Some(campaign) => view! { <CampaignForm existing=Some(campaign) /> }.into_any(),
-                None => view! { <p class="loading">{t.loading}</p> }.into_any(),
+            {move || match known.get() {
+                true => {
+                    let campaign = untrack(|| id().and_then(|id| data.campaigns.get(&id)));
+                    view! { <CampaignForm existing=campaign /> }.into_any()
+                }
+                false => view! { <p class="loading">{t.loading}</p> }.into_any(),
             }}
         } />
     }

@@ -175,3 +175,60 @@ test('a worker sees what waits on the tab, posts a wish from the console, and go
   assert.equal(await shop.page.locator('.topbar__back').getAttribute('href'), '/shop');
   await shop.context.close();
 });
+
+test('a worker edits a drive and ends it early; it is then no longer ongoing', async () => {
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify({ phone: demo.worker.phone, password: demo.worker.password }),
+  });
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  const later = new Date(Date.now() + 8 * 3600 * 1000 + 30 * 86400_000).toISOString().slice(0, 10);
+  const created = await fetch(`${server.url}/api/campaigns`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url, cookie },
+    body: JSON.stringify({ title: '冬日暖心包', goal: 20, unit: '份', starts_on: today, ends_on: later }),
+  });
+  assert.equal(created.status, 201);
+  const drive = await created.json();
+
+  const { context, page } = await signedIn(demo.worker, `/campaigns/${drive.id}`);
+  // No filters here: an empty drive says how wishes join it, not "try other filters".
+  assert.match(await page.locator('.empty').innerText(), /这个活动还没有心愿/);
+  await page.locator('.campaign__edit').click();
+  await page.waitForURL(`${server.url}/worker/campaigns/${drive.id}/edit`);
+  assert.equal(await page.locator('input[name=title]').inputValue(), '冬日暖心包', 'filled as it is');
+  await page.locator('input[name=goal]').fill('30');
+  await page.screenshot({ path: `${screenshotDir}/campaign-edit-360x800.png`, fullPage: true });
+  await page.locator('.campaign-form button[type=submit]').click();
+  await page.waitForURL(`${server.url}/campaigns/${drive.id}`);
+  await page.locator('.campaign__goal', { hasText: '30' }).waitFor();
+
+  await page.locator('.campaign__end').click();
+  await page.locator('.campaign__ask').waitFor();
+  await page.screenshot({ path: `${screenshotDir}/campaign-end-ask-360x800.png`, fullPage: true });
+  await page.locator('.campaign__end-yes').click();
+  await page.locator('.campaign__ended').waitFor();
+  assert.equal(await page.locator('.campaign__end').count(), 0, 'nothing left to end');
+  await page.screenshot({ path: `${screenshotDir}/campaign-ended-early-360x800.png`, fullPage: true });
+
+  // The server has it ended; the home page no longer lists it as ongoing.
+  await eventuallyEnded(drive.id);
+  await page.goto(`${server.url}/`);
+  await page.locator('.campaign-card').first().waitFor();
+  assert.ok(!(await page.locator('.campaign-card__title').allInnerTexts()).includes('冬日暖心包'));
+  await context.close();
+});
+
+async function eventuallyEnded(id) {
+  for (let tries = 0; tries < 50; tries++) {
+    const campaign = await (await fetch(`${server.url}/api/campaigns/${id}`)).json();
+    if (campaign.ended_at) {
+      assert.equal(campaign.goal, 30);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.fail('the end reached the server');
+}

@@ -2,15 +2,18 @@
 //! actions its viewer may take (the owner's in [`owner`], a worker's in [`worker`]).
 
 use leptos::prelude::*;
+use microwish_core::giving::ClaimEnding;
 use microwish_core::{ClaimStatus, ClaimView, HouseContact, WishKind};
 
 use crate::components::HandoverCodeView;
 use crate::i18n::{fill, t};
 
 mod ask;
+mod ending;
 mod owner;
 mod worker;
 
+use ending::Ending;
 use owner::OwnerActions;
 use worker::{ThanksForm, WorkerActions};
 
@@ -47,6 +50,9 @@ pub fn ClaimCard(
     /// Why the last action failed.
     #[prop(into, optional)]
     error: Signal<Option<String>>,
+    /// Still in the outbox: the server has not taken it yet.
+    #[prop(optional)]
+    waiting: bool,
 ) -> impl IntoView {
     let t = t();
     let wish = &claim.wish;
@@ -120,9 +126,9 @@ pub fn ClaimCard(
     let note = (!claim.note.is_empty()).then(|| {
         view! { <p class="claim-card__note">{t.labelled(t.claim.your_note, &claim.note)}</p> }
     });
-    let reject_reason = claim.reject_reason.clone().map(|reason| {
-        view! { <p class="claim-card__reason">{t.labelled(t.claim.reject_reason, &reason)}</p> }
-    });
+    let ending = view! {
+        <Ending ending=claim.ending() reason=claim.reject_reason.clone() giver=!as_worker />
+    };
     let action_buttons = match actions {
         ClaimActions::Owner { deliver, release } if is_active => {
             let held = claim.quantity;
@@ -146,8 +152,8 @@ pub fn ClaimCard(
                 <a class="claim-card__title" href=format!("/wishes/{}", claim.wish_id)>
                     {wish.title.clone()}
                 </a>
-                <span class=format!("claim-status claim-status--{}", claim.status)>
-                    {t.claim_status_for(wish.kind, claim.status)}
+                <span class=format!("claim-status claim-status--{}", state_class(&claim, waiting))>
+                    {t.claim_state(&claim, waiting)}
                 </span>
             </div>
             <p class="claim-card__meta">
@@ -163,7 +169,7 @@ pub fn ClaimCard(
             {slot}
             {claim.contact.map(|contact| view! { <Contact contact /> })}
             {note}
-            {reject_reason}
+            {ending}
             {thanks}
             <p class="claim-card__time">
                 {fill(t.claim.claimed_at, &[("time", t.date_time(claim.created_at))])}
@@ -171,6 +177,15 @@ pub fn ClaimCard(
             {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             {action_buttons}
         </article>
+    }
+}
+
+/// The state's class: `waiting` in the outbox, `withdrawn` with its wish, else the status.
+fn state_class(claim: &ClaimView, waiting: bool) -> &'static str {
+    match claim.ending() {
+        _ if waiting => "waiting",
+        Some(ClaimEnding::WishWithdrawn) => "withdrawn",
+        _ => claim.status.as_str(),
     }
 }
 

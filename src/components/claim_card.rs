@@ -182,10 +182,12 @@ pub fn ClaimCard(
 
 /// The state's class: `waiting` in the outbox, `withdrawn` with its wish, else the status.
 fn state_class(claim: &ClaimView, waiting: bool) -> &'static str {
-    match claim.ending() {
-        _ if waiting => "waiting",
-        Some(ClaimEnding::WishWithdrawn) => "withdrawn",
-        _ => claim.status.as_str(),
+    if waiting {
+        "waiting"
+    } else if claim.ending() == Some(ClaimEnding::WishWithdrawn) {
+        "withdrawn"
+    } else {
+        claim.status.as_str()
     }
 }
 

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use microwish_core::engine::SyncStatus;
+use microwish_core::engine::{SyncStatus, UnsentChange};
 
 use crate::i18n::{fill, t};
 use crate::session::LogOutChoice;
@@ -68,7 +68,7 @@ pub fn LogoutPrompt(
 
 /// The changes that wait, named: the first few, then how many more.
 #[component]
-fn UnsentList(changes: Vec<microwish_core::engine::UnsentChange>) -> impl IntoView {
+fn UnsentList(changes: Vec<UnsentChange>) -> impl IntoView {
     let t = t();
     let more = changes.len().saturating_sub(NAMED);
     let named = changes

@@ -10,6 +10,7 @@ mod calendar;
 mod claim;
 mod en;
 mod fields;
+mod giving;
 mod handover;
 mod households;
 mod import;
@@ -38,6 +39,7 @@ pub use calendar::CalendarTexts;
 pub use claim::{ClaimTexts, WorkerTexts};
 pub use en::EN;
 pub use fields::FieldErrorTexts;
+pub use giving::GivingTexts;
 pub use handover::HandoverTexts;
 pub use households::{HouseholdTexts, WishFormTexts};
 pub use import::ImportTexts;
@@ -145,6 +147,7 @@ pub struct Texts {
     pub notices: NoticeTexts,
     pub shops: ShopTexts,
     pub handover: HandoverTexts,
+    pub giving: GivingTexts,
     pub report: ReportTexts,
     pub import: ImportTexts,
     pub problem: ProblemTexts,

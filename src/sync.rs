@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use microwish_core::command::Command;
 use microwish_core::engine::{
     Changed, Effect, Engine, Failure, Input, Meta, MutateError, Save, SessionState, Snapshot,
-    Unsent,
+    Unsent, UnsentChange,
 };
 use microwish_core::overlay::LocalState;
 use microwish_core::sync::Mutation;
@@ -337,6 +337,11 @@ impl Sync {
     pub async fn log_out_now(&self) {
         let effects = self.engine().borrow_mut().log_out_now();
         self.perform(effects).await;
+    }
+
+    /// The changes not sent yet, named (which wish, how many): what logging out would lose.
+    pub fn unsent(&self) -> Vec<UnsentChange> {
+        self.engine().borrow().unsent()
     }
 
     /// The session as the engine sees it now.

@@ -1151,3 +1151,31 @@ async fn a_date_is_chosen_from_lists_in_the_apps_language() {
         ("2027年".to_owned(), "3月".to_owned(), "5日".to_owned())
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_claim_on_a_withdrawn_wish_thanks_its_giver_instead_of_saying_it_was_returned() {
+    let root = container();
+    let mut withdrawn_wish = wish("电风扇", WishKind::Item, 1, 0, 9);
+    withdrawn_wish.status = WishStatus::Cancelled;
+    let mut withdrawn = claim(ClaimStatus::Rejected, withdrawn_wish);
+    withdrawn.reject_reason = Some("受助人已搬离".into());
+    let waiting = claim(ClaimStatus::Active, wish("书包", WishKind::Item, 2, 2, 9));
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <ClaimCard claim=withdrawn actions=ClaimActions::None />
+            <ClaimCard claim=waiting actions=ClaimActions::None waiting=true />
+        }
+    });
+    tick().await;
+    let cards = all(&root, ".claim-card");
+    assert_eq!(text(&cards[0], ".claim-status"), "心愿已撤回");
+    assert_eq!(
+        text(&cards[0], ".claim-card__reason"),
+        "撤回原因:受助人已搬离"
+    );
+    assert_eq!(
+        text(&cards[0], ".claim-card__withdrawn-thanks"),
+        t().giving.withdrawn_thanks
+    );
+    assert_eq!(text(&cards[1], ".claim-status"), "待发送");
+}

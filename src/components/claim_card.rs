@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use microwish_core::giving::ClaimEnding;
 use microwish_core::rules;
 use microwish_core::{ClaimStatus, ClaimView, HouseContact, WishKind};
 
@@ -12,8 +13,13 @@ use crate::components::{HandoverCodeView, WishStation};
 use crate::i18n::{fill, t};
 
 mod ask;
+mod ending;
 mod owner;
 mod worker;
+
+use ending::Ending;
+use owner::OwnerActions;
+use worker::{ThanksForm, WorkerActions};
 
 /// Whether a house call's slot has begun (core's [`visit_begun`]: before it, the visit can be
 /// neither reported nor confirmed done), turning true by itself when the slot begins while
@@ -32,9 +38,6 @@ fn visit_begun(starts: Option<DateTime<Utc>>) -> RwSignal<bool> {
     }
     begun
 }
-
-use owner::OwnerActions;
-use worker::{ThanksForm, WorkerActions};
 
 /// What the person looking at a claim may do with it from its card.
 #[derive(Clone, Copy)]
@@ -69,6 +72,9 @@ pub fn ClaimCard(
     /// Why the last action failed.
     #[prop(into, optional)]
     error: Signal<Option<String>>,
+    /// Still in the outbox: the server has not taken it yet.
+    #[prop(optional)]
+    waiting: bool,
 ) -> impl IntoView {
     let t = t();
     let wish = &claim.wish;
@@ -143,9 +149,9 @@ pub fn ClaimCard(
     let note = (!claim.note.is_empty()).then(|| {
         view! { <p class="claim-card__note">{t.labelled(t.claim.your_note, &claim.note)}</p> }
     });
-    let reject_reason = claim.reject_reason.clone().map(|reason| {
-        view! { <p class="claim-card__reason">{t.labelled(t.claim.reject_reason, &reason)}</p> }
-    });
+    let ending = view! {
+        <Ending ending=claim.ending() reason=claim.reject_reason.clone() giver=!as_worker />
+    };
     let action_buttons = match actions {
         ClaimActions::Owner { deliver, release } if is_active => {
             let held = claim.quantity;
@@ -170,8 +176,8 @@ pub fn ClaimCard(
                 <a class="claim-card__title" href=format!("/wishes/{}", claim.wish_id)>
                     {wish.title.clone()}
                 </a>
-                <span class=format!("claim-status claim-status--{}", claim.status)>
-                    {t.claim_status_for(wish.kind, claim.status)}
+                <span class=format!("claim-status claim-status--{}", state_class(&claim, waiting))>
+                    {t.claim_state(&claim, waiting)}
                 </span>
             </div>
             <p class="claim-card__meta">
@@ -187,7 +193,7 @@ pub fn ClaimCard(
             {slot}
             {claim.contact.map(|contact| view! { <Contact contact /> })}
             {note}
-            {reject_reason}
+            {ending}
             {thanks}
             <p class="claim-card__time">
                 {fill(t.claim.claimed_at, &[("time", t.date_time(claim.created_at))])}
@@ -195,6 +201,17 @@ pub fn ClaimCard(
             {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             {action_buttons}
         </article>
+    }
+}
+
+/// The state's class: `waiting` in the outbox, `withdrawn` with its wish, else the status.
+fn state_class(claim: &ClaimView, waiting: bool) -> &'static str {
+    if waiting {
+        "waiting"
+    } else if claim.ending() == Some(ClaimEnding::WishWithdrawn) {
+        "withdrawn"
+    } else {
+        claim.status.as_str()
     }
 }
 

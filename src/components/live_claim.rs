@@ -67,7 +67,7 @@ pub fn LiveClaim(claim: ClaimView, as_worker: bool) -> impl IntoView {
             // What needs the server's answer waits for it: no actions on a change in flight.
             {move || {
                 let actions = if pending() { ClaimActions::None } else { actions };
-                view! { <ClaimCard claim=claim.clone() actions busy=step.pending() error /> }
+                view! { <ClaimCard claim=claim.clone() actions busy=step.pending() error waiting=pending() /> }
             }}
         </div>
     }

@@ -4,14 +4,18 @@ use microwish_core::engine::SyncStatus;
 use crate::i18n::t;
 use crate::state::use_data;
 
-/// The sync indicator (synced, N waiting, offline, retrying) and the explanations of
-/// changes the server turned down, each until dismissed.
+/// The sync indicator (synced, N waiting, offline, retrying) for those it speaks to (not a
+/// visitor with nothing waiting), and the explanations of changes the server turned down,
+/// each until dismissed.
 #[component]
 pub fn SyncBar() -> impl IntoView {
     let t = t();
     let data = use_data();
     let indicator = move || {
         let status = data.status.get();
+        if !status.speaks_to(data.me().is_some()) {
+            return None;
+        }
         let state = match status {
             SyncStatus::Starting => return None,
             SyncStatus::Synced => "synced",

@@ -1,7 +1,7 @@
 //! The sync indicator, and what it says about changes made offline that the server refused.
 
 use microwish_core::command::Command;
-use microwish_core::engine::{Notice, SyncStatus};
+use microwish_core::engine::{Notice, SyncStatus, UnsentAction, UnsentChange};
 use microwish_core::ProblemCode;
 
 use super::{fill, Texts};
@@ -23,12 +23,22 @@ pub struct SyncTexts {
     /// The title of a claim the server has not taken yet.
     pub saved_title: &'static str,
     pub saved_offline: &'static str,
-    /// `{n}`: changes not sent yet when logging out.
+    /// `{n}`: changes not sent yet when logging out (`_one`: a single change).
     pub unsent_at_logout: &'static str,
+    pub unsent_at_logout_one: &'static str,
     pub send_then_log_out: &'static str,
     pub send_then_log_out_offline: &'static str,
     pub discard_and_log_out: &'static str,
     pub keep_logged_in: &'static str,
+    /// The changes the logout question names: `{title}` the wish, `{n}` `{unit}` how many.
+    pub unsent_claim: &'static str,
+    pub unsent_release: &'static str,
+    pub unsent_deliver: &'static str,
+    pub unsent_other: &'static str,
+    /// A change about nothing the phone can name.
+    pub unsent_unnamed: &'static str,
+    /// `{n}`: changes not listed.
+    pub unsent_more: &'static str,
     pub logging_out_after_send: &'static str,
     pub dismiss: &'static str,
     /// `{title}`: the wish.
@@ -55,6 +65,22 @@ impl Texts {
         };
         let title = notice.title.clone().unwrap_or_default();
         fill(template, &[("title", title), ("reason", reason)])
+    }
+
+    /// One change waiting in the outbox, named for the logout question.
+    pub fn unsent_change(&self, change: &UnsentChange) -> String {
+        let Some(title) = change.wish_title.clone() else {
+            return self.sync.unsent_unnamed.to_owned();
+        };
+        let template = match (change.action, change.quantity) {
+            (UnsentAction::Claim, Some(_)) => self.sync.unsent_claim,
+            (UnsentAction::Release, Some(_)) => self.sync.unsent_release,
+            (UnsentAction::Deliver, _) => self.sync.unsent_deliver,
+            _ => self.sync.unsent_other,
+        };
+        let n = change.quantity.map(|n| n.to_string()).unwrap_or_default();
+        let unit = change.unit.clone().unwrap_or_default();
+        fill(template, &[("title", title), ("n", n), ("unit", unit)])
     }
 
     /// What the sync indicator says.

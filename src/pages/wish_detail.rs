@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use microwish_core::engine::SyncStatus;
+use microwish_core::giving::is_finished;
 use microwish_core::{PublicWish, WishId, WishKind};
 
 use crate::api;
@@ -9,6 +10,10 @@ use crate::i18n::t;
 use crate::pages::id_param;
 use crate::session::use_session;
 use crate::state::use_data;
+
+mod finished;
+
+use finished::{Finished, MoreToHelp};
 
 /// `/wishes/:id`: one wish in full, with a way to claim it and its story so far. The wish
 /// comes from the device's cache, so the page opens offline and follows every change.
@@ -58,6 +63,8 @@ fn WishDetail(current: Signal<PublicWish>) -> impl IntoView {
         updated
     });
     let status = move || current.with(|wish| wish.status);
+    // Given all it asked for: thanks, and other wishes to help, instead of a dead end.
+    let finished = Memo::new(move |_| is_finished(status()));
     let place_label = match wish.kind {
         WishKind::Item => t.drop_off,
         WishKind::Service => t.house_call_in,
@@ -83,6 +90,7 @@ fn WishDetail(current: Signal<PublicWish>) -> impl IntoView {
             </div>
             <h1 class="detail__title">{wish.title.clone()}</h1>
             {move || current.with(need)}
+            {move || finished.get().then(|| view! { <Finished wish=current /> })}
             <dl class="detail__facts">
                 <dt>{t.beneficiary}</dt>
                 <dd>{format!("{}{}", wish.alias, t.in_brackets(t.group(wish.group)))}</dd>
@@ -100,6 +108,7 @@ fn WishDetail(current: Signal<PublicWish>) -> impl IntoView {
                 <p>{wish.description.clone()}</p>
             </section>
             <ClaimPanel wish=current session=use_session() />
+            {move || finished.get().then(|| view! { <MoreToHelp wish=current /> })}
             {move || events.get().and_then(Result::ok).map(|page| view! { <Timeline events=page.items /> })}
             <p class="privacy-note">{t.privacy_note}</p>
         </article>

@@ -2,28 +2,7 @@
 // serious or critical violation (WCAG 2.1 A and AA rules): in Chinese, in elder mode, in English.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startServer, launchBrowser, everyPage } from './support.mjs';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function seriousViolations(page) {
-  // Through the DevTools protocol: the page's CSP (rightly) refuses inline scripts.
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.nodes.slice(0, 3).map(describe).join(' | ')}`);
-}
-
-// Where, and for contrast the colours axe saw.
-function describe(node) {
-  const data = node.any[0]?.data;
-  const colours = data?.fgColor ? ` (${data.fgColor} on ${data.bgColor}: ${data.contrastRatio})` : '';
-  return node.target.join(' ') + colours;
-}
+import { startServer, launchBrowser, everyPage, seriousViolations } from './support.mjs';
 
 for (const [look, setUp] of [
   ['normal', async () => {}],

@@ -1,7 +1,8 @@
 // Shared set-up of the end-to-end tests: a real server on a free port with a fresh
 // demo database, and the system Chromium driven by playwright-core (no browser download).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -146,4 +147,25 @@ export async function everyPage(server, browser, check, { setUp = async () => {}
     }
     await context.close();
   }
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// What axe-core (npm, pinned) finds serious or critical on the page as it is now (WCAG 2.1 A
+// and AA rules), one line per rule with up to three places.
+export async function seriousViolations(page) {
+  // Through the DevTools protocol: the page's CSP (rightly) refuses inline scripts.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.slice(0, 3).map(describeNode).join(' | ')}`);
+}
+
+// Where, and for contrast the colours axe saw.
+function describeNode(node) {
+  const data = node.any[0]?.data;
+  const colours = data?.fgColor ? ` (${data.fgColor} on ${data.bgColor}: ${data.contrastRatio})` : '';
+  return node.target.join(' ') + colours;
 }

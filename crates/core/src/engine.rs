@@ -23,8 +23,10 @@ use crate::sync::{Mutation, MutationStatus, PullResponse, PushRequest, PushRespo
 mod answers;
 mod io;
 mod rounds;
+mod unsent;
 
 pub use io::*;
+pub use unsent::{UnsentAction, UnsentChange};
 
 /// At most this many mutations go in one push.
 pub const PUSH_BATCH: usize = 100;

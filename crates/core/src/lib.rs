@@ -14,6 +14,7 @@
 //! - [`decide`]: what a command does, decided once from the facts (server and phone alike);
 //! - [`overlay`]: the phone's cache with pending commands applied through [`decide`];
 //! - [`engine`]: the phone's sync engine, a plain state machine over outbox and cache;
+//! - [`giving`]: why a giver's claim ended, and which wishes to help after a finished one;
 //! - [`stats`]: the workers' report (months, grids, volunteer hours, shops), counted once;
 //! - [`visibility`]: who may see which entity and which of its fields (every read asks it);
 //! - [`notices`]: who is told of what a command did, and how a notice leaves the app;
@@ -106,6 +107,7 @@ pub mod engine;
 pub mod error;
 pub mod facts;
 pub mod gates;
+pub mod giving;
 pub mod handover;
 pub mod ids;
 pub mod import;

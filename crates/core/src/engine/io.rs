@@ -75,6 +75,20 @@ pub enum SyncStatus {
     Failed,
 }
 
+impl SyncStatus {
+    /// Whether the indicator has anything to say to this person: a signed-in user hears how
+    /// their copy stands; a visitor has nothing of theirs to sync ("synced" would mean
+    /// nothing), so they hear only of changes that wait (made before a session ended).
+    pub fn speaks_to(self, signed_in: bool) -> bool {
+        match self {
+            SyncStatus::Starting => false,
+            _ if signed_in => true,
+            SyncStatus::Pending(n) | SyncStatus::Offline(n) | SyncStatus::LoginToSend(n) => n > 0,
+            SyncStatus::Synced | SyncStatus::Failed => false,
+        }
+    }
+}
+
 /// Who is using the app, as far as the phone knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionState {

@@ -835,3 +835,31 @@ fn a_volunteer_approved_while_the_app_is_open_can_book_after_the_next_pull() {
         |e| matches!(e, Effect::Save(Save::Meta(meta)) if meta.me.as_ref() == Some(&volunteer))
     ));
 }
+
+#[test]
+fn a_visitor_hears_nothing_of_sync_unless_changes_wait() {
+    let every = [
+        SyncStatus::Synced,
+        SyncStatus::Pending(1),
+        SyncStatus::Offline(0),
+        SyncStatus::Offline(2),
+        SyncStatus::LoginToSend(1),
+        SyncStatus::Failed,
+    ];
+    for status in every {
+        assert!(status.speaks_to(true), "{status:?} to a signed-in user");
+    }
+    let to_visitor: Vec<SyncStatus> = every
+        .into_iter()
+        .filter(|status| status.speaks_to(false))
+        .collect();
+    assert_eq!(
+        to_visitor,
+        [
+            SyncStatus::Pending(1),
+            SyncStatus::Offline(2),
+            SyncStatus::LoginToSend(1)
+        ]
+    );
+    assert!(!SyncStatus::Starting.speaks_to(true));
+}

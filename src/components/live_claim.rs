@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use microwish_core::command::{
     ClaimRef, Command, ConfirmClaim, RecordThanks, RejectClaim, ReleaseClaim,
 };
-use microwish_core::ClaimView;
+use microwish_core::{ClaimStatus, ClaimView};
 
 use crate::components::{ClaimActions, ClaimCard};
 use crate::i18n::t;
@@ -67,7 +67,10 @@ pub fn LiveClaim(claim: ClaimView, as_worker: bool) -> impl IntoView {
             // What needs the server's answer waits for it: no actions on a change in flight.
             {move || {
                 let actions = if pending() { ClaimActions::None } else { actions };
-                view! { <ClaimCard claim=claim.clone() actions busy=step.pending() error waiting=pending() /> }
+                // A claim not yet taken by the server reads 待发送; a change to a taken one
+                // (a worker's confirmation in the outbox) shows the state it leads to.
+                let waiting = pending() && claim.status == ClaimStatus::Active;
+                view! { <ClaimCard claim=claim.clone() actions busy=step.pending() error waiting /> }
             }}
         </div>
     }

@@ -78,12 +78,14 @@ pub enum SyncStatus {
 impl SyncStatus {
     /// Whether the indicator has anything to say to this person: a signed-in user hears how
     /// their copy stands; a visitor has nothing of theirs to sync ("synced" would mean
-    /// nothing), so they hear only of changes that wait (made before a session ended).
+    /// nothing), so they hear only that the phone is offline (what they see may be old) and
+    /// of changes that wait (made before a session ended).
     pub fn speaks_to(self, signed_in: bool) -> bool {
         match self {
             SyncStatus::Starting => false,
             _ if signed_in => true,
-            SyncStatus::Pending(n) | SyncStatus::Offline(n) | SyncStatus::LoginToSend(n) => n > 0,
+            SyncStatus::Offline(_) => true,
+            SyncStatus::Pending(n) | SyncStatus::LoginToSend(n) => n > 0,
             SyncStatus::Synced | SyncStatus::Failed => false,
         }
     }

@@ -837,7 +837,7 @@ fn a_volunteer_approved_while_the_app_is_open_can_book_after_the_next_pull() {
 }
 
 #[test]
-fn a_visitor_hears_nothing_of_sync_unless_changes_wait() {
+fn a_visitor_hears_only_of_being_offline_and_of_changes_that_wait() {
     let every = [
         SyncStatus::Synced,
         SyncStatus::Pending(1),
@@ -857,6 +857,7 @@ fn a_visitor_hears_nothing_of_sync_unless_changes_wait() {
         to_visitor,
         [
             SyncStatus::Pending(1),
+            SyncStatus::Offline(0),
             SyncStatus::Offline(2),
             SyncStatus::LoginToSend(1)
         ]

@@ -55,8 +55,15 @@ pub struct ShopTexts {
     pub allocate_quantity: &'static str,
     pub suggested: &'static str,
     pub suggested_hint: &'static str,
-    pub other_wishes: &'static str,
+    /// `{n}`: the community's other open item wishes, in a section that opens.
+    pub other_wishes_count: &'static str,
     pub no_suggestions: &'static str,
+    /// Why a wish is suggested: it names `{size}`, it asks for the same `{thing}`, it is of
+    /// the same category.
+    pub fit_label: &'static str,
+    pub fit_size: &'static str,
+    pub fit_thing: &'static str,
+    pub fit_category: &'static str,
     pub choose_wish: &'static str,
     pub nothing_left: &'static str,
     pub pledge_not_found: &'static str,

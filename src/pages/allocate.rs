@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use microwish_core::command::{Command, NewAllocation};
-use microwish_core::{AllocationId, Me, Pledge, PledgeId, PublicWish, WishId};
+use microwish_core::{AllocationId, Fit, Me, Pledge, PledgeId, PublicWish, WishId};
 
 use crate::components::{Back, BackLink, FormError, QuantityStepper, WorkerOnly};
-use crate::i18n::t;
+use crate::i18n::{fill, t};
 use crate::pages::{id_param, not_cached, FormProblem};
 use crate::state::use_data;
 use crate::sync::use_sync;
@@ -79,15 +79,16 @@ fn AllocateForm(pledge_id: PledgeId, me: Me) -> impl IntoView {
                     .map(|p| {
                         p.suggested_wishes(variant.as_deref(), wishes)
                             .into_iter()
-                            .cloned()
-                            .collect::<Vec<PublicWish>>()
+                            .map(|suggestion| (suggestion.wish.clone(), Some(suggestion.fit)))
+                            .collect::<Vec<(PublicWish, Option<Fit>)>>()
                     })
                     .unwrap_or_default()
             })
         })
     });
     let others = Memo::new(move |_| {
-        let suggested: Vec<WishId> = suggested.with(|wishes| wishes.iter().map(|w| w.id).collect());
+        let suggested: Vec<WishId> =
+            suggested.with(|wishes| wishes.iter().map(|(w, _)| w.id).collect());
         let mut others: Vec<PublicWish> = wishes.with(|wishes| {
             wishes
                 .iter()
@@ -166,10 +167,26 @@ fn AllocateForm(pledge_id: PledgeId, me: Me) -> impl IntoView {
                 .collect_view()
         })
     };
-    let wish_choices = move |wishes: Vec<PublicWish>| {
+    // Why a wish is suggested, in words: "写明32码 · 同样是鞋 · 同类别".
+    let thing = pledge.with_untracked(|p| p.as_ref().and_then(Pledge::thing));
+    let why = move |fit: Fit| {
+        let mut reasons = Vec::new();
+        if fit.names_size {
+            let size = variant.get_untracked().unwrap_or_default();
+            reasons.push(fill(t.shops.fit_size, &[("size", size)]));
+        }
+        if let (true, Some(thing)) = (fit.same_thing, thing) {
+            reasons.push(fill(t.shops.fit_thing, &[("thing", thing.to_string())]));
+        }
+        if fit.same_category {
+            reasons.push(t.shops.fit_category.to_owned());
+        }
+        t.labelled(t.shops.fit_label, &reasons.join(" · "))
+    };
+    let wish_choices = move |wishes: Vec<(PublicWish, Option<Fit>)>| {
         wishes
             .into_iter()
-            .map(|option| {
+            .map(|(option, fit)| {
                 let id = option.id;
                 let chosen = move || wish.get() == Some(id);
                 view! {
@@ -188,6 +205,7 @@ fn AllocateForm(pledge_id: PledgeId, me: Me) -> impl IntoView {
                             {(!option.description.is_empty()).then(|| view! {
                                 <span class="wish-choice__description">{option.description.clone()}</span>
                             })}
+                            {fit.map(|fit| view! { <span class="wish-choice__why">{why(fit)}</span> })}
                         </label>
                     </li>
                 }
@@ -227,9 +245,14 @@ fn AllocateForm(pledge_id: PledgeId, me: Me) -> impl IntoView {
                         }
                     }}
                 </fieldset>
-                <details class="field allocate-form__others">
-                    <summary class="field__label">{t.shops.other_wishes}</summary>
-                    <ul class="wish-choices">{move || wish_choices(others.get())}</ul>
+                // Opened by itself when nothing fits: the worker's choice is among the others.
+                <details class="field allocate-form__others" prop:open=move || suggested.with(Vec::is_empty)>
+                    <summary class="field__label">
+                        {move || fill(t.shops.other_wishes_count, &[("n", others.with(Vec::len).to_string())])}
+                    </summary>
+                    <ul class="wish-choices">
+                        {move || wish_choices(others.get().into_iter().map(|wish| (wish, None)).collect())}
+                    </ul>
                 </details>
             </Show>
             {move || (wish.get().is_none()).then(|| view! { <p class="field__hint">{t.shops.choose_wish}</p> })}

@@ -128,6 +128,13 @@ test('a shop pledges 104 pairs in sizes, a worker gives 3 of size 32, everyone s
   // The wish that names size 32 is suggested first.
   const suggested = workerPage.locator('.wish-choices--suggested .wish-choice').first();
   await suggested.locator('.wish-choice__title', { hasText: '三双运动鞋' }).waitFor();
+  // Each suggestion says why; a coat or a school uniform (clothing too) is no fit for shoes.
+  assert.match(await suggested.locator('.wish-choice__why').innerText(), /写明32码/);
+  for (const card of await workerPage.locator('.wish-choices--suggested .wish-choice').all()) {
+    assert.match(await card.innerText(), /鞋|32/, 'only shoes, or wishes naming the size');
+  }
+  // The other wishes are a section that opens, and says how many it holds.
+  assert.match(await workerPage.locator('.allocate-form__others summary').innerText(), /其他待认领的物品心愿\(\d+个/);
   await suggested.click();
   await workerPage.locator('.stepper__plus').click();
   await workerPage.locator('.stepper__plus').click();

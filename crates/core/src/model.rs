@@ -738,6 +738,38 @@ pub struct Pledge {
     pub community_id: Option<CommunityId>,
 }
 
+/// A wish suggested for a pledge, and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Suggestion<'a> {
+    pub wish: &'a PublicWish,
+    pub fit: Fit,
+}
+
+/// What of a wish fits a pledge: it names the size given out, it asks for the same thing,
+/// it is of the same category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fit {
+    pub names_size: bool,
+    pub same_thing: bool,
+    pub same_category: bool,
+}
+
+/// What a Chinese title is about: its last word-character outside brackets and digits (the
+/// head of the noun phrase: 鞋 in 儿童运动鞋(32码), 包 in 新书包).
+fn head_word(title: &str) -> Option<char> {
+    let mut depth = 0i32;
+    let mut last = None;
+    for c in title.chars() {
+        match c {
+            '(' | '（' | '[' | '【' => depth += 1,
+            ')' | '）' | ']' | '】' => depth -= 1,
+            c if depth <= 0 && c.is_alphabetic() && !c.is_ascii() => last = Some(c),
+            _ => {}
+        }
+    }
+    last
+}
+
 impl Pledge {
     /// Units of `variant` (or of the pledge, without variants) still to give out.
     pub fn left(&self, variant: Option<&str>) -> u32 {
@@ -751,43 +783,56 @@ impl Pledge {
         }
     }
 
-    /// The open item wishes this pledge (of `variant`) suits best, best first: a wish that
-    /// names the size ("32码") scores most, then one of the same category, then the same
-    /// unit; the most urgent first among equals. Wishes that match nothing are left out.
+    /// What the pledge gives, in one word (鞋 for 儿童鞋), if its title says.
+    pub fn thing(&self) -> Option<char> {
+        head_word(&self.title)
+    }
+
+    /// The open item wishes this pledge (of `variant`) suits, best first, each with why: a
+    /// wish that names the size ("32码") or names the same thing (its title ends in the same
+    /// word as the pledge's: 鞋 for 儿童鞋 and 运动鞋). Sharing the category alone is not a
+    /// fit (children's shoes and a school uniform are both clothing); among fits it counts,
+    /// then the same unit, then the most urgent first.
     pub fn suggested_wishes<'a>(
         &self,
         variant: Option<&str>,
         wishes: impl IntoIterator<Item = &'a PublicWish>,
-    ) -> Vec<&'a PublicWish> {
+    ) -> Vec<Suggestion<'a>> {
         // "32码" → "32": a wish may say "32码", "32 码" or "穿32的".
         let size: Option<String> = variant
             .map(|label| label.chars().filter(char::is_ascii_digit).collect())
             .filter(|digits: &String| !digits.is_empty());
-        let mut scored: Vec<(u32, &PublicWish)> = wishes
+        let thing = self.thing();
+        let mut fits: Vec<(u32, Suggestion<'a>)> = wishes
             .into_iter()
             .filter(|wish| wish.kind == WishKind::Item && wish.status == WishStatus::Open)
             .filter(|wish| wish.remaining > 0)
-            .map(|wish| {
-                let names_size = size.as_ref().is_some_and(|size| {
-                    wish.title.contains(size.as_str()) || wish.description.contains(size.as_str())
-                });
-                let score = 4 * u32::from(names_size)
-                    + 2 * u32::from(wish.category == self.category)
+            .filter_map(|wish| {
+                let fit = Fit {
+                    names_size: size.as_ref().is_some_and(|size| {
+                        wish.title.contains(size.as_str()) || wish.description.contains(size.as_str())
+                    }),
+                    same_thing: thing.is_some_and(|thing| wish.title.contains(thing)),
+                    same_category: wish.category == self.category,
+                };
+                let score = 8 * u32::from(fit.names_size)
+                    + 4 * u32::from(fit.same_thing)
+                    + 2 * u32::from(fit.same_category)
                     + u32::from(wish.unit == self.unit);
-                (score, wish)
+                (fit.names_size || fit.same_thing).then_some((score, Suggestion { wish, fit }))
             })
-            .filter(|(score, _)| *score >= 2)
             .collect();
-        scored.sort_by(|(a, x), (b, y)| {
+        fits.sort_by(|(a, x), (b, y)| {
             b.cmp(a)
                 .then_with(|| {
-                    x.needed_by
+                    x.wish
+                        .needed_by
                         .unwrap_or(NaiveDate::MAX)
-                        .cmp(&y.needed_by.unwrap_or(NaiveDate::MAX))
+                        .cmp(&y.wish.needed_by.unwrap_or(NaiveDate::MAX))
                 })
-                .then_with(|| x.id.cmp(&y.id))
+                .then_with(|| x.wish.id.cmp(&y.wish.id))
         });
-        scored.into_iter().map(|(_, wish)| wish).collect()
+        fits.into_iter().map(|(_, suggestion)| suggestion).collect()
     }
 
     /// The delivered and confirmed units, from its allocations' statuses.
@@ -1098,13 +1143,37 @@ mod tests {
             shoes
                 .suggested_wishes(variant, all.iter().copied())
                 .into_iter()
-                .map(|w| w.title.as_str())
+                .map(|suggestion| suggestion.wish.title.as_str())
                 .collect()
         };
-        // Naming the size first (the sooner needed first), then the rest of the category;
+        // Shoes naming the size (the sooner needed first); a coat is clothing too but no fit;
         // the school bag and the fully claimed wish are not suggested.
-        assert_eq!(titles(Some("32码")), ["儿童凉鞋", "运动鞋", "冬季外套"]);
-        assert_eq!(titles(None), ["冬季外套", "儿童凉鞋", "运动鞋"]);
+        assert_eq!(titles(Some("32码")), ["儿童凉鞋", "运动鞋"]);
+        assert_eq!(titles(None), ["儿童凉鞋", "运动鞋"]);
+        let why = shoes.suggested_wishes(Some("32码"), [&trainers]);
+        assert_eq!(
+            why[0].fit,
+            Fit {
+                names_size: true,
+                same_thing: true,
+                same_category: true
+            }
+        );
+        // A wish of another category that names the size still fits, below one that fits
+        // in every way.
+        let mut socks = wish("袜子", Some(2));
+        socks.description = "32码".into();
+        assert_eq!(
+            shoes
+                .suggested_wishes(Some("32码"), [&socks, &sandals])
+                .iter()
+                .map(|s| s.wish.title.as_str())
+                .collect::<Vec<_>>(),
+            ["儿童凉鞋", "袜子"]
+        );
+        assert_eq!(head_word("儿童运动鞋(32码)"), Some('鞋'));
+        assert_eq!(head_word("新书包"), Some('包'));
+        assert_eq!(head_word("abc"), None);
     }
 
     #[test]

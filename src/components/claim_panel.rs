@@ -150,9 +150,7 @@ pub fn ClaimPanel(#[prop(into)] wish: Signal<PublicWish>, session: Session) -> i
         // Theirs: the note above says so; "no longer open" would only confuse.
         ClaimOffer::NotOpen(_) if held.get() > 0 => ().into_any(),
         // A finished wish's page says so above, with its thanks and other wishes.
-        ClaimOffer::NotOpen(
-            microwish_core::WishStatus::Fulfilled | microwish_core::WishStatus::Closed,
-        ) => ().into_any(),
+        ClaimOffer::NotOpen(status) if microwish_core::giving::is_finished(status) => ().into_any(),
         ClaimOffer::NotOpen(status) => notice(fill(
             t.claim.not_open,
             &[("status", t.status(status).to_owned())],

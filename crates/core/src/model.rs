@@ -810,7 +810,8 @@ impl Pledge {
             .filter_map(|wish| {
                 let fit = Fit {
                     names_size: size.as_ref().is_some_and(|size| {
-                        wish.title.contains(size.as_str()) || wish.description.contains(size.as_str())
+                        wish.title.contains(size.as_str())
+                            || wish.description.contains(size.as_str())
                     }),
                     same_thing: thing.is_some_and(|thing| wish.title.contains(thing)),
                     same_category: wish.category == self.category,

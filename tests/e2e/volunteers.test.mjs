@@ -6,7 +6,7 @@
 // a giver's drop-off deadline comes with the station's hours and phone. Run by `make e2e`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext, screenshotDir, demo } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, demo, logIn } from './support.mjs';
 
 let server;
 let browser;
@@ -34,9 +34,7 @@ async function phoneAt(path, { account, elder = false, english = false } = {}) {
   page.on('pageerror', (error) => problems.push(error.message));
   if (account) {
     await page.goto(`${server.url}/login?next=${encodeURIComponent(path)}`);
-    await page.locator('input[name=phone]').fill(account.phone);
-    await page.locator('input[name=password]').fill(account.password);
-    await page.locator('.auth-form__submit').click();
+    await logIn(page, account);
     await page.waitForURL(`${server.url}${path}`);
     await page.locator('.tabbar[data-session=in]').waitFor();
   } else {

@@ -394,17 +394,7 @@ async fn add_user(
         code: None,
     }
     .validate_any_role()
-    .map_err(|error| match error {
-        RuleError::Validation(errors) => {
-            let problems: Vec<String> = errors
-                .0
-                .iter()
-                .map(|error| format!("{}: {}", error.field, error.message))
-                .collect();
-            anyhow::anyhow!("invalid user: {}", problems.join("; "))
-        }
-        other => anyhow::anyhow!("invalid user: {other}"),
-    })?;
+    .map_err(|error| refused("invalid user", error))?;
     let config = ServeConfig::new(
         SocketAddr::from(([127, 0, 0, 1], 0)),
         database.to_owned(),
@@ -569,6 +559,21 @@ async fn list_communities(database: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Core's refusal of command-line input, said field by field: "invalid user: phone: …".
+fn refused(what: &str, error: RuleError) -> anyhow::Error {
+    match error {
+        RuleError::Validation(errors) => {
+            let problems: Vec<String> = errors
+                .0
+                .iter()
+                .map(|error| format!("{}: {}", error.field, error.message))
+                .collect();
+            anyhow::anyhow!("{what}: {}", problems.join("; "))
+        }
+        other => anyhow::anyhow!("{what}: {other}"),
+    }
+}
+
 async fn set_station(
     grid: &str,
     community: Option<&str>,
@@ -576,20 +581,8 @@ async fn set_station(
     database: &str,
 ) -> anyhow::Result<()> {
     use microwish_server::store::community as store;
-    let details =
-        microwish_core::validate::station_details(hours, contact, phone).map_err(|error| {
-            match error {
-                microwish_core::RuleError::Validation(errors) => {
-                    let said: Vec<String> = errors
-                        .0
-                        .iter()
-                        .map(|each| format!("--{}: {}", each.field, each.message))
-                        .collect();
-                    anyhow::anyhow!("{}", said.join("; "))
-                }
-                other => anyhow::anyhow!("{other}"),
-            }
-        })?;
+    let details = microwish_core::validate::station_details(hours, contact, phone)
+        .map_err(|error| refused("invalid station", error))?;
     let state = state_of(database).await?;
     let communities = store::communities(&state.db).await?;
     let community = match community {

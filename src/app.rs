@@ -8,9 +8,10 @@ use crate::components::{NavBar, SyncBar};
 use crate::pages::{
     AccountPage, AllocatePage, AssignedPage, BoardPage, CallsPage, CampaignEditPage,
     CampaignFormPage, CampaignPage, ConsolePage, HouseholdPage, HouseholdsPage, InboxPage,
-    LoginPage, MyClaimsPage, MyRequestsPage, NotFound, NoticeOpenPage, NoticesPage, PledgeFormPage,
-    PledgesPage, PrivacyPage, RegisterPage, RequestFormPage, RequestPage, ResetPage, ShopPage,
-    StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
+    LoginPage, MyClaimsPage, MyRequestsPage, NotFound, NoticeOpenPage, NoticesPage, PledgeEditPage,
+    PledgeFormPage, PledgesPage, PrivacyPage, RegisterPage, RequestFormPage, RequestPage,
+    ResetPage, ShopPage, StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage,
+    WorkerClaimsPage,
 };
 use crate::session::Session;
 use crate::state::Data;
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/worker/stats") view=StatsPage />
                     <Route path=path!("/shop") view=ShopPage />
                     <Route path=path!("/shop/pledges/new") view=PledgeFormPage />
+                    <Route path=path!("/shop/pledges/:id/edit") view=PledgeEditPage />
                     <Route path=path!("/requests/new") view=RequestFormPage />
                     <Route path=path!("/requests/:id") view=RequestPage />
                     <Route path=path!("/me/requests") view=MyRequestsPage />

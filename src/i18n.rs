@@ -18,6 +18,7 @@ mod import;
 mod notice_tests;
 mod notices;
 mod phone;
+mod pledge_changes;
 mod privacy;
 mod problems;
 mod report;
@@ -45,6 +46,7 @@ pub use households::{HouseholdTexts, WishFormTexts};
 pub use import::ImportTexts;
 pub use notices::{NoticeKindTexts, NoticeTexts};
 pub use phone::PhoneTexts;
+pub use pledge_changes::PledgeChangeTexts;
 pub use privacy::PrivacyTexts;
 pub use problems::ProblemTexts;
 pub use report::ReportTexts;
@@ -167,6 +169,7 @@ pub struct Texts {
     pub privacy: PrivacyTexts,
     pub phone: PhoneTexts,
     pub stations: StationTexts,
+    pub pledge_changes: PledgeChangeTexts,
 }
 
 /// How a language puts words together.

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use microwish_core::command::{AllocationRef, Command, ThankShop};
+use microwish_core::command::{AllocationRef, Command, PledgeRef, ThankShop};
 use microwish_core::{AllocationStatus, AllocationView, Pledge};
 
 use crate::components::{HandoverCodeView, ProgressBar};
@@ -33,11 +33,12 @@ pub fn PledgeCard(pledge: Pledge, as_worker: bool) -> impl IntoView {
     let busy = Signal::derive(move || pending() || step.pending().get());
     let unit = pledge.unit.clone();
     let summary = t.pledge_summary(&pledge);
+    let withdrawn = pledge.withdrawn_at.is_some();
     let variants = pledge
         .variants
         .iter()
         .map(|variant| {
-            let left = variant.quantity.saturating_sub(variant.allocated);
+            let left = pledge.left(Some(&variant.label));
             view! {
                 <li class="size-chip" class:size-chip--empty=left == 0>
                     <span class="size-chip__label">{variant.label.clone()}</span>
@@ -79,6 +80,9 @@ pub fn PledgeCard(pledge: Pledge, as_worker: bool) -> impl IntoView {
             <header class="pledge-card__head">
                 <h2 class="pledge-card__title">{pledge.title.clone()}</h2>
                 <span class="badge">{if pledge.yearly { t.shops.yearly } else { t.shops.once }}</span>
+                {withdrawn.then(|| view! {
+                    <span class="badge badge--withdrawn">{t.pledge_changes.withdrawn_badge}</span>
+                })}
                 <Show when=pending>
                     <span class="badge badge--pending">{t.sync.pending_badge}</span>
                 </Show>
@@ -86,7 +90,13 @@ pub fn PledgeCard(pledge: Pledge, as_worker: bool) -> impl IntoView {
             {as_worker.then(|| view! { <p class="pledge-card__shop">{pledge.shop_name.clone()}</p> })}
             <p class="pledge-card__summary">{summary}</p>
             <ProgressBar done=pledge.allocated total=pledge.quantity label=t.shops.went_to />
-            <p class="pledge-card__left">{t.pledge_left(pledge.remaining, &unit)}</p>
+            <p class="pledge-card__left">
+                {if withdrawn {
+                    t.withdrawn_units(pledge.withdrawn_units(), &unit)
+                } else {
+                    t.pledge_left(pledge.remaining, &unit)
+                }}
+            </p>
             {(!pledge.variants.is_empty()).then(|| view! { <ul class="size-chips">{variants}</ul> })}
             {pledge.available_from.map(|date| view! {
                 <p class="pledge-card__meta">{t.available_on(date)}</p>
@@ -94,6 +104,9 @@ pub fn PledgeCard(pledge: Pledge, as_worker: bool) -> impl IntoView {
             {(!pledge.note.is_empty()).then(|| view! { <p class="pledge-card__meta">{pledge.note.clone()}</p> })}
             {(as_worker && pledge.remaining > 0).then(|| view! {
                 <a class="button button--primary" href=format!("/worker/pledges/{id}")>{t.shops.allocate}</a>
+            })}
+            {(!as_worker && !withdrawn).then(|| view! {
+                <ShopPledgeActions id left=pledge.remaining unit=unit.clone() step busy />
             })}
             <h3 class="pledge-card__section">{t.shops.went_to}</h3>
             {went}
@@ -191,16 +204,7 @@ fn AllocationRow(
         }
         .into_any()
     } else {
-        (status == AllocationStatus::Allocated)
-            .then(|| {
-                view! {
-                    <button type="button" class="button button--primary" disabled=busy
-                        on:click=move |_| { step.dispatch(Command::DeliverAllocation(target.clone())); }>
-                        {t.shops.mark_delivered}
-                    </button>
-                }
-            })
-            .into_any()
+        view! { <DropOff target status station=allocation.station.clone() step busy /> }.into_any()
     };
     view! {
         <div
@@ -228,6 +232,113 @@ fn AllocationRow(
             })}
             {handover}
             {actions}
+        </div>
+    }
+}
+
+/// The shop's step on its goods: marked dropped at the station after a second "yes" (the
+/// worker then looks for them), and taken back until a worker confirms.
+#[component]
+fn DropOff(
+    target: AllocationRef,
+    status: AllocationStatus,
+    station: String,
+    step: Action<Command, Result<(), microwish_core::engine::MutateError>>,
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let t = t();
+    let checking = RwSignal::new(false);
+    match status {
+        AllocationStatus::Allocated => {
+            let check = t.deliver_check(&station);
+            view! {
+                <Show
+                    when=move || checking.get()
+                    fallback=move || view! {
+                        <button type="button" class="button button--primary" disabled=busy
+                            on:click=move |_| checking.set(true)>
+                            {t.shops.mark_delivered}
+                        </button>
+                    }
+                >
+                    {
+                        let target = target.clone();
+                        view! {
+                            <div class="confirm-step" role="group">
+                                <p class="confirm-step__question">{check.clone()}</p>
+                                <button type="button" class="button button--primary" disabled=busy
+                                    on:click=move |_| {
+                                        checking.set(false);
+                                        step.dispatch(Command::DeliverAllocation(target.clone()));
+                                    }>
+                                    {t.pledge_changes.deliver_yes}
+                                </button>
+                                <button type="button" class="button" on:click=move |_| checking.set(false)>
+                                    {t.pledge_changes.not_yet}
+                                </button>
+                            </div>
+                        }
+                    }
+                </Show>
+            }
+            .into_any()
+        }
+        AllocationStatus::Delivered => view! {
+            <p class="allocation__waiting">{t.pledge_changes.delivered_waiting}</p>
+            <button type="button" class="button button--quiet" disabled=busy
+                on:click=move |_| { step.dispatch(Command::UndeliverAllocation(target.clone())); }>
+                {t.pledge_changes.undeliver}
+            </button>
+        }
+        .into_any(),
+        _ => ().into_any(),
+    }
+}
+
+/// The shop's pledge: changed, or what is not yet given out withdrawn after a second "yes".
+#[component]
+fn ShopPledgeActions(
+    id: microwish_core::PledgeId,
+    left: u32,
+    unit: String,
+    step: Action<Command, Result<(), microwish_core::engine::MutateError>>,
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let t = t();
+    let checking = RwSignal::new(false);
+    let check = t.withdraw_check(left, &unit);
+    let withdraw = t.withdraw_pledge(left, &unit);
+    view! {
+        <div class="pledge-card__actions">
+            <a class="button" href=format!("/shop/pledges/{id}/edit")>{t.pledge_changes.edit}</a>
+            {(left > 0).then(|| view! {
+                <Show
+                    when=move || checking.get()
+                    fallback=move || {
+                        let withdraw = withdraw.clone();
+                        view! {
+                            <button type="button" class="button button--quiet" disabled=busy
+                                on:click=move |_| checking.set(true)>
+                                {withdraw}
+                            </button>
+                        }
+                    }
+                >
+                    <div class="confirm-step" role="group">
+                        <p class="confirm-step__question">{check.clone()}</p>
+                        <button type="button" class="button button--danger" disabled=busy
+                            on:click=move |_| {
+                                checking.set(false);
+                                step.dispatch(Command::WithdrawPledge(PledgeRef { pledge_id: id }));
+                            }>
+                            {t.pledge_changes.withdraw_yes}
+                        </button>
+                        <button type="button" class="button" on:click=move |_| checking.set(false)>
+                            {t.pledge_changes.not_yet}
+                        </button>
+                    </div>
+                </Show>
+            })}
         </div>
     }
 }

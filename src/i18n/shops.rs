@@ -125,6 +125,7 @@ impl Texts {
     }
 }
 
-fn units(template: &str, n: impl ToString, unit: &str) -> String {
+/// A template's `{n}` and `{unit}` filled in.
+pub(super) fn units(template: &str, n: impl ToString, unit: &str) -> String {
     fill(template, &[("n", n.to_string()), ("unit", unit.to_owned())])
 }

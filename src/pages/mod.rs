@@ -36,7 +36,7 @@ pub use login::LoginPage;
 pub use my_claims::MyClaimsPage;
 pub use not_found::NotFound;
 pub use notices::{NoticeOpenPage, NoticesPage};
-pub use pledge_form::PledgeFormPage;
+pub use pledge_form::{PledgeEditPage, PledgeFormPage};
 pub use pledges::PledgesPage;
 pub use privacy::PrivacyPage;
 pub use register::RegisterPage;
@@ -108,6 +108,15 @@ impl FormProblem {
                 errors.0.clone()
             }
             FormProblem::Refused(_) => Vec::new(),
+        }
+    }
+
+    /// A refusal of a form that marks its every field: a field error is told under its
+    /// field (in the form's own words), not spelled out again at its foot.
+    fn at_fields(error: MutateError) -> FormProblem {
+        match error {
+            MutateError::Refused(RuleError::Validation(errors)) => FormProblem::Invalid(errors.0),
+            other => FormProblem::Refused(other),
         }
     }
 

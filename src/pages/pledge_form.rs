@@ -3,11 +3,12 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use microwish_core::command::{Command, NewPledge, VariantInput};
-use microwish_core::{Category, Field, FieldCode, FieldError, PledgeId};
+use microwish_core::{Category, Field, FieldCode, FieldError, Pledge, PledgeId};
 
 use crate::components::{Back, BackLink, DatePicker, FieldMessages, FormError, ShopOnly};
-use crate::i18n::t;
-use crate::pages::{form_problem, select_options, FormProblem};
+use crate::i18n::{t, Texts};
+use crate::pages::{form_problem, id_param, select_options, FormProblem};
+use crate::state::use_data;
 use crate::sync::use_sync;
 
 /// Children's shoe sizes, the story's pledge: one row each, the shop fills in how many.
@@ -33,35 +34,82 @@ pub fn PledgeFormPage() -> impl IntoView {
             <h1 class="page-head__title">{t.shops.form_title}</h1>
             <p class="page-head__intro">{t.shops.form_intro}</p>
         </header>
-        <ShopOnly children=|_| view! { <PledgeForm /> } />
+        <ShopOnly children=|_| view! { <PledgeForm existing=None /> } />
+    }
+}
+
+/// `/shop/pledges/:id/edit`: the shop changes its pledge in the same form; core keeps every
+/// size at or above what is given out.
+#[component]
+pub fn PledgeEditPage() -> impl IntoView {
+    let t = t();
+    let data = use_data();
+    let id = id_param::<PledgeId>();
+    // Drawn once the pledge is known, and not again when saving changes it.
+    let known = Memo::new(move |_| id().is_some_and(|id| data.pledges.get(&id).is_some()));
+    view! {
+        <BackLink to=Back::Shop />
+        <header class="page-head">
+            <h1 class="page-head__title">{t.pledge_changes.edit_title}</h1>
+        </header>
+        <ShopOnly children=move |_| view! {
+            {move || match known.get() {
+                true => {
+                    let pledge = untrack(|| id().and_then(|id| data.pledges.get(&id)));
+                    view! { <PledgeForm existing=pledge /> }.into_any()
+                }
+                false => view! { <p class="loading">{t.loading}</p> }.into_any(),
+            }}
+        } />
     }
 }
 
 #[component]
-fn PledgeForm() -> impl IntoView {
+fn PledgeForm(existing: Option<Pledge>) -> impl IntoView {
     let t = t();
     let sync = use_sync();
     let navigate = use_navigate();
-    let id = StoredValue::new(PledgeId::generate());
-    let title = RwSignal::new(String::new());
-    let category = RwSignal::new(Category::Clothing.as_str().to_owned());
-    let quantity = RwSignal::new(String::new());
-    let unit = RwSignal::new(t.shops.pairs.to_owned());
-    let by_variant = RwSignal::new(true);
+    let editing = existing.is_some();
+    let community_id = existing.as_ref().and_then(|pledge| pledge.community_id);
+    let id = StoredValue::new(existing.as_ref().map_or_else(PledgeId::generate, |p| p.id));
+    let was =
+        |pick: fn(&Pledge) -> String, otherwise: String| existing.as_ref().map_or(otherwise, pick);
+    let title = RwSignal::new(was(|p| p.title.clone(), String::new()));
+    let category = RwSignal::new(was(
+        |p| p.category.as_str().to_owned(),
+        Category::Clothing.as_str().to_owned(),
+    ));
+    let quantity = RwSignal::new(was(|p| p.quantity.to_string(), String::new()));
+    let unit = RwSignal::new(was(|p| p.unit.clone(), t.shops.pairs.to_owned()));
+    let by_variant = RwSignal::new(existing.as_ref().is_none_or(|p| !p.variants.is_empty()));
     let next_key = StoredValue::new(0usize);
-    let row = move |label: String| {
+    let row = move |label: String, quantity: String| {
         let key = next_key.get_value();
         next_key.set_value(key + 1);
         VariantRow {
             key,
             label: RwSignal::new(label),
-            quantity: RwSignal::new(String::new()),
+            quantity: RwSignal::new(quantity),
         }
     };
-    let rows = RwSignal::new(vec![row(String::new())]);
-    let available_from = RwSignal::new(String::new());
-    let yearly = RwSignal::new(false);
-    let note = RwSignal::new(String::new());
+    let rows = RwSignal::new(match &existing {
+        Some(pledge) if !pledge.variants.is_empty() => pledge
+            .variants
+            .iter()
+            .map(|variant| row(variant.label.clone(), variant.quantity.to_string()))
+            .collect(),
+        _ => vec![row(String::new(), String::new())],
+    });
+    let available_from = RwSignal::new(was(
+        |p| {
+            p.available_from
+                .map(|day| day.to_string())
+                .unwrap_or_default()
+        },
+        String::new(),
+    ));
+    let yearly = RwSignal::new(existing.as_ref().is_some_and(|p| p.yearly));
+    let note = RwSignal::new(was(|p| p.note.clone(), String::new()));
     let problem = RwSignal::new(None::<FormProblem>);
     let submit = Action::new_local(move |command: &Command| {
         let command = command.clone();
@@ -70,7 +118,7 @@ fn PledgeForm() -> impl IntoView {
     let pending = submit.pending();
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(())) => navigate("/shop", Default::default()),
-        Some(Err(error)) => problem.set(Some(FormProblem::Refused(error))),
+        Some(Err(error)) => problem.set(Some(FormProblem::at_fields(error))),
         None => {}
     });
 
@@ -127,12 +175,16 @@ fn PledgeForm() -> impl IntoView {
                 .ok(),
             yearly: yearly.get_untracked(),
             note: note.get_untracked(),
-            community_id: None,
+            community_id,
         };
         match new.validate() {
             Ok(_) if problems.is_empty() => {
                 problem.set(None);
-                submit.dispatch(Command::CreatePledge(new));
+                submit.dispatch(if editing {
+                    Command::UpdatePledge(new)
+                } else {
+                    Command::CreatePledge(new)
+                });
             }
             Ok(_) => problem.set(Some(FormProblem::Invalid(problems))),
             Err(error) => problem.set(Some(FormProblem::invalid(error))),
@@ -156,11 +208,13 @@ fn PledgeForm() -> impl IntoView {
         })
         .collect();
     let shoe_sizes = move |_| {
-        let filled: Vec<VariantRow> = SHOE_SIZES.map(|size| row(t.shoe_size(size))).collect();
+        let filled: Vec<VariantRow> = SHOE_SIZES
+            .map(|size| row(t.shoe_size(size), String::new()))
+            .collect();
         rows.set(filled);
         unit.set(t.shops.pairs.to_owned());
     };
-    let add_row = move |_| rows.update(|rows| rows.push(row(String::new())));
+    let add_row = move |_| rows.update(|rows| rows.push(row(String::new(), String::new())));
     let variant_rows = move || {
         rows.get()
             .into_iter()
@@ -224,9 +278,9 @@ fn PledgeForm() -> impl IntoView {
                         {move || t.pledge_total(total(), &unit.get())}
                     </p>
                 </fieldset>
-                <FieldMessages field=Field::Variants errors />
+                <FieldMessages field=Field::Variants errors words=Texts::pledge_field_error />
             </Show>
-            <FieldMessages field=Field::Quantity errors />
+            <FieldMessages field=Field::Quantity errors words=Texts::pledge_field_error />
             <DatePicker name="available_from" label=t.shops.available_from value=available_from years=coming_years() />
             <label class="role-choice check">
                 <input type="checkbox" name="yearly" bind:checked=yearly />
@@ -239,7 +293,11 @@ fn PledgeForm() -> impl IntoView {
             <FieldMessages field=Field::Note errors />
             <FormError message />
             <button type="submit" class="button button--primary button--wide" disabled=move || pending.get()>
-                {move || if pending.get() { t.shops.submitting } else { t.shops.submit }}
+                {move || match (pending.get(), editing) {
+                    (true, _) => t.shops.submitting,
+                    (false, true) => t.pledge_changes.save,
+                    (false, false) => t.shops.submit,
+                }}
             </button>
         </form>
     }

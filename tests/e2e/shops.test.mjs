@@ -161,6 +161,8 @@ test('a shop pledges 104 pairs in sizes, a worker gives 3 of size 32, everyone s
 
   // --- The shop drops them at the station; the worker's report counts them ---
   await went.locator('button', { hasText: '已送到驿站' }).click();
+  await went.locator('.confirm-step__question', { hasText: '确定已经送到' }).waitFor();
+  await went.locator('button', { hasText: '确定,已送到' }).click();
   await went.locator('.allocation__status--delivered').waitFor();
   await shopPage.locator('.pledge-card--pending').waitFor({ state: 'detached' });
   await workerPage.goto(`${server.url}/worker/stats`);
@@ -173,6 +175,97 @@ test('a shop pledges 104 pairs in sizes, a worker gives 3 of size 32, everyone s
   await workerPage.screenshot({ path: `${screenshotDir}/worker-stats-360x800.png`, fullPage: true });
 
   assert.deepEqual([...shopProblems, ...donorProblems, ...workerProblems], []);
+});
+
+test('a shop asks before a drop-off, takes it back, changes its pledge and withdraws the rest', async () => {
+  const asShop = await apiAs(shop);
+  const asWorker = await apiAs(worker);
+  const pledged = await asShop('POST', '/api/pledges', {
+    title: '儿童雨靴',
+    category: 'clothing',
+    unit: '双',
+    variants: [{ label: '30码', quantity: 4 }, { label: '32码', quantity: 6 }],
+  });
+  assert.equal(pledged.status, 201, JSON.stringify(pledged.body));
+  const pledgeId = pledged.body.id;
+  const household = (await asWorker('GET', '/api/households?q=黄志强')).body.items[0];
+  const wish = await asWorker('POST', '/api/wishes', {
+    household_id: household.id, kind: 'item', title: '两双雨靴', description: '孩子穿32码',
+    category: 'clothing', quantity: 2, unit: '双', alias: '黄师傅', publish: true,
+  });
+  assert.equal(wish.status, 201, JSON.stringify(wish.body));
+  const allocated = await asWorker('POST', `/api/pledges/${pledgeId}/allocations`, {
+    wish_id: wish.body.id, quantity: 2, variant: '32码',
+  });
+  assert.equal(allocated.status, 201, JSON.stringify(allocated.body));
+
+  const { page, problems } = await phoneAs(shop, '/shop');
+  const card = page.locator(`.pledge-card[data-pledge="${pledgeId}"]`);
+  const went = card.locator('.allocation').first();
+  // "Dropped at the station" asks first; "not yet" changes nothing.
+  await went.locator('button', { hasText: '已送到驿站' }).click();
+  await went.locator('.confirm-step__question', { hasText: '确定已经送到第三网格' }).waitFor();
+  await page.screenshot({ path: `${screenshotDir}/shop-drop-off-check-360x800.png` });
+  await went.locator('button', { hasText: '还没有' }).click();
+  await went.locator('.confirm-step').waitFor({ state: 'detached' });
+  assert.equal(await went.getAttribute('data-status'), 'allocated');
+  await went.locator('button', { hasText: '已送到驿站' }).click();
+  await went.locator('button', { hasText: '确定,已送到' }).click();
+  await went.locator('.allocation__waiting', { hasText: '等工作人员确认' }).waitFor();
+  await card.locator('.pledge-card__summary', { hasText: '已送达 2' }).waitFor();
+  // Marked by mistake: taken back, on the server too.
+  await went.locator('button', { hasText: '撤回“已送到”' }).click();
+  await went.locator('.allocation__status--allocated').waitFor();
+  await page.locator('.pledge-card--pending').waitFor({ state: 'detached' });
+  const afterUndo = await asShop('GET', `/api/pledges/${pledgeId}`);
+  assert.equal(afterUndo.body.allocations[0].status, 'allocated');
+
+  // Changed: size 32 cannot go below the 2 given out; then 10 pairs of size 32.
+  await card.locator('a', { hasText: '修改认捐' }).click();
+  await page.waitForURL(`${server.url}/shop/pledges/${pledgeId}/edit`);
+  assert.equal(await page.locator('input[name=title]').inputValue(), '儿童雨靴');
+  const size32 = page.locator('.variant-row').nth(1).locator('.variant-row__quantity');
+  assert.equal(await size32.inputValue(), '6');
+  await size32.fill('1');
+  await page.locator('button[type=submit]', { hasText: '保存修改' }).click();
+  await page.locator('.field__error', { hasText: '不能少于已分配出去的数量' }).waitFor();
+  await page.screenshot({ path: `${screenshotDir}/shop-pledge-edit-360x800.png`, fullPage: true });
+  await size32.fill('10');
+  await page.locator('button[type=submit]', { hasText: '保存修改' }).click();
+  await page.waitForURL(`${server.url}/shop`);
+  await card.locator('.pledge-card__summary', { hasText: '14 双:已分配 2' }).waitFor();
+  await page.locator('.pledge-card--pending').waitFor({ state: 'detached' });
+  assert.equal((await asShop('GET', `/api/pledges/${pledgeId}`)).body.quantity, 14);
+
+  // Withdrawn after a second yes: 12 pairs taken back, the 2 given out still go.
+  await card.locator('button', { hasText: '撤回未分配的 12 双' }).click();
+  await card.locator('.confirm-step__question', { hasText: '撤回后不能恢复' }).waitFor();
+  await card.locator('button', { hasText: '确定撤回' }).click();
+  await card.locator('.badge--withdrawn', { hasText: '已撤回' }).waitFor();
+  await card.locator('.pledge-card__left', { hasText: '已撤回未分配的 12 双' }).waitFor();
+  await page.locator('.pledge-card--pending').waitFor({ state: 'detached' });
+  assert.equal(await card.locator('a', { hasText: '修改认捐' }).count(), 0);
+  await card.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${screenshotDir}/shop-pledge-withdrawn-360x800.png` });
+  const server_side = await asShop('GET', `/api/pledges/${pledgeId}`);
+  assert.equal(server_side.body.remaining, 0);
+  assert.ok(server_side.body.withdrawn_at);
+  // Nothing more can be given out of it.
+  const more = await asWorker('POST', `/api/pledges/${pledgeId}/allocations`, {
+    wish_id: wish.body.id, quantity: 1, variant: '30码',
+  });
+  assert.equal(more.status, 409);
+  // In English too.
+  await page.evaluate(() => localStorage.setItem('microwish.language', 'en'));
+  await page.reload();
+  await card.locator('.badge--withdrawn', { hasText: 'Withdrawn' }).waitFor();
+  await card.locator('.pledge-card__left', { hasText: '12 双 not allocated were withdrawn' }).waitFor();
+  await went.locator('button', { hasText: 'Delivered to the station' }).click();
+  await went.locator('.confirm-step__question', { hasText: 'Have they really reached' }).waitFor();
+  await card.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${screenshotDir}/shop-pledge-withdrawn-en-360x800.png` });
+  await page.evaluate(() => localStorage.removeItem('microwish.language'));
+  assert.deepEqual(problems, []);
 });
 
 test('a worker starts a campaign and downloads the spreadsheets', async () => {

@@ -56,9 +56,17 @@ pub enum Command {
     ApproveVolunteer(VolunteerDecision),
     SuspendVolunteer(VolunteerDecision),
     CreatePledge(NewPledge),
+    /// `update_pledge` (`PATCH /api/pledges/{id}`): the shop changes its pledge, sent whole
+    /// with its `id`, checked as a new one is; never below what is given out (per size too),
+    /// and still offered to the same community.
+    UpdatePledge(NewPledge),
+    /// The shop takes back what of its pledge is not yet given out.
+    WithdrawPledge(PledgeRef),
     AllocatePledge(NewAllocation),
     /// The shop dropped allocated goods at the station.
     DeliverAllocation(AllocationRef),
+    /// The shop had marked them dropped at the station by mistake (until a worker confirms).
+    UndeliverAllocation(AllocationRef),
     ConfirmAllocation(AllocationRef),
     CancelAllocation(AllocationRef),
     ThankShop(ThankShop),

@@ -211,6 +211,8 @@ pub struct PledgeState {
     pub quantity: u32,
     pub allocated: u32,
     pub variants: Vec<VariantState>,
+    /// Its shop took back what was not given out: nothing more is.
+    pub withdrawn: bool,
 }
 
 /// An allocation as the rules see it.
@@ -433,6 +435,14 @@ pub struct PledgeRecord {
     pub note: String,
 }
 
+/// Units of the size `label` given out, of the sizes `allocated` a pledge kept.
+pub fn allocated_of(allocated: &[(String, u32)], label: &str) -> u32 {
+    allocated
+        .iter()
+        .find(|(size, _)| size == label)
+        .map_or(0, |(_, units)| *units)
+}
+
 /// An allocation to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AllocationRecord {
@@ -547,6 +557,17 @@ pub enum Write {
         note: String,
     },
     NewPledge(PledgeRecord),
+    /// A pledge's fields and sizes, all replaced; each size keeps its units allocated
+    /// (`allocated`, as read under the pledge's lock).
+    PledgeChanged {
+        record: PledgeRecord,
+        allocated: Vec<(String, u32)>,
+    },
+    /// The shop took back what was not yet given out.
+    PledgeWithdrawn {
+        pledge: PledgeId,
+        at: DateTime<Utc>,
+    },
     /// A drive's text, goal and dates, all replaced.
     CampaignChanged(CampaignRecord),
     /// A drive ended early (the first end counts).
@@ -757,7 +778,10 @@ impl Decision {
                 Write::PutHousehold { household, .. } => written.households.push(household.id),
                 Write::EraseHousehold { household } => written.households.push(*household),
                 Write::VolunteerStatus { user, .. } => written.volunteers.push(*user),
-                Write::NewPledge(record) => written.pledges.push(record.id),
+                Write::NewPledge(record) | Write::PledgeChanged { record, .. } => {
+                    written.pledges.push(record.id)
+                }
+                Write::PledgeWithdrawn { pledge, .. } => written.pledges.push(*pledge),
                 Write::PledgeAllocated { pledge, .. } => written.pledges.push(*pledge),
                 Write::NewAllocation(record) => written.pledges.push(record.pledge),
                 // An allocation lives inside its pledge's view.
@@ -869,7 +893,17 @@ impl Command {
                 allocations: vec![new.id],
                 ..Needs::default()
             },
-            Command::DeliverAllocation(target) | Command::CancelAllocation(target) => Needs {
+            Command::UpdatePledge(update) => Needs {
+                pledges: vec![update.id],
+                ..Needs::default()
+            },
+            Command::WithdrawPledge(target) => Needs {
+                pledges: vec![target.pledge_id],
+                ..Needs::default()
+            },
+            Command::DeliverAllocation(target)
+            | Command::UndeliverAllocation(target)
+            | Command::CancelAllocation(target) => Needs {
                 allocations: vec![target.allocation_id],
                 ..Needs::default()
             },
@@ -991,7 +1025,14 @@ fn decide_command(command: &Command, facts: &Facts, ctx: &Context) -> Result<Dec
         Command::SuspendVolunteer(decision) => volunteers::suspend(decision, facts, ctx),
         Command::CreatePledge(new) => pledges::create(new, facts, ctx),
         Command::AllocatePledge(new) => pledges::allocate(new, facts, ctx),
-        Command::DeliverAllocation(target) => pledges::deliver(target, facts, ctx),
+        Command::UpdatePledge(update) => pledges::update(update, facts, ctx),
+        Command::WithdrawPledge(target) => pledges::withdraw(target.pledge_id, facts, ctx),
+        Command::DeliverAllocation(target) => {
+            pledges::by_shop(target, AllocationStatus::Delivered, facts, ctx)
+        }
+        Command::UndeliverAllocation(target) => {
+            pledges::by_shop(target, AllocationStatus::Allocated, facts, ctx)
+        }
         Command::ConfirmAllocation(target) => {
             pledges::settle(target, AllocationStatus::Confirmed, facts, ctx)
         }

@@ -52,6 +52,9 @@ pub enum RuleError {
     /// A pledge (or its variant) has fewer units left than asked.
     #[error("only {remaining} left in this pledge")]
     PledgeExhausted { remaining: u32 },
+    /// The shop withdrew the pledge: it changes no more.
+    #[error("this pledge was withdrawn")]
+    PledgeWithdrawn,
     /// A wish needs fewer units than allocated.
     #[error("the wish needs only {remaining} more")]
     WishFull { remaining: u32 },
@@ -93,6 +96,7 @@ impl RuleError {
             RuleError::TooManyHouseCalls { .. } => ProblemCode::TooManyHouseCalls,
             RuleError::TooManyClaims { .. } => ProblemCode::TooManyClaims,
             RuleError::PledgeExhausted { .. } => ProblemCode::PledgeExhausted,
+            RuleError::PledgeWithdrawn => ProblemCode::PledgeWithdrawn,
             RuleError::WishFull { .. } => ProblemCode::WishFull,
             RuleError::CallTaken => ProblemCode::CallTaken,
             RuleError::TooManyPhotos { .. } => ProblemCode::TooManyPhotos,

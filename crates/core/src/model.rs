@@ -180,6 +180,8 @@ string_enum! {
         Status = "status",
         Claim = "claim",
         Deliver = "deliver",
+        /// The shop took back its "dropped at the station" (a worker had not confirmed).
+        Undeliver = "undeliver",
         Confirm = "confirm",
         Release = "release",
         Expire = "expire",
@@ -207,6 +209,8 @@ string_enum! {
         Suspend = "suspend",
         /// A shop pledged goods.
         Pledge = "pledge",
+        /// A shop took back what of its pledge was not yet given out.
+        Withdraw = "withdraw",
         /// A worker gave pledged units to a wish.
         Allocate = "allocate",
         /// A worker exported the households' private fields (households.csv).
@@ -736,6 +740,9 @@ pub struct Pledge {
     /// community's when absent.
     #[serde(default)]
     pub community_id: Option<CommunityId>,
+    /// When the shop took back what was not yet given out: nothing is left from then on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
 /// A wish suggested for a pledge, and why.
@@ -771,9 +778,11 @@ fn head_word(title: &str) -> Option<char> {
 }
 
 impl Pledge {
-    /// Units of `variant` (or of the pledge, without variants) still to give out.
+    /// Units of `variant` (or of the pledge, without variants) still to give out: none once
+    /// withdrawn.
     pub fn left(&self, variant: Option<&str>) -> u32 {
         match variant {
+            Some(_) if self.withdrawn_at.is_some() => 0,
             Some(label) => self
                 .variants
                 .iter()
@@ -836,8 +845,21 @@ impl Pledge {
         fits.into_iter().map(|(_, suggestion)| suggestion).collect()
     }
 
-    /// The delivered and confirmed units, from its allocations' statuses.
+    /// Units the shop took back when it withdrew the pledge.
+    pub fn withdrawn_units(&self) -> u32 {
+        match self.withdrawn_at {
+            Some(_) => self.quantity.saturating_sub(self.allocated),
+            None => 0,
+        }
+    }
+
+    /// The delivered, confirmed and remaining units, from its allocations' statuses and
+    /// whether it was withdrawn.
     pub fn recount(&mut self) {
+        self.remaining = match self.withdrawn_at {
+            Some(_) => 0,
+            None => self.quantity.saturating_sub(self.allocated),
+        };
         let units = |keep: &dyn Fn(AllocationStatus) -> bool| -> u32 {
             self.allocations
                 .iter()
@@ -1123,9 +1145,19 @@ mod tests {
             allocations: Vec::new(),
             created_at: at,
             community_id: None,
+            withdrawn_at: None,
         };
         assert_eq!(shoes.left(Some("32码")), 15);
         assert_eq!(shoes.left(Some("33码")), 0);
+        let mut withdrawn = shoes.clone();
+        withdrawn.withdrawn_at = Some(at);
+        withdrawn.recount();
+        assert_eq!(
+            (withdrawn.left(Some("32码")), withdrawn.left(None)),
+            (0, 0),
+            "nothing left once withdrawn"
+        );
+        assert_eq!(withdrawn.withdrawn_units(), 15);
         let clothing = |title: &str, description: &str, day| PublicWish {
             category: Category::Clothing,
             description: description.into(),

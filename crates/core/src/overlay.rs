@@ -307,8 +307,36 @@ impl LocalState {
                             allocations: Vec::new(),
                             created_at: now,
                             community_id: record.community,
+                            withdrawn_at: None,
                         },
                     );
+                }
+                Write::PledgeChanged { record, allocated } => {
+                    if let Some(pledge) = self.pledges.get_mut(&record.id) {
+                        pledge.title.clone_from(&record.title);
+                        pledge.category = record.category;
+                        pledge.quantity = record.quantity;
+                        pledge.unit.clone_from(&record.unit);
+                        pledge.variants = record
+                            .variants
+                            .iter()
+                            .map(|(label, quantity)| PledgeVariant {
+                                label: label.clone(),
+                                quantity: *quantity,
+                                allocated: crate::decide::allocated_of(allocated, label),
+                            })
+                            .collect();
+                        pledge.available_from = record.available_from;
+                        pledge.yearly = record.yearly;
+                        pledge.note.clone_from(&record.note);
+                        pledge.recount();
+                    }
+                }
+                Write::PledgeWithdrawn { pledge, at } => {
+                    if let Some(pledge) = self.pledges.get_mut(pledge) {
+                        pledge.withdrawn_at = Some(*at);
+                        pledge.recount();
+                    }
                 }
                 Write::PledgeAllocated {
                     pledge,
@@ -318,7 +346,7 @@ impl LocalState {
                 } => {
                     if let Some(pledge) = self.pledges.get_mut(pledge) {
                         pledge.allocated = after.0;
-                        pledge.remaining = pledge.quantity.saturating_sub(after.0);
+                        pledge.recount();
                         if let Some(variant) = pledge
                             .variants
                             .iter_mut()
@@ -866,6 +894,7 @@ impl PledgeState {
                     allocated: variant.allocated,
                 })
                 .collect(),
+            withdrawn: pledge.withdrawn_at.is_some(),
         }
     }
 }

@@ -45,6 +45,8 @@ string_enum! {
         TooManyClaims = "too_many_claims",
         /// A pledge (or its variant) has fewer units left than an allocation asks.
         PledgeExhausted = "pledge_exhausted",
+        /// The shop withdrew the pledge: it changes no more.
+        PledgeWithdrawn = "pledge_withdrawn",
         /// A wish needs fewer units than an allocation gives.
         WishFull = "wish_full",
         /// Another volunteer took the call for help first (the first to take it holds it).
@@ -100,8 +102,9 @@ impl ProblemCode {
             Forbidden | ClaimNotYours | CrossSite | VolunteerNotApproved => 403,
             NotFound | UnknownCode => 404,
             WishFullyClaimed | NotEnoughRemaining | InvalidState | IdConflict | PhoneTaken
-            | MutationGap | TooManyHouseCalls | TooManyClaims | PledgeExhausted | WishFull
-            | CallTaken | TooManyPhotos | ConsentMissing | LastWorker | SmsUnavailable => 409,
+            | MutationGap | TooManyHouseCalls | TooManyClaims | PledgeExhausted
+            | PledgeWithdrawn | WishFull | CallTaken | TooManyPhotos | ConsentMissing
+            | LastWorker | SmsUnavailable => 409,
             BodyTooLarge | TooLarge => 413,
             UnsupportedMediaType => 415,
             ValidationFailed | InvalidBody | InvalidMutation | NotAnImage | BadEndpoint => 422,

@@ -227,6 +227,10 @@ fn carry_out(tx: &Tx, ctx: &Context, decision: &Decision, facts: &Facts) -> Resu
                 let shop_name = store::pledges::shop_name(tx, record.shop)?;
                 store::pledges::insert(tx, record, &shop_name, ctx.now)?
             }
+            Write::PledgeChanged { record, allocated } => {
+                store::pledges::update(tx, record, allocated)?
+            }
+            Write::PledgeWithdrawn { pledge, at } => store::pledges::withdraw(tx, *pledge, *at)?,
             Write::PledgeAllocated {
                 pledge,
                 variant,

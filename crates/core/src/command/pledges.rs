@@ -133,6 +133,73 @@ impl NewPledge {
     }
 }
 
+/// `withdraw_pledge` (`POST /api/pledges/{id}/withdraw`, its shop): take back what is not yet
+/// given out; what is allocated still goes to its wishes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PledgeRef {
+    pub pledge_id: PledgeId,
+}
+
+/// The body of `PATCH /api/pledges/{id}`: only what changes; the rest stays.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PledgePatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    /// Without variants: the whole. With them, leave it out (their sum) or give the sum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Every size, replacing the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<VariantInput>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yearly: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl PledgePatch {
+    /// The whole pledge after this patch of `current`.
+    pub fn over(self, current: &crate::model::Pledge) -> NewPledge {
+        let variants = self.variants.unwrap_or_else(|| {
+            current
+                .variants
+                .iter()
+                .map(|variant| VariantInput {
+                    label: variant.label.clone(),
+                    quantity: i64::from(variant.quantity),
+                })
+                .collect()
+        });
+        // With sizes the whole is their sum unless given; without, the whole as it was.
+        let quantity = match self.quantity {
+            Some(quantity) => Some(quantity),
+            None if variants.is_empty() => Some(i64::from(current.quantity)),
+            None => None,
+        };
+        NewPledge {
+            id: current.id,
+            title: self.title.unwrap_or_else(|| current.title.clone()),
+            category: self.category.unwrap_or(current.category),
+            quantity,
+            unit: self.unit.unwrap_or_else(|| current.unit.clone()),
+            variants,
+            available_from: self.available_from.or(current.available_from),
+            yearly: self.yearly.unwrap_or(current.yearly),
+            note: self.note.unwrap_or_else(|| current.note.clone()),
+            community_id: current.community_id,
+        }
+    }
+}
+
 /// `POST /api/pledges/{id}/allocations` (worker): give `quantity` units of a pledge (of one
 /// variant) to a wish. The REST body has no `pledge_id` (it is in the path).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

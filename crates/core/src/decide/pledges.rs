@@ -7,7 +7,7 @@ use super::*;
 use crate::command::{
     AllocationRef, CampaignUpdate, NewAllocation, NewCampaign, NewPledge, ThankShop,
 };
-use crate::error::{Field, FieldCode};
+use crate::error::{Field, FieldCode, ValidationErrors};
 use crate::model::AllocationStatus;
 use crate::rules::settle_wish_status;
 
@@ -81,6 +81,10 @@ pub(super) fn allocate(
         .get(&new.pledge_id)
         .filter(|pledge| pledge.community.is_none_or(|offered| offered == community))
         .ok_or(RuleError::NotFound(Entity::Pledge))?;
+    // A withdrawn pledge has nothing left to give.
+    if pledge.withdrawn {
+        return Err(RuleError::PledgeExhausted { remaining: 0 });
+    }
     let wish = facts.wish_in(new.wish_id, community)?;
     if !(1..=i64::from(u32::MAX)).contains(&new.quantity) {
         return Err(RuleError::field(
@@ -177,9 +181,11 @@ pub(super) fn allocate(
     })
 }
 
-/// The shop dropped the goods at the station.
-pub(super) fn deliver(
+/// The shop dropped the goods at the station (`Delivered`), or takes that back (`Allocated`)
+/// until a worker confirms.
+pub(super) fn by_shop(
     target: &AllocationRef,
+    to: AllocationStatus,
     facts: &Facts,
     ctx: &Context,
 ) -> Result<Decision, RuleError> {
@@ -193,7 +199,144 @@ pub(super) fn deliver(
             reason: "the shop that pledged the goods drops them off",
         });
     }
-    moved(target, allocation, AllocationStatus::Delivered, facts)
+    moved(target, allocation, to, facts)
+}
+
+/// The shop's own pledge, for the shop to change: another shop's is as good as absent.
+fn own_pledge<'a>(
+    pledge: PledgeId,
+    facts: &'a Facts,
+    ctx: &Context,
+) -> Result<&'a PledgeState, RuleError> {
+    let Actor::User { id: shop, role } = ctx.actor else {
+        return Err(Gate::Shopkeeper.refusal());
+    };
+    Gate::Shopkeeper.admit(role, None)?;
+    facts
+        .pledges
+        .get(&pledge)
+        .filter(|state| state.shop == shop)
+        .ok_or(RuleError::NotFound(Entity::Pledge))
+}
+
+/// The shop changes its pledge: checked as a new one, and never below what is given out.
+pub(super) fn update(
+    update: &NewPledge,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let pledge = own_pledge(update.id, facts, ctx)?;
+    if pledge.withdrawn {
+        return Err(RuleError::PledgeWithdrawn);
+    }
+    let valid = update.validate()?;
+    let mut errors = ValidationErrors::default();
+    if update
+        .community_id
+        .is_some_and(|wanted| Some(wanted) != pledge.community)
+    {
+        errors.add(
+            Field::CommunityId,
+            FieldCode::Unknown,
+            "a pledge stays with the community it was offered to",
+        );
+    }
+    if valid.quantity < pledge.allocated {
+        errors.add(
+            Field::Quantity,
+            FieldCode::BelowClaimed,
+            format!("{} already given out", pledge.allocated),
+        );
+    }
+    // Sizes already given out from stay, with at least as many as went.
+    let mut allocated = Vec::new();
+    for size in &pledge.variants {
+        let kept = valid
+            .variants
+            .iter()
+            .find(|(label, _)| *label == size.label);
+        match kept {
+            Some((_, quantity)) if *quantity < size.allocated => errors.add(
+                Field::Variants,
+                FieldCode::BelowClaimed,
+                format!("{}: {} already given out", size.label, size.allocated),
+            ),
+            None if size.allocated > 0 => errors.add(
+                Field::Variants,
+                FieldCode::BelowClaimed,
+                format!("{}: {} already given out", size.label, size.allocated),
+            ),
+            _ => {}
+        }
+        if kept.is_some() {
+            allocated.push((size.label.clone(), size.allocated));
+        }
+    }
+    // Units given out of a pledge without sizes cannot be put into one size afterwards.
+    if pledge.variants.is_empty() && !valid.variants.is_empty() && pledge.allocated > 0 {
+        errors.add(
+            Field::Variants,
+            FieldCode::BelowClaimed,
+            format!("{} already given out without a size", pledge.allocated),
+        );
+    }
+    errors.into_result(())?;
+    Ok(Decision {
+        subject: Subject::Pledge(update.id),
+        replayed: false,
+        writes: vec![Write::PledgeChanged {
+            record: PledgeRecord {
+                id: update.id,
+                shop: pledge.shop,
+                community: pledge.community,
+                title: valid.title,
+                category: update.category,
+                quantity: valid.quantity,
+                unit: valid.unit,
+                variants: valid.variants,
+                available_from: update.available_from,
+                yearly: update.yearly,
+                note: valid.note,
+            },
+            allocated,
+        }],
+        events: vec![Event {
+            action: EventAction::Update,
+            subject: Subject::Pledge(update.id),
+            wish: None,
+            from: None,
+            to: None,
+            note: String::new(),
+        }],
+    })
+}
+
+/// The shop takes back what is not yet given out (a second time changes nothing).
+pub(super) fn withdraw(
+    pledge_id: PledgeId,
+    facts: &Facts,
+    ctx: &Context,
+) -> Result<Decision, RuleError> {
+    let pledge = own_pledge(pledge_id, facts, ctx)?;
+    if pledge.withdrawn {
+        return Ok(Decision::replay(Subject::Pledge(pledge_id)));
+    }
+    Ok(Decision {
+        subject: Subject::Pledge(pledge_id),
+        replayed: false,
+        writes: vec![Write::PledgeWithdrawn {
+            pledge: pledge_id,
+            at: ctx.now,
+        }],
+        events: vec![Event {
+            action: EventAction::Withdraw,
+            subject: Subject::Pledge(pledge_id),
+            wish: None,
+            from: None,
+            to: None,
+            note: String::new(),
+        }],
+    })
 }
 
 /// A worker of the wish's community confirms that the household received them, or cancels
@@ -349,12 +492,14 @@ fn moved(
     let from = allocation.status;
     let action = match to {
         AllocationStatus::Delivered => EventAction::Deliver,
+        AllocationStatus::Allocated => EventAction::Undeliver,
         AllocationStatus::Confirmed => EventAction::Confirm,
-        _ => EventAction::Cancel,
+        AllocationStatus::Cancelled => EventAction::Cancel,
     };
     let allowed = matches!(
         (from, to),
         (AllocationStatus::Allocated, AllocationStatus::Delivered)
+            | (AllocationStatus::Delivered, AllocationStatus::Allocated)
             | (
                 AllocationStatus::Allocated | AllocationStatus::Delivered,
                 AllocationStatus::Confirmed | AllocationStatus::Cancelled
@@ -430,7 +575,7 @@ fn moved(
 mod tests {
     use super::super::testing::*;
     use super::*;
-    use crate::command::VariantInput;
+    use crate::command::{PledgeRef, VariantInput};
     use crate::ProblemCode;
 
     fn shoes(world: &mut World, shop: Actor) -> PledgeId {
@@ -622,5 +767,149 @@ mod tests {
         assert!(world
             .decide(worker, &Command::ConfirmAllocation(target))
             .is_err());
+    }
+
+    #[test]
+    fn the_shop_takes_back_a_drop_off_until_a_worker_confirms() {
+        let mut world = World::new();
+        let shop = world.user(Role::Shopkeeper);
+        let pledge = shoes(&mut world, shop);
+        let worker = world.worker();
+        let wish = world.wish(4, WishKind::Item);
+        let command = allocate_to(pledge, wish, 2, "32码");
+        let Command::AllocatePledge(new) = &command else {
+            unreachable!()
+        };
+        let target = AllocationRef {
+            allocation_id: new.id,
+        };
+        world.apply(worker, &command).unwrap();
+        let undeliver = Command::UndeliverAllocation(target.clone());
+        // Nothing to take back before the drop-off.
+        assert_eq!(
+            world.decide(shop, &undeliver).unwrap_err().code(),
+            ProblemCode::InvalidState
+        );
+        world
+            .apply(shop, &Command::DeliverAllocation(target.clone()))
+            .unwrap();
+        assert_eq!(
+            world.decide(worker, &undeliver).unwrap_err().code(),
+            ProblemCode::Forbidden,
+            "the shop's step alone"
+        );
+        let decision = world.apply(shop, &undeliver).unwrap();
+        assert_eq!(decision.events[0].action, EventAction::Undeliver);
+        assert_eq!(world.facts.wishes[&wish].units.delivered, 0);
+        assert_eq!(world.facts.wishes[&wish].units.claimed, 2);
+        assert_eq!(
+            world.facts.allocations[&new.id].status,
+            AllocationStatus::Allocated
+        );
+        // Once confirmed it is the household's: nothing to take back.
+        world
+            .apply(shop, &Command::DeliverAllocation(target.clone()))
+            .unwrap();
+        world
+            .apply(worker, &Command::ConfirmAllocation(target))
+            .unwrap();
+        assert_eq!(
+            world.decide(shop, &undeliver).unwrap_err().code(),
+            ProblemCode::InvalidState
+        );
+    }
+
+    fn edited(pledge: PledgeId, sizes: &[(&str, i64)]) -> Command {
+        Command::UpdatePledge(NewPledge {
+            id: pledge,
+            title: "儿童运动鞋".into(),
+            category: Category::Clothing,
+            quantity: None,
+            unit: "双".into(),
+            variants: sizes
+                .iter()
+                .map(|(label, quantity)| VariantInput {
+                    label: (*label).into(),
+                    quantity: *quantity,
+                })
+                .collect(),
+            available_from: None,
+            yearly: true,
+            note: "六一前送到".into(),
+            community_id: None,
+        })
+    }
+
+    #[test]
+    fn a_pledge_is_changed_by_its_shop_never_below_what_went_out() {
+        let mut world = World::new();
+        let shop = world.user(Role::Shopkeeper);
+        let other_shop = world.user(Role::Shopkeeper);
+        let pledge = shoes(&mut world, shop);
+        let worker = world.worker();
+        let wish = world.wish(4, WishKind::Item);
+        world
+            .apply(worker, &allocate_to(pledge, wish, 3, "32码"))
+            .unwrap();
+        let fine = edited(pledge, &[("32码", 3), ("33码", 6)]);
+        assert_eq!(
+            world.decide(other_shop, &fine).unwrap_err(),
+            RuleError::NotFound(Entity::Pledge)
+        );
+        assert_eq!(
+            world.decide(worker, &fine).unwrap_err().code(),
+            ProblemCode::Forbidden
+        );
+        for below in [
+            edited(pledge, &[("32码", 2), ("34码", 5)]),
+            edited(pledge, &[("34码", 9)]),
+        ] {
+            let RuleError::Validation(errors) = world.decide(shop, &below).unwrap_err() else {
+                panic!("a field error")
+            };
+            assert_eq!(errors.0[0].field, Field::Variants);
+        }
+        let decision = world.apply(shop, &fine).unwrap();
+        let Write::PledgeChanged { record, allocated } = &decision.writes[0] else {
+            panic!()
+        };
+        assert_eq!((record.quantity, record.title.as_str()), (9, "儿童运动鞋"));
+        assert_eq!(allocated, &vec![("32码".to_owned(), 3)]);
+        let state = &world.facts.pledges[&pledge];
+        assert_eq!((state.quantity, state.allocated), (9, 3));
+        assert_eq!(state.variants[1].label, "33码");
+        assert_eq!(state.variants[0].allocated, 3);
+    }
+
+    #[test]
+    fn a_withdrawn_pledge_gives_nothing_more_and_changes_no_more() {
+        let mut world = World::new();
+        let shop = world.user(Role::Shopkeeper);
+        let pledge = shoes(&mut world, shop);
+        let worker = world.worker();
+        let wish = world.wish(4, WishKind::Item);
+        world
+            .apply(worker, &allocate_to(pledge, wish, 1, "32码"))
+            .unwrap();
+        let withdraw = Command::WithdrawPledge(PledgeRef { pledge_id: pledge });
+        assert_eq!(
+            world.decide(worker, &withdraw).unwrap_err().code(),
+            ProblemCode::Forbidden
+        );
+        let decision = world.apply(shop, &withdraw).unwrap();
+        assert_eq!(decision.events[0].action, EventAction::Withdraw);
+        assert!(world.decide(shop, &withdraw).unwrap().replayed, "once");
+        assert_eq!(
+            world
+                .decide(worker, &allocate_to(pledge, wish, 1, "32码"))
+                .unwrap_err(),
+            RuleError::PledgeExhausted { remaining: 0 }
+        );
+        assert_eq!(
+            world
+                .decide(shop, &edited(pledge, &[("32码", 5)]))
+                .unwrap_err(),
+            RuleError::PledgeWithdrawn
+        );
     }
 }

@@ -306,8 +306,28 @@ impl World {
                                 allocated: 0,
                             })
                             .collect(),
+                        withdrawn: false,
                     },
                 );
+            }
+            Write::PledgeChanged { record, allocated } => {
+                if let Some(pledge) = facts.pledges.get_mut(&record.id) {
+                    pledge.quantity = record.quantity;
+                    pledge.variants = record
+                        .variants
+                        .iter()
+                        .map(|(label, quantity)| VariantState {
+                            label: label.clone(),
+                            quantity: *quantity,
+                            allocated: crate::decide::allocated_of(allocated, label),
+                        })
+                        .collect();
+                }
+            }
+            Write::PledgeWithdrawn { pledge, .. } => {
+                if let Some(pledge) = facts.pledges.get_mut(pledge) {
+                    pledge.withdrawn = true;
+                }
             }
             Write::PledgeAllocated {
                 pledge,

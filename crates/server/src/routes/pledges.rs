@@ -1,12 +1,14 @@
 //! Shops' pledges and their allocations: `POST /api/pledges` (shopkeeper), `GET /api/pledges`
 //! (a shop: its own; workers: all), `GET /api/pledges/{id}`, `POST /api/pledges/{id}/allocations`
-//! (worker), `POST /api/allocations/{id}/deliver` (the shop), `…/confirm|cancel|thanks` (worker).
+//! (worker), `PATCH /api/pledges/{id}` and `POST /api/pledges/{id}/withdraw` (the shop),
+//! `POST /api/allocations/{id}/deliver|undeliver` (the shop), `…/confirm|cancel|thanks` (worker).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use microwish_core::command::{
-    AllocationRef, AllocationRequest, Command, NewPledge, ThankShop, ThanksRequest,
+    AllocationRef, AllocationRequest, Command, NewPledge, PledgePatch, PledgeRef, ThankShop,
+    ThanksRequest,
 };
 use microwish_core::visibility::{self, PledgeScope};
 use microwish_core::{AllocationId, AllocationView, Entity, Page, Pledge, PledgeId};
@@ -97,6 +99,66 @@ pub async fn get(
     Ok(Json(read(&state, &user, id).await?))
 }
 
+/// The shop changes its pledge: only the fields given (`variants` replaces every size); never
+/// below what is given out, per size too (422); a withdrawn pledge 409 `pledge_withdrawn`;
+/// another shop's 404.
+#[utoipa::path(
+    patch,
+    path = "/pledges/{id}",
+    tag = "pledges",
+    operation_id = "pledges_update",
+    params(("id" = uuid::Uuid, Path, description = "The pledge")),
+    request_body = PledgePatch,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Pledge)
+    )
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    Shopkeeper(user): Shopkeeper,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<PledgePatch>,
+) -> ApiResult<Json<Pledge>> {
+    let id = parse_id(&id, Entity::Pledge)?;
+    let current = read(&state, &user, id).await?;
+    apply(
+        &state,
+        user.actor(),
+        Command::UpdatePledge(patch.over(&current)),
+    )
+    .await?;
+    Ok(Json(read(&state, &user, id).await?))
+}
+
+/// The shop takes back what of its pledge is not yet given out; what is allocated still goes
+/// (a retry changes nothing; another shop's: 404).
+#[utoipa::path(
+    post,
+    path = "/pledges/{id}/withdraw",
+    tag = "pledges",
+    operation_id = "pledges_withdraw",
+    params(("id" = uuid::Uuid, Path, description = "The pledge")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Pledge)
+    )
+)]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Shopkeeper(user): Shopkeeper,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Pledge>> {
+    let pledge_id = parse_id(&id, Entity::Pledge)?;
+    apply(
+        &state,
+        user.actor(),
+        Command::WithdrawPledge(PledgeRef { pledge_id }),
+    )
+    .await?;
+    Ok(Json(read(&state, &user, pledge_id).await?))
+}
+
 /// 201 with the allocation, or 409 `pledge_exhausted` / `wish_full`.
 #[utoipa::path(
     post,
@@ -143,6 +205,27 @@ pub async fn deliver(
     Path(id): Path<String>,
 ) -> ApiResult<Json<AllocationView>> {
     act(state, user, &id, Command::DeliverAllocation).await
+}
+
+/// The shop takes back "dropped at the station" (marked by mistake) until a worker confirms
+/// (409 `invalid_state` otherwise).
+#[utoipa::path(
+    post,
+    path = "/allocations/{id}/undeliver",
+    tag = "pledges",
+    operation_id = "pledges_undeliver",
+    params(("id" = uuid::Uuid, Path, description = "The allocation")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = AllocationView)
+    )
+)]
+pub async fn undeliver(
+    state: State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AllocationView>> {
+    act(state, user, &id, Command::UndeliverAllocation).await
 }
 
 /// A worker confirms a delivered allocation.

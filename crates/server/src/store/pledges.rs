@@ -63,6 +63,60 @@ pub fn insert(
     log_change(tx, Entity::Pledge, &pledge.id.to_string())
 }
 
+/// A pledge's fields and sizes, all replaced; the sizes kept keep their units allocated
+/// (read under the pledge's lock, and the CHECKs hold every size at or above them).
+pub fn update(tx: &Tx, pledge: &PledgeRecord, allocated: &[(String, u32)]) -> ApiResult<()> {
+    let id = pledge.id.to_string();
+    super::run(
+        tx,
+        "UPDATE pledges SET item = ?, category = ?, quantity = ?, unit = ?, note = ?, \
+         available_from = ?, yearly = ? WHERE id = ?",
+        crate::args![
+            pledge.title,
+            pledge.category.as_str(),
+            pledge.quantity,
+            pledge.unit,
+            pledge.note,
+            pledge.available_from.map(day),
+            pledge.yearly,
+            id.as_str(),
+        ],
+    )?;
+    super::run(
+        tx,
+        "DELETE FROM pledge_variants WHERE pledge_id = ?",
+        crate::args![id.as_str()],
+    )?;
+    for (position, (label, quantity)) in pledge.variants.iter().enumerate() {
+        super::run(
+            tx,
+            "INSERT INTO pledge_variants (pledge_id, position, label, quantity, allocated) \
+             VALUES (?, ?, ?, ?, ?)",
+            crate::args![
+                id.as_str(),
+                i64::try_from(position).unwrap_or(0),
+                label,
+                quantity,
+                microwish_core::decide::allocated_of(allocated, label),
+            ],
+        )?;
+    }
+    log_change(tx, Entity::Pledge, &id)
+}
+
+/// The shop took back what was not given out: the first withdrawal counts.
+pub fn withdraw(tx: &Tx, pledge: PledgeId, at: DateTime<Utc>) -> ApiResult<()> {
+    let changed = super::run(
+        tx,
+        "UPDATE pledges SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL",
+        crate::args![stamp(at), pledge.to_string()],
+    )?;
+    if changed > 0 {
+        log_change(tx, Entity::Pledge, &pledge.to_string())?;
+    }
+    Ok(())
+}
+
 /// What the rules need to know of the given pledges.
 pub fn states(tx: &Tx, ids: &[PledgeId]) -> ApiResult<HashMap<PledgeId, PledgeState>> {
     let mut listed = super::rows_in(
@@ -87,8 +141,8 @@ pub fn states(tx: &Tx, ids: &[PledgeId]) -> ApiResult<HashMap<PledgeId, PledgeSt
     }
     let rows = super::rows_in_for_update(
         tx,
-        "SELECT id, COALESCE(shop_id, ''), quantity, allocated, community_id FROM pledges \
-         WHERE id IN ",
+        "SELECT id, COALESCE(shop_id, ''), quantity, allocated, community_id, \
+         withdrawn_at IS NOT NULL FROM pledges WHERE id IN ",
         "pledges",
         &[],
         ids,
@@ -106,6 +160,7 @@ pub fn states(tx: &Tx, ids: &[PledgeId]) -> ApiResult<HashMap<PledgeId, PledgeSt
                     .map(parse_stored)
                     .transpose()?,
                 variants: variants.remove(&id).unwrap_or_default(),
+                withdrawn: row.get(5)?,
             };
             Ok((parse_stored(&id)?, state))
         },
@@ -269,6 +324,7 @@ struct PledgeRow {
     allocated: i64,
     created_at: Parsed<DateTime<Utc>>,
     community_id: Option<String>,
+    withdrawn_at: Option<Parsed<DateTime<Utc>>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -308,7 +364,7 @@ pub async fn views(
 ) -> ApiResult<Vec<Pledge>> {
     let mut sql = Statement::new(
         "SELECT id, shop_id, shop_name, item, category, quantity, unit, note, available_from, \
-         yearly, allocated, created_at, community_id FROM pledges",
+         yearly, allocated, created_at, community_id, withdrawn_at FROM pledges",
     );
     match filter {
         PledgeFilter::OfferedTo(community) => {
@@ -392,10 +448,12 @@ pub async fn views(
             allocated,
             delivered: 0,
             confirmed: 0,
-            remaining: quantity.saturating_sub(allocated),
+            // Counted by `recount`.
+            remaining: 0,
             allocations,
             created_at: row.created_at.0,
             community_id: row.community_id.as_deref().map(parse_stored).transpose()?,
+            withdrawn_at: row.withdrawn_at.map(|at| at.0),
         };
         pledge.recount();
         pledges.push(pledge);

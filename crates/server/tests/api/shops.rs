@@ -755,3 +755,173 @@ async fn sizes_that_add_up_past_any_number_are_refused_not_crashed_on() {
         .iter()
         .any(|error| error["field"] == "variants"));
 }
+
+/// The shop's second thoughts: a drop-off taken back until a worker confirms, a pledge changed
+/// (never below what is given out, per size too) and what is left of it withdrawn.
+#[tokio::test]
+async fn a_shop_takes_back_a_drop_off_changes_its_pledge_and_withdraws_the_rest() {
+    let app = spawn_demo_app().await;
+    let shop = app.register(Role::Shopkeeper).await;
+    let other_shop = app.register(Role::Shopkeeper).await;
+    let worker = app.worker().await;
+    let pledged = pledge(&app, &shop, shoes()).await;
+    let wish = wish_needing(&app, 5).await;
+    let response = allocate(&app, &worker, &pledged, &wish, 3, Some("32码")).await;
+    assert_eq!(response.status(), 201);
+    let allocation: AllocationView = response.json().await.unwrap();
+    let step = |what: &str| format!("/api/allocations/{}/{what}", allocation.id);
+
+    // Nothing to take back before the drop-off; only the shop takes it back.
+    assert_problem(
+        app.post(Some(&shop), &step("undeliver"), json!({})).await,
+        409,
+        "invalid_state",
+    )
+    .await;
+    let response = app.post(Some(&shop), &step("deliver"), json!({})).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(app.wish(wish.id).await.delivered, 3);
+    assert_problem(
+        app.post(Some(&worker), &step("undeliver"), json!({})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let response = app.post(Some(&shop), &step("undeliver"), json!({})).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let back: AllocationView = response.json().await.unwrap();
+    assert_eq!(back.status, AllocationStatus::Allocated);
+    let seen = app.wish(wish.id).await;
+    assert_eq!((seen.claimed, seen.delivered), (3, 0));
+    assert!(back.handover_code.is_some(), "still shown at the station");
+
+    // Changed: another size added, size 32 kept at what went out; never below it.
+    let path = format!("/api/pledges/{}", pledged.id);
+    let below =
+        json!({"variants": [{"label": "32码", "quantity": 2}, {"label": "33码", "quantity": 5}]});
+    let response = app.send(Some(&shop), Method::PATCH, &path, below).await;
+    assert_eq!(response.status(), 422);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "variants");
+    assert_eq!(problem["errors"][0]["code"], "below_claimed");
+    let dropped = json!({"variants": [{"label": "33码", "quantity": 5}]});
+    let response = app.send(Some(&shop), Method::PATCH, &path, dropped).await;
+    assert_eq!(response.status(), 422, "a size given out from stays");
+    let fine = json!({
+        "title": "儿童运动鞋(春款)",
+        "variants": [{"label": "32码", "quantity": 3}, {"label": "33码", "quantity": 5}],
+        "note": "五月底送到",
+    });
+    assert_problem(
+        app.send(Some(&other_shop), Method::PATCH, &path, fine.clone())
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    let response = app.send(Some(&shop), Method::PATCH, &path, fine).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let changed: Pledge = response.json().await.unwrap();
+    assert_eq!(changed.title, "儿童运动鞋(春款)");
+    assert_eq!(
+        (changed.quantity, changed.allocated, changed.remaining),
+        (8, 3, 5)
+    );
+    assert_eq!(
+        changed.variants[0].allocated, 3,
+        "size 32 keeps what went out"
+    );
+    assert_eq!(allocated_in_db(&app, &pledged).await, (3, 3));
+    assert_eq!(changed.allocations.len(), 1, "the allocation still there");
+
+    // Withdrawn: nothing more is given out; a second time changes nothing; it changes no more.
+    let withdraw = format!("/api/pledges/{}/withdraw", pledged.id);
+    let response = app.post(Some(&shop), &withdraw, json!({})).await;
+    assert_eq!(response.status(), 200);
+    let withdrawn: Pledge = response.json().await.unwrap();
+    assert!(withdrawn.withdrawn_at.is_some());
+    assert_eq!((withdrawn.remaining, withdrawn.withdrawn_units()), (0, 5));
+    let again: Pledge = app
+        .post(Some(&shop), &withdraw, json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again.withdrawn_at, withdrawn.withdrawn_at);
+    let other = wish_needing(&app, 2).await;
+    assert_problem(
+        allocate(&app, &worker, &pledged, &other, 1, Some("33码")).await,
+        409,
+        "pledge_exhausted",
+    )
+    .await;
+    assert_problem(
+        app.send(Some(&shop), Method::PATCH, &path, json!({"note": "x"}))
+            .await,
+        409,
+        "pledge_withdrawn",
+    )
+    .await;
+    // What went out still goes: the worker confirms it as ever.
+    let response = app.post(Some(&worker), &step("confirm"), json!({})).await;
+    assert_eq!(response.status(), 200);
+    let timeline: Page<EventView> = app
+        .get_as(&worker, &format!("/api/wishes/{}/events", wish.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(timeline
+        .items
+        .iter()
+        .any(|event| event.action == microwish_core::EventAction::Undeliver));
+}
+
+/// Over sync push, as a phone sends them: the same three steps, each applied once.
+#[tokio::test]
+async fn a_shops_second_thoughts_arrive_over_sync_push() {
+    let app = spawn_demo_app().await;
+    let shop = app.register(Role::Shopkeeper).await;
+    let worker = app.worker().await;
+    let pledged = pledge(&app, &shop, shoes()).await;
+    let wish = wish_needing(&app, 5).await;
+    let allocation: AllocationView = allocate(&app, &worker, &pledged, &wish, 2, Some("30码"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut changed = shoes();
+    changed["id"] = json!(pledged.id);
+    changed["title"] = json!("童鞋");
+    let target = json!({"allocation_id": allocation.id});
+    let body = json!({"client_id": ClientId::generate(), "mutations": [
+        {"id": 1, "name": "deliver_allocation", "args": target},
+        {"id": 2, "name": "undeliver_allocation", "args": target},
+        {"id": 3, "name": "update_pledge", "args": changed},
+        {"id": 4, "name": "withdraw_pledge", "args": {"pledge_id": pledged.id}},
+    ]});
+    let response = app.post(Some(&shop), "/api/sync/push", body.clone()).await;
+    assert_eq!(response.status(), 200);
+    let pushed: PushResponse = response.json().await.unwrap();
+    assert!(
+        pushed
+            .results
+            .iter()
+            .all(|result| result.status == MutationStatus::Applied),
+        "{:?}",
+        pushed.results
+    );
+    // The same push again (a lost answer): nothing applied twice.
+    let again: PushResponse = app
+        .post(Some(&shop), "/api/sync/push", body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again.results.len(), 4);
+    let seen = read_pledge(&app, &shop, &pledged).await;
+    assert_eq!(seen.title, "童鞋");
+    assert_eq!(seen.allocations[0].status, AllocationStatus::Allocated);
+    assert_eq!((seen.remaining, seen.withdrawn_units()), (0, 102));
+    assert_eq!(app.wish(wish.id).await.delivered, 0);
+}

@@ -6,6 +6,7 @@
 
 use gloo_net::http::{Request, Response};
 use microwish_core::account::{AccountDeletion, Login, Registration};
+use microwish_core::command::StationDetails;
 use microwish_core::engine::Failure;
 use microwish_core::phone_code::{
     CodeRequest, CodeSent, PasswordChange, PasswordReset, PhoneVerification,
@@ -14,8 +15,9 @@ use microwish_core::problem::Problem;
 use microwish_core::stats::{StatsDetail, StatsQuery};
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
 use microwish_core::{
-    BoardItem, ClientId, Community, EventView, FieldError, HouseholdId, Me, Page, PhotoId,
-    Preferences, ProblemCode, PushEndpoint, PushKey, PushSubscription, RequestId, Stats, WishId,
+    BoardItem, ClientId, Community, EventView, FieldError, Grid, GridId, HouseholdId, Me, Page,
+    PhotoId, Preferences, ProblemCode, PushEndpoint, PushKey, PushSubscription, RequestId, Stats,
+    WishId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -398,9 +400,19 @@ pub async fn preferences() -> Result<Preferences, ApiError> {
 
 /// Sets the kinds `changes` names; every kind's setting comes back.
 pub async fn set_preferences(changes: &Preferences) -> Result<Preferences, ApiError> {
-    let response = Request::put("/api/me/preferences")
+    put_json("/api/me/preferences", changes).await
+}
+
+/// A worker says when a station of their community is open, whom to ask and its phone.
+pub async fn set_station(grid: &GridId, details: &StationDetails) -> Result<Grid, ApiError> {
+    put_json(&format!("/api/grids/{grid}/station"), details).await
+}
+
+/// PUTs `body` as JSON and reads the answer.
+async fn put_json<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    let response = Request::put(path)
         .header("accept", "application/json")
-        .json(changes)
+        .json(body)
         .map_err(|error| ApiError::Unexpected(error.to_string()))?
         .send()
         .await

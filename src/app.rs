@@ -10,8 +10,8 @@ use crate::pages::{
     CampaignFormPage, CampaignPage, ConsolePage, HouseholdPage, HouseholdsPage, InboxPage,
     LoginPage, MyClaimsPage, MyRequestsPage, NotFound, NoticeOpenPage, NoticesPage, PledgeEditPage,
     PledgeFormPage, PledgesPage, PrivacyPage, RegisterPage, RequestFormPage, RequestPage,
-    ResetPage, ShopPage, StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage,
-    WorkerClaimsPage,
+    ResetPage, ShopPage, StationsPage, StatsPage, VolunteersPage, WishDetailPage, WishFormPage,
+    WishListPage, WorkerClaimsPage,
 };
 use crate::session::Session;
 use crate::state::Data;
@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/worker/campaigns/new") view=CampaignFormPage />
                     <Route path=path!("/worker/campaigns/:id/edit") view=CampaignEditPage />
                     <Route path=path!("/worker/stats") view=StatsPage />
+                    <Route path=path!("/worker/stations") view=StationsPage />
                     <Route path=path!("/shop") view=ShopPage />
                     <Route path=path!("/shop/pledges/new") view=PledgeFormPage />
                     <Route path=path!("/shop/pledges/:id/edit") view=PledgeEditPage />

@@ -18,6 +18,7 @@ pub mod register;
 pub mod requests;
 pub mod reset;
 pub mod shop;
+pub mod stations;
 pub mod stats;
 pub mod volunteers;
 pub mod wish_detail;
@@ -45,6 +46,7 @@ pub use requests::{
 };
 pub use reset::ResetPage;
 pub use shop::ShopPage;
+pub use stations::StationsPage;
 pub use stats::StatsPage;
 pub use volunteers::VolunteersPage;
 pub use wish_detail::WishDetailPage;

@@ -232,3 +232,39 @@ test("a giver's drop-off deadline comes with the station's hours, whom to ask fo
     await context.close();
   }
 });
+
+test('a worker says when a station is open, whom to ask and its phone, and everyone reads it', async () => {
+  const { context, page, problems } = await phoneAt('/worker', { account: demo.worker });
+  await page.locator('.console__link', { hasText: '驿站信息' }).click();
+  await page.waitForURL(`${server.url}/worker/stations`);
+  const grids = (await (await fetch(`${server.url}/api/grids`)).json()).items;
+  const third = grids.find((grid) => grid.name === '第三网格');
+  const form = page.locator(`.station-form[data-grid="${third.id}"]`);
+  assert.equal(await form.locator('input[name=hours]').inputValue(), third.station_hours, 'what is set now');
+  assert.equal(await page.locator('.station-form').count(), 4, 'every station of the community');
+  // A phone that is no number is said at once, and nothing is sent.
+  await form.locator('input[name=phone]').fill('找网格长');
+  await form.locator('button[type=submit]').click();
+  await form.locator('.field__error[data-field=phone]').waitFor();
+  await form.locator('input[name=hours]').fill('每天 8:30–18:00');
+  await form.locator('input[name=contact]').fill('网格员 周芳');
+  await form.locator('input[name=phone]').fill('0571-8650 1203');
+  await form.locator('button[type=submit]').click();
+  await form.locator('.station-form__saved').waitFor();
+  await page.screenshot({ path: `${screenshotDir}/worker-stations-360x800.png`, fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+
+  const after = (await (await fetch(`${server.url}/api/grids`)).json()).items.find((g) => g.id === third.id);
+  assert.deepEqual(
+    [after.station_hours, after.station_contact, after.station_phone],
+    ['每天 8:30–18:00', '网格员 周芳', '0571-8650 1203'],
+  );
+  // A pending volunteer's 我的 lists the station with its new details.
+  const pending = await newVolunteer('新志愿者 孙');
+  const volunteer = await phoneAt('/me', { account: pending });
+  const listed = volunteer.page.locator('.vetting .station', { hasText: third.station });
+  await listed.locator('.station__details', { hasText: '网格员 周芳' }).waitFor();
+  assert.deepEqual(volunteer.problems, []);
+  await volunteer.context.close();
+});

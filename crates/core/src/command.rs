@@ -107,6 +107,29 @@ pub enum Command {
     ConfirmHandover(ConfirmHandover),
 }
 
+/// `PUT /api/grids/{id}/station` (a worker of the grid's community): when its station is
+/// open, whom to ask for and a phone to call, all public. Set online, not through the outbox:
+/// it is the community's own notice board, changed seldom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StationDetails {
+    #[serde(default)]
+    pub hours: String,
+    #[serde(default)]
+    pub contact: String,
+    /// A mobile or a landline, or empty.
+    #[serde(default)]
+    pub phone: String,
+}
+
+impl StationDetails {
+    /// Checked and trimmed: `(hours, contact, phone)`.
+    pub fn validate(&self) -> Result<(String, String, String), RuleError> {
+        crate::validate::station_details(&self.hours, &self.contact, &self.phone)
+    }
+}
+
 /// A donor or volunteer takes `quantity` units of a wish (a house call: with a time slot).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -464,6 +464,12 @@ pub fn grid(_viewer: Option<&Viewer>) -> bool {
     true
 }
 
+/// Whether `viewer` may say when a grid's station is open, whom to ask and whom to call: the
+/// workers of the grid's community.
+pub fn station_editable(viewer: Option<&Viewer>, community: CommunityId) -> bool {
+    works_in(viewer, Some(community))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

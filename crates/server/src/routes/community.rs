@@ -1,13 +1,16 @@
 //! The community at a glance: `GET /api/communities`, `GET /api/grids`, `GET /api/buildings`
-//! and `GET /api/stats`.
+//! and `GET /api/stats`; a worker says when their stations are open (`PUT
+//! /api/grids/{id}/station`).
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::Json;
-use microwish_core::{Building, Community, Grid, Page, Stats};
+use microwish_core::command::StationDetails;
+use microwish_core::{visibility, Building, Community, Entity, Grid, Page, Stats};
 
 use crate::app::AppState;
-use crate::auth::MaybeUser;
-use crate::error::ApiResult;
+use crate::auth::{MaybeUser, Worker};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiJson;
 use crate::store;
 
 /// Every community (id and name): whom a resident or volunteer signs up with.
@@ -42,6 +45,46 @@ pub async fn communities(State(state): State<AppState>) -> ApiResult<Json<Page<C
 pub async fn grids(State(state): State<AppState>) -> ApiResult<Json<Page<Grid>>> {
     let items = store::community::grids(&state.db).await?;
     Ok(Json(Page { items, next: None }))
+}
+
+/// A worker sets when a station of their community is open, whom to ask for and its phone
+/// (422 for a bad phone or too long a text; another community's grid: 404). Phones pull the
+/// grid again.
+#[utoipa::path(
+    put,
+    path = "/grids/{id}/station",
+    tag = "community",
+    operation_id = "community_set_station",
+    params(("id" = String, Path, description = "The grid")),
+    request_body = StationDetails,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "OK", body = Grid)
+    )
+)]
+pub async fn set_station(
+    State(state): State<AppState>,
+    Worker(user): Worker,
+    Path(id): Path<String>,
+    ApiJson(details): ApiJson<StationDetails>,
+) -> ApiResult<Json<Grid>> {
+    let find = |grids: Vec<Grid>| {
+        grids
+            .into_iter()
+            .find(|grid| grid.id.as_str() == id)
+            .filter(|grid| visibility::station_editable(Some(&user.viewer()), grid.community))
+            .ok_or(ApiError::not_found(Entity::Grid))
+    };
+    let grid = find(store::community::grids(&state.db).await?)?;
+    let (hours, contact, phone) = details.validate()?;
+    let target = grid.id.clone();
+    state
+        .writer
+        .write(move |tx| {
+            store::community::set_station(tx, &target, (&hours, &contact, &phone)).map(|_| ())
+        })
+        .await?;
+    Ok(Json(find(store::community::grids(&state.db).await?)?))
 }
 
 /// The buildings (幢) of the caller's community, each in its grid (to say where a request is);

@@ -81,6 +81,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         routes!(campaigns::end),
         routes!(community::communities),
         routes!(community::grids),
+        routes!(community::set_station),
         routes!(community::buildings),
         routes!(community::stats),
         routes!(reports::stats_detail),

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use chrono::Duration;
 use microwish_core::clock::community_today;
 use microwish_core::{CommunityId, HouseholdId, Pledge, Role, WishKind};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::{assert_problem, fresh_phone, spawn_app, spawn_demo_app, Session, TestApp};
@@ -609,4 +610,64 @@ async fn the_command_line_sets_a_stations_hours_contact_and_phone_for_everyone_t
         assert_eq!(grid["station_contact"], contact, "{grid}");
         assert_eq!(grid["station_phone"], phone, "{grid}");
     }
+}
+
+/// A worker says when their own stations are open, whom to ask and whom to call; everyone
+/// reads it on the grid; another community's worker, a donor and a bad phone are refused.
+#[tokio::test]
+async fn a_worker_sets_their_own_stations_details() {
+    let app = spawn_demo_app().await;
+    let worker = app.worker().await;
+    let grids = app.get_json("/api/grids").await;
+    let grid = grids["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|grid| grid["name"] == "第三网格")
+        .unwrap()
+        .clone();
+    let path = format!("/api/grids/{}/station", grid["id"].as_str().unwrap());
+    let details =
+        json!({"hours": " 每天 8:30–18:00 ", "contact": "网格员 周芳", "phone": "0571-8650 1203"});
+    let response = app
+        .send(Some(&worker), Method::PUT, &path, details.clone())
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let set: Value = response.json().await.unwrap();
+    assert_eq!(set["station_hours"], "每天 8:30–18:00", "trimmed");
+    let seen = app.get_json("/api/grids").await;
+    let seen = seen["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|each| each["id"] == grid["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(seen["station_contact"], "网格员 周芳");
+    assert_eq!(seen["station_phone"], "0571-8650 1203");
+
+    let wrong = json!({"hours": "", "contact": "", "phone": "call me"});
+    let response = app.send(Some(&worker), Method::PUT, &path, wrong).await;
+    assert_eq!(response.status(), 422);
+    let elsewhere = app.other_worker().await;
+    assert_problem(
+        app.send(Some(&elsewhere), Method::PUT, &path, details.clone())
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    let donor = app.register(Role::Donor).await;
+    assert_problem(
+        app.send(Some(&donor), Method::PUT, &path, details).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let unchanged = app.get_json("/api/grids").await;
+    assert!(unchanged["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|each| each["id"] == grid["id"] && each["station_phone"] == "0571-8650 1203"));
 }

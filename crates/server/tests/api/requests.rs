@@ -1312,9 +1312,19 @@ async fn the_rates_reach_the_home_page_and_the_report_and_the_spreadsheet_the_wo
     assert_eq!(csv.lines().count() as i64, rows + 1);
     assert!(csv.contains("楼道里洒了一大片油") || csv.contains("2单元楼道里洒了一大片油"));
     // Category, urgency, channel, status and handler in the file's language, not as codes.
-    let oil = csv.lines().find(|line| line.contains("洒了一大片油")).unwrap();
+    let oil = csv
+        .lines()
+        .find(|line| line.contains("洒了一大片油"))
+        .unwrap();
     assert!(oil.contains(",环境卫生,"), "{oil}");
-    for code in [",cleaning,", ",normal,", ",urgent,", ",app,", ",resolved,", ",closed,"] {
+    for code in [
+        ",cleaning,",
+        ",normal,",
+        ",urgent,",
+        ",app,",
+        ",resolved,",
+        ",closed,",
+    ] {
         assert!(!csv.contains(code), "{code} in requests.csv");
     }
     for secret in ["13800000005", "13962800188", "李先生", "赵大爷"] {

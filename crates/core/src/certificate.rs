@@ -101,7 +101,11 @@ pub fn period(request: &IssueCertificate, today: NaiveDate) -> Result<Period, Ru
     if request.to < request.from {
         errors.add(Field::To, FieldCode::BeforeStart, "must not be before from");
     } else if (request.to - request.from).num_days() > MAX_DAYS {
-        errors.add(Field::From, FieldCode::TooLong, "at most five years at a time");
+        errors.add(
+            Field::From,
+            FieldCode::TooLong,
+            "at most five years at a time",
+        );
     }
     if request.to > today {
         errors.add(Field::To, FieldCode::InTheFuture, "must not be after today");
@@ -205,7 +209,11 @@ mod tests {
         }
     }
 
-    fn viewer(role: Role, volunteer: Option<VolunteerStatus>, community: Option<CommunityId>) -> Viewer {
+    fn viewer(
+        role: Role,
+        volunteer: Option<VolunteerStatus>,
+        community: Option<CommunityId>,
+    ) -> Viewer {
         Viewer {
             id: UserId::generate(),
             role,
@@ -260,9 +268,11 @@ mod tests {
         assert!(asked(date(1, 1), today).is_ok());
         assert!(asked(today, today).is_ok());
         let codes = |result: Result<Period, RuleError>| match result {
-            Err(RuleError::Validation(errors)) => {
-                errors.0.iter().map(|e| (e.field, e.code)).collect::<Vec<_>>()
-            }
+            Err(RuleError::Validation(errors)) => errors
+                .0
+                .iter()
+                .map(|e| (e.field, e.code))
+                .collect::<Vec<_>>(),
             other => panic!("not a validation error: {other:?}"),
         };
         assert_eq!(
@@ -297,7 +307,10 @@ mod tests {
         assert_eq!(may_issue(&homeless), Err(RuleError::VolunteerNotApproved));
         for role in [Role::Worker, Role::Donor, Role::Shopkeeper, Role::Resident] {
             let someone = viewer(role, None, community);
-            assert_eq!(may_issue(&someone).unwrap_err().code(), ProblemCode::Forbidden);
+            assert_eq!(
+                may_issue(&someone).unwrap_err().code(),
+                ProblemCode::Forbidden
+            );
         }
     }
 
@@ -312,7 +325,10 @@ mod tests {
             Err(RuleError::NotFound(Entity::Certificate))
         );
         let volunteer = viewer(Role::Volunteer, Some(VolunteerStatus::Approved), Some(ours));
-        assert_eq!(may_manage(&volunteer, ours).unwrap_err().code(), ProblemCode::Forbidden);
+        assert_eq!(
+            may_manage(&volunteer, ours).unwrap_err().code(),
+            ProblemCode::Forbidden
+        );
     }
 
     #[test]
@@ -333,13 +349,20 @@ mod tests {
         };
         let public = certificate.clone().public();
         assert_eq!(public.revoke_reason, None);
-        assert_eq!((public.visits, public.minutes, public.valid), (2, 150, false));
+        assert_eq!(
+            (public.visits, public.minutes, public.valid),
+            (2, 150, false)
+        );
         assert_eq!(certificate.id.0.get_version_num(), 4);
         assert!(!Certificate::is_valid(certificate.revoked_at));
         let owner = UserId::generate();
         let community = CommunityId::generate();
         assert!(!sees_reason(None, owner, community));
-        let mut volunteer = viewer(Role::Volunteer, Some(VolunteerStatus::Approved), Some(community));
+        let mut volunteer = viewer(
+            Role::Volunteer,
+            Some(VolunteerStatus::Approved),
+            Some(community),
+        );
         assert!(!sees_reason(Some(&volunteer), owner, community));
         volunteer.id = owner;
         assert!(sees_reason(Some(&volunteer), owner, community));

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod account;
 mod calendar;
+mod certificates;
 mod claim;
 mod en;
 mod fields;
@@ -36,6 +37,7 @@ mod zh_cn;
 
 pub use account::{AccountTexts, NavTexts};
 pub use calendar::CalendarTexts;
+pub use certificates::CertificateTexts;
 pub use claim::{ClaimTexts, WorkerTexts};
 pub use en::EN;
 pub use fields::FieldErrorTexts;
@@ -80,6 +82,7 @@ pub struct Texts {
     pub back_to_console: &'static str,
     pub back_to_pledges: &'static str,
     pub back_to_shop: &'static str,
+    pub back_to_me: &'static str,
     pub search_placeholder: &'static str,
     pub search: &'static str,
     pub clear: &'static str,
@@ -167,6 +170,7 @@ pub struct Texts {
     pub privacy: PrivacyTexts,
     pub phone: PhoneTexts,
     pub stations: StationTexts,
+    pub certificates: CertificateTexts,
 }
 
 /// How a language puts words together.

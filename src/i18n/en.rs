@@ -14,6 +14,7 @@ pub const EN: Texts = Texts {
     back_to_console: "Back to the console",
     back_to_pledges: "Back to shop pledges",
     back_to_shop: "Back to my donations",
+    back_to_me: "Back to Me",
     search_placeholder: "Search wishes…",
     search: "Search",
     clear: "Clear",
@@ -1001,6 +1002,7 @@ pub const EN: Texts = Texts {
     privacy: super::privacy::EN,
     phone: super::phone::EN,
     stations: super::stations::EN,
+    certificates: super::certificates::EN,
     board: BoardTexts {
         title: "What was fixed",
         intro: "Residents' requests the community has resolved: what was done, never who or which flat.",

@@ -15,8 +15,9 @@ use microwish_core::problem::Problem;
 use microwish_core::stats::{StatsDetail, StatsQuery};
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
 use microwish_core::{
-    BoardItem, CertificateId, ClientId, Community, EventView, FieldError, HouseholdId, Me, Page, PhotoId,
-    Preferences, ProblemCode, PushEndpoint, PushKey, PushSubscription, RequestId, Stats, UserId, WishId,
+    BoardItem, CertificateId, ClientId, Community, EventView, FieldError, HouseholdId, Me, Page,
+    PhotoId, Preferences, ProblemCode, PushEndpoint, PushKey, PushSubscription, RequestId, Stats,
+    UserId, WishId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -7,10 +7,11 @@ use leptos_router::path;
 use crate::components::{NavBar, SyncBar};
 use crate::pages::{
     AccountPage, AllocatePage, AssignedPage, BoardPage, CallsPage, CampaignEditPage,
-    CampaignFormPage, CampaignPage, CertificatePage, MyCertificatesPage, ConsolePage, HouseholdPage, HouseholdsPage, InboxPage,
-    LoginPage, MyClaimsPage, MyRequestsPage, NotFound, NoticeOpenPage, NoticesPage, PledgeFormPage,
-    PledgesPage, PrivacyPage, RegisterPage, RequestFormPage, RequestPage, ResetPage, ShopPage,
-    StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
+    CampaignFormPage, CampaignPage, CertificatePage, ConsolePage, HouseholdPage, HouseholdsPage,
+    InboxPage, LoginPage, MyCertificatesPage, MyClaimsPage, MyRequestsPage, NotFound,
+    NoticeOpenPage, NoticesPage, PledgeFormPage, PledgesPage, PrivacyPage, RegisterPage,
+    RequestFormPage, RequestPage, ResetPage, ShopPage, StatsPage, VolunteersPage, WishDetailPage,
+    WishFormPage, WishListPage, WorkerClaimsPage,
 };
 use crate::session::Session;
 use crate::state::Data;

@@ -2,6 +2,7 @@
 //! that is also its public verification, and a worker's revocation on the volunteers page.
 //! Both languages are here, as in [`super::stations`].
 
+use chrono::{Datelike, NaiveDate};
 use microwish_core::certificate::Certificate;
 
 use super::{fill, Texts};
@@ -24,6 +25,8 @@ pub struct CertificateTexts {
     pub period: &'static str,
     /// `{from}`, `{to}`.
     pub period_range: &'static str,
+    /// A date with its year (a certificate outlasts the year): `{year}`, `{date}` ("8月31日").
+    pub full_date: &'static str,
     pub visits: &'static str,
     /// `{n}` house calls.
     pub visits_count: &'static str,
@@ -67,6 +70,7 @@ pub const ZH: CertificateTexts = CertificateTexts {
     community: "服务社区",
     period: "服务期间",
     period_range: "{from} 至 {to}",
+    full_date: "{year}年{date}",
     visits: "上门服务",
     visits_count: "{n} 次",
     hours: "服务时长",
@@ -106,6 +110,7 @@ pub const EN: CertificateTexts = CertificateTexts {
     community: "Community",
     period: "Period",
     period_range: "{from} to {to}",
+    full_date: "{date}, {year}",
     visits: "House calls",
     visits_count: "{n}",
     hours: "Time served",
@@ -132,13 +137,21 @@ pub const EN: CertificateTexts = CertificateTexts {
 };
 
 impl Texts {
+    /// "2026年8月31日" / "Aug 31, 2026".
+    pub fn full_date(&self, date: NaiveDate) -> String {
+        fill(
+            self.certificates.full_date,
+            &[("year", date.year().to_string()), ("date", self.date(date))],
+        )
+    }
+
     /// "2026年1月1日 至 2026年7月1日".
     pub fn certificate_period(&self, certificate: &Certificate) -> String {
         fill(
             self.certificates.period_range,
             &[
-                ("from", self.date(certificate.period_from)),
-                ("to", self.date(certificate.period_to)),
+                ("from", self.full_date(certificate.period_from)),
+                ("to", self.full_date(certificate.period_to)),
             ],
         )
     }

@@ -49,14 +49,24 @@ fn CertificateView(certificate: Certificate) -> impl IntoView {
     let t = t();
     let words = &t.certificates;
     let (status, status_class) = if certificate.valid {
-        (words.valid, "certificate__status certificate__status--valid")
+        (
+            words.valid,
+            "certificate__status certificate__status--valid",
+        )
     } else {
-        (words.revoked, "certificate__status certificate__status--revoked")
+        (
+            words.revoked,
+            "certificate__status certificate__status--revoked",
+        )
     };
     let confirmed_by = if certificate.confirmed_by.is_empty() {
         "—".to_owned()
     } else {
-        let names: Vec<&str> = certificate.confirmed_by.iter().map(String::as_str).collect();
+        let names: Vec<&str> = certificate
+            .confirmed_by
+            .iter()
+            .map(String::as_str)
+            .collect();
         t.list(&names)
     };
     let facts = [
@@ -69,7 +79,10 @@ fn CertificateView(certificate: Certificate) -> impl IntoView {
         ),
         (words.hours, t.duration(certificate.minutes)),
         (words.confirmed_by, confirmed_by),
-        (words.issued_on, t.date(community_today(certificate.issued_at))),
+        (
+            words.issued_on,
+            t.full_date(community_today(certificate.issued_at)),
+        ),
         (words.number, certificate.id.to_string()),
     ]
     .into_iter()
@@ -90,7 +103,7 @@ fn CertificateView(certificate: Certificate) -> impl IntoView {
             });
             view! {
                 <p class="certificate__note certificate__note--revoked">
-                    {fill(words.revoked_on, &[("date", t.date(community_today(at)))])}
+                    {fill(words.revoked_on, &[("date", t.full_date(community_today(at)))])}
                 </p>
                 {reason}
             }

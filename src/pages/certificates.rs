@@ -55,14 +55,23 @@ fn Certificates() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(certificate)) = issue.value().get() {
-            navigate(&format!("/certificates/{}", certificate.id), Default::default());
+            navigate(
+                &format!("/certificates/{}", certificate.id),
+                Default::default(),
+            );
         }
     });
     let invalid = RwSignal::new(None::<ApiError>);
-    let error = Signal::derive(move || invalid.get().or_else(|| failure(issue.value().get().as_ref())));
+    let error = Signal::derive(move || {
+        invalid
+            .get()
+            .or_else(|| failure(issue.value().get().as_ref()))
+    });
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        let day = |value: RwSignal<String>| NaiveDate::parse_from_str(&value.get_untracked(), "%Y-%m-%d").ok();
+        let day = |value: RwSignal<String>| {
+            NaiveDate::parse_from_str(&value.get_untracked(), "%Y-%m-%d").ok()
+        };
         match (day(from), day(to)) {
             (Some(from), Some(to)) => {
                 invalid.set(None);
@@ -71,7 +80,11 @@ fn Certificates() -> impl IntoView {
                 }
             }
             (from, _) => {
-                let field = if from.is_none() { Field::From } else { Field::To };
+                let field = if from.is_none() {
+                    Field::From
+                } else {
+                    Field::To
+                };
                 invalid.set(Some(ApiError::invalid(vec![FieldError {
                     field,
                     code: FieldCode::Required,
@@ -118,7 +131,11 @@ fn Certificates() -> impl IntoView {
 #[component]
 pub fn Row(certificate: Certificate) -> impl IntoView {
     let t = t();
-    let status = if certificate.valid { t.certificates.valid } else { t.certificates.revoked };
+    let status = if certificate.valid {
+        t.certificates.valid
+    } else {
+        t.certificates.revoked
+    };
     view! {
         <a class="certificate-row" href=format!("/certificates/{}", certificate.id)
             data-valid=certificate.valid.to_string()>

@@ -79,6 +79,7 @@ test('a volunteer prints a certificate anyone can verify, until a worker revokes
   assert.match(text, /星怡社区/);
   assert.match(text, /网格长 李红/, 'who confirmed the visits');
   assert.match(text, /上门服务\s*\d+ 次/);
+  assert.match(text, new RegExp(`${year - 1}年1月1日 至 ${year}年`), 'the period with its years');
   await qrShown(page);
   await page.screenshot({ path: `${shots}/certificate-zh-360x800.png`, fullPage: true });
   await page.pdf({ path: `${shots}/certificate-a4.pdf`, format: 'A4', printBackground: true });

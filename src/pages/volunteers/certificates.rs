@@ -105,7 +105,7 @@ fn Revocable(certificate: Certificate, on_revoked: Callback<()>) -> impl IntoVie
         }
     };
     let reason_text = certificate.revoke_reason.clone().map(|reason| {
-        view! { <p class="volunteer-card__note">{t.labelled(t.certificates.revoke_reason, &reason)}</p> }
+        view! { <p class="volunteer-card__note certificate__revoked-why">{t.labelled(t.certificates.revoke_reason, &reason)}</p> }
     });
     view! {
         <Row certificate />
@@ -122,7 +122,8 @@ fn Revocable(certificate: Certificate, on_revoked: Callback<()>) -> impl IntoVie
                         <span class="field__label">{t.certificates.revoke_reason}</span>
                         <input class="field__input" name="revoke_reason"
                             maxlength=REASON_CHARS.end().to_string()
-                            placeholder=t.certificates.revoke_placeholder bind:value=reason />
+                            placeholder=t.certificates.revoke_placeholder bind:value=reason
+                            on:input=move |_| invalid.set(None) />
                     </label>
                     <div class="volunteer-card__actions">
                         <button type="submit" class="button button--danger certificate__revoke-yes"

@@ -6,6 +6,7 @@
 
 use gloo_net::http::{Request, Response};
 use microwish_core::account::{AccountDeletion, Login, Registration};
+use microwish_core::certificate::{Certificate, IssueCertificate, RevokeCertificate};
 use microwish_core::command::StationDetails;
 use microwish_core::engine::Failure;
 use microwish_core::phone_code::{
@@ -15,9 +16,9 @@ use microwish_core::problem::Problem;
 use microwish_core::stats::{StatsDetail, StatsQuery};
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
 use microwish_core::{
-    BoardItem, ClientId, Community, EventView, FieldError, Grid, GridId, HouseholdId, Me, Page,
-    PhotoId, Preferences, ProblemCode, PushEndpoint, PushKey, PushSubscription, RequestId, Stats,
-    WishId,
+    BoardItem, CertificateId, ClientId, Community, EventView, FieldError, Grid, GridId,
+    HouseholdId, Me, Page, PhotoId, Preferences, ProblemCode, PushEndpoint, PushKey,
+    PushSubscription, RequestId, Stats, UserId, WishId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -437,4 +438,37 @@ async fn send_without_answer(
     } else {
         Err(problem(response).await)
     }
+}
+
+/// A service certificate of the signed-in volunteer's house calls confirmed in a period.
+pub async fn issue_certificate(request: &IssueCertificate) -> Result<Certificate, ApiError> {
+    post_json("/api/certificates", request).await
+}
+
+/// The signed-in volunteer's certificates, the latest first.
+pub async fn my_certificates() -> Result<Page<Certificate>, ApiError> {
+    get_json("/api/me/certificates").await
+}
+
+/// A certificate as anyone with its link reads it (its verification).
+pub async fn certificate(id: CertificateId) -> Result<Certificate, ApiError> {
+    get_json(&format!("/api/certificates/{id}")).await
+}
+
+/// The QR code of a certificate's verification page, drawn by the server (an `<img>`).
+pub fn certificate_qr(id: CertificateId) -> String {
+    format!("/api/certificates/{id}/qr.svg")
+}
+
+/// A volunteer's certificates, for a worker of their community.
+pub async fn volunteer_certificates(volunteer: UserId) -> Result<Page<Certificate>, ApiError> {
+    get_json(&format!("/api/volunteers/{volunteer}/certificates")).await
+}
+
+/// A worker revokes a certificate, with the reason the volunteer reads.
+pub async fn revoke_certificate(
+    id: CertificateId,
+    revoke: &RevokeCertificate,
+) -> Result<Certificate, ApiError> {
+    post_json(&format!("/api/certificates/{id}/revoke"), revoke).await
 }

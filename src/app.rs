@@ -7,11 +7,11 @@ use leptos_router::path;
 use crate::components::{NavBar, SyncBar};
 use crate::pages::{
     AccountPage, AllocatePage, AssignedPage, BoardPage, CallsPage, CampaignEditPage,
-    CampaignFormPage, CampaignPage, ConsolePage, HouseholdPage, HouseholdsPage, InboxPage,
-    LoginPage, MyClaimsPage, MyRequestsPage, NotFound, NoticeOpenPage, NoticesPage, PledgeEditPage,
-    PledgeFormPage, PledgesPage, PrivacyPage, RegisterPage, RequestFormPage, RequestPage,
-    ResetPage, ShopPage, StationsPage, StatsPage, VolunteersPage, WishDetailPage, WishFormPage,
-    WishListPage, WorkerClaimsPage,
+    CampaignFormPage, CampaignPage, CertificatePage, ConsolePage, HouseholdPage, HouseholdsPage,
+    InboxPage, LoginPage, MyCertificatesPage, MyClaimsPage, MyRequestsPage, NotFound,
+    NoticeOpenPage, NoticesPage, PledgeEditPage, PledgeFormPage, PledgesPage, PrivacyPage,
+    RegisterPage, RequestFormPage, RequestPage, ResetPage, ShopPage, StationsPage, StatsPage,
+    VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
 };
 use crate::session::Session;
 use crate::state::Data;
@@ -71,6 +71,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset") view=ResetPage />
                     <Route path=path!("/me") view=AccountPage />
                     <Route path=path!("/me/claims") view=MyClaimsPage />
+                    <Route path=path!("/me/certificates") view=MyCertificatesPage />
+                    <Route path=path!("/certificates/:id") view=CertificatePage />
                     <Route path=path!("/worker/claims") view=WorkerClaimsPage />
                     <Route path=path!("/worker/households") view=HouseholdsPage />
                     <Route path=path!("/worker/households/new") view=HouseholdPage />

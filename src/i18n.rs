@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod account;
 mod calendar;
+mod certificates;
 mod claim;
 mod en;
 mod fields;
@@ -37,6 +38,7 @@ mod zh_cn;
 
 pub use account::{AccountTexts, NavTexts};
 pub use calendar::CalendarTexts;
+pub use certificates::CertificateTexts;
 pub use claim::{ClaimTexts, WorkerTexts};
 pub use en::EN;
 pub use fields::FieldErrorTexts;
@@ -82,6 +84,7 @@ pub struct Texts {
     pub back_to_console: &'static str,
     pub back_to_pledges: &'static str,
     pub back_to_shop: &'static str,
+    pub back_to_me: &'static str,
     pub search_placeholder: &'static str,
     pub search: &'static str,
     pub clear: &'static str,
@@ -170,6 +173,7 @@ pub struct Texts {
     pub phone: PhoneTexts,
     pub stations: StationTexts,
     pub pledge_changes: PledgeChangeTexts,
+    pub certificates: CertificateTexts,
 }
 
 /// How a language puts words together.

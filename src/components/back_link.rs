@@ -15,6 +15,8 @@ pub enum Back {
     Pledges,
     /// A shop's 我的捐赠.
     Shop,
+    /// 我的 (a volunteer's certificates).
+    Me,
 }
 
 /// The bar on top of inner pages, leading back to where the page was reached from: the wish
@@ -30,12 +32,14 @@ pub fn BackLink(#[prop(optional)] to: Back) -> impl IntoView {
         Back::Console => "/worker".to_owned(),
         Back::Pledges => "/worker/pledges".to_owned(),
         Back::Shop => "/shop".to_owned(),
+        Back::Me => "/me".to_owned(),
     };
     let label = match to {
         Back::List => t.back_to_list,
         Back::Console => t.back_to_console,
         Back::Pledges => t.back_to_pledges,
         Back::Shop => t.back_to_shop,
+        Back::Me => t.back_to_me,
     };
     view! {
         <nav class="topbar">

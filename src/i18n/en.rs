@@ -14,6 +14,7 @@ pub const EN: Texts = Texts {
     back_to_console: "Back to the console",
     back_to_pledges: "Back to shop pledges",
     back_to_shop: "Back to my donations",
+    back_to_me: "Back to Me",
     search_placeholder: "Search wishes…",
     search: "Search",
     clear: "Clear",
@@ -1005,6 +1006,7 @@ pub const EN: Texts = Texts {
     phone: super::phone::EN,
     stations: super::stations::EN,
     pledge_changes: super::pledge_changes::EN,
+    certificates: super::certificates::EN,
     board: BoardTexts {
         title: "What was fixed",
         intro: "Residents' requests the community has resolved: what was done, never who or which flat.",

@@ -104,6 +104,7 @@ impl Texts {
             LastWorker => p.last_worker,
             TooManyReveals => p.too_many_reveals,
             UnknownCode => p.unknown_code,
+            NoConfirmedVisits => self.certificates.no_visits,
             CodeRequired => self.phone.code_required,
             SmsUnavailable => self.phone.sms_unavailable,
             TooLarge => p.photo_too_large,

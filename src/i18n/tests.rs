@@ -322,3 +322,40 @@ fn each_language_is_found_by_its_tag_and_chinese_comes_first() {
     assert_eq!(LANGUAGES[0].tag, "zh-CN");
     assert_eq!(t().app_name, "微心愿");
 }
+
+#[test]
+fn a_certificate_says_its_period_with_years_and_its_totals_in_each_language() {
+    use microwish_core::certificate::Certificate;
+    let certificate = Certificate {
+        id: microwish_core::CertificateId::from_random([1; 16]),
+        volunteer_name: "陈师傅".into(),
+        community_name: "星怡社区".into(),
+        period_from: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        period_to: day(4),
+        visits: 5,
+        minutes: 375,
+        confirmed_by: vec!["李红".into()],
+        issued_at: Utc.with_ymd_and_hms(2026, 7, 4, 2, 0, 0).unwrap(),
+        revoked_at: None,
+        revoke_reason: None,
+        valid: true,
+    };
+    assert_eq!(
+        ZH_CN.certificate_period(&certificate),
+        "2025年1月1日 至 2026年7月4日"
+    );
+    assert_eq!(
+        EN.certificate_period(&certificate),
+        "Jan 1, 2025 to Jul 4, 2026"
+    );
+    assert_eq!(
+        ZH_CN.certificate_statement(&certificate),
+        "兹证明 陈师傅 在星怡社区参加志愿服务,经社区工作人员确认的上门服务共 5 次,累计 6.2 小时。"
+    );
+    assert!(EN
+        .certificate_statement(&certificate)
+        .contains("5 house calls confirmed by community workers, 6.2 h in all"));
+    let refused = ApiError::of(ProblemCode::NoConfirmedVisits);
+    assert_eq!(ZH_CN.problem(&refused), ZH_CN.certificates.no_visits);
+    assert_eq!(EN.problem(&refused), EN.certificates.no_visits);
+}

@@ -14,6 +14,7 @@ pub const ZH_CN: Texts = Texts {
     back_to_console: "返回工作台",
     back_to_pledges: "返回商户认捐",
     back_to_shop: "返回我的捐赠",
+    back_to_me: "返回我的",
     search_placeholder: "搜索:书包、理发…",
     search: "搜索",
     clear: "清除",
@@ -1006,6 +1007,7 @@ pub const ZH_CN: Texts = Texts {
     phone: super::phone::ZH,
     stations: super::stations::ZH,
     pledge_changes: super::pledge_changes::ZH,
+    certificates: super::certificates::ZH,
     board: BoardTexts {
         title: "已办结",
         intro: "社区办好的居民诉求公示。只写办了什么,不写住户和门牌。",

@@ -7,6 +7,10 @@ use crate::i18n::{fill, t};
 use crate::state::use_data;
 use crate::sync::use_sync;
 
+mod certificates;
+
+use certificates::VolunteerCertificates;
+
 /// `/worker/volunteers` 志愿者审核: volunteers waiting to be met (oldest first), approved and
 /// suspended ones. A worker approves after meeting them (with a note of how), suspends with a
 /// reason (their active house calls go back to the pool), or restores. Workers only.
@@ -269,6 +273,7 @@ fn VolunteerCard(volunteer: VolunteerView) -> impl IntoView {
             </p>
             {vetted}
             {vetting_note}
+            {(status != VolunteerStatus::Pending).then(|| view! { <VolunteerCertificates volunteer=id /> })}
             {actions}
             {move || {
                 invalid

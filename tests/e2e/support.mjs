@@ -111,7 +111,7 @@ export async function everyPage(server, browser, check, { setUp = async () => {}
     [null, ['/', `/wishes/${item.id}`, `/campaigns/${campaign.id}`, '/login', '/register', '/reset', '/privacy', '/me',
       '/board']],
     [demo.donor, ['/', `/wishes/${item.id}`, '/me/claims', '/notices', '/me']],
-    [demo.volunteer, [`/wishes/${service.id}`, '/me/claims', '/calls', 'open:.request-card']],
+    [demo.volunteer, [`/wishes/${service.id}`, '/me/claims', '/calls', 'open:.request-card', '/me/certificates']],
     [demo.worker, ['/worker', '/worker/claims', '/worker/volunteers', '/worker/households',
       '/worker/households/new', '/worker/wishes/new', '/worker/pledges', '/worker/campaigns/new',
       '/worker/stats', `/campaigns/${campaign.id}`, waiting, 'open:.request-card', '/notices',

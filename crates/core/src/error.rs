@@ -78,6 +78,9 @@ pub enum RuleError {
     /// A hand-over code that names no claim or allocation of the worker's community.
     #[error("no hand-over with this code here")]
     UnknownCode,
+    /// A certificate asked for a period without a house call a worker confirmed.
+    #[error("no house call of yours was confirmed in this period")]
+    NoConfirmedVisits,
 }
 
 impl RuleError {
@@ -104,6 +107,7 @@ impl RuleError {
             RuleError::LastWorker => ProblemCode::LastWorker,
             RuleError::TooManyReveals { .. } => ProblemCode::TooManyReveals,
             RuleError::UnknownCode => ProblemCode::UnknownCode,
+            RuleError::NoConfirmedVisits => ProblemCode::NoConfirmedVisits,
         }
     }
 

@@ -14,6 +14,8 @@ pub enum Gate {
     Shopkeeper,
     /// Who reads pledges: shopkeepers (their own) and community workers (all).
     PledgeReader,
+    /// Volunteers (their service certificates).
+    Volunteer,
 }
 
 impl Gate {
@@ -26,6 +28,7 @@ impl Gate {
             Gate::PledgeReader => {
                 Gate::Shopkeeper.admits(role, community) || Gate::Worker.admits(role, community)
             }
+            Gate::Volunteer => role == Role::Volunteer,
         }
     }
 
@@ -51,6 +54,7 @@ impl Gate {
             Gate::Claimer => "only donors and volunteers claim wishes",
             Gate::Shopkeeper => "only shopkeepers pledge goods",
             Gate::PledgeReader => "pledges are for their shops and community workers",
+            Gate::Volunteer => "for volunteers only",
         }
     }
 
@@ -74,11 +78,12 @@ mod tests {
         use Role::*;
         let community = Some(CommunityId::generate());
         // Who passes, without a community and with one.
-        let table: [(Gate, &[Role], &[Role]); 4] = [
+        let table: [(Gate, &[Role], &[Role]); 5] = [
             (Gate::Worker, &[], &[Worker]),
             (Gate::Claimer, &[Donor, Volunteer], &[Donor, Volunteer]),
             (Gate::Shopkeeper, &[Shopkeeper], &[Shopkeeper]),
             (Gate::PledgeReader, &[Shopkeeper], &[Shopkeeper, Worker]),
+            (Gate::Volunteer, &[Volunteer], &[Volunteer]),
         ];
         for (gate, without, with) in table {
             for (community, admitted) in [(None, without), (community, with)] {

@@ -71,6 +71,18 @@ uuid_id! {
     /// A notice to one user (通知). Not time-ordered: derived from the event it tells of (see
     /// [`crate::notices`]), so one event never makes two notices for one person.
     NoticeId;
+    /// A volunteer's service certificate (志愿服务时长证明). Its id is its verification link, so
+    /// the server makes it from random bytes alone ([`CertificateId::from_random`]), never
+    /// [`CertificateId::generate`]'s time-ordered one.
+    CertificateId;
+}
+
+impl CertificateId {
+    /// A version 4 uuid of these (122 random bits kept): an id nobody can guess from the
+    /// time it was issued or from another certificate's.
+    pub fn from_random(bytes: [u8; 16]) -> CertificateId {
+        CertificateId(uuid::Builder::from_random_bytes(bytes).into_uuid())
+    }
 }
 
 /// A grid (网格) of the community: a short stable code such as `grid-1`.

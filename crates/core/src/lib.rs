@@ -15,6 +15,7 @@
 //! - [`overlay`]: the phone's cache with pending commands applied through [`decide`];
 //! - [`engine`]: the phone's sync engine, a plain state machine over outbox and cache;
 //! - [`giving`]: why a giver's claim ended, and which wishes to help after a finished one;
+//! - [`certificate`]: a volunteer's service certificate, its totals and who issues and revokes it;
 //! - [`stats`]: the workers' report (months, grids, volunteer hours, shops), counted once;
 //! - [`visibility`]: who may see which entity and which of its fields (every read asks it);
 //! - [`notices`]: who is told of what a command did, and how a notice leaves the app;
@@ -100,6 +101,7 @@ where
 }
 
 pub mod account;
+pub mod certificate;
 pub mod clock;
 pub mod command;
 pub mod decide;

@@ -168,6 +168,8 @@ string_enum! {
         Staff = "staff",
         /// A notice to one user (通知): theirs alone.
         Notice = "notice",
+        /// A volunteer's service certificate: never synced, read by its link.
+        Certificate = "certificate",
     }
 }
 

@@ -75,6 +75,8 @@ string_enum! {
         NotAnImage = "not_an_image",
         /// A push subscription's endpoint that is not an https URL on a public address.
         BadEndpoint = "bad_endpoint",
+        /// A service certificate asked for a period with no confirmed house call in it.
+        NoConfirmedVisits = "no_confirmed_visits",
         // 429
         TooManyAttempts = "too_many_attempts",
         /// Too many live-update streams open for this user, address, or visitors at large.
@@ -107,7 +109,8 @@ impl ProblemCode {
             | LastWorker | SmsUnavailable => 409,
             BodyTooLarge | TooLarge => 413,
             UnsupportedMediaType => 415,
-            ValidationFailed | InvalidBody | InvalidMutation | NotAnImage | BadEndpoint => 422,
+            ValidationFailed | InvalidBody | InvalidMutation | NotAnImage | BadEndpoint
+            | NoConfirmedVisits => 422,
             TooManyAttempts | TooManyConnections | TooManyReveals => 429,
             Busy => 503,
             Internal | Unknown => 500,

@@ -423,6 +423,8 @@ pub struct HouseCallFact {
     pub volunteer: UserId,
     pub confirmed_at: DateTime<Utc>,
     pub minutes: u32,
+    /// The worker who confirmed it (none for a call the system confirmed, as the demo seed).
+    pub confirmed_by: Option<UserId>,
 }
 
 /// Units of a shop's pledge given to a wish.
@@ -731,6 +733,7 @@ mod tests {
                 volunteer: UserId::generate(),
                 confirmed_at: at(8, 3, 1),
                 minutes: 90,
+                confirmed_by: None,
             }],
             allocations: vec![
                 AllocationFact {

@@ -46,6 +46,7 @@ const TABLES: &[(&str, &str)] = &[
     // The VAPID key: phones' subscriptions are bound to it.
     ("server_keys", "name"),
     ("reminders", "subject, reminder"),
+    ("certificates", "issued_at, id"),
 ];
 
 /// Tables left behind on purpose: login and sign-up counts (they expire within the hour), push

@@ -160,7 +160,7 @@ fn insert_before(index: &str, marker: &str, what: &str) -> String {
 }
 
 /// The address a link preview fetches `path` from: the host the link was opened on.
-fn absolute(headers: &HeaderMap, path: &str) -> Option<String> {
+pub(crate) fn absolute(headers: &HeaderMap, path: &str) -> Option<String> {
     let host = headers.get(header::HOST)?.to_str().ok()?;
     // A host is letters, digits, dots, dashes, a port and IPv6 brackets; anything else is not
     // written into the page.

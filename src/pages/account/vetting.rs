@@ -38,10 +38,21 @@ pub(super) fn VolunteerStanding(me: Me) -> impl IntoView {
                 <a class="button button--wide vetting__services" href=services>
                     {t.volunteers.me_browse_services}
                 </a>
+                <a class="button button--quiet button--wide vetting__certificates" href="/me/certificates">
+                    {t.certificates.link}
+                </a>
             }
             .into_any()
         }
-        _ => view! { <CommunityStations community=me.community /> }.into_any(),
+        // A suspended volunteer's past service still counts.
+        VolunteerStatus::Suspended => view! {
+            <CommunityStations community=me.community />
+            <a class="button button--quiet button--wide vetting__certificates" href="/me/certificates">
+                {t.certificates.link}
+            </a>
+        }
+        .into_any(),
+        VolunteerStatus::Pending => view! { <CommunityStations community=me.community /> }.into_any(),
     };
     view! {
         <div class="account__card vetting" data-status=status.as_str() role="status">

@@ -76,6 +76,10 @@ gated!(
     Claimer = Gate::Claimer
 );
 gated!(
+    /// A signed-in volunteer (approved or not: what they may do is core's to say).
+    Volunteer = Gate::Volunteer
+);
+gated!(
     /// A signed-in shopkeeper: the people who pledge goods.
     Shopkeeper = Gate::Shopkeeper
 );

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod auth;
 pub mod campaigns;
+pub mod certificates;
 pub mod claims;
 pub mod community;
 pub mod handover;
@@ -54,6 +55,12 @@ pub fn api() -> OpenApiRouter<AppState> {
         routes!(volunteers::list),
         routes!(volunteers::approve),
         routes!(volunteers::suspend),
+        routes!(certificates::of_volunteer),
+        routes!(certificates::issue),
+        routes!(certificates::mine),
+        routes!(certificates::get),
+        routes!(certificates::qr),
+        routes!(certificates::revoke),
         routes!(auth::register),
         routes!(auth::login),
         routes!(auth::logout),

@@ -5,6 +5,7 @@
 //! before it writes, runs on the writer's connection (`&Tx`, rusqlite, see `writer`).
 
 pub mod campaigns;
+pub mod certificates;
 pub mod claims;
 pub mod community;
 pub mod deliveries;

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use microwish_core::stats::{AllocationFact, CountedWish, Facts, HouseCallFact, WishFact};
-use microwish_core::{CommunityId, Entity, EventAction, WishKind, WishStatus};
+use microwish_core::{CommunityId, Entity, EventAction, UserId, WishKind, WishStatus};
 
 use super::sql::Parsed;
 use super::sql::{Pool, Statement};
@@ -48,20 +48,7 @@ pub async fn facts(db: &Pool, community: CommunityId, now: DateTime<Utc>) -> Api
         .push(" AND w.status IN ")
         .push_list(WishStatus::PUBLIC);
     let wishes: Vec<WishRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
-    let house_calls: Vec<(String, String, Parsed<DateTime<Utc>>, i64)> = db
-        .fetch_all(
-            "SELECT w.grid_id, c.user_id, e.at, c.volunteer_minutes \
-         FROM events e JOIN claims c ON c.id = e.entity_id JOIN wishes w ON w.id = c.wish_id \
-         JOIN grids g ON g.id = w.grid_id \
-         WHERE e.entity = ? AND e.action = ? AND w.kind = ? AND g.community_id = ?",
-            crate::args![
-                Entity::Claim.as_str(),
-                EventAction::Confirm.as_str(),
-                WishKind::Service.as_str(),
-                &community
-            ],
-        )
-        .await?;
+    let house_calls = house_calls(db, &community, None).await?;
     let allocations: Vec<AllocationRow> = db
         .fetch_all(
             "SELECT p.shop_name, w.grid_id, a.created_at, a.status, a.quantity \
@@ -91,17 +78,7 @@ pub async fn facts(db: &Pool, community: CommunityId, now: DateTime<Utc>) -> Api
                 },
             )
             .collect::<ApiResult<_>>()?,
-        house_calls: house_calls
-            .into_iter()
-            .map(|(grid, volunteer, confirmed_at, minutes)| {
-                Ok(HouseCallFact {
-                    grid: grid.as_str().into(),
-                    volunteer: parse_stored(&volunteer)?,
-                    confirmed_at: confirmed_at.0,
-                    minutes: count(minutes)?,
-                })
-            })
-            .collect::<ApiResult<_>>()?,
+        house_calls,
         allocations: allocations
             .into_iter()
             .map(|(shop_name, grid, allocated_at, status, units)| {
@@ -116,4 +93,45 @@ pub async fn facts(db: &Pool, community: CommunityId, now: DateTime<Utc>) -> Api
             .collect::<ApiResult<_>>()?,
         requests,
     })
+}
+
+/// grid, volunteer, confirmed at, minutes, confirmed by.
+type HouseCallRow = (String, String, Parsed<DateTime<Utc>>, i64, Option<String>);
+
+/// The house calls of `community` workers confirmed (each confirmation of a claim on a service
+/// wish, with the minutes it credited and who confirmed it), only `volunteer`'s if one is
+/// given: what the report counts and what a volunteer's certificate counts, read one way.
+pub async fn house_calls(
+    db: &Pool,
+    community: &str,
+    volunteer: Option<UserId>,
+) -> ApiResult<Vec<HouseCallFact>> {
+    let mut sql = Statement::new(
+        "SELECT w.grid_id, c.user_id, e.at, c.volunteer_minutes, e.actor_id \
+         FROM events e JOIN claims c ON c.id = e.entity_id JOIN wishes w ON w.id = c.wish_id \
+         JOIN grids g ON g.id = w.grid_id WHERE e.entity = ",
+    );
+    sql.push_bind(Entity::Claim.as_str())
+        .push(" AND e.action = ")
+        .push_bind(EventAction::Confirm.as_str())
+        .push(" AND w.kind = ")
+        .push_bind(WishKind::Service.as_str())
+        .push(" AND g.community_id = ")
+        .push_bind(community.to_owned());
+    if let Some(volunteer) = volunteer {
+        sql.push(" AND c.user_id = ")
+            .push_bind(volunteer.to_string());
+    }
+    let rows: Vec<HouseCallRow> = db.fetch_all(&sql.sql, &sql.args()).await?;
+    rows.into_iter()
+        .map(|(grid, volunteer, confirmed_at, minutes, by)| {
+            Ok(HouseCallFact {
+                grid: grid.as_str().into(),
+                volunteer: parse_stored(&volunteer)?,
+                confirmed_at: confirmed_at.0,
+                minutes: count(minutes)?,
+                confirmed_by: by.as_deref().map(parse_stored).transpose()?,
+            })
+        })
+        .collect()
 }

@@ -510,6 +510,8 @@ async fn load_changes(
             }
             // Never logged: a call is a view of a request.
             Entity::Call => continue,
+            // Never logged: a certificate is read by its link, not synced.
+            Entity::Certificate => continue,
             Entity::Building => {
                 let id = parse_stored(id)?;
                 let building = buildings.get(&id).filter(|_| visibility::building(sight));

@@ -6,6 +6,7 @@ mod access;
 mod account;
 mod auth;
 mod campaigns;
+mod certificates;
 mod claims;
 mod communities;
 mod consent;

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use microwish_core::command::{AllocationRef, Command, PledgeRef, ThankShop};
 use microwish_core::{AllocationStatus, AllocationView, Pledge};
 
-use crate::components::{HandoverCodeView, ProgressBar};
+use crate::components::{HandoverCodeView, ProgressBar, SecondYes};
 use crate::i18n::t;
 use crate::state::use_data;
 use crate::sync::use_sync;
@@ -137,7 +137,6 @@ fn AllocationRow(
         "{} · {} · {}",
         allocation.alias, allocation.grid_name, allocation.station
     );
-    let confirming_cancel = RwSignal::new(false);
     let thanks = RwSignal::new(String::new());
     let live = matches!(
         status,
@@ -160,28 +159,9 @@ fn AllocationRow(
                         on:click=move |_| { step.dispatch(Command::ConfirmAllocation(confirm.clone())); }>
                         {t.shops.confirm}
                     </button>
-                    <Show
-                        when=move || confirming_cancel.get()
-                        fallback=move || view! {
-                            <button type="button" class="button" disabled=busy
-                                on:click=move |_| confirming_cancel.set(true)>
-                                {t.shops.cancel}
-                            </button>
-                        }
-                    >
-                        {
-                            let cancel = cancel.clone();
-                            view! {
-                                <button type="button" class="button button--danger" disabled=busy
-                                    on:click=move |_| {
-                                        confirming_cancel.set(false);
-                                        step.dispatch(Command::CancelAllocation(cancel.clone()));
-                                    }>
-                                    {t.shops.cancel_check}
-                                </button>
-                            }
-                        }
-                    </Show>
+                    <SecondYes label=t.shops.cancel.to_owned() question=t.shops.cancel_check.to_owned()
+                        yes=t.shops.cancel_yes danger=true busy
+                        on_yes=move || { step.dispatch(Command::CancelAllocation(cancel.clone())); } />
                 </div>
             })}
             {(status == AllocationStatus::Confirmed && allocation.thanks.is_none()).then(|| view! {
@@ -247,42 +227,13 @@ fn DropOff(
     busy: Signal<bool>,
 ) -> impl IntoView {
     let t = t();
-    let checking = RwSignal::new(false);
     match status {
-        AllocationStatus::Allocated => {
-            let check = t.deliver_check(&station);
-            view! {
-                <Show
-                    when=move || checking.get()
-                    fallback=move || view! {
-                        <button type="button" class="button button--primary" disabled=busy
-                            on:click=move |_| checking.set(true)>
-                            {t.shops.mark_delivered}
-                        </button>
-                    }
-                >
-                    {
-                        let target = target.clone();
-                        view! {
-                            <div class="confirm-step" role="group">
-                                <p class="confirm-step__question">{check.clone()}</p>
-                                <button type="button" class="button button--primary" disabled=busy
-                                    on:click=move |_| {
-                                        checking.set(false);
-                                        step.dispatch(Command::DeliverAllocation(target.clone()));
-                                    }>
-                                    {t.pledge_changes.deliver_yes}
-                                </button>
-                                <button type="button" class="button" on:click=move |_| checking.set(false)>
-                                    {t.pledge_changes.not_yet}
-                                </button>
-                            </div>
-                        }
-                    }
-                </Show>
-            }
-            .into_any()
+        AllocationStatus::Allocated => view! {
+            <SecondYes label=t.shops.mark_delivered.to_owned() question=t.deliver_check(&station)
+                yes=t.pledge_changes.deliver_yes primary=true busy
+                on_yes=move || { step.dispatch(Command::DeliverAllocation(target.clone())); } />
         }
+        .into_any(),
         AllocationStatus::Delivered => view! {
             <p class="allocation__waiting">{t.pledge_changes.delivered_waiting}</p>
             <button type="button" class="button button--quiet" disabled=busy
@@ -305,39 +256,13 @@ fn ShopPledgeActions(
     busy: Signal<bool>,
 ) -> impl IntoView {
     let t = t();
-    let checking = RwSignal::new(false);
-    let check = t.withdraw_check(left, &unit);
-    let withdraw = t.withdraw_pledge(left, &unit);
     view! {
         <div class="pledge-card__actions">
             <a class="button" href=format!("/shop/pledges/{id}/edit")>{t.pledge_changes.edit}</a>
             {(left > 0).then(|| view! {
-                <Show
-                    when=move || checking.get()
-                    fallback=move || {
-                        let withdraw = withdraw.clone();
-                        view! {
-                            <button type="button" class="button button--quiet" disabled=busy
-                                on:click=move |_| checking.set(true)>
-                                {withdraw}
-                            </button>
-                        }
-                    }
-                >
-                    <div class="confirm-step" role="group">
-                        <p class="confirm-step__question">{check.clone()}</p>
-                        <button type="button" class="button button--danger" disabled=busy
-                            on:click=move |_| {
-                                checking.set(false);
-                                step.dispatch(Command::WithdrawPledge(PledgeRef { pledge_id: id }));
-                            }>
-                            {t.pledge_changes.withdraw_yes}
-                        </button>
-                        <button type="button" class="button" on:click=move |_| checking.set(false)>
-                            {t.pledge_changes.not_yet}
-                        </button>
-                    </div>
-                </Show>
+                <SecondYes label=t.withdraw_pledge(left, &unit) question=t.withdraw_check(left, &unit)
+                    yes=t.pledge_changes.withdraw_yes danger=true busy
+                    on_yes=move || { step.dispatch(Command::WithdrawPledge(PledgeRef { pledge_id: id })); } />
             })}
         </div>
     }

@@ -580,6 +580,7 @@ pub const EN: Texts = Texts {
         confirm: "Confirm received",
         cancel: "Cancel allocation",
         cancel_check: "Cancel? The units go back to the pledge and the wish.",
+        cancel_yes: "Yes, cancel it",
         record_thanks: "Record thanks",
         thanks_placeholder: "What the household wants to tell the shop",
         save_thanks: "Save thanks",

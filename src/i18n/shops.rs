@@ -46,7 +46,9 @@ pub struct ShopTexts {
     pub allocate: &'static str,
     pub confirm: &'static str,
     pub cancel: &'static str,
+    /// Asked before an allocation is cancelled; `cancel_yes` cancels it.
     pub cancel_check: &'static str,
+    pub cancel_yes: &'static str,
     pub record_thanks: &'static str,
     pub thanks_placeholder: &'static str,
     pub save_thanks: &'static str,

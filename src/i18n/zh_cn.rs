@@ -579,6 +579,7 @@ pub const ZH_CN: Texts = Texts {
         confirm: "确认收到",
         cancel: "取消分配",
         cancel_check: "确定取消?数量会退回认捐和心愿。",
+        cancel_yes: "确定取消分配",
         record_thanks: "记录感谢",
         thanks_placeholder: "住户想对商户说的话",
         save_thanks: "保存感谢",

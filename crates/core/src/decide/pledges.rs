@@ -616,6 +616,40 @@ mod tests {
         })
     }
 
+    /// A shop's pledge with two pairs of size 32 given to a wish of four.
+    struct Given {
+        world: World,
+        shop: Actor,
+        pledge: PledgeId,
+        worker: Actor,
+        wish: WishId,
+        target: AllocationRef,
+    }
+
+    fn two_pairs_given() -> Given {
+        let mut world = World::new();
+        let shop = world.user(Role::Shopkeeper);
+        let pledge = shoes(&mut world, shop);
+        let worker = world.worker();
+        let wish = world.wish(4, WishKind::Item);
+        let command = allocate_to(pledge, wish, 2, "32码");
+        let Command::AllocatePledge(new) = &command else {
+            unreachable!()
+        };
+        let target = AllocationRef {
+            allocation_id: new.id,
+        };
+        world.apply(worker, &command).unwrap();
+        Given {
+            world,
+            shop,
+            pledge,
+            worker,
+            wish,
+            target,
+        }
+    }
+
     #[test]
     fn a_pledge_offered_to_a_community_is_given_out_by_its_workers_only() {
         let mut world = World::new();
@@ -735,21 +769,24 @@ mod tests {
 
     #[test]
     fn the_shop_delivers_a_worker_confirms_or_cancels_and_units_go_back() {
-        let mut world = World::new();
-        let shop = world.user(Role::Shopkeeper);
+        let Given {
+            mut world,
+            shop,
+            pledge,
+            worker,
+            wish,
+            target,
+        } = two_pairs_given();
         let other_shop = world.user(Role::Shopkeeper);
-        let pledge = shoes(&mut world, shop);
-        let worker = world.worker();
-        let wish = world.wish(4, WishKind::Item);
-        let command = allocate_to(pledge, wish, 2, "32码");
-        let Command::AllocatePledge(new) = &command else {
-            unreachable!()
-        };
-        let target = AllocationRef {
-            allocation_id: new.id,
-        };
-        world.apply(worker, &command).unwrap();
-        assert!(world.decide(worker, &command).unwrap().replayed, "a retry");
+        let again = world.facts.allocations[&target.allocation_id].clone();
+        let retry = Command::AllocatePledge(NewAllocation {
+            id: target.allocation_id,
+            pledge_id: again.pledge,
+            wish_id: again.wish,
+            quantity: 2,
+            variant: again.variant,
+        });
+        assert!(world.decide(worker, &retry).unwrap().replayed, "a retry");
         let deliver = Command::DeliverAllocation(target.clone());
         assert_eq!(
             world.decide(other_shop, &deliver).unwrap_err().code(),
@@ -771,19 +808,14 @@ mod tests {
 
     #[test]
     fn the_shop_takes_back_a_drop_off_until_a_worker_confirms() {
-        let mut world = World::new();
-        let shop = world.user(Role::Shopkeeper);
-        let pledge = shoes(&mut world, shop);
-        let worker = world.worker();
-        let wish = world.wish(4, WishKind::Item);
-        let command = allocate_to(pledge, wish, 2, "32码");
-        let Command::AllocatePledge(new) = &command else {
-            unreachable!()
-        };
-        let target = AllocationRef {
-            allocation_id: new.id,
-        };
-        world.apply(worker, &command).unwrap();
+        let Given {
+            mut world,
+            shop,
+            worker,
+            wish,
+            target,
+            ..
+        } = two_pairs_given();
         let undeliver = Command::UndeliverAllocation(target.clone());
         // Nothing to take back before the drop-off.
         assert_eq!(
@@ -803,7 +835,7 @@ mod tests {
         assert_eq!(world.facts.wishes[&wish].units.delivered, 0);
         assert_eq!(world.facts.wishes[&wish].units.claimed, 2);
         assert_eq!(
-            world.facts.allocations[&new.id].status,
+            world.facts.allocations[&target.allocation_id].status,
             AllocationStatus::Allocated
         );
         // Once confirmed it is the household's: nothing to take back.

@@ -47,20 +47,27 @@ pub fn insert(
             pledge.community.map(|community| community.to_string()),
         ],
     )?;
+    put_variants(tx, pledge, &[])?;
+    log_change(tx, Entity::Pledge, &pledge.id.to_string())
+}
+
+/// A pledge's sizes in order, each with its units allocated of `allocated` (none for a new one).
+fn put_variants(tx: &Tx, pledge: &PledgeRecord, allocated: &[(String, u32)]) -> ApiResult<()> {
     for (position, (label, quantity)) in pledge.variants.iter().enumerate() {
         super::run(
             tx,
-            "INSERT INTO pledge_variants (pledge_id, position, label, quantity) \
-             VALUES (?, ?, ?, ?)",
+            "INSERT INTO pledge_variants (pledge_id, position, label, quantity, allocated) \
+             VALUES (?, ?, ?, ?, ?)",
             crate::args![
                 pledge.id.to_string(),
                 i64::try_from(position).unwrap_or(0),
                 label,
-                quantity
+                quantity,
+                microwish_core::decide::allocated_of(allocated, label),
             ],
         )?;
     }
-    log_change(tx, Entity::Pledge, &pledge.id.to_string())
+    Ok(())
 }
 
 /// A pledge's fields and sizes, all replaced; the sizes kept keep their units allocated
@@ -87,20 +94,7 @@ pub fn update(tx: &Tx, pledge: &PledgeRecord, allocated: &[(String, u32)]) -> Ap
         "DELETE FROM pledge_variants WHERE pledge_id = ?",
         crate::args![id.as_str()],
     )?;
-    for (position, (label, quantity)) in pledge.variants.iter().enumerate() {
-        super::run(
-            tx,
-            "INSERT INTO pledge_variants (pledge_id, position, label, quantity, allocated) \
-             VALUES (?, ?, ?, ?, ?)",
-            crate::args![
-                id.as_str(),
-                i64::try_from(position).unwrap_or(0),
-                label,
-                quantity,
-                microwish_core::decide::allocated_of(allocated, label),
-            ],
-        )?;
-    }
+    put_variants(tx, pledge, allocated)?;
     log_change(tx, Entity::Pledge, &id)
 }
 

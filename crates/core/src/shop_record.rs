@@ -256,7 +256,7 @@ pub fn record(
             });
         }
     }
-    years.sort_by(|a, b| b.year.cmp(&a.year));
+    years.sort_by_key(|year| std::cmp::Reverse(year.year));
     ShopRecord {
         shop_id,
         shop_name,

@@ -54,15 +54,21 @@ pub async fn shop(db: &Pool, id: UserId) -> ApiResult<Option<Shop>> {
     }))
 }
 
-/// wish, community, allocated at, status, units, thanked.
-type AllocationRow = (String, String, Parsed<DateTime<Utc>>, String, i64, Flag);
+/// wish, community, allocated at, status, units, thanked at.
+type AllocationRow = (
+    String,
+    String,
+    Parsed<DateTime<Utc>>,
+    String,
+    i64,
+    Option<String>,
+);
 
 /// Every allocation of the shop's pledges, with its wish's community.
 pub async fn allocations(db: &Pool, shop: UserId) -> ApiResult<Vec<ShopAllocation>> {
     let rows: Vec<AllocationRow> = db
         .fetch_all(
-            "SELECT a.wish_id, g.community_id, a.created_at, a.status, a.quantity, \
-             CASE WHEN a.thanked_at IS NULL THEN 0 ELSE 1 END \
+            "SELECT a.wish_id, g.community_id, a.created_at, a.status, a.quantity, a.thanked_at \
              FROM allocations a JOIN pledges p ON p.id = a.pledge_id \
              JOIN wishes w ON w.id = a.wish_id JOIN grids g ON g.id = w.grid_id \
              WHERE p.shop_id = ?",
@@ -77,7 +83,7 @@ pub async fn allocations(db: &Pool, shop: UserId) -> ApiResult<Vec<ShopAllocatio
                 allocated_at: at.0,
                 status: parse_stored(&status)?,
                 units: count(units)?,
-                thanked: thanked.0,
+                thanked: thanked.is_some(),
             })
         })
         .collect()

@@ -173,6 +173,10 @@ string_enum! {
         /// A one-time SMS code.
         Code = "code",
         CurrentPassword = "current_password",
+        /// A past year of a shop's giving.
+        Year = "year",
+        Units = "units",
+        Wishes = "wishes",
     }
 }
 

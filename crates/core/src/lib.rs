@@ -122,6 +122,7 @@ pub mod public_text;
 pub mod rules;
 pub mod share;
 pub mod sheet;
+pub mod shop_record;
 pub mod stats;
 pub mod sync;
 pub mod validate;

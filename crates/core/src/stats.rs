@@ -427,6 +427,12 @@ pub struct HouseCallFact {
     pub confirmed_by: Option<UserId>,
 }
 
+/// Whether an allocation in `status` counts as given (the report's shop figures, a shop's
+/// record of its years): every one not cancelled since.
+pub fn counts_as_given(status: AllocationStatus) -> bool {
+    status != AllocationStatus::Cancelled
+}
+
 /// Units of a shop's pledge given to a wish.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AllocationFact {
@@ -579,7 +585,7 @@ pub fn detail(period: Period, grid: Option<&GridId>, grids: &[Grid], facts: &Fac
     for allocation in facts.allocations.iter().filter(|allocation| {
         in_grid(&allocation.grid)
             && period.contains(allocation.allocated_at)
-            && allocation.status != AllocationStatus::Cancelled
+            && counts_as_given(allocation.status)
     }) {
         let figures = shops
             .entry(&allocation.shop_name)

@@ -12,6 +12,7 @@ use microwish_core::command::{
     NewAllocation, NewCampaign, NewHousehold, NewPledge, NewWish, RecordThanks, ThankShop,
     VariantInput,
 };
+use microwish_core::shop_record::{self, PastYear};
 use microwish_core::{
     AllocationId, BeneficiaryGroup, CampaignId, Category, ClaimId, CommunityId, Grid, GridId,
     HouseholdId, PledgeId, Role, UserId, VolunteerStatus, WishId, WishKind,
@@ -1169,6 +1170,10 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
     demo.at(now, demo.shop, Command::DeliverAllocation(at_station))
         .await?;
 
+    // The shop's years before the app (104 pairs a year, as the community's ledger says):
+    // ten years of giving with the app's own, its thank-you page public.
+    shop_years(state, people[3].id, people[0].id, now).await?;
+
     // A season of residents' requests in the four grids.
     let (household, household_id) = household_of(requests::NEIGHBOUR)?;
     let requests = demo
@@ -1185,6 +1190,34 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
         buildings: buildings.len(),
         requests,
     }))
+}
+
+/// Records the shoe shop's past years so that, with the years the app counts, it has given ten
+/// years running up to this one, and makes its thank-you page public.
+async fn shop_years(
+    state: &AppState,
+    shop: UserId,
+    worker: UserId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let allocations = store::shop_record::allocations(&state.db, shop).await?;
+    let this_year = shop_record::year_of(now);
+    let first_in_app = allocations
+        .iter()
+        .map(|allocation| shop_record::year_of(allocation.allocated_at))
+        .min()
+        .unwrap_or(this_year);
+    for year in (this_year - 9)..first_in_app {
+        let past = PastYear {
+            year,
+            units: 104,
+            wishes: 104,
+            note: "开通微心愿之前,据社区台账".to_owned(),
+        };
+        store::shop_record::put_year(&state.writer, shop, past, worker, now).await?;
+    }
+    store::shop_record::set_public(&state.writer, shop, true).await?;
+    Ok(())
 }
 
 /// The demo's people, acting through the one apply path as of a given time.

@@ -47,6 +47,7 @@ const TABLES: &[(&str, &str)] = &[
     ("server_keys", "name"),
     ("reminders", "subject, reminder"),
     ("certificates", "issued_at, id"),
+    ("shop_years", "shop_id, year"),
 ];
 
 /// Tables left behind on purpose: login and sign-up counts (they expire within the hour), push

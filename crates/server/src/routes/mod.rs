@@ -14,6 +14,7 @@ pub mod notices;
 pub mod pledges;
 pub mod reports;
 pub mod requests;
+pub mod shops;
 pub mod volunteers;
 pub mod web_push;
 pub mod wishes;
@@ -83,6 +84,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         routes!(pledges::confirm),
         routes!(pledges::cancel),
         routes!(pledges::thanks),
+        routes!(shops::record),
+        routes!(shops::put_year, shops::delete_year),
+        routes!(shops::set_page),
+        routes!(shops::thanks),
         routes!(campaigns::list, campaigns::create),
         routes!(campaigns::get, campaigns::update),
         routes!(campaigns::end),

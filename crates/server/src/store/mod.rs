@@ -19,6 +19,7 @@ pub mod phone_codes;
 pub mod pledges;
 pub mod reports;
 pub mod requests;
+pub mod shop_record;
 pub mod sql;
 pub mod subscriptions;
 pub mod sync;

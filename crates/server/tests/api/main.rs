@@ -24,6 +24,7 @@ mod postgres;
 mod privacy;
 mod requests;
 mod schema;
+mod shop_record;
 mod shops;
 mod spa;
 mod sync;

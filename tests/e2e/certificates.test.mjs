@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { startServer, launchBrowser, phoneContext, demo, logIn } from './support.mjs';
+import { startServer, launchBrowser, demo, phoneAt as supportPhoneAt } from './support.mjs';
 
 const shots = '/tmp/cert-shots';
 mkdirSync(shots, { recursive: true });
@@ -24,25 +24,8 @@ after(async () => {
   server?.stop();
 });
 
-// A phone (in English when asked) signed in as `account` (when given) and showing `path`.
-async function phoneAt(path, { account, english = false } = {}) {
-  const context = await phoneContext(browser);
-  await context.addInitScript((english) => {
-    if (english) localStorage.setItem('microwish.language', 'en');
-  }, english);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  if (account) {
-    await page.goto(`${server.url}/login?next=${encodeURIComponent(path)}`);
-    await logIn(page, account);
-    await page.waitForURL(`${server.url}${path}`);
-    await page.locator('.tabbar[data-session=in]').waitFor();
-  } else {
-    await page.goto(`${server.url}${path}`);
-  }
-  return { context, page, problems };
-}
+// This file's server and browser.
+const phoneAt = (path, options) => supportPhoneAt(server, browser, path, options);
 
 // The QR code has been drawn (the server's SVG loaded).
 async function qrShown(page) {

@@ -70,6 +70,28 @@ export function phoneContext(browser, options = {}) {
   });
 }
 
+// A phone with 我的 settings already chosen (elder mode, English), signed in as `account`
+// (when given) and showing `path` of `server`; page errors are gathered in `problems`.
+export async function phoneAt(server, browser, path, { account, elder = false, english = false } = {}) {
+  const context = await phoneContext(browser);
+  await context.addInitScript(([elder, english]) => {
+    if (elder) localStorage.setItem('microwish.elder', 'on');
+    if (english) localStorage.setItem('microwish.language', 'en');
+  }, [elder, english]);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  if (account) {
+    await page.goto(`${server.url}/login?next=${encodeURIComponent(path)}`);
+    await logIn(page, account);
+    await page.waitForURL(`${server.url}${path}`);
+    await page.locator('.tabbar[data-session=in]').waitFor();
+  } else {
+    await page.goto(`${server.url}${path}`);
+  }
+  return { context, page, problems };
+}
+
 // The demo's logins (printed by `microwish-server serve --demo`).
 export const demo = {
   worker: { phone: '13800000001', password: 'xingyi-worker-2026', name: '网格长 李红' },

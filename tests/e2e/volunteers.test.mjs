@@ -6,7 +6,7 @@
 // a giver's drop-off deadline comes with the station's hours and phone. Run by `make e2e`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext, screenshotDir, demo, logIn } from './support.mjs';
+import { startServer, launchBrowser, screenshotDir, demo, phoneAt as supportPhoneAt } from './support.mjs';
 
 let server;
 let browser;
@@ -21,27 +21,8 @@ after(async () => {
   server?.stop();
 });
 
-// A phone with 我的 settings already chosen (elder mode, English), signed in as `account`
-// (when given) and showing `path`.
-async function phoneAt(path, { account, elder = false, english = false } = {}) {
-  const context = await phoneContext(browser);
-  await context.addInitScript(([elder, english]) => {
-    if (elder) localStorage.setItem('microwish.elder', 'on');
-    if (english) localStorage.setItem('microwish.language', 'en');
-  }, [elder, english]);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  if (account) {
-    await page.goto(`${server.url}/login?next=${encodeURIComponent(path)}`);
-    await logIn(page, account);
-    await page.waitForURL(`${server.url}${path}`);
-    await page.locator('.tabbar[data-session=in]').waitFor();
-  } else {
-    await page.goto(`${server.url}${path}`);
-  }
-  return { context, page, problems };
-}
+// This file's server and browser.
+const phoneAt = (path, options) => supportPhoneAt(server, browser, path, options);
 
 // The API as `account`: `call(method, path, body)` answers the Response.
 async function apiAs(account) {

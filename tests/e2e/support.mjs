@@ -113,10 +113,11 @@ export async function everyPage(server, browser, check, { setUp = async () => {}
     [demo.donor, ['/', `/wishes/${item.id}`, '/me/claims', '/notices', '/me']],
     [demo.volunteer, [`/wishes/${service.id}`, '/me/claims', '/calls', 'open:.request-card', '/me/certificates']],
     [demo.worker, ['/worker', '/worker/claims', '/worker/volunteers', '/worker/households',
-      '/worker/households/new', '/worker/wishes/new', '/worker/pledges', '/worker/campaigns/new',
+      '/worker/households/new', '/worker/wishes/new', '/worker/pledges', 'open:.pledge-list__record',
+      '/worker/campaigns/new',
       '/worker/stats', `/campaigns/${campaign.id}`, waiting, 'open:.request-card', '/notices',
       '/me']],
-    [demo.shop, ['/shop', '/shop/pledges/new', '/me']],
+    [demo.shop, ['/shop', 'open:.shop-record__link', '/shop/pledges/new', '/me']],
     [demo.resident, ['/', '/requests/new', '/me/requests', 'open:.request-card[data-status=in_progress]']],
     [demo.property, ['/assigned', 'open:.request-card[data-status=dispatched]']],
   ];

@@ -13,6 +13,7 @@ use microwish_core::phone_code::{
     CodeRequest, CodeSent, PasswordChange, PasswordReset, PhoneVerification,
 };
 use microwish_core::problem::Problem;
+use microwish_core::shop_record::{RecordPastYear, ShopPage, ShopRecord, ShopThanks};
 use microwish_core::stats::{StatsDetail, StatsQuery};
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
 use microwish_core::{
@@ -471,4 +472,38 @@ pub async fn revoke_certificate(
     revoke: &RevokeCertificate,
 ) -> Result<Certificate, ApiError> {
     post_json(&format!("/api/certificates/{id}/revoke"), revoke).await
+}
+
+/// A shop's record of giving (the shop, or a worker its giving reaches).
+pub async fn shop_record(shop: UserId) -> Result<ShopRecord, ApiError> {
+    get_json(&format!("/api/shops/{shop}/record")).await
+}
+
+/// A worker records (or replaces) a year the shop gave before the app.
+pub async fn put_shop_year(
+    shop: UserId,
+    year: i32,
+    body: &RecordPastYear,
+) -> Result<ShopRecord, ApiError> {
+    put_json(&format!("/api/shops/{shop}/years/{year}"), body).await
+}
+
+/// A worker removes a past year recorded.
+pub async fn delete_shop_year(shop: UserId, year: i32) -> Result<ShopRecord, ApiError> {
+    let response = Request::delete(&format!("/api/shops/{shop}/years/{year}"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    decode(response).await
+}
+
+/// The signed-in shop makes its thank-you page public, or private again.
+pub async fn set_shop_page(page: ShopPage) -> Result<ShopPage, ApiError> {
+    put_json("/api/me/shop-page", &page).await
+}
+
+/// A shop's public thank-you page (404 unless the shop made it public).
+pub async fn shop_thanks(shop: UserId) -> Result<ShopThanks, ApiError> {
+    get_json(&format!("/api/shops/{shop}/thanks")).await
 }

@@ -10,8 +10,9 @@ use crate::pages::{
     CampaignFormPage, CampaignPage, CertificatePage, ConsolePage, HouseholdPage, HouseholdsPage,
     InboxPage, LoginPage, MyCertificatesPage, MyClaimsPage, MyRequestsPage, NotFound,
     NoticeOpenPage, NoticesPage, PledgeEditPage, PledgeFormPage, PledgesPage, PrivacyPage,
-    RegisterPage, RequestFormPage, RequestPage, ResetPage, ShopPage, StationsPage, StatsPage,
-    VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
+    RegisterPage, RequestFormPage, RequestPage, ResetPage, ShopPage, ShopThanksPage, StationsPage,
+    StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
+    WorkerShopPage,
 };
 use crate::session::Session;
 use crate::state::Data;
@@ -88,6 +89,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/worker/stats") view=StatsPage />
                     <Route path=path!("/worker/stations") view=StationsPage />
                     <Route path=path!("/shop") view=ShopPage />
+                    <Route path=path!("/shops/:id") view=ShopThanksPage />
+                    <Route path=path!("/worker/shops/:id") view=WorkerShopPage />
                     <Route path=path!("/shop/pledges/new") view=PledgeFormPage />
                     <Route path=path!("/shop/pledges/:id/edit") view=PledgeEditPage />
                     <Route path=path!("/requests/new") view=RequestFormPage />

@@ -27,6 +27,7 @@ mod report;
 mod request_tests;
 mod request_work;
 mod requests;
+mod shop_record;
 mod shops;
 mod stations;
 mod sync;
@@ -57,6 +58,7 @@ pub use requests::{
     ChannelTexts, HandlerKindTexts, RequestCategoryTexts, RequestFieldTexts, RequestFormTexts,
     RequestStatusTexts, RequestTexts, UrgencyTexts,
 };
+pub use shop_record::ShopRecordTexts;
 pub use shops::ShopTexts;
 pub use stations::StationTexts;
 pub use sync::SyncTexts;
@@ -174,6 +176,7 @@ pub struct Texts {
     pub stations: StationTexts,
     pub pledge_changes: PledgeChangeTexts,
     pub certificates: CertificateTexts,
+    pub shop_record: ShopRecordTexts,
 }
 
 /// How a language puts words together.

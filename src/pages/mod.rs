@@ -20,6 +20,8 @@ pub mod register;
 pub mod requests;
 pub mod reset;
 pub mod shop;
+pub mod shop_thanks;
+pub mod shop_years;
 pub mod stations;
 pub mod stats;
 pub mod volunteers;
@@ -50,6 +52,8 @@ pub use requests::{
 };
 pub use reset::ResetPage;
 pub use shop::ShopPage;
+pub use shop_thanks::ShopThanksPage;
+pub use shop_years::WorkerShopPage;
 pub use stations::StationsPage;
 pub use stats::StatsPage;
 pub use volunteers::VolunteersPage;

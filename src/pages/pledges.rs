@@ -40,7 +40,15 @@ pub fn PledgesPage() -> impl IntoView {
                         <ul class="pledge-list" aria-live="polite">
                             {pledges
                                 .into_iter()
-                                .map(|pledge| view! { <li><PledgeCard pledge as_worker=true /></li> })
+                                .map(|pledge| {
+                                    let record = format!("/worker/shops/{}", pledge.shop);
+                                    view! {
+                                        <li>
+                                            <PledgeCard pledge as_worker=true />
+                                            <a class="pledge-list__record" href=record>{t.shop_record.past_years_link}</a>
+                                        </li>
+                                    }
+                                })
                                 .collect_view()}
                         </ul>
                     }

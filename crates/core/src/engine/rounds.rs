@@ -85,6 +85,8 @@ impl Engine {
             return;
         }
         let status = match (self.outbox.len(), self.session) {
+            // An answer that was on its way when the network went: still offline.
+            (n, _) if !self.online => SyncStatus::Offline(n),
             (0, _) => SyncStatus::Synced,
             (n, Known::Expired) => SyncStatus::LoginToSend(n),
             (n, _) => SyncStatus::Pending(n),
@@ -106,6 +108,7 @@ impl Engine {
     pub(super) fn failed(&mut self, failure: Failure) {
         self.failures += 1;
         let status = match failure {
+            _ if !self.online => SyncStatus::Offline(self.outbox.len()),
             Failure::Unreachable => SyncStatus::Offline(self.outbox.len()),
             Failure::NotLoggedIn => SyncStatus::LoginToSend(self.outbox.len()),
             _ => SyncStatus::Failed,

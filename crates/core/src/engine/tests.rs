@@ -372,6 +372,28 @@ fn a_claim_someone_else_beat_is_rolled_back_and_explained() {
 }
 
 #[test]
+fn a_pull_answered_after_the_network_went_says_offline_not_synced() {
+    let (mut server, _) = Server::with_wish(1);
+    let mut tab = Tab::synced(&me(Role::Donor), &mut server);
+    tab.effects.clear();
+    tab.input(Input::Wake);
+    let token = tab
+        .token_of(|e| match e {
+            Effect::Pull { token, .. } => Some(*token),
+            _ => None,
+        })
+        .expect("a pull");
+    tab.input(Input::Offline);
+    // The answer was on its way when the network went.
+    let answer = server.pull(tab.engine.meta().client_id);
+    tab.input(Input::Pulled {
+        token,
+        result: Ok(answer),
+    });
+    assert_eq!(tab.engine.status(), SyncStatus::Offline(0));
+}
+
+#[test]
 fn the_status_follows_the_network_at_once() {
     let (mut server, _) = Server::with_wish(1);
     let mut tab = Tab::synced(&me(Role::Donor), &mut server);

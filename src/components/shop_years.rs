@@ -64,7 +64,7 @@ pub fn ShopYears(
         .collect_view();
     view! {
         <p class="shop-years__headline">{headline}</p>
-        <div class="shop-years__scroll">
+        <div class="shop-years__scroll" tabindex="0" role="region" aria-label=words.title>
             <table class="shop-years">
                 <thead>
                     <tr>

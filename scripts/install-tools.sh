@@ -37,10 +37,10 @@ if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   cargo install --locked trunk --version "$TRUNK_VERSION" --no-default-features --force
 fi
 
-# npm: binaryen's wasm-opt (Debian's 108 miscompiles for the browser), playwright-core, axe-core and
+# npm: binaryen's wasm-opt (Debian's 108 miscompiles for the browser), playwright-core, axe-core, jsqr and
 # json-server (what `make bench` compares our list reads with).
 if ! (cd "$root" && npm ls --depth=0 >/dev/null 2>&1); then
-  say "installing npm packages (binaryen, playwright-core, axe-core, json-server)"
+  say "installing npm packages (binaryen, playwright-core, axe-core, jsqr, json-server)"
   (cd "$root" && npm ci --no-audit --no-fund)
 fi
 

@@ -538,6 +538,11 @@ pub const EN: Texts = Texts {
         code_label: "Hand-over code",
         submit: "Confirm hand-over",
         confirmed: "Hand-over confirmed; it syncs when online.",
+        qr_label: "The hand-over code's QR code",
+        scan: "Scan the QR code",
+        stop_scan: "Stop scanning",
+        no_camera: "The camera could not be opened: allow it in the browser settings, or type the code.",
+        not_a_code: "That QR code is not a hand-over code.",
     },
     shops: ShopTexts {
         title: "Donations",

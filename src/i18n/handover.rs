@@ -11,4 +11,11 @@ pub struct HandoverTexts {
     pub submit: &'static str,
     /// Confirmed on this phone; the server applies it at the next sync.
     pub confirmed: &'static str,
+    /// The QR code's spoken name.
+    pub qr_label: &'static str,
+    /// The worker's camera.
+    pub scan: &'static str,
+    pub stop_scan: &'static str,
+    pub no_camera: &'static str,
+    pub not_a_code: &'static str,
 }

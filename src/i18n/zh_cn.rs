@@ -537,6 +537,11 @@ pub const ZH_CN: Texts = Texts {
         code_label: "交接码",
         submit: "确认交接",
         confirmed: "已确认交接,联网后同步。",
+        qr_label: "扫描交接码的二维码",
+        scan: "扫码确认",
+        stop_scan: "停止扫码",
+        no_camera: "无法打开相机:请在浏览器设置里允许使用相机,或直接输入交接码。",
+        not_a_code: "这不是交接码的二维码。",
     },
     shops: ShopTexts {
         title: "我的捐赠",

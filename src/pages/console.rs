@@ -1,5 +1,7 @@
 use leptos::prelude::*;
-use microwish_core::VolunteerStatus;
+use leptos_router::hooks::use_query_map;
+use microwish_core::handover::LINK_PARAM;
+use microwish_core::{HandoverCode, VolunteerStatus};
 
 use crate::china_time::now;
 use crate::components::{HandoverForm, WorkerOnly};
@@ -13,6 +15,10 @@ use crate::state::use_data;
 pub fn ConsolePage() -> impl IntoView {
     let t = t();
     let data = use_data();
+    let scanned = use_query_map()
+        .read_untracked()
+        .get(LINK_PARAM)
+        .and_then(|code| HandoverCode::parse(&code));
     let waiting_volunteers = move || {
         data.volunteers
             .filter(|v| v.status == VolunteerStatus::Pending)
@@ -62,7 +68,7 @@ pub fn ConsolePage() -> impl IntoView {
                 <li><a class="console__link" href="/worker/stats">{t.report.to_stats}</a></li>
                 <li><a class="console__link" href="/worker/stations">{t.stations.page_title}</a></li>
             </ul>
-            <HandoverForm />
+            <HandoverForm scanned=scanned.clone() />
         } />
     }
 }

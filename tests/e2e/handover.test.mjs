@@ -1,9 +1,13 @@
 // End-to-end: hand-over at the grid station, at 360x800. A donor's claim shows its hand-over
 // code; the worker, offline at the station, types a wrong code (told so at once, from the
 // phone's own cache), then the giver's code in lower case; back online the confirmation is
-// applied once and the wish is fulfilled. Run by `make e2e` (node --test).
+// applied once and the wish is fulfilled. Then the QR code: read from the giver's screen (decoded
+// here with jsQR), it opens the console with the code filled in, and the app's own scanner
+// (the browser's BarcodeDetector, stubbed as headless Linux Chromium has none) confirms it
+// offline. Run by `make e2e` (node --test).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import jsQR from 'jsqr';
 import { startServer, launchBrowser, phoneContext, screenshotDir, demo, logIn } from './support.mjs';
 
 let server;
@@ -111,6 +115,113 @@ test('a worker offline at the station confirms a donor’s hand-over code once',
   const body = await replay.json();
   assert.equal(body.kind, 'claim');
   assert.equal(body.status, 'confirmed');
+
+  await donorContext.close();
+  await workerContext.close();
+});
+
+// The pixels of the QR code on `page` as jsQR reads them: the SVG drawn on a canvas, 4 px a module.
+async function readQr(locator) {
+  const size = 352;
+  const pixels = await locator.evaluate(async (svg, size) => {
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = size;
+    canvas.height = size;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0, size, size);
+    return Array.from(context.getImageData(0, 0, size, size).data);
+  }, size);
+  return jsQR(Uint8ClampedArray.from(pixels), size, size)?.data ?? null;
+}
+
+test('the giver’s QR code opens the console with its code, and the app’s scanner confirms it offline', async () => {
+  const { items } = await getJson('/api/wishes?kind=item');
+  const wish = items.find((w) => w.quantity === 1 && w.remaining === 1 && w.status === 'open');
+  assert.ok(wish, 'the demo data has another open one-unit item wish');
+
+  // --- The donor's claim shows a QR code that holds the console's link with the code ---
+  const donorContext = await phoneContext(browser);
+  const page = await donorContext.newPage();
+  await page.goto(`${server.url}/login?next=/wishes/${wish.id}`);
+  await logIn(page, demo.donor);
+  await page.waitForURL(`${server.url}/wishes/${wish.id}`);
+  await page.locator('.claim-panel__submit').click();
+  await page.locator('.claim-success:not(.claim-success--pending)').waitFor();
+  await page.locator('.tabbar__claims').click();
+  const shown = page.locator('.claim-card', { hasText: wish.title }).locator('.handover-code');
+  await shown.waitFor();
+  const code = await shown.getAttribute('data-code');
+  const link = await readQr(shown.locator('.handover-code__qr svg'));
+  assert.equal(link, `${server.url}/worker?handover=${code}`, 'the QR code reads as the console link');
+  await shown.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${screenshotDir}/handover-qr-360x800.png` });
+
+  // --- Another app read it: the link opens the console with the code in the form ---
+  const workerContext = await phoneContext(browser);
+  await workerContext.addInitScript(() => {
+    // A camera and a detector that sees whatever the test holds up (window.heldUp).
+    window.BarcodeDetector = class {
+      constructor(options) { window.detectorFormats = options?.formats; }
+      async detect() { return window.heldUp ? [{ rawValue: window.heldUp, format: 'qr_code' }] : []; }
+    };
+    navigator.mediaDevices.getUserMedia = async () => {
+      const canvas = document.createElement('canvas');
+      canvas.getContext('2d').fillRect(0, 0, 8, 8);
+      window.camera = canvas.captureStream();
+      return window.camera;
+    };
+  });
+  const worker = await workerContext.newPage();
+  const problems = [];
+  worker.on('pageerror', (error) => problems.push(error.message));
+  await worker.goto(`${server.url}/login?next=/worker/claims`);
+  await logIn(worker, demo.worker);
+  await worker.waitForURL(`${server.url}/worker/claims`);
+  await worker.locator('.claim-card', { hasText: wish.title }).waitFor();
+  await worker.goto(link);
+  await worker.locator('.handover-form').waitFor();
+  assert.equal(
+    (await worker.locator('#handover-code').inputValue()).replace(/\s/g, ''),
+    code,
+    'the linked code is filled in, waiting for the worker',
+  );
+  await worker.screenshot({ path: `${screenshotDir}/handover-linked-360x800.png` });
+
+  // --- Offline at the station, the app's scanner: a stranger's QR code, then the giver's ---
+  await workerContext.setOffline(true);
+  await worker.locator('.sync-status[data-state=offline]').waitFor();
+  await worker.locator('#handover-code').fill('');
+  await worker.locator('.handover-scanner__start').click();
+  await worker.locator('.handover-scanner[data-scanning=true]').waitFor();
+  assert.deepEqual(await worker.evaluate(() => window.detectorFormats), ['qr_code']);
+  await worker.evaluate(() => { window.heldUp = 'https://example.com/menu'; });
+  const notACode = worker.locator('.handover-scanner .form-error');
+  await notACode.waitFor();
+  assert.match(await notACode.innerText(), /不是交接码/);
+  await worker.screenshot({ path: `${screenshotDir}/handover-scanning-360x800.png` });
+  await worker.evaluate((link) => { window.heldUp = link; }, link);
+  await worker.locator('.handover-form__done').waitFor();
+  await worker.locator('.handover-scanner[data-scanning=false]').waitFor();
+  assert.equal(
+    await worker.evaluate(() => window.camera.getTracks().every((track) => track.readyState === 'ended')),
+    true,
+    'the camera is off once the code is read',
+  );
+  assert.equal((await getJson(`/api/wishes/${wish.id}`)).status, 'claimed', 'not yet sent');
+
+  // --- Back online: applied once ---
+  await workerContext.setOffline(false);
+  await worker.locator('.sync-status[data-state=synced]').waitFor({ timeout: 20_000 });
+  let status;
+  for (let i = 0; i < 40 && status !== 'fulfilled'; i += 1) {
+    status = (await getJson(`/api/wishes/${wish.id}`)).status;
+    if (status !== 'fulfilled') await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  assert.equal(status, 'fulfilled');
+  assert.deepEqual(problems, []);
 
   await donorContext.close();
   await workerContext.close();

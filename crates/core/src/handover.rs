@@ -13,6 +13,10 @@ pub const ALPHABET: &[u8; 26] = b"ACDEFGHJKLMNPQRTUVWXY34679";
 /// How many characters a code has.
 pub const LEN: usize = 6;
 
+/// Where a worker confirms hand-overs, and the query parameter that carries a scanned code.
+pub const CONSOLE_PATH: &str = "/worker";
+pub const LINK_PARAM: &str = "handover";
+
 /// A well-formed hand-over code: [`LEN`] characters of [`ALPHABET`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -51,6 +55,26 @@ impl HandoverCode {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// What the giver's QR code holds: a link to the worker's console with this code, so
+    /// the app's own scanner and a phone's camera app both lead to the confirmation.
+    pub fn link(&self, origin: &str) -> String {
+        format!("{origin}{CONSOLE_PATH}?{LINK_PARAM}={}", self.0)
+    }
+
+    /// A code as scanned: a [`HandoverCode::link`] (of any origin), or a bare code.
+    pub fn from_scan(text: &str) -> Option<HandoverCode> {
+        let text = text.trim();
+        let Some((_, query)) = text.split_once('?') else {
+            return HandoverCode::parse(text);
+        };
+        let query = query.split('#').next().unwrap_or_default();
+        query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(key, _)| *key == LINK_PARAM)
+            .and_then(|(_, value)| HandoverCode::parse(value))
     }
 
     /// For reading aloud and typing: two groups of three (`ACD EFG`).
@@ -154,6 +178,33 @@ mod tests {
             assert_eq!(HandoverCode::parse(typed), Some(code.clone()), "{typed:?}");
         }
         assert_eq!(code.grouped(), "ACD EFG");
+    }
+
+    #[test]
+    fn a_scanned_link_or_bare_code_reads_as_its_code() {
+        let code = HandoverCode::parse("ACDEFG").unwrap();
+        let link = code.link("https://wish.example.cn");
+        assert_eq!(link, "https://wish.example.cn/worker?handover=ACDEFG");
+        assert_eq!(HandoverCode::from_scan(&link), Some(code.clone()));
+        for scanned in [
+            "ACDEFG",
+            " acd efg ",
+            "http://127.0.0.1:8080/worker?lang=en&handover=acdefg#top",
+        ] {
+            assert_eq!(
+                HandoverCode::from_scan(scanned),
+                Some(code.clone()),
+                "{scanned:?}"
+            );
+        }
+        for other in [
+            "https://wish.example.cn/worker",
+            "https://wish.example.cn/worker?code=ACDEFG",
+            "https://wish.example.cn/worker?handover=ACDEF0",
+            "hello",
+        ] {
+            assert_eq!(HandoverCode::from_scan(other), None, "{other:?}");
+        }
     }
 
     #[test]

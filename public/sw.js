@@ -170,8 +170,9 @@ async function showNotice(data) {
     tag: id ?? 'notice',
     data: { id, kind },
   });
-  // Open pages pull at once (a page in the background may have let its event stream sleep).
-  const pages = await self.clients.matchAll({ type: 'window' });
+  // Open pages pull at once (a page in the background may have let its event stream sleep),
+  // those opened before this worker took charge of them too.
+  const pages = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   for (const page of pages) page.postMessage({ type: 'notice', id, kind });
 }
 

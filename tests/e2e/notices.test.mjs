@@ -224,6 +224,8 @@ test('a pushed notice is shown by the service worker in the page\'s language and
       ?? await context.waitForEvent('serviceworker');
     const shown = async () => sw.evaluate(async () => (await self.registration.getNotifications())
       .map((n) => ({ title: n.title, body: n.body, lang: n.lang, data: n.data })));
+    // A push goes to the active worker: on a loaded machine it may still be precaching.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     // The page listens before the push is delivered (a listener added after the message
     // came would wait for ever on a loaded machine).
     await page.evaluate(() => {

@@ -23,7 +23,15 @@ pub(super) fn RequestTimeline(request: Signal<RequestView>) -> impl IntoView {
     let events = LocalResource::new(move || {
         online.track();
         request.with(|r| r.updated_at);
-        api::request_timeline(id)
+        // Not asked before the server has the request: it would answer 404 (and the browser
+        // would log it); the resource runs again once the filing is applied.
+        let asked = (!waiting()).then(|| api::request_timeline(id));
+        async move {
+            match asked {
+                Some(answer) => answer.await,
+                None => Ok(Vec::new()),
+            }
+        }
     });
     view! {
         <section class="timeline request-timeline">

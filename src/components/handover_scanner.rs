@@ -132,7 +132,10 @@ async fn read_frames(
     scanning: RwSignal<bool>,
     problem: RwSignal<Option<ScanProblem>>,
 ) -> Result<Option<HandoverCode>, ScanProblem> {
-    let element = video.try_get_untracked().flatten().ok_or(ScanProblem::NoCamera)?;
+    let element = video
+        .try_get_untracked()
+        .flatten()
+        .ok_or(ScanProblem::NoCamera)?;
     element.set_src_object(Some(camera));
     // The picture, the words under it and the stop button in sight together.
     element.scroll_into_view_with_bool(false);

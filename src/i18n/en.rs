@@ -692,6 +692,7 @@ pub const EN: Texts = Texts {
         photo_too_large: "The photo is too large (5 MB at most); choose another or shrink it.",
         not_an_image: "That is not an image we can read; upload a JPEG, PNG or WebP photo.",
         too_many_claims: "You hold as many undelivered items as anyone may. Bring some to the station or give some back before claiming more, so neighbours get a chance too.",
+        phone_unverified: "Accounts without a verified phone number may hold only a few items at once. Verify your number under Me to claim more; if no code comes, ask a community worker.",
         pledge_exhausted: "Not enough is left in this pledge (or this size).",
         pledge_withdrawn: "The shop withdrew this pledge; it can no longer be changed.",
         wish_full: "The wish does not need that many any more.",

@@ -18,6 +18,8 @@ pub struct ProblemTexts {
     pub volunteer_not_approved: &'static str,
     pub too_many_house_calls: &'static str,
     pub too_many_claims: &'static str,
+    /// The server holds accounts without a verified phone to a few units.
+    pub phone_unverified: &'static str,
     pub busy: &'static str,
     pub call_taken: &'static str,
     pub too_many_photos: &'static str,
@@ -80,6 +82,7 @@ impl Texts {
             VolunteerNotApproved => p.volunteer_not_approved,
             TooManyHouseCalls => p.too_many_house_calls,
             TooManyClaims => p.too_many_claims,
+            PhoneUnverified => p.phone_unverified,
             PledgeExhausted => p.pledge_exhausted,
             PledgeWithdrawn => p.pledge_withdrawn,
             WishFull => p.wish_full,

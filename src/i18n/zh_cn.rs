@@ -691,6 +691,7 @@ pub const ZH_CN: Texts = Texts {
         photo_too_large: "照片太大了(最多 5 MB),请换一张或缩小后再传。",
         not_an_image: "这不是一张可以识别的图片,请上传 JPEG、PNG 或 WebP 照片。",
         too_many_claims: "你认领中、尚未送达的物品已到上限。请先送到驿站或退回一些,再认领新的心愿,把机会也留给其他邻居。",
+        phone_unverified: "手机号未验证的账号,同时认领的物品有数量限制。请在“我的”里验证手机号后再多认领;收不到验证码时,请联系社区工作人员。",
         pledge_exhausted: "这份认捐(或这个尺码)剩下的数量不够了。",
         pledge_withdrawn: "商户已经撤回这份认捐,不能再修改。",
         wish_full: "这个心愿需要的数量没有这么多了。",

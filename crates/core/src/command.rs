@@ -605,6 +605,12 @@ pub struct Policy {
     /// How many item units one person may hold claimed (not yet delivered) at once.
     #[serde(default = "default_max_claim_units")]
     pub max_claim_units: u32,
+    /// How many item units an account whose phone is not verified (by an SMS code, or by
+    /// being added by the community) may hold claimed at once; `None`: the same as anyone.
+    /// An operator's choice (`--unverified-claim-units`): fresh sign-ups cannot hold a
+    /// week's worth of wishes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unverified_claim_units: Option<u32>,
     /// How fast requests are to be accepted and resolved, and how long a requester has to
     /// answer a resolution.
     #[serde(default)]
@@ -625,6 +631,7 @@ impl Default for Policy {
             hold: HoldPolicy::default(),
             max_house_calls: 3,
             max_claim_units: 20,
+            unverified_claim_units: None,
             requests: crate::model::RequestLimits::default(),
             sms: false,
         }

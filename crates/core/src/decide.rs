@@ -286,6 +286,8 @@ pub struct UserState {
     /// Households whose address and phone reached them (house calls booked) in the last
     /// 24 hours: a volunteer may not book and release to read many homes' contacts.
     pub homes_revealed_today: u32,
+    /// Whether their phone number is proven (an SMS code, or added by the community).
+    pub phone_verified: bool,
 }
 
 /// What was found of what a command needs (absent: no such thing, or not visible).

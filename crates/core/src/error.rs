@@ -49,6 +49,10 @@ pub enum RuleError {
     /// Fair shares: nobody holds every unit of every wish.
     #[error("you hold {holding} units not yet delivered; at most {limit} at once, deliver or give some back first")]
     TooManyClaims { limit: u32, holding: u32 },
+    /// An account whose phone is not verified holds at most `limit` units (when the server
+    /// sets such a limit).
+    #[error("verify your phone number to hold more than {limit} units at once")]
+    PhoneUnverified { limit: u32 },
     /// A pledge (or its variant) has fewer units left than asked.
     #[error("only {remaining} left in this pledge")]
     PledgeExhausted { remaining: u32 },
@@ -98,6 +102,7 @@ impl RuleError {
             RuleError::VolunteerNotApproved => ProblemCode::VolunteerNotApproved,
             RuleError::TooManyHouseCalls { .. } => ProblemCode::TooManyHouseCalls,
             RuleError::TooManyClaims { .. } => ProblemCode::TooManyClaims,
+            RuleError::PhoneUnverified { .. } => ProblemCode::PhoneUnverified,
             RuleError::PledgeExhausted { .. } => ProblemCode::PledgeExhausted,
             RuleError::PledgeWithdrawn => ProblemCode::PledgeWithdrawn,
             RuleError::WishFull { .. } => ProblemCode::WishFull,

@@ -651,6 +651,7 @@ impl Cached<'_> {
             active_claim_units: self.state.active_claim_units(id),
             // The server counts these; the phone cannot (its refusal comes back from the push).
             homes_revealed_today: 0,
+            phone_verified: id == me.id && me.phone_verified,
         })
     }
 }
@@ -1031,6 +1032,7 @@ pub(crate) mod tests {
         },
         max_house_calls: 3,
         max_claim_units: 20,
+        unverified_claim_units: None,
         requests: crate::model::RequestLimits {
             accept_urgent: chrono::Duration::minutes(30),
             accept_normal: chrono::Duration::hours(4),

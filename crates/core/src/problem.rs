@@ -28,6 +28,9 @@ string_enum! {
         CrossSite = "cross_site",
         /// A volunteer not (or no longer) approved by a worker tried to book a house call.
         VolunteerNotApproved = "volunteer_not_approved",
+        /// An account whose phone is not verified asked to hold more item units than the
+        /// server lets such accounts hold (only where the operator set a limit).
+        PhoneUnverified = "phone_unverified",
         // 404
         NotFound = "not_found",
         /// A hand-over code that names nothing of the worker's community.
@@ -101,7 +104,7 @@ impl ProblemCode {
         match self {
             MalformedJson | BadQuery | BadBody | TooManyMutations | BadMutationId => 400,
             NotLoggedIn | InvalidCredentials | CodeRequired => 401,
-            Forbidden | ClaimNotYours | CrossSite | VolunteerNotApproved => 403,
+            Forbidden | ClaimNotYours | CrossSite | VolunteerNotApproved | PhoneUnverified => 403,
             NotFound | UnknownCode => 404,
             WishFullyClaimed | NotEnoughRemaining | InvalidState | IdConflict | PhoneTaken
             | MutationGap | TooManyHouseCalls | TooManyClaims | PledgeExhausted

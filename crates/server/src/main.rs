@@ -66,6 +66,11 @@ enum Command {
         /// Item units one donor may hold claimed and not yet delivered, at once.
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         max_claim_units: u32,
+        /// Item units an account whose phone is not verified (no SMS code; not added by the
+        /// community) may hold at once; unset, the same as anyone. With no SMS gateway, a
+        /// sign-up stays unverified: this keeps fresh accounts from holding every wish.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+        unverified_claim_units: Option<u32>,
         /// Seconds between checks for stalled claims.
         #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
         expiry_check_secs: u64,
@@ -235,6 +240,7 @@ async fn main() -> std::process::ExitCode {
             hold_after_slot_hours,
             max_house_calls,
             max_claim_units,
+            unverified_claim_units,
             trusted_proxies,
             registrations_per_hour,
             session_idle_days,
@@ -252,6 +258,7 @@ async fn main() -> std::process::ExitCode {
                 },
                 max_house_calls,
                 max_claim_units,
+                unverified_claim_units,
                 // Requests' limits (DESIGN: 30 min / 4 h to accept, 24 h / 72 h / 7 days to
                 // resolve, 7 days to answer); not set from the command line yet.
                 requests: Default::default(),

@@ -67,9 +67,17 @@ pub(super) fn claim_wish(
     let valid = claim.validate(wish.kind, wish.needed_by, ctx.now)?;
     if wish.kind == WishKind::Item {
         let limit = ctx.policy.max_claim_units;
-        let holding = facts.actor(ctx).map_or(0, |me| me.active_claim_units);
-        if holding.saturating_add(valid.quantity) > limit {
+        let me = facts.actor(ctx);
+        let holding = me.map_or(0, |me| me.active_claim_units);
+        let after = holding.saturating_add(valid.quantity);
+        if after > limit {
             return Err(RuleError::TooManyClaims { limit, holding });
+        }
+        // Without a proven phone anyone could sign up twice and hold every unit for a week.
+        if let Some(limit) = ctx.policy.unverified_claim_units {
+            if after > limit && !me.is_some_and(|me| me.phone_verified) {
+                return Err(RuleError::PhoneUnverified { limit });
+            }
         }
     }
     let units = wish.units.claim(wish.status, valid.quantity)?;
@@ -629,6 +637,50 @@ mod tests {
             world.decide(vetted, &fourth).unwrap_err(),
             RuleError::TooManyHouseCalls { limit: 3 }
         );
+    }
+
+    #[test]
+    fn where_the_server_limits_unproven_phones_they_hold_that_many_units_until_verified() {
+        let mut world = World::new();
+        let wish = world.wish(100, WishKind::Item);
+        let strict = Policy {
+            unverified_claim_units: Some(1),
+            ..Policy::default()
+        };
+        let decide_under = |world: &World, actor, command: &Command, policy| {
+            decide(
+                command,
+                &world.facts,
+                &Context {
+                    policy,
+                    ..world.ctx(actor)
+                },
+            )
+        };
+        let fresh = world.user(Role::Donor);
+        let two = Command::ClaimWish(claim_of(wish, 2));
+        let one = Command::ClaimWish(claim_of(wish, 1));
+        let refused = decide_under(&world, fresh, &two, strict).unwrap_err();
+        assert_eq!(refused, RuleError::PhoneUnverified { limit: 1 });
+        assert_eq!(refused.code(), ProblemCode::PhoneUnverified);
+        assert_eq!(refused.code().status(), 403);
+        decide_under(&world, fresh, &one, strict).unwrap();
+        // One unit held: a second is the limit's too.
+        let holding = world.person(UserState {
+            active_claim_units: 1,
+            ..World::someone(Role::Donor, None)
+        });
+        assert_eq!(
+            decide_under(&world, holding, &one, strict).unwrap_err(),
+            RuleError::PhoneUnverified { limit: 1 }
+        );
+        // A proven phone holds the fair share like anyone; without the setting nobody is held.
+        let verified = world.person(UserState {
+            phone_verified: true,
+            ..World::someone(Role::Donor, None)
+        });
+        decide_under(&world, verified, &two, strict).unwrap();
+        decide_under(&world, fresh, &two, Policy::default()).unwrap();
     }
 
     #[test]

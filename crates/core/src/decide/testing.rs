@@ -132,6 +132,7 @@ impl World {
             active_house_calls: 0,
             active_claim_units: 0,
             homes_revealed_today: 0,
+            phone_verified: false,
         }
     }
 

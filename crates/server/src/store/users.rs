@@ -312,7 +312,8 @@ pub fn states(
              WHERE c.user_id = u.id AND c.status = ?2 AND w.kind = ?3) ELSE 0 END, \
          u.held_item_units, \
          CASE WHEN u.role = ?1 THEN (SELECT COUNT(DISTINCT e.entity_id) FROM events e \
-             WHERE e.actor_id = u.id AND e.action = ?4 AND e.at >= ?5) ELSE 0 END \
+             WHERE e.actor_id = u.id AND e.action = ?4 AND e.at >= ?5) ELSE 0 END, \
+         u.phone_verified_at IS NOT NULL \
          FROM users u WHERE u.id IN ",
         "u",
         &[
@@ -333,6 +334,7 @@ pub fn states(
                 active_house_calls: count(row.get(5)?)?,
                 active_claim_units: count(row.get(6)?)?,
                 homes_revealed_today: count(row.get(7)?)?,
+                phone_verified: row.get(8)?,
             };
             Ok((parse_stored(&row.get::<_, String>(0)?)?, state))
         },

@@ -3,7 +3,8 @@
 //! changed, every session ended, and a worker's second factor after failed logins.
 
 use chrono::Duration;
-use microwish_core::Role;
+use microwish_core::sync::{MutationStatus, PushResponse};
+use microwish_core::{ClaimId, ClientId, ProblemCode, Role, WishKind};
 use serde_json::{json, Value};
 
 use crate::helpers::{
@@ -19,6 +20,14 @@ const WORKER_PASSWORD: &str = "xingyi-worker-2026";
 
 /// A demo app whose SMS gateway is `gateway`.
 async fn texting_app(gateway: &LocalEndpoint) -> (TestApp, tempfile::TempDir) {
+    texting_app_with(gateway, |_| {}).await
+}
+
+/// A demo app whose SMS gateway is `gateway`, configured further by `configure`.
+async fn texting_app_with(
+    gateway: &LocalEndpoint,
+    configure: impl FnOnce(&mut microwish_server::ServeConfig),
+) -> (TestApp, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sms.secret");
     std::fs::write(&file, "a-shared-secret-of-the-gateway\n").unwrap();
@@ -26,6 +35,7 @@ async fn texting_app(gateway: &LocalEndpoint) -> (TestApp, tempfile::TempDir) {
     let app = spawn_demo_app_with(|config| {
         config.notify.sms =
             Some(microwish_server::notify::sms::SmsGateway::new(&url, &file).unwrap());
+        configure(config);
     })
     .await;
     (app, dir)
@@ -224,6 +234,59 @@ async fn a_reset_sets_the_password_ends_every_session_and_signs_in() {
         .await;
     assert_problem(old, 401, "invalid_credentials").await;
     app.login(DONOR_PHONE, "a-brand-new-password").await;
+}
+
+/// Where the operator holds unproven phones to one unit, a fresh sign-up claims one, is told
+/// why not more (online and when an offline claim syncs), and holds the fair share once the
+/// number is verified.
+#[tokio::test]
+async fn an_unverified_phone_holds_one_unit_where_the_server_says_so_until_verified() {
+    let gateway = LocalEndpoint::start().await;
+    let (app, _dir) = texting_app_with(&gateway, |config| {
+        config.policy.unverified_claim_units = Some(1);
+    })
+    .await;
+    let donor = app.register(Role::Donor).await;
+    assert!(!donor.me.phone_verified);
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.set_quantity(wish.id, 10).await;
+    let body = assert_problem(
+        app.claim(&donor, wish.id, json!({"quantity": 2})).await,
+        403,
+        "phone_unverified",
+    )
+    .await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("1 unit"),
+        "{body}"
+    );
+    app.claim_ok(&donor, wish.id, 1).await;
+    // An offline claim meets the same rule when it syncs, and says why.
+    let pushed = app
+        .post(
+            Some(&donor),
+            "/api/sync/push",
+            json!({"client_id": ClientId::generate(), "mutations": [{"id": 1, "name": "claim_wish",
+                   "args": {"id": ClaimId::generate(), "wish_id": wish.id, "quantity": 1}}]}),
+        )
+        .await;
+    assert_eq!(pushed.status(), 200);
+    let pushed: PushResponse = pushed.json().await.unwrap();
+    assert_eq!(pushed.results[0].status, MutationStatus::Rejected);
+    assert_eq!(pushed.results[0].code, Some(ProblemCode::PhoneUnverified));
+    // Verified: the fair share, like anyone.
+    let phone = donor.me.phone.as_str().to_owned();
+    assert_eq!(ask_code(&app, &phone, "verify").await.status(), 202);
+    let code = code_sent(&gateway, 0, &phone, "verify").await;
+    let verified = app
+        .post(Some(&donor), "/api/me/phone", json!({"code": code}))
+        .await;
+    assert_eq!(verified.status(), 200);
+    app.claim_ok(&donor, wish.id, 3).await;
+    assert_eq!(app.wish(wish.id).await.claimed, 4);
+    // The demo's accounts were added by the community: verified from the start.
+    let known = app.login(DONOR_PHONE, DONOR_PASSWORD).await;
+    app.claim_ok(&known, wish.id, 2).await;
 }
 
 #[tokio::test]

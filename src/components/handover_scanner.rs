@@ -137,8 +137,15 @@ async fn read_frames(
         .flatten()
         .ok_or(ScanProblem::NoCamera)?;
     element.set_src_object(Some(camera));
-    // The picture, the words under it and the stop button in sight together.
-    element.scroll_into_view_with_bool(false);
+    // The picture, the words under it and the stop button in sight together (again once
+    // words appear under the picture).
+    let bring_into_sight = || {
+        if let Some(scanner) = element.parent_element() {
+            scanner.scroll_into_view_with_bool(false);
+        }
+    };
+    bring_into_sight();
+    let mut words_in_sight = false;
     if let Ok(playing) = element.play() {
         let _ = JsFuture::from(playing).await;
     }
@@ -162,6 +169,12 @@ async fn read_frames(
             }
         }
         sleep(LOOK_EVERY_MS).await;
+        // Once, when words first show under the picture (drawn by now), so they and the
+        // stop button are not under the tab bar.
+        if !words_in_sight && problem.try_get_untracked().flatten().is_some() {
+            words_in_sight = true;
+            bring_into_sight();
+        }
     }
     Ok(None)
 }

@@ -158,6 +158,15 @@ test('the giver’s QR code opens the console with its code, and the app’s sca
   assert.equal(link, `${server.url}/worker?handover=${code}`, 'the QR code reads as the console link');
   await shown.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${screenshotDir}/handover-qr-360x800.png` });
+  // The same code, in English.
+  await page.evaluate(() => localStorage.setItem('microwish.language', 'en'));
+  await page.reload();
+  const english = page.locator('.claim-card', { hasText: wish.title }).locator('.handover-code');
+  await english.waitFor();
+  assert.equal(await english.getAttribute('data-code'), code, 'the same code');
+  assert.equal(await english.locator('.handover-code__qr').getAttribute('aria-label'), "The hand-over code's QR code");
+  await english.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${screenshotDir}/handover-qr-en-360x800.png` });
 
   // --- Another app read it: the link opens the console with the code in the form ---
   const workerContext = await phoneContext(browser);
@@ -201,6 +210,12 @@ test('the giver’s QR code opens the console with its code, and the app’s sca
   const notACode = worker.locator('.handover-scanner .form-error');
   await notACode.waitFor();
   assert.match(await notACode.innerText(), /不是交接码/);
+  // The words and the stop button come into sight above the tab bar.
+  await worker.waitForFunction(() => {
+    const stop = document.querySelector('.handover-scanner__stop')?.getBoundingClientRect();
+    const tabbar = document.querySelector('.tabbar').getBoundingClientRect();
+    return stop && stop.top >= 0 && stop.bottom <= tabbar.top;
+  }, null, { timeout: 5_000 });
   await worker.screenshot({ path: `${screenshotDir}/handover-scanning-360x800.png` });
   await worker.evaluate((link) => { window.heldUp = link; }, link);
   await worker.locator('.handover-form__done').waitFor();

@@ -29,12 +29,11 @@ async function getJson(path) {
   return response.json();
 }
 
-test('a worker offline at the station confirms a donor’s hand-over code once', async () => {
+/** The demo donor claims an open one-unit item wish and opens 我的认领 at its hand-over code. */
+async function donorHoldsACode() {
   const { items } = await getJson('/api/wishes?kind=item');
   const wish = items.find((w) => w.quantity === 1 && w.remaining === 1 && w.status === 'open');
   assert.ok(wish, 'the demo data has an open one-unit item wish');
-
-  // --- The donor claims it and reads the code on 我的认领 ---
   const donorContext = await phoneContext(browser);
   const page = await donorContext.newPage();
   await page.goto(`${server.url}/login?next=/wishes/${wish.id}`);
@@ -43,10 +42,14 @@ test('a worker offline at the station confirms a donor’s hand-over code once',
   await page.locator('.claim-panel__submit').click();
   await page.locator('.claim-success:not(.claim-success--pending)').waitFor();
   await page.locator('.tabbar__claims').click();
-  const card = page.locator('.claim-card', { hasText: wish.title });
-  const shown = card.locator('.handover-code');
+  const shown = page.locator('.claim-card', { hasText: wish.title }).locator('.handover-code');
   await shown.waitFor();
-  const code = await shown.getAttribute('data-code');
+  return { wish, donorContext, page, shown, code: await shown.getAttribute('data-code') };
+}
+
+test('a worker offline at the station confirms a donor’s hand-over code once', async () => {
+  // --- The donor claims a wish and reads the code on 我的认领 ---
+  const { wish, donorContext, page, shown, code } = await donorHoldsACode();
   assert.match(code, /^[ACDEFGHJKLMNPQRTUVWXY34679]{6}$/);
   assert.equal(
     (await shown.locator('.handover-code__code').innerText()).replace(/\s/g, ''),
@@ -138,22 +141,8 @@ async function readQr(locator) {
 }
 
 test('the giver’s QR code opens the console with its code, and the app’s scanner confirms it offline', async () => {
-  const { items } = await getJson('/api/wishes?kind=item');
-  const wish = items.find((w) => w.quantity === 1 && w.remaining === 1 && w.status === 'open');
-  assert.ok(wish, 'the demo data has another open one-unit item wish');
-
   // --- The donor's claim shows a QR code that holds the console's link with the code ---
-  const donorContext = await phoneContext(browser);
-  const page = await donorContext.newPage();
-  await page.goto(`${server.url}/login?next=/wishes/${wish.id}`);
-  await logIn(page, demo.donor);
-  await page.waitForURL(`${server.url}/wishes/${wish.id}`);
-  await page.locator('.claim-panel__submit').click();
-  await page.locator('.claim-success:not(.claim-success--pending)').waitFor();
-  await page.locator('.tabbar__claims').click();
-  const shown = page.locator('.claim-card', { hasText: wish.title }).locator('.handover-code');
-  await shown.waitFor();
-  const code = await shown.getAttribute('data-code');
+  const { wish, donorContext, page, shown, code } = await donorHoldsACode();
   const link = await readQr(shown.locator('.handover-code__qr svg'));
   assert.equal(link, `${server.url}/worker?handover=${code}`, 'the QR code reads as the console link');
   await shown.scrollIntoViewIfNeeded();

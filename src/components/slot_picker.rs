@@ -64,7 +64,9 @@ pub fn SlotPicker(
     let now = now();
     // Core counts the horizon from today, whatever day the list starts on.
     let horizon = first_day + Duration::days(DAYS_AHEAD);
-    // Late in the evening no time is left today: the list starts tomorrow.
+    // Late in the evening no time is left today: the list starts tomorrow (still called
+    // 明天: the words count from today).
+    let today = first_day;
     let first_day = if earliest_start(first_day, now).is_some() {
         first_day
     } else {
@@ -98,7 +100,7 @@ pub fn SlotPicker(
         .map(|day| {
             let value = date_input_value(day);
             let selected = value == chosen_day;
-            view! { <option value=value selected=selected>{t.day_choice(day, first_day)}</option> }
+            view! { <option value=value selected=selected>{t.day_choice(day, today)}</option> }
         })
         .collect_view();
     view! {

@@ -230,6 +230,27 @@ test('a volunteer books a house call in China time and then sees where to go', a
   await context.close();
 });
 
+test('late in the evening the house-call form starts tomorrow and calls it 明天', async () => {
+  const today = chinaDate(0);
+  const tomorrow = chinaDate(1);
+  const { items } = await getJson('/api/wishes?kind=service');
+  const wish = items.find((w) => w.status === 'open' && w.remaining > 0 && (!w.needed_by || w.needed_by > tomorrow));
+  assert.ok(wish, 'the demo data has an open house call due after tomorrow');
+  const context = await phoneContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login?next=/wishes/${wish.id}`);
+  await logIn(page, volunteer);
+  await page.waitForURL(`${server.url}/wishes/${wish.id}`);
+  // 22:30 in China: no visit may start today any more.
+  await page.clock.setFixedTime(new Date(`${today}T22:30:00+08:00`));
+  await page.reload();
+  const first = page.locator('select[name=slot_date] option').first();
+  await first.waitFor({ state: 'attached' });
+  assert.equal(await first.getAttribute('value'), tomorrow);
+  assert.match(await first.innerText(), /^\d+月\d+日 周.\(明天\)$/);
+  await context.close();
+});
+
 test('a claim overtaken by someone else: the page follows what is left, and the smaller claim goes through', async () => {
   const { items } = await getJson('/api/wishes?kind=item');
   const wish = items.find((w) => w.status === 'open' && w.remaining >= 2 && w.remaining <= 6);

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, phoneContext, screenshotDir, demo, logIn } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, phoneAt, screenshotDir, demo, logIn } from './support.mjs';
 
 let server;
 let browser;
@@ -138,4 +138,27 @@ test('a newcomer proves the number at sign-up, then changes the password and sig
   assert.equal(me, 401);
   await context.close();
   await laptop.close();
+});
+
+test('a half-typed password form on 我的 stays open and filled when the session is checked again', async () => {
+  const { context, page, problems } = await phoneAt(server, browser, '/me', { account: demo.volunteer });
+  // The next load opens from the device's cache; the server's answer on the session waits.
+  let answer;
+  const held = new Promise((resolve) => { answer = resolve; });
+  await page.route('**/api/me', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.reload();
+  await page.locator('.account__password summary').click();
+  await page.locator('input[name=current_password]').fill('half-typed');
+  const checked = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/me');
+  answer();
+  assert.equal((await checked).status(), 200);
+  await page.locator('.sync-status[data-state=synced]').waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('.account__password').evaluate((fold) => fold.open), true, 'still open');
+  assert.equal(await page.locator('input[name=current_password]').inputValue(), 'half-typed', 'still filled');
+  assert.deepEqual(problems, []);
+  await context.close();
 });

@@ -240,10 +240,8 @@ impl Sync {
             }
             // Only a change is told: every screen that reads the session is drawn again when
             // it is set, and 我的 would lose a half-typed form to a session checked again.
-            Effect::Session(session) => {
-                if self.data.session.with_untracked(|now| *now != session) {
-                    self.data.session.set(session);
-                }
+            Effect::Session(session) if self.data.session.with_untracked(|now| *now != session) => {
+                self.data.session.set(session)
             }
             Effect::Notice(notice) => {
                 if let Command::FileRequest(refused) = &notice.command {

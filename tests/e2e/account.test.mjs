@@ -142,6 +142,8 @@ test('a newcomer proves the number at sign-up, then changes the password and sig
 
 test('a half-typed password form on 我的 stays open and filled when the session is checked again', async () => {
   const { context, page, problems } = await phoneAt(server, browser, '/me', { account: demo.volunteer });
+  // Synced: the device has kept who is signed in (the next load opens from it).
+  await page.locator('.sync-status[data-state=synced]').waitFor();
   // The next load opens from the device's cache; the server's answer on the session waits.
   let answer;
   const held = new Promise((resolve) => { answer = resolve; });

@@ -47,6 +47,18 @@ async function donorHoldsACode() {
   return { wish, donorContext, page, shown, code: await shown.getAttribute('data-code') };
 }
 
+/** The worker's phone back online: it syncs, and the server has applied the hand-over (the wish fulfilled). */
+async function onlineUntilFulfilled(context, page, wish) {
+  await context.setOffline(false);
+  await page.locator('.sync-status[data-state=synced]').waitFor({ timeout: 20_000 });
+  let status;
+  for (let i = 0; i < 40 && status !== 'fulfilled'; i += 1) {
+    status = (await getJson(`/api/wishes/${wish.id}`)).status;
+    if (status !== 'fulfilled') await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  assert.equal(status, 'fulfilled');
+}
+
 test('a worker offline at the station confirms a donor’s hand-over code once', async () => {
   // --- The donor claims a wish and reads the code on 我的认领 ---
   const { wish, donorContext, page, shown, code } = await donorHoldsACode();
@@ -90,14 +102,7 @@ test('a worker offline at the station confirms a donor’s hand-over code once',
   assert.equal((await getJson(`/api/wishes/${wish.id}`)).status, 'claimed');
 
   // --- Back online: applied once, the wish fulfilled ---
-  await workerContext.setOffline(false);
-  await workerPage.locator('.sync-status[data-state=synced]').waitFor({ timeout: 20_000 });
-  let status;
-  for (let i = 0; i < 40 && status !== 'fulfilled'; i += 1) {
-    status = (await getJson(`/api/wishes/${wish.id}`)).status;
-    if (status !== 'fulfilled') await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  assert.equal(status, 'fulfilled');
+  await onlineUntilFulfilled(workerContext, workerPage, wish);
 
   // The giver's phone says so after its next sync.
   await page.reload();
@@ -217,14 +222,7 @@ test('the giver’s QR code opens the console with its code, and the app’s sca
   assert.equal((await getJson(`/api/wishes/${wish.id}`)).status, 'claimed', 'not yet sent');
 
   // --- Back online: applied once ---
-  await workerContext.setOffline(false);
-  await worker.locator('.sync-status[data-state=synced]').waitFor({ timeout: 20_000 });
-  let status;
-  for (let i = 0; i < 40 && status !== 'fulfilled'; i += 1) {
-    status = (await getJson(`/api/wishes/${wish.id}`)).status;
-    if (status !== 'fulfilled') await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  assert.equal(status, 'fulfilled');
+  await onlineUntilFulfilled(workerContext, worker, wish);
   assert.deepEqual(problems, []);
 
   await donorContext.close();

@@ -9,6 +9,7 @@ use microwish_core::account::{AccountDeletion, Login, Registration};
 use microwish_core::certificate::{Certificate, IssueCertificate, RevokeCertificate};
 use microwish_core::command::StationDetails;
 use microwish_core::engine::Failure;
+use microwish_core::pairing::{Pairing, PairingStep, ProposePairing};
 use microwish_core::phone_code::{
     CodeRequest, CodeSent, PasswordChange, PasswordReset, PhoneVerification,
 };
@@ -18,7 +19,7 @@ use microwish_core::stats::{StatsDetail, StatsQuery};
 use microwish_core::sync::{PullResponse, PushRequest, PushResponse};
 use microwish_core::{
     BoardItem, CertificateId, ClientId, Community, EventView, FieldError, Grid, GridId,
-    HouseholdId, Me, Page, PhotoId, Preferences, ProblemCode, PushEndpoint, PushKey,
+    HouseholdId, Me, Page, PairingId, PhotoId, Preferences, ProblemCode, PushEndpoint, PushKey,
     PushSubscription, RequestId, Stats, UserId, WishId,
 };
 use serde::de::DeserializeOwned;
@@ -506,4 +507,20 @@ pub async fn set_shop_page(page: ShopPage) -> Result<ShopPage, ApiError> {
 /// A shop's public thank-you page (404 unless the shop made it public).
 pub async fn shop_thanks(shop: UserId) -> Result<ShopThanks, ApiError> {
     get_json(&format!("/api/shops/{shop}/thanks")).await
+}
+
+/// The worker's community's pairings (结对帮扶), asked and asking.
+pub async fn pairings() -> Result<Page<Pairing>, ApiError> {
+    get_json("/api/pairings").await
+}
+
+/// Asks another community to pair with the worker's.
+pub async fn propose_pairing(request: &ProposePairing) -> Result<Pairing, ApiError> {
+    post_json("/api/pairings", request).await
+}
+
+/// Accepts, declines or ends a pairing.
+pub async fn pairing_step(pairing: PairingId, step: PairingStep) -> Result<Pairing, ApiError> {
+    let path = format!("/api/pairings/{pairing}/{}", step.path());
+    post_json(&path, &serde_json::json!({})).await
 }

@@ -9,10 +9,10 @@ use crate::pages::{
     AccountPage, AllocatePage, AssignedPage, BoardPage, CallsPage, CampaignEditPage,
     CampaignFormPage, CampaignPage, CertificatePage, ConsolePage, HouseholdPage, HouseholdsPage,
     InboxPage, LoginPage, MyCertificatesPage, MyClaimsPage, MyRequestsPage, NotFound,
-    NoticeOpenPage, NoticesPage, PledgeEditPage, PledgeFormPage, PledgesPage, PrivacyPage,
-    RegisterPage, RequestFormPage, RequestPage, ResetPage, ShopPage, ShopThanksPage, StationsPage,
-    StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage, WorkerClaimsPage,
-    WorkerShopPage,
+    NoticeOpenPage, NoticesPage, PairingsPage, PledgeEditPage, PledgeFormPage, PledgesPage,
+    PrivacyPage, RegisterPage, RequestFormPage, RequestPage, ResetPage, ShopPage, ShopThanksPage,
+    StationsPage, StatsPage, VolunteersPage, WishDetailPage, WishFormPage, WishListPage,
+    WorkerClaimsPage, WorkerShopPage,
 };
 use crate::session::Session;
 use crate::state::Data;
@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/worker/campaigns/:id/edit") view=CampaignEditPage />
                     <Route path=path!("/worker/stats") view=StatsPage />
                     <Route path=path!("/worker/stations") view=StationsPage />
+                    <Route path=path!("/worker/pairings") view=PairingsPage />
                     <Route path=path!("/shop") view=ShopPage />
                     <Route path=path!("/shops/:id") view=ShopThanksPage />
                     <Route path=path!("/worker/shops/:id") view=WorkerShopPage />

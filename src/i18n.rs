@@ -18,6 +18,7 @@ mod import;
 #[cfg(test)]
 mod notice_tests;
 mod notices;
+mod pairings;
 mod phone;
 mod pledge_changes;
 mod privacy;
@@ -48,6 +49,7 @@ pub use handover::HandoverTexts;
 pub use households::{HouseholdTexts, WishFormTexts};
 pub use import::ImportTexts;
 pub use notices::{NoticeKindTexts, NoticeTexts};
+pub use pairings::PairingTexts;
 pub use phone::PhoneTexts;
 pub use pledge_changes::PledgeChangeTexts;
 pub use privacy::PrivacyTexts;
@@ -174,6 +176,7 @@ pub struct Texts {
     pub privacy: PrivacyTexts,
     pub phone: PhoneTexts,
     pub stations: StationTexts,
+    pub pairings: PairingTexts,
     pub pledge_changes: PledgeChangeTexts,
     pub certificates: CertificateTexts,
     pub shop_record: ShopRecordTexts,

@@ -35,6 +35,7 @@ fn worker(community: CommunityId) -> Me {
         volunteer_status: None,
         party_member: false,
         community: Some(community),
+        partner_communities: Vec::new(),
         phone_verified: false,
         volunteer_reason: None,
     }

@@ -40,6 +40,7 @@ fn person(role: Role) -> Me {
         volunteer_status: None,
         party_member: false,
         community: Some(CommunityId::generate()),
+        partner_communities: Vec::new(),
         phone_verified: false,
         volunteer_reason: None,
     }

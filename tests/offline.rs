@@ -262,6 +262,7 @@ fn donor() -> Me {
         volunteer_status: None,
         party_member: false,
         community: None,
+        partner_communities: Vec::new(),
         phone_verified: false,
         volunteer_reason: None,
     }

@@ -48,6 +48,7 @@ fn person(role: Role, name: &str, community: CommunityId) -> Me {
         volunteer_status: None,
         party_member: false,
         community: Some(community),
+        partner_communities: Vec::new(),
         phone_verified: false,
         volunteer_reason: None,
     }

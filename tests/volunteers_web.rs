@@ -38,6 +38,7 @@ fn person(name: &str, role: Role, community: Option<CommunityId>) -> Me {
         volunteer_status: None,
         party_member: false,
         community,
+        partner_communities: Vec::new(),
         phone_verified: false,
         volunteer_reason: None,
     }

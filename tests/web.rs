@@ -380,6 +380,7 @@ fn me(role: Role) -> Me {
         volunteer_status: (role == Role::Volunteer).then_some(VolunteerStatus::Approved),
         party_member: false,
         community: None,
+        partner_communities: Vec::new(),
         phone_verified: false,
         volunteer_reason: None,
     }

@@ -1012,6 +1012,7 @@ pub const EN: Texts = Texts {
     privacy: super::privacy::EN,
     phone: super::phone::EN,
     stations: super::stations::EN,
+    pairings: super::pairings::EN,
     shop_record: super::shop_record::EN,
     pledge_changes: super::pledge_changes::EN,
     certificates: super::certificates::EN,

@@ -117,6 +117,7 @@ impl Texts {
             (Field::Reason, _) => range(words.reason, &REASON_CHARS),
             (Field::Variant, FieldCode::Required) => words.variant_required.to_owned(),
             (Field::CommunityId, FieldCode::Required) => words.community_required.to_owned(),
+            (Field::CommunityId, FieldCode::NotPaired) => self.pairings.not_paired.to_owned(),
             (_, FieldCode::RevealsName) => words.reveals_name.to_owned(),
             (_, FieldCode::RevealsAddress) => words.reveals_address.to_owned(),
             (_, FieldCode::RevealsPhone) => words.reveals_phone.to_owned(),

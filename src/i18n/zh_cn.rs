@@ -1013,6 +1013,7 @@ pub const ZH_CN: Texts = Texts {
     privacy: super::privacy::ZH,
     phone: super::phone::ZH,
     stations: super::stations::ZH,
+    pairings: super::pairings::ZH,
     shop_record: super::shop_record::ZH,
     pledge_changes: super::pledge_changes::ZH,
     certificates: super::certificates::ZH,

@@ -67,6 +67,7 @@ pub fn ConsolePage() -> impl IntoView {
                 <li><a class="console__link" href="/worker/campaigns/new">{t.report.to_new_campaign}</a></li>
                 <li><a class="console__link" href="/worker/stats">{t.report.to_stats}</a></li>
                 <li><a class="console__link" href="/worker/stations">{t.stations.page_title}</a></li>
+                <li><a class="console__link" href="/worker/pairings">{t.pairings.page_title}</a></li>
             </ul>
             <HandoverForm scanned=scanned.clone() />
         } />

@@ -3,8 +3,9 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use microwish_core::command::{Command, NewPledge, VariantInput};
-use microwish_core::{Category, Field, FieldCode, FieldError, Pledge, PledgeId};
+use microwish_core::{Category, CommunityId, Field, FieldCode, FieldError, Pledge, PledgeId};
 
+use crate::api;
 use crate::components::{Back, BackLink, DatePicker, FieldMessages, FormError, ShopOnly};
 use crate::i18n::{t, Texts};
 use crate::pages::{form_problem, id_param, select_options, FormProblem};
@@ -70,7 +71,12 @@ fn PledgeForm(existing: Option<Pledge>) -> impl IntoView {
     let sync = use_sync();
     let navigate = use_navigate();
     let editing = existing.is_some();
-    let community_id = existing.as_ref().and_then(|pledge| pledge.community_id);
+    // A new pledge goes to the shop's own community or one paired with it (结对帮扶); a pledge
+    // being changed stays where it was offered (core's rule).
+    let me = use_data().me();
+    let own = me.as_ref().and_then(|me| me.community);
+    let partners = me.map(|me| me.partner_communities).unwrap_or_default();
+    let destination = RwSignal::new(existing.as_ref().map_or(own, |pledge| pledge.community_id));
     let id = StoredValue::new(existing.as_ref().map_or_else(PledgeId::generate, |p| p.id));
     let was =
         |pick: fn(&Pledge) -> String, otherwise: String| existing.as_ref().map_or(otherwise, pick);
@@ -175,7 +181,7 @@ fn PledgeForm(existing: Option<Pledge>) -> impl IntoView {
                 .ok(),
             yearly: yearly.get_untracked(),
             note: note.get_untracked(),
-            community_id,
+            community_id: destination.get_untracked(),
         };
         match new.validate() {
             Ok(_) if problems.is_empty() => {
@@ -291,6 +297,9 @@ fn PledgeForm(existing: Option<Pledge>) -> impl IntoView {
                 <textarea class="field__input" name="note" rows="3" placeholder=t.shops.note_hint bind:value=note></textarea>
             </label>
             <FieldMessages field=Field::Note errors />
+            {(!editing && !partners.is_empty())
+                .then(|| own.map(|own| view! { <Destination own partners=partners.clone() chosen=destination /> }))}
+            <FieldMessages field=Field::CommunityId errors />
             <FormError message />
             <button type="submit" class="button button--primary button--wide" disabled=move || pending.get()>
                 {move || match (pending.get(), editing) {
@@ -300,6 +309,51 @@ fn PledgeForm(existing: Option<Pledge>) -> impl IntoView {
                 }}
             </button>
         </form>
+    }
+}
+
+/// Where a new pledge goes: the shop's own community, or one paired with it. The names come
+/// from the server; offline the choices still say which is ours and which is paired.
+#[component]
+fn Destination(
+    own: CommunityId,
+    partners: Vec<CommunityId>,
+    chosen: RwSignal<Option<CommunityId>>,
+) -> impl IntoView {
+    let t = t();
+    let words = &t.pairings;
+    let names = LocalResource::new(|| async {
+        api::communities()
+            .await
+            .map(|page| page.items)
+            .unwrap_or_default()
+    });
+    let name_of = move |id: CommunityId| {
+        names
+            .get()
+            .and_then(|items| items.into_iter().find(|item| item.id == id))
+            .map(|item| item.name)
+    };
+    let choice = move |id: CommunityId, template: &'static str, unnamed: &'static str| {
+        view! {
+            <label class="role-choice">
+                <input type="radio" name="community_id" value=id.to_string()
+                    prop:checked=move || chosen.get() == Some(id)
+                    on:change=move |_| chosen.set(Some(id)) />
+                <span>{move || name_of(id).map_or_else(|| unnamed.to_owned(), |name| t.pairing_line(template, &name))}</span>
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="field destination">
+            <legend class="field__label">{words.destination}</legend>
+            <span class="field__hint">{words.destination_hint}</span>
+            {choice(own, words.own, words.own_unnamed)}
+            {partners
+                .into_iter()
+                .map(|partner| choice(partner, words.partner, words.partner_unnamed))
+                .collect_view()}
+        </fieldset>
     }
 }
 

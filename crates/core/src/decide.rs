@@ -79,6 +79,8 @@ pub struct Needs {
     pub teams: bool,
     /// Which community each grid belongs to (a pledge offered to a community names one).
     pub grids: bool,
+    /// The communities paired with the actor's (a shop pledging to another community).
+    pub partners: bool,
     /// What these hand-over codes stand for (each with its claim or allocation).
     pub handover_codes: Vec<HandoverCode>,
 }
@@ -314,6 +316,8 @@ pub struct Facts {
     /// What each hand-over code read stands for: codes are unique within a community, so
     /// one code may stand for things of several communities.
     pub handovers: HashMap<HandoverCode, Vec<HandoverTarget>>,
+    /// The communities paired with the actor's now, when [`Needs::partners`].
+    pub partners: Vec<CommunityId>,
 }
 
 impl Facts {
@@ -887,6 +891,7 @@ impl Command {
             Command::CreatePledge(new) => Needs {
                 pledges: vec![new.id],
                 grids: new.community_id.is_some(),
+                partners: new.community_id.is_some(),
                 ..Needs::default()
             },
             Command::AllocatePledge(new) => Needs {

@@ -210,6 +210,8 @@ string_enum! {
         /// A wish's quantity below what is already claimed.
         BelowClaimed = "below_claimed",
         InTheFuture = "in_the_future",
+        /// A pledge offered to a community neither the shop's own nor paired with it.
+        NotPaired = "not_paired",
         /// A house call reported done before its slot began.
         BeforeSlot = "before_slot",
         Duplicate = "duplicate",

@@ -92,6 +92,8 @@ pub trait FactSource {
     /// The workers and party-member volunteers of these communities.
     fn teams(&self, communities: &[CommunityId])
         -> Result<HashMap<CommunityId, Team>, Self::Error>;
+    /// The communities actively paired with `community` (see [`crate::pairing::partners`]).
+    fn partners(&self, community: CommunityId) -> Result<Vec<CommunityId>, Self::Error>;
     /// What these hand-over codes stand for, in any community (ids only: nothing is locked).
     fn handovers(
         &self,
@@ -199,6 +201,13 @@ pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<
     } else {
         HashMap::new()
     };
+    let partners = match actor.user_id().and_then(|id| users.get(&id)) {
+        Some(me) if needs.partners => match me.community {
+            Some(community) => source.partners(community)?,
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
     Ok(Facts {
         wishes,
         claims,
@@ -214,6 +223,7 @@ pub fn gather<S: FactSource>(needs: &Needs, actor: Actor, source: &S) -> Result<
         givers,
         teams,
         handovers,
+        partners,
     })
 }
 
@@ -361,6 +371,9 @@ mod tests {
         ) -> Result<HashMap<CommunityId, Team>, Infallible> {
             self.asked_teams.borrow_mut().extend(communities);
             Ok(HashMap::new())
+        }
+        fn partners(&self, _community: CommunityId) -> Result<Vec<CommunityId>, Infallible> {
+            Ok(Vec::new())
         }
         fn handovers(
             &self,

@@ -75,6 +75,8 @@ uuid_id! {
     /// the server makes it from random bytes alone ([`CertificateId::from_random`]), never
     /// [`CertificateId::generate`]'s time-ordered one.
     CertificateId;
+    /// Two communities paired (结对帮扶): one asked, the other agreed.
+    PairingId;
 }
 
 impl CertificateId {

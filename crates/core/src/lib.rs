@@ -116,6 +116,7 @@ pub mod import;
 pub mod model;
 pub mod notices;
 pub mod overlay;
+pub mod pairing;
 pub mod phone_code;
 pub mod problem;
 pub mod public_text;

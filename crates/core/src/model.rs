@@ -170,6 +170,8 @@ string_enum! {
         Notice = "notice",
         /// A volunteer's service certificate: never synced, read by its link.
         Certificate = "certificate",
+        /// Two communities paired (结对帮扶): their workers' alone, read online, never synced.
+        Pairing = "pairing",
     }
 }
 
@@ -297,6 +299,7 @@ pub enum Status {
     Allocation(AllocationStatus),
     Volunteer(VolunteerStatus),
     Request(RequestStatus),
+    Pairing(crate::pairing::PairingStatus),
 }
 
 impl Status {
@@ -307,6 +310,7 @@ impl Status {
             Status::Allocation(status) => status.as_str(),
             Status::Volunteer(status) => status.as_str(),
             Status::Request(status) => status.as_str(),
+            Status::Pairing(status) => status.as_str(),
         }
     }
 }
@@ -481,6 +485,9 @@ pub struct Me {
     /// Their community: the one a worker works for, the one residents and volunteers chose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<CommunityId>,
+    /// The communities paired with theirs now (结对帮扶): a shop may pledge to these too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partner_communities: Vec<CommunityId>,
     /// Whether the number was proven by an SMS code (or the account was added by the
     /// community, which knows it).
     #[serde(default)]

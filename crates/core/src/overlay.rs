@@ -852,6 +852,16 @@ impl FactSource for Cached<'_> {
         Ok(HashMap::new())
     }
 
+    /// The pull brings the user's own community's partners with `me`: a shop's offline pledge
+    /// to a paired community is decided as the server will.
+    fn partners(&self, community: CommunityId) -> Result<Vec<CommunityId>, Self::Error> {
+        Ok(if self.me.community == Some(community) {
+            self.me.partner_communities.clone()
+        } else {
+            Vec::new()
+        })
+    }
+
     /// A worker's phone checks a code against the claims and allocations it holds: offline
     /// at the station, the same answer as the server's.
     fn handovers(
@@ -955,6 +965,7 @@ pub(crate) mod tests {
                 .then_some(crate::model::VolunteerStatus::Approved),
             party_member: false,
             community: (role == Role::Worker).then_some(COMMUNITY),
+            partner_communities: Vec::new(),
             phone_verified: false,
             volunteer_reason: None,
         }

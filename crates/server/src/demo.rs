@@ -18,7 +18,10 @@ use microwish_core::{
     HouseholdId, PledgeId, Role, UserId, VolunteerStatus, WishId, WishKind,
 };
 
+mod partner;
 mod requests;
+
+pub use partner::{PARTNER, PARTNER_LOGIN};
 
 use crate::app::AppState;
 use crate::apply::apply_at;
@@ -37,6 +40,8 @@ pub struct Seeded {
     pub campaigns: usize,
     pub buildings: usize,
     pub requests: usize,
+    /// Whether 桔园村 was seeded and paired with 星怡社区 (`--demo-pairing`).
+    pub paired: bool,
 }
 
 /// Demo accounts, one per role: (role, phone, name, password). Printed at start.
@@ -893,7 +898,7 @@ const HISTORY: &[PastWish] = &[
 /// shoe shop pledges, the worker starts the drives, registers every household, posts every
 /// wish; five months of wishes are met (by the donor, the volunteer and the shop's shoes, each
 /// command applied as of its day); today a donor's claim goes all the way to the thanks.
-pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
+pub async fn seed_if_empty(state: &AppState, paired: bool) -> anyhow::Result<Option<Seeded>> {
     if store::community::has_grids(&state.db).await? {
         return Ok(None);
     }
@@ -950,7 +955,10 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
         .validate_any_role()
         .map_err(|error| anyhow::anyhow!("demo login {phone} is invalid: {error:?}"))?;
         let (place, vetting) = match role {
-            Role::Worker | Role::Property | Role::Resident => (Some(community), None),
+            // The shoe shop is on 星怡's streets: it pledges to 星怡, or to a paired community.
+            Role::Worker | Role::Property | Role::Resident | Role::Shopkeeper => {
+                (Some(community), None)
+            }
             // The printed volunteer has been met already (and lives here: he answers the
             // grid's calls); the other one waits.
             Role::Volunteer if *phone == PENDING_VOLUNTEER.1 => {
@@ -1181,6 +1189,12 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
         .await
         .map_err(|error| anyhow::anyhow!("demo requests: {error}"))?;
 
+    if paired {
+        partner::seed(state, community, people[0].id, now)
+            .await
+            .map_err(|error| anyhow::anyhow!("demo pairing: {error}"))?;
+    }
+
     Ok(Some(Seeded {
         grids: GRIDS.len(),
         households: HOUSEHOLDS.len(),
@@ -1189,6 +1203,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<Option<Seeded>> {
         campaigns: campaigns.len(),
         buildings: buildings.len(),
         requests,
+        paired,
     }))
 }
 

@@ -39,6 +39,8 @@ pub struct ServeConfig {
     pub database_url: String,
     pub dist: PathBuf,
     pub demo: bool,
+    /// With `demo`: also 桔园村, paired with 星怡社区 (a second community).
+    pub demo_pairing: bool,
     pub policy: Policy,
     /// How often stalled claims are looked for and released.
     pub expiry_interval: Duration,
@@ -78,6 +80,7 @@ impl ServeConfig {
             database_url,
             dist,
             demo: false,
+            demo_pairing: false,
             policy: Policy::default(),
             expiry_interval: Duration::from_secs(60),
             clock: clock::Clock::System,
@@ -195,7 +198,7 @@ impl Server {
             notifier,
         };
         let seeded = if config.demo {
-            demo::seed_if_empty(&state).await?
+            demo::seed_if_empty(&state, config.demo_pairing).await?
         } else {
             None
         };

@@ -10,7 +10,7 @@ use microwish_core::account::Registration;
 use microwish_core::command::{HoldPolicy, Policy};
 use microwish_core::{Role, RuleError, VolunteerStatus};
 use microwish_server::auth::add_user as add_user_to;
-use microwish_server::demo::DEMO_LOGINS;
+use microwish_server::demo::{self, DEMO_LOGINS};
 use microwish_server::{ServeConfig, Server};
 
 #[derive(Parser)]
@@ -43,6 +43,10 @@ enum Command {
         /// Fill an empty database with the Xingyi community demo data and demo logins.
         #[arg(long)]
         demo: bool,
+        /// With --demo: also seed 桔园村 (城固县桔园镇), paired with 星怡社区 (结对帮扶). A second
+        /// community: residents and volunteers then choose theirs at sign-up.
+        #[arg(long, requires = "demo")]
+        demo_pairing: bool,
         /// Days an item claim holds its units before they return to the pool.
         #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=90))]
         hold_days: u32,
@@ -236,6 +240,7 @@ async fn main() -> std::process::ExitCode {
             database,
             dist,
             demo,
+            demo_pairing,
             hold_days,
             hold_after_slot_hours,
             max_house_calls,
@@ -251,6 +256,7 @@ async fn main() -> std::process::ExitCode {
         } => {
             let mut config = ServeConfig::new(addr, database, dist);
             config.demo = demo;
+            config.demo_pairing = demo_pairing;
             config.policy = Policy {
                 hold: HoldPolicy {
                     item: chrono::Duration::days(hold_days.into()),
@@ -364,8 +370,12 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
             seeded.requests
         );
         println!("demo logins (phone / password):");
-        for (role, phone, name, password) in DEMO_LOGINS {
+        let paired = seeded.paired.then_some(&demo::PARTNER_LOGIN);
+        for (role, phone, name, password) in DEMO_LOGINS.iter().chain(paired) {
             println!("  {role:<10} {phone} / {password}  ({name})");
+        }
+        if seeded.paired {
+            println!("paired: {} with 星怡社区 (结对帮扶)", demo::PARTNER);
         }
     }
     if !config.dist.join("index.html").exists() {

@@ -48,6 +48,7 @@ const TABLES: &[(&str, &str)] = &[
     ("reminders", "subject, reminder"),
     ("certificates", "issued_at, id"),
     ("shop_years", "shop_id, year"),
+    ("pairings", "created_at, id"),
 ];
 
 /// Tables left behind on purpose: login and sign-up counts (they expire within the hour), push

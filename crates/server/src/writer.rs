@@ -275,6 +275,12 @@ impl<'c> Tx<'c> {
         self.db.execute(not_transaction_control(sql)?, args)
     }
 
+    /// The connection, for a read written once for both the reader and a write transaction
+    /// (a `SELECT` cannot end the transaction).
+    pub fn reads(&self) -> &Db {
+        self.db
+    }
+
     /// Every row a query returns, each read by `read`.
     pub fn query<T>(
         &self,

@@ -25,7 +25,11 @@ pub(super) fn create(new: &NewPledge, facts: &Facts, ctx: &Context) -> Result<De
     }
     let valid = new.validate()?;
     let community = match new.community_id {
-        Some(wanted) if facts.grids.values().any(|community| *community == wanted) => Some(wanted),
+        Some(wanted) if facts.grids.values().any(|community| *community == wanted) => {
+            let shop_community = facts.actor(ctx).and_then(|me| me.community);
+            crate::pairing::may_pledge_to(shop_community, wanted, &facts.partners)?;
+            Some(wanted)
+        }
         Some(_) => {
             return Err(RuleError::field(
                 Field::CommunityId,
@@ -706,6 +710,37 @@ mod tests {
             panic!()
         };
         assert_eq!(record.community, Some(world.community));
+        // … and to another community only while the two are paired (结对帮扶), whose workers
+        // then give it out.
+        let far = offer(Some(world.other));
+        let RuleError::Validation(errors) = world
+            .decide(local, &Command::CreatePledge(far.clone()))
+            .unwrap_err()
+        else {
+            panic!("a field error")
+        };
+        assert_eq!(
+            (errors.0[0].field, errors.0[0].code),
+            (Field::CommunityId, FieldCode::NotPaired)
+        );
+        world.facts.partners = vec![world.other];
+        world
+            .apply(local, &Command::CreatePledge(far.clone()))
+            .unwrap();
+        let wish_there = world.wish(2, WishKind::Item);
+        world.facts.wishes.get_mut(&wish_there).unwrap().grid = GridId::from("grid-9");
+        let there = Command::AllocatePledge(NewAllocation {
+            id: AllocationId::generate(),
+            pledge_id: far.id,
+            wish_id: wish_there,
+            quantity: 1,
+            variant: None,
+        });
+        assert_eq!(
+            world.decide(worker, &there).unwrap_err(),
+            RuleError::NotFound(Entity::Pledge)
+        );
+        world.apply(elsewhere, &there).unwrap();
     }
 
     #[test]

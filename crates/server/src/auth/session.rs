@@ -193,6 +193,10 @@ pub async fn me(db: &Pool, user: &User) -> Result<Me, ApiError> {
         volunteer_status: user.volunteer_status,
         party_member: user.party_member,
         community: user.community,
+        partner_communities: match user.community {
+            Some(community) => store::pairings::partners(db, community).await?,
+            None => Vec::new(),
+        },
         phone_verified: standing.phone_verified,
         volunteer_reason: microwish_core::visibility::vetting_reason(
             user.volunteer_status,

@@ -11,6 +11,7 @@ pub mod handover;
 pub mod households;
 pub mod import;
 pub mod notices;
+pub mod pairings;
 pub mod pledges;
 pub mod reports;
 pub mod requests;
@@ -92,6 +93,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         routes!(campaigns::get, campaigns::update),
         routes!(campaigns::end),
         routes!(community::communities),
+        routes!(pairings::list, pairings::propose),
+        routes!(pairings::accept),
+        routes!(pairings::decline),
+        routes!(pairings::end),
         routes!(community::grids),
         routes!(community::set_station),
         routes!(community::buildings),

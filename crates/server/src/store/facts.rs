@@ -105,4 +105,8 @@ impl FactSource for InTx<'_, '_> {
     ) -> Result<Vec<(HandoverCode, HandoverTarget)>, ApiError> {
         super::handover::targets(self.0, codes)
     }
+
+    fn partners(&self, community: CommunityId) -> Result<Vec<CommunityId>, ApiError> {
+        super::pairings::partners_in(self.0, community)
+    }
 }

@@ -15,6 +15,7 @@ pub mod handover;
 pub mod households;
 pub mod limits;
 pub mod notices;
+pub mod pairings;
 pub mod phone_codes;
 pub mod pledges;
 pub mod reports;

@@ -512,6 +512,8 @@ async fn load_changes(
             Entity::Call => continue,
             // Never logged: a certificate is read by its link, not synced.
             Entity::Certificate => continue,
+            // Never logged: a pairing is read online by the two communities' workers.
+            Entity::Pairing => continue,
             Entity::Building => {
                 let id = parse_stored(id)?;
                 let building = buildings.get(&id).filter(|_| visibility::building(sight));

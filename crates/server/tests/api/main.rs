@@ -19,6 +19,7 @@ mod health;
 mod hold;
 mod import;
 mod notices;
+mod pairings;
 mod pipl;
 mod postgres;
 mod privacy;

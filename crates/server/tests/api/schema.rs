@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, NaiveDateTime, SubsecRound, Utc};
+use microwish_core::pairing::PairingStatus;
 use microwish_core::sync::MutationStatus;
 use microwish_core::{
     AllocationStatus, Channel, ClaimStatus, Entity, HandlerKind, NoticeChannel, NoticeKind,
@@ -62,6 +63,7 @@ pub fn expected_lists() -> Lists {
             values(&microwish_server::store::deliveries::STATUSES),
         ),
         (("reminders", "reminder"), values(Reminder::ALL)),
+        (("pairings", "status"), values(PairingStatus::ALL)),
     ]
     .into_iter()
     .map(|((table, column), values)| ((table.to_owned(), column.to_owned()), values))

@@ -181,7 +181,8 @@ fn PairingRow(
     let other = pairing.other_side(community).name.clone();
     let asked_us = pairing.partner.id == community;
     let line = match pairing.status {
-        PairingStatus::Active | PairingStatus::Ended => words.paired_with,
+        PairingStatus::Active => words.paired_with,
+        PairingStatus::Ended => words.was_paired_with,
         _ if asked_us => words.asked_us,
         _ => words.we_asked,
     };
@@ -192,14 +193,14 @@ fn PairingRow(
             <div class="pairing__actions">
                 <button type="button" class="button button--primary" disabled=busy
                     on:click=take(PairingStep::Accept)>{words.accept}</button>
-                <button type="button" class="button" disabled=busy
+                <button type="button" class="button button--quiet" disabled=busy
                     on:click=take(PairingStep::Decline)>{words.decline}</button>
             </div>
         }
         .into_any(),
         PairingStatus::Proposed => view! {
             <div class="pairing__actions">
-                <button type="button" class="button" disabled=busy
+                <button type="button" class="button button--quiet" disabled=busy
                     on:click=take(PairingStep::End)>{words.withdraw}</button>
             </div>
         }

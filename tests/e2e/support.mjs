@@ -136,7 +136,7 @@ export async function everyPage(server, browser, check, { setUp = async () => {}
     [demo.volunteer, [`/wishes/${service.id}`, '/me/claims', '/calls', 'open:.request-card', '/me/certificates']],
     [demo.worker, ['/worker', '/worker/claims', '/worker/volunteers', '/worker/households',
       '/worker/households/new', '/worker/wishes/new', '/worker/pledges', 'open:.pledge-list__record',
-      '/worker/campaigns/new', '/worker/stats', '/worker/stations', `/campaigns/${campaign.id}`, waiting,
+      '/worker/campaigns/new', '/worker/stats', '/worker/stations', '/worker/pairings', `/campaigns/${campaign.id}`, waiting,
       'open:.request-card', '/notices', '/me']],
     [demo.shop, ['/shop', 'open:.pledge-card__actions a', '/shop', 'open:.shop-record__link',
       '/shop/pledges/new', '/me']],

@@ -11,8 +11,9 @@ WASM_TARGET := wasm32-unknown-unknown
 .PHONY: run test tools test-tools bench-tools spa server-release unit fuzz-api wasm-test e2e bench lint fmt serve-api dev clean
 
 ## run: install tools, build the SPA (release) and serve it with the API and demo data on $(ADDR)
+##      (PAIRED=1: with 桔园村, paired with 星怡社区)
 run: tools spa server-release
-	./target/release/microwish-server serve --addr $(ADDR) --database $(DATABASE) --dist dist --demo
+	./target/release/microwish-server serve --addr $(ADDR) --database $(DATABASE) --dist dist --demo $(if $(PAIRED),--demo-pairing)
 
 ## test: install what the tests need, then run them all (lint first, it is the quickest to
 ## fail; unit + API, browser, end-to-end)

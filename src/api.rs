@@ -311,8 +311,13 @@ pub async fn board() -> Result<Vec<BoardItem>, ApiError> {
 
 /// Creates an account and logs it in (the answer sets the session cookie).
 /// Every community (id and name): whom to sign up with.
-pub async fn communities() -> Result<Page<Community>, ApiError> {
-    get_json("/api/communities").await
+/// Every community (id and name); none when the server cannot be asked (the forms that name
+/// communities then offer no choice, or their own words).
+pub async fn communities_known() -> Vec<Community> {
+    get_json::<Page<Community>>("/api/communities")
+        .await
+        .map(|page| page.items)
+        .unwrap_or_default()
 }
 
 pub async fn register(registration: &Registration) -> Result<Me, ApiError> {

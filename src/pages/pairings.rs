@@ -35,12 +35,7 @@ fn Pairings(community: CommunityId) -> impl IntoView {
     let t = t();
     let words = &t.pairings;
     let list = LocalResource::new(api::pairings);
-    let communities = LocalResource::new(|| async {
-        api::communities()
-            .await
-            .map(|page| page.items)
-            .unwrap_or_default()
-    });
+    let communities = LocalResource::new(api::communities_known);
     let step = Action::new_local(move |(id, step): &(PairingId, PairingStep)| {
         let (id, step) = (*id, *step);
         async move { api::pairing_step(id, step).await }

@@ -322,12 +322,7 @@ fn Destination(
 ) -> impl IntoView {
     let t = t();
     let words = &t.pairings;
-    let names = LocalResource::new(|| async {
-        api::communities()
-            .await
-            .map(|page| page.items)
-            .unwrap_or_default()
-    });
+    let names = LocalResource::new(api::communities_known);
     let name_of = move |id: CommunityId| {
         names
             .get()

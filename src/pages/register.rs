@@ -44,12 +44,7 @@ pub fn RegisterPage() -> impl IntoView {
     let role = RwSignal::new(default_role(&next.get_untracked()));
     // Several communities in one server: residents and volunteers say which is theirs (with
     // one, the server takes it; offline or unanswered, nothing is shown).
-    let communities = LocalResource::new(|| async {
-        api::communities()
-            .await
-            .map(|page| page.items)
-            .unwrap_or_default()
-    });
+    let communities = LocalResource::new(api::communities_known);
     let community = RwSignal::new(None::<CommunityId>);
     // The privacy notice must be accepted before an account is made (the server records when).
     let agreed = RwSignal::new(false);

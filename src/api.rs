@@ -309,8 +309,6 @@ pub async fn board() -> Result<Vec<BoardItem>, ApiError> {
     Ok(page.items)
 }
 
-/// Creates an account and logs it in (the answer sets the session cookie).
-/// Every community (id and name): whom to sign up with.
 /// Every community (id and name); none when the server cannot be asked (the forms that name
 /// communities then offer no choice, or their own words).
 pub async fn communities_known() -> Vec<Community> {
@@ -320,6 +318,7 @@ pub async fn communities_known() -> Vec<Community> {
         .unwrap_or_default()
 }
 
+/// Creates an account and logs it in (the answer sets the session cookie).
 pub async fn register(registration: &Registration) -> Result<Me, ApiError> {
     post_json("/api/auth/register", registration).await
 }

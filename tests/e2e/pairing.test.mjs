@@ -104,7 +104,16 @@ test('two workers pair their communities, and the shop gives shoes the village w
   await card.scrollIntoViewIfNeeded();
   await shop.page.screenshot({ path: `${screenshotDir}/shop-gave-to-partner-360x800.png` });
 
-  for (const phone of [xingyi, juyuan, shop]) {
+  // --- The same choice in English ---
+  const english = await phoneAt('/shop/pledges/new', { account: demo.shop, english: true });
+  const choices = english.page.locator('fieldset.destination');
+  await choices.locator('label', { hasText: '星怡社区 (ours)' }).waitFor();
+  await choices.locator('label', { hasText: '桔园村 (paired)' }).waitFor();
+  assert.match(await choices.innerText(), /Which community receives them/);
+  await choices.scrollIntoViewIfNeeded();
+  await english.page.screenshot({ path: `${screenshotDir}/pledge-to-partner-en-360x800.png` });
+
+  for (const phone of [xingyi, juyuan, shop, english]) {
     assert.deepEqual(phone.problems, []);
     await phone.context.close();
   }

@@ -551,11 +551,20 @@ async fn add_community(
         .await
         .map_err(|error| anyhow::anyhow!("could not add the community: {error}"))?;
     println!(
-        "added community {community} {name}: {} grids, {} buildings",
-        grids.len(),
-        buildings.len()
+        "added community {community} {name}: {}, {}",
+        counted(grids.len(), "grid"),
+        counted(buildings.len(), "building")
     );
     Ok(())
+}
+
+/// "1 grid", "2 grids".
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 async fn list_communities(database: &str) -> anyhow::Result<()> {

@@ -9,7 +9,24 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
+
+/// `N` bytes from the system's randomness (a failure is the server's, answered 500, never a
+/// panic).
+pub fn random_bytes<const N: usize>() -> ApiResult<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|error| ApiError::Internal(format!("no randomness: {error}")))?;
+    Ok(bytes)
+}
+
+/// A new server key: 32 random bytes, hex.
+pub fn random_hex_key() -> ApiResult<String> {
+    Ok(random_bytes::<32>()?
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect())
+}
 
 /// The Content-Security-Policy for the SPA in `index_html`. Trunk starts the app with an
 /// inline module script; its hash is allowed, no other inline script is. Images may also come

@@ -34,9 +34,7 @@ pub async fn create_session(
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<String, ApiError> {
-    let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes)
-        .map_err(|error| ApiError::Internal(format!("no randomness: {error}")))?;
+    let bytes = crate::security::random_bytes::<32>()?;
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let expires = now + Duration::days(SESSION_DAYS);
     store::users::insert_session(db, &token_hash(&token), user, now, expires).await?;

@@ -66,7 +66,9 @@ impl Notifier {
         now: DateTime<Utc>,
     ) -> anyhow::Result<Notifier> {
         let secret = writer
-            .write(move |tx| store::deliveries::server_secret(tx, "vapid", Vapid::new_secret, now))
+            .write(move |tx| {
+                store::deliveries::server_secret(tx, "vapid", || Ok(Vapid::new_secret()), now)
+            })
             .await
             .map_err(|error| anyhow::anyhow!("the VAPID key: {error}"))?;
         let vapid = Vapid::from_secret(&secret)

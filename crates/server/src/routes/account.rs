@@ -76,9 +76,7 @@ async fn send_code(state: &AppState, phone: &Phone, purpose: CodePurpose) -> Api
             key: uuid::Uuid::now_v7().to_string(),
         },
         CodeMessage::Code => {
-            let mut random = [0u8; 4];
-            getrandom::getrandom(&mut random)
-                .map_err(|error| ApiError::Internal(format!("no randomness: {error}")))?;
+            let random = crate::security::random_bytes::<4>()?;
             let code = code_from_random(u32::from_be_bytes(random));
             let (kept, now, typed) = (phone.clone(), state.clock.now(), code.clone());
             state

@@ -45,10 +45,8 @@ pub async fn issue(
         store::reports::house_calls(&state.db, &community.to_string(), Some(user.id)).await?;
     let totals = certificate::totals(user.id, period, &calls)?;
     let names = store::certificates::display_names(&state.db, &totals.confirmed_by).await?;
-    let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes).expect("the system's randomness");
     let certificate = Certificate {
-        id: CertificateId::from_random(bytes),
+        id: CertificateId::from_random(crate::security::random_bytes()?),
         volunteer_name: user.display_name.as_str().to_owned(),
         community_name: store::certificates::community_name(&state.db, community).await?,
         period_from: period.from,

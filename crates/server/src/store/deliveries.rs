@@ -191,14 +191,14 @@ pub fn sms_to(tx: &Tx, phone: &str, since: DateTime<Utc>, now: DateTime<Utc>) ->
 pub fn server_secret(
     tx: &Tx,
     name: &str,
-    make: impl FnOnce() -> String,
+    make: impl FnOnce() -> ApiResult<String>,
     now: DateTime<Utc>,
 ) -> ApiResult<String> {
     super::run(
         tx,
         "INSERT INTO server_keys (name, secret, created_at) VALUES (?, ?, ?) \
          ON CONFLICT (name) DO NOTHING",
-        crate::args![name, make(), stamp(now)],
+        crate::args![name, make()?, stamp(now)],
     )?;
     let secret: Option<String> = tx.query_row(
         "SELECT secret FROM server_keys WHERE name = ?",

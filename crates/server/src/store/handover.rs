@@ -18,13 +18,6 @@ use crate::writer::Tx;
 /// The name of the key in `server_keys`.
 const KEY: &str = "handover";
 
-/// A new key: 32 random bytes, hex.
-fn new_key() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).expect("the system's randomness");
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
 /// The code for `id` at try `counter` under `key`.
 fn derive(key: &[u8], id: uuid::Uuid, counter: u32) -> HandoverCode {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
@@ -41,7 +34,7 @@ pub fn code_for(
     wish: WishId,
     now: DateTime<Utc>,
 ) -> ApiResult<HandoverCode> {
-    let key = super::deliveries::server_secret(tx, KEY, new_key, now)?;
+    let key = super::deliveries::server_secret(tx, KEY, crate::security::random_hex_key, now)?;
     let id = match target {
         HandoverTarget::Claim(id) => id.0,
         HandoverTarget::Allocation(id) => id.0,

@@ -18,12 +18,6 @@ use crate::writer::Tx;
 /// The name of the key in `server_keys`.
 const KEY: &str = "phone_code";
 
-fn new_key() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).expect("the system's randomness");
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
 fn keyed(key: &str, phone: &Phone, purpose: CodePurpose, code: &str) -> Hmac<Sha256> {
     let mut mac =
         Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes a key of any length");
@@ -42,7 +36,7 @@ pub fn keep(
     code: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let key = super::deliveries::server_secret(tx, KEY, new_key, now)?;
+    let key = super::deliveries::server_secret(tx, KEY, crate::security::random_hex_key, now)?;
     let mac: String = keyed(&key, phone, purpose, code)
         .finalize()
         .into_bytes()
@@ -100,7 +94,7 @@ pub fn take(
         return Ok(false);
     }
     let expected = hex_bytes(&mac)?;
-    let key = super::deliveries::server_secret(tx, KEY, new_key, now)?;
+    let key = super::deliveries::server_secret(tx, KEY, crate::security::random_hex_key, now)?;
     // `verify_slice` compares in constant time.
     if keyed(&key, phone, purpose, code)
         .verify_slice(&expected)

@@ -421,7 +421,8 @@ async fn the_command_line_adds_and_lists_communities() {
         db,
     );
     assert!(ok, "{err}");
-    assert!(out.contains("2 grids, 1 buildings"), "{out}");
+    assert!(out.contains("2 grids, 1 building"), "{out}");
+    assert!(!out.contains("1 buildings"), "{out}");
     let (ok, _, err) = cli(
         &[
             "community",

@@ -128,10 +128,16 @@ pub struct AccountDeletion {
 /// The name a deleted account's claims, events and timelines show (PIPL: no name is kept).
 pub const ERASED_NAME: &str = "已注销用户";
 
+/// Why a deleted volunteer's certificates were revoked (the reason workers read).
+pub const CERTIFICATE_REVOKED_ON_DELETION: &str = "志愿者已注销账户";
+
 /// What deleting an account does to its row: the name, phone and password are erased (the
 /// phone is replaced by a value no number can equal, so the number may sign up again), every
 /// session ends and every push subscription and notice preference goes. Its claims stay (the
-/// community's counts and the households' timelines need them) and show [`ERASED_NAME`].
+/// community's counts and the households' timelines need them) and show [`ERASED_NAME`]. A
+/// volunteer's service certificates keep their totals but lose the name (they show
+/// [`ERASED_NAME`]) and are revoked with [`CERTIFICATE_REVOKED_ON_DELETION`]: their public
+/// page can no longer vouch for anyone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Erasure {
     pub display_name: DisplayName,

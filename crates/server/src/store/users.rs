@@ -143,6 +143,21 @@ pub fn erase(
     if erased == 0 {
         return Err(ApiError::NotFound("user"));
     }
+    if user.role == Role::Volunteer {
+        super::run(
+            tx,
+            "UPDATE certificates SET volunteer_name = ?, \
+             revoke_reason = COALESCE(revoke_reason, ?), revoked_by = COALESCE(revoked_by, ?), \
+             revoked_at = COALESCE(revoked_at, ?) WHERE volunteer_id = ?",
+            crate::args![
+                erasure.display_name.as_str(),
+                microwish_core::account::CERTIFICATE_REVOKED_ON_DELETION,
+                id.as_str(),
+                stamp(now),
+                id.as_str()
+            ],
+        )?;
+    }
     for table in ["sessions", "push_subscriptions", "notice_preferences"] {
         super::run(
             tx,

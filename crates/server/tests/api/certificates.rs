@@ -2,6 +2,7 @@
 //! verification that shows no household, revocation by the community's workers only.
 
 use chrono::{Duration, NaiveDate};
+use microwish_core::account::ERASED_NAME;
 use microwish_core::clock::community_today;
 use microwish_core::{CertificateId, ClaimView, Role};
 use serde_json::{json, Value};
@@ -285,4 +286,39 @@ async fn anyone_verifies_a_certificate_without_a_household_and_a_worker_revokes_
         .status(),
         404
     );
+}
+
+#[tokio::test]
+async fn a_deleted_volunteers_certificate_no_longer_names_or_vouches_for_them() {
+    let app = spawn_demo_app().await;
+    let worker = app.worker().await;
+    let (volunteer, first_day) = volunteer_with_visits(&app, &worker).await;
+    let issued: Value = issue(&app, &volunteer, first_day, today(&app))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = issued["id"].as_str().unwrap().to_owned();
+    let name = volunteer.me.display_name.as_str().to_owned();
+    assert_eq!(issued["volunteer_name"], name.as_str());
+
+    let deleted = app
+        .client
+        .delete(app.url("/api/me"))
+        .header("cookie", &volunteer.cookie)
+        .json(&json!({"password": "a-long-test-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204, "{}", deleted.text().await.unwrap());
+
+    // The link still answers (the paper is out there), but names nobody and vouches for nothing.
+    let public = app.get(&format!("/api/certificates/{id}")).await;
+    assert_eq!(public.status(), 200);
+    let text = public.text().await.unwrap();
+    assert!(!text.contains(&name), "the name stays in {text}");
+    let public: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(public["volunteer_name"], ERASED_NAME);
+    assert_eq!(public["valid"], false);
+    assert_eq!(public["minutes"], issued["minutes"]);
 }

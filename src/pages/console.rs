@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use microwish_core::handover::LINK_PARAM;
-use microwish_core::{HandoverCode, VolunteerStatus};
+use microwish_core::{CommunityId, HandoverCode, Me, VolunteerStatus};
 
+use crate::api;
 use crate::china_time::now;
 use crate::components::{HandoverForm, WorkerOnly};
 use crate::i18n::t;
@@ -25,6 +26,7 @@ pub fn ConsolePage() -> impl IntoView {
             .len()
     };
     let pledges_with_units = move || data.pledges.filter(|pledge| pledge.remaining > 0).len();
+
     // Late requests stand out here too (督).
     let overdue_requests = move || {
         let now = now();
@@ -36,7 +38,7 @@ pub fn ConsolePage() -> impl IntoView {
         <header class="page-head">
             <h1 class="page-head__title">{t.report.console_title}</h1>
         </header>
-        <WorkerOnly children=move |_| view! {
+        <WorkerOnly children=move |me: Me| view! {
             <p class="page-head__intro">{t.report.console_intro}</p>
             <ul class="console">
                 <li>
@@ -67,9 +69,34 @@ pub fn ConsolePage() -> impl IntoView {
                 <li><a class="console__link" href="/worker/campaigns/new">{t.report.to_new_campaign}</a></li>
                 <li><a class="console__link" href="/worker/stats">{t.report.to_stats}</a></li>
                 <li><a class="console__link" href="/worker/stations">{t.stations.page_title}</a></li>
-                <li><a class="console__link" href="/worker/pairings">{t.pairings.page_title}</a></li>
+                <li><PairingsLink community=me.community /></li>
             </ul>
             <HandoverForm scanned=scanned.clone() />
         } />
+    }
+}
+
+/// 结对社区, with how many other communities' questions to pair wait for this one. Asked
+/// online (a pairing is the server's alone): a console opened without a connection shows no
+/// count.
+#[component]
+fn PairingsLink(community: Option<CommunityId>) -> impl IntoView {
+    let t = t();
+    let pairings = LocalResource::new(api::pairings);
+    let questions = move || match (pairings.get(), community) {
+        (Some(Ok(page)), Some(community)) => page
+            .items
+            .iter()
+            .filter(|pairing| pairing.awaits_answer_from(community))
+            .count(),
+        _ => 0,
+    };
+    view! {
+        <a class="console__link" href="/worker/pairings">
+            <span>{t.pairings.page_title}</span>
+            {move || (questions() > 0).then(|| view! {
+                <span class="badge badge--count">{questions()}</span>
+            })}
+        </a>
     }
 }

@@ -181,10 +181,11 @@ fn PairingRow(
         _ if asked_us => words.asked_us,
         _ => words.we_asked,
     };
+    let to_answer = pairing.awaits_answer_from(community);
     let id = pairing.id;
     let take = move |step: PairingStep| move |_| on_step.run((id, step));
     let actions = match pairing.status {
-        PairingStatus::Proposed if asked_us => view! {
+        PairingStatus::Proposed if to_answer => view! {
             <div class="pairing__actions">
                 <button type="button" class="button button--primary" disabled=busy
                     on:click=take(PairingStep::Accept)>{words.accept}</button>

@@ -28,7 +28,10 @@ test('two workers pair their communities, and the shop gives shoes the village w
   // --- 桔园村's worker sees the pairing, in both languages ---
   for (const english of [false, true]) {
     const { context, page, problems } = await phoneAt('/worker', { account: village, english });
-    await page.locator('.console__link[href="/worker/pairings"]').click();
+    const link = page.locator('.console__link[href="/worker/pairings"]');
+    await link.waitFor();
+    assert.equal(await link.locator('.badge--count').count(), 0, 'nothing waits for an answer');
+    await link.click();
     await page.waitForURL(`${server.url}/worker/pairings`);
     const row = page.locator('.pairing[data-status=active]');
     await row.waitFor();
@@ -56,8 +59,12 @@ test('two workers pair their communities, and the shop gives shoes the village w
   assert.equal(await asked.locator('button', { hasText: '同意结对' }).count(), 0);
   await asked.locator('button', { hasText: '撤回邀请' }).waitFor();
 
-  // --- 桔园村's worker agrees ---
-  const juyuan = await phoneAt('/worker/pairings', { account: village });
+  // --- 桔园村's worker is told on 工作台, and agrees ---
+  const juyuan = await phoneAt('/worker', { account: village });
+  const link = juyuan.page.locator('.console__link[href="/worker/pairings"]');
+  assert.equal(await link.locator('.badge--count').innerText(), '1', 'one question waits');
+  await link.click();
+  await juyuan.page.waitForURL(`${server.url}/worker/pairings`);
   const question = juyuan.page.locator('.pairing[data-status=proposed]');
   await question.waitFor();
   assert.match(await question.innerText(), /星怡社区 邀请与本社区结对/);

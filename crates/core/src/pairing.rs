@@ -82,6 +82,11 @@ impl Pairing {
         self.proposer.id == community || self.partner.id == community
     }
 
+    /// Whether a worker of `community` has this question to answer (the console counts them).
+    pub fn awaits_answer_from(&self, community: CommunityId) -> bool {
+        self.status == PairingStatus::Proposed && self.partner.id == community
+    }
+
     /// The other side, seen from `community`.
     pub fn other_side(&self, community: CommunityId) -> &Community {
         if self.proposer.id == community {
@@ -226,6 +231,9 @@ mod tests {
     fn the_asked_side_answers_and_either_side_ends() {
         let (xingyi, juyuan, other) = (community("星怡"), community("桔园村"), community("别处"));
         let question = asked(&xingyi, &juyuan, PairingStatus::Proposed);
+        assert!(question.awaits_answer_from(juyuan.id));
+        assert!(!question.awaits_answer_from(xingyi.id));
+        assert!(!asked(&xingyi, &juyuan, PairingStatus::Active).awaits_answer_from(juyuan.id));
 
         assert_eq!(
             question.after(PairingStep::Accept, juyuan.id),

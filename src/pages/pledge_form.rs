@@ -71,12 +71,13 @@ fn PledgeForm(existing: Option<Pledge>) -> impl IntoView {
     let sync = use_sync();
     let navigate = use_navigate();
     let editing = existing.is_some();
-    // A new pledge goes to the shop's own community or one paired with it (结对帮扶); a pledge
-    // being changed stays where it was offered (core's rule).
+    // A new pledge goes to the shop's own community (none named: the server's default, as
+    // before pairings) or to one paired with it (结对帮扶); a pledge being changed stays where
+    // it was offered (core's rule).
     let me = use_data().me();
     let own = me.as_ref().and_then(|me| me.community);
     let partners = me.map(|me| me.partner_communities).unwrap_or_default();
-    let destination = RwSignal::new(existing.as_ref().map_or(own, |pledge| pledge.community_id));
+    let destination = RwSignal::new(existing.as_ref().and_then(|pledge| pledge.community_id));
     let id = StoredValue::new(existing.as_ref().map_or_else(PledgeId::generate, |p| p.id));
     let was =
         |pick: fn(&Pledge) -> String, otherwise: String| existing.as_ref().map_or(otherwise, pick);
@@ -329,12 +330,14 @@ fn Destination(
             .and_then(|items| items.into_iter().find(|item| item.id == id))
             .map(|item| item.name)
     };
+    // The shop's own community is chosen by naming none.
+    let pick = move |id: CommunityId| (id != own).then_some(id);
     let choice = move |id: CommunityId, template: &'static str, unnamed: &'static str| {
         view! {
             <label class="role-choice">
                 <input type="radio" name="community_id" value=id.to_string()
-                    prop:checked=move || chosen.get() == Some(id)
-                    on:change=move |_| chosen.set(Some(id)) />
+                    prop:checked=move || chosen.get() == pick(id)
+                    on:change=move |_| chosen.set(pick(id)) />
                 <span>{move || name_of(id).map_or_else(|| unnamed.to_owned(), |name| t.pairing_line(template, &name))}</span>
             </label>
         }

@@ -76,6 +76,10 @@ test('two workers pair their communities, and the shop gives shoes the village w
   const shop = await phoneAt('/shop/pledges/new', { account: demo.shop });
   const destination = shop.page.locator('fieldset.destination');
   await destination.locator('label', { hasText: '星怡社区(本社区)' }).waitFor();
+  assert.ok(
+    await destination.locator('label', { hasText: '星怡社区(本社区)' }).locator('input').isChecked(),
+    'the shop\'s own community unless it chooses another',
+  );
   await destination.locator('label', { hasText: '桔园村(结对社区)' }).click();
   await shop.page.locator('input[name=title]').fill('冬季童鞋(送桔园村)');
   await shop.page.locator('input[name=by_variant]').uncheck();

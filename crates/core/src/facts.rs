@@ -22,6 +22,8 @@
 //!   in its building's grid's community) and when a volunteer acts (house calls are booked in
 //!   their own community only);
 //! - the notices it names (their owner decides whether the actor may mark them);
+//! - the communities paired with the actor's, when a shop offers a pledge to a community
+//!   ([`Needs::partners`]: it may offer to its own or a paired one);
 //! - whom its notices may go to beyond what it reads, where it says so: the givers of every
 //!   wish read ([`Needs::givers`]: a fulfilment tells them), the team of the community of
 //!   every request and building read ([`Needs::teams`]: a new request, a call, an overdue

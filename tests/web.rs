@@ -10,7 +10,7 @@ use leptos_router::params::ParamsMap;
 use microwish::components::quantity_stepper::clamp_quantity;
 use microwish::components::{
     ChipGroup, ClaimActions, ClaimCard, ClaimPanel, DatePicker, FieldMessages, LoadError,
-    QuantityStepper, Timeline, WishList,
+    QuantityStepper, ShopOnly, Timeline, WishList,
 };
 use microwish::filters::{list_url, query_from_params};
 use microwish::i18n::t;
@@ -20,9 +20,9 @@ use microwish::sync::Sync;
 use microwish_core::engine::SessionState;
 use microwish_core::overlay::LocalState;
 use microwish_core::{
-    BeneficiaryGroup, Category, ClaimId, ClaimStatus, ClaimView, DisplayName, EventAction,
-    EventView, Field, FieldCode, FieldError, HouseContact, Me, Phone, PublicWish, Role, UserId,
-    VolunteerStatus, WishId, WishKind, WishQuery, WishStatus,
+    BeneficiaryGroup, Category, ClaimId, ClaimStatus, ClaimView, CommunityId, DisplayName,
+    EventAction, EventView, Field, FieldCode, FieldError, HouseContact, Me, Phone, PublicWish,
+    Role, UserId, VolunteerStatus, WishId, WishKind, WishQuery, WishStatus,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -1180,4 +1180,40 @@ async fn a_claim_on_a_withdrawn_wish_thanks_its_giver_instead_of_saying_it_was_r
         t().giving.withdrawn_thanks
     );
     assert_eq!(text(&cards[1], ".claim-status"), "待发送");
+}
+
+#[wasm_bindgen_test]
+async fn a_shops_page_keeps_what_is_typed_when_only_the_shops_own_fields_change() {
+    let root = container();
+    let shop = me(Role::Shopkeeper);
+    let session = Session::new(SessionState::LoggedIn(shop.clone()));
+    let _mounted = mount_to(root.clone(), move || {
+        provide_context(session);
+        // A form's state lives in its signals: a page built again starts them empty.
+        let form = |_| {
+            let typed = RwSignal::new(String::new());
+            view! {
+                <input class="typed" bind:value=typed />
+                <p class="echo">{move || typed.get()}</p>
+            }
+        };
+        view! { <ShopOnly children=form /> }
+    });
+    tick().await;
+    let echo = || text(&root, ".echo");
+    type_into(&root, ".typed", "儿童冬鞋", "input");
+    tick().await;
+    assert_eq!(echo(), "儿童冬鞋");
+    // A pairing agreed meanwhile: the next pull gives the shop a partner community.
+    let paired = Me {
+        partner_communities: vec![CommunityId::generate()],
+        ..shop.clone()
+    };
+    session.0.set(SessionState::LoggedIn(paired));
+    tick().await;
+    assert_eq!(echo(), "儿童冬鞋", "the half-typed pledge stays");
+    // Someone else signed in: the page starts over.
+    session.0.set(SessionState::LoggedIn(me(Role::Shopkeeper)));
+    tick().await;
+    assert_eq!(echo(), "");
 }

@@ -40,14 +40,22 @@ fn only_for<V: IntoView + 'static>(
 ) -> impl IntoView {
     let t = t();
     let session = use_session();
-    // The engine re-announces the same session (at start, after a check): the page, and
-    // any form being filled in on it, is rebuilt only when who is logged in changes.
-    let state = Memo::new(move |_| session.state());
-    move || match state.get() {
-        SessionState::Checking => view! { <p class="loading">{t.loading}</p> }.into_any(),
-        SessionState::LoggedOut => view! { <LoginRedirect /> }.into_any(),
-        SessionState::LoggedIn(me) if me.role == role => children(me).into_any(),
-        SessionState::LoggedIn(_) => view! {
+    // The page, and any form being filled in on it, is rebuilt only when who is logged in
+    // changes: not when the engine re-announces the same session, nor when the user's own
+    // fields change (a pairing agreed gives a shop a partner while it types a pledge).
+    let who = Memo::new(move |_| match session.state() {
+        SessionState::Checking => None,
+        SessionState::LoggedOut => Some(None),
+        SessionState::LoggedIn(me) => Some(Some((me.id, me.role))),
+    });
+    move || match who.get() {
+        None => view! { <p class="loading">{t.loading}</p> }.into_any(),
+        Some(None) => view! { <LoginRedirect /> }.into_any(),
+        Some(Some((_, signed_in))) if signed_in == role => match untrack(|| session.state()) {
+            SessionState::LoggedIn(me) => children(me).into_any(),
+            _ => ().into_any(),
+        },
+        Some(Some(_)) => view! {
             <div class="page notice" role="alert">
                 <p class="notice__title">{refusal}</p>
                 <p>{hint}</p>

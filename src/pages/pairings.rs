@@ -72,24 +72,26 @@ fn Pairings(community: CommunityId) -> impl IntoView {
     let on_step = Callback::new(move |asked: (PairingId, PairingStep)| {
         step.dispatch(asked);
     });
-    // Whom to ask: every other community without a live pairing with ours.
-    let candidates = move || {
-        let live: Vec<CommunityId> = match list.get() {
-            Some(Ok(page)) => page
-                .items
-                .iter()
-                .filter(|pairing| pairing.status.is_live())
-                .map(|pairing| pairing.other_side(community).id)
-                .collect(),
-            _ => Vec::new(),
+    // Whom to ask: every other community without a live pairing with ours, once the pairings
+    // are known. A memo, so that the choices are drawn again only when they change (drawing
+    // them again would drop the one chosen).
+    let candidates = Memo::new(move |_| {
+        let Some(Ok(page)) = list.get() else {
+            return Vec::new();
         };
+        let live: Vec<CommunityId> = page
+            .items
+            .iter()
+            .filter(|pairing| pairing.status.is_live())
+            .map(|pairing| pairing.other_side(community).id)
+            .collect();
         communities
             .get()
             .unwrap_or_default()
             .into_iter()
             .filter(|other| other.id != community && !live.contains(&other.id))
             .collect::<Vec<_>>()
-    };
+    });
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         if propose.pending().get_untracked() {
@@ -126,7 +128,7 @@ fn Pairings(community: CommunityId) -> impl IntoView {
             }}
             <FormError message=step_error />
         </section>
-        <Show when=move || !candidates().is_empty()>
+        <Show when=move || candidates.with(|choices| !choices.is_empty())>
             <form class="account__card pairing-form" novalidate on:submit=on_submit>
                 <h2 class="section-title">{words.invite_title}</h2>
                 <label class="field">
@@ -134,11 +136,13 @@ fn Pairings(community: CommunityId) -> impl IntoView {
                     <select
                         class="field__input"
                         name="community_id"
+                        prop:value=move || chosen.get().map(|id| id.to_string()).unwrap_or_default()
                         on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())
                     >
                         <option value="" selected=move || chosen.get().is_none()>{words.choose}</option>
                         {move || {
-                            candidates()
+                            candidates
+                                .get()
                                 .into_iter()
                                 .map(|choice| {
                                     let id = choice.id;

@@ -74,9 +74,14 @@ fn PledgeForm(existing: Option<Pledge>) -> impl IntoView {
     // A new pledge goes to the shop's own community (none named: the server's default, as
     // before pairings) or to one paired with it (结对帮扶); a pledge being changed stays where
     // it was offered (core's rule).
-    let me = use_data().me();
-    let own = me.as_ref().and_then(|me| me.community);
-    let partners = me.map(|me| me.partner_communities).unwrap_or_default();
+    // Read as the session changes: a pairing agreed while the form is open offers it at once.
+    let data = use_data();
+    let own = move || data.me().and_then(|me| me.community);
+    let partners = move || {
+        data.me()
+            .map(|me| me.partner_communities)
+            .unwrap_or_default()
+    };
     let destination = RwSignal::new(existing.as_ref().and_then(|pledge| pledge.community_id));
     let id = StoredValue::new(existing.as_ref().map_or_else(PledgeId::generate, |p| p.id));
     let was =
@@ -298,8 +303,12 @@ fn PledgeForm(existing: Option<Pledge>) -> impl IntoView {
                 <textarea class="field__input" name="note" rows="3" placeholder=t.shops.note_hint bind:value=note></textarea>
             </label>
             <FieldMessages field=Field::Note errors />
-            {(!editing && !partners.is_empty())
-                .then(|| own.map(|own| view! { <Destination own partners=partners.clone() chosen=destination /> }))}
+            {move || {
+                let partners = partners();
+                own()
+                    .filter(|_| !editing && !partners.is_empty())
+                    .map(|own| view! { <Destination own partners chosen=destination /> })
+            }}
             <FieldMessages field=Field::CommunityId errors />
             <FormError message />
             <button type="submit" class="button button--primary button--wide" disabled=move || pending.get()>

@@ -59,6 +59,12 @@ test('two workers pair their communities, and the shop gives shoes the village w
   assert.equal(await asked.locator('button', { hasText: '同意结对' }).count(), 0);
   await asked.locator('button', { hasText: '撤回邀请' }).waitFor();
 
+  // --- The shop opens its pledge form while the question waits: only its own community ---
+  const shop = await phoneAt('/shop/pledges/new', { account: demo.shop });
+  await shop.page.locator('input[name=title]').waitFor();
+  await shop.page.locator('.sync-status[data-state=synced]').waitFor();
+  assert.equal(await shop.page.locator('fieldset.destination').count(), 0, 'not paired (yet)');
+
   // --- 桔园村's worker is told on 工作台, and agrees ---
   const juyuan = await phoneAt('/worker', { account: village });
   const link = juyuan.page.locator('.console__link[href="/worker/pairings"]');
@@ -72,10 +78,10 @@ test('two workers pair their communities, and the shop gives shoes the village w
   await question.locator('button', { hasText: '同意结对' }).click();
   await juyuan.page.locator('.pairing[data-status=active]').waitFor();
 
-  // --- The shop pledges ten pairs to 桔园村 ---
-  const shop = await phoneAt('/shop/pledges/new', { account: demo.shop });
+  // --- The open form offers 桔园村 at once (the shop's phone is told, and pulls), and the shop
+  // pledges ten pairs to it ---
   const destination = shop.page.locator('fieldset.destination');
-  await destination.locator('label', { hasText: '星怡社区(本社区)' }).waitFor();
+  await destination.locator('label', { hasText: '星怡社区(本社区)' }).waitFor({ timeout: 10_000 });
   assert.ok(
     await destination.locator('label', { hasText: '星怡社区(本社区)' }).locator('input').isChecked(),
     'the shop\'s own community unless it chooses another',

@@ -134,6 +134,12 @@ async fn step(
                 }
                 .into());
             }
+            // Paired or no longer: the two communities' shops may pledge elsewhere now. Their
+            // phones pull (and learn it) as soon as they are told of a change.
+            if to == PairingStatus::Active || pairing.status == PairingStatus::Active {
+                let sides = [pairing.proposer.id, pairing.partner.id];
+                store::community::touch_grids_of(tx, &sides)?;
+            }
             Ok(Json(Pairing {
                 status: to,
                 updated_at: now,

@@ -60,6 +60,22 @@ pub fn grid_communities(tx: &Tx) -> ApiResult<HashMap<GridId, CommunityId>> {
     .map(|rows| rows.into_iter().collect())
 }
 
+/// Logs every grid of `communities` as changed: every phone pulls them (grids are public), and
+/// with the pull its user as they are now (a pairing changes whom a shop may pledge to).
+pub fn touch_grids_of(tx: &Tx, communities: &[CommunityId]) -> ApiResult<()> {
+    for community in communities {
+        let grids = tx.query(
+            "SELECT id FROM grids WHERE community_id = ?",
+            crate::args![community.to_string()],
+            |row| row.get::<_, String>(0),
+        )?;
+        for grid in grids {
+            log_change(tx, Entity::Grid, &grid)?;
+        }
+    }
+    Ok(())
+}
+
 /// Whether any community has been set up.
 pub async fn has_grids(db: &Pool) -> ApiResult<bool> {
     let (grids,): (i64,) = db

@@ -3,7 +3,7 @@
 //! workers allocate the goods. Each side sees only the other's name.
 
 use microwish_core::pairing::{Pairing, PairingStatus};
-use microwish_core::sync::{MutationStatus, PushResponse};
+use microwish_core::sync::{MutationStatus, PullResponse, PushResponse};
 use microwish_core::{ClientId, Me, Page, PairingId, PledgeId, ProblemCode, PublicWish};
 use serde_json::{json, Value};
 
@@ -119,11 +119,27 @@ async fn two_communities_pair_when_the_asked_one_agrees_and_either_ends_it() {
     assert_eq!(body["errors"][0]["field"], "community_id", "{body}");
     assert_eq!(body["errors"][0]["code"], "not_paired", "{body}");
 
+    // The shop's phone, synced before the answer …
+    let client = ClientId::generate();
+    let pull = |cursor: u64| format!("/api/sync/pull?cursor={cursor}&client_id={client}");
+    let before: PullResponse = app.get_as(&shop, &pull(0)).await.json().await.unwrap();
     let accepted = step(&app, &far, id, "accept").await;
     assert_eq!(accepted.status(), 200);
     let accepted: Pairing = accepted.json().await.unwrap();
     assert_eq!(accepted.status, PairingStatus::Active);
     assert_problem(step(&app, &far, id, "accept").await, 409, "invalid_state").await;
+    // … has something to pull at once (it is poked), and learns where it may pledge now.
+    let after: PullResponse = app
+        .get_as(&shop, &pull(before.cursor))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !after.changes.is_empty(),
+        "nothing to pull after the pairing"
+    );
+    assert_eq!(after.me.unwrap().partner_communities, vec![far_id]);
     assert_eq!(
         me(&app, &shop).await.partner_communities,
         vec![far_id],

@@ -485,7 +485,8 @@ pub struct Me {
     /// Their community: the one a worker works for, the one residents and volunteers chose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<CommunityId>,
-    /// The communities paired with theirs now (结对帮扶): a shop may pledge to these too.
+    /// For a shop: the communities paired with its own now (结对帮扶), which it may pledge to
+    /// too (empty for everyone else).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partner_communities: Vec<CommunityId>,
     /// Whether the number was proven by an SMS code (or the account was added by the

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
+use microwish_core::gates::Gate;
 use microwish_core::{Me, UserId};
 use sha2::{Digest, Sha256};
 
@@ -191,9 +192,12 @@ pub async fn me(db: &Pool, user: &User) -> Result<Me, ApiError> {
         volunteer_status: user.volunteer_status,
         party_member: user.party_member,
         community: user.community,
+        // Only a shop pledges across a pairing: nobody else's pull pays for the query.
         partner_communities: match user.community {
-            Some(community) => store::pairings::partners(db, community).await?,
-            None => Vec::new(),
+            Some(community) if Gate::Shopkeeper.admits(user.role, user.community) => {
+                store::pairings::partners(db, community).await?
+            }
+            _ => Vec::new(),
         },
         phone_verified: standing.phone_verified,
         volunteer_reason: microwish_core::visibility::vetting_reason(

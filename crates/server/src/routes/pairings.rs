@@ -6,6 +6,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use microwish_core::gates::Gate;
 use microwish_core::pairing::{self, Pairing, PairingStatus, PairingStep, ProposePairing};
 use microwish_core::{Community, CommunityId, Entity, Page, PairingId, RuleError, Status};
 
@@ -15,12 +16,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, ApiJson};
 use crate::store;
 use crate::store::users::User;
-
-/// The worker's community (a worker always has one: the gate).
-fn community_of(user: &User) -> ApiResult<CommunityId> {
-    user.community
-        .ok_or_else(|| ApiError::Rule(microwish_core::gates::Gate::Worker.refusal()))
-}
 
 /// The pairings of the worker's community, the latest first: those it asked and those it was
 /// asked, with both sides' names (nothing else of the other community).
@@ -38,7 +33,7 @@ pub async fn list(
     State(state): State<AppState>,
     Worker(user): Worker,
 ) -> ApiResult<Json<Page<Pairing>>> {
-    let community = community_of(&user)?;
+    let community = Gate::worker_community(user.role, user.community)?;
     let items = state
         .reader
         .read(move |db| store::pairings::of_community(db, community))
@@ -66,7 +61,7 @@ pub async fn propose(
     Worker(user): Worker,
     ApiJson(request): ApiJson<ProposePairing>,
 ) -> ApiResult<(StatusCode, Json<Pairing>)> {
-    let community = community_of(&user)?;
+    let community = Gate::worker_community(user.role, user.community)?;
     let names: Vec<Community> = store::community::communities(&state.db)
         .await?
         .into_iter()
@@ -118,7 +113,7 @@ async fn step(
     id: String,
     step: PairingStep,
 ) -> ApiResult<Json<Pairing>> {
-    let community = community_of(&user)?;
+    let community = Gate::worker_community(user.role, user.community)?;
     let id: PairingId = parse_id(&id, Entity::Pairing)?;
     let now = state.clock.now();
     state

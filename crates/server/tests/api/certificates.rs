@@ -76,6 +76,19 @@ async fn volunteer_with_visits(app: &TestApp, worker: &Session) -> (Session, Nai
     (volunteer, first_day)
 }
 
+/// A volunteer with visits (see [`volunteer_with_visits`]), their certificate from the first
+/// visit's day to today, and its id.
+async fn certified_volunteer(app: &TestApp, worker: &Session) -> (Session, Value, String) {
+    let (volunteer, first_day) = volunteer_with_visits(app, worker).await;
+    let issued: Value = issue(app, &volunteer, first_day, today(app))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = issued["id"].as_str().unwrap().to_owned();
+    (volunteer, issued, id)
+}
+
 #[tokio::test]
 async fn a_certificate_counts_the_visits_confirmed_in_its_period_only() {
     let app = spawn_demo_app().await;
@@ -186,13 +199,7 @@ async fn a_period_without_a_confirmed_visit_or_a_wrong_period_is_refused() {
 async fn anyone_verifies_a_certificate_without_a_household_and_a_worker_revokes_it() {
     let app = spawn_demo_app().await;
     let worker = app.worker().await;
-    let (volunteer, first_day) = volunteer_with_visits(&app, &worker).await;
-    let issued: Value = issue(&app, &volunteer, first_day, today(&app))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = issued["id"].as_str().unwrap().to_owned();
+    let (volunteer, issued, id) = certified_volunteer(&app, &worker).await;
 
     // A visitor reads the same totals, and nothing of a household or a phone.
     let public = app.get(&format!("/api/certificates/{id}")).await;
@@ -292,24 +299,13 @@ async fn anyone_verifies_a_certificate_without_a_household_and_a_worker_revokes_
 async fn a_deleted_volunteers_certificate_no_longer_names_or_vouches_for_them() {
     let app = spawn_demo_app().await;
     let worker = app.worker().await;
-    let (volunteer, first_day) = volunteer_with_visits(&app, &worker).await;
-    let issued: Value = issue(&app, &volunteer, first_day, today(&app))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = issued["id"].as_str().unwrap().to_owned();
+    let (volunteer, issued, id) = certified_volunteer(&app, &worker).await;
     let name = volunteer.me.display_name.as_str().to_owned();
     assert_eq!(issued["volunteer_name"], name.as_str());
 
     let deleted = app
-        .client
-        .delete(app.url("/api/me"))
-        .header("cookie", &volunteer.cookie)
-        .json(&json!({"password": "a-long-test-password"}))
-        .send()
-        .await
-        .unwrap();
+        .delete_me(&volunteer.cookie, "a-long-test-password")
+        .await;
     assert_eq!(deleted.status(), 204, "{}", deleted.text().await.unwrap());
 
     // The link still answers (the paper is out there), but names nobody and vouches for nothing.

@@ -280,6 +280,17 @@ impl TestApp {
         self.login(&phone, "another-worker-2026").await
     }
 
+    /// `DELETE /api/me` with the account's `password`, as the session `cookie`.
+    pub async fn delete_me(&self, cookie: &str, password: &str) -> reqwest::Response {
+        self.client
+            .delete(self.url("/api/me"))
+            .header("cookie", cookie)
+            .json(&json!({ "password": password }))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Sends `method path` with a JSON body, as `session` when given.
     pub async fn send(
         &self,

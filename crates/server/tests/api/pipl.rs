@@ -8,16 +8,6 @@ use serde_json::{json, Value};
 
 use crate::helpers::{assert_problem, fresh_phone, session_from, spawn_demo_app, TestApp};
 
-async fn delete_me(app: &TestApp, cookie: &str, password: &str) -> reqwest::Response {
-    app.client
-        .delete(app.url("/api/me"))
-        .header("cookie", cookie)
-        .json(&json!({ "password": password }))
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn sign_up(app: &TestApp, phone: &str, extra: Value) -> reqwest::Response {
     let mut body = json!({"display_name": "王小明", "phone": phone,
         "password": "a-long-test-password", "role": "donor"});
@@ -38,7 +28,7 @@ async fn a_deleted_account_is_erased_signed_out_and_its_claims_show_no_name() {
     let claim = app.claim_ok(&donor, wish.id, 1).await;
 
     let problem = assert_problem(
-        delete_me(&app, &donor.cookie, "not-my-password").await,
+        app.delete_me(&donor.cookie, "not-my-password").await,
         422,
         "validation_failed",
     )
@@ -47,7 +37,7 @@ async fn a_deleted_account_is_erased_signed_out_and_its_claims_show_no_name() {
     assert_eq!(problem["errors"][0]["code"], "invalid");
     assert_eq!(app.get_as(&donor, "/api/me").await.status(), 200, "kept");
 
-    let response = delete_me(&app, &donor.cookie, "a-long-test-password").await;
+    let response = app.delete_me(&donor.cookie, "a-long-test-password").await;
     assert_eq!(response.status(), 204);
     assert_eq!(app.get_as(&donor, "/api/me").await.status(), 401);
     let login = app
@@ -92,7 +82,7 @@ async fn the_last_worker_of_a_community_keeps_their_account() {
     let app = spawn_demo_app().await;
     let lonely = app.other_worker().await;
     assert_problem(
-        delete_me(&app, &lonely.cookie, "another-worker-2026").await,
+        app.delete_me(&lonely.cookie, "another-worker-2026").await,
         409,
         "last_worker",
     )

@@ -41,13 +41,14 @@ server-release:
 
 ## unit: core rules and the sync engine (unit + property tests), the API over real HTTP on
 ## SQLite and again on PostgreSQL, PostgreSQL's schema, change cursor and `migrate`, all in a
-## throw-away cluster of our own (scripts/pg-cluster.sh, removed afterwards), and the SPA's
-## pure helpers natively. The PostgreSQL pass skips what is SQLite's alone: the file's crash
-## and sync tests, and the tests of moving a SQLite database across (they ran in the first).
+## throw-away cluster of our own (scripts/pg-cluster.sh, removed afterwards), the words
+## (microwish-i18n), and the SPA's pure helpers natively. The PostgreSQL pass skips what is
+## SQLite's alone: the file's crash and sync tests, and the tests of moving a SQLite database
+## across (they ran in the first).
 SQLITE_ONLY := --skip postgres:: --skip crash:: --skip health::the_database_syncs_every_commit
 unit:
 	url=$$(scripts/pg-cluster.sh start) || exit 1; status=0; \
-	MICROWISH_TEST_POSTGRES=$$url cargo test -p microwish-core -p microwish-server || status=$$?; \
+	MICROWISH_TEST_POSTGRES=$$url cargo test -p microwish-core -p microwish-i18n -p microwish-server || status=$$?; \
 	if [ $$status = 0 ]; then \
 	  echo "== the API suite again, on PostgreSQL =="; \
 	  MICROWISH_TEST_POSTGRES=$$url MICROWISH_TEST_ENGINE=postgres \
@@ -106,7 +107,7 @@ bench: bench-tools spa
 ## lint: formatting, and clippy with every warning an error, natively and for the SPA's wasm
 lint:
 	cargo fmt --all --check
-	cargo clippy -p microwish-core -p microwish-server --all-targets -- -D warnings
+	cargo clippy -p microwish-core -p microwish-i18n -p microwish-server --all-targets -- -D warnings
 	cargo clippy -p microwish --target $(WASM_TARGET) --all-targets -- -D warnings
 
 fmt:

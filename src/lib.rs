@@ -9,6 +9,8 @@
 //! - [`photos`]: a request's photos, made smaller on the phone and sent once their request is;
 //! - [`notices`]: what a notice links to and names; [`push`]: its alerts on this device;
 //! - [`china_time`]: the browser's clock and the time inputs (the rules are core's `clock`);
+//! - [`shell`]: when the page drawn before the app (index.html, the server's first screen)
+//!   makes way for it;
 //! - [`i18n`]: every user-visible string (zh-CN first, English); [`prefs`]: language and
 //!   elder mode, per device.
 
@@ -25,6 +27,7 @@ pub mod prefs;
 pub mod push;
 pub mod service_worker;
 pub mod session;
+pub mod shell;
 pub mod state;
 pub mod store;
 pub mod sync;

@@ -4,12 +4,8 @@ fn main() {
     console_error_panic_hook::set_once();
     microwish::prefs::apply_saved();
     microwish::service_worker::register();
-    // The shell index.html drew while this loaded makes way for the app itself.
-    if let Some(shell) = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.get_element_by_id("shell"))
-    {
-        shell.remove();
-    }
+    // The shell index.html drew while this loaded makes way for the app itself (at once, or
+    // when the list is ready if the server drew its first screen there).
+    microwish::shell::mount();
     leptos::mount::mount_to_body(microwish::app::App);
 }

@@ -65,6 +65,12 @@ pub fn WishListPage() -> impl IntoView {
             }
         }
     });
+    // The server's first screen (in the shell) stays until this list can take its place.
+    Effect::new(move |_| {
+        if phase.get() != Phase::Loading {
+            crate::shell::take_over();
+        }
+    });
     let shown = RwSignal::new(LIST_PAGE);
     // New filters start again from the top of the list.
     Effect::new(move |_| {

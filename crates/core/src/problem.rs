@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::Failure;
 use crate::error::FieldError;
 
 string_enum! {
@@ -163,6 +164,87 @@ impl Problem {
             detail: detail.into(),
             errors: Vec::new(),
             expected: None,
+        }
+    }
+}
+
+/// Why a request failed, as a client reads it (the SPA's API calls, and the words that
+/// explain each failure).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// No answer at all: offline, the server down, or too slow.
+    Unreachable,
+    /// The server answered with a problem.
+    Problem {
+        code: ProblemCode,
+        /// What is wrong with each field, for `validation_failed`.
+        errors: Vec<FieldError>,
+        /// Seconds to wait before trying again, for `too_many_attempts`.
+        retry_after: Option<u32>,
+        /// The mutation id the server expects next, for `mutation_gap`.
+        expected: Option<u64>,
+    },
+    /// The answer was not what this version of the app expects.
+    Unexpected(String),
+}
+
+impl ApiError {
+    /// A problem with a code only.
+    pub fn of(code: ProblemCode) -> Self {
+        ApiError::Problem {
+            code,
+            errors: Vec::new(),
+            retry_after: None,
+            expected: None,
+        }
+    }
+
+    /// A form the app itself found invalid, reported like the server's 422 so that both
+    /// read the same way.
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        ApiError::Problem {
+            code: ProblemCode::ValidationFailed,
+            errors,
+            retry_after: None,
+            expected: None,
+        }
+    }
+
+    /// The problem's code, if the server sent one.
+    pub fn code(&self) -> Option<ProblemCode> {
+        match self {
+            ApiError::Problem { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    pub fn is(&self, code: ProblemCode) -> bool {
+        self.code() == Some(code)
+    }
+
+    /// The per-field errors of a `validation_failed` problem (empty for any other error).
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            ApiError::Problem { errors, .. } => errors,
+            _ => &[],
+        }
+    }
+
+    /// What the sync engine makes of it.
+    pub fn failure(self) -> Failure {
+        match self {
+            ApiError::Unreachable => Failure::Unreachable,
+            ApiError::Problem {
+                code: ProblemCode::NotLoggedIn,
+                ..
+            } => Failure::NotLoggedIn,
+            ApiError::Problem {
+                code: ProblemCode::MutationGap,
+                expected: Some(expected),
+                ..
+            } => Failure::Gap { expected },
+            ApiError::Problem { code, .. } => Failure::Problem(code),
+            ApiError::Unexpected(_) => Failure::Problem(ProblemCode::Unknown),
         }
     }
 }

@@ -39,6 +39,11 @@ impl Page {
         }
     }
 
+    /// The page as JSON (what the server's first screens draw from).
+    pub fn json(&self) -> &[u8] {
+        &self.json
+    }
+
     fn etag(&self) -> HeaderValue {
         HeaderValue::from_str(&format!("\"v{}\"", self.version))
             .unwrap_or(HeaderValue::from_static("\"v0\""))

@@ -1,4 +1,4 @@
-use microwish_core::WishKind;
+use microwish_core::{PublicWish, Role, WishKind};
 
 use crate::helpers::{spawn_app, spawn_demo_app, HASHED_JS, INDEX_HTML};
 
@@ -194,4 +194,78 @@ async fn a_shared_campaign_link_names_the_drive_and_its_progress() {
             .status(),
         404
     );
+}
+
+#[tokio::test]
+async fn the_list_opens_with_its_first_open_wishes_drawn_in_both_languages() {
+    let app = spawn_demo_app().await;
+    with_real_index(&app);
+    let first: Vec<PublicWish> = serde_json::from_value(
+        app.get_json("/api/wishes?status=open&limit=6").await["items"].clone(),
+    )
+    .unwrap();
+    assert_eq!(
+        first.len(),
+        6,
+        "the demo has more than a screen of open wishes"
+    );
+    let shell = |html: &str| html[html.find("id=\"shell\"").unwrap()..].to_owned();
+
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    let html = shell(&response.text().await.unwrap());
+    assert!(html.contains("<section class=\"results first-screen\">"));
+    // The list's wishes, in the list's order, each a link to its page.
+    let mut from = 0;
+    for wish in &first {
+        let card = format!("<a class=\"wish-card\" href=\"/wishes/{}\"", wish.id);
+        let at = html[from..]
+            .find(&card)
+            .unwrap_or_else(|| panic!("{} in order", wish.title));
+        from += at;
+        assert!(html[from..].contains(&format!(
+            "<h3 class=\"wish-card__title\">{}</h3>",
+            wish.title
+        )));
+    }
+    assert_eq!(html.matches("class=\"wish-card\"").count(), first.len());
+    // In both languages: the page's lang shows one.
+    assert!(html.contains("<span class=\"only-zh\">还需</span><span class=\"only-en\" lang=\"en\">Still needed</span>"));
+    assert!(html.contains(
+        "<span class=\"only-zh\">待认领</span><span class=\"only-en\" lang=\"en\">Open</span>"
+    ));
+    // The placeholder cards stay, hidden, for the loader's failure notice.
+    assert!(html.contains("<div hidden class=\"skeleton-list\""));
+    for secret in app.household_secrets().await {
+        assert!(
+            !html.contains(&secret),
+            "a household's {secret} on the first screen"
+        );
+    }
+
+    // A claim shows on the next load (the cache is versioned like the API's list): the house
+    // call booked leaves the open wishes, and the next one takes its place.
+    let wish = app.house_call().await;
+    assert!(
+        first.iter().any(|open| open.id == wish.id),
+        "a house call on the first screen"
+    );
+    let volunteer = app.approved_volunteer().await;
+    let (start, end) = app.slot_tomorrow(60);
+    let slot = serde_json::json!({"quantity": 1, "slot_start": start, "slot_end": end});
+    assert_eq!(app.claim(&volunteer, wish.id, slot).await.status(), 201);
+    let html = shell(&app.get("/").await.text().await.unwrap());
+    assert!(!html.contains(&format!("href=\"/wishes/{}\"", wish.id)));
+    let now: Vec<PublicWish> = serde_json::from_value(
+        app.get_json("/api/wishes?status=open&limit=6").await["items"].clone(),
+    )
+    .unwrap();
+    let drawn: Vec<&str> = html
+        .split("<a class=\"wish-card\" href=\"/wishes/")
+        .skip(1)
+        .map(|card| &card[..card.find('"').unwrap()])
+        .collect();
+    let listed: Vec<String> = now.iter().map(|wish| wish.id.to_string()).collect();
+    assert_eq!(drawn, listed);
 }

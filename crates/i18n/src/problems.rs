@@ -5,7 +5,7 @@ use microwish_core::engine::MutateError;
 use microwish_core::{ProblemCode, RuleError};
 
 use super::{fill, Texts};
-use crate::api::ApiError;
+use microwish_core::problem::ApiError;
 
 /// What each problem code means; field-by-field messages are [`super::FieldErrorTexts`].
 pub struct ProblemTexts {

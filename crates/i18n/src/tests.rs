@@ -9,7 +9,7 @@ use microwish_core::{
 };
 
 use super::*;
-use crate::api::ApiError;
+use microwish_core::problem::ApiError;
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 7, d).unwrap()

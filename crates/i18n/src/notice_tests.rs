@@ -4,7 +4,7 @@ use microwish_core::{NoticeKind, Reachable};
 
 use super::*;
 
-const SERVICE_WORKER: &str = include_str!("../../public/sw.js");
+const SERVICE_WORKER: &str = include_str!("../../../public/sw.js");
 const OPEN: &str = "/* notice-words */";
 const CLOSE: &str = "/* /notice-words */";
 

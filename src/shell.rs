@@ -1,0 +1,52 @@
+//! The shell index.html draws while the app loads, and the moment the app takes its place.
+//!
+//! Usually the app takes over as it mounts. But when the server has drawn the list's first
+//! screen into the shell (real wishes, `crates/server/src/shared_pages.rs`), the app's list has
+//! nothing to show until its first sync: taking over at once would swap wishes for a loading
+//! line and back. So then the shell stays, the app hidden behind it (style/main.css), until the
+//! list is ready or has said why it is not, or [`HOLD_AT_MOST_MS`] have passed.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// However long the first sync takes, the app is shown after this.
+const HOLD_AT_MOST_MS: i32 = 10_000;
+
+/// Called as the app mounts: takes over at once, unless the shell holds the list's first
+/// screen and the app opens on the list.
+pub fn mount() {
+    let holds_list = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| {
+            document
+                .query_selector("#shell .first-screen")
+                .ok()
+                .flatten()
+        })
+        .is_some();
+    let on_list = web_sys::window()
+        .and_then(|window| window.location().pathname().ok())
+        .is_some_and(|path| path == "/");
+    if !(holds_list && on_list) {
+        take_over();
+        return;
+    }
+    if let Some(window) = web_sys::window() {
+        let give_way = Closure::once_into_js(take_over);
+        // Without a timer the list's own call still takes over.
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            give_way.unchecked_ref(),
+            HOLD_AT_MOST_MS,
+        );
+    }
+}
+
+/// The shell makes way for the app (again: nothing happens).
+pub fn take_over() {
+    if let Some(shell) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id("shell"))
+    {
+        shell.remove();
+    }
+}

@@ -19,7 +19,7 @@ pub fn mount() {
         .and_then(|window| window.document())
         .and_then(|document| {
             document
-                .query_selector("#shell .first-screen")
+                .query_selector("#shell.first-screen")
                 .ok()
                 .flatten()
         })

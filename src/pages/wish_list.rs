@@ -65,12 +65,6 @@ pub fn WishListPage() -> impl IntoView {
             }
         }
     });
-    // The server's first screen (in the shell) stays until this list can take its place.
-    Effect::new(move |_| {
-        if phase.get() != Phase::Loading {
-            crate::shell::take_over();
-        }
-    });
     let shown = RwSignal::new(LIST_PAGE);
     // New filters start again from the top of the list.
     Effect::new(move |_| {
@@ -94,6 +88,13 @@ pub fn WishListPage() -> impl IntoView {
     });
     // Households helped and pledged goods come from the server (when it is reachable).
     let stats = LocalResource::new(api::stats);
+    // The server's first screen (in the shell) stays until this page can take its place as it
+    // is: with its wishes (or why there are none) and its figures.
+    Effect::new(move |_| {
+        if phase.get() != Phase::Loading && stats.with(Option::is_some) {
+            crate::shell::take_over();
+        }
+    });
     let retry = Callback::new(move |_| {
         sync.wake();
         stats.refetch();

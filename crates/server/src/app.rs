@@ -104,7 +104,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     Router::new()
         .merge(api)
-        .route("/", axum::routing::get(crate::shared_pages::list))
+        .route("/", axum::routing::get(crate::first_screen::list))
         .route(
             "/wishes/{id}",
             axum::routing::get(crate::shared_pages::wish),

@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod first_screen;
 pub mod import;
 pub mod migrate;
 pub mod notify;

@@ -39,7 +39,7 @@ impl Page {
         }
     }
 
-    /// The page as JSON (what the server's first screens draw from).
+    /// The page's body (the list's first screen keeps its markup here, by the same versions).
     pub fn json(&self) -> &[u8] {
         &self.json
     }

@@ -3,19 +3,13 @@
 //! and runs no script) shows what is asked for, and a slow phone draws it before the app has
 //! arrived. The words are core's (`share`), from public fields only; an unknown or non-public
 //! id answers the plain app page with 404 (the app then says it is not found).
-//!
-//! `/` answers the app's page with the list's first screen drawn in: the first open wishes as
-//! the app's list draws them (`src/components/wish_card.rs`, in the same words, both
-//! languages), so a first visit shows wishes, and links that work, before the app has arrived.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use microwish_core::clock::{community_today, days_until};
-use microwish_core::model::{Page, PublicCampaign, PublicWish, WishQuery, WishStatus};
+use microwish_core::model::{PublicCampaign, PublicWish};
 use microwish_core::share::{self, Preview};
 use microwish_core::{visibility, CampaignId, WishId};
-use microwish_i18n::{Texts, EN, ZH_CN};
 
 use crate::app::AppState;
 use crate::error::ApiResult;
@@ -35,154 +29,6 @@ pub async fn wish(
         (share::wish(wish), wish_card(wish))
     })
     .await
-}
-
-/// How many wishes the list's first screen draws: more than a phone's screen holds, fewer than
-/// the app's first page (it draws the rest once it has started).
-pub const FIRST_SCREEN_WISHES: u32 = 6;
-
-/// The query of the list's first screen, as `GET /api/wishes` would be asked it: the app's
-/// default filters (open wishes), so both share one entry of the public-page cache.
-const FIRST_SCREEN_QUERY: &str = "status=open&limit=6";
-
-/// `GET /`: the app's page with the list's first screen drawn in.
-pub async fn list(State(state): State<AppState>) -> Response {
-    let html = match tokio::fs::read_to_string(state.dist.join("index.html")).await {
-        Ok(html) => html,
-        Err(_) => return crate::app::spa_index_missing(&state),
-    };
-    let page =
-        |html: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
-    match first_wishes(&state).await {
-        Ok(wishes) if !wishes.is_empty() => {
-            let today = community_today(state.clock.now());
-            page(with_first_screen(&html, &wishes, today))
-        }
-        // Nothing open: the app says so in its own words once it starts.
-        Ok(_) => page(html),
-        Err(error) => {
-            tracing::warn!(?error, "first screen: falling back to the plain app page");
-            page(html)
-        }
-    }
-}
-
-/// The first open wishes in the list's order, from the public-page cache (read again after any
-/// write, as `GET /api/wishes` is).
-async fn first_wishes(state: &AppState) -> ApiResult<Vec<PublicWish>> {
-    let version = state
-        .freshness
-        .latest(|| async { store::sync::latest_version(&state.db).await })
-        .await?;
-    let page = match state.pages.get(FIRST_SCREEN_QUERY, version) {
-        Some(page) => page,
-        None => {
-            let query = WishQuery {
-                status: Some(WishStatus::Open),
-                limit: Some(FIRST_SCREEN_WISHES),
-                ..Default::default()
-            };
-            let found = store::wishes::list(&state.db, &query).await?;
-            let json = serde_json::to_vec(&found)
-                .map_err(|error| crate::error::ApiError::Corrupt(error.to_string()))?;
-            let page = std::sync::Arc::new(crate::pages::Page::new(version, json));
-            state.pages.put(FIRST_SCREEN_QUERY.to_owned(), page.clone());
-            page
-        }
-    };
-    let found: Page<PublicWish> = serde_json::from_slice(page.json())
-        .map_err(|error| crate::error::ApiError::Corrupt(error.to_string()))?;
-    Ok(found.items)
-}
-
-/// `index` with `wishes` drawn where the placeholder cards are.
-fn with_first_screen(index: &str, wishes: &[PublicWish], today: chrono::NaiveDate) -> String {
-    let cards: String = wishes
-        .iter()
-        .map(|wish| format!("\n          <li>{}</li>", list_card(wish, today)))
-        .collect();
-    let list = format!(
-        "<section class=\"results first-screen\">\n        <ul class=\"wish-list\">{cards}\n        </ul>\n      </section>"
-    );
-    let placeholders = "<div class=\"skeleton-list\"";
-    if index.contains(placeholders) {
-        index.replacen(
-            placeholders,
-            &format!("{list}\n      <div hidden class=\"skeleton-list\""),
-            1,
-        )
-    } else {
-        insert_before(index, "</body>", &list)
-    }
-}
-
-/// A wish's card in the list, as `WishCard` draws it, with its words in both languages (the
-/// page's `lang` shows one: public/prefs.js sets it before the first paint).
-fn list_card(wish: &PublicWish, today: chrono::NaiveDate) -> String {
-    let due = wish
-        .needed_by
-        .map(|date| {
-            let urgent = days_until(date, today) <= 3 && !wish.status.is_done();
-            format!(
-                "<span class=\"wish-card__due{}\">{}</span>",
-                if urgent {
-                    " wish-card__due--urgent"
-                } else {
-                    ""
-                },
-                both(|t| t.deadline(date, today, wish.status))
-            )
-        })
-        .unwrap_or_default();
-    let percent = if wish.quantity == 0 {
-        0
-    } else {
-        u64::from(wish.claimed.min(wish.quantity)) * 100 / u64::from(wish.quantity)
-    };
-    format!(
-        "<a class=\"wish-card\" href=\"/wishes/{id}\" data-kind=\"{kind}\" data-status=\"{status}\">\
-         <div class=\"wish-card__tags\">\
-         <span class=\"tag tag--{kind}\">{kind_words}</span>\
-         <span class=\"tag\">{category}</span>\
-         <span class=\"status status--{status}\">{status_words}</span></div>\
-         <h3 class=\"wish-card__title\">{title}</h3>\
-         <p class=\"wish-card__who\"><span class=\"wish-card__alias\">{alias}</span>{who}</p>\
-         <div class=\"progress\" aria-hidden=\"true\">\
-         <div class=\"progress__fill\" data-fill=\"{fill}\"></div></div>\
-         <div class=\"wish-card__bottom\"><span class=\"wish-card__need\">{still_needed} <strong>{remaining}</strong>/{quantity} {unit}</span>{due}</div></a>",
-        id = wish.id,
-        kind = wish.kind.as_str(),
-        status = wish.status.as_str(),
-        kind_words = both(|t| t.kind(wish.kind).to_owned()),
-        category = both(|t| t.category(wish.category).to_owned()),
-        status_words = both(|t| t.status(wish.status).to_owned()),
-        title = escape(&wish.title),
-        alias = escape(&wish.alias),
-        who = both(|t| format!(" · {} · {}", t.group(wish.group), wish.grid_name)),
-        still_needed = both(|t| t.still_needed.to_owned()),
-        remaining = wish.remaining,
-        quantity = wish.quantity,
-        unit = escape(&wish.unit),
-        // The bar's width in steps of 5 % (style/main.css): the page's policy allows no inline
-        // style, and the app draws the exact width when it takes over. The line below the bar
-        // says the same in words, so screen readers skip the bar until then.
-        fill = (percent + 2) / 5 * 5,
-    )
-}
-
-/// The same words in both languages, escaped: one span per language, or the text alone when
-/// the two read the same.
-fn both(words: impl Fn(&Texts) -> String) -> String {
-    let (zh, en) = (words(&ZH_CN), words(&EN));
-    if zh == en {
-        escape(&zh)
-    } else {
-        format!(
-            "<span class=\"only-zh\">{}</span><span class=\"only-en\" lang=\"en\">{}</span>",
-            escape(&zh),
-            escape(&en)
-        )
-    }
 }
 
 /// `GET /campaigns/{id}`: every community's drives are public (as `GET /api/campaigns/{id}`
@@ -306,7 +152,7 @@ fn replace_element(index: &str, start: &str, end: &str, with: &str) -> Option<St
     Some(format!("{}{with}{}", &index[..from], &index[to..]))
 }
 
-fn insert_before(index: &str, marker: &str, what: &str) -> String {
+pub(crate) fn insert_before(index: &str, marker: &str, what: &str) -> String {
     match index.find(marker) {
         Some(at) => format!("{}{what}\n{}", &index[..at], &index[at..]),
         None => format!("{index}{what}"),
@@ -334,7 +180,7 @@ pub(crate) fn absolute(headers: &HeaderMap, path: &str) -> Option<String> {
 }
 
 /// Text made safe for HTML content and quoted attributes.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -215,7 +215,13 @@ async fn the_list_opens_with_its_first_open_wishes_drawn_in_both_languages() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-cache");
     let html = shell(&response.text().await.unwrap());
-    assert!(html.contains("<section class=\"results first-screen\">"));
+    assert!(html.starts_with("id=\"shell\" class=\"app first-screen\""));
+    // The hero's figures, as GET /api/stats gives them.
+    let stats = app.get_json("/api/stats").await;
+    assert!(html.contains(&format!(
+        "<div><dt>{}</dt><dd><span class=\"only-zh\">个心愿待认领</span>",
+        stats["wishes_open"]
+    )));
     // The list's wishes, in the list's order, each a link to its page.
     let mut from = 0;
     for wish in &first {
@@ -268,4 +274,17 @@ async fn the_list_opens_with_its_first_open_wishes_drawn_in_both_languages() {
         .collect();
     let listed: Vec<String> = now.iter().map(|wish| wish.id.to_string()).collect();
     assert_eq!(drawn, listed);
+
+    // Someone signed in gets the plain page: their app draws more than a visitor's list.
+    let donor = app.register(Role::Donor).await;
+    let response = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", &donor.cookie)
+        .send()
+        .await
+        .unwrap();
+    let html = response.text().await.unwrap();
+    assert!(!html.contains("first-screen"));
+    assert!(html.contains("<div class=\"skeleton-list\""));
 }

@@ -1,0 +1,425 @@
+//! `GET /`: the app's page with the list's first screen drawn in, for a visitor's first load.
+//!
+//! A phone on slow 4G needs seconds for the app's wasm; until now it showed placeholder cards.
+//! The server draws what the app's list (`src/pages/wish_list.rs`) will draw for a visitor: the
+//! hero with its figures, the requests' figures, the running campaigns, the filters and the
+//! first open wishes (`src/components/wish_card.rs`) and the tab bar, in the app's own words (microwish-i18n)
+//! in both languages (public/prefs.js shows the device's one before the first paint). Every
+//! link works before the app has arrived. The app starts hidden behind it (`src/shell.rs`) and
+//! takes its place once its list is ready, so nothing moves; the e2e test
+//! `tests/e2e/first_screen.test.mjs` checks that the two read the same, card for card.
+//!
+//! Public fields only, as `GET /api/wishes`, `/api/campaigns` and `/api/stats` answer anyone.
+//! Drawn once per data version and day, in the public-page cache.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use microwish_core::clock::{community_today, days_until};
+use microwish_core::model::{
+    Category, Grid, Page, PublicCampaign, PublicWish, Stats, WishKind, WishQuery, WishStatus,
+};
+use microwish_i18n::{Texts, EN, ZH_CN};
+
+use crate::app::AppState;
+use crate::error::ApiResult;
+use crate::shared_pages::{escape, insert_before};
+use crate::store;
+
+/// How many wishes the first screen draws: more than a phone's screen holds, far fewer than
+/// the app's first page (it draws the rest once it has started).
+pub const FIRST_SCREEN_WISHES: u32 = 6;
+
+/// `GET /`.
+pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let html = match tokio::fs::read_to_string(state.dist.join("index.html")).await {
+        Ok(html) => html,
+        Err(_) => return crate::app::spa_index_missing(&state),
+    };
+    let page =
+        |html: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+    // Someone signed in sees more than a visitor (我要反映, their own figures): their app draws
+    // it, over the plain shell.
+    if crate::auth::session_token(&headers).is_some() {
+        return page(html);
+    }
+    match drawn(&state).await {
+        Ok(Some(screen)) => page(with_first_screen(&html, &screen)),
+        // Nothing open: the app says so in its own words once it starts.
+        Ok(None) => page(html),
+        Err(error) => {
+            tracing::warn!(?error, "first screen: falling back to the plain app page");
+            page(html)
+        }
+    }
+}
+
+/// The first screen's markup, from the public-page cache when this version and day have been
+/// drawn (deadlines count days, so a new day draws again).
+async fn drawn(state: &AppState) -> ApiResult<Option<String>> {
+    let version = state
+        .freshness
+        .latest(|| async { store::sync::latest_version(&state.db).await })
+        .await?;
+    let today = community_today(state.clock.now());
+    let key = format!("first-screen:{today}");
+    if let Some(page) = state.pages.get(&key, version) {
+        return Ok(
+            Some(String::from_utf8_lossy(page.json()).into_owned()).filter(|s| !s.is_empty())
+        );
+    }
+    let query = WishQuery {
+        status: Some(WishStatus::Open),
+        limit: Some(FIRST_SCREEN_WISHES),
+        ..Default::default()
+    };
+    let Page { items: wishes, .. } = store::wishes::list(&state.db, &query).await?;
+    let screen = if wishes.is_empty() {
+        String::new()
+    } else {
+        let stats = store::community::stats(&state.db, state.clock.now()).await?;
+        let mut campaigns: Vec<PublicCampaign> = store::campaigns::all(&state.db)
+            .await?
+            .into_iter()
+            .filter(|campaign| campaign.is_running(today))
+            .collect();
+        campaigns.sort_by_key(|campaign| std::cmp::Reverse(campaign.id));
+        let mut grids = store::community::grids(&state.db).await?;
+        grids.sort_by(|a, b| a.id.cmp(&b.id));
+        screen(&FirstScreen {
+            stats,
+            campaigns,
+            grids,
+            wishes,
+            today,
+        })
+    };
+    state.pages.put(
+        key,
+        Arc::new(crate::pages::Page::new(
+            version,
+            screen.clone().into_bytes(),
+        )),
+    );
+    Ok(Some(screen).filter(|screen| !screen.is_empty()))
+}
+
+/// What a visitor's list shows first.
+struct FirstScreen {
+    stats: Stats,
+    campaigns: Vec<PublicCampaign>,
+    grids: Vec<Grid>,
+    wishes: Vec<PublicWish>,
+    today: NaiveDate,
+}
+
+/// `index` with its shell's hero and search box replaced by `screen`.
+fn with_first_screen(index: &str, screen: &str) -> String {
+    let (Some(hero), Some(filters_end)) = (
+        index.find("<header class=\"hero\">"),
+        index.find("</section>").map(|at| at + "</section>".len()),
+    ) else {
+        return insert_before(index, "</body>", screen);
+    };
+    if filters_end < hero {
+        return insert_before(index, "</body>", screen);
+    }
+    let rest = &index[filters_end..];
+    // The placeholder cards stay, hidden, for the loader's failure notice to hide too.
+    let rest = rest.replacen(
+        "<div class=\"skeleton-list\"",
+        "<div hidden class=\"skeleton-list\"",
+        1,
+    );
+    format!("{}{screen}{rest}", &index[..hero]).replacen(
+        "<div id=\"shell\" class=\"app\"",
+        "<div id=\"shell\" class=\"app first-screen\"",
+        1,
+    )
+}
+
+/// The list page as the app draws it for a visitor, before any filter.
+fn screen(first: &FirstScreen) -> String {
+    let stats = &first.stats;
+    let requests = &stats.requests;
+    let mut html = format!(
+        "<header class=\"hero\"><p class=\"hero__community\">{}</p><h1 class=\"hero__title\">{}</h1>\
+         <p class=\"hero__tagline\">{}</p><dl class=\"stats\">{}{}{}{}</dl></header>",
+        both(|t| t.community.to_owned()),
+        both(|t| t.app_name.to_owned()),
+        both(|t| t.tagline.to_owned()),
+        figure(stats.wishes_open.to_string(), |t| t.stats_open),
+        figure(stats.units_needed.to_string(), |t| t.stats_units),
+        figure(stats.households_helped.to_string(), |t| t.stats_helped),
+        figure(stats.pledged_units.to_string(), |t| t.stats_pledged),
+    );
+    html.push_str(&format!(
+        "<section class=\"requests-strip\" aria-label=\"{}\"><h2 class=\"section-title\">{}</h2>\
+         <dl class=\"stats stats--requests\">{}{}{}{}</dl>\
+         <a class=\"button button--quiet requests-strip__board\" href=\"/board\">{}</a></section>",
+        escape(ZH_CN.board.summary_title),
+        both(|t| t.board.summary_title.to_owned()),
+        figure(requests.total.to_string(), |t| t.board.filed),
+        figure(requests.resolved.to_string(), |t| t.board.resolved),
+        both_figure(
+            |t| t.rate(requests.response_rate),
+            |t| t.board.response_rate
+        ),
+        both_figure(
+            |t| t.rate(requests.satisfaction_rate),
+            |t| t.board.satisfaction_rate
+        ),
+        both(|t| format!("{} ›", t.board.link)),
+    ));
+    if !first.campaigns.is_empty() {
+        let cards: String = first.campaigns.iter().map(campaign_card).collect();
+        html.push_str(&format!(
+            "<section class=\"campaigns\" aria-label=\"{}\"><h2 class=\"section-title\">{}</h2>\
+             <div class=\"campaigns__row\">{cards}</div></section>",
+            escape(ZH_CN.campaigns),
+            both(|t| t.campaigns.to_owned()),
+        ));
+    }
+    html.push_str(&filters(first));
+    let cards: String = first
+        .wishes
+        .iter()
+        .map(|wish| format!("<li>{}</li>", wish_card(wish, first.today)))
+        .collect();
+    html.push_str(&format!(
+        "<section class=\"results\" aria-live=\"polite\"><p class=\"results__count\">{}</p>\
+         <ul class=\"wish-list\">{cards}</ul></section>",
+        both(|t| format!("{} {}", stats.wishes_open, t.results)),
+    ));
+    html.push_str(&tab_bar());
+    html
+}
+
+/// A visitor's tab bar on the list, as `NavBar` draws it (src/components/nav_bar.rs).
+fn tab_bar() -> String {
+    format!(
+        "<nav class=\"tabbar\" aria-label=\"{}\" data-session=\"out\">\
+         <a href=\"/\" class=\"tabbar__item\" aria-current=\"page\">{}</a>\
+         <a href=\"/login\" class=\"tabbar__item tabbar__login\">{}</a>\
+         <a href=\"/register\" class=\"tabbar__item tabbar__register\">{}</a>\
+         <a href=\"/me\" class=\"tabbar__item tabbar__me\">{}</a></nav>",
+        escape(ZH_CN.nav.label),
+        both(|t| t.nav.wishes.to_owned()),
+        both(|t| t.nav.login.to_owned()),
+        both(|t| t.nav.register.to_owned()),
+        both(|t| t.nav.me.to_owned()),
+    )
+}
+
+/// The search box and the filter chips, as drawn before any choice; inert until the app has
+/// taken over (a search needs it).
+fn filters(first: &FirstScreen) -> String {
+    let all = both(|t| t.all.to_owned());
+    let mut groups = chips(
+        |t| t.filter_kind,
+        [
+            all.clone(),
+            both(|t| t.kind(WishKind::Item).to_owned()),
+            both(|t| t.kind(WishKind::Service).to_owned()),
+        ],
+    );
+    if !first.grids.is_empty() {
+        let grids = first.grids.iter().map(|grid| escape(&grid.name));
+        groups.push_str(&chips(
+            |t| t.filter_grid,
+            std::iter::once(all.clone()).chain(grids),
+        ));
+    }
+    let categories = Category::ALL
+        .iter()
+        .map(|category| both(|t| t.category(*category).to_owned()));
+    groups.push_str(&chips(
+        |t| t.filter_category,
+        std::iter::once(all.clone()).chain(categories),
+    ));
+    groups.push_str(&chips(
+        |t| t.filter_status,
+        [both(|t| t.only_open.to_owned()), all],
+    ));
+    format!(
+        "<section class=\"filters\" aria-label=\"{}\" inert><form class=\"search\" role=\"search\">\
+         <input class=\"search__input only-zh\" type=\"search\" placeholder=\"{}\" />\
+         <input class=\"search__input only-en\" type=\"search\" placeholder=\"{}\" />\
+         <button class=\"button search__button\" type=\"submit\">{}</button></form>{groups}</section>",
+        escape(ZH_CN.search),
+        escape(ZH_CN.search_placeholder),
+        escape(EN.search_placeholder),
+        both(|t| t.search.to_owned()),
+    )
+}
+
+/// A `ChipGroup` (src/components/chip_group.rs) as drawn before any choice: its label, and its
+/// chips (markup) with the first one chosen.
+fn chips(label: fn(&Texts) -> &'static str, options: impl IntoIterator<Item = String>) -> String {
+    let buttons: String = options
+        .into_iter()
+        .enumerate()
+        .map(|(at, text)| {
+            let on = at == 0;
+            format!(
+                "<button type=\"button\" class=\"chip{}\" aria-pressed=\"{on}\">{text}</button>",
+                if on { " chip--on" } else { "" },
+            )
+        })
+        .collect();
+    format!(
+        "<div class=\"chips\" role=\"group\" aria-label=\"{}\"><span class=\"chips__label\">{}</span>\
+         <div class=\"chips__row\">{buttons}</div></div>",
+        escape(label(&ZH_CN)),
+        both(|t| label(t).to_owned()),
+    )
+}
+
+/// One of the hero's figures: the number, and what it counts.
+fn figure(value: String, label: fn(&Texts) -> &'static str) -> String {
+    format!(
+        "<div><dt>{}</dt><dd>{}</dd></div>",
+        escape(&value),
+        both(|t| label(t).to_owned())
+    )
+}
+
+/// A figure written differently per language ("70%").
+fn both_figure(value: impl Fn(&Texts) -> String, label: fn(&Texts) -> &'static str) -> String {
+    format!(
+        "<div><dt>{}</dt><dd>{}</dd></div>",
+        both(value),
+        both(|t| label(t).to_owned())
+    )
+}
+
+/// A running campaign's card, as the list's campaign strip draws it.
+fn campaign_card(campaign: &PublicCampaign) -> String {
+    let progress = &campaign.progress;
+    let meta = |t: &Texts| {
+        let done = if campaign.goal > 0 {
+            t.campaign_goal(progress.units_claimed, campaign.goal, &campaign.unit)
+        } else {
+            format!("{} {}%", t.progress_claimed, progress.claimed_percent())
+        };
+        format!("{done} · {} {}", progress.wishes, t.results)
+    };
+    format!(
+        "<a class=\"campaign-card\" href=\"/campaigns/{}\"><span class=\"campaign-card__title\">{}</span>\
+         {}<span class=\"campaign-card__meta\">{}</span></a>",
+        campaign.id,
+        escape(&campaign.title),
+        bar(progress.units_claimed, campaign.target_units()),
+        both(meta),
+    )
+}
+
+/// A wish's card, as `WishCard` draws it.
+fn wish_card(wish: &PublicWish, today: NaiveDate) -> String {
+    let due = wish
+        .needed_by
+        .map(|date| {
+            let urgent = days_until(date, today) <= 3 && !wish.status.is_done();
+            format!(
+                "<span class=\"wish-card__due{}\">{}</span>",
+                if urgent {
+                    " wish-card__due--urgent"
+                } else {
+                    ""
+                },
+                both(|t| t.deadline(date, today, wish.status))
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<a class=\"wish-card\" href=\"/wishes/{id}\" data-kind=\"{kind}\" data-status=\"{status}\">\
+         <div class=\"wish-card__tags\"><span class=\"tag tag--{kind}\">{kind_words}</span>\
+         <span class=\"tag\">{category}</span><span class=\"status status--{status}\">{status_words}</span></div>\
+         <h3 class=\"wish-card__title\">{title}</h3>\
+         <p class=\"wish-card__who\"><span class=\"wish-card__alias\">{alias}</span>{who}</p>{bar}\
+         <div class=\"wish-card__bottom\"><span class=\"wish-card__need\">{still_needed} \
+         <strong>{remaining}</strong>/{quantity} {unit}</span>{due}</div></a>",
+        id = wish.id,
+        kind = wish.kind.as_str(),
+        status = wish.status.as_str(),
+        kind_words = both(|t| t.kind(wish.kind).to_owned()),
+        category = both(|t| t.category(wish.category).to_owned()),
+        status_words = both(|t| t.status(wish.status).to_owned()),
+        title = escape(&wish.title),
+        alias = escape(&wish.alias),
+        who = both(|t| format!(" · {} · {}", t.group(wish.group), wish.grid_name)),
+        bar = bar(wish.claimed, wish.quantity),
+        still_needed = both(|t| t.still_needed.to_owned()),
+        remaining = wish.remaining,
+        quantity = wish.quantity,
+        unit = escape(&wish.unit),
+    )
+}
+
+/// A `ProgressBar`, filled in steps of 5 % (style/main.css): the page's policy allows no inline
+/// style, and the app draws the exact width when it takes over. The words beside it say the
+/// same, so screen readers skip it until then.
+fn bar(done: u32, total: u32) -> String {
+    let percent = if total == 0 {
+        0
+    } else {
+        u64::from(done.min(total)) * 100 / u64::from(total)
+    };
+    format!(
+        "<div class=\"progress\" aria-hidden=\"true\"><div class=\"progress__fill\" data-fill=\"{}\"></div></div>",
+        (percent + 2) / 5 * 5
+    )
+}
+
+/// The same words in both languages, escaped: one span per language, or the text alone when
+/// the two read the same.
+fn both(words: impl Fn(&Texts) -> String) -> String {
+    let (zh, en) = (words(&ZH_CN), words(&EN));
+    if zh == en {
+        escape(&zh)
+    } else {
+        format!(
+            "<span class=\"only-zh\">{}</span><span class=\"only-en\" lang=\"en\">{}</span>",
+            escape(&zh),
+            escape(&en)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_escaped_and_one_span_serves_both_languages_when_they_agree() {
+        assert_eq!(both(|_| "<b>".to_owned()), "&lt;b&gt;");
+        assert_eq!(
+            both(|t| t.still_needed.to_owned()),
+            "<span class=\"only-zh\">还需</span><span class=\"only-en\" lang=\"en\">Still needed</span>"
+        );
+    }
+
+    #[test]
+    fn the_shell_keeps_its_loading_line_and_gives_its_hero_and_search_to_the_screen() {
+        let index = "<body><div id=\"shell\" class=\"app\" aria-busy=\"true\">\
+                     <header class=\"hero\">old</header><section class=\"filters\" inert>x</section>\
+                     <p class=\"loading\">…</p><div class=\"skeleton-list\"></div></div></body>";
+        let html = with_first_screen(index, "<header>new</header>");
+        assert_eq!(
+            html,
+            "<body><div id=\"shell\" class=\"app first-screen\" aria-busy=\"true\"><header>new</header>\
+             <p class=\"loading\">…</p><div hidden class=\"skeleton-list\"></div></div></body>"
+        );
+    }
+
+    #[test]
+    fn a_bar_fills_to_the_nearest_five_percent() {
+        assert!(bar(0, 3).contains("data-fill=\"0\""));
+        assert!(bar(1, 3).contains("data-fill=\"35\""));
+        assert!(bar(5, 3).contains("data-fill=\"100\""));
+        assert!(bar(1, 0).contains("data-fill=\"0\""));
+    }
+}

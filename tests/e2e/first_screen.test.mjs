@@ -1,0 +1,143 @@
+// End-to-end: a first visit's first screen. The server draws the list's first open wishes into
+// the page (crates/server/src/shared_pages.rs), so they show, and their links work, before the
+// wasm has arrived; the app then takes their place with the same cards, nothing moving and no
+// frame without wishes. Service workers are blocked so that every visit is a first one.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, phoneContext, screenshotDir } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+// A first visit whose wasm is held back until `release()`.
+async function firstVisit({ english = false } = {}) {
+  const context = await phoneContext(browser, { serviceWorkers: 'block' });
+  await context.addInitScript((english) => {
+    if (english) localStorage.setItem('microwish.language', 'en');
+  }, english);
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  await context.route(/\.wasm$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  return { context, page, problems, release };
+}
+
+// The parts of the list's first screen, top to bottom.
+const PARTS = ['.hero', '.requests-strip', '.campaigns', '.filters', '.results__count', '.wish-card', '.tabbar'];
+
+// What each part of the screen under `scope` reads (the hidden language left out) and where
+// it is, in order; wish cards one by one.
+const screenOf = (page, scope) =>
+  page.evaluate(
+    ([scope, parts]) =>
+      parts.flatMap((part) =>
+        [...document.querySelectorAll(`${scope} ${part}`)].map((element) => ({
+          part,
+          text: element.innerText.replace(/\s+/g, ' ').trim(),
+          top: Math.round(element.getBoundingClientRect().top),
+        })),
+      ),
+    [scope, PARTS],
+  );
+
+for (const english of [false, true]) {
+  const language = english ? 'en' : 'zh';
+
+  test(`${language}: the first wishes show before the app, which takes over with the same cards, nothing moving`, async () => {
+    const { context, page, problems, release } = await firstVisit({ english });
+    try {
+      await page.goto(server.url);
+      await page.locator('#shell.first-screen .wish-card').first().waitFor();
+      const drawn = await screenOf(page, '#shell');
+      const cards = drawn.filter(({ part }) => part === '.wish-card');
+      assert.equal(cards.length, 6, 'six wishes on the first screen');
+      assert.deepEqual(
+        [...new Set(drawn.map(({ part }) => part))],
+        PARTS,
+        'every part of the list page',
+      );
+      assert.equal(await page.locator('main.app').count(), 0, 'the app has not started');
+      const tag = english ? 'Still needed' : '还需';
+      assert.ok(cards.every(({ text }) => text.includes(tag)), `${tag}: ${cards[0].text}`);
+      const other = english ? /[\u4e00-\u9fff]{2,}/ : /Still needed|Open|Search/;
+      const hero = drawn.find(({ part }) => part === '.hero').text;
+      assert.ok(!other.test(hero), `one language: ${hero}`);
+      await page.screenshot({ path: `${screenshotDir}/first-screen-${language}-360x800.png` });
+
+      // From now on: every frame has wishes on screen, and what moves is counted.
+      await page.evaluate(() => {
+        window.firstScreen = { shift: 0, framesWithout: 0, frames: 0 };
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) {
+            if (!entry.hadRecentInput) window.firstScreen.shift += entry.value;
+          }
+        }).observe({ type: 'layout-shift' });
+        const frame = () => {
+          const shown = [...document.querySelectorAll('.wish-card')].some(
+            (card) => card.getClientRects().length > 0,
+          );
+          window.firstScreen.frames += 1;
+          if (!shown) window.firstScreen.framesWithout += 1;
+          if (document.getElementById('shell') || !document.querySelector('main.app .wish-card')) {
+            requestAnimationFrame(frame);
+          }
+        };
+        requestAnimationFrame(frame);
+      });
+      release();
+      await page.locator('main.app .wish-card').first().waitFor();
+      await page.waitForFunction(() => !document.getElementById('shell'));
+      const taken = await page.evaluate(() => window.firstScreen);
+      assert.equal(taken.framesWithout, 0, `a frame without wishes (of ${taken.frames})`);
+      assert.ok(taken.shift <= 0.02, `layout shift ${taken.shift}`);
+      // The app's page reads as the server's did, part for part, each where it was.
+      // (The app's list goes on below: as many of each part as the server drew.)
+      const app = await screenOf(page, 'body');
+      const firstOf = (screen) =>
+        PARTS.flatMap((part) => {
+          const count = drawn.filter((element) => element.part === part).length;
+          return screen.filter((element) => element.part === part).slice(0, count);
+        });
+      assert.deepEqual(firstOf(app), drawn);
+      await page.screenshot({ path: `${screenshotDir}/first-screen-taken-over-${language}-360x800.png` });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test("a first screen's wish is a link that works before the app has arrived", async () => {
+  const { context, page, release } = await firstVisit();
+  try {
+    await page.goto(server.url);
+    const card = page.locator('#shell .wish-card').first();
+    const title = (await card.locator('.wish-card__title').innerText()).trim();
+    await card.click();
+    await page.waitForURL(/\/wishes\/[0-9a-f-]+$/);
+    // The server's page of that wish, still without the app.
+    await page.locator('#shell .shared-card').waitFor();
+    assert.equal((await page.locator('#shell .wish-card__title').innerText()).trim(), title);
+    assert.equal(await page.locator('main.app').count(), 0);
+    assert.match(await page.title(), new RegExp(title));
+    release();
+    await page.locator('main.app h1').first().waitFor();
+  } finally {
+    await context.close();
+  }
+});

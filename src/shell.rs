@@ -1,10 +1,11 @@
 //! The shell index.html draws while the app loads, and the moment the app takes its place.
 //!
-//! Usually the app takes over as it mounts. But when the server has drawn the list's first
-//! screen into the shell (real wishes, `crates/server/src/shared_pages.rs`), the app's list has
-//! nothing to show until its first sync: taking over at once would swap wishes for a loading
-//! line and back. So then the shell stays, the app hidden behind it (style/main.css), until the
-//! list is ready or has said why it is not, or [`HOLD_AT_MOST_MS`] have passed.
+//! Usually the app takes over as it mounts. But when the server has drawn the page itself into
+//! the shell (the list's first screen, a shared wish's page: `crates/server/src/first_screen.rs`),
+//! the app's page has nothing to show until its first sync: taking over at once would swap
+//! wishes for a loading line and back. So then the shell stays, the app hidden behind it
+//! (style/main.css), until that page is ready or has said why it is not (it calls
+//! [`take_over`]), or [`HOLD_AT_MOST_MS`] have passed.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -12,10 +13,10 @@ use wasm_bindgen::JsCast;
 /// However long the first sync takes, the app is shown after this.
 const HOLD_AT_MOST_MS: i32 = 10_000;
 
-/// Called as the app mounts: takes over at once, unless the shell holds the list's first
-/// screen and the app opens on the list.
+/// Called as the app mounts: takes over at once, unless the shell holds a page the server drew
+/// and the app opens on that page (the list, or a wish).
 pub fn mount() {
-    let holds_list = web_sys::window()
+    let holds_page = web_sys::window()
         .and_then(|window| window.document())
         .and_then(|document| {
             document
@@ -24,10 +25,10 @@ pub fn mount() {
                 .flatten()
         })
         .is_some();
-    let on_list = web_sys::window()
+    let on_drawn_page = web_sys::window()
         .and_then(|window| window.location().pathname().ok())
-        .is_some_and(|path| path == "/");
-    if !(holds_list && on_list) {
+        .is_some_and(|path| path == "/" || path.starts_with("/wishes/"));
+    if !(holds_page && on_drawn_page) {
         take_over();
         return;
     }

@@ -25,6 +25,18 @@ pub fn WishDetailPage() -> impl IntoView {
     let wish = Memo::new(move |_| data.wishes.get(&id()?));
     // Rendered once per wish; its fields follow the cache from then on.
     let shown = Memo::new(move |_| wish.with(|wish| wish.as_ref().map(|wish| wish.id)));
+    // The server's drawing of this page (in the shell) stays until the page has its wish, or
+    // has heard from the server that it has none (a cache from an earlier visit may not have
+    // it yet), or cannot hear.
+    Effect::new(move |_| {
+        let heard = matches!(
+            data.status.get(),
+            SyncStatus::Synced | SyncStatus::Offline(_) | SyncStatus::Failed
+        );
+        if shown.get().is_some() || heard {
+            crate::shell::take_over();
+        }
+    });
     view! {
         <BackLink />
         {move || match shown.get() {

@@ -8,9 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  startServer, launchBrowser, phoneContext, screenshotDir, demo, tapLogOut, seriousViolations,
-} from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, demo, tapLogOut, seriousViolations, visit } from './support.mjs';
 
 let server;
 let browser;
@@ -111,7 +109,7 @@ function smallTargets(page, selector) {
 
 test('a visitor sees no sync status; a signed-in donor still does', async () => {
   const visitor = await phone();
-  await visitor.page.goto(server.url);
+  await visit(visitor.page, server.url);
   await visitor.page.locator('.wish-card').first().waitFor();
   await visitor.page.locator('.tabbar[data-session=out]').waitFor();
   // Long enough for the first pull to finish and the bar to settle.
@@ -123,7 +121,7 @@ test('a visitor sees no sync status; a signed-in donor still does', async () => 
   await visitor.context.close();
 
   const donor = await phone({ token: await newDonor() });
-  await donor.page.goto(server.url);
+  await visit(donor.page, server.url);
   await donor.page.locator('.sync-status[data-state=synced]').waitFor({ timeout: 10_000 });
   await donor.context.close();
 });

@@ -1,10 +1,11 @@
-// End-to-end: a first visit's first screen. The server draws the list's first open wishes into
-// the page (crates/server/src/shared_pages.rs), so they show, and their links work, before the
-// wasm has arrived; the app then takes their place with the same cards, nothing moving and no
-// frame without wishes. Service workers are blocked so that every visit is a first one.
+// End-to-end: a first visit's first screen. The server draws the list's first screen, and a
+// shared wish's page, into the page (crates/server/src/first_screen.rs), so they show, and their
+// links work, before the wasm has arrived; the app then takes their place with the same page,
+// nothing moving and no frame without it. Service workers are blocked so that every visit is a
+// first one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext, screenshotDir } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, appTookOver } from './support.mjs';
 
 let server;
 let browser;
@@ -39,10 +40,12 @@ async function firstVisit({ english = false } = {}) {
 
 // The parts of the list's first screen, top to bottom.
 const PARTS = ['.hero', '.requests-strip', '.campaigns', '.filters', '.results__count', '.wish-card', '.tabbar'];
+// And of a wish's page, above what only the app draws (the claim panel, the timeline).
+const WISH_PARTS = ['.topbar', '.wish-card__tags', '.detail__title', '.detail__need', '.detail__facts', '.detail__about', '.tabbar'];
 
 // What each part of the screen under `scope` reads (the hidden language left out) and where
 // it is, in order; wish cards one by one.
-const screenOf = (page, scope) =>
+const screenOf = (page, scope, parts = PARTS) =>
   page.evaluate(
     ([scope, parts]) =>
       parts.flatMap((part) =>
@@ -52,8 +55,42 @@ const screenOf = (page, scope) =>
           top: Math.round(element.getBoundingClientRect().top),
         })),
       ),
-    [scope, PARTS],
+    [scope, parts],
   );
+
+// From now on, until the app has taken over: every frame has `selector` on screen, and what
+// moves is counted (read back with `takeOverSeen`).
+const watchTakeOver = (page, selector) =>
+  page.evaluate((selector) => {
+    window.firstScreen = { shift: 0, framesWithout: 0, frames: 0 };
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        if (!entry.hadRecentInput) window.firstScreen.shift += entry.value;
+      }
+    }).observe({ type: 'layout-shift' });
+    const frame = () => {
+      const shown = [...document.querySelectorAll(selector)].some((element) => element.getClientRects().length > 0);
+      window.firstScreen.frames += 1;
+      if (!shown) window.firstScreen.framesWithout += 1;
+      if (document.getElementById('shell') || !document.querySelector(`main.app ${selector}`)) {
+        requestAnimationFrame(frame);
+      }
+    };
+    requestAnimationFrame(frame);
+  }, selector);
+
+async function takeOverSeen(page) {
+  const seen = await page.evaluate(() => window.firstScreen);
+  assert.equal(seen.framesWithout, 0, `a frame without the page (of ${seen.frames})`);
+  assert.ok(seen.shift <= 0.02, `layout shift ${seen.shift}`);
+}
+
+// As many of each part as `drawn` has, from `screen` (the app's page goes on below).
+const firstOf = (screen, drawn, parts) =>
+  parts.flatMap((part) => {
+    const count = drawn.filter((element) => element.part === part).length;
+    return screen.filter((element) => element.part === part).slice(0, count);
+  });
 
 for (const english of [false, true]) {
   const language = english ? 'en' : 'zh';
@@ -79,42 +116,46 @@ for (const english of [false, true]) {
       assert.ok(!other.test(hero), `one language: ${hero}`);
       await page.screenshot({ path: `${screenshotDir}/first-screen-${language}-360x800.png` });
 
-      // From now on: every frame has wishes on screen, and what moves is counted.
-      await page.evaluate(() => {
-        window.firstScreen = { shift: 0, framesWithout: 0, frames: 0 };
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) {
-            if (!entry.hadRecentInput) window.firstScreen.shift += entry.value;
-          }
-        }).observe({ type: 'layout-shift' });
-        const frame = () => {
-          const shown = [...document.querySelectorAll('.wish-card')].some(
-            (card) => card.getClientRects().length > 0,
-          );
-          window.firstScreen.frames += 1;
-          if (!shown) window.firstScreen.framesWithout += 1;
-          if (document.getElementById('shell') || !document.querySelector('main.app .wish-card')) {
-            requestAnimationFrame(frame);
-          }
-        };
-        requestAnimationFrame(frame);
-      });
+      await watchTakeOver(page, '.wish-card');
       release();
       await page.locator('main.app .wish-card').first().waitFor();
-      await page.waitForFunction(() => !document.getElementById('shell'));
-      const taken = await page.evaluate(() => window.firstScreen);
-      assert.equal(taken.framesWithout, 0, `a frame without wishes (of ${taken.frames})`);
-      assert.ok(taken.shift <= 0.02, `layout shift ${taken.shift}`);
+      await appTookOver(page);
+      await takeOverSeen(page);
       // The app's page reads as the server's did, part for part, each where it was.
       // (The app's list goes on below: as many of each part as the server drew.)
       const app = await screenOf(page, 'body');
-      const firstOf = (screen) =>
-        PARTS.flatMap((part) => {
-          const count = drawn.filter((element) => element.part === part).length;
-          return screen.filter((element) => element.part === part).slice(0, count);
-        });
-      assert.deepEqual(firstOf(app), drawn);
+      assert.deepEqual(firstOf(app, drawn, PARTS), drawn);
       await page.screenshot({ path: `${screenshotDir}/first-screen-taken-over-${language}-360x800.png` });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`${language}: a shared wish's page shows before the app, which takes over with the same page`, async () => {
+    const { items: [wish] } = await (await fetch(`${server.url}/api/wishes?status=open&limit=1`)).json();
+    const { context, page, problems, release } = await firstVisit({ english });
+    try {
+      await page.goto(`${server.url}/wishes/${wish.id}`);
+      await page.locator('#shell.first-screen .detail__title').waitFor();
+      const drawn = await screenOf(page, '#shell', WISH_PARTS);
+      assert.deepEqual(drawn.map(({ part }) => part), WISH_PARTS);
+      assert.equal(drawn.find(({ part }) => part === '.detail__title').text, wish.title);
+      const need = drawn.find(({ part }) => part === '.detail__need').text;
+      assert.ok(need.startsWith(english ? 'Still needed' : '还需'), need);
+      await page.screenshot({ path: `${screenshotDir}/shared-wish-drawn-${language}-360x800.png` });
+
+      const drawnLinks = await page.locator('#shell .tabbar a').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+      await watchTakeOver(page, '.detail__title');
+      release();
+      await page.locator('main.app .claim-panel').waitFor();
+      await appTookOver(page);
+      await takeOverSeen(page);
+      assert.deepEqual(firstOf(await screenOf(page, 'body', WISH_PARTS), drawn, WISH_PARTS), drawn);
+      // Its links are the app's: logging in comes back to this wish.
+      const hrefs = (scope) => page.locator(`${scope} .tabbar a`).evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+      assert.deepEqual(drawnLinks, await hrefs('body'));
+      await page.screenshot({ path: `${screenshotDir}/shared-wish-taken-over-${language}-360x800.png` });
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -131,8 +172,8 @@ test("a first screen's wish is a link that works before the app has arrived", as
     await card.click();
     await page.waitForURL(/\/wishes\/[0-9a-f-]+$/);
     // The server's page of that wish, still without the app.
-    await page.locator('#shell .shared-card').waitFor();
-    assert.equal((await page.locator('#shell .wish-card__title').innerText()).trim(), title);
+    await page.locator('#shell .detail__title').waitFor();
+    assert.equal((await page.locator('#shell .detail__title').innerText()).trim(), title);
     assert.equal(await page.locator('main.app').count(), 0);
     assert.match(await page.title(), new RegExp(title));
     release();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createECDH, createDecipheriv, hkdfSync, randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { startServer, launchBrowser, phoneContext, demo, logIn, screenshotDir } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, demo, logIn, screenshotDir, visit } from './support.mjs';
 
 // A donor of their own (the demo's donor already has notices), signed in on `page`.
 async function newDonor(page, server) {
@@ -61,7 +61,7 @@ test("a donor's confirmed delivery puts 1 on their tab bar and is named in the i
     const donor = await donorContext.newPage();
     const who = await newDonor(donor, server);
     const { title } = await claimAndDeliver(donor);
-    await donor.goto(`${server.url}/`);
+    await visit(donor, `${server.url}/`);
     await donor.locator('.tabbar__notices').waitFor();
     assert.equal(await donor.locator('.tabbar__badge').count(), 0, 'nothing yet');
 

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, launchBrowser, phoneContext, screenshotDir } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, visit } from './support.mjs';
 
 let server;
 let browser;
@@ -79,7 +79,7 @@ test('the app opens offline, takes a claim offline, and applies it once when bac
   const errors = watchErrors(page);
   const wish = await openItemWish(2);
 
-  await page.goto(server.url);
+  await visit(page, server.url);
   await page.locator('.wish-card').first().waitFor();
   // The service worker takes the shell; the sync loop fills the cache.
   await page.evaluate(() => navigator.serviceWorker.ready);

@@ -7,7 +7,7 @@
 // only their own, the property staff's only those dispatched to them. Run by `make e2e`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext, screenshotDir, demo } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, demo, visit } from './support.mjs';
 
 let server;
 let browser;
@@ -221,7 +221,7 @@ test('a resident files a request with a photo; it is dispatched, fixed, rated an
   const after = (await (await fetch(`${server.url}/api/stats`)).json()).requests;
   assert.equal(after.total, before.total + 1);
   assert.equal(after.resolved, before.resolved + 1);
-  await board.goto(server.url);
+  await visit(board, server.url);
   await board.locator('.requests-strip dt', { hasText: String(after.total) }).first().waitFor();
 
   assert.deepEqual([...mine.problems, ...desk.problems, ...van.problems, ...boardProblems], []);

@@ -7,7 +7,7 @@
 // lead back to their own home. Run by `make e2e`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext, screenshotDir, demo } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, demo, visit } from './support.mjs';
 
 let server;
 let browser;
@@ -43,7 +43,7 @@ test('only running drives are ongoing, counted against their goal; an ended one 
 
   const context = await phone();
   const page = await context.newPage();
-  await page.goto(`${server.url}/`);
+  await visit(page, `${server.url}/`);
   await page.locator('.campaign-card').first().waitFor();
   const listed = await page.locator('.campaign-card__title').allInnerTexts();
   assert.ok(!listed.includes(ended.title), `${ended.title} is not ongoing: ${listed}`);
@@ -89,7 +89,7 @@ for (const [label, options] of [
   test(`the list reads well in ${label}`, async () => {
     const context = await phone(options);
     const page = await context.newPage();
-    await page.goto(`${server.url}/`);
+    await visit(page, `${server.url}/`);
     await page.locator('.wish-card').first().waitFor();
     await page.locator('.hero .stats dd').first().waitFor({ state: 'attached' });
     assert.deepEqual(await page.evaluate(lonelyCharacters, '.hero .stats dd, .requests-strip dd'), []);
@@ -215,7 +215,7 @@ test('a worker edits a drive and ends it early; it is then no longer ongoing', a
 
   // The server has it ended; the home page no longer lists it as ongoing.
   await eventuallyEnded(drive.id);
-  await page.goto(`${server.url}/`);
+  await visit(page, `${server.url}/`);
   await page.locator('.campaign-card').first().waitFor();
   assert.ok(!(await page.locator('.campaign-card__title').allInnerTexts()).includes('冬日暖心包'));
   await context.close();

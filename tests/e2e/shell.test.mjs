@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, launchBrowser, phoneContext, screenshotDir } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, visit } from './support.mjs';
 
 // The tests serve a copy of the build, which they may change and which a rebuild of dist/
 // running meanwhile cannot change under them.
@@ -42,7 +42,7 @@ function stamp(source) {
 // Opens the app online and waits until the service worker controls the page.
 async function openControlled(page, url) {
   await page.goto(url);
-  await page.locator('.app').waitFor();
+  await page.locator('main.app').waitFor();
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 }
@@ -85,8 +85,8 @@ test('sw.js is stamped with this build and revalidated on every load', async () 
 test('the manifest is linked, served and makes the app installable', async () => {
   const context = await phoneContext(browser);
   const page = await context.newPage();
-  await page.goto(server.url);
-  await page.locator('.app').waitFor();
+  await visit(page, server.url);
+  await page.locator('main.app').waitFor();
 
   const href = await page.locator('link[rel="manifest"]').getAttribute('href');
   const response = await fetch(new URL(href, server.url));
@@ -162,7 +162,7 @@ test('once the worker is installed, the shell opens offline on any route', async
 
   // Controlled and online, the API still goes straight to the network.
   await page.reload();
-  await page.locator('.app').waitFor();
+  await page.locator('main.app').waitFor();
   const health = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/health');
   await page.evaluate(() => fetch('/api/health'));
   assert.equal((await health).fromServiceWorker(), false);
@@ -184,8 +184,8 @@ test('once the worker is installed, the shell opens offline on any route', async
   }
   answer();
   await context.unrouteAll({ behavior: 'ignoreErrors' });
-  await page.goto(server.url);
-  await page.locator('.app').waitFor();
+  await visit(page, server.url);
+  await page.locator('main.app').waitFor();
 
   const failed = [];
   page.on('requestfailed', (request) => failed.push(new URL(request.url()).pathname));
@@ -199,7 +199,7 @@ test('once the worker is installed, the shell opens offline on any route', async
   // A client route the browser has never loaded: the worker answers with the shell.
   const response = await page.goto(`${server.url}/campaigns/never-seen-offline`);
   assert.ok(response.fromServiceWorker());
-  await page.locator('.app').waitFor();
+  await page.locator('main.app').waitFor();
   await page.locator('.tabbar').waitFor();
 
   // The API is never answered by the worker: offline, it fails as the network does.
@@ -240,7 +240,7 @@ test('a new build is picked up on the next load and replaces the old cache', asy
     // An ordinary load: the browser checks sw.js, installs and activates the new worker,
     // which drops every other build's cache.
     await page.reload();
-    await page.locator('.app').waitFor();
+    await page.locator('main.app').waitFor();
     // Only the names are polled: opening a cache the worker is deleting would recreate it.
     const cacheNames = () => page.evaluate(async () =>
       (await caches.keys()).filter((name) => name.startsWith('microwish-')));

@@ -2,7 +2,7 @@
 // Run by `make e2e` (node --test), which builds both first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext, screenshotDir } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, visit } from './support.mjs';
 
 let server;
 let browser;
@@ -25,7 +25,7 @@ test('a donor browses, filters to house calls and opens a wish', async () => {
   // A visitor's page logs no error at all (no 401 from asking who is signed in).
   page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
 
-  await page.goto(server.url);
+  await visit(page, server.url);
   await page.locator('.wish-card').first().waitFor();
   const cards = page.locator('.wish-card');
   const allCount = await cards.count();
@@ -75,7 +75,7 @@ test('a donor browses, filters to house calls and opens a wish', async () => {
 test('search, campaigns and unknown pages', async () => {
   const context = await phoneContext(browser);
   const page = await context.newPage();
-  await page.goto(server.url);
+  await visit(page, server.url);
   await page.locator('.wish-card').first().waitFor();
 
   await page.locator('.search__input').fill('书包');

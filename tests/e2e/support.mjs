@@ -87,10 +87,20 @@ export async function phoneAt(server, browser, path, { account, elder = false, e
     await page.waitForURL(`${server.url}${path}`);
     await page.locator('.tabbar[data-session=in]').waitFor();
   } else {
-    await page.goto(`${server.url}${path}`);
+    await visit(page, `${server.url}${path}`);
   }
   return { context, page, problems };
 }
+
+// Opens `url` and waits until the app has taken the shell's place. On the list a visitor's
+// first screen is the server's (crates/server/src/first_screen.rs), and it stays, the app hidden
+// behind it, until the app's list is ready (src/shell.rs): until then the page has both.
+export async function visit(page, url) {
+  await page.goto(url);
+  await appTookOver(page);
+}
+
+export const appTookOver = (page) => page.waitForFunction(() => !document.getElementById('shell'));
 
 // The demo's logins (printed by `microwish-server serve --demo`).
 export const demo = {

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, launchBrowser, phoneContext, screenshotDir, tapLogOut } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, tapLogOut, visit } from './support.mjs';
 
 let server;
 let browser;
@@ -154,7 +154,7 @@ test('the sync bar says offline within 1 s of the network going, and synced agai
   await donorIn(context);
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url);
+  await visit(page, server.url);
   await page.locator('.wish-card').first().waitFor();
   await bar(page, 'synced').waitFor({ timeout: 10_000 });
 

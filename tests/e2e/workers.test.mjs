@@ -6,7 +6,7 @@
 // then they book one and see the address (never the name). Run by `make e2e` (node --test).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext, screenshotDir, demo } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, demo, visit } from './support.mjs';
 
 let server;
 let browser;
@@ -73,7 +73,7 @@ test('a worker registers a household and posts its wish offline; a donor meets i
   const donorContext = await phoneContext(browser);
   const donorList = await donorContext.newPage();
   const donorProblems = watchProblems(donorList);
-  await donorList.goto(server.url);
+  await visit(donorList, server.url);
   await donorList.locator('.wish-card').first().waitFor();
 
   // --- No network: the household and its wish are saved on the phone ---

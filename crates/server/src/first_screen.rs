@@ -1,4 +1,5 @@
-//! `GET /`: the app's page with the list's first screen drawn in, for a visitor's first load.
+//! `GET /`: the app's page with the list's first screen drawn in, for a visitor's first load
+//! (and [`wish_page`], a shared wish's page drawn the same way: `shared_pages.rs`).
 //!
 //! A phone on slow 4G needs seconds for the app's wasm; until now it showed placeholder cards.
 //! The server draws what the app's list (`src/pages/wish_list.rs`) will draw for a visitor: the
@@ -14,7 +15,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -34,16 +35,21 @@ use crate::store;
 pub const FIRST_SCREEN_WISHES: u32 = 6;
 
 /// `GET /`.
-pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let html = match tokio::fs::read_to_string(state.dist.join("index.html")).await {
         Ok(html) => html,
         Err(_) => return crate::app::spa_index_missing(&state),
     };
     let page =
         |html: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
-    // Someone signed in sees more than a visitor (我要反映, their own figures): their app draws
-    // it, over the plain shell.
-    if crate::auth::session_token(&headers).is_some() {
+    // Someone signed in sees more than a visitor (我要反映, their own figures), and a list with
+    // filters (`/?kind=service`) other wishes: their app draws it, over the plain shell.
+    let filtered = query.is_some_and(|query| !query.is_empty());
+    if filtered || crate::auth::session_token(&headers).is_some() {
         return page(html);
     }
     match drawn(&state).await {
@@ -117,7 +123,7 @@ struct FirstScreen {
 }
 
 /// `index` with its shell's hero and search box replaced by `screen`.
-fn with_first_screen(index: &str, screen: &str) -> String {
+pub(crate) fn with_first_screen(index: &str, screen: &str) -> String {
     let (Some(hero), Some(filters_end)) = (
         index.find("<header class=\"hero\">"),
         index.find("</section>").map(|at| at + "</section>".len()),
@@ -194,17 +200,95 @@ fn screen(first: &FirstScreen) -> String {
          <ul class=\"wish-list\">{cards}</ul></section>",
         both(|t| format!("{} {}", stats.wishes_open, t.results)),
     ));
-    html.push_str(&tab_bar());
+    html.push_str(&tab_bar("/"));
     html
 }
 
-/// A visitor's tab bar on the list, as `NavBar` draws it (src/components/nav_bar.rs).
-fn tab_bar() -> String {
+/// A wish's page as the app draws it for a visitor (src/pages/wish_detail.rs) before its claim
+/// panel and timeline, which come below with the app; `None` for a wish given all it asked for
+/// (its page opens with thanks the app draws).
+pub(crate) fn wish_page(wish: &PublicWish, today: NaiveDate) -> Option<String> {
+    if microwish_core::giving::is_finished(wish.status) {
+        return None;
+    }
+    let campaign = wish
+        .campaign_id
+        .map(|id| {
+            let title = match &wish.campaign_title {
+                Some(title) => escape(title),
+                None => both(|t| t.campaign.to_owned()),
+            };
+            format!("<a class=\"detail__campaign\" href=\"/campaigns/{id}\">{title}</a>")
+        })
+        .unwrap_or_default();
+    let (place_label, place): (fn(&Texts) -> &'static str, _) = match wish.kind {
+        WishKind::Item => (
+            |t| t.drop_off,
+            both(|t| format!("{}{}", wish.station, t.in_brackets(&wish.station_location))),
+        ),
+        WishKind::Service => (|t| t.house_call_in, both(|t| t.address_private.to_owned())),
+    };
+    let needed_by = wish
+        .needed_by
+        .map(|date| {
+            format!(
+                "<dt>{}</dt><dd>{}</dd>",
+                both(|t| t.needed_by.to_owned()),
+                both(|t| t.deadline(date, today, wish.status))
+            )
+        })
+        .unwrap_or_default();
+    Some(format!(
+        "<nav class=\"topbar\"><a class=\"topbar__back\" href=\"/\">{back}</a></nav>\
+         <article class=\"page detail\"><div class=\"wish-card__tags\">\
+         <span class=\"tag tag--{kind}\">{kind_words}</span><span class=\"tag\">{category}</span>\
+         <span class=\"status status--{status}\">{status_words}</span>{campaign}</div>\
+         <h1 class=\"detail__title\">{title}</h1>\
+         <div class=\"detail__need\"><p>{still_needed} <strong class=\"detail__remaining\">{remaining}</strong> / {quantity} {unit}</p>\
+         {bar}<p class=\"detail__counts\">{counts}</p></div>\
+         <dl class=\"detail__facts\"><dt>{beneficiary}</dt><dd>{who}</dd><dt>{grid_label}</dt><dd>{grid}</dd>\
+         <dt>{place_label}</dt><dd>{place}</dd>{needed_by}</dl>\
+         <section class=\"detail__about\"><h2 class=\"section-title\">{about}</h2><p>{description}</p></section></article>{tabs}",
+        back = both(|t| format!("‹ {}", t.back_to_list)),
+        kind = wish.kind.as_str(),
+        status = wish.status.as_str(),
+        kind_words = both(|t| t.kind(wish.kind).to_owned()),
+        category = both(|t| t.category(wish.category).to_owned()),
+        status_words = both(|t| t.status(wish.status).to_owned()),
+        title = escape(&wish.title),
+        still_needed = both(|t| t.still_needed.to_owned()),
+        remaining = wish.remaining,
+        quantity = wish.quantity,
+        unit = escape(&wish.unit),
+        bar = bar(wish.claimed, wish.quantity),
+        counts = both(|t| format!(
+            "{} {} · {} {}",
+            t.progress_claimed, wish.claimed, t.progress_fulfilled, wish.fulfilled
+        )),
+        beneficiary = both(|t| t.beneficiary.to_owned()),
+        who = both(|t| format!("{}{}", wish.alias, t.in_brackets(t.group(wish.group)))),
+        grid_label = both(|t| t.filter_grid.to_owned()),
+        grid = escape(&wish.grid_name),
+        place_label = both(|t| place_label(t).to_owned()),
+        about = both(|t| t.about_wish.to_owned()),
+        description = escape(&wish.description),
+        tabs = tab_bar(&format!("/wishes/{}", wish.id)),
+    ))
+}
+
+/// A visitor's tab bar on the page at `path`, as `NavBar` draws it (src/components/nav_bar.rs):
+/// logging in or signing up comes back here.
+fn tab_bar(path: &str) -> String {
+    let (current, next) = if path == "/" {
+        (" aria-current=\"page\"", String::new())
+    } else {
+        ("", format!("?next={}", path.replace('/', "%2F")))
+    };
     format!(
         "<nav class=\"tabbar\" aria-label=\"{}\" data-session=\"out\">\
-         <a href=\"/\" class=\"tabbar__item\" aria-current=\"page\">{}</a>\
-         <a href=\"/login\" class=\"tabbar__item tabbar__login\">{}</a>\
-         <a href=\"/register\" class=\"tabbar__item tabbar__register\">{}</a>\
+         <a href=\"/\" class=\"tabbar__item\"{current}>{}</a>\
+         <a href=\"/login{next}\" class=\"tabbar__item tabbar__login\">{}</a>\
+         <a href=\"/register{next}\" class=\"tabbar__item tabbar__register\">{}</a>\
          <a href=\"/me\" class=\"tabbar__item tabbar__me\">{}</a></nav>",
         escape(ZH_CN.nav.label),
         both(|t| t.nav.wishes.to_owned()),

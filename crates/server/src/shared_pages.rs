@@ -25,8 +25,15 @@ pub async fn wish(
         Ok(id) => store::wishes::public(&state.db, id).await,
         Err(_) => Ok(None),
     };
+    let today = microwish_core::clock::community_today(state.clock.now());
     answer(&state, &headers, found, |wish| {
-        (share::wish(wish), wish_card(wish))
+        // Its page as the app will draw it (the app then takes its place: src/shell.rs); a
+        // wish given all it asked for gets its card.
+        let page = crate::first_screen::wish_page(wish, today).map(Screen::Page);
+        (
+            share::wish(wish),
+            page.unwrap_or_else(|| Screen::Card(wish_card(wish))),
+        )
     })
     .await
 }
@@ -45,16 +52,24 @@ pub async fn campaign(
         Err(_) => Ok(None),
     };
     answer(&state, &headers, found, |drive| {
-        (share::campaign(drive), campaign_card(drive))
+        (share::campaign(drive), Screen::Card(campaign_card(drive)))
     })
     .await
+}
+
+/// What the shell shows of a shared link before the app arrives.
+enum Screen {
+    /// The app's page itself, drawn as the app draws it (the app takes its place when ready).
+    Page(String),
+    /// A card in place of the placeholders (the app replaces the shell as it mounts).
+    Card(String),
 }
 
 async fn answer<T>(
     state: &AppState,
     headers: &HeaderMap,
     found: ApiResult<Option<T>>,
-    describe: impl FnOnce(&T) -> (Preview, String),
+    describe: impl FnOnce(&T) -> (Preview, Screen),
 ) -> Response {
     let html = match tokio::fs::read_to_string(state.dist.join("index.html")).await {
         Ok(html) => html,
@@ -71,8 +86,12 @@ async fn answer<T>(
     };
     match found {
         Ok(Some(found)) => {
-            let (preview, card) = describe(&found);
-            page(StatusCode::OK, named(&html, &preview, &card, headers))
+            let (preview, screen) = describe(&found);
+            let html = match screen {
+                Screen::Page(screen) => crate::first_screen::with_first_screen(&html, &screen),
+                Screen::Card(card) => with_card(&html, &card),
+            };
+            page(StatusCode::OK, named(&html, &preview, headers))
         }
         Ok(None) => page(StatusCode::NOT_FOUND, html),
         Err(error) => {
@@ -84,8 +103,8 @@ async fn answer<T>(
 }
 
 /// The app's page with `preview`'s title and description in the head (with Open Graph tags
-/// for link previews) and `card` drawn in the shell in place of the placeholder cards.
-fn named(index: &str, preview: &Preview, card: &str, headers: &HeaderMap) -> String {
+/// for link previews).
+fn named(index: &str, preview: &Preview, headers: &HeaderMap) -> String {
     let title = escape(&format!("{} · 微心愿", preview.title));
     let description = escape(&preview.description);
     let image = absolute(headers, "/icon-512.png").map(|url| {
@@ -107,18 +126,21 @@ fn named(index: &str, preview: &Preview, card: &str, headers: &HeaderMap) -> Str
     let description_tag = format!("<meta name=\"description\" content=\"{description}\" />");
     html = replace_element(&html, "<meta name=\"description\"", ">", &description_tag)
         .unwrap_or_else(|| insert_before(&html, "</head>", &description_tag));
-    // The placeholder cards give way to the real one (the app removes the whole shell as it mounts).
+    html
+}
+
+/// The placeholder cards give way to `card` (the app removes the whole shell as it mounts).
+fn with_card(index: &str, card: &str) -> String {
     let placeholders = "<div class=\"skeleton-list\"";
-    if html.contains(placeholders) {
-        html = html.replacen(
+    if index.contains(placeholders) {
+        index.replacen(
             placeholders,
             &format!("{card}\n      <div hidden class=\"skeleton-list\""),
             1,
-        );
+        )
     } else {
-        html = insert_before(&html, "</body>", card);
+        insert_before(index, "</body>", card)
     }
-    html
 }
 
 fn wish_card(wish: &PublicWish) -> String {
@@ -210,7 +232,11 @@ mod tests {
         };
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, "wish.example.cn".parse().unwrap());
-        let html = named(index, &preview, "<article>card</article>", &headers);
+        let html = named(
+            &with_card(index, "<article>card</article>"),
+            &preview,
+            &headers,
+        );
         assert!(html.contains("<title>&lt;script&gt;一个书包 · 微心愿</title>"));
         assert!(html.contains("<meta property=\"og:title\" content=\"&lt;script&gt;一个书包\" />"));
         assert!(html.contains("content=\"还需 1/2 个 &quot;急&quot;\""));

@@ -135,11 +135,14 @@ async fn a_shared_wish_link_names_the_wish_from_public_fields_only() {
     // Only one title and one description: the generic ones are replaced.
     assert_eq!(html.matches("<title>").count(), 1);
     assert_eq!(html.matches("name=\"description\"").count(), 1);
-    // The first screen: the wish drawn in the shell before the app arrives.
+    // The first screen: the wish's page drawn in the shell before the app arrives, in both
+    // languages.
     let shell = &html[html.find("id=\"shell\"").unwrap()..];
+    assert!(shell.starts_with("id=\"shell\" class=\"app first-screen\""));
+    assert!(shell.contains(&format!("<h1 class=\"detail__title\">{}</h1>", wish.title)));
     assert!(shell.contains(&format!(
-        "<h1 class=\"wish-card__title\">{}</h1>",
-        wish.title
+        "<span class=\"only-zh\">还需</span><span class=\"only-en\" lang=\"en\">Still needed</span> <strong class=\"detail__remaining\">{}</strong>",
+        wish.remaining
     )));
     assert!(html.len() > index.len());
     for secret in app.household_secrets().await {
@@ -275,6 +278,9 @@ async fn the_list_opens_with_its_first_open_wishes_drawn_in_both_languages() {
     let listed: Vec<String> = now.iter().map(|wish| wish.id.to_string()).collect();
     assert_eq!(drawn, listed);
 
+    // A list with filters is the app's to draw: the plain page.
+    let html = app.get("/?kind=item").await.text().await.unwrap();
+    assert!(!html.contains("first-screen"));
     // Someone signed in gets the plain page: their app draws more than a visitor's list.
     let donor = app.register(Role::Donor).await;
     let response = app

@@ -29,36 +29,42 @@ pub fn random_hex_key() -> ApiResult<String> {
 }
 
 /// The Content-Security-Policy for the SPA in `index_html`. Trunk starts the app with an
-/// inline module script; its hash is allowed, no other inline script is. Images may also come
-/// from the page's own `blob:` addresses: a request's photos, shown before they are sent.
+/// inline module script, and the page carries its style sheet and its settings' script inline
+/// (a slow link then pays one round trip before the first paint, not two); their hashes are
+/// allowed, no other inline script or style is. Images may also come from the page's own
+/// `blob:` addresses: a request's photos, shown before they are sent.
 pub fn content_security_policy(index_html: Option<&str>) -> HeaderValue {
-    let inline_scripts: String = index_html
-        .map(inline_script_hashes)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|hash| format!(" 'sha256-{hash}'"))
-        .collect();
+    let allowed = |element: &str| -> String {
+        index_html
+            .map(|html| inline_hashes(html, element))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|hash| format!(" 'sha256-{hash}'"))
+            .collect()
+    };
+    let (inline_scripts, inline_styles) = (allowed("script"), allowed("style"));
     let policy = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{inline_scripts}; \
-         style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
+         style-src 'self'{inline_styles}; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
          manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
          frame-ancestors 'none'; form-action 'self'"
     );
     HeaderValue::from_str(&policy).expect("the policy is ASCII")
 }
 
-/// Base64 SHA-256 of the body of every inline `<script>` in `html`.
-fn inline_script_hashes(html: &str) -> Vec<String> {
+/// Base64 SHA-256 of the body of every inline `<element>` (`script`, `style`) in `html`.
+fn inline_hashes(html: &str, element: &str) -> Vec<String> {
+    let (open, close_tag) = (format!("<{element}"), format!("</{element}>"));
     let mut hashes = Vec::new();
     let mut rest = html;
-    while let Some(start) = rest.find("<script") {
+    while let Some(start) = rest.find(&open) {
         let after = &rest[start..];
         let Some(open_end) = after.find('>') else {
             break;
         };
         let tag = &after[..open_end];
         let body_and_more = &after[open_end + 1..];
-        let Some(close) = body_and_more.find("</script>") else {
+        let Some(close) = body_and_more.find(&close_tag) else {
             break;
         };
         if !tag.contains(" src=") {
@@ -143,14 +149,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn inline_scripts_are_hashed_and_external_ones_skipped() {
-        let html = r#"<script type="module">init()</script><script src="/a.js"></script>"#;
-        let hashes = inline_script_hashes(html);
-        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"init()"));
-        assert_eq!(hashes, vec![expected.clone()]);
+    fn inline_scripts_and_styles_are_hashed_and_external_ones_skipped() {
+        let html = r#"<style>.a{}</style><script type="module">init()</script><script src="/a.js"></script>"#;
+        let hash =
+            |text: &[u8]| base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text));
+        let (script, style) = (hash(b"init()"), hash(b".a{}"));
+        assert_eq!(inline_hashes(html, "script"), vec![script.clone()]);
+        assert_eq!(inline_hashes(html, "style"), vec![style.clone()]);
         let policy = content_security_policy(Some(html));
         let policy = policy.to_str().unwrap();
-        assert!(policy.contains(&format!("'sha256-{expected}'")));
+        assert!(policy.contains(&format!(
+            "script-src 'self' 'wasm-unsafe-eval' 'sha256-{script}';"
+        )));
+        assert!(policy.contains(&format!("style-src 'self' 'sha256-{style}';")));
         assert!(policy.contains("object-src 'none'"));
         assert!(!policy.contains("unsafe-inline"));
     }

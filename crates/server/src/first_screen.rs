@@ -240,9 +240,7 @@ pub(crate) fn wish_page(wish: &PublicWish, today: NaiveDate) -> Option<String> {
         .unwrap_or_default();
     Some(format!(
         "<nav class=\"topbar\"><a class=\"topbar__back\" href=\"/\">{back}</a></nav>\
-         <article class=\"page detail\"><div class=\"wish-card__tags\">\
-         <span class=\"tag tag--{kind}\">{kind_words}</span><span class=\"tag\">{category}</span>\
-         <span class=\"status status--{status}\">{status_words}</span>{campaign}</div>\
+         <article class=\"page detail\"><div class=\"wish-card__tags\">{tags}{campaign}</div>\
          <h1 class=\"detail__title\">{title}</h1>\
          <div class=\"detail__need\"><p>{still_needed} <strong class=\"detail__remaining\">{remaining}</strong> / {quantity} {unit}</p>\
          {bar}<p class=\"detail__counts\">{counts}</p></div>\
@@ -250,11 +248,7 @@ pub(crate) fn wish_page(wish: &PublicWish, today: NaiveDate) -> Option<String> {
          <dt>{place_label}</dt><dd>{place}</dd>{needed_by}</dl>\
          <section class=\"detail__about\"><h2 class=\"section-title\">{about}</h2><p>{description}</p></section></article>{tabs}",
         back = both(|t| format!("‹ {}", t.back_to_list)),
-        kind = wish.kind.as_str(),
-        status = wish.status.as_str(),
-        kind_words = both(|t| t.kind(wish.kind).to_owned()),
-        category = both(|t| t.category(wish.category).to_owned()),
-        status_words = both(|t| t.status(wish.status).to_owned()),
+        tags = tags(wish),
         title = escape(&wish.title),
         still_needed = both(|t| t.still_needed.to_owned()),
         remaining = wish.remaining,
@@ -420,8 +414,7 @@ fn wish_card(wish: &PublicWish, today: NaiveDate) -> String {
         .unwrap_or_default();
     format!(
         "<a class=\"wish-card\" href=\"/wishes/{id}\" data-kind=\"{kind}\" data-status=\"{status}\">\
-         <div class=\"wish-card__tags\"><span class=\"tag tag--{kind}\">{kind_words}</span>\
-         <span class=\"tag\">{category}</span><span class=\"status status--{status}\">{status_words}</span></div>\
+         <div class=\"wish-card__tags\">{tags}</div>\
          <h3 class=\"wish-card__title\">{title}</h3>\
          <p class=\"wish-card__who\"><span class=\"wish-card__alias\">{alias}</span>{who}</p>{bar}\
          <div class=\"wish-card__bottom\"><span class=\"wish-card__need\">{still_needed} \
@@ -429,9 +422,7 @@ fn wish_card(wish: &PublicWish, today: NaiveDate) -> String {
         id = wish.id,
         kind = wish.kind.as_str(),
         status = wish.status.as_str(),
-        kind_words = both(|t| t.kind(wish.kind).to_owned()),
-        category = both(|t| t.category(wish.category).to_owned()),
-        status_words = both(|t| t.status(wish.status).to_owned()),
+        tags = tags(wish),
         title = escape(&wish.title),
         alias = escape(&wish.alias),
         who = both(|t| format!(" · {} · {}", t.group(wish.group), wish.grid_name)),
@@ -440,6 +431,19 @@ fn wish_card(wish: &PublicWish, today: NaiveDate) -> String {
         remaining = wish.remaining,
         quantity = wish.quantity,
         unit = escape(&wish.unit),
+    )
+}
+
+/// A wish's kind, category and status, as its card and its page tag it.
+fn tags(wish: &PublicWish) -> String {
+    format!(
+        "<span class=\"tag tag--{kind}\">{}</span><span class=\"tag\">{}</span>\
+         <span class=\"status status--{status}\">{}</span>",
+        both(|t| t.kind(wish.kind).to_owned()),
+        both(|t| t.category(wish.category).to_owned()),
+        both(|t| t.status(wish.status).to_owned()),
+        kind = wish.kind.as_str(),
+        status = wish.status.as_str(),
     )
 }
 

@@ -11,7 +11,7 @@
 //! `tests/e2e/first_screen.test.mjs` checks that the two read the same, card for card.
 //!
 //! Public fields only, as `GET /api/wishes`, `/api/campaigns` and `/api/stats` answer anyone.
-//! Drawn once per data version and day, in the public-page cache.
+//! Drawn once per data version and minute, in the public-page cache.
 
 use std::sync::Arc;
 
@@ -63,15 +63,18 @@ pub async fn list(
     }
 }
 
-/// The first screen's markup, from the public-page cache when this version and day have been
-/// drawn (deadlines count days, so a new day draws again).
+/// The first screen's markup, from the public-page cache when this version has been drawn in
+/// this minute: time alone changes some of it (a deadline's days left, a request that waits past
+/// its time counts against the response rate), and the app's page, reading the same at take-over,
+/// must not differ.
 async fn drawn(state: &AppState) -> ApiResult<Option<String>> {
     let version = state
         .freshness
         .latest(|| async { store::sync::latest_version(&state.db).await })
         .await?;
-    let today = community_today(state.clock.now());
-    let key = format!("first-screen:{today}");
+    let now = state.clock.now();
+    let today = community_today(now);
+    let key = format!("first-screen:{}", now.timestamp() / 60);
     if let Some(page) = state.pages.get(&key, version) {
         return Ok(
             Some(String::from_utf8_lossy(page.json()).into_owned()).filter(|s| !s.is_empty())
@@ -86,7 +89,7 @@ async fn drawn(state: &AppState) -> ApiResult<Option<String>> {
     let screen = if wishes.is_empty() {
         String::new()
     } else {
-        let stats = store::community::stats(&state.db, state.clock.now()).await?;
+        let stats = store::community::stats(&state.db, now).await?;
         let mut campaigns: Vec<PublicCampaign> = store::campaigns::all(&state.db)
             .await?
             .into_iter()

@@ -236,10 +236,20 @@ impl Server {
         ));
         let compaction = tokio::spawn(compact_change_log(self.state.clone()));
         let sender = tokio::spawn(notify::run_sender(self.state.clone()));
+        // What is already announced is read before the first request is served: read later
+        // (after connecting to PostgreSQL's notices, slow on a loaded database), it could count
+        // a phone's first change as announced, and that phone's listeners would never hear of it.
+        let seen = self
+            .state
+            .reader
+            .read(store::sync::watched)
+            .await
+            .unwrap_or((0, 0));
         let announcer = tokio::spawn(announce_changes(
             self.state.clone(),
             self.watch_interval,
             self.notices_from,
+            seen,
         ));
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app)
@@ -288,7 +298,14 @@ async fn release_stalled_claims(state: AppState, every: Duration) {
 ///   tells every phone to pull;
 /// - drops the sessions this server keeps in memory when the sessions' epoch moved (a logout
 ///   or a change of vetting, wherever it was made), within `every`.
-async fn announce_changes(state: AppState, every: Duration, notices_from: Option<String>) {
+///
+/// `seen` is the change version and sessions' epoch when the server started serving.
+async fn announce_changes(
+    state: AppState,
+    every: Duration,
+    notices_from: Option<String>,
+    seen: (u64, i64),
+) {
     let mut notices = match &notices_from {
         Some(url) => match listen_for_changes(url).await {
             Ok(listener) => Some(listener),
@@ -299,11 +316,7 @@ async fn announce_changes(state: AppState, every: Duration, notices_from: Option
         },
         None => None,
     };
-    let (mut announced, mut epoch) = state
-        .reader
-        .read(store::sync::watched)
-        .await
-        .unwrap_or((0, 0));
+    let (mut announced, mut epoch) = seen;
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

@@ -1,7 +1,8 @@
 //! The shell index.html draws while the app loads, and the moment the app takes its place.
 //!
 //! Usually the app takes over as it mounts. But when the server has drawn the page itself into
-//! the shell (the list's first screen, a shared wish's page: `crates/server/src/first_screen.rs`),
+//! the shell (the list's first screen, a shared wish's or campaign's page:
+//! `crates/server/src/first_screen.rs`),
 //! the app's page has nothing to show until its first sync: taking over at once would swap
 //! wishes for a loading line and back. So then the shell stays, the app hidden behind it
 //! (style/main.css), until that page is ready or has said why it is not (it calls
@@ -14,7 +15,7 @@ use wasm_bindgen::JsCast;
 const HOLD_AT_MOST_MS: i32 = 10_000;
 
 /// Called as the app mounts: takes over at once, unless the shell holds a page the server drew
-/// and the app opens on that page (the list, or a wish).
+/// and the app opens on that page (the list, a wish, a campaign).
 pub fn mount() {
     let holds_page = web_sys::window()
         .and_then(|window| window.document())
@@ -27,7 +28,9 @@ pub fn mount() {
         .is_some();
     let on_drawn_page = web_sys::window()
         .and_then(|window| window.location().pathname().ok())
-        .is_some_and(|path| path == "/" || path.starts_with("/wishes/"));
+        .is_some_and(|path| {
+            path == "/" || path.starts_with("/wishes/") || path.starts_with("/campaigns/")
+        });
     if !(holds_page && on_drawn_page) {
         take_over();
         return;

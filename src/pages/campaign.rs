@@ -34,6 +34,17 @@ pub fn CampaignPage() -> impl IntoView {
             .map(|(_, _, id)| id)
             .collect::<Vec<WishId>>()
     });
+    // The server's drawing of this page (in the shell) stays until the page has its campaign,
+    // or has heard from the server that it has none, or cannot hear.
+    Effect::new(move |_| {
+        let heard = matches!(
+            data.status.get(),
+            SyncStatus::Synced | SyncStatus::Offline(_) | SyncStatus::Failed
+        );
+        if campaign.with(Option::is_some) || heard {
+            crate::shell::take_over();
+        }
+    });
     view! {
         <BackLink />
         {move || match campaign.get() {

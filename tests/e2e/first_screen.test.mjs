@@ -163,6 +163,29 @@ for (const english of [false, true]) {
   });
 }
 
+test("a shared campaign's page shows before the app, which takes over with the same page", async () => {
+  const { items: [drive] } = await (await fetch(`${server.url}/api/campaigns`)).json();
+  const parts = ['.topbar', '.campaign', '.section-title', '.wish-card', '.tabbar'];
+  const { context, page, problems, release } = await firstVisit();
+  try {
+    await page.goto(`${server.url}/campaigns/${drive.id}`);
+    await page.locator('#shell.first-screen .detail__title').waitFor();
+    const drawn = await screenOf(page, '#shell', parts);
+    assert.ok(drawn.some(({ part }) => part === '.wish-card'), 'its wishes');
+    assert.equal(await page.locator('#shell .detail__title').innerText(), drive.title);
+    await watchTakeOver(page, '.detail__title');
+    release();
+    await page.locator('main.app .campaign').waitFor();
+    await appTookOver(page);
+    await takeOverSeen(page);
+    assert.deepEqual(firstOf(await screenOf(page, 'body', parts), drawn, parts), drawn);
+    await page.screenshot({ path: `${screenshotDir}/shared-campaign-taken-over-360x800.png` });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("a first screen's wish is a link that works before the app has arrived", async () => {
   const { context, page, release } = await firstVisit();
   try {

@@ -1,5 +1,6 @@
 //! `GET /`: the app's page with the list's first screen drawn in, for a visitor's first load
-//! (and [`wish_page`], a shared wish's page drawn the same way: `shared_pages.rs`).
+//! (and [`wish_page`] and [`campaign_page`], a shared wish's or campaign's page drawn the same
+//! way: `shared_pages.rs`).
 //!
 //! A phone on slow 4G needs seconds for the app's wasm; until now it showed placeholder cards.
 //! The server draws what the app's list (`src/pages/wish_list.rs`) will draw for a visitor: the
@@ -271,6 +272,76 @@ pub(crate) fn wish_page(wish: &PublicWish, today: NaiveDate) -> Option<String> {
         description = escape(&wish.description),
         tabs = tab_bar(&format!("/wishes/{}", wish.id)),
     ))
+}
+
+/// A campaign's page as the app draws it for a visitor (src/pages/campaign.rs): its header and
+/// its first wishes (the app draws the rest below).
+pub(crate) fn campaign_page(
+    campaign: &PublicCampaign,
+    wishes: &[PublicWish],
+    today: NaiveDate,
+) -> String {
+    let progress = &campaign.progress;
+    let ended = if campaign.has_ended(today) {
+        format!(
+            "<p class=\"campaign__ended tag\">{}</p>",
+            both(|t| t.campaign_ended.to_owned())
+        )
+    } else {
+        String::new()
+    };
+    let period = match (campaign.starts_on, campaign.ends_on) {
+        (Some(start), Some(end)) => format!(
+            "<p class=\"campaign__period\">{}</p>",
+            both(|t| t.labelled(t.period, &format!("{} – {}", t.date(start), t.date(end))))
+        ),
+        _ => String::new(),
+    };
+    let goal = if campaign.goal > 0 {
+        format!(
+            "{}<p class=\"campaign__goal\">{}</p>",
+            bar(progress.units_claimed, campaign.goal),
+            both(|t| t.campaign_goal(progress.units_claimed, campaign.goal, &campaign.unit))
+        )
+    } else {
+        String::new()
+    };
+    let list = if wishes.is_empty() {
+        format!(
+            "<div class=\"empty\"><p class=\"empty__title\">{}</p><p class=\"empty__hint\">{}</p></div>",
+            both(|t| t.report.campaign_no_wishes.to_owned()),
+            both(|t| t.report.campaign_no_wishes_hint.to_owned()),
+        )
+    } else {
+        let cards: String = wishes
+            .iter()
+            .map(|wish| format!("<li>{}</li>", wish_card(wish, today)))
+            .collect();
+        format!("<ul class=\"wish-list\">{cards}</ul>")
+    };
+    format!(
+        "<nav class=\"topbar\"><a class=\"topbar__back\" href=\"/\">{back}</a></nav>\
+         <header class=\"page campaign\"><p class=\"hero__community\">{label}</p>\
+         <h1 class=\"detail__title\">{title}</h1>{ended}<p>{description}</p>{period}{goal}{bar}\
+         <p class=\"detail__counts\">{counts}</p></header>\
+         <h2 class=\"section-title\">{wishes_title}</h2>{list}{tabs}",
+        back = both(|t| format!("‹ {}", t.back_to_list)),
+        label = both(|t| t.campaign.to_owned()),
+        title = escape(&campaign.title),
+        description = escape(&campaign.description),
+        bar = bar(progress.units_claimed, progress.units),
+        counts = both(|t| format!(
+            "{} {}/{} · {} {}/{}",
+            t.progress_claimed,
+            progress.units_claimed,
+            progress.units,
+            t.progress_fulfilled,
+            progress.units_fulfilled,
+            progress.units,
+        )),
+        wishes_title = both(|t| t.campaign_wishes.to_owned()),
+        tabs = tab_bar(&format!("/campaigns/{}", campaign.id)),
+    )
 }
 
 /// A visitor's tab bar on the page at `path`, as `NavBar` draws it (src/components/nav_bar.rs):

@@ -46,13 +46,13 @@ pub async fn campaign(
     headers: HeaderMap,
 ) -> Response {
     let found = match id.parse::<CampaignId>() {
-        Ok(id) => store::campaigns::one(&state.db, id)
-            .await
-            .map(|found| found.filter(|drive| visibility::campaign(None, drive.community_id))),
+        Ok(id) => campaign_and_wishes(&state, id).await,
         Err(_) => Ok(None),
     };
-    answer(&state, &headers, found, |drive| {
-        (share::campaign(drive), Screen::Card(campaign_card(drive)))
+    let today = microwish_core::clock::community_today(state.clock.now());
+    answer(&state, &headers, found, |(drive, wishes)| {
+        let page = crate::first_screen::campaign_page(drive, wishes, today);
+        (share::campaign(drive), Screen::Page(page))
     })
     .await
 }
@@ -61,8 +61,29 @@ pub async fn campaign(
 enum Screen {
     /// The app's page itself, drawn as the app draws it (the app takes its place when ready).
     Page(String),
-    /// A card in place of the placeholders (the app replaces the shell as it mounts).
+    /// A card in place of the placeholders (the app replaces the shell as it mounts): a wish
+    /// given all it asked for.
     Card(String),
+}
+
+/// A public campaign and the first of its wishes, in the app's order.
+async fn campaign_and_wishes(
+    state: &AppState,
+    id: CampaignId,
+) -> ApiResult<Option<(PublicCampaign, Vec<PublicWish>)>> {
+    let Some(drive) = store::campaigns::one(&state.db, id)
+        .await?
+        .filter(|drive| visibility::campaign(None, drive.community_id))
+    else {
+        return Ok(None);
+    };
+    let query = microwish_core::WishQuery {
+        campaign: Some(id),
+        limit: Some(crate::first_screen::FIRST_SCREEN_WISHES),
+        ..Default::default()
+    };
+    let wishes = store::wishes::list(&state.db, &query).await?.items;
+    Ok(Some((drive, wishes)))
 }
 
 async fn answer<T>(
@@ -153,16 +174,6 @@ fn wish_card(wish: &PublicWish) -> String {
         escape(&wish.alias),
         escape(&preview.description),
         escape(&wish.description),
-    )
-}
-
-fn campaign_card(drive: &PublicCampaign) -> String {
-    let preview = share::campaign(drive);
-    format!(
-        "<article class=\"wish-card shared-card\">\n        <h1 class=\"wish-card__title\">{}</h1>\n        \
-         <p class=\"wish-card__need\">{}</p>\n      </article>",
-        escape(&drive.title),
-        escape(&preview.description),
     )
 }
 

@@ -191,6 +191,35 @@ async fn a_shared_campaign_link_names_the_drive_and_its_progress() {
         description.starts_with(&format!("已认领 {}/", drive["progress"]["units_claimed"])),
         "{description}"
     );
+    // Its page, drawn as the app draws it, with its first wishes in the app's order.
+    let shell = &html[html.find("id=\"shell\"").unwrap()..];
+    assert!(shell.starts_with("id=\"shell\" class=\"app first-screen\""));
+    assert!(shell.contains(&format!(
+        "<h1 class=\"detail__title\">{}</h1>",
+        drive["title"].as_str().unwrap()
+    )));
+    let wishes = app
+        .get_json(&format!("/api/wishes?campaign={id}&limit=6"))
+        .await;
+    let listed: Vec<&str> = wishes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|wish| wish["id"].as_str().unwrap())
+        .collect();
+    assert!(!listed.is_empty());
+    let drawn: Vec<&str> = shell
+        .split("<a class=\"wish-card\" href=\"/wishes/")
+        .skip(1)
+        .map(|card| &card[..card.find('"').unwrap()])
+        .collect();
+    assert_eq!(drawn, listed);
+    for secret in app.household_secrets().await {
+        assert!(
+            !html.contains(&secret),
+            "a household's {secret} on a campaign's page"
+        );
+    }
     assert_eq!(
         app.get("/campaigns/0190a0b2-4c1d-7e3f-8a9b-0c1d2e3f4a5b")
             .await

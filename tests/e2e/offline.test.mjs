@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, launchBrowser, phoneContext, screenshotDir, visit } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, visit, appTookOver } from './support.mjs';
 
 let server;
 let browser;
@@ -84,6 +84,7 @@ test('the app opens offline, takes a claim offline, and applies it once when bac
   // The service worker takes the shell; the sync loop fills the cache.
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
+  await appTookOver(page);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await page.locator('.wish-card').first().waitFor();
   const online = await page.locator('.wish-card').count();
@@ -91,6 +92,7 @@ test('the app opens offline, takes a claim offline, and applies it once when bac
   // No network at all: the list still shows, from the device.
   await context.setOffline(true);
   await page.reload();
+  await appTookOver(page);
   await page.locator('.wish-card').first().waitFor();
   assert.equal(await page.locator('.wish-card').count(), online);
   await page.locator('.sync-status[data-state=offline]').waitFor();

@@ -2,7 +2,7 @@
 // Run by `make e2e` (node --test), which builds both first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phoneContext, screenshotDir, visit } from './support.mjs';
+import { startServer, launchBrowser, phoneContext, screenshotDir, visit, appTookOver } from './support.mjs';
 
 let server;
 let browser;
@@ -60,6 +60,7 @@ test('a donor browses, filters to house calls and opens a wish', async () => {
 
   // A reload on a client route is served by the server's fallback.
   await page.reload();
+  await appTookOver(page);
   await page.locator('.detail__title').waitFor();
   assert.equal(await page.locator('.detail__title').innerText(), title);
 

@@ -26,10 +26,14 @@ pub async fn wish(
         Err(_) => Ok(None),
     };
     let today = microwish_core::clock::community_today(state.clock.now());
+    // Someone signed in sees more on it (their claim, their actions): their app draws it.
+    let visitor = crate::auth::session_token(&headers).is_none();
     answer(&state, &headers, found, |wish| {
-        // Its page as the app will draw it (the app then takes its place: src/shell.rs); a
-        // wish given all it asked for gets its card.
-        let page = crate::first_screen::wish_page(wish, today).map(Screen::Page);
+        // For a visitor, its page as the app will draw it (the app then takes its place:
+        // src/shell.rs); a wish given all it asked for gets its card.
+        let page = crate::first_screen::wish_page(wish, today)
+            .filter(|_| visitor)
+            .map(Screen::Page);
         (
             share::wish(wish),
             page.unwrap_or_else(|| Screen::Card(wish_card(wish))),
@@ -50,9 +54,15 @@ pub async fn campaign(
         Err(_) => Ok(None),
     };
     let today = microwish_core::clock::community_today(state.clock.now());
+    // Someone signed in may see more on it (a worker's actions): their app draws it.
+    let visitor = crate::auth::session_token(&headers).is_none();
     answer(&state, &headers, found, |(drive, wishes)| {
-        let page = crate::first_screen::campaign_page(drive, wishes, today);
-        (share::campaign(drive), Screen::Page(page))
+        let screen = if visitor {
+            Screen::Page(crate::first_screen::campaign_page(drive, wishes, today))
+        } else {
+            Screen::Card(campaign_card(drive))
+        };
+        (share::campaign(drive), screen)
     })
     .await
 }
@@ -61,8 +71,8 @@ pub async fn campaign(
 enum Screen {
     /// The app's page itself, drawn as the app draws it (the app takes its place when ready).
     Page(String),
-    /// A card in place of the placeholders (the app replaces the shell as it mounts): a wish
-    /// given all it asked for.
+    /// A card in place of the placeholders (the app replaces the shell as it mounts): for
+    /// someone signed in, or a wish given all it asked for.
     Card(String),
 }
 
@@ -162,6 +172,16 @@ fn with_card(index: &str, card: &str) -> String {
     } else {
         insert_before(index, "</body>", card)
     }
+}
+
+fn campaign_card(drive: &PublicCampaign) -> String {
+    let preview = share::campaign(drive);
+    format!(
+        "<article class=\"wish-card shared-card\">\n        <h1 class=\"wish-card__title\">{}</h1>\n        \
+         <p class=\"wish-card__need\">{}</p>\n      </article>",
+        escape(&drive.title),
+        escape(&preview.description),
+    )
 }
 
 fn wish_card(wish: &PublicWish) -> String {

@@ -151,6 +151,16 @@ async fn a_shared_wish_link_names_the_wish_from_public_fields_only() {
             "a household's {secret} in the shared page"
         );
     }
+    // Someone signed in gets the card: their app draws their own page of it.
+    let donor = app.register(microwish_core::Role::Donor).await;
+    let html = app
+        .get_as(&donor, &format!("/wishes/{}", wish.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("first-screen"));
+    assert!(html.contains("shared-card"));
 }
 
 #[tokio::test]

@@ -4,12 +4,12 @@
 //!
 //! A phone on slow 4G needs seconds for the app's wasm; until now it showed placeholder cards.
 //! The server draws what the app's list (`src/pages/wish_list.rs`) will draw for a visitor: the
-//! hero with its figures, the requests' figures, the running campaigns, the filters and the
-//! first open wishes (`src/components/wish_card.rs`) and the tab bar, in the app's own words (microwish-i18n)
-//! in both languages (public/prefs.js shows the device's one before the first paint). Every
-//! link works before the app has arrived. The app starts hidden behind it (`src/shell.rs`) and
-//! takes its place once its list is ready, so nothing moves; the e2e test
-//! `tests/e2e/first_screen.test.mjs` checks that the two read the same, card for card.
+//! hero with its figures, the requests' figures, the running campaigns, the filters, the first
+//! open wishes (`src/components/wish_card.rs`) and the tab bar, in the app's own words
+//! (microwish-i18n), in both languages (public/prefs.js shows the device's one before the first
+//! paint). Every link works before the app has arrived. The app starts hidden behind it
+//! (`src/shell.rs`) and takes its place once its page is ready, so nothing moves; the e2e test
+//! `tests/e2e/first_screen.test.mjs` checks that the two read the same, part for part.
 //!
 //! Public fields only, as `GET /api/wishes`, `/api/campaigns` and `/api/stats` answer anyone.
 //! Drawn once per data version and minute, in the public-page cache.

@@ -45,6 +45,28 @@ pub fn mount() {
     }
 }
 
+/// Takes over once `ready` is true: the page it is called from has what the server drew (it
+/// is tracked, so it is asked again as the page's signals change).
+pub fn take_over_when(ready: impl Fn() -> bool + 'static) {
+    leptos::prelude::Effect::new(move |_| {
+        if ready() {
+            take_over();
+        }
+    });
+}
+
+/// Whether the sync has heard from the server (or knows it cannot): an inner page the server
+/// drew may take over then even without its entity, which is then truly not there (a cache
+/// from an earlier visit may not have it yet before that).
+pub fn heard_from_server(data: crate::state::Data) -> bool {
+    use leptos::prelude::Get;
+    use microwish_core::engine::SyncStatus;
+    matches!(
+        data.status.get(),
+        SyncStatus::Synced | SyncStatus::Offline(_) | SyncStatus::Failed
+    )
+}
+
 /// The shell makes way for the app (again: nothing happens).
 pub fn take_over() {
     if let Some(shell) = web_sys::window()

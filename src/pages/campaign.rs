@@ -35,15 +35,9 @@ pub fn CampaignPage() -> impl IntoView {
             .collect::<Vec<WishId>>()
     });
     // The server's drawing of this page (in the shell) stays until the page has its campaign,
-    // or has heard from the server that it has none, or cannot hear.
-    Effect::new(move |_| {
-        let heard = matches!(
-            data.status.get(),
-            SyncStatus::Synced | SyncStatus::Offline(_) | SyncStatus::Failed
-        );
-        if campaign.with(Option::is_some) || heard {
-            crate::shell::take_over();
-        }
+    // or has heard from the server that it has none.
+    crate::shell::take_over_when(move || {
+        campaign.with(Option::is_some) || crate::shell::heard_from_server(data)
     });
     view! {
         <BackLink />

@@ -26,16 +26,9 @@ pub fn WishDetailPage() -> impl IntoView {
     // Rendered once per wish; its fields follow the cache from then on.
     let shown = Memo::new(move |_| wish.with(|wish| wish.as_ref().map(|wish| wish.id)));
     // The server's drawing of this page (in the shell) stays until the page has its wish, or
-    // has heard from the server that it has none (a cache from an earlier visit may not have
-    // it yet), or cannot hear.
-    Effect::new(move |_| {
-        let heard = matches!(
-            data.status.get(),
-            SyncStatus::Synced | SyncStatus::Offline(_) | SyncStatus::Failed
-        );
-        if shown.get().is_some() || heard {
-            crate::shell::take_over();
-        }
+    // has heard from the server that it has none.
+    crate::shell::take_over_when(move || {
+        shown.get().is_some() || crate::shell::heard_from_server(data)
     });
     view! {
         <BackLink />

@@ -90,10 +90,8 @@ pub fn WishListPage() -> impl IntoView {
     let stats = LocalResource::new(api::stats);
     // The server's first screen (in the shell) stays until this page can take its place as it
     // is: with its wishes (or why there are none) and its figures.
-    Effect::new(move |_| {
-        if phase.get() != Phase::Loading && stats.with(Option::is_some) {
-            crate::shell::take_over();
-        }
+    crate::shell::take_over_when(move || {
+        phase.get() != Phase::Loading && stats.with(Option::is_some)
     });
     let retry = Callback::new(move |_| {
         sync.wake();

@@ -41,9 +41,9 @@ pub async fn list(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let html = match tokio::fs::read_to_string(state.dist.join("index.html")).await {
+    let html = match crate::shared_pages::app_page(&state).await {
         Ok(html) => html,
-        Err(_) => return crate::app::spa_index_missing(&state),
+        Err(missing) => return missing,
     };
     let page =
         |html: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();

@@ -102,10 +102,9 @@ async fn answer<T>(
     found: ApiResult<Option<T>>,
     describe: impl FnOnce(&T) -> (Preview, Screen),
 ) -> Response {
-    let html = match tokio::fs::read_to_string(state.dist.join("index.html")).await {
+    let html = match app_page(state).await {
         Ok(html) => html,
-        // No app built: the ordinary fallback says so.
-        Err(_) => return crate::app::spa_index_missing(state),
+        Err(missing) => return missing,
     };
     let page = |status: StatusCode, html: String| {
         (
@@ -131,6 +130,14 @@ async fn answer<T>(
             page(StatusCode::OK, html)
         }
     }
+}
+
+/// The app's page as the build left it, to draw into; without a build, the ordinary
+/// fallback's answer that says so.
+pub(crate) async fn app_page(state: &AppState) -> Result<String, Response> {
+    tokio::fs::read_to_string(state.dist.join("index.html"))
+        .await
+        .map_err(|_| crate::app::spa_index_missing(state))
 }
 
 /// The app's page with `preview`'s title and description in the head (with Open Graph tags

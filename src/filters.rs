@@ -5,55 +5,22 @@
 use chrono::{DateTime, Utc};
 use leptos_router::params::ParamsMap;
 use microwish_core::{
-    GridId, RequestCategory, RequestQuery, RequestStatus, RequestView, WishQuery, WishStatus,
+    GridId, RequestCategory, RequestQuery, RequestStatus, RequestView, WishQuery,
 };
 
-/// The `status` value that asks for every public status; no `status` means open wishes only,
-/// because donors come to find something still to do.
-pub const ALL_STATUSES: &str = "all";
+/// The `status` value that asks for every public status (core's rule for list URLs).
+pub const ALL_STATUSES: &str = WishQuery::ALL_STATUSES;
 
-/// The filters a list URL's query holds. Unknown or malformed values are ignored, never an error:
-/// a mistyped link still shows wishes.
+/// The filters a list URL's query holds (core's [`WishQuery::from_list_params`]).
 pub fn query_from_params(params: &ParamsMap) -> WishQuery {
-    let text = |key: &str| {
-        params
-            .get(key)
-            .map(|value| value.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    WishQuery {
-        kind: text("kind").and_then(|v| v.parse().ok()),
-        grid: text("grid").map(|grid| grid.as_str().into()),
-        category: text("category").and_then(|v| v.parse().ok()),
-        status: match text("status").as_deref() {
-            Some(ALL_STATUSES) => None,
-            Some(other) => Some(other.parse().unwrap_or(WishStatus::Open)),
-            None => Some(WishStatus::Open),
-        },
-        q: text("q"),
-        ..Default::default()
-    }
+    WishQuery::from_list_params(|key| params.get(key))
 }
 
 /// The list URL for `query`, e.g. `/?kind=service`; the default filters give `/`.
 pub fn list_url(query: &WishQuery) -> String {
     let mut params = ParamsMap::new();
-    if let Some(kind) = query.kind {
-        params.insert("kind", kind.to_string());
-    }
-    if let Some(grid) = &query.grid {
-        params.insert("grid", grid.to_string());
-    }
-    if let Some(category) = query.category {
-        params.insert("category", category.to_string());
-    }
-    match query.status {
-        Some(WishStatus::Open) => {}
-        Some(status) => params.insert("status", status.to_string()),
-        None => params.insert("status", ALL_STATUSES.to_owned()),
-    }
-    if let Some(q) = query.search_text() {
-        params.insert("q", q.to_owned());
+    for (key, value) in query.list_params() {
+        params.insert(key, value);
     }
     format!("/{}", params.to_query_string())
 }

@@ -25,10 +25,13 @@ pub fn WishDetailPage() -> impl IntoView {
     let wish = Memo::new(move |_| data.wishes.get(&id()?));
     // Rendered once per wish; its fields follow the cache from then on.
     let shown = Memo::new(move |_| wish.with(|wish| wish.as_ref().map(|wish| wish.id)));
-    // The server's drawing of this page (in the shell) stays until the page has its wish, or
-    // has heard from the server that it has none.
+    // The server's drawing of this page (in the shell) stays until the page has its wish and
+    // knows who is looking (the server drew a visitor's claim panel), or has heard from the
+    // server that it has none.
+    let session = use_session();
     crate::shell::take_over_when(move || {
-        shown.get().is_some() || crate::shell::heard_from_server(data)
+        (shown.get().is_some() && session.viewer().is_some())
+            || crate::shell::heard_from_server(data)
     });
     view! {
         <BackLink />

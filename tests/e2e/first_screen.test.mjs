@@ -40,8 +40,8 @@ async function firstVisit({ english = false } = {}) {
 
 // The parts of the list's first screen, top to bottom.
 const PARTS = ['.hero', '.requests-strip', '.campaigns', '.filters', '.results__count', '.wish-card', '.tabbar'];
-// And of a wish's page, above what only the app draws (the claim panel, the timeline).
-const WISH_PARTS = ['.topbar', '.wish-card__tags', '.detail__title', '.detail__need', '.detail__facts', '.detail__about', '.tabbar'];
+// And of a wish's page, above what only the app draws (the timeline).
+const WISH_PARTS = ['.topbar', '.wish-card__tags', '.detail__title', '.detail__need', '.detail__facts', '.detail__about', '.claim-panel', '.tabbar'];
 
 // What each part of the screen under `scope` reads (the hidden language left out) and where
 // it is, in order; wish cards one by one.
@@ -143,6 +143,10 @@ for (const english of [false, true]) {
       assert.equal(drawn.find(({ part }) => part === '.detail__title').text, wish.title);
       const need = drawn.find(({ part }) => part === '.detail__need').text;
       assert.ok(need.startsWith(english ? 'Still needed' : '还需'), need);
+      // Claiming works before the app: its button is there, and logs in coming back here.
+      const login = page.locator('#shell .claim-panel__login');
+      assert.equal((await login.innerText()).trim(), english ? 'Log in to claim' : '登录后认领');
+      assert.equal(await login.getAttribute('href'), `/login?next=%2Fwishes%2F${wish.id}`);
       await page.screenshot({ path: `${screenshotDir}/shared-wish-drawn-${language}-360x800.png` });
 
       const drawnLinks = await page.locator('#shell .tabbar a').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
@@ -201,6 +205,46 @@ test("a first screen's wish is a link that works before the app has arrived", as
     assert.match(await page.title(), new RegExp(title));
     release();
     await page.locator('main.app h1').first().waitFor();
+  } finally {
+    await context.close();
+  }
+});
+
+test('the filters and the search work before the app has arrived, and the app takes over the list they found', async () => {
+  const { context, page, problems, release } = await firstVisit();
+  try {
+    await page.goto(server.url);
+    // A chip is a link: the server draws the list with that choice.
+    await page.locator('#shell .chip', { hasText: '物品心愿' }).click();
+    await page.waitForURL(/\?kind=item$/);
+    await page.locator('#shell.first-screen .wish-card').first().waitFor();
+    assert.equal((await page.locator('#shell .chip--on').first().innerText()).trim(), '物品心愿');
+    const kinds = await page.locator('#shell .wish-card').evaluateAll((cards) => cards.map((card) => card.dataset.kind));
+    assert.ok(kinds.length > 0 && kinds.every((kind) => kind === 'item'), kinds.join());
+    // The search sends its words with the filters already chosen.
+    const title = (await page.locator('#shell .wish-card__title').first().innerText()).trim();
+    const word = [...title].slice(0, 2).join('');
+    const box = page.locator('#shell form.search.only-zh input[name=q]');
+    await box.fill(word);
+    await box.press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('q') === word && url.searchParams.get('kind') === 'item');
+    await page.locator('#shell.first-screen .wish-card').first().waitFor();
+    const { items } = await (await fetch(`${server.url}/api/wishes?status=open&kind=item&q=${encodeURIComponent(word)}&limit=6`)).json();
+    const drawnIds = await page.locator('#shell .wish-card').evaluateAll((cards) => cards.map((card) => card.getAttribute('href')));
+    assert.deepEqual(drawnIds, items.map((wish) => `/wishes/${wish.id}`));
+    assert.equal(await page.locator('#shell form.search.only-zh input[name=q]').inputValue(), word);
+    assert.equal(await page.locator('main.app').count(), 0, 'all without the app');
+    await page.screenshot({ path: `${screenshotDir}/first-screen-searched-360x800.png` });
+
+    // The app takes over the same list: same count, same cards, nothing moving.
+    const drawn = await screenOf(page, '#shell');
+    await watchTakeOver(page, '.wish-card');
+    release();
+    await page.locator('main.app .wish-card').first().waitFor();
+    await appTookOver(page);
+    await takeOverSeen(page);
+    assert.deepEqual(firstOf(await screenOf(page, 'body'), drawn, PARTS), drawn);
+    assert.deepEqual(problems, []);
   } finally {
     await context.close();
   }

@@ -988,6 +988,58 @@ impl WishQuery {
             .clamp(1, Self::MAX_LIMIT)
     }
 
+    /// The `status` value of a list URL that asks for every public status; none means open
+    /// wishes only, because donors come to find something still to do.
+    pub const ALL_STATUSES: &'static str = "all";
+
+    /// The filters a list page's URL holds (`/?kind=service&grid=grid-4&q=书包`), read through
+    /// `param` (the value of a key). Unknown or malformed values are ignored, never an error: a
+    /// mistyped link still shows wishes. The app's list and the server's drawing of it both read
+    /// the URL with this.
+    pub fn from_list_params(param: impl Fn(&str) -> Option<String>) -> WishQuery {
+        let text = |key: &str| {
+            param(key)
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+        };
+        WishQuery {
+            kind: text("kind").and_then(|v| v.parse().ok()),
+            grid: text("grid").map(|grid| grid.as_str().into()),
+            category: text("category").and_then(|v| v.parse().ok()),
+            status: match text("status").as_deref() {
+                Some(Self::ALL_STATUSES) => None,
+                Some(other) => Some(other.parse().unwrap_or(WishStatus::Open)),
+                None => Some(WishStatus::Open),
+            },
+            q: text("q"),
+            ..Default::default()
+        }
+    }
+
+    /// The list URL's parameters for these filters, in order (the inverse of
+    /// [`WishQuery::from_list_params`]); none for the default list of open wishes.
+    pub fn list_params(&self) -> Vec<(&'static str, String)> {
+        let mut params = Vec::new();
+        if let Some(kind) = self.kind {
+            params.push(("kind", kind.to_string()));
+        }
+        if let Some(grid) = &self.grid {
+            params.push(("grid", grid.to_string()));
+        }
+        if let Some(category) = self.category {
+            params.push(("category", category.to_string()));
+        }
+        match self.status {
+            Some(WishStatus::Open) => {}
+            Some(status) => params.push(("status", status.to_string())),
+            None => params.push(("status", Self::ALL_STATUSES.to_owned())),
+        }
+        if let Some(q) = self.search_text() {
+            params.push(("q", q.to_owned()));
+        }
+        params
+    }
+
     /// The search text, trimmed; `None` when empty.
     pub fn search_text(&self) -> Option<&str> {
         self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
@@ -1061,6 +1113,49 @@ impl WishQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_url_holds_its_filters_and_reads_back_the_same() {
+        let read = |params: &[(&'static str, String)]| {
+            WishQuery::from_list_params(|key| {
+                params
+                    .iter()
+                    .find(|(name, _)| *name == key)
+                    .map(|(_, value)| value.clone())
+            })
+        };
+        let open = read(&[]);
+        assert_eq!(open.status, Some(WishStatus::Open));
+        assert!(open.list_params().is_empty(), "the default list is plain /");
+        let query = WishQuery {
+            kind: Some(WishKind::Service),
+            grid: Some("grid-4".into()),
+            category: Some(Category::Haircut),
+            status: None,
+            q: Some(" 理发 ".into()),
+            ..Default::default()
+        };
+        let params = query.list_params();
+        let keys: Vec<_> = params.iter().map(|(key, _)| *key).collect();
+        assert_eq!(keys, ["kind", "grid", "category", "status", "q"]);
+        assert_eq!(
+            read(&params),
+            WishQuery {
+                q: Some("理发".into()),
+                ..query
+            }
+        );
+        // What it cannot read is left out, never an error; a blank search is no search.
+        let odd = read(&[
+            ("kind", "rocket".into()),
+            ("status", "nope".into()),
+            ("q", "  ".into()),
+        ]);
+        assert_eq!(
+            (odd.kind, odd.status, odd.q),
+            (None, Some(WishStatus::Open), None)
+        );
+    }
 
     fn wish(title: &str, needed_by: Option<u32>) -> PublicWish {
         let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 7, 1, 0, 0, 0).unwrap();

@@ -21,10 +21,11 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use microwish_core::clock::{community_today, days_until};
+use microwish_core::command::{claim_offer, ClaimOffer};
 use microwish_core::model::{
     Category, Grid, Page, PublicCampaign, PublicWish, Stats, WishKind, WishQuery, WishStatus,
 };
-use microwish_i18n::{Texts, EN, ZH_CN};
+use microwish_i18n::{fill, Texts, EN, ZH_CN};
 
 use crate::app::AppState;
 use crate::error::ApiResult;
@@ -47,15 +48,22 @@ pub async fn list(
     };
     let page =
         |html: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
-    // Someone signed in sees more than a visitor (我要反映, their own figures), and a list with
-    // filters (`/?kind=service`) other wishes: their app draws it, over the plain shell.
-    let filtered = query.is_some_and(|query| !query.is_empty());
-    if filtered || crate::auth::session_token(&headers).is_some() {
+    // Someone signed in sees more than a visitor (我要反映, their own figures): their app draws
+    // it, over the plain shell. So it does a query it cannot read.
+    let params: Option<Vec<(String, String)>> =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or_default()).ok();
+    let (Some(params), None) = (params, crate::auth::session_token(&headers)) else {
         return page(html);
-    }
-    match drawn(&state).await {
+    };
+    let filters = WishQuery::from_list_params(|key| {
+        params
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value.clone())
+    });
+    match drawn(&state, filters).await {
         Ok(Some(screen)) => page(with_first_screen(&html, &screen)),
-        // Nothing open: the app says so in its own words once it starts.
+        // Nothing found: the app says so in its own words once it starts.
         Ok(None) => page(html),
         Err(error) => {
             tracing::warn!(?error, "first screen: falling back to the plain app page");
@@ -64,29 +72,28 @@ pub async fn list(
     }
 }
 
-/// The first screen's markup, from the public-page cache when this version has been drawn in
-/// this minute: time alone changes some of it (a deadline's days left, a request that waits past
-/// its time counts against the response rate), and the app's page, reading the same at take-over,
-/// must not differ.
-async fn drawn(state: &AppState) -> ApiResult<Option<String>> {
+/// The first screen's markup for the list with `filters`, from the public-page cache when this
+/// version has been drawn in this minute: time alone changes some of it (a deadline's days left,
+/// a request that waits past its time counts against the response rate), and the app's page,
+/// reading the same at take-over, must not differ.
+async fn drawn(state: &AppState, filters: WishQuery) -> ApiResult<Option<String>> {
     let version = state
         .freshness
         .latest(|| async { store::sync::latest_version(&state.db).await })
         .await?;
     let now = state.clock.now();
     let today = community_today(now);
-    let key = format!("first-screen:{}", now.timestamp() / 60);
+    let key = format!(
+        "first-screen:{}{}",
+        now.timestamp() / 60,
+        list_url(&filters)
+    );
     if let Some(page) = state.pages.get(&key, version) {
         return Ok(
             Some(String::from_utf8_lossy(page.json()).into_owned()).filter(|s| !s.is_empty())
         );
     }
-    let query = WishQuery {
-        status: Some(WishStatus::Open),
-        limit: Some(FIRST_SCREEN_WISHES),
-        ..Default::default()
-    };
-    let Page { items: wishes, .. } = store::wishes::list(&state.db, &query).await?;
+    let (wishes, found) = found(state, &filters).await?;
     let screen = if wishes.is_empty() {
         String::new()
     } else {
@@ -100,9 +107,12 @@ async fn drawn(state: &AppState) -> ApiResult<Option<String>> {
         let mut grids = store::community::grids(&state.db).await?;
         grids.sort_by(|a, b| a.id.cmp(&b.id));
         screen(&FirstScreen {
+            // The list before any choice counts as the hero does.
+            found: found.unwrap_or(stats.wishes_open),
             stats,
             campaigns,
             grids,
+            filters,
             wishes,
             today,
         })
@@ -117,11 +127,54 @@ async fn drawn(state: &AppState) -> ApiResult<Option<String>> {
     Ok(Some(screen).filter(|screen| !screen.is_empty()))
 }
 
+/// The first wishes the list with `filters` shows, and how many it finds in all (`None` for the
+/// list before any choice: the hero's count of open wishes says it).
+async fn found(state: &AppState, filters: &WishQuery) -> ApiResult<(Vec<PublicWish>, Option<u32>)> {
+    let first = WishQuery {
+        limit: Some(FIRST_SCREEN_WISHES),
+        ..filters.clone()
+    };
+    let Page { items, mut next } = store::wishes::list(&state.db, &first).await?;
+    if filters.list_params().is_empty() {
+        return Ok((items, None));
+    }
+    // A community's wishes are hundreds at most: count the rest a full page at a time.
+    let mut count = items.len();
+    let mut rest = WishQuery {
+        limit: Some(WishQuery::MAX_LIMIT),
+        ..filters.clone()
+    };
+    while let Some(cursor) = next {
+        rest.cursor = Some(cursor);
+        let page = store::wishes::list(&state.db, &rest).await?;
+        count += page.items.len();
+        next = page.next;
+    }
+    Ok((items, Some(u32::try_from(count).unwrap_or(u32::MAX))))
+}
+
+/// The list page at `filters` (`/?kind=service`), as the app draws it for a visitor.
+fn list_url(filters: &WishQuery) -> String {
+    let params = filters.list_params();
+    if params.is_empty() {
+        "/".to_owned()
+    } else {
+        format!(
+            "/?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
+    }
+}
+
 /// What a visitor's list shows first.
 struct FirstScreen {
     stats: Stats,
     campaigns: Vec<PublicCampaign>,
     grids: Vec<Grid>,
+    /// The filters in the page's URL.
+    filters: WishQuery,
+    /// How many wishes they find.
+    found: u32,
     wishes: Vec<PublicWish>,
     today: NaiveDate,
 }
@@ -151,7 +204,7 @@ pub(crate) fn with_first_screen(index: &str, screen: &str) -> String {
     )
 }
 
-/// The list page as the app draws it for a visitor, before any filter.
+/// The list page as the app draws it for a visitor.
 fn screen(first: &FirstScreen) -> String {
     let stats = &first.stats;
     let requests = &stats.requests;
@@ -202,15 +255,16 @@ fn screen(first: &FirstScreen) -> String {
     html.push_str(&format!(
         "<section class=\"results\" aria-live=\"polite\"><p class=\"results__count\">{}</p>\
          <ul class=\"wish-list\">{cards}</ul></section>",
-        both(|t| format!("{} {}", stats.wishes_open, t.results)),
+        both(|t| format!("{} {}", first.found, t.results)),
     ));
     html.push_str(&tab_bar("/"));
     html
 }
 
-/// A wish's page as the app draws it for a visitor (src/pages/wish_detail.rs) before its claim
-/// panel and timeline, which come below with the app; `None` for a wish given all it asked for
-/// (its page opens with thanks the app draws).
+/// A wish's page as the app draws it for a visitor (src/pages/wish_detail.rs), with its claim
+/// panel (what a visitor taps works before the app has arrived) and before its timeline, which
+/// comes below with the app; `None` for a wish given all it asked for (its page opens with
+/// thanks the app draws).
 pub(crate) fn wish_page(wish: &PublicWish, today: NaiveDate) -> Option<String> {
     if microwish_core::giving::is_finished(wish.status) {
         return None;
@@ -250,7 +304,8 @@ pub(crate) fn wish_page(wish: &PublicWish, today: NaiveDate) -> Option<String> {
          {bar}<p class=\"detail__counts\">{counts}</p></div>\
          <dl class=\"detail__facts\"><dt>{beneficiary}</dt><dd>{who}</dd><dt>{grid_label}</dt><dd>{grid}</dd>\
          <dt>{place_label}</dt><dd>{place}</dd>{needed_by}</dl>\
-         <section class=\"detail__about\"><h2 class=\"section-title\">{about}</h2><p>{description}</p></section></article>{tabs}",
+         <section class=\"detail__about\"><h2 class=\"section-title\">{about}</h2><p>{description}</p></section>\
+         {claim}</article>{tabs}",
         back = both(|t| format!("‹ {}", t.back_to_list)),
         tags = tags(wish),
         title = escape(&wish.title),
@@ -270,8 +325,30 @@ pub(crate) fn wish_page(wish: &PublicWish, today: NaiveDate) -> Option<String> {
         place_label = both(|t| place_label(t).to_owned()),
         about = both(|t| t.about_wish.to_owned()),
         description = escape(&wish.description),
+        claim = claim_panel(wish),
         tabs = tab_bar(&format!("/wishes/{}", wish.id)),
     ))
+}
+
+/// The claim panel as `ClaimPanel` (src/components/claim_panel.rs) draws it for a visitor, as
+/// core's [`claim_offer`] decides for nobody logged in: a way to log in that comes back here, or
+/// why the wish takes no claims now.
+fn claim_panel(wish: &PublicWish) -> String {
+    match claim_offer(Some(None), wish) {
+        ClaimOffer::LogIn => format!(
+            "<section class=\"claim-panel\"><h2 class=\"section-title claim-panel__title\">{}</h2>\
+             <a class=\"button button--wide claim-panel__login\" href=\"/login{}\">{}</a></section>",
+            both(|t| t.claim.panel_title.to_owned()),
+            coming_back_to(&format!("/wishes/{}", wish.id)),
+            both(|t| t.claim.login_to_claim.to_owned()),
+        ),
+        ClaimOffer::NotOpen(status) => format!(
+            "<section class=\"claim-panel claim-panel--quiet\"><p class=\"claim-panel__notice\">{}</p></section>",
+            both(|t| fill(t.claim.not_open, &[("status", t.status(status).to_owned())])),
+        ),
+        // Offered only to someone logged in: the app draws it for them.
+        _ => String::new(),
+    }
 }
 
 /// A campaign's page as the app draws it for a visitor (src/pages/campaign.rs): its header and
@@ -347,11 +424,12 @@ pub(crate) fn campaign_page(
 /// A visitor's tab bar on the page at `path`, as `NavBar` draws it (src/components/nav_bar.rs):
 /// logging in or signing up comes back here.
 fn tab_bar(path: &str) -> String {
-    let (current, next) = if path == "/" {
-        (" aria-current=\"page\"", String::new())
+    let current = if path == "/" {
+        " aria-current=\"page\""
     } else {
-        ("", format!("?next={}", path.replace('/', "%2F")))
+        ""
     };
+    let next = coming_back_to(path);
     format!(
         "<nav class=\"tabbar\" aria-label=\"{}\" data-session=\"out\">\
          <a href=\"/\" class=\"tabbar__item\"{current}>{}</a>\
@@ -366,65 +444,165 @@ fn tab_bar(path: &str) -> String {
     )
 }
 
-/// The search box and the filter chips, as drawn before any choice; inert until the app has
-/// taken over (a search needs it).
-fn filters(first: &FirstScreen) -> String {
-    let all = both(|t| t.all.to_owned());
-    let mut groups = chips(
-        |t| t.filter_kind,
-        [
-            all.clone(),
-            both(|t| t.kind(WishKind::Item).to_owned()),
-            both(|t| t.kind(WishKind::Service).to_owned()),
-        ],
-    );
-    if !first.grids.is_empty() {
-        let grids = first.grids.iter().map(|grid| escape(&grid.name));
-        groups.push_str(&chips(
-            |t| t.filter_grid,
-            std::iter::once(all.clone()).chain(grids),
-        ));
+/// The query that brings logging in or signing up back to `path` (`src/session.rs`'s
+/// `with_next`): none for the list, where they come back anyway.
+fn coming_back_to(path: &str) -> String {
+    if path == "/" {
+        String::new()
+    } else {
+        format!("?next={}", path.replace('/', "%2F"))
     }
-    let categories = Category::ALL
-        .iter()
-        .map(|category| both(|t| t.category(*category).to_owned()));
-    groups.push_str(&chips(
-        |t| t.filter_category,
-        std::iter::once(all.clone()).chain(categories),
-    ));
-    groups.push_str(&chips(
-        |t| t.filter_status,
-        [both(|t| t.only_open.to_owned()), all],
-    ));
+}
+
+/// The search box and the filter chips, as `SearchBox` and `ChipGroup` draw them, and working
+/// before the app has arrived: the search is a form and each chip a link, to the list's URL
+/// with that choice made (which the server draws in turn).
+fn filters(first: &FirstScreen) -> String {
+    let chosen = &first.filters;
+    let all = || both(|t| t.all.to_owned());
+    let chip = |on: bool, text: String, to: WishQuery| Chip {
+        on,
+        text,
+        href: list_url(&WishQuery {
+            q: chosen.q.clone(),
+            ..to
+        }),
+    };
+    let kinds = [None, Some(WishKind::Item), Some(WishKind::Service)].map(|kind| {
+        let text = match kind {
+            None => all(),
+            Some(kind) => both(|t| t.kind(kind).to_owned()),
+        };
+        chip(
+            chosen.kind == kind,
+            text,
+            WishQuery {
+                kind,
+                ..chosen.clone()
+            },
+        )
+    });
+    let mut groups = chips(|t| t.filter_kind, kinds);
+    if !first.grids.is_empty() {
+        let grids = std::iter::once((None, all()))
+            .chain(
+                first
+                    .grids
+                    .iter()
+                    .map(|grid| (Some(grid.id.clone()), escape(&grid.name))),
+            )
+            .map(|(grid, text)| {
+                chip(
+                    chosen.grid == grid,
+                    text,
+                    WishQuery {
+                        grid,
+                        ..chosen.clone()
+                    },
+                )
+            });
+        groups.push_str(&chips(|t| t.filter_grid, grids));
+    }
+    let categories = std::iter::once(None)
+        .chain(Category::ALL.iter().copied().map(Some))
+        .map(|category| {
+            let text = match category {
+                None => all(),
+                Some(category) => both(|t| t.category(category).to_owned()),
+            };
+            chip(
+                chosen.category == category,
+                text,
+                WishQuery {
+                    category,
+                    ..chosen.clone()
+                },
+            )
+        });
+    groups.push_str(&chips(|t| t.filter_category, categories));
+    let statuses = [
+        (Some(WishStatus::Open), both(|t| t.only_open.to_owned())),
+        (None, all()),
+    ]
+    .map(|(status, text)| {
+        chip(
+            chosen.status == status,
+            text,
+            WishQuery {
+                status,
+                ..chosen.clone()
+            },
+        )
+    });
+    groups.push_str(&chips(|t| t.filter_status, statuses));
+    // One form per language, so that each sends one `q`.
+    let search = |t: &Texts, class: &str| {
+        let others: String = chosen
+            .list_params()
+            .into_iter()
+            .filter(|(key, _)| *key != "q")
+            .map(|(key, value)| {
+                format!(
+                    "<input type=\"hidden\" name=\"{key}\" value=\"{}\" />",
+                    escape(&value)
+                )
+            })
+            .collect();
+        let clear = if chosen.search_text().is_some() {
+            let without = WishQuery {
+                q: None,
+                ..chosen.clone()
+            };
+            format!(
+                "<a class=\"button button--quiet\" href=\"{}\">{}</a>",
+                escape(&list_url(&without)),
+                escape(t.clear)
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "<form class=\"search {class}\" role=\"search\" action=\"/\" method=\"get\">{others}\
+             <input class=\"search__input\" type=\"search\" name=\"q\" enterkeyhint=\"search\" \
+             placeholder=\"{}\" aria-label=\"{}\" value=\"{}\" />\
+             <button class=\"button search__button\" type=\"submit\">{}</button>{clear}</form>",
+            escape(t.search_placeholder),
+            escape(t.search),
+            escape(chosen.search_text().unwrap_or_default()),
+            escape(t.search),
+        )
+    };
     format!(
-        "<section class=\"filters\" aria-label=\"{}\" inert><form class=\"search\" role=\"search\">\
-         <input class=\"search__input only-zh\" type=\"search\" placeholder=\"{}\" />\
-         <input class=\"search__input only-en\" type=\"search\" placeholder=\"{}\" />\
-         <button class=\"button search__button\" type=\"submit\">{}</button></form>{groups}</section>",
+        "<section class=\"filters\" aria-label=\"{}\">{}{}{groups}</section>",
         escape(ZH_CN.search),
-        escape(ZH_CN.search_placeholder),
-        escape(EN.search_placeholder),
-        both(|t| t.search.to_owned()),
+        search(&ZH_CN, "only-zh"),
+        search(&EN, "only-en\" lang=\"en"),
     )
 }
 
-/// A `ChipGroup` (src/components/chip_group.rs) as drawn before any choice: its label, and its
-/// chips (markup) with the first one chosen.
-fn chips(label: fn(&Texts) -> &'static str, options: impl IntoIterator<Item = String>) -> String {
-    let buttons: String = options
+/// One of a `ChipGroup`'s chips, drawn as a link to the list with it chosen.
+struct Chip {
+    on: bool,
+    text: String,
+    href: String,
+}
+
+/// A `ChipGroup` (src/components/chip_group.rs): its label, and its chips.
+fn chips(label: fn(&Texts) -> &'static str, options: impl IntoIterator<Item = Chip>) -> String {
+    let links: String = options
         .into_iter()
-        .enumerate()
-        .map(|(at, text)| {
-            let on = at == 0;
+        .map(|Chip { on, text, href }| {
             format!(
-                "<button type=\"button\" class=\"chip{}\" aria-pressed=\"{on}\">{text}</button>",
+                "<a class=\"chip{}\" href=\"{}\"{}>{text}</a>",
                 if on { " chip--on" } else { "" },
+                escape(&href),
+                if on { " aria-current=\"true\"" } else { "" },
             )
         })
         .collect();
     format!(
         "<div class=\"chips\" role=\"group\" aria-label=\"{}\"><span class=\"chips__label\">{}</span>\
-         <div class=\"chips__row\">{buttons}</div></div>",
+         <div class=\"chips__row\">{links}</div></div>",
         escape(label(&ZH_CN)),
         both(|t| label(t).to_owned()),
     )

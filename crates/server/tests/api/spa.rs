@@ -144,6 +144,12 @@ async fn a_shared_wish_link_names_the_wish_from_public_fields_only() {
         "<span class=\"only-zh\">还需</span><span class=\"only-en\" lang=\"en\">Still needed</span> <strong class=\"detail__remaining\">{}</strong>",
         wish.remaining
     )));
+    // What a visitor taps to claim works before the app arrives: logging in comes back here.
+    assert!(shell.contains(&format!(
+        "<a class=\"button button--wide claim-panel__login\" href=\"/login?next=%2Fwishes%2F{}\">\
+         <span class=\"only-zh\">登录后认领</span>",
+        wish.id
+    )));
     assert!(html.len() > index.len());
     for secret in app.household_secrets().await {
         assert!(
@@ -317,8 +323,55 @@ async fn the_list_opens_with_its_first_open_wishes_drawn_in_both_languages() {
     let listed: Vec<String> = now.iter().map(|wish| wish.id.to_string()).collect();
     assert_eq!(drawn, listed);
 
-    // A list with filters is the app's to draw: the plain page.
-    let html = app.get("/?kind=item").await.text().await.unwrap();
+    // Each chip is a link to the list with its choice made, and the server draws that list
+    // too: filters work before the app has arrived.
+    assert!(html.contains("<a class=\"chip\" href=\"/?kind=item\">"));
+    assert!(html.contains("<a class=\"chip chip--on\" href=\"/\" aria-current=\"true\">"));
+    let html = shell(&app.get("/?kind=item").await.text().await.unwrap());
+    assert!(html.starts_with("id=\"shell\" class=\"app first-screen\""));
+    let items: Vec<PublicWish> = serde_json::from_value(
+        app.get_json("/api/wishes?status=open&kind=item&limit=200")
+            .await["items"]
+            .clone(),
+    )
+    .unwrap();
+    let drawn: Vec<&str> = html
+        .split("<a class=\"wish-card\" href=\"/wishes/")
+        .skip(1)
+        .map(|card| &card[..card.find('"').unwrap()])
+        .collect();
+    let listed: Vec<String> = items
+        .iter()
+        .take(6)
+        .map(|wish| wish.id.to_string())
+        .collect();
+    assert_eq!(drawn, listed);
+    assert!(html.contains(&format!(
+        "<p class=\"results__count\"><span class=\"only-zh\">{} 个心愿</span>",
+        items.len()
+    )));
+    assert!(html.contains("<a class=\"chip chip--on\" href=\"/?kind=item\" aria-current=\"true\">"));
+    // A search keeps the other filters; each language's form sends its own box.
+    assert!(html.contains("<input type=\"hidden\" name=\"kind\" value=\"item\" />"));
+    assert_eq!(html.matches("name=\"q\"").count(), 2);
+    // A search from that form: the same wishes the API finds, and a way to clear it.
+    let word = items[0].title.chars().take(2).collect::<String>();
+    let query = serde_urlencoded::to_string([("kind", "item"), ("q", word.as_str())]).unwrap();
+    let html = shell(&app.get(&format!("/?{query}")).await.text().await.unwrap());
+    let found: Vec<PublicWish> = serde_json::from_value(
+        app.get_json(&format!("/api/wishes?status=open&{query}"))
+            .await["items"]
+            .clone(),
+    )
+    .unwrap();
+    assert!(!found.is_empty());
+    for wish in found.iter().take(6) {
+        assert!(html.contains(&format!("href=\"/wishes/{}\"", wish.id)));
+    }
+    assert!(html.contains(&format!("value=\"{word}\"")));
+    assert!(html.contains("<a class=\"button button--quiet\" href=\"/?kind=item\">"));
+    // Nothing found: the app says so in its own words (the plain page).
+    let html = app.get("/?q=zzzzzz").await.text().await.unwrap();
     assert!(!html.contains("first-screen"));
     // Someone signed in gets the plain page: their app draws more than a visitor's list.
     let donor = app.register(Role::Donor).await;

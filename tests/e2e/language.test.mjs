@@ -50,7 +50,7 @@ test('English is chosen on 我的, remembered, and switched back', async () => {
         title: await page.locator(`${root} .hero__title`).innerText(),
         tagline: await page.locator(`${root} .hero__tagline`).innerText(),
         search: await page.locator(`${root} .search__input:visible`).getAttribute('placeholder'),
-        button: await page.locator(`${root} .search__button`).innerText(),
+        button: await page.locator(`${root} .search__button:visible`).innerText(),
       });
       const shellContext = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 360, height: 800 } });
       await shellContext.addInitScript((chosen) => localStorage.setItem('microwish.language', chosen), language);

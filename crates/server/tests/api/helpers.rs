@@ -57,7 +57,11 @@ pub async fn postgres_database() -> String {
     let mut connection = sqlx::PgConnection::connect(admin)
         .await
         .expect("the test cluster answers");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
+    // Letters as a production database knows them (a UTF-8 character type: LOWER() folds "É"),
+    // sorted bytewise as SQLite sorts.
+    sqlx::query(&format!(
+        "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
+    ))
         .execute(&mut connection)
         .await
         .unwrap();

@@ -110,6 +110,46 @@ async fn search_ignores_the_case_of_latin_letters() {
     }
 }
 
+/// Letters beyond ASCII fold the same on both engines as on a phone (core's
+/// `WishQuery::matches`): only ASCII letters ignore their case. On PostgreSQL the text columns
+/// are `COLLATE "C"`, so `LOWER()` folds ASCII only even in a database whose character type
+/// folds "É" (the tests' databases are `C.UTF-8`, as a production one would be).
+#[tokio::test]
+async fn search_folds_case_as_the_phone_does_beyond_ascii_letters() {
+    let app = spawn_demo_app().await;
+    let wish = app.open_wish(WishKind::Item, 1).await;
+    app.db
+        .execute(
+            "UPDATE wishes SET title = 'École ÉTÉ Ｗｉｆｉ' WHERE id = ?",
+            microwish_server::args![wish.id.to_string()],
+        )
+        .await
+        .unwrap();
+    let everything = app.wishes("?limit=200").await.items;
+    let ours = everything.iter().find(|w| w.id == wish.id).unwrap();
+    for (q, found) in [
+        ("ÉCOLE", true),  // ASCII capitals fold: "École"
+        ("école", false), // "é" is not "É"
+        ("été", false),
+        ("ÉTÉ", true),
+        ("ｗｉｆｉ", false), // full-width letters keep their case
+        ("Ｗｉｆｉ", true),
+    ] {
+        let query = format!("?q={}", utf8_percent(q));
+        let from_server = app.wishes(&query).await.items;
+        assert_eq!(
+            from_server.iter().any(|w| w.id == wish.id),
+            found,
+            "{q} on the server"
+        );
+        assert_eq!(parse_query(&query).matches(ours), found, "{q} on a phone");
+    }
+}
+
+fn utf8_percent(text: &str) -> String {
+    text.bytes().map(|byte| format!("%{byte:02X}")).collect()
+}
+
 #[tokio::test]
 async fn search_treats_like_wildcards_as_text() {
     let app = spawn_demo_app().await;

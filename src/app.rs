@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::components::{NavBar, SyncBar};
@@ -50,6 +51,20 @@ impl ListUrl {
     }
 }
 
+/// A page the server drew stays over the app (src/shell.rs) only while the app is on that page:
+/// a link tapped meanwhile (the app's router follows links anywhere on the page, the drawn
+/// page's too) opens a page the server did not draw, which shows at once.
+#[component]
+fn LeaveDrawnPage() -> impl IntoView {
+    let location = use_location();
+    let drawn = location.pathname.get_untracked();
+    Effect::new(move |_| {
+        if location.pathname.with(|path| *path != drawn) {
+            crate::shell::take_over();
+        }
+    });
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(ListUrl::restore());
@@ -60,6 +75,7 @@ pub fn App() -> impl IntoView {
     crate::push::forget_at_logout(data);
     view! {
         <Router>
+            <LeaveDrawnPage />
             <main class="app">
                 <SyncBar />
                 <Routes fallback=NotFound>

@@ -9,12 +9,16 @@
 // - a repeat visit (the service worker answers the shell): largest contentful paint;
 // - a shared wish's link opened for the first time, same throttling: its title on screen (the
 //   server draws it), its claim button working (a visitor's "log in to claim", drawn by the server
-//   too) and, without a budget, when the app has taken over.
+//   too) and, without a budget, when the app has taken over;
+// - without a budget, a visitor who opens a wish and taps 登录后认领 before the app has arrived,
+//   over one slow link that every connection shares (slow_link.mjs): when the login form works,
+//   and what came down (each page the app is left on cancels its download of the wasm).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { startServer, launchBrowser, phoneContext } from '../e2e/support.mjs';
 import { watchFirstWish } from './helpers.mjs';
+import { slowLink } from './slow_link.mjs';
 
 const KB = 1024;
 const budgets = {
@@ -118,6 +122,29 @@ try {
   report("a shared wish's link: its claim button working", claimFrame.toFixed(0), 'ms', `≤ ${budgets.claimPanelMs} ms`, claimFrame <= budgets.claimPanelMs);
   console.log(`a shared wish's link: the app took over at ${appFrame.toFixed(0)} ms`);
   await shared.close();
+
+  // A visitor browses on before the app has arrived: a wish, then 登录后认领.
+  const link = await slowLink({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
+  try {
+    const visitor = await phoneContext(browser);
+    const visitorPage = await visitor.newPage();
+    await (await visitor.newCDPSession(visitorPage)).send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const started = Date.now();
+    await visitorPage.goto(link.url);
+    await visitorPage.locator('#shell .wish-card').first().click();
+    await visitorPage.locator('#shell .claim-panel__login').click();
+    await visitorPage.waitForURL(/\/login/);
+    await visitorPage.locator('main.app form').first().waitFor({ timeout: 60_000 });
+    const loginMs = Date.now() - started;
+    await visitor.close();
+    const downloads = link.seen.paths.filter((path) => path.endsWith('.wasm')).length;
+    console.log(
+      `a visitor taps a wish, then 登录后认领, before the app has arrived (one slow link): the login form works at ${loginMs} ms; ` +
+        `${(link.seen.bytes / KB).toFixed(0)} KB came down, the wasm asked for ${downloads} times`,
+    );
+  } finally {
+    link.close();
+  }
 } finally {
   await browser.close();
   server.stop();

@@ -249,3 +249,30 @@ test('the filters and the search work before the app has arrived, and the app ta
     await context.close();
   }
 });
+
+test('a link tapped on a drawn page while the app waits behind it opens its page at once', async () => {
+  const { context, page, problems, release } = await firstVisit();
+  // The list never gets its wishes: the page the server drew stays over the app.
+  let releasePull;
+  const pullHeld = new Promise((resolve) => (releasePull = resolve));
+  await context.route(/\/api\/sync\/pull/, async (route) => {
+    await pullHeld;
+    await route.continue().catch(() => {});
+  });
+  try {
+    await page.goto(server.url);
+    await page.locator('#shell.first-screen .wish-card').first().waitFor();
+    release();
+    await page.locator('main.app').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#shell').count(), 1, 'the drawn page holds');
+    // The app's router follows the drawn page's 登录: the login page shows, not the held list.
+    await page.locator('#shell .tabbar__login').click();
+    await page.waitForURL(/\/login$/);
+    await page.locator('main.app form').first().waitFor({ state: 'visible', timeout: 4000 });
+    assert.equal(await page.locator('#shell').count(), 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    releasePull();
+    await context.close();
+  }
+});

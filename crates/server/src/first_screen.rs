@@ -460,13 +460,11 @@ fn coming_back_to(path: &str) -> String {
 fn filters(first: &FirstScreen) -> String {
     let chosen = &first.filters;
     let all = || both(|t| t.all.to_owned());
-    let chip = |on: bool, text: String, to: WishQuery| Chip {
-        on,
+    // A chip leads to the list with its choice made; the chosen one leads where it is.
+    let chip = |text: String, to: WishQuery| Chip {
+        on: to == *chosen,
         text,
-        href: list_url(&WishQuery {
-            q: chosen.q.clone(),
-            ..to
-        }),
+        href: list_url(&to),
     };
     let kinds = [None, Some(WishKind::Item), Some(WishKind::Service)].map(|kind| {
         let text = match kind {
@@ -474,7 +472,6 @@ fn filters(first: &FirstScreen) -> String {
             Some(kind) => both(|t| t.kind(kind).to_owned()),
         };
         chip(
-            chosen.kind == kind,
             text,
             WishQuery {
                 kind,
@@ -493,7 +490,6 @@ fn filters(first: &FirstScreen) -> String {
             )
             .map(|(grid, text)| {
                 chip(
-                    chosen.grid == grid,
                     text,
                     WishQuery {
                         grid,
@@ -511,7 +507,6 @@ fn filters(first: &FirstScreen) -> String {
                 Some(category) => both(|t| t.category(category).to_owned()),
             };
             chip(
-                chosen.category == category,
                 text,
                 WishQuery {
                     category,
@@ -526,7 +521,6 @@ fn filters(first: &FirstScreen) -> String {
     ]
     .map(|(status, text)| {
         chip(
-            chosen.status == status,
             text,
             WishQuery {
                 status,

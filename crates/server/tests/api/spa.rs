@@ -258,6 +258,13 @@ async fn the_list_opens_with_its_first_open_wishes_drawn_in_both_languages() {
         "the demo has more than a screen of open wishes"
     );
     let shell = |html: &str| html[html.find("id=\"shell\"").unwrap()..].to_owned();
+    // The ids of the wish cards a page draws, in order.
+    let drawn_cards = |html: &str| -> Vec<String> {
+        html.split("<a class=\"wish-card\" href=\"/wishes/")
+            .skip(1)
+            .map(|card| card[..card.find('"').unwrap()].to_owned())
+            .collect()
+    };
 
     let response = app.get("/").await;
     assert_eq!(response.status(), 200);
@@ -315,11 +322,7 @@ async fn the_list_opens_with_its_first_open_wishes_drawn_in_both_languages() {
         app.get_json("/api/wishes?status=open&limit=6").await["items"].clone(),
     )
     .unwrap();
-    let drawn: Vec<&str> = html
-        .split("<a class=\"wish-card\" href=\"/wishes/")
-        .skip(1)
-        .map(|card| &card[..card.find('"').unwrap()])
-        .collect();
+    let drawn = drawn_cards(&html);
     let listed: Vec<String> = now.iter().map(|wish| wish.id.to_string()).collect();
     assert_eq!(drawn, listed);
 
@@ -335,11 +338,7 @@ async fn the_list_opens_with_its_first_open_wishes_drawn_in_both_languages() {
             .clone(),
     )
     .unwrap();
-    let drawn: Vec<&str> = html
-        .split("<a class=\"wish-card\" href=\"/wishes/")
-        .skip(1)
-        .map(|card| &card[..card.find('"').unwrap()])
-        .collect();
+    let drawn = drawn_cards(&html);
     let listed: Vec<String> = items
         .iter()
         .take(6)

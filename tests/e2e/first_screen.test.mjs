@@ -210,21 +210,25 @@ test("a first screen's wish is a link that works before the app has arrived", as
   }
 });
 
-test('the filters and the search work before the app has arrived, and the app takes over the list they found', async () => {
-  const { context, page, problems, release } = await firstVisit();
+for (const english of [false, true]) {
+  const language = english ? 'en' : 'zh';
+  const itemChip = english ? 'Item wish' : '物品心愿';
+
+  test(`${language}: the filters and the search work before the app has arrived, and the app takes over the list they found`, async () => {
+  const { context, page, problems, release } = await firstVisit({ english });
   try {
     await page.goto(server.url);
     // A chip is a link: the server draws the list with that choice.
-    await page.locator('#shell .chip', { hasText: '物品心愿' }).click();
+    await page.locator('#shell .chip', { hasText: itemChip }).click();
     await page.waitForURL(/\?kind=item$/);
     await page.locator('#shell.first-screen .wish-card').first().waitFor();
-    assert.equal((await page.locator('#shell .chip--on').first().innerText()).trim(), '物品心愿');
+    assert.equal((await page.locator('#shell .chip--on').first().innerText()).trim(), itemChip);
     const kinds = await page.locator('#shell .wish-card').evaluateAll((cards) => cards.map((card) => card.dataset.kind));
     assert.ok(kinds.length > 0 && kinds.every((kind) => kind === 'item'), kinds.join());
     // The search sends its words with the filters already chosen.
     const title = (await page.locator('#shell .wish-card__title').first().innerText()).trim();
     const word = [...title].slice(0, 2).join('');
-    const box = page.locator('#shell form.search.only-zh input[name=q]');
+    const box = page.locator(`#shell form.search.only-${language} input[name=q]`);
     await box.fill(word);
     await box.press('Enter');
     await page.waitForURL((url) => url.searchParams.get('q') === word && url.searchParams.get('kind') === 'item');
@@ -232,9 +236,9 @@ test('the filters and the search work before the app has arrived, and the app ta
     const { items } = await (await fetch(`${server.url}/api/wishes?status=open&kind=item&q=${encodeURIComponent(word)}&limit=6`)).json();
     const drawnIds = await page.locator('#shell .wish-card').evaluateAll((cards) => cards.map((card) => card.getAttribute('href')));
     assert.deepEqual(drawnIds, items.map((wish) => `/wishes/${wish.id}`));
-    assert.equal(await page.locator('#shell form.search.only-zh input[name=q]').inputValue(), word);
+    assert.equal(await page.locator(`#shell form.search.only-${language} input[name=q]`).inputValue(), word);
     assert.equal(await page.locator('main.app').count(), 0, 'all without the app');
-    await page.screenshot({ path: `${screenshotDir}/first-screen-searched-360x800.png` });
+    await page.screenshot({ path: `${screenshotDir}/first-screen-searched-${language}-360x800.png` });
 
     // The app takes over the same list: same count, same cards, nothing moving.
     const drawn = await screenOf(page, '#shell');
@@ -249,6 +253,7 @@ test('the filters and the search work before the app has arrived, and the app ta
     await context.close();
   }
 });
+}
 
 test('a link tapped on a drawn page while the app waits behind it opens its page at once', async () => {
   const { context, page, problems, release } = await firstVisit();

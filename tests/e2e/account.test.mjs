@@ -142,8 +142,26 @@ test('a newcomer proves the number at sign-up, then changes the password and sig
 
 test('a half-typed password form on 我的 stays open and filled when the session is checked again', async () => {
   const { context, page, problems } = await phoneAt(server, browser, '/me', { account: demo.volunteer });
-  // Synced: the device has kept who is signed in (the next load opens from it).
+  // Synced, and the device has kept who is signed in (the next load opens from it): under load
+  // the session's answer can be written after the pull's.
   await page.locator('.sync-status[data-state=synced]').waitFor();
+  await page.waitForFunction(
+    () =>
+      new Promise((resolve) => {
+        const open = indexedDB.open('microwish');
+        open.onerror = () => resolve(false);
+        open.onsuccess = () => {
+          const read = open.result.transaction('meta').objectStore('meta').getAll();
+          read.onerror = () => resolve(false);
+          read.onsuccess = () => {
+            open.result.close();
+            resolve(/"me\\?"\s*:\s*\{/.test(JSON.stringify(read.result)));
+          };
+        };
+      }),
+    null,
+    { polling: 200, timeout: 10_000 },
+  );
   // The next load opens from the device's cache; the server's answer on the session waits.
   let answer;
   const held = new Promise((resolve) => { answer = resolve; });

@@ -7,6 +7,8 @@
 #   scripts/pg-cluster.sh start   # starts it unless it runs; prints its URL (superuser `microwish`)
 #   scripts/pg-cluster.sh url     # the URL of the running cluster
 #   scripts/pg-cluster.sh stop    # stops it and removes its files
+#   scripts/pg-cluster.sh crash   # stops it at once, as a power cut would (no checkpoint)
+#   scripts/pg-cluster.sh revive  # starts it again after a crash, same port, same data
 #
 # Fast rather than durable (fsync off): nothing in it outlives the test run. With
 # MICROWISH_PG_DURABLE=1 it syncs every commit as a production server does (`make bench`
@@ -34,6 +36,12 @@ as_owner() {
 
 running() { [ -f "$dir/port" ] && as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
 url() { echo "postgres://microwish@127.0.0.1:$(cat "$dir/port")/postgres"; }
+serve() {
+  as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
+    -o "-p $(cat "$dir/port") -k $dir -c listen_addresses=127.0.0.1 $(cat "$dir/options") \
+        -c max_connections=300 -c shared_buffers=128MB" \
+    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+}
 
 case ${1:-} in
   start)
@@ -46,17 +54,21 @@ case ${1:-} in
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
     as_owner "$bin/initdb" -D "$data" -U microwish --auth=trust -E UTF8 --locale=C \
       >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
+      >"$dir/port"
     if [ "${MICROWISH_PG_DURABLE:-0}" = 1 ]; then
-      durability="-c fsync=on -c full_page_writes=on -c synchronous_commit=on"
+      echo "-c fsync=on -c full_page_writes=on -c synchronous_commit=on" >"$dir/options"
     else
-      durability="-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+      echo "-c fsync=off -c full_page_writes=off -c synchronous_commit=off" >"$dir/options"
     fi
-    as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $durability \
-          -c max_connections=300 -c shared_buffers=128MB" \
-      start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
-    echo "$port" >"$dir/port"
+    serve
+    url
+    ;;
+  crash)
+    as_owner "$bin/pg_ctl" -D "$data" -m immediate stop >/dev/null
+    ;;
+  revive)
+    running || serve
     url
     ;;
   url)

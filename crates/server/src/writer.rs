@@ -81,7 +81,7 @@ impl Writer {
                 Ok(connection) => {
                     let _ = opened.send(Ok(()));
                     let queue = std::sync::Mutex::new(queue);
-                    write_batches(&Db::Sqlite(connection), &queue, BATCH_MAX, &counted);
+                    write_batches(&Db::Sqlite(connection), &queue, BATCH_MAX, &counted, None);
                 }
                 Err(error) => {
                     let _ = opened.send(Err(error));
@@ -96,6 +96,8 @@ impl Writer {
     /// The writer on a PostgreSQL database (already migrated): `connections` threads, each
     /// with a connection of its own, take commands from one queue, each command in its own
     /// transaction. PostgreSQL lets them write at once (it locks rows, not the database).
+    /// Changes are numbered after their commits, not in them (see [`Stamper`]): the
+    /// connections' commits overlap.
     /// Not batched as on SQLite: commands batched together lock their rows in whatever order
     /// they queued, and two connections' batches then wait for each other (deadlocks that
     /// PostgreSQL breaks only after a second; measured: most claims failed under 64 donors).
@@ -109,21 +111,28 @@ impl Writer {
         let (jobs, queue) = mpsc::channel::<Job>(queue.max(1));
         let queue = Arc::new(std::sync::Mutex::new(queue));
         let commits = Arc::new(AtomicU64::new(0));
+        let stamper = Arc::new(Stamper::default());
         let runtime = tokio::runtime::Handle::current();
         for n in 0..connections.max(1) {
             let (opened, open_result) = oneshot::channel();
-            let (url, runtime, queue, counted) = (
+            let (url, runtime, queue, counted, stamper) = (
                 url.to_owned(),
                 runtime.clone(),
                 queue.clone(),
                 commits.clone(),
+                stamper.clone(),
             );
             std::thread::Builder::new()
                 .name(format!("microwish-writer-{n}"))
-                .spawn(move || match Pg::connect(&url, runtime) {
+                .spawn(move || match Pg::connect(&url, runtime.clone()) {
                     Ok(connection) => {
                         let _ = opened.send(Ok(()));
-                        write_batches(&Db::Postgres(connection), &queue, 1, &counted);
+                        let mut connection = Db::Postgres(connection);
+                        while let Stopped::ConnectionLost =
+                            write_batches(&connection, &queue, 1, &counted, Some(&stamper))
+                        {
+                            connection = Db::Postgres(reconnect(&url, &runtime));
+                        }
                     }
                     Err(error) => {
                         let _ = opened.send(Err(anyhow::anyhow!("{error}")));
@@ -249,6 +258,8 @@ pub struct Tx<'c> {
     db: &'c Db,
     /// Savepoints open now: each is named after its depth, so nested ones never share a name.
     savepoints: Cell<usize>,
+    /// Whether a change was logged for sync (then PostgreSQL numbers it after the commit).
+    changed: Cell<bool>,
 }
 
 impl<'c> Tx<'c> {
@@ -258,6 +269,7 @@ impl<'c> Tx<'c> {
         Ok(Tx {
             db,
             savepoints: Cell::new(0),
+            changed: Cell::new(false),
         })
     }
 
@@ -308,6 +320,11 @@ impl<'c> Tx<'c> {
 
     pub fn is_postgres(&self) -> bool {
         self.db.is_postgres()
+    }
+
+    /// Notes that this transaction logged a change for sync (see `store::sync::log_change`).
+    pub fn logged_change(&self) {
+        self.changed.set(true);
     }
 
     /// Opens a savepoint one deeper than those open; its depth, to end it with.
@@ -365,6 +382,88 @@ pub fn in_savepoint<T, E: From<ApiError>>(
     outcome
 }
 
+/// Numbers the changes of this server's PostgreSQL commits once they have committed (see
+/// migrations-postgres/0030): after a batch that logged a change, its writer asks for a round
+/// of numbering and answers its callers only once one has run that began after its commit, so
+/// an acknowledged change is in the next pull, through whichever server. One writer runs a
+/// round at a time, for everything committed so far; the others wait for it, so one round's
+/// log sync serves every commit that came before it.
+#[derive(Default)]
+struct Stamper {
+    rounds: std::sync::Mutex<Rounds>,
+    round_done: std::sync::Condvar,
+}
+
+#[derive(Default)]
+struct Rounds {
+    /// Commits that asked for a round (each is given the count as its ticket).
+    asked: u64,
+    /// Every ticket up to this one has had its round.
+    served: u64,
+    running: bool,
+}
+
+impl Stamper {
+    fn stamp_after_commit(&self, connection: &Db) {
+        let mut rounds = self.rounds.lock().unwrap_or_else(|p| p.into_inner());
+        rounds.asked += 1;
+        let ticket = rounds.asked;
+        while rounds.served < ticket {
+            if rounds.running {
+                rounds = self
+                    .round_done
+                    .wait(rounds)
+                    .unwrap_or_else(|p| p.into_inner());
+                continue;
+            }
+            // This writer runs the round, for every ticket handed out so far: their commits
+            // came before the round's first statement, which sees them.
+            rounds.running = true;
+            let covers = rounds.asked;
+            drop(rounds);
+            if let Err(error) = crate::store::sync::stamp(connection) {
+                // The changes are committed: the next round, or the server's watch within
+                // its interval, numbers them.
+                tracing::error!(%error, "numbering committed changes failed");
+            }
+            rounds = self.rounds.lock().unwrap_or_else(|p| p.into_inner());
+            rounds.running = false;
+            rounds.served = rounds.served.max(covers);
+            self.round_done.notify_all();
+        }
+    }
+}
+
+/// Connects again to PostgreSQL after the writer's connection was lost (the database
+/// restarted, say), trying every quarter second for as long as it takes; writes wait in the
+/// queue meanwhile (turned away with 503 `busy` once it is full).
+fn reconnect(url: &str, runtime: &tokio::runtime::Handle) -> Pg {
+    let mut tries = 0_u64;
+    loop {
+        match Pg::connect(url, runtime.clone()) {
+            Ok(connection) => {
+                tracing::info!(tries, "the writer connected to PostgreSQL again");
+                return connection;
+            }
+            Err(error) => {
+                if tries.is_multiple_of(40) {
+                    tracing::warn!(%error, "the writer cannot reach PostgreSQL; trying again");
+                }
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(250));
+            }
+        }
+    }
+}
+
+/// Why a writer's loop ended.
+enum Stopped {
+    /// Every handle is gone: the server is stopping.
+    Closed,
+    /// A batch failed and the connection no longer answers (PostgreSQL went away).
+    ConnectionLost,
+}
+
 /// The writer's loop: take what has queued (at least one), run it in one transaction,
 /// commit, then answer everyone in it.
 fn write_batches(
@@ -372,7 +471,8 @@ fn write_batches(
     queue: &std::sync::Mutex<mpsc::Receiver<Job>>,
     batch_max: usize,
     commits: &AtomicU64,
-) {
+    stamper: Option<&Stamper>,
+) -> Stopped {
     let mut batch = Vec::with_capacity(batch_max);
     loop {
         {
@@ -380,7 +480,7 @@ fn write_batches(
             let mut queue = queue.lock().unwrap_or_else(|p| p.into_inner());
             match queue.blocking_recv() {
                 Some(first) => batch.push(first),
-                None => return,
+                None => return Stopped::Closed,
             }
             while batch.len() < batch_max {
                 match queue.try_recv() {
@@ -399,25 +499,32 @@ fn write_batches(
         // The jobs the failure came before: their callers hear it too.
         answers.extend(jobs.map(|job| job(None).answer));
         match &committed {
-            Ok(()) => {
+            Ok(changed) => {
+                if let (true, Some(stamper)) = (changed, stamper) {
+                    stamper.stamp_after_commit(connection);
+                }
                 commits.fetch_add(1, Ordering::Release);
             }
             Err(error) => tracing::error!(%error, jobs = answers.len(), "a write batch failed"),
         }
+        let committed = committed.map(|_| ());
         for answer in answers {
             answer(committed.clone());
+        }
+        if committed.is_err() && !connection.answers() {
+            return Stopped::ConnectionLost;
         }
         make_way_for_other_writers();
     }
 }
 
 /// Runs the jobs in one transaction, taking them from `jobs` as it goes (those left when it
-/// fails never ran).
+/// fails never ran); whether it logged a change for sync.
 fn run_batch(
     connection: &Db,
     jobs: &mut impl ExactSizeIterator<Item = Job>,
     answers: &mut Vec<Answer>,
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
     let tx = Tx::begin(connection)?;
     if jobs.len() == 1 {
         // A batch of one (PostgreSQL's always, SQLite's when quiet) needs no savepoint: the
@@ -433,10 +540,14 @@ fn run_batch(
                 false
             }
         };
-        return tx.end(keep);
+        let changed = keep && tx.changed.get();
+        return tx.end(keep).map(|()| changed);
     }
     match run_jobs(&tx, jobs, answers) {
-        Ok(()) => tx.end(true),
+        Ok(()) => {
+            let changed = tx.changed.get();
+            tx.end(true).map(|()| changed)
+        }
         Err(error) => {
             let _ = tx.end(false);
             Err(error)

@@ -406,13 +406,28 @@ impl Db {
     pub fn is_postgres(&self) -> bool {
         matches!(self, Db::Postgres(_))
     }
+
+    /// Whether the connection still answers (a PostgreSQL server may have gone away; a
+    /// SQLite file is always there).
+    pub fn answers(&self) -> bool {
+        match self {
+            Db::Sqlite(_) => true,
+            Db::Postgres(_) => {
+                // Whatever the failure left open is rolled back first (a warning outside one).
+                let _ = self.batch("ROLLBACK");
+                self.batch("SELECT 1").is_ok()
+            }
+        }
+    }
 }
 
 /// What a failed statement (or commit) means to whoever asked, told once for both engines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
     /// The database stayed locked by another writer past the wait (SQLite's busy or locked),
-    /// or had no connection to spare: nothing was done, come back shortly.
+    /// had no connection to spare, or was out of reach (PostgreSQL restarting, the connection
+    /// lost): come back shortly. After a lost connection a commit may have happened unheard;
+    /// a retry with the same id is answered the stored result, never a second write.
     Busy,
     /// PostgreSQL refused a serialization or broke a deadlock by failing this statement:
     /// running the command again succeeds.
@@ -480,15 +495,19 @@ impl From<sqlx::Error> for StoreError {
                     match database.code().as_deref() {
                         // PostgreSQL: serialization failure, deadlock detected.
                         Some("40001" | "40P01") => Failure::Serialization,
-                        // PostgreSQL: lock not available, too many connections.
-                        Some("55P03" | "53300") => Failure::Busy,
+                        // PostgreSQL: lock not available, too many connections, shutting
+                        // down or starting up, a connection exception.
+                        Some("55P03" | "53300" | "57P01" | "57P02" | "57P03") => Failure::Busy,
+                        Some(code) if code.starts_with("08") => Failure::Busy,
                         // SQLite (its extended code, in decimal): busy or locked.
                         Some(code) if sqlite_busy(code) => Failure::Busy,
                         _ => Failure::Other,
                     }
                 }
             },
-            sqlx::Error::PoolTimedOut => Failure::Busy,
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                Failure::Busy
+            }
             _ => Failure::Other,
         };
         StoreError {

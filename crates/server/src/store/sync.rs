@@ -11,6 +11,7 @@ use crate::writer::Tx;
 
 /// Records that an entity changed, for sync pulls.
 pub fn log_change(tx: &Tx, entity: Entity, id: &str) -> ApiResult<()> {
+    tx.logged_change();
     super::run(
         tx,
         "INSERT INTO change_log (entity, entity_id) VALUES (?, ?)",
@@ -196,16 +197,34 @@ pub fn compact(tx: &Tx, limit: i64) -> ApiResult<usize> {
 /// What a server watches for other servers' writes: the change log's newest version (0 when
 /// empty) and the sessions' epoch (see migration 0011). A restore's mark (migration 0017) is
 /// left out: changes after it are numbered past it, and a restore restarts the servers.
+///
+/// On PostgreSQL it numbers what has committed unnumbered first (see [`stamp`]): a change
+/// written outside this server's writer (a migration, the command line, a server that lost
+/// its connection before stamping) reaches the phones within the watch's interval.
 pub fn watched(db: &super::sql::Db) -> ApiResult<(u64, i64)> {
+    let latest = if db.is_postgres() {
+        "change_log_stamp()"
+    } else {
+        "(SELECT COALESCE(MAX(version), 0) FROM change_log)"
+    };
     let (latest, epoch): (i64, i64) = db
         .query_row(
-            "SELECT (SELECT COALESCE(MAX(version), 0) FROM change_log), \
-                    (SELECT epoch FROM auth_epoch)",
+            &format!("SELECT {latest}, (SELECT epoch FROM auth_epoch)"),
             crate::args![],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?
         .ok_or_else(|| ApiError::Corrupt("auth_epoch has no row".into()))?;
     Ok((u64::try_from(latest).unwrap_or(0), epoch))
+}
+
+/// Numbers every change that has committed without a version, on PostgreSQL (see its
+/// migration 0030: commits overlap, and changes are numbered after them, in turns); the
+/// newest version. Run on its own, outside a transaction.
+pub fn stamp(db: &super::sql::Db) -> ApiResult<u64> {
+    let top: Option<i64> = db.query_row("SELECT change_log_stamp()", crate::args![], |row| {
+        row.get(0)
+    })?;
+    Ok(top.map_or(0, |top| u64::try_from(top).unwrap_or(0)))
 }
 
 /// The newest version: the change log's (0 when empty), or a restore's mark when no change

@@ -1,7 +1,9 @@
 //! The server killed with SIGKILL while phones claim and push, again and again: after each
 //! restart every claim and mutation it acknowledged is there, what was in flight lands once
 //! when sent again, replays are answered from the record, the counters equal the claims, and
-//! the file passes `PRAGMA integrity_check`.
+//! the file passes `PRAGMA integrity_check`. The same on PostgreSQL, and PostgreSQL itself
+//! stopped at once under load and started again: the server reconnects by itself, phones
+//! recover by sending again, and nothing acknowledged is lost.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -82,11 +84,11 @@ struct Seen {
     unanswered_pushes: Vec<Value>,
 }
 
-/// The wish's counter equals its claims, and the file passes SQLite's own check.
+/// The wish's counter equals its claims, and a SQLite file passes SQLite's own check.
 async fn assert_whole(db: &Pool, wish: WishId) {
     let (claimed, counted): (i64, i64) = db
         .fetch_one(
-            "SELECT w.claimed, (SELECT COALESCE(SUM(quantity), 0) FROM claims c \
+            "SELECT w.claimed, (SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM claims c \
          WHERE c.wish_id = w.id AND c.status IN ('active', 'delivered', 'confirmed')) \
          FROM wishes w WHERE w.id = ?",
             microwish_server::args![wish.to_string()],
@@ -94,6 +96,9 @@ async fn assert_whole(db: &Pool, wish: WishId) {
         .await
         .unwrap();
     assert_eq!(claimed, counted, "the counter equals the claims");
+    if let Pool::Postgres(_) = db {
+        return;
+    }
     let integrity: String = db
         .fetch_one::<(_,)>("PRAGMA integrity_check", microwish_server::args![])
         .await
@@ -159,18 +164,29 @@ async fn push(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_sigkill_and_retries_land_once() {
     let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("crash.db").display());
+    writes_survive_sigkills(&database).await;
+}
+
+/// The server on `database` (SQLite's file, or PostgreSQL: see `postgres.rs`) killed
+/// [`KILLS`] times while [`DONORS`] phones claim and two push.
+pub async fn writes_survive_sigkills(database: &str) {
+    let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
-    let database = format!("sqlite://{}", dir.path().join("crash.db").display());
 
-    let mut server = Process::start(&database, &dist);
+    let mut server = Process::start(database, &dist);
     let client = reqwest::Client::new();
     let mut cookies = Vec::new();
     for _ in 0..DONORS {
         cookies.push(register(&client, &server.base).await);
     }
-    let db = Pool::Sqlite(SqlitePool::connect(&database).await.unwrap());
+    let db = if microwish_server::migrate::is_postgres(database) {
+        Pool::Postgres(sqlx::PgPool::connect(database).await.unwrap())
+    } else {
+        Pool::Sqlite(SqlitePool::connect(database).await.unwrap())
+    };
     let wish: String = db
         .fetch_one::<(_,)>(
             "SELECT id FROM wishes WHERE kind = ? AND status = 'open' ORDER BY id LIMIT 1",
@@ -248,7 +264,7 @@ async fn acknowledged_writes_survive_sigkill_and_retries_land_once() {
         for task in tasks {
             seen.push(task.await.unwrap());
         }
-        server = Process::start(&database, &dist);
+        server = Process::start(database, &dist);
 
         // Every acknowledged claim is there.
         let acknowledged: Vec<ClaimId> = seen.iter().flat_map(|s| s.acknowledged.clone()).collect();
@@ -825,4 +841,253 @@ async fn login(client: &reqwest::Client, base: &str, phone: &str, password: &str
     assert_eq!(response.status(), 200);
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     cookie.split(';').next().unwrap().to_owned()
+}
+
+/// The server killed again and again on PostgreSQL (the tests' cluster): what it acknowledged
+/// is there after each restart, retries land once, the counters equal the claims.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_sigkill_on_postgres() {
+    writes_survive_sigkills(&crate::helpers::postgres_database().await).await;
+}
+
+/// A PostgreSQL cluster of this test's own, syncing every commit (what a crash may take is
+/// then exactly what was not acknowledged); removed when dropped.
+struct OwnCluster {
+    dir: tempfile::TempDir,
+    admin: String,
+}
+
+impl OwnCluster {
+    const SCRIPT: &'static str =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg-cluster.sh");
+
+    fn run(&self, command: &str) -> String {
+        let out = Command::new(Self::SCRIPT)
+            .arg(command)
+            .env("MICROWISH_PG_DIR", self.dir.path().join("pg"))
+            .env("MICROWISH_PG_DURABLE", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pg-cluster.sh {command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    async fn start() -> OwnCluster {
+        let dir = tempfile::tempdir().unwrap();
+        // PostgreSQL runs as its own user when the tests run as root.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        }
+        let mut cluster = OwnCluster {
+            dir,
+            admin: String::new(),
+        };
+        cluster.admin = cluster.run("start");
+        cluster
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let _ = Command::new(Self::SCRIPT)
+            .arg("stop")
+            .env("MICROWISH_PG_DIR", self.dir.path().join("pg"))
+            .status();
+    }
+}
+
+/// What one phone did while the database went down and came back.
+#[derive(Default)]
+struct Outlived {
+    /// Claims answered 201 (or 200: a retry answered with the stored claim).
+    acknowledged: Vec<ClaimId>,
+    /// Answers other than success while the database was away (503 and the like).
+    refused: usize,
+    /// Claims acknowledged after the database came back.
+    after_revival: usize,
+}
+
+/// PostgreSQL stopped at once (no checkpoint, as a power cut) while phones claim and push,
+/// then started again: the running server reconnects by itself; phones whose requests were
+/// refused meanwhile send them again (the same ids) and get in; every acknowledged claim and
+/// mutation is there once; the counters equal the claims; every change is numbered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_stopped_at_once_under_load_loses_nothing_acknowledged() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let cluster = OwnCluster::start().await;
+    let admin = sqlx::PgPool::connect(&cluster.admin).await.unwrap();
+    sqlx::query("CREATE DATABASE outage")
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let database = format!("{}/outage", cluster.admin.rsplit_once('/').unwrap().0);
+    let dist = cluster.dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
+    let server = Process::start(&database, &dist);
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let mut cookies = Vec::new();
+    for _ in 0..4 {
+        cookies.push(register(&client, &server.base).await);
+    }
+    let wish: WishId = {
+        let db = sqlx::PgPool::connect(&database).await.unwrap();
+        let (wish,): (String,) = sqlx::query_as(
+            "SELECT id FROM wishes WHERE kind = 'item' AND status = 'open' ORDER BY id LIMIT 1",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE wishes SET quantity = 10000 WHERE id = $1")
+            .bind(&wish)
+            .execute(&db)
+            .await
+            .unwrap();
+        db.close().await;
+        wish.parse().unwrap()
+    };
+
+    let revived = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut claimers = Vec::new();
+    for cookie in cookies.iter().skip(1) {
+        let (client, base, cookie) = (client.clone(), server.base.clone(), cookie.clone());
+        let (revived, stop) = (revived.clone(), stop.clone());
+        claimers.push(tokio::spawn(async move {
+            let mut outlived = Outlived::default();
+            while !stop.load(Ordering::Relaxed) {
+                let id = ClaimId::generate();
+                // Sent again, the same id, until it is answered: as the phone's outbox does.
+                for tries in 0.. {
+                    assert!(tries < 100, "claim {id} not taken in 10 s of trying");
+                    match claim(&client, &base, &cookie, wish, id).await {
+                        Ok(200 | 201) => break,
+                        Ok(409 | 422) => panic!("a claim was refused by the rules"),
+                        _ => {
+                            outlived.refused += 1;
+                            tokio::time::sleep(Duration::from_millis(100)).await;
+                        }
+                    }
+                }
+                outlived.acknowledged.push(id);
+                if revived.load(Ordering::Relaxed) {
+                    outlived.after_revival += 1;
+                }
+            }
+            outlived
+        }));
+    }
+    // One phone pushes offline claims, two at a time, each batch sent until it is answered.
+    let pusher = {
+        let (client, base, cookie) = (client.clone(), server.base.clone(), cookies[0].clone());
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let client_id = ClientId::generate();
+            let mut next = 1;
+            let mut claims = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let batch = json!([claim_mutation(next, wish), claim_mutation(next + 1, wish)]);
+                for tries in 0.. {
+                    assert!(tries < 100, "push {next} not taken in 10 s of trying");
+                    let answer = client
+                        .post(format!("{base}/api/sync/push"))
+                        .header("cookie", &cookie)
+                        .json(&json!({"client_id": client_id, "mutations": &batch}))
+                        .send()
+                        .await;
+                    if let Ok(answer) = answer {
+                        if answer.status() == 200 {
+                            let answer: PushResponse = answer.json().await.unwrap();
+                            assert!(answer
+                                .results
+                                .iter()
+                                .all(|r| r.status == MutationStatus::Applied));
+                            break;
+                        }
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                for mutation in batch.as_array().unwrap() {
+                    claims.push(mutation["args"]["id"].as_str().unwrap().to_owned());
+                }
+                next += 2;
+            }
+            claims
+        })
+    };
+
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    cluster.run("crash");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    cluster.run("revive");
+    revived.store(true, Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    stop.store(true, Ordering::Relaxed);
+
+    let mut acknowledged = Vec::new();
+    let (mut refused, mut after_revival) = (0, 0);
+    for claimer in claimers {
+        let outlived = claimer.await.unwrap();
+        acknowledged.extend(outlived.acknowledged);
+        refused += outlived.refused;
+        after_revival += outlived.after_revival;
+    }
+    let pushed = pusher.await.unwrap();
+    println!(
+        "PostgreSQL stopped and started: {} claims acknowledged ({after_revival} after), \
+         {refused} answers to send again, {} pushed",
+        acknowledged.len(),
+        pushed.len()
+    );
+    assert!(refused > 0, "the outage was felt");
+    assert!(after_revival > 0, "the server took claims again by itself");
+
+    let db = Pool::Postgres(sqlx::PgPool::connect(&database).await.unwrap());
+    let stored: Vec<(String,)> = db
+        .fetch_all(
+            "SELECT id FROM claims WHERE wish_id = ? AND status = 'active'",
+            microwish_server::args![wish.to_string()],
+        )
+        .await
+        .unwrap();
+    let stored: std::collections::BTreeSet<String> = stored.into_iter().map(|(id,)| id).collect();
+    let mut sent: std::collections::BTreeSet<String> =
+        acknowledged.iter().map(ClaimId::to_string).collect();
+    sent.extend(pushed.iter().cloned());
+    assert_eq!(
+        sent.len(),
+        acknowledged.len() + pushed.len(),
+        "ids are each sent once"
+    );
+    assert_eq!(
+        stored, sent,
+        "every acknowledged claim is there, once, and no other"
+    );
+    assert_whole(&db, wish).await;
+    // Every claim's change is numbered (a server numbers after its commits, and what a lost
+    // connection left unnumbered at its next look), and a pull from the start reads them.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let (unnumbered,): (i64,) = db
+        .fetch_one(
+            "SELECT COUNT(*) FROM change_log WHERE version IS NULL",
+            microwish_server::args![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(unnumbered, 0);
+    let page = pull(&client, &server.base, &cookies[1], ClientId::generate(), 0).await;
+    assert!(page["cursor"].as_u64().unwrap() > 0, "{page}");
+    server.kill();
 }

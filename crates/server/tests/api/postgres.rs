@@ -179,14 +179,29 @@ async fn changes_after(db: &PgPool, table: &str, cursor: i64) -> Vec<(i64, Strin
     .unwrap()
 }
 
+/// Numbers what has committed in the change log, as a server does after each of its commits
+/// (migrations-postgres/0030); the newest version.
+async fn number_committed(db: &PgPool) -> i64 {
+    sqlx::query_scalar("SELECT change_log_stamp()")
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
 /// Two transactions writing a change each to `table` with `insert`: "late" begins first and
-/// commits last. A reader pulls after "early" commits and again after "late" does; what each
-/// pull saw.
+/// commits last, each commit followed by `after_commit` when given. A reader pulls after
+/// "early" commits and again after "late" does; what each pull saw.
 async fn pulls_around_a_late_commit(
     db: &PgPool,
     table: &str,
     insert: &str,
+    after_commit: Option<&str>,
 ) -> (Vec<(i64, String)>, Vec<(i64, String)>) {
+    let committed = || async {
+        if let Some(sql) = after_commit {
+            sqlx::query(sql).execute(db).await.unwrap();
+        }
+    };
     let mut late = db.begin().await.unwrap();
     sqlx::query(insert)
         .bind("late")
@@ -200,8 +215,10 @@ async fn pulls_around_a_late_commit(
         .await
         .unwrap();
     early.commit().await.unwrap();
+    committed().await;
     let first = changes_after(db, table, 0).await;
     late.commit().await.unwrap();
+    committed().await;
     let cursor = first.last().map_or(0, |(version, _)| *version);
     (first, changes_after(db, table, cursor).await)
 }
@@ -213,6 +230,7 @@ async fn a_change_that_commits_late_takes_a_later_version_so_no_cursor_skips_it(
         &db,
         "change_log",
         "INSERT INTO change_log (entity, entity_id) VALUES ('wish', $1)",
+        Some("SELECT change_log_stamp()"),
     )
     .await;
     assert_eq!(first, [(1, "early".to_owned())]);
@@ -228,16 +246,18 @@ async fn a_change_that_commits_late_takes_a_later_version_so_no_cursor_skips_it(
         &db,
         "plain_log",
         "INSERT INTO plain_log (entity_id) VALUES ($1)",
+        None,
     )
     .await;
     assert_eq!(first, [(2, "early".to_owned())]);
     assert!(second.is_empty(), "the late change was skipped: {second:?}");
 }
 
-/// Each commit that logs changes tells every listening server its top version, at commit and
-/// not before (a rolled-back transaction tells nobody).
+/// Each round of numbering tells every listening server its top version, once, and only once
+/// the changes have committed (a rolled-back transaction tells nobody, a round with nothing to
+/// number neither).
 #[tokio::test]
-async fn a_commit_notifies_listeners_of_its_version_and_a_rollback_does_not() {
+async fn numbered_changes_notify_listeners_of_their_version_and_a_rollback_does_not() {
     let url = postgres_database().await;
     let db = connect_postgres(&url).await.unwrap();
     let mut listener = sqlx::postgres::PgListener::connect(&url).await.unwrap();
@@ -255,12 +275,19 @@ async fn a_commit_notifies_listeners_of_its_version_and_a_rollback_does_not() {
     for id in ["a", "b"] {
         sqlx::query(log).bind(id).execute(&mut *tx).await.unwrap();
     }
+    assert_eq!(number_committed(&db).await, 0, "nothing committed yet");
     let early = tokio::time::timeout(Duration::from_millis(300), listener.recv()).await;
     assert!(
         early.is_err(),
         "nothing is heard before the commit: {early:?}"
     );
     tx.commit().await.unwrap();
+    assert_eq!(number_committed(&db).await, 2);
+    assert_eq!(
+        number_committed(&db).await,
+        2,
+        "a round with nothing to number"
+    );
     let heard = tokio::time::timeout(Duration::from_secs(1), listener.recv())
         .await
         .expect("heard within 1 s")
@@ -271,7 +298,78 @@ async fn a_commit_notifies_listeners_of_its_version_and_a_rollback_does_not() {
         "one notice, with the commit's top version"
     );
     let more = tokio::time::timeout(Duration::from_millis(300), listener.recv()).await;
-    assert!(more.is_err(), "one commit, one notice: {more:?}");
+    assert!(more.is_err(), "one round, one notice: {more:?}");
+}
+
+/// Two transactions in flight at once both commit without waiting for each other: a change
+/// holds no lock through its commit (migration 0030). "slow" logs a change, then a row whose
+/// check at commit takes a second; while it commits, "quick" logs a change and commits. Under
+/// 0003's design "slow" held the change clock from its numbering to the end of its commit,
+/// and "quick" waited the second out.
+#[tokio::test]
+async fn commits_that_log_changes_overlap_and_wait_for_none() {
+    let db = connect_postgres(&postgres_database().await).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE slow_to_commit (n INT); \
+         CREATE FUNCTION take_a_second() RETURNS trigger LANGUAGE plpgsql AS \
+         $$ BEGIN PERFORM pg_sleep(1); RETURN NULL; END; $$; \
+         CREATE CONSTRAINT TRIGGER at_commit AFTER INSERT ON slow_to_commit \
+         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION take_a_second();",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    let log = "INSERT INTO change_log (entity, entity_id) VALUES ('wish', $1)";
+
+    let mut slow = db.begin().await.unwrap();
+    sqlx::query(log)
+        .bind("slow")
+        .execute(&mut *slow)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO slow_to_commit VALUES (1)")
+        .execute(&mut *slow)
+        .await
+        .unwrap();
+    let slow_commit = tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        slow.commit().await.unwrap();
+        started.elapsed()
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut quick = db.begin().await.unwrap();
+    sqlx::query(log)
+        .bind("quick")
+        .execute(&mut *quick)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    quick.commit().await.unwrap();
+    let quick_took = started.elapsed();
+    assert!(
+        quick_took < Duration::from_millis(500),
+        "the quick commit waited {quick_took:?} for the slow one"
+    );
+    assert!(
+        !slow_commit.is_finished(),
+        "the slow one was still committing"
+    );
+    assert_eq!(
+        number_committed(&db).await,
+        1,
+        "what has committed is numbered"
+    );
+    assert_eq!(
+        changes_after(&db, "change_log", 0).await,
+        [(1, "quick".to_owned())]
+    );
+    assert!(slow_commit.await.unwrap() >= Duration::from_secs(1));
+    assert_eq!(number_committed(&db).await, 2);
+    assert_eq!(
+        changes_after(&db, "change_log", 1).await,
+        [(2, "slow".to_owned())],
+        "the slow commit is numbered after the cursor that passed it"
+    );
 }
 
 #[tokio::test]
@@ -314,6 +412,9 @@ async fn racing_writers_never_let_a_polling_cursor_skip_a_change() {
                     tokio::time::sleep(Duration::from_millis(next(4))).await;
                 }
                 tx.commit().await.unwrap();
+                // As a server's writer does, each numbering everything committed so far
+                // (six at once, taking turns).
+                number_committed(&db).await;
             }
             written
         }));
@@ -447,6 +548,7 @@ async fn a_community_moves_to_postgres_whole_and_its_rules_hold_there() {
     .await
     .unwrap();
     tx.commit().await.unwrap();
+    number_committed(&pg).await;
     let (max_copied_seq,): (i64,) = sqlx::query_as("SELECT MAX(seq) FROM events WHERE seq < $1")
         .bind(seq)
         .fetch_one(&pg)

@@ -318,6 +318,7 @@ async fn large_pulls_come_in_pages() {
             chunk.iter().map(|(id, _)| id as _).collect();
         app.db.execute(&sql, &args).await.unwrap();
     }
+    app.number_logged_changes().await;
     // Everyone sees the public ones (the demo's draft stays with the workers).
     let (total,): (i64,) = app
         .db

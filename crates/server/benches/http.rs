@@ -8,7 +8,8 @@
 //! - claims/s with two server processes on the one database file (32 connections each), as
 //!   during a rolling restart behind a reverse proxy;
 //! - claims/s on PostgreSQL (a cluster of the bench's own, syncing every commit as SQLite's
-//!   `synchronous=FULL` does), with one server and with two (32 connections each);
+//!   `synchronous=FULL` does), with one server and with two (32 connections each), and what
+//!   two make against one;
 //! - the cost curve: claims/s at 10, 100 and 1,000 wishes, and at 1k, 100k and 1M stored
 //!   claims (generated in SQL);
 //! - notices under the claims load: a worker confirms delivered claims as fast as it can while
@@ -39,10 +40,14 @@ const BUDGET_CLAIMS_P99_MS: f64 = 50.0;
 const BUDGET_LIST_PER_S: f64 = 15_000.0;
 /// Two servers on one file: neither starves the other of the write lock.
 const BUDGET_TWO_SERVERS_P99_MS: f64 = 100.0;
-/// PostgreSQL, one server or two: a claim answered within half a second even in a burst of
-/// 64 donors at once, the database on the same 2 cores. (Every commit takes its turn at the
-/// change clock, one log sync each: ~600 claims/s here, see the README.)
-const BUDGET_POSTGRES_P99_MS: f64 = 500.0;
+/// PostgreSQL, one server (issue #29's budget; the database on the same 2 cores as the server
+/// and wrk, syncing every commit). Not met: ~600 claims/s here, bound by the CPU each claim
+/// costs PostgreSQL (see the README).
+const BUDGET_POSTGRES_CLAIMS_PER_S: f64 = 2_000.0;
+const BUDGET_POSTGRES_P99_MS: f64 = 100.0;
+/// Two servers on one PostgreSQL database make at least what one makes (commits overlap:
+/// migrations-postgres/0030); a twentieth under for the noise of two 10 s runs.
+const BUDGET_POSTGRES_TWO_VS_ONE: f64 = 0.95;
 const BUDGET_LIST_VS_JSON_SERVER: f64 = 10.0;
 /// A notice reaches a subscribed phone's push service within a second of its event, under load.
 const BUDGET_PUSH_DELAY_P99_MS: f64 = 1_000.0;
@@ -144,14 +149,18 @@ async fn main() {
     {
         let twin = Spawned::serve_on(dir.path(), &server.database, false);
         deliver_all(&pool).await;
-        let p99 = claims_on_two(
+        let two = claims_on_two(
             "two servers on one file",
             [&base, &twin.base],
             dir.path(),
             &cookie_file,
             &demo_wishes,
         );
-        budgets.check_below("two servers' claims p99 ms", p99, BUDGET_TWO_SERVERS_P99_MS);
+        budgets.check_below(
+            "two servers' claims p99 ms",
+            two.p99_ms,
+            BUDGET_TWO_SERVERS_P99_MS,
+        );
     }
 
     measure_requests(&mut budgets, dir.path()).await;
@@ -406,6 +415,11 @@ async fn measure_postgres(budgets: &mut Budgets, dir: &Path) {
                 "  claims, PostgreSQL, one server ({} wishes): {one}",
                 pg_wishes.len()
             );
+            budgets.check(
+                "PostgreSQL claims/s",
+                one.per_s,
+                BUDGET_POSTGRES_CLAIMS_PER_S,
+            );
             budgets.check_below(
                 "PostgreSQL claims p99 ms",
                 one.p99_ms,
@@ -413,17 +427,21 @@ async fn measure_postgres(budgets: &mut Budgets, dir: &Path) {
             );
             let twin = Spawned::serve_on(dir, &url, false);
             deliver_all(&pg).await;
-            let p99 = claims_on_two(
+            let two = claims_on_two(
                 "PostgreSQL, two servers",
                 [&pg_server.base, &twin.base],
                 dir,
                 &pg_cookies,
                 &pg_wishes,
             );
-            budgets.check_below(
-                "PostgreSQL two servers' p99 ms",
-                p99,
-                BUDGET_POSTGRES_P99_MS,
+            println!(
+                "  claims, PostgreSQL, two servers against one: {:.2}x",
+                two.per_s / one.per_s
+            );
+            budgets.check(
+                "PostgreSQL two servers / one",
+                two.per_s / one.per_s,
+                BUDGET_POSTGRES_TWO_VS_ONE,
             );
         }
         Err(error) => {
@@ -630,13 +648,15 @@ async fn measure_notices(budgets: &mut Budgets, dir: &Path) {
 
 /// Claims through two servers at once, half the crowd each; prints the row, answers the
 /// worse p99.
+/// Claims through two servers at once, half the crowd each: both together (per second), and
+/// the worse of the two's figures.
 fn claims_on_two(
     what: &str,
     bases: [&String; 2],
     dir: &Path,
     cookies: &Path,
     wishes: &[String],
-) -> f64 {
+) -> Measured {
     let runs: Vec<Measured> = std::thread::scope(|scope| {
         let runs: Vec<_> = bases
             .into_iter()
@@ -657,7 +677,11 @@ fn claims_on_two(
          p50 {:.1} / {:.1} ms, p99 {p99:.1} ms",
         runs[0].p50_ms, runs[1].p50_ms
     );
-    p99
+    Measured {
+        per_s,
+        p50_ms: runs[0].p50_ms.max(runs[1].p50_ms),
+        p99_ms: p99,
+    }
 }
 
 /// A PostgreSQL cluster of the bench's own (scripts/pg-cluster.sh under target/pg-bench,

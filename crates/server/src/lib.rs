@@ -242,7 +242,7 @@ impl Server {
         let seen = self
             .state
             .reader
-            .read(store::sync::watched)
+            .read(|db| store::sync::watched(db, true))
             .await
             .unwrap_or((0, 0));
         let announcer = tokio::spawn(announce_changes(
@@ -320,9 +320,9 @@ async fn announce_changes(
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let own_commit = tokio::select! {
-            _ = ticks.tick() => false,
-            () = state.committed.notified() => true,
+        let tick = tokio::select! {
+            _ = ticks.tick() => true,
+            () = state.committed.notified() => false,
             notice = next_notice(&mut notices) => {
                 if !notice {
                     // Back after a lost connection: whatever was announced meanwhile, a
@@ -332,12 +332,18 @@ async fn announce_changes(
                 false
             }
         };
-        // Under load this process commits thousands of times a second: with no phone
-        // listening here, nothing to do until the next tick.
-        if own_commit && state.changes.receiver_count() == 0 {
+        // Under load the servers commit thousands of times a second, each commit heard here
+        // (its own, or a notice): with no phone listening here, nothing to do until the next
+        // tick.
+        if !tick && state.changes.receiver_count() == 0 {
             continue;
         }
-        let (version, now_epoch) = match state.reader.read(store::sync::watched).await {
+        // Numbering stragglers (see `store::sync::watched`) is the ticks' work alone.
+        let watched = state
+            .reader
+            .read(move |db| store::sync::watched(db, tick))
+            .await;
+        let (version, now_epoch) = match watched {
             Ok(seen) => seen,
             Err(error) => {
                 tracing::error!(%error, "watching the database failed");

@@ -194,16 +194,23 @@ pub fn server_secret(
     make: impl FnOnce() -> ApiResult<String>,
     now: DateTime<Utc>,
 ) -> ApiResult<String> {
+    let read = |tx: &Tx| {
+        tx.query_row(
+            "SELECT secret FROM server_keys WHERE name = ?",
+            crate::args![name],
+            |row| row.get(0),
+        )
+    };
+    // Read first: the key exists after its first use, and every claim asks for it.
+    if let Some(secret) = read(tx)? {
+        return Ok(secret);
+    }
     super::run(
         tx,
         "INSERT INTO server_keys (name, secret, created_at) VALUES (?, ?, ?) \
          ON CONFLICT (name) DO NOTHING",
         crate::args![name, make()?, stamp(now)],
     )?;
-    let secret: Option<String> = tx.query_row(
-        "SELECT secret FROM server_keys WHERE name = ?",
-        crate::args![name],
-        |row| row.get(0),
-    )?;
-    secret.ok_or_else(|| crate::error::ApiError::Corrupt(format!("no server key {name}")))
+    // Another server's, when it made one first.
+    read(tx)?.ok_or_else(|| crate::error::ApiError::Corrupt(format!("no server key {name}")))
 }

@@ -198,11 +198,12 @@ pub fn compact(tx: &Tx, limit: i64) -> ApiResult<usize> {
 /// empty) and the sessions' epoch (see migration 0011). A restore's mark (migration 0017) is
 /// left out: changes after it are numbered past it, and a restore restarts the servers.
 ///
-/// On PostgreSQL it numbers what has committed unnumbered first (see [`stamp`]): a change
-/// written outside this server's writer (a migration, the command line, a server that lost
-/// its connection before stamping) reaches the phones within the watch's interval.
-pub fn watched(db: &super::sql::Db) -> ApiResult<(u64, i64)> {
-    let latest = if db.is_postgres() {
+/// With `number`, on PostgreSQL it first numbers what has committed unnumbered (see
+/// [`stamp`]): a change written outside a server's writer (a migration, the command line, a
+/// writer that lost its connection before numbering) reaches the phones within the watch's
+/// interval.
+pub fn watched(db: &super::sql::Db, number: bool) -> ApiResult<(u64, i64)> {
+    let latest = if number && db.is_postgres() {
         "change_log_stamp()"
     } else {
         "(SELECT COALESCE(MAX(version), 0) FROM change_log)"

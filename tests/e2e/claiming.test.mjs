@@ -62,6 +62,9 @@ test('a new donor claims a wish, delivers it, a worker confirms it, the wish is 
     [422, '/api/auth/register'],
   ]);
   await page.goto(`${server.url}/wishes/${wish.id}`);
+  // A visitor first gets the page the server drew (first_screen.test.mjs checks it), with the
+  // app mounting behind it: both have a tab bar and a claim panel until the app takes over.
+  await page.locator('#shell').waitFor({ state: 'detached' });
   await page.locator('.detail__title').waitFor();
   assert.equal(await page.locator('.tabbar__login').innerText(), '登录');
 
